@@ -1,0 +1,147 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { and, eq, gt, lt, sql } from 'drizzle-orm';
+import type { Db } from '../../db/handle.ts';
+import { Problem } from '../../server/problems.ts';
+import { recordAudit } from './audit.ts';
+import { decoyPasswordHash, hashPassword, verifyPassword } from './passwords.ts';
+import type { Actor, Grant } from './permissions.ts';
+import { adminUnits, roleGrants, sessions, users } from './schema.ts';
+
+export interface LoginPolicy {
+  sessionHours: number;
+  maxFailures: number;
+  lockoutMinutes: number;
+}
+
+export interface SessionOpened {
+  token: string;
+  csrfToken: string;
+  expiresAt: Date;
+  actor: Actor;
+}
+
+export const hashToken = (token: string) => createHash('sha256').update(token).digest('base64url');
+const newToken = () => randomBytes(32).toString('base64url');
+
+async function grantsOf(db: Db, userId: string): Promise<Grant[]> {
+  return db
+    .select({ id: roleGrants.id, role: roleGrants.role, unitId: roleGrants.unitId, orgId: roleGrants.orgId })
+    .from(roleGrants)
+    .where(eq(roleGrants.userId, userId));
+}
+
+async function openSession(tx: Db, user: typeof users.$inferSelect, policy: LoginPolicy): Promise<SessionOpened> {
+  const token = newToken();
+  const csrfToken = newToken();
+  const expiresAt = new Date(Date.now() + policy.sessionHours * 3600_000);
+  await tx.insert(sessions).values({ tokenHash: hashToken(token), userId: user.id, csrfToken, expiresAt });
+  const actor: Actor = {
+    id: user.id,
+    username: user.username,
+    displayName: user.displayName,
+    countyId: user.countyId,
+    locale: user.locale,
+    grants: await grantsOf(tx, user.id),
+  };
+  return { token, csrfToken, expiresAt, actor };
+}
+
+async function theCounty(db: Db): Promise<string> {
+  const [county] = await db.select({ id: adminUnits.id }).from(adminUnits).where(eq(adminUnits.level, 'county')).limit(1);
+  if (!county) throw new Problem(503, 'not_ready', 'The county has not been set up yet');
+  return county.id;
+}
+
+export async function registerBuyer(
+  db: Db,
+  input: { username: string; password: string; displayName: string },
+  policy: LoginPolicy,
+): Promise<SessionOpened> {
+  const passwordHash = await hashPassword(input.password);
+  const countyId = await theCounty(db);
+  return db.transaction(async (tx) => {
+    const [taken] = await tx.select({ id: users.id }).from(users).where(sql`lower(${users.username}) = lower(${input.username})`);
+    if (taken) throw new Problem(409, 'username_taken', 'This username is taken', { field: 'body/username' });
+    const [user] = await tx
+      .insert(users)
+      .values({ countyId, username: input.username, displayName: input.displayName, passwordHash })
+      .returning();
+    await recordAudit(tx, { id: user.id, countyId }, { action: 'user.register', entity: 'user', entityId: user.id });
+    return openSession(tx, user, policy);
+  });
+}
+
+export async function login(db: Db, input: { username: string; password: string }, policy: LoginPolicy): Promise<SessionOpened> {
+  const [user] = await db.select().from(users).where(sql`lower(${users.username}) = lower(${input.username})`);
+  if (!user) {
+    await verifyPassword(await decoyPasswordHash(), input.password);
+    throw new Problem(401, 'invalid_credentials', 'Wrong username or password');
+  }
+  const now = new Date();
+  if (user.lockedUntil && user.lockedUntil > now) {
+    throw new Problem(423, 'account_locked', 'Too many failed attempts; try again later', {
+      retryAfterSeconds: Math.ceil((user.lockedUntil.getTime() - now.getTime()) / 1000),
+    });
+  }
+  const ok = !user.disabled && (await verifyPassword(user.passwordHash, input.password));
+  const actorRef = { id: user.id, countyId: user.countyId };
+  if (!ok) {
+    const lock = await db.transaction(async (tx) => {
+      // Counted in the database so concurrent failures cannot slip past the limit.
+      const [row] = await tx
+        .update(users)
+        .set({ failedLogins: sql`${users.failedLogins} + 1` })
+        .where(eq(users.id, user.id))
+        .returning({ failedLogins: users.failedLogins });
+      const locking = row.failedLogins >= policy.maxFailures;
+      if (locking) {
+        await tx
+          .update(users)
+          .set({ failedLogins: 0, lockedUntil: new Date(Date.now() + policy.lockoutMinutes * 60_000) })
+          .where(eq(users.id, user.id));
+      }
+      await recordAudit(tx, actorRef, {
+        action: locking ? 'user.locked_out' : 'user.login_failed',
+        entity: 'user',
+        entityId: user.id,
+      });
+      return locking;
+    });
+    if (lock) throw new Problem(423, 'account_locked', 'Too many failed attempts; try again later', { retryAfterSeconds: policy.lockoutMinutes * 60 });
+    throw new Problem(401, 'invalid_credentials', 'Wrong username or password');
+  }
+  return db.transaction(async (tx) => {
+    await tx.update(users).set({ failedLogins: 0, lockedUntil: null }).where(eq(users.id, user.id));
+    await tx.delete(sessions).where(and(eq(sessions.userId, user.id), lt(sessions.expiresAt, now)));
+    await recordAudit(tx, actorRef, { action: 'user.login', entity: 'user', entityId: user.id });
+    return openSession(tx, user, policy);
+  });
+}
+
+export async function loadSession(db: Db, token: string): Promise<{ actor: Actor; csrfToken: string } | null> {
+  const [row] = await db
+    .select({ user: users, csrfToken: sessions.csrfToken })
+    .from(sessions)
+    .innerJoin(users, eq(users.id, sessions.userId))
+    .where(and(eq(sessions.tokenHash, hashToken(token)), gt(sessions.expiresAt, new Date()), eq(users.disabled, false)));
+  if (!row) return null;
+  const { user } = row;
+  return {
+    csrfToken: row.csrfToken,
+    actor: {
+      id: user.id,
+      username: user.username,
+      displayName: user.displayName,
+      countyId: user.countyId,
+      locale: user.locale,
+      grants: await grantsOf(db, user.id),
+    },
+  };
+}
+
+export async function logout(db: Db, actor: Actor, token: string): Promise<void> {
+  await db.transaction(async (tx) => {
+    await tx.delete(sessions).where(eq(sessions.tokenHash, hashToken(token)));
+    await recordAudit(tx, actor, { action: 'user.logout', entity: 'user', entityId: actor.id });
+  });
+}

@@ -1,0 +1,318 @@
+import { and, asc, desc, eq, ilike, inArray, or, sql } from 'drizzle-orm';
+import type { Db } from '../../db/handle.ts';
+import { badRequest, conflict, notFound, Problem } from '../../server/problems.ts';
+import { recordAudit } from './audit.ts';
+import { hashPassword } from './passwords.ts';
+import { authorize, type Actor } from './permissions.ts';
+import {
+  adminUnits,
+  auditLog,
+  organizations,
+  roleGrants,
+  sessions,
+  users,
+  type OrgKind,
+  type Role,
+  type UnitLevel,
+} from './schema.ts';
+
+export type AdminUnit = typeof adminUnits.$inferSelect;
+
+const publicUnit = (u: AdminUnit) => ({
+  id: u.id,
+  parentId: u.parentId,
+  level: u.level,
+  nameZh: u.nameZh,
+  namePinyin: u.namePinyin,
+  description: u.description,
+  lon: u.lon,
+  lat: u.lat,
+  listingBatch: u.listingBatch,
+});
+export type PublicUnit = ReturnType<typeof publicUnit>;
+
+/** The county with its townships and, inside each, its villages; ordered by pinyin. */
+export async function getCountyTree(db: Db) {
+  const rows = await db.select().from(adminUnits).orderBy(asc(adminUnits.namePinyin), asc(adminUnits.nameZh));
+  const county = rows.find((u) => u.level === 'county');
+  if (!county) throw notFound('County');
+  const townships = rows
+    .filter((u) => u.level === 'township')
+    .map((t) => ({ ...publicUnit(t), villages: rows.filter((v) => v.parentId === t.id).map(publicUnit) }));
+  return { county: publicUnit(county), townships };
+}
+
+export async function getUnit(db: Db, id: string) {
+  const [unit] = await db.select().from(adminUnits).where(eq(adminUnits.id, id));
+  if (!unit) throw notFound('Admin unit');
+  return publicUnit(unit);
+}
+
+export async function updateUnit(
+  db: Db,
+  actor: Actor | null,
+  id: string,
+  patch: { nameZh?: string; namePinyin?: string; description?: string },
+) {
+  const who = await authorize(db, actor, 'units.edit', { unitId: id });
+  return db.transaction(async (tx) => {
+    const [before] = await tx.select().from(adminUnits).where(eq(adminUnits.id, id)).for('update');
+    const [after] = await tx
+      .update(adminUnits)
+      .set({ ...patch, updatedAt: new Date() })
+      .where(eq(adminUnits.id, id))
+      .returning();
+    const changed = Object.fromEntries(
+      Object.keys(patch).map((k) => [k, { from: before[k as keyof AdminUnit], to: after[k as keyof AdminUnit] }]),
+    );
+    await recordAudit(tx, who, { action: 'unit.update', entity: 'admin_unit', entityId: id, details: changed });
+    return publicUnit(after);
+  });
+}
+
+// ---- organizations ----
+
+export async function listOrganizations(db: Db, filter: { unitId?: string; kind?: OrgKind }) {
+  const where = and(
+    filter.unitId ? eq(organizations.unitId, filter.unitId) : undefined,
+    filter.kind ? eq(organizations.kind, filter.kind) : undefined,
+  );
+  return db
+    .select({
+      id: organizations.id,
+      unitId: organizations.unitId,
+      unitName: adminUnits.nameZh,
+      kind: organizations.kind,
+      name: organizations.name,
+      description: organizations.description,
+    })
+    .from(organizations)
+    .innerJoin(adminUnits, eq(adminUnits.id, organizations.unitId))
+    .where(where)
+    .orderBy(asc(organizations.name));
+}
+
+export async function createOrganization(
+  db: Db,
+  actor: Actor | null,
+  input: { unitId: string; kind: OrgKind; name: string; description?: string },
+) {
+  const who = await authorize(db, actor, 'organizations.manage', { unitId: input.unitId });
+  return db.transaction(async (tx) => {
+    const [org] = await tx
+      .insert(organizations)
+      .values({ countyId: who.countyId, unitId: input.unitId, kind: input.kind, name: input.name, description: input.description ?? '' })
+      .returning();
+    await recordAudit(tx, who, { action: 'organization.create', entity: 'organization', entityId: org.id, details: { kind: org.kind } });
+    return org;
+  });
+}
+
+// ---- users and grants ----
+
+const UNIT_ROLE_LEVEL: Partial<Record<Role, UnitLevel[]>> = {
+  county_admin: ['county'],
+  town_official: ['township'],
+  village_official: ['village'],
+  resident: ['village'],
+  logistics_operator: ['county', 'township'],
+};
+const ORG_ROLES: Role[] = ['producer', 'innkeeper', 'artisan', 'logistics_operator'];
+
+export interface GrantInput {
+  role: Role;
+  unitId?: string;
+  orgId?: string;
+}
+
+/** Checks that a role is granted on the kind of scope it makes sense on, e.g. a village official on a village. */
+async function checkGrantScope(db: Db, grant: GrantInput, field: string) {
+  if (!!grant.unitId === !!grant.orgId) throw badRequest(field, 'Give exactly one of unitId or orgId');
+  if (grant.unitId) {
+    const levels = UNIT_ROLE_LEVEL[grant.role];
+    if (!levels) throw badRequest(`${field}/role`, `The role ${grant.role} is granted on an organization, not an admin unit`);
+    const [unit] = await db.select({ level: adminUnits.level }).from(adminUnits).where(eq(adminUnits.id, grant.unitId));
+    if (!unit) throw badRequest(`${field}/unitId`, 'No such admin unit');
+    if (!levels.includes(unit.level)) throw badRequest(`${field}/unitId`, `The role ${grant.role} is granted on a ${levels.join(' or ')}, not a ${unit.level}`);
+  } else {
+    if (!ORG_ROLES.includes(grant.role)) throw badRequest(`${field}/role`, `The role ${grant.role} is granted on an admin unit, not an organization`);
+    const [org] = await db.select({ id: organizations.id }).from(organizations).where(eq(organizations.id, grant.orgId!));
+    if (!org) throw badRequest(`${field}/orgId`, 'No such organization');
+  }
+}
+
+export async function listUsers(db: Db, actor: Actor | null, filter: { q?: string; limit: number; offset: number }) {
+  const who = await authorize(db, actor, 'users.manage', { unitId: actor?.countyId ?? '' });
+  const where = and(
+    eq(users.countyId, who.countyId),
+    filter.q ? or(ilike(users.username, `%${filter.q}%`), ilike(users.displayName, `%${filter.q}%`)) : undefined,
+  );
+  const rows = await db
+    .select({
+      id: users.id,
+      username: users.username,
+      displayName: users.displayName,
+      disabled: users.disabled,
+      lockedUntil: users.lockedUntil,
+      createdAt: users.createdAt,
+    })
+    .from(users)
+    .where(where)
+    .orderBy(asc(users.username))
+    .limit(filter.limit)
+    .offset(filter.offset);
+  const [{ total }] = await db.select({ total: sql<number>`count(*)::int` }).from(users).where(where);
+  const grants = rows.length
+    ? await db
+        .select({
+          id: roleGrants.id,
+          userId: roleGrants.userId,
+          role: roleGrants.role,
+          unitId: roleGrants.unitId,
+          unitName: adminUnits.nameZh,
+          orgId: roleGrants.orgId,
+          orgName: organizations.name,
+        })
+        .from(roleGrants)
+        .leftJoin(adminUnits, eq(adminUnits.id, roleGrants.unitId))
+        .leftJoin(organizations, eq(organizations.id, roleGrants.orgId))
+        .where(inArray(roleGrants.userId, rows.map((r) => r.id)))
+    : [];
+  return {
+    total,
+    items: rows.map((u) => ({ ...u, grants: grants.filter((g) => g.userId === u.id).map(({ userId: _u, ...g }) => g) })),
+  };
+}
+
+export async function createUser(
+  db: Db,
+  actor: Actor | null,
+  input: { username: string; displayName: string; password: string; grants: GrantInput[] },
+) {
+  const who = await authorize(db, actor, 'users.manage', { unitId: actor?.countyId ?? '' });
+  for (const [i, g] of input.grants.entries()) await checkGrantScope(db, g, `body/grants/${i}`);
+  const passwordHash = await hashPassword(input.password);
+  return db.transaction(async (tx) => {
+    const [taken] = await tx.select({ id: users.id }).from(users).where(sql`lower(${users.username}) = lower(${input.username})`);
+    if (taken) throw conflict('username_taken', 'This username is taken', { field: 'body/username' });
+    const [user] = await tx
+      .insert(users)
+      .values({ countyId: who.countyId, username: input.username, displayName: input.displayName, passwordHash })
+      .returning({ id: users.id, username: users.username, displayName: users.displayName });
+    for (const g of input.grants) {
+      await tx.insert(roleGrants).values({ countyId: who.countyId, userId: user.id, role: g.role, unitId: g.unitId, orgId: g.orgId });
+    }
+    await recordAudit(tx, who, {
+      action: 'user.create',
+      entity: 'user',
+      entityId: user.id,
+      details: { grants: input.grants.map((g) => ({ role: g.role, unitId: g.unitId, orgId: g.orgId })) },
+    });
+    return user;
+  });
+}
+
+async function userInCounty(db: Db, who: Actor, userId: string) {
+  const [user] = await db.select().from(users).where(and(eq(users.id, userId), eq(users.countyId, who.countyId)));
+  if (!user) throw notFound('User');
+  return user;
+}
+
+export async function updateUser(
+  db: Db,
+  actor: Actor | null,
+  userId: string,
+  patch: { displayName?: string; disabled?: boolean; password?: string; unlock?: boolean },
+) {
+  const who = await authorize(db, actor, 'users.manage', { unitId: actor?.countyId ?? '' });
+  await userInCounty(db, who, userId);
+  if (patch.disabled && userId === who.id) throw conflict('cannot_disable_self', 'You cannot disable your own account');
+  const passwordHash = patch.password ? await hashPassword(patch.password) : undefined;
+  return db.transaction(async (tx) => {
+    const [user] = await tx
+      .update(users)
+      .set({
+        displayName: patch.displayName,
+        disabled: patch.disabled,
+        passwordHash,
+        ...(patch.unlock ? { lockedUntil: null, failedLogins: 0 } : {}),
+      })
+      .where(eq(users.id, userId))
+      .returning({ id: users.id, username: users.username, displayName: users.displayName, disabled: users.disabled });
+    // A disabled account or a reset password ends the sessions that were open.
+    if (patch.disabled || passwordHash) await tx.delete(sessions).where(eq(sessions.userId, userId));
+    await recordAudit(tx, who, {
+      action: 'user.update',
+      entity: 'user',
+      entityId: userId,
+      details: {
+        displayName: patch.displayName,
+        disabled: patch.disabled,
+        passwordReset: passwordHash ? true : undefined,
+        unlocked: patch.unlock,
+      },
+    });
+    return user;
+  });
+}
+
+export async function addGrant(db: Db, actor: Actor | null, userId: string, grant: GrantInput) {
+  const who = await authorize(db, actor, 'users.manage', { unitId: actor?.countyId ?? '' });
+  await userInCounty(db, who, userId);
+  await checkGrantScope(db, grant, 'body');
+  return db.transaction(async (tx) => {
+    const [row] = await tx
+      .insert(roleGrants)
+      .values({ countyId: who.countyId, userId, role: grant.role, unitId: grant.unitId, orgId: grant.orgId })
+      .onConflictDoNothing()
+      .returning();
+    if (!row) throw conflict('grant_exists', 'The user already holds this role there');
+    await recordAudit(tx, who, { action: 'grant.add', entity: 'role_grant', entityId: row.id, details: { userId, role: row.role, unitId: row.unitId, orgId: row.orgId } });
+    return row;
+  });
+}
+
+export async function removeGrant(db: Db, actor: Actor | null, grantId: string) {
+  const who = await authorize(db, actor, 'users.manage', { unitId: actor?.countyId ?? '' });
+  return db.transaction(async (tx) => {
+    const [row] = await tx
+      .delete(roleGrants)
+      .where(and(eq(roleGrants.id, grantId), eq(roleGrants.countyId, who.countyId)))
+      .returning();
+    if (!row) throw notFound('Grant');
+    if (row.userId === who.id && row.role === 'county_admin') {
+      throw new Problem(409, 'cannot_remove_own_admin', 'You cannot remove your own county administration role');
+    }
+    await recordAudit(tx, who, { action: 'grant.remove', entity: 'role_grant', entityId: row.id, details: { userId: row.userId, role: row.role, unitId: row.unitId, orgId: row.orgId } });
+  });
+}
+
+export async function listAudit(
+  db: Db,
+  actor: Actor | null,
+  filter: { entity?: string; entityId?: string; limit: number; offset: number },
+) {
+  const who = await authorize(db, actor, 'audit.read', { unitId: actor?.countyId ?? '' });
+  return db
+    .select({
+      id: auditLog.id,
+      at: auditLog.at,
+      action: auditLog.action,
+      entity: auditLog.entity,
+      entityId: auditLog.entityId,
+      details: auditLog.details,
+      actor: users.username,
+    })
+    .from(auditLog)
+    .leftJoin(users, eq(users.id, auditLog.actorId))
+    .where(
+      and(
+        eq(auditLog.countyId, who.countyId),
+        filter.entity ? eq(auditLog.entity, filter.entity) : undefined,
+        filter.entityId ? eq(auditLog.entityId, filter.entityId) : undefined,
+      ),
+    )
+    .orderBy(desc(auditLog.at), desc(auditLog.id))
+    .limit(filter.limit)
+    .offset(filter.offset);
+}

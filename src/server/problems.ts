@@ -1,0 +1,42 @@
+/** An RFC 9457 problem that a service or route raises; the error handler turns it into application/problem+json. */
+export class Problem extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    readonly detail: string,
+    readonly extra: { field?: string; errors?: FieldError[]; [key: string]: unknown } = {},
+  ) {
+    super(detail);
+  }
+}
+
+export interface FieldError {
+  /** The offending field as a JSON-pointer-like path, e.g. `body/username` or `body/items/0/qty`. */
+  field: string;
+  message: string;
+}
+
+export const badRequest = (field: string, detail: string) =>
+  new Problem(400, 'invalid_input', `${field}: ${detail}`, { field, errors: [{ field, message: detail }] });
+export const unauthorized = (detail = 'Authentication required') => new Problem(401, 'unauthenticated', detail);
+export const forbidden = (detail = 'You do not have permission for this') => new Problem(403, 'forbidden', detail);
+export const notFound = (what: string) => new Problem(404, 'not_found', `${what} not found`);
+export const conflict = (code: string, detail: string, extra: Problem['extra'] = {}) =>
+  new Problem(409, code, detail, extra);
+
+export const TITLES: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  406: 'Not Acceptable',
+  409: 'Conflict',
+  413: 'Content Too Large',
+  415: 'Unsupported Media Type',
+  422: 'Unprocessable Content',
+  423: 'Locked',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  503: 'Service Unavailable',
+};
