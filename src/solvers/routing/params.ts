@@ -1,0 +1,86 @@
+import type { Problem } from './model.ts';
+
+/** Parameters of the hybrid genetic search; the defaults are those of HGS-CVRP (Vidal 2022). */
+export interface SearchParams {
+  /** Neighbours considered per node by the granular local search (Γ). */
+  granularity: number;
+  /** Minimum size of each subpopulation (μ). */
+  populationSize: number;
+  /** Individuals added before a survivor selection (λ). */
+  generationSize: number;
+  /** Elite individuals protected by the biased fitness. */
+  eliteCount: number;
+  /** Neighbours averaged in the diversity contribution. */
+  closeCount: number;
+  /** Wanted share of feasible local-search outputs; penalties adapt towards it. */
+  targetFeasible: number;
+  /** Iterations without improvement before the population restarts. */
+  restartAfter: number;
+  penaltyIncrease: number;
+  penaltyDecrease: number;
+  /** Probability of repairing an infeasible offspring with tenfold penalties. */
+  repairProbability: number;
+  /** Iterations between two penalty adjustments. */
+  penaltyInterval: number;
+}
+
+export const DEFAULT_PARAMS: SearchParams = {
+  granularity: 20,
+  populationSize: 25,
+  generationSize: 40,
+  eliteCount: 4,
+  closeCount: 5,
+  targetFeasible: 0.2,
+  restartAfter: 20000,
+  penaltyIncrease: 1.2,
+  penaltyDecrease: 0.85,
+  repairProbability: 0.5,
+  penaltyInterval: 100,
+};
+
+/** Weights of waiting and of time warp in the time-window-aware proximity between two customers. */
+const WAIT_WEIGHT = 0.2;
+const WARP_WEIGHT = 1;
+
+/** How close j is to follow i: distance, plus the waiting or lateness that a visit i → j implies. */
+function proximity(p: Problem, i: number, j: number): number {
+  const N = p.nNodes;
+  const d = p.dist[i * N + j];
+  if (!p.hasTime) return d;
+  const t = p.times[0][i * N + j];
+  const wait = Math.max(p.early[j] - t - p.service[i] - p.late[i], 0);
+  const warp = Math.max(p.early[i] + p.service[i] + t - p.late[j], 0);
+  return d + WAIT_WEIGHT * wait + WARP_WEIGHT * warp;
+}
+
+/**
+ * Granular neighbour lists: for each customer its Γ closest customers, plus a few reload nodes; for each
+ * reload node, the customers closest to its depot (a trip may end after any of them).
+ */
+export function neighbourLists(p: Problem, granularity: number): Int32Array[] {
+  const lists: Int32Array[] = [];
+  const customers: number[] = [];
+  for (let v = p.firstCustomer; v < p.firstReload; v++) customers.push(v);
+  const reloadsByType = new Map<number, number[]>();
+  for (let v = p.firstReload; v < p.nNodes; v++) {
+    const t = p.reloadType[v];
+    const list = reloadsByType.get(t) ?? [];
+    if (list.length < 2) list.push(v);
+    reloadsByType.set(t, list);
+  }
+  const someReloads = [...reloadsByType.values()].flat();
+  const score = new Float64Array(p.nNodes);
+  for (let u = 0; u < p.nNodes; u++) {
+    if (u < p.firstCustomer) {
+      lists.push(new Int32Array(0));
+      continue;
+    }
+    const others = customers.filter((v) => v !== u);
+    const isReload = u >= p.firstReload;
+    for (const v of others) score[v] = isReload ? p.dist[p.location[u] * p.nNodes + v] : Math.min(proximity(p, u, v), proximity(p, v, u));
+    others.sort((a, b) => score[a] - score[b] || a - b);
+    const keep = isReload ? Math.min(others.length, Math.max(granularity, 100)) : Math.min(others.length, granularity);
+    lists.push(Int32Array.from([...others.slice(0, keep), ...(isReload ? [] : someReloads)]));
+  }
+  return lists;
+}
