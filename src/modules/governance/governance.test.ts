@@ -1,5 +1,6 @@
 import fc from 'fast-check';
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
+import { queryRows } from '../../db/handle.ts';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { seedDemoCounty } from '../../db/seed/seed.ts';
 import { as, signIn, startTestApp, type TestApp } from '../../../test/support/app.ts';
@@ -11,7 +12,8 @@ describeEachDriver('governance', (driver) => {
   let tree: { county: { id: string }; townships: { id: string; nameZh: string; villages: { id: string; nameZh: string }[] }[] };
   const village = (name: string) => tree.townships.flatMap((x) => x.villages).find((v) => v.nameZh === name)!;
   const township = (name: string) => tree.townships.find((x) => x.nameZh === name)!;
-  const auditCount = async () => Number((await t.db.db.execute(sql`select count(*)::int as n from audit_log`)).rows[0].n);
+  const count = async (query: SQL) => (await queryRows<{ n: number }>(t.db.db, query))[0].n;
+  const auditCount = () => count(sql`select count(*)::int as n from audit_log`);
 
   beforeAll(async () => {
     t = await startTestApp(driver, { LOGIN_RATE_LIMIT_PER_MINUTE: '1000' });
@@ -148,7 +150,7 @@ describeEachDriver('governance', (driver) => {
     expect(audit.json()[0]).toMatchObject({ action: 'unit.update', actor: 'admin' });
     // A change refused half-way (the second grant is a duplicate) leaves neither rows nor audit.
     const before = await auditCount();
-    const users = async () => Number((await t.db.db.execute(sql`select count(*)::int as n from users`)).rows[0].n);
+    const users = () => count(sql`select count(*)::int as n from users`);
     const usersBefore = await users();
     const dup = await as(t.app, admin)({
       method: 'POST',
@@ -224,11 +226,11 @@ describeEachDriver('governance', (driver) => {
   });
 
   it('never seeds a database that has data', async () => {
-    const before = await t.db.db.execute(sql`select (select count(*) from admin_units)::int as units, (select count(*) from users)::int as users`);
+    const totals = async () => [await count(sql`select count(*)::int as n from admin_units`), await count(sql`select count(*)::int as n from users`)];
+    const before = await totals();
     const again = await seedDemoCounty(t.db.db, { password: 'whatever-123' });
     expect(again.seeded).toBe(false);
-    const after = await t.db.db.execute(sql`select (select count(*) from admin_units)::int as units, (select count(*) from users)::int as users`);
-    expect(after.rows).toEqual(before.rows);
+    expect(await totals()).toEqual(before);
   });
 
   it('answers any client mistake with a 4xx, never a 500', async () => {

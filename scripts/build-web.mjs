@@ -1,0 +1,24 @@
+// Builds the web client when dist/web is missing or older than its sources.
+import fs from 'node:fs';
+import path from 'node:path';
+
+function newest(dir) {
+  let latest = 0;
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    latest = Math.max(latest, entry.isDirectory() ? newest(full) : fs.statSync(full).mtimeMs);
+  }
+  return latest;
+}
+
+export async function ensureWebBuilt(root = process.cwd()) {
+  const index = path.join(root, 'dist/web/index.html');
+  const sources = Math.max(newest(path.join(root, 'src/web')), fs.statSync(path.join(root, 'vite.config.ts')).mtimeMs);
+  if (fs.existsSync(index) && fs.statSync(index).mtimeMs >= sources) return false;
+  process.stdout.write('正在构建网页客户端 / Building the web client…\n');
+  const { build } = await import('vite');
+  await build({ configFile: path.join(root, 'vite.config.ts'), logLevel: 'warn' });
+  return true;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) await ensureWebBuilt();

@@ -1,0 +1,364 @@
+import type { Problem } from './model.ts';
+import { neighbourLists, type SearchParams } from './params.ts';
+import type { Penalties } from './penalties.ts';
+import type { Rng } from './rng.ts';
+import { Composer, RouteTable } from './segments.ts';
+import { SwapStar } from './swapStar.ts';
+
+const EPSILON = 1e-5;
+
+/**
+ * Granular local search in the manner of HGS-CVRP: for each node u and each of its Γ neighbours v, try
+ * relocations of one or two nodes, swaps of one or two nodes, 2-opt and 2-opt*; then SWAP* between routes
+ * whose polar sectors overlap. Stops at a local optimum. Every move is priced by composing route pieces.
+ */
+export class LocalSearch {
+  readonly table: RouteTable;
+  private readonly cu: Composer;
+  private readonly cv: Composer;
+  private readonly bufU: Int32Array;
+  private readonly bufV: Int32Array;
+  private readonly order: Int32Array;
+  private readonly routeOrder: Int32Array;
+  private readonly neighbours: Int32Array[];
+  private readonly lastModified: Int32Array;
+  private readonly lastTested: Int32Array;
+  private readonly lastTestedSwapStar: Int32Array;
+  private readonly slotsByType: Int32Array[];
+  private readonly swapStar: SwapStar;
+  private readonly dist: Float64Array;
+  private readonly N: number;
+  private nbMoves = 0;
+  private searchCompleted = false;
+
+  // the move under evaluation: u at (rU, pU) with predecessor pu, successor x and x's successor xx; same for v
+  private u = 0;
+  private rU = 0;
+  private pU = 0;
+  private lenU = 0;
+  private pu = 0;
+  private x = 0;
+  private xx = 0;
+  private xIsDepot = false;
+  private v = 0;
+  private rV = 0;
+  private pV = 0;
+  private lenV = 0;
+  private pv = 0;
+  private y = 0;
+  private yy = 0;
+  private yIsDepot = false;
+
+  constructor(
+    private readonly p: Problem,
+    params: SearchParams,
+    private readonly rng: Rng,
+  ) {
+    this.table = new RouteTable(p);
+    this.cu = new Composer(this.table);
+    this.cv = new Composer(this.table);
+    this.bufU = new Int32Array(this.table.maxLen);
+    this.bufV = new Int32Array(this.table.maxLen);
+    this.order = new Int32Array(p.nNodes - p.nDepots);
+    for (let k = 0; k < this.order.length; k++) this.order[k] = p.nDepots + k;
+    this.routeOrder = Int32Array.from({ length: this.table.slots }, (_, k) => k);
+    this.neighbours = neighbourLists(p, params.granularity);
+    this.lastModified = new Int32Array(this.table.slots);
+    this.lastTested = new Int32Array(p.nNodes);
+    this.lastTestedSwapStar = new Int32Array(this.table.slots);
+    this.slotsByType = p.types.map((t) => Int32Array.from([...p.slotType.keys()].filter((r) => p.slotType[r] === t.index)));
+    this.swapStar = new SwapStar(this.table, this.cu, this.cv, (rU, rV) => this.commit(rU, rV));
+    this.dist = p.dist;
+    this.N = p.nNodes;
+  }
+
+  /** Improves the given routes (one list of nodes per slot) to a local optimum under the given penalties. */
+  run(routes: ArrayLike<number>[], penalties: Penalties): void {
+    const t = this.table;
+    t.penalties = penalties;
+    for (let r = 0; r < t.slots; r++) t.set(r, routes[r], routes[r].length);
+    this.rng.shuffle(this.order);
+    this.rng.shuffle(this.routeOrder);
+    for (const u of this.order) if (this.rng.int(this.neighbours[u].length || 1) === 0) this.rng.shuffle(this.neighbours[u]);
+    this.nbMoves = 0;
+    this.lastModified.fill(0);
+    this.lastTested.fill(-1);
+    this.lastTestedSwapStar.fill(-1);
+    this.searchCompleted = false;
+    for (let loop = 0; !this.searchCompleted; loop++) {
+      if (loop > 1) this.searchCompleted = true;
+      for (let k = 0; k < this.order.length; k++) this.improveAround(this.order[k], loop);
+      this.swapStarPass(loop);
+    }
+  }
+
+  /** The routes, one list of non-depot nodes per slot. */
+  routes(): number[][] {
+    const out: number[][] = [];
+    for (let r = 0; r < this.table.slots; r++) out.push(this.table.routeNodes(r));
+    return out;
+  }
+
+  private improveAround(u: number, loop: number): void {
+    const t = this.table;
+    const lastTest = this.lastTested[u];
+    this.lastTested[u] = this.nbMoves;
+    const nb = this.neighbours[u];
+    for (let k = 0; k < nb.length; k++) {
+      const v = nb[k];
+      if (loop > 0 && Math.max(this.lastModified[t.routeOf[u]], this.lastModified[t.routeOf[v]]) <= lastTest) continue;
+      this.setU(u);
+      this.setV(t.routeOf[v], t.posOf[v]);
+      if (this.relocate() || this.relocatePair() || this.relocatePairReversed()) continue;
+      if (u < v && this.swap()) continue;
+      if (this.swapPairWithOne()) continue;
+      if (u < v && this.swapPairs()) continue;
+      if (this.rU === this.rV) {
+        if (this.twoOpt()) continue;
+      } else if (this.twoOptStarReversed() || this.twoOptStar()) continue;
+      if (this.pV === 1) {
+        // also try u right after the depot, before v
+        this.setV(this.rV, 0);
+        if (this.relocate() || this.relocatePair() || this.relocatePairReversed()) continue;
+        if (this.rU !== this.rV && (this.twoOptStarReversed() || this.twoOptStar())) continue;
+      }
+    }
+    if (loop > 0) {
+      for (const slots of this.slotsByType) {
+        let empty = -1;
+        for (let k = 0; k < slots.length && empty < 0; k++) if (t.len[slots[k]] === 2) empty = slots[k];
+        if (empty < 0) continue;
+        this.setU(u);
+        this.setV(empty, 0);
+        if (this.relocate() || this.relocatePair() || this.relocatePairReversed() || this.twoOptStar()) break;
+      }
+    }
+  }
+
+  private swapStarPass(loop: number): void {
+    const t = this.table;
+    const ro = this.routeOrder;
+    for (let a = 0; a < ro.length; a++) {
+      const rU = ro[a];
+      const lastTest = this.lastTestedSwapStar[rU];
+      this.lastTestedSwapStar[rU] = this.nbMoves;
+      if (t.len[rU] <= 2) continue;
+      for (let b = 0; b < ro.length; b++) {
+        const rV = ro[b];
+        if (rV <= rU || t.len[rV] <= 2) continue;
+        if (loop > 0 && Math.max(this.lastModified[rU], this.lastModified[rV]) <= lastTest) continue;
+        if (!t.sectorsOverlap(rU, rV)) continue;
+        this.swapStar.run(rU, rV);
+        if (t.len[rU] <= 2) break;
+      }
+    }
+  }
+
+  private setU(u: number): void {
+    const t = this.table;
+    const r = t.routeOf[u];
+    const pos = t.posOf[u];
+    this.u = u;
+    this.rU = r;
+    this.pU = pos;
+    this.lenU = t.len[r];
+    this.pu = t.node(r, pos - 1);
+    this.x = t.node(r, pos + 1);
+    this.xIsDepot = pos + 1 === this.lenU - 1;
+    this.xx = this.xIsDepot ? this.x : t.node(r, pos + 2);
+  }
+
+  private setV(r: number, pos: number): void {
+    const t = this.table;
+    this.rV = r;
+    this.pV = pos;
+    this.lenV = t.len[r];
+    this.v = t.node(r, pos);
+    this.pv = pos > 0 ? t.node(r, pos - 1) : this.v;
+    this.y = t.node(r, pos + 1);
+    this.yIsDepot = pos + 1 === this.lenV - 1;
+    this.yy = this.yIsDepot ? this.y : t.node(r, pos + 2);
+  }
+
+  private d(a: number, b: number): number {
+    return this.dist[a * this.N + b];
+  }
+
+  /** Change of fixed cost when route r ends up with `customers` nodes. */
+  private fixedDelta(r: number, customers: number): number {
+    const f = this.table.types[r].fixedCost;
+    return (customers > 0 ? f : 0) - (this.table.len[r] > 2 ? f : 0);
+  }
+
+  /** False when the distance change alone already rules the inter-route move out. */
+  private promisingInter(distDelta: number, customersU: number, customersV: number): boolean {
+    if (!this.p.fast) return true;
+    const t = this.table;
+    return distDelta + this.fixedDelta(this.rU, customersU) + this.fixedDelta(this.rV, customersV) < t.penalty[this.rU] + t.penalty[this.rV];
+  }
+
+  private promisingIntra(distDelta: number): boolean {
+    return !this.p.fast || distDelta < this.table.penalty[this.rU];
+  }
+
+  private tryInter(): boolean {
+    const t = this.table;
+    const after = this.cu.cost(t.types[this.rU]) + this.cv.cost(t.types[this.rV]);
+    if (after > t.cost[this.rU] + t.cost[this.rV] - EPSILON) return false;
+    this.commit(this.rU, this.rV);
+    return true;
+  }
+
+  private tryIntra(): boolean {
+    const t = this.table;
+    if (this.cu.cost(t.types[this.rU]) > t.cost[this.rU] - EPSILON) return false;
+    this.commit(this.rU, -1);
+    return true;
+  }
+
+  /** Applies the routes held by the composers: cu to rU and, unless rV < 0, cv to rV. */
+  private commit(rU: number, rV: number): void {
+    const nU = this.cu.materialise(this.bufU);
+    const nV = rV >= 0 ? this.cv.materialise(this.bufV) : 0;
+    this.table.set(rU, this.bufU, nU);
+    if (rV >= 0) this.table.set(rV, this.bufV, nV);
+    this.nbMoves++;
+    this.lastModified[rU] = this.nbMoves;
+    if (rV >= 0) this.lastModified[rV] = this.nbMoves;
+    this.searchCompleted = false;
+  }
+
+  /** u moves after v. */
+  private relocate(): boolean {
+    const { u, rU, pU, rV, pV, pu, x, v, y } = this;
+    if (rU === rV && (pV === pU || pV === pU - 1)) return false;
+    const dd = this.d(pu, x) - this.d(pu, u) - this.d(u, x) + this.d(v, u) + this.d(u, y) - this.d(v, y);
+    if (rU !== rV) {
+      if (!this.promisingInter(dd, this.lenU - 3, this.lenV - 1)) return false;
+      this.cu.reset().prefix(rU, pU - 1).suffix(rU, pU + 1);
+      this.cv.reset().prefix(rV, pV).node(u).suffix(rV, pV + 1);
+      return this.tryInter();
+    }
+    if (!this.promisingIntra(dd)) return false;
+    if (pV < pU) this.cu.reset().prefix(rU, pV).node(u).mid(rU, pV + 1, pU - 1).suffix(rU, pU + 1);
+    else this.cu.reset().prefix(rU, pU - 1).mid(rU, pU + 1, pV).node(u).suffix(rU, pV + 1);
+    return this.tryIntra();
+  }
+
+  /** (u, x) moves after v. */
+  private relocatePair(): boolean {
+    const { u, rU, pU, rV, pV, pu, x, xx, v, y } = this;
+    if (this.xIsDepot || (rU === rV && pV >= pU - 1 && pV <= pU + 1)) return false;
+    const dd = this.d(pu, xx) - this.d(pu, u) - this.d(x, xx) + this.d(v, u) + this.d(x, y) - this.d(v, y);
+    return this.relocateBlock(dd, false);
+  }
+
+  /** (x, u) moves after v. */
+  private relocatePairReversed(): boolean {
+    const { u, rU, pU, rV, pV, pu, x, xx, v, y } = this;
+    if (this.xIsDepot || (rU === rV && pV >= pU - 1 && pV <= pU + 1)) return false;
+    const dd = this.d(pu, xx) - this.d(pu, u) - this.d(u, x) - this.d(x, xx) + this.d(v, x) + this.d(x, u) + this.d(u, y) - this.d(v, y);
+    return this.relocateBlock(dd, true);
+  }
+
+  private relocateBlock(dd: number, reversed: boolean): boolean {
+    const { rU, pU, rV, pV } = this;
+    const block = (c: Composer): Composer => (reversed ? c.midReversed(rU, pU, pU + 1) : c.mid(rU, pU, pU + 1));
+    if (rU !== rV) {
+      if (!this.promisingInter(dd, this.lenU - 4, this.lenV)) return false;
+      this.cu.reset().prefix(rU, pU - 1).suffix(rU, pU + 2);
+      block(this.cv.reset().prefix(rV, pV)).suffix(rV, pV + 1);
+      return this.tryInter();
+    }
+    if (!this.promisingIntra(dd)) return false;
+    if (pV < pU) block(this.cu.reset().prefix(rU, pV)).mid(rU, pV + 1, pU - 1).suffix(rU, pU + 2);
+    else block(this.cu.reset().prefix(rU, pU - 1).mid(rU, pU + 2, pV)).suffix(rU, pV + 1);
+    return this.tryIntra();
+  }
+
+  /** u and v exchange places. */
+  private swap(): boolean {
+    const { u, rU, pU, rV, pV, pu, x, v, pv, y } = this;
+    if (pV === 0 || (rU === rV && (pV === pU - 1 || pV === pU + 1 || pV === pU))) return false;
+    const dd = this.d(pu, v) + this.d(v, x) - this.d(pu, u) - this.d(u, x) + this.d(pv, u) + this.d(u, y) - this.d(pv, v) - this.d(v, y);
+    if (rU !== rV) {
+      if (!this.promisingInter(dd, this.lenU - 2, this.lenV - 2)) return false;
+      this.cu.reset().prefix(rU, pU - 1).node(v).suffix(rU, pU + 1);
+      this.cv.reset().prefix(rV, pV - 1).node(u).suffix(rV, pV + 1);
+      return this.tryInter();
+    }
+    if (!this.promisingIntra(dd)) return false;
+    const a = Math.min(pU, pV);
+    const b = Math.max(pU, pV);
+    const t = this.table;
+    this.cu.reset().prefix(rU, a - 1).node(t.node(rU, b)).mid(rU, a + 1, b - 1).node(t.node(rU, a)).suffix(rU, b + 1);
+    return this.tryIntra();
+  }
+
+  /** (u, x) and v exchange places. */
+  private swapPairWithOne(): boolean {
+    const { u, rU, pU, rV, pV, pu, x, xx, v, pv, y } = this;
+    if (this.xIsDepot || pV === 0 || v === x || v === u) return false;
+    if (rU === rV && (pV === pU - 1 || pV === pU + 2)) return false;
+    const dd = this.d(pu, v) + this.d(v, xx) - this.d(pu, u) - this.d(x, xx) + this.d(pv, u) + this.d(x, y) - this.d(pv, v) - this.d(v, y);
+    if (rU !== rV) {
+      if (!this.promisingInter(dd, this.lenU - 3, this.lenV - 1)) return false;
+      this.cu.reset().prefix(rU, pU - 1).node(v).suffix(rU, pU + 2);
+      this.cv.reset().prefix(rV, pV - 1).mid(rU, pU, pU + 1).suffix(rV, pV + 1);
+      return this.tryInter();
+    }
+    if (!this.promisingIntra(dd)) return false;
+    if (pV < pU) this.cu.reset().prefix(rU, pV - 1).mid(rU, pU, pU + 1).mid(rU, pV + 1, pU - 1).node(v).suffix(rU, pU + 2);
+    else this.cu.reset().prefix(rU, pU - 1).node(v).mid(rU, pU + 2, pV - 1).mid(rU, pU, pU + 1).suffix(rU, pV + 1);
+    return this.tryIntra();
+  }
+
+  /** (u, x) and (v, y) exchange places. */
+  private swapPairs(): boolean {
+    const { u, rU, pU, rV, pV, pu, x, xx, v, pv, y, yy } = this;
+    if (this.xIsDepot || this.yIsDepot || pV === 0) return false;
+    if (rU === rV && pV >= pU - 2 && pV <= pU + 2) return false;
+    const dd = this.d(pu, v) + this.d(y, xx) - this.d(pu, u) - this.d(x, xx) + this.d(pv, u) + this.d(x, yy) - this.d(pv, v) - this.d(y, yy);
+    if (rU !== rV) {
+      if (!this.promisingInter(dd, this.lenU - 2, this.lenV - 2)) return false;
+      this.cu.reset().prefix(rU, pU - 1).mid(rV, pV, pV + 1).suffix(rU, pU + 2);
+      this.cv.reset().prefix(rV, pV - 1).mid(rU, pU, pU + 1).suffix(rV, pV + 2);
+      return this.tryInter();
+    }
+    if (!this.promisingIntra(dd)) return false;
+    const a = Math.min(pU, pV);
+    const b = Math.max(pU, pV);
+    this.cu.reset().prefix(rU, a - 1).mid(rU, b, b + 1).mid(rU, a + 2, b - 1).mid(rU, a, a + 1).suffix(rU, b + 2);
+    return this.tryIntra();
+  }
+
+  /** Reverses x .. v inside one route. */
+  private twoOpt(): boolean {
+    const { u, rU, pU, pV, x, v, y } = this;
+    if (pV <= pU + 1) return false;
+    const dd = this.d(u, v) + this.d(x, y) - this.d(u, x) - this.d(v, y);
+    if (this.p.symmetric && !this.promisingIntra(dd)) return false;
+    this.cu.reset().prefix(rU, pU).midReversed(rU, pU + 1, pV).suffix(rU, pV + 1);
+    return this.tryIntra();
+  }
+
+  /** Routes become 0..u, v..0 (reversed) and 0..x (reversed), y..0. */
+  private twoOptStarReversed(): boolean {
+    const { u, rU, pU, rV, pV, lenU, lenV, x, v, y } = this;
+    const dd = this.d(u, v) + this.d(x, y) - this.d(u, x) - this.d(v, y);
+    if (this.p.symmetric && !this.promisingInter(dd, pU + pV, lenU - 2 - pU + lenV - 2 - pV)) return false;
+    this.cu.reset().prefix(rU, pU).midReversed(rV, 1, pV).suffix(rU, lenU - 1);
+    this.cv.reset().prefix(rV, 0).midReversed(rU, pU + 1, lenU - 2).suffix(rV, pV + 1);
+    return this.tryInter();
+  }
+
+  /** Tails after u and after v exchange. */
+  private twoOptStar(): boolean {
+    const { u, rU, pU, rV, pV, lenU, lenV, x, v, y } = this;
+    const dd = this.d(u, y) + this.d(v, x) - this.d(u, x) - this.d(v, y);
+    if (!this.promisingInter(dd, pU + lenV - 2 - pV, pV + lenU - 2 - pU)) return false;
+    this.cu.reset().prefix(rU, pU).suffix(rV, pV + 1);
+    this.cv.reset().prefix(rV, pV).suffix(rU, pU + 1);
+    return this.tryInter();
+  }
+}

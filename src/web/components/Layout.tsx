@@ -1,0 +1,84 @@
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link, NavLink, Outlet, useNavigate } from 'react-router';
+import { hasRole, useMe, useSignOut } from '../auth.tsx';
+import { setLanguage } from '../i18n/index.ts';
+
+export const MODULES = ['atlas', 'market', 'inns', 'interventions', 'logistics', 'people', 'indicators'] as const;
+
+export function Layout() {
+  const { t, i18n } = useTranslation();
+  const { data: me } = useMe();
+  const signOut = useSignOut();
+  const navigate = useNavigate();
+  const [open, setOpen] = useState(false);
+  const otherLanguage = i18n.language === 'en' ? 'zh-CN' : 'en';
+
+  return (
+    <div className="shell">
+      <a className="skip" href="#main">
+        {t('app.skip')}
+      </a>
+      <header className="topbar">
+        <Link to="/" className="brand">
+          <span className="brand-mark" aria-hidden>
+            ⛰
+          </span>
+          <span>{t('app.name')}</span>
+        </Link>
+        <div className="topbar-actions">
+          <button type="button" className="link-button" onClick={() => setLanguage(otherLanguage)} aria-label={t('lang.label')}>
+            {t('lang.switch')}
+          </button>
+          {me ? (
+            <>
+              <span className="whoami" title={t('auth.signedInAs', { name: me.displayName })}>
+                {me.displayName}
+              </span>
+              <button
+                type="button"
+                className="link-button"
+                onClick={async () => {
+                  await signOut();
+                  navigate('/login');
+                }}
+              >
+                {t('auth.logout')}
+              </button>
+            </>
+          ) : (
+            <Link to="/login">{t('auth.login')}</Link>
+          )}
+          <button type="button" className="menu-button" aria-expanded={open} onClick={() => setOpen(!open)}>
+            {t('nav.menu')}
+          </button>
+        </div>
+      </header>
+      <nav className={`nav ${open ? 'open' : ''}`} onClick={() => setOpen(false)}>
+        <NavLink to="/" end>
+          {t('nav.home')}
+        </NavLink>
+        {MODULES.map((m) => (
+          <NavLink key={m} to={`/${m}`}>
+            {t(`nav.${m}`)}
+          </NavLink>
+        ))}
+        {hasRole(me, 'county_admin') && <NavLink to="/admin/users">{t('nav.admin')}</NavLink>}
+      </nav>
+      <main id="main" className="main">
+        <Outlet />
+      </main>
+      <footer className="footer">{t('app.tagline')}</footer>
+    </div>
+  );
+}
+
+export function ComingSoon({ module }: { module: (typeof MODULES)[number] }) {
+  const { t } = useTranslation();
+  return (
+    <section className="card">
+      <h1>{t('soon.title', { module: t(`nav.${module}`) })}</h1>
+      <p>{t('soon.body')}</p>
+    </section>
+  );
+}

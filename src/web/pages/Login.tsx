@@ -1,0 +1,92 @@
+import { useMutation } from '@tanstack/react-query';
+import { useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link, useNavigate } from 'react-router';
+import { api, type Me } from '../api.ts';
+import { useSignIn } from '../auth.tsx';
+import { ErrorText } from '../components/ErrorText.tsx';
+
+export function LoginPage() {
+  const { t } = useTranslation();
+  const navigate = useNavigate();
+  const signIn = useSignIn();
+  const [username, setUsername] = useState('');
+  const [password, setPassword] = useState('');
+  const login = useMutation({
+    mutationFn: () => api<Me>('/auth/login', { method: 'POST', body: { username, password } }),
+    onSuccess: (me) => {
+      signIn(me);
+      navigate('/');
+    },
+  });
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    login.mutate();
+  };
+  return (
+    <section className="card narrow">
+      <h1>{t('auth.login')}</h1>
+      <form onSubmit={submit} className="form">
+        <label>
+          {t('auth.username')}
+          <input name="username" autoComplete="username" value={username} onChange={(e) => setUsername(e.target.value)} required />
+        </label>
+        <label>
+          {t('auth.password')}
+          <input name="password" type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} required />
+        </label>
+        <ErrorText error={login.error} />
+        <button type="submit" className="primary" disabled={login.isPending}>
+          {t('auth.submit')}
+        </button>
+      </form>
+      <p className="hint">{t('auth.demoHint')}</p>
+      <p>
+        {t('auth.noAccount')} <Link to="/register">{t('auth.register')}</Link>
+      </p>
+    </section>
+  );
+}
+
+export function RegisterPage() {
+  const { t } = useTranslation();
+  const navigate = useNavigate();
+  const signIn = useSignIn();
+  const [form, setForm] = useState({ username: '', displayName: '', password: '' });
+  const register = useMutation({
+    mutationFn: () => api<Me>('/auth/register', { method: 'POST', body: form }),
+    onSuccess: (me) => {
+      signIn(me);
+      navigate('/');
+    },
+  });
+  const field = (name: keyof typeof form, type = 'text', autoComplete?: string) => (
+    <label>
+      {t(`auth.${name}`)}
+      <input name={name} type={type} autoComplete={autoComplete} value={form[name]} onChange={(e) => setForm({ ...form, [name]: e.target.value })} required />
+    </label>
+  );
+  return (
+    <section className="card narrow">
+      <h1>{t('auth.register')}</h1>
+      <form
+        className="form"
+        onSubmit={(e) => {
+          e.preventDefault();
+          register.mutate();
+        }}
+      >
+        {field('username', 'text', 'username')}
+        {field('displayName', 'text', 'nickname')}
+        {field('password', 'password', 'new-password')}
+        <ErrorText error={register.error} />
+        <button type="submit" className="primary" disabled={register.isPending}>
+          {t('auth.registerSubmit')}
+        </button>
+      </form>
+      <p>
+        <Link to="/login">{t('auth.haveAccount')}</Link>
+      </p>
+    </section>
+  );
+}
