@@ -1,0 +1,105 @@
+import { runGenetic, type Progress } from './genetic.ts';
+import type { Individual } from './individual.ts';
+import { buildProblem, type Instance, type Problem } from './model.ts';
+import { DEFAULT_PARAMS, type SearchParams } from './params.ts';
+import { emptyStats, RouteEvaluator } from './routeEval.ts';
+import type { Solution, VehicleRoute } from './solution.ts';
+
+export { checkSolution, type CheckResult } from './checker.ts';
+export { InfeasibleInstanceError, InstanceFormatError, InvalidInstanceError } from './errors.ts';
+export type { Progress } from './genetic.ts';
+export type { Depot, EnergyFunction, Instance, Metric, Stop, VehicleType } from './model.ts';
+export { DEFAULT_PARAMS, type SearchParams } from './params.ts';
+export { savings } from './savings.ts';
+export { formatSol, type Solution, type VehicleRoute } from './solution.ts';
+export { readSolomon } from './solomon.ts';
+export { readVrplib } from './vrplib.ts';
+
+export interface SolveOptions {
+  /** Seed of the pseudo-random generator (default 1). Same seed and iteration budget, same result. */
+  seed?: number;
+  /** Wall-clock budget in milliseconds. */
+  timeLimitMs?: number;
+  /** Budget in genetic iterations. Without any budget the search stops after `restartAfter` idle iterations. */
+  maxIterations?: number;
+  /** Called whenever the best feasible cost improves. */
+  onProgress?: (p: Progress) => void;
+  params?: Partial<SearchParams>;
+}
+
+export interface SolveResult extends Solution {
+  /** Distance plus fixed costs of the returned routes. */
+  cost: number;
+  distance: number;
+  feasible: boolean;
+  /** What the returned solution violates when no feasible one was found. */
+  violations: string[];
+  iterations: number;
+  elapsedMs: number;
+}
+
+/**
+ * Solves a vehicle routing instance with the hybrid genetic search. Throws InvalidInstanceError or
+ * InfeasibleInstanceError before searching when the instance cannot be solved.
+ */
+export function solve(instance: Instance, options: SolveOptions = {}): SolveResult {
+  const problem = buildProblem(instance);
+  const params = { ...DEFAULT_PARAMS, ...options.params };
+  const unlimited = options.timeLimitMs === undefined && options.maxIterations === undefined;
+  const run = runGenetic(problem, params, {
+    seed: options.seed ?? 1,
+    timeLimitMs: options.timeLimitMs ?? Infinity,
+    maxIterations: options.maxIterations ?? Infinity,
+    stopWhenStalled: unlimited,
+    onProgress: options.onProgress,
+  });
+  const chosen = run.best ?? run.leastInfeasible;
+  const routes = chosen ? vehicleRoutes(problem, chosen) : [];
+  const result = summarise(problem, routes);
+  return { ...result, iterations: run.iterations, elapsedMs: run.elapsedMs };
+}
+
+/** Routes as the caller sees them: stop indices, trips split at reloads, unused reloads dropped. */
+function vehicleRoutes(p: Problem, ind: Individual): VehicleRoute[] {
+  const out: VehicleRoute[] = [];
+  ind.routes.forEach((route, slot) => {
+    const type = p.types[p.slotType[slot]];
+    const trips: number[][] = [[]];
+    for (const v of route) {
+      if (v < p.firstReload) trips[trips.length - 1].push(v - p.firstCustomer);
+      else if (type.multiTrip && p.location[v] === type.depot && trips[trips.length - 1].length > 0) trips.push([]);
+    }
+    const nonEmpty = trips.filter((t) => t.length > 0);
+    if (nonEmpty.length > 0) out.push({ vehicleType: type.index, trips: nonEmpty });
+  });
+  return out;
+}
+
+function summarise(p: Problem, routes: VehicleRoute[]): Omit<SolveResult, 'iterations' | 'elapsedMs'> {
+  const evaluator = new RouteEvaluator(p);
+  const stats = emptyStats();
+  let distance = 0;
+  let fixed = 0;
+  const violations: string[] = [];
+  const reloadOf = new Map<number, number>();
+  for (let v = p.firstReload; v < p.nNodes; v++) if (!reloadOf.has(p.reloadType[v])) reloadOf.set(p.reloadType[v], v);
+  routes.forEach((route, k) => {
+    const type = p.types[route.vehicleType];
+    const nodes: number[] = [];
+    route.trips.forEach((trip, t) => {
+      if (t > 0) nodes.push(reloadOf.get(type.index)!);
+      for (const s of trip) nodes.push(p.firstCustomer + s);
+    });
+    evaluator.evaluate(type, nodes, 0, nodes.length, stats);
+    distance += stats.distance;
+    fixed += type.fixedCost;
+    if (stats.loadExcess > 1e-9) violations.push(`route ${k + 1}: load above capacity by ${stats.loadExcess}`);
+    if (stats.timeWarp > 1e-9) violations.push(`route ${k + 1}: time windows missed by ${stats.timeWarp} in total`);
+    if (stats.durationExcess > 1e-9) violations.push(`route ${k + 1}: duration above maximum by ${stats.durationExcess}`);
+    if (stats.distanceExcess > 1e-9) violations.push(`route ${k + 1}: distance above maximum by ${stats.distanceExcess}`);
+    if (stats.energyExcess > 1e-9) violations.push(`route ${k + 1}: energy above battery by ${stats.energyExcess}`);
+    if (stats.forbiddenLegs > 0) violations.push(`route ${k + 1}: ${stats.forbiddenLegs} leg(s) that cannot be flown`);
+  });
+  if (p.nCustomers > 0 && routes.length === 0) violations.push('no solution found within the budget');
+  return { routes, cost: distance + fixed, distance, feasible: violations.length === 0, violations };
+}
