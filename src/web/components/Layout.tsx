@@ -21,13 +21,11 @@ export function Layout() {
       </a>
       <header className="topbar">
         <Link to="/" className="brand">
-          <span className="brand-mark" aria-hidden>
-            ⛰
-          </span>
+          <span className="brand-mark" aria-hidden />
           <span>{t('app.name')}</span>
         </Link>
         <div className="topbar-actions">
-          <button type="button" className="link-button" onClick={() => setLanguage(otherLanguage)} aria-label={t('lang.label')}>
+          <button type="button" className="link-button" onClick={() => setLanguage(otherLanguage)} title={t('lang.label')} lang={otherLanguage}>
             {t('lang.switch')}
           </button>
           {me ? (

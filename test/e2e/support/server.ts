@@ -1,0 +1,63 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { TEST_PASSWORD } from '../../support/constants.ts';
+
+export interface ServerProcess {
+  url: string;
+  dataDir: string;
+  child: ChildProcess;
+  output: () => string;
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+export const tempDataDir = () => fs.mkdtempSync(path.join(os.tmpdir(), 'terrace-e2e-'));
+
+/**
+ * Starts the real server (`src/server/main.ts`, as `npm start` runs it) as a child process on a free port,
+ * and resolves once it prints that it is ready. It rejects with the server's output if the process exits first.
+ */
+export function startServerProcess(options: { dataDir?: string; env?: Record<string, string>; timeoutMs?: number } = {}): Promise<ServerProcess> {
+  const dataDir = options.dataDir ?? tempDataDir();
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts'], {
+    cwd: path.resolve(import.meta.dirname, '../../..'),
+    env: {
+      ...process.env,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      DATA_DIR: dataDir,
+      TERRACE_DEMO_PASSWORD: TEST_PASSWORD,
+      LOG_LEVEL: 'warn',
+      ...options.env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout!.on('data', (d) => (out += d));
+  child.stderr!.on('data', (d) => (out += d));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const stop = async (signal: NodeJS.Signals = 'SIGTERM') => {
+    if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+    return exited;
+  };
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      void stop('SIGKILL');
+      reject(new Error(`server did not start in time:\n${out}`));
+    }, options.timeoutMs ?? 90_000);
+    const onData = () => {
+      const match = out.match(/ready:\s+(http:\/\/localhost:\d+)/);
+      if (match) {
+        clearTimeout(timer);
+        child.stdout!.off('data', onData);
+        resolve({ url: match[1], dataDir, child, output: () => out, stop });
+      }
+    };
+    child.stdout!.on('data', onData);
+    void exited.then((code) => {
+      clearTimeout(timer);
+      reject(Object.assign(new Error(`server exited with ${code}:\n${out}`), { code, output: out }));
+    });
+  });
+}
