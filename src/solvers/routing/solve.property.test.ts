@@ -36,7 +36,9 @@ const instanceArb = fc.record({
 });
 
 /** Builds an instance; drone energy grows with distance, payload and climb, and some legs cannot be flown. */
-function build(spec: fc.RecordValue<typeof instanceArb> extends infer T ? T : never, unbounded: boolean): Instance {
+type Spec = typeof instanceArb extends fc.Arbitrary<infer T> ? T : never;
+
+function build(spec: Spec, unbounded: boolean): Instance {
   const heights = [0, ...spec.stops.map((s) => s.height)];
   const xs = [0, ...spec.stops.map((s) => s.x)];
   const ys = [0, ...spec.stops.map((s) => s.y)];
