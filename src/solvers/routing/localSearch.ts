@@ -263,17 +263,21 @@ export class LocalSearch {
 
   private relocateBlock(dd: number, reversed: boolean): boolean {
     const { rU, pU, rV, pV } = this;
-    const block = (c: Composer): Composer => (reversed ? c.midReversed(rU, pU, pU + 1) : c.mid(rU, pU, pU + 1));
     if (rU !== rV) {
       if (!this.promisingInter(dd, this.lenU - 4, this.lenV)) return false;
       this.cu.reset().prefix(rU, pU - 1).suffix(rU, pU + 2);
-      block(this.cv.reset().prefix(rV, pV)).suffix(rV, pV + 1);
+      this.block(this.cv.reset().prefix(rV, pV), reversed).suffix(rV, pV + 1);
       return this.tryInter();
     }
     if (!this.promisingIntra(dd)) return false;
-    if (pV < pU) block(this.cu.reset().prefix(rU, pV)).mid(rU, pV + 1, pU - 1).suffix(rU, pU + 2);
-    else block(this.cu.reset().prefix(rU, pU - 1).mid(rU, pU + 2, pV)).suffix(rU, pV + 1);
+    if (pV < pU) this.block(this.cu.reset().prefix(rU, pV), reversed).mid(rU, pV + 1, pU - 1).suffix(rU, pU + 2);
+    else this.block(this.cu.reset().prefix(rU, pU - 1).mid(rU, pU + 2, pV), reversed).suffix(rU, pV + 1);
     return this.tryIntra();
+  }
+
+  /** Appends the pair (u, x), or (x, u) when reversed. */
+  private block(c: Composer, reversed: boolean): Composer {
+    return reversed ? c.midReversed(this.rU, this.pU, this.pU + 1) : c.mid(this.rU, this.pU, this.pU + 1);
   }
 
   /** u and v exchange places. */
