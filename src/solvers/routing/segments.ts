@@ -234,8 +234,20 @@ export class Composer {
   readonly fast: boolean;
   readonly withTime: boolean;
   readonly symmetric: boolean;
+  private readonly pre: Float64Array;
+  private readonly suf: Float64Array;
+  private readonly nodeSeg: Float64Array;
+  private readonly nodes: Int32Array;
+  private readonly len: Int32Array;
+  private readonly maxLen: number;
 
   constructor(private readonly t: RouteTable) {
+    this.pre = t.pre;
+    this.suf = t.suf;
+    this.nodeSeg = t.nodeSeg;
+    this.nodes = t.nodes;
+    this.len = t.len;
+    this.maxLen = t.maxLen;
     this.seq = new Int32Array(t.maxLen);
     this.dist = t.p.dist;
     this.time = t.p.times[0];
@@ -274,22 +286,22 @@ export class Composer {
   prefix(r: number, pos: number): this {
     this.record(PREFIX, r, pos, 0);
     this.customers += pos;
-    if (this.fast) this.push(this.t.pre, (r * this.t.maxLen + pos) * F);
+    if (this.fast) this.push(this.pre, (r * this.maxLen + pos) * F);
     return this;
   }
 
   /** Positions pos..len-1 of route r (end depot included). */
   suffix(r: number, pos: number): this {
     this.record(SUFFIX, r, pos, 0);
-    this.customers += this.t.len[r] - 1 - pos;
-    if (this.fast) this.push(this.t.suf, (r * this.t.maxLen + pos) * F);
+    this.customers += this.len[r] - 1 - pos;
+    if (this.fast) this.push(this.suf, (r * this.maxLen + pos) * F);
     return this;
   }
 
   node(v: number): this {
     this.record(NODE, v, 0, 0);
     this.customers++;
-    if (this.fast) this.push(this.t.nodeSeg, v * F);
+    if (this.fast) this.push(this.nodeSeg, v * F);
     return this;
   }
 
