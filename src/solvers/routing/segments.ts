@@ -311,22 +311,10 @@ export class Composer {
     this.record(MID, r, i, j);
     this.customers += j - i + 1;
     if (!this.fast) return this;
-    const t = this.t;
-    const base = r * t.maxLen;
-    if (i === j) {
-      this.push(t.nodeSeg, t.nodes[base + i] * F);
-    } else if (!this.withTime) {
-      const tmp = this.tmp;
-      const pj = (base + j) * F;
-      const pi = (base + i) * F;
-      tmp[DIST] = t.pre[pj + DIST] - t.pre[pi + DIST];
-      tmp[LOAD] = t.pre[pj + LOAD] - t.pre[pi + LOAD] + t.p.demand[t.nodes[base + i]];
-      tmp[FIRST] = t.nodes[base + i];
-      tmp[LAST] = t.nodes[base + j];
-      this.push(tmp, 0);
-    } else {
-      for (let k = i; k <= j; k++) this.push(t.nodeSeg, t.nodes[base + k] * F);
-    }
+    const base = r * this.maxLen;
+    if (i === j) this.push(this.nodeSeg, this.nodes[base + i] * F);
+    else if (!this.withTime) this.pushSpan(base, i, j, false);
+    else for (let k = i; k <= j; k++) this.push(this.nodeSeg, this.nodes[base + k] * F);
     return this;
   }
 
@@ -336,21 +324,22 @@ export class Composer {
     this.record(MID_REVERSED, r, i, j);
     this.customers += j - i + 1;
     if (!this.fast) return this;
-    const t = this.t;
-    const base = r * t.maxLen;
-    if (!this.withTime && this.symmetric && i < j) {
-      const tmp = this.tmp;
-      const pj = (base + j) * F;
-      const pi = (base + i) * F;
-      tmp[DIST] = t.pre[pj + DIST] - t.pre[pi + DIST];
-      tmp[LOAD] = t.pre[pj + LOAD] - t.pre[pi + LOAD] + t.p.demand[t.nodes[base + i]];
-      tmp[FIRST] = t.nodes[base + j];
-      tmp[LAST] = t.nodes[base + i];
-      this.push(tmp, 0);
-    } else {
-      for (let k = j; k >= i; k--) this.push(t.nodeSeg, t.nodes[base + k] * F);
-    }
+    const base = r * this.maxLen;
+    if (!this.withTime && this.symmetric && i < j) this.pushSpan(base, i, j, true);
+    else for (let k = j; k >= i; k--) this.push(this.nodeSeg, this.nodes[base + k] * F);
     return this;
+  }
+
+  /** Without time, a span's distance and load are differences of prefix sums (reversed: same, when symmetric). */
+  private pushSpan(base: number, i: number, j: number, reversed: boolean): void {
+    const tmp = this.tmp;
+    const pj = (base + j) * F;
+    const pi = (base + i) * F;
+    tmp[DIST] = this.pre[pj + DIST] - this.pre[pi + DIST];
+    tmp[LOAD] = this.pre[pj + LOAD] - this.pre[pi + LOAD] + this.nodeSeg[this.nodes[base + i] * F + LOAD];
+    tmp[FIRST] = this.nodes[base + (reversed ? j : i)];
+    tmp[LAST] = this.nodes[base + (reversed ? i : j)];
+    this.push(tmp, 0);
   }
 
   /** Penalised cost of the composed route driven by a vehicle of the given type. */

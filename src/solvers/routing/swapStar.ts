@@ -113,6 +113,42 @@ export class SwapStar {
     else c.prefix(r, a - 1).mid(r, a + 1, q).node(w).suffix(r, q + 1);
   }
 
+  // the best candidate so far: in each route, the position removed (-1: none), the node inserted and after where
+  private best = 0;
+  private removedU = -1;
+  private insertedU = -1;
+  private afterU = -1;
+  private removedV = -1;
+  private insertedV = -1;
+  private afterV = -1;
+
+  private keep(delta: number, removedU: number, insertedU: number, afterU: number, removedV: number, insertedV: number, afterV: number): void {
+    this.best = delta;
+    this.removedU = removedU;
+    this.insertedU = insertedU;
+    this.afterU = afterU;
+    this.removedV = removedV;
+    this.insertedV = insertedV;
+    this.afterV = afterV;
+  }
+
+  /** Plain relocations of one node of route `from` to its cheapest place in route `to`. */
+  private relocations(from: number, to: number, loadFrom: number, loadTo: number, fromIsU: boolean): void {
+    const t = this.t;
+    const dem = t.p.demand;
+    const penFrom = this.capacityPenalty(from, loadFrom);
+    const penTo = this.capacityPenalty(to, loadTo);
+    for (let i = 1; i < t.len[from] - 1; i++) {
+      const u = t.node(from, i);
+      const q = this.insPos[3 * u];
+      if (q === NONE) continue;
+      const delta = this.removal[u] + this.insCost[3 * u] + this.capacityPenalty(from, loadFrom - dem[u]) - penFrom + this.capacityPenalty(to, loadTo + dem[u]) - penTo;
+      if (delta >= this.best) continue;
+      if (fromIsU) this.keep(delta, i, -1, -1, -1, u, q);
+      else this.keep(delta, -1, u, q, i, -1, -1);
+    }
+  }
+
   run(rU: number, rV: number): boolean {
     const t = this.t;
     const loadU = this.preprocess(rU, rV);
@@ -120,14 +156,7 @@ export class SwapStar {
     const penU = this.capacityPenalty(rU, loadU);
     const penV = this.capacityPenalty(rV, loadV);
     const dem = t.p.demand;
-    let best = -EPSILON;
-    // the best candidate: positions removed from U and V (-1: none), nodes inserted and where
-    let bAU = -1;
-    let bWU = -1;
-    let bQU = -1;
-    let bAV = -1;
-    let bWV = -1;
-    let bQV = -1;
+    this.keep(-EPSILON, -1, -1, -1, -1, -1, -1);
     const lenU = t.len[rU];
     const lenV = t.len[rV];
     for (let i = 1; i < lenU - 1; i++) {
@@ -142,49 +171,14 @@ export class SwapStar {
         const inU = this.insertInPlaceOf(v, rU, i);
         const qU = this.bestPos;
         const delta = deltaPenU + deltaPenV + this.removal[u] + this.removal[v] + inU + inV;
-        if (delta < best) {
-          best = delta;
-          bAU = i;
-          bWU = v;
-          bQU = qU;
-          bAV = j;
-          bWV = u;
-          bQV = qV;
-        }
+        if (delta < this.best) this.keep(delta, i, v, qU, j, u, qV);
       }
     }
-    // relocations of one node from U into V, and from V into U
-    for (let i = 1; i < lenU - 1; i++) {
-      const u = t.node(rU, i);
-      const q = this.insPos[3 * u];
-      const delta = this.removal[u] + this.insCost[3 * u] + this.capacityPenalty(rU, loadU - dem[u]) - penU + this.capacityPenalty(rV, loadV + dem[u]) - penV;
-      if (q !== NONE && delta < best) {
-        best = delta;
-        bAU = i;
-        bWU = -1;
-        bQU = -1;
-        bAV = -1;
-        bWV = u;
-        bQV = q;
-      }
-    }
-    for (let j = 1; j < lenV - 1; j++) {
-      const v = t.node(rV, j);
-      const q = this.insPos[3 * v];
-      const delta = this.removal[v] + this.insCost[3 * v] + this.capacityPenalty(rV, loadV - dem[v]) - penV + this.capacityPenalty(rU, loadU + dem[v]) - penU;
-      if (q !== NONE && delta < best) {
-        best = delta;
-        bAU = -1;
-        bWU = v;
-        bQU = q;
-        bAV = j;
-        bWV = -1;
-        bQV = -1;
-      }
-    }
-    if (bWU < 0 && bWV < 0) return false;
-    this.compose(this.cu, rU, bAU, bWU, bQU);
-    this.compose(this.cv, rV, bAV, bWV, bQV);
+    this.relocations(rU, rV, loadU, loadV, true);
+    this.relocations(rV, rU, loadV, loadU, false);
+    if (this.insertedU < 0 && this.insertedV < 0) return false;
+    this.compose(this.cu, rU, this.removedU, this.insertedU, this.afterU);
+    this.compose(this.cv, rV, this.removedV, this.insertedV, this.afterV);
     const after = this.cu.cost(t.types[rU]) + this.cv.cost(t.types[rV]);
     if (after > t.cost[rU] + t.cost[rV] - EPSILON) return false;
     this.commit(rU, rV);
