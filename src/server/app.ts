@@ -10,7 +10,11 @@ import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fast
 import { sql } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
 import type { Db, DbHandle } from '../db/handle.ts';
+import { atlasRoutes } from '../modules/atlas/routes.ts';
 import { governanceRoutes } from '../modules/governance/routes.ts';
+import { innsRoutes } from '../modules/inns/routes.ts';
+import { interventionsRoutes } from '../modules/interventions/routes.ts';
+import { marketRoutes } from '../modules/market/routes.ts';
 import type { Config } from './config.ts';
 import { registerErrorHandling } from './errors.ts';
 import { registerSessions } from './session.ts';
@@ -82,7 +86,9 @@ export async function buildApp(config: Config, handle: DbHandle): Promise<Fastif
     }
   });
 
-  await app.register(governanceRoutes, { prefix: '/api/v1' });
+  for (const routes of [governanceRoutes, atlasRoutes, marketRoutes, interventionsRoutes, innsRoutes]) {
+    await app.register(routes, { prefix: '/api/v1' });
+  }
 
   const webRoot = config.webDist;
   if (fs.existsSync(path.join(webRoot, 'index.html'))) {

@@ -7,6 +7,10 @@ import { UsersPage } from './pages/admin/Users.tsx';
 import { CountyPage } from './pages/County.tsx';
 import { LoginPage, RegisterPage } from './pages/Login.tsx';
 import { UnitPage } from './pages/Unit.tsx';
+import AtlasPages from './pages/atlas/index.tsx';
+import InnsPages from './pages/inns/index.tsx';
+import InterventionsPages from './pages/interventions/index.tsx';
+import MarketPages from './pages/market/index.tsx';
 
 const queryClient = new QueryClient({ defaultOptions: { queries: { retry: 1, refetchOnWindowFocus: false } } });
 
@@ -30,7 +34,11 @@ export function App() {
             <Route path="register" element={<RegisterPage />} />
             <Route path="units/:id" element={<UnitPage />} />
             <Route path="admin/users" element={<AdminOnly><UsersPage /></AdminOnly>} />
-            {MODULES.map((m) => (
+            <Route path="atlas/*" element={<AtlasPages />} />
+            <Route path="market/*" element={<MarketPages />} />
+            <Route path="interventions/*" element={<InterventionsPages />} />
+            <Route path="inns/*" element={<InnsPages />} />
+            {MODULES.filter((m) => !['atlas', 'market', 'interventions', 'inns'].includes(m)).map((m) => (
               <Route key={m} path={m} element={<ComingSoon module={m} />} />
             ))}
             <Route path="*" element={<Navigate to="/" replace />} />

@@ -1,0 +1,2 @@
+// The atlas module's tables.
+export {};

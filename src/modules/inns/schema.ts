@@ -1,0 +1,2 @@
+// The inns module's tables.
+export {};

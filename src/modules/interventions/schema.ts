@@ -1,0 +1,2 @@
+// The interventions module's tables.
+export {};

@@ -1,0 +1,2 @@
+// The market module's tables.
+export {};
