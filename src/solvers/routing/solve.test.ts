@@ -112,6 +112,46 @@ describe('drones and mixed fleets', () => {
   });
 });
 
+describe('metrics and depots', () => {
+  it('uses great-circle metres for lon/lat, and the checker agrees on the cost', () => {
+    // Songyang county seat and three villages around it
+    const inst: Instance = {
+      depots: [{ x: 119.4829, y: 28.4291 }],
+      stops: [
+        { x: 119.3966, y: 28.4726, demand: 1 },
+        { x: 119.5533, y: 28.5301, demand: 1 },
+        { x: 119.6201, y: 28.3812, demand: 1 },
+      ],
+      vehicleTypes: [{ capacity: 2 }],
+      metric: { kind: 'haversine' },
+    };
+    const result = solve(inst, { seed: 1, maxIterations: 20 });
+    const check = checkSolution(inst, result);
+    expect(check.violations).toEqual([]);
+    expect(check.cost).toBeCloseTo(result.cost, 6);
+    expect(result.cost).toBeGreaterThan(30_000);
+    expect(result.cost).toBeLessThan(80_000);
+  });
+
+  it('serves each cluster from its own depot, with a separate time matrix', () => {
+    const coords = [[0, 0], [100, 0], [1, 1], [2, 0], [99, 1], [101, 2]];
+    const distance = coords.map(([ax, ay]) => coords.map(([bx, by]) => Math.round(Math.hypot(ax - bx, ay - by))));
+    const inst: Instance = {
+      depots: [{}, {}],
+      stops: [{ demand: 1 }, { demand: 1 }, { demand: 1 }, { demand: 1 }],
+      vehicleTypes: [
+        { name: 'west van', depot: 0, count: 1, capacity: 4 },
+        { name: 'east van', depot: 1, count: 1, capacity: 4 },
+      ],
+      metric: { kind: 'matrix', distance, time: distance.map((row) => row.map((d) => 2 * d)) },
+    };
+    const result = solve(inst, { seed: 1, maxIterations: 30 });
+    expect(checkSolution(inst, result).violations).toEqual([]);
+    const byType = Object.fromEntries(result.routes.map((r) => [r.vehicleType, r.trips.flat().sort()]));
+    expect(byType).toEqual({ 0: [0, 1], 1: [2, 3] });
+  });
+});
+
 describe('bad instances are reported before any search', () => {
   const base: Instance = { depots: [{ x: 0, y: 0 }], stops: line(3), vehicleTypes: [{ capacity: 5 }], metric: { kind: 'euclidean' } };
 
