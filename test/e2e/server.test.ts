@@ -76,6 +76,28 @@ describe('the server process', () => {
     await again.stop();
   });
 
+  it('logs requests without personal data: no usernames, names, passwords or search terms', async () => {
+    const server = await start({ env: { LOG_LEVEL: 'info' } });
+    const secrets = { username: 'privacy_probe', password: 'Secret-Passw0rd-XYZ', displayName: '王小明隐私' };
+    const reg = await fetch(`${server.url}/api/v1/auth/register`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(secrets),
+    });
+    expect(reg.status).toBe(201);
+    await fetch(`${server.url}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: secrets.username, password: 'wrong-password-ABC' }),
+    });
+    const admin = await apiSession(server.url, 'admin');
+    expect((await admin('GET', `/users?q=${encodeURIComponent(secrets.displayName)}`)).status).toBe(200);
+    await server.stop();
+    const log = server.output();
+    expect(log).toContain('"statusCode":201');
+    for (const secret of [...Object.values(secrets), 'wrong-password-ABC', 'terrace_session=']) expect(log).not.toContain(secret);
+  });
+
   it('takes over the lock left by a server that was killed', async () => {
     const dataDir = tempDataDir();
     const first = await start({ dataDir });
