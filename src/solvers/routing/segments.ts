@@ -68,6 +68,9 @@ export class RouteTable {
   readonly penalty: Float64Array;
   readonly sectorStart: Int32Array;
   readonly sectorEnd: Int32Array;
+  /** A stamp that changes whenever a route changes, unique over the table's life (for caches). */
+  readonly version: Float64Array;
+  private stamp = 0;
   readonly types: TypeData[];
   readonly evaluator: RouteEvaluator;
   readonly stats: RouteStats = emptyStats();
@@ -98,6 +101,7 @@ export class RouteTable {
     this.penalty = new Float64Array(this.slots);
     this.sectorStart = new Int32Array(this.slots);
     this.sectorEnd = new Int32Array(this.slots);
+    this.version = new Float64Array(this.slots);
     this.types = Array.from(p.slotType, (t) => p.types[t]);
     this.evaluator = new RouteEvaluator(p);
   }
@@ -123,6 +127,7 @@ export class RouteTable {
     }
     this.nodes[base + count + 1] = depot;
     this.len[r] = count + 2;
+    this.version[r] = ++this.stamp;
     this.update(r);
   }
 

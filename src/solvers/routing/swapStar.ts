@@ -10,9 +10,14 @@ const NONE = -1;
  * Plain relocations between the two routes are ranked in the same pass.
  */
 export class SwapStar {
-  /** Per node: the three cheapest insertion costs into the other route and the positions they follow. */
+  /**
+   * Per node and route: the three cheapest insertion costs and the positions they follow, valid while the
+   * route's version equals insStamp.
+   */
   private readonly insCost: Float64Array;
   private readonly insPos: Int32Array;
+  private readonly insStamp: Float64Array;
+  private readonly S: number;
   private readonly removal: Float64Array;
   private readonly dist: Float64Array;
   private readonly N: number;
@@ -24,8 +29,10 @@ export class SwapStar {
     private readonly commit: (rU: number, rV: number) => void,
   ) {
     const n = t.p.nNodes;
-    this.insCost = new Float64Array(3 * n);
-    this.insPos = new Int32Array(3 * n);
+    this.S = t.slots;
+    this.insCost = new Float64Array(3 * n * t.slots);
+    this.insPos = new Int32Array(3 * n * t.slots);
+    this.insStamp = new Float64Array(n * t.slots).fill(-1);
     this.removal = new Float64Array(n);
     this.dist = t.p.dist;
     this.N = n;
@@ -47,7 +54,10 @@ export class SwapStar {
       const pu = t.node(from, p - 1);
       const x = t.node(from, p + 1);
       this.removal[u] = this.d(pu, x) - this.d(pu, u) - this.d(u, x);
-      const o = 3 * u;
+      const key = u * this.S + to;
+      if (this.insStamp[key] === t.version[to]) continue;
+      this.insStamp[key] = t.version[to];
+      const o = 3 * key;
       this.insCost[o] = this.insCost[o + 1] = this.insCost[o + 2] = Infinity;
       this.insPos[o] = this.insPos[o + 1] = this.insPos[o + 2] = NONE;
       for (let q = 0; q < lenTo - 1; q++) {
@@ -85,7 +95,7 @@ export class SwapStar {
     const y = t.node(rV, pV + 1);
     let best = this.d(pv, u) + this.d(u, y) - this.d(pv, y);
     this.bestPos = pV - 1;
-    const o = 3 * u;
+    const o = 3 * (u * this.S + rV);
     for (let k = 0; k < 3; k++) {
       const q = this.insPos[o + k];
       if (q === NONE) break;
@@ -140,9 +150,10 @@ export class SwapStar {
     const penTo = this.capacityPenalty(to, loadTo);
     for (let i = 1; i < t.len[from] - 1; i++) {
       const u = t.node(from, i);
-      const q = this.insPos[3 * u];
+      const o = 3 * (u * this.S + to);
+      const q = this.insPos[o];
       if (q === NONE) continue;
-      const delta = this.removal[u] + this.insCost[3 * u] + this.capacityPenalty(from, loadFrom - dem[u]) - penFrom + this.capacityPenalty(to, loadTo + dem[u]) - penTo;
+      const delta = this.removal[u] + this.insCost[o] + this.capacityPenalty(from, loadFrom - dem[u]) - penFrom + this.capacityPenalty(to, loadTo + dem[u]) - penTo;
       if (delta >= this.best) continue;
       if (fromIsU) this.keep(delta, i, -1, -1, -1, u, q);
       else this.keep(delta, -1, u, q, i, -1, -1);
