@@ -113,6 +113,10 @@ describe('the platform in the browser', () => {
     await row.getByRole('button', { name: '添加角色' }).click();
     await expect.poll(() => row.locator('.tag').first().textContent()).toContain('村干部 · 陈家铺村');
 
+    await page.getByRole('button', { name: '菜单' }).click();
+    await page.getByRole('link', { name: '审计日志' }).click();
+    await expect.poll(() => page.locator('.audit-list li').first().textContent()).toContain('grant.add');
+
     await page.getByRole('button', { name: '退出' }).click();
     await signIn('chen_jiapu', 'chenjiapu-pass');
     await expect.poll(() => page.locator('.whoami').textContent()).toBe('陈家铺村干部');

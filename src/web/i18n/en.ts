@@ -12,6 +12,7 @@ export const en: Messages = {
     people: 'People',
     indicators: 'Indicators',
     admin: 'Users',
+    audit: 'Audit log',
     menu: 'Menu',
   },
   lang: { switch: '中文', label: 'Language' },
@@ -94,6 +95,7 @@ export const en: Messages = {
     artisan: 'Artisan',
     logistics_operator: 'Logistics operator',
   },
+  audit: { title: 'Audit log', system: 'system', newer: 'Newer', older: 'Older' },
   soon: { title: '{{module}}', body: 'This module is being built and will open soon.' },
   common: { loading: 'Loading…', retry: 'Retry' },
 };

@@ -10,6 +10,7 @@ export const zhCN = {
     people: '人才',
     indicators: '指标',
     admin: '用户管理',
+    audit: '审计日志',
     menu: '菜单',
   },
   lang: { switch: 'English', label: '语言' },
@@ -92,6 +93,7 @@ export const zhCN = {
     artisan: '手艺人',
     logistics_operator: '物流调度',
   },
+  audit: { title: '审计日志', system: '系统', newer: '较新', older: '较早' },
   soon: { title: '{{module}}', body: '这个模块正在建设中，即将上线。' },
   common: { loading: '加载中…', retry: '重试' },
 };
