@@ -27,7 +27,10 @@ export class LocalSearch {
   private readonly slotsByType: Int32Array[];
   private readonly swapStar: SwapStar;
   private readonly dist: Float64Array;
+  private readonly demand: Float64Array;
   private readonly N: number;
+  /** Only distance and load decide a route's cost (no time, energy or trips): moves are priced by arithmetic. */
+  private readonly scalar: boolean;
   private nbMoves = 0;
   private searchCompleted = false;
 
@@ -69,7 +72,9 @@ export class LocalSearch {
     this.slotsByType = p.types.map((t) => Int32Array.from([...p.slotType.keys()].filter((r) => p.slotType[r] === t.index)));
     this.swapStar = new SwapStar(this.table, this.cu, this.cv, (rU, rV) => this.commit(rU, rV));
     this.dist = p.dist;
+    this.demand = p.demand;
     this.N = p.nNodes;
+    this.scalar = p.fast && !p.hasTime && p.symmetric;
   }
 
   /** Improves the given routes (one list of nodes per slot) to a local optimum under the given penalties. */
@@ -190,28 +195,52 @@ export class LocalSearch {
     return (customers > 0 ? f : 0) - (this.table.len[r] > 2 ? f : 0);
   }
 
-  /** False when the distance change alone already rules the inter-route move out. */
-  private promisingInter(distDelta: number, customersU: number, customersV: number): boolean {
-    if (!this.p.fast) return true;
-    const t = this.table;
-    return distDelta + this.fixedDelta(this.rU, customersU) + this.fixedDelta(this.rV, customersV) < t.penalty[this.rU] + t.penalty[this.rV];
+  /** Exact cost of route r with a new distance and load, when only those matter (see `scalar`). */
+  private scalarCost(r: number, customers: number, distance: number, load: number): number {
+    if (customers === 0) return 0;
+    const type = this.table.types[r];
+    const pen = this.table.penalties;
+    let c = distance + type.fixedCost;
+    if (load > type.capacity) c += pen.capacity * (load - type.capacity);
+    if (distance > type.maxDistance) c += pen.time * (distance - type.maxDistance);
+    return c;
   }
 
-  private promisingIntra(distDelta: number): boolean {
-    return !this.p.fast || distDelta < this.table.penalty[this.rU];
+  /**
+   * Whether an inter-route move can pay: ruled out by distance alone when that already exceeds the routes'
+   * penalties; decided exactly when only distance and load matter; otherwise left to tryInter.
+   */
+  private screenInter(ddU: number, ddV: number, loadU: number, loadV: number, customersU: number, customersV: number): boolean {
+    if (!this.p.fast) return true;
+    const t = this.table;
+    const { rU, rV } = this;
+    if (ddU + ddV + this.fixedDelta(rU, customersU) + this.fixedDelta(rV, customersV) >= t.penalty[rU] + t.penalty[rV]) return false;
+    if (!this.scalar) return true;
+    const after = this.scalarCost(rU, customersU, t.distance[rU] + ddU, t.load[rU] + loadU) + this.scalarCost(rV, customersV, t.distance[rV] + ddV, t.load[rV] + loadV);
+    return after <= t.cost[rU] + t.cost[rV] - EPSILON;
+  }
+
+  private screenIntra(dd: number): boolean {
+    if (!this.p.fast) return true;
+    const t = this.table;
+    const r = this.rU;
+    if (dd >= t.penalty[r]) return false;
+    return !this.scalar || this.scalarCost(r, t.len[r] - 2, t.distance[r] + dd, t.load[r]) <= t.cost[r] - EPSILON;
   }
 
   private tryInter(): boolean {
     const t = this.table;
-    const after = this.cu.cost(t.types[this.rU]) + this.cv.cost(t.types[this.rV]);
-    if (after > t.cost[this.rU] + t.cost[this.rV] - EPSILON) return false;
+    if (!this.scalar) {
+      const after = this.cu.cost(t.types[this.rU]) + this.cv.cost(t.types[this.rV]);
+      if (after > t.cost[this.rU] + t.cost[this.rV] - EPSILON) return false;
+    }
     this.commit(this.rU, this.rV);
     return true;
   }
 
   private tryIntra(): boolean {
     const t = this.table;
-    if (this.cu.cost(t.types[this.rU]) > t.cost[this.rU] - EPSILON) return false;
+    if (!this.scalar && this.cu.cost(t.types[this.rU]) > t.cost[this.rU] - EPSILON) return false;
     this.commit(this.rU, -1);
     return true;
   }
@@ -232,14 +261,16 @@ export class LocalSearch {
   private relocate(): boolean {
     const { u, rU, pU, rV, pV, pu, x, v, y } = this;
     if (rU === rV && (pV === pU || pV === pU - 1)) return false;
-    const dd = this.d(pu, x) - this.d(pu, u) - this.d(u, x) + this.d(v, u) + this.d(u, y) - this.d(v, y);
+    const ddU = this.d(pu, x) - this.d(pu, u) - this.d(u, x);
+    const ddV = this.d(v, u) + this.d(u, y) - this.d(v, y);
     if (rU !== rV) {
-      if (!this.promisingInter(dd, this.lenU - 3, this.lenV - 1)) return false;
+      const du = this.demand[u];
+      if (!this.screenInter(ddU, ddV, -du, du, this.lenU - 3, this.lenV - 1)) return false;
       this.cu.reset().prefix(rU, pU - 1).suffix(rU, pU + 1);
       this.cv.reset().prefix(rV, pV).node(u).suffix(rV, pV + 1);
       return this.tryInter();
     }
-    if (!this.promisingIntra(dd)) return false;
+    if (!this.screenIntra(ddU + ddV)) return false;
     if (pV < pU) this.cu.reset().prefix(rU, pV).node(u).mid(rU, pV + 1, pU - 1).suffix(rU, pU + 1);
     else this.cu.reset().prefix(rU, pU - 1).mid(rU, pU + 1, pV).node(u).suffix(rU, pV + 1);
     return this.tryIntra();
@@ -249,27 +280,30 @@ export class LocalSearch {
   private relocatePair(): boolean {
     const { u, rU, pU, rV, pV, pu, x, xx, v, y } = this;
     if (this.xIsDepot || (rU === rV && pV >= pU - 1 && pV <= pU + 1)) return false;
-    const dd = this.d(pu, xx) - this.d(pu, u) - this.d(x, xx) + this.d(v, u) + this.d(x, y) - this.d(v, y);
-    return this.relocateBlock(dd, false);
+    const ddU = this.d(pu, xx) - this.d(pu, u) - this.d(u, x) - this.d(x, xx);
+    const ddV = this.d(v, u) + this.d(u, x) + this.d(x, y) - this.d(v, y);
+    return this.relocateBlock(ddU, ddV, false);
   }
 
   /** (x, u) moves after v. */
   private relocatePairReversed(): boolean {
     const { u, rU, pU, rV, pV, pu, x, xx, v, y } = this;
     if (this.xIsDepot || (rU === rV && pV >= pU - 1 && pV <= pU + 1)) return false;
-    const dd = this.d(pu, xx) - this.d(pu, u) - this.d(u, x) - this.d(x, xx) + this.d(v, x) + this.d(x, u) + this.d(u, y) - this.d(v, y);
-    return this.relocateBlock(dd, true);
+    const ddU = this.d(pu, xx) - this.d(pu, u) - this.d(u, x) - this.d(x, xx);
+    const ddV = this.d(v, x) + this.d(x, u) + this.d(u, y) - this.d(v, y);
+    return this.relocateBlock(ddU, ddV, true);
   }
 
-  private relocateBlock(dd: number, reversed: boolean): boolean {
+  private relocateBlock(ddU: number, ddV: number, reversed: boolean): boolean {
     const { rU, pU, rV, pV } = this;
     if (rU !== rV) {
-      if (!this.promisingInter(dd, this.lenU - 4, this.lenV)) return false;
+      const load = this.demand[this.u] + this.demand[this.x];
+      if (!this.screenInter(ddU, ddV, -load, load, this.lenU - 4, this.lenV)) return false;
       this.cu.reset().prefix(rU, pU - 1).suffix(rU, pU + 2);
       this.block(this.cv.reset().prefix(rV, pV), reversed).suffix(rV, pV + 1);
       return this.tryInter();
     }
-    if (!this.promisingIntra(dd)) return false;
+    if (!this.screenIntra(ddU + ddV)) return false;
     if (pV < pU) this.block(this.cu.reset().prefix(rU, pV), reversed).mid(rU, pV + 1, pU - 1).suffix(rU, pU + 2);
     else this.block(this.cu.reset().prefix(rU, pU - 1).mid(rU, pU + 2, pV), reversed).suffix(rU, pV + 1);
     return this.tryIntra();
@@ -284,14 +318,16 @@ export class LocalSearch {
   private swap(): boolean {
     const { u, rU, pU, rV, pV, pu, x, v, pv, y } = this;
     if (pV === 0 || (rU === rV && (pV === pU - 1 || pV === pU + 1 || pV === pU))) return false;
-    const dd = this.d(pu, v) + this.d(v, x) - this.d(pu, u) - this.d(u, x) + this.d(pv, u) + this.d(u, y) - this.d(pv, v) - this.d(v, y);
+    const ddU = this.d(pu, v) + this.d(v, x) - this.d(pu, u) - this.d(u, x);
+    const ddV = this.d(pv, u) + this.d(u, y) - this.d(pv, v) - this.d(v, y);
     if (rU !== rV) {
-      if (!this.promisingInter(dd, this.lenU - 2, this.lenV - 2)) return false;
+      const shift = this.demand[v] - this.demand[u];
+      if (!this.screenInter(ddU, ddV, shift, -shift, this.lenU - 2, this.lenV - 2)) return false;
       this.cu.reset().prefix(rU, pU - 1).node(v).suffix(rU, pU + 1);
       this.cv.reset().prefix(rV, pV - 1).node(u).suffix(rV, pV + 1);
       return this.tryInter();
     }
-    if (!this.promisingIntra(dd)) return false;
+    if (!this.screenIntra(ddU + ddV)) return false;
     const a = Math.min(pU, pV);
     const b = Math.max(pU, pV);
     const t = this.table;
@@ -304,14 +340,16 @@ export class LocalSearch {
     const { u, rU, pU, rV, pV, pu, x, xx, v, pv, y } = this;
     if (this.xIsDepot || pV === 0 || v === x || v === u) return false;
     if (rU === rV && (pV === pU - 1 || pV === pU + 2)) return false;
-    const dd = this.d(pu, v) + this.d(v, xx) - this.d(pu, u) - this.d(x, xx) + this.d(pv, u) + this.d(x, y) - this.d(pv, v) - this.d(v, y);
+    const ddU = this.d(pu, v) + this.d(v, xx) - this.d(pu, u) - this.d(u, x) - this.d(x, xx);
+    const ddV = this.d(pv, u) + this.d(u, x) + this.d(x, y) - this.d(pv, v) - this.d(v, y);
     if (rU !== rV) {
-      if (!this.promisingInter(dd, this.lenU - 3, this.lenV - 1)) return false;
+      const shift = this.demand[v] - this.demand[u] - this.demand[x];
+      if (!this.screenInter(ddU, ddV, shift, -shift, this.lenU - 3, this.lenV - 1)) return false;
       this.cu.reset().prefix(rU, pU - 1).node(v).suffix(rU, pU + 2);
       this.cv.reset().prefix(rV, pV - 1).mid(rU, pU, pU + 1).suffix(rV, pV + 1);
       return this.tryInter();
     }
-    if (!this.promisingIntra(dd)) return false;
+    if (!this.screenIntra(ddU + ddV)) return false;
     if (pV < pU) this.cu.reset().prefix(rU, pV - 1).mid(rU, pU, pU + 1).mid(rU, pV + 1, pU - 1).node(v).suffix(rU, pU + 2);
     else this.cu.reset().prefix(rU, pU - 1).node(v).mid(rU, pU + 2, pV - 1).mid(rU, pU, pU + 1).suffix(rU, pV + 1);
     return this.tryIntra();
@@ -322,14 +360,16 @@ export class LocalSearch {
     const { u, rU, pU, rV, pV, pu, x, xx, v, pv, y, yy } = this;
     if (this.xIsDepot || this.yIsDepot || pV === 0) return false;
     if (rU === rV && pV >= pU - 2 && pV <= pU + 2) return false;
-    const dd = this.d(pu, v) + this.d(y, xx) - this.d(pu, u) - this.d(x, xx) + this.d(pv, u) + this.d(x, yy) - this.d(pv, v) - this.d(y, yy);
+    const ddU = this.d(pu, v) + this.d(v, y) + this.d(y, xx) - this.d(pu, u) - this.d(u, x) - this.d(x, xx);
+    const ddV = this.d(pv, u) + this.d(u, x) + this.d(x, yy) - this.d(pv, v) - this.d(v, y) - this.d(y, yy);
     if (rU !== rV) {
-      if (!this.promisingInter(dd, this.lenU - 2, this.lenV - 2)) return false;
+      const shift = this.demand[v] + this.demand[y] - this.demand[u] - this.demand[x];
+      if (!this.screenInter(ddU, ddV, shift, -shift, this.lenU - 2, this.lenV - 2)) return false;
       this.cu.reset().prefix(rU, pU - 1).mid(rV, pV, pV + 1).suffix(rU, pU + 2);
       this.cv.reset().prefix(rV, pV - 1).mid(rU, pU, pU + 1).suffix(rV, pV + 2);
       return this.tryInter();
     }
-    if (!this.promisingIntra(dd)) return false;
+    if (!this.screenIntra(ddU + ddV)) return false;
     const a = Math.min(pU, pV);
     const b = Math.max(pU, pV);
     this.cu.reset().prefix(rU, a - 1).mid(rU, b, b + 1).mid(rU, a + 2, b - 1).mid(rU, a, a + 1).suffix(rU, b + 2);
@@ -341,28 +381,57 @@ export class LocalSearch {
     const { u, rU, pU, pV, x, v, y } = this;
     if (pV <= pU + 1) return false;
     const dd = this.d(u, v) + this.d(x, y) - this.d(u, x) - this.d(v, y);
-    if (this.p.symmetric && !this.promisingIntra(dd)) return false;
+    if (this.p.symmetric && !this.screenIntra(dd)) return false;
     this.cu.reset().prefix(rU, pU).midReversed(rU, pU + 1, pV).suffix(rU, pV + 1);
-    return this.tryIntra();
+    return this.p.symmetric ? this.tryIntra() : this.tryIntraExactly();
   }
 
   /** Routes become 0..u, v..0 (reversed) and 0..x (reversed), y..0. */
   private twoOptStarReversed(): boolean {
     const { u, rU, pU, rV, pV, lenU, lenV, x, v, y } = this;
-    const dd = this.d(u, v) + this.d(x, y) - this.d(u, x) - this.d(v, y);
-    if (this.p.symmetric && !this.promisingInter(dd, pU + pV, lenU - 2 - pU + lenV - 2 - pV)) return false;
+    const t = this.table;
+    if (this.p.symmetric) {
+      // with symmetric distances a reversed prefix or suffix keeps its length
+      const preU = t.prefixDistance(rU, pU);
+      const preV = t.prefixDistance(rV, pV);
+      const ddU = preU + this.d(u, v) + preV - t.distance[rU];
+      const ddV = t.distance[rU] - t.prefixDistance(rU, pU + 1) + this.d(x, y) + t.distance[rV] - t.prefixDistance(rV, pV + 1) - t.distance[rV];
+      const loadU = t.prefixLoad(rU, pU) + t.prefixLoad(rV, pV);
+      const loadV = t.load[rU] + t.load[rV] - loadU;
+      if (!this.screenInter(ddU, ddV, loadU - t.load[rU], loadV - t.load[rV], pU + pV, lenU - 2 - pU + lenV - 2 - pV)) return false;
+    }
     this.cu.reset().prefix(rU, pU).midReversed(rV, 1, pV).suffix(rU, lenU - 1);
     this.cv.reset().prefix(rV, 0).midReversed(rU, pU + 1, lenU - 2).suffix(rV, pV + 1);
-    return this.tryInter();
+    return this.p.symmetric ? this.tryInter() : this.tryInterExactly();
   }
 
   /** Tails after u and after v exchange. */
   private twoOptStar(): boolean {
     const { u, rU, pU, rV, pV, lenU, lenV, x, v, y } = this;
-    const dd = this.d(u, y) + this.d(v, x) - this.d(u, x) - this.d(v, y);
-    if (!this.promisingInter(dd, pU + lenV - 2 - pV, pV + lenU - 2 - pU)) return false;
+    const t = this.table;
+    const ddU = t.prefixDistance(rU, pU) + this.d(u, y) + t.distance[rV] - t.prefixDistance(rV, pV + 1) - t.distance[rU];
+    const ddV = t.prefixDistance(rV, pV) + this.d(v, x) + t.distance[rU] - t.prefixDistance(rU, pU + 1) - t.distance[rV];
+    const loadU = t.prefixLoad(rU, pU) + t.load[rV] - t.prefixLoad(rV, pV);
+    const loadV = t.load[rU] + t.load[rV] - loadU;
+    if (!this.screenInter(ddU, ddV, loadU - t.load[rU], loadV - t.load[rV], pU + lenV - 2 - pV, pV + lenU - 2 - pU)) return false;
     this.cu.reset().prefix(rU, pU).suffix(rV, pV + 1);
     this.cv.reset().prefix(rV, pV).suffix(rU, pU + 1);
     return this.tryInter();
+  }
+
+  /** tryInter without trusting the screen (for moves whose distance change is not known exactly). */
+  private tryInterExactly(): boolean {
+    const t = this.table;
+    const after = this.cu.cost(t.types[this.rU]) + this.cv.cost(t.types[this.rV]);
+    if (after > t.cost[this.rU] + t.cost[this.rV] - EPSILON) return false;
+    this.commit(this.rU, this.rV);
+    return true;
+  }
+
+  private tryIntraExactly(): boolean {
+    const t = this.table;
+    if (this.cu.cost(t.types[this.rU]) > t.cost[this.rU] - EPSILON) return false;
+    this.commit(this.rU, -1);
+    return true;
   }
 }

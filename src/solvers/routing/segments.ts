@@ -64,6 +64,9 @@ export class RouteTable {
   readonly routeOf: Int32Array;
   readonly posOf: Int32Array;
   readonly cost: Float64Array;
+  /** Distance and load of each route (fast problems only). */
+  readonly distance: Float64Array;
+  readonly load: Float64Array;
   /** cost minus distance and fixed cost: what a move may at best save besides distance. */
   readonly penalty: Float64Array;
   readonly sectorStart: Int32Array;
@@ -99,6 +102,8 @@ export class RouteTable {
     this.posOf = new Int32Array(p.nNodes);
     this.cost = new Float64Array(this.slots);
     this.penalty = new Float64Array(this.slots);
+    this.distance = new Float64Array(this.slots);
+    this.load = new Float64Array(this.slots);
     this.sectorStart = new Int32Array(this.slots);
     this.sectorEnd = new Int32Array(this.slots);
     this.version = new Float64Array(this.slots);
@@ -151,6 +156,8 @@ export class RouteTable {
       suf.set(ns.subarray(this.nodes[base + len - 1] * F, this.nodes[base + len - 1] * F + F), lastOff);
       for (let k = len - 2; k >= 0; k--) concat(suf, first + k * F, ns, this.nodes[base + k] * F, suf, first + (k + 1) * F, p.dist, time, N, withTime);
       const c = costOfSummary(pre, lastOff, len - 2, type, this.penalties, withTime);
+      this.distance[r] = pre[lastOff + DIST];
+      this.load[r] = pre[lastOff + LOAD];
       this.cost[r] = c;
       this.penalty[r] = len > 2 ? c - pre[lastOff + DIST] - type.fixedCost : 0;
     } else {
@@ -191,6 +198,16 @@ export class RouteTable {
     const e2 = this.sectorEnd[r2];
     if (s1 < 0 || s2 < 0) return false;
     return posMod(s2 - s1) <= posMod(e1 - s1) || posMod(s1 - s2) <= posMod(e2 - s2);
+  }
+
+  /** Distance from the depot to position pos of route r (fast problems only). */
+  prefixDistance(r: number, pos: number): number {
+    return this.pre[(r * this.maxLen + pos) * F + DIST];
+  }
+
+  /** Load of positions 1..pos of route r (fast problems only). */
+  prefixLoad(r: number, pos: number): number {
+    return this.pre[(r * this.maxLen + pos) * F + LOAD];
   }
 
   /** Non-depot nodes of route r, in order. */
