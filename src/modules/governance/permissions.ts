@@ -29,6 +29,20 @@ export const PERMISSIONS = {
   'organizations.manage': ['county_admin', 'town_official'],
   'organizations.edit': ['county_admin', 'town_official', 'producer', 'innkeeper', 'artisan', 'logistics_operator'],
   'audit.read': ['county_admin'],
+  'atlas.edit': OFFICIALS,
+  'atlas.publish': ['county_admin', 'town_official'],
+  // interventions: residents propose; each level approves only at its level; the county funds and sets budgets
+  'interventions.propose': ['resident', 'village_official', 'town_official', 'county_admin'],
+  'interventions.approve_village': ['village_official'],
+  'interventions.review_township': ['town_official'],
+  'interventions.approve_county': ['county_admin'],
+  'interventions.manage': ['county_admin'],
+  'interventions.execute': OFFICIALS,
+  'interventions.evaluate': ['town_official', 'county_admin'],
+  'interventions.moderate': OFFICIALS,
+  'market.sell': ['county_admin', 'producer'],
+  'payments.refund': ['county_admin'],
+  'inns.manage': ['county_admin', 'town_official', 'innkeeper'],
 } satisfies Record<string, Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

@@ -1,2 +1,387 @@
-// The market module's tables.
-export {};
+// The market module's tables: payments (shared with inns), producers' gardens, products and variants,
+// batches with their append-only trace, orders, order items and stock reservations.
+import { sql } from 'drizzle-orm';
+import {
+  boolean,
+  check,
+  date,
+  doublePrecision,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
+import { uuidv7 } from 'uuidv7';
+import { adminUnits, organizations, users } from '../governance/schema.ts';
+
+const id = () =>
+  uuid('id')
+    .primaryKey()
+    .$defaultFn(() => uuidv7());
+const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
+const tz = (name: string) => timestamp(name, { withTimezone: true });
+const inList = (column: string, values: readonly string[]) =>
+  sql.raw(`${column} in (${values.map((v) => `'${v}'`).join(', ')})`);
+const countyId = () =>
+  uuid('county_id')
+    .notNull()
+    .references(() => adminUnits.id);
+
+// ---------------------------------------------------------------- payments
+
+export const PAYMENT_PURPOSES = ['order', 'booking'] as const;
+export const PAYMENT_STATUSES = ['pending', 'paid', 'failed', 'refunded'] as const;
+export type PaymentStatus = (typeof PAYMENT_STATUSES)[number];
+
+export const payments = pgTable(
+  'payments',
+  {
+    id: id(),
+    countyId: countyId(),
+    purpose: text('purpose').$type<(typeof PAYMENT_PURPOSES)[number]>().notNull(),
+    referenceId: uuid('reference_id').notNull(),
+    payerId: uuid('payer_id').references(() => users.id, { onDelete: 'set null' }),
+    amountFen: integer('amount_fen').notNull(),
+    refundedFen: integer('refunded_fen').notNull().default(0),
+    description: text('description').notNull(),
+    provider: text('provider').notNull(),
+    providerReference: text('provider_reference'),
+    status: text('status').$type<PaymentStatus>().notNull().default('pending'),
+    createdAt: createdAt(),
+    paidAt: tz('paid_at'),
+  },
+  (t) => [
+    check('payments_purpose_check', inList('purpose', PAYMENT_PURPOSES)),
+    check('payments_status_check', inList('status', PAYMENT_STATUSES)),
+    check('payments_amount_check', sql`${t.amountFen} > 0`),
+    check('payments_refunded_check', sql`${t.refundedFen} between 0 and ${t.amountFen}`),
+    index('payments_reference_idx').on(t.purpose, t.referenceId),
+    // At most one open payment per order or booking: paying twice for one thing is refused by the database.
+    uniqueIndex('payments_open_unique').on(t.purpose, t.referenceId).where(sql`status in ('pending', 'paid')`),
+  ],
+);
+
+/** Every callback delivery that verified, keyed by its nonce: a replayed delivery is recognised and not applied again. */
+export const paymentCallbacks = pgTable(
+  'payment_callbacks',
+  {
+    id: id(),
+    paymentId: uuid('payment_id')
+      .notNull()
+      .references(() => payments.id),
+    provider: text('provider').notNull(),
+    nonce: text('nonce').notNull(),
+    outcome: text('outcome').notNull(),
+    applied: boolean('applied').notNull(),
+    receivedAt: tz('received_at').notNull().defaultNow(),
+  },
+  (t) => [
+    check('payment_callbacks_outcome_check', inList('outcome', ['succeeded', 'failed'])),
+    uniqueIndex('payment_callbacks_nonce_unique').on(t.provider, t.nonce),
+  ],
+);
+
+export const paymentRefunds = pgTable(
+  'payment_refunds',
+  {
+    id: id(),
+    paymentId: uuid('payment_id')
+      .notNull()
+      .references(() => payments.id),
+    amountFen: integer('amount_fen').notNull(),
+    reason: text('reason').notNull(),
+    refundReference: text('refund_reference'),
+    actorId: uuid('actor_id').references(() => users.id, { onDelete: 'set null' }),
+    createdAt: createdAt(),
+  },
+  (t) => [check('payment_refunds_amount_check', sql`${t.amountFen} > 0`)],
+);
+
+/** Signing keys of providers that have no external configuration (the sandbox), shared by every server instance. */
+export const paymentKeys = pgTable('payment_keys', {
+  provider: text('provider').primaryKey(),
+  secret: text('secret').notNull(),
+  createdAt: createdAt(),
+});
+
+// ---------------------------------------------------------------- producers and catalogue
+
+/** Per-producer shop settings: introduction and the shipping fee rule. */
+export const marketShops = pgTable(
+  'market_shops',
+  {
+    orgId: uuid('org_id')
+      .primaryKey()
+      .references(() => organizations.id),
+    countyId: countyId(),
+    intro: text('intro').notNull().default(''),
+    shippingBaseFen: integer('shipping_base_fen').notNull().default(1000),
+    freeShippingOverFen: integer('free_shipping_over_fen'),
+    remoteSurchargeFen: integer('remote_surcharge_fen').notNull().default(1500),
+    lowStockThreshold: integer('low_stock_threshold').notNull().default(10),
+  },
+  (t) => [
+    check('market_shops_fees_check', sql`${t.shippingBaseFen} >= 0 and ${t.remoteSurchargeFen} >= 0 and coalesce(${t.freeShippingOverFen}, 0) >= 0`),
+    check('market_shops_threshold_check', sql`${t.lowStockThreshold} >= 0`),
+  ],
+);
+
+/** A garden or plot of a producer, in a village. */
+export const marketGardens = pgTable(
+  'market_gardens',
+  {
+    id: id(),
+    countyId: countyId(),
+    orgId: uuid('org_id')
+      .notNull()
+      .references(() => organizations.id),
+    villageId: uuid('village_id')
+      .notNull()
+      .references(() => adminUnits.id),
+    name: text('name').notNull(),
+    lon: doublePrecision('lon'),
+    lat: doublePrecision('lat'),
+    altitudeM: integer('altitude_m'),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    check('market_gardens_lon_check', sql`${t.lon} is null or (${t.lon} between -180 and 180)`),
+    check('market_gardens_lat_check', sql`${t.lat} is null or (${t.lat} between -90 and 90)`),
+    index('market_gardens_org_idx').on(t.orgId),
+  ],
+);
+
+export const PRODUCT_KINDS = ['tea', 'craft'] as const;
+export type ProductKind = (typeof PRODUCT_KINDS)[number];
+
+export const marketProducts = pgTable(
+  'market_products',
+  {
+    id: id(),
+    countyId: countyId(),
+    orgId: uuid('org_id')
+      .notNull()
+      .references(() => organizations.id),
+    kind: text('kind').$type<ProductKind>().notNull(),
+    name: text('name').notNull(),
+    description: text('description').notNull().default(''),
+    /** Tea: variety (e.g. 松阳银猴), grade (特级), season (明前). */
+    variety: text('variety'),
+    grade: text('grade'),
+    season: text('season'),
+    photoUrl: text('photo_url'),
+    /** GTIN-14 used in the GS1 Digital Link on packages. */
+    gtin: text('gtin').notNull(),
+    active: boolean('active').notNull().default(true),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    check('market_products_kind_check', inList('kind', PRODUCT_KINDS)),
+    check('market_products_gtin_check', sql`${t.gtin} ~ '^[0-9]{14}$'`),
+    uniqueIndex('market_products_gtin_unique').on(t.gtin),
+    index('market_products_org_idx').on(t.orgId),
+  ],
+);
+
+/** A sellable variant (weight, packaging) with its price and its available stock. */
+export const marketVariants = pgTable(
+  'market_variants',
+  {
+    id: id(),
+    productId: uuid('product_id')
+      .notNull()
+      .references(() => marketProducts.id),
+    label: text('label').notNull(),
+    weightG: integer('weight_g'),
+    priceFen: integer('price_fen').notNull(),
+    /** Units available to reserve. Reserved and sold units are not in here. */
+    stock: integer('stock').notNull(),
+    /** The batch whose packages are shipped for this variant now. */
+    batchId: uuid('batch_id'),
+    active: boolean('active').notNull().default(true),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    check('market_variants_price_check', sql`${t.priceFen} > 0`),
+    check('market_variants_stock_check', sql`${t.stock} >= 0`),
+    check('market_variants_weight_check', sql`${t.weightG} is null or ${t.weightG} > 0`),
+    index('market_variants_product_idx').on(t.productId),
+  ],
+);
+
+export const marketBatches = pgTable(
+  'market_batches',
+  {
+    id: id(),
+    countyId: countyId(),
+    orgId: uuid('org_id')
+      .notNull()
+      .references(() => organizations.id),
+    productId: uuid('product_id')
+      .notNull()
+      .references(() => marketProducts.id),
+    gardenId: uuid('garden_id').references(() => marketGardens.id),
+    lot: text('lot').notNull(),
+    harvestDate: date('harvest_date'),
+    quantity: integer('quantity').notNull(),
+    notes: text('notes').notNull().default(''),
+    /** Hash of the last trace event (the chain's head), or 64 zeros before the first. */
+    headHash: text('head_hash').notNull().default('0'.repeat(64)),
+    eventCount: integer('event_count').notNull().default(0),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    check('market_batches_quantity_check', sql`${t.quantity} >= 0`),
+    check('market_batches_lot_check', sql`${t.lot} ~ '^[A-Za-z0-9-]{1,20}$'`),
+    uniqueIndex('market_batches_lot_unique').on(t.productId, t.lot),
+  ],
+);
+
+export const TRACE_KINDS = [
+  'planting',
+  'picking',
+  'withering',
+  'fixing',
+  'rolling',
+  'drying',
+  'crafting',
+  'inspection',
+  'certificate',
+  'packing',
+  'note',
+] as const;
+export type TraceKind = (typeof TRACE_KINDS)[number];
+
+/** Append-only (a trigger refuses UPDATE and DELETE); each row's hash covers the previous hash and the event. */
+export const marketTraceEvents = pgTable(
+  'market_trace_events',
+  {
+    id: id(),
+    batchId: uuid('batch_id')
+      .notNull()
+      .references(() => marketBatches.id),
+    seq: integer('seq').notNull(),
+    kind: text('kind').$type<TraceKind>().notNull(),
+    occurredAt: tz('occurred_at').notNull(),
+    operator: text('operator').notNull().default(''),
+    notes: text('notes').notNull().default(''),
+    /** Inspections and certificates: the document's title and where it is kept. */
+    documentTitle: text('document_title'),
+    documentUrl: text('document_url'),
+    prevHash: text('prev_hash').notNull(),
+    hash: text('hash').notNull(),
+    recordedBy: uuid('recorded_by').references(() => users.id, { onDelete: 'set null' }),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    check('market_trace_events_kind_check', inList('kind', TRACE_KINDS)),
+    check('market_trace_events_seq_check', sql`${t.seq} >= 1`),
+    uniqueIndex('market_trace_events_seq_unique').on(t.batchId, t.seq),
+  ],
+);
+
+// ---------------------------------------------------------------- orders
+
+export const ORDER_STATUSES = ['pending', 'paid', 'packed', 'shipped', 'delivered', 'completed', 'cancelled', 'refunded'] as const;
+export type OrderStatus = (typeof ORDER_STATUSES)[number];
+
+export interface ShippingAddress {
+  name: string;
+  phone: string;
+  province: string;
+  city: string;
+  detail: string;
+}
+
+export const marketOrders = pgTable(
+  'market_orders',
+  {
+    id: id(),
+    countyId: countyId(),
+    buyerId: uuid('buyer_id')
+      .notNull()
+      .references(() => users.id),
+    orgId: uuid('org_id')
+      .notNull()
+      .references(() => organizations.id),
+    idempotencyKey: text('idempotency_key').notNull(),
+    status: text('status').$type<OrderStatus>().notNull().default('pending'),
+    subtotalFen: integer('subtotal_fen').notNull(),
+    shippingFen: integer('shipping_fen').notNull(),
+    totalFen: integer('total_fen').notNull(),
+    address: jsonb('address').$type<ShippingAddress>().notNull(),
+    paymentId: uuid('payment_id').references(() => payments.id),
+    reservedUntil: tz('reserved_until').notNull(),
+    trackingNo: text('tracking_no'),
+    createdAt: createdAt(),
+    paidAt: tz('paid_at'),
+    packedAt: tz('packed_at'),
+    shippedAt: tz('shipped_at'),
+    deliveredAt: tz('delivered_at'),
+    completedAt: tz('completed_at'),
+    cancelledAt: tz('cancelled_at'),
+    refundedAt: tz('refunded_at'),
+  },
+  (t) => [
+    check('market_orders_status_check', inList('status', ORDER_STATUSES)),
+    check('market_orders_amounts_check', sql`${t.subtotalFen} > 0 and ${t.shippingFen} >= 0 and ${t.totalFen} = ${t.subtotalFen} + ${t.shippingFen}`),
+    uniqueIndex('market_orders_idempotency_unique').on(t.buyerId, t.idempotencyKey),
+    index('market_orders_buyer_idx').on(t.buyerId, t.createdAt),
+    index('market_orders_org_idx').on(t.orgId, t.createdAt),
+    index('market_orders_pending_idx').on(t.reservedUntil).where(sql`status = 'pending'`),
+  ],
+);
+
+export const marketOrderItems = pgTable(
+  'market_order_items',
+  {
+    id: id(),
+    orderId: uuid('order_id')
+      .notNull()
+      .references(() => marketOrders.id),
+    variantId: uuid('variant_id')
+      .notNull()
+      .references(() => marketVariants.id),
+    batchId: uuid('batch_id').references(() => marketBatches.id),
+    productName: text('product_name').notNull(),
+    variantLabel: text('variant_label').notNull(),
+    qty: integer('qty').notNull(),
+    unitPriceFen: integer('unit_price_fen').notNull(),
+    lineFen: integer('line_fen').notNull(),
+  },
+  (t) => [
+    check('market_order_items_qty_check', sql`${t.qty} > 0`),
+    check('market_order_items_amount_check', sql`${t.unitPriceFen} > 0 and ${t.lineFen} = ${t.unitPriceFen} * ${t.qty}`),
+    uniqueIndex('market_order_items_unique').on(t.orderId, t.variantId),
+  ],
+);
+
+export const RESERVATION_STATUSES = ['held', 'sold', 'released'] as const;
+
+/** Units taken out of a variant's stock for an order: held until paid (then sold) or until expiry (then released). */
+export const marketReservations = pgTable(
+  'market_reservations',
+  {
+    id: id(),
+    orderId: uuid('order_id')
+      .notNull()
+      .references(() => marketOrders.id),
+    variantId: uuid('variant_id')
+      .notNull()
+      .references(() => marketVariants.id),
+    qty: integer('qty').notNull(),
+    status: text('status').$type<(typeof RESERVATION_STATUSES)[number]>().notNull().default('held'),
+    expiresAt: tz('expires_at').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    check('market_reservations_qty_check', sql`${t.qty} > 0`),
+    check('market_reservations_status_check', inList('status', RESERVATION_STATUSES)),
+    uniqueIndex('market_reservations_unique').on(t.orderId, t.variantId),
+    index('market_reservations_variant_idx').on(t.variantId, t.status),
+  ],
+);
