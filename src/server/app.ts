@@ -17,6 +17,7 @@ import { interventionsRoutes } from '../modules/interventions/routes.ts';
 import { marketRoutes } from '../modules/market/routes.ts';
 import type { Config } from './config.ts';
 import { registerErrorHandling } from './errors.ts';
+import { Problem } from './problems.ts';
 import { registerSessions } from './session.ts';
 
 declare module 'fastify' {
@@ -64,7 +65,10 @@ export async function buildApp(config: Config, handle: DbHandle): Promise<Fastif
 
   registerErrorHandling(app);
   await app.register(cookie);
-  await app.register(rateLimit, { global: false });
+  await app.register(rateLimit, {
+    global: false,
+    errorResponseBuilder: (_request, context) => new Problem(429, 'rate_limited', `Too many attempts; retry in ${context.after}`),
+  });
   registerSessions(app);
 
   await app.register(swagger, {

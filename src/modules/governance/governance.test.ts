@@ -262,11 +262,13 @@ describeEachDriver('login rate limit', (driver) => {
   afterAll(() => t?.close());
 
   it('answers 429 after too many login attempts from one address in a minute', async () => {
-    const codes: number[] = [];
+    const answers: { status: number; code: string; type: string }[] = [];
     for (let i = 0; i < 5; i++) {
       const res = await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: `nobody${i}`, password: 'x' } });
-      codes.push(res.statusCode);
+      answers.push({ status: res.statusCode, code: res.json().code, type: String(res.headers['content-type']) });
     }
-    expect(codes).toEqual([401, 401, 401, 429, 429]);
+    expect(answers.map((a) => a.status)).toEqual([401, 401, 401, 429, 429]);
+    expect(answers[4].code).toBe('rate_limited');
+    expect(answers[4].type).toContain('application/problem+json');
   });
 });
