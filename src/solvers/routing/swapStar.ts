@@ -19,6 +19,8 @@ export class SwapStar {
   private readonly insStamp: Float64Array;
   private readonly S: number;
   private readonly removal: Float64Array;
+  /** Arc lengths of the route being inserted into. */
+  private readonly arc: Float64Array;
   private readonly dist: Float64Array;
   private readonly N: number;
 
@@ -34,6 +36,7 @@ export class SwapStar {
     this.insPos = new Int32Array(3 * n * t.slots);
     this.insStamp = new Float64Array(n * t.slots).fill(-1);
     this.removal = new Float64Array(n);
+    this.arc = new Float64Array(t.maxLen);
     this.dist = t.p.dist;
     this.N = n;
   }
@@ -45,43 +48,63 @@ export class SwapStar {
   /** Cheapest insertions of every node of route `from` into route `to`, and the removal gain of each. */
   private preprocess(from: number, to: number): number {
     const t = this.t;
+    const dist = this.dist;
+    const N = this.N;
+    const nodes = t.nodes;
+    const baseFrom = from * t.maxLen;
+    const baseTo = to * t.maxLen;
     const lenFrom = t.len[from];
     const lenTo = t.len[to];
+    const stamp = t.version[to];
+    const arc = this.arc;
+    for (let q = 0; q < lenTo - 1; q++) arc[q] = dist[nodes[baseTo + q] * N + nodes[baseTo + q + 1]];
     let load = 0;
     for (let p = 1; p < lenFrom - 1; p++) {
-      const u = t.node(from, p);
+      const u = nodes[baseFrom + p];
       load += t.p.demand[u];
-      const pu = t.node(from, p - 1);
-      const x = t.node(from, p + 1);
-      this.removal[u] = this.d(pu, x) - this.d(pu, u) - this.d(u, x);
+      const pu = nodes[baseFrom + p - 1];
+      const x = nodes[baseFrom + p + 1];
+      const rowU = u * N;
+      this.removal[u] = dist[pu * N + x] - dist[pu * N + u] - dist[rowU + x];
       const key = u * this.S + to;
-      if (this.insStamp[key] === t.version[to]) continue;
-      this.insStamp[key] = t.version[to];
-      const o = 3 * key;
-      this.insCost[o] = this.insCost[o + 1] = this.insCost[o + 2] = Infinity;
-      this.insPos[o] = this.insPos[o + 1] = this.insPos[o + 2] = NONE;
+      if (this.insStamp[key] === stamp) continue;
+      this.insStamp[key] = stamp;
+      let c0 = Infinity;
+      let c1 = Infinity;
+      let c2 = Infinity;
+      let q0 = NONE;
+      let q1 = NONE;
+      let q2 = NONE;
+      let into = dist[nodes[baseTo] * N + u];
       for (let q = 0; q < lenTo - 1; q++) {
-        const a = t.node(to, q);
-        const b = t.node(to, q + 1);
-        const c = this.d(a, u) + this.d(u, b) - this.d(a, b);
-        if (c >= this.insCost[o + 2]) continue;
-        if (c < this.insCost[o]) {
-          this.insCost[o + 2] = this.insCost[o + 1];
-          this.insPos[o + 2] = this.insPos[o + 1];
-          this.insCost[o + 1] = this.insCost[o];
-          this.insPos[o + 1] = this.insPos[o];
-          this.insCost[o] = c;
-          this.insPos[o] = q;
-        } else if (c < this.insCost[o + 1]) {
-          this.insCost[o + 2] = this.insCost[o + 1];
-          this.insPos[o + 2] = this.insPos[o + 1];
-          this.insCost[o + 1] = c;
-          this.insPos[o + 1] = q;
+        const b = nodes[baseTo + q + 1];
+        const c = into + dist[rowU + b] - arc[q];
+        into = dist[b * N + u];
+        if (c >= c2) continue;
+        if (c < c0) {
+          c2 = c1;
+          q2 = q1;
+          c1 = c0;
+          q1 = q0;
+          c0 = c;
+          q0 = q;
+        } else if (c < c1) {
+          c2 = c1;
+          q2 = q1;
+          c1 = c;
+          q1 = q;
         } else {
-          this.insCost[o + 2] = c;
-          this.insPos[o + 2] = q;
+          c2 = c;
+          q2 = q;
         }
       }
+      const o = 3 * key;
+      this.insCost[o] = c0;
+      this.insCost[o + 1] = c1;
+      this.insCost[o + 2] = c2;
+      this.insPos[o] = q0;
+      this.insPos[o + 1] = q1;
+      this.insPos[o + 2] = q2;
     }
     return load;
   }
@@ -170,18 +193,26 @@ export class SwapStar {
     this.keep(-EPSILON, -1, -1, -1, -1, -1, -1);
     const lenU = t.len[rU];
     const lenV = t.len[rV];
+    const capU = t.types[rU].capacity;
+    const capV = t.types[rV].capacity;
+    const w = t.penalties.capacity;
+    const removal = this.removal;
     for (let i = 1; i < lenU - 1; i++) {
       const u = t.node(rU, i);
+      const du = dem[u];
+      const remU = removal[u];
       for (let j = 1; j < lenV - 1; j++) {
         const v = t.node(rV, j);
-        const deltaPenU = this.capacityPenalty(rU, loadU + dem[v] - dem[u]) - penU;
-        const deltaPenV = this.capacityPenalty(rV, loadV + dem[u] - dem[v]) - penV;
-        if (deltaPenU + this.removal[u] + deltaPenV + this.removal[v] > 0) continue;
+        const newU = loadU + dem[v] - du;
+        const newV = loadV + du - dem[v];
+        const deltaPenU = (newU > capU ? w * (newU - capU) : 0) - penU;
+        const deltaPenV = (newV > capV ? w * (newV - capV) : 0) - penV;
+        if (deltaPenU + remU + deltaPenV + removal[v] > 0) continue;
         const inV = this.insertInPlaceOf(u, rV, j);
         const qV = this.bestPos;
         const inU = this.insertInPlaceOf(v, rU, i);
         const qU = this.bestPos;
-        const delta = deltaPenU + deltaPenV + this.removal[u] + this.removal[v] + inU + inV;
+        const delta = deltaPenU + deltaPenV + remU + removal[v] + inU + inV;
         if (delta < this.best) this.keep(delta, i, v, qU, j, u, qV);
       }
     }
