@@ -1,2 +1,310 @@
-// The interventions module's tables.
-export {};
+// The interventions module's tables: proposals for "gentle" interventions, their review trail, residents'
+// votes and comments, notifications, execution (milestones, spend) and the county's budget rounds.
+import { sql } from 'drizzle-orm';
+import { bigint, boolean, check, date, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid, type AnyPgColumn } from 'drizzle-orm/pg-core';
+import { uuidv7 } from 'uuidv7';
+import { adminUnits, users } from '../governance/schema.ts';
+
+export const INTERVENTION_TYPES = [
+  'restoration',
+  'reuse_inn',
+  'reuse_tea_workshop',
+  'reuse_museum',
+  'reuse_library',
+  'reuse_craft_workshop',
+  'reuse_public_space',
+  'infra_water',
+  'infra_sewage',
+  'infra_paths',
+  'infra_lighting',
+  'infra_broadband',
+  'infra_landscape',
+] as const;
+export type InterventionType = (typeof INTERVENTION_TYPES)[number];
+
+/** The workflow, in order; `rejected` can be reached from each review step. */
+export const STATUSES = [
+  'draft',
+  'submitted',
+  'village_approved',
+  'township_reviewed',
+  'county_approved',
+  'funded',
+  'in_progress',
+  'completed',
+  'evaluated',
+  'rejected',
+] as const;
+export type Status = (typeof STATUSES)[number];
+
+export const FUNDING_SOURCES = ['county', 'provincial', 'village', 'private'] as const;
+export type FundingSource = (typeof FUNDING_SOURCES)[number];
+
+export const PILLARS = ['jobs', 'returningResidents', 'visitorsPerYear', 'incomeFen', 'culturalValue', 'ecologicalEffect'] as const;
+export type Pillar = (typeof PILLARS)[number];
+export type Outcomes = Record<Pillar, number>;
+
+/** Protection levels as the heritage rules know them, strictest first. */
+export const PROTECTION_LEVELS = ['national', 'provincial', 'county', 'historic', 'traditional', 'none'] as const;
+export type ProtectionLevel = (typeof PROTECTION_LEVELS)[number];
+
+/** The facts of a target building the heritage rules need, as entered with the proposal (or read from the Atlas). */
+export interface BuildingSnapshot {
+  buildingId?: string | null;
+  name: string;
+  protectionLevel: ProtectionLevel;
+  heightM: number;
+  volumeM3: number;
+}
+
+/** What the proposal changes physically. */
+export interface PhysicalChanges {
+  demolishesProtectedElements: boolean;
+  heightChangeM: number;
+  volumeChangePct: number;
+  materials: string[];
+}
+
+export interface Media {
+  kind: 'drawing' | 'photo' | 'document';
+  url: string;
+  caption?: string;
+  phase?: 'before' | 'after' | 'during';
+}
+
+const id = () =>
+  uuid('id')
+    .primaryKey()
+    .$defaultFn(() => uuidv7());
+const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
+const fen = (name: string) => bigint(name, { mode: 'number' });
+const inList = (column: string, values: readonly string[]) => sql.raw(`${column} in (${values.map((v) => `'${v}'`).join(', ')})`);
+
+export const interventions = pgTable(
+  'interventions',
+  {
+    id: id(),
+    countyId: uuid('county_id')
+      .notNull()
+      .references(() => adminUnits.id),
+    townshipId: uuid('township_id')
+      .notNull()
+      .references(() => adminUnits.id),
+    villageId: uuid('village_id')
+      .notNull()
+      .references(() => adminUnits.id),
+    proposerId: uuid('proposer_id')
+      .notNull()
+      .references(() => users.id),
+    title: text('title').notNull(),
+    type: text('type').$type<InterventionType>().notNull(),
+    description: text('description').notNull().default(''),
+    site: text('site').notNull().default(''),
+    buildingIds: uuid('building_ids').array().notNull().default(sql`'{}'::uuid[]`),
+    buildings: jsonb('buildings').$type<BuildingSnapshot[]>().notNull().default([]),
+    changes: jsonb('changes').$type<PhysicalChanges>().notNull(),
+    conservationPlanUrl: text('conservation_plan_url'),
+    media: jsonb('media').$type<Media[]>().notNull().default([]),
+    costFen: fen('cost_fen').notNull(),
+    fundCountyFen: fen('fund_county_fen').notNull().default(0),
+    fundProvincialFen: fen('fund_provincial_fen').notNull().default(0),
+    fundVillageFen: fen('fund_village_fen').notNull().default(0),
+    fundPrivateFen: fen('fund_private_fen').notNull().default(0),
+    durationMonths: integer('duration_months').notNull(),
+    outcomes: jsonb('outcomes').$type<Outcomes>().notNull(),
+    risks: text('risks').notNull().default(''),
+    status: text('status').$type<Status>().notNull().default('draft'),
+    /** The heritage-rule report as it stood when the proposal was submitted. */
+    ruleReport: jsonb('rule_report').$type<unknown>(),
+    rejectionReason: text('rejection_reason'),
+    rejectedAt: text('rejected_at_status').$type<Status>(),
+    /** Set when the review ends (county approval or a rejection): review notes become public then. */
+    reviewFinishedAt: timestamp('review_finished_at', { withTimezone: true }),
+    fundedFen: fen('funded_fen').notNull().default(0),
+    spentFen: fen('spent_fen').notNull().default(0),
+    startedAt: timestamp('started_at', { withTimezone: true }),
+    completedAt: timestamp('completed_at', { withTimezone: true }),
+    actualOutcomes: jsonb('actual_outcomes').$type<Outcomes>(),
+    evaluation: text('evaluation'),
+    version: integer('version').notNull().default(1),
+    createdAt: createdAt(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    check('interventions_status_check', inList('status', STATUSES)),
+    check('interventions_type_check', inList('type', INTERVENTION_TYPES)),
+    check('interventions_cost_check', sql`${t.costFen} > 0`),
+    check(
+      'interventions_funding_check',
+      sql`${t.fundCountyFen} >= 0 and ${t.fundProvincialFen} >= 0 and ${t.fundVillageFen} >= 0 and ${t.fundPrivateFen} >= 0 and ${t.fundCountyFen} + ${t.fundProvincialFen} + ${t.fundVillageFen} + ${t.fundPrivateFen} = ${t.costFen}`,
+    ),
+    check('interventions_duration_check', sql`${t.durationMonths} between 1 and 120`),
+    check('interventions_money_check', sql`${t.fundedFen} >= 0 and ${t.spentFen} >= 0`),
+    check('interventions_rejection_check', sql`(${t.status} = 'rejected') = (${t.rejectionReason} is not null)`),
+    index('interventions_village_idx').on(t.villageId, t.status),
+    index('interventions_status_idx').on(t.countyId, t.status),
+  ],
+);
+
+/** Every state change, in order: the timeline. Notes are the reviewers' words. */
+export const interventionTransitions = pgTable(
+  'intervention_transitions',
+  {
+    id: id(),
+    interventionId: uuid('intervention_id')
+      .notNull()
+      .references(() => interventions.id, { onDelete: 'cascade' }),
+    fromStatus: text('from_status').$type<Status>().notNull(),
+    toStatus: text('to_status').$type<Status>().notNull(),
+    actorId: uuid('actor_id').references(() => users.id, { onDelete: 'set null' }),
+    note: text('note').notNull().default(''),
+    at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    check('intervention_transitions_to_check', inList('to_status', STATUSES)),
+    index('intervention_transitions_idx').on(t.interventionId, t.at),
+    // The same step can be taken only once per proposal: a second approval racing the first fails here too.
+    uniqueIndex('intervention_transitions_once').on(t.interventionId, t.fromStatus, t.toStatus),
+  ],
+);
+
+export const interventionVotes = pgTable(
+  'intervention_votes',
+  {
+    id: id(),
+    interventionId: uuid('intervention_id')
+      .notNull()
+      .references(() => interventions.id, { onDelete: 'cascade' }),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    villageId: uuid('village_id')
+      .notNull()
+      .references(() => adminUnits.id),
+    stance: text('stance').$type<'support' | 'oppose'>().notNull(),
+    createdAt: createdAt(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [check('intervention_votes_stance_check', inList('stance', ['support', 'oppose'])), uniqueIndex('intervention_votes_one_each').on(t.interventionId, t.userId)],
+);
+
+export const interventionComments = pgTable(
+  'intervention_comments',
+  {
+    id: id(),
+    interventionId: uuid('intervention_id')
+      .notNull()
+      .references(() => interventions.id, { onDelete: 'cascade' }),
+    parentId: uuid('parent_id').references((): AnyPgColumn => interventionComments.id, { onDelete: 'cascade' }),
+    authorId: uuid('author_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    body: text('body').notNull(),
+    hidden: boolean('hidden').notNull().default(false),
+    moderationReason: text('moderation_reason'),
+    moderatedBy: uuid('moderated_by').references(() => users.id, { onDelete: 'set null' }),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    check('intervention_comments_body_check', sql`length(${t.body}) between 1 and 4000`),
+    check('intervention_comments_hidden_check', sql`not ${t.hidden} or ${t.moderationReason} is not null`),
+    index('intervention_comments_idx').on(t.interventionId, t.createdAt),
+  ],
+);
+
+/**
+ * In-app notifications, addressed to a user or to whoever holds a role on an admin unit or above it
+ * (e.g. "the village officials of 杨家堂村"), so this module does not read the grants table.
+ */
+export const interventionNotifications = pgTable(
+  'intervention_notifications',
+  {
+    id: id(),
+    countyId: uuid('county_id')
+      .notNull()
+      .references(() => adminUnits.id),
+    interventionId: uuid('intervention_id')
+      .notNull()
+      .references(() => interventions.id, { onDelete: 'cascade' }),
+    userId: uuid('user_id').references(() => users.id, { onDelete: 'cascade' }),
+    role: text('role'),
+    unitId: uuid('unit_id').references(() => adminUnits.id),
+    kind: text('kind').notNull(),
+    status: text('status').$type<Status>().notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    check('intervention_notifications_to_check', sql`(${t.userId} is not null) <> (${t.role} is not null and ${t.unitId} is not null)`),
+    index('intervention_notifications_user_idx').on(t.userId, t.createdAt),
+    index('intervention_notifications_role_idx').on(t.role, t.unitId, t.createdAt),
+  ],
+);
+
+/** What a user has read: one row per user, everything up to `read_until` is read. */
+export const interventionNotificationReads = pgTable('intervention_notification_reads', {
+  userId: uuid('user_id')
+    .primaryKey()
+    .references(() => users.id, { onDelete: 'cascade' }),
+  readUntil: timestamp('read_until', { withTimezone: true }).notNull(),
+});
+
+export const interventionMilestones = pgTable(
+  'intervention_milestones',
+  {
+    id: id(),
+    interventionId: uuid('intervention_id')
+      .notNull()
+      .references(() => interventions.id, { onDelete: 'cascade' }),
+    title: text('title').notNull(),
+    dueOn: date('due_on').notNull(),
+    doneOn: date('done_on'),
+    createdAt: createdAt(),
+  },
+  (t) => [index('intervention_milestones_idx').on(t.interventionId, t.dueOn)],
+);
+
+export const interventionSpend = pgTable(
+  'intervention_spend',
+  {
+    id: id(),
+    interventionId: uuid('intervention_id')
+      .notNull()
+      .references(() => interventions.id, { onDelete: 'cascade' }),
+    amountFen: fen('amount_fen').notNull(),
+    note: text('note').notNull().default(''),
+    spentOn: date('spent_on').notNull(),
+    overBudgetOverride: boolean('over_budget_override').notNull().default(false),
+    recordedBy: uuid('recorded_by').references(() => users.id, { onDelete: 'set null' }),
+    createdAt: createdAt(),
+  },
+  (t) => [check('intervention_spend_amount_check', sql`${t.amountFen} > 0`), index('intervention_spend_idx').on(t.interventionId, t.spentOn)],
+);
+
+/** The county's heritage-rule parameters (one row per county; defaults apply until the admin saves some). */
+export const interventionRuleSettings = pgTable('intervention_rule_settings', {
+  countyId: uuid('county_id')
+    .primaryKey()
+    .references(() => adminUnits.id),
+  params: jsonb('params').$type<unknown>().notNull(),
+  updatedBy: uuid('updated_by').references(() => users.id, { onDelete: 'set null' }),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+export const budgetRounds = pgTable(
+  'intervention_budget_rounds',
+  {
+    id: id(),
+    countyId: uuid('county_id')
+      .notNull()
+      .references(() => adminUnits.id),
+    name: text('name').notNull(),
+    budgetFen: fen('budget_fen').notNull(),
+    params: jsonb('params').$type<unknown>().notNull(),
+    status: text('status').$type<'open' | 'solved' | 'applied'>().notNull().default('open'),
+    result: jsonb('result').$type<unknown>(),
+    createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
+    createdAt: createdAt(),
+    solvedAt: timestamp('solved_at', { withTimezone: true }),
+  },
+  (t) => [check('intervention_budget_rounds_budget_check', sql`${t.budgetFen} > 0`), check('intervention_budget_rounds_status_check', inList('status', ['open', 'solved', 'applied']))],
+);
