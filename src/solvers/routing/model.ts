@@ -344,15 +344,6 @@ export function buildProblem(instance: Instance): Problem {
     maxDemand = Math.max(maxDemand, demand[v]);
   }
 
-  const slots: number[] = [];
-  for (const t of types) {
-    let n: number;
-    if (Number.isFinite(t.count)) n = Math.min(t.count, nCustomers);
-    else if (hasTime || !Number.isFinite(t.capacity) || hasMultiTrip) n = nCustomers;
-    else n = Math.min(nCustomers, Math.ceil((1.3 * totalDemand) / t.capacity) + 3);
-    for (let k = 0; k < n; k++) slots.push(t.index);
-  }
-
   const fast = nDepots === 1 && speeds.length === 1 && types.every((t) => !t.energy && !t.multiTrip);
   const problem: Problem = {
     instance,
@@ -372,7 +363,7 @@ export function buildProblem(instance: Instance): Problem {
     angle,
     hasCoordinates,
     types,
-    slotType: Int32Array.from(slots),
+    slotType: new Int32Array(0),
     fast,
     hasTime,
     symmetric,
@@ -380,8 +371,70 @@ export function buildProblem(instance: Instance): Problem {
     maxDemand,
     maxDistance,
   };
+  problem.slotType = routeSlots(problem, hasMultiTrip);
   checkFeasibility(problem);
   return problem;
+}
+
+/**
+ * How many routes of each type the search may use: the fleet when it is bounded; otherwise enough for
+ * capacity (HGS-CVRP's 1.3 × demand / capacity + 3) and, with time constraints, for a greedy solution.
+ */
+function routeSlots(p: Problem, hasMultiTrip: boolean): Int32Array {
+  const slots: number[] = [];
+  for (const t of p.types) {
+    let n: number;
+    if (Number.isFinite(t.count)) n = Math.min(t.count, p.nCustomers);
+    else if (!Number.isFinite(t.capacity) || hasMultiTrip || t.energy) n = p.nCustomers;
+    else {
+      n = Math.ceil((1.3 * p.totalDemand) / t.capacity) + 3;
+      if (p.hasTime || t.maxDistance < Infinity) n = Math.max(n, Math.ceil(1.2 * greedyRouteCount(p, t)) + 3);
+      n = Math.min(p.nCustomers, n);
+    }
+    for (let k = 0; k < n; k++) slots.push(t.index);
+  }
+  return Int32Array.from(slots);
+}
+
+/** Routes used by a nearest-neighbour construction that keeps capacity, windows, duration and distance. */
+function greedyRouteCount(p: Problem, t: TypeData): number {
+  const N = p.nNodes;
+  const time = p.times[t.profile];
+  const depot = t.depot;
+  const left = new Set<number>();
+  for (let v = p.firstCustomer; v < p.firstReload; v++) left.add(v);
+  let routes = 0;
+  while (left.size > 0) {
+    routes++;
+    let at = depot;
+    let clock = p.early[depot];
+    let load = 0;
+    let distance = 0;
+    for (;;) {
+      let best = -1;
+      let bestArrival = Infinity;
+      for (const v of left) {
+        if (load + p.demand[v] > t.capacity) continue;
+        const arrival = Math.max(clock + time[at * N + v], p.early[v]);
+        if (arrival > p.late[v]) continue;
+        const back = arrival + p.service[v] + time[v * N + depot];
+        if (back > p.late[depot] || back - p.early[depot] > t.maxDuration) continue;
+        if (distance + p.dist[at * N + v] + p.dist[v * N + depot] > t.maxDistance) continue;
+        if (arrival < bestArrival) {
+          best = v;
+          bestArrival = arrival;
+        }
+      }
+      if (best < 0) break;
+      left.delete(best);
+      load += p.demand[best];
+      distance += p.dist[at * N + best];
+      clock = bestArrival + p.service[best];
+      at = best;
+    }
+    if (at === depot) return routes - 1 + left.size; // what is left cannot be served alone by this type
+  }
+  return routes;
 }
 
 /** Finds what makes the instance impossible before any search: a stop no vehicle can serve, or too small a fleet. */
