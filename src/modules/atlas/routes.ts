@@ -1,3 +1,277 @@
-import type { FastifyPluginAsync } from 'fastify';
+import multipart from '@fastify/multipart';
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { badRequest, Problem } from '../../server/problems.ts';
+import { storageFor } from '../../server/storage.ts';
+import { ASSET_KINDS, BUILDING_TYPES, CURRENT_USES, HERITAGE_LEVELS, LISTING_LEVELS, OWNER_TYPES, SEASONS } from './schema.ts';
+import * as atlas from './service.ts';
+import { exportBuildings, FORMATS, importBuildings } from './transfer.ts';
 
-export const atlasRoutes: FastifyPluginAsync = async () => {};
+const idParams = z.strictObject({ id: z.uuid() });
+const crs = z.enum(['wgs84', 'gcj02']).default('wgs84');
+const text = (max: number) => z.string().trim().max(max);
+const geometry = z.looseObject({ type: z.string(), coordinates: z.unknown() }).describe('GeoJSON Point or Polygon (one ring, not self-intersecting)');
+const buildingFields = {
+  name: z.string().trim().min(1).max(120),
+  type: z.enum(BUILDING_TYPES),
+  era: text(200).optional(),
+  buildYear: z.number().int().min(600).max(2100).nullable().optional(),
+  protectionLevel: z.enum(HERITAGE_LEVELS).optional(),
+  structure: text(200).optional(),
+  materials: text(200).optional(),
+  currentUse: z.enum(CURRENT_USES).optional(),
+  ownerType: z.enum(OWNER_TYPES).optional(),
+  geometry,
+  notes: text(5000).optional(),
+};
+const bbox = z
+  .string()
+  .transform((s, ctx) => {
+    const parts = s.split(',').map(Number);
+    const [w, so, e, n] = parts;
+    if (parts.length !== 4 || parts.some((x) => !Number.isFinite(x))) {
+      ctx.addIssue({ code: 'custom', message: 'bbox is west,south,east,north in degrees' });
+      return z.NEVER;
+    }
+    if (w < -180 || e > 180 || so < -90 || n > 90 || w > e || so > n) {
+      ctx.addIssue({ code: 'custom', message: 'bbox is out of range (longitude −180 to 180, latitude −90 to 90, west ≤ east, south ≤ north)' });
+      return z.NEVER;
+    }
+    return [w, so, e, n] as [number, number, number, number];
+  });
+
+const IMPORT_MAX_BYTES = 30 * 1024 * 1024;
+
+/** Reads a multipart body: its text fields and its one file. A file over the limit is a 413 naming the limit. */
+async function readMultipart(request: FastifyRequest, maxBytes: number, tooLarge: () => Problem) {
+  if (!request.isMultipart()) throw new Problem(415, 'not_multipart', 'Send the file as multipart/form-data', { field: 'file' });
+  const fields: Record<string, string> = {};
+  let file: { data: Buffer; mimetype: string; filename: string } | null = null;
+  try {
+    for await (const part of request.parts({ limits: { fileSize: maxBytes, files: 1, fields: 10 } })) {
+      if (part.type === 'file') file = { data: await part.toBuffer(), mimetype: part.mimetype, filename: part.filename };
+      else fields[part.fieldname] = String(part.value);
+    }
+  } catch (error) {
+    if ((error as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') throw tooLarge();
+    throw error;
+  }
+  if (!file) throw badRequest('file', 'A file is required');
+  return { fields, file };
+}
+
+export const atlasRoutes: FastifyPluginAsync = async (base) => {
+  const app = base.withTypeProvider<ZodTypeProvider>();
+  await app.register(multipart, { throwFileSizeLimit: true, limits: { fileSize: IMPORT_MAX_BYTES, files: 1 } });
+  const storage = storageFor(app.config);
+  const tags = ['atlas'];
+
+  // ---- villages ----
+  app.get('/atlas/villages', { schema: { tags, summary: 'Villages with their atlas profiles (published, or editable by you)', querystring: z.strictObject({ q: text(64).optional() }) } }, async (request) =>
+    atlas.listVillages(app.db, request.actor, request.query),
+  );
+
+  app.get('/atlas/villages/:id', { schema: { tags, summary: 'A village: profile, heritage, living culture, photos', params: idParams } }, async (request) =>
+    atlas.getVillage(app.db, request.actor, request.params.id),
+  );
+
+  app.patch(
+    '/atlas/villages/:id',
+    {
+      schema: {
+        tags,
+        summary: 'Edit a village profile (officials of the village or above; publishing: township and county)',
+        params: idParams,
+        body: z
+          .strictObject({
+            registeredPopulation: z.number().int().min(0).max(1_000_000).nullable().optional(),
+            residentPopulation: z.number().int().min(0).max(1_000_000).nullable().optional(),
+            altitudeM: z.number().int().min(-500).max(9000).nullable().optional(),
+            listingLevel: z.enum(LISTING_LEVELS).nullable().optional(),
+            listingBatch: z.number().int().min(1).max(20).nullable().optional(),
+            story: z.string().max(20_000).optional(),
+            published: z.boolean().optional(),
+          })
+          .refine((b) => Object.keys(b).length > 0, 'Give at least one field to change'),
+      },
+    },
+    async (request) => atlas.updateVillageProfile(app.db, request.actor, request.params.id, request.body),
+  );
+
+  // ---- buildings ----
+  app.get(
+    '/atlas/buildings',
+    {
+      schema: {
+        tags,
+        querystring: z.strictObject({
+          villageId: z.uuid().optional(),
+          q: text(64).optional(),
+          type: z.enum(BUILDING_TYPES).optional(),
+          protectionLevel: z.enum(HERITAGE_LEVELS).optional(),
+          limit: z.coerce.number().int().min(1).max(200).default(50),
+          offset: z.coerce.number().int().min(0).default(0),
+        }),
+      },
+    },
+    async (request) => atlas.listBuildings(app.db, request.actor, request.query),
+  );
+
+  app.post(
+    '/atlas/buildings',
+    { schema: { tags, summary: 'Record a heritage building (coordinates in WGS-84, or GCJ-02 with crs)', body: z.strictObject({ villageId: z.uuid(), ...buildingFields, crs }) } },
+    async (request, reply) => reply.code(201).send(await atlas.createBuilding(app.db, request.actor, request.body)),
+  );
+
+  app.get(
+    '/atlas/buildings/:id',
+    { schema: { tags, summary: 'A building with its condition history; crs=gcj02 returns GCJ-02 coordinates', params: idParams, querystring: z.strictObject({ crs: crs.optional() }) } },
+    async (request) => atlas.getBuilding(app.db, request.actor, request.params.id, { crs: request.query.crs }),
+  );
+
+  app.patch(
+    '/atlas/buildings/:id',
+    {
+      schema: {
+        tags,
+        params: idParams,
+        body: z
+          .strictObject({ ...Object.fromEntries(Object.entries(buildingFields).map(([k, v]) => [k, v.optional()])), crs: crs.optional() } as {
+            [K in keyof typeof buildingFields]: z.ZodOptional<(typeof buildingFields)[K]>;
+          } & { crs: z.ZodOptional<typeof crs> })
+          .refine((b) => Object.keys(b).length > 0, 'Give at least one field to change'),
+      },
+    },
+    async (request) => atlas.updateBuilding(app.db, request.actor, request.params.id, request.body),
+  );
+
+  app.post(
+    '/atlas/buildings/:id/assessments',
+    {
+      schema: {
+        tags,
+        summary: 'Add a dated condition assessment (grade 1 = sound … 5 = ruinous); the history is append-only',
+        params: idParams,
+        body: z.strictObject({ grade: z.number().int().min(1).max(5), assessedOn: z.iso.date(), assessor: z.string().trim().min(1).max(120), notes: text(5000).optional() }),
+      },
+    },
+    async (request, reply) => reply.code(201).send(await atlas.addAssessment(app.db, request.actor, request.params.id, request.body)),
+  );
+
+  // ---- the map layer ----
+  app.get(
+    '/atlas/map/buildings',
+    {
+      schema: {
+        tags,
+        summary: 'Buildings in a bounding box as GeoJSON: single buildings when zoomed in, grid clusters otherwise',
+        querystring: z.strictObject({
+          bbox,
+          zoom: z.coerce.number().min(0).max(24),
+          type: z.enum(BUILDING_TYPES).optional(),
+          protectionLevel: z.enum(HERITAGE_LEVELS).optional(),
+          villageId: z.uuid().optional(),
+        }),
+      },
+    },
+    async (request) => atlas.mapLayer(app.db, request.actor, request.query),
+  );
+
+  // ---- living culture ----
+  app.get(
+    '/atlas/culture',
+    { schema: { tags, querystring: z.strictObject({ villageId: z.uuid().optional(), kind: z.enum(ASSET_KINDS).optional(), q: text(64).optional() }) } },
+    async (request) => atlas.listAssets(app.db, request.actor, request.query),
+  );
+
+  app.post(
+    '/atlas/culture',
+    {
+      schema: {
+        tags,
+        summary: 'Record a craft, festival, cuisine, custom or performing art, with its villages and buildings',
+        body: z.strictObject({
+          kind: z.enum(ASSET_KINDS),
+          name: z.string().trim().min(1).max(120),
+          description: text(20_000).optional(),
+          seasons: z.array(z.enum(SEASONS)).max(5).optional(),
+          dates: text(200).optional(),
+          villageIds: z.array(z.uuid()).min(1).max(20),
+          buildingIds: z.array(z.uuid()).max(50).optional(),
+        }),
+      },
+    },
+    async (request, reply) => reply.code(201).send(await atlas.createAsset(app.db, request.actor, request.body)),
+  );
+
+  // ---- search ----
+  app.get(
+    '/atlas/search',
+    { schema: { tags, summary: 'Villages, buildings and living culture by name or description, in Chinese or pinyin', querystring: z.strictObject({ q: z.string().trim().min(1).max(64) }) } },
+    async (request) => atlas.search(app.db, request.actor, request.query.q),
+  );
+
+  // ---- photos ----
+  const photoTooLarge = () =>
+    new Problem(413, 'photo_too_large', `The photo is larger than the limit of ${atlas.PHOTO_MAX_BYTES / 1048576} MB`, { field: 'file' });
+  const uploadPhoto = async (request: FastifyRequest, target: atlas.PhotoTarget) => {
+    const { fields, file } = await readMultipart(request, atlas.PHOTO_MAX_BYTES, photoTooLarge);
+    const caption = (fields.caption ?? '').trim();
+    if (caption.length > 200) throw badRequest('caption', 'At most 200 characters');
+    return atlas.addPhoto(app.db, storage, request.actor, target, { data: file.data, declaredType: file.mimetype, caption });
+  };
+  const multipartSchema = { tags, params: idParams, consumes: ['multipart/form-data'], summary: 'Upload a JPEG, PNG or WebP photo (field "file", optional "caption")' };
+  app.post('/atlas/buildings/:id/photos', { schema: multipartSchema }, async (request, reply) =>
+    reply.code(201).send(await uploadPhoto(request, { buildingId: request.params.id })),
+  );
+  app.post('/atlas/villages/:id/photos', { schema: multipartSchema }, async (request, reply) =>
+    reply.code(201).send(await uploadPhoto(request, { villageId: request.params.id })),
+  );
+  app.post('/atlas/culture/:id/photos', { schema: multipartSchema }, async (request, reply) =>
+    reply.code(201).send(await uploadPhoto(request, { assetId: request.params.id })),
+  );
+
+  app.get(
+    '/atlas/photos/:id',
+    { schema: { tags, params: idParams, querystring: z.strictObject({ size: z.enum(['thumb', 'full']).default('full') }) } },
+    async (request, reply) => {
+      const p = await atlas.getPhoto(app.db, storage, request.actor, request.params.id, request.query.size);
+      return reply
+        .type(p.contentType)
+        .header('x-content-type-options', 'nosniff')
+        .header('cache-control', p.public ? 'public, max-age=86400' : 'private, max-age=300')
+        .send(p.data);
+    },
+  );
+
+  // ---- import and export ----
+  app.post(
+    '/atlas/import/buildings',
+    {
+      schema: {
+        tags,
+        summary: 'Import buildings from GeoJSON, CSV or XLSX: every row is checked, and all are written or none',
+        consumes: ['multipart/form-data'],
+        querystring: z.strictObject({ format: z.enum(FORMATS), crs, dryRun: z.enum(['true', 'false']).default('false').transform((v) => v === 'true') }),
+      },
+    },
+    async (request) => {
+      const { file } = await readMultipart(
+        request,
+        IMPORT_MAX_BYTES,
+        () => new Problem(413, 'import_too_large', `The file is larger than ${IMPORT_MAX_BYTES / 1048576} MB`, { field: 'file' }),
+      );
+      return importBuildings(app.db, request.actor, { format: request.query.format, crs: request.query.crs, dryRun: request.query.dryRun, data: file.data });
+    },
+  );
+
+  app.get(
+    '/atlas/export/buildings',
+    { schema: { tags, summary: 'Export the buildings you can see as GeoJSON, CSV or XLSX', querystring: z.strictObject({ format: z.enum(FORMATS), villageId: z.uuid().optional() }) } },
+    async (request, reply) => {
+      const out = await exportBuildings(app.db, request.actor, request.query);
+      return reply.type(out.contentType).header('content-disposition', `attachment; filename="${out.filename}"`).send(out.data);
+    },
+  );
+};

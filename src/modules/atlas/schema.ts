@@ -1,2 +1,236 @@
-// The atlas module's tables.
-export {};
+// The atlas module's tables: village profiles, heritage buildings and their condition history, living culture, photos.
+import { sql } from 'drizzle-orm';
+import {
+  boolean,
+  check,
+  date,
+  doublePrecision,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uuid,
+} from 'drizzle-orm/pg-core';
+import type { Geometry } from 'geojson';
+import { uuidv7 } from 'uuidv7';
+import { adminUnits, users } from '../governance/schema.ts';
+
+export const LISTING_LEVELS = ['national', 'provincial'] as const;
+export const BUILDING_TYPES = [
+  'dwelling',
+  'ancestral_hall',
+  'temple',
+  'bridge',
+  'well',
+  'pavilion',
+  'tea_house',
+  'workshop',
+  'school',
+  'gate',
+  'pagoda',
+  'other',
+] as const;
+export const HERITAGE_LEVELS = ['national', 'provincial', 'county', 'listed', 'none'] as const;
+export const CURRENT_USES = ['vacant', 'residence', 'inn', 'workshop', 'public', 'religious', 'commercial', 'storage', 'other'] as const;
+export const OWNER_TYPES = ['private', 'collective', 'state', 'clan', 'religious', 'unknown'] as const;
+export const ASSET_KINDS = ['craft', 'festival', 'cuisine', 'custom', 'performing_art'] as const;
+export const SEASONS = ['spring', 'summer', 'autumn', 'winter', 'all_year'] as const;
+export const PHOTO_TYPES = ['image/jpeg', 'image/png', 'image/webp'] as const;
+
+export type BuildingType = (typeof BUILDING_TYPES)[number];
+export type HeritageLevel = (typeof HERITAGE_LEVELS)[number];
+export type AssetKind = (typeof ASSET_KINDS)[number];
+
+const id = () =>
+  uuid('id')
+    .primaryKey()
+    .$defaultFn(() => uuidv7());
+const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
+const updatedAt = () => timestamp('updated_at', { withTimezone: true }).notNull().defaultNow();
+const inList = (column: string, values: readonly string[]) => sql.raw(`${column} in (${values.map((v) => `'${v}'`).join(', ')})`);
+const countyId = () =>
+  uuid('county_id')
+    .notNull()
+    .references(() => adminUnits.id);
+
+/** What the atlas knows about a village beyond its admin unit (names and location stay with governance). */
+export const atlasVillageProfiles = pgTable(
+  'atlas_village_profiles',
+  {
+    unitId: uuid('unit_id')
+      .primaryKey()
+      .references(() => adminUnits.id),
+    countyId: countyId(),
+    registeredPopulation: integer('registered_population'),
+    residentPopulation: integer('resident_population'),
+    altitudeM: integer('altitude_m'),
+    listingLevel: text('listing_level'),
+    listingBatch: integer('listing_batch'),
+    story: text('story').notNull().default(''),
+    published: boolean('published').notNull().default(false),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    check('atlas_village_listing_check', sql`${t.listingLevel} is null or ${inList('listing_level', LISTING_LEVELS)}`),
+    check('atlas_village_pop_check', sql`coalesce(${t.registeredPopulation}, 0) >= 0 and coalesce(${t.residentPopulation}, 0) >= 0`),
+    check('atlas_village_altitude_check', sql`${t.altitudeM} is null or ${t.altitudeM} between -500 and 9000`),
+    check('atlas_village_batch_check', sql`${t.listingBatch} is null or ${t.listingBatch} between 1 and 20`),
+  ],
+);
+
+export const atlasBuildings = pgTable(
+  'atlas_buildings',
+  {
+    id: id(),
+    countyId: countyId(),
+    villageId: uuid('village_id')
+      .notNull()
+      .references(() => adminUnits.id),
+    name: text('name').notNull(),
+    namePinyin: text('name_pinyin').notNull().default(''),
+    type: text('type').$type<BuildingType>().notNull(),
+    era: text('era').notNull().default(''),
+    buildYear: integer('build_year'),
+    protectionLevel: text('protection_level').$type<HeritageLevel>().notNull().default('none'),
+    structure: text('structure').notNull().default(''),
+    materials: text('materials').notNull().default(''),
+    currentUse: text('current_use').notNull().default('other'),
+    ownerType: text('owner_type').notNull().default('unknown'),
+    /** WGS-84 GeoJSON Point or Polygon; lon/lat is the point or the polygon's centroid, the bbox its extent. */
+    geometry: jsonb('geometry').$type<Geometry>().notNull(),
+    lon: doublePrecision('lon').notNull(),
+    lat: doublePrecision('lat').notNull(),
+    minLon: doublePrecision('min_lon').notNull(),
+    minLat: doublePrecision('min_lat').notNull(),
+    maxLon: doublePrecision('max_lon').notNull(),
+    maxLat: doublePrecision('max_lat').notNull(),
+    notes: text('notes').notNull().default(''),
+    /** The grade of the latest assessment, kept in step by the service in the same transaction. */
+    condition: integer('condition'),
+    /** Lower-cased names, pinyin (full and initials) and notes: what search matches. */
+    searchText: text('search_text').notNull().default(''),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    check('atlas_buildings_type_check', inList('type', BUILDING_TYPES)),
+    check('atlas_buildings_protection_check', inList('protection_level', HERITAGE_LEVELS)),
+    check('atlas_buildings_use_check', inList('current_use', CURRENT_USES)),
+    check('atlas_buildings_owner_check', inList('owner_type', OWNER_TYPES)),
+    check('atlas_buildings_lon_check', sql`${t.lon} between -180 and 180 and ${t.minLon} between -180 and 180 and ${t.maxLon} between -180 and 180`),
+    check('atlas_buildings_lat_check', sql`${t.lat} between -90 and 90 and ${t.minLat} between -90 and 90 and ${t.maxLat} between -90 and 90`),
+    check('atlas_buildings_condition_check', sql`${t.condition} is null or ${t.condition} between 1 and 5`),
+    check('atlas_buildings_year_check', sql`${t.buildYear} is null or ${t.buildYear} between 600 and 2100`),
+    index('atlas_buildings_village_idx').on(t.villageId),
+    index('atlas_buildings_lonlat_idx').on(t.countyId, t.lon, t.lat),
+    index('atlas_buildings_search_idx').using('gin', sql`${t.searchText} gin_trgm_ops`),
+  ],
+);
+
+/** Condition assessments: append-only history (a trigger refuses updates and deletes). */
+export const atlasConditionAssessments = pgTable(
+  'atlas_condition_assessments',
+  {
+    id: id(),
+    countyId: countyId(),
+    buildingId: uuid('building_id')
+      .notNull()
+      .references(() => atlasBuildings.id),
+    grade: integer('grade').notNull(),
+    assessedOn: date('assessed_on', { mode: 'string' }).notNull(),
+    assessor: text('assessor').notNull(),
+    notes: text('notes').notNull().default(''),
+    recordedBy: uuid('recorded_by').references(() => users.id, { onDelete: 'set null' }),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    check('atlas_assessment_grade_check', sql`${t.grade} between 1 and 5`),
+    index('atlas_assessment_building_idx').on(t.buildingId, t.assessedOn),
+  ],
+);
+
+export const atlasCulturalAssets = pgTable(
+  'atlas_cultural_assets',
+  {
+    id: id(),
+    countyId: countyId(),
+    /** The village the record belongs to for permissions; more villages in atlas_asset_villages. */
+    villageId: uuid('village_id')
+      .notNull()
+      .references(() => adminUnits.id),
+    kind: text('kind').$type<AssetKind>().notNull(),
+    name: text('name').notNull(),
+    namePinyin: text('name_pinyin').notNull().default(''),
+    description: text('description').notNull().default(''),
+    seasons: text('seasons').array().notNull().default(sql`'{}'::text[]`),
+    /** Free text for dates, e.g. "农历正月初八" or "每年十月". */
+    dates: text('dates').notNull().default(''),
+    searchText: text('search_text').notNull().default(''),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    check('atlas_assets_kind_check', inList('kind', ASSET_KINDS)),
+    check('atlas_assets_seasons_check', sql`${t.seasons} <@ array[${sql.raw(SEASONS.map((s) => `'${s}'`).join(', '))}]::text[]`),
+    index('atlas_assets_village_idx').on(t.villageId),
+    index('atlas_assets_search_idx').using('gin', sql`${t.searchText} gin_trgm_ops`),
+  ],
+);
+
+export const atlasAssetVillages = pgTable(
+  'atlas_asset_villages',
+  {
+    assetId: uuid('asset_id')
+      .notNull()
+      .references(() => atlasCulturalAssets.id, { onDelete: 'cascade' }),
+    villageId: uuid('village_id')
+      .notNull()
+      .references(() => adminUnits.id),
+  },
+  (t) => [primaryKey({ columns: [t.assetId, t.villageId] }), index('atlas_asset_villages_village_idx').on(t.villageId)],
+);
+
+export const atlasAssetBuildings = pgTable(
+  'atlas_asset_buildings',
+  {
+    assetId: uuid('asset_id')
+      .notNull()
+      .references(() => atlasCulturalAssets.id, { onDelete: 'cascade' }),
+    buildingId: uuid('building_id')
+      .notNull()
+      .references(() => atlasBuildings.id),
+  },
+  (t) => [primaryKey({ columns: [t.assetId, t.buildingId] }), index('atlas_asset_buildings_building_idx').on(t.buildingId)],
+);
+
+export const atlasPhotos = pgTable(
+  'atlas_photos',
+  {
+    id: id(),
+    countyId: countyId(),
+    /** The village whose officials may edit it and whose publication makes it public. */
+    villageId: uuid('village_id')
+      .notNull()
+      .references(() => adminUnits.id),
+    buildingId: uuid('building_id').references(() => atlasBuildings.id),
+    assetId: uuid('asset_id').references(() => atlasCulturalAssets.id, { onDelete: 'cascade' }),
+    storageKey: text('storage_key').notNull(),
+    thumbKey: text('thumb_key').notNull(),
+    contentType: text('content_type').notNull(),
+    bytes: integer('bytes').notNull(),
+    width: integer('width').notNull(),
+    height: integer('height').notNull(),
+    caption: text('caption').notNull().default(''),
+    uploadedBy: uuid('uploaded_by').references(() => users.id, { onDelete: 'set null' }),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    check('atlas_photos_type_check', inList('content_type', PHOTO_TYPES)),
+    check('atlas_photos_owner_check', sql`${t.buildingId} is null or ${t.assetId} is null`),
+    index('atlas_photos_village_idx').on(t.villageId),
+    index('atlas_photos_building_idx').on(t.buildingId),
+  ],
+);

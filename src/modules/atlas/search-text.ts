@@ -1,0 +1,37 @@
+import { pinyin } from 'pinyin-pro';
+
+/** "黄家大院" → "huangjiadayuan". */
+export function pinyinOf(text: string): string {
+  return pinyin(text, { toneType: 'none', type: 'array', v: true })
+    .join('')
+    .replace(/\s+/g, '')
+    .toLowerCase();
+}
+
+/** "黄家大院" → "Huang Jia Da Yuan" → "Huangjiadayuan": capitalised for display. */
+export function displayPinyin(text: string): string {
+  const p = pinyinOf(text);
+  return p.charAt(0).toUpperCase() + p.slice(1);
+}
+
+/**
+ * What search matches: the Chinese texts, their pinyin run together and spaced, and the initials
+ * ("hjdy"), lower-cased. Searched with ILIKE and a pg_trgm index on both drivers.
+ */
+export function searchText(names: string[], texts: string[] = []): string {
+  const parts: string[] = [];
+  for (const n of names.filter(Boolean)) {
+    const syllables = pinyin(n, { toneType: 'none', type: 'array', v: true }).filter((s) => s.trim());
+    parts.push(n, syllables.join(''), syllables.join(' '), pinyin(n, { pattern: 'first', toneType: 'none', type: 'array' }).join(''));
+  }
+  parts.push(...texts.filter(Boolean));
+  return parts.join(' | ').toLowerCase();
+}
+
+/** The LIKE pattern for a user's query: escaped, lower-cased; spaces dropped for pinyin typed with spaces. */
+export function likePatterns(q: string): string[] {
+  const clean = q.trim().toLowerCase();
+  const esc = (s: string) => `%${s.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  const joined = clean.replace(/\s+/g, '');
+  return [...new Set([esc(clean), esc(joined)])];
+}
