@@ -9,6 +9,7 @@ import type { Db } from '../handle.ts';
 import { recordAudit } from '../../modules/governance/audit.ts';
 import { hashPassword } from '../../modules/governance/passwords.ts';
 import { adminUnits, organizations, roleGrants, users, type Role } from '../../modules/governance/schema.ts';
+import { seedMarketDemo } from '../../modules/market/seed.ts';
 import { seedAtlas } from '../../modules/atlas/service.ts';
 
 const CSV = path.join(path.dirname(fileURLToPath(import.meta.url)), 'songyang_traditional_villages.csv');
@@ -146,6 +147,7 @@ export async function seedDemoCounty(db: Db, options: { password?: string } = {}
       }
     }
     await seedAtlas(tx);
+    await seedMarketDemo(tx);
     await recordAudit(tx, { id: null, countyId }, {
       action: 'seed.demo_county',
       entity: 'admin_unit',

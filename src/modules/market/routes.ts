@@ -1,6 +1,258 @@
 import type { FastifyPluginAsync } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import QRCode from 'qrcode';
+import { z } from 'zod';
+import { badRequest } from '../../server/problems.ts';
 import { paymentRoutes } from './payments/routes.ts';
+import { ORDER_STATUSES, PRODUCT_KINDS, TRACE_KINDS } from './schema.ts';
+import * as market from './service.ts';
 
-export const marketRoutes: FastifyPluginAsync = async (app) => {
+const idParams = z.strictObject({ id: z.uuid() });
+const orgParams = z.strictObject({ orgId: z.uuid() });
+const paging = { limit: z.coerce.number().int().min(1).max(200).default(50), offset: z.coerce.number().int().min(0).default(0) };
+const fen = z.number().int().min(0).max(100_000_000);
+const text = (max: number) => z.string().trim().max(max);
+const item = z.strictObject({ variantId: z.uuid(), qty: z.number().int().min(1).max(99) });
+const address = z.strictObject({
+  name: text(40).min(1),
+  phone: z.string().trim().regex(/^[0-9+\- ]{5,20}$/, 'A phone number'),
+  province: text(20).min(1),
+  city: text(40).min(1),
+  detail: text(200).min(1),
+});
+const variant = z.strictObject({
+  label: text(60).min(1),
+  weightG: z.number().int().positive().nullish(),
+  priceFen: fen.min(1),
+  stock: z.number().int().min(0).max(1_000_000),
+});
+
+/** Market: catalogue, shops, batches and trace, checkout and orders, producer dashboard; payments. */
+export const marketRoutes: FastifyPluginAsync = async (base) => {
+  const app = base.withTypeProvider<ZodTypeProvider>();
   await app.register(paymentRoutes);
+
+  // The sweeper releases stock held by unpaid orders whose reservation expired.
+  const sweepSeconds = Number(process.env.MARKET_SWEEP_SECONDS ?? 30);
+  let timer: NodeJS.Timeout | undefined;
+  app.addHook('onReady', async () => {
+    if (sweepSeconds > 0) {
+      timer = setInterval(() => {
+        market.sweepExpiredReservations(app.db).catch((error) => app.log.warn({ err: error }, 'reservation sweep failed'));
+      }, sweepSeconds * 1000);
+      timer.unref();
+    }
+  });
+  app.addHook('onClose', async () => clearInterval(timer));
+
+  // ---- catalogue and shops (public) ----
+  app.get(
+    '/market/products',
+    {
+      schema: {
+        tags: ['market'],
+        summary: 'Catalogue: search and filter products',
+        querystring: z.strictObject({
+          q: text(60).optional(),
+          kind: z.enum(PRODUCT_KINDS).optional(),
+          orgId: z.uuid().optional(),
+          season: text(20).optional(),
+          ...paging,
+        }),
+      },
+    },
+    async (request) => market.listProducts(app.db, request.query),
+  );
+  app.get('/market/products/:id', { schema: { tags: ['market'], params: idParams } }, async (request) => market.getProduct(app.db, request.params.id));
+  app.get('/market/shops', { schema: { tags: ['market'], summary: 'Producers' } }, async () => market.listShops(app.db));
+  app.get('/market/shops/:orgId', { schema: { tags: ['market'], params: orgParams } }, async (request) => market.getShop(app.db, request.params.orgId));
+  app.get('/market/my-shops', { schema: { tags: ['market'], summary: 'The shops the signed-in producer sells for' } }, async (request) =>
+    market.myShops(app.db, request.actor),
+  );
+
+  // ---- producer: shop, products, gardens, batches, trace ----
+  app.patch(
+    '/market/shops/:orgId',
+    {
+      schema: {
+        tags: ['market'],
+        params: orgParams,
+        body: z.strictObject({
+          intro: text(2000).optional(),
+          shippingBaseFen: fen.optional(),
+          freeShippingOverFen: fen.nullable().optional(),
+          remoteSurchargeFen: fen.optional(),
+          lowStockThreshold: z.number().int().min(0).max(100000).optional(),
+        }),
+      },
+    },
+    async (request) => market.updateShop(app.db, request.actor, request.params.orgId, request.body),
+  );
+  app.post(
+    '/market/products',
+    {
+      schema: {
+        tags: ['market'],
+        summary: 'Producer: add a product with its variants',
+        body: z.strictObject({
+          orgId: z.uuid(),
+          kind: z.enum(PRODUCT_KINDS),
+          name: text(80).min(1),
+          description: text(4000).optional(),
+          variety: text(40).nullish(),
+          grade: text(40).nullish(),
+          season: text(40).nullish(),
+          photoUrl: z.string().url().max(500).nullish(),
+          gtin: z.string().regex(/^\d{14}$/).optional(),
+          variants: z.array(variant).min(1).max(20),
+        }),
+      },
+    },
+    async (request, reply) => reply.code(201).send(await market.createProduct(app.db, request.actor, request.body)),
+  );
+  app.patch(
+    '/market/variants/:id',
+    {
+      schema: {
+        tags: ['market'],
+        params: idParams,
+        body: z
+          .strictObject({
+            priceFen: fen.min(1).optional(),
+            stockDelta: z.number().int().min(-1_000_000).max(1_000_000).optional(),
+            active: z.boolean().optional(),
+            batchId: z.uuid().nullable().optional(),
+          })
+          .refine((b) => Object.keys(b).length > 0, 'Nothing to change'),
+      },
+    },
+    async (request) => market.updateVariant(app.db, request.actor, request.params.id, request.body),
+  );
+  app.get('/market/shops/:orgId/gardens', { schema: { tags: ['market'], params: orgParams } }, async (request) => market.listGardens(app.db, request.params.orgId));
+  app.post(
+    '/market/gardens',
+    {
+      schema: {
+        tags: ['market'],
+        body: z.strictObject({
+          orgId: z.uuid(),
+          villageId: z.uuid(),
+          name: text(80).min(1),
+          lon: z.number().min(-180).max(180).nullish(),
+          lat: z.number().min(-90).max(90).nullish(),
+          altitudeM: z.number().int().min(-500).max(9000).nullish(),
+        }),
+      },
+    },
+    async (request, reply) => reply.code(201).send(await market.createGarden(app.db, request.actor, request.body)),
+  );
+  app.get('/market/shops/:orgId/batches', { schema: { tags: ['market'], params: orgParams } }, async (request) => market.listBatches(app.db, request.params.orgId));
+  app.post(
+    '/market/batches',
+    {
+      schema: {
+        tags: ['market'],
+        body: z.strictObject({
+          productId: z.uuid(),
+          lot: z.string().regex(/^[A-Za-z0-9-]{1,20}$/, 'Letters, digits and dashes, at most 20'),
+          gardenId: z.uuid().nullish(),
+          harvestDate: z.iso.date().nullish(),
+          quantity: z.number().int().min(0).max(10_000_000),
+          notes: text(2000).optional(),
+          current: z.boolean().optional(),
+        }),
+      },
+    },
+    async (request, reply) => reply.code(201).send(await market.createBatch(app.db, request.actor, request.body)),
+  );
+  app.post(
+    '/market/batches/:id/events',
+    {
+      schema: {
+        tags: ['market'],
+        summary: 'Producer: append a trace event (append-only, hash-chained)',
+        params: idParams,
+        body: z.strictObject({
+          kind: z.enum(TRACE_KINDS),
+          occurredAt: z.iso.datetime({ offset: true }),
+          operator: text(60).optional(),
+          notes: text(2000).optional(),
+          documentTitle: text(120).nullish(),
+          documentUrl: z.string().url().max(500).nullish(),
+        }),
+      },
+    },
+    async (request, reply) =>
+      reply.code(201).send(await market.appendTraceEvent(app.db, request.actor, request.params.id, { ...request.body, occurredAt: new Date(request.body.occurredAt) })),
+  );
+
+  // ---- trace (public) ----
+  app.get('/market/trace/:id', { schema: { tags: ['market'], summary: 'Public trace of a batch, with the hash chain verified', params: idParams } }, async (request) =>
+    market.getTrace(app.db, request.params.id),
+  );
+  const gs1Params = z.strictObject({ gtin: z.string().regex(/^\d{14}$/), lot: z.string().regex(/^[A-Za-z0-9-]{1,20}$/) });
+  app.get('/market/gs1/01/:gtin/10/:lot', { schema: { tags: ['market'], summary: 'Resolve a GS1 Digital Link to its batch', params: gs1Params } }, async (request) =>
+    market.resolveDigitalLink(app.db, request.params.gtin, request.params.lot),
+  );
+  app.get(
+    '/market/batches/:id/qr.svg',
+    { schema: { tags: ['market'], summary: 'Printable QR code of the batch’s GS1 Digital Link', params: idParams } },
+    async (request, reply) => {
+      const link = await market.batchLink(app.db, request.params.id);
+      const origin = `${request.protocol}://${request.host}`;
+      const svg = await QRCode.toString(`${origin}${link}`, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
+      return reply.type('image/svg+xml').header('cache-control', 'public, max-age=3600').send(svg);
+    },
+  );
+
+  // ---- checkout and orders ----
+  app.post(
+    '/market/quote',
+    { schema: { tags: ['market'], summary: 'Price a cart (server prices and shipping rule)', body: z.strictObject({ items: z.array(item).min(1).max(50), province: text(20) }) } },
+    async (request) => market.quote(app.db, request.body),
+  );
+  app.post(
+    '/market/orders',
+    {
+      schema: {
+        tags: ['market'],
+        summary: 'Checkout: reserve stock and create the order (Idempotency-Key header or idempotencyKey field)',
+        body: z.strictObject({ items: z.array(item).min(1).max(50), address, idempotencyKey: z.string().min(8).max(100).optional() }),
+      },
+    },
+    async (request, reply) => {
+      const header = request.headers['idempotency-key'];
+      const idempotencyKey = (typeof header === 'string' ? header : undefined) ?? request.body.idempotencyKey;
+      if (!idempotencyKey || idempotencyKey.length < 8 || idempotencyKey.length > 100) throw badRequest('header/idempotency-key', 'Give an idempotency key of 8–100 characters');
+      const { order, created } = await market.checkout(app.db, request.actor, { idempotencyKey, items: request.body.items, address: request.body.address });
+      const shaped = await market.getOrder(app.db, request.actor, order.id);
+      return reply.code(created ? 201 : 200).send(shaped);
+    },
+  );
+  app.get('/market/orders', { schema: { tags: ['market'], summary: 'My orders', querystring: z.strictObject(paging) } }, async (request) =>
+    market.listMyOrders(app.db, request.actor, request.query),
+  );
+  app.get('/market/orders/:id', { schema: { tags: ['market'], params: idParams } }, async (request) => market.getOrder(app.db, request.actor, request.params.id));
+  app.post('/market/orders/:id/pay', { schema: { tags: ['market'], summary: 'Start paying: answers the payment page URL', params: idParams } }, async (request) =>
+    market.payOrder(app.db, request.actor, request.params.id),
+  );
+  const actionParams = z.strictObject({ id: z.uuid(), action: z.enum(['pack', 'ship', 'deliver', 'complete', 'cancel']) });
+  app.post(
+    '/market/orders/:id/:action',
+    { schema: { tags: ['market'], summary: 'Move an order: pack, ship, deliver, complete, cancel', params: actionParams, body: z.strictObject({ trackingNo: text(40).min(1).optional() }).optional() } },
+    async (request) => market.actOnOrder(app.db, request.actor, request.params.id, request.params.action, request.body ?? {}),
+  );
+  app.post(
+    '/market/orders/:id/refund',
+    { schema: { tags: ['market'], params: idParams, body: z.strictObject({ reason: text(500).min(1) }) } },
+    async (request) => market.refundOrder(app.db, request.actor, request.params.id, request.body.reason),
+  );
+  app.get(
+    '/market/shops/:orgId/orders',
+    { schema: { tags: ['market'], params: orgParams, querystring: z.strictObject({ status: z.enum(ORDER_STATUSES).optional(), ...paging }) } },
+    async (request) => market.listShopOrders(app.db, request.actor, request.params.orgId, request.query),
+  );
+  app.get('/market/shops/:orgId/dashboard', { schema: { tags: ['market'], params: orgParams } }, async (request) =>
+    market.dashboard(app.db, request.actor, request.params.orgId),
+  );
 };

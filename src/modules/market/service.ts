@@ -1,0 +1,837 @@
+import { randomInt } from 'node:crypto';
+import { and, asc, desc, eq, ilike, inArray, or, sql } from 'drizzle-orm';
+import type { Db } from '../../db/handle.ts';
+import { queryRows } from '../../db/handle.ts';
+import { badRequest, conflict, notFound } from '../../server/problems.ts';
+import { recordAudit } from '../governance/audit.ts';
+import { authorize, requireActor, type Actor } from '../governance/permissions.ts';
+import { getUnit, listOrganizations } from '../governance/service.ts';
+import { createPayment, getPaymentRecord, refundPayment, registerPaymentPurpose } from './payments/service.ts';
+import {
+  marketBatches,
+  marketGardens,
+  marketOrderItems,
+  marketOrders,
+  marketProducts,
+  marketReservations,
+  marketShops,
+  marketTraceEvents,
+  marketVariants,
+  type OrderStatus,
+  type ProductKind,
+  type ShippingAddress,
+  type TraceKind,
+} from './schema.ts';
+import { demoGtin, digitalLinkPath, eventHash, GENESIS_HASH, isValidGtin, verifyChain } from './trace.ts';
+
+/** How long checkout holds stock for an unpaid order. */
+export const reservationMinutes = () => Number(process.env.MARKET_RESERVATION_MINUTES ?? 15);
+
+const PRODUCER_KINDS = ['cooperative', 'family_farm', 'workshop', 'company'] as const;
+/** Provinces far from Zhejiang's couriers' cheap routes: the shop's remote surcharge applies. */
+export const REMOTE_PROVINCES = ['新疆', '西藏', '青海', '内蒙古', '宁夏', '甘肃', '海南'];
+
+// ---------------------------------------------------------------- producers
+
+async function producers(db: Db) {
+  const orgs = await listOrganizations(db, {});
+  return new Map(orgs.filter((o) => (PRODUCER_KINDS as readonly string[]).includes(o.kind)).map((o) => [o.id, o]));
+}
+
+async function producerOf(db: Db, orgId: string) {
+  const org = (await producers(db)).get(orgId);
+  if (!org) throw notFound('Producer');
+  return org;
+}
+
+async function shopSettings(db: Db, orgId: string) {
+  const [shop] = await db.select().from(marketShops).where(eq(marketShops.orgId, orgId));
+  return shop ?? { orgId, intro: '', shippingBaseFen: 1000, freeShippingOverFen: null, remoteSurchargeFen: 1500, lowStockThreshold: 10 };
+}
+
+/** The shipping fee rule: a base fee, free above a threshold, and a surcharge for remote provinces. */
+export function shippingFee(shop: { shippingBaseFen: number; freeShippingOverFen: number | null; remoteSurchargeFen: number }, subtotalFen: number, province: string) {
+  const remote = REMOTE_PROVINCES.some((p) => province.startsWith(p));
+  const base = shop.freeShippingOverFen !== null && subtotalFen >= shop.freeShippingOverFen ? 0 : shop.shippingBaseFen;
+  return base + (remote ? shop.remoteSurchargeFen : 0);
+}
+
+/** Producers (organizations that sell) for the market's front page, with how many products each offers. */
+export async function listShops(db: Db) {
+  const counts = await db
+    .select({ orgId: marketProducts.orgId, n: sql<number>`count(*)::int` })
+    .from(marketProducts)
+    .where(eq(marketProducts.active, true))
+    .groupBy(marketProducts.orgId);
+  const byOrg = new Map(counts.map((c) => [c.orgId, c.n]));
+  return [...(await producers(db)).values()].map((o) => ({ ...o, products: byOrg.get(o.id) ?? 0 }));
+}
+
+export async function getShop(db: Db, orgId: string) {
+  const org = await producerOf(db, orgId);
+  const shop = await shopSettings(db, orgId);
+  const products = await listProducts(db, { orgId, limit: 100, offset: 0 });
+  return { ...org, intro: shop.intro, shipping: { baseFen: shop.shippingBaseFen, freeOverFen: shop.freeShippingOverFen, remoteSurchargeFen: shop.remoteSurchargeFen, remoteProvinces: REMOTE_PROVINCES }, products: products.items };
+}
+
+/** The shops the actor sells for (producer grants), for the producer's pages. */
+export async function myShops(db: Db, actor: Actor | null) {
+  const who = requireActor(actor);
+  const all = await producers(db);
+  const isAdmin = who.grants.some((g) => g.role === 'county_admin');
+  return [...all.values()].filter((o) => isAdmin || who.grants.some((g) => g.role === 'producer' && g.orgId === o.id));
+}
+
+export async function updateShop(
+  db: Db,
+  actor: Actor | null,
+  orgId: string,
+  patch: { intro?: string; shippingBaseFen?: number; freeShippingOverFen?: number | null; remoteSurchargeFen?: number; lowStockThreshold?: number },
+) {
+  const who = await authorize(db, actor, 'market.sell', { orgId });
+  await producerOf(db, orgId);
+  return db.transaction(async (tx) => {
+    const [row] = await tx
+      .insert(marketShops)
+      .values({ orgId, countyId: who.countyId, ...patch })
+      .onConflictDoUpdate({ target: marketShops.orgId, set: patch })
+      .returning();
+    await recordAudit(tx, who, { action: 'shop.update', entity: 'market_shop', entityId: orgId, details: patch });
+    return row;
+  });
+}
+
+// ---------------------------------------------------------------- catalogue
+
+export async function listProducts(
+  db: Db,
+  filter: { q?: string; kind?: ProductKind; orgId?: string; season?: string; limit: number; offset: number },
+) {
+  const where = and(
+    eq(marketProducts.active, true),
+    filter.kind ? eq(marketProducts.kind, filter.kind) : undefined,
+    filter.orgId ? eq(marketProducts.orgId, filter.orgId) : undefined,
+    filter.season ? eq(marketProducts.season, filter.season) : undefined,
+    filter.q
+      ? or(
+          ilike(marketProducts.name, `%${filter.q}%`),
+          ilike(marketProducts.variety, `%${filter.q}%`),
+          ilike(marketProducts.description, `%${filter.q}%`),
+        )
+      : undefined,
+  );
+  const rows = await db
+    .select({
+      id: marketProducts.id,
+      orgId: marketProducts.orgId,
+      kind: marketProducts.kind,
+      name: marketProducts.name,
+      variety: marketProducts.variety,
+      grade: marketProducts.grade,
+      season: marketProducts.season,
+      photoUrl: marketProducts.photoUrl,
+      minPriceFen: sql<number>`min(${marketVariants.priceFen})::int`,
+      stock: sql<number>`coalesce(sum(${marketVariants.stock}), 0)::int`,
+    })
+    .from(marketProducts)
+    .leftJoin(marketVariants, and(eq(marketVariants.productId, marketProducts.id), eq(marketVariants.active, true)))
+    .where(where)
+    .groupBy(marketProducts.id)
+    .orderBy(asc(marketProducts.createdAt), asc(marketProducts.id))
+    .limit(filter.limit)
+    .offset(filter.offset);
+  const orgs = await producers(db);
+  return {
+    items: rows.map((r) => ({ ...r, producer: orgs.get(r.orgId)?.name ?? '', village: orgs.get(r.orgId)?.unitName ?? '' })),
+  };
+}
+
+const variantColumns = {
+  id: marketVariants.id,
+  label: marketVariants.label,
+  weightG: marketVariants.weightG,
+  priceFen: marketVariants.priceFen,
+  stock: marketVariants.stock,
+  batchId: marketVariants.batchId,
+  active: marketVariants.active,
+};
+
+export async function getProduct(db: Db, id: string) {
+  const [p] = await db.select().from(marketProducts).where(eq(marketProducts.id, id));
+  if (!p) throw notFound('Product');
+  const org = await producerOf(db, p.orgId);
+  const variants = await db.select(variantColumns).from(marketVariants).where(eq(marketVariants.productId, id)).orderBy(asc(marketVariants.priceFen));
+  const batches = await db
+    .select({ id: marketBatches.id, lot: marketBatches.lot, harvestDate: marketBatches.harvestDate })
+    .from(marketBatches)
+    .where(eq(marketBatches.productId, id))
+    .orderBy(desc(marketBatches.createdAt));
+  return {
+    id: p.id,
+    orgId: p.orgId,
+    producer: org.name,
+    village: org.unitName,
+    kind: p.kind,
+    name: p.name,
+    description: p.description,
+    variety: p.variety,
+    grade: p.grade,
+    season: p.season,
+    photoUrl: p.photoUrl,
+    gtin: p.gtin,
+    active: p.active,
+    variants: variants.filter((v) => v.active),
+    batches,
+  };
+}
+
+async function productInScope(db: Db, actor: Actor | null, productId: string) {
+  const [p] = await db.select().from(marketProducts).where(eq(marketProducts.id, productId));
+  if (!p) throw notFound('Product');
+  const who = await authorize(db, actor, 'market.sell', { orgId: p.orgId });
+  return { who, product: p };
+}
+
+export interface VariantInput {
+  label: string;
+  weightG?: number | null;
+  priceFen: number;
+  stock: number;
+}
+
+export async function createProduct(
+  db: Db,
+  actor: Actor | null,
+  input: {
+    orgId: string;
+    kind: ProductKind;
+    name: string;
+    description?: string;
+    variety?: string | null;
+    grade?: string | null;
+    season?: string | null;
+    photoUrl?: string | null;
+    gtin?: string;
+    variants: VariantInput[];
+  },
+) {
+  const who = await authorize(db, actor, 'market.sell', { orgId: input.orgId });
+  await producerOf(db, input.orgId);
+  if (input.gtin && !isValidGtin(input.gtin)) throw badRequest('body/gtin', 'Not a GTIN-14 with a valid check digit');
+  return db.transaction(async (tx) => {
+    const [product] = await tx
+      .insert(marketProducts)
+      .values({
+        countyId: who.countyId,
+        orgId: input.orgId,
+        kind: input.kind,
+        name: input.name,
+        description: input.description ?? '',
+        variety: input.variety ?? null,
+        grade: input.grade ?? null,
+        season: input.season ?? null,
+        photoUrl: input.photoUrl ?? null,
+        gtin: input.gtin ?? demoGtin(randomInt(100000)),
+      })
+      .returning();
+    const variants = await tx
+      .insert(marketVariants)
+      .values(input.variants.map((v) => ({ productId: product.id, label: v.label, weightG: v.weightG ?? null, priceFen: v.priceFen, stock: v.stock })))
+      .returning(variantColumns);
+    await recordAudit(tx, who, { action: 'product.create', entity: 'market_product', entityId: product.id, details: { name: product.name, variants: variants.length } });
+    return { ...product, variants };
+  });
+}
+
+/** Changes a variant's price, availability or stock; a stock change is relative and never goes below zero. */
+export async function updateVariant(
+  db: Db,
+  actor: Actor | null,
+  variantId: string,
+  patch: { priceFen?: number; stockDelta?: number; active?: boolean; batchId?: string | null },
+) {
+  const [v] = await db.select().from(marketVariants).where(eq(marketVariants.id, variantId));
+  if (!v) throw notFound('Variant');
+  const { who } = await productInScope(db, actor, v.productId);
+  if (patch.batchId) {
+    const [b] = await db.select({ productId: marketBatches.productId }).from(marketBatches).where(eq(marketBatches.id, patch.batchId));
+    if (!b || b.productId !== v.productId) throw badRequest('body/batchId', 'Not a batch of this product');
+  }
+  return db.transaction(async (tx) => {
+    const delta = patch.stockDelta ?? 0;
+    const [row] = await tx
+      .update(marketVariants)
+      .set({
+        priceFen: patch.priceFen,
+        active: patch.active,
+        batchId: patch.batchId,
+        stock: sql`${marketVariants.stock} + ${delta}`,
+      })
+      .where(and(eq(marketVariants.id, variantId), sql`${marketVariants.stock} + ${delta} >= 0`))
+      .returning(variantColumns);
+    if (!row) throw conflict('stock_below_zero', 'Stock cannot go below zero', { field: 'body/stockDelta' });
+    await recordAudit(tx, who, { action: 'variant.update', entity: 'market_variant', entityId: variantId, details: patch });
+    return row;
+  });
+}
+
+// ---------------------------------------------------------------- gardens, batches, trace
+
+export async function createGarden(
+  db: Db,
+  actor: Actor | null,
+  input: { orgId: string; villageId: string; name: string; lon?: number | null; lat?: number | null; altitudeM?: number | null },
+) {
+  const who = await authorize(db, actor, 'market.sell', { orgId: input.orgId });
+  const village = await getUnit(db, input.villageId).catch(() => null);
+  if (!village || village.level !== 'village') throw badRequest('body/villageId', 'Not a village');
+  return db.transaction(async (tx) => {
+    const [g] = await tx
+      .insert(marketGardens)
+      .values({ countyId: who.countyId, orgId: input.orgId, villageId: input.villageId, name: input.name, lon: input.lon ?? null, lat: input.lat ?? null, altitudeM: input.altitudeM ?? null })
+      .returning();
+    await recordAudit(tx, who, { action: 'garden.create', entity: 'market_garden', entityId: g.id, details: { name: g.name } });
+    return g;
+  });
+}
+
+export async function listGardens(db: Db, orgId: string) {
+  return db.select().from(marketGardens).where(eq(marketGardens.orgId, orgId)).orderBy(asc(marketGardens.name));
+}
+
+export async function createBatch(
+  db: Db,
+  actor: Actor | null,
+  input: { productId: string; lot: string; gardenId?: string | null; harvestDate?: string | null; quantity: number; notes?: string; current?: boolean },
+) {
+  const { who, product } = await productInScope(db, actor, input.productId);
+  if (input.gardenId) {
+    const [g] = await db.select({ orgId: marketGardens.orgId }).from(marketGardens).where(eq(marketGardens.id, input.gardenId));
+    if (!g || g.orgId !== product.orgId) throw badRequest('body/gardenId', 'Not a garden of this producer');
+  }
+  return db.transaction(async (tx) => {
+    const [dup] = await tx
+      .select({ id: marketBatches.id })
+      .from(marketBatches)
+      .where(and(eq(marketBatches.productId, product.id), eq(marketBatches.lot, input.lot)));
+    if (dup) throw conflict('lot_taken', 'This product already has a batch with that lot number', { field: 'body/lot' });
+    const [batch] = await tx
+      .insert(marketBatches)
+      .values({
+        countyId: who.countyId,
+        orgId: product.orgId,
+        productId: product.id,
+        gardenId: input.gardenId ?? null,
+        lot: input.lot,
+        harvestDate: input.harvestDate ?? null,
+        quantity: input.quantity,
+        notes: input.notes ?? '',
+      })
+      .returning();
+    if (input.current !== false) await tx.update(marketVariants).set({ batchId: batch.id }).where(eq(marketVariants.productId, product.id));
+    await recordAudit(tx, who, { action: 'batch.create', entity: 'market_batch', entityId: batch.id, details: { lot: batch.lot } });
+    return batch;
+  });
+}
+
+export async function listBatches(db: Db, orgId: string) {
+  return db
+    .select({
+      id: marketBatches.id,
+      lot: marketBatches.lot,
+      productId: marketBatches.productId,
+      productName: marketProducts.name,
+      gtin: marketProducts.gtin,
+      harvestDate: marketBatches.harvestDate,
+      quantity: marketBatches.quantity,
+      eventCount: marketBatches.eventCount,
+    })
+    .from(marketBatches)
+    .innerJoin(marketProducts, eq(marketProducts.id, marketBatches.productId))
+    .where(eq(marketBatches.orgId, orgId))
+    .orderBy(desc(marketBatches.createdAt));
+}
+
+export interface TraceEventInput {
+  kind: TraceKind;
+  occurredAt: Date;
+  operator?: string;
+  notes?: string;
+  documentTitle?: string | null;
+  documentUrl?: string | null;
+}
+
+/** Appends one event to a batch's chain, with the batch row locked so two appends cannot share a predecessor. */
+export async function appendEventTx(tx: Db, batchId: string, input: TraceEventInput, recordedBy: string | null) {
+  const [batch] = await tx.select().from(marketBatches).where(eq(marketBatches.id, batchId)).for('update');
+  if (!batch) throw notFound('Batch');
+  const event = {
+    batchId,
+    seq: batch.eventCount + 1,
+    kind: input.kind,
+    occurredAt: new Date(Math.floor(input.occurredAt.getTime())),
+    operator: input.operator ?? '',
+    notes: input.notes ?? '',
+    documentTitle: input.documentTitle ?? null,
+    documentUrl: input.documentUrl ?? null,
+  };
+  const hash = eventHash(batch.headHash, event);
+  const [row] = await tx.insert(marketTraceEvents).values({ ...event, prevHash: batch.headHash, hash, recordedBy }).returning();
+  await tx.update(marketBatches).set({ headHash: hash, eventCount: event.seq }).where(eq(marketBatches.id, batchId));
+  return row;
+}
+
+export async function appendTraceEvent(db: Db, actor: Actor | null, batchId: string, input: TraceEventInput) {
+  const [b] = await db.select({ orgId: marketBatches.orgId }).from(marketBatches).where(eq(marketBatches.id, batchId));
+  if (!b) throw notFound('Batch');
+  const who = await authorize(db, actor, 'market.sell', { orgId: b.orgId });
+  return db.transaction(async (tx) => {
+    const row = await appendEventTx(tx, batchId, input, who.id);
+    await recordAudit(tx, who, { action: 'trace.append', entity: 'market_batch', entityId: batchId, details: { seq: row.seq, kind: row.kind } });
+    return row;
+  });
+}
+
+/** The public trace page: the batch, where it grew, every event in order, and whether the chain verifies. */
+export async function getTrace(db: Db, batchId: string) {
+  const [batch] = await db.select().from(marketBatches).where(eq(marketBatches.id, batchId));
+  if (!batch) throw notFound('Batch');
+  const [product] = await db.select().from(marketProducts).where(eq(marketProducts.id, batch.productId));
+  const org = await producerOf(db, batch.orgId);
+  let garden = null;
+  if (batch.gardenId) {
+    const [g] = await db.select().from(marketGardens).where(eq(marketGardens.id, batch.gardenId));
+    const village = await getUnit(db, g.villageId);
+    garden = { name: g.name, lon: g.lon, lat: g.lat, altitudeM: g.altitudeM, village: village.nameZh, villagePinyin: village.namePinyin, villageLon: village.lon, villageLat: village.lat };
+  }
+  const events = await db.select().from(marketTraceEvents).where(eq(marketTraceEvents.batchId, batchId)).orderBy(asc(marketTraceEvents.seq));
+  const verification = verifyChain(events, batch.headHash, batch.eventCount);
+  return {
+    batch: { id: batch.id, lot: batch.lot, harvestDate: batch.harvestDate, quantity: batch.quantity, notes: batch.notes },
+    product: { id: product.id, name: product.name, kind: product.kind, variety: product.variety, grade: product.grade, season: product.season, gtin: product.gtin },
+    producer: { id: org.id, name: org.name, village: org.unitName },
+    garden,
+    digitalLink: digitalLinkPath(product.gtin, batch.lot),
+    events: events.map((e) => ({
+      seq: e.seq,
+      kind: e.kind,
+      occurredAt: e.occurredAt,
+      operator: e.operator,
+      notes: e.notes,
+      documentTitle: e.documentTitle,
+      documentUrl: e.documentUrl,
+      hash: e.hash,
+      prevHash: e.prevHash,
+    })),
+    verification,
+  };
+}
+
+/** GS1 Digital Link resolution: (GTIN, lot) → the batch. */
+export async function resolveDigitalLink(db: Db, gtin: string, lot: string) {
+  const [row] = await db
+    .select({ id: marketBatches.id })
+    .from(marketBatches)
+    .innerJoin(marketProducts, eq(marketProducts.id, marketBatches.productId))
+    .where(and(eq(marketProducts.gtin, gtin), eq(marketBatches.lot, lot)));
+  if (!row) throw notFound('Batch');
+  return { batchId: row.id };
+}
+
+export async function batchLink(db: Db, batchId: string) {
+  const [row] = await db
+    .select({ gtin: marketProducts.gtin, lot: marketBatches.lot })
+    .from(marketBatches)
+    .innerJoin(marketProducts, eq(marketProducts.id, marketBatches.productId))
+    .where(eq(marketBatches.id, batchId));
+  if (!row) throw notFound('Batch');
+  return digitalLinkPath(row.gtin, row.lot);
+}
+
+// ---------------------------------------------------------------- checkout and orders
+
+export interface CheckoutInput {
+  idempotencyKey: string;
+  items: { variantId: string; qty: number }[];
+  address: ShippingAddress;
+}
+
+/** Prices from the database only: what a cart costs, for the checkout page and for the order itself. */
+async function priceCart(db: Db, items: { variantId: string; qty: number }[], province: string) {
+  if (items.length === 0) throw badRequest('body/items', 'The cart is empty');
+  const ids = [...new Set(items.map((i) => i.variantId))];
+  if (ids.length !== items.length) throw badRequest('body/items', 'A variant appears twice');
+  const rows = await db
+    .select({
+      id: marketVariants.id,
+      label: marketVariants.label,
+      priceFen: marketVariants.priceFen,
+      stock: marketVariants.stock,
+      batchId: marketVariants.batchId,
+      active: marketVariants.active,
+      productActive: marketProducts.active,
+      productName: marketProducts.name,
+      orgId: marketProducts.orgId,
+    })
+    .from(marketVariants)
+    .innerJoin(marketProducts, eq(marketProducts.id, marketVariants.productId))
+    .where(inArray(marketVariants.id, ids));
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  const lines = items.map((item, i) => {
+    const v = byId.get(item.variantId);
+    if (!v || !v.active || !v.productActive) throw badRequest(`body/items/${i}/variantId`, 'No such product on sale');
+    return { ...v, qty: item.qty, lineFen: v.priceFen * item.qty };
+  });
+  const orgId = lines[0].orgId;
+  if (lines.some((l) => l.orgId !== orgId)) throw badRequest('body/items', 'One order holds the products of one producer');
+  const shop = await shopSettings(db, orgId);
+  const subtotalFen = lines.reduce((s, l) => s + l.lineFen, 0);
+  const shippingFen = shippingFee(shop, subtotalFen, province);
+  return { orgId, lines, subtotalFen, shippingFen, totalFen: subtotalFen + shippingFen };
+}
+
+export async function quote(db: Db, input: { items: { variantId: string; qty: number }[]; province: string }) {
+  const q = await priceCart(db, input.items, input.province);
+  return {
+    orgId: q.orgId,
+    lines: q.lines.map((l) => ({ variantId: l.id, productName: l.productName, label: l.label, qty: l.qty, unitPriceFen: l.priceFen, lineFen: l.lineFen, stock: l.stock })),
+    subtotalFen: q.subtotalFen,
+    shippingFen: q.shippingFen,
+    totalFen: q.totalFen,
+  };
+}
+
+type OrderRow = typeof marketOrders.$inferSelect;
+
+/**
+ * Checkout: one transaction that inserts the order under its idempotency key (a repeat answers the first order),
+ * then takes the stock with a conditional `UPDATE … SET stock = stock - q WHERE stock >= q` per line — last, so
+ * the hot rows stay locked for as short a time as possible — and records the reservations with their expiry.
+ */
+export async function checkout(db: Db, actor: Actor | null, input: CheckoutInput): Promise<{ order: OrderRow; created: boolean }> {
+  const who = requireActor(actor);
+  const priced = await priceCart(db, input.items, input.address.province);
+  const reservedUntil = new Date(Date.now() + reservationMinutes() * 60_000);
+  const lines = [...priced.lines].sort((a, b) => (a.id < b.id ? -1 : 1));
+  return db.transaction(async (tx) => {
+    const [order] = await tx
+      .insert(marketOrders)
+      .values({
+        countyId: who.countyId,
+        buyerId: who.id,
+        orgId: priced.orgId,
+        idempotencyKey: input.idempotencyKey,
+        subtotalFen: priced.subtotalFen,
+        shippingFen: priced.shippingFen,
+        totalFen: priced.totalFen,
+        address: input.address,
+        reservedUntil,
+      })
+      .onConflictDoNothing({ target: [marketOrders.buyerId, marketOrders.idempotencyKey] })
+      .returning();
+    if (!order) {
+      const [existing] = await tx
+        .select()
+        .from(marketOrders)
+        .where(and(eq(marketOrders.buyerId, who.id), eq(marketOrders.idempotencyKey, input.idempotencyKey)));
+      return { order: existing, created: false };
+    }
+    await tx.insert(marketOrderItems).values(
+      lines.map((l) => ({
+        orderId: order.id,
+        variantId: l.id,
+        batchId: l.batchId,
+        productName: l.productName,
+        variantLabel: l.label,
+        qty: l.qty,
+        unitPriceFen: l.priceFen,
+        lineFen: l.lineFen,
+      })),
+    );
+    await tx.insert(marketReservations).values(lines.map((l) => ({ orderId: order.id, variantId: l.id, qty: l.qty, expiresAt: reservedUntil })));
+    await recordAudit(tx, who, { action: 'order.create', entity: 'market_order', entityId: order.id, details: { totalFen: order.totalFen } });
+    for (const [i, l] of lines.entries()) {
+      const taken = await tx
+        .update(marketVariants)
+        .set({ stock: sql`${marketVariants.stock} - ${l.qty}` })
+        .where(and(eq(marketVariants.id, l.id), sql`${marketVariants.stock} >= ${l.qty}`))
+        .returning({ id: marketVariants.id });
+      if (taken.length === 0) {
+        throw conflict('out_of_stock', `${l.productName} ${l.label}: not enough stock`, { field: `body/items/${i}/qty`, variantId: l.id });
+      }
+    }
+    return { order, created: true };
+  });
+}
+
+/** Gives the units of orders back to stock: their reservations of the given status become released. */
+async function releaseStock(tx: Db, orderIds: string[], from: 'held' | 'sold') {
+  if (orderIds.length === 0) return;
+  const released = await tx
+    .update(marketReservations)
+    .set({ status: 'released' })
+    .where(and(inArray(marketReservations.orderId, orderIds), eq(marketReservations.status, from)))
+    .returning({ variantId: marketReservations.variantId, qty: marketReservations.qty });
+  const perVariant = new Map<string, number>();
+  for (const r of released) perVariant.set(r.variantId, (perVariant.get(r.variantId) ?? 0) + r.qty);
+  for (const [variantId, qty] of [...perVariant.entries()].sort()) {
+    await tx.update(marketVariants).set({ stock: sql`${marketVariants.stock} + ${qty}` }).where(eq(marketVariants.id, variantId));
+  }
+}
+
+/**
+ * The sweeper: cancels unpaid orders whose reservation expired and gives their stock back. Safe to run from
+ * several server instances at once (`FOR UPDATE SKIP LOCKED`); a payment racing it is serialised on the order row.
+ */
+export async function sweepExpiredReservations(db: Db, now = new Date(), limit = 500): Promise<number> {
+  return db.transaction(async (tx) => {
+    const expired = await queryRows<{ id: string; county_id: string }>(
+      tx,
+      sql`update market_orders set status = 'cancelled', cancelled_at = now()
+          where id in (select id from market_orders where status = 'pending' and reserved_until < ${now.toISOString()}::timestamptz
+                       order by reserved_until limit ${limit} for update skip locked)
+          returning id, county_id`,
+    );
+    if (expired.length === 0) return 0;
+    await releaseStock(tx, expired.map((o) => o.id), 'held');
+    for (const o of expired) {
+      await recordAudit(tx, { id: null, countyId: o.county_id }, { action: 'order.expire', entity: 'market_order', entityId: o.id });
+    }
+    return expired.length;
+  });
+}
+
+const orderTimestamps: Partial<Record<OrderStatus, keyof OrderRow>> = {
+  paid: 'paidAt',
+  packed: 'packedAt',
+  shipped: 'shippedAt',
+  delivered: 'deliveredAt',
+  completed: 'completedAt',
+  cancelled: 'cancelledAt',
+  refunded: 'refundedAt',
+};
+
+/** Moves an order along the state machine in SQL: `UPDATE … WHERE status IN (expected)`; 409 if it is elsewhere. */
+async function moveOrder(tx: Db, orderId: string, from: OrderStatus[], to: OrderStatus, extra: Partial<OrderRow> = {}) {
+  const stamp = orderTimestamps[to];
+  const [row] = await tx
+    .update(marketOrders)
+    .set({ status: to, ...(stamp ? { [stamp]: new Date() } : {}), ...extra })
+    .where(and(eq(marketOrders.id, orderId), inArray(marketOrders.status, from)))
+    .returning();
+  if (!row) {
+    const [current] = await tx.select({ status: marketOrders.status }).from(marketOrders).where(eq(marketOrders.id, orderId));
+    if (!current) throw notFound('Order');
+    throw conflict('invalid_transition', `An order that is ${current.status} cannot become ${to}`, { status: current.status });
+  }
+  return row;
+}
+
+registerPaymentPurpose('order', {
+  async onPaid(tx, orderId, paymentId) {
+    const [row] = await tx
+      .update(marketOrders)
+      .set({ status: 'paid', paidAt: new Date(), paymentId })
+      .where(and(eq(marketOrders.id, orderId), eq(marketOrders.status, 'pending')))
+      .returning({ id: marketOrders.id, countyId: marketOrders.countyId });
+    // Paid after the sweeper released the stock (or after a cancel): the money goes back.
+    if (!row) return 'refund';
+    await tx.update(marketReservations).set({ status: 'sold' }).where(and(eq(marketReservations.orderId, orderId), eq(marketReservations.status, 'held')));
+    await recordAudit(tx, { id: null, countyId: row.countyId }, { action: 'order.paid', entity: 'market_order', entityId: orderId, details: { paymentId } });
+  },
+  async onRefunded(tx, orderId, paymentId) {
+    const payment = await getPaymentRecord(tx, paymentId);
+    if (!payment || payment.refundedFen < payment.amountFen) return;
+    const [row] = await tx
+      .update(marketOrders)
+      .set({ status: 'refunded', refundedAt: new Date() })
+      .where(and(eq(marketOrders.id, orderId), inArray(marketOrders.status, ['paid', 'packed'])))
+      .returning({ id: marketOrders.id });
+    if (row) await releaseStock(tx, [orderId], 'sold');
+  },
+  async authorizeRefund(db, actor, orderId) {
+    const [o] = await db.select({ orgId: marketOrders.orgId }).from(marketOrders).where(eq(marketOrders.id, orderId));
+    if (!o) throw notFound('Order');
+    return authorize(db, actor, 'market.sell', { orgId: o.orgId });
+  },
+  returnUrl: (orderId) => `/market/orders/${orderId}`,
+});
+
+/** An order for its buyer or its producer; anyone else gets 404, as if it did not exist. */
+async function orderFor(db: Db, actor: Actor | null, orderId: string): Promise<{ order: OrderRow; role: 'buyer' | 'seller'; who: Actor }> {
+  const who = requireActor(actor);
+  const [order] = await db.select().from(marketOrders).where(eq(marketOrders.id, orderId));
+  if (!order || order.countyId !== who.countyId) throw notFound('Order');
+  if (order.buyerId === who.id) return { order, role: 'buyer', who };
+  try {
+    await authorize(db, who, 'market.sell', { orgId: order.orgId });
+    return { order, role: 'seller', who };
+  } catch {
+    throw notFound('Order');
+  }
+}
+
+async function withItems(db: Db, orders: OrderRow[]) {
+  if (orders.length === 0) return [];
+  const items = await db
+    .select({
+      orderId: marketOrderItems.orderId,
+      variantId: marketOrderItems.variantId,
+      batchId: marketOrderItems.batchId,
+      productName: marketOrderItems.productName,
+      variantLabel: marketOrderItems.variantLabel,
+      qty: marketOrderItems.qty,
+      unitPriceFen: marketOrderItems.unitPriceFen,
+      lineFen: marketOrderItems.lineFen,
+    })
+    .from(marketOrderItems)
+    .where(inArray(marketOrderItems.orderId, orders.map((o) => o.id)));
+  const orgs = await producers(db);
+  return orders.map((o) => ({
+    id: o.id,
+    orgId: o.orgId,
+    producer: orgs.get(o.orgId)?.name ?? '',
+    status: o.status,
+    subtotalFen: o.subtotalFen,
+    shippingFen: o.shippingFen,
+    totalFen: o.totalFen,
+    address: o.address,
+    paymentId: o.paymentId,
+    reservedUntil: o.reservedUntil,
+    trackingNo: o.trackingNo,
+    createdAt: o.createdAt,
+    paidAt: o.paidAt,
+    shippedAt: o.shippedAt,
+    deliveredAt: o.deliveredAt,
+    completedAt: o.completedAt,
+    cancelledAt: o.cancelledAt,
+    refundedAt: o.refundedAt,
+    items: items.filter((i) => i.orderId === o.id).map(({ orderId: _o, ...i }) => i),
+  }));
+}
+
+export async function getOrder(db: Db, actor: Actor | null, orderId: string) {
+  const { order, role } = await orderFor(db, actor, orderId);
+  const [shaped] = await withItems(db, [order]);
+  return { ...shaped, viewerRole: role };
+}
+
+export async function listMyOrders(db: Db, actor: Actor | null, paging: { limit: number; offset: number }) {
+  const who = requireActor(actor);
+  const rows = await db
+    .select()
+    .from(marketOrders)
+    .where(eq(marketOrders.buyerId, who.id))
+    .orderBy(desc(marketOrders.createdAt), desc(marketOrders.id))
+    .limit(paging.limit)
+    .offset(paging.offset);
+  return withItems(db, rows);
+}
+
+export async function listShopOrders(db: Db, actor: Actor | null, orgId: string, filter: { status?: OrderStatus; limit: number; offset: number }) {
+  await authorize(db, actor, 'market.sell', { orgId });
+  const rows = await db
+    .select()
+    .from(marketOrders)
+    .where(and(eq(marketOrders.orgId, orgId), filter.status ? eq(marketOrders.status, filter.status) : undefined))
+    .orderBy(desc(marketOrders.createdAt), desc(marketOrders.id))
+    .limit(filter.limit)
+    .offset(filter.offset);
+  return withItems(db, rows);
+}
+
+/** Starts (or resumes) paying for a pending order; the amount is the order's, computed at checkout. */
+export async function payOrder(db: Db, actor: Actor | null, orderId: string) {
+  const { order, role, who } = await orderFor(db, actor, orderId);
+  if (role !== 'buyer') throw notFound('Order');
+  if (order.status !== 'pending') throw conflict('invalid_transition', `An order that is ${order.status} cannot be paid`, { status: order.status });
+  if (order.reservedUntil.getTime() < Date.now()) throw conflict('reservation_expired', 'The reservation expired; order again');
+  const items = await db.select({ name: marketOrderItems.productName }).from(marketOrderItems).where(eq(marketOrderItems.orderId, orderId));
+  return createPayment(db, who, {
+    purpose: 'order',
+    referenceId: orderId,
+    amountFen: order.totalFen,
+    description: items.map((i) => i.name).join('、').slice(0, 120),
+  });
+}
+
+export type OrderAction = 'pack' | 'ship' | 'deliver' | 'complete' | 'cancel';
+
+/** Producer: pack, ship (with a tracking number), deliver; buyer: complete; either: cancel an unpaid order. */
+export async function actOnOrder(db: Db, actor: Actor | null, orderId: string, action: OrderAction, input: { trackingNo?: string } = {}) {
+  const { role, who } = await orderFor(db, actor, orderId);
+  const seller = role === 'seller';
+  const rule: Record<OrderAction, { from: OrderStatus[]; to: OrderStatus; allowed: boolean }> = {
+    pack: { from: ['paid'], to: 'packed', allowed: seller },
+    ship: { from: ['packed'], to: 'shipped', allowed: seller },
+    deliver: { from: ['shipped'], to: 'delivered', allowed: seller },
+    complete: { from: ['delivered'], to: 'completed', allowed: !seller },
+    cancel: { from: ['pending'], to: 'cancelled', allowed: true },
+  };
+  const r = rule[action];
+  if (!r.allowed) throw conflict('not_yours', seller ? 'The buyer confirms receipt' : 'The producer does this');
+  if (action === 'ship' && !input.trackingNo) throw badRequest('body/trackingNo', 'Give the courier tracking number');
+  await db.transaction(async (tx) => {
+    await moveOrder(tx, orderId, r.from, r.to, action === 'ship' ? { trackingNo: input.trackingNo } : {});
+    if (action === 'cancel') await releaseStock(tx, [orderId], 'held');
+    await recordAudit(tx, who, { action: `order.${action}`, entity: 'market_order', entityId: orderId, details: input });
+  });
+  return getOrder(db, who, orderId);
+}
+
+/** Producer refunds a paid (not yet shipped) order in full: the payment is refunded and the stock returns. */
+export async function refundOrder(db: Db, actor: Actor | null, orderId: string, reason: string) {
+  const { order, role, who } = await orderFor(db, actor, orderId);
+  if (role !== 'seller') throw conflict('not_yours', 'The producer refunds');
+  if (!['paid', 'packed'].includes(order.status) || !order.paymentId) {
+    throw conflict('invalid_transition', `An order that is ${order.status} cannot be refunded here`, { status: order.status });
+  }
+  const payment = await getPaymentRecord(db, order.paymentId);
+  await refundPayment(db, who, order.paymentId, payment!.amountFen - payment!.refundedFen, reason);
+  return getOrder(db, who, orderId);
+}
+
+// ---------------------------------------------------------------- dashboard
+
+export async function dashboard(db: Db, actor: Actor | null, orgId: string, days = 30) {
+  await authorize(db, actor, 'market.sell', { orgId });
+  const shop = await shopSettings(db, orgId);
+  const since = new Date(Date.now() - days * 86_400_000).toISOString();
+  const byDay = await queryRows<{ day: string; orders: number; revenue_fen: number }>(
+    db,
+    sql`select to_char(paid_at at time zone 'Asia/Shanghai', 'YYYY-MM-DD') as day, count(*)::int as orders, sum(total_fen)::int as revenue_fen
+        from market_orders where org_id = ${orgId} and paid_at is not null and status not in ('refunded', 'cancelled') and paid_at >= ${since}::timestamptz
+        group by 1 order by 1`,
+  );
+  const byProduct = await queryRows<{ product: string; qty: number; revenue_fen: number }>(
+    db,
+    sql`select i.product_name as product, sum(i.qty)::int as qty, sum(i.line_fen)::int as revenue_fen
+        from market_order_items i join market_orders o on o.id = i.order_id
+        where o.org_id = ${orgId} and o.paid_at is not null and o.status not in ('refunded', 'cancelled') and o.paid_at >= ${since}::timestamptz
+        group by 1 order by 3 desc`,
+  );
+  const stock = await queryRows<{ variant_id: string; product: string; label: string; stock: number; held: number; sold: number }>(
+    db,
+    sql`select v.id as variant_id, p.name as product, v.label, v.stock,
+               coalesce(sum(r.qty) filter (where r.status = 'held'), 0)::int as held,
+               coalesce(sum(r.qty) filter (where r.status = 'sold'), 0)::int as sold
+        from market_variants v join market_products p on p.id = v.product_id
+        left join market_reservations r on r.variant_id = v.id
+        where p.org_id = ${orgId} and v.active
+        group by v.id, p.name, v.label, v.stock order by p.name, v.label`,
+  );
+  const statuses = await queryRows<{ status: OrderStatus; n: number }>(
+    db,
+    sql`select status, count(*)::int as n from market_orders where org_id = ${orgId} group by status`,
+  );
+  return {
+    days,
+    lowStockThreshold: shop.lowStockThreshold,
+    salesByDay: byDay.map((d) => ({ day: d.day, orders: d.orders, revenueFen: d.revenue_fen })),
+    salesByProduct: byProduct.map((p) => ({ product: p.product, qty: p.qty, revenueFen: p.revenue_fen })),
+    stock: stock.map((s) => ({ variantId: s.variant_id, product: s.product, label: s.label, stock: s.stock, held: s.held, sold: s.sold, low: s.stock <= shop.lowStockThreshold })),
+    ordersByStatus: Object.fromEntries(statuses.map((s) => [s.status, s.n])),
+  };
+}
+
+export { GENESIS_HASH };
