@@ -11,6 +11,7 @@ import { hashPassword } from '../../modules/governance/passwords.ts';
 import { adminUnits, organizations, roleGrants, users, type Role } from '../../modules/governance/schema.ts';
 import { seedMarketDemo } from '../../modules/market/seed.ts';
 import { seedAtlas } from '../../modules/atlas/service.ts';
+import { seedDemoInn } from '../../modules/inns/seed.ts';
 
 const CSV = path.join(path.dirname(fileURLToPath(import.meta.url)), 'songyang_traditional_villages.csv');
 const BATCH: Record<string, number> = { 一: 1, 二: 2, 三: 3, 四: 4, 五: 5, 六: 6 };
@@ -132,6 +133,7 @@ export async function seedDemoCounty(db: Db, options: { password?: string } = {}
       idsByName.set(o.name, id);
       await tx.insert(organizations).values({ id, countyId, unitId: village, kind: o.kind, name: o.name, description: o.description });
     }
+    await seedDemoInn(tx, { countyId, orgId: idsByName.get('杨家堂老屋民宿')!, unitId: village });
     for (const [i, a] of DEMO_ACCOUNTS.entries()) {
       const userId = uuidv7();
       await tx.insert(users).values({ id: userId, countyId, username: a.username, displayName: a.displayName, passwordHash: passwordHashes[i] });

@@ -1,0 +1,52 @@
+import { randomBytes } from 'node:crypto';
+import type { Db } from '../../db/handle.ts';
+import { inns, rooms, seasonalRates } from './schema.ts';
+
+/** The demo inn of 杨家堂老屋民宿: its story, four rooms with weekend prices, and a summer season. Called inside the seed's transaction. */
+export async function seedDemoInn(tx: Db, at: { countyId: string; orgId: string; unitId: string; lon?: number; lat?: number }) {
+  const [inn] = await tx
+    .insert(inns)
+    .values({
+      countyId: at.countyId,
+      orgId: at.orgId,
+      unitId: at.unitId,
+      name: '杨家堂老屋民宿',
+      storyBefore: '清代宋氏族人所建的三合院夯土老屋，黄墙黛瓦，依山坡层层而上。人去屋空后木构朽坏、屋面漏雨，一度无人居住。',
+      storyAfter: '2016 年起按“微改造、精提升”修缮：保留夯土墙与木构，换瓦补梁，内部加装卫浴与保温，成为四间客房的民宿，由返乡村民经营。',
+      amenities: ['wifi', 'breakfast', 'heating', 'tea', 'parking'],
+      houseRules: '入住 14:00 后，退房 12:00 前。老屋木构，室内禁烟，请勿使用明火。22:00 后请保持安静。',
+      address: '浙江省丽水市松阳县三都乡杨家堂村',
+      lon: at.lon ?? null,
+      lat: at.lat ?? null,
+      fullRefundDays: 7,
+      partialRefundDays: 2,
+      partialRefundPercent: 50,
+      holdMinutes: 15,
+    })
+    .returning();
+  const roomRows = [
+    { name: '望山', type: 'double' as const, capacity: 2, beds: '1.8 米大床', nightlyFen: 38_800, weekendFen: 45_800, description: '二楼朝南，推窗见梯田与对面山峦。' },
+    { name: '听雨', type: 'twin' as const, capacity: 2, beds: '两张 1.2 米床', nightlyFen: 32_800, weekendFen: 39_800, description: '保留原木格窗，雨天可听瓦上雨声。' },
+    { name: '晒秋', type: 'family' as const, capacity: 4, beds: '1.8 米大床 + 上下铺', nightlyFen: 56_800, weekendFen: 66_800, description: '带小阁楼的家庭房，适合带孩子的一家。' },
+    { name: '茶间', type: 'single' as const, capacity: 1, beds: '1.2 米床', nightlyFen: 19_800, weekendFen: null, description: '小而安静，紧邻茶室。' },
+  ];
+  for (const r of roomRows) {
+    const [room] = await tx
+      .insert(rooms)
+      .values({ ...r, countyId: at.countyId, innId: inn.id, icalToken: randomBytes(18).toString('base64url') })
+      .returning({ id: rooms.id });
+    const year = new Date().getUTCFullYear();
+    for (const y of [year, year + 1]) {
+      await tx.insert(seasonalRates).values({
+        countyId: at.countyId,
+        roomId: room.id,
+        name: '暑期',
+        startDate: `${y}-07-01`,
+        endDate: `${y}-09-01`,
+        nightlyFen: Math.round((r.nightlyFen * 1.2) / 100) * 100,
+        weekendFen: r.weekendFen ? Math.round((r.weekendFen * 1.2) / 100) * 100 : null,
+      });
+    }
+  }
+  return inn;
+}
