@@ -273,7 +273,7 @@ describeEachDriver('interventions', (driver) => {
 
   it('refuses bad input with 400 naming the field, and nothing is written', async () => {
     const before = await count(sql`select count(*)::int as n from interventions`);
-    const post = (payload: unknown) => as(t.app, resident)({ method: 'POST', url: '/api/v1/interventions', payload });
+    const post = (payload: Record<string, unknown>) => as(t.app, resident)({ method: 'POST', url: '/api/v1/interventions', payload });
     const sum = await post(proposalBody(yjt(), { funding: { county: 1, provincial: 0, village: 0, private: 0 } }));
     expect(sum.statusCode).toBe(400);
     expect(sum.json().field).toBe('body/funding');

@@ -1,0 +1,109 @@
+import type { BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { TEST_PASSWORD } from '../support/constants.ts';
+import { launchBrowser } from './support/browser.ts';
+import { startServerProcess, type ServerProcess } from './support/server.ts';
+
+describe('gentle interventions in the browser', () => {
+  let server: ServerProcess;
+  let browser: BrowserContext;
+  let page: Page;
+  let proposalUrl = '';
+
+  beforeAll(async () => {
+    [server, browser] = await Promise.all([startServerProcess(), launchBrowser()]);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+  beforeEach(async () => {
+    await browser.clearCookies();
+    page = await browser.newPage();
+  });
+
+  async function signIn(username: string) {
+    await page.goto(`${server.url}/login`);
+    await page.getByLabel('用户名', { exact: true }).fill(username);
+    await page.getByLabel('密码', { exact: true }).fill(TEST_PASSWORD);
+    await page.getByRole('button', { name: '登录' }).click();
+    await page.locator('.whoami').waitFor();
+  }
+  const status = () => page.getByTestId('status').textContent();
+
+  it('lets a resident propose, shows the heritage-rule feedback in plain words, and submits once it passes', async () => {
+    await signIn('resident');
+    await page.goto(`${server.url}/interventions/new`);
+    await page.getByLabel('项目名称').fill('黄家大院修缮为村史馆');
+    await page.getByLabel('类型').selectOption('reuse_museum');
+    await page.getByLabel('建筑名称（可不填）').fill('黄家大院');
+    await page.getByLabel('保护等级').selectOption('county');
+    await page.getByLabel('现高度（米）').fill('8.5');
+    await page.getByLabel('现体量（立方米）').fill('1800');
+    await page.getByLabel('拆除受保护的构件').check();
+    await page.getByLabel('夯土').check();
+    await page.getByLabel('木材').check();
+    await page.getByLabel('其他材料（用逗号分隔）').fill('玻璃幕墙');
+    await page.getByLabel('估算造价（元）').fill('1200000');
+    await page.getByLabel('县级财政').fill('600000');
+    await page.getByLabel('省级补助').fill('400000');
+    await page.getByLabel('村集体').fill('200000');
+    await page.getByLabel('就业岗位').fill('4');
+    await page.getByLabel('年游客量').fill('6000');
+    await page.getByLabel('文化价值（0–10）').fill('9');
+    await page.getByRole('button', { name: '保存草稿' }).click();
+
+    await expect.poll(status).toBe('草稿');
+    const rules = page.getByRole('region', { name: '“微改造”规则检查' });
+    await expect.poll(() => rules.locator('li.fail').allTextContents()).toEqual([
+      '✗ 不能拆除受保护建筑（黄家大院）的构件。',
+      '✗ 黄家大院 是受保护建筑，需要附上保护修缮方案。',
+      '✗ 这些材料与传统风貌不协调：玻璃幕墙。',
+    ]);
+    expect(await rules.locator('li.pass').allTextContents()).toContain('✓ 高度变化 0 米，在“县级文物保护单位”允许的 0.5 米以内。');
+    expect(await page.getByRole('button', { name: '提交' }).count()).toBe(1);
+    await page.screenshot({ path: '.test-tmp/interventions-rules-phone.png', fullPage: true });
+
+    await page.getByRole('link', { name: '修改' }).click();
+    await page.getByLabel('拆除受保护的构件').uncheck();
+    await page.getByLabel('其他材料（用逗号分隔）').fill('');
+    await page.getByLabel('保护修缮方案（文件链接）').fill('https://example.org/huang-plan.pdf');
+    await page.getByRole('button', { name: '保存草稿' }).click();
+    await expect.poll(() => rules.locator('p').first().textContent()).toBe('全部通过');
+    await page.getByRole('button', { name: '提交' }).click();
+    await expect.poll(status).toBe('已提交');
+    proposalUrl = page.url();
+    expect(proposalUrl).toMatch(/\/interventions\/p\/[0-9a-f-]{36}$/);
+  });
+
+  it('has the village, the township and the county approve in turn, each told by the bell', async () => {
+    for (const [user, after] of [
+      ['village', '村级已批准'],
+      ['town', '乡镇已审核'],
+      ['admin', '县级已批准'],
+    ] as const) {
+      await browser.clearCookies();
+      await signIn(user);
+      await page.goto(`${server.url}/interventions`);
+      await expect.poll(() => page.getByTestId('unread').textContent()).toBe('1');
+      await page.getByRole('button', { name: /通知/ }).click();
+      await page.getByRole('dialog', { name: '通知' }).getByRole('link').first().click();
+      await expect.poll(() => page.url()).toBe(proposalUrl);
+      await page.getByLabel('意见（可选）').fill(`${user} 同意`);
+      if (user === 'village') await page.screenshot({ path: '.test-tmp/interventions-approve-phone.png', fullPage: true });
+      await page.getByRole('button', { name: '批准', exact: true }).click();
+      await expect.poll(status).toBe(after);
+    }
+    expect(await page.locator('.iv-timeline li').count()).toBe(4);
+  });
+
+  it('shows the approved project on the public page with its timeline, to anyone', async () => {
+    await page.goto(`${server.url}/interventions/public`);
+    const card = page.getByTestId('public-project').filter({ hasText: '黄家大院修缮为村史馆' });
+    await expect.poll(() => card.locator('.tag').first().textContent()).toBe('县级已批准');
+    await card.locator('summary').click();
+    await expect.poll(() => card.locator('.iv-timeline li').count()).toBe(4);
+    expect(await card.textContent()).toContain('village 同意');
+    await page.screenshot({ path: '.test-tmp/interventions-public-phone.png', fullPage: true });
+  });
+});
