@@ -89,6 +89,12 @@ describeEachDriver('inns', (driver) => {
   /** Far enough ahead that the real "today" never interferes; each test uses its own weeks. */
   const base = addDays(hotelDate(new Date()), 60);
   const d = (n: number) => addDays(base, n);
+  /** Pays a held booking as the guest does: the payment page of the Market's sandbox provider, then its "pay" button. */
+  const pay = async (s: Session, bookingId: string) => {
+    const started = await api(s)({ method: 'POST', url: `/api/v1/inns/bookings/${bookingId}/pay` });
+    if (started.statusCode !== 200) return started;
+    return api(s)({ method: 'POST', url: `/api/v1/payments/${started.json().paymentId}/sandbox`, payload: { outcome: 'succeeded' } });
+  };
   const hold = (s: Session, roomId: string, checkIn: string, checkOut: string, guests = 1) =>
     api(s)({ method: 'POST', url: '/api/v1/inns/bookings', payload: { roomId, checkIn, checkOut, guests } });
 
@@ -131,10 +137,12 @@ describeEachDriver('inns', (driver) => {
     // Held nights are gone from the search already.
     const again = (await t.app.inject({ url: `/api/v1/inns/search?unitId=${villageId}&checkIn=${d(1)}&checkOut=${d(3)}&guests=3` })).json();
     expect(again.inns).toEqual([]);
-    const pay = await api(buyer)({ method: 'POST', url: `/api/v1/inns/bookings/${held.json().id}/pay` });
-    expect(pay.statusCode).toBe(200);
-    expect(pay.json().redirectUrl).toBeTruthy();
-    const paid = await api(buyer)({ method: 'POST', url: `/api/v1/inns/bookings/${held.json().id}/sandbox-pay` });
+    const started = await api(buyer)({ method: 'POST', url: `/api/v1/inns/bookings/${held.json().id}/pay` });
+    expect(started.statusCode).toBe(200);
+    expect(started.json().redirectUrl).toContain(started.json().paymentId);
+    const payment = (await api(buyer)({ url: `/api/v1/payments/${started.json().paymentId}` })).json();
+    expect(payment).toMatchObject({ purpose: 'booking', referenceId: held.json().id, amountFen: held.json().amountFen, status: 'pending' });
+    const paid = await api(buyer)({ method: 'POST', url: `/api/v1/payments/${started.json().paymentId}/sandbox`, payload: { outcome: 'succeeded' } });
     expect(paid.statusCode).toBe(200);
     const mine = (await api(buyer)({ url: '/api/v1/inns/bookings/mine' })).json();
     expect(mine.find((b: { id: string }) => b.id === held.json().id)).toMatchObject({ status: 'confirmed', innName: '杨家堂老屋民宿', roomName: '晒秋' });
@@ -233,16 +241,22 @@ describeEachDriver('inns', (driver) => {
     const book = async (checkIn: string, checkOut: string) => {
       const h = await hold(buyer, room.id, checkIn, checkOut);
       expect(h.statusCode).toBe(201);
-      await api(buyer)({ method: 'POST', url: `/api/v1/inns/bookings/${h.json().id}/sandbox-pay` });
+      expect((await pay(buyer, h.json().id)).statusCode).toBe(200);
       return h.json() as { id: string; amountFen: number };
     };
     at('2027-03-01T02:00:00Z');
     const far = await book('2027-03-20', '2027-03-22');
     const near = await book('2027-03-04', '2027-03-05');
     const cancelFar = await api(buyer)({ method: 'POST', url: `/api/v1/inns/bookings/${far.id}/cancel` });
-    expect(cancelFar.json()).toMatchObject({ refundFen: far.amountFen, booking: { status: 'cancelled' } });
+    expect(cancelFar.json()).toMatchObject({ refundFen: far.amountFen, refundIssued: true, booking: { status: 'cancelled' } });
+    const farPayment = (await api(buyer)({ url: `/api/v1/payments/${cancelFar.json().paymentId}` })).json();
+    expect(farPayment).toMatchObject({ status: 'refunded', refundedFen: far.amountFen });
     const cancelNear = await api(buyer)({ method: 'POST', url: `/api/v1/inns/bookings/${near.id}/cancel` });
-    expect(cancelNear.json().refundFen).toBe(Math.floor(near.amountFen / 2));
+    expect(cancelNear.json()).toMatchObject({ refundFen: Math.floor(near.amountFen / 2), refundIssued: true });
+    // The guest cannot refund themselves the rest through the payment API; the inn can.
+    const nearPayment = cancelNear.json().paymentId;
+    const self = await api(buyer)({ method: 'POST', url: `/api/v1/payments/${nearPayment}/refunds`, payload: { amountFen: 100, reason: 'more please' } });
+    expect(self.statusCode).toBe(403);
     expect((await api(buyer)({ method: 'POST', url: `/api/v1/inns/bookings/${near.id}/cancel` })).statusCode).toBe(409);
     // The cancelled nights are free again.
     expect((await hold(keeper, room.id, '2027-03-20', '2027-03-22')).statusCode).toBe(201);
@@ -362,7 +376,7 @@ describeEachDriver('inns', (driver) => {
             await expireHolds(t.db.db);
             if (b.status === 'held') b.status = 'expired';
           } else {
-            const res = await api(buyer)({ method: 'POST', url: `/api/v1/inns/bookings/${b.id}/sandbox-pay` });
+            const res = await pay(buyer, b.id);
             expect(res.statusCode).toBe(b.status === 'held' ? 200 : 409);
             if (b.status === 'held') b.status = 'confirmed';
           }

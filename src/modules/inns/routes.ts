@@ -2,7 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { isValidDate } from './dates.ts';
-import { cancelAndRefund, sandboxPay, startBookingPayment } from './payments.ts';
+import { cancelAndRefund, startBookingPayment } from './payments.ts';
 import { ROOM_TYPES } from './schema.ts';
 import * as inns from './service.ts';
 
@@ -186,10 +186,6 @@ export const innsRoutes: FastifyPluginAsync = async (base) => {
 
   app.post('/inns/bookings/:id/pay', { schema: { tags: ['inns'], summary: 'Start paying a held booking', params: idParams } }, async (request) =>
     startBookingPayment(app.db, request.actor, request.params.id),
-  );
-
-  app.post('/inns/bookings/:id/sandbox-pay', { schema: { tags: ['inns'], summary: 'Sandbox: pay a held booking', params: idParams } }, async (request) =>
-    sandboxPay(app.db, request.actor, request.params.id),
   );
 
   app.post('/inns/bookings/:id/cancel', { schema: { tags: ['inns'], summary: 'Cancel; the refund follows the inn\'s policy', params: idParams } }, async (request) =>

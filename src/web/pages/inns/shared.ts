@@ -1,0 +1,74 @@
+/** Types of the inns API and small helpers shared by the inns pages. */
+export interface RoomView {
+  id: string;
+  innId: string;
+  name: string;
+  type: 'single' | 'double' | 'twin' | 'family' | 'suite' | 'dorm';
+  capacity: number;
+  beds: string;
+  description: string;
+  nightlyFen: number;
+  weekendFen: number | null;
+  totalFen?: number;
+  icalToken?: string;
+}
+export interface InnSummary {
+  id: string;
+  unitId: string;
+  name: string;
+  storyAfter: string;
+  amenities: string[];
+  fromFen: number | null;
+  roomCount: number;
+  rating: number | null;
+  reviewCount: number;
+}
+export interface InnDetail {
+  id: string;
+  orgId: string;
+  unitId: string;
+  name: string;
+  storyBefore: string;
+  storyAfter: string;
+  amenities: string[];
+  photos: string[];
+  houseRules: string;
+  address: string;
+  fullRefundDays: number;
+  partialRefundDays: number;
+  partialRefundPercent: number;
+  rooms: RoomView[];
+  reviews: { id: string; rating: number; body: string; createdAt: string }[];
+  buildings: { id: string }[];
+}
+export type Status = 'held' | 'confirmed' | 'checked_in' | 'completed' | 'cancelled' | 'expired' | 'blocked';
+export interface BookingView {
+  id: string;
+  innId: string;
+  roomId: string;
+  checkIn: string;
+  checkOut: string;
+  guests: number;
+  status: Status;
+  amountFen: number;
+  refundFen: number;
+  holdExpiresAt: string | null;
+  innName?: string;
+  roomName?: string;
+  reviewed?: boolean;
+  holdActive?: boolean;
+}
+export interface SearchResult {
+  checkIn: string;
+  checkOut: string;
+  nights: number;
+  inns: { id: string; name: string; unitId: string; storyAfter: string; rooms: RoomView[] }[];
+}
+
+/** Integer fen as ¥12.34 (whole yuan without decimals). */
+export const yuan = (fen: number) => `¥${fen % 100 === 0 ? (fen / 100).toString() : (fen / 100).toFixed(2)}`;
+
+const fmt = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' });
+/** Today as a hotel date in Asia/Shanghai, whatever the browser's zone. */
+export const hotelToday = () => fmt.format(new Date());
+export const addDays = (s: string, n: number) => new Date(Date.parse(`${s}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);

@@ -1,0 +1,23 @@
+import { useMutation } from '@tanstack/react-query';
+import { useNavigate } from 'react-router';
+import { api } from '../../api.ts';
+import { useMe } from '../../auth.tsx';
+import type { BookingView } from './shared.ts';
+
+/** Holds the room, starts the payment and goes to the payment page. */
+export function useBook() {
+  const navigate = useNavigate();
+  const { data: me } = useMe();
+  return useMutation({
+    mutationFn: async (input: { roomId: string; checkIn: string; checkOut: string; guests: number }) => {
+      if (!me) {
+        navigate('/login');
+        return;
+      }
+      const booking = await api<BookingView>('/inns/bookings', { method: 'POST', body: input });
+      const { redirectUrl } = await api<{ redirectUrl: string }>(`/inns/bookings/${booking.id}/pay`, { method: 'POST' });
+      if (redirectUrl.startsWith('/')) navigate(redirectUrl);
+      else window.location.assign(redirectUrl);
+    },
+  });
+}
