@@ -1,0 +1,111 @@
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
+import { ApiError } from '../../api.ts';
+import { useMe } from '../../auth.tsx';
+import { upload, type ReportEntry } from './api.ts';
+import { AtlasError } from './common.tsx';
+
+interface ImportResult {
+  rows: number;
+  imported: number;
+  dryRun: boolean;
+}
+
+/** Bulk import with a per-row report: every row is checked, and all are written or none. */
+export function ImportPage() {
+  const { t } = useTranslation('atlas');
+  const client = useQueryClient();
+  const { data: me } = useMe();
+  const [format, setFormat] = useState('csv');
+  const [crs, setCrs] = useState('wgs84');
+  const [dryRun, setDryRun] = useState(false);
+  const [file, setFile] = useState<File | null>(null);
+  const run = useMutation({
+    mutationFn: () => upload<ImportResult>(`/atlas/import/buildings?format=${format}&crs=${crs}&dryRun=${dryRun}`, me?.csrfToken ?? '', file!),
+    onSuccess: () => client.invalidateQueries({ queryKey: ['atlas'] }),
+  });
+  const failure = run.error instanceof ApiError ? ((run.error as ApiError & { body?: { report?: ReportEntry[]; rows?: number } }).body ?? null) : null;
+  const report = failure?.report ?? null;
+
+  return (
+    <section className="card atlas import-page">
+      <p>
+        <Link to="/atlas">← {t('back')}</Link>
+      </p>
+      <h1>{t('import.title')}</h1>
+      <p className="hint">{t('import.hint')}</p>
+      <form
+        className="form"
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (file) run.mutate();
+        }}
+      >
+        <div className="row wrap">
+          <label>
+            {t('import.format')}
+            <select value={format} onChange={(e) => setFormat(e.target.value)}>
+              <option value="csv">CSV</option>
+              <option value="xlsx">XLSX</option>
+              <option value="geojson">GeoJSON</option>
+            </select>
+          </label>
+          <label>
+            {t('import.crs')}
+            <select value={crs} onChange={(e) => setCrs(e.target.value)}>
+              <option value="wgs84">{t('building.wgs84')}</option>
+              <option value="gcj02">{t('building.gcj02')}</option>
+            </select>
+          </label>
+        </div>
+        <label>
+          {t('import.file')}
+          <input type="file" required accept=".csv,.xlsx,.geojson,.json" onChange={(e) => setFile(e.target.files?.[0] ?? null)} />
+        </label>
+        <label className="check">
+          <input type="checkbox" checked={dryRun} onChange={(e) => setDryRun(e.target.checked)} /> {t('import.dryRun')}
+        </label>
+        <button type="submit" className="primary" disabled={run.isPending || !file}>
+          {t('import.submit')}
+        </button>
+      </form>
+      {run.data && (
+        <p className="notice" role="status">
+          {run.data.dryRun ? t('import.checked', { count: run.data.rows }) : t('import.success', { count: run.data.imported })}
+        </p>
+      )}
+      {report ? (
+        <div className="import-report" role="alert">
+          <p className="error">{t('import.failed', { bad: new Set(report.map((r) => r.row)).size, rows: failure?.rows ?? 0 })}</p>
+          <table>
+            <thead>
+              <tr>
+                <th>{t('import.reportRow')}</th>
+                <th>{t('import.reportField')}</th>
+                <th>{t('import.reportReason')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {report.map((r, i) => (
+                <tr key={i} data-row={r.row}>
+                  <td>{r.row}</td>
+                  <td>
+                    <code>{r.field}</code>
+                  </td>
+                  <td>
+                    {t(`import.reasons.${r.code}` as 'import.reasons.required')}
+                    <div className="muted">{r.reason}</div>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      ) : (
+        <AtlasError error={run.error} />
+      )}
+    </section>
+  );
+}

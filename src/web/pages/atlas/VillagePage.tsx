@@ -1,0 +1,202 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link, useNavigate, useParams } from 'react-router';
+import { api } from '../../api.ts';
+import { AtlasMap } from './AtlasMap.tsx';
+import { photoUrl, type VillageDetail } from './api.ts';
+import { AtlasError, ConditionBadge, useLocalName } from './common.tsx';
+
+/** The visitor-facing page of a published village: story, heritage highlights, living culture, map. */
+export function VillagePage() {
+  const { id = '' } = useParams();
+  const { t } = useTranslation('atlas');
+  const name = useLocalName();
+  const navigate = useNavigate();
+  const village = useQuery({ queryKey: ['atlas', 'village', id], queryFn: () => api<VillageDetail>(`/atlas/villages/${id}`) });
+  const v = village.data;
+  const points = useMemo(() => (v && v.lon !== null && v.lat !== null ? [{ id: v.id, name: v.nameZh, lon: v.lon, lat: v.lat }] : []), [v]);
+  const bounds = useMemo((): [number, number, number, number] | undefined => {
+    if (!v) return undefined;
+    const xs = [...v.buildings.map((b) => b.lon), ...(v.lon !== null ? [v.lon] : [])];
+    const ys = [...v.buildings.map((b) => b.lat), ...(v.lat !== null ? [v.lat] : [])];
+    if (!xs.length) return undefined;
+    const pad = 0.002;
+    return [Math.min(...xs) - pad, Math.min(...ys) - pad, Math.max(...xs) + pad, Math.max(...ys) + pad];
+  }, [v]);
+  if (village.isPending) return <p>{t('loading')}</p>;
+  if (village.error || !v) return <AtlasError error={village.error} />;
+  const level = v.listingLevel ? t(`listing.${v.listingLevel}`) : '';
+
+  return (
+    <article className="stack atlas village-page">
+      <section className="card hero">
+        <p>
+          <Link to="/atlas">← {t('back')}</Link>
+        </p>
+        <h1>
+          {name(v)} <small className="muted">{name(v) === v.nameZh ? v.namePinyin : v.nameZh}</small>
+        </h1>
+        <p className="stats">
+          <span>{name(v.township)}</span>
+          {level && <span>{v.listingBatch ? t('village.listing', { level, batch: v.listingBatch }) : t('village.listingNoBatch', { level })}</span>}
+          {v.altitudeM !== null && <span>{t('village.altitude', { m: v.altitudeM })}</span>}
+          {v.residentPopulation !== null && <span>{t('village.resident', { count: v.residentPopulation })}</span>}
+          {v.registeredPopulation !== null && <span>{t('village.registered', { count: v.registeredPopulation })}</span>}
+        </p>
+        {!v.published && <p className="tag warn">{t('unpublished')}</p>}
+        {v.photos.length > 0 && (
+          <div className="photo-strip">
+            {v.photos.map((p) => (
+              <a key={p.id} href={photoUrl(p.id, 'full')}>
+                <img src={photoUrl(p.id)} alt={p.caption || name(v)} loading="lazy" />
+              </a>
+            ))}
+          </div>
+        )}
+      </section>
+
+      <section className="card">
+        <h2>{t('village.story')}</h2>
+        <p className="description story">{v.story || v.description || t('village.noStory')}</p>
+        {v.editable && <ProfileEditor village={v} />}
+      </section>
+
+      <section className="card">
+        <h2>{t('village.heritage')}</h2>
+        {v.buildings.length === 0 ? (
+          <p className="muted">{t('village.noBuildings')}</p>
+        ) : (
+          <ul className="building-list">
+            {v.buildings.slice(0, 50).map((b) => (
+              <li key={b.id}>
+                <Link to={`/atlas/buildings/${b.id}`}>{name(b)}</Link>
+                <span className="tag">{t(`types.${b.type}` as 'types.other')}</span>
+                {b.protectionLevel !== 'none' && <span className="tag">{t(`protection.${b.protectionLevel}` as 'protection.none')}</span>}
+                {b.era && <span className="muted">{b.era}</span>}
+                <ConditionBadge grade={b.condition} />
+              </li>
+            ))}
+          </ul>
+        )}
+        {v.editable && (
+          <p>
+            <Link className="button" to={`/atlas/buildings/new?village=${v.id}`}>
+              {t('actions.newBuilding')}
+            </Link>
+          </p>
+        )}
+      </section>
+
+      <section className="card">
+        <h2>{t('village.culture')}</h2>
+        {v.culture.length === 0 ? (
+          <p className="muted">{t('village.noCulture')}</p>
+        ) : (
+          <ul className="culture-list">
+            {v.culture.map((c) => (
+              <li key={c.id}>
+                <h3>
+                  {name(c)} <span className="tag">{t(`kinds.${c.kind}` as 'kinds.craft')}</span>
+                </h3>
+                {c.description && <p>{c.description}</p>}
+                <p className="muted">
+                  {c.seasons.length > 0 && (
+                    <span>
+                      {t('culture.seasons')}: {c.seasons.map((s) => t(`seasons.${s}` as 'seasons.spring')).join('、')}
+                    </span>
+                  )}{' '}
+                  {c.dates && (
+                    <span>
+                      {t('culture.dates')}: {c.dates}
+                    </span>
+                  )}{' '}
+                  {c.buildings.length > 0 && (
+                    <span>
+                      {t('culture.buildings')}:{' '}
+                      {c.buildings.map((b) => (
+                        <Link key={b.id} to={`/atlas/buildings/${b.id}`}>
+                          {b.name}{' '}
+                        </Link>
+                      ))}
+                    </span>
+                  )}
+                </p>
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+
+      <section className="card">
+        <h2>{t('village.map')}</h2>
+        <AtlasMap label={t('village.map')} villages={points} bounds={bounds} filter={{ villageId: v.id }} onBuilding={(bid) => navigate(`/atlas/buildings/${bid}`)} />
+      </section>
+    </article>
+  );
+}
+
+function ProfileEditor({ village: v }: { village: VillageDetail }) {
+  const { t } = useTranslation('atlas');
+  const client = useQueryClient();
+  const [open, setOpen] = useState(false);
+  const [story, setStory] = useState(v.story);
+  const [resident, setResident] = useState(v.residentPopulation?.toString() ?? '');
+  const [registered, setRegistered] = useState(v.registeredPopulation?.toString() ?? '');
+  const [altitude, setAltitude] = useState(v.altitudeM?.toString() ?? '');
+  const num = (s: string) => (s.trim() === '' ? null : Number(s));
+  const save = useMutation({
+    mutationFn: () =>
+      api(`/atlas/villages/${v.id}`, {
+        method: 'PATCH',
+        body: { story, residentPopulation: num(resident), registeredPopulation: num(registered), altitudeM: num(altitude) },
+      }),
+    onSuccess: () => {
+      setOpen(false);
+      void client.invalidateQueries({ queryKey: ['atlas'] });
+    },
+  });
+  if (!open)
+    return (
+      <button type="button" onClick={() => setOpen(true)}>
+        {t('village.edit')}
+      </button>
+    );
+  return (
+    <form
+      className="form"
+      onSubmit={(e) => {
+        e.preventDefault();
+        save.mutate();
+      }}
+    >
+      <label>
+        {t('village.storyLabel')}
+        <textarea rows={6} value={story} onChange={(e) => setStory(e.target.value)} />
+      </label>
+      <div className="row wrap">
+        <label>
+          {t('village.residentLabel')}
+          <input type="number" min={0} value={resident} onChange={(e) => setResident(e.target.value)} />
+        </label>
+        <label>
+          {t('village.registeredLabel')}
+          <input type="number" min={0} value={registered} onChange={(e) => setRegistered(e.target.value)} />
+        </label>
+        <label>
+          {t('village.altitudeLabel')}
+          <input type="number" value={altitude} onChange={(e) => setAltitude(e.target.value)} />
+        </label>
+      </div>
+      <AtlasError error={save.error} />
+      <div className="row">
+        <button type="submit" className="primary" disabled={save.isPending}>
+          {t('village.save')}
+        </button>
+        <button type="button" onClick={() => setOpen(false)}>
+          {t('village.cancel')}
+        </button>
+      </div>
+    </form>
+  );
+}

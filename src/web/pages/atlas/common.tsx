@@ -1,0 +1,42 @@
+import { useQuery } from '@tanstack/react-query';
+import { useTranslation } from 'react-i18next';
+import { api, ApiError } from '../../api.ts';
+import type { AtlasVillage } from './api.ts';
+import { ErrorText } from '../../components/ErrorText.tsx';
+import { CONDITION_COLOURS, UNKNOWN_COLOUR } from './AtlasMap.tsx';
+
+/** A name in the current language: Chinese, or its pinyin in English. */
+export function useLocalName() {
+  const { i18n } = useTranslation();
+  return (x: { nameZh?: string; name?: string; namePinyin: string }) => (i18n.language === 'en' && x.namePinyin ? x.namePinyin : (x.nameZh ?? x.name ?? ''));
+}
+
+/** An API problem in words: the atlas's own codes first, then the app's. */
+export function AtlasError({ error }: { error: unknown }) {
+  const { t, i18n } = useTranslation('atlas');
+  if (!error) return null;
+  if (error instanceof ApiError && i18n.exists(`atlas:errors.${error.code}`)) {
+    return (
+      <p className="error" role="alert">
+        {t(`errors.${error.code}` as 'errors.photo_type', { detail: error.detail })}
+      </p>
+    );
+  }
+  return <ErrorText error={error} />;
+}
+
+export function ConditionBadge({ grade }: { grade: number | null }) {
+  const { t } = useTranslation('atlas');
+  const colour = CONDITION_COLOURS.find(([g]) => g === grade)?.[1] ?? UNKNOWN_COLOUR;
+  return (
+    <span className="condition-badge" style={{ borderColor: colour, color: colour }}>
+      {grade ? t(`grades.${grade}` as 'grades.1') : t('building.conditionNone')}
+    </span>
+  );
+}
+
+export const OFFICIAL_ROLES = ['county_admin', 'town_official', 'village_official'];
+
+export function useAtlasVillages() {
+  return useQuery({ queryKey: ['atlas', 'villages'], queryFn: () => api<AtlasVillage[]>('/atlas/villages') });
+}
