@@ -513,6 +513,17 @@ export async function checkout(db: Db, actor: Actor | null, input: CheckoutInput
   const priced = await priceCart(db, input.items, input.address.province);
   const reservedUntil = new Date(Date.now() + reservationMinutes() * 60_000);
   const lines = [...priced.lines].sort((a, b) => (a.id < b.id ? -1 : 1));
+  // Sold out already: answer at once without a transaction. Only a hint — the conditional update below decides.
+  const short = priced.lines.findIndex((l) => l.stock < l.qty);
+  if (short >= 0) {
+    const [existing] = await db
+      .select()
+      .from(marketOrders)
+      .where(and(eq(marketOrders.buyerId, who.id), eq(marketOrders.idempotencyKey, input.idempotencyKey)));
+    if (existing) return { order: existing, created: false };
+    const l = priced.lines[short];
+    throw conflict('out_of_stock', `${l.productName} ${l.label}: not enough stock`, { field: `body/items/${short}/qty`, variantId: l.id });
+  }
   return db.transaction(async (tx) => {
     const [order] = await tx
       .insert(marketOrders)

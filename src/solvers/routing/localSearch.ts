@@ -131,7 +131,7 @@ export class LocalSearch {
     if (loop > 0) {
       for (const slots of this.slotsByType) {
         let empty = -1;
-        for (let k = 0; k < slots.length && empty < 0; k++) if (t.len[slots[k]] === 2) empty = slots[k];
+        for (let k = 0; k < slots.length && empty < 0; k++) if (t.customers(slots[k]) === 0) empty = slots[k];
         if (empty < 0) continue;
         this.setU(u);
         this.setV(empty, 0);
@@ -147,14 +147,14 @@ export class LocalSearch {
       const rU = ro[a];
       const lastTest = this.lastTestedSwapStar[rU];
       this.lastTestedSwapStar[rU] = this.nbMoves;
-      if (t.len[rU] <= 2) continue;
+      if (t.customers(rU) === 0) continue;
       for (let b = 0; b < ro.length; b++) {
         const rV = ro[b];
-        if (rV <= rU || t.len[rV] <= 2) continue;
+        if (rV <= rU || t.customers(rV) === 0) continue;
         if (loop > 0 && Math.max(this.lastModified[rU], this.lastModified[rV]) <= lastTest) continue;
         if (!t.sectorsOverlap(rU, rV)) continue;
         this.swapStar.run(rU, rV);
-        if (t.len[rU] <= 2) break;
+        if (t.customers(rU) === 0) break;
       }
     }
   }
@@ -189,10 +189,21 @@ export class LocalSearch {
     return this.dist[a * this.N + b];
   }
 
-  /** Change of fixed cost when route r ends up with `customers` nodes. */
-  private fixedDelta(r: number, customers: number): number {
-    const f = this.table.types[r].fixedCost;
-    return (customers > 0 ? f : 0) - (this.table.len[r] > 2 ? f : 0);
+  /** Node v is a reload node that route r cannot use: moving it there never pays. */
+  private stray(v: number, r: number): boolean {
+    return v >= this.p.firstReload && !(this.table.types[r].multiTrip && this.p.location[v] === this.table.types[r].depot);
+  }
+
+  /**
+   * Change of fixed cost when route r ends up with `nodes` non-depot nodes; with reload nodes around, a lower
+   * bound (the route might keep only reloads).
+   */
+  private fixedDelta(r: number, nodes: number): number {
+    const t = this.table;
+    const f = t.types[r].fixedCost;
+    const now = t.customers(r) > 0 ? f : 0;
+    if (t.reloads[r] > 0) return -now;
+    return (nodes > 0 ? f : 0) - now;
   }
 
   /** Exact cost of route r with a new distance and load, when only those matter (see `scalar`). */
@@ -211,9 +222,9 @@ export class LocalSearch {
    * penalties; decided exactly when only distance and load matter; otherwise left to tryInter.
    */
   private screenInter(ddU: number, ddV: number, loadU: number, loadV: number, customersU: number, customersV: number): boolean {
-    if (!this.p.fast) return true;
     const t = this.table;
     const { rU, rV } = this;
+    if (!this.p.fast && !(t.plain(rU) && t.plain(rV) && t.types[rU].depot === t.types[rV].depot)) return true;
     if (ddU + ddV + this.fixedDelta(rU, customersU) + this.fixedDelta(rV, customersV) >= t.penalty[rU] + t.penalty[rV]) return false;
     if (!this.scalar) return true;
     const after = this.scalarCost(rU, customersU, t.distance[rU] + ddU, t.load[rU] + loadU) + this.scalarCost(rV, customersV, t.distance[rV] + ddV, t.load[rV] + loadV);
@@ -221,9 +232,9 @@ export class LocalSearch {
   }
 
   private screenIntra(dd: number): boolean {
-    if (!this.p.fast) return true;
     const t = this.table;
     const r = this.rU;
+    if (!this.p.fast && !t.plain(r)) return true;
     if (dd >= t.penalty[r]) return false;
     return !this.scalar || this.scalarCost(r, t.len[r] - 2, t.distance[r] + dd, t.load[r]) <= t.cost[r] - EPSILON;
   }
@@ -260,7 +271,7 @@ export class LocalSearch {
   /** u moves after v. */
   private relocate(): boolean {
     const { u, rU, pU, rV, pV, pu, x, v, y } = this;
-    if (rU === rV && (pV === pU || pV === pU - 1)) return false;
+    if ((rU === rV && (pV === pU || pV === pU - 1)) || this.stray(u, rV)) return false;
     const ddU = this.d(pu, x) - this.d(pu, u) - this.d(u, x);
     const ddV = this.d(v, u) + this.d(u, y) - this.d(v, y);
     if (rU !== rV) {
@@ -296,6 +307,7 @@ export class LocalSearch {
 
   private relocateBlock(ddU: number, ddV: number, reversed: boolean): boolean {
     const { rU, pU, rV, pV } = this;
+    if (this.stray(this.u, rV) || this.stray(this.x, rV)) return false;
     if (rU !== rV) {
       const load = this.demand[this.u] + this.demand[this.x];
       if (!this.screenInter(ddU, ddV, -load, load, this.lenU - 4, this.lenV)) return false;
@@ -318,6 +330,7 @@ export class LocalSearch {
   private swap(): boolean {
     const { u, rU, pU, rV, pV, pu, x, v, pv, y } = this;
     if (pV === 0 || (rU === rV && (pV === pU - 1 || pV === pU + 1 || pV === pU))) return false;
+    if (this.stray(u, rV) || this.stray(v, rU)) return false;
     const ddU = this.d(pu, v) + this.d(v, x) - this.d(pu, u) - this.d(u, x);
     const ddV = this.d(pv, u) + this.d(u, y) - this.d(pv, v) - this.d(v, y);
     if (rU !== rV) {
@@ -339,6 +352,7 @@ export class LocalSearch {
   private swapPairWithOne(): boolean {
     const { u, rU, pU, rV, pV, pu, x, xx, v, pv, y } = this;
     if (this.xIsDepot || pV === 0 || v === x || v === u) return false;
+    if (this.stray(u, rV) || this.stray(x, rV) || this.stray(v, rU)) return false;
     if (rU === rV && (pV === pU - 1 || pV === pU + 2)) return false;
     const ddU = this.d(pu, v) + this.d(v, xx) - this.d(pu, u) - this.d(u, x) - this.d(x, xx);
     const ddV = this.d(pv, u) + this.d(u, x) + this.d(x, y) - this.d(pv, v) - this.d(v, y);
@@ -359,6 +373,7 @@ export class LocalSearch {
   private swapPairs(): boolean {
     const { u, rU, pU, rV, pV, pu, x, xx, v, pv, y, yy } = this;
     if (this.xIsDepot || this.yIsDepot || pV === 0) return false;
+    if (this.stray(u, rV) || this.stray(x, rV) || this.stray(v, rU) || this.stray(y, rU)) return false;
     if (rU === rV && pV >= pU - 2 && pV <= pU + 2) return false;
     const ddU = this.d(pu, v) + this.d(v, y) + this.d(y, xx) - this.d(pu, u) - this.d(u, x) - this.d(x, xx);
     const ddV = this.d(pv, u) + this.d(u, x) + this.d(x, yy) - this.d(pv, v) - this.d(v, y) - this.d(y, yy);

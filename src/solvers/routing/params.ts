@@ -55,7 +55,7 @@ function proximity(p: Problem, i: number, j: number): number {
 
 /**
  * Granular neighbour lists: for each customer its Γ closest customers, plus a few reload nodes; for each
- * reload node, the customers closest to its depot (a trip may end after any of them).
+ * reload node, the 2Γ customers closest to its depot (trips end after one of them).
  */
 export function neighbourLists(p: Problem, granularity: number): Int32Array[] {
   const lists: Int32Array[] = [];
@@ -79,7 +79,7 @@ export function neighbourLists(p: Problem, granularity: number): Int32Array[] {
     const isReload = u >= p.firstReload;
     for (const v of others) score[v] = isReload ? p.dist[p.location[u] * p.nNodes + v] : Math.min(proximity(p, u, v), proximity(p, v, u));
     others.sort((a, b) => score[a] - score[b] || a - b);
-    const keep = isReload ? Math.min(others.length, Math.max(granularity, 100)) : Math.min(others.length, granularity);
+    const keep = Math.min(others.length, isReload ? 2 * granularity : granularity);
     lists.push(Int32Array.from([...others.slice(0, keep), ...(isReload ? [] : someReloads)]));
   }
   return lists;

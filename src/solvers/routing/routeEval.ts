@@ -1,6 +1,9 @@
 import type { Problem, TypeData } from './model.ts';
 import { FORBIDDEN_LEG, type Penalties } from './penalties.ts';
 
+/** A token cost that sends reload nodes back to routes that can use them, keeping the others cheap to price. */
+const STRAY_RELOAD = 1e-3;
+
 /** Everything the search needs to know about one route. */
 export interface RouteStats {
   distance: number;
@@ -13,15 +16,19 @@ export interface RouteStats {
   distanceExcess: number;
   energyExcess: number;
   forbiddenLegs: number;
+  /** Reload nodes in a route that cannot use them (another type or depot). */
+  strayReloads: number;
 }
 
 export function emptyStats(): RouteStats {
-  return { distance: 0, customers: 0, trips: 0, loadExcess: 0, duration: 0, timeWarp: 0, durationExcess: 0, distanceExcess: 0, energyExcess: 0, forbiddenLegs: 0 };
+  return { distance: 0, customers: 0, trips: 0, loadExcess: 0, duration: 0, timeWarp: 0, durationExcess: 0, distanceExcess: 0, energyExcess: 0, forbiddenLegs: 0, strayReloads: 0 };
 }
 
 export function penalisedCost(type: TypeData, s: RouteStats, pen: Penalties): number {
-  if (s.customers === 0) return 0;
+  const stray = STRAY_RELOAD * s.strayReloads;
+  if (s.customers === 0) return stray;
   return (
+    stray +
     s.distance +
     type.fixedCost +
     pen.capacity * s.loadExcess +
@@ -58,17 +65,21 @@ export class RouteEvaluator {
     let n = 0;
     let customersInTrip = 0;
     let customers = 0;
+    let stray = 0;
     for (let k = from; k < from + count; k++) {
       const v = nodes[k];
       if (v < p.firstReload) {
         visit[n++] = v;
         customersInTrip++;
         customers++;
-      } else if (type.multiTrip && p.location[v] === depot && customersInTrip > 0) {
+      } else if (!type.multiTrip || p.location[v] !== depot) {
+        stray++;
+      } else if (customersInTrip > 0) {
         visit[n++] = v;
         customersInTrip = 0;
       }
     }
+    out.strayReloads = stray;
     if (n > 0 && visit[n - 1] >= p.firstReload) n--;
     out.customers = customers;
     out.trips = 0;

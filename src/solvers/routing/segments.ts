@@ -64,6 +64,9 @@ export class RouteTable {
   readonly routeOf: Int32Array;
   readonly posOf: Int32Array;
   readonly cost: Float64Array;
+  /** Reload nodes in each route, and those of them the route cannot use. */
+  readonly reloads: Int32Array;
+  readonly strays: Int32Array;
   /** Distance and load of each route (fast problems only). */
   readonly distance: Float64Array;
   readonly load: Float64Array;
@@ -103,6 +106,8 @@ export class RouteTable {
     this.cost = new Float64Array(this.slots);
     this.penalty = new Float64Array(this.slots);
     this.distance = new Float64Array(this.slots);
+    this.reloads = new Int32Array(this.slots);
+    this.strays = new Int32Array(this.slots);
     this.load = new Float64Array(this.slots);
     this.sectorStart = new Int32Array(this.slots);
     this.sectorEnd = new Int32Array(this.slots);
@@ -111,8 +116,17 @@ export class RouteTable {
     this.evaluator = new RouteEvaluator(p);
   }
 
-  typeOf(r: number): TypeData {
-    return this.types[r];
+  /**
+   * Route r holds no reload node it cannot use, so its distance is the sum of its arcs (a reload sits at the
+   * depot: inactive ones add nothing) and distance deltas of moves on it are exact.
+   */
+  plain(r: number): boolean {
+    return this.strays[r] === 0;
+  }
+
+  /** Customers in route r (reload nodes excluded). */
+  customers(r: number): number {
+    return this.len[r] - 2 - this.reloads[r];
   }
 
   node(r: number, pos: number): number {
@@ -124,14 +138,23 @@ export class RouteTable {
     const base = r * this.maxLen;
     const depot = this.types[r].depot;
     this.nodes[base] = depot;
+    const type = this.types[r];
+    let reloads = 0;
+    let strays = 0;
     for (let k = 0; k < count; k++) {
       const v = buf[k];
+      if (v >= this.p.firstReload) {
+        reloads++;
+        if (!type.multiTrip || this.p.location[v] !== depot) strays++;
+      }
       this.nodes[base + k + 1] = v;
       this.routeOf[v] = r;
       this.posOf[v] = k + 1;
     }
     this.nodes[base + count + 1] = depot;
     this.len[r] = count + 2;
+    this.reloads[r] = reloads;
+    this.strays[r] = strays;
     this.version[r] = ++this.stamp;
     this.update(r);
   }

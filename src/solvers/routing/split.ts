@@ -6,7 +6,7 @@ import type { Penalties } from './penalties.ts';
  * programming over its positions, pricing each route by distance, fixed cost and penalised excess of
  * capacity, duration, distance and time windows. With one vehicle type it is a shortest path over positions
  * (Bellman); when that needs more routes than there are vehicles, or types differ, a second dimension counts
- * the routes slot by slot. Reload nodes are set aside and appended to the last route, where they cost nothing.
+ * the routes slot by slot. Reload nodes are set aside and parked at route ends, where they cost nothing.
  */
 export class Split {
   private readonly seq: Int32Array;
@@ -41,9 +41,15 @@ export class Split {
         if (!this.splitBounded(n, pen, true, routes)) this.splitBounded(n, pen, false, routes);
       }
     }
-    let last = 0;
-    for (let r = 0; r < m; r++) if (routes[r].length > 0) last = r;
-    if (m > 0) routes[last].push(...reloads);
+    // park each reload node at the end of a route of its own type, round robin, where it is inactive
+    let turn = 0;
+    for (const v of reloads) {
+      const t = p.reloadType[v];
+      let r = -1;
+      for (let k = 0; k < m && r < 0; k++) if (p.slotType[(turn + k) % m] === t) r = (turn + k) % m;
+      turn = r + 1;
+      routes[r < 0 ? 0 : r].push(v);
+    }
     return routes;
   }
 

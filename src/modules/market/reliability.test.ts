@@ -1,0 +1,91 @@
+import { randomUUID } from 'node:crypto';
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { queryRows } from '../../db/handle.ts';
+import { as, signIn, startTestApp, type Session, type TestApp } from '../../../test/support/app.ts';
+import { describeEachDriver } from '../../../test/support/db.ts';
+
+const ADDRESS = { name: '李华', phone: '13900002222', province: '北京市', city: '北京市', detail: '海淀区中关村大街 1 号' };
+
+describeEachDriver('market under contention', (driver) => {
+  let t: TestApp;
+  let buyer: Session;
+  let producer: Session;
+  let orgId: string;
+
+  beforeAll(async () => {
+    t = await startTestApp(driver);
+    [buyer, producer] = await Promise.all([signIn(t.app, 'buyer'), signIn(t.app, 'producer')]);
+    orgId = (await t.app.inject({ method: 'GET', url: '/api/v1/market/products' })).json().items[0].orgId;
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it(
+    'sells exactly 100 units to 2,000 concurrent checkouts: stock never negative, every accepted order present',
+    async () => {
+      const created = await as(t.app, producer)({
+        method: 'POST',
+        url: '/api/v1/market/products',
+        payload: { orgId, kind: 'tea', name: '限量 母树银猴', variants: [{ label: '25 克', weightG: 25, priceFen: 19900, stock: 100 }] },
+      });
+      const variantId = created.json().variants[0].id as string;
+      const checkout = () =>
+        as(t.app, buyer)({
+          method: 'POST',
+          url: '/api/v1/market/orders',
+          headers: { 'idempotency-key': randomUUID() },
+          payload: { items: [{ variantId, qty: 1 }], address: ADDRESS },
+        });
+      const started = Date.now();
+      const results = await Promise.all(Array.from({ length: 2000 }, checkout));
+      const seconds = (Date.now() - started) / 1000;
+      console.log(`[${driver}] 2,000 concurrent checkouts in ${seconds.toFixed(1)} s`);
+
+      const accepted = results.filter((r) => r.statusCode === 201).map((r) => r.json().id as string);
+      const refused = results.filter((r) => r.statusCode === 409);
+      expect(accepted).toHaveLength(100);
+      expect(refused).toHaveLength(1900);
+      expect(refused.every((r) => r.json().code === 'out_of_stock')).toBe(true);
+
+      const [v] = await queryRows<{ stock: number }>(t.db.db, sql`select stock from market_variants where id = ${variantId}`);
+      expect(v.stock).toBe(0);
+      const [held] = await queryRows<{ units: number; orders: number }>(
+        t.db.db,
+        sql`select coalesce(sum(qty), 0)::int as units, count(distinct order_id)::int as orders from market_reservations where variant_id = ${variantId} and status in ('held', 'sold')`,
+      );
+      expect(held).toEqual({ units: 100, orders: 100 });
+      const present = await queryRows<{ id: string }>(
+        t.db.db,
+        sql`select o.id from market_orders o join market_order_items i on i.order_id = o.id where i.variant_id = ${variantId}`,
+      );
+      expect(new Set(present.map((r) => r.id))).toEqual(new Set(accepted));
+
+      // Pay half; let the other half expire; the units come back exactly.
+      for (const id of accepted.slice(0, 50)) {
+        const pay = await as(t.app, buyer)({ method: 'POST', url: `/api/v1/market/orders/${id}/pay` });
+        await as(t.app, buyer)({ method: 'POST', url: `/api/v1/payments/${pay.json().paymentId}/sandbox`, payload: { outcome: 'succeeded' } });
+      }
+      const { sweepExpiredReservations } = await import('./service.ts');
+      expect(await sweepExpiredReservations(t.db.db, new Date(Date.now() + 24 * 3600_000))).toBe(50);
+      const [after] = await queryRows<{ stock: number; sold: number; held: number }>(
+        t.db.db,
+        sql`select v.stock,
+                   (select coalesce(sum(qty), 0)::int from market_reservations where variant_id = v.id and status = 'sold') as sold,
+                   (select coalesce(sum(qty), 0)::int from market_reservations where variant_id = v.id and status = 'held') as held
+            from market_variants v where v.id = ${variantId}`,
+      );
+      expect(after).toEqual({ stock: 50, sold: 50, held: 0 });
+    },
+    240_000,
+  );
+
+  it('refuses a negative stock and a wrong total at the database, whatever the application does', async () => {
+    await expect(t.db.db.execute(sql`update market_variants set stock = -1 where id = (select id from market_variants limit 1)`)).rejects.toThrow();
+    await expect(t.db.db.execute(sql`update market_orders set total_fen = total_fen + 1 where id = (select id from market_orders limit 1)`)).rejects.toThrow();
+    const [{ n }] = await queryRows<{ n: number }>(t.db.db, sql`select count(*)::int as n from market_orders where total_fen <> subtotal_fen + shipping_fen`);
+    expect(n).toBe(0);
+    await expect(t.db.db.execute(sql`update market_orders set status = 'lost' where id = (select id from market_orders limit 1)`)).rejects.toThrow();
+  });
+});

@@ -1,0 +1,61 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useTranslation } from 'react-i18next';
+import { Link, useParams, useSearchParams } from 'react-router';
+import { api } from '../../api.ts';
+import { MarketError, yuan } from './lib.tsx';
+
+interface Payment {
+  id: string;
+  amountFen: number;
+  description: string;
+  status: 'pending' | 'paid' | 'failed' | 'refunded';
+  returnUrl: string;
+}
+
+/** The sandbox provider's simulated payment page (what WeChat Pay or Alipay would show). */
+export function PayPage() {
+  const { paymentId = '' } = useParams();
+  const [params] = useSearchParams();
+  const { t } = useTranslation('market');
+  const client = useQueryClient();
+  const payment = useQuery({ queryKey: ['payment', paymentId], queryFn: () => api<Payment>(`/payments/${paymentId}`) });
+  const complete = useMutation({
+    mutationFn: (outcome: 'succeeded' | 'failed') => api<{ status: Payment['status'] }>(`/payments/${paymentId}/sandbox`, { method: 'POST', body: { outcome } }),
+    onSuccess: () => client.invalidateQueries({ queryKey: ['payment', paymentId] }),
+  });
+  if (payment.error) return <MarketError error={payment.error} />;
+  if (!payment.data) return null;
+  const p = payment.data;
+  const back = params.get('return')?.startsWith('/') ? params.get('return')! : p.returnUrl;
+  const outcome = complete.data?.status ?? p.status;
+  return (
+    <section className="card narrow sandbox-pay">
+      <h1>{t('pay.title')}</h1>
+      <p className="hint">{t('pay.note')}</p>
+      <p className="pay-amount">
+        <span className="muted">{t('pay.amount')}</span>
+        <strong data-testid="pay-amount">{yuan(p.amountFen)}</strong>
+      </p>
+      <p>
+        <span className="muted">{t('pay.for')}：</span>
+        {p.description}
+      </p>
+      {outcome === 'pending' ? (
+        <div className="stack">
+          <button type="button" className="primary" disabled={complete.isPending} onClick={() => complete.mutate('succeeded')}>
+            {t('pay.pay')} {yuan(p.amountFen)}
+          </button>
+          <button type="button" disabled={complete.isPending} onClick={() => complete.mutate('failed')}>
+            {t('pay.fail')}
+          </button>
+        </div>
+      ) : (
+        <p className={outcome === 'paid' ? 'notice' : 'error'} role="status">
+          {outcome === 'paid' ? t('pay.done') : outcome === 'refunded' ? t('pay.refunded') : t('pay.failed')}
+        </p>
+      )}
+      <MarketError error={complete.error} />
+      <Link to={back}>{t('pay.back')} →</Link>
+    </section>
+  );
+}

@@ -1,0 +1,78 @@
+import { useQuery } from '@tanstack/react-query';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link, useParams } from 'react-router';
+import { api } from '../../api.ts';
+import { cart, MarketError, yuan, type Product } from './lib.tsx';
+
+export function ProductPage() {
+  const { id = '' } = useParams();
+  const { t } = useTranslation('market');
+  const product = useQuery({ queryKey: ['market', 'product', id], queryFn: () => api<Product>(`/market/products/${id}`) });
+  const [variantId, setVariantId] = useState('');
+  const [qty, setQty] = useState(1);
+  const [added, setAdded] = useState(false);
+  if (product.error) return <MarketError error={product.error} />;
+  if (!product.data) return null;
+  const p = product.data;
+  const v = p.variants.find((x) => x.id === variantId) ?? p.variants[0];
+  const batchId = v?.batchId ?? p.batches[0]?.id;
+  return (
+    <section className="card product-page">
+      <span className={`product-photo large ${p.kind}`} aria-hidden>
+        {p.photoUrl ? <img src={p.photoUrl} alt="" /> : <span>{p.kind === 'tea' ? '茶' : '竹'}</span>}
+      </span>
+      <h1>{p.name}</h1>
+      <p className="muted">
+        <Link to={`/market/shops/${p.orgId}`}>{t('producerVillage', { producer: p.producer, village: p.village })}</Link>
+      </p>
+      {p.kind === 'tea' && (
+        <dl className="facts">
+          {p.variety && (<><dt>{t('product.variety')}</dt><dd>{p.variety}</dd></>)}
+          {p.grade && (<><dt>{t('product.grade')}</dt><dd>{p.grade}</dd></>)}
+          {p.season && (<><dt>{t('product.season')}</dt><dd>{p.season}</dd></>)}
+        </dl>
+      )}
+      <p className="description">{p.description}</p>
+      {v && (
+        <form
+          className="form"
+          onSubmit={(e) => {
+            e.preventDefault();
+            cart.add({ variantId: v.id, productId: p.id, orgId: p.orgId, producer: p.producer, name: p.name, label: v.label, priceFen: v.priceFen, qty });
+            setAdded(true);
+          }}
+        >
+          <fieldset className="variants">
+            <legend>{t('product.variant')}</legend>
+            {p.variants.map((x) => (
+              <label key={x.id} className={`variant ${x.id === v.id ? 'on' : ''}`}>
+                <input type="radio" name="variant" value={x.id} checked={x.id === v.id} onChange={() => setVariantId(x.id)} />
+                <span>{x.label}</span>
+                <strong>{yuan(x.priceFen)}</strong>
+                <span className="muted">{x.stock > 0 ? t('product.stock', { stock: x.stock }) : t('soldOut')}</span>
+              </label>
+            ))}
+          </fieldset>
+          <label>
+            {t('product.qty')}
+            <input type="number" min={1} max={Math.max(1, Math.min(99, v.stock))} value={qty} onChange={(e) => setQty(Number(e.target.value) || 1)} />
+          </label>
+          <button type="submit" className="primary" disabled={v.stock === 0}>
+            {t('product.add')}
+          </button>
+          {added && (
+            <p className="notice" role="status">
+              {t('product.added')} · <Link to="/market/cart">{t('cart.title')}</Link>
+            </p>
+          )}
+        </form>
+      )}
+      {batchId && (
+        <p>
+          <Link to={`/market/trace/${batchId}`}>{t('product.trace')} →</Link>
+        </p>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,230 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link, Navigate } from 'react-router';
+import { api } from '../../api.ts';
+import { useMe } from '../../auth.tsx';
+import { Chart } from './Chart.tsx';
+import { formatTime, MarketError, yuan, type Order, type OrderStatus } from './lib.tsx';
+import { OrderItems, StatusTag } from './Orders.tsx';
+
+interface Dashboard {
+  lowStockThreshold: number;
+  salesByDay: { day: string; orders: number; revenueFen: number }[];
+  salesByProduct: { product: string; qty: number; revenueFen: number }[];
+  stock: { variantId: string; product: string; label: string; stock: number; held: number; sold: number; low: boolean }[];
+}
+interface Batch {
+  id: string;
+  lot: string;
+  productName: string;
+  harvestDate: string | null;
+  eventCount: number;
+}
+const STATUSES: OrderStatus[] = ['pending', 'paid', 'packed', 'shipped', 'delivered', 'completed', 'cancelled', 'refunded'];
+
+function DashboardSection({ orgId }: { orgId: string }) {
+  const { t } = useTranslation('market');
+  const d = useQuery({ queryKey: ['market', 'dashboard', orgId], queryFn: () => api<Dashboard>(`/market/shops/${orgId}/dashboard`) });
+  const byDay = useMemo<Record<string, unknown> | null>(
+    () =>
+      d.data ? {
+        grid: { left: 48, right: 12, top: 24, bottom: 28 },
+        tooltip: { trigger: 'axis' },
+        xAxis: { type: 'category', data: d.data.salesByDay.map((x) => x.day.slice(5)) },
+        yAxis: { type: 'value', name: t('dashboard.revenue') },
+        series: [{ type: 'bar', data: d.data.salesByDay.map((x) => x.revenueFen / 100), itemStyle: { color: '#2f6b3a' } }],
+      } : null,
+    [d.data, t],
+  );
+  const byProduct = useMemo<Record<string, unknown> | null>(
+    () =>
+      d.data ? {
+        grid: { left: 110, right: 16, top: 8, bottom: 24 },
+        tooltip: { trigger: 'axis' },
+        xAxis: { type: 'value' },
+        yAxis: { type: 'category', data: d.data.salesByProduct.map((x) => x.product), axisLabel: { width: 100, overflow: 'truncate' } },
+        series: [{ type: 'bar', data: d.data.salesByProduct.map((x) => x.revenueFen / 100), itemStyle: { color: '#8a6d2f' } }],
+      } : null,
+    [d.data],
+  );
+  if (d.error) return <MarketError error={d.error} />;
+  if (!d.data || !byDay || !byProduct) return null;
+  const low = d.data.stock.filter((s) => s.low);
+  return (
+    <section className="card">
+      <h2>{t('dashboard.title')}</h2>
+      {low.length > 0 && (
+        <p className="alert" role="alert" data-testid="low-stock">
+          {t('dashboard.lowStockAlert', { count: low.length, threshold: d.data.lowStockThreshold })}
+        </p>
+      )}
+      <h3>{t('dashboard.salesByDay')}</h3>
+      {d.data.salesByDay.length ? <Chart option={byDay} label={t('dashboard.salesByDay')} testId="chart-by-day" /> : <p className="hint">{t('dashboard.noSales')}</p>}
+      {d.data.salesByProduct.length > 0 && (
+        <>
+          <h3>{t('dashboard.salesByProduct')}</h3>
+          <Chart option={byProduct} label={t('dashboard.salesByProduct')} testId="chart-by-product" />
+        </>
+      )}
+      <h3>{t('dashboard.stock')}</h3>
+      <table className="stock-table">
+        <thead>
+          <tr>
+            <th />
+            <th>{t('dashboard.available')}</th>
+            <th>{t('dashboard.held')}</th>
+            <th>{t('dashboard.sold')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {d.data.stock.map((s) => (
+            <tr key={s.variantId} className={s.low ? 'low' : ''}>
+              <td>
+                {s.product} <span className="muted">{s.label}</span> {s.low && <span className="tag warn">{t('dashboard.lowStock')}</span>}
+              </td>
+              <td>{s.stock}</td>
+              <td>{s.held}</td>
+              <td>{s.sold}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
+  );
+}
+
+function SellerOrder({ order }: { order: Order }) {
+  const { t, i18n } = useTranslation('market');
+  const client = useQueryClient();
+  const [tracking, setTracking] = useState('');
+  const act = useMutation({
+    mutationFn: ({ action, body }: { action: string; body: Record<string, string> }) => api<Order>(`/market/orders/${order.id}/${action}`, { method: 'POST', body }),
+    onSuccess: () => client.invalidateQueries({ queryKey: ['market'] }),
+  });
+  const a = order.address;
+  return (
+    <li className="card seller-order" data-order={order.id}>
+      <p className="row spread">
+        <strong>{yuan(order.totalFen)}</strong>
+        <StatusTag status={order.status} />
+      </p>
+      <p className="muted">{formatTime(order.createdAt, i18n.language)}</p>
+      <OrderItems order={order} />
+      <p className="muted">{t('seller.buyerAddress', a)}</p>
+      {order.trackingNo && <p>{t('order.tracking')}：{order.trackingNo}</p>}
+      <div className="row wrap">
+        {order.status === 'paid' && (
+          <button type="button" className="primary" onClick={() => act.mutate({ action: 'pack', body: {} })} disabled={act.isPending}>
+            {t('seller.pack')}
+          </button>
+        )}
+        {order.status === 'packed' && (
+          <form
+            className="row wrap"
+            onSubmit={(e) => {
+              e.preventDefault();
+              act.mutate({ action: 'ship', body: { trackingNo: tracking.trim() } });
+            }}
+          >
+            <label>
+              {t('seller.trackingNo')}
+              <input value={tracking} onChange={(e) => setTracking(e.target.value)} required maxLength={40} />
+            </label>
+            <button type="submit" className="primary" disabled={act.isPending}>
+              {t('seller.ship')}
+            </button>
+          </form>
+        )}
+        {order.status === 'shipped' && (
+          <button type="button" onClick={() => act.mutate({ action: 'deliver', body: {} })} disabled={act.isPending}>
+            {t('seller.deliver')}
+          </button>
+        )}
+        {(order.status === 'paid' || order.status === 'packed') && (
+          <button
+            type="button"
+            onClick={() => {
+              const reason = window.prompt(t('seller.refundReason'));
+              if (reason?.trim()) act.mutate({ action: 'refund', body: { reason: reason.trim() } });
+            }}
+            disabled={act.isPending}
+          >
+            {t('seller.refund')}
+          </button>
+        )}
+      </div>
+      <MarketError error={act.error} />
+    </li>
+  );
+}
+
+export function SellerPage() {
+  const { t } = useTranslation('market');
+  const { data: me, isPending } = useMe();
+  const shops = useQuery({ queryKey: ['market', 'my-shops'], queryFn: () => api<{ id: string; name: string }[]>('/market/my-shops'), enabled: !!me });
+  const [chosen, setChosen] = useState('');
+  const [status, setStatus] = useState<OrderStatus | ''>('');
+  const orgId = chosen || shops.data?.[0]?.id || '';
+  const orders = useQuery({
+    queryKey: ['market', 'shop-orders', orgId, status],
+    queryFn: () => api<Order[]>(`/market/shops/${orgId}/orders`, { query: { status } }),
+    enabled: !!orgId,
+  });
+  const batches = useQuery({ queryKey: ['market', 'batches', orgId], queryFn: () => api<Batch[]>(`/market/shops/${orgId}/batches`), enabled: !!orgId });
+  if (!isPending && !me) return <Navigate to="/login" replace />;
+  if (shops.data && shops.data.length === 0) return <p className="card">{t('seller.noShop')}</p>;
+  if (!orgId) return <MarketError error={shops.error} />;
+  const shop = shops.data!.find((s) => s.id === orgId)!;
+  return (
+    <section className="stack">
+      <h1>{t('seller.title')}</h1>
+      {shops.data!.length > 1 ? (
+        <select aria-label={t('seller.title')} value={orgId} onChange={(e) => setChosen(e.target.value)}>
+          {shops.data!.map((s) => (
+            <option key={s.id} value={s.id}>
+              {s.name}
+            </option>
+          ))}
+        </select>
+      ) : (
+        <p className="muted">{shop.name}</p>
+      )}
+      <DashboardSection orgId={orgId} />
+      <section className="stack">
+        <h2 className="row spread">
+          <span>{t('seller.orders')}</span>
+          <select aria-label={t('seller.filter')} value={status} onChange={(e) => setStatus(e.target.value as OrderStatus | '')}>
+            <option value="">{t('all')}</option>
+            {STATUSES.map((s) => (
+              <option key={s} value={s}>
+                {t(`order.status.${s}`)}
+              </option>
+            ))}
+          </select>
+        </h2>
+        <MarketError error={orders.error} />
+        {orders.data?.length === 0 && <p className="hint">{t('seller.noOrders')}</p>}
+        <ul className="order-list">
+          {orders.data?.map((o) => (
+            <SellerOrder key={o.id} order={o} />
+          ))}
+        </ul>
+      </section>
+      <section className="card">
+        <h2>{t('seller.batches')}</h2>
+        <ul className="batch-list">
+          {batches.data?.map((b) => (
+            <li key={b.id}>
+              <Link to={`/market/trace/${b.id}`}>
+                {b.productName} · {b.lot}
+              </Link>{' '}
+              <span className="muted">{t('seller.events', { count: b.eventCount })}</span>{' '}
+              <Link to={`/market/trace/${b.id}/label`}>{t('seller.label')}</Link>
+            </li>
+          ))}
+        </ul>
+      </section>
+    </section>
+  );
+}

@@ -1,0 +1,142 @@
+import { useQuery } from '@tanstack/react-query';
+import { useTranslation } from 'react-i18next';
+import { Link, Navigate, useParams } from 'react-router';
+import { api } from '../../api.ts';
+import { VillageMap, type MapPoint } from '../../components/VillageMap.tsx';
+import { formatTime, MarketError } from './lib.tsx';
+
+interface Trace {
+  batch: { id: string; lot: string; harvestDate: string | null; quantity: number; notes: string };
+  product: { id: string; name: string; kind: string; variety: string | null; grade: string | null; season: string | null; gtin: string };
+  producer: { id: string; name: string; village: string };
+  garden: { name: string; lon: number | null; lat: number | null; altitudeM: number | null; village: string; villageLon: number | null; villageLat: number | null } | null;
+  digitalLink: string;
+  events: { seq: number; kind: string; occurredAt: string; operator: string; notes: string; documentTitle: string | null; documentUrl: string | null; hash: string }[];
+  verification: { valid: boolean; brokenAtSeq: number | null; events: number };
+}
+
+const useTrace = (id: string) => useQuery({ queryKey: ['market', 'trace', id], queryFn: () => api<Trace>(`/market/trace/${id}`) });
+
+/** The public trace page a buyer reaches by scanning the package's QR code. */
+export function TracePage() {
+  const { id = '' } = useParams();
+  const { t, i18n } = useTranslation('market');
+  const trace = useTrace(id);
+  if (trace.error) return <MarketError error={trace.error} />;
+  if (!trace.data) return null;
+  const { batch, product, producer, garden, events, verification } = trace.data;
+  const points: MapPoint[] = [];
+  if (garden?.lon != null && garden.lat != null) points.push({ id: 'garden', name: garden.name, lon: garden.lon, lat: garden.lat });
+  if (garden?.villageLon != null && garden.villageLat != null) points.push({ id: 'village', name: garden.village, lon: garden.villageLon, lat: garden.villageLat });
+  return (
+    <section className="stack trace">
+      <div className="card">
+        <p className="muted">{t('trace.title')}</p>
+        <h1>{product.name}</h1>
+        <p className={verification.valid ? 'verified' : 'broken'} role="status" data-testid="trace-verification">
+          {verification.valid ? t('trace.verified', { count: verification.events }) : t('trace.broken', { seq: (verification.brokenAtSeq ?? 1) - 1 })}
+        </p>
+        <dl className="facts">
+          <dt>{t('trace.lot')}</dt>
+          <dd>{batch.lot}</dd>
+          {batch.harvestDate && (
+            <>
+              <dt>{t('trace.harvest')}</dt>
+              <dd>{batch.harvestDate}</dd>
+            </>
+          )}
+          <dt>{t('trace.producer')}</dt>
+          <dd>
+            <Link to={`/market/shops/${producer.id}`}>{producer.name}</Link>
+          </dd>
+          {garden && (
+            <>
+              <dt>{t('trace.origin')}</dt>
+              <dd>
+                {garden.village} · {garden.name}
+                {garden.altitudeM != null && ` · ${t('trace.altitude', { m: garden.altitudeM })}`}
+              </dd>
+            </>
+          )}
+        </dl>
+      </div>
+      {points.length > 0 && (
+        <div className="card">
+          <h2>{t('trace.journey')}</h2>
+          <VillageMap points={points} label={t('trace.journey')} />
+        </div>
+      )}
+      <div className="card">
+        <h2>{t('trace.timeline')}</h2>
+        <ol className="timeline">
+          {events.map((e) => (
+            <li key={e.seq} data-kind={e.kind}>
+              <span className="when">{formatTime(e.occurredAt, i18n.language)}</span>
+              <strong>{t(`trace.kinds.${e.kind as 'picking'}`)}</strong>
+              {e.notes && <span>{e.notes}</span>}
+              {e.operator && (
+                <span className="muted">
+                  {t('trace.operator')}：{e.operator}
+                </span>
+              )}
+              {e.documentTitle && (
+                <span className="doc">
+                  {t('trace.document')}：{e.documentUrl ? <a href={e.documentUrl}>{e.documentTitle}</a> : e.documentTitle}
+                </span>
+              )}
+              <code className="hash" title={t('trace.hash')}>
+                {e.hash.slice(0, 16)}…
+              </code>
+            </li>
+          ))}
+        </ol>
+      </div>
+      <div className="card qr-card">
+        <h2>{t('trace.qr')}</h2>
+        <img src={`/api/v1/market/batches/${batch.id}/qr.svg`} alt={t('trace.qr')} width={160} height={160} />
+        <p className="muted small">
+          GTIN {product.gtin} · {t('trace.lot')} {batch.lot}
+        </p>
+        <Link to={`/market/trace/${batch.id}/label`}>{t('trace.print')}</Link>
+      </div>
+    </section>
+  );
+}
+
+/** GS1 Digital Link: /market/01/{gtin}/10/{lot}, the URL in the QR code, resolves to the batch's trace page. */
+export function DigitalLinkPage() {
+  const { gtin = '', lot = '' } = useParams();
+  const { t } = useTranslation('market');
+  const found = useQuery({ queryKey: ['market', 'gs1', gtin, lot], queryFn: () => api<{ batchId: string }>(`/market/gs1/01/${gtin}/10/${encodeURIComponent(lot)}`) });
+  if (found.error) return <MarketError error={found.error} />;
+  if (found.data) return <Navigate to={`/market/trace/${found.data.batchId}`} replace />;
+  return <p className="hint">{t('trace.resolving')}</p>;
+}
+
+/** A printable label: the QR code with the product and lot. */
+export function LabelPage() {
+  const { id = '' } = useParams();
+  const { t } = useTranslation('market');
+  const trace = useTrace(id);
+  if (trace.error) return <MarketError error={trace.error} />;
+  if (!trace.data) return null;
+  const { batch, product, producer } = trace.data;
+  return (
+    <section className="label-sheet">
+      <div className="label">
+        <img src={`/api/v1/market/batches/${batch.id}/qr.svg`} alt={t('trace.qr')} />
+        <div>
+          <strong>{product.name}</strong>
+          <span>{producer.name}</span>
+          <span>
+            {t('trace.lot')} {batch.lot}
+          </span>
+          <span className="small">{window.location.origin + trace.data.digitalLink}</span>
+        </div>
+      </div>
+      <button type="button" className="no-print" onClick={() => window.print()}>
+        {t('trace.print')}
+      </button>
+    </section>
+  );
+}
