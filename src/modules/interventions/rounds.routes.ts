@@ -1,4 +1,66 @@
 import type { FastifyPluginAsync } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { closePortfolioPool } from '../../solvers/portfolio/pool.ts';
+import * as rounds from './rounds.ts';
+import { FUNDING_SOURCES, PILLARS } from './schema.ts';
+
+const idParams = z.strictObject({ id: z.uuid() });
+const fen = z.number().int().min(1).max(1e14);
+const share = z.number().min(0).max(1);
+const perPillar = <T extends z.ZodType>(v: T) => z.strictObject(Object.fromEntries(PILLARS.map((p) => [p, v.optional()])) as Record<(typeof PILLARS)[number], z.ZodOptional<T>>);
+const roundBody = z.strictObject({
+  name: z.string().trim().min(1).max(120),
+  budgetFen: fen,
+  capsFen: z.strictObject(Object.fromEntries(FUNDING_SOURCES.map((s) => [s, z.number().int().min(0).max(1e14).optional()])) as Record<(typeof FUNDING_SOURCES)[number], z.ZodOptional<z.ZodNumber>>).optional(),
+  townshipShares: z.array(z.strictObject({ townshipId: z.uuid(), min: share.optional(), max: share.optional() })).max(50).optional(),
+  minPerPillar: perPillar(z.number().int().min(0).max(1000)).optional(),
+  maxPerVillage: z.number().int().min(1).max(1000).optional(),
+  dependencies: z.array(z.strictObject({ proposalId: z.uuid(), needsId: z.uuid() })).max(500).optional(),
+  exclusions: z.array(z.strictObject({ a: z.uuid(), b: z.uuid() })).max(500).optional(),
+  weights: perPillar(z.number().min(0).max(100)),
+});
 
 /** Budget rounds and the portfolio optimizer (county admin). */
-export const roundRoutes: FastifyPluginAsync = async () => {};
+export const roundRoutes: FastifyPluginAsync = async (base) => {
+  const app = base.withTypeProvider<ZodTypeProvider>();
+  const tags = ['interventions'];
+  app.addHook('onClose', async () => closePortfolioPool());
+
+  app.get('/interventions/candidates', { schema: { tags, summary: 'County-approved proposals awaiting funds' } }, async (request) => rounds.listCandidates(app.db, request.actor));
+  app.get('/interventions/rounds', { schema: { tags } }, async (request) => rounds.listRounds(app.db, request.actor));
+  app.post('/interventions/rounds', { schema: { tags, summary: 'Open a budget round', body: roundBody } }, async (request, reply) =>
+    reply.code(201).send(await rounds.createRound(app.db, request.actor, request.body)),
+  );
+  app.get('/interventions/rounds/:id', { schema: { tags, params: idParams } }, async (request) => rounds.getRound(app.db, request.actor, request.params.id));
+  app.post(
+    '/interventions/rounds/:id/solve',
+    { schema: { tags, summary: 'Solve the round in a worker thread; follow /interventions/jobs/{jobId}/events', params: idParams, body: z.strictObject({ timeLimitMs: z.number().int().min(100).max(120_000).optional() }).optional() } },
+    async (request, reply) => reply.code(202).send(await rounds.startSolve(app.db, request.actor, request.params.id, request.body ?? {})),
+  );
+  app.post('/interventions/rounds/:id/apply', { schema: { tags, summary: 'Fund the optimal selection', params: idParams } }, async (request) =>
+    rounds.applyRound(app.db, request.actor, request.params.id),
+  );
+
+  app.get('/interventions/jobs/:id/events', { schema: { tags, summary: 'Server-Sent Events: progress, then the result', params: idParams } }, async (request, reply) => {
+    const job = await rounds.jobEvents(app.db, request.actor, request.params.id);
+    reply.hijack();
+    const res = reply.raw;
+    res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-request-id': request.id });
+    const send = (e: { type: string; data: unknown }) => res.write(`event: ${e.type}\ndata: ${JSON.stringify(e.data)}\n\n`);
+    for (const e of job.events) send(e);
+    if (job.done) {
+      res.end();
+      return;
+    }
+    const listener = (e: { type: string; data: unknown }) => {
+      send(e);
+      if (e.type !== 'progress') {
+        job.listeners.delete(listener);
+        res.end();
+      }
+    };
+    job.listeners.add(listener);
+    request.raw.on('close', () => job.listeners.delete(listener));
+  });
+};
