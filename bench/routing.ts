@@ -91,6 +91,8 @@ function main(): void {
       const baseCheck = checkSolution(inst, base);
       const result = solve(inst, { seed: args.seed, timeLimitMs: args.seconds * 1000 });
       const check = checkSolution(inst, result);
+      check.cost = Number(check.cost.toFixed(6));
+      baseCheck.cost = Number(baseCheck.cost.toFixed(6));
       if (Math.abs(check.cost - result.cost) > 1e-6) throw new Error(`${name}: checker cost ${check.cost} differs from solver cost ${result.cost}`);
       const gap = bks ? (100 * (check.cost - bks)) / bks : NaN;
       const savingsGap = bks ? (100 * (baseCheck.cost - bks)) / bks : NaN;
