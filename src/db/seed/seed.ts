@@ -12,6 +12,7 @@ import { adminUnits, organizations, roleGrants, users, type Role } from '../../m
 import { seedMarketDemo } from '../../modules/market/seed.ts';
 import { seedAtlas } from '../../modules/atlas/service.ts';
 import { seedDemoInn } from '../../modules/inns/seed.ts';
+import { seedInterventions } from '../../modules/interventions/seed.ts';
 
 const CSV = path.join(path.dirname(fileURLToPath(import.meta.url)), 'songyang_traditional_villages.csv');
 const BATCH: Record<string, number> = { 一: 1, 二: 2, 三: 3, 四: 4, 五: 5, 六: 6 };
@@ -133,7 +134,6 @@ export async function seedDemoCounty(db: Db, options: { password?: string } = {}
       idsByName.set(o.name, id);
       await tx.insert(organizations).values({ id, countyId, unitId: village, kind: o.kind, name: o.name, description: o.description });
     }
-    await seedDemoInn(tx, { countyId, orgId: idsByName.get('杨家堂老屋民宿')!, unitId: village });
     for (const [i, a] of DEMO_ACCOUNTS.entries()) {
       const userId = uuidv7();
       await tx.insert(users).values({ id: userId, countyId, username: a.username, displayName: a.displayName, passwordHash: passwordHashes[i] });
@@ -150,6 +150,8 @@ export async function seedDemoCounty(db: Db, options: { password?: string } = {}
     }
     await seedAtlas(tx);
     await seedMarketDemo(tx);
+    await seedDemoInn(tx, { countyId, orgId: idsByName.get('杨家堂老屋民宿')!, unitId: village });
+    await seedInterventions(tx, countyId);
     await recordAudit(tx, { id: null, countyId }, {
       action: 'seed.demo_county',
       entity: 'admin_unit',

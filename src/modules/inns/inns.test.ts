@@ -122,6 +122,13 @@ describeEachDriver('inns', (driver) => {
     expect(inn).toMatchObject({ fullRefundDays: 7, partialRefundDays: 2, partialRefundPercent: 50 });
     expect(inn.rooms.map((r: RoomInfo) => r.name).sort()).toEqual(['听雨', '晒秋', '望山', '茶间'].sort());
     expect(inn.rooms[0]).not.toHaveProperty('icalToken');
+    // Linked to its house in the Atlas, whose record comes through the Atlas service.
+    expect(inn.buildings).toEqual([expect.objectContaining({ name: '杨家堂夯土民居群', era: '清', buildYear: 1850 })]);
+    const bad = await api(keeper)({ method: 'PATCH', url: `/api/v1/inns/${innId}`, payload: { buildingIds: ['0190a000-0000-7000-8000-00000000beef'] } });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().field).toBe('body/buildingIds/0');
+    const same = await api(keeper)({ method: 'PATCH', url: `/api/v1/inns/${innId}`, payload: { buildingIds: [inn.buildings[0].id], houseRules: inn.houseRules } });
+    expect(same.statusCode).toBe(200);
   });
 
   it('searches a village for dates and guests, holds, pays, and shows it to the guest and in the host calendar', async () => {

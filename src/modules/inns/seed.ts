@@ -1,8 +1,10 @@
 import { randomBytes } from 'node:crypto';
+import { eq } from 'drizzle-orm';
 import type { Db } from '../../db/handle.ts';
+import { listBuildings } from '../atlas/service.ts';
 import { inns, rooms, seasonalRates } from './schema.ts';
 
-/** The demo inn of 杨家堂老屋民宿: its story, four rooms with weekend prices, and a summer season. Called inside the seed's transaction. */
+/** The demo inn of 杨家堂老屋民宿: its story, its house in the Atlas, four rooms with weekend prices, and a summer season. Called inside the seed's transaction, after the Atlas seed. */
 export async function seedDemoInn(tx: Db, at: { countyId: string; orgId: string; unitId: string; lon?: number; lat?: number }) {
   const [inn] = await tx
     .insert(inns)
@@ -48,5 +50,9 @@ export async function seedDemoInn(tx: Db, at: { countyId: string; orgId: string;
       });
     }
   }
+  // The house itself, in the Atlas (seeded before this).
+  const { items } = await listBuildings(tx, null, { villageId: at.unitId, q: '夯土民居', limit: 5, offset: 0 });
+  const house = items.find((b) => b.name === '杨家堂夯土民居群') ?? items[0];
+  if (house) await tx.update(inns).set({ buildingIds: [house.id] }).where(eq(inns.id, inn.id));
   return inn;
 }

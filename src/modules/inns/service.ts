@@ -5,6 +5,7 @@ import { badRequest, conflict, forbidden, notFound, Problem } from '../../server
 import { recordAudit } from '../governance/audit.ts';
 import { authorize, requireActor, type Actor } from '../governance/permissions.ts';
 import { listOrganizations } from '../governance/service.ts';
+import { getBuilding } from '../atlas/service.ts';
 import { addDays, daysBetween, hotelDate, isValidDate, monthStart, nextMonth, nightsOf } from './dates.ts';
 import { parseCalendar, writeCalendar } from './ical.ts';
 import { quote, refundFor, type SeasonalRate } from './pricing.ts';
@@ -102,6 +103,47 @@ export interface InnInput {
   holdMinutes?: number;
 }
 
+/** Every linked building must exist in the Atlas (as the actor sees it) and stand in the inn's village. */
+async function checkBuildings(db: Db, actor: Actor | null, ids: string[] | undefined, unitId: string) {
+  for (const [i, id] of (ids ?? []).entries()) {
+    let building: Awaited<ReturnType<typeof getBuilding>>;
+    try {
+      building = await getBuilding(db, actor, id);
+    } catch (error) {
+      if (error instanceof Problem && error.status === 404) throw badRequest(`body/buildingIds/${i}`, 'No such building in the Atlas');
+      throw error;
+    }
+    if (building.villageId !== unitId) throw badRequest(`body/buildingIds/${i}`, 'The building stands in another village');
+  }
+}
+
+/** The Atlas record of each linked house, as the public sees it; a building the public cannot see is only its id. */
+async function houseRecords(db: Db, ids: string[]) {
+  const out = [];
+  for (const id of ids) {
+    try {
+      const b = await getBuilding(db, null, id);
+      out.push({
+        id,
+        name: b.name as string | null,
+        type: b.type,
+        era: b.era,
+        buildYear: b.buildYear,
+        protectionLevel: b.protectionLevel,
+        structure: b.structure,
+        materials: b.materials,
+        notes: b.notes,
+        history: b.history.map((h) => ({ grade: h.grade, assessedOn: h.assessedOn })),
+        photos: b.photos.map((p) => ({ id: p.id, caption: p.caption })),
+      });
+    } catch (error) {
+      if (!(error instanceof Problem) || error.status !== 404) throw error;
+      out.push({ id, name: null });
+    }
+  }
+  return out;
+}
+
 function checkPolicy(p: { fullRefundDays: number; partialRefundDays: number }) {
   if (p.partialRefundDays > p.fullRefundDays) throw badRequest('body/partialRefundDays', 'Must not be more than fullRefundDays');
 }
@@ -112,6 +154,7 @@ export async function createInn(db: Db, actor: Actor | null, input: InnInput & {
   const org = (await listOrganizations(db, { kind: 'inn' })).find((o) => o.id === input.orgId);
   if (!org) throw badRequest('body/orgId', 'Not an organization of kind inn');
   checkPolicy({ fullRefundDays: input.fullRefundDays ?? 7, partialRefundDays: input.partialRefundDays ?? 2 });
+  await checkBuildings(db, who, input.buildingIds, org.unitId);
   return db.transaction(async (tx) => {
     const [existing] = await tx.select({ id: inns.id }).from(inns).where(eq(inns.orgId, input.orgId));
     if (existing) throw conflict('inn_exists', 'This organization already has an inn', { field: 'body/orgId' });
@@ -128,6 +171,7 @@ export async function updateInn(db: Db, actor: Actor | null, innId: string, patc
   const inn = await innRow(db, innId);
   const who = await authorize(db, actor, 'inns.manage', { orgId: inn.orgId });
   checkPolicy({ fullRefundDays: patch.fullRefundDays ?? inn.fullRefundDays, partialRefundDays: patch.partialRefundDays ?? inn.partialRefundDays });
+  await checkBuildings(db, who, patch.buildingIds, inn.unitId);
   return db.transaction(async (tx) => {
     const [after] = await tx.update(inns).set(patch).where(eq(inns.id, innId)).returning();
     await recordAudit(tx, who, { action: 'inn.update', entity: 'inn', entityId: innId, details: { fields: Object.keys(patch) } });
@@ -184,7 +228,7 @@ export async function getInn(db: Db, innId: string) {
     .orderBy(desc(reviews.createdAt))
     .limit(50);
   const { countyId: _c, createdAt: _d, ...rest } = inn;
-  return { ...rest, rooms: roomRows.map(publicRoom), reviews: reviewRows, buildings: inn.buildingIds.map((id) => ({ id })) };
+  return { ...rest, rooms: roomRows.map(publicRoom), reviews: reviewRows, buildings: await houseRecords(db, inn.buildingIds) };
 }
 
 /** The inns the actor runs: innkeepers their organizations' inns; county and township officials those below them. */

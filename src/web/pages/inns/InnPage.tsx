@@ -60,10 +60,21 @@ export function InnPage() {
         {d.buildings.length > 0 && (
           <>
             <h2>{t('inn.buildings')}</h2>
-            <ul>
+            <ul className="houses">
               {d.buildings.map((b) => (
-                <li key={b.id}>
-                  <Link to={`/atlas/buildings/${b.id}`}>{b.id.slice(0, 8)}</Link>
+                <li key={b.id} className="house" data-testid="house-record">
+                  <Link to={`/atlas/buildings/${b.id}`}>{b.name ?? t('inn.house')}</Link>
+                  {b.name && (
+                    <div className="hint">
+                      {[b.era, b.buildYear ? t('inn.built', { year: b.buildYear }) : null, b.structure, b.materials].filter(Boolean).join(' · ')}
+                    </div>
+                  )}
+                  {b.history && b.history.length > 0 && (
+                    <div className="hint">
+                      {t('inn.condition')}: {b.history.map((h) => `${h.assessedOn.slice(0, 4)} ${t('inn.grade', { grade: h.grade })}`).join(' → ')}
+                    </div>
+                  )}
+                  {b.notes && <p className="hint">{b.notes}</p>}
                 </li>
               ))}
             </ul>

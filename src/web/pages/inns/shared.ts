@@ -39,7 +39,21 @@ export interface InnDetail {
   partialRefundPercent: number;
   rooms: RoomView[];
   reviews: { id: string; rating: number; body: string; createdAt: string }[];
-  buildings: { id: string }[];
+  buildings: HouseRecord[];
+}
+/** A linked house's Atlas record (only the id when the public cannot see it). */
+export interface HouseRecord {
+  id: string;
+  name: string | null;
+  type?: string;
+  era?: string | null;
+  buildYear?: number | null;
+  protectionLevel?: string;
+  structure?: string | null;
+  materials?: string | null;
+  notes?: string | null;
+  history?: { grade: number; assessedOn: string }[];
+  photos?: { id: string; caption: string | null }[];
 }
 export type Status = 'held' | 'confirmed' | 'checked_in' | 'completed' | 'cancelled' | 'expired' | 'blocked';
 export interface BookingView {
