@@ -239,19 +239,15 @@ export class LocalSearch {
     return !this.scalar || this.scalarCost(r, t.len[r] - 2, t.distance[r] + dd, t.load[r]) <= t.cost[r] - EPSILON;
   }
 
+  /** Applies the composed move if it pays; in scalar mode the screen has already decided exactly. */
   private tryInter(): boolean {
-    const t = this.table;
-    if (!this.scalar) {
-      const after = this.cu.cost(t.types[this.rU]) + this.cv.cost(t.types[this.rV]);
-      if (after > t.cost[this.rU] + t.cost[this.rV] - EPSILON) return false;
-    }
+    if (!this.scalar) return this.tryInterExactly();
     this.commit(this.rU, this.rV);
     return true;
   }
 
   private tryIntra(): boolean {
-    const t = this.table;
-    if (!this.scalar && this.cu.cost(t.types[this.rU]) > t.cost[this.rU] - EPSILON) return false;
+    if (!this.scalar) return this.tryIntraExactly();
     this.commit(this.rU, -1);
     return true;
   }
@@ -434,7 +430,7 @@ export class LocalSearch {
     return this.tryInter();
   }
 
-  /** tryInter without trusting the screen (for moves whose distance change is not known exactly). */
+  /** Prices the composed routes and applies them if they pay (also for moves whose distance change is not known exactly). */
   private tryInterExactly(): boolean {
     const t = this.table;
     const after = this.cu.cost(t.types[this.rU]) + this.cv.cost(t.types[this.rV]);
