@@ -1,4 +1,5 @@
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { lazy, Suspense } from 'react';
 import { useTranslation } from 'react-i18next';
 import { BrowserRouter, Navigate, Route, Routes } from 'react-router';
 import { hasRole, useMe } from './auth.tsx';
@@ -8,12 +9,19 @@ import { UsersPage } from './pages/admin/Users.tsx';
 import { CountyPage } from './pages/County.tsx';
 import { LoginPage, RegisterPage } from './pages/Login.tsx';
 import { UnitPage } from './pages/Unit.tsx';
-import AtlasPages from './pages/atlas/index.tsx';
-import InnsPages from './pages/inns/index.tsx';
-import InterventionsPages from './pages/interventions/index.tsx';
-import MarketPages from './pages/market/index.tsx';
+
+// Each module's pages load when first visited, so a phone opening the home page downloads only the shell.
+const AtlasPages = lazy(() => import('./pages/atlas/index.tsx'));
+const MarketPages = lazy(() => import('./pages/market/index.tsx'));
+const InterventionsPages = lazy(() => import('./pages/interventions/index.tsx'));
+const InnsPages = lazy(() => import('./pages/inns/index.tsx'));
 
 const queryClient = new QueryClient({ defaultOptions: { queries: { retry: 1, refetchOnWindowFocus: false } } });
+
+function Loading() {
+  const { t } = useTranslation();
+  return <p>{t('common.loading')}</p>;
+}
 
 function AdminOnly({ children }: { children: React.ReactNode }) {
   const { t } = useTranslation();
@@ -28,6 +36,7 @@ export function App() {
   return (
     <QueryClientProvider client={queryClient}>
       <BrowserRouter>
+        <Suspense fallback={<Loading />}>
         <Routes>
           <Route element={<Layout />}>
             <Route index element={<CountyPage />} />
@@ -46,6 +55,7 @@ export function App() {
             <Route path="*" element={<Navigate to="/" replace />} />
           </Route>
         </Routes>
+        </Suspense>
       </BrowserRouter>
     </QueryClientProvider>
   );

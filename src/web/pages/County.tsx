@@ -1,10 +1,12 @@
 import { useQuery } from '@tanstack/react-query';
-import { useMemo, useState } from 'react';
+import { lazy, Suspense, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
 import { api, type CountyTree, type Unit } from '../api.ts';
 import { ErrorText } from '../components/ErrorText.tsx';
-import { VillageMap } from '../components/VillageMap.tsx';
+
+// MapLibre is the heaviest part of the client: it loads after the page's text.
+const VillageMap = lazy(() => import('../components/VillageMap.tsx').then((m) => ({ default: m.VillageMap })));
 
 /** The unit's name in the current language: Chinese, or pinyin with the level in English. */
 export function useUnitName() {
@@ -41,7 +43,9 @@ export function CountyPage() {
         </p>
         {c.description && <p>{c.description}</p>}
       </section>
-      <VillageMap points={points} label={t('county.mapLabel')} onSelect={(id) => navigate(`/units/${id}`)} />
+      <Suspense fallback={<div className="map" aria-busy="true" />}>
+        <VillageMap points={points} label={t('county.mapLabel')} onSelect={(id) => navigate(`/units/${id}`)} />
+      </Suspense>
       <input className="filter" type="search" placeholder={t('county.filter')} aria-label={t('county.filter')} value={filter} onChange={(e) => setFilter(e.target.value)} />
       <div className="townships">
         {townships
