@@ -102,11 +102,13 @@ describe('inns in the browser', () => {
     expect((res.body as { code: string }).code).toBe('room_unavailable');
   });
 
-  it('shows an inn with the story of its house, in English too', async () => {
+  it('shows an inn with the story and Atlas record of its house, in English too', async () => {
     await page.goto(`${server.url}/inns`);
     await page.getByRole('link', { name: '杨家堂老屋民宿' }).click();
     await page.getByRole('heading', { name: '修缮之前' }).waitFor();
     await expect.poll(() => page.getByText('夯土老屋').count()).toBeGreaterThan(0);
+    // The house's record comes from the Atlas.
+    await expect.poll(() => page.getByTestId('house-record').textContent()).toContain('杨家堂夯土民居群');
     await page.screenshot({ path: '.test-tmp/inns-inn-phone.png', fullPage: true });
     await page.getByRole('button', { name: 'English' }).click();
     await page.getByRole('heading', { name: 'Before restoration' }).waitFor();

@@ -187,6 +187,23 @@ describeEachDriver('inns', (driver) => {
     await t.db.db.execute(row(d(42), d(43), 'blocked'));
   });
 
+  it('holds the invariant under concurrent raw inserts too, without the service and its room lock', async () => {
+    const room = roomsByName['望山'];
+    const [{ county_id: countyId }] = await queryRows<{ county_id: string }>(t.db.db, sql`select county_id from inns where id = ${innId}`);
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: 40 }, (_, i) =>
+        t.db.db.transaction(async (tx) => {
+          await tx.execute(sql`insert into inn_bookings (id, county_id, inn_id, room_id, check_in, check_out, status, block_source)
+            values (gen_random_uuid(), ${countyId}, ${innId}, ${room.id}, ${d(80 + (i % 4))}, ${d(84 + (i % 4))}, 'blocked', 'closure')`);
+        }),
+      ),
+    );
+    const codes = outcomes.map((o) => (o.status === 'fulfilled' ? 'ok' : ((o.reason as { cause?: { code?: string } }).cause?.code ?? 'other')));
+    expect(codes.filter((c) => c === 'ok')).toHaveLength(1);
+    // Losers see the exclusion violation (or, between waiting writers on PostgreSQL, a detected deadlock): never a second row.
+    expect(codes.every((c) => c === 'ok' || c === '23P01' || c === '40P01')).toBe(true);
+  });
+
   it('500 concurrent overlapping bookings of one room: exactly one wins, the other 499 get 409', async () => {
     const room = roomsByName['听雨'];
     const results = await Promise.all(
