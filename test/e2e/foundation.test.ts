@@ -124,11 +124,11 @@ describe('the platform in the browser', () => {
 
   it('keeps the navigation behind a menu button on a phone', async () => {
     await page.goto(server.url);
-    const atlas = page.getByRole('link', { name: '村落图谱' });
-    expect(await atlas.isVisible()).toBe(false);
+    const logistics = page.getByRole('link', { name: '物流' });
+    expect(await logistics.isVisible()).toBe(false);
     await page.getByRole('button', { name: '菜单' }).click();
-    expect(await atlas.isVisible()).toBe(true);
-    await atlas.click();
+    expect(await logistics.isVisible()).toBe(true);
+    await logistics.click();
     await expect.poll(() => page.getByText('这个模块正在建设中，即将上线。').count()).toBe(1);
   });
 });
