@@ -28,7 +28,7 @@ export function InnPage() {
   const { id = '' } = useParams();
   const { t } = useTranslation('inns');
   const { t: tc } = useTranslation();
-  const [params] = useSearchParams();
+  const [params, setParams] = useSearchParams();
   const today = hotelToday();
   const checkIn = params.get('checkIn') ?? addDays(today, 1);
   const checkOut = params.get('checkOut') ?? addDays(checkIn, 1);
@@ -96,6 +96,32 @@ export function InnPage() {
 
       <section className="card">
         <h2>{t('inn.rooms')}</h2>
+        <form
+          className="form inn-search"
+          onSubmit={(e) => {
+            e.preventDefault();
+            const f = new FormData(e.currentTarget);
+            setParams({ checkIn: String(f.get('checkIn')), checkOut: String(f.get('checkOut')), guests: String(f.get('guests')) });
+          }}
+        >
+          <div className="row">
+            <label>
+              {t('search.checkIn')}
+              <input type="date" name="checkIn" min={today} defaultValue={checkIn} key={checkIn} required />
+            </label>
+            <label>
+              {t('search.checkOut')}
+              <input type="date" name="checkOut" min={addDays(today, 1)} defaultValue={checkOut} key={checkOut} required />
+            </label>
+          </div>
+          <div className="row">
+            <label>
+              {t('search.guests')}
+              <input type="number" name="guests" min={1} max={20} defaultValue={guests} required />
+            </label>
+            <button type="submit">{t('search.submit')}</button>
+          </div>
+        </form>
         <p className="hint">
           {checkIn} → {checkOut} · {t('search.nights', { count: Math.round((Date.parse(checkOut) - Date.parse(checkIn)) / 86_400_000) })}
         </p>
