@@ -25,6 +25,8 @@ export interface GeneticOptions {
   /** Stop after this many iterations without improvement instead of restarting (when no other limit is set). */
   stopWhenStalled: boolean;
   onProgress?: (p: Progress) => void;
+  /** Milliseconds on the clock that the time limit is measured by. */
+  clock: () => number;
 }
 
 export interface GeneticResult {
@@ -41,7 +43,7 @@ export interface GeneticResult {
  * adapt penalties every few iterations; restart the population when it stops improving.
  */
 export function runGenetic(p: Problem, params: SearchParams, options: GeneticOptions): GeneticResult {
-  const start = Date.now();
+  const start = options.clock();
   const rng = new Rng(options.seed);
   const evaluator = new RouteEvaluator(p);
   const split = new Split(p);
@@ -56,7 +58,7 @@ export function runGenetic(p: Problem, params: SearchParams, options: GeneticOpt
   let leastInfeasible: Individual | null = null;
   let iteration = 0;
 
-  const elapsed = (): number => Date.now() - start;
+  const elapsed = (): number => options.clock() - start;
   const outOfBudget = (): boolean => iteration >= options.maxIterations || elapsed() >= options.timeLimitMs;
 
   const educate = (tour: Int32Array): Individual => {
