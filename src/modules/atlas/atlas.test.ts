@@ -178,6 +178,24 @@ describeEachDriver('atlas', (driver) => {
     expect(bad.json().field).toBe('querystring/bbox');
   });
 
+  it('keeps the zoomed-out grid summaries in step with the buildings through inserts, moves and assessments', async () => {
+    const b = (await create(admin, { villageId: other, name: '会搬家的亭', type: 'pavilion', geometry: { type: 'Point', coordinates: [119.3, 28.3] } })).json();
+    await as(t.app, admin)({ method: 'PATCH', url: `/api/v1/atlas/buildings/${b.id}`, payload: { geometry: { type: 'Point', coordinates: [119.7, 28.6] } } });
+    await as(t.app, admin)({ method: 'POST', url: `/api/v1/atlas/buildings/${b.id}/assessments`, payload: { grade: 5, assessedOn: '2025-01-02', assessor: 'x' } });
+    const size = 360 / 2 ** 12;
+    const raw = await queryRows<{ gx: number; gy: number; n: number; worst: number | null }>(
+      t.db.db,
+      sql`select floor(lon / ${size})::int as gx, floor(lat / ${size})::int as gy, count(*)::int as n, max(condition)::int as worst from atlas_buildings group by 1, 2 order by 1, 2`,
+    );
+    const layer = (await t.app.inject({ url: '/api/v1/atlas/map/buildings?bbox=110,20,130,35&zoom=10' })).json();
+    const cells = layer.features.map((f: { properties: { count: number; condition: number | null } }) => [f.properties.count, f.properties.condition]).sort();
+    expect(cells).toEqual(raw.map((r) => [r.n, r.worst]).sort());
+    expect(layer.features.some((f: { properties: { condition: number } }) => f.properties.condition === 5)).toBe(true);
+    const filtered = (await t.app.inject({ url: '/api/v1/atlas/map/buildings?bbox=110,20,130,35&zoom=10&type=pavilion' })).json();
+    const pavilions = await queryRows<{ n: number }>(t.db.db, sql`select count(*)::int as n from atlas_buildings where type = 'pavilion'`);
+    expect(filtered.total).toBe(pavilions[0].n);
+  });
+
   it('searches names and descriptions in Chinese, pinyin and initials', async () => {
     const q = async (s: string) => (await t.app.inject({ url: `/api/v1/atlas/search?q=${encodeURIComponent(s)}` })).json();
     expect((await q('宗祠')).buildings.map((b: { name: string }) => b.name)).toContain('宋氏宗祠');

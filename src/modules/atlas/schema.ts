@@ -234,3 +234,36 @@ export const atlasPhotos = pgTable(
     index('atlas_photos_building_idx').on(t.buildingId),
   ],
 );
+
+/** Map levels whose grid summaries are kept in atlas_map_cells (lower zooms use the lowest, higher ones the buildings). */
+export const MAP_CELL_ZOOMS = [8, 9, 10, 11, 12] as const;
+
+/**
+ * Buildings summed up per map grid cell, kept in step with atlas_buildings by statement triggers (migration
+ * 0003), so a zoomed-out map reads a few hundred summary rows whatever the number of buildings. A cell at
+ * zoom z is 360 / 2^(z+2) degrees square; (gx, gy) = floor(lon / size), floor(lat / size).
+ */
+export const atlasMapCells = pgTable(
+  'atlas_map_cells',
+  {
+    z: integer('z').notNull(),
+    gx: integer('gx').notNull(),
+    gy: integer('gy').notNull(),
+    villageId: uuid('village_id')
+      .notNull()
+      .references(() => adminUnits.id),
+    type: text('type').notNull(),
+    protectionLevel: text('protection_level').notNull(),
+    n: integer('n').notNull(),
+    sumLon: doublePrecision('sum_lon').notNull(),
+    sumLat: doublePrecision('sum_lat').notNull(),
+    /** How many of the cell's buildings have no assessment (c0) or the latest grade 1 … 5. */
+    c0: integer('c0').notNull(),
+    c1: integer('c1').notNull(),
+    c2: integer('c2').notNull(),
+    c3: integer('c3').notNull(),
+    c4: integer('c4').notNull(),
+    c5: integer('c5').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.z, t.villageId, t.gx, t.gy, t.type, t.protectionLevel] }), index('atlas_map_cells_grid_idx').on(t.z, t.gx, t.gy)],
+);

@@ -14,8 +14,10 @@ import {
   atlasBuildings as buildings,
   atlasConditionAssessments as conditionAssessments,
   atlasCulturalAssets as culturalAssets,
+  atlasMapCells as mapCells,
   atlasPhotos as photos,
   atlasVillageProfiles as villageProfiles,
+  MAP_CELL_ZOOMS,
   type AssetKind,
   type BuildingType,
   type HeritageLevel,
@@ -368,6 +370,31 @@ export async function listBuildings(db: Db, actor: Actor | null, f: BuildingFilt
   return { total, items };
 }
 
+/**
+ * The facts other modules need about buildings (e.g. interventions' heritage rules), by id; ids that do not
+ * exist are absent from the map. Protection levels: national, provincial, county (cultural relics),
+ * listed (historic building), none.
+ */
+export async function getBuildingFacts(db: Db, ids: string[]) {
+  const unique = [...new Set(ids)];
+  if (unique.length === 0) return new Map<string, BuildingFacts>();
+  const rows = await db
+    .select({ id: buildings.id, name: buildings.name, villageId: buildings.villageId, type: buildings.type, protectionLevel: buildings.protectionLevel, condition: buildings.condition, lon: buildings.lon, lat: buildings.lat })
+    .from(buildings)
+    .where(inArray(buildings.id, unique));
+  return new Map(rows.map((r) => [r.id, r]));
+}
+export interface BuildingFacts {
+  id: string;
+  name: string;
+  villageId: string;
+  type: BuildingType;
+  protectionLevel: HeritageLevel;
+  condition: number | null;
+  lon: number;
+  lat: number;
+}
+
 // ---- condition assessments ----
 
 export async function addAssessment(
@@ -456,6 +483,7 @@ export async function mapLayer(db: Db, actor: Actor | null, q: MapQuery): Promis
       };
     }
   }
+  if (q.zoom < MAP_CELL_ZOOMS[MAP_CELL_ZOOMS.length - 1] + 1) return summaryLayer(db, vis.ids, q);
   // A cell is a quarter of a map tile at this zoom (about 64 px on screen).
   const cell = 360 / 2 ** Math.min(q.zoom + 2, 24);
   const rows = await db
@@ -495,6 +523,68 @@ export async function mapLayer(db: Db, actor: Actor | null, q: MapQuery): Promis
 }
 
 const round6 = (x: number) => Math.round(x * 1e6) / 1e6;
+
+/**
+ * Zoomed out (zoom 12 and below): the grid summaries the triggers keep, so the cost follows the number of
+ * cells in view, not the number of buildings. Zooms below 8 use the level-8 grid.
+ */
+async function summaryLayer(db: Db, ids: string[], q: MapQuery): Promise<FeatureCollection & { clustered: boolean; total: number }> {
+  const z = Math.max(MAP_CELL_ZOOMS[0], Math.floor(q.zoom));
+  const cell = 360 / 2 ** (z + 2);
+  const [w, s, e, n] = q.bbox;
+  const c = mapCells;
+  const rows = await db
+    .select({
+      n: sql<number>`sum(${c.n})::int`,
+      lon: sql<number>`(sum(${c.sumLon}) / sum(${c.n}))::float8`,
+      lat: sql<number>`(sum(${c.sumLat}) / sum(${c.n}))::float8`,
+      c0: sql<number>`sum(${c.c0})::int`,
+      c1: sql<number>`sum(${c.c1})::int`,
+      c2: sql<number>`sum(${c.c2})::int`,
+      c3: sql<number>`sum(${c.c3})::int`,
+      c4: sql<number>`sum(${c.c4})::int`,
+      c5: sql<number>`sum(${c.c5})::int`,
+      top: sql<number>`min(case ${c.protectionLevel} when 'national' then 0 when 'provincial' then 1 when 'county' then 2 when 'listed' then 3 else 4 end)::int`,
+    })
+    .from(c)
+    .where(
+      and(
+        eq(c.z, z),
+        gte(c.gx, Math.floor(w / cell)),
+        lte(c.gx, Math.floor(e / cell)),
+        gte(c.gy, Math.floor(s / cell)),
+        lte(c.gy, Math.floor(n / cell)),
+        sql`${c.n} > 0`,
+        inArray(c.villageId, ids.length ? ids : ['00000000-0000-0000-0000-000000000000']),
+        q.villageId ? eq(c.villageId, q.villageId) : undefined,
+        q.type ? eq(c.type, q.type) : undefined,
+        q.protectionLevel ? eq(c.protectionLevel, q.protectionLevel) : undefined,
+      ),
+    )
+    .groupBy(c.gx, c.gy);
+  const levels = ['national', 'provincial', 'county', 'listed', 'none'];
+  return {
+    type: 'FeatureCollection',
+    clustered: true,
+    total: rows.reduce((t, r) => t + r.n, 0),
+    features: rows
+      .filter((r) => r.n > 0)
+      .map((r): Feature => {
+        const graded = r.c1 + r.c2 + r.c3 + r.c4 + r.c5;
+        const worst = r.c5 ? 5 : r.c4 ? 4 : r.c3 ? 3 : r.c2 ? 2 : r.c1 ? 1 : null;
+        return {
+          type: 'Feature',
+          geometry: { type: 'Point', coordinates: [round6(r.lon), round6(r.lat)] },
+          properties: {
+            count: r.n,
+            condition: worst,
+            meanCondition: graded ? Math.round(((r.c1 + 2 * r.c2 + 3 * r.c3 + 4 * r.c4 + 5 * r.c5) / graded) * 10) / 10 : null,
+            protection: levels[Number(r.top)],
+          },
+        };
+      }),
+  };
+}
 
 // ---- living culture ----
 
