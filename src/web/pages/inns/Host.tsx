@@ -4,7 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { Link, Navigate } from 'react-router';
 import { api } from '../../api.ts';
 import { useMe } from '../../auth.tsx';
-import { ErrorText } from '../../components/ErrorText.tsx';
+import { InnsError } from './InnsError.tsx';
 import { OccupancyRevenueChart, type MonthStat } from './Charts.tsx';
 import { addDays, hotelToday, yuan, type RoomView, type Status } from './shared.ts';
 
@@ -69,7 +69,7 @@ function RoomTools({ room, innId }: { room: RoomView; innId: string }) {
             <input type="date" name="to" defaultValue={addDays(today, 1)} required />
           </label>
         </div>
-        <ErrorText error={close.error} />
+        <InnsError error={close.error} />
         <button type="submit">{t('host.close')}</button>
       </form>
       <h3>{t('host.ical')}</h3>
@@ -88,7 +88,7 @@ function RoomTools({ room, innId }: { room: RoomView; innId: string }) {
           {t('host.icalImport')}
           <textarea name="ics" rows={3} required placeholder="BEGIN:VCALENDAR…" />
         </label>
-        <ErrorText error={importIcs.error} />
+        <InnsError error={importIcs.error} />
         {importIcs.data && <p className="notice">{t('host.imported', { imported: importIcs.data.imported, conflicts: importIcs.data.conflicts.length })}</p>}
         <button type="submit">{t('host.import')}</button>
       </form>
@@ -148,7 +148,7 @@ function AddRoom({ innId }: { innId: string }) {
           {t('host.weekend')}
           <input name="weekend" type="number" min={1} step="0.01" />
         </label>
-        <ErrorText error={add.error} />
+        <InnsError error={add.error} />
         <button type="submit" className="primary">
           {t('host.save')}
         </button>
@@ -179,7 +179,7 @@ function InnHost({ innId }: { innId: string }) {
   const days = useMemo(() => Array.from({ length: DAYS }, (_, i) => addDays(from, i)), [from]);
   const labels = useMemo(() => ({ occupancy: t('host.occupancy'), revenue: t('host.revenue') }), [t]);
   if (cal.isPending) return <p>{tc('common.loading')}</p>;
-  if (cal.error) return <ErrorText error={cal.error} />;
+  if (cal.error) return <InnsError error={cal.error} />;
   const c = cal.data;
   const visible = c.bookings.filter((b) => b.status !== 'cancelled');
   const at = (roomId: string, day: string) => visible.find((b) => b.roomId === roomId && b.checkIn <= day && day < b.checkOut);
@@ -233,7 +233,7 @@ function InnHost({ innId }: { innId: string }) {
 
       <section className="card">
         <h2>{t('host.bookings')}</h2>
-        <ErrorText error={act.error ?? reopen.error} />
+        <InnsError error={act.error ?? reopen.error} />
         {visible.length === 0 && <p className="hint">{t('host.noBookings')}</p>}
         <ul className="booking-list">
           {visible.map((b) => (
@@ -300,7 +300,7 @@ export function HostPage() {
   if (isPending) return <p>{tc('common.loading')}</p>;
   if (!me) return <Navigate to="/login" replace />;
   if (mine.isPending) return <p>{tc('common.loading')}</p>;
-  if (mine.error) return <ErrorText error={mine.error} />;
+  if (mine.error) return <InnsError error={mine.error} />;
   if (mine.data.length === 0) return <p className="card">{t('host.none')}</p>;
   const innId = chosen ?? mine.data[0].id;
   return (

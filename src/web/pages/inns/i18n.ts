@@ -111,6 +111,19 @@ export const zhCN = {
     blocked: '锁定',
     hostLink: '民宿管理',
   },
+  errors: {
+    room_unavailable: '这间房在所选日期已被预订或不开放，请换个日期或房间',
+    hold_expired: '房间保留已过期，请重新预订',
+    booking_not_held: '这个预订已不在待支付状态',
+    not_cancellable: '这个预订已不能取消',
+    stay_not_completed: '离店后才能评价',
+    already_reviewed: '这次入住已经评价过了',
+    not_today: '只能在入住日期内办理入住',
+    wrong_status: '预订状态已变化，请刷新',
+    room_name_taken: '已有同名客房',
+    inn_exists: '这个组织已经开设了民宿',
+    not_a_block: '只能重新开放关闭或导入锁定的日期',
+  },
 };
 
 export const en: typeof zhCN = {
@@ -224,5 +237,18 @@ export const en: typeof zhCN = {
     guest: 'Guest',
     blocked: 'Blocked',
     hostLink: 'Manage my inn',
+  },
+  errors: {
+    room_unavailable: 'This room is booked or closed on some of these nights; try other dates or another room',
+    hold_expired: 'The hold on this room has expired; please book again',
+    booking_not_held: 'This booking is no longer awaiting payment',
+    not_cancellable: 'This booking can no longer be cancelled',
+    stay_not_completed: 'You can review a stay once you have checked out',
+    already_reviewed: 'You have already reviewed this stay',
+    not_today: 'Check-in is possible only during the stay',
+    wrong_status: 'The booking has changed; please refresh',
+    room_name_taken: 'There is already a room of this name',
+    inn_exists: 'This organization already runs an inn',
+    not_a_block: 'Only closed or imported dates can be reopened',
   },
 };
