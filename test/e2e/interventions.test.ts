@@ -106,4 +106,31 @@ describe('gentle interventions in the browser', () => {
     expect(await card.textContent()).toContain('village 同意');
     await page.screenshot({ path: '.test-tmp/interventions-public-phone.png', fullPage: true });
   });
+  it('lets the county admin run a budget round and see the optimal selection beside the greedy one', async () => {
+    await signIn('admin');
+    await page.goto(`${server.url}/interventions/rounds`);
+    await expect.poll(() => page.getByText(/候选项目 \d+ 个/).textContent()).toMatch(/候选项目 [2-9] 个/);
+    await page.getByLabel('轮次名称').fill('2026 年第一轮');
+    await page.getByLabel('总预算（元）').fill('2000000');
+    await page.getByLabel('每项成效至少涉及的项目数 文化价值（0–10）').fill('1');
+    await page.getByRole('button', { name: '求解' }).click();
+    const optimal = page.getByTestId('optimal');
+    await expect.poll(() => page.getByRole('status').first().textContent(), { timeout: 30_000 }).toMatch(/^已证明最优/);
+    expect(await optimal.getByRole('heading').textContent()).toBe('最优组合');
+    expect(await page.getByTestId('greedy').getByRole('heading').textContent()).toBe('贪心（成效/造价）');
+    expect(await optimal.locator('li').count()).toBeGreaterThan(0);
+    expect(await page.getByRole('heading', { name: '如果预算变化' }).count()).toBe(1);
+    await page.screenshot({ path: '.test-tmp/interventions-round-phone.png', fullPage: true });
+    await page.getByRole('button', { name: '按最优组合拨款' }).click();
+    await expect.poll(() => page.getByText(/已为 \d+ 个项目拨款/).count()).toBe(1);
+  });
+
+  it('shows the execution dashboard with budget against spend and the delays flagged', async () => {
+    await signIn('town');
+    await page.goto(`${server.url}/interventions/dashboard`);
+    await expect.poll(() => page.locator('.iv-chart').getAttribute('data-rendered'), { timeout: 20_000 }).toBe('true');
+    const tea = page.locator('.iv-row', { hasText: '银猴茶工坊' });
+    await expect.poll(() => tea.locator('.tag.warn').allTextContents()).toContain('节点逾期');
+    await page.screenshot({ path: '.test-tmp/interventions-dashboard-phone.png', fullPage: true });
+  });
 });

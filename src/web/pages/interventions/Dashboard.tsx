@@ -25,7 +25,8 @@ interface Dash {
 }
 
 function BudgetChart({ projects }: { projects: Dash['projects'] }) {
-  const { t } = useTranslation('interventions');
+  const { t, i18n } = useTranslation('interventions');
+  const compact = new Intl.NumberFormat(i18n.language, { notation: 'compact' });
   const ref = useRef<HTMLDivElement>(null);
   const [rendered, setRendered] = useState(false);
   useEffect(() => {
@@ -36,13 +37,13 @@ function BudgetChart({ projects }: { projects: Dash['projects'] }) {
     chart.setOption({
       animation: false,
       tooltip: { trigger: 'axis', valueFormatter: (v: number) => yuan(Math.round(v * 100)) },
-      legend: { data: [t('dashboard.budget'), t('dashboard.spent')] },
-      grid: { left: 8, right: 16, top: 32, bottom: 8, containLabel: true },
-      xAxis: { type: 'value' },
+      legend: { data: [t('dashboard.budget'), t('dashboard.spent')], top: 0 },
+      grid: { left: 8, right: 16, top: 36, bottom: 8, containLabel: true },
+      xAxis: { type: 'value', axisLabel: { formatter: (v: number) => compact.format(v), hideOverlap: true } },
       yAxis: { type: 'category', data: projects.map((p) => p.title), axisLabel: { width: 110, overflow: 'truncate' } },
       series: [
         { name: t('dashboard.budget'), type: 'bar', data: projects.map((p) => p.fundedFen / 100), itemStyle: { color: '#9dbf8e' } },
-        { name: t('dashboard.spent'), type: 'bar', data: projects.map((p) => ({ value: p.spentFen / 100, itemStyle: { color: p.spentFen > p.fundedFen ? '#a8431f' : '#2f6b3a' } })) },
+        { name: t('dashboard.spent'), type: 'bar', itemStyle: { color: '#2f6b3a' }, data: projects.map((p) => ({ value: p.spentFen / 100, itemStyle: { color: p.spentFen > p.fundedFen ? '#a8431f' : '#2f6b3a' } })) },
       ],
     });
     const resize = () => chart.resize();
@@ -51,7 +52,7 @@ function BudgetChart({ projects }: { projects: Dash['projects'] }) {
       window.removeEventListener('resize', resize);
       chart.dispose();
     };
-  }, [projects, t]);
+  }, [projects, t, i18n.language]);
   return <div ref={ref} className="iv-chart" role="img" aria-label={t('dashboard.chart')} data-rendered={rendered} style={{ height: `${Math.max(180, 60 + projects.length * 48)}px` }} />;
 }
 
