@@ -43,6 +43,9 @@ function RoomTools({ room, innId }: { room: RoomView; innId: string }) {
     mutationFn: (ics: string) => api<{ imported: number; conflicts: unknown[] }>(`/inns/rooms/${room.id}/ical-import`, { method: 'POST', body: { ics } }),
     onSuccess: refresh,
   });
+  const addRate = useMutation({
+    mutationFn: (body: unknown) => api(`/inns/rooms/${room.id}/rates`, { method: 'POST', body }),
+  });
   const url = `${window.location.origin}/api/v1/inns/ical/${room.icalToken}.ics`;
   return (
     <details className="room-tools">
@@ -71,6 +74,50 @@ function RoomTools({ room, innId }: { room: RoomView; innId: string }) {
         </div>
         <InnsError error={close.error} />
         <button type="submit">{t('host.close')}</button>
+      </form>
+      <form
+        className="form"
+        onSubmit={(e) => {
+          e.preventDefault();
+          const f = new FormData(e.currentTarget);
+          const weekend = String(f.get('weekend'));
+          addRate.mutate({
+            name: String(f.get('name')),
+            startDate: String(f.get('from')),
+            endDate: String(f.get('to')),
+            nightlyFen: Math.round(Number(f.get('nightly')) * 100),
+            weekendFen: weekend ? Math.round(Number(weekend) * 100) : null,
+          });
+        }}
+      >
+        <strong>{t('host.season')}</strong>
+        <label>
+          {t('host.seasonName')}
+          <input name="name" maxLength={60} />
+        </label>
+        <div className="row">
+          <label>
+            {t('host.closeFrom')}
+            <input type="date" name="from" required />
+          </label>
+          <label>
+            {t('host.closeTo')}
+            <input type="date" name="to" required />
+          </label>
+        </div>
+        <div className="row">
+          <label>
+            {t('host.nightly')}
+            <input name="nightly" type="number" min={1} step="0.01" required />
+          </label>
+          <label>
+            {t('host.weekend')}
+            <input name="weekend" type="number" min={1} step="0.01" />
+          </label>
+        </div>
+        <InnsError error={addRate.error} />
+        {addRate.isSuccess && <p className="notice">{t('host.saved')}</p>}
+        <button type="submit">{t('host.save')}</button>
       </form>
       <h3>{t('host.ical')}</h3>
       <label>
@@ -149,6 +196,94 @@ function AddRoom({ innId }: { innId: string }) {
           <input name="weekend" type="number" min={1} step="0.01" />
         </label>
         <InnsError error={add.error} />
+        <button type="submit" className="primary">
+          {t('host.save')}
+        </button>
+      </form>
+    </details>
+  );
+}
+
+interface InnProfile {
+  storyBefore: string;
+  storyAfter: string;
+  houseRules: string;
+  address: string;
+  fullRefundDays: number;
+  partialRefundDays: number;
+  partialRefundPercent: number;
+  holdMinutes: number;
+}
+
+function EditInn({ innId }: { innId: string }) {
+  const { t } = useTranslation('inns');
+  const client = useQueryClient();
+  const inn = useQuery({ queryKey: ['inn', innId], queryFn: () => api<InnProfile>(`/inns/${innId}`) });
+  const save = useMutation({
+    mutationFn: (body: Partial<InnProfile>) => api(`/inns/${innId}`, { method: 'PATCH', body }),
+    onSuccess: () => client.invalidateQueries({ queryKey: ['inn', innId] }),
+  });
+  if (!inn.data) return null;
+  const d = inn.data;
+  const num = (f: FormData, k: string) => Number(f.get(k));
+  return (
+    <details>
+      <summary>{t('host.profile')}</summary>
+      <form
+        className="form"
+        onSubmit={(e) => {
+          e.preventDefault();
+          const f = new FormData(e.currentTarget);
+          save.mutate({
+            storyBefore: String(f.get('storyBefore')),
+            storyAfter: String(f.get('storyAfter')),
+            houseRules: String(f.get('houseRules')),
+            address: String(f.get('address')),
+            fullRefundDays: num(f, 'fullRefundDays'),
+            partialRefundDays: num(f, 'partialRefundDays'),
+            partialRefundPercent: num(f, 'partialRefundPercent'),
+            holdMinutes: num(f, 'holdMinutes'),
+          });
+        }}
+      >
+        <label>
+          {t('inn.storyBefore')}
+          <textarea name="storyBefore" rows={3} defaultValue={d.storyBefore} />
+        </label>
+        <label>
+          {t('inn.storyAfter')}
+          <textarea name="storyAfter" rows={3} defaultValue={d.storyAfter} />
+        </label>
+        <label>
+          {t('inn.rules')}
+          <textarea name="houseRules" rows={3} defaultValue={d.houseRules} />
+        </label>
+        <label>
+          {t('inn.address')}
+          <input name="address" defaultValue={d.address} />
+        </label>
+        <div className="row">
+          <label>
+            {t('host.fullRefundDays')}
+            <input name="fullRefundDays" type="number" min={0} max={365} defaultValue={d.fullRefundDays} />
+          </label>
+          <label>
+            {t('host.partialRefundDays')}
+            <input name="partialRefundDays" type="number" min={0} max={365} defaultValue={d.partialRefundDays} />
+          </label>
+        </div>
+        <div className="row">
+          <label>
+            {t('host.partialRefundPercent')}
+            <input name="partialRefundPercent" type="number" min={0} max={100} defaultValue={d.partialRefundPercent} />
+          </label>
+          <label>
+            {t('host.holdMinutes')}
+            <input name="holdMinutes" type="number" min={1} max={1440} defaultValue={d.holdMinutes} />
+          </label>
+        </div>
+        <InnsError error={save.error} />
+        {save.isSuccess && <p className="notice">{t('host.saved')}</p>}
         <button type="submit" className="primary">
           {t('host.save')}
         </button>
@@ -286,6 +421,7 @@ function InnHost({ innId }: { innId: string }) {
           <RoomTools key={r.id} room={r} innId={innId} />
         ))}
         <AddRoom innId={innId} />
+        <EditInn innId={innId} />
       </section>
     </>
   );
