@@ -23,7 +23,7 @@ describeEachDriver('market under contention', (driver) => {
   });
 
   it(
-    'sells exactly 100 units to 2,000 concurrent checkouts: stock never negative, every accepted order present',
+    'sells exactly 100 units to 2,000 concurrent checkouts (500 on PGlite): stock never negative, every accepted order present',
     async () => {
       const created = await as(t.app, producer)({
         method: 'POST',
@@ -38,15 +38,19 @@ describeEachDriver('market under contention', (driver) => {
           headers: { 'idempotency-key': randomUUID() },
           payload: { items: [{ variantId, qty: 1 }], address: ADDRESS },
         });
+      // PostgreSQL takes all 2,000 at once. PGlite runs one transaction at a time and costs a few ms per query in
+      // WebAssembly: 2,000 checkouts took 60–125 s on the 2-core CI machine, so it gets 500 — still five buyers
+      // for every unit, which is what the race is about; the exact-100 assertions are the same.
+      const attempts = driver === 'postgres' ? 2000 : 500;
       const started = Date.now();
-      const results = await Promise.all(Array.from({ length: 2000 }, checkout));
+      const results = await Promise.all(Array.from({ length: attempts }, checkout));
       const seconds = (Date.now() - started) / 1000;
-      console.log(`[${driver}] 2,000 concurrent checkouts in ${seconds.toFixed(1)} s`);
+      console.log(`[${driver}] ${attempts} concurrent checkouts in ${seconds.toFixed(1)} s`);
 
       const accepted = results.filter((r) => r.statusCode === 201).map((r) => r.json().id as string);
       const refused = results.filter((r) => r.statusCode === 409);
       expect(accepted).toHaveLength(100);
-      expect(refused).toHaveLength(1900);
+      expect(refused).toHaveLength(attempts - 100);
       expect(refused.every((r) => r.json().code === 'out_of_stock')).toBe(true);
 
       const [v] = await queryRows<{ stock: number }>(t.db.db, sql`select stock from market_variants where id = ${variantId}`);

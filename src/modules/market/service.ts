@@ -22,7 +22,7 @@ import {
   type ShippingAddress,
   type TraceKind,
 } from './schema.ts';
-import { demoGtin, digitalLinkPath, eventHash, GENESIS_HASH, isValidGtin, verifyChain } from './trace.ts';
+import { digitalLinkPath, eventHash, GENESIS_HASH, isValidGtin, placeholderGtin, verifyChain } from './trace.ts';
 
 /** How long checkout holds stock for an unpaid order. */
 export const reservationMinutes = () => Number(process.env.MARKET_RESERVATION_MINUTES ?? 15);
@@ -231,7 +231,7 @@ export async function createProduct(
         grade: input.grade ?? null,
         season: input.season ?? null,
         photoUrl: input.photoUrl ?? null,
-        gtin: input.gtin ?? demoGtin(randomInt(100000)),
+        gtin: input.gtin ?? placeholderGtin(randomInt),
       })
       .returning();
     const variants = await tx
@@ -406,12 +406,20 @@ export async function getTrace(db: Db, batchId: string) {
   }
   const events = await db.select().from(marketTraceEvents).where(eq(marketTraceEvents.batchId, batchId)).orderBy(asc(marketTraceEvents.seq));
   const verification = verifyChain(events, batch.headHash, batch.eventCount);
+  // The journey on the map: the garden, the village where it was made, the county seat it ships from.
+  const county = await getUnit(db, batch.countyId);
+  const journey = [
+    garden && garden.lon != null && garden.lat != null ? { id: 'garden', name: garden.name, lon: garden.lon, lat: garden.lat } : null,
+    garden && garden.villageLon != null && garden.villageLat != null ? { id: 'village', name: garden.village, lon: garden.villageLon, lat: garden.villageLat } : null,
+    county.lon != null && county.lat != null ? { id: 'county', name: county.nameZh, lon: county.lon, lat: county.lat } : null,
+  ].filter((p) => p !== null);
   return {
     batch: { id: batch.id, lot: batch.lot, harvestDate: batch.harvestDate, quantity: batch.quantity, notes: batch.notes },
     product: { id: product.id, name: product.name, kind: product.kind, variety: product.variety, grade: product.grade, season: product.season, gtin: product.gtin },
     producer: { id: org.id, name: org.name, village: org.unitName },
     garden,
     digitalLink: digitalLinkPath(product.gtin, batch.lot),
+    journey,
     events: events.map((e) => ({
       seq: e.seq,
       kind: e.kind,
@@ -508,7 +516,11 @@ type OrderRow = typeof marketOrders.$inferSelect;
  * then takes the stock with a conditional `UPDATE … SET stock = stock - q WHERE stock >= q` per line — last, so
  * the hot rows stay locked for as short a time as possible — and records the reservations with their expiry.
  */
-export async function checkout(db: Db, actor: Actor | null, input: CheckoutInput): Promise<{ order: OrderRow; created: boolean }> {
+export async function checkout(
+  db: Db,
+  actor: Actor | null,
+  input: CheckoutInput,
+): Promise<{ order: OrderRow; created: boolean; items: Parameters<typeof checkoutAnswer>[1] }> {
   const who = requireActor(actor);
   const priced = await priceCart(db, input.items, input.address.province);
   const reservedUntil = new Date(Date.now() + reservationMinutes() * 60_000);
@@ -520,7 +532,7 @@ export async function checkout(db: Db, actor: Actor | null, input: CheckoutInput
       .select()
       .from(marketOrders)
       .where(and(eq(marketOrders.buyerId, who.id), eq(marketOrders.idempotencyKey, input.idempotencyKey)));
-    if (existing) return { order: existing, created: false };
+    if (existing) return { order: existing, created: false, items: [] };
     const l = priced.lines[short];
     throw conflict('out_of_stock', `${l.productName} ${l.label}: not enough stock`, { field: `body/items/${short}/qty`, variantId: l.id });
   }
@@ -545,8 +557,17 @@ export async function checkout(db: Db, actor: Actor | null, input: CheckoutInput
         .select()
         .from(marketOrders)
         .where(and(eq(marketOrders.buyerId, who.id), eq(marketOrders.idempotencyKey, input.idempotencyKey)));
-      return { order: existing, created: false };
+      return { order: existing, created: false, items: [] };
     }
+    const items = lines.map((l) => ({
+      variantId: l.id,
+      batchId: l.batchId,
+      productName: l.productName,
+      variantLabel: l.label,
+      qty: l.qty,
+      unitPriceFen: l.priceFen,
+      lineFen: l.lineFen,
+    }));
     await tx.insert(marketOrderItems).values(
       lines.map((l) => ({
         orderId: order.id,
@@ -571,7 +592,7 @@ export async function checkout(db: Db, actor: Actor | null, input: CheckoutInput
         throw conflict('out_of_stock', `${l.productName} ${l.label}: not enough stock`, { field: `body/items/${i}/qty`, variantId: l.id });
       }
     }
-    return { order, created: true };
+    return { order, created: true, items };
   });
 }
 
@@ -680,6 +701,22 @@ async function orderFor(db: Db, actor: Actor | null, orderId: string): Promise<{
   } catch {
     throw notFound('Order');
   }
+}
+
+/** The order as checkout answers it: built from what the checkout already holds, without further queries. */
+export function checkoutAnswer(order: OrderRow, items: { variantId: string; batchId: string | null; productName: string; variantLabel: string; qty: number; unitPriceFen: number; lineFen: number }[]) {
+  return {
+    id: order.id,
+    orgId: order.orgId,
+    status: order.status,
+    subtotalFen: order.subtotalFen,
+    shippingFen: order.shippingFen,
+    totalFen: order.totalFen,
+    address: order.address,
+    reservedUntil: order.reservedUntil,
+    createdAt: order.createdAt,
+    items,
+  };
 }
 
 async function withItems(db: Db, orders: OrderRow[]) {

@@ -80,5 +80,15 @@ export function demoGtin(item: number): string {
   return body + gs1CheckDigit(body);
 }
 
+/**
+ * A GTIN-14 for a product whose producer has no GS1 membership yet: '0' + '69' (GS1 China) + 10 random digits.
+ * Not a registered number — a placeholder that keeps the Digital Link working until the real one is entered.
+ */
+export function placeholderGtin(random: (max: number) => number): string {
+  let body = '069';
+  for (let i = 0; i < 10; i++) body += String(random(10));
+  return body + gs1CheckDigit(body);
+}
+
 /** GS1 Digital Link path (with our /market prefix) for a batch: /01/{gtin}/10/{lot}. */
 export const digitalLinkPath = (gtin: string, lot: string) => `/market/01/${gtin}/10/${encodeURIComponent(lot)}`;

@@ -11,6 +11,7 @@ interface Trace {
   producer: { id: string; name: string; village: string };
   garden: { name: string; lon: number | null; lat: number | null; altitudeM: number | null; village: string; villageLon: number | null; villageLat: number | null } | null;
   digitalLink: string;
+  journey: MapPoint[];
   events: { seq: number; kind: string; occurredAt: string; operator: string; notes: string; documentTitle: string | null; documentUrl: string | null; hash: string }[];
   verification: { valid: boolean; brokenAtSeq: number | null; events: number };
 }
@@ -24,10 +25,7 @@ export function TracePage() {
   const trace = useTrace(id);
   if (trace.error) return <MarketError error={trace.error} />;
   if (!trace.data) return null;
-  const { batch, product, producer, garden, events, verification } = trace.data;
-  const points: MapPoint[] = [];
-  if (garden?.lon != null && garden.lat != null) points.push({ id: 'garden', name: garden.name, lon: garden.lon, lat: garden.lat });
-  if (garden?.villageLon != null && garden.villageLat != null) points.push({ id: 'village', name: garden.village, lon: garden.villageLon, lat: garden.villageLat });
+  const { batch, product, producer, garden, events, verification, journey: points } = trace.data;
   return (
     <section className="stack trace">
       <div className="card">
@@ -60,10 +58,15 @@ export function TracePage() {
           )}
         </dl>
       </div>
-      {points.length > 0 && (
+      {points.length > 1 && (
         <div className="card">
           <h2>{t('trace.journey')}</h2>
           <VillageMap points={points} label={t('trace.journey')} />
+          <ol className="journey">
+            {points.map((p) => (
+              <li key={p.id}>{p.name}</li>
+            ))}
+          </ol>
         </div>
       )}
       <div className="card">
