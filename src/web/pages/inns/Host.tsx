@@ -30,6 +30,28 @@ interface Calendar {
 
 const DAYS = 14;
 
+/** The weekday and (optional) weekend prices of a form, in yuan on screen and fen on the wire. */
+function pricesOf(f: FormData) {
+  const weekend = String(f.get('weekend') ?? '');
+  return { nightlyFen: Math.round(Number(f.get('nightly')) * 100), weekendFen: weekend ? Math.round(Number(weekend) * 100) : null };
+}
+
+function PriceInputs() {
+  const { t } = useTranslation('inns');
+  return (
+    <div className="row">
+      <label>
+        {t('host.nightly')}
+        <input name="nightly" type="number" min={1} step="0.01" required />
+      </label>
+      <label>
+        {t('host.weekend')}
+        <input name="weekend" type="number" min={1} step="0.01" />
+      </label>
+    </div>
+  );
+}
+
 function RoomTools({ room, innId }: { room: RoomView; innId: string }) {
   const { t } = useTranslation('inns');
   const client = useQueryClient();
@@ -80,14 +102,7 @@ function RoomTools({ room, innId }: { room: RoomView; innId: string }) {
         onSubmit={(e) => {
           e.preventDefault();
           const f = new FormData(e.currentTarget);
-          const weekend = String(f.get('weekend'));
-          addRate.mutate({
-            name: String(f.get('name')),
-            startDate: String(f.get('from')),
-            endDate: String(f.get('to')),
-            nightlyFen: Math.round(Number(f.get('nightly')) * 100),
-            weekendFen: weekend ? Math.round(Number(weekend) * 100) : null,
-          });
+          addRate.mutate({ name: String(f.get('name')), startDate: String(f.get('from')), endDate: String(f.get('to')), ...pricesOf(f) });
         }}
       >
         <strong>{t('host.season')}</strong>
@@ -105,16 +120,7 @@ function RoomTools({ room, innId }: { room: RoomView; innId: string }) {
             <input type="date" name="to" required />
           </label>
         </div>
-        <div className="row">
-          <label>
-            {t('host.nightly')}
-            <input name="nightly" type="number" min={1} step="0.01" required />
-          </label>
-          <label>
-            {t('host.weekend')}
-            <input name="weekend" type="number" min={1} step="0.01" />
-          </label>
-        </div>
+        <PriceInputs />
         <InnsError error={addRate.error} />
         {addRate.isSuccess && <p className="notice">{t('host.saved')}</p>}
         <button type="submit">{t('host.save')}</button>
@@ -159,14 +165,7 @@ function AddRoom({ innId }: { innId: string }) {
         onSubmit={(e) => {
           e.preventDefault();
           const f = new FormData(e.currentTarget);
-          const weekend = String(f.get('weekend'));
-          add.mutate({
-            name: String(f.get('name')),
-            type: String(f.get('type')),
-            capacity: Number(f.get('capacity')),
-            nightlyFen: Math.round(Number(f.get('nightly')) * 100),
-            weekendFen: weekend ? Math.round(Number(weekend) * 100) : null,
-          });
+          add.mutate({ name: String(f.get('name')), type: String(f.get('type')), capacity: Number(f.get('capacity')), ...pricesOf(f) });
         }}
       >
         <label>
@@ -187,14 +186,7 @@ function AddRoom({ innId }: { innId: string }) {
           {t('host.capacity')}
           <input name="capacity" type="number" min={1} max={50} defaultValue={2} required />
         </label>
-        <label>
-          {t('host.nightly')}
-          <input name="nightly" type="number" min={1} step="0.01" required />
-        </label>
-        <label>
-          {t('host.weekend')}
-          <input name="weekend" type="number" min={1} step="0.01" />
-        </label>
+        <PriceInputs />
         <InnsError error={add.error} />
         <button type="submit" className="primary">
           {t('host.save')}
