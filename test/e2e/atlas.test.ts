@@ -116,6 +116,19 @@ describe('the atlas in the browser', () => {
     expect(search.buildings).toEqual([]);
   });
 
+  it('an official records living culture held in a building of the village', async () => {
+    await signIn('village');
+    await page.goto(`${server.url}/atlas/villages/${yjt}`);
+    await page.locator('summary', { hasText: '登记活态文化' }).click();
+    await page.getByLabel(/^类别/).selectOption('performing_art');
+    await page.getByLabel('名称', { exact: true }).fill('松阳高腔');
+    await page.getByLabel('冬').check();
+    await page.getByLabel('宋氏宗祠').check();
+    await page.getByRole('button', { name: '登记活态文化' }).click();
+    await expect.poll(() => page.locator('.culture-list').textContent()).toContain('松阳高腔');
+    expect(await page.locator('.culture-list li', { hasText: '松阳高腔' }).textContent()).toContain('场所: 宋氏宗祠');
+  });
+
   it('a visitor opens a public village page: story, heritage, living culture and map', async () => {
     await page.goto(`${server.url}/atlas`);
     await page.getByRole('link', { name: '杨家堂村', exact: true }).click();

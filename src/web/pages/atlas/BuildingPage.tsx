@@ -86,7 +86,7 @@ export function BuildingPage() {
             ))}
           </div>
         )}
-        {b.editable && <PhotoUpload buildingId={b.id} />}
+        {b.editable && <PhotoUpload path={`/atlas/buildings/${b.id}/photos`} />}
       </section>
 
       <section className="card">
@@ -192,7 +192,8 @@ function AssessmentForm({ buildingId }: { buildingId: string }) {
   );
 }
 
-function PhotoUpload({ buildingId }: { buildingId: string }) {
+/** Uploads a photo to a building, village or cultural asset (the API path given). */
+export function PhotoUpload({ path }: { path: string }) {
   const { t } = useTranslation('atlas');
   const client = useQueryClient();
   const { data: me } = useMe();
@@ -200,7 +201,7 @@ function PhotoUpload({ buildingId }: { buildingId: string }) {
   const [caption, setCaption] = useState('');
   const [done, setDone] = useState(false);
   const send = useMutation({
-    mutationFn: () => upload(`/atlas/buildings/${buildingId}/photos`, me?.csrfToken ?? '', file!, { caption }),
+    mutationFn: () => upload(path, me?.csrfToken ?? '', file!, { caption }),
     onSuccess: async () => {
       setDone(true);
       setCaption('');

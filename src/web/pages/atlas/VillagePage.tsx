@@ -3,7 +3,9 @@ import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams } from 'react-router';
 import { api } from '../../api.ts';
+import { hasRole, useMe } from '../../auth.tsx';
 import { AtlasMap } from './AtlasMap.tsx';
+import { PhotoUpload } from './BuildingPage.tsx';
 import { photoUrl, type VillageDetail } from './api.ts';
 import { AtlasError, ConditionBadge, useLocalName } from './common.tsx';
 
@@ -60,6 +62,12 @@ export function VillagePage() {
         <h2>{t('village.story')}</h2>
         <p className="description story">{v.story || v.description || t('village.noStory')}</p>
         {v.editable && <ProfileEditor village={v} />}
+        {v.editable && (
+          <details className="subform">
+            <summary>{t('building.addPhoto')}</summary>
+            <PhotoUpload path={`/atlas/villages/${v.id}/photos`} />
+          </details>
+        )}
       </section>
 
       <section className="card">
@@ -126,6 +134,7 @@ export function VillagePage() {
             ))}
           </ul>
         )}
+        {v.editable && <CultureForm village={v} />}
       </section>
 
       <section className="card">
@@ -144,12 +153,15 @@ function ProfileEditor({ village: v }: { village: VillageDetail }) {
   const [resident, setResident] = useState(v.residentPopulation?.toString() ?? '');
   const [registered, setRegistered] = useState(v.registeredPopulation?.toString() ?? '');
   const [altitude, setAltitude] = useState(v.altitudeM?.toString() ?? '');
+  const { data: me } = useMe();
+  const mayPublish = hasRole(me, 'county_admin', 'town_official');
+  const [published, setPublished] = useState(v.published);
   const num = (s: string) => (s.trim() === '' ? null : Number(s));
   const save = useMutation({
     mutationFn: () =>
       api(`/atlas/villages/${v.id}`, {
         method: 'PATCH',
-        body: { story, residentPopulation: num(resident), registeredPopulation: num(registered), altitudeM: num(altitude) },
+        body: { story, residentPopulation: num(resident), registeredPopulation: num(registered), altitudeM: num(altitude), ...(mayPublish ? { published } : {}) },
       }),
     onSuccess: () => {
       setOpen(false);
@@ -188,6 +200,11 @@ function ProfileEditor({ village: v }: { village: VillageDetail }) {
           <input type="number" value={altitude} onChange={(e) => setAltitude(e.target.value)} />
         </label>
       </div>
+      {mayPublish && (
+        <label className="check">
+          <input type="checkbox" checked={published} onChange={(e) => setPublished(e.target.checked)} /> {t('village.published')}
+        </label>
+      )}
       <AtlasError error={save.error} />
       <div className="row">
         <button type="submit" className="primary" disabled={save.isPending}>
@@ -198,5 +215,99 @@ function ProfileEditor({ village: v }: { village: VillageDetail }) {
         </button>
       </div>
     </form>
+  );
+}
+
+const KINDS = ['craft', 'festival', 'cuisine', 'custom', 'performing_art'] as const;
+const SEASONS = ['spring', 'summer', 'autumn', 'winter', 'all_year'] as const;
+
+function CultureForm({ village: v }: { village: VillageDetail }) {
+  const { t } = useTranslation('atlas');
+  const client = useQueryClient();
+  const [kind, setKind] = useState<string>('craft');
+  const [name, setName] = useState('');
+  const [description, setDescription] = useState('');
+  const [dates, setDates] = useState('');
+  const [seasons, setSeasons] = useState<string[]>([]);
+  const [buildingIds, setBuildingIds] = useState<string[]>([]);
+  const toggle = (list: string[], x: string) => (list.includes(x) ? list.filter((y) => y !== x) : [...list, x]);
+  const save = useMutation({
+    mutationFn: () => api('/atlas/culture', { method: 'POST', body: { kind, name, description, dates, seasons, villageIds: [v.id], buildingIds } }),
+    onSuccess: async () => {
+      setName('');
+      setDescription('');
+      setDates('');
+      setSeasons([]);
+      setBuildingIds([]);
+      await client.invalidateQueries({ queryKey: ['atlas'] });
+    },
+  });
+  return (
+    <details className="subform">
+      <summary>{t('culture.add')}</summary>
+      <form
+        className="form"
+        onSubmit={(e) => {
+          e.preventDefault();
+          save.mutate();
+        }}
+      >
+        <div className="row wrap">
+          <label>
+            {t('culture.kind')}
+            <select value={kind} onChange={(e) => setKind(e.target.value)}>
+              {KINDS.map((k) => (
+                <option key={k} value={k}>
+                  {t(`kinds.${k}`)}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label>
+            {t('culture.name')}
+            <input required maxLength={120} value={name} onChange={(e) => setName(e.target.value)} />
+          </label>
+        </div>
+        <label>
+          {t('culture.description')}
+          <textarea rows={3} value={description} onChange={(e) => setDescription(e.target.value)} />
+        </label>
+        <fieldset>
+          <legend>{t('culture.seasons')}</legend>
+          <div className="row wrap">
+            {SEASONS.map((s) => (
+              <label key={s} className="check">
+                <input type="checkbox" checked={seasons.includes(s)} onChange={() => setSeasons(toggle(seasons, s))} /> {t(`seasons.${s}`)}
+              </label>
+            ))}
+          </div>
+        </fieldset>
+        <label>
+          {t('culture.dates')}
+          <input maxLength={200} placeholder={t('culture.datesHint')} value={dates} onChange={(e) => setDates(e.target.value)} />
+        </label>
+        {v.buildings.length > 0 && (
+          <fieldset>
+            <legend>{t('culture.buildings')}</legend>
+            <div className="row wrap">
+              {v.buildings.slice(0, 30).map((b) => (
+                <label key={b.id} className="check">
+                  <input type="checkbox" checked={buildingIds.includes(b.id)} onChange={() => setBuildingIds(toggle(buildingIds, b.id))} /> {b.name}
+                </label>
+              ))}
+            </div>
+          </fieldset>
+        )}
+        <AtlasError error={save.error} />
+        {save.isSuccess && (
+          <p className="notice" role="status">
+            {t('culture.saved')}
+          </p>
+        )}
+        <button type="submit" className="primary" disabled={save.isPending}>
+          {t('culture.add')}
+        </button>
+      </form>
+    </details>
   );
 }
