@@ -83,6 +83,13 @@ describe('the market in the browser', () => {
     await card.getByRole('button', { name: '发货' }).click();
     await expect.poll(() => card.locator('.status').textContent()).toBe('已发货');
 
+    // The producer adds a record to the batch's trace from the same page.
+    const batch = page.locator('.batch-list li', { hasText: 'YH2026-0328' });
+    await batch.locator('summary', { hasText: '添加溯源记录' }).click();
+    await batch.getByLabel('说明').fill('出库复检合格');
+    await batch.getByRole('button', { name: '保存' }).click();
+    await expect.poll(() => batch.getByRole('status').textContent()).toBe('已记入第 9 条溯源记录');
+
     await signInAs('buyer');
     await page.goto(`${server.url}/market/orders`);
     await page.locator(`.order-row[data-order="${orderId}"]`).click();
@@ -99,12 +106,18 @@ describe('the market in the browser', () => {
 
     await page.goto(`${server.url}/market/01/${DEMO_GTIN}/10/${DEMO_LOT}`);
     await expect.poll(() => page.url()).toBe(`${server.url}/market/trace/${batchId}`);
-    await expect.poll(() => page.getByTestId('trace-verification').textContent()).toBe('✓ 记录完整：8 条溯源记录的哈希链校验通过');
-    expect(await page.locator('.timeline li').count()).toBe(8);
+    await expect.poll(() => page.getByTestId('trace-verification').textContent()).toBe('✓ 记录完整：9 条溯源记录的哈希链校验通过');
+    expect(await page.locator('.timeline li').count()).toBe(9);
+    expect(await page.locator('.timeline li').last().textContent()).toContain('出库复检合格');
     expect(await page.locator('.timeline li').first().textContent()).toContain('采摘');
     expect(await page.getByText('杨家堂村 · 后山茶园 3 号地块').count()).toBe(1);
     await expect.poll(() => page.locator('.qr-card img').evaluate((img: HTMLImageElement) => img.naturalWidth)).toBeGreaterThan(0);
     await page.screenshot({ path: '.test-tmp/market-trace-phone.png', fullPage: true });
+    await page.getByRole('button', { name: 'English' }).click();
+    await expect.poll(() => page.getByTestId('trace-verification').textContent()).toBe('✓ Complete: the hash chain of 9 records verifies');
+    expect(await page.locator('.timeline li').first().textContent()).toContain('Picking');
+    await page.screenshot({ path: '.test-tmp/market-trace-phone-en.png', fullPage: true });
+    await page.getByRole('button', { name: '中文' }).click();
   });
 });
 

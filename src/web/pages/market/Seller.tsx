@@ -25,7 +25,12 @@ const STATUSES: OrderStatus[] = ['pending', 'paid', 'packed', 'shipped', 'delive
 
 function DashboardSection({ orgId }: { orgId: string }) {
   const { t } = useTranslation('market');
+  const client = useQueryClient();
   const d = useQuery({ queryKey: ['market', 'dashboard', orgId], queryFn: () => api<Dashboard>(`/market/shops/${orgId}/dashboard`) });
+  const restock = useMutation({
+    mutationFn: ({ variantId, stockDelta }: { variantId: string; stockDelta: number }) => api(`/market/variants/${variantId}`, { method: 'PATCH', body: { stockDelta } }),
+    onSuccess: () => client.invalidateQueries({ queryKey: ['market'] }),
+  });
   const byDay = useMemo<Record<string, unknown> | null>(
     () =>
       d.data ? {
@@ -81,7 +86,17 @@ function DashboardSection({ orgId }: { orgId: string }) {
           {d.data.stock.map((s) => (
             <tr key={s.variantId} className={s.low ? 'low' : ''}>
               <td>
-                {s.product} <span className="muted">{s.label}</span> {s.low && <span className="tag warn">{t('dashboard.lowStock')}</span>}
+                {s.product} <span className="muted">{s.label}</span> {s.low && <span className="tag warn">{t('dashboard.lowStock')}</span>}{' '}
+                <button
+                  type="button"
+                  className="link-button"
+                  onClick={() => {
+                    const n = Number(window.prompt(t('seller.restockPrompt')));
+                    if (Number.isInteger(n) && n > 0) restock.mutate({ variantId: s.variantId, stockDelta: n });
+                  }}
+                >
+                  {t('seller.restock')}
+                </button>
               </td>
               <td>{s.stock}</td>
               <td>{s.held}</td>
@@ -90,7 +105,75 @@ function DashboardSection({ orgId }: { orgId: string }) {
           ))}
         </tbody>
       </table>
+      <MarketError error={restock.error} />
     </section>
+  );
+}
+
+const TRACE_KINDS = ['planting', 'picking', 'withering', 'fixing', 'rolling', 'drying', 'crafting', 'inspection', 'certificate', 'packing', 'note'] as const;
+
+/** Appends one record to a batch's trace (the server chains it). */
+function AddTraceEvent({ batchId }: { batchId: string }) {
+  const { t } = useTranslation('market');
+  const client = useQueryClient();
+  const [kind, setKind] = useState<(typeof TRACE_KINDS)[number]>('note');
+  const [when, setWhen] = useState('');
+  const [operator, setOperator] = useState('');
+  const [notes, setNotes] = useState('');
+  const save = useMutation({
+    mutationFn: () =>
+      api<{ seq: number }>(`/market/batches/${batchId}/events`, {
+        method: 'POST',
+        body: { kind, occurredAt: new Date(when || Date.now()).toISOString(), operator: operator.trim(), notes: notes.trim() },
+      }),
+    onSuccess: () => {
+      setNotes('');
+      void client.invalidateQueries({ queryKey: ['market'] });
+    },
+  });
+  return (
+    <details className="add-event">
+      <summary>{t('seller.addEvent')}</summary>
+      <form
+        className="form"
+        onSubmit={(e) => {
+          e.preventDefault();
+          save.mutate();
+        }}
+      >
+        <label>
+          {t('seller.eventKind')}
+          <select value={kind} onChange={(e) => setKind(e.target.value as (typeof TRACE_KINDS)[number])}>
+            {TRACE_KINDS.map((k) => (
+              <option key={k} value={k}>
+                {t(`trace.kinds.${k}`)}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          {t('seller.eventWhen')}
+          <input type="datetime-local" value={when} onChange={(e) => setWhen(e.target.value)} />
+        </label>
+        <label>
+          {t('seller.eventOperator')}
+          <input value={operator} onChange={(e) => setOperator(e.target.value)} maxLength={60} />
+        </label>
+        <label>
+          {t('seller.eventNotes')}
+          <textarea value={notes} onChange={(e) => setNotes(e.target.value)} rows={2} maxLength={2000} />
+        </label>
+        <button type="submit" className="primary" disabled={save.isPending}>
+          {t('seller.save')}
+        </button>
+        {save.data && (
+          <p className="notice" role="status">
+            {t('seller.eventSaved', { seq: save.data.seq })}
+          </p>
+        )}
+        <MarketError error={save.error} />
+      </form>
+    </details>
   );
 }
 
@@ -221,6 +304,7 @@ export function SellerPage() {
               </Link>{' '}
               <span className="muted">{t('seller.events', { count: b.eventCount })}</span>{' '}
               <Link to={`/market/trace/${b.id}/label`}>{t('seller.label')}</Link>
+              <AddTraceEvent batchId={b.id} />
             </li>
           ))}
         </ul>
