@@ -41,8 +41,8 @@ describe('gentle interventions in the browser', () => {
     await page.getByLabel('现高度（米）').fill('8.5');
     await page.getByLabel('现体量（立方米）').fill('1800');
     await page.getByLabel('拆除受保护的构件').check();
-    await page.getByLabel('夯土').check();
-    await page.getByLabel('木材').check();
+    await page.getByLabel('夯土', { exact: true }).check();
+    await page.getByLabel('木材', { exact: true }).check();
     await page.getByLabel('其他材料（用逗号分隔）').fill('玻璃幕墙');
     await page.getByLabel('估算造价（元）').fill('1200000');
     await page.getByLabel('县级财政').fill('600000');
@@ -74,6 +74,14 @@ describe('gentle interventions in the browser', () => {
     await expect.poll(status).toBe('已提交');
     proposalUrl = page.url();
     expect(proposalUrl).toMatch(/\/interventions\/p\/[0-9a-f-]{36}$/);
+  });
+
+  it('takes a target building and its protection level from the Atlas', async () => {
+    await signIn('resident');
+    await page.goto(`${server.url}/interventions/new`);
+    await page.getByLabel('从村落图谱选择建筑').selectOption({ label: '宋氏宗祠' });
+    expect(await page.getByLabel('建筑名称（可不填）').inputValue()).toBe('宋氏宗祠');
+    expect(await page.getByLabel('保护等级').inputValue()).toBe('provincial');
   });
 
   it('has the village, the township and the county approve in turn, each told by the bell', async () => {

@@ -255,6 +255,25 @@ describeEachDriver('interventions', (driver) => {
     expect(evaluated.json()).toMatchObject({ status: 'evaluated', evaluation: '达到预期' });
   });
 
+  it('reads a target building’s protection level from the Atlas and refuses unknown buildings', async () => {
+    const [hall] = await queryRows<{ id: string }>(t.db.db, sql`select id from atlas_buildings where name = '宋氏宗祠'`);
+    const body = proposalBody(yjt(), {
+      conservationPlanUrl: null,
+      buildings: [{ buildingId: hall.id, name: '宗祠', protectionLevel: 'none', heightM: 9, volumeM3: 1500 }],
+    });
+    const res = await as(t.app, resident)({ method: 'POST', url: '/api/v1/interventions', payload: body });
+    expect(res.statusCode, res.body).toBe(201);
+    expect(res.json().buildings[0]).toMatchObject({ buildingId: hall.id, name: '宋氏宗祠', protectionLevel: 'provincial', heightM: 9 });
+    expect(res.json().rules.results.find((r: { code: string }) => r.code === 'conservation_plan').passed).toBe(false);
+    const unknown = await as(t.app, resident)({
+      method: 'POST',
+      url: '/api/v1/interventions',
+      payload: proposalBody(yjt(), { buildings: [{ buildingId: tree.county.id, name: 'x', protectionLevel: 'none', heightM: 1, volumeM3: 1 }] }),
+    });
+    expect(unknown.statusCode).toBe(400);
+    expect(unknown.json().field).toBe('body/buildings/0/buildingId');
+  });
+
   it('refuses bad input with 400 naming the field, and nothing is written', async () => {
     const before = await count(sql`select count(*)::int as n from interventions`);
     const post = (payload: Record<string, unknown>) => as(t.app, resident)({ method: 'POST', url: '/api/v1/interventions', payload });

@@ -13,6 +13,7 @@ type Fields = {
   type: (typeof TYPES)[number];
   description: string;
   site: string;
+  buildingId: string;
   buildingName: string;
   protectionLevel: (typeof LEVELS)[number];
   heightM: string;
@@ -36,6 +37,7 @@ const blank = (villageId: string): Fields => ({
   type: 'restoration',
   description: '',
   site: '',
+  buildingId: '',
   buildingName: '',
   protectionLevel: 'none',
   heightM: '0',
@@ -62,6 +64,7 @@ function fromProposal(p: Proposal): Fields {
     type: p.type,
     description: p.description,
     site: p.site,
+    buildingId: b?.buildingId ?? '',
     buildingName: b?.name ?? '',
     protectionLevel: b?.protectionLevel ?? 'none',
     heightM: String(b?.heightM ?? 0),
@@ -89,7 +92,7 @@ function toBody(f: Fields) {
     type: f.type,
     description: f.description,
     site: f.site,
-    buildings: f.buildingName.trim() ? [{ name: f.buildingName.trim(), protectionLevel: f.protectionLevel, heightM: num(f.heightM), volumeM3: num(f.volumeM3) }] : [],
+    buildings: f.buildingName.trim() ? [{ ...(f.buildingId ? { buildingId: f.buildingId } : {}), name: f.buildingName.trim(), protectionLevel: f.protectionLevel, heightM: num(f.heightM), volumeM3: num(f.volumeM3) }] : [],
     changes: {
       demolishesProtectedElements: f.demolishes,
       heightChangeM: num(f.heightChangeM),
@@ -132,6 +135,12 @@ function ProposalForm({ initial, id, villages }: { initial: Fields; id?: string;
   const client = useQueryClient();
   const [f, setF] = useState<Fields>(initial);
   const set = <K extends keyof Fields>(k: K, v: Fields[K]) => setF((x) => ({ ...x, [k]: v }));
+  const atlas = useQuery({
+    queryKey: ['atlas-buildings', f.villageId],
+    queryFn: () => api<{ items: { id: string; name: string; protectionLevel: string }[] }>('/atlas/buildings', { query: { villageId: f.villageId, limit: 200 } }),
+    retry: false,
+  });
+  const ATLAS_LEVELS: Record<string, Fields['protectionLevel']> = { national: 'national', provincial: 'provincial', county: 'county', listed: 'historic', none: 'none' };
   const save = useMutation({
     mutationFn: () => api<Proposal>(id ? `/interventions/${id}` : '/interventions', { method: id ? 'PUT' : 'POST', body: toBody(f) }),
     onSuccess: (p) => {
@@ -169,7 +178,7 @@ function ProposalForm({ initial, id, villages }: { initial: Fields; id?: string;
       </label>
       <label>
         {t('form.village')}
-        <select name="villageId" value={f.villageId} onChange={(e) => set('villageId', e.target.value)} disabled={!!id}>
+        <select name="villageId" value={f.villageId} onChange={(e) => setF((x) => ({ ...x, villageId: e.target.value, buildingId: '' }))} disabled={!!id}>
           {villages.map((v) => (
             <option key={v.id} value={v.id}>
               {v.label}
@@ -183,13 +192,33 @@ function ProposalForm({ initial, id, villages }: { initial: Fields; id?: string;
       </label>
       <fieldset>
         <legend>{t('form.building')}</legend>
+        {!!atlas.data?.items.length && (
+          <label>
+            {t('form.fromAtlas')}
+            <select
+              name="atlasBuilding"
+              value={f.buildingId}
+              onChange={(e) => {
+                const b = atlas.data.items.find((x) => x.id === e.target.value);
+                setF((x) => ({ ...x, buildingId: b?.id ?? '', ...(b ? { buildingName: b.name, protectionLevel: ATLAS_LEVELS[b.protectionLevel] ?? 'none' } : {}) }));
+              }}
+            >
+              <option value="">{t('form.byHand')}</option>
+              {atlas.data.items.map((b) => (
+                <option key={b.id} value={b.id}>
+                  {b.name}
+                </option>
+              ))}
+            </select>
+          </label>
+        )}
         <label>
           {t('form.buildingName')}
-          <input name="buildingName" value={f.buildingName} onChange={(e) => set('buildingName', e.target.value)} />
+          <input name="buildingName" value={f.buildingName} readOnly={!!f.buildingId} onChange={(e) => set('buildingName', e.target.value)} />
         </label>
         <label>
           {t('form.protectionLevel')}
-          <select name="protectionLevel" value={f.protectionLevel} onChange={(e) => set('protectionLevel', e.target.value as Fields['protectionLevel'])}>
+          <select name="protectionLevel" value={f.protectionLevel} disabled={!!f.buildingId} onChange={(e) => set('protectionLevel', e.target.value as Fields['protectionLevel'])}>
             {LEVELS.map((x) => (
               <option key={x} value={x}>
                 {t(`level.${x}`)}
