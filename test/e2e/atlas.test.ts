@@ -134,7 +134,7 @@ describe('the atlas in the browser', () => {
     await page.getByRole('link', { name: '杨家堂村', exact: true }).click();
     await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toContain('杨家堂村');
     await expect.poll(() => page.locator('.story').textContent()).toContain('金色的布达拉宫');
-    expect(await page.locator('.stats').textContent()).toContain('海拔 580 米');
+    expect(await page.locator('.stats').textContent()).toContain('海拔 383 米');
     expect(await page.locator('.building-list').textContent()).toContain('宋氏宗祠');
     expect(await page.locator('.culture-list').textContent()).toContain('杨家堂祭祖');
     expect(await page.getByRole('button', { name: '编辑村落资料' }).count()).toBe(0);

@@ -7,6 +7,7 @@ import { newKey, type FileStorage } from '../../server/storage.ts';
 import { recordAudit } from '../governance/audit.ts';
 import { authorize, PERMISSIONS, type Actor } from '../governance/permissions.ts';
 import { getCountyTree } from '../governance/service.ts';
+import { elevationAt, songyangDem } from './dem.ts';
 import { GeometryError, placement, toGcj02, validateGeometry, type BuildingGeometry, type Crs } from './geo.ts';
 import {
   atlasAssetBuildings as assetBuildings,
@@ -786,12 +787,16 @@ export async function getPhoto(db: Db, storage: FileStorage, actor: Actor | null
 
 // ---- demo seed ----
 
-/** The atlas part of the demo county: the 78 villages' profiles, published, and a few records in 杨家堂村. */
+const roundOrNull = (x: number | null) => (x === null ? null : Math.round(x));
+
+/** The atlas part of the demo county: the 78 villages' profiles, published, with altitude from the bundled DEM, and a few records in 杨家堂村. */
 export async function seedAtlas(tx: Db): Promise<void> {
   const refs = await villageRefs(tx);
+  const dem = songyangDem();
   const values = [...refs.values()].map((v) => ({
     unitId: v.id,
     countyId: v.countyId,
+    altitudeM: v.lon !== null && v.lat !== null ? roundOrNull(elevationAt(dem, v.lon, v.lat)) : null,
     listingLevel: 'national' as const,
     listingBatch: v.listingBatch && v.listingBatch > 0 ? v.listingBatch : null,
     published: true,
@@ -804,9 +809,8 @@ export async function seedAtlas(tx: Db): Promise<void> {
     .set({
       registeredPopulation: 510,
       residentPopulation: 160,
-      altitudeM: 580,
       story:
-        '杨家堂村坐落在海拔五百多米的山坡上，数十座清代夯土民居依山势层层叠叠，被誉为“金色的布达拉宫”。宋氏后人在此聚居，宗祠、古道与茶园至今仍在使用。',
+        '杨家堂村坐落在三都乡的山坡上，数十座清代夯土民居依山势层层叠叠，被誉为“金色的布达拉宫”。宋氏后人在此聚居，宗祠、古道与茶园至今仍在使用。',
     })
     .where(eq(villageProfiles.unitId, yjt.id));
   const at = (dx: number, dy: number) => ({ type: 'Point' as const, coordinates: [round6(yjt.lon! + dx), round6(yjt.lat! + dy)] });
