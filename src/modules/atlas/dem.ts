@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const FILE = path.join(path.dirname(fileURLToPath(import.meta.url)), 'data', 'songyang_dem_30arcsec.asc');
+const FILE = path.join(path.dirname(fileURLToPath(import.meta.url)), 'seed-data', 'songyang_dem_30arcsec.asc');
 
 export interface Grid {
   ncols: number;
@@ -57,7 +57,7 @@ export function elevationAt(g: Grid, lon: number, lat: number): number | null {
 }
 
 let cached: Grid | undefined;
-/** The Songyang elevation grid bundled with the seed (see data/README.md). */
+/** The Songyang elevation grid bundled with the seed (see seed-data/README.md). */
 export function songyangDem(): Grid {
   cached ??= readAsciiGrid(fs.readFileSync(FILE, 'utf8'));
   return cached;
