@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { and, asc, desc, eq, gt, inArray, lt, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, gte, inArray, lt, sql } from 'drizzle-orm';
 import { queryRows, type Db } from '../../db/handle.ts';
 import { badRequest, conflict, forbidden, notFound, Problem } from '../../server/problems.ts';
 import { recordAudit } from '../governance/audit.ts';
@@ -318,28 +318,29 @@ export async function listRates(db: Db, roomId: string) {
 /** Rooms free for every night of the stay and large enough, in one village or all; each with its price for the stay. */
 export async function search(db: Db, input: { unitId?: string; checkIn: string; checkOut: string; guests: number; limit?: number }) {
   checkStay(input.checkIn, input.checkOut);
-  const rows = await queryRows<{ inn_id: string; inn_name: string; unit_id: string; story_after: string; room_id: string }>(
-    db,
-    sql`select i.id as inn_id, i.name as inn_name, i.unit_id, i.story_after, r.id as room_id
-        from inns i join inn_rooms r on r.inn_id = i.id
-        where r.capacity >= ${input.guests}
-          ${input.unitId ? sql`and i.unit_id = ${input.unitId}` : sql``}
-          and not exists (
-            select 1 from inn_bookings b
-            where b.room_id = r.id and b.stay && daterange(${input.checkIn}::date, ${input.checkOut}::date, '[)')
-              and ${occupying('b')})
-        order by i.name, r.nightly_fen
-        limit ${input.limit ?? 500}`,
-  );
-  const roomIds = rows.map((r) => r.room_id);
-  const roomRows = roomIds.length ? await db.select().from(rooms).where(inArray(rooms.id, roomIds)) : [];
-  const seasons = await seasonsOf(db, roomIds);
+  // One round trip for the free rooms (each checked against the constraint's gist index), one for their seasons.
+  const rows = await db
+    .select({ innId: inns.id, innName: inns.name, unitId: inns.unitId, storyAfter: inns.storyAfter, room: rooms })
+    .from(rooms)
+    .innerJoin(inns, eq(inns.id, rooms.innId))
+    .where(
+      and(
+        gte(rooms.capacity, input.guests),
+        input.unitId ? eq(inns.unitId, input.unitId) : undefined,
+        sql`not exists (
+          select 1 from inn_bookings b
+          where b.room_id = ${rooms.id} and b.stay && daterange(${input.checkIn}::date, ${input.checkOut}::date, '[)')
+            and ${occupying('b')})`,
+      ),
+    )
+    .orderBy(asc(inns.name), asc(rooms.nightlyFen))
+    .limit(input.limit ?? 500);
+  const seasons = await seasonsOf(db, rows.map((r) => r.room.id));
   const byInn = new Map<string, { id: string; name: string; unitId: string; storyAfter: string; rooms: (ReturnType<typeof publicRoom> & { totalFen: number })[] }>();
   for (const r of rows) {
-    const room = roomRows.find((x) => x.id === r.room_id)!;
-    const entry = byInn.get(r.inn_id) ?? { id: r.inn_id, name: r.inn_name, unitId: r.unit_id, storyAfter: r.story_after, rooms: [] };
-    entry.rooms.push({ ...publicRoom(room), totalFen: quote(room, seasons.get(room.id) ?? [], input.checkIn, input.checkOut).totalFen });
-    byInn.set(r.inn_id, entry);
+    const entry = byInn.get(r.innId) ?? { id: r.innId, name: r.innName, unitId: r.unitId, storyAfter: r.storyAfter, rooms: [] };
+    entry.rooms.push({ ...publicRoom(r.room), totalFen: quote(r.room, seasons.get(r.room.id) ?? [], input.checkIn, input.checkOut).totalFen });
+    byInn.set(r.innId, entry);
   }
   return { checkIn: input.checkIn, checkOut: input.checkOut, nights: daysBetween(input.checkIn, input.checkOut), inns: [...byInn.values()] };
 }
