@@ -75,6 +75,13 @@ export function InnPage() {
                     </div>
                   )}
                   {b.notes && <p className="hint">{b.notes}</p>}
+                  {b.photos && b.photos.length > 0 && (
+                    <div className="house-photos">
+                      {b.photos.slice(0, 6).map((p) => (
+                        <img key={p.id} src={`/api/v1/atlas/photos/${p.id}?size=thumb`} alt={p.caption ?? b.name ?? ''} loading="lazy" />
+                      ))}
+                    </div>
+                  )}
                 </li>
               ))}
             </ul>
