@@ -8,7 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryRows } from '../../db/handle.ts';
 import { as, signIn, startTestApp, type Session, type TestApp } from '../../../test/support/app.ts';
 import { describeEachDriver } from '../../../test/support/db.ts';
+import { elevationAt, readAsciiGrid } from './dem.ts';
 import { ringSelfIntersection, validateGeometry } from './geo.ts';
+import { getBuildingFacts } from './service.ts';
 import { parseCsv } from './transfer.ts';
 import { likePatterns, searchText } from './search-text.ts';
 
@@ -42,6 +44,13 @@ describe('atlas geometry and search text', () => {
     expect(Math.abs(lon - 119.5476)).toBeGreaterThan(0.002);
     expect(Math.abs(lon - 119.5476)).toBeLessThan(0.01);
     expect(Math.abs(lat - 28.4601)).toBeLessThan(0.01);
+  });
+
+  it('reads an ASCII elevation grid and interpolates between cell centres', () => {
+    const g = readAsciiGrid('ncols 2\nnrows 2\nxllcorner 0\nyllcorner 0\ncellsize 1\nNODATA_value -9999\n100 200\n300 400\n');
+    expect(elevationAt(g, 0.5, 1.5)).toBe(100); // north-west cell centre
+    expect(elevationAt(g, 1, 1)).toBe(250);
+    expect(elevationAt(g, 5, 5)).toBeNull();
   });
 
   it('indexes Chinese, pinyin and initials; parses quoted CSV', () => {
@@ -196,6 +205,13 @@ describeEachDriver('atlas', (driver) => {
     const filtered = (await t.app.inject({ url: '/api/v1/atlas/map/buildings?bbox=110,20,130,35&zoom=10&type=pavilion' })).json();
     const pavilions = await queryRows<{ n: number }>(t.db.db, sql`select count(*)::int as n from atlas_buildings where type = 'pavilion'`);
     expect(filtered.total).toBe(pavilions[0].n);
+  });
+
+  it('gives other modules the facts of buildings by id', async () => {
+    const [hall] = (await t.app.inject({ url: `/api/v1/atlas/buildings?villageId=${yjt}&q=${encodeURIComponent('宋氏宗祠')}` })).json().items;
+    const facts = await getBuildingFacts(t.db.db, [hall.id, '00000000-0000-0000-0000-000000000000']);
+    expect(facts.size).toBe(1);
+    expect(facts.get(hall.id)).toMatchObject({ name: '宋氏宗祠', villageId: yjt, protectionLevel: 'provincial', type: 'ancestral_hall' });
   });
 
   it('searches names and descriptions in Chinese, pinyin and initials', async () => {
