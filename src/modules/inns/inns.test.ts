@@ -368,6 +368,39 @@ describeEachDriver('inns', (driver) => {
     expect(mine.map((i: { id: string }) => i.id)).toEqual([innId]);
   });
 
+  it('opens an inn for an organization of kind inn in its village; one inn per organization', async () => {
+    const admin = await signIn(t.app, 'admin');
+    const org = await api(admin)({ method: 'POST', url: '/api/v1/organizations', payload: { unitId: villageId, kind: 'inn', name: '杨家堂山居' } });
+    expect(org.statusCode).toBe(201);
+    const opened = await api(admin)({ method: 'POST', url: '/api/v1/inns', payload: { orgId: org.json().id, storyAfter: '新修的山居', fullRefundDays: 3, partialRefundDays: 1, partialRefundPercent: 30 } });
+    expect(opened.statusCode).toBe(201);
+    expect(opened.json()).toMatchObject({ name: '杨家堂山居', unitId: villageId, fullRefundDays: 3 });
+    expect((await api(admin)({ method: 'POST', url: '/api/v1/inns', payload: { orgId: org.json().id } })).json().code).toBe('inn_exists');
+    const coop = (await t.app.inject({ url: `/api/v1/organizations?unitId=${villageId}&kind=cooperative` })).json()[0];
+    expect((await api(admin)({ method: 'POST', url: '/api/v1/inns', payload: { orgId: coop.id } })).json().field).toBe('body/orgId');
+    // The innkeeper of another inn may not open or edit this one.
+    expect((await api(keeper)({ method: 'PATCH', url: `/api/v1/inns/${opened.json().id}`, payload: { houseRules: 'x' } })).statusCode).toBe(403);
+    const policy = await api(admin)({ method: 'PATCH', url: `/api/v1/inns/${opened.json().id}`, payload: { partialRefundDays: 5 } });
+    expect(policy.json().field).toBe('body/partialRefundDays');
+    const list = (await t.app.inject({ url: `/api/v1/inns?unitId=${villageId}` })).json();
+    expect(list.map((i: { name: string }) => i.name)).toContain('杨家堂山居');
+  });
+
+  it('counts occupancy per month over the open room-nights, closures excluded', async () => {
+    const room = roomsByName['晒秋'];
+    at('2028-05-01T02:00:00Z');
+    const h = await hold(buyer, room.id, '2028-05-10', '2028-05-13', 2);
+    expect((await pay(buyer, h.json().id)).statusCode).toBe(200);
+    await api(keeper)({ method: 'POST', url: `/api/v1/inns/rooms/${room.id}/closures`, payload: { checkIn: '2028-05-20', checkOut: '2028-05-22' } });
+    const stats = (await api(keeper)({ url: `/api/v1/inns/${innId}/stats?year=2028` })).json();
+    const may = stats.months.find((m: { month: string }) => m.month === '2028-05');
+    const rooms = stats.rooms as number;
+    expect(may.soldNights).toBe(3);
+    expect(may.openNights).toBe(rooms * 31 - 2);
+    expect(may.occupancy).toBeCloseTo(3 / (rooms * 31 - 2));
+    expect(may.revenueFen).toBe(h.json().amountFen);
+  });
+
   it('agrees with a simple model over random book / cancel / expire / pay sequences (fast-check)', async () => {
     const room = roomsByName['望山'];
     const start = addDays(base, 200);
