@@ -26,7 +26,9 @@ export function PayPage() {
   if (payment.error) return <MarketError error={payment.error} />;
   if (!payment.data) return null;
   const p = payment.data;
-  const back = params.get('return')?.startsWith('/') ? params.get('return')! : p.returnUrl;
+  // Only a path on this site: '//host' or '/\\host' would leave it (an open redirect).
+  const asked = params.get('return') ?? '';
+  const back = /^\/(?![/\\])/.test(asked) ? asked : p.returnUrl;
   const outcome = complete.data?.status ?? p.status;
   return (
     <section className="card narrow sandbox-pay">
