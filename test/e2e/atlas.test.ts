@@ -69,6 +69,12 @@ describe('the atlas in the browser', () => {
     expect(await page.locator('.condition-badge').first().textContent()).toBe('4 严重损坏');
     await page.screenshot({ path: '.test-tmp/atlas-building-chart.png', fullPage: true });
 
+    // the official corrects a fact
+    await page.getByRole('button', { name: '编辑建筑信息' }).click();
+    await page.getByLabel(/^现状用途/).selectOption('vacant');
+    await page.getByRole('button', { name: '保存', exact: true }).click();
+    await expect.poll(() => page.locator('.facts').textContent()).toContain('空置');
+
     // on the map, zoomed in where it stands
     await page.getByRole('link', { name: '在地图上查看' }).click();
     const map = page.getByTestId('atlas-map');

@@ -57,6 +57,7 @@ export function BuildingPage() {
             ))}
         </dl>
         {b.notes && <p className="description">{b.notes}</p>}
+        {b.editable && <BuildingEditor building={b} />}
         <p className="muted">
           {t('building.coordinates', { lon: b.lon.toFixed(6), lat: b.lat.toFixed(6) })}{' '}
           <Link to={`/atlas?focus=${b.lon},${b.lat}`}>{t('building.openMap')}</Link>
@@ -234,6 +235,90 @@ export function PhotoUpload({ path }: { path: string }) {
       <button type="submit" disabled={send.isPending || !file}>
         {t('building.addPhoto')}
       </button>
+    </form>
+  );
+}
+
+const LEVELS = ['none', 'listed', 'county', 'provincial', 'national'] as const;
+const USES = ['vacant', 'residence', 'inn', 'workshop', 'public', 'religious', 'commercial', 'storage', 'other'] as const;
+
+/** The facts that change most: protection level, current use, era, structure, materials, notes. */
+function BuildingEditor({ building: b }: { building: BuildingDetail }) {
+  const { t } = useTranslation('atlas');
+  const client = useQueryClient();
+  const [open, setOpen] = useState(false);
+  const [form, setForm] = useState({ protectionLevel: b.protectionLevel, currentUse: b.currentUse, era: b.era, structure: b.structure, materials: b.materials, notes: b.notes });
+  const set = (k: keyof typeof form) => (e: { target: { value: string } }) => setForm((f) => ({ ...f, [k]: e.target.value }));
+  const save = useMutation({
+    mutationFn: () => api(`/atlas/buildings/${b.id}`, { method: 'PATCH', body: form }),
+    onSuccess: async () => {
+      setOpen(false);
+      await client.invalidateQueries({ queryKey: ['atlas'] });
+    },
+  });
+  if (!open)
+    return (
+      <button type="button" onClick={() => setOpen(true)}>
+        {t('building.edit')}
+      </button>
+    );
+  return (
+    <form
+      className="form"
+      onSubmit={(e) => {
+        e.preventDefault();
+        save.mutate();
+      }}
+    >
+      <div className="row wrap">
+        <label>
+          {t('building.protection')}
+          <select value={form.protectionLevel} onChange={set('protectionLevel')}>
+            {LEVELS.map((v) => (
+              <option key={v} value={v}>
+                {t(`protection.${v}`)}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          {t('building.currentUse')}
+          <select value={form.currentUse} onChange={set('currentUse')}>
+            {USES.map((v) => (
+              <option key={v} value={v}>
+                {t(`uses.${v}`)}
+              </option>
+            ))}
+          </select>
+        </label>
+      </div>
+      <div className="row wrap">
+        <label>
+          {t('building.era')}
+          <input maxLength={200} value={form.era} onChange={set('era')} />
+        </label>
+        <label>
+          {t('building.structure')}
+          <input maxLength={200} value={form.structure} onChange={set('structure')} />
+        </label>
+        <label>
+          {t('building.materials')}
+          <input maxLength={200} value={form.materials} onChange={set('materials')} />
+        </label>
+      </div>
+      <label>
+        {t('building.notes')}
+        <textarea rows={3} value={form.notes} onChange={set('notes')} />
+      </label>
+      <AtlasError error={save.error} />
+      <div className="row">
+        <button type="submit" className="primary" disabled={save.isPending}>
+          {t('village.save')}
+        </button>
+        <button type="button" onClick={() => setOpen(false)}>
+          {t('village.cancel')}
+        </button>
+      </div>
     </form>
   );
 }

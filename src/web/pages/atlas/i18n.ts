@@ -97,6 +97,7 @@ export const zhCN = {
     coordinates: '坐标（WGS-84）：{{lon}}, {{lat}}',
     footprint: '占地轮廓',
     openMap: '在地图上查看',
+    edit: '编辑建筑信息',
   },
   culture: {
     seasons: '时节',
@@ -291,6 +292,7 @@ export const en: typeof zhCN = {
     coordinates: 'Coordinates (WGS-84): {{lon}}, {{lat}}',
     footprint: 'Footprint',
     openMap: 'Show on the map',
+    edit: 'Edit the building',
   },
   culture: {
     seasons: 'Season',
