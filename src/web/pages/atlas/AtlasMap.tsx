@@ -91,7 +91,7 @@ export function AtlasMap({ label, villages, bounds, highlight, colourBy = 'condi
           ...(basemap ? [{ id: 'basemap', type: 'raster' as const, source: 'basemap' }] : []),
           { id: 'highlight-fill', type: 'fill', source: 'highlight', filter: ['==', ['geometry-type'], 'Polygon'], paint: { 'fill-color': '#b08d57', 'fill-opacity': 0.5 } },
           { id: 'highlight-line', type: 'line', source: 'highlight', filter: ['==', ['geometry-type'], 'Polygon'], paint: { 'line-color': '#5d4037', 'line-width': 2 } },
-          { id: 'villages', type: 'circle', source: 'villages', paint: { 'circle-radius': ['interpolate', ['linear'], ['zoom'], 9, 5, 15, 14], 'circle-color': '#2f6b3a', 'circle-opacity': ['interpolate', ['linear'], ['zoom'], 13, 1, 16, 0.25], 'circle-stroke-color': '#ffffff', 'circle-stroke-width': 1.5 } },
+          { id: 'villages', type: 'circle', source: 'villages', paint: { 'circle-radius': ['interpolate', ['linear'], ['zoom'], 9, 5, 15, 14], 'circle-color': '#ffffff', 'circle-opacity': ['interpolate', ['linear'], ['zoom'], 13, 0.9, 16, 0.2], 'circle-stroke-color': '#2f6b3a', 'circle-stroke-width': 2.5 } },
           {
             id: 'buildings',
             type: 'circle',

@@ -27,6 +27,7 @@ export const zhCN = {
     basemapSave: '应用底图',
     legend: '图例',
     unknown: '未评估',
+    village: '村落',
   },
   village: {
     township: '所属乡镇',
@@ -222,6 +223,7 @@ export const en: typeof zhCN = {
     basemapSave: 'Apply basemap',
     legend: 'Legend',
     unknown: 'Not assessed',
+    village: 'Village',
   },
   village: {
     township: 'Township',

@@ -228,6 +228,9 @@ function Legend({ colourBy }: { colourBy: ColourBy }) {
       : PROTECTION_COLOURS.map(([l, c]): [string, string] => [t(`protection.${l}` as 'protection.none'), c]);
   return (
     <ul className="legend" aria-label={t('map.legend')}>
+      <li>
+        <span className="swatch village" aria-hidden /> {t('map.village')}
+      </li>
       {items.map(([label, c]) => (
         <li key={label}>
           <span className="swatch" style={{ background: c }} aria-hidden /> {label}
