@@ -113,6 +113,12 @@ describe('gentle interventions in the browser', () => {
     await expect.poll(() => card.locator('.iv-timeline li').count()).toBe(4);
     expect(await card.textContent()).toContain('village 同意');
     await page.screenshot({ path: '.test-tmp/interventions-public-phone.png', fullPage: true });
+    await page.getByRole('button', { name: 'English' }).click();
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Approved projects');
+    expect(await card.locator('.tag').first().textContent()).toBe('Approved by the county');
+    await page.screenshot({ path: '.test-tmp/interventions-public-phone-en.png', fullPage: true });
+    await page.getByRole('button', { name: '中文' }).click();
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('公示项目');
   });
   it('lets the county admin run a budget round and see the optimal selection beside the greedy one', async () => {
     await signIn('admin');

@@ -199,6 +199,8 @@ export const interventionComments = pgTable(
     authorId: uuid('author_id')
       .notNull()
       .references(() => users.id, { onDelete: 'cascade' }),
+    /** The author's display name as it was when they wrote (the module does not read the users table). */
+    authorName: text('author_name').notNull().default(''),
     body: text('body').notNull(),
     hidden: boolean('hidden').notNull().default(false),
     moderationReason: text('moderation_reason'),

@@ -555,12 +555,9 @@ export async function vote(db: Db, actor: Actor | null, id: string, stance: 'sup
 export async function listComments(db: Db, actor: Actor | null, id: string) {
   const p = await loadVisible(db, actor, id);
   const moderator = !!actor && covers(actor, p, OFFICIAL_ROLES);
-  const rows = await queryRows<{ id: string; parent_id: string | null; body: string; hidden: boolean; moderation_reason: string | null; created_at: string; author: string; author_id: string }>(
-    db,
-    sql`select c.id, c.parent_id, c.body, c.hidden, c.moderation_reason, c.created_at, u.display_name as author, c.author_id
-        from intervention_comments c join users u on u.id = c.author_id
-        where c.intervention_id = ${id}::uuid order by c.created_at, c.id`,
-  );
+  const rows = (
+    await db.select().from(interventionComments).where(eq(interventionComments.interventionId, id)).orderBy(asc(interventionComments.createdAt), asc(interventionComments.id))
+  ).map((c) => ({ id: c.id, parent_id: c.parentId, body: c.body, hidden: c.hidden, moderation_reason: c.moderationReason, created_at: c.createdAt, author: c.authorName, author_id: c.authorId }));
   return {
     mayModerate: moderator,
     mayComment: !!actor && (isResidentOf(actor, p.villageId) || moderator),
@@ -587,7 +584,7 @@ export async function addComment(db: Db, actor: Actor | null, id: string, input:
     if (!parent) throw badRequest('body/parentId', 'No such comment on this proposal');
   }
   return db.transaction(async (tx) => {
-    const [c] = await tx.insert(interventionComments).values({ interventionId: id, parentId: input.parentId ?? null, authorId: who.id, body: input.body }).returning({ id: interventionComments.id });
+    const [c] = await tx.insert(interventionComments).values({ interventionId: id, parentId: input.parentId ?? null, authorId: who.id, authorName: who.displayName, body: input.body }).returning({ id: interventionComments.id });
     await recordAudit(tx, who, { action: 'intervention.comment', entity: 'intervention_comment', entityId: c.id, details: { interventionId: id } });
     return c;
   });

@@ -4,7 +4,7 @@ import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { api } from '../../api.ts';
-import { ErrorText } from '../../components/ErrorText.tsx';
+import { IvError as ErrorText } from './IvError.tsx';
 import { yuan, type Status } from './shared.ts';
 
 type Delay = 'milestone_overdue' | 'past_planned_end' | 'not_started' | 'over_funded_amount';

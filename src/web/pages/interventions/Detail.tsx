@@ -4,7 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
 import { api } from '../../api.ts';
 import { hasRole, useMe } from '../../auth.tsx';
-import { ErrorText } from '../../components/ErrorText.tsx';
+import { IvError as ErrorText } from './IvError.tsx';
 import { PILLARS, toFen, useRuleText, yuan, type Action, type Pillar, type Proposal } from './shared.ts';
 
 export function RulesReport({ rules }: { rules: Proposal['rules'] }) {

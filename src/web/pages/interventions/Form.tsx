@@ -4,7 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { useNavigate, useParams } from 'react-router';
 import { api, type CountyTree } from '../../api.ts';
 import { useMe } from '../../auth.tsx';
-import { ErrorText } from '../../components/ErrorText.tsx';
+import { IvError as ErrorText } from './IvError.tsx';
 import { LEVELS, MATERIALS, PILLARS, SOURCES, toFen, TYPES, yuan, type Proposal } from './shared.ts';
 
 type Fields = {

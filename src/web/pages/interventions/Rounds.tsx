@@ -3,7 +3,7 @@ import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { api, type CountyTree } from '../../api.ts';
-import { ErrorText } from '../../components/ErrorText.tsx';
+import { IvError as ErrorText } from './IvError.tsx';
 import { PILLARS, SOURCES, toFen, yuan, type Pillar } from './shared.ts';
 
 interface Candidate {

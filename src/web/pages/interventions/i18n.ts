@@ -194,6 +194,18 @@ export const zhCN = {
     },
     slack: '余量 {{slack}}',
   },
+  errors: {
+    invalid_transition: '这一步已经不能进行了：可能别人刚刚处理过，请刷新后再看。',
+    heritage_rules_failed: '提案还没有通过“微改造”规则检查，请先修改。',
+    voting_closed: '审批已经结束，不能再投票了。',
+    over_funded_amount: '这笔支出会超出拨款金额，需要县管理员确认“超出拨款”。',
+    not_in_progress: '项目实施中才能记录支出。',
+    not_executing: '项目拨款后、完工前才能安排节点。',
+    not_a_draft: '提案已经提交，不能再修改。',
+    not_open: '提案提交后才能讨论。',
+    round_applied: '这一轮已经拨过款了。',
+    round_not_solved: '请先求解这一轮。',
+  },
 };
 
 export const en: typeof zhCN = {
@@ -390,5 +402,17 @@ export const en: typeof zhCN = {
       exclusion: '“{{a}}” excludes “{{b}}”',
     },
     slack: 'slack {{slack}}',
+  },
+  errors: {
+    invalid_transition: 'This step can no longer be taken: someone may have just acted on it. Reload to see.',
+    heritage_rules_failed: 'The proposal does not pass the gentle-transformation checks yet: change it first.',
+    voting_closed: 'The review is finished: votes are closed.',
+    over_funded_amount: 'This spend would go beyond the funded amount: the county admin must confirm it as an override.',
+    not_in_progress: 'Spend is recorded while the project is in progress.',
+    not_executing: 'Milestones are planned once the project is funded and until it is completed.',
+    not_a_draft: 'The proposal has been submitted: it can no longer be edited.',
+    not_open: 'Discussion opens once the proposal is submitted.',
+    round_applied: 'This round has been funded already.',
+    round_not_solved: 'Solve the round first.',
   },
 };

@@ -4,7 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { Link, NavLink, Route, Routes } from 'react-router';
 import { api } from '../../api.ts';
 import { hasRole, useMe } from '../../auth.tsx';
-import { ErrorText } from '../../components/ErrorText.tsx';
+import { IvError as ErrorText } from './IvError.tsx';
 import { DetailPage, Timeline } from './Detail.tsx';
 import { ProposalFormPage } from './Form.tsx';
 import { STATUSES, yuan, type Status } from './shared.ts';

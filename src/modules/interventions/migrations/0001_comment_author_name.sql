@@ -1,0 +1,1 @@
+ALTER TABLE "intervention_comments" ADD COLUMN "author_name" text DEFAULT '' NOT NULL;
