@@ -50,7 +50,8 @@ async function burstThenKill(server: ServerProcess, waves: number, perWave: numb
   return acknowledged;
 }
 
-describe('the server process', () => {
+// Each test starts real servers (several times): generous limits, for a busy CI machine.
+describe('the server process', { timeout: 240_000 }, () => {
   it('refuses a second start on the same DATA_DIR, and the first keeps serving with nothing lost', async () => {
     const dataDir = tempDataDir();
     const first = await start({ dataDir });
