@@ -117,7 +117,7 @@ export class RouteEvaluator {
       const vL = p.late[v];
       const wait = Math.max(vE - delta - sL, 0);
       const warp = Math.max(sE + delta - vL, 0);
-      const svc = k < n ? p.service[v] : 0;
+      const svc = k === n ? 0 : v >= p.firstReload ? type.reloadTime : p.service[v];
       sDur = sDur + svc + t + wait;
       sTw = sTw + warp;
       sE = Math.max(vE - delta, sE) - wait;

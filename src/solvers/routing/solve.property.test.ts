@@ -82,7 +82,7 @@ describe('every solution passes the independent checker', () => {
         // with unbounded fleets, one route per stop is feasible once the up-front checks pass
         if (unbounded) expect(result.feasible).toBe(true);
       }),
-      { numRuns: 150, seed: 42 },
+      { numRuns: 100, seed: 42 },
     );
-  });
+  }, 120_000);
 });
