@@ -60,6 +60,8 @@ interface Place {
   countyId: string;
   villageName: string;
   townshipName: string;
+  villagePinyin: string;
+  townshipPinyin: string;
 }
 
 /** Every village of the county with its township, through the governance service. */
@@ -67,7 +69,7 @@ export async function villagePlaces(db: Db): Promise<Map<string, Place>> {
   const tree = await getCountyTree(db);
   const map = new Map<string, Place>();
   for (const t of tree.townships)
-    for (const v of t.villages) map.set(v.id, { villageId: v.id, townshipId: t.id, countyId: tree.county.id, villageName: v.nameZh, townshipName: t.nameZh });
+    for (const v of t.villages) map.set(v.id, { villageId: v.id, townshipId: t.id, countyId: tree.county.id, villageName: v.nameZh, townshipName: t.nameZh, villagePinyin: v.namePinyin, townshipPinyin: t.namePinyin });
   return map;
 }
 
@@ -388,6 +390,8 @@ export async function getProposal(db: Db, actor: Actor | null, id: string) {
     townshipId: p.townshipId,
     villageName: place.villageName,
     townshipName: place.townshipName,
+    villagePinyin: place.villagePinyin,
+    townshipPinyin: place.townshipPinyin,
     isMine: actor?.id === p.proposerId,
     buildings: p.buildings,
     changes: p.changes,
@@ -492,6 +496,8 @@ export async function listProposals(db: Db, actor: Actor | null, filter: { villa
     isMine: proposerId === who.id,
     villageName: places.get(r.villageId)?.villageName ?? '',
     townshipName: places.get(r.villageId)?.townshipName ?? '',
+    villagePinyin: places.get(r.villageId)?.villagePinyin ?? '',
+    townshipPinyin: places.get(r.villageId)?.townshipPinyin ?? '',
     votes: {
       support: votes.find((v) => v.id === r.id && v.stance === 'support')?.n ?? 0,
       oppose: votes.find((v) => v.id === r.id && v.stance === 'oppose')?.n ?? 0,
@@ -519,6 +525,8 @@ export async function listPublic(db: Db) {
     description: p.description,
     villageName: places.get(p.villageId)?.villageName ?? '',
     townshipName: places.get(p.villageId)?.townshipName ?? '',
+    villagePinyin: places.get(p.villageId)?.villagePinyin ?? '',
+    townshipPinyin: places.get(p.villageId)?.townshipPinyin ?? '',
     costFen: p.costFen,
     fundedFen: p.fundedFen,
     spentFen: p.spentFen,
@@ -740,6 +748,7 @@ export async function dashboard(db: Db, actor: Actor | null, today = new Date())
       title: p.title,
       status: p.status,
       villageName: places.get(p.villageId)?.villageName ?? '',
+      villagePinyin: places.get(p.villageId)?.villagePinyin ?? '',
       fundedFen: p.fundedFen,
       spentFen: p.spentFen,
       startedAt: p.startedAt,

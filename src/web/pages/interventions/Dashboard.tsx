@@ -5,7 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { api } from '../../api.ts';
 import { IvError as ErrorText } from './IvError.tsx';
-import { yuan, type Status } from './shared.ts';
+import { usePlaceName, yuan, type Status } from './shared.ts';
 
 type Delay = 'milestone_overdue' | 'past_planned_end' | 'not_started' | 'over_funded_amount';
 interface Dash {
@@ -15,6 +15,7 @@ interface Dash {
     title: string;
     status: Status;
     villageName: string;
+    villagePinyin: string;
     fundedFen: number;
     spentFen: number;
     startedAt: string | null;
@@ -58,6 +59,7 @@ function BudgetChart({ projects }: { projects: Dash['projects'] }) {
 
 export default function DashboardPage() {
   const { t } = useTranslation('interventions');
+  const place = usePlaceName();
   const q = useQuery({ queryKey: ['intervention-dashboard'], queryFn: () => api<Dash>('/interventions/dashboard') });
   if (q.error) return <ErrorText error={q.error} />;
   if (!q.data) return null;
@@ -78,7 +80,7 @@ export default function DashboardPage() {
                 <Link to={`/interventions/p/${p.id}`}>{p.title}</Link>
                 <div className="row wrap">
                   <span className={`tag iv-status-${p.status}`}>{t(`status.${p.status}`)}</span>
-                  <span className="muted">{p.villageName}</span>
+                  <span className="muted">{place(p.villageName, p.villagePinyin, 'village')}</span>
                   {p.plannedEnd && <span className="muted">{t('dashboard.plannedEnd', { date: p.plannedEnd.slice(0, 10) })}</span>}
                   {p.delays.map((x) => (
                     <span key={x} className="tag warn">

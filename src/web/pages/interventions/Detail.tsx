@@ -5,7 +5,7 @@ import { Link, useParams } from 'react-router';
 import { api } from '../../api.ts';
 import { hasRole, useMe } from '../../auth.tsx';
 import { IvError as ErrorText } from './IvError.tsx';
-import { PILLARS, toFen, useRuleText, yuan, type Action, type Pillar, type Proposal } from './shared.ts';
+import { PILLARS, toFen, usePlaceName, useRuleText, yuan, type Action, type Pillar, type Proposal } from './shared.ts';
 
 export function RulesReport({ rules }: { rules: Proposal['rules'] }) {
   const { t } = useTranslation('interventions');
@@ -308,6 +308,7 @@ export function DetailPage() {
   const { id = '' } = useParams();
   const { t } = useTranslation('interventions');
   const client = useQueryClient();
+  const place = usePlaceName();
   const q = useQuery({ queryKey: ['intervention', id], queryFn: () => api<Proposal>(`/interventions/${id}`) });
   const refresh = () => {
     void client.invalidateQueries({ queryKey: ['intervention', id] });
@@ -337,7 +338,7 @@ export function DetailPage() {
             {t(`status.${p.status}`)}
           </span>
           <span className="muted">{t(`type.${p.type}`)}</span>
-          <span className="muted">{t('detail.place', { village: p.villageName, township: p.townshipName })}</span>
+          <span className="muted">{t('detail.place', { village: place(p.villageName, p.villagePinyin, 'village'), township: place(p.townshipName, p.townshipPinyin, 'township') })}</span>
         </p>
         {p.rejectionReason && <p className="error">{t('detail.rejected', { reason: p.rejectionReason })}</p>}
         {p.description && <p className="description">{p.description}</p>}

@@ -7,7 +7,7 @@ import { hasRole, useMe } from '../../auth.tsx';
 import { IvError as ErrorText } from './IvError.tsx';
 import { DetailPage, Timeline } from './Detail.tsx';
 import { ProposalFormPage } from './Form.tsx';
-import { STATUSES, yuan, type Status } from './shared.ts';
+import { STATUSES, usePlaceName, yuan, type Status } from './shared.ts';
 
 const DashboardPage = lazy(() => import('./Dashboard.tsx'));
 const RoundsPage = lazy(() => import('./Rounds.tsx'));
@@ -19,6 +19,8 @@ interface Row {
   status: Status;
   villageName: string;
   townshipName: string;
+  villagePinyin: string;
+  townshipPinyin: string;
   costFen: number;
   isMine: boolean;
   votes: { support: number; oppose: number };
@@ -103,6 +105,7 @@ function ListPage() {
   const { t } = useTranslation('interventions');
   const { data: me, isPending } = useMe();
   const [status, setStatus] = useState<Status | ''>('');
+  const place = usePlaceName();
   const q = useQuery({ queryKey: ['interventions', status], queryFn: () => api<Row[]>('/interventions', { query: { status } }), enabled: !!me });
   if (isPending) return null;
   if (!me) return <PublicPage />;
@@ -128,7 +131,7 @@ function ListPage() {
               <span className={`tag iv-status-${r.status}`}>{t(`status.${r.status}`)}</span>
               {r.isMine && <span className="tag">{t('list.mine')}</span>}
               <span className="muted">
-                {r.villageName} · {yuan(r.costFen)}
+                {place(r.villageName, r.villagePinyin, 'village')} · {yuan(r.costFen)}
               </span>
             </div>
             {r.status !== 'draft' && <span className="muted">{t('list.votes', r.votes)}</span>}
@@ -147,6 +150,8 @@ interface PublicProject {
   description: string;
   villageName: string;
   townshipName: string;
+  villagePinyin: string;
+  townshipPinyin: string;
   costFen: number;
   fundedFen: number;
   spentFen: number;
@@ -155,6 +160,7 @@ interface PublicProject {
 
 function PublicPage() {
   const { t } = useTranslation('interventions');
+  const place = usePlaceName();
   const q = useQuery({ queryKey: ['interventions-public'], queryFn: () => api<PublicProject[]>('/interventions/public') });
   return (
     <section className="card">
@@ -169,7 +175,7 @@ function PublicPage() {
             <div className="row wrap">
               <span className={`tag iv-status-${p.status}`}>{t(`status.${p.status}`)}</span>
               <span className="muted">
-                {p.townshipName} · {p.villageName} · {yuan(p.costFen)}
+                {place(p.townshipName, p.townshipPinyin, 'township')} · {place(p.villageName, p.villagePinyin, 'village')} · {yuan(p.costFen)}
               </span>
             </div>
             {p.description && <p className="description">{p.description}</p>}

@@ -1,4 +1,5 @@
 import { useTranslation } from 'react-i18next';
+import { useUnitName } from '../County.tsx';
 
 /** Integer fen shown as yuan: 123456 → ¥1,234.56. */
 export const yuan = (fen: number) => `¥${(fen / 100).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
@@ -44,6 +45,8 @@ export interface Proposal {
   villageId: string;
   villageName: string;
   townshipName: string;
+  villagePinyin: string;
+  townshipPinyin: string;
   isMine: boolean;
   buildings: { buildingId?: string | null; name: string; protectionLevel: (typeof LEVELS)[number]; heightM: number; volumeM3: number }[];
   changes: { demolishesProtectedElements: boolean; heightChangeM: number; volumeChangePct: number; materials: string[] };
@@ -82,4 +85,10 @@ export function useRuleText() {
     }
     return t(`rules.${r.code}.${r.passed ? 'pass' : 'fail'}`, values);
   };
+}
+
+/** A village or township name in the reader's language (pinyin in English), as the county page shows it. */
+export function usePlaceName() {
+  const name = useUnitName();
+  return (nameZh: string, namePinyin: string | undefined, level: 'township' | 'village') => name({ nameZh, namePinyin: namePinyin ?? '', level });
 }
