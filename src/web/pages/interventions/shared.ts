@@ -1,4 +1,5 @@
 import { useTranslation } from 'react-i18next';
+import { FUNDING_SOURCES, INTERVENTION_TYPES, PILLARS, PROTECTION_LEVELS, STATUSES, type Pillar, type Status } from '../../../modules/interventions/constants.ts';
 import { useUnitName } from '../County.tsx';
 
 /** Integer fen shown as yuan: 123456 → ¥1,234.56. */
@@ -6,28 +7,12 @@ export const yuan = (fen: number) => `¥${(fen / 100).toLocaleString('en-US', { 
 /** A yuan amount typed by a person → integer fen (NaN when it is not a number). */
 export const toFen = (text: string) => (text.trim() === '' ? NaN : Math.round(Number(text.replace(/[,，¥\s]/g, '')) * 100));
 
-export const STATUSES = ['draft', 'submitted', 'village_approved', 'township_reviewed', 'county_approved', 'funded', 'in_progress', 'completed', 'evaluated', 'rejected'] as const;
-export type Status = (typeof STATUSES)[number];
-export const TYPES = [
-  'restoration',
-  'reuse_inn',
-  'reuse_tea_workshop',
-  'reuse_museum',
-  'reuse_library',
-  'reuse_craft_workshop',
-  'reuse_public_space',
-  'infra_water',
-  'infra_sewage',
-  'infra_paths',
-  'infra_lighting',
-  'infra_broadband',
-  'infra_landscape',
-] as const;
-export const LEVELS = ['national', 'provincial', 'county', 'historic', 'traditional', 'none'] as const;
-export const SOURCES = ['county', 'provincial', 'village', 'private'] as const;
-export const PILLARS = ['jobs', 'returningResidents', 'visitorsPerYear', 'incomeFen', 'culturalValue', 'ecologicalEffect'] as const;
+export { PILLARS, STATUSES };
+export type { Pillar, Status };
+export const TYPES = INTERVENTION_TYPES;
+export const LEVELS = PROTECTION_LEVELS;
+export const SOURCES = FUNDING_SOURCES;
 export const MATERIALS = ['rammed_earth', 'timber', 'stone', 'grey_tile', 'bamboo', 'lime_plaster', 'blue_brick'] as const;
-export type Pillar = (typeof PILLARS)[number];
 export type Action = 'submit' | 'approve' | 'reject' | 'fund' | 'start' | 'complete' | 'evaluate';
 
 export interface RuleResult {
