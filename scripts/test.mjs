@@ -25,6 +25,11 @@ if (!process.env.TEST_DATABASE_URL) {
   process.stdout.write('TEST_DATABASE_URL is not set: database tests run on PGlite only (CI sets it to run them on PostgreSQL too).\n');
 }
 
+// TypeScript strict is part of the bar: a type error fails the run like a failing test.
+process.stdout.write('Type-checking (tsc, strict)…\n');
+const tsc = spawnSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.json'], { stdio: 'inherit' });
+const typesOk = tsc.status === 0;
+
 fs.mkdirSync('.test-tmp', { recursive: true });
 const results = path.resolve('.test-tmp/results.json');
 fs.rmSync(results, { force: true });
@@ -35,13 +40,16 @@ const vitest = spawnSync(
 );
 
 let passed = 0;
-let failed = 0;
+let failed = typesOk ? 0 : 1;
 if (fs.existsSync(results)) {
   const report = JSON.parse(fs.readFileSync(results, 'utf8'));
   passed = report.numPassedTests;
-  failed = report.numFailedTests + (report.numFailedTestSuites ?? 0);
+  // A file that failed without a failing test (it did not load, or a hook threw) counts as one failure.
+  const brokenFiles = report.testResults.filter((f) => f.status === 'failed' && !f.assertionResults.some((a) => a.status === 'failed')).length;
+  failed += report.numFailedTests + brokenFiles;
 } else {
-  failed = 1;
+  failed += 1;
 }
+if (!typesOk) process.stdout.write('\nThe type check failed (counted as one failure).\n');
 process.stdout.write(`\n${passed} passed, ${failed} failed\n`);
 process.exit(vitest.status === 0 && failed === 0 && passed > 0 ? 0 : 1);
