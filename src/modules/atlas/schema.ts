@@ -17,6 +17,7 @@ import {
 import type { Geometry } from 'geojson';
 import { uuidv7 } from 'uuidv7';
 import { adminUnits, users } from '../governance/schema.ts';
+import { createdAt, id, inList } from '../../db/columns.ts';
 
 export const LISTING_LEVELS = ['national', 'provincial'] as const;
 export const BUILDING_TYPES = [
@@ -44,13 +45,7 @@ export type BuildingType = (typeof BUILDING_TYPES)[number];
 export type HeritageLevel = (typeof HERITAGE_LEVELS)[number];
 export type AssetKind = (typeof ASSET_KINDS)[number];
 
-const id = () =>
-  uuid('id')
-    .primaryKey()
-    .$defaultFn(() => uuidv7());
-const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
 const updatedAt = () => timestamp('updated_at', { withTimezone: true }).notNull().defaultNow();
-const inList = (column: string, values: readonly string[]) => sql.raw(`${column} in (${values.map((v) => `'${v}'`).join(', ')})`);
 const countyId = () =>
   uuid('county_id')
     .notNull()

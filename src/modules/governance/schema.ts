@@ -14,6 +14,7 @@ import {
   type AnyPgColumn,
 } from 'drizzle-orm/pg-core';
 import { uuidv7 } from 'uuidv7';
+import { createdAt, id, inList } from '../../db/columns.ts';
 
 export const UNIT_LEVELS = ['county', 'township', 'village'] as const;
 export type UnitLevel = (typeof UNIT_LEVELS)[number];
@@ -33,13 +34,6 @@ export const ROLES = [
 ] as const;
 export type Role = (typeof ROLES)[number];
 
-const id = () =>
-  uuid('id')
-    .primaryKey()
-    .$defaultFn(() => uuidv7());
-const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
-const inList = (column: string, values: readonly string[]) =>
-  sql.raw(`${column} in (${values.map((v) => `'${v}'`).join(', ')})`);
 
 /** County > township > village. `path` lists the ids from the county down to this unit, for inheritance checks. */
 export const adminUnits = pgTable(

@@ -4,6 +4,7 @@ import { sql } from 'drizzle-orm';
 import { check, date, doublePrecision, index, integer, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { uuidv7 } from 'uuidv7';
 import { adminUnits, organizations, users } from '../governance/schema.ts';
+import { createdAt, id, inList } from '../../db/columns.ts';
 
 export const ROOM_TYPES = ['single', 'double', 'twin', 'family', 'suite', 'dorm'] as const;
 export type RoomType = (typeof ROOM_TYPES)[number];
@@ -17,12 +18,6 @@ export const ACTIVE_STATUSES = ['held', 'confirmed', 'checked_in', 'completed', 
 export const BLOCK_SOURCES = ['closure', 'ical'] as const;
 export type BlockSource = (typeof BLOCK_SOURCES)[number];
 
-const id = () =>
-  uuid('id')
-    .primaryKey()
-    .$defaultFn(() => uuidv7());
-const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
-const inList = (column: string, values: readonly string[]) => sql.raw(`${column} in (${values.map((v) => `'${v}'`).join(', ')})`);
 
 /** An inn: one organization of kind 'inn', in a village, in one or more restored houses of the Atlas. */
 export const inns = pgTable(

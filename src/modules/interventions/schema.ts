@@ -5,6 +5,7 @@ import { bigint, boolean, check, date, index, integer, jsonb, pgTable, text, tim
 import { uuidv7 } from 'uuidv7';
 import { adminUnits, users } from '../governance/schema.ts';
 import { INTERVENTION_TYPES, STATUSES, type InterventionType, type Outcomes, type ProtectionLevel, type Status } from './constants.ts';
+import { createdAt, id, inList } from '../../db/columns.ts';
 
 export { FUNDING_SOURCES, INTERVENTION_TYPES, PILLARS, PROTECTION_LEVELS, STATUSES } from './constants.ts';
 export type { FundingSource, InterventionType, Outcomes, Pillar, ProtectionLevel, Status } from './constants.ts';
@@ -32,13 +33,7 @@ export interface Media {
   phase?: 'before' | 'after' | 'during';
 }
 
-const id = () =>
-  uuid('id')
-    .primaryKey()
-    .$defaultFn(() => uuidv7());
-const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
 const fen = (name: string) => bigint(name, { mode: 'number' });
-const inList = (column: string, values: readonly string[]) => sql.raw(`${column} in (${values.map((v) => `'${v}'`).join(', ')})`);
 
 export const interventions = pgTable(
   'interventions',
