@@ -7,6 +7,7 @@ import { storageFor } from '../../server/storage.ts';
 import { ASSET_KINDS, BUILDING_TYPES, CURRENT_USES, HERITAGE_LEVELS, LISTING_LEVELS, OWNER_TYPES, SEASONS } from './schema.ts';
 import * as atlas from './service.ts';
 import { exportBuildings, FORMATS, importBuildings } from './transfer.ts';
+import { PHOTO_MAX_BYTES } from '../../server/images.ts';
 
 const idParams = z.strictObject({ id: z.uuid() });
 const crs = z.enum(['wgs84', 'gcj02']).default('wgs84');
@@ -214,9 +215,9 @@ export const atlasRoutes: FastifyPluginAsync = async (base) => {
 
   // ---- photos ----
   const photoTooLarge = () =>
-    new Problem(413, 'photo_too_large', `The photo is larger than the limit of ${atlas.PHOTO_MAX_BYTES / 1048576} MB`, { field: 'file' });
+    new Problem(413, 'photo_too_large', `The photo is larger than the limit of ${PHOTO_MAX_BYTES / 1048576} MB`, { field: 'file' });
   const uploadPhoto = async (request: FastifyRequest, target: atlas.PhotoTarget) => {
-    const { fields, file } = await readMultipart(request, atlas.PHOTO_MAX_BYTES, photoTooLarge);
+    const { fields, file } = await readMultipart(request, PHOTO_MAX_BYTES, photoTooLarge);
     const caption = (fields.caption ?? '').trim();
     if (caption.length > 200) throw badRequest('caption', 'At most 200 characters');
     return atlas.addPhoto(app.db, storage, request.actor, target, { data: file.data, declaredType: file.mimetype, caption });

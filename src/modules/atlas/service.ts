@@ -1,9 +1,9 @@
 import { and, asc, eq, gte, ilike, inArray, lte, or, sql, type SQL } from 'drizzle-orm';
 import type { Feature, FeatureCollection } from 'geojson';
-import sharp, { type Metadata } from 'sharp';
 import type { Db } from '../../db/handle.ts';
 import { badRequest, notFound, Problem } from '../../server/problems.ts';
-import { newKey, type FileStorage } from '../../server/storage.ts';
+import { storeImage } from '../../server/images.ts';
+import type { FileStorage } from '../../server/storage.ts';
 import { recordAudit } from '../governance/audit.ts';
 import { authorize, PERMISSIONS, type Actor } from '../governance/permissions.ts';
 import { getCountyTree } from '../governance/service.ts';
@@ -692,17 +692,6 @@ export async function search(db: Db, actor: Actor | null, q: string, limit = 20)
 
 // ---- photos ----
 
-export const PHOTO_MAX_BYTES = 10 * 1024 * 1024;
-const THUMB_WIDTH = 480;
-
-/** The image type the bytes really are, by their magic numbers. */
-export function sniffImage(data: Buffer): 'image/jpeg' | 'image/png' | 'image/webp' | null {
-  if (data.length >= 3 && data[0] === 0xff && data[1] === 0xd8 && data[2] === 0xff) return 'image/jpeg';
-  if (data.length >= 8 && data.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))) return 'image/png';
-  if (data.length >= 12 && data.toString('latin1', 0, 4) === 'RIFF' && data.toString('latin1', 8, 12) === 'WEBP') return 'image/webp';
-  return null;
-}
-
 export type PhotoTarget = { villageId: string } | { buildingId: string } | { assetId: string };
 
 export async function addPhoto(
@@ -728,25 +717,8 @@ export async function addPhoto(
     if (!(await villageRefs(db)).has(villageId)) throw notFound('Village');
   }
   const who = await authorize(db, actor, 'atlas.edit', { unitId: villageId });
-  if (file.data.length > PHOTO_MAX_BYTES)
-    throw new Problem(413, 'photo_too_large', `The photo is ${(file.data.length / 1048576).toFixed(1)} MB; the limit is ${PHOTO_MAX_BYTES / 1048576} MB`, { field: 'file' });
-  const actual = sniffImage(file.data);
-  if (!actual) throw new Problem(415, 'photo_type', 'The file is not a JPEG, PNG or WebP image', { field: 'file' });
-  if (file.declaredType !== actual)
-    throw new Problem(415, 'photo_mislabelled', `The file says it is ${file.declaredType} but its content is ${actual}`, { field: 'file' });
-  let meta: Metadata;
-  let thumb: Buffer;
-  try {
-    meta = await sharp(file.data).metadata();
-    thumb = await sharp(file.data).rotate().resize({ width: THUMB_WIDTH, withoutEnlargement: true }).webp({ quality: 78 }).toBuffer();
-  } catch {
-    throw new Problem(415, 'photo_unreadable', `The ${actual} image cannot be read (damaged or truncated)`, { field: 'file' });
-  }
-  const ext = actual.split('/')[1].replace('jpeg', 'jpg');
-  const storageKey = newKey('atlas', `.${ext}`);
-  const thumbKey = storageKey.replace(/\.[a-z]+$/, '-thumb.webp');
-  await storage.put(storageKey, file.data, actual);
-  await storage.put(thumbKey, thumb, 'image/webp');
+  const image = await storeImage(storage, 'atlas', file);
+  const { storageKey, thumbKey } = image;
   try {
     return await db.transaction(async (tx) => {
       const [p] = await tx
@@ -758,10 +730,10 @@ export async function addPhoto(
           assetId,
           storageKey,
           thumbKey,
-          contentType: actual,
-          bytes: file.data.length,
-          width: meta.width ?? 0,
-          height: meta.height ?? 0,
+          contentType: image.contentType,
+          bytes: image.bytes,
+          width: image.width,
+          height: image.height,
           caption: file.caption ?? '',
           uploadedBy: who.id,
         })
