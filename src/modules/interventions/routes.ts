@@ -1,8 +1,13 @@
+import multipart from '@fastify/multipart';
 import type { FastifyPluginAsync } from 'fastify';
+import { PHOTO_MAX_BYTES } from '../../server/images.ts';
+import { badRequest, Problem } from '../../server/problems.ts';
+import { storageFor } from '../../server/storage.ts';
+import { addFile, getFile, PDF_MAX_BYTES } from './files.ts';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ruleParamsSchema } from './rules.ts';
-import { FUNDING_SOURCES, INTERVENTION_TYPES, PILLARS, PROTECTION_LEVELS, STATUSES } from './schema.ts';
+import { FILE_KINDS, FILE_PHASES, FUNDING_SOURCES, INTERVENTION_TYPES, PILLARS, PROTECTION_LEVELS, STATUSES } from './schema.ts';
 import * as svc from './service.ts';
 import { roundRoutes } from './rounds.routes.ts';
 
@@ -60,6 +65,55 @@ const transitionBody = z.discriminatedUnion('action', [
 export const interventionsRoutes: FastifyPluginAsync = async (base) => {
   const app = base.withTypeProvider<ZodTypeProvider>();
   const tags = ['interventions'];
+  const uploadMax = Math.max(PHOTO_MAX_BYTES, PDF_MAX_BYTES);
+  await app.register(multipart, { throwFileSizeLimit: true, limits: { fileSize: uploadMax, files: 1 } });
+  const storage = storageFor(app.config);
+
+  app.post(
+    '/interventions/:id/files',
+    {
+      schema: {
+        tags,
+        params: idParams,
+        consumes: ['multipart/form-data'],
+        summary:
+          'Attach a drawing or photo (field "file": JPEG, PNG, WebP, or a PDF drawing; "kind": drawing|photo; "phase": proposal|progress|before|after; optional "caption")',
+      },
+    },
+    async (request, reply) => {
+      if (!request.isMultipart()) throw new Problem(415, 'not_multipart', 'Send the file as multipart/form-data', { field: 'file' });
+      const fields: Record<string, string> = {};
+      let file: { data: Buffer; mimetype: string } | null = null;
+      try {
+        for await (const part of request.parts({ limits: { fileSize: uploadMax, files: 1, fields: 10 } })) {
+          if (part.type === 'file') file = { data: await part.toBuffer(), mimetype: part.mimetype };
+          else fields[part.fieldname] = String(part.value);
+        }
+      } catch (error) {
+        if ((error as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE')
+          throw new Problem(413, 'file_too_large', `The file is larger than the limit of ${uploadMax / 1048576} MB`, { field: 'file' });
+        throw error;
+      }
+      if (!file) throw badRequest('file', 'A file is required');
+      const kind = z.enum(FILE_KINDS).safeParse(fields.kind ?? 'photo');
+      if (!kind.success) throw badRequest('kind', `One of ${FILE_KINDS.join(', ')}`);
+      const phase = z.enum(FILE_PHASES).safeParse(fields.phase ?? 'proposal');
+      if (!phase.success) throw badRequest('phase', `One of ${FILE_PHASES.join(', ')}`);
+      const caption = (fields.caption ?? '').trim();
+      if (caption.length > 200) throw badRequest('caption', 'At most 200 characters');
+      return reply
+        .code(201)
+        .send(await addFile(app.db, storage, request.actor, request.params.id, { kind: kind.data, phase: phase.data, caption, data: file.data, declaredType: file.mimetype }));
+    },
+  );
+  app.get(
+    '/interventions/files/:id',
+    { schema: { tags, summary: 'An attached file (thumb: a 480 px WebP of an image)', params: idParams, querystring: z.strictObject({ size: z.enum(['thumb', 'full']).default('full') }) } },
+    async (request, reply) => {
+      const f = await getFile(app.db, storage, request.actor, request.params.id, request.query.size);
+      return reply.type(f.contentType).header('x-content-type-options', 'nosniff').header('cache-control', 'private, max-age=300').send(f.data);
+    },
+  );
 
   app.get('/interventions/rules', { schema: { tags, summary: 'The heritage-rule parameters of the county' } }, async () => svc.getCountyRuleParams(app.db));
   app.put('/interventions/rules', { schema: { tags, summary: 'Set the heritage-rule parameters (county admin)', body: ruleParamsSchema } }, async (request) =>

@@ -265,3 +265,41 @@ export const budgetRounds = pgTable(
   },
   (t) => [check('intervention_budget_rounds_budget_check', sql`${t.budgetFen} > 0`), check('intervention_budget_rounds_status_check', inList('status', ['open', 'solved', 'applied']))],
 );
+
+export const FILE_KINDS = ['drawing', 'photo'] as const;
+export type FileKind = (typeof FILE_KINDS)[number];
+/** When a file was attached: with the proposal (its proposer, while a draft), during the works, or before/after at completion. */
+export const FILE_PHASES = ['proposal', 'progress', 'before', 'after'] as const;
+export type FilePhase = (typeof FILE_PHASES)[number];
+
+/** Uploaded drawings and photos of a proposal (images with a thumbnail; drawings may also be PDF, without one). */
+export const interventionFiles = pgTable(
+  'intervention_files',
+  {
+    id: id(),
+    countyId: uuid('county_id')
+      .notNull()
+      .references(() => adminUnits.id),
+    interventionId: uuid('intervention_id')
+      .notNull()
+      .references(() => interventions.id, { onDelete: 'cascade' }),
+    kind: text('kind').$type<FileKind>().notNull(),
+    phase: text('phase').$type<FilePhase>().notNull(),
+    storageKey: text('storage_key').notNull(),
+    thumbKey: text('thumb_key'),
+    contentType: text('content_type').notNull(),
+    bytes: integer('bytes').notNull(),
+    width: integer('width'),
+    height: integer('height'),
+    caption: text('caption').notNull().default(''),
+    uploadedBy: uuid('uploaded_by').references(() => users.id, { onDelete: 'set null' }),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    check('intervention_files_kind_check', inList('kind', FILE_KINDS)),
+    check('intervention_files_phase_check', inList('phase', FILE_PHASES)),
+    check('intervention_files_bytes_check', sql`${t.bytes} > 0`),
+    check('intervention_files_caption_check', sql`length(${t.caption}) <= 200`),
+    index('intervention_files_idx').on(t.interventionId, t.createdAt),
+  ],
+);

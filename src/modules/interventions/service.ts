@@ -10,6 +10,7 @@ import { lookupBuildings } from './atlas.ts';
 import { checkHeritageRules, DEFAULT_RULE_PARAMS, ruleParamsSchema, type RuleParams } from './rules.ts';
 import {
   interventionComments,
+  interventionFiles,
   interventionMilestones,
   interventionNotificationReads,
   interventionNotifications,
@@ -187,13 +188,13 @@ export async function updateProposal(db: Db, actor: Actor | null, id: string, in
   return getProposal(db, who, id);
 }
 
-async function load(db: Db, id: string): Promise<Intervention> {
+export async function load(db: Db, id: string): Promise<Intervention> {
   const [p] = await db.select().from(interventions).where(eq(interventions.id, id));
   if (!p) throw notFound('Proposal');
   return p;
 }
 
-async function loadVisible(db: Db, actor: Actor | null, id: string) {
+export async function loadVisible(db: Db, actor: Actor | null, id: string) {
   const p = await load(db, id);
   if (!canSee(actor, p)) throw notFound('Proposal');
   return p;
@@ -357,6 +358,25 @@ export async function transition(db: Db, actor: Actor | null, id: string, input:
 
 // ---- reading ----
 
+export const fileColumns = {
+  id: interventionFiles.id,
+  kind: interventionFiles.kind,
+  phase: interventionFiles.phase,
+  contentType: interventionFiles.contentType,
+  bytes: interventionFiles.bytes,
+  width: interventionFiles.width,
+  height: interventionFiles.height,
+  caption: interventionFiles.caption,
+  hasThumb: interventionFiles.thumbKey,
+  createdAt: interventionFiles.createdAt,
+};
+
+/** The uploaded drawings and photos of a proposal (the bytes are at /interventions/files/:id). */
+export async function listFiles(db: Db, interventionId: string) {
+  const rows = await db.select(fileColumns).from(interventionFiles).where(eq(interventionFiles.interventionId, interventionId)).orderBy(asc(interventionFiles.createdAt));
+  return rows.map((r) => ({ ...r, hasThumb: !!r.hasThumb }));
+}
+
 export async function getProposal(db: Db, actor: Actor | null, id: string) {
   const p = await loadVisible(db, actor, id);
   const places = await villagePlaces(db);
@@ -397,6 +417,7 @@ export async function getProposal(db: Db, actor: Actor | null, id: string) {
     changes: p.changes,
     conservationPlanUrl: p.conservationPlanUrl,
     media: p.media,
+    files: await listFiles(db, p.id),
     costFen: p.costFen,
     funding: funding(p),
     durationMonths: p.durationMonths,
@@ -517,12 +538,16 @@ export async function listPublic(db: Db) {
         .where(inArray(interventionTransitions.interventionId, ids))
         .orderBy(asc(interventionTransitions.at), asc(interventionTransitions.id))
     : [];
+  const files = ids.length
+    ? await db.select({ ...fileColumns, interventionId: interventionFiles.interventionId }).from(interventionFiles).where(inArray(interventionFiles.interventionId, ids)).orderBy(asc(interventionFiles.createdAt))
+    : [];
   return rows.map((p) => ({
     id: p.id,
     title: p.title,
     type: p.type,
     status: p.status,
     description: p.description,
+    files: files.filter((f) => f.interventionId === p.id).map(({ interventionId: _i, ...f }) => ({ ...f, hasThumb: !!f.hasThumb })),
     villageName: places.get(p.villageId)?.villageName ?? '',
     townshipName: places.get(p.villageId)?.townshipName ?? '',
     villagePinyin: places.get(p.villageId)?.villagePinyin ?? '',
