@@ -1,8 +1,11 @@
+import multipart from '@fastify/multipart';
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import QRCode from 'qrcode';
 import { z } from 'zod';
-import { badRequest } from '../../server/problems.ts';
+import { PHOTO_MAX_BYTES } from '../../server/images.ts';
+import { badRequest, Problem } from '../../server/problems.ts';
+import { storageFor } from '../../server/storage.ts';
 import { paymentRoutes } from './payments/routes.ts';
 import { ORDER_STATUSES, PRODUCT_KINDS, TRACE_KINDS } from './schema.ts';
 import * as market from './service.ts';
@@ -31,6 +34,8 @@ const variant = z.strictObject({
 export const marketRoutes: FastifyPluginAsync = async (base) => {
   const app = base.withTypeProvider<ZodTypeProvider>();
   await app.register(paymentRoutes);
+  await app.register(multipart, { throwFileSizeLimit: true, limits: { fileSize: PHOTO_MAX_BYTES, files: 1 } });
+  const storage = storageFor(app.config);
 
   // The sweeper releases stock held by unpaid orders whose reservation expired.
   const sweepSeconds = Number(process.env.MARKET_SWEEP_SECONDS ?? 30);
@@ -111,6 +116,70 @@ export const marketRoutes: FastifyPluginAsync = async (base) => {
     async (request, reply) => reply.code(201).send(await market.createProduct(app.db, request.actor, request.body)),
   );
   app.patch(
+    '/market/products/:id',
+    {
+      schema: {
+        tags: ['market'],
+        summary: 'Producer: edit a product',
+        params: idParams,
+        body: z
+          .strictObject({
+            name: text(80).min(1).optional(),
+            description: text(4000).optional(),
+            variety: text(40).nullish(),
+            grade: text(40).nullish(),
+            season: text(40).nullish(),
+            active: z.boolean().optional(),
+          })
+          .refine((b) => Object.keys(b).length > 0, 'Nothing to change'),
+      },
+    },
+    async (request) => market.updateProduct(app.db, request.actor, request.params.id, request.body),
+  );
+  app.post(
+    '/market/products/:id/variants',
+    { schema: { tags: ['market'], summary: 'Producer: add a variant to a product', params: idParams, body: variant } },
+    async (request, reply) => reply.code(201).send(await market.addVariant(app.db, request.actor, request.params.id, request.body)),
+  );
+  app.post(
+    '/market/products/:id/photos',
+    {
+      schema: {
+        tags: ['market'],
+        params: idParams,
+        consumes: ['multipart/form-data'],
+        summary: 'Producer: upload a JPEG, PNG or WebP photo of a product (field "file", optional "caption")',
+      },
+    },
+    async (request, reply) => {
+      if (!request.isMultipart()) throw new Problem(415, 'not_multipart', 'Send the file as multipart/form-data', { field: 'file' });
+      const fields: Record<string, string> = {};
+      let file: { data: Buffer; mimetype: string } | null = null;
+      try {
+        for await (const part of request.parts({ limits: { fileSize: PHOTO_MAX_BYTES, files: 1, fields: 5 } })) {
+          if (part.type === 'file') file = { data: await part.toBuffer(), mimetype: part.mimetype };
+          else fields[part.fieldname] = String(part.value);
+        }
+      } catch (error) {
+        if ((error as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE')
+          throw new Problem(413, 'photo_too_large', `The photo is larger than the limit of ${PHOTO_MAX_BYTES / 1048576} MB`, { field: 'file' });
+        throw error;
+      }
+      if (!file) throw badRequest('file', 'A file is required');
+      const caption = (fields.caption ?? '').trim();
+      if (caption.length > 200) throw badRequest('caption', 'At most 200 characters');
+      return reply.code(201).send(await market.addProductPhoto(app.db, storage, request.actor, request.params.id, { data: file.data, declaredType: file.mimetype, caption }));
+    },
+  );
+  app.get(
+    '/market/photos/:id',
+    { schema: { tags: ['market'], summary: 'A product photo (size=thumb for the 480 px WebP)', params: idParams, querystring: z.strictObject({ size: z.enum(['thumb', 'full']).default('full') }) } },
+    async (request, reply) => {
+      const p = await market.getProductPhoto(app.db, storage, request.params.id, request.query.size);
+      return reply.type(p.contentType).header('x-content-type-options', 'nosniff').header('cache-control', 'public, max-age=86400').send(p.data);
+    },
+  );
+  app.patch(
     '/market/variants/:id',
     {
       schema: {
@@ -118,6 +187,8 @@ export const marketRoutes: FastifyPluginAsync = async (base) => {
         params: idParams,
         body: z
           .strictObject({
+            label: text(60).min(1).optional(),
+            weightG: z.number().int().positive().nullish(),
             priceFen: fen.min(1).optional(),
             stockDelta: z.number().int().min(-1_000_000).max(1_000_000).optional(),
             active: z.boolean().optional(),

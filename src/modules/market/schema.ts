@@ -207,6 +207,34 @@ export const marketVariants = pgTable(
   ],
 );
 
+export const PRODUCT_PHOTO_TYPES = ['image/jpeg', 'image/png', 'image/webp'] as const;
+
+/** A product's photo: the original and its thumbnail in file storage (src/server/storage.ts). */
+export const marketProductPhotos = pgTable(
+  'market_product_photos',
+  {
+    id: id(),
+    countyId: countyId(),
+    productId: uuid('product_id')
+      .notNull()
+      .references(() => marketProducts.id),
+    storageKey: text('storage_key').notNull(),
+    thumbKey: text('thumb_key').notNull(),
+    contentType: text('content_type').notNull(),
+    bytes: integer('bytes').notNull(),
+    width: integer('width').notNull(),
+    height: integer('height').notNull(),
+    caption: text('caption').notNull().default(''),
+    uploadedBy: uuid('uploaded_by').references(() => users.id, { onDelete: 'set null' }),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    check('market_product_photos_type_check', inList('content_type', PRODUCT_PHOTO_TYPES)),
+    check('market_product_photos_bytes_check', sql`${t.bytes} > 0`),
+    index('market_product_photos_product_idx').on(t.productId),
+  ],
+);
+
 export const marketBatches = pgTable(
   'market_batches',
   {

@@ -2,7 +2,9 @@ import { randomInt } from 'node:crypto';
 import { and, asc, desc, eq, ilike, inArray, or, sql } from 'drizzle-orm';
 import type { Db } from '../../db/handle.ts';
 import { queryRows } from '../../db/handle.ts';
+import { storeImage } from '../../server/images.ts';
 import { badRequest, conflict, notFound } from '../../server/problems.ts';
+import type { FileStorage } from '../../server/storage.ts';
 import { recordAudit } from '../governance/audit.ts';
 import { authorize, requireActor, type Actor } from '../governance/permissions.ts';
 import { getUnit, listOrganizations } from '../governance/service.ts';
@@ -12,6 +14,7 @@ import {
   marketGardens,
   marketOrderItems,
   marketOrders,
+  marketProductPhotos,
   marketProducts,
   marketReservations,
   marketShops,
@@ -130,6 +133,7 @@ export async function listProducts(
       grade: marketProducts.grade,
       season: marketProducts.season,
       photoUrl: marketProducts.photoUrl,
+      photoId: sql<string | null>`(select ${marketProductPhotos.id} from ${marketProductPhotos} where ${marketProductPhotos.productId} = ${marketProducts.id} order by ${marketProductPhotos.createdAt}, ${marketProductPhotos.id} limit 1)`,
       minPriceFen: sql<number>`min(${marketVariants.priceFen})::int`,
       stock: sql<number>`coalesce(sum(${marketVariants.stock}), 0)::int`,
     })
@@ -166,6 +170,7 @@ export async function getProduct(db: Db, id: string) {
     .from(marketBatches)
     .where(eq(marketBatches.productId, id))
     .orderBy(desc(marketBatches.createdAt));
+  const photos = await db.select(photoColumns).from(marketProductPhotos).where(eq(marketProductPhotos.productId, id)).orderBy(asc(marketProductPhotos.createdAt), asc(marketProductPhotos.id));
   return {
     id: p.id,
     orgId: p.orgId,
@@ -182,6 +187,7 @@ export async function getProduct(db: Db, id: string) {
     active: p.active,
     variants: variants.filter((v) => v.active),
     batches,
+    photos,
   };
 }
 
@@ -248,7 +254,7 @@ export async function updateVariant(
   db: Db,
   actor: Actor | null,
   variantId: string,
-  patch: { priceFen?: number; stockDelta?: number; active?: boolean; batchId?: string | null },
+  patch: { label?: string; weightG?: number | null; priceFen?: number; stockDelta?: number; active?: boolean; batchId?: string | null },
 ) {
   const [v] = await db.select().from(marketVariants).where(eq(marketVariants.id, variantId));
   if (!v) throw notFound('Variant');
@@ -262,6 +268,8 @@ export async function updateVariant(
     const [row] = await tx
       .update(marketVariants)
       .set({
+        label: patch.label,
+        weightG: patch.weightG,
         priceFen: patch.priceFen,
         active: patch.active,
         batchId: patch.batchId,
@@ -273,6 +281,98 @@ export async function updateVariant(
     await recordAudit(tx, who, { action: 'variant.update', entity: 'market_variant', entityId: variantId, details: patch });
     return row;
   });
+}
+
+/** Changes a product's description fields or takes it off (or back onto) the catalogue. */
+export async function updateProduct(
+  db: Db,
+  actor: Actor | null,
+  productId: string,
+  patch: { name?: string; description?: string; variety?: string | null; grade?: string | null; season?: string | null; active?: boolean },
+) {
+  const { who } = await productInScope(db, actor, productId);
+  return db.transaction(async (tx) => {
+    const [row] = await tx.update(marketProducts).set(patch).where(eq(marketProducts.id, productId)).returning();
+    await recordAudit(tx, who, { action: 'product.update', entity: 'market_product', entityId: productId, details: patch });
+    return row;
+  });
+}
+
+/** Adds a variant (weight, packaging, price, stock) to an existing product. */
+export async function addVariant(db: Db, actor: Actor | null, productId: string, input: VariantInput) {
+  const { who } = await productInScope(db, actor, productId);
+  return db.transaction(async (tx) => {
+    const [current] = await tx
+      .select({ batchId: marketVariants.batchId })
+      .from(marketVariants)
+      .where(and(eq(marketVariants.productId, productId), sql`${marketVariants.batchId} is not null`))
+      .limit(1);
+    const [row] = await tx
+      .insert(marketVariants)
+      .values({ productId, label: input.label, weightG: input.weightG ?? null, priceFen: input.priceFen, stock: input.stock, batchId: current?.batchId ?? null })
+      .returning(variantColumns);
+    await recordAudit(tx, who, { action: 'variant.create', entity: 'market_variant', entityId: row.id, details: { productId, ...input } });
+    return row;
+  });
+}
+
+// ---------------------------------------------------------------- product photos
+
+const photoColumns = {
+  id: marketProductPhotos.id,
+  productId: marketProductPhotos.productId,
+  contentType: marketProductPhotos.contentType,
+  bytes: marketProductPhotos.bytes,
+  width: marketProductPhotos.width,
+  height: marketProductPhotos.height,
+  caption: marketProductPhotos.caption,
+  createdAt: marketProductPhotos.createdAt,
+};
+
+/** Stores a checked photo of a product (413/415 from storeImage) and records it; the producer's market.sell permission. */
+export async function addProductPhoto(
+  db: Db,
+  storage: FileStorage,
+  actor: Actor | null,
+  productId: string,
+  file: { data: Buffer; declaredType: string; caption?: string },
+) {
+  const { who } = await productInScope(db, actor, productId);
+  const image = await storeImage(storage, 'market', file);
+  const { storageKey, thumbKey } = image;
+  try {
+    return await db.transaction(async (tx) => {
+      const [p] = await tx
+        .insert(marketProductPhotos)
+        .values({
+          countyId: who.countyId,
+          productId,
+          storageKey,
+          thumbKey,
+          contentType: image.contentType,
+          bytes: image.bytes,
+          width: image.width,
+          height: image.height,
+          caption: file.caption ?? '',
+          uploadedBy: who.id,
+        })
+        .returning(photoColumns);
+      await recordAudit(tx, who, { action: 'photo.add', entity: 'market_product_photo', entityId: p.id, details: { productId, bytes: p.bytes } });
+      return p;
+    });
+  } catch (error) {
+    await Promise.all([storage.delete(storageKey), storage.delete(thumbKey)]);
+    throw error;
+  }
+}
+
+/** A product photo's bytes (public, like the catalogue). */
+export async function getProductPhoto(db: Db, storage: FileStorage, id: string, size: 'thumb' | 'full') {
+  const [p] = await db.select().from(marketProductPhotos).where(eq(marketProductPhotos.id, id));
+  if (!p) throw notFound('Photo');
+  const data = await storage.get(size === 'thumb' ? p.thumbKey : p.storageKey);
+  if (!data) throw notFound('Photo file');
+  return { data, contentType: size === 'thumb' ? 'image/webp' : p.contentType };
 }
 
 // ---------------------------------------------------------------- gardens, batches, trace

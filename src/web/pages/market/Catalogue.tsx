@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { Link, useParams, useSearchParams } from 'react-router';
 import { api } from '../../api.ts';
 import { MarketError, yuan, type ProductSummary } from './lib.tsx';
+import { photoSrc } from './SellerCatalogue.tsx';
 
 export function ProductCard({ p }: { p: ProductSummary }) {
   const { t } = useTranslation('market');
@@ -11,7 +12,7 @@ export function ProductCard({ p }: { p: ProductSummary }) {
     <li className="product-card" data-product={p.name}>
       <Link to={`/market/products/${p.id}`} className="product-link">
         <span className={`product-photo ${p.kind}`} aria-hidden>
-          {p.photoUrl ? <img src={p.photoUrl} alt="" /> : <span>{p.kind === 'tea' ? '茶' : '竹'}</span>}
+          {p.photoId ? <img src={photoSrc(p.photoId, 'thumb')} alt="" /> : p.photoUrl ? <img src={p.photoUrl} alt="" /> : <span>{p.kind === 'tea' ? '茶' : '竹'}</span>}
         </span>
         <span className="product-text">
           <strong>{p.name}</strong>

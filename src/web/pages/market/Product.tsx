@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
 import { api } from '../../api.ts';
 import { cart, MarketError, yuan, type Product } from './lib.tsx';
+import { photoSrc } from './SellerCatalogue.tsx';
 
 export function ProductPage() {
   const { id = '' } = useParams();
@@ -19,9 +20,19 @@ export function ProductPage() {
   const batchId = v?.batchId ?? p.batches[0]?.id;
   return (
     <section className="card product-page">
-      <span className={`product-photo large ${p.kind}`} aria-hidden>
-        {p.photoUrl ? <img src={p.photoUrl} alt="" /> : <span>{p.kind === 'tea' ? '茶' : '竹'}</span>}
-      </span>
+      {p.photos.length > 0 ? (
+        <div className="product-gallery">
+          {p.photos.map((ph) => (
+            <a key={ph.id} href={photoSrc(ph.id)} target="_blank" rel="noreferrer">
+              <img src={photoSrc(ph.id, 'thumb')} alt={ph.caption || p.name} width={ph.width} height={ph.height} />
+            </a>
+          ))}
+        </div>
+      ) : (
+        <span className={`product-photo large ${p.kind}`} aria-hidden>
+          {p.photoUrl ? <img src={p.photoUrl} alt="" /> : <span>{p.kind === 'tea' ? '茶' : '竹'}</span>}
+        </span>
+      )}
       <h1>{p.name}</h1>
       <p className="muted">
         <Link to={`/market/shops/${p.orgId}`}>{t('producerVillage', { producer: p.producer, village: p.village })}</Link>

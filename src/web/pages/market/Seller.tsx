@@ -7,6 +7,7 @@ import { useMe } from '../../auth.tsx';
 import { Chart } from './Chart.tsx';
 import { formatTime, MarketError, yuan, type Order, type OrderStatus } from './lib.tsx';
 import { OrderItems, StatusTag } from './Orders.tsx';
+import { GardensSection, NewBatch, ProductsSection } from './SellerCatalogue.tsx';
 
 interface Dashboard {
   lowStockThreshold: number;
@@ -245,7 +246,7 @@ function SellerOrder({ order }: { order: Order }) {
 export function SellerPage() {
   const { t } = useTranslation('market');
   const { data: me, isPending } = useMe();
-  const shops = useQuery({ queryKey: ['market', 'my-shops'], queryFn: () => api<{ id: string; name: string }[]>('/market/my-shops'), enabled: !!me });
+  const shops = useQuery({ queryKey: ['market', 'my-shops'], queryFn: () => api<{ id: string; name: string; unitId: string }[]>('/market/my-shops'), enabled: !!me });
   const [chosen, setChosen] = useState('');
   const [status, setStatus] = useState<OrderStatus | ''>('');
   const orgId = chosen || shops.data?.[0]?.id || '';
@@ -274,6 +275,7 @@ export function SellerPage() {
         <p className="muted">{shop.name}</p>
       )}
       <DashboardSection orgId={orgId} />
+      <ProductsSection orgId={orgId} />
       <section className="stack">
         <h2 className="row spread">
           <span>{t('seller.orders')}</span>
@@ -296,6 +298,7 @@ export function SellerPage() {
       </section>
       <section className="card">
         <h2>{t('seller.batches')}</h2>
+        <NewBatch orgId={orgId} />
         <ul className="batch-list">
           {batches.data?.map((b) => (
             <li key={b.id}>
@@ -309,6 +312,7 @@ export function SellerPage() {
           ))}
         </ul>
       </section>
+      <GardensSection orgId={orgId} villageId={shop.unitId} />
     </section>
   );
 }

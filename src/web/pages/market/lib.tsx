@@ -18,6 +18,8 @@ export interface ProductSummary {
   grade: string | null;
   season: string | null;
   photoUrl: string | null;
+  /** The first uploaded photo, served at /api/v1/market/photos/:id. */
+  photoId: string | null;
   minPriceFen: number;
   stock: number;
   producer: string;
@@ -31,7 +33,14 @@ export interface Variant {
   stock: number;
   batchId: string | null;
 }
-export interface Product extends Omit<ProductSummary, 'minPriceFen' | 'stock'> {
+export interface ProductPhoto {
+  id: string;
+  caption: string;
+  width: number;
+  height: number;
+}
+export interface Product extends Omit<ProductSummary, 'minPriceFen' | 'stock' | 'photoId'> {
+  photos: ProductPhoto[];
   description: string;
   gtin: string;
   variants: Variant[];
