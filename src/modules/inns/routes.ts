@@ -1,9 +1,13 @@
-import type { FastifyPluginAsync } from 'fastify';
+import multipart from '@fastify/multipart';
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { isValidDate } from './dates.ts';
 import { cancelAndRefund, startBookingPayment } from './payments.ts';
 import { ROOM_TYPES } from './schema.ts';
+import { PHOTO_MAX_BYTES } from '../../server/images.ts';
+import { badRequest, Problem } from '../../server/problems.ts';
+import { storageFor } from '../../server/storage.ts';
 import * as inns from './service.ts';
 
 const day = z.string().refine(isValidDate, 'A date as YYYY-MM-DD');
@@ -40,8 +44,30 @@ const nonEmpty = (b: object) => Object.keys(b).length > 0;
 /** Sweeps expired holds every minute (a hold past its time already occupies nothing; this makes it visible). */
 const SWEEP_MS = 60_000;
 
+const photoTooLarge = () => new Problem(413, 'photo_too_large', `The photo is larger than the limit of ${PHOTO_MAX_BYTES / 1048576} MB`, { field: 'file' });
+
+/** Reads a multipart photo upload: its text fields and its one file; a file over the limit is a 413. */
+async function readPhoto(request: FastifyRequest) {
+  if (!request.isMultipart()) throw new Problem(415, 'not_multipart', 'Send the photo as multipart/form-data', { field: 'file' });
+  const fields: Record<string, string> = {};
+  let file: { data: Buffer; mimetype: string } | null = null;
+  try {
+    for await (const part of request.parts({ limits: { fileSize: PHOTO_MAX_BYTES, files: 1, fields: 10 } })) {
+      if (part.type === 'file') file = { data: await part.toBuffer(), mimetype: part.mimetype };
+      else fields[part.fieldname] = String(part.value);
+    }
+  } catch (error) {
+    if ((error as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') throw photoTooLarge();
+    throw error;
+  }
+  if (!file) throw badRequest('file', 'A file is required');
+  return { fields, file };
+}
+
 export const innsRoutes: FastifyPluginAsync = async (base) => {
   const app = base.withTypeProvider<ZodTypeProvider>();
+  await app.register(multipart, { throwFileSizeLimit: true, limits: { fileSize: PHOTO_MAX_BYTES, files: 1 } });
+  const storage = storageFor(app.config);
   const sweeper = setInterval(() => {
     inns.expireHolds(app.db).catch((error: unknown) => app.log.warn({ err: error }, 'inns: hold sweep failed'));
   }, SWEEP_MS);
@@ -118,6 +144,40 @@ export const innsRoutes: FastifyPluginAsync = async (base) => {
     { schema: { tags: ['inns'], params: idParams, body: z.strictObject(roomFields).partial().refine(nonEmpty, 'Give at least one field to change') } },
     async (request) => inns.updateRoom(app.db, request.actor, request.params.id, request.body),
   );
+
+  app.delete('/inns/rates/:id', { schema: { tags: ['inns'], summary: 'Remove a seasonal rate', params: idParams } }, async (request, reply) => {
+    await inns.removeSeasonalRate(app.db, request.actor, request.params.id);
+    return reply.code(204).send();
+  });
+
+  // ---- photos ----
+  app.post(
+    '/inns/:id/photos',
+    { schema: { tags: ['inns'], params: idParams, consumes: ['multipart/form-data'], summary: 'Upload a JPEG, PNG or WebP photo of the inn (field "file", optional "caption" and "roomId")' } },
+    async (request, reply) => {
+      const { fields, file } = await readPhoto(request);
+      const caption = (fields.caption ?? '').trim();
+      if (caption.length > 200) throw badRequest('caption', 'At most 200 characters');
+      const roomId = fields.roomId?.trim() || undefined;
+      if (roomId && !z.uuid().safeParse(roomId).success) throw badRequest('roomId', 'Not a room id');
+      const photo = await inns.addInnPhoto(app.db, storage, request.actor, request.params.id, { data: file.data, declaredType: file.mimetype, caption, roomId });
+      return reply.code(201).send(photo);
+    },
+  );
+
+  app.get(
+    '/inns/photos/:id',
+    { schema: { tags: ['inns'], params: idParams, querystring: z.strictObject({ size: z.enum(['thumb', 'full']).default('full') }) } },
+    async (request, reply) => {
+      const p = await inns.getInnPhoto(app.db, storage, request.params.id, request.query.size);
+      return reply.type(p.contentType).header('x-content-type-options', 'nosniff').header('cache-control', 'public, max-age=86400').send(p.data);
+    },
+  );
+
+  app.delete('/inns/photos/:id', { schema: { tags: ['inns'], params: idParams } }, async (request, reply) => {
+    await inns.removeInnPhoto(app.db, storage, request.actor, request.params.id);
+    return reply.code(204).send();
+  });
 
   app.get('/inns/rooms/:id/rates', { schema: { tags: ['inns'], params: idParams } }, async (request) => inns.listRates(app.db, request.params.id));
 

@@ -195,3 +195,30 @@ export const reviews = pgTable(
     index('inn_reviews_inn_idx').on(t.innId),
   ],
 );
+
+export const INN_PHOTO_TYPES = ['image/jpeg', 'image/png', 'image/webp'] as const;
+
+/** A photo of an inn, or of one of its rooms (`roomId`); the files live in the storage under `inns/`. */
+export const innPhotos = pgTable(
+  'inn_photos',
+  {
+    id: id(),
+    countyId: uuid('county_id')
+      .notNull()
+      .references(() => adminUnits.id),
+    innId: uuid('inn_id')
+      .notNull()
+      .references(() => inns.id, { onDelete: 'cascade' }),
+    roomId: uuid('room_id').references(() => rooms.id, { onDelete: 'cascade' }),
+    storageKey: text('storage_key').notNull(),
+    thumbKey: text('thumb_key').notNull(),
+    contentType: text('content_type').notNull(),
+    bytes: integer('bytes').notNull(),
+    width: integer('width').notNull(),
+    height: integer('height').notNull(),
+    caption: text('caption').notNull().default(''),
+    uploadedBy: uuid('uploaded_by').references(() => users.id, { onDelete: 'set null' }),
+    createdAt: createdAt(),
+  },
+  (t) => [check('inn_photos_type_check', inList('content_type', INN_PHOTO_TYPES)), index('inn_photos_inn_idx').on(t.innId)],
+);

@@ -9,7 +9,9 @@ import { getBuilding } from '../atlas/service.ts';
 import { addDays, daysBetween, hotelDate, isValidDate, monthStart, nextMonth, nightsOf } from './dates.ts';
 import { parseCalendar, writeCalendar } from './ical.ts';
 import { quote, refundFor, type SeasonalRate } from './pricing.ts';
-import { ACTIVE_STATUSES, bookings, inns, reviews, rooms, seasonalRates, type BookingStatus, type RoomType } from './schema.ts';
+import { ACTIVE_STATUSES, bookings, innPhotos, inns, reviews, rooms, seasonalRates, type BookingStatus, type RoomType } from './schema.ts';
+import { storeImage } from '../../server/images.ts';
+import type { FileStorage } from '../../server/storage.ts';
 
 /** The clock the module reads "now" from; tests move it to just before and after midnight. */
 export const innsClock = { now: () => new Date() };
@@ -198,8 +200,10 @@ export async function listInns(db: Db, filter: { unitId?: string }) {
     .from(reviews)
     .where(inArray(reviews.innId, ids))
     .groupBy(reviews.innId);
+  const covers = await coverPhotos(db, ids);
   return rows.map((inn) => ({
     ...summary(inn),
+    photoId: covers.get(inn.id) ?? null,
     fromFen: prices.find((p) => p.innId === inn.id)?.fromFen ?? null,
     roomCount: prices.find((p) => p.innId === inn.id)?.rooms ?? 0,
     rating: ratings.find((p) => p.innId === inn.id)?.rating ?? null,
@@ -228,7 +232,12 @@ export async function getInn(db: Db, innId: string) {
     .orderBy(desc(reviews.createdAt))
     .limit(50);
   const { countyId: _c, createdAt: _d, ...rest } = inn;
-  return { ...rest, rooms: roomRows.map(publicRoom), reviews: reviewRows, buildings: await houseRecords(db, inn.buildingIds) };
+  const gallery = await db
+    .select({ id: innPhotos.id, roomId: innPhotos.roomId, caption: innPhotos.caption, width: innPhotos.width, height: innPhotos.height })
+    .from(innPhotos)
+    .where(eq(innPhotos.innId, innId))
+    .orderBy(asc(innPhotos.createdAt), asc(innPhotos.id));
+  return { ...rest, gallery, rooms: roomRows.map(publicRoom), reviews: reviewRows, buildings: await houseRecords(db, inn.buildingIds) };
 }
 
 /** The inns the actor runs: innkeepers their organizations' inns; county and township officials those below them. */
@@ -278,6 +287,10 @@ export async function updateRoom(db: Db, actor: Actor | null, roomId: string, pa
   const { inn } = await roomRow(db, roomId);
   const who = await authorize(db, actor, 'inns.manage', { orgId: inn.orgId });
   return db.transaction(async (tx) => {
+    if (patch.name !== undefined) {
+      const [taken] = await tx.select({ id: rooms.id }).from(rooms).where(and(eq(rooms.innId, inn.id), eq(rooms.name, patch.name)));
+      if (taken && taken.id !== roomId) throw conflict('room_name_taken', 'The inn already has a room of this name', { field: 'body/name' });
+    }
     const [room] = await tx.update(rooms).set(patch).where(eq(rooms.id, roomId)).returning();
     await recordAudit(tx, who, { action: 'room.update', entity: 'inn_room', entityId: roomId, details: { fields: Object.keys(patch) } });
     return publicRoom(room);
@@ -298,6 +311,98 @@ export async function addSeasonalRate(
     await recordAudit(tx, who, { action: 'room.rate', entity: 'inn_room', entityId: roomId, details: { rateId: rate.id } });
     return rate;
   });
+}
+
+/** Removes a seasonal rate; the room's own prices apply to its nights again. */
+export async function removeSeasonalRate(db: Db, actor: Actor | null, rateId: string) {
+  const [rate] = await db.select().from(seasonalRates).where(eq(seasonalRates.id, rateId));
+  if (!rate) throw notFound('Seasonal rate');
+  const { inn } = await roomRow(db, rate.roomId);
+  const who = await authorize(db, actor, 'inns.manage', { orgId: inn.orgId });
+  await db.transaction(async (tx) => {
+    await tx.delete(seasonalRates).where(eq(seasonalRates.id, rateId));
+    await recordAudit(tx, who, { action: 'room.rate_remove', entity: 'inn_room', entityId: rate.roomId, details: { rateId, startDate: rate.startDate, endDate: rate.endDate } });
+  });
+}
+
+// ---- photos ----
+
+/** Stores a photo of an inn (or of one of its rooms) for the inn's innkeeper; the public sees it on the inn page. */
+export async function addInnPhoto(
+  db: Db,
+  storage: FileStorage,
+  actor: Actor | null,
+  innId: string,
+  file: { data: Buffer; declaredType: string; caption?: string; roomId?: string },
+) {
+  const inn = await innRow(db, innId);
+  const who = await authorize(db, actor, 'inns.manage', { orgId: inn.orgId });
+  if (file.roomId) {
+    const [room] = await db.select({ id: rooms.id }).from(rooms).where(and(eq(rooms.id, file.roomId), eq(rooms.innId, innId)));
+    if (!room) throw badRequest('roomId', 'No such room in this inn');
+  }
+  const image = await storeImage(storage, 'inns', file);
+  const { storageKey, thumbKey } = image;
+  try {
+    return await db.transaction(async (tx) => {
+      const [p] = await tx
+        .insert(innPhotos)
+        .values({
+          countyId: inn.countyId,
+          innId,
+          roomId: file.roomId ?? null,
+          storageKey,
+          thumbKey,
+          contentType: image.contentType,
+          bytes: image.bytes,
+          width: image.width,
+          height: image.height,
+          caption: file.caption ?? '',
+          uploadedBy: who.id,
+        })
+        .returning({ id: innPhotos.id, innId: innPhotos.innId, roomId: innPhotos.roomId, caption: innPhotos.caption, bytes: innPhotos.bytes, width: innPhotos.width, height: innPhotos.height });
+      await recordAudit(tx, who, { action: 'inn.photo_add', entity: 'inn_photo', entityId: p.id, details: { innId, roomId: p.roomId, bytes: p.bytes } });
+      return p;
+    });
+  } catch (error) {
+    await Promise.all([storage.delete(storageKey), storage.delete(thumbKey)]);
+    throw error;
+  }
+}
+
+/** A photo's bytes (inn pages are public, and so are their photos). */
+export async function getInnPhoto(db: Db, storage: FileStorage, photoId: string, size: 'thumb' | 'full') {
+  const [p] = await db.select().from(innPhotos).where(eq(innPhotos.id, photoId));
+  if (!p) throw notFound('Photo');
+  const data = await storage.get(size === 'thumb' ? p.thumbKey : p.storageKey);
+  if (!data) throw notFound('Photo file');
+  return { data, contentType: size === 'thumb' ? 'image/webp' : p.contentType };
+}
+
+/** Removes a photo and its files. */
+export async function removeInnPhoto(db: Db, storage: FileStorage, actor: Actor | null, photoId: string) {
+  const [p] = await db.select().from(innPhotos).where(eq(innPhotos.id, photoId));
+  if (!p) throw notFound('Photo');
+  const inn = await innRow(db, p.innId);
+  const who = await authorize(db, actor, 'inns.manage', { orgId: inn.orgId });
+  await db.transaction(async (tx) => {
+    await tx.delete(innPhotos).where(eq(innPhotos.id, photoId));
+    await recordAudit(tx, who, { action: 'inn.photo_remove', entity: 'inn_photo', entityId: photoId, details: { innId: p.innId } });
+  });
+  await Promise.all([storage.delete(p.storageKey), storage.delete(p.thumbKey)]);
+}
+
+/** The first photo of each inn (its cover), for lists and search results. */
+async function coverPhotos(db: Db, innIds: string[]): Promise<Map<string, string>> {
+  const map = new Map<string, string>();
+  if (innIds.length === 0) return map;
+  const rows = await db
+    .select({ id: innPhotos.id, innId: innPhotos.innId })
+    .from(innPhotos)
+    .where(inArray(innPhotos.innId, innIds))
+    .orderBy(asc(innPhotos.createdAt), asc(innPhotos.id));
+  for (const r of rows) if (!map.has(r.innId)) map.set(r.innId, r.id);
+  return map;
 }
 
 async function seasonsOf(db: Db, roomIds: string[]): Promise<Map<string, SeasonalRate[]>> {
@@ -336,9 +441,10 @@ export async function search(db: Db, input: { unitId?: string; checkIn: string; 
     .orderBy(asc(inns.name), asc(rooms.nightlyFen))
     .limit(input.limit ?? 500);
   const seasons = await seasonsOf(db, rows.map((r) => r.room.id));
-  const byInn = new Map<string, { id: string; name: string; unitId: string; storyAfter: string; rooms: (ReturnType<typeof publicRoom> & { totalFen: number })[] }>();
+  const covers = await coverPhotos(db, [...new Set(rows.map((r) => r.innId))]);
+  const byInn = new Map<string, { id: string; name: string; unitId: string; storyAfter: string; photoId: string | null; rooms: (ReturnType<typeof publicRoom> & { totalFen: number })[] }>();
   for (const r of rows) {
-    const entry = byInn.get(r.innId) ?? { id: r.innId, name: r.innName, unitId: r.unitId, storyAfter: r.storyAfter, rooms: [] };
+    const entry = byInn.get(r.innId) ?? { id: r.innId, name: r.innName, unitId: r.unitId, storyAfter: r.storyAfter, photoId: covers.get(r.innId) ?? null, rooms: [] };
     entry.rooms.push({ ...publicRoom(r.room), totalFen: quote(r.room, seasons.get(r.room.id) ?? [], input.checkIn, input.checkOut).totalFen });
     byInn.set(r.innId, entry);
   }

@@ -6,7 +6,7 @@ import { api } from '../../api.ts';
 import { useMe } from '../../auth.tsx';
 import { InnsError } from './InnsError.tsx';
 import { OccupancyRevenueChart, type MonthStat } from './Charts.tsx';
-import { addDays, hotelToday, yuan, type RoomView, type Status } from './shared.ts';
+import { addDays, hotelToday, innPhotoUrl, uploadPhoto, yuan, type InnDetail, type RoomView, type Status } from './shared.ts';
 
 interface HostBooking {
   id: string;
@@ -36,18 +36,129 @@ function pricesOf(f: FormData) {
   return { nightlyFen: Math.round(Number(f.get('nightly')) * 100), weekendFen: weekend ? Math.round(Number(weekend) * 100) : null };
 }
 
-function PriceInputs() {
+function PriceInputs({ nightlyFen, weekendFen }: { nightlyFen?: number; weekendFen?: number | null } = {}) {
   const { t } = useTranslation('inns');
   return (
     <div className="row">
       <label>
         {t('host.nightly')}
-        <input name="nightly" type="number" min={1} step="0.01" required />
+        <input name="nightly" type="number" min={1} step="0.01" required defaultValue={nightlyFen ? nightlyFen / 100 : undefined} />
       </label>
       <label>
         {t('host.weekend')}
-        <input name="weekend" type="number" min={1} step="0.01" />
+        <input name="weekend" type="number" min={1} step="0.01" defaultValue={weekendFen ? weekendFen / 100 : undefined} />
       </label>
+    </div>
+  );
+}
+
+const ROOM_TYPES = ['single', 'double', 'twin', 'family', 'suite', 'dorm'] as const;
+
+/** Name, type, capacity, beds and prices of a room, prefilled when editing one. */
+function RoomFields({ room }: { room?: RoomView }) {
+  const { t } = useTranslation('inns');
+  return (
+    <>
+      <label>
+        {t('host.name')}
+        <input name="name" required maxLength={60} defaultValue={room?.name} />
+      </label>
+      <label>
+        {t('host.type')}
+        <select name="type" defaultValue={room?.type ?? 'double'}>
+          {ROOM_TYPES.map((x) => (
+            <option key={x} value={x}>
+              {t(`room.types.${x}`)}
+            </option>
+          ))}
+        </select>
+      </label>
+      <div className="row">
+        <label>
+          {t('host.capacity')}
+          <input name="capacity" type="number" min={1} max={50} defaultValue={room?.capacity ?? 2} required />
+        </label>
+        <label>
+          {t('host.beds')}
+          <input name="beds" maxLength={120} defaultValue={room?.beds ?? ''} />
+        </label>
+      </div>
+      <PriceInputs nightlyFen={room?.nightlyFen} weekendFen={room?.weekendFen} />
+    </>
+  );
+}
+
+const roomOf = (f: FormData) => ({
+  name: String(f.get('name')).trim(),
+  type: String(f.get('type')),
+  capacity: Number(f.get('capacity')),
+  beds: String(f.get('beds') ?? ''),
+  ...pricesOf(f),
+});
+
+interface Rate {
+  id: string;
+  name: string;
+  startDate: string;
+  endDate: string;
+  nightlyFen: number;
+  weekendFen: number | null;
+}
+
+function EditRoom({ room, innId }: { room: RoomView; innId: string }) {
+  const { t } = useTranslation('inns');
+  const client = useQueryClient();
+  const save = useMutation({
+    mutationFn: (body: unknown) => api(`/inns/rooms/${room.id}`, { method: 'PATCH', body }),
+    onSuccess: () => Promise.all([client.invalidateQueries({ queryKey: ['inns', 'host', innId] }), client.invalidateQueries({ queryKey: ['inn', innId] })]),
+  });
+  return (
+    <form
+      className="form"
+      aria-label={t('host.editRoom')}
+      onSubmit={(e) => {
+        e.preventDefault();
+        save.mutate(roomOf(new FormData(e.currentTarget)));
+      }}
+    >
+      <strong>{t('host.editRoom')}</strong>
+      <RoomFields room={room} />
+      <InnsError error={save.error} />
+      {save.isSuccess && <p className="notice">{t('host.saved')}</p>}
+      <button type="submit" className="primary">
+        {t('host.save')}
+      </button>
+    </form>
+  );
+}
+
+function Rates({ roomId }: { roomId: string }) {
+  const { t } = useTranslation('inns');
+  const client = useQueryClient();
+  const rates = useQuery({ queryKey: ['inns', 'rates', roomId], queryFn: () => api<Rate[]>(`/inns/rooms/${roomId}/rates`) });
+  const remove = useMutation({
+    mutationFn: (id: string) => api(`/inns/rates/${id}`, { method: 'DELETE' }),
+    onSuccess: () => client.invalidateQueries({ queryKey: ['inns', 'rates', roomId] }),
+  });
+  if (!rates.data) return null;
+  return (
+    <div>
+      <strong>{t('host.rates')}</strong>
+      {rates.data.length === 0 && <p className="hint">{t('host.noRates')}</p>}
+      <ul className="rate-list">
+        {rates.data.map((r) => (
+          <li key={r.id} data-testid="seasonal-rate">
+            <span>
+              {r.name || t('host.season')} · {r.startDate} → {r.endDate} · {yuan(r.nightlyFen)}
+              {r.weekendFen ? ` / ${yuan(r.weekendFen)}` : ''}
+            </span>
+            <button type="button" onClick={() => remove.mutate(r.id)} aria-label={t('host.removeRate', { name: r.name || `${r.startDate} → ${r.endDate}` })}>
+              ×
+            </button>
+          </li>
+        ))}
+      </ul>
+      <InnsError error={remove.error} />
     </div>
   );
 }
@@ -67,14 +178,16 @@ function RoomTools({ room, innId }: { room: RoomView; innId: string }) {
   });
   const addRate = useMutation({
     mutationFn: (body: unknown) => api(`/inns/rooms/${room.id}/rates`, { method: 'POST', body }),
+    onSuccess: () => client.invalidateQueries({ queryKey: ['inns', 'rates', room.id] }),
   });
   const url = `${window.location.origin}/api/v1/inns/ical/${room.icalToken}.ics`;
   return (
-    <details className="room-tools">
+    <details className="room-tools" data-testid="room-tools" data-room={room.name}>
       <summary>
         {room.name} · {t(`room.types.${room.type}`)} · {yuan(room.nightlyFen)}
         {room.weekendFen ? ` / ${yuan(room.weekendFen)}` : ''}
       </summary>
+      <EditRoom key={`${room.name}|${room.type}|${room.capacity}|${room.beds}|${room.nightlyFen}|${room.weekendFen}`} room={room} innId={innId} />
       <form
         className="form"
         onSubmit={(e) => {
@@ -125,6 +238,7 @@ function RoomTools({ room, innId }: { room: RoomView; innId: string }) {
         {addRate.isSuccess && <p className="notice">{t('host.saved')}</p>}
         <button type="submit">{t('host.save')}</button>
       </form>
+      <Rates roomId={room.id} />
       <h3>{t('host.ical')}</h3>
       <label>
         {t('host.icalExport')}
@@ -156,7 +270,6 @@ function AddRoom({ innId }: { innId: string }) {
     mutationFn: (body: unknown) => api(`/inns/${innId}/rooms`, { method: 'POST', body }),
     onSuccess: () => client.invalidateQueries({ queryKey: ['inns', 'host', innId] }),
   });
-  const types = ['single', 'double', 'twin', 'family', 'suite', 'dorm'] as const;
   return (
     <details>
       <summary>{t('host.addRoom')}</summary>
@@ -164,35 +277,156 @@ function AddRoom({ innId }: { innId: string }) {
         className="form"
         onSubmit={(e) => {
           e.preventDefault();
-          const f = new FormData(e.currentTarget);
-          add.mutate({ name: String(f.get('name')), type: String(f.get('type')), capacity: Number(f.get('capacity')), ...pricesOf(f) });
+          add.mutate(roomOf(new FormData(e.currentTarget)));
         }}
       >
-        <label>
-          {t('host.name')}
-          <input name="name" required maxLength={60} />
-        </label>
-        <label>
-          {t('host.type')}
-          <select name="type">
-            {types.map((x) => (
-              <option key={x} value={x}>
-                {t(`room.types.${x}`)}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          {t('host.capacity')}
-          <input name="capacity" type="number" min={1} max={50} defaultValue={2} required />
-        </label>
-        <PriceInputs />
+        <RoomFields />
         <InnsError error={add.error} />
         <button type="submit" className="primary">
           {t('host.save')}
         </button>
       </form>
     </details>
+  );
+}
+
+/** The inn's photos: upload (of the inn or one room) and remove. */
+function Photos({ innId, rooms }: { innId: string; rooms: RoomView[] }) {
+  const { t } = useTranslation('inns');
+  const client = useQueryClient();
+  const { data: me } = useMe();
+  const [file, setFile] = useState<File | null>(null);
+  const [formKey, setFormKey] = useState(0);
+  const inn = useQuery({ queryKey: ['inn', innId], queryFn: () => api<InnDetail>(`/inns/${innId}`) });
+  const refresh = () => client.invalidateQueries({ queryKey: ['inn', innId] });
+  const send = useMutation({
+    mutationFn: (fields: { caption: string; roomId: string }) => uploadPhoto(`/inns/${innId}/photos`, me?.csrfToken ?? '', file!, fields),
+    onSuccess: () => {
+      setFile(null);
+      setFormKey((k) => k + 1);
+      return refresh();
+    },
+  });
+  const remove = useMutation({ mutationFn: (id: string) => api(`/inns/photos/${id}`, { method: 'DELETE' }), onSuccess: refresh });
+  const gallery = inn.data?.gallery ?? [];
+  return (
+    <section className="card">
+      <h2>{t('host.photos')}</h2>
+      {inn.data && gallery.length === 0 && <p className="hint">{t('host.noPhotos')}</p>}
+      <ul className="inn-gallery host-gallery">
+        {gallery.map((p) => (
+          <li key={p.id} data-testid="host-photo">
+            <img src={innPhotoUrl(p.id)} alt={p.caption || inn.data?.name || ''} loading="lazy" />
+            <span className="hint">{p.caption || (p.roomId ? rooms.find((r) => r.id === p.roomId)?.name : '')}</span>
+            <button type="button" onClick={() => remove.mutate(p.id)} aria-label={t('host.removePhoto', { caption: p.caption })}>
+              ×
+            </button>
+          </li>
+        ))}
+      </ul>
+      <InnsError error={remove.error} />
+      <form
+        key={formKey}
+        className="form"
+        onSubmit={(e) => {
+          e.preventDefault();
+          const f = new FormData(e.currentTarget);
+          if (file) send.mutate({ caption: String(f.get('caption') ?? ''), roomId: String(f.get('roomId') ?? '') });
+        }}
+      >
+        <label>
+          {t('host.photoFile')}
+          <input type="file" name="file" accept="image/jpeg,image/png,image/webp" required onChange={(e) => setFile(e.currentTarget.files?.[0] ?? null)} />
+        </label>
+        <label>
+          {t('host.photoCaption')}
+          <input name="caption" maxLength={200} />
+        </label>
+        <label>
+          {t('host.photoRoom')}
+          <select name="roomId" defaultValue="">
+            <option value="">{t('host.photoWholeInn')}</option>
+            {rooms.map((r) => (
+              <option key={r.id} value={r.id}>
+                {r.name}
+              </option>
+            ))}
+          </select>
+        </label>
+        <InnsError error={send.error} />
+        {send.isSuccess && <p className="notice">{t('host.uploaded')}</p>}
+        <button type="submit" className="primary" disabled={!file || send.isPending}>
+          {t('host.upload')}
+        </button>
+      </form>
+    </section>
+  );
+}
+
+/** The form an innkeeper of an inn organization without an inn sees instead of an empty page. */
+function OpenInn({ orgs }: { orgs: { id: string; name: string }[] }) {
+  const { t } = useTranslation('inns');
+  const client = useQueryClient();
+  const open = useMutation({
+    mutationFn: (body: unknown) => api<{ id: string }>('/inns', { method: 'POST', body }),
+    onSuccess: () => client.invalidateQueries({ queryKey: ['inns', 'host', 'mine'] }),
+  });
+  return (
+    <section className="card">
+      <h1>{t('host.openTitle')}</h1>
+      <p className="hint">{t('host.openIntro')}</p>
+      <form
+        className="form"
+        onSubmit={(e) => {
+          e.preventDefault();
+          const f = new FormData(e.currentTarget);
+          const name = String(f.get('name')).trim();
+          open.mutate({
+            orgId: String(f.get('orgId')),
+            ...(name ? { name } : {}),
+            storyBefore: String(f.get('storyBefore')),
+            storyAfter: String(f.get('storyAfter')),
+            houseRules: String(f.get('houseRules')),
+            address: String(f.get('address')),
+          });
+        }}
+      >
+        <label>
+          {t('host.openOrg')}
+          <select name="orgId" defaultValue={orgs[0].id}>
+            {orgs.map((o) => (
+              <option key={o.id} value={o.id}>
+                {o.name}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          {t('host.name')}
+          <input name="name" maxLength={120} placeholder={orgs[0].name} />
+        </label>
+        <label>
+          {t('inn.storyBefore')}
+          <textarea name="storyBefore" rows={3} />
+        </label>
+        <label>
+          {t('inn.storyAfter')}
+          <textarea name="storyAfter" rows={3} />
+        </label>
+        <label>
+          {t('inn.rules')}
+          <textarea name="houseRules" rows={3} />
+        </label>
+        <label>
+          {t('inn.address')}
+          <input name="address" maxLength={300} />
+        </label>
+        <InnsError error={open.error} />
+        <button type="submit" className="primary" disabled={open.isPending}>
+          {t('host.openSubmit')}
+        </button>
+      </form>
+    </section>
   );
 }
 
@@ -415,6 +649,8 @@ function InnHost({ innId }: { innId: string }) {
         <AddRoom innId={innId} />
         <EditInn innId={innId} />
       </section>
+
+      <Photos innId={innId} rooms={c.rooms} />
     </>
   );
 }
@@ -424,12 +660,28 @@ export function HostPage() {
   const { t: tc } = useTranslation();
   const { data: me, isPending } = useMe();
   const mine = useQuery({ queryKey: ['inns', 'host', 'mine'], queryFn: () => api<{ id: string; name: string }[]>('/inns/mine'), enabled: !!me });
+  const keeperOrgs = useMemo(() => new Set((me?.grants ?? []).filter((g) => g.role === 'innkeeper' && g.orgId).map((g) => g.orgId!)), [me]);
+  const innOrgs = useQuery({
+    queryKey: ['inns', 'host', 'orgs'],
+    queryFn: () => api<{ id: string; name: string }[]>('/organizations', { query: { kind: 'inn' } }),
+    enabled: !!me && keeperOrgs.size > 0 && mine.data?.length === 0,
+  });
   const [chosen, setChosen] = useState<string | null>(null);
   if (isPending) return <p>{tc('common.loading')}</p>;
   if (!me) return <Navigate to="/login" replace />;
   if (mine.isPending) return <p>{tc('common.loading')}</p>;
   if (mine.error) return <InnsError error={mine.error} />;
-  if (mine.data.length === 0) return <p className="card">{t('host.none')}</p>;
+  if (mine.data.length === 0) {
+    const orgs = (innOrgs.data ?? []).filter((o) => keeperOrgs.has(o.id));
+    if (keeperOrgs.size > 0 && innOrgs.isPending) return <p>{tc('common.loading')}</p>;
+    if (orgs.length > 0)
+      return (
+        <div className="stack inns">
+          <OpenInn orgs={orgs} />
+        </div>
+      );
+    return <p className="card">{t('host.none')}</p>;
+  }
   const innId = chosen ?? mine.data[0].id;
   return (
     <div className="stack inns">

@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { Link, useParams, useSearchParams } from 'react-router';
 import { api } from '../../api.ts';
 import { InnsError } from './InnsError.tsx';
-import { addDays, hotelToday, yuan, type InnDetail, type RoomView, type SearchResult } from './shared.ts';
+import { addDays, hotelToday, innPhotoUrl, yuan, type InnDetail, type RoomView, type SearchResult } from './shared.ts';
 import { useBook } from './useBook.ts';
 
 function Availability({ room, from }: { room: RoomView; from: string }) {
@@ -53,6 +53,18 @@ export function InnPage() {
       <section className="card">
         <h1>{d.name}</h1>
         {d.address && <p className="muted">{d.address}</p>}
+        {d.gallery.length > 0 && (
+          <ul className="inn-gallery" aria-label={t('inn.photos')}>
+            {d.gallery.map((p) => (
+              <li key={p.id}>
+                <a href={innPhotoUrl(p.id, 'full')} target="_blank" rel="noreferrer">
+                  <img data-testid="inn-photo" src={innPhotoUrl(p.id)} alt={p.caption || d.rooms.find((r) => r.id === p.roomId)?.name || d.name} loading="lazy" />
+                </a>
+                {(p.caption || p.roomId) && <span className="hint">{p.caption || d.rooms.find((r) => r.id === p.roomId)?.name}</span>}
+              </li>
+            ))}
+          </ul>
+        )}
         <h2>{t('inn.storyBefore')}</h2>
         <p className="description">{d.storyBefore}</p>
         <h2>{t('inn.storyAfter')}</h2>

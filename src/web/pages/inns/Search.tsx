@@ -5,7 +5,7 @@ import { api, type CountyTree } from '../../api.ts';
 import { hasRole, useMe } from '../../auth.tsx';
 import { InnsError } from './InnsError.tsx';
 import { useUnitName } from '../County.tsx';
-import { addDays, hotelToday, yuan, type InnSummary, type SearchResult } from './shared.ts';
+import { addDays, hotelToday, innPhotoUrl, yuan, type InnSummary, type SearchResult } from './shared.ts';
 import { useBook } from './useBook.ts';
 
 export function SearchPage() {
@@ -108,6 +108,7 @@ export function SearchPage() {
                 <h2>
                   <Link to={`/inns/${inn.id}?checkIn=${checkIn}&checkOut=${checkOut}&guests=${guests}`}>{inn.name}</Link>
                 </h2>
+                {inn.photoId && <img className="inn-cover" data-testid="inn-cover" src={innPhotoUrl(inn.photoId)} alt={inn.name} loading="lazy" />}
                 <p className="muted">{villageName(inn.unitId)}</p>
                 <p className="inn-story">{inn.storyAfter}</p>
                 <ul className="room-list">
@@ -151,6 +152,7 @@ export function SearchPage() {
                 {villageName(inn.unitId)}
                 {inn.rating !== null && <> · {t('inn.rating', { rating: inn.rating.toFixed(1), count: inn.reviewCount })}</>}
               </p>
+              {inn.photoId && <img className="inn-cover" src={innPhotoUrl(inn.photoId)} alt={inn.name} loading="lazy" />}
               <p className="inn-story">{inn.storyAfter}</p>
               {inn.fromFen !== null && <p className="price">{t('room.perNight', { price: yuan(inn.fromFen) })}</p>}
             </li>

@@ -1,4 +1,21 @@
 /** Types of the inns API and small helpers shared by the inns pages. */
+import { ApiError } from '../../api.ts';
+
+/** A multipart photo upload with the session's CSRF header (fetch and FormData); problems come back as ApiError. */
+export async function uploadPhoto<T>(path: string, csrfToken: string, file: File, fields: Record<string, string> = {}): Promise<T> {
+  const form = new FormData();
+  for (const [k, v] of Object.entries(fields)) if (v) form.append(k, v);
+  form.append('file', file);
+  let res: Response;
+  try {
+    res = await fetch(`/api/v1${path}`, { method: 'POST', body: form, credentials: 'same-origin', headers: { 'x-csrf-token': csrfToken, accept: 'application/json' } });
+  } catch {
+    throw new ApiError(0, 'network', 'Network error');
+  }
+  const body = await res.json().catch(() => ({}));
+  if (!res.ok) throw new ApiError(res.status, body.code ?? 'generic', body.detail ?? res.statusText, body.field);
+  return body as T;
+}
 export interface RoomView {
   id: string;
   innId: string;
@@ -22,6 +39,15 @@ export interface InnSummary {
   roomCount: number;
   rating: number | null;
   reviewCount: number;
+  photoId: string | null;
+}
+/** A photo the innkeeper uploaded, of the inn or (roomId) of one room. */
+export interface InnPhoto {
+  id: string;
+  roomId: string | null;
+  caption: string;
+  width: number;
+  height: number;
 }
 export interface InnDetail {
   id: string;
@@ -32,6 +58,7 @@ export interface InnDetail {
   storyAfter: string;
   amenities: string[];
   photos: string[];
+  gallery: InnPhoto[];
   houseRules: string;
   address: string;
   fullRefundDays: number;
@@ -76,8 +103,10 @@ export interface SearchResult {
   checkIn: string;
   checkOut: string;
   nights: number;
-  inns: { id: string; name: string; unitId: string; storyAfter: string; rooms: RoomView[] }[];
+  inns: { id: string; name: string; unitId: string; storyAfter: string; photoId: string | null; rooms: RoomView[] }[];
 }
+
+export const innPhotoUrl = (id: string, size: 'thumb' | 'full' = 'thumb') => `/api/v1/inns/photos/${id}?size=${size}`;
 
 /** Integer fen as ¥12.34 (whole yuan without decimals). */
 export const yuan = (fen: number) => `¥${fen % 100 === 0 ? (fen / 100).toString() : (fen / 100).toFixed(2)}`;
