@@ -76,4 +76,40 @@ describe('a producer runs their shop in the browser', () => {
     await expect.poll(() => page.locator('.variants').textContent()).toContain('罐装 50 克');
     await expect.poll(() => page.locator('.facts').textContent()).toContain('松阳白茶');
   });
+
+  it('the producer reprices a variant, registers a garden and opens a batch of the new tea', async () => {
+    await signInAs('producer');
+    await page.goto(`${server.url}/market/seller`);
+    await page.getByRole('button', { name: '松阳白茶 特级 明前' }).click();
+    const row = page.locator('.variant-row', { hasText: '罐装 50 克' });
+    await row.getByText('修改规格').click();
+    await row.getByLabel('价格（元）', { exact: true }).fill('9.9.9');
+    await row.getByRole('button', { name: '保存' }).click();
+    await expect.poll(() => row.getByRole('alert').textContent()).toContain('价格请填大于 0 的金额');
+    await row.getByLabel('价格（元）', { exact: true }).fill('98');
+    await row.getByLabel('增减库存（件，可为负）', { exact: true }).fill('8');
+    await row.getByRole('button', { name: '保存' }).click();
+    await expect.poll(() => row.locator('p').first().textContent()).toContain('¥98.00');
+    await expect.poll(() => row.locator('p').first().textContent()).toContain('20');
+
+    await page.getByText('登记茶园').click();
+    await page.getByLabel('茶园名称', { exact: true }).fill('后山白茶园');
+    await page.getByLabel('海拔（米）', { exact: true }).fill('610');
+    const gardens = page.locator('section', { has: page.getByRole('heading', { name: '茶园与产地' }) });
+    await gardens.getByRole('button', { name: '创建' }).click();
+    await expect.poll(() => page.locator('.garden-list').textContent()).toContain('后山白茶园');
+    await expect.poll(() => page.locator('.garden-list').textContent()).toContain('海拔 610 米');
+
+    await page.getByText('新建批次').click();
+    const batch = page.locator('.new-batch');
+    await batch.locator('select').nth(0).selectOption({ label: '松阳白茶 特级 明前' });
+    await batch.getByLabel('批号（字母、数字、短横线）', { exact: true }).fill('BC2026-0402');
+    await batch.locator('select').nth(1).selectOption({ label: '后山白茶园' });
+    await batch.getByLabel('采摘日期', { exact: true }).fill('2026-04-02');
+    await batch.getByLabel('数量（件）', { exact: true }).fill('40');
+    await batch.getByRole('button', { name: '创建' }).click();
+    await expect.poll(() => batch.getByRole('status').textContent()).toBe('已建批次 BC2026-0402');
+    await expect.poll(() => page.locator('.batch-list').textContent()).toContain('松阳白茶 特级 明前 · BC2026-0402');
+    await page.screenshot({ path: '.test-tmp/market-seller-garden-batch-phone.png', fullPage: true });
+  });
 });

@@ -104,7 +104,7 @@ function VariantFields({ value, onChange, stockLabel }: { value: VariantDraft; o
       </label>
       <label>
         {t('manage.priceYuan')}
-        <input name="price" inputMode="decimal" value={value.price} onChange={set('price')} required pattern="\d+(\.\d{1,2})?" />
+        <input name="price" inputMode="decimal" value={value.price} onChange={set('price')} required />
       </label>
       <label>
         {stockLabel ?? t('manage.stock')}
