@@ -1,3 +1,4 @@
+import sharp from 'sharp';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { TEST_PASSWORD } from '../support/constants.ts';
@@ -146,5 +147,111 @@ describe('gentle interventions in the browser', () => {
     const tea = page.locator('.iv-row', { hasText: '银猴茶工坊' });
     await expect.poll(() => tea.locator('.tag.warn').allTextContents()).toContain('节点逾期');
     await page.screenshot({ path: '.test-tmp/interventions-dashboard-phone.png', fullPage: true });
+  });
+
+  /** A draft of the signed-in resident, through the API as the page itself would send it. */
+  async function draftThroughApi(heightChangeM: number) {
+    return page.evaluate(async (height) => {
+      const me = await (await fetch('/api/v1/me')).json();
+      const tree = await (await fetch('/api/v1/county')).json();
+      const village = tree.townships.flatMap((t: { villages: { id: string; nameZh: string }[] }) => t.villages).find((v: { nameZh: string }) => v.nameZh === '杨家堂村');
+      const res = await fetch('/api/v1/interventions', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-csrf-token': me.csrfToken },
+        body: JSON.stringify({
+          villageId: village.id,
+          title: '宋家老屋屋面修缮',
+          type: 'restoration',
+          buildings: [{ name: '宋家老屋', protectionLevel: 'county', heightM: 7, volumeM3: 900 }],
+          changes: { demolishesProtectedElements: false, heightChangeM: height, volumeChangePct: 0, materials: ['timber', 'grey_tile'] },
+          conservationPlanUrl: 'https://example.org/song-plan.pdf',
+          costFen: 30_000_000,
+          funding: { county: 30_000_000, provincial: 0, village: 0, private: 0 },
+          durationMonths: 4,
+          outcomes: { jobs: 1, returningResidents: 0, visitorsPerYear: 0, incomeFen: 0, culturalValue: 6, ecologicalEffect: 1 },
+        }),
+      });
+      return ((await res.json()) as { id: string }).id;
+    }, heightChangeM);
+  }
+  let draftId = '';
+
+  it('lets the proposer attach a photo to a draft and see it', async () => {
+    await signIn('resident');
+    draftId = await draftThroughApi(0.4);
+    await page.goto(`${server.url}/interventions/p/${draftId}`);
+    const files = page.locator('.iv-files-card');
+    await expect.poll(() => files.getByRole('heading').first().textContent()).toBe('图纸与照片');
+    expect(await files.getByText('还没有上传图纸或照片').count()).toBe(1);
+    const photo = await sharp({ create: { width: 320, height: 240, channels: 3, background: '#8a6d4b' } }).jpeg().toBuffer();
+    await files.getByLabel(/选择文件/).setInputFiles({ name: 'laowu.jpg', mimeType: 'image/jpeg', buffer: photo });
+    await files.getByLabel('说明（可选）').fill('老屋现状');
+    await files.getByRole('button', { name: '上传' }).click();
+    const tile = files.getByTestId('iv-file');
+    await expect.poll(() => tile.count()).toBe(1);
+    expect(await tile.locator('figcaption').textContent()).toContain('老屋现状');
+    const img = tile.locator('img');
+    expect(await img.getAttribute('alt')).toBe('老屋现状');
+    await expect.poll(() => img.evaluate((el) => (el as HTMLImageElement).naturalWidth)).toBe(320);
+    await page.screenshot({ path: '.test-tmp/interventions-photo-phone.png', fullPage: true });
+  });
+
+  it('lets the county admin change a rule parameter on the page, and the draft’s feedback follows', async () => {
+    await signIn('resident');
+    await page.goto(`${server.url}/interventions/p/${draftId}`);
+    const height = () => page.locator('li[data-rule="height"]');
+    await expect.poll(() => height().getAttribute('class')).toBe('pass');
+
+    await browser.clearCookies();
+    page = await browser.newPage();
+    await signIn('admin');
+    await page.goto(`${server.url}/interventions`);
+    await page.getByRole('link', { name: '规则参数' }).click();
+    const field = page.getByLabel('最多加高（米） · 县级文物保护单位');
+    await expect.poll(() => field.inputValue()).toBe('0.5');
+    await field.fill('0.2');
+    await page.getByRole('button', { name: '保存' }).click();
+    await expect.poll(() => page.locator('.iv-rule-params [role=status]').textContent()).toBe('已保存');
+
+    await browser.clearCookies();
+    page = await browser.newPage();
+    await signIn('resident');
+    await page.goto(`${server.url}/interventions/p/${draftId}`);
+    await expect.poll(() => height().getAttribute('class')).toBe('fail');
+    expect(await height().textContent()).toContain('超过“县级文物保护单位”允许的 0.2 米');
+  });
+
+  it('takes before and after photos from the village at completion, and the town’s evaluation per pillar against the expected', async () => {
+    await signIn('village');
+    await page.goto(`${server.url}/interventions`);
+    await page.getByRole('link', { name: '银猴茶工坊' }).click();
+    await expect.poll(status).toBe('实施中');
+    const files = page.locator('.iv-files-card');
+    for (const [phase, colour] of [['before', '#6b5a40'], ['after', '#c9b48a']] as const) {
+      const photo = await sharp({ create: { width: 200, height: 150, channels: 3, background: colour } }).png().toBuffer();
+      await files.getByLabel(/选择文件/).setInputFiles({ name: `${phase}.png`, mimeType: 'image/png', buffer: photo });
+      await files.locator('select[name=phase]').selectOption(phase);
+      await files.getByRole('button', { name: '上传' }).click();
+      await expect.poll(() => files.locator(`[data-phase="${phase}"]`).count()).toBe(1);
+    }
+    expect(await files.locator('.iv-before-after h3').allTextContents()).toEqual(['改造前', '改造后']);
+    await page.getByRole('button', { name: '完工' }).click();
+    await expect.poll(status).toBe('已完工');
+
+    await browser.clearCookies();
+    page = await browser.newPage();
+    await signIn('town');
+    await page.goto(`${server.url}/interventions`);
+    await page.getByRole('link', { name: '银猴茶工坊' }).click();
+    await expect.poll(status).toBe('已完工');
+    const actual = { 就业岗位: '10', 返乡人数: '2', 年游客量: '3000', '年收入（元）': '550000', '文化价值（0–10）': '6', '生态效益（0–10）': '2' };
+    for (const [pillar, value] of Object.entries(actual)) await page.getByLabel(`实际 · ${pillar}`).fill(value);
+    await page.getByLabel('评估结论').fill('就业超出预期，收入略低。');
+    await page.getByRole('button', { name: '提交评估' }).click();
+    await expect.poll(status).toBe('已评估');
+    const table = page.getByTestId('outcome-comparison');
+    expect(await table.locator('tr', { hasText: '就业岗位' }).locator('td').allTextContents()).toEqual(['就业岗位', '8', '10']);
+    expect(await table.locator('tr', { hasText: '年收入' }).locator('td').allTextContents()).toEqual(['年收入（元）', '¥600,000.00', '¥550,000.00']);
+    await page.screenshot({ path: '.test-tmp/interventions-evaluated-phone.png', fullPage: true });
   });
 });

@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
 import { api } from '../../api.ts';
 import { hasRole, useMe } from '../../auth.tsx';
+import { FileGallery, FileUpload } from './Files.tsx';
 import { IvError as ErrorText } from './IvError.tsx';
 import { PILLARS, toFen, usePlaceName, useRuleText, yuan, type Action, type Pillar, type Proposal } from './shared.ts';
 
@@ -59,7 +60,6 @@ function ActionPanel({ p, act, pending }: { p: Proposal; act: (body: Record<stri
   const [note, setNote] = useState('');
   const [reason, setReason] = useState('');
   const [funded, setFunded] = useState(String(p.costFen / 100));
-  const [evaluation, setEvaluation] = useState('');
   if (!p.actions.length) return null;
   const simple = (a: Action) => (
     <button key={a} type="button" className="primary" disabled={pending} onClick={() => act({ action: a, from: p.status, ...(note ? { note } : {}) })}>
@@ -97,18 +97,83 @@ function ActionPanel({ p, act, pending }: { p: Proposal; act: (body: Record<stri
           </button>
         </div>
       )}
-      {p.actions.includes('evaluate') && (
-        <div className="form">
-          <label>
-            {t('detail.evaluation')}
-            <textarea name="evaluation" rows={2} value={evaluation} onChange={(e) => setEvaluation(e.target.value)} />
-          </label>
-          <button type="button" className="primary" disabled={pending || evaluation.trim().length < 2} onClick={() => act({ action: 'evaluate', from: p.status, evaluation, actualOutcomes: p.outcomes })}>
-            {t('action.evaluate')}
-          </button>
-        </div>
-      )}
+      {p.actions.includes('evaluate') && <EvaluationForm p={p} act={act} pending={pending} />}
     </section>
+  );
+}
+
+function VsHead() {
+  const { t } = useTranslation('interventions');
+  return (
+    <thead>
+      <tr>
+        <th>{t('evaluate.pillar')}</th>
+        <th>{t('evaluate.expected')}</th>
+        <th>{t('evaluate.actual')}</th>
+      </tr>
+    </thead>
+  );
+}
+
+/** The official enters the actual outcome of each pillar, beside the expected one. */
+function EvaluationForm({ p, act, pending }: { p: Proposal; act: (body: Record<string, unknown>) => void; pending: boolean }) {
+  const { t } = useTranslation('interventions');
+  const [evaluation, setEvaluation] = useState('');
+  const [actual, setActual] = useState<Record<Pillar, string>>(() => Object.fromEntries(PILLARS.map((k) => [k, ''])) as Record<Pillar, string>);
+  const value = (k: Pillar) => (k === 'incomeFen' ? toFen(actual[k]) : actual[k].trim() === '' ? NaN : Number(actual[k]));
+  const complete = PILLARS.every((k) => Number.isFinite(value(k)) && value(k) >= 0);
+  return (
+    <form
+      className="form iv-evaluate"
+      onSubmit={(e) => {
+        e.preventDefault();
+        act({ action: 'evaluate', from: p.status, evaluation, actualOutcomes: Object.fromEntries(PILLARS.map((k) => [k, value(k)])) });
+      }}
+    >
+      <h2>{t('evaluate.title')}</h2>
+      <p className="hint">{t('evaluate.intro')}</p>
+      <table className="iv-vs">
+        <VsHead />
+        <tbody>
+          {PILLARS.map((k) => (
+            <tr key={k}>
+              <td>{t(`pillar.${k}`)}</td>
+              <td>{k === 'incomeFen' ? yuan(p.outcomes[k]) : p.outcomes[k].toLocaleString()}</td>
+              <td>
+                <input name={`actual-${k}`} aria-label={`${t('evaluate.actual')} · ${t(`pillar.${k}`)}`} inputMode="decimal" value={actual[k]} onChange={(e) => setActual({ ...actual, [k]: e.target.value })} required />
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <label>
+        {t('detail.evaluation')}
+        <textarea name="evaluation" rows={2} value={evaluation} onChange={(e) => setEvaluation(e.target.value)} />
+      </label>
+      <button type="submit" className="primary" disabled={pending || !complete || evaluation.trim().length < 2}>
+        {t('action.evaluate')}
+      </button>
+    </form>
+  );
+}
+
+/** Expected against actual outcomes, pillar by pillar. */
+function OutcomeComparison({ expected, actual }: { expected: Record<Pillar, number>; actual: Record<Pillar, number> }) {
+  const { t } = useTranslation('interventions');
+  const show = (k: Pillar, v: number) => (k === 'incomeFen' ? yuan(v) : v.toLocaleString());
+  return (
+    <table className="iv-vs" data-testid="outcome-comparison">
+      <VsHead />
+      <tbody>
+        {PILLARS.map((k) => (
+          <tr key={k} className={actual[k] >= expected[k] ? 'met' : 'short'}>
+            <td>{t(`pillar.${k}`)}</td>
+            <td>{show(k, expected[k])}</td>
+            <td>{show(k, actual[k])}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
   );
 }
 
@@ -163,6 +228,7 @@ function Comments({ id }: { id: string }) {
     mutationFn: (x: { id: string; hidden: boolean; reason?: string }) => api(`/interventions/comments/${x.id}`, { method: 'PATCH', body: { hidden: x.hidden, reason: x.reason } }),
     onSuccess: () => void refresh(),
   });
+  const [hiding, setHiding] = useState<{ id: string; reason: string } | null>(null);
   const items = list.data?.items ?? [];
   const render = (parent: string | null, depth: number): React.ReactNode =>
     items
@@ -184,18 +250,32 @@ function Comments({ id }: { id: string }) {
               <button
                 type="button"
                 className="link-button"
-                onClick={() => {
-                  if (c.hidden) moderate.mutate({ id: c.id, hidden: false });
-                  else {
-                    const reason = window.prompt(t('detail.hideReason'));
-                    if (reason) moderate.mutate({ id: c.id, hidden: true, reason });
-                  }
-                }}
+                onClick={() => (c.hidden ? moderate.mutate({ id: c.id, hidden: false }) : setHiding({ id: c.id, reason: '' }))}
               >
                 {c.hidden ? t('detail.show') : t('detail.hide')}
               </button>
             )}
           </div>
+          {hiding?.id === c.id && (
+            <form
+              className="row wrap iv-hide-form"
+              onSubmit={(e) => {
+                e.preventDefault();
+                moderate.mutate({ id: c.id, hidden: true, reason: hiding.reason.trim() }, { onSuccess: () => setHiding(null) });
+              }}
+            >
+              <label>
+                {t('detail.hideReason')}
+                <input name="hideReason" value={hiding.reason} maxLength={500} onChange={(e) => setHiding({ id: c.id, reason: e.target.value })} autoFocus />
+              </label>
+              <button type="submit" disabled={hiding.reason.trim().length < 2 || moderate.isPending}>
+                {t('detail.hideConfirm')}
+              </button>
+              <button type="button" className="link-button" onClick={() => setHiding(null)}>
+                {t('detail.cancel')}
+              </button>
+            </form>
+          )}
           <ul className="iv-thread">{render(c.id, depth + 1)}</ul>
         </li>
       ));
@@ -304,6 +384,24 @@ function Execution({ p, onChange }: { p: Proposal; onChange: () => void }) {
   );
 }
 
+function Files({ p, onChange }: { p: Proposal; onChange: () => void }) {
+  const { t } = useTranslation('interventions');
+  const { data: me } = useMe();
+  const official = hasRole(me, 'village_official', 'town_official', 'county_admin');
+  const mayAttachDraft = p.status === 'draft' && p.isMine;
+  const executionPhases = (['progress', 'before', 'after'] as const).filter((ph) =>
+    ph === 'progress' ? ['funded', 'in_progress'].includes(p.status) : ph === 'before' ? ['funded', 'in_progress', 'completed'].includes(p.status) : ['in_progress', 'completed'].includes(p.status),
+  );
+  return (
+    <section className="card iv-files-card">
+      <h2>{t('files.title')}</h2>
+      <FileGallery files={p.files ?? []} />
+      {mayAttachDraft && <FileUpload proposalId={p.id} phases={['proposal']} kinds={['photo', 'drawing']} onDone={onChange} />}
+      {official && executionPhases.length > 0 && <FileUpload proposalId={p.id} phases={[...executionPhases]} kinds={['photo']} onDone={onChange} />}
+    </section>
+  );
+}
+
 export function DetailPage() {
   const { id = '' } = useParams();
   const { t } = useTranslation('interventions');
@@ -364,6 +462,7 @@ export function DetailPage() {
       <section className="card">
         <RulesReport rules={p.rules} />
       </section>
+      <Files p={p} onChange={refresh} />
       <ErrorText error={act.error} />
       <ActionPanel p={p} act={(b) => act.mutate(b)} pending={act.isPending} />
       <section className="card">
@@ -376,7 +475,7 @@ export function DetailPage() {
         {p.actualOutcomes && (
           <>
             <h2>{t('detail.actualOutcomes')}</h2>
-            <Outcomes values={p.actualOutcomes} />
+            <OutcomeComparison expected={p.outcomes} actual={p.actualOutcomes} />
             {p.evaluation && <p className="description">{p.evaluation}</p>}
           </>
         )}

@@ -6,11 +6,13 @@ import { api } from '../../api.ts';
 import { hasRole, useMe } from '../../auth.tsx';
 import { IvError as ErrorText } from './IvError.tsx';
 import { DetailPage, Timeline } from './Detail.tsx';
+import { FileGallery } from './Files.tsx';
 import { ProposalFormPage } from './Form.tsx';
-import { STATUSES, usePlaceName, yuan, type Status } from './shared.ts';
+import { STATUSES, usePlaceName, yuan, type ProposalFile, type Status } from './shared.ts';
 
 const DashboardPage = lazy(() => import('./Dashboard.tsx'));
 const RoundsPage = lazy(() => import('./Rounds.tsx'));
+const RuleParamsPage = lazy(() => import('./RuleParams.tsx'));
 
 interface Row {
   id: string;
@@ -95,6 +97,7 @@ function ModuleNav() {
         <NavLink to="/interventions/public">{t('nav.public')}</NavLink>
         {official && <NavLink to="/interventions/dashboard">{t('nav.dashboard')}</NavLink>}
         {hasRole(me, 'county_admin') && <NavLink to="/interventions/rounds">{t('nav.rounds')}</NavLink>}
+        {hasRole(me, 'county_admin') && <NavLink to="/interventions/rules">{t('ruleParams.nav')}</NavLink>}
       </nav>
       {me && <Bell />}
     </div>
@@ -156,6 +159,7 @@ interface PublicProject {
   fundedFen: number;
   spentFen: number;
   timeline: { to: Status; note: string; at: string }[];
+  files: ProposalFile[];
 }
 
 function PublicPage() {
@@ -187,6 +191,7 @@ function PublicPage() {
                 </div>
               </>
             )}
+            {p.files.length > 0 && <FileGallery files={p.files} />}
             <details>
               <summary>{t('detail.timeline')}</summary>
               <Timeline items={p.timeline} />
@@ -212,6 +217,7 @@ export default function InterventionsPages() {
           <Route path="public" element={<PublicPage />} />
           <Route path="dashboard" element={<DashboardPage />} />
           <Route path="rounds" element={<RoundsPage />} />
+          <Route path="rules" element={<RuleParamsPage />} />
           <Route path="*" element={<ListPage />} />
         </Routes>
       </Suspense>

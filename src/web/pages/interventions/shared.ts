@@ -20,6 +20,15 @@ export interface RuleResult {
   passed: boolean;
   values: Record<string, string | number>;
 }
+export interface ProposalFile {
+  id: string;
+  kind: 'drawing' | 'photo';
+  phase: 'proposal' | 'progress' | 'before' | 'after';
+  contentType: string;
+  caption: string;
+  hasThumb: boolean;
+  createdAt: string;
+}
 export interface Proposal {
   id: string;
   title: string;
@@ -37,6 +46,7 @@ export interface Proposal {
   changes: { demolishesProtectedElements: boolean; heightChangeM: number; volumeChangePct: number; materials: string[] };
   conservationPlanUrl: string | null;
   media: { kind: string; url: string; caption?: string; phase?: string }[];
+  files: ProposalFile[];
   costFen: number;
   funding: Record<(typeof SOURCES)[number], number>;
   durationMonths: number;
