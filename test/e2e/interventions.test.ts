@@ -254,4 +254,29 @@ describe('gentle interventions in the browser', () => {
     expect(await table.locator('tr', { hasText: '年收入' }).locator('td').allTextContents()).toEqual(['年收入（元）', '¥600,000.00', '¥550,000.00']);
     await page.screenshot({ path: '.test-tmp/interventions-evaluated-phone.png', fullPage: true });
   });
+
+  it('lets an official hide a comment with the reason typed inline, with no browser dialog', async () => {
+    await signIn('resident');
+    await page.goto(proposalUrl);
+    await page.getByLabel('发表意见').fill('欢迎来我家店里买茶叶，电话 138');
+    await page.getByRole('button', { name: '发送' }).click();
+    await expect.poll(() => page.locator('.iv-comment').count()).toBe(1);
+
+    await browser.clearCookies();
+    page = await browser.newPage();
+    let dialogs = 0;
+    page.on('dialog', (d) => {
+      dialogs++;
+      void d.dismiss();
+    });
+    await signIn('village');
+    await page.goto(proposalUrl);
+    const comment = page.locator('.iv-comment').first();
+    await comment.getByRole('button', { name: '隐藏' }).click();
+    await comment.getByLabel('隐藏理由').fill('广告');
+    await comment.getByRole('button', { name: '确认隐藏' }).click();
+    await expect.poll(() => comment.locator('.tag.warn').textContent()).toBe('该留言已被隐藏：广告');
+    expect(await comment.getByLabel('隐藏理由').count()).toBe(0);
+    expect(dialogs).toBe(0);
+  });
 });
