@@ -316,6 +316,7 @@ function ProposalForm({ initial, id, villages }: { initial: Fields; id?: string;
         <textarea name="risks" rows={2} value={f.risks} onChange={(e) => set('risks', e.target.value)} />
       </label>
       <ErrorText error={save.error} />
+      <p className="hint">{t('form.filesLater')}</p>
       <button type="submit" className="primary" disabled={save.isPending}>
         {t('form.save')}
       </button>

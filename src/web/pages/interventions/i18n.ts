@@ -75,6 +75,7 @@ export const zhCN = {
     outcomes: '预期成效',
     risks: '风险',
     save: '保存草稿',
+    filesLater: '保存草稿后，可在提案页上传图纸与照片。',
     saved: '已保存',
   },
   rules: {
@@ -327,6 +328,7 @@ export const en: typeof zhCN = {
     outcomes: 'Expected outcomes',
     risks: 'Risks',
     save: 'Save draft',
+    filesLater: 'Once the draft is saved, attach drawings and photos on the proposal page.',
     saved: 'Saved',
   },
   rules: {
