@@ -16,8 +16,11 @@ export async function ensureWebBuilt(root = process.cwd()) {
   const sources = Math.max(newest(path.join(root, 'src/web')), fs.statSync(path.join(root, 'vite.config.ts')).mtimeMs);
   if (fs.existsSync(index) && fs.statSync(index).mtimeMs >= sources) return false;
   process.stdout.write('正在构建网页客户端 / Building the web client…\n');
+  const started = new Date();
   const { build } = await import('vite');
   await build({ configFile: path.join(root, 'vite.config.ts'), logLevel: 'warn' });
+  // Date the build by when it started, so a source saved while it ran makes the next start rebuild.
+  fs.utimesSync(index, started, started);
   return true;
 }
 

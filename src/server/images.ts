@@ -53,3 +53,6 @@ export async function storeImage(storage: FileStorage, prefix: string, file: { d
   await storage.put(thumbKey, thumb, 'image/webp');
   return { storageKey, thumbKey, contentType: actual, bytes: file.data.length, width, height };
 }
+
+export const photoTooLarge = () =>
+  new Problem(413, 'photo_too_large', `The photo is larger than the limit of ${PHOTO_MAX_BYTES / 1048576} MB`, { field: 'file' });

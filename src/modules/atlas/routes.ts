@@ -7,7 +7,8 @@ import { storageFor } from '../../server/storage.ts';
 import { ASSET_KINDS, BUILDING_TYPES, CURRENT_USES, HERITAGE_LEVELS, LISTING_LEVELS, OWNER_TYPES, SEASONS } from './schema.ts';
 import * as atlas from './service.ts';
 import { exportBuildings, FORMATS, importBuildings } from './transfer.ts';
-import { PHOTO_MAX_BYTES } from '../../server/images.ts';
+import { PHOTO_MAX_BYTES, photoTooLarge } from '../../server/images.ts';
+import { readMultipart } from '../../server/multipart.ts';
 
 const idParams = z.strictObject({ id: z.uuid() });
 const crs = z.enum(['wgs84', 'gcj02']).default('wgs84');
@@ -43,24 +44,6 @@ const bbox = z
   });
 
 const IMPORT_MAX_BYTES = 30 * 1024 * 1024;
-
-/** Reads a multipart body: its text fields and its one file. A file over the limit is a 413 naming the limit. */
-async function readMultipart(request: FastifyRequest, maxBytes: number, tooLarge: () => Problem) {
-  if (!request.isMultipart()) throw new Problem(415, 'not_multipart', 'Send the file as multipart/form-data', { field: 'file' });
-  const fields: Record<string, string> = {};
-  let file: { data: Buffer; mimetype: string; filename: string } | null = null;
-  try {
-    for await (const part of request.parts({ limits: { fileSize: maxBytes, files: 1, fields: 10 } })) {
-      if (part.type === 'file') file = { data: await part.toBuffer(), mimetype: part.mimetype, filename: part.filename };
-      else fields[part.fieldname] = String(part.value);
-    }
-  } catch (error) {
-    if ((error as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') throw tooLarge();
-    throw error;
-  }
-  if (!file) throw badRequest('file', 'A file is required');
-  return { fields, file };
-}
 
 export const atlasRoutes: FastifyPluginAsync = async (base) => {
   const app = base.withTypeProvider<ZodTypeProvider>();
@@ -214,8 +197,6 @@ export const atlasRoutes: FastifyPluginAsync = async (base) => {
   );
 
   // ---- photos ----
-  const photoTooLarge = () =>
-    new Problem(413, 'photo_too_large', `The photo is larger than the limit of ${PHOTO_MAX_BYTES / 1048576} MB`, { field: 'file' });
   const uploadPhoto = async (request: FastifyRequest, target: atlas.PhotoTarget) => {
     const { fields, file } = await readMultipart(request, PHOTO_MAX_BYTES, photoTooLarge);
     const caption = (fields.caption ?? '').trim();

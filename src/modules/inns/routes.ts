@@ -5,10 +5,11 @@ import { z } from 'zod';
 import { isValidDate } from './dates.ts';
 import { cancelAndRefund, startBookingPayment } from './payments.ts';
 import { ROOM_TYPES } from './schema.ts';
-import { PHOTO_MAX_BYTES } from '../../server/images.ts';
+import { PHOTO_MAX_BYTES, photoTooLarge } from '../../server/images.ts';
 import { badRequest, Problem } from '../../server/problems.ts';
 import { storageFor } from '../../server/storage.ts';
 import * as inns from './service.ts';
+import { readMultipart } from '../../server/multipart.ts';
 
 const day = z.string().refine(isValidDate, 'A date as YYYY-MM-DD');
 const idParams = z.strictObject({ id: z.uuid() });
@@ -43,26 +44,6 @@ const nonEmpty = (b: object) => Object.keys(b).length > 0;
 
 /** Sweeps expired holds every minute (a hold past its time already occupies nothing; this makes it visible). */
 const SWEEP_MS = 60_000;
-
-const photoTooLarge = () => new Problem(413, 'photo_too_large', `The photo is larger than the limit of ${PHOTO_MAX_BYTES / 1048576} MB`, { field: 'file' });
-
-/** Reads a multipart photo upload: its text fields and its one file; a file over the limit is a 413. */
-async function readPhoto(request: FastifyRequest) {
-  if (!request.isMultipart()) throw new Problem(415, 'not_multipart', 'Send the photo as multipart/form-data', { field: 'file' });
-  const fields: Record<string, string> = {};
-  let file: { data: Buffer; mimetype: string } | null = null;
-  try {
-    for await (const part of request.parts({ limits: { fileSize: PHOTO_MAX_BYTES, files: 1, fields: 10 } })) {
-      if (part.type === 'file') file = { data: await part.toBuffer(), mimetype: part.mimetype };
-      else fields[part.fieldname] = String(part.value);
-    }
-  } catch (error) {
-    if ((error as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') throw photoTooLarge();
-    throw error;
-  }
-  if (!file) throw badRequest('file', 'A file is required');
-  return { fields, file };
-}
 
 export const innsRoutes: FastifyPluginAsync = async (base) => {
   const app = base.withTypeProvider<ZodTypeProvider>();
@@ -155,7 +136,7 @@ export const innsRoutes: FastifyPluginAsync = async (base) => {
     '/inns/:id/photos',
     { schema: { tags: ['inns'], params: idParams, consumes: ['multipart/form-data'], summary: 'Upload a JPEG, PNG or WebP photo of the inn (field "file", optional "caption" and "roomId")' } },
     async (request, reply) => {
-      const { fields, file } = await readPhoto(request);
+      const { fields, file } = await readMultipart(request, PHOTO_MAX_BYTES, photoTooLarge);
       const caption = (fields.caption ?? '').trim();
       if (caption.length > 200) throw badRequest('caption', 'At most 200 characters');
       const roomId = fields.roomId?.trim() || undefined;

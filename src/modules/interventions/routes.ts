@@ -10,6 +10,7 @@ import { ruleParamsSchema } from './rules.ts';
 import { FILE_KINDS, FILE_PHASES, FUNDING_SOURCES, INTERVENTION_TYPES, PILLARS, PROTECTION_LEVELS, STATUSES } from './schema.ts';
 import * as svc from './service.ts';
 import { roundRoutes } from './rounds.routes.ts';
+import { readMultipart } from '../../server/multipart.ts';
 
 const idParams = z.strictObject({ id: z.uuid() });
 const fen = z.number().int().min(0).max(1e13);
@@ -66,6 +67,7 @@ export const interventionsRoutes: FastifyPluginAsync = async (base) => {
   const app = base.withTypeProvider<ZodTypeProvider>();
   const tags = ['interventions'];
   const uploadMax = Math.max(PHOTO_MAX_BYTES, PDF_MAX_BYTES);
+  const fileTooLarge = () => new Problem(413, 'file_too_large', `The file is larger than the limit of ${uploadMax / 1048576} MB`, { field: 'file' });
   await app.register(multipart, { throwFileSizeLimit: true, limits: { fileSize: uploadMax, files: 1 } });
   const storage = storageFor(app.config);
 
@@ -81,20 +83,7 @@ export const interventionsRoutes: FastifyPluginAsync = async (base) => {
       },
     },
     async (request, reply) => {
-      if (!request.isMultipart()) throw new Problem(415, 'not_multipart', 'Send the file as multipart/form-data', { field: 'file' });
-      const fields: Record<string, string> = {};
-      let file: { data: Buffer; mimetype: string } | null = null;
-      try {
-        for await (const part of request.parts({ limits: { fileSize: uploadMax, files: 1, fields: 10 } })) {
-          if (part.type === 'file') file = { data: await part.toBuffer(), mimetype: part.mimetype };
-          else fields[part.fieldname] = String(part.value);
-        }
-      } catch (error) {
-        if ((error as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE')
-          throw new Problem(413, 'file_too_large', `The file is larger than the limit of ${uploadMax / 1048576} MB`, { field: 'file' });
-        throw error;
-      }
-      if (!file) throw badRequest('file', 'A file is required');
+      const { fields, file } = await readMultipart(request, uploadMax, fileTooLarge);
       const kind = z.enum(FILE_KINDS).safeParse(fields.kind ?? 'photo');
       if (!kind.success) throw badRequest('kind', `One of ${FILE_KINDS.join(', ')}`);
       const phase = z.enum(FILE_PHASES).safeParse(fields.phase ?? 'proposal');

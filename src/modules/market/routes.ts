@@ -3,12 +3,13 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import QRCode from 'qrcode';
 import { z } from 'zod';
-import { PHOTO_MAX_BYTES } from '../../server/images.ts';
+import { PHOTO_MAX_BYTES, photoTooLarge } from '../../server/images.ts';
 import { badRequest, Problem } from '../../server/problems.ts';
 import { storageFor } from '../../server/storage.ts';
 import { paymentRoutes } from './payments/routes.ts';
 import { ORDER_STATUSES, PRODUCT_KINDS, TRACE_KINDS } from './schema.ts';
 import * as market from './service.ts';
+import { readMultipart } from '../../server/multipart.ts';
 
 const idParams = z.strictObject({ id: z.uuid() });
 const orgParams = z.strictObject({ orgId: z.uuid() });
@@ -152,20 +153,7 @@ export const marketRoutes: FastifyPluginAsync = async (base) => {
       },
     },
     async (request, reply) => {
-      if (!request.isMultipart()) throw new Problem(415, 'not_multipart', 'Send the file as multipart/form-data', { field: 'file' });
-      const fields: Record<string, string> = {};
-      let file: { data: Buffer; mimetype: string } | null = null;
-      try {
-        for await (const part of request.parts({ limits: { fileSize: PHOTO_MAX_BYTES, files: 1, fields: 5 } })) {
-          if (part.type === 'file') file = { data: await part.toBuffer(), mimetype: part.mimetype };
-          else fields[part.fieldname] = String(part.value);
-        }
-      } catch (error) {
-        if ((error as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE')
-          throw new Problem(413, 'photo_too_large', `The photo is larger than the limit of ${PHOTO_MAX_BYTES / 1048576} MB`, { field: 'file' });
-        throw error;
-      }
-      if (!file) throw badRequest('file', 'A file is required');
+      const { fields, file } = await readMultipart(request, PHOTO_MAX_BYTES, photoTooLarge);
       const caption = (fields.caption ?? '').trim();
       if (caption.length > 200) throw badRequest('caption', 'At most 200 characters');
       return reply.code(201).send(await market.addProductPhoto(app.db, storage, request.actor, request.params.id, { data: file.data, declaredType: file.mimetype, caption }));

@@ -1,3 +1,4 @@
+import { multipart } from '../../../test/support/multipart.ts';
 import { sql } from 'drizzle-orm';
 import sharp from 'sharp';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -6,14 +7,6 @@ import { as, signIn, startTestApp, type Session, type TestApp } from '../../../t
 import { TEST_PASSWORD } from '../../../test/support/constants.ts';
 import { describeEachDriver } from '../../../test/support/db.ts';
 
-/** A multipart/form-data body with text fields and one file, as a browser sends it. */
-function multipart(fields: Record<string, string>, file: { name: string; type: string; data: Buffer }) {
-  const boundary = `----terrace${Math.random().toString(16).slice(2)}`;
-  const parts: Buffer[] = [];
-  for (const [k, v] of Object.entries(fields)) parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`));
-  parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${file.name}"\r\nContent-Type: ${file.type}\r\n\r\n`), file.data, Buffer.from(`\r\n--${boundary}--\r\n`));
-  return { payload: Buffer.concat(parts), headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
-}
 const jpeg = () => sharp({ create: { width: 64, height: 48, channels: 3, background: '#2f6b3a' } }).jpeg().toBuffer();
 const png = () => sharp({ create: { width: 40, height: 30, channels: 3, background: '#8a6d2f' } }).png().toBuffer();
 
