@@ -119,8 +119,14 @@ export async function login(db: Db, input: { username: string; password: string 
 }
 
 export async function loadSession(db: Db, token: string): Promise<{ actor: Actor; csrfToken: string } | null> {
+  // One round trip on every authenticated request: the session, its user and the user's grants together.
   const [row] = await db
-    .select({ user: users, csrfToken: sessions.csrfToken })
+    .select({
+      user: users,
+      csrfToken: sessions.csrfToken,
+      grants: sql<Grant[]>`coalesce((select json_agg(json_build_object('id', g.id, 'role', g.role, 'unitId', g.unit_id, 'orgId', g.org_id))
+        from ${roleGrants} g where g.user_id = ${users.id}), '[]'::json)`,
+    })
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
     .where(and(eq(sessions.tokenHash, hashToken(token)), gt(sessions.expiresAt, new Date()), eq(users.disabled, false)));
@@ -134,7 +140,7 @@ export async function loadSession(db: Db, token: string): Promise<{ actor: Actor
       displayName: user.displayName,
       countyId: user.countyId,
       locale: user.locale,
-      grants: await grantsOf(db, user.id),
+      grants: typeof row.grants === 'string' ? JSON.parse(row.grants) : row.grants,
     },
   };
 }
