@@ -86,3 +86,15 @@ export async function queryRows<T>(db: Db, query: SQL): Promise<T[]> {
   const result = (await db.execute(query)) as unknown as { rows: T[] };
   return result.rows;
 }
+
+/**
+ * A hot-path query with a fixed text, issued straight to the driver: on PostgreSQL it is a named prepared
+ * statement (parsed and planned once per connection), and no query builder runs per call. Only for a `Db` that is
+ * a connection (not a transaction). Rows come as the driver gives them: timestamps may be `Date` or string, so
+ * read them through `new Date(…)`.
+ */
+export async function namedQuery<T>(db: Db, name: string, text: string, params: unknown[]): Promise<T[]> {
+  const client = (db as unknown as { $client: pg.Pool | PGlite }).$client;
+  if (client instanceof PGlite) return (await client.query<T>(text, params)).rows;
+  return (await client.query<T & pg.QueryResultRow>({ name, text, values: params })).rows;
+}

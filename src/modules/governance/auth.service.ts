@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { and, eq, gt, lt, sql } from 'drizzle-orm';
-import type { Db } from '../../db/handle.ts';
+import { namedQuery, type Db } from '../../db/handle.ts';
 import { Problem } from '../../server/problems.ts';
 import { recordAudit } from './audit.ts';
 import { decoyPasswordHash, hashPassword, verifyPassword } from './passwords.ts';
@@ -118,28 +118,30 @@ export async function login(db: Db, input: { username: string; password: string 
   });
 }
 
+const LOAD_SESSION = `
+  select u.id, u.username, u.display_name, u.county_id, u.locale, s.csrf_token,
+         coalesce((select json_agg(json_build_object('id', g.id, 'role', g.role, 'unitId', g.unit_id, 'orgId', g.org_id))
+                   from role_grants g where g.user_id = u.id), '[]'::json) as grants
+  from sessions s join users u on u.id = s.user_id
+  where s.token_hash = $1 and s.expires_at > now() and not u.disabled`;
+
 export async function loadSession(db: Db, token: string): Promise<{ actor: Actor; csrfToken: string } | null> {
-  // One round trip on every authenticated request: the session, its user and the user's grants together.
-  const [row] = await db
-    .select({
-      user: users,
-      csrfToken: sessions.csrfToken,
-      grants: sql<Grant[]>`coalesce((select json_agg(json_build_object('id', g.id, 'role', g.role, 'unitId', g.unit_id, 'orgId', g.org_id))
-        from ${roleGrants} g where g.user_id = ${users.id}), '[]'::json)`,
-    })
-    .from(sessions)
-    .innerJoin(users, eq(users.id, sessions.userId))
-    .where(and(eq(sessions.tokenHash, hashToken(token)), gt(sessions.expiresAt, new Date()), eq(users.disabled, false)));
+  // One prepared round trip on every authenticated request: the session, its user and the user's grants together.
+  const [row] = await namedQuery<{ id: string; username: string; display_name: string; county_id: string; locale: string; csrf_token: string; grants: Grant[] | string }>(
+    db,
+    'terrace_load_session',
+    LOAD_SESSION,
+    [hashToken(token)],
+  );
   if (!row) return null;
-  const { user } = row;
   return {
-    csrfToken: row.csrfToken,
+    csrfToken: row.csrf_token,
     actor: {
-      id: user.id,
-      username: user.username,
-      displayName: user.displayName,
-      countyId: user.countyId,
-      locale: user.locale,
+      id: row.id,
+      username: row.username,
+      displayName: row.display_name,
+      countyId: row.county_id,
+      locale: row.locale,
       grants: typeof row.grants === 'string' ? JSON.parse(row.grants) : row.grants,
     },
   };

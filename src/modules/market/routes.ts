@@ -283,10 +283,10 @@ export const marketRoutes: FastifyPluginAsync = async (base) => {
       const header = request.headers['idempotency-key'];
       const idempotencyKey = (typeof header === 'string' ? header : undefined) ?? request.body.idempotencyKey;
       if (!idempotencyKey || idempotencyKey.length < 8 || idempotencyKey.length > 100) throw badRequest('header/idempotency-key', 'Give an idempotency key of 8–100 characters');
-      const { order, created, items } = await market.checkout(app.db, request.actor, { idempotencyKey, items: request.body.items, address: request.body.address });
+      const result = await market.checkout(app.db, request.actor, { idempotencyKey, items: request.body.items, address: request.body.address });
       // A new order is answered from what checkout holds; a repeated key answers the stored order as it is now.
-      if (created) return reply.code(201).send(market.checkoutAnswer(order, items));
-      return reply.code(200).send(await market.getOrder(app.db, request.actor, order.id));
+      if (result.created) return reply.code(201).send(result.order);
+      return reply.code(200).send(await market.getOrder(app.db, request.actor, result.orderId));
     },
   );
   app.get('/market/orders', { schema: { tags: ['market'], summary: 'My orders', querystring: z.strictObject(paging) } }, async (request) =>

@@ -1,7 +1,8 @@
 import { randomInt } from 'node:crypto';
+import { uuidv7 } from 'uuidv7';
 import { and, asc, desc, eq, ilike, inArray, or, sql } from 'drizzle-orm';
 import type { Db } from '../../db/handle.ts';
-import { queryRows } from '../../db/handle.ts';
+import { namedQuery, queryRows } from '../../db/handle.ts';
 import { storeImage } from '../../server/images.ts';
 import { badRequest, conflict, notFound } from '../../server/problems.ts';
 import type { FileStorage } from '../../server/storage.ts';
@@ -47,9 +48,12 @@ async function producerOf(db: Db, orgId: string) {
   return org;
 }
 
+/** A producer's shop settings; a producer who never saved any has these (the table's column defaults). */
+const DEFAULT_SHOP = { intro: '', shippingBaseFen: 1000, freeShippingOverFen: null as number | null, remoteSurchargeFen: 1500, lowStockThreshold: 10 };
+
 async function shopSettings(db: Db, orgId: string) {
   const [shop] = await db.select().from(marketShops).where(eq(marketShops.orgId, orgId));
-  return shop ?? { orgId, intro: '', shippingBaseFen: 1000, freeShippingOverFen: null, remoteSurchargeFen: 1500, lowStockThreshold: 10 };
+  return shop ?? { orgId, ...DEFAULT_SHOP };
 }
 
 /** The shipping fee rule: a base fee, free above a threshold, and a surcharge for remote provinces. */
@@ -564,35 +568,59 @@ export interface CheckoutInput {
   address: ShippingAddress;
 }
 
-/** Prices from the database only: what a cart costs, for the checkout page and for the order itself. */
+interface PriceRow {
+  id: string;
+  label: string;
+  price_fen: number;
+  stock: number;
+  batch_id: string | null;
+  active: boolean;
+  product_active: boolean;
+  product_name: string;
+  org_id: string;
+  has_shop: boolean;
+  shipping_base_fen: number | null;
+  free_shipping_over_fen: number | null;
+  remote_surcharge_fen: number | null;
+}
+const PRICE_CART = `
+  select v.id, v.label, v.price_fen, v.stock, v.batch_id, v.active, p.active as product_active, p.name as product_name, p.org_id,
+         s.org_id is not null as has_shop, s.shipping_base_fen, s.free_shipping_over_fen, s.remote_surcharge_fen
+  from market_variants v join market_products p on p.id = v.product_id left join market_shops s on s.org_id = p.org_id
+  where v.id = any($1::uuid[])`;
+
+/** Prices from the database only: what a cart costs, for the checkout page and for the order itself. One query. */
 async function priceCart(db: Db, items: { variantId: string; qty: number }[], province: string) {
   if (items.length === 0) throw badRequest('body/items', 'The cart is empty');
   const ids = [...new Set(items.map((i) => i.variantId))];
   if (ids.length !== items.length) throw badRequest('body/items', 'A variant appears twice');
-  const rows = await db
-    .select({
-      id: marketVariants.id,
-      label: marketVariants.label,
-      priceFen: marketVariants.priceFen,
-      stock: marketVariants.stock,
-      batchId: marketVariants.batchId,
-      active: marketVariants.active,
-      productActive: marketProducts.active,
-      productName: marketProducts.name,
-      orgId: marketProducts.orgId,
-    })
-    .from(marketVariants)
-    .innerJoin(marketProducts, eq(marketProducts.id, marketVariants.productId))
-    .where(inArray(marketVariants.id, ids));
+  const rows = (await namedQuery<PriceRow>(db, 'market_price_cart', PRICE_CART, [ids])).map((r) => ({
+    id: r.id,
+    label: r.label,
+    priceFen: r.price_fen,
+    stock: r.stock,
+    batchId: r.batch_id,
+    active: r.active,
+    productActive: r.product_active,
+    productName: r.product_name,
+    orgId: r.org_id,
+    hasShop: r.has_shop,
+    shippingBaseFen: r.shipping_base_fen,
+    freeShippingOverFen: r.free_shipping_over_fen,
+    remoteSurchargeFen: r.remote_surcharge_fen,
+  }));
   const byId = new Map(rows.map((r) => [r.id, r]));
   const lines = items.map((item, i) => {
     const v = byId.get(item.variantId);
     if (!v || !v.active || !v.productActive) throw badRequest(`body/items/${i}/variantId`, 'No such product on sale');
     return { ...v, qty: item.qty, lineFen: v.priceFen * item.qty };
   });
-  const orgId = lines[0].orgId;
+  const first = lines[0];
+  const orgId = first.orgId;
   if (lines.some((l) => l.orgId !== orgId)) throw badRequest('body/items', 'One order holds the products of one producer');
-  const shop = await shopSettings(db, orgId);
+  const shop = first.hasShop
+    ? { shippingBaseFen: first.shippingBaseFen ?? 0, freeShippingOverFen: first.freeShippingOverFen, remoteSurchargeFen: first.remoteSurchargeFen ?? 0 }
+    : DEFAULT_SHOP;
   const subtotalFen = lines.reduce((s, l) => s + l.lineFen, 0);
   const shippingFen = shippingFee(shop, subtotalFen, province);
   return { orgId, lines, subtotalFen, shippingFen, totalFen: subtotalFen + shippingFen };
@@ -610,90 +638,153 @@ export async function quote(db: Db, input: { items: { variantId: string; qty: nu
 }
 
 type OrderRow = typeof marketOrders.$inferSelect;
+type CheckoutLine = { variantId: string; batchId: string | null; productName: string; variantLabel: string; qty: number; unitPriceFen: number; lineFen: number };
+export type CheckoutResult = { created: true; order: ReturnType<typeof checkoutAnswer> } | { created: false; orderId: string };
+
+/** Why the checkout statement aborted itself (`market_checkout_abort`), or null for any other error. */
+function checkoutAbortReason(error: unknown): 'short' | 'duplicate' | null {
+  for (let e = error as { message?: string; cause?: unknown } | undefined; e; e = e.cause as typeof e) {
+    const m = /market_checkout:(short|duplicate)/.exec(e.message ?? '');
+    if (m) return m[1] as 'short' | 'duplicate';
+  }
+  return null;
+}
+
+async function orderByKey(db: Db, buyerId: string, idempotencyKey: string) {
+  const [row] = await db
+    .select({ id: marketOrders.id })
+    .from(marketOrders)
+    .where(and(eq(marketOrders.buyerId, buyerId), eq(marketOrders.idempotencyKey, idempotencyKey)));
+  return row?.id ?? null;
+}
 
 /**
- * Checkout: one transaction that inserts the order under its idempotency key (a repeat answers the first order),
- * then takes the stock with a conditional `UPDATE … SET stock = stock - q WHERE stock >= q` per line — last, so
- * the hot rows stay locked for as short a time as possible — and records the reservations with their expiry.
+ * The checkout statement (see `checkout`). Parameters: $1 the lines as JSON, $2 buyer, $3 idempotency key,
+ * $4 new order id, $5 county, $6 producer, $7 subtotal, $8 shipping, $9 total, $10 address JSON,
+ * $11 reservation expiry, $12 number of lines, $13 audit row id, $14 the variant ids (so the stock rows are found by
+ * their primary key: the planner cannot see inside the JSON).
  */
-export async function checkout(
-  db: Db,
-  actor: Actor | null,
-  input: CheckoutInput,
-): Promise<{ order: OrderRow; created: boolean; items: Parameters<typeof checkoutAnswer>[1] }> {
+const checkoutStatement = (lockInOrder: boolean) => `
+  with want as (
+    select * from jsonb_to_recordset($1::jsonb)
+      as w("itemId" uuid, "reservationId" uuid, "variantId" uuid, "batchId" uuid, "productName" text, "variantLabel" text,
+           qty integer, "unitPriceFen" integer, "lineFen" integer)
+  ),
+  ${lockInOrder ? `locked as (select v.id from market_variants v where v.id = any($14::uuid[]) order by v.id for no key update),` : ''}
+  taken as (
+    update market_variants v set stock = v.stock - w.qty from want w
+    where v.id = any($14::uuid[]) and v.id = w."variantId" and v.stock >= w.qty and v.price_fen = w."unitPriceFen" and v.active
+      ${lockInOrder ? 'and v.id in (select id from locked)' : ''}
+    returning v.id
+  ),
+  ord as (
+    insert into market_orders (id, county_id, buyer_id, org_id, idempotency_key, subtotal_fen, shipping_fen, total_fen, address, reserved_until)
+    select $4::uuid, $5::uuid, $2::uuid, $6::uuid, $3::text, $7::int, $8::int, $9::int, $10::jsonb, $11::timestamptz
+    where (select count(*) from taken) = $12::int
+    on conflict (buyer_id, idempotency_key) do nothing
+    returning id, created_at
+  ),
+  lines as (
+    insert into market_order_items (id, order_id, variant_id, batch_id, product_name, variant_label, qty, unit_price_fen, line_fen)
+    select w."itemId", ord.id, w."variantId", w."batchId", w."productName", w."variantLabel", w.qty, w."unitPriceFen", w."lineFen" from ord, want w
+  ),
+  held as (
+    insert into market_reservations (id, order_id, variant_id, qty, expires_at)
+    select w."reservationId", ord.id, w."variantId", w.qty, $11::timestamptz from ord, want w
+  ),
+  audited as (
+    insert into audit_log (id, county_id, actor_id, action, entity, entity_id, details)
+    select $13::uuid, $5::uuid, $2::uuid, 'order.create', 'market_order', ord.id::text, jsonb_build_object('totalFen', $9::int) from ord
+  )
+  select ord.id, ord.created_at,
+         case when (select count(*) from taken) < $12::int then market_checkout_abort('short')
+              when not exists (select 1 from ord) then market_checkout_abort('duplicate')
+              else 0 end as ok
+  from (select 1) as one left join ord on true`;
+const CHECKOUT_ONE = checkoutStatement(false);
+const CHECKOUT_MANY = checkoutStatement(true);
+
+/**
+ * Checkout: the cart is priced from the database (one query), then the order is written by ONE statement, so a
+ * checkout costs two round trips and holds the hot stock rows only while that statement runs:
+ *  - the stock is taken with a conditional `UPDATE … SET stock = stock - q WHERE stock >= q` that also checks the
+ *    price is still the one the cart was priced at (rows are locked in id order when the cart has several lines);
+ *  - the order, its items, the reservations with their expiry and the audit row are inserted only if every line
+ *    was taken and the idempotency key is new to the buyer's orders; otherwise the statement aborts itself
+ *    (`market_checkout_abort`) and nothing of it remains. A repeated key (a retry, or a concurrent twin that won
+ *    the unique index) then answers the earlier order.
+ */
+export async function checkout(db: Db, actor: Actor | null, input: CheckoutInput): Promise<CheckoutResult> {
   const who = requireActor(actor);
   const priced = await priceCart(db, input.items, input.address.province);
   const reservedUntil = new Date(Date.now() + reservationMinutes() * 60_000);
-  const lines = [...priced.lines].sort((a, b) => (a.id < b.id ? -1 : 1));
-  // Sold out already: answer at once without a transaction. Only a hint — the conditional update below decides.
+  // Sold out already: answer at once. Only a hint — the conditional update decides.
   const short = priced.lines.findIndex((l) => l.stock < l.qty);
   if (short >= 0) {
-    const [existing] = await db
-      .select()
-      .from(marketOrders)
-      .where(and(eq(marketOrders.buyerId, who.id), eq(marketOrders.idempotencyKey, input.idempotencyKey)));
-    if (existing) return { order: existing, created: false, items: [] };
+    const existing = await orderByKey(db, who.id, input.idempotencyKey);
+    if (existing) return { created: false, orderId: existing };
     const l = priced.lines[short];
     throw conflict('out_of_stock', `${l.productName} ${l.label}: not enough stock`, { field: `body/items/${short}/qty`, variantId: l.id });
   }
-  return db.transaction(async (tx) => {
-    const [order] = await tx
-      .insert(marketOrders)
-      .values({
-        countyId: who.countyId,
-        buyerId: who.id,
-        orgId: priced.orgId,
-        idempotencyKey: input.idempotencyKey,
-        subtotalFen: priced.subtotalFen,
-        shippingFen: priced.shippingFen,
-        totalFen: priced.totalFen,
-        address: input.address,
-        reservedUntil,
-      })
-      .onConflictDoNothing({ target: [marketOrders.buyerId, marketOrders.idempotencyKey] })
-      .returning();
-    if (!order) {
-      const [existing] = await tx
-        .select()
-        .from(marketOrders)
-        .where(and(eq(marketOrders.buyerId, who.id), eq(marketOrders.idempotencyKey, input.idempotencyKey)));
-      return { order: existing, created: false, items: [] };
+  const items: CheckoutLine[] = [...priced.lines]
+    .sort((a, b) => (a.id < b.id ? -1 : 1))
+    .map((l) => ({ variantId: l.id, batchId: l.batchId, productName: l.productName, variantLabel: l.label, qty: l.qty, unitPriceFen: l.priceFen, lineFen: l.lineFen }));
+  const n = items.length;
+  // Keys are UUID v7 made here, as for every table (PostgreSQL 15 has no uuidv7()).
+  const orderId = uuidv7();
+  const rowsIn = items.map((l) => ({ ...l, itemId: uuidv7(), reservationId: uuidv7() }));
+  const lockInOrder = n > 1;
+  const until = reservedUntil.toISOString();
+  let rows: { id: string; created_at: Date | string }[];
+  try {
+    rows = await namedQuery(db, lockInOrder ? 'market_checkout_many' : 'market_checkout_one', lockInOrder ? CHECKOUT_MANY : CHECKOUT_ONE, [
+      JSON.stringify(rowsIn),
+      who.id,
+      input.idempotencyKey,
+      orderId,
+      who.countyId,
+      priced.orgId,
+      priced.subtotalFen,
+      priced.shippingFen,
+      priced.totalFen,
+      JSON.stringify(input.address),
+      until,
+      n,
+      uuidv7(),
+      items.map((l) => l.variantId),
+    ]);
+  } catch (error) {
+    const reason = checkoutAbortReason(error);
+    if (reason === null) throw error;
+    // The key was used before (a retry, or a concurrent twin that won): answer that order. The statement took
+    // nothing — it aborted — so a repeated key costs this one extra lookup and never a second order.
+    const existing = await orderByKey(db, who.id, input.idempotencyKey);
+    if (existing) return { created: false, orderId: existing };
+    if (reason === 'duplicate') throw conflict('checkout_conflict', 'Another checkout with this key is under way; try again');
+    // Short: say which line, from a fresh look at the cart (a price change shows as its own conflict).
+    const now = await priceCart(db, input.items, input.address.province);
+    const changed = now.lines.findIndex((l, i) => l.priceFen !== priced.lines[i].priceFen);
+    if (changed >= 0) {
+      const l = now.lines[changed];
+      throw conflict('price_changed', `${l.productName} ${l.label}: the price changed; check the cart again`, { field: `body/items/${changed}/variantId`, variantId: l.id });
     }
-    const items = lines.map((l) => ({
-      variantId: l.id,
-      batchId: l.batchId,
-      productName: l.productName,
-      variantLabel: l.label,
-      qty: l.qty,
-      unitPriceFen: l.priceFen,
-      lineFen: l.lineFen,
-    }));
-    await tx.insert(marketOrderItems).values(
-      lines.map((l) => ({
-        orderId: order.id,
-        variantId: l.id,
-        batchId: l.batchId,
-        productName: l.productName,
-        variantLabel: l.label,
-        qty: l.qty,
-        unitPriceFen: l.priceFen,
-        lineFen: l.lineFen,
-      })),
-    );
-    await tx.insert(marketReservations).values(lines.map((l) => ({ orderId: order.id, variantId: l.id, qty: l.qty, expiresAt: reservedUntil })));
-    await recordAudit(tx, who, { action: 'order.create', entity: 'market_order', entityId: order.id, details: { totalFen: order.totalFen } });
-    for (const [i, l] of lines.entries()) {
-      const taken = await tx
-        .update(marketVariants)
-        .set({ stock: sql`${marketVariants.stock} - ${l.qty}` })
-        .where(and(eq(marketVariants.id, l.id), sql`${marketVariants.stock} >= ${l.qty}`))
-        .returning({ id: marketVariants.id });
-      if (taken.length === 0) {
-        throw conflict('out_of_stock', `${l.productName} ${l.label}: not enough stock`, { field: `body/items/${i}/qty`, variantId: l.id });
-      }
-    }
-    return { order, created: true, items };
-  });
+    const i = Math.max(0, now.lines.findIndex((l) => l.stock < l.qty));
+    const l = now.lines[i];
+    throw conflict('out_of_stock', `${l.productName} ${l.label}: not enough stock`, { field: `body/items/${i}/qty`, variantId: l.id });
+  }
+  const [row] = rows;
+  const order = {
+    id: row.id,
+    orgId: priced.orgId,
+    status: 'pending' as OrderStatus,
+    subtotalFen: priced.subtotalFen,
+    shippingFen: priced.shippingFen,
+    totalFen: priced.totalFen,
+    address: input.address,
+    reservedUntil,
+    createdAt: new Date(row.created_at),
+  };
+  return { created: true, order: checkoutAnswer(order, items) };
 }
 
 /** Gives the units of orders back to stock: their reservations of the given status become released. */
@@ -804,7 +895,10 @@ async function orderFor(db: Db, actor: Actor | null, orderId: string): Promise<{
 }
 
 /** The order as checkout answers it: built from what the checkout already holds, without further queries. */
-export function checkoutAnswer(order: OrderRow, items: { variantId: string; batchId: string | null; productName: string; variantLabel: string; qty: number; unitPriceFen: number; lineFen: number }[]) {
+export function checkoutAnswer(
+  order: Pick<OrderRow, 'id' | 'orgId' | 'status' | 'subtotalFen' | 'shippingFen' | 'totalFen' | 'address' | 'reservedUntil' | 'createdAt'>,
+  items: CheckoutLine[],
+) {
   return {
     id: order.id,
     orgId: order.orgId,
