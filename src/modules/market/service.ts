@@ -48,7 +48,8 @@ async function producerOf(db: Db, orgId: string) {
   return org;
 }
 
-/** A producer's shop settings; a producer who never saved any has these (the table's column defaults). */
+/** A producer's shop settings; a producer who never saved any has these (the table's column defaults, which
+ * `market_price_cart` in migration 0003 also falls back to). */
 const DEFAULT_SHOP = { intro: '', shippingBaseFen: 1000, freeShippingOverFen: null as number | null, remoteSurchargeFen: 1500, lowStockThreshold: 10 };
 
 async function shopSettings(db: Db, orgId: string) {
@@ -56,12 +57,8 @@ async function shopSettings(db: Db, orgId: string) {
   return shop ?? { orgId, ...DEFAULT_SHOP };
 }
 
-/** The shipping fee rule: a base fee, free above a threshold, and a surcharge for remote provinces. */
-export function shippingFee(shop: { shippingBaseFen: number; freeShippingOverFen: number | null; remoteSurchargeFen: number }, subtotalFen: number, province: string) {
-  const remote = REMOTE_PROVINCES.some((p) => province.startsWith(p));
-  const base = shop.freeShippingOverFen !== null && subtotalFen >= shop.freeShippingOverFen ? 0 : shop.shippingBaseFen;
-  return base + (remote ? shop.remoteSurchargeFen : 0);
-}
+/** Whether an address is in a remote province (the shop's surcharge applies; the rule is in `market_price_cart`). */
+const isRemote = (province: string) => REMOTE_PROVINCES.some((p) => province.startsWith(p));
 
 /** Producers (organizations that sell) for the market's front page, with how many products each offers. */
 export async function listShops(db: Db) {
@@ -568,61 +565,46 @@ export interface CheckoutInput {
   address: ShippingAddress;
 }
 
-interface PriceRow {
-  id: string;
+/** A line of `market_price_cart` (migration 0003): the cart priced from the database, totals on every row. */
+interface CartRow {
+  variant_id: string;
   label: string;
+  product_name: string;
+  batch_id: string | null;
+  org_id: string;
   price_fen: number;
   stock: number;
-  batch_id: string | null;
-  active: boolean;
-  product_active: boolean;
-  product_name: string;
-  org_id: string;
-  has_shop: boolean;
-  shipping_base_fen: number | null;
-  free_shipping_over_fen: number | null;
-  remote_surcharge_fen: number | null;
+  on_sale: boolean;
+  qty: number;
+  line_fen: number;
+  subtotal_fen: number;
+  shipping_fen: number;
 }
-const PRICE_CART = `
-  select v.id, v.label, v.price_fen, v.stock, v.batch_id, v.active, p.active as product_active, p.name as product_name, p.org_id,
-         s.org_id is not null as has_shop, s.shipping_base_fen, s.free_shipping_over_fen, s.remote_surcharge_fen
-  from market_variants v join market_products p on p.id = v.product_id left join market_shops s on s.org_id = p.org_id
-  where v.id = any($1::uuid[])`;
 
-/** Prices from the database only: what a cart costs, for the checkout page and for the order itself. One query. */
-async function priceCart(db: Db, items: { variantId: string; qty: number }[], province: string) {
+/** The variant ids of a cart, refusing an empty cart or a variant twice. */
+function cartIds(items: { variantId: string; qty: number }[]) {
   if (items.length === 0) throw badRequest('body/items', 'The cart is empty');
-  const ids = [...new Set(items.map((i) => i.variantId))];
-  if (ids.length !== items.length) throw badRequest('body/items', 'A variant appears twice');
-  const rows = (await namedQuery<PriceRow>(db, 'market_price_cart', PRICE_CART, [ids])).map((r) => ({
-    id: r.id,
-    label: r.label,
-    priceFen: r.price_fen,
-    stock: r.stock,
-    batchId: r.batch_id,
-    active: r.active,
-    productActive: r.product_active,
-    productName: r.product_name,
-    orgId: r.org_id,
-    hasShop: r.has_shop,
-    shippingBaseFen: r.shipping_base_fen,
-    freeShippingOverFen: r.free_shipping_over_fen,
-    remoteSurchargeFen: r.remote_surcharge_fen,
-  }));
-  const byId = new Map(rows.map((r) => [r.id, r]));
+  const ids = items.map((i) => i.variantId);
+  if (new Set(ids).size !== ids.length) throw badRequest('body/items', 'A variant appears twice');
+  return ids;
+}
+
+/** Prices from the database only: what a cart costs, for the checkout page; names the first thing wrong with it. */
+async function priceCart(db: Db, items: { variantId: string; qty: number }[], province: string) {
+  const ids = cartIds(items);
+  const rows = await namedQuery<CartRow>(db, 'market_price_cart', 'select * from market_price_cart($1::uuid[], $2::int[], $3::boolean)', [
+    ids,
+    items.map((i) => i.qty),
+    isRemote(province),
+  ]);
+  const byId = new Map(rows.map((r) => [r.variant_id, r]));
   const lines = items.map((item, i) => {
-    const v = byId.get(item.variantId);
-    if (!v || !v.active || !v.productActive) throw badRequest(`body/items/${i}/variantId`, 'No such product on sale');
-    return { ...v, qty: item.qty, lineFen: v.priceFen * item.qty };
+    const line = byId.get(item.variantId);
+    if (!line || !line.on_sale) throw badRequest(`body/items/${i}/variantId`, 'No such product on sale');
+    return line;
   });
-  const first = lines[0];
-  const orgId = first.orgId;
-  if (lines.some((l) => l.orgId !== orgId)) throw badRequest('body/items', 'One order holds the products of one producer');
-  const shop = first.hasShop
-    ? { shippingBaseFen: first.shippingBaseFen ?? 0, freeShippingOverFen: first.freeShippingOverFen, remoteSurchargeFen: first.remoteSurchargeFen ?? 0 }
-    : DEFAULT_SHOP;
-  const subtotalFen = lines.reduce((s, l) => s + l.lineFen, 0);
-  const shippingFen = shippingFee(shop, subtotalFen, province);
+  const { org_id: orgId, subtotal_fen: subtotalFen, shipping_fen: shippingFen } = lines[0];
+  if (lines.some((l) => l.org_id !== orgId)) throw badRequest('body/items', 'One order holds the products of one producer');
   return { orgId, lines, subtotalFen, shippingFen, totalFen: subtotalFen + shippingFen };
 }
 
@@ -630,7 +612,7 @@ export async function quote(db: Db, input: { items: { variantId: string; qty: nu
   const q = await priceCart(db, input.items, input.province);
   return {
     orgId: q.orgId,
-    lines: q.lines.map((l) => ({ variantId: l.id, productName: l.productName, label: l.label, qty: l.qty, unitPriceFen: l.priceFen, lineFen: l.lineFen, stock: l.stock })),
+    lines: q.lines.map((l) => ({ variantId: l.variant_id, productName: l.product_name, label: l.label, qty: l.qty, unitPriceFen: l.price_fen, lineFen: l.line_fen, stock: l.stock })),
     subtotalFen: q.subtotalFen,
     shippingFen: q.shippingFen,
     totalFen: q.totalFen,
@@ -641,8 +623,8 @@ type OrderRow = typeof marketOrders.$inferSelect;
 type CheckoutLine = { variantId: string; batchId: string | null; productName: string; variantLabel: string; qty: number; unitPriceFen: number; lineFen: number };
 export type CheckoutResult = { created: true; order: ReturnType<typeof checkoutAnswer> } | { created: false; orderId: string };
 
-/** Why the checkout statement aborted itself (`market_checkout_abort`), or null for any other error. */
-function checkoutAbortReason(error: unknown): 'short' | 'duplicate' | null {
+/** Why `market_checkout` refused, or null for any other error. */
+function checkoutRefusal(error: unknown): 'short' | 'duplicate' | null {
   for (let e = error as { message?: string; cause?: unknown } | undefined; e; e = e.cause as typeof e) {
     const m = /market_checkout:(short|duplicate)/.exec(e.message ?? '');
     if (m) return m[1] as 'short' | 'duplicate';
@@ -658,123 +640,71 @@ async function orderByKey(db: Db, buyerId: string, idempotencyKey: string) {
   return row?.id ?? null;
 }
 
-/**
- * The checkout statement (see `checkout`). Parameters: $1 the lines as JSON, $2 buyer, $3 idempotency key,
- * $4 new order id, $5 county, $6 producer, $7 subtotal, $8 shipping, $9 total, $10 address JSON,
- * $11 reservation expiry, $12 number of lines, $13 audit row id, $14 the variant ids (so the stock rows are found by
- * their primary key: the planner cannot see inside the JSON).
- */
-const checkoutStatement = (lockInOrder: boolean) => `
-  with want as (
-    select * from jsonb_to_recordset($1::jsonb)
-      as w("itemId" uuid, "reservationId" uuid, "variantId" uuid, "batchId" uuid, "productName" text, "variantLabel" text,
-           qty integer, "unitPriceFen" integer, "lineFen" integer)
-  ),
-  ${lockInOrder ? `locked as (select v.id from market_variants v where v.id = any($14::uuid[]) order by v.id for no key update),` : ''}
-  taken as (
-    update market_variants v set stock = v.stock - w.qty from want w
-    where v.id = any($14::uuid[]) and v.id = w."variantId" and v.stock >= w.qty and v.price_fen = w."unitPriceFen" and v.active
-      ${lockInOrder ? 'and v.id in (select id from locked)' : ''}
-    returning v.id
-  ),
-  ord as (
-    insert into market_orders (id, county_id, buyer_id, org_id, idempotency_key, subtotal_fen, shipping_fen, total_fen, address, reserved_until)
-    select $4::uuid, $5::uuid, $2::uuid, $6::uuid, $3::text, $7::int, $8::int, $9::int, $10::jsonb, $11::timestamptz
-    where (select count(*) from taken) = $12::int
-    on conflict (buyer_id, idempotency_key) do nothing
-    returning id, created_at
-  ),
-  lines as (
-    insert into market_order_items (id, order_id, variant_id, batch_id, product_name, variant_label, qty, unit_price_fen, line_fen)
-    select w."itemId", ord.id, w."variantId", w."batchId", w."productName", w."variantLabel", w.qty, w."unitPriceFen", w."lineFen" from ord, want w
-  ),
-  held as (
-    insert into market_reservations (id, order_id, variant_id, qty, expires_at)
-    select w."reservationId", ord.id, w."variantId", w.qty, $11::timestamptz from ord, want w
-  ),
-  audited as (
-    insert into audit_log (id, county_id, actor_id, action, entity, entity_id, details)
-    select $13::uuid, $5::uuid, $2::uuid, 'order.create', 'market_order', ord.id::text, jsonb_build_object('totalFen', $9::int) from ord
-  )
-  select ord.id, ord.created_at,
-         case when (select count(*) from taken) < $12::int then market_checkout_abort('short')
-              when not exists (select 1 from ord) then market_checkout_abort('duplicate')
-              else 0 end as ok
-  from (select 1) as one left join ord on true`;
-const CHECKOUT_ONE = checkoutStatement(false);
-const CHECKOUT_MANY = checkoutStatement(true);
+const CHECKOUT =
+  'select market_checkout($1::uuid[], $2::int[], $3::int[], $4::jsonb, $5::uuid, $6::uuid, $7::uuid, $8::uuid, $9::uuid, $10::text, $11::int, $12::int, $13::jsonb, $14::timestamptz) as created_at';
 
 /**
- * Checkout: the cart is priced from the database (one query), then the order is written by ONE statement, so a
- * checkout costs two round trips and holds the hot stock rows only while that statement runs:
- *  - the stock is taken with a conditional `UPDATE … SET stock = stock - q WHERE stock >= q` that also checks the
- *    price is still the one the cart was priced at (rows are locked in id order when the cart has several lines);
- *  - the order, its items, the reservations with their expiry and the audit row are inserted only if every line
- *    was taken and the idempotency key is new to the buyer's orders; otherwise the statement aborts itself
- *    (`market_checkout_abort`) and nothing of it remains. A repeated key (a retry, or a concurrent twin that won
- *    the unique index) then answers the earlier order.
+ * Checkout is two round trips: the cart is priced from the database (`market_price_cart`, one prepared query),
+ * then one call of `market_checkout` (migration 0003 — read it there) writes the order, its items, the
+ * reservations with their expiry and the audit row, and takes the stock last with a conditional
+ * `UPDATE … SET stock = stock - q WHERE stock >= q` per line at the priced price — so the hot stock rows are held
+ * only from that update to the commit. When it refuses, nothing of it remains: a repeated idempotency key (a
+ * retry, or a concurrent twin that won the unique index) answers the earlier order; a line that could not be had
+ * is named from a fresh look at the cart.
  */
 export async function checkout(db: Db, actor: Actor | null, input: CheckoutInput): Promise<CheckoutResult> {
   const who = requireActor(actor);
   const priced = await priceCart(db, input.items, input.address.province);
   const reservedUntil = new Date(Date.now() + reservationMinutes() * 60_000);
+  const outOfStock = (lines: typeof priced.lines) => {
+    const i = lines.findIndex((l) => l.stock < l.qty);
+    if (i < 0) return null;
+    const l = lines[i];
+    return conflict('out_of_stock', `${l.product_name} ${l.label}: not enough stock`, { field: `body/items/${i}/qty`, variantId: l.variant_id });
+  };
   // Sold out already: answer at once. Only a hint — the conditional update decides.
-  const short = priced.lines.findIndex((l) => l.stock < l.qty);
-  if (short >= 0) {
+  const soldOut = outOfStock(priced.lines);
+  if (soldOut) {
     const existing = await orderByKey(db, who.id, input.idempotencyKey);
     if (existing) return { created: false, orderId: existing };
-    const l = priced.lines[short];
-    throw conflict('out_of_stock', `${l.productName} ${l.label}: not enough stock`, { field: `body/items/${short}/qty`, variantId: l.id });
+    throw soldOut;
   }
+  // In variant id order: the order the stock rows are locked in.
   const items: CheckoutLine[] = [...priced.lines]
-    .sort((a, b) => (a.id < b.id ? -1 : 1))
-    .map((l) => ({ variantId: l.id, batchId: l.batchId, productName: l.productName, variantLabel: l.label, qty: l.qty, unitPriceFen: l.priceFen, lineFen: l.lineFen }));
-  const n = items.length;
+    .sort((a, b) => (a.variant_id < b.variant_id ? -1 : 1))
+    .map((l) => ({ variantId: l.variant_id, batchId: l.batch_id, productName: l.product_name, variantLabel: l.label, qty: l.qty, unitPriceFen: l.price_fen, lineFen: l.line_fen }));
   // Keys are UUID v7 made here, as for every table (PostgreSQL 15 has no uuidv7()).
   const orderId = uuidv7();
-  const rowsIn = items.map((l) => ({ ...l, itemId: uuidv7(), reservationId: uuidv7() }));
-  const lockInOrder = n > 1;
-  const until = reservedUntil.toISOString();
-  let rows: { id: string; created_at: Date | string }[];
+  let rows: { created_at: Date | string }[];
   try {
-    rows = await namedQuery(db, lockInOrder ? 'market_checkout_many' : 'market_checkout_one', lockInOrder ? CHECKOUT_MANY : CHECKOUT_ONE, [
-      JSON.stringify(rowsIn),
-      who.id,
-      input.idempotencyKey,
+    rows = await namedQuery(db, 'market_checkout', CHECKOUT, [
+      items.map((l) => l.variantId),
+      items.map((l) => l.qty),
+      items.map((l) => l.unitPriceFen),
+      JSON.stringify(items.map((l) => ({ ...l, itemId: uuidv7(), reservationId: uuidv7() }))),
       orderId,
+      uuidv7(),
       who.countyId,
+      who.id,
       priced.orgId,
+      input.idempotencyKey,
       priced.subtotalFen,
       priced.shippingFen,
-      priced.totalFen,
       JSON.stringify(input.address),
-      until,
-      n,
-      uuidv7(),
-      items.map((l) => l.variantId),
+      reservedUntil.toISOString(),
     ]);
   } catch (error) {
-    const reason = checkoutAbortReason(error);
-    if (reason === null) throw error;
-    // The key was used before (a retry, or a concurrent twin that won): answer that order. The statement took
-    // nothing — it aborted — so a repeated key costs this one extra lookup and never a second order.
+    const refusal = checkoutRefusal(error);
+    if (refusal === null) throw error;
     const existing = await orderByKey(db, who.id, input.idempotencyKey);
     if (existing) return { created: false, orderId: existing };
-    if (reason === 'duplicate') throw conflict('checkout_conflict', 'Another checkout with this key is under way; try again');
-    // Short: say which line, from a fresh look at the cart (a price change shows as its own conflict).
+    if (refusal === 'duplicate') throw conflict('checkout_conflict', 'Another checkout with this key is under way; try again');
+    // Short: name the line from a fresh look at the cart (off sale now: 400 from pricing).
     const now = await priceCart(db, input.items, input.address.province);
-    const changed = now.lines.findIndex((l, i) => l.priceFen !== priced.lines[i].priceFen);
-    if (changed >= 0) {
-      const l = now.lines[changed];
-      throw conflict('price_changed', `${l.productName} ${l.label}: the price changed; check the cart again`, { field: `body/items/${changed}/variantId`, variantId: l.id });
-    }
-    const i = Math.max(0, now.lines.findIndex((l) => l.stock < l.qty));
-    const l = now.lines[i];
-    throw conflict('out_of_stock', `${l.productName} ${l.label}: not enough stock`, { field: `body/items/${i}/qty`, variantId: l.id });
+    throw outOfStock(now.lines) ?? conflict('price_changed', 'A price changed while checking out; check the cart and try again', { field: 'body/items' });
   }
-  const [row] = rows;
   const order = {
-    id: row.id,
+    id: orderId,
     orgId: priced.orgId,
     status: 'pending' as OrderStatus,
     subtotalFen: priced.subtotalFen,
@@ -782,7 +712,7 @@ export async function checkout(db: Db, actor: Actor | null, input: CheckoutInput
     totalFen: priced.totalFen,
     address: input.address,
     reservedUntil,
-    createdAt: new Date(row.created_at),
+    createdAt: new Date(rows[0].created_at),
   };
   return { created: true, order: checkoutAnswer(order, items) };
 }
