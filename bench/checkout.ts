@@ -3,7 +3,7 @@
  * driven by autocannon; and in the same run the raw ceiling — the same conditional stock update issued straight
  * through `pg` with the same pool size — with the ratio. Not a test.
  *
- *   npm run bench:checkout -- [--seconds 10] [--connections 50] [--base postgres://postgres@127.0.0.1:5432/postgres]
+ *   npm run bench:checkout -- [--seconds 10] [--connections 50] [--pool 10] [--base postgres://postgres@127.0.0.1:5432/postgres]
  */
 import { spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -37,7 +37,7 @@ const arg = (name: string, fallback: string) => {
 const SECONDS = Number(arg('seconds', '10'));
 const CONNECTIONS = Number(arg('connections', '50'));
 const BASE = arg('base', 'postgres://postgres@127.0.0.1:5432/postgres');
-const POOL = 10; // the server's pool size (openDatabase's default)
+const POOL = Number(arg('pool', '10')); // the server's pool size (DATABASE_POOL_SIZE; 10 by default) and the raw run's
 const PASSWORD = 'bench-password-1';
 const SPREAD = 1000;
 
@@ -51,7 +51,7 @@ const say = (s: string) => process.stdout.write(`${s}\n`);
 async function startServer(databaseUrl: string) {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts'], {
     cwd: root,
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DATABASE_URL: databaseUrl, TERRACE_DEMO_PASSWORD: PASSWORD, LOG_LEVEL: 'warn', WEB_DIST: '/nonexistent' },
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DATABASE_URL: databaseUrl, DATABASE_POOL_SIZE: String(POOL), TERRACE_DEMO_PASSWORD: PASSWORD, LOG_LEVEL: 'warn', WEB_DIST: '/nonexistent' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
@@ -90,12 +90,12 @@ interface Figures {
   errors: number;
 }
 
-async function cannon(url: string, headers: Record<string, string>, pick: () => string): Promise<Figures> {
+async function cannon(url: string, headers: Record<string, string>, pick: () => string, seconds = SECONDS): Promise<Figures> {
   const address = { name: '压测', phone: '13800001234', province: '上海市', city: '上海市', detail: '漕溪北路 88 号' };
   const result = await autocannon({
     url,
     connections: CONNECTIONS,
-    duration: SECONDS,
+    duration: seconds,
     requests: [
       {
         method: 'POST',
@@ -111,16 +111,16 @@ async function cannon(url: string, headers: Record<string, string>, pick: () => 
   });
   const codes = result.statusCodeStats;
   const ok = codes['201']?.count ?? 0;
-  return { perSecond: ok / SECONDS, p50: result.latency.p50, p99: result.latency.p99, ok, errors: result.non2xx + result.errors + result.timeouts };
+  return { perSecond: ok / seconds, p50: result.latency.p50, p99: result.latency.p99, ok, errors: result.non2xx + result.errors + result.timeouts };
 }
 
 /** The raw ceiling: the same conditional UPDATE through pg, CONNECTIONS callers sharing a pool of POOL. */
-async function raw(databaseUrl: string, pick: () => string): Promise<Figures> {
+async function raw(databaseUrl: string, pick: () => string, seconds = SECONDS): Promise<Figures> {
   const pool = new pg.Pool({ connectionString: databaseUrl, max: POOL });
   const latencies: number[] = [];
   let ok = 0;
   let errors = 0;
-  const end = Date.now() + SECONDS * 1000;
+  const end = Date.now() + seconds * 1000;
   await Promise.all(
     Array.from({ length: CONNECTIONS }, async () => {
       while (Date.now() < end) {
@@ -139,7 +139,7 @@ async function raw(databaseUrl: string, pick: () => string): Promise<Figures> {
   await pool.end();
   latencies.sort((a, b) => a - b);
   const q = (p: number) => Math.round(latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] * 10) / 10;
-  return { perSecond: ok / SECONDS, p50: q(0.5), p99: q(0.99), ok, errors };
+  return { perSecond: ok / seconds, p50: q(0.5), p99: q(0.99), ok, errors };
 }
 
 async function main() {
@@ -167,15 +167,20 @@ async function main() {
     const any = (ids: string[]) => () => ids[Math.floor(Math.random() * ids.length)];
     say(`Created ${2 + 2 * SPREAD} products (stock ${INITIAL} each).`);
 
-    // Warm up (JIT, connections, plans).
-    await autocannon({ url: server.url, connections: 10, duration: 2, requests: [{ method: 'GET', path: '/api/v1/market/products?limit=5' }] });
+    // Fresh statistics, so no autovacuum ANALYZE lands in a measured run and the plans are the settled ones.
+    await db.connect();
+    await db.query('analyze');
+    // Warm up the checkout path (JIT, prepared statements on every pooled connection) on a product of its own,
+    // and the raw path likewise, so neither measured run pays for its start.
+    const warm = await product('压测 预热', INITIAL);
+    await cannon(server.url, buyer.headers, () => warm, 3);
+    await raw(databaseUrl, () => warm, 2);
 
     const hotApi = await cannon(server.url, buyer.headers, () => hot);
     const hotRaw = await raw(databaseUrl, () => rawHot);
     const spreadApi = await cannon(server.url, buyer.headers, any(spread));
     const spreadRaw = await raw(databaseUrl, any(rawSpread));
 
-    await db.connect();
     const { rows } = await db.query(
       `select count(*) filter (where v.stock < 0)::int as negative,
               count(*) filter (where v.stock <> $1 - coalesce(r.units, 0))::int as mismatched

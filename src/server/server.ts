@@ -28,7 +28,7 @@ export async function startServer(config: Config, say: (line: string) => void = 
   }
   let handle: DbHandle | undefined;
   try {
-    handle = await openDatabase({ databaseUrl: config.databaseUrl, dataDir });
+    handle = await openDatabase({ databaseUrl: config.databaseUrl, poolSize: config.databasePoolSize, dataDir });
     await migrateDatabase(handle);
     const seed = await seedDemoCounty(handle.db, { password: config.demoPassword });
     const app = await buildApp(config, handle);

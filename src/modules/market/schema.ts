@@ -323,7 +323,9 @@ export const marketOrders = pgTable(
   'market_orders',
   {
     id: id(),
-    countyId: countyId(),
+    // The buyer's county, for scoping; no foreign key: every checkout in the county would share-lock the county's
+    // row to check it (PostgreSQL builds a multixact per concurrent checkout). The buyer's own key stands for it.
+    countyId: uuid('county_id').notNull(),
     buyerId: uuid('buyer_id')
       .notNull()
       .references(() => users.id),
