@@ -85,6 +85,60 @@ describeEachDriver('market under contention', (driver) => {
     240_000,
   );
 
+  it(
+    'sells two-line carts listing the same two variants in opposite orders at once: no deadlock, every order whole, one audit row each',
+    async () => {
+      const created = await as(t.app, producer)({
+        method: 'POST',
+        url: '/api/v1/market/products',
+        payload: {
+          orgId,
+          kind: 'tea',
+          name: '双拼 礼盒',
+          variants: [
+            { label: '红茶 50 克', priceFen: 6800, stock: 30 },
+            { label: '绿茶 50 克', priceFen: 5800, stock: 40 },
+          ],
+        },
+      });
+      const [a, b] = (created.json().variants as { id: string }[]).map((v) => v.id);
+      const attempts = driver === 'postgres' ? 200 : 60;
+      const results = await Promise.all(
+        Array.from({ length: attempts }, (_, i) =>
+          as(t.app, buyer)({
+            method: 'POST',
+            url: '/api/v1/market/orders',
+            headers: { 'idempotency-key': randomUUID() },
+            // Half list a first, half b first: the server must lock them in one order or two carts deadlock.
+            payload: {
+              items: i % 2 === 0 ? [{ variantId: a, qty: 1 }, { variantId: b, qty: 1 }] : [{ variantId: b, qty: 1 }, { variantId: a, qty: 1 }],
+              address: ADDRESS,
+            },
+          }),
+        ),
+      );
+      const codes = results.map((r) => r.statusCode);
+      // 30 carts take the last unit of a; every other one is refused as out of stock, none fails otherwise.
+      expect(codes.filter((c) => c === 201)).toHaveLength(30);
+      expect(results.filter((r) => r.statusCode !== 201).every((r) => r.statusCode === 409 && r.json().code === 'out_of_stock')).toBe(true);
+      const accepted = results.filter((r) => r.statusCode === 201).map((r) => r.json());
+      expect(accepted.every((o) => o.items.length === 2 && o.subtotalFen === 12600)).toBe(true);
+
+      const stock = await queryRows<{ id: string; stock: number; held: number }>(
+        t.db.db,
+        sql`select v.id, v.stock, (select coalesce(sum(qty), 0)::int from market_reservations r where r.variant_id = v.id and r.status = 'held') as held
+            from market_variants v where v.id in (${a}, ${b}) order by v.label`,
+      );
+      expect(Object.fromEntries(stock.map((s) => [s.id, [s.stock, s.held]]))).toEqual({ [a]: [0, 30], [b]: [10, 30] });
+      const [audit] = await queryRows<{ n: number }>(
+        t.db.db,
+        sql`select count(*)::int as n from audit_log where action = 'order.create' and entity_id = any(${`{${accepted.map((o) => o.id).join(',')}}`}::text[])`,
+      );
+      expect(audit.n).toBe(30);
+    },
+    120_000,
+  );
+
   it('refuses a negative stock and a wrong total at the database, whatever the application does', async () => {
     await expect(t.db.db.execute(sql`update market_variants set stock = -1 where id = (select id from market_variants limit 1)`)).rejects.toThrow();
     await expect(t.db.db.execute(sql`update market_orders set total_fen = total_fen + 1 where id = (select id from market_orders limit 1)`)).rejects.toThrow();
