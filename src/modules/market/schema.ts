@@ -225,6 +225,8 @@ export const marketProductPhotos = pgTable(
     width: integer('width').notNull(),
     height: integer('height').notNull(),
     caption: text('caption').notNull().default(''),
+    /** Where the producer put it: the lowest first (the catalogue's cover); ties in upload order. */
+    position: integer('position').notNull().default(0),
     uploadedBy: uuid('uploaded_by').references(() => users.id, { onDelete: 'set null' }),
     createdAt: createdAt(),
   },

@@ -1,0 +1,1 @@
+ALTER TABLE "market_product_photos" ADD COLUMN "position" integer DEFAULT 0 NOT NULL;
