@@ -95,6 +95,31 @@ export const paymentRefunds = pgTable(
   (t) => [check('payment_refunds_amount_check', sql`${t.amountFen} > 0`)],
 );
 
+/**
+ * The sandbox provider's own ledger — what the simulated payment institution knows, kept apart from what Terrace
+ * received: the outcome the payer chose on the sandbox page, whether or not its callback was delivered. The sandbox
+ * answers status queries (reconciliation) from it. First choice wins; one row per payment.
+ */
+export const paymentSandboxOutcomes = pgTable(
+  'payment_sandbox_outcomes',
+  {
+    paymentId: uuid('payment_id')
+      .primaryKey()
+      .references(() => payments.id),
+    providerReference: text('provider_reference').notNull(),
+    outcome: text('outcome').$type<'succeeded' | 'failed'>().notNull(),
+    /** The institution's own transaction number (WeChat Pay's transaction_id, Alipay's trade_no). */
+    transactionReference: text('transaction_reference').notNull(),
+    /** The notification's nonce: every delivery of this outcome's callback carries it. */
+    nonce: text('nonce').notNull(),
+    decidedAt: tz('decided_at').notNull().defaultNow(),
+  },
+  (t) => [
+    check('payment_sandbox_outcomes_outcome_check', inList('outcome', ['succeeded', 'failed'])),
+    uniqueIndex('payment_sandbox_outcomes_reference_unique').on(t.providerReference),
+  ],
+);
+
 /** Signing keys of providers that have no external configuration (the sandbox), shared by every server instance. */
 export const paymentKeys = pgTable('payment_keys', {
   provider: text('provider').primaryKey(),
