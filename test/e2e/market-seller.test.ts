@@ -45,7 +45,7 @@ describe('a producer runs their shop in the browser', () => {
     await form.getByRole('button', { name: '创建' }).click();
     await expect.poll(() => form.getByRole('status').textContent()).toBe('已上架：松阳白茶 特级 明前');
 
-    await page.getByRole('button', { name: '松阳白茶 特级 明前' }).click();
+    await page.getByRole('button', { name: '松阳白茶 特级 明前', exact: true }).click();
     const editor = page.locator('.product-editor');
     await expect.poll(() => editor.locator('.variant-row').first().textContent()).toContain('¥88.50');
     const photo = await sharp({ create: { width: 320, height: 240, channels: 3, background: '#6e9a4f' } }).jpeg().toBuffer();
@@ -80,7 +80,7 @@ describe('a producer runs their shop in the browser', () => {
   it('the producer reprices a variant, registers a garden and opens a batch of the new tea', async () => {
     await signInAs('producer');
     await page.goto(`${server.url}/market/seller`);
-    await page.getByRole('button', { name: '松阳白茶 特级 明前' }).click();
+    await page.getByRole('button', { name: '松阳白茶 特级 明前', exact: true }).click();
     const row = page.locator('.variant-row', { hasText: '罐装 50 克' });
     await row.getByText('修改规格').click();
     await row.getByLabel('价格（元）', { exact: true }).fill('9.9.9');
@@ -111,5 +111,59 @@ describe('a producer runs their shop in the browser', () => {
     await expect.poll(() => batch.getByRole('status').textContent()).toBe('已建批次 BC2026-0402');
     await expect.poll(() => page.locator('.batch-list').textContent()).toContain('松阳白茶 特级 明前 · BC2026-0402');
     await page.screenshot({ path: '.test-tmp/market-seller-garden-batch-phone.png', fullPage: true });
+  });
+
+  it('the producer orders and deletes photos, then takes the tea off sale and back; buyers see each change', async () => {
+    await signInAs('producer');
+    await page.goto(`${server.url}/market/seller`);
+    await page.getByRole('button', { name: '松阳白茶 特级 明前', exact: true }).click();
+    const editor = page.locator('.product-editor');
+    const photo = await sharp({ create: { width: 320, height: 240, channels: 3, background: '#8a6d2f' } }).png().toBuffer();
+    await editor.getByLabel(/商品照片/).setInputFiles({ name: 'chatang.png', mimeType: 'image/png', buffer: photo });
+    await editor.getByLabel('照片说明', { exact: true }).fill('茶汤');
+    await editor.getByRole('button', { name: '上传照片' }).click();
+    const strip = editor.locator('.photo-strip li');
+    await expect.poll(() => strip.count()).toBe(2);
+    const alts = () => strip.locator('img').evaluateAll((imgs) => imgs.map((i) => (i as HTMLImageElement).alt));
+    expect(await alts()).toEqual(['干茶', '茶汤']);
+    // The second photo becomes the cover.
+    await strip.nth(1).getByRole('button', { name: '前移' }).click();
+    await expect.poll(alts).toEqual(['茶汤', '干茶']);
+    await expect.poll(() => strip.first().textContent()).toContain('封面');
+    // Deleting asks once more, inline.
+    await strip.nth(1).getByRole('button', { name: '删除照片' }).click();
+    await strip.nth(1).getByRole('button', { name: '确认删除' }).click();
+    await expect.poll(alts).toEqual(['茶汤']);
+
+    // Off sale: marked in the producer's list, gone for buyers.
+    const row = page.locator('.seller-products > li', { hasText: '松阳白茶 特级 明前' });
+    await row.getByRole('button', { name: '下架：松阳白茶 特级 明前' }).click();
+    await expect.poll(() => row.locator('.tag').first().textContent()).toBe('已下架');
+    await page.screenshot({ path: '.test-tmp/market-seller-off-sale-phone.png', fullPage: true });
+
+    await signInAs('buyer');
+    await page.goto(`${server.url}/market`);
+    await page.getByRole('searchbox', { name: '搜索茶叶或手作' }).fill('白茶');
+    await page.getByRole('button', { name: '搜索' }).click();
+    await expect.poll(() => page.locator('.catalogue, main').first().textContent()).not.toContain('松阳白茶 特级 明前');
+    expect(await page.locator('.product-card').count()).toBe(0);
+
+    await signInAs('producer');
+    await page.goto(`${server.url}/market/seller`);
+    const again = page.locator('.seller-products > li', { hasText: '松阳白茶 特级 明前' });
+    await again.getByRole('button', { name: '重新上架：松阳白茶 特级 明前' }).click();
+    await expect.poll(() => again.locator('.tag').count()).toBe(0);
+
+    await signInAs('buyer');
+    await page.goto(`${server.url}/market`);
+    await page.getByRole('searchbox', { name: '搜索茶叶或手作' }).fill('白茶');
+    await page.getByRole('button', { name: '搜索' }).click();
+    const card = page.locator('.product-card', { hasText: '松阳白茶 特级 明前' });
+    await expect.poll(() => card.count()).toBe(1);
+    // The catalogue's picture is the new cover.
+    const img = card.locator('img');
+    await expect.poll(() => img.evaluate((el: HTMLImageElement) => el.complete && el.naturalWidth)).toBeGreaterThan(0);
+    await card.getByRole('link').click();
+    await expect.poll(() => page.locator('.product-gallery img').evaluateAll((imgs) => imgs.map((i) => (i as HTMLImageElement).alt))).toEqual(['茶汤']);
   });
 });

@@ -159,6 +159,32 @@ export const marketRoutes: FastifyPluginAsync = async (base) => {
       return reply.code(201).send(await market.addProductPhoto(app.db, storage, request.actor, request.params.id, { data: file.data, declaredType: file.mimetype, caption }));
     },
   );
+  app.delete('/market/photos/:id', { schema: { tags: ['market'], summary: 'Producer: remove a product photo', params: idParams } }, async (request, reply) => {
+    await market.deleteProductPhoto(app.db, storage, request.actor, request.params.id);
+    return reply.code(204).send();
+  });
+  app.put(
+    '/market/products/:id/photo-order',
+    {
+      schema: {
+        tags: ['market'],
+        summary: 'Producer: order the photos of a product (the first is the cover); every photo exactly once',
+        params: idParams,
+        body: z.strictObject({ photoIds: z.array(z.uuid()).max(100) }),
+      },
+    },
+    async (request) => market.orderProductPhotos(app.db, request.actor, request.params.id, request.body.photoIds),
+  );
+  app.get(
+    '/market/products/:id/manage',
+    { schema: { tags: ['market'], summary: 'Producer: a product with every variant, on sale or not', params: idParams } },
+    async (request) => market.getProductForSeller(app.db, request.actor, request.params.id),
+  );
+  app.get(
+    '/market/shops/:orgId/products',
+    { schema: { tags: ['market'], summary: "Producer: the shop's products, on sale or not", params: orgParams } },
+    async (request) => market.listShopProducts(app.db, request.actor, request.params.orgId),
+  );
   app.get(
     '/market/photos/:id',
     { schema: { tags: ['market'], summary: 'A product photo (size=thumb for the 480 px WebP)', params: idParams, querystring: z.strictObject({ size: z.enum(['thumb', 'full']).default('full') }) } },

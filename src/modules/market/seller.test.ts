@@ -38,7 +38,7 @@ describeEachDriver('market seller: products, variants, photos', (driver) => {
     await t?.close();
   });
 
-  const call = (s: Session | null, method: 'GET' | 'POST' | 'PATCH', url: string, payload?: unknown) =>
+  const call = (s: Session | null, method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE', url: string, payload?: unknown) =>
     as(t.app, s)({ method, url: `/api/v1${url}`, payload: payload as object });
   const upload = (s: Session | null, productId: string, file: { name: string; type: string; data: Buffer }, fields: Record<string, string> = {}) =>
     as(t.app, s)({ method: 'POST', url: `/api/v1/market/products/${productId}/photos`, ...multipart(fields, file) });
@@ -141,5 +141,83 @@ describeEachDriver('market seller: products, variants, photos', (driver) => {
     expect(oversized.statusCode).toBe(413);
     expect(oversized.json()).toMatchObject({ field: 'file' });
     expect((await call(null, 'GET', `/market/products/${p.id}`)).json().photos).toEqual([]);
+  });
+
+  it('takes a product and a variant off sale: gone from the public catalogue and page, still in the producer\'s own list', async () => {
+    const p = await newProduct();
+    const extra = await call(producer, 'POST', `/market/products/${p.id}/variants`, { label: '礼盒 250g', priceFen: 16800, stock: 5 });
+    expect(extra.statusCode).toBe(201);
+    expect((await call(producer, 'PATCH', `/market/variants/${extra.json().id}`, { active: false })).statusCode).toBe(200);
+    const publicPage = (await call(null, 'GET', `/market/products/${p.id}`)).json();
+    expect(publicPage.variants.map((v: { label: string }) => v.label)).toEqual(['罐装 100g']);
+    const managed = await call(producer, 'GET', `/market/products/${p.id}/manage`);
+    expect(managed.json().variants.map((v: { label: string; active: boolean }) => [v.label, v.active])).toEqual([
+      ['罐装 100g', true],
+      ['礼盒 250g', false],
+    ]);
+    expect((await call(other, 'GET', `/market/products/${p.id}/manage`)).statusCode).toBe(403);
+
+    expect((await call(producer, 'PATCH', `/market/products/${p.id}`, { active: false })).statusCode).toBe(200);
+    const catalogue = (await call(null, 'GET', `/market/products?orgId=${coopId}&limit=100`)).json().items as { id: string }[];
+    expect(catalogue.some((x) => x.id === p.id)).toBe(false);
+    const own = (await call(producer, 'GET', `/market/shops/${coopId}/products`)).json().items as { id: string; active: boolean }[];
+    expect(own.find((x) => x.id === p.id)?.active).toBe(false);
+    expect((await call(other, 'GET', `/market/shops/${coopId}/products`)).statusCode).toBe(403);
+    expect((await call(buyer, 'GET', `/market/shops/${coopId}/products`)).statusCode).toBe(403);
+    // Off sale means it cannot be bought, whatever the client sends.
+    const order = await as(t.app, buyer)({
+      method: 'POST',
+      url: '/api/v1/market/orders',
+      headers: { 'idempotency-key': `off-sale-${p.id}` },
+      payload: { items: [{ variantId: p.variants[0].id, qty: 1 }], address: { name: '李华', phone: '13900002222', province: '北京市', city: '北京市', detail: '中关村 1 号' } },
+    });
+    expect(order.statusCode).toBe(400);
+    expect(order.json().field).toBe('body/items/0/variantId');
+
+    expect((await call(producer, 'PATCH', `/market/products/${p.id}`, { active: true })).statusCode).toBe(200);
+    const back = (await call(null, 'GET', `/market/products?orgId=${coopId}&limit=100`)).json().items as { id: string }[];
+    expect(back.some((x) => x.id === p.id)).toBe(true);
+  });
+
+  it('orders photos (the first is the catalogue cover) and deletes one, audited; refuses a partial order and other producers', async () => {
+    const p = await newProduct();
+    const ids: string[] = [];
+    for (const caption of ['正面', '茶汤', '茶园']) {
+      const res = await upload(producer, p.id, { name: 'p.jpg', type: 'image/jpeg', data: await jpeg() }, { caption });
+      expect(res.statusCode).toBe(201);
+      ids.push(res.json().id);
+    }
+    const captions = async () => ((await call(null, 'GET', `/market/products/${p.id}`)).json().photos as { caption: string }[]).map((x) => x.caption);
+    const cover = async () => ((await call(null, 'GET', `/market/products?orgId=${coopId}&limit=100`)).json().items as { id: string; photoId: string }[]).find((x) => x.id === p.id)?.photoId;
+    expect(await captions()).toEqual(['正面', '茶汤', '茶园']);
+    expect(await cover()).toBe(ids[0]);
+
+    const reordered = await call(producer, 'PUT', `/market/products/${p.id}/photo-order`, { photoIds: [ids[2], ids[0], ids[1]] });
+    expect(reordered.statusCode).toBe(200);
+    expect(await captions()).toEqual(['茶园', '正面', '茶汤']);
+    expect(await cover()).toBe(ids[2]);
+
+    const partial = await call(producer, 'PUT', `/market/products/${p.id}/photo-order`, { photoIds: [ids[0], ids[1]] });
+    expect(partial.statusCode).toBe(400);
+    expect(partial.json().field).toBe('body/photoIds');
+    expect((await call(other, 'PUT', `/market/products/${p.id}/photo-order`, { photoIds: ids })).statusCode).toBe(403);
+    expect((await call(other, 'DELETE', `/market/photos/${ids[2]}`)).statusCode).toBe(403);
+    expect(await captions()).toEqual(['茶园', '正面', '茶汤']);
+
+    expect((await call(producer, 'DELETE', `/market/photos/${ids[2]}`)).statusCode).toBe(204);
+    expect(await captions()).toEqual(['正面', '茶汤']);
+    expect(await cover()).toBe(ids[0]);
+    expect((await call(null, 'GET', `/market/photos/${ids[2]}`)).statusCode).toBe(404);
+    expect((await call(producer, 'DELETE', `/market/photos/${ids[2]}`)).statusCode).toBe(404);
+    // A photo uploaded now goes last.
+    const later = await upload(producer, p.id, { name: 'q.png', type: 'image/png', data: await png() }, { caption: '包装' });
+    expect(later.statusCode).toBe(201);
+    expect(await captions()).toEqual(['正面', '茶汤', '包装']);
+
+    const audit = await queryRows<{ action: string }>(
+      t.db.db,
+      sql`select action from audit_log where (entity = 'market_product' and entity_id = ${p.id} and action = 'photo.reorder') or (entity = 'market_product_photo' and entity_id = ${ids[2]}) order by at`,
+    );
+    expect(audit.map((a) => a.action)).toEqual(['photo.add', 'photo.reorder', 'photo.delete']);
   });
 });

@@ -109,10 +109,10 @@ export async function updateShop(
 
 export async function listProducts(
   db: Db,
-  filter: { q?: string; kind?: ProductKind; orgId?: string; season?: string; limit: number; offset: number },
+  filter: { q?: string; kind?: ProductKind; orgId?: string; season?: string; limit: number; offset: number; includeOffSale?: boolean },
 ) {
   const where = and(
-    eq(marketProducts.active, true),
+    filter.includeOffSale ? undefined : eq(marketProducts.active, true),
     filter.kind ? eq(marketProducts.kind, filter.kind) : undefined,
     filter.orgId ? eq(marketProducts.orgId, filter.orgId) : undefined,
     filter.season ? eq(marketProducts.season, filter.season) : undefined,
@@ -134,7 +134,8 @@ export async function listProducts(
       grade: marketProducts.grade,
       season: marketProducts.season,
       photoUrl: marketProducts.photoUrl,
-      photoId: sql<string | null>`(select ${marketProductPhotos.id} from ${marketProductPhotos} where ${marketProductPhotos.productId} = ${marketProducts.id} order by ${marketProductPhotos.createdAt}, ${marketProductPhotos.id} limit 1)`,
+      photoId: sql<string | null>`(select ${marketProductPhotos.id} from ${marketProductPhotos} where ${marketProductPhotos.productId} = ${marketProducts.id} order by ${marketProductPhotos.position}, ${marketProductPhotos.createdAt}, ${marketProductPhotos.id} limit 1)`,
+      active: marketProducts.active,
       minPriceFen: sql<number>`min(${marketVariants.priceFen})::int`,
       stock: sql<number>`coalesce(sum(${marketVariants.stock}), 0)::int`,
     })
@@ -161,7 +162,8 @@ const variantColumns = {
   active: marketVariants.active,
 };
 
-export async function getProduct(db: Db, id: string) {
+/** A product's page. The public sees its variants on sale; its producer (`allVariants`) sees every variant. */
+export async function getProduct(db: Db, id: string, options: { allVariants?: boolean } = {}) {
   const [p] = await db.select().from(marketProducts).where(eq(marketProducts.id, id));
   if (!p) throw notFound('Product');
   const org = await producerOf(db, p.orgId);
@@ -171,7 +173,11 @@ export async function getProduct(db: Db, id: string) {
     .from(marketBatches)
     .where(eq(marketBatches.productId, id))
     .orderBy(desc(marketBatches.createdAt));
-  const photos = await db.select(photoColumns).from(marketProductPhotos).where(eq(marketProductPhotos.productId, id)).orderBy(asc(marketProductPhotos.createdAt), asc(marketProductPhotos.id));
+  const photos = await db
+    .select(photoColumns)
+    .from(marketProductPhotos)
+    .where(eq(marketProductPhotos.productId, id))
+    .orderBy(asc(marketProductPhotos.position), asc(marketProductPhotos.createdAt), asc(marketProductPhotos.id));
   return {
     id: p.id,
     orgId: p.orgId,
@@ -186,10 +192,22 @@ export async function getProduct(db: Db, id: string) {
     photoUrl: p.photoUrl,
     gtin: p.gtin,
     active: p.active,
-    variants: variants.filter((v) => v.active),
+    variants: options.allVariants ? variants : variants.filter((v) => v.active),
     batches,
     photos,
   };
+}
+
+/** The producer's view of a product: every variant, on sale or not. */
+export async function getProductForSeller(db: Db, actor: Actor | null, id: string) {
+  await productInScope(db, actor, id);
+  return getProduct(db, id, { allVariants: true });
+}
+
+/** The producer's own catalogue: every product, on sale or not (the public catalogue shows only those on sale). */
+export async function listShopProducts(db: Db, actor: Actor | null, orgId: string) {
+  await authorize(db, actor, 'market.sell', { orgId });
+  return listProducts(db, { orgId, includeOffSale: true, limit: 500, offset: 0 });
 }
 
 async function productInScope(db: Db, actor: Actor | null, productId: string) {
@@ -355,6 +373,8 @@ export async function addProductPhoto(
           width: image.width,
           height: image.height,
           caption: file.caption ?? '',
+          // After the product's other photos.
+          position: sql`(select coalesce(max(${marketProductPhotos.position}), -1) + 1 from ${marketProductPhotos} where ${marketProductPhotos.productId} = ${productId})`,
           uploadedBy: who.id,
         })
         .returning(photoColumns);
@@ -365,6 +385,41 @@ export async function addProductPhoto(
     await Promise.all([storage.delete(storageKey), storage.delete(thumbKey)]);
     throw error;
   }
+}
+
+/** Removes a product photo (its files go after the row, once the removal is committed). */
+export async function deleteProductPhoto(db: Db, storage: FileStorage, actor: Actor | null, photoId: string) {
+  const [photo] = await db.select().from(marketProductPhotos).where(eq(marketProductPhotos.id, photoId));
+  if (!photo) throw notFound('Photo');
+  const { who } = await productInScope(db, actor, photo.productId);
+  await db.transaction(async (tx) => {
+    const gone = await tx.delete(marketProductPhotos).where(eq(marketProductPhotos.id, photoId)).returning({ id: marketProductPhotos.id });
+    if (gone.length === 0) throw notFound('Photo');
+    await recordAudit(tx, who, { action: 'photo.delete', entity: 'market_product_photo', entityId: photoId, details: { productId: photo.productId } });
+  });
+  // A file left behind by a failed delete is only wasted space; the photo is gone either way.
+  await Promise.all([storage.delete(photo.storageKey), storage.delete(photo.thumbKey)]).catch(() => {});
+}
+
+/** Puts a product's photos in the order given (the first is the catalogue's cover); the list must be all of them. */
+export async function orderProductPhotos(db: Db, actor: Actor | null, productId: string, photoIds: string[]) {
+  const { who } = await productInScope(db, actor, productId);
+  return db.transaction(async (tx) => {
+    const current = await tx.select({ id: marketProductPhotos.id }).from(marketProductPhotos).where(eq(marketProductPhotos.productId, productId)).for('update');
+    const have = new Set(current.map((c) => c.id));
+    if (photoIds.length !== have.size || new Set(photoIds).size !== photoIds.length || photoIds.some((id) => !have.has(id))) {
+      throw badRequest('body/photoIds', 'Give every photo of the product exactly once');
+    }
+    for (const [position, id] of photoIds.entries()) {
+      await tx.update(marketProductPhotos).set({ position }).where(eq(marketProductPhotos.id, id));
+    }
+    await recordAudit(tx, who, { action: 'photo.reorder', entity: 'market_product', entityId: productId, details: { photoIds } });
+    return tx
+      .select(photoColumns)
+      .from(marketProductPhotos)
+      .where(eq(marketProductPhotos.productId, productId))
+      .orderBy(asc(marketProductPhotos.position), asc(marketProductPhotos.createdAt));
+  });
 }
 
 /** A product photo's bytes (public, like the catalogue). */

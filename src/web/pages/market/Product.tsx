@@ -45,7 +45,12 @@ export function ProductPage() {
         </dl>
       )}
       <p className="description">{p.description}</p>
-      {v && (
+      {!p.active && (
+        <p className="notice" role="status">
+          {t('manage.offSaleNotice')}
+        </p>
+      )}
+      {v && p.active && (
         <form
           className="form"
           onSubmit={(e) => {

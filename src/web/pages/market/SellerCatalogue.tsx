@@ -4,7 +4,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, ApiError } from '../../api.ts';
 import { useMe } from '../../auth.tsx';
-import { MarketError, yuan, type Product, type ProductSummary, type Variant } from './lib.tsx';
+import { MarketError, yuan, type Product, type ProductPhoto, type ProductSummary, type Variant } from './lib.tsx';
 
 /** "12.5" yuan → 1250 fen; null unless a positive amount with at most two decimals. */
 export function yuanToFen(text: string): number | null {
@@ -208,7 +208,8 @@ function VariantRow({ v }: { v: Variant }) {
   return (
     <li className="variant-row" data-variant={v.label}>
       <p>
-        <strong>{v.label}</strong> {v.weightG ? <span className="muted">{v.weightG} g</span> : null} · {yuan(v.priceFen)} · {t('product.stock', { stock: v.stock })}
+        <strong>{v.label}</strong> {v.weightG ? <span className="muted">{v.weightG} g</span> : null} · {yuan(v.priceFen)} · {t('product.stock', { stock: v.stock })}{' '}
+        {!v.active && <span className="tag warn">{t('manage.offSale')}</span>} <SaleToggle url={`/market/variants/${v.id}`} active={v.active} name={v.label} />
       </p>
       <details>
         <summary>{t('manage.editVariant')}</summary>
@@ -316,10 +317,93 @@ function PhotoUpload({ productId }: { productId: string }) {
   );
 }
 
+/** Takes a product or a variant off sale, or puts it back (PATCH { active }). */
+function SaleToggle({ url, active, name }: { url: string; active: boolean; name: string }) {
+  const { t } = useTranslation('market');
+  const client = useQueryClient();
+  const toggle = useMutation({
+    mutationFn: () => api(url, { method: 'PATCH', body: { active: !active } }),
+    onSuccess: () => void client.invalidateQueries({ queryKey: ['market'] }),
+  });
+  return (
+    <>
+      <button
+        type="button"
+        className="small"
+        aria-label={`${active ? t('manage.takeOffSale') : t('manage.putOnSale')}：${name}`}
+        disabled={toggle.isPending}
+        onClick={() => toggle.mutate()}
+      >
+        {active ? t('manage.takeOffSale') : t('manage.putOnSale')}
+      </button>
+      <MarketError error={toggle.error} />
+    </>
+  );
+}
+
+/** The product's photos in their order: move one earlier (the first is the cover) or delete one (asked twice). */
+function PhotoManager({ productId, name, photos }: { productId: string; name: string; photos: ProductPhoto[] }) {
+  const { t } = useTranslation('market');
+  const client = useQueryClient();
+  const [confirming, setConfirming] = useState('');
+  const done = () => void client.invalidateQueries({ queryKey: ['market'] });
+  const reorder = useMutation({
+    mutationFn: (photoIds: string[]) => api(`/market/products/${productId}/photo-order`, { method: 'PUT', body: { photoIds } }),
+    onSuccess: done,
+  });
+  const remove = useMutation({
+    mutationFn: (photoId: string) => api(`/market/photos/${photoId}`, { method: 'DELETE' }),
+    onSuccess: () => {
+      setConfirming('');
+      done();
+    },
+  });
+  const earlier = (i: number) => {
+    const ids = photos.map((p) => p.id);
+    [ids[i - 1], ids[i]] = [ids[i], ids[i - 1]];
+    reorder.mutate(ids);
+  };
+  if (photos.length === 0) return null;
+  return (
+    <>
+      <ul className="photo-strip manage">
+        {photos.map((ph, i) => (
+          <li key={ph.id} data-photo={ph.id}>
+            <img src={photoSrc(ph.id, 'thumb')} alt={ph.caption || name} />
+            {i === 0 && <span className="tag">{t('manage.cover')}</span>}
+            <div className="row wrap">
+              {i > 0 && (
+                <button type="button" className="small" disabled={reorder.isPending} onClick={() => earlier(i)}>
+                  {t('manage.movePhotoEarlier')}
+                </button>
+              )}
+              {confirming === ph.id ? (
+                <>
+                  <button type="button" className="small danger" disabled={remove.isPending} onClick={() => remove.mutate(ph.id)}>
+                    {t('manage.confirmDeletePhoto')}
+                  </button>
+                  <button type="button" className="small" onClick={() => setConfirming('')}>
+                    {t('manage.cancel')}
+                  </button>
+                </>
+              ) : (
+                <button type="button" className="small" onClick={() => setConfirming(ph.id)}>
+                  {t('manage.deletePhoto')}
+                </button>
+              )}
+            </div>
+          </li>
+        ))}
+      </ul>
+      <MarketError error={reorder.error ?? remove.error} />
+    </>
+  );
+}
+
 function ProductEditor({ id }: { id: string }) {
   const { t } = useTranslation('market');
   const client = useQueryClient();
-  const product = useQuery({ queryKey: ['market', 'product', id], queryFn: () => api<Product>(`/market/products/${id}`) });
+  const product = useQuery({ queryKey: ['market', 'product-manage', id], queryFn: () => api<Product>(`/market/products/${id}/manage`) });
   const [draft, setDraft] = useState<ProductDraft | null>(null);
   const save = useMutation({
     mutationFn: (d: ProductDraft) =>
@@ -342,15 +426,7 @@ function ProductEditor({ id }: { id: string }) {
   const current = draft ?? { kind: p.kind, name: p.name, variety: p.variety ?? '', grade: p.grade ?? '', season: p.season ?? '', description: p.description };
   return (
     <div className="stack product-editor">
-      {p.photos.length > 0 && (
-        <ul className="photo-strip">
-          {p.photos.map((ph) => (
-            <li key={ph.id}>
-              <img src={photoSrc(ph.id, 'thumb')} alt={ph.caption || p.name} />
-            </li>
-          ))}
-        </ul>
-      )}
+      <PhotoManager productId={id} name={p.name} photos={p.photos} />
       <PhotoUpload productId={id} />
       <details>
         <summary>{t('manage.editProduct')}</summary>
@@ -391,7 +467,7 @@ export function ProductsSection({ orgId }: { orgId: string }) {
   const { t } = useTranslation('market');
   const products = useQuery({
     queryKey: ['market', 'shop-products', orgId],
-    queryFn: () => api<{ items: ProductSummary[] }>('/market/products', { query: { orgId, limit: '200' } }),
+    queryFn: () => api<{ items: ProductSummary[] }>(`/market/shops/${orgId}/products`),
   });
   const [open, setOpen] = useState('');
   return (
@@ -401,13 +477,15 @@ export function ProductsSection({ orgId }: { orgId: string }) {
       <MarketError error={products.error} />
       <ul className="seller-products">
         {products.data?.items.map((p) => (
-          <li key={p.id} data-product={p.name}>
+          <li key={p.id} data-product={p.name} className={p.active ? '' : 'off-sale'}>
             <button type="button" className="link-button" aria-expanded={open === p.id} onClick={() => setOpen(open === p.id ? '' : p.id)}>
               {p.name}
             </button>{' '}
+            {!p.active && <span className="tag warn">{t('manage.offSale')}</span>}{' '}
             <span className="muted">
-              {t(`kind.${p.kind}`)} · {yuan(p.minPriceFen)} · {t('product.stock', { stock: p.stock })}
-            </span>
+              {t(`kind.${p.kind}`)} · {p.minPriceFen !== null && yuan(p.minPriceFen)} · {t('product.stock', { stock: p.stock })}
+            </span>{' '}
+            <SaleToggle url={`/market/products/${p.id}`} active={p.active} name={p.name} />
             {open === p.id && <ProductEditor id={p.id} />}
           </li>
         ))}
@@ -519,7 +597,7 @@ export function NewBatch({ orgId }: { orgId: string }) {
   const client = useQueryClient();
   const products = useQuery({
     queryKey: ['market', 'shop-products', orgId],
-    queryFn: () => api<{ items: ProductSummary[] }>('/market/products', { query: { orgId, limit: '200' } }),
+    queryFn: () => api<{ items: ProductSummary[] }>(`/market/shops/${orgId}/products`),
   });
   const gardens = useQuery({ queryKey: ['market', 'gardens', orgId], queryFn: () => api<Garden[]>(`/market/shops/${orgId}/gardens`) });
   const blank = { productId: '', lot: '', gardenId: '', harvestDate: '', quantity: '', notes: '' };

@@ -24,6 +24,8 @@ export interface ProductSummary {
   stock: number;
   producer: string;
   village: string;
+  /** False when the producer took it off sale (only the producer's own list shows those). */
+  active: boolean;
 }
 export interface Variant {
   id: string;
@@ -32,6 +34,8 @@ export interface Variant {
   priceFen: number;
   stock: number;
   batchId: string | null;
+  /** The public sees only variants on sale; the producer's view has the others too. */
+  active: boolean;
 }
 export interface ProductPhoto {
   id: string;
