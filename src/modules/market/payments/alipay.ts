@@ -1,5 +1,5 @@
 import { Problem } from '../../../server/problems.ts';
-import type { PaymentCallback, PaymentProvider, PaymentRequest } from './provider.ts';
+import type { PaymentCallback, PaymentProvider, PaymentRequest, PaymentStatusAnswer } from './provider.ts';
 
 /**
  * Alipay (支付宝) open platform as an adapter of PaymentProvider — a skeleton, NOT wired to live credentials.
@@ -15,6 +15,8 @@ import type { PaymentCallback, PaymentProvider, PaymentRequest } from './provide
  *   TRADE_FINISHED → succeeded. Alipay has no nonce header: use notify_id as the replay key, and notify_time for
  *   freshness. Reply with the plain text "success", or Alipay retries (up to 8 times over 25 hours).
  * - refund: alipay.trade.refund { out_trade_no, refund_amount, out_request_no } (out_request_no makes it idempotent).
+ * - queryStatus: alipay.trade.query { out_trade_no }; trade_status TRADE_SUCCESS / TRADE_FINISHED → succeeded
+ *   (transactionReference = trade_no), TRADE_CLOSED → failed, WAIT_BUYER_PAY or ACQ.TRADE_NOT_EXIST → pending.
  */
 export class AlipayProvider implements PaymentProvider {
   readonly name = 'alipay';
@@ -30,6 +32,9 @@ export class AlipayProvider implements PaymentProvider {
     return this.notConfigured();
   }
   async refund(_providerReference: string, _amountFen: number): Promise<{ refundReference: string }> {
+    return this.notConfigured();
+  }
+  async queryStatus(_providerReference: string): Promise<PaymentStatusAnswer> {
     return this.notConfigured();
   }
 }

@@ -8,7 +8,9 @@
  * - a module registers what happens when a payment of its purpose succeeds or is refunded with
  *   `registerPaymentPurpose(purpose, { onPaid(tx, referenceId, paymentId), onRefunded?(tx, referenceId, paymentId) })`,
  *   called inside the transaction that records the payment, exactly once per payment (callbacks are idempotent);
- * - refunds: `refundPayment(db, actor, paymentId, amountFen, reason)`.
+ * - refunds: `refundPayment(db, actor, paymentId, amountFen, reason)`;
+ * - a lost notification: `reconcilePendingPayments(db)` asks the provider (`queryStatus`) about payments still pending
+ *   after a grace period and applies its answer through the callback's own code path.
  */
 export interface PaymentRequest {
   paymentId: string;
@@ -27,6 +29,14 @@ export interface PaymentCallback {
   timestamp: number;
 }
 
+/** What the provider says about a payment when asked (WeChat Pay's trade_state, Alipay's trade_status). */
+export interface PaymentStatusAnswer {
+  /** `pending`: not paid yet (or the provider does not know the payment). */
+  status: 'succeeded' | 'failed' | 'pending';
+  /** The provider's own transaction number (WeChat Pay transaction_id, Alipay trade_no), once it has one. */
+  transactionReference?: string;
+}
+
 export interface PaymentProvider {
   readonly name: string;
   /** Starts a payment; answers the URL of the page where the payer pays. */
@@ -34,6 +44,8 @@ export interface PaymentProvider {
   /** Verifies a callback's signature and freshness; throws a Problem (400/401) when it does not verify. */
   verifyCallback(headers: Record<string, string | string[] | undefined>, rawBody: string): PaymentCallback;
   refund(providerReference: string, amountFen: number): Promise<{ refundReference: string }>;
+  /** Asks the provider how a payment stands (the reconciliation of a lost notification). Read-only. */
+  queryStatus(providerReference: string): Promise<PaymentStatusAnswer>;
 }
 
 export type PaymentPurpose = 'order' | 'booking';

@@ -1,6 +1,6 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { Problem } from '../../../server/problems.ts';
-import type { PaymentCallback, PaymentProvider, PaymentRequest } from './provider.ts';
+import type { PaymentCallback, PaymentProvider, PaymentRequest, PaymentStatusAnswer } from './provider.ts';
 
 /** How old (or how far in the future) a callback's timestamp may be, in seconds. */
 export const CALLBACK_WINDOW_SECONDS = 300;
@@ -43,6 +43,30 @@ export function signSandboxCallback(
   };
 }
 
+/** What the simulated institution recorded when the payer chose on the sandbox page. */
+export interface SandboxOutcome {
+  paymentId: string;
+  providerReference: string;
+  outcome: 'succeeded' | 'failed';
+  transactionReference: string;
+  /** The notification's nonce: every delivery of this outcome carries it (a redelivery is a replay). */
+  nonce: string;
+}
+
+/** The sandbox institution's own records (kept in the database, so every server instance shares them). */
+export interface SandboxLedger {
+  find(providerReference: string): Promise<SandboxOutcome | undefined>;
+}
+
+/** A new sandbox transaction number and notification nonce for an outcome the payer has just chosen. */
+export const newSandboxOutcome = (paymentId: string, providerReference: string, outcome: 'succeeded' | 'failed'): SandboxOutcome => ({
+  paymentId,
+  providerReference,
+  outcome,
+  transactionReference: `sbx_txn_${randomBytes(12).toString('hex')}`,
+  nonce: randomBytes(16).toString('hex'),
+});
+
 /**
  * The built-in provider: no money moves. Its payment page is the web client's /market/pay/:id, where the payer
  * chooses to pay or to fail; the server then sends itself the signed callback that a real provider would send.
@@ -51,6 +75,7 @@ export class SandboxProvider implements PaymentProvider {
   readonly name = 'sandbox';
   constructor(
     private readonly secret: string,
+    private readonly ledger: SandboxLedger = { find: async () => undefined },
     private readonly now: () => number = () => Date.now(),
   ) {}
 
@@ -91,5 +116,12 @@ export class SandboxProvider implements PaymentProvider {
 
   async refund(providerReference: string, amountFen: number) {
     return { refundReference: `sbx_refund_${providerReference.slice(4, 16)}_${amountFen}_${randomBytes(4).toString('hex')}` };
+  }
+
+  /** Answers from the sandbox's ledger: what the payer chose on the page, whether or not its callback arrived. */
+  async queryStatus(providerReference: string): Promise<PaymentStatusAnswer> {
+    const recorded = await this.ledger.find(providerReference);
+    if (!recorded) return { status: 'pending' };
+    return { status: recorded.outcome, transactionReference: recorded.transactionReference };
   }
 }

@@ -1,13 +1,14 @@
 import { randomBytes } from 'node:crypto';
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { and, desc, eq, gte, inArray, lt, sql } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
 import type { Db } from '../../../db/handle.ts';
 import { badRequest, conflict, forbidden, notFound, Problem } from '../../../server/problems.ts';
 import { recordAudit } from '../../governance/audit.ts';
 import { authorize, holdsAnyRole, requireActor, type Actor } from '../../governance/permissions.ts';
-import { paymentCallbacks, paymentKeys, paymentRefunds, payments } from '../schema.ts';
-import type { PaymentProvider, PaymentPurpose } from './provider.ts';
-import { SandboxProvider, signSandboxCallback } from './sandbox.ts';
+import { paymentCallbacks, paymentKeys, paymentRefunds, payments, paymentSandboxOutcomes } from '../schema.ts';
+import type { PaymentCallback, PaymentProvider, PaymentPurpose } from './provider.ts';
+import { newSandboxOutcome, SandboxProvider, signSandboxCallback, type SandboxLedger } from './sandbox.ts';
+import { paymentSettings, sandboxEnabled } from './settings.ts';
 
 export type { PaymentPurpose } from './provider.ts';
 
@@ -63,9 +64,30 @@ export function sandboxSecret(db: Db): Promise<string> {
   return p;
 }
 
-/** The provider a payment is made with. Only the sandbox is wired; see ./README.md for WeChat Pay and Alipay. */
+/** The answer of everything the sandbox does while `PAYMENTS_SANDBOX=off` (a deployment that takes real money). */
+export const sandboxDisabled = () =>
+  new Problem(503, 'provider_disabled', 'The sandbox payment provider is switched off in this deployment (PAYMENTS_SANDBOX=off): no sandbox payment is taken');
+
+/** The sandbox institution's ledger, in the database: every server instance answers status queries alike. */
+const sandboxLedger = (db: Db): SandboxLedger => ({
+  async find(providerReference) {
+    const [row] = await db.select().from(paymentSandboxOutcomes).where(eq(paymentSandboxOutcomes.providerReference, providerReference));
+    return row;
+  },
+});
+
+/** The providers wired in this deployment (payments of other providers are not reconciled). */
+const enabledProviders = (): string[] => (sandboxEnabled() ? ['sandbox'] : []);
+
+/**
+ * The provider a payment is made with. Only the sandbox is wired (unless `PAYMENTS_SANDBOX=off`: 503); see
+ * ./README.md for WeChat Pay and Alipay.
+ */
 export async function providerFor(db: Db, name: string): Promise<PaymentProvider> {
-  if (name === 'sandbox') return new SandboxProvider(await sandboxSecret(db));
+  if (name === 'sandbox') {
+    if (!sandboxEnabled()) throw sandboxDisabled();
+    return new SandboxProvider(await sandboxSecret(db), sandboxLedger(db));
+  }
   throw notFound(`Payment provider ${name}`);
 }
 
@@ -152,9 +174,32 @@ export async function handleCallback(
 ): Promise<CallbackResult> {
   const provider = await providerFor(db, providerName);
   const cb = provider.verifyCallback(headers, rawBody);
+  const result = await applyOutcome(db, provider, cb, { kind: 'callback' });
+  if (!result) throw new Error('unreachable: a callback waits for the payment row');
+  return result;
+}
+
+/** How an outcome reached us: the provider's notification, or our question to the provider (reconciliation). */
+type Via = { kind: 'callback' } | { kind: 'reconciliation'; transactionReference?: string };
+
+/**
+ * The one code path that records a payment's outcome, for a verified callback and for reconciliation alike:
+ * the payment row is locked, the delivery's nonce is inserted under the unique index (a replay is recognised),
+ * the status moves with `UPDATE … WHERE status = 'pending'` and the purpose's `onPaid` runs in the same
+ * transaction. Reconciliation does not wait for a row another transaction holds (`SKIP LOCKED`): it answers
+ * null and the next round looks again.
+ */
+async function applyOutcome(
+  db: Db,
+  provider: PaymentProvider,
+  cb: Pick<PaymentCallback, 'paymentId' | 'providerReference' | 'outcome' | 'nonce'>,
+  via: Via,
+): Promise<CallbackResult | null> {
   const refunds: { reference: string; amountFen: number }[] = [];
-  const result = await db.transaction(async (tx): Promise<CallbackResult> => {
-    const [payment] = await tx.select().from(payments).where(eq(payments.id, cb.paymentId)).for('update');
+  const result = await db.transaction(async (tx): Promise<CallbackResult | null> => {
+    const row = tx.select().from(payments).where(eq(payments.id, cb.paymentId));
+    const [payment] = via.kind === 'reconciliation' ? await row.for('update', { skipLocked: true }) : await row.for('update');
+    if (!payment && via.kind === 'reconciliation') return null;
     if (!payment || payment.provider !== provider.name) throw notFound('Payment');
     if (payment.providerReference && payment.providerReference !== cb.providerReference) {
       throw new Problem(400, 'invalid_callback', 'The provider reference does not match the payment');
@@ -168,9 +213,17 @@ export async function handleCallback(
     if (!fresh) return { paymentId: payment.id, applied: false, duplicate: true, status: payment.status };
     if (!applicable) return { paymentId: payment.id, applied: false, duplicate: false, status: payment.status };
     const system = { id: null, countyId: payment.countyId };
+    if (via.kind === 'reconciliation') {
+      await recordAudit(tx, system, {
+        action: 'payment.reconciled',
+        entity: 'payment',
+        entityId: payment.id,
+        details: { outcome: cb.outcome, transactionReference: via.transactionReference ?? null },
+      });
+    }
     if (cb.outcome === 'failed') {
       await tx.update(payments).set({ status: 'failed' }).where(and(eq(payments.id, payment.id), eq(payments.status, 'pending')));
-      await recordAudit(tx, system, { action: 'payment.failed', entity: 'payment', entityId: payment.id });
+      await recordAudit(tx, system, { action: 'payment.failed', entity: 'payment', entityId: payment.id, details: { via: via.kind } });
       return { paymentId: payment.id, applied: true, duplicate: false, status: 'failed' };
     }
     const [paid] = await tx
@@ -179,7 +232,7 @@ export async function handleCallback(
       .where(and(eq(payments.id, payment.id), eq(payments.status, 'pending')))
       .returning({ id: payments.id });
     if (!paid) return { paymentId: payment.id, applied: false, duplicate: false, status: payment.status };
-    await recordAudit(tx, system, { action: 'payment.paid', entity: 'payment', entityId: payment.id, details: { amountFen: payment.amountFen } });
+    await recordAudit(tx, system, { action: 'payment.paid', entity: 'payment', entityId: payment.id, details: { amountFen: payment.amountFen, via: via.kind } });
     const outcome = await handlersOf(payment.purpose).onPaid(tx, payment.referenceId, payment.id);
     if (outcome === 'refund') {
       await tx
@@ -194,6 +247,80 @@ export async function handleCallback(
     return { paymentId: payment.id, applied: true, duplicate: false, status: 'paid' };
   });
   for (const r of refunds) await provider.refund(r.reference, r.amountFen);
+  return result;
+}
+
+/** Payments older than this are no longer asked about (the providers close unpaid transactions well before). */
+export const RECONCILE_WINDOW_HOURS = 24;
+
+export interface ReconcileResult {
+  /** Pending payments past the grace period whose provider was asked. */
+  checked: number;
+  paid: number;
+  failed: number;
+  /** Paid, then refunded at once because the thing paid for was gone (the purpose's `onPaid` answered 'refund'). */
+  refunded: number;
+  /** The provider says not paid yet, or the payment was being changed by someone else (a callback). */
+  pending: number;
+  errors: number;
+}
+
+/**
+ * Reconciliation of lost notifications: asks the provider about every payment still pending `afterSeconds`
+ * (`PAYMENTS_RECONCILE_AFTER_SECONDS`, default 60) after it was opened, and applies a succeeded or failed answer
+ * through the same code path as a verified callback — so a late or repeated callback is applied once either way.
+ * Safe from several server instances at once: the provider is only read, and each payment's change takes its row
+ * with `FOR UPDATE SKIP LOCKED` and moves only from `pending`. Payments of a provider switched off are left alone.
+ */
+export async function reconcilePendingPayments(
+  db: Db,
+  now: Date = new Date(),
+  options: { afterSeconds?: number; limit?: number; onError?: (paymentId: string, error: unknown) => void } = {},
+): Promise<ReconcileResult> {
+  const result: ReconcileResult = { checked: 0, paid: 0, failed: 0, refunded: 0, pending: 0, errors: 0 };
+  const providers = enabledProviders();
+  if (providers.length === 0) return result;
+  const afterSeconds = options.afterSeconds ?? paymentSettings().reconcileAfterSeconds;
+  const due = await db
+    .select({ id: payments.id, provider: payments.provider, providerReference: payments.providerReference })
+    .from(payments)
+    .where(
+      and(
+        eq(payments.status, 'pending'),
+        inArray(payments.provider, providers),
+        lt(payments.createdAt, new Date(now.getTime() - afterSeconds * 1000)),
+        gte(payments.createdAt, new Date(now.getTime() - RECONCILE_WINDOW_HOURS * 3600_000)),
+      ),
+    )
+    // Newest first: a payer who just paid is waiting; an abandoned payment page can wait for the next round.
+    .orderBy(desc(payments.createdAt))
+    .limit(options.limit ?? 200);
+  for (const p of due) {
+    result.checked++;
+    try {
+      const provider = await providerFor(db, p.provider);
+      const reference = p.providerReference ?? p.id;
+      const answer = await provider.queryStatus(reference);
+      if (answer.status === 'pending') {
+        result.pending++;
+        continue;
+      }
+      const applied = await applyOutcome(
+        db,
+        provider,
+        // One reconciliation per payment: its nonce shares the replay index with the provider's notifications.
+        { paymentId: p.id, providerReference: reference, outcome: answer.status, nonce: `reconcile:${p.id}` },
+        { kind: 'reconciliation', transactionReference: answer.transactionReference },
+      );
+      if (!applied?.applied) result.pending++;
+      else if (applied.status === 'paid') result.paid++;
+      else if (applied.status === 'refunded') result.refunded++;
+      else result.failed++;
+    } catch (error) {
+      result.errors++;
+      options.onError?.(p.id, error);
+    }
+  }
   return result;
 }
 
@@ -251,18 +378,44 @@ export async function getPaymentForPayer(db: Db, actor: Actor | null, paymentId:
 }
 
 /**
- * The sandbox payment page's buttons: the payer pays (or fails), and the sandbox sends the signed callback to
- * the same handler a real provider's notification reaches.
+ * The sandbox payment page's buttons: the payer pays (or fails). The sandbox, acting as the payment institution,
+ * records the outcome in its ledger (the first choice stands), then sends the signed callback to the same handler
+ * a real provider's notification reaches — unless `callback: 'lose'`, which simulates a notification lost on the
+ * way: the outcome is recorded (the provider answers it when asked) but nothing is delivered, so the payment stays
+ * pending until reconciliation or a later delivery. Pressing again redelivers the recorded notification (same nonce).
  */
-export async function sandboxComplete(db: Db, actor: Actor | null, paymentId: string, outcome: 'succeeded' | 'failed') {
+export async function sandboxComplete(
+  db: Db,
+  actor: Actor | null,
+  paymentId: string,
+  outcome: 'succeeded' | 'failed',
+  callback: 'deliver' | 'lose' = 'deliver',
+): Promise<CallbackResult & { callback: 'delivered' | 'lost' | 'none' }> {
+  if (!sandboxEnabled()) throw sandboxDisabled();
   const who = requireActor(actor);
   const payment = await getPaymentRecord(db, paymentId);
   if (!payment || payment.payerId !== who.id) throw notFound('Payment');
   if (payment.provider !== 'sandbox') throw forbidden('Only sandbox payments are completed here');
-  const signed = signSandboxCallback(await sandboxSecret(db), {
-    paymentId,
-    providerReference: payment.providerReference ?? '',
-    outcome,
+  const providerReference = payment.providerReference ?? '';
+  const recorded = await db.transaction(async (tx) => {
+    const [existing] = await tx.select().from(paymentSandboxOutcomes).where(eq(paymentSandboxOutcomes.paymentId, paymentId));
+    // A payment that is no longer pending (superseded, or settled) is closed at the institution too.
+    if (existing || payment.status !== 'pending') return existing;
+    const [fresh] = await tx.insert(paymentSandboxOutcomes).values(newSandboxOutcome(paymentId, providerReference, outcome)).onConflictDoNothing().returning();
+    if (!fresh) {
+      const [raced] = await tx.select().from(paymentSandboxOutcomes).where(eq(paymentSandboxOutcomes.paymentId, paymentId));
+      return raced;
+    }
+    await recordAudit(tx, who, { action: 'payment.sandbox_outcome', entity: 'payment', entityId: paymentId, details: { outcome, callback } });
+    return fresh;
   });
-  return handleCallback(db, 'sandbox', signed.headers, signed.rawBody);
+  // Closed before the payer chose: there is no notification to send.
+  if (!recorded) return { paymentId, applied: false, duplicate: false, status: payment.status, callback: 'none' };
+  if (callback === 'lose') return { paymentId, applied: false, duplicate: false, status: payment.status, callback: 'lost' };
+  const signed = signSandboxCallback(
+    await sandboxSecret(db),
+    { paymentId, providerReference, outcome: recorded.outcome },
+    { nonce: recorded.nonce },
+  );
+  return { ...(await handleCallback(db, 'sandbox', signed.headers, signed.rawBody)), callback: 'delivered' };
 }

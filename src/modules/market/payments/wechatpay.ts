@@ -1,5 +1,5 @@
 import { Problem } from '../../../server/problems.ts';
-import type { PaymentCallback, PaymentProvider, PaymentRequest } from './provider.ts';
+import type { PaymentCallback, PaymentProvider, PaymentRequest, PaymentStatusAnswer } from './provider.ts';
 
 /**
  * WeChat Pay (微信支付) API v3 as an adapter of PaymentProvider — a skeleton, NOT wired to live credentials.
@@ -16,6 +16,9 @@ import type { PaymentCallback, PaymentProvider, PaymentRequest } from './provide
  *   older than 5 minutes; decrypt resource.ciphertext with AES-256-GCM (APIv3 key, resource.nonce, associated_data);
  *   trade_state SUCCESS → succeeded. The nonce feeds the same replay table as the sandbox's. Reply 200 (or 204).
  * - refund: POST /v3/refund/domestic/refunds { out_trade_no, out_refund_no, amount: { refund, total, currency } }.
+ * - queryStatus: GET /v3/pay/transactions/out-trade-no/{out_trade_no}?mchid=… (signed like start); trade_state
+ *   SUCCESS → succeeded (transactionReference = transaction_id), CLOSED / PAYERROR / REVOKED → failed,
+ *   NOTPAY / USERPAYING → pending.
  */
 export class WeChatPayProvider implements PaymentProvider {
   readonly name = 'wechatpay';
@@ -31,6 +34,9 @@ export class WeChatPayProvider implements PaymentProvider {
     return this.notConfigured();
   }
   async refund(_providerReference: string, _amountFen: number): Promise<{ refundReference: string }> {
+    return this.notConfigured();
+  }
+  async queryStatus(_providerReference: string): Promise<PaymentStatusAnswer> {
     return this.notConfigured();
   }
 }
