@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startTestApp, signIn, as, type Session, type TestApp } from '../../../../test/support/app.ts';
 import { describeEachDriver } from '../../../../test/support/db.ts';
+import { queryRows } from '../../../db/handle.ts';
 import { signSandboxCallback } from './sandbox.ts';
 import { getPaymentRecord, registerPaymentPurpose, sandboxSecret } from './service.ts';
 
@@ -41,6 +43,18 @@ describeEachDriver('payments (sandbox provider)', (driver) => {
 
   const deliver = (signed: ReturnType<typeof signSandboxCallback>) =>
     t.app.inject({ method: 'POST', url: '/api/v1/payments/callback/sandbox', headers: signed.headers, payload: signed.rawBody });
+
+  it('supersedes an open payment when the amount changes: the old one fails, audited, and the new one is open', async () => {
+    const { createPayment } = await import('./service.ts');
+    const first = await open(20000);
+    const actor = (await as(t.app, buyer)({ method: 'GET', url: '/api/v1/me' })).json();
+    const second = await createPayment(t.db.db, actor, { purpose: 'booking', referenceId: first.referenceId, amountFen: 24000, description: '老屋民宿 一晚' });
+    expect(second.paymentId).not.toBe(first.paymentId);
+    expect((await getPaymentRecord(t.db.db, first.paymentId))?.status).toBe('failed');
+    expect((await getPaymentRecord(t.db.db, second.paymentId))?.status).toBe('pending');
+    const audit = await queryRows<{ action: string }>(t.db.db, sql`select action from audit_log where entity = 'payment' and entity_id = ${first.paymentId} order by at`);
+    expect(audit.map((a) => a.action)).toEqual(['payment.create', 'payment.superseded']);
+  });
 
   it('opens a payment whose page belongs to the payer only; asking again answers the same payment', async () => {
     const p = await open();

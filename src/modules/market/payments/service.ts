@@ -128,7 +128,14 @@ export async function createPayment(
     }
     if (existing) {
       // The amount changed (or someone else pays): the old open payment can no longer succeed.
-      await tx.update(payments).set({ status: 'failed' }).where(and(eq(payments.id, existing.id), eq(payments.status, 'pending')));
+      const superseded = await tx
+        .update(payments)
+        .set({ status: 'failed' })
+        .where(and(eq(payments.id, existing.id), eq(payments.status, 'pending')))
+        .returning({ id: payments.id });
+      if (superseded.length > 0) {
+        await recordAudit(tx, who, { action: 'payment.superseded', entity: 'payment', entityId: existing.id, details: { amountFen: existing.amountFen } });
+      }
     }
     const paymentId = uuidv7();
     const started = await provider.start({ paymentId, amountFen: input.amountFen, description: input.description, returnUrl });

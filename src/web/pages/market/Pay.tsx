@@ -20,7 +20,8 @@ export function PayPage() {
   const client = useQueryClient();
   const payment = useQuery({ queryKey: ['payment', paymentId], queryFn: () => api<Payment>(`/payments/${paymentId}`) });
   const complete = useMutation({
-    mutationFn: (outcome: 'succeeded' | 'failed') => api<{ status: Payment['status'] }>(`/payments/${paymentId}/sandbox`, { method: 'POST', body: { outcome } }),
+    mutationFn: ({ outcome, callback = 'deliver' }: { outcome: 'succeeded' | 'failed'; callback?: 'deliver' | 'lose' }) =>
+      api<{ status: Payment['status']; callback?: 'lost' }>(`/payments/${paymentId}/sandbox`, { method: 'POST', body: { outcome, callback } }),
     onSuccess: () => client.invalidateQueries({ queryKey: ['payment', paymentId] }),
   });
   if (payment.error) return <MarketError error={payment.error} />;
@@ -30,6 +31,8 @@ export function PayPage() {
   const asked = params.get('return') ?? '';
   const back = /^\/(?![/\\])/.test(asked) ? asked : p.returnUrl;
   const outcome = complete.data?.status ?? p.status;
+  // Paid, but the provider's notification never reached us: the server asks the provider after a while.
+  const lost = complete.data?.callback === 'lost' && p.status === 'pending';
   return (
     <section className="card narrow sandbox-pay">
       <h1>{t('pay.title')}</h1>
@@ -42,13 +45,20 @@ export function PayPage() {
         <span className="muted">{t('pay.for')}：</span>
         {p.description}
       </p>
-      {outcome === 'pending' ? (
+      {lost ? (
+        <p className="notice" role="status">
+          {t('pay.lost')}
+        </p>
+      ) : outcome === 'pending' ? (
         <div className="stack">
-          <button type="button" className="primary" disabled={complete.isPending} onClick={() => complete.mutate('succeeded')}>
+          <button type="button" className="primary" disabled={complete.isPending} onClick={() => complete.mutate({ outcome: 'succeeded' })}>
             {t('pay.pay')} {yuan(p.amountFen)}
           </button>
-          <button type="button" disabled={complete.isPending} onClick={() => complete.mutate('failed')}>
+          <button type="button" disabled={complete.isPending} onClick={() => complete.mutate({ outcome: 'failed' })}>
             {t('pay.fail')}
+          </button>
+          <button type="button" className="link-button" disabled={complete.isPending} onClick={() => complete.mutate({ outcome: 'succeeded', callback: 'lose' })}>
+            {t('pay.lose')}
           </button>
         </div>
       ) : (
