@@ -56,3 +56,33 @@ export async function storeImage(storage: FileStorage, prefix: string, file: { d
 
 export const photoTooLarge = () =>
   new Problem(413, 'photo_too_large', `The photo is larger than the limit of ${PHOTO_MAX_BYTES / 1048576} MB`, { field: 'file' });
+
+export const PDF_MAX_BYTES = 10 * 1024 * 1024;
+
+/** A stored document: an image (with its thumbnail) or a PDF (no thumbnail). */
+export interface StoredDocument {
+  storageKey: string;
+  thumbKey: string | null;
+  contentType: string;
+  bytes: number;
+  width: number | null;
+  height: number | null;
+}
+
+/**
+ * Stores a drawing, certificate or test report: a PDF (recognised by its `%PDF-` signature, declared as
+ * application/pdf, at most 10 MB) or else an image through `storeImage` (same checks and thumbnail).
+ */
+export async function storeImageOrPdf(storage: FileStorage, prefix: string, file: { data: Buffer; declaredType: string }): Promise<StoredDocument> {
+  if (file.data.subarray(0, 5).toString('latin1') !== '%PDF-') return storeImage(storage, prefix, file);
+  if (file.data.length > PDF_MAX_BYTES) throw new Problem(413, 'file_too_large', `The PDF is larger than ${PDF_MAX_BYTES / 1048576} MB`, { field: 'file' });
+  if (file.declaredType !== 'application/pdf')
+    throw new Problem(415, 'file_mislabelled', `The file says it is ${file.declaredType} but its content is application/pdf`, { field: 'file' });
+  const storageKey = newKey(prefix, '.pdf');
+  await storage.put(storageKey, file.data, 'application/pdf');
+  return { storageKey, thumbKey: null, contentType: 'application/pdf', bytes: file.data.length, width: null, height: null };
+}
+
+/** The 413 of an upload that may be an image or a PDF. */
+export const documentTooLarge = () =>
+  new Problem(413, 'file_too_large', `The file is larger than the limit of ${Math.max(PHOTO_MAX_BYTES, PDF_MAX_BYTES) / 1048576} MB`, { field: 'file' });

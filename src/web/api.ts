@@ -43,6 +43,31 @@ export async function api<T>(path: string, init: { method?: string; body?: unkno
   return body as T;
 }
 
+/**
+ * A multipart upload (the fields, then the file as "file") with the session's CSRF header, for what the JSON
+ * `api()` cannot send. Empty fields are left out, as if absent. Problems come back as ApiError, with the answer's
+ * body kept on it (an import's per-row report).
+ */
+export async function upload<T>(path: string, file: File, fields: Record<string, string> = {}): Promise<T> {
+  const form = new FormData();
+  for (const [k, v] of Object.entries(fields)) if (v) form.append(k, v);
+  form.append('file', file);
+  let res: Response;
+  try {
+    res = await fetch(`/api/v1${path}`, {
+      method: 'POST',
+      body: form,
+      credentials: 'same-origin',
+      headers: { accept: 'application/json', ...(csrfToken ? { 'x-csrf-token': csrfToken } : {}) },
+    });
+  } catch {
+    throw new ApiError(0, 'network', 'Network error');
+  }
+  const body = await res.json().catch(() => ({}));
+  if (!res.ok) throw Object.assign(new ApiError(res.status, body.code ?? 'generic', body.detail ?? res.statusText, body.field), { body });
+  return body as T;
+}
+
 export interface Grant {
   id: string;
   role: string;

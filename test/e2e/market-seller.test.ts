@@ -166,4 +166,29 @@ describe('a producer runs their shop in the browser', () => {
     await card.getByRole('link').click();
     await expect.poll(() => page.locator('.product-gallery img').evaluateAll((imgs) => imgs.map((i) => (i as HTMLImageElement).alt))).toEqual(['茶汤']);
   });
+
+  it('the producer records a pesticide test with its PDF report; a visitor sees the report on the trace page, checked against the chain', async () => {
+    await signInAs('producer');
+    await page.goto(`${server.url}/market/seller`);
+    const batch = page.locator('.batch-list > li', { hasText: 'BC2026-0402' });
+    await batch.getByText('添加溯源记录').click();
+    await batch.getByRole('combobox').selectOption({ label: '检测' });
+    await batch.getByLabel('操作人', { exact: true }).fill('丽水市农产品检测中心');
+    const report = Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n', 'latin1');
+    await batch.getByLabel(/证明文件/).setInputFiles({ name: 'nongcan.pdf', mimeType: 'application/pdf', buffer: report });
+    await batch.getByLabel('文件名称', { exact: true }).fill('农残检测报告');
+    await batch.getByRole('button', { name: '保存' }).click();
+    await expect.poll(() => batch.getByRole('status').textContent()).toBe('已记入第 1 条溯源记录');
+
+    await browser.clearCookies();
+    await batch.getByRole('link', { name: /BC2026-0402/ }).click();
+    const record = page.locator('li[data-kind="inspection"]');
+    await expect.poll(() => record.getByTestId('document-check').textContent()).toBe('✓ 文件与记录一致');
+    const link = record.getByRole('link', { name: '农残检测报告' });
+    const answer = await page.request.get(`${server.url}${await link.getAttribute('href')}`);
+    expect(answer.headers()['content-type']).toBe('application/pdf');
+    expect(Buffer.from(await answer.body()).equals(report)).toBe(true);
+    await expect.poll(() => page.getByTestId('trace-verification').textContent()).toContain('校验通过');
+    await page.screenshot({ path: '.test-tmp/market-trace-document-phone.png', fullPage: true });
+  });
 });

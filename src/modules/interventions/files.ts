@@ -1,16 +1,14 @@
 // Uploaded drawings and photos of a proposal: who may attach them at which stage, storing, serving.
 import { eq } from 'drizzle-orm';
 import type { Db } from '../../db/handle.ts';
-import { PHOTO_MAX_BYTES, storeImage } from '../../server/images.ts';
-import { badRequest, conflict, forbidden, notFound, Problem } from '../../server/problems.ts';
-import { newKey, type FileStorage } from '../../server/storage.ts';
+import { storeImage, storeImageOrPdf } from '../../server/images.ts';
+import { badRequest, conflict, forbidden, notFound } from '../../server/problems.ts';
+import type { FileStorage } from '../../server/storage.ts';
 import { recordAudit } from '../governance/audit.ts';
 import { authorize, requireActor, type Actor } from '../governance/permissions.ts';
 import { fileColumns } from './service.ts';
 import { interventionFiles, type FileKind, type FilePhase, type Status } from './schema.ts';
 import { loadVisible } from './service.ts';
-
-export const PDF_MAX_BYTES = 10 * 1024 * 1024;
 
 /** The statuses in which a file of each phase may be attached. `proposal` files are the proposer's, the rest the executing officials'. */
 const PHASE_STATUSES: Record<FilePhase, Status[]> = {
@@ -43,18 +41,8 @@ export async function addFile(
   if (!PHASE_STATUSES[input.phase].includes(p.status))
     throw conflict('wrong_stage', `A ${input.phase} file is attached while the proposal is ${PHASE_STATUSES[input.phase].join(' or ')}; it is ${p.status}`, { field: 'phase', status: p.status });
 
-  let stored: { storageKey: string; thumbKey: string | null; contentType: string; bytes: number; width: number | null; height: number | null };
-  const isPdf = input.data.subarray(0, 5).toString('latin1') === '%PDF-';
-  if (isPdf && input.kind === 'drawing') {
-    if (input.data.length > PDF_MAX_BYTES) throw new Problem(413, 'file_too_large', `The PDF is larger than ${PDF_MAX_BYTES / 1048576} MB`, { field: 'file' });
-    if (input.declaredType !== 'application/pdf')
-      throw new Problem(415, 'file_mislabelled', `The file says it is ${input.declaredType} but its content is application/pdf`, { field: 'file' });
-    const storageKey = newKey('interventions', '.pdf');
-    await storage.put(storageKey, input.data, 'application/pdf');
-    stored = { storageKey, thumbKey: null, contentType: 'application/pdf', bytes: input.data.length, width: null, height: null };
-  } else {
-    stored = await storeImage(storage, 'interventions', { data: input.data, declaredType: input.declaredType });
-  }
+  // A drawing may be a PDF; photos are images.
+  const stored = input.kind === 'drawing' ? await storeImageOrPdf(storage, 'interventions', input) : await storeImage(storage, 'interventions', input);
   try {
     return await db.transaction(async (tx) => {
       const [f] = await tx

@@ -1,9 +1,9 @@
 import multipart from '@fastify/multipart';
 import type { FastifyPluginAsync } from 'fastify';
-import { PHOTO_MAX_BYTES } from '../../server/images.ts';
-import { badRequest, Problem } from '../../server/problems.ts';
+import { documentTooLarge, PDF_MAX_BYTES, PHOTO_MAX_BYTES } from '../../server/images.ts';
+import { badRequest } from '../../server/problems.ts';
 import { storageFor } from '../../server/storage.ts';
-import { addFile, getFile, PDF_MAX_BYTES } from './files.ts';
+import { addFile, getFile } from './files.ts';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ruleParamsSchema } from './rules.ts';
@@ -67,7 +67,7 @@ export const interventionsRoutes: FastifyPluginAsync = async (base) => {
   const app = base.withTypeProvider<ZodTypeProvider>();
   const tags = ['interventions'];
   const uploadMax = Math.max(PHOTO_MAX_BYTES, PDF_MAX_BYTES);
-  const fileTooLarge = () => new Problem(413, 'file_too_large', `The file is larger than the limit of ${uploadMax / 1048576} MB`, { field: 'file' });
+
   await app.register(multipart, { throwFileSizeLimit: true, limits: { fileSize: uploadMax, files: 1 } });
   const storage = storageFor(app.config);
 
@@ -83,7 +83,7 @@ export const interventionsRoutes: FastifyPluginAsync = async (base) => {
       },
     },
     async (request, reply) => {
-      const { fields, file } = await readMultipart(request, uploadMax, fileTooLarge);
+      const { fields, file } = await readMultipart(request, uploadMax, documentTooLarge);
       const kind = z.enum(FILE_KINDS).safeParse(fields.kind ?? 'photo');
       if (!kind.success) throw badRequest('kind', `One of ${FILE_KINDS.join(', ')}`);
       const phase = z.enum(FILE_PHASES).safeParse(fields.phase ?? 'proposal');

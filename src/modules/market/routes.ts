@@ -3,7 +3,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import QRCode from 'qrcode';
 import { z } from 'zod';
-import { PHOTO_MAX_BYTES, photoTooLarge } from '../../server/images.ts';
+import { documentTooLarge, PDF_MAX_BYTES, PHOTO_MAX_BYTES, photoTooLarge } from '../../server/images.ts';
 import { badRequest, Problem } from '../../server/problems.ts';
 import { storageFor } from '../../server/storage.ts';
 import { paymentRoutes } from './payments/routes.ts';
@@ -264,6 +264,7 @@ export const marketRoutes: FastifyPluginAsync = async (base) => {
           notes: text(2000).optional(),
           documentTitle: text(120).nullish(),
           documentUrl: z.string().url().max(500).nullish(),
+          documentId: z.uuid().nullish(),
         }),
       },
     },
@@ -271,9 +272,31 @@ export const marketRoutes: FastifyPluginAsync = async (base) => {
       reply.code(201).send(await market.appendTraceEvent(app.db, request.actor, request.params.id, { ...request.body, occurredAt: new Date(request.body.occurredAt) })),
   );
 
+  app.post(
+    '/market/batches/:id/documents',
+    {
+      schema: {
+        tags: ['market'],
+        params: idParams,
+        consumes: ['multipart/form-data'],
+        summary: 'Producer: upload a certificate or test report of a batch (field "file": PDF, JPEG, PNG or WebP; field "title")',
+      },
+    },
+    async (request, reply) => {
+      const { fields, file } = await readMultipart(request, Math.max(PHOTO_MAX_BYTES, PDF_MAX_BYTES), documentTooLarge);
+      const title = (fields.title ?? '').trim();
+      if (title.length === 0 || title.length > 120) throw badRequest('title', 'Give a title of 1–120 characters');
+      return reply.code(201).send(await market.addTraceDocument(app.db, storage, request.actor, request.params.id, { title, data: file.data, declaredType: file.mimetype }));
+    },
+  );
+  app.get('/market/trace-documents/:id', { schema: { tags: ['market'], summary: 'A certificate or test report of a batch (public, like the trace)', params: idParams } }, async (request, reply) => {
+    const d = await market.getTraceDocument(app.db, storage, request.params.id);
+    return reply.type(d.contentType).header('x-content-type-options', 'nosniff').header('cache-control', 'public, max-age=86400').send(d.data);
+  });
+
   // ---- trace (public) ----
   app.get('/market/trace/:id', { schema: { tags: ['market'], summary: 'Public trace of a batch, with the hash chain verified', params: idParams } }, async (request) =>
-    market.getTrace(app.db, request.params.id),
+    market.getTrace(app.db, storage, request.params.id),
   );
   const gs1Params = z.strictObject({ gtin: z.string().regex(/^\d{14}$/), lot: z.string().regex(/^[A-Za-z0-9-]{1,20}$/) });
   app.get('/market/gs1/01/:gtin/10/:lot', { schema: { tags: ['market'], summary: 'Resolve a GS1 Digital Link to its batch', params: gs1Params } }, async (request) =>

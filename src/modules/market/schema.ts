@@ -306,6 +306,32 @@ export const TRACE_KINDS = [
 export type TraceKind = (typeof TRACE_KINDS)[number];
 
 /** Append-only (a trigger refuses UPDATE and DELETE); each row's hash covers the previous hash and the event. */
+export const TRACE_DOCUMENT_TYPES = ['application/pdf', 'image/jpeg', 'image/png', 'image/webp'] as const;
+
+/** A certificate or test report of a batch (PDF or image) in file storage, with the sha256 of its bytes. */
+export const marketTraceDocuments = pgTable(
+  'market_trace_documents',
+  {
+    id: id(),
+    countyId: countyId(),
+    batchId: uuid('batch_id')
+      .notNull()
+      .references(() => marketBatches.id),
+    title: text('title').notNull(),
+    storageKey: text('storage_key').notNull(),
+    contentType: text('content_type').notNull(),
+    bytes: integer('bytes').notNull(),
+    sha256: text('sha256').notNull(),
+    uploadedBy: uuid('uploaded_by').references(() => users.id, { onDelete: 'set null' }),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    check('market_trace_documents_type_check', inList('content_type', TRACE_DOCUMENT_TYPES)),
+    check('market_trace_documents_sha_check', sql`${t.sha256} ~ '^[0-9a-f]{64}$'`),
+    index('market_trace_documents_batch_idx').on(t.batchId),
+  ],
+);
+
 export const marketTraceEvents = pgTable(
   'market_trace_events',
   {
@@ -321,6 +347,9 @@ export const marketTraceEvents = pgTable(
     /** Inspections and certificates: the document's title and where it is kept. */
     documentTitle: text('document_title'),
     documentUrl: text('document_url'),
+    /** An uploaded document (market_trace_documents) and the sha256 of its bytes, which the event's hash covers. */
+    documentId: uuid('document_id').references(() => marketTraceDocuments.id),
+    documentSha256: text('document_sha256'),
     prevHash: text('prev_hash').notNull(),
     hash: text('hash').notNull(),
     recordedBy: uuid('recorded_by').references(() => users.id, { onDelete: 'set null' }),

@@ -3,7 +3,7 @@ import { uuidv7 } from 'uuidv7';
 import { and, asc, desc, eq, ilike, inArray, or, sql } from 'drizzle-orm';
 import type { Db } from '../../db/handle.ts';
 import { namedQuery, queryRows } from '../../db/handle.ts';
-import { storeImage } from '../../server/images.ts';
+import { storeImage, storeImageOrPdf } from '../../server/images.ts';
 import { badRequest, conflict, notFound } from '../../server/problems.ts';
 import type { FileStorage } from '../../server/storage.ts';
 import { recordAudit } from '../governance/audit.ts';
@@ -19,6 +19,7 @@ import {
   marketProducts,
   marketReservations,
   marketShops,
+  marketTraceDocuments,
   marketTraceEvents,
   marketVariants,
   type OrderStatus,
@@ -26,7 +27,7 @@ import {
   type ShippingAddress,
   type TraceKind,
 } from './schema.ts';
-import { digitalLinkPath, eventHash, GENESIS_HASH, isValidGtin, placeholderGtin, verifyChain } from './trace.ts';
+import { digitalLinkPath, eventHash, GENESIS_HASH, isValidGtin, placeholderGtin, sha256Hex, verifyChain } from './trace.ts';
 
 /** How long checkout holds stock for an unpaid order. */
 export const reservationMinutes = () => Number(process.env.MARKET_RESERVATION_MINUTES ?? 15);
@@ -515,12 +516,22 @@ export interface TraceEventInput {
   notes?: string;
   documentTitle?: string | null;
   documentUrl?: string | null;
+  /** An uploaded document of this batch (addTraceDocument): its title, link and sha256 go into the event. */
+  documentId?: string | null;
 }
+
+/** The public address of an uploaded trace document. */
+export const traceDocumentUrl = (id: string) => `/api/v1/market/trace-documents/${id}`;
 
 /** Appends one event to a batch's chain, with the batch row locked so two appends cannot share a predecessor. */
 export async function appendEventTx(tx: Db, batchId: string, input: TraceEventInput, recordedBy: string | null) {
   const [batch] = await tx.select().from(marketBatches).where(eq(marketBatches.id, batchId)).for('update');
   if (!batch) throw notFound('Batch');
+  let document: typeof marketTraceDocuments.$inferSelect | undefined;
+  if (input.documentId) {
+    [document] = await tx.select().from(marketTraceDocuments).where(eq(marketTraceDocuments.id, input.documentId));
+    if (!document || document.batchId !== batchId) throw badRequest('body/documentId', 'No such document of this batch');
+  }
   const event = {
     batchId,
     seq: batch.eventCount + 1,
@@ -528,8 +539,10 @@ export async function appendEventTx(tx: Db, batchId: string, input: TraceEventIn
     occurredAt: new Date(Math.floor(input.occurredAt.getTime())),
     operator: input.operator ?? '',
     notes: input.notes ?? '',
-    documentTitle: input.documentTitle ?? null,
-    documentUrl: input.documentUrl ?? null,
+    documentTitle: input.documentTitle ?? document?.title ?? null,
+    documentUrl: document ? traceDocumentUrl(document.id) : (input.documentUrl ?? null),
+    documentId: document?.id ?? null,
+    documentSha256: document?.sha256 ?? null,
   };
   const hash = eventHash(batch.headHash, event);
   const [row] = await tx.insert(marketTraceEvents).values({ ...event, prevHash: batch.headHash, hash, recordedBy }).returning();
@@ -548,8 +561,52 @@ export async function appendTraceEvent(db: Db, actor: Actor | null, batchId: str
   });
 }
 
-/** The public trace page: the batch, where it grew, every event in order, and whether the chain verifies. */
-export async function getTrace(db: Db, batchId: string) {
+/**
+ * Stores a certificate or test report of a batch (PDF or image, 413/415 as for photos) with the sha256 of its
+ * bytes, for a trace event to cite (`documentId`); the producer's market.sell permission.
+ */
+export async function addTraceDocument(
+  db: Db,
+  storage: FileStorage,
+  actor: Actor | null,
+  batchId: string,
+  file: { title: string; data: Buffer; declaredType: string },
+) {
+  const [b] = await db.select({ orgId: marketBatches.orgId }).from(marketBatches).where(eq(marketBatches.id, batchId));
+  if (!b) throw notFound('Batch');
+  const who = await authorize(db, actor, 'market.sell', { orgId: b.orgId });
+  const stored = await storeImageOrPdf(storage, 'market', file);
+  // An image's thumbnail is of no use here: the page links to the document itself.
+  if (stored.thumbKey) await storage.delete(stored.thumbKey);
+  try {
+    return await db.transaction(async (tx) => {
+      const [d] = await tx
+        .insert(marketTraceDocuments)
+        .values({ countyId: who.countyId, batchId, title: file.title, storageKey: stored.storageKey, contentType: stored.contentType, bytes: stored.bytes, sha256: sha256Hex(file.data), uploadedBy: who.id })
+        .returning();
+      await recordAudit(tx, who, { action: 'trace.document.add', entity: 'market_batch', entityId: batchId, details: { documentId: d.id, bytes: d.bytes, sha256: d.sha256 } });
+      return { id: d.id, title: d.title, contentType: d.contentType, bytes: d.bytes, sha256: d.sha256, url: traceDocumentUrl(d.id) };
+    });
+  } catch (error) {
+    await storage.delete(stored.storageKey);
+    throw error;
+  }
+}
+
+/** A trace document's bytes (public, like the trace page). */
+export async function getTraceDocument(db: Db, storage: FileStorage, id: string) {
+  const [d] = await db.select().from(marketTraceDocuments).where(eq(marketTraceDocuments.id, id));
+  if (!d) throw notFound('Document');
+  const data = await storage.get(d.storageKey);
+  if (!data) throw notFound('Document file');
+  return { data, contentType: d.contentType };
+}
+
+/**
+ * The public trace page: the batch, where it grew, every event in order, and whether the chain verifies — and,
+ * for each uploaded document, whether the stored file still has the sha256 the chain recorded.
+ */
+export async function getTrace(db: Db, storage: FileStorage, batchId: string) {
   const [batch] = await db.select().from(marketBatches).where(eq(marketBatches.id, batchId));
   if (!batch) throw notFound('Batch');
   const [product] = await db.select().from(marketProducts).where(eq(marketProducts.id, batch.productId));
@@ -562,6 +619,13 @@ export async function getTrace(db: Db, batchId: string) {
   }
   const events = await db.select().from(marketTraceEvents).where(eq(marketTraceEvents.batchId, batchId)).orderBy(asc(marketTraceEvents.seq));
   const verification = verifyChain(events, batch.headHash, batch.eventCount);
+  const documentChecks = new Map<string, boolean>();
+  for (const e of events) {
+    if (!e.documentId) continue;
+    const [d] = await db.select({ storageKey: marketTraceDocuments.storageKey }).from(marketTraceDocuments).where(eq(marketTraceDocuments.id, e.documentId));
+    const data = d ? await storage.get(d.storageKey) : null;
+    documentChecks.set(e.id, data !== null && sha256Hex(data) === e.documentSha256);
+  }
   // The journey on the map: the garden, the village where it was made, the county seat it ships from.
   const county = await getUnit(db, batch.countyId);
   const journey = [
@@ -584,6 +648,9 @@ export async function getTrace(db: Db, batchId: string) {
       notes: e.notes,
       documentTitle: e.documentTitle,
       documentUrl: e.documentUrl,
+      documentSha256: e.documentSha256,
+      /** Uploaded documents only: the stored file's sha256 is the one the chain recorded. */
+      documentVerified: documentChecks.get(e.id) ?? null,
       hash: e.hash,
       prevHash: e.prevHash,
     })),

@@ -12,6 +12,8 @@ export interface ChainedEvent {
   notes: string;
   documentTitle: string | null;
   documentUrl: string | null;
+  /** The sha256 of an uploaded document's bytes: the chain then covers the file itself, not only its link. */
+  documentSha256?: string | null;
 }
 
 /** JSON with object keys sorted at every level, so the same event always gives the same bytes. */
@@ -26,6 +28,8 @@ export function canonicalJson(value: unknown): string {
 }
 
 /** sha256 over the previous hash and the canonical JSON of the event's content. */
+export const sha256Hex = (data: Buffer) => createHash('sha256').update(data).digest('hex');
+
 export function eventHash(prevHash: string, e: ChainedEvent): string {
   const content = {
     batchId: e.batchId,
@@ -36,6 +40,8 @@ export function eventHash(prevHash: string, e: ChainedEvent): string {
     notes: e.notes,
     documentTitle: e.documentTitle,
     documentUrl: e.documentUrl,
+    // Left out when absent, so the hashes of events without an uploaded document stay as they were.
+    documentSha256: e.documentSha256 ?? undefined,
   };
   return createHash('sha256').update(prevHash).update(canonicalJson(content)).digest('hex');
 }

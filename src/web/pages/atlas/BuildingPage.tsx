@@ -197,12 +197,11 @@ function AssessmentForm({ buildingId }: { buildingId: string }) {
 export function PhotoUpload({ path }: { path: string }) {
   const { t } = useTranslation('atlas');
   const client = useQueryClient();
-  const { data: me } = useMe();
   const [file, setFile] = useState<File | null>(null);
   const [caption, setCaption] = useState('');
   const [done, setDone] = useState(false);
   const send = useMutation({
-    mutationFn: () => upload(path, me?.csrfToken ?? '', file!, { caption }),
+    mutationFn: () => upload(path, file!, { caption }),
     onSuccess: async () => {
       setDone(true);
       setCaption('');

@@ -3,7 +3,6 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { ApiError } from '../../api.ts';
-import { useMe } from '../../auth.tsx';
 import { upload, type ReportEntry } from './api.ts';
 import { AtlasError } from './common.tsx';
 
@@ -17,13 +16,12 @@ interface ImportResult {
 export function ImportPage() {
   const { t } = useTranslation('atlas');
   const client = useQueryClient();
-  const { data: me } = useMe();
   const [format, setFormat] = useState('csv');
   const [crs, setCrs] = useState('wgs84');
   const [dryRun, setDryRun] = useState(false);
   const [file, setFile] = useState<File | null>(null);
   const run = useMutation({
-    mutationFn: () => upload<ImportResult>(`/atlas/import/buildings?format=${format}&crs=${crs}&dryRun=${dryRun}`, me?.csrfToken ?? '', file!),
+    mutationFn: () => upload<ImportResult>(`/atlas/import/buildings?format=${format}&crs=${crs}&dryRun=${dryRun}`, file!),
     onSuccess: () => client.invalidateQueries({ queryKey: ['atlas'] }),
   });
   const failure = run.error instanceof ApiError ? ((run.error as ApiError & { body?: { report?: ReportEntry[]; rows?: number } }).body ?? null) : null;

@@ -3,7 +3,6 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate, useSearchParams } from 'react-router';
 import { api } from '../../api.ts';
-import { useMe } from '../../auth.tsx';
 import { upload } from './api.ts';
 import { AtlasError, useAtlasVillages, useLocalName } from './common.tsx';
 
@@ -19,7 +18,6 @@ export function NewBuildingPage() {
   const navigate = useNavigate();
   const client = useQueryClient();
   const [params] = useSearchParams();
-  const { data: me } = useMe();
   const villages = useAtlasVillages();
   const editable = (villages.data ?? []).filter((v) => v.editable);
   const [form, setForm] = useState({
@@ -62,7 +60,7 @@ export function NewBuildingPage() {
           geometry: { type: 'Point', coordinates: [Number(form.lon), Number(form.lat)] },
         },
       });
-      if (file) await upload(`/atlas/buildings/${b.id}/photos`, me?.csrfToken ?? '', file, { caption: form.caption });
+      if (file) await upload(`/atlas/buildings/${b.id}/photos`, file, { caption: form.caption });
       return b;
     },
     onSuccess: async (b) => {

@@ -1,5 +1,3 @@
-import { ApiError } from '../../api.ts';
-
 export interface BuildingSummary {
   id: string;
   villageId: string;
@@ -81,18 +79,4 @@ export interface ReportEntry {
 
 export const photoUrl = (id: string, size: 'thumb' | 'full' = 'thumb') => `/api/v1/atlas/photos/${id}?size=${size}`;
 
-/** A multipart upload with the session's CSRF header; problems come back as ApiError, with the body kept. */
-export async function upload<T>(path: string, csrfToken: string, file: File, fields: Record<string, string> = {}): Promise<T> {
-  const form = new FormData();
-  for (const [k, v] of Object.entries(fields)) form.append(k, v);
-  form.append('file', file);
-  let res: Response;
-  try {
-    res = await fetch(`/api/v1${path}`, { method: 'POST', body: form, credentials: 'same-origin', headers: { 'x-csrf-token': csrfToken, accept: 'application/json' } });
-  } catch {
-    throw new ApiError(0, 'network', 'Network error');
-  }
-  const body = await res.json().catch(() => ({}));
-  if (!res.ok) throw Object.assign(new ApiError(res.status, body.code ?? 'generic', body.detail ?? res.statusText, body.field), { body });
-  return body as T;
-}
+export { upload } from '../../api.ts';

@@ -2,11 +2,11 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, Navigate } from 'react-router';
-import { api } from '../../api.ts';
+import { api, upload } from '../../api.ts';
 import { useMe } from '../../auth.tsx';
 import { InnsError } from './InnsError.tsx';
 import { OccupancyRevenueChart, type MonthStat } from './Charts.tsx';
-import { addDays, hotelToday, innPhotoUrl, uploadPhoto, yuan, type InnDetail, type RoomView, type Status } from './shared.ts';
+import { addDays, hotelToday, innPhotoUrl, yuan, type InnDetail, type RoomView, type Status } from './shared.ts';
 
 interface HostBooking {
   id: string;
@@ -300,7 +300,7 @@ function Photos({ innId, rooms }: { innId: string; rooms: RoomView[] }) {
   const inn = useQuery({ queryKey: ['inn', innId], queryFn: () => api<InnDetail>(`/inns/${innId}`) });
   const refresh = () => client.invalidateQueries({ queryKey: ['inn', innId] });
   const send = useMutation({
-    mutationFn: (fields: { caption: string; roomId: string }) => uploadPhoto(`/inns/${innId}/photos`, me?.csrfToken ?? '', file!, fields),
+    mutationFn: (fields: { caption: string; roomId: string }) => upload(`/inns/${innId}/photos`, file!, fields),
     onSuccess: () => {
       setFile(null);
       setFormKey((k) => k + 1);

@@ -1,21 +1,5 @@
 /** Types of the inns API and small helpers shared by the inns pages. */
-import { ApiError } from '../../api.ts';
 
-/** A multipart photo upload with the session's CSRF header (fetch and FormData); problems come back as ApiError. */
-export async function uploadPhoto<T>(path: string, csrfToken: string, file: File, fields: Record<string, string> = {}): Promise<T> {
-  const form = new FormData();
-  for (const [k, v] of Object.entries(fields)) if (v) form.append(k, v);
-  form.append('file', file);
-  let res: Response;
-  try {
-    res = await fetch(`/api/v1${path}`, { method: 'POST', body: form, credentials: 'same-origin', headers: { 'x-csrf-token': csrfToken, accept: 'application/json' } });
-  } catch {
-    throw new ApiError(0, 'network', 'Network error');
-  }
-  const body = await res.json().catch(() => ({}));
-  if (!res.ok) throw new ApiError(res.status, body.code ?? 'generic', body.detail ?? res.statusText, body.field);
-  return body as T;
-}
 export interface RoomView {
   id: string;
   innId: string;

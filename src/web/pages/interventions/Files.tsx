@@ -1,8 +1,7 @@
 import { useMutation } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { ApiError } from '../../api.ts';
-import { useMe } from '../../auth.tsx';
+import { upload } from '../../api.ts';
 import { IvError as ErrorText } from './IvError.tsx';
 import type { ProposalFile } from './shared.ts';
 
@@ -11,21 +10,6 @@ type Kind = ProposalFile['kind'];
 
 const fileUrl = (id: string, size: 'thumb' | 'full' = 'full') => `/api/v1/interventions/files/${id}${size === 'thumb' ? '?size=thumb' : ''}`;
 
-/** A multipart upload with the session's CSRF header (the JSON `api()` cannot send files). */
-async function uploadFile(proposalId: string, csrfToken: string, file: File, fields: Record<string, string>): Promise<ProposalFile> {
-  const form = new FormData();
-  for (const [k, v] of Object.entries(fields)) form.append(k, v);
-  form.append('file', file);
-  let res: Response;
-  try {
-    res = await fetch(`/api/v1/interventions/${proposalId}/files`, { method: 'POST', body: form, credentials: 'same-origin', headers: { 'x-csrf-token': csrfToken, accept: 'application/json' } });
-  } catch {
-    throw new ApiError(0, 'network', 'Network error');
-  }
-  const body = await res.json().catch(() => ({}));
-  if (!res.ok) throw new ApiError(res.status, body.code ?? 'generic', body.detail ?? res.statusText, body.field);
-  return body as ProposalFile;
-}
 
 function Tile({ f }: { f: ProposalFile }) {
   const { t } = useTranslation('interventions');
@@ -86,14 +70,13 @@ export function FileGallery({ files }: { files: ProposalFile[] }) {
 /** Attach a file: the phases and kinds offered are those the current stage allows this user. */
 export function FileUpload({ proposalId, phases, kinds, onDone }: { proposalId: string; phases: Phase[]; kinds: Kind[]; onDone: () => void }) {
   const { t } = useTranslation('interventions');
-  const { data: me } = useMe();
   const [file, setFile] = useState<File | null>(null);
   const [caption, setCaption] = useState('');
   const [phase, setPhase] = useState<Phase>(phases[0]);
   const [kind, setKind] = useState<Kind>(kinds[0]);
   const [inputKey, setInputKey] = useState(0);
   const send = useMutation({
-    mutationFn: () => uploadFile(proposalId, me?.csrfToken ?? '', file!, { kind, phase, caption }),
+    mutationFn: () => upload<ProposalFile>(`/interventions/${proposalId}/files`, file!, { kind, phase, caption }),
     onSuccess: () => {
       setFile(null);
       setCaption('');

@@ -2,7 +2,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, Navigate } from 'react-router';
-import { api } from '../../api.ts';
+import { api, upload } from '../../api.ts';
 import { useMe } from '../../auth.tsx';
 import { Chart } from './Chart.tsx';
 import { formatTime, MarketError, yuan, type Order, type OrderStatus } from './lib.tsx';
@@ -121,14 +121,23 @@ function AddTraceEvent({ batchId }: { batchId: string }) {
   const [when, setWhen] = useState('');
   const [operator, setOperator] = useState('');
   const [notes, setNotes] = useState('');
+  const [file, setFile] = useState<File | null>(null);
+  const [title, setTitle] = useState('');
+  const [fileKey, setFileKey] = useState(0);
   const save = useMutation({
-    mutationFn: () =>
-      api<{ seq: number }>(`/market/batches/${batchId}/events`, {
+    mutationFn: async () => {
+      // A certificate or test report is uploaded first; the record then cites it and the chain covers its sha256.
+      const document = file ? await upload<{ id: string }>(`/market/batches/${batchId}/documents`, file, { title: title.trim() || file.name }) : null;
+      return api<{ seq: number }>(`/market/batches/${batchId}/events`, {
         method: 'POST',
-        body: { kind, occurredAt: new Date(when || Date.now()).toISOString(), operator: operator.trim(), notes: notes.trim() },
-      }),
+        body: { kind, occurredAt: new Date(when || Date.now()).toISOString(), operator: operator.trim(), notes: notes.trim(), documentId: document?.id ?? null },
+      });
+    },
     onSuccess: () => {
       setNotes('');
+      setFile(null);
+      setTitle('');
+      setFileKey((k) => k + 1);
       void client.invalidateQueries({ queryKey: ['market'] });
     },
   });
@@ -164,6 +173,16 @@ function AddTraceEvent({ batchId }: { batchId: string }) {
           {t('seller.eventNotes')}
           <textarea value={notes} onChange={(e) => setNotes(e.target.value)} rows={2} maxLength={2000} />
         </label>
+        <label>
+          {t('seller.eventDocument')}
+          <input key={fileKey} type="file" accept="application/pdf,image/jpeg,image/png,image/webp" onChange={(e) => setFile(e.target.files?.[0] ?? null)} />
+        </label>
+        {file && (
+          <label>
+            {t('seller.eventDocumentTitle')}
+            <input value={title} onChange={(e) => setTitle(e.target.value)} maxLength={120} placeholder={file.name} />
+          </label>
+        )}
         <button type="submit" className="primary" disabled={save.isPending}>
           {t('seller.save')}
         </button>

@@ -2,8 +2,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api, ApiError } from '../../api.ts';
-import { useMe } from '../../auth.tsx';
+import { api, upload } from '../../api.ts';
 import { MarketError, yuan, type Product, type ProductPhoto, type ProductSummary, type Variant } from './lib.tsx';
 
 /** "12.5" yuan → 1250 fen; null unless a positive amount with at most two decimals. */
@@ -18,26 +17,6 @@ const fenToYuan = (fen: number) => (fen / 100).toFixed(2);
 const orNull = (s: string) => (s.trim() ? s.trim() : null);
 const intOrNull = (s: string) => (s.trim() === '' ? null : Number(s));
 
-/** A photo sent as multipart/form-data with the session's CSRF token (api() only sends JSON). */
-async function uploadPhoto(productId: string, csrfToken: string, file: File, caption: string) {
-  const form = new FormData();
-  form.append('caption', caption);
-  form.append('file', file);
-  let res: Response;
-  try {
-    res = await fetch(`/api/v1/market/products/${productId}/photos`, {
-      method: 'POST',
-      body: form,
-      credentials: 'same-origin',
-      headers: { 'x-csrf-token': csrfToken, accept: 'application/json' },
-    });
-  } catch {
-    throw new ApiError(0, 'network', 'Network error');
-  }
-  const body = await res.json().catch(() => ({}));
-  if (!res.ok) throw new ApiError(res.status, body.code ?? 'generic', body.detail ?? res.statusText, body.field);
-  return body as { id: string };
-}
 
 /** The tea fields and name of a product, for both creating and editing. */
 function ProductFields({ value, onChange }: { value: ProductDraft; onChange: (d: ProductDraft) => void }) {
@@ -274,13 +253,12 @@ function AddVariant({ productId }: { productId: string }) {
 
 function PhotoUpload({ productId }: { productId: string }) {
   const { t } = useTranslation('market');
-  const { data: me } = useMe();
   const client = useQueryClient();
   const [file, setFile] = useState<File | null>(null);
   const [caption, setCaption] = useState('');
   const [key, setKey] = useState(0);
   const send = useMutation({
-    mutationFn: () => uploadPhoto(productId, me?.csrfToken ?? '', file!, caption.trim()),
+    mutationFn: () => upload<{ id: string }>(`/market/products/${productId}/photos`, file!, { caption: caption.trim() }),
     onSuccess: () => {
       setFile(null);
       setCaption('');

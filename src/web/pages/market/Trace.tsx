@@ -12,7 +12,7 @@ interface Trace {
   garden: { name: string; lon: number | null; lat: number | null; altitudeM: number | null; village: string; villageLon: number | null; villageLat: number | null } | null;
   digitalLink: string;
   journey: MapPoint[];
-  events: { seq: number; kind: string; occurredAt: string; operator: string; notes: string; documentTitle: string | null; documentUrl: string | null; hash: string }[];
+  events: { seq: number; kind: string; occurredAt: string; operator: string; notes: string; documentTitle: string | null; documentUrl: string | null; documentVerified: boolean | null; hash: string }[];
   verification: { valid: boolean; brokenAtSeq: number | null; events: number };
 }
 
@@ -85,6 +85,11 @@ export function TracePage() {
               {e.documentTitle && (
                 <span className="doc">
                   {t('trace.document')}：{e.documentUrl ? <a href={e.documentUrl}>{e.documentTitle}</a> : e.documentTitle}
+                  {e.documentVerified !== null && (
+                    <span className={e.documentVerified ? 'tag' : 'tag warn'} data-testid="document-check">
+                      {e.documentVerified ? t('trace.documentVerified') : t('trace.documentChanged')}
+                    </span>
+                  )}
                 </span>
               )}
               <code className="hash" title={t('trace.hash')}>
