@@ -54,6 +54,19 @@ describeEachDriver('payments (sandbox provider)', (driver) => {
     expect((await getPaymentRecord(t.db.db, second.paymentId))?.status).toBe('pending');
     const audit = await queryRows<{ action: string }>(t.db.db, sql`select action from audit_log where entity = 'payment' and entity_id = ${first.paymentId} order by at`);
     expect(audit.map((a) => a.action)).toEqual(['payment.create', 'payment.superseded']);
+
+    // The payer still completes the old payment page: the money taken for it goes straight back.
+    const before = paid.length;
+    const old = await getPaymentRecord(t.db.db, first.paymentId);
+    const secret = await sandboxSecret(t.db.db);
+    const late = await deliver(signSandboxCallback(secret, { paymentId: first.paymentId, providerReference: old!.providerReference!, outcome: 'succeeded' }));
+    expect(late.statusCode).toBe(200);
+    expect((await getPaymentRecord(t.db.db, first.paymentId))?.status).toBe('refunded');
+    expect(paid.length).toBe(before);
+    const after = await queryRows<{ action: string }>(t.db.db, sql`select action from audit_log where entity = 'payment' and entity_id = ${first.paymentId} order by at`);
+    expect(after.map((a) => a.action)).toEqual(['payment.create', 'payment.superseded', 'payment.auto_refund']);
+    const [refund] = await queryRows<{ amount_fen: number }>(t.db.db, sql`select amount_fen from payment_refunds where payment_id = ${first.paymentId}`);
+    expect(refund.amount_fen).toBe(20000);
   });
 
   it('opens a payment whose page belongs to the payer only; asking again answers the same payment', async () => {

@@ -211,7 +211,9 @@ async function applyOutcome(
     if (payment.providerReference && payment.providerReference !== cb.providerReference) {
       throw new Problem(400, 'invalid_callback', 'The provider reference does not match the payment');
     }
-    const applicable = payment.status === 'pending';
+    // Money taken for a payment given up here (superseded by a new amount, or failed before): it goes back.
+    const takenAfterFailure = payment.status === 'failed' && cb.outcome === 'succeeded';
+    const applicable = payment.status === 'pending' || takenAfterFailure;
     const [fresh] = await tx
       .insert(paymentCallbacks)
       .values({ paymentId: payment.id, provider: provider.name, nonce: cb.nonce, outcome: cb.outcome, applied: applicable })
@@ -220,6 +222,13 @@ async function applyOutcome(
     if (!fresh) return { paymentId: payment.id, applied: false, duplicate: true, status: payment.status };
     if (!applicable) return { paymentId: payment.id, applied: false, duplicate: false, status: payment.status };
     const system = { id: null, countyId: payment.countyId };
+    if (takenAfterFailure) {
+      await tx.update(payments).set({ status: 'refunded', paidAt: new Date(), refundedFen: payment.amountFen }).where(eq(payments.id, payment.id));
+      await tx.insert(paymentRefunds).values({ paymentId: payment.id, amountFen: payment.amountFen, reason: 'paid after the payment was given up' });
+      await recordAudit(tx, system, { action: 'payment.auto_refund', entity: 'payment', entityId: payment.id, details: { amountFen: payment.amountFen, via: via.kind, after: 'failed' } });
+      refunds.push({ reference: cb.providerReference, amountFen: payment.amountFen });
+      return { paymentId: payment.id, applied: true, duplicate: false, status: 'refunded' };
+    }
     if (via.kind === 'reconciliation') {
       await recordAudit(tx, system, {
         action: 'payment.reconciled',
