@@ -51,7 +51,7 @@ const say = (s: string) => process.stdout.write(`${s}\n`);
 async function startServer(databaseUrl: string) {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts'], {
     cwd: root,
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DATABASE_URL: databaseUrl, DATABASE_POOL_SIZE: String(POOL), TERRACE_DEMO_PASSWORD: PASSWORD, LOG_LEVEL: 'warn', WEB_DIST: '/nonexistent' },
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DATABASE_URL: databaseUrl, DATABASE_POOL_SIZE: String(POOL), TERRACE_DEMO_PASSWORD: PASSWORD, LOGIN_RATE_LIMIT_PER_MINUTE: '100000', LOG_LEVEL: 'warn', WEB_DIST: '/nonexistent' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
@@ -67,9 +67,13 @@ async function startServer(databaseUrl: string) {
   return { url, stop: () => new Promise<void>((ok) => (child.exitCode !== null ? ok() : (child.once('exit', () => ok()), child.kill('SIGTERM')))) };
 }
 
-async function login(url: string, username: string) {
-  const res = await fetch(`${url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password: PASSWORD }) });
-  if (!res.ok) throw new Error(`login ${username}: ${res.status}`);
+async function login(url: string, username: string, register = false) {
+  const res = await fetch(`${url}/api/v1/auth/${register ? 'register' : 'login'}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password: PASSWORD, ...(register ? { displayName: username } : {}) }),
+  });
+  if (!res.ok) throw new Error(`${register ? 'register' : 'login'} ${username}: ${res.status}`);
   const cookie = res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
   const { csrfToken } = (await res.json()) as { csrfToken: string };
   const headers = { cookie, 'x-csrf-token': csrfToken, 'content-type': 'application/json' };
@@ -90,7 +94,9 @@ interface Figures {
   errors: number;
 }
 
-async function cannon(url: string, headers: Record<string, string>, pick: () => string, seconds = SECONDS): Promise<Figures> {
+/** Checkouts from many buyers at once: each request goes out under the next buyer's session, in turn. */
+async function cannon(url: string, buyers: Record<string, string>[], pick: () => string, seconds = SECONDS): Promise<Figures> {
+  let turn = 0;
   const address = { name: '压测', phone: '13800001234', province: '上海市', city: '上海市', detail: '漕溪北路 88 号' };
   const result = await autocannon({
     url,
@@ -100,9 +106,9 @@ async function cannon(url: string, headers: Record<string, string>, pick: () => 
       {
         method: 'POST',
         path: '/api/v1/market/orders',
-        headers: { ...headers, 'idempotency-key': 'set-per-request' },
+        headers: { ...buyers[0], 'idempotency-key': 'set-per-request' },
         setupRequest: (req: CannonRequest) => {
-          req.headers = { ...req.headers, 'idempotency-key': randomUUID() };
+          req.headers = { ...buyers[turn++ % buyers.length], 'idempotency-key': randomUUID() };
           req.body = JSON.stringify({ items: [{ variantId: pick(), qty: 1 }], address });
           return req;
         },
@@ -148,12 +154,14 @@ async function main() {
   await admin.connect();
   await admin.query(`create database "${name}"`);
   const databaseUrl = withDb(BASE, name);
-  say(`Checkout benchmark — fresh database ${name}, ${CONNECTIONS} connections, ${SECONDS} s per run, server pool ${POOL}`);
+  say(`Checkout benchmark — fresh database ${name}, ${CONNECTIONS} connections, ${CONNECTIONS} buyers in turn, ${SECONDS} s per run, server pool ${POOL}`);
   const server = await startServer(databaseUrl);
   const db = new pg.Client({ connectionString: databaseUrl });
   try {
     const producer = await login(server.url, 'producer');
-    const buyer = await login(server.url, 'buyer');
+    // As many buyers as connections, taking turns: a sale is many people checking out, not one account.
+    const buyers: Record<string, string>[] = [];
+    for (let i = 0; i < CONNECTIONS; i++) buyers.push((await login(server.url, `bench_buyer_${i}`, true)).headers);
     const [shop] = (await producer.call('GET', '/market/my-shops')) as { id: string }[];
     const product = async (name: string, stock: number) =>
       ((await producer.call('POST', '/market/products', { orgId: shop.id, kind: 'tea', name, variants: [{ label: '50 克', priceFen: 12800, stock }] })) as { variants: { id: string }[] }).variants[0].id;
@@ -173,12 +181,12 @@ async function main() {
     // Warm up the checkout path (JIT, prepared statements on every pooled connection) on a product of its own,
     // and the raw path likewise, so neither measured run pays for its start.
     const warm = await product('压测 预热', INITIAL);
-    await cannon(server.url, buyer.headers, () => warm, 3);
+    await cannon(server.url, buyers, () => warm, 3);
     await raw(databaseUrl, () => warm, 2);
 
-    const hotApi = await cannon(server.url, buyer.headers, () => hot);
+    const hotApi = await cannon(server.url, buyers, () => hot);
     const hotRaw = await raw(databaseUrl, () => rawHot);
-    const spreadApi = await cannon(server.url, buyer.headers, any(spread));
+    const spreadApi = await cannon(server.url, buyers, any(spread));
     const spreadRaw = await raw(databaseUrl, any(rawSpread));
 
     const { rows } = await db.query(
