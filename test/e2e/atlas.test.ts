@@ -2,7 +2,7 @@ import sharp from 'sharp';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { TEST_PASSWORD } from '../support/constants.ts';
-import { launchBrowser } from './support/browser.ts';
+import { launchBrowser, mapPixels } from './support/browser.ts';
 import { startServerProcess, type ServerProcess } from './support/server.ts';
 
 describe('the atlas in the browser', () => {
@@ -80,24 +80,7 @@ describe('the atlas in the browser', () => {
     const map = page.getByTestId('atlas-map');
     await expect.poll(() => map.getAttribute('data-building-ids'), { timeout: 20_000 }).toContain(id);
     // and drawn: the orange of condition 4 on the canvas
-    await expect
-      .poll(
-        () =>
-          page.evaluate(() => {
-            const c = document.querySelector<HTMLCanvasElement>('[data-testid="atlas-map"] canvas')!;
-            const copy = document.createElement('canvas');
-            copy.width = c.width;
-            copy.height = c.height;
-            const ctx = copy.getContext('2d')!;
-            ctx.drawImage(c, 0, 0);
-            const { data } = ctx.getImageData(0, 0, copy.width, copy.height);
-            let n = 0;
-            for (let i = 0; i < data.length; i += 4) if (Math.abs(data[i] - 0xef) < 14 && Math.abs(data[i + 1] - 0x6c) < 14 && Math.abs(data[i + 2] - 0x00) < 14) n++;
-            return n;
-          }),
-        { timeout: 20_000 },
-      )
-      .toBeGreaterThan(20);
+    await expect.poll(() => mapPixels(page, 'atlas-map', '#ef6c00'), { timeout: 20_000 }).toBeGreaterThan(20);
     await page.screenshot({ path: '.test-tmp/atlas-map.png' });
   });
 

@@ -1,7 +1,7 @@
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, expect, it, describe } from 'vitest';
 import { TEST_PASSWORD } from '../support/constants.ts';
-import { launchBrowser } from './support/browser.ts';
+import { launchBrowser, mapPixels } from './support/browser.ts';
 import { startServerProcess, type ServerProcess } from './support/server.ts';
 
 describe('the platform in the browser', () => {
@@ -46,24 +46,7 @@ describe('the platform in the browser', () => {
     const canvas = page.locator('[data-testid="village-map"] canvas');
     await canvas.waitFor();
     // Count the village-green pixels MapLibre drew on the plain background.
-    await expect
-      .poll(
-        () =>
-          page.evaluate(() => {
-            const c = document.querySelector<HTMLCanvasElement>('[data-testid="village-map"] canvas')!;
-            const copy = document.createElement('canvas');
-            copy.width = c.width;
-            copy.height = c.height;
-            const ctx = copy.getContext('2d')!;
-            ctx.drawImage(c, 0, 0);
-            const { data } = ctx.getImageData(0, 0, copy.width, copy.height);
-            let green = 0;
-            for (let i = 0; i < data.length; i += 4) if (Math.abs(data[i] - 0x2f) < 12 && Math.abs(data[i + 1] - 0x6b) < 12 && Math.abs(data[i + 2] - 0x3a) < 12) green++;
-            return green;
-          }),
-        { timeout: 20_000 },
-      )
-      .toBeGreaterThan(200);
+    await expect.poll(() => mapPixels(page, 'village-map', '#2f6b3a'), { timeout: 20_000 }).toBeGreaterThan(200);
   });
 
   it('switches to English and back, and remembers the choice', async () => {

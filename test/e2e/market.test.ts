@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_GTIN, DEMO_LOT } from '../../src/modules/market/seed.ts';
 import { TEST_PASSWORD } from '../support/constants.ts';
 import { freshDatabase, type TestDatabase } from '../support/db.ts';
-import { launchBrowser } from './support/browser.ts';
+import { launchBrowser, mapPixels } from './support/browser.ts';
 import { apiSession } from './support/http.ts';
 import { startServerProcess, type ServerProcess } from './support/server.ts';
 
@@ -112,6 +112,8 @@ describe('the market in the browser', () => {
     expect(await page.locator('.timeline li').first().textContent()).toContain('采摘');
     expect(await page.getByText('杨家堂村 · 后山茶园 3 号地块').count()).toBe(1);
     await expect.poll(() => page.locator('.qr-card img').evaluate((img: HTMLImageElement) => img.naturalWidth)).toBeGreaterThan(0);
+    // The journey: the garden, its village and the county seat joined by a line on the map.
+    await expect.poll(() => mapPixels(page, 'village-map', '#c8882a'), { timeout: 20_000 }).toBeGreaterThan(100);
     await page.screenshot({ path: '.test-tmp/market-trace-phone.png', fullPage: true });
     await page.getByRole('button', { name: 'English' }).click();
     await expect.poll(() => page.getByTestId('trace-verification').textContent()).toBe('✓ Complete: the hash chain of 9 records verifies');

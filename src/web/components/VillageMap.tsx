@@ -13,11 +13,14 @@ export interface MapPoint {
   lat: number;
 }
 
+/** The colour of a journey's line (a batch of tea from its garden to the county seat). */
+export const JOURNEY_COLOUR = '#c8882a';
+
 /**
  * Villages as dots on a plain background: it draws our own layers only, so it works with no internet.
- * A click on a dot calls onSelect with the village id.
+ * A click on a dot calls onSelect with the village id. With `journey`, a line joins the points in order.
  */
-export function VillageMap({ points, onSelect, label }: { points: MapPoint[]; onSelect?: (id: string) => void; label: string }) {
+export function VillageMap({ points, onSelect, label, journey = false }: { points: MapPoint[]; onSelect?: (id: string) => void; label: string; journey?: boolean }) {
   const container = useRef<HTMLDivElement>(null);
   const selectRef = useRef(onSelect);
   selectRef.current = onSelect;
@@ -33,9 +36,16 @@ export function VillageMap({ points, onSelect, label }: { points: MapPoint[]; on
       container: container.current,
       style: {
         version: 8,
-        sources: { villages: { type: 'geojson', data } },
+        sources: {
+          villages: { type: 'geojson', data },
+          journey: {
+            type: 'geojson',
+            data: { type: 'Feature', properties: {}, geometry: { type: 'LineString', coordinates: journey ? points.map((p) => [p.lon, p.lat]) : [] } },
+          },
+        },
         layers: [
           { id: 'background', type: 'background', paint: { 'background-color': '#eef3ea' } },
+          { id: 'journey', type: 'line', source: 'journey', layout: { 'line-cap': 'round', 'line-join': 'round' }, paint: { 'line-color': JOURNEY_COLOUR, 'line-width': 3, 'line-dasharray': [2, 1.5] } },
           {
             id: 'villages',
             type: 'circle',
@@ -66,7 +76,7 @@ export function VillageMap({ points, onSelect, label }: { points: MapPoint[]; on
       if (id) selectRef.current?.(String(id));
     });
     return () => map.remove();
-  }, [points]);
+  }, [points, journey]);
 
   return <div ref={container} className="map" role="img" aria-label={label} data-testid="village-map" />;
 }

@@ -61,7 +61,7 @@ export function TracePage() {
       {points.length > 1 && (
         <div className="card">
           <h2>{t('trace.journey')}</h2>
-          <VillageMap points={points} label={t('trace.journey')} />
+          <VillageMap points={points} label={t('trace.journey')} journey />
           <ol className="journey">
             {points.map((p) => (
               <li key={p.id}>{p.name}</li>
