@@ -5,6 +5,7 @@ import { BrowserRouter, Navigate, Route, Routes } from 'react-router';
 import { hasRole, useMe } from './auth.tsx';
 import { ComingSoon, Layout, MODULES } from './components/Layout.tsx';
 import { AuditPage } from './pages/admin/Audit.tsx';
+import { OrganizationsPage } from './pages/admin/Organizations.tsx';
 import { UsersPage } from './pages/admin/Users.tsx';
 import { CountyPage } from './pages/County.tsx';
 import { LoginPage, RegisterPage } from './pages/Login.tsx';
@@ -44,6 +45,7 @@ export function App() {
             <Route path="register" element={<RegisterPage />} />
             <Route path="units/:id" element={<UnitPage />} />
             <Route path="admin/users" element={<AdminOnly><UsersPage /></AdminOnly>} />
+            <Route path="admin/organizations" element={<AdminOnly><OrganizationsPage /></AdminOnly>} />
             <Route path="admin/audit" element={<AdminOnly><AuditPage /></AdminOnly>} />
             <Route path="atlas/*" element={<AtlasPages />} />
             <Route path="market/*" element={<MarketPages />} />

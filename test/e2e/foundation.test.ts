@@ -105,6 +105,47 @@ describe('the platform in the browser', () => {
     await expect.poll(() => page.locator('.whoami').textContent()).toBe('陈家铺村干部');
   });
 
+  it('lets the county admin register a cooperative and give it a member; the member sees the cooperative\'s people on their shop page', async () => {
+    await signIn('admin');
+    await page.locator('.whoami').waitFor();
+    await page.getByRole('button', { name: '菜单' }).click();
+    await page.getByRole('link', { name: '组织' }).click();
+    const form = page.getByRole('form', { name: '登记组织' });
+    await form.getByLabel('所在村').selectOption({ label: '杨家堂村' });
+    await form.getByLabel('类型').selectOption({ label: '合作社' });
+    await form.getByLabel('名称').fill('杨家堂竹编合作社');
+    await form.getByRole('button', { name: '创建' }).click();
+    await expect.poll(() => form.getByRole('status').textContent()).toBe('已登记：杨家堂竹编合作社');
+    const org = page.locator('.org-list li[data-org="杨家堂竹编合作社"]');
+    await expect.poll(() => org.getByTestId('org-members').textContent()).toBe('0 名成员');
+
+    await page.goto(`${server.url}/admin/users`);
+    await page.getByLabel('用户名', { exact: true }).fill('zhubian_li');
+    await page.getByLabel('显示名称', { exact: true }).fill('李竹编');
+    await page.getByLabel('密码', { exact: true }).fill('zhubian-pass-1');
+    await page.getByRole('button', { name: '创建' }).click();
+    const row = page.locator('.user[data-username="zhubian_li"]');
+    await row.locator('summary', { hasText: '添加角色' }).click();
+    await row.getByLabel('角色').selectOption('producer');
+    await row.getByLabel('选择乡镇、村或组织').selectOption({ label: '杨家堂竹编合作社（杨家堂村）' });
+    await row.getByRole('button', { name: '添加角色' }).click();
+    await expect.poll(() => row.locator('.tag').first().textContent()).toContain('生产者 · 杨家堂竹编合作社');
+
+    await page.goto(`${server.url}/admin/organizations`);
+    await expect.poll(() => org.getByTestId('org-members').textContent()).toBe('1 名成员');
+    await org.getByRole('button', { name: '杨家堂竹编合作社' }).click();
+    await expect.poll(() => org.locator('.org-members').textContent()).toContain('李竹编');
+    await page.screenshot({ path: '.test-tmp/admin-organizations-phone.png', fullPage: true });
+
+    await page.getByRole('button', { name: '退出' }).click();
+    await signIn('zhubian_li', 'zhubian-pass-1');
+    await page.locator('.whoami').waitFor();
+    await page.goto(`${server.url}/market/seller`);
+    const members = page.locator('section', { has: page.getByRole('heading', { name: '成员' }) });
+    await expect.poll(() => members.locator('.org-members').textContent()).toContain('李竹编');
+    expect(await members.locator('.org-members').textContent()).toContain('生产者');
+  });
+
   it('keeps the navigation behind a menu button on a phone', async () => {
     await page.goto(server.url);
     const logistics = page.getByRole('link', { name: '物流' });

@@ -95,6 +95,12 @@ export const governanceRoutes: FastifyPluginAsync = async (base) => {
     async (request) => governance.listOrganizations(app.db, request.query),
   );
 
+  app.get(
+    '/organizations/:id/members',
+    { schema: { tags: ['organizations'], summary: "An organization's people and their roles (its managers and its own members)", params: idParams } },
+    async (request) => governance.organizationMembers(app.db, request.actor, request.params.id),
+  );
+
   app.post(
     '/organizations',
     {

@@ -3,7 +3,7 @@ import type { Db } from '../../db/handle.ts';
 import { badRequest, conflict, notFound, Problem } from '../../server/problems.ts';
 import { recordAudit } from './audit.ts';
 import { hashPassword } from './passwords.ts';
-import { authorize, type Actor } from './permissions.ts';
+import { authorize, requireActor, type Actor } from './permissions.ts';
 import {
   adminUnits,
   auditLog,
@@ -85,11 +85,31 @@ export async function listOrganizations(db: Db, filter: { unitId?: string; kind?
       kind: organizations.kind,
       name: organizations.name,
       description: organizations.description,
+      /** People holding a role on the organization (a cooperative's member households, an inn's hosts). */
+      members: sql<number>`(select count(distinct ${roleGrants.userId})::int from ${roleGrants} where ${roleGrants.orgId} = ${organizations.id})`,
     })
     .from(organizations)
     .innerJoin(adminUnits, eq(adminUnits.id, organizations.unitId))
     .where(where)
     .orderBy(asc(organizations.name));
+}
+
+/**
+ * The people of an organization and their roles on it: for those who manage organizations in its village (up to
+ * the county admin) and for its own members; anyone else gets 403.
+ */
+export async function organizationMembers(db: Db, actor: Actor | null, orgId: string) {
+  const [org] = await db.select({ id: organizations.id, unitId: organizations.unitId }).from(organizations).where(eq(organizations.id, orgId));
+  if (!org) throw notFound('Organization');
+  const who = requireActor(actor);
+  if (!who.grants.some((g) => g.orgId === orgId)) await authorize(db, who, 'organizations.manage', { unitId: org.unitId });
+  const rows = await db
+    .select({ id: users.id, username: users.username, displayName: users.displayName, role: roleGrants.role })
+    .from(roleGrants)
+    .innerJoin(users, eq(users.id, roleGrants.userId))
+    .where(and(eq(roleGrants.orgId, orgId), eq(users.disabled, false)))
+    .orderBy(asc(users.displayName), asc(roleGrants.role));
+  return rows;
 }
 
 export async function createOrganization(

@@ -62,6 +62,7 @@ export function Layout() {
           </NavLink>
         ))}
         {hasRole(me, 'county_admin') && <NavLink to="/admin/users">{t('nav.admin')}</NavLink>}
+        {hasRole(me, 'county_admin') && <NavLink to="/admin/organizations">{t('nav.orgs')}</NavLink>}
         {hasRole(me, 'county_admin') && <NavLink to="/admin/audit">{t('nav.audit')}</NavLink>}
       </nav>
       <main id="main" className="main">

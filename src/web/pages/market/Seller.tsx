@@ -197,6 +197,30 @@ function AddTraceEvent({ batchId }: { batchId: string }) {
   );
 }
 
+/** The people of the producer's organization and their roles (granted by the county on the users page). */
+function ShopMembers({ orgId }: { orgId: string }) {
+  const { t } = useTranslation('market');
+  const { t: tc } = useTranslation();
+  const members = useQuery({
+    queryKey: ['organizations', orgId, 'members'],
+    queryFn: () => api<{ id: string; username: string; displayName: string; role: string }[]>(`/organizations/${orgId}/members`),
+  });
+  return (
+    <section className="card stack" aria-labelledby="shop-members">
+      <h2 id="shop-members">{t('seller.members')}</h2>
+      <MarketError error={members.error} />
+      <ul className="org-members">
+        {members.data?.map((m) => (
+          <li key={`${m.id}-${m.role}`}>
+            {m.displayName} <span className="tag">{tc(`roles.${m.role}`)}</span>
+          </li>
+        ))}
+      </ul>
+      <p className="hint">{t('seller.membersHint')}</p>
+    </section>
+  );
+}
+
 function SellerOrder({ order }: { order: Order }) {
   const { t, i18n } = useTranslation('market');
   const client = useQueryClient();
@@ -332,6 +356,7 @@ export function SellerPage() {
         </ul>
       </section>
       <GardensSection orgId={orgId} villageId={shop.unitId} />
+      <ShopMembers orgId={orgId} />
     </section>
   );
 }
