@@ -86,6 +86,9 @@ describeEachDriver('market trace documents', (driver) => {
 
     const audit = await queryRows<{ action: string }>(t.db.db, sql`select action from audit_log where entity = 'market_batch' and entity_id = ${batchId} and action like 'trace.%' order by at`);
     expect(audit.map((a) => a.action).slice(-2)).toEqual(['trace.document.add', 'trace.append']);
+    // The document's row cannot be edited or removed either, whatever the application does.
+    await expect(t.db.db.execute(sql`update market_trace_documents set sha256 = ${sha256(Buffer.from('other'))} where id = ${up.json().id}`)).rejects.toThrow();
+    await expect(t.db.db.execute(sql`delete from market_trace_documents where id = ${up.json().id}`)).rejects.toThrow();
   });
 
   it('takes a certificate as an image too; events without an uploaded document keep their hashes and show no check', async () => {
