@@ -30,8 +30,10 @@ describe('a payment whose notification is lost', () => {
     await page.locator('.whoami').waitFor();
 
     await page.goto(`${server.url}/market`);
-    await page.getByRole('searchbox', { name: '搜索茶叶或手作' }).fill('香茶');
+    // Pinyin finds 松阳香茶 as Chinese would.
+    await page.getByRole('searchbox', { name: '搜索茶叶或手作' }).fill('xiangcha');
     await page.getByRole('button', { name: '搜索' }).click();
+    await expect.poll(() => page.locator('.product-card').first().textContent()).toContain('松阳香茶');
     await page.locator('.product-card').first().getByRole('link').click();
     await page.getByRole('button', { name: '加入购物车' }).click();
     await page.getByRole('link', { name: /购物车 \(1\)/ }).click();

@@ -13,7 +13,7 @@ import { elevationAt, readAsciiGrid } from './dem.ts';
 import { ringSelfIntersection, validateGeometry } from './geo.ts';
 import { getBuildingFacts } from './service.ts';
 import { parseCsv } from './transfer.ts';
-import { likePatterns, searchText } from './search-text.ts';
+import { likePatterns, searchText } from '../../db/search-text.ts';
 
 
 const jpeg = () => sharp({ create: { width: 800, height: 600, channels: 3, background: '#b08d57' } }).jpeg().toBuffer();

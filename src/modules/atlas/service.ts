@@ -23,7 +23,7 @@ import {
   type BuildingType,
   type HeritageLevel,
 } from './schema.ts';
-import { displayPinyin, likePatterns, searchText } from './search-text.ts';
+import { displayPinyin, likePatterns, searchText } from '../../db/search-text.ts';
 
 // ---- villages as governance has them, and who may see or edit what ----
 

@@ -50,6 +50,10 @@ export const marketRoutes: FastifyPluginAsync = async (base) => {
     }
   });
   app.addHook('onClose', async () => clearInterval(timer));
+  // Products written before the catalogue searched pinyin get their search text once.
+  app.addHook('onReady', async () => {
+    await market.backfillProductSearch(app.db);
+  });
 
   // ---- catalogue and shops (public) ----
   app.get(

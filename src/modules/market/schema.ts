@@ -196,6 +196,8 @@ export const marketProducts = pgTable(
     /** GTIN-14 used in the GS1 Digital Link on packages. */
     gtin: text('gtin').notNull(),
     active: boolean('active').notNull().default(true),
+    /** Name and variety in Chinese, pinyin and initials (src/db/search-text.ts), for the catalogue's search. */
+    searchText: text('search_text').notNull().default(''),
     createdAt: createdAt(),
   },
   (t) => [
@@ -203,6 +205,7 @@ export const marketProducts = pgTable(
     check('market_products_gtin_check', sql`${t.gtin} ~ '^[0-9]{14}$'`),
     uniqueIndex('market_products_gtin_unique').on(t.gtin),
     index('market_products_org_idx').on(t.orgId),
+    index('market_products_search_idx').using('gin', sql`${t.searchText} gin_trgm_ops`),
   ],
 );
 

@@ -2,7 +2,7 @@ import { and, eq } from 'drizzle-orm';
 import type { Db } from '../../db/handle.ts';
 import { adminUnits, organizations } from '../governance/schema.ts';
 import { marketBatches, marketGardens, marketProducts, marketShops, marketVariants, type TraceKind } from './schema.ts';
-import { appendEventTx } from './service.ts';
+import { appendEventTx, productSearchText } from './service.ts';
 import { demoGtin } from './trace.ts';
 
 /** GTIN and lot of the demo batch, for tests and the README: /market/01/{DEMO_GTIN}/10/{DEMO_LOT}. */
@@ -79,7 +79,10 @@ export async function seedMarketDemo(tx: Db, coopName = '杨家堂银猴茶叶�
   let first: { productId: string } | undefined;
   for (const p of products) {
     const { variants, ...product } = p;
-    const [row] = await tx.insert(marketProducts).values({ ...product, countyId: coop.countyId, orgId: coop.id }).returning({ id: marketProducts.id });
+    const [row] = await tx
+      .insert(marketProducts)
+      .values({ ...product, countyId: coop.countyId, orgId: coop.id, searchText: productSearchText(product) })
+      .returning({ id: marketProducts.id });
     await tx.insert(marketVariants).values(variants.map((v) => ({ ...v, productId: row.id })));
     first ??= { productId: row.id };
   }

@@ -220,4 +220,22 @@ describeEachDriver('market seller: products, variants, photos', (driver) => {
     );
     expect(audit.map((a) => a.action)).toEqual(['photo.add', 'photo.reorder', 'photo.delete']);
   });
+
+  it('finds products in the catalogue by pinyin, spaced pinyin or initials as well as Chinese, and follows a rename', async () => {
+    const names = async (q: string) =>
+      ((await call(null, 'GET', `/market/products?q=${encodeURIComponent(q)}&limit=100`)).json().items as { name: string }[]).map((p) => p.name);
+    expect(await names('银猴')).toContain('松阳银猴 特级 明前');
+    expect(await names('yinhou')).toContain('松阳银猴 特级 明前');
+    expect(await names('Yin Hou')).toContain('松阳银猴 特级 明前');
+    expect(await names('syyh')).toContain('松阳银猴 特级 明前');
+    expect(await names('yinhou')).not.toContain('竹编茶叶罐');
+    // A wildcard typed by the user is a character, not a wildcard.
+    expect(await names('%')).toEqual([]);
+
+    const p = await newProduct();
+    expect(await names('songyanghong')).toContain('松阳红茶 一级');
+    expect((await call(producer, 'PATCH', `/market/products/${p.id}`, { name: '玉岩白茶 一级' })).statusCode).toBe(200);
+    expect(await names('yuyan')).toContain('玉岩白茶 一级');
+    expect(await names('yuyan')).not.toContain('松阳红茶 一级');
+  });
 });

@@ -3,6 +3,7 @@ import { uuidv7 } from 'uuidv7';
 import { and, asc, desc, eq, ilike, inArray, or, sql } from 'drizzle-orm';
 import type { Db } from '../../db/handle.ts';
 import { namedQuery, queryRows } from '../../db/handle.ts';
+import { likePatterns, searchText } from '../../db/search-text.ts';
 import { storeImage, storeImageOrPdf } from '../../server/images.ts';
 import { badRequest, conflict, notFound } from '../../server/problems.ts';
 import type { FileStorage } from '../../server/storage.ts';
@@ -119,9 +120,9 @@ export async function listProducts(
     filter.season ? eq(marketProducts.season, filter.season) : undefined,
     filter.q
       ? or(
-          ilike(marketProducts.name, `%${filter.q}%`),
-          ilike(marketProducts.variety, `%${filter.q}%`),
-          ilike(marketProducts.description, `%${filter.q}%`),
+          // Name and variety in Chinese, pinyin ("yinhou", "yin hou") or initials ("syyh"); the description as typed.
+          ...likePatterns(filter.q).map((p) => ilike(marketProducts.searchText, p)),
+          ilike(marketProducts.description, likePatterns(filter.q)[0]),
         )
       : undefined,
   );
@@ -162,6 +163,17 @@ const variantColumns = {
   batchId: marketVariants.batchId,
   active: marketVariants.active,
 };
+
+/** What the catalogue's search matches for a product: name and variety in Chinese, pinyin and initials; grade and season. */
+export const productSearchText = (p: { name: string; variety?: string | null; grade?: string | null; season?: string | null }) =>
+  searchText([p.name, p.variety ?? ''], [p.grade ?? '', p.season ?? '']);
+
+/** Fills the search text of products written before it existed (at start; a no-op once done). */
+export async function backfillProductSearch(db: Db) {
+  const rows = await db.select().from(marketProducts).where(eq(marketProducts.searchText, ''));
+  for (const p of rows) await db.update(marketProducts).set({ searchText: productSearchText(p) }).where(eq(marketProducts.id, p.id));
+  return rows.length;
+}
 
 /** A product's page. The public sees its variants on sale; its producer (`allVariants`) sees every variant. */
 export async function getProduct(db: Db, id: string, options: { allVariants?: boolean } = {}) {
@@ -258,6 +270,7 @@ export async function createProduct(
         season: input.season ?? null,
         photoUrl: input.photoUrl ?? null,
         gtin: input.gtin ?? placeholderGtin(randomInt),
+        searchText: productSearchText(input),
       })
       .returning();
     const variants = await tx
@@ -310,9 +323,13 @@ export async function updateProduct(
   productId: string,
   patch: { name?: string; description?: string; variety?: string | null; grade?: string | null; season?: string | null; active?: boolean },
 ) {
-  const { who } = await productInScope(db, actor, productId);
+  const { who, product } = await productInScope(db, actor, productId);
   return db.transaction(async (tx) => {
-    const [row] = await tx.update(marketProducts).set(patch).where(eq(marketProducts.id, productId)).returning();
+    const [row] = await tx
+      .update(marketProducts)
+      .set({ ...patch, searchText: productSearchText({ ...product, ...patch }) })
+      .where(eq(marketProducts.id, productId))
+      .returning();
     await recordAudit(tx, who, { action: 'product.update', entity: 'market_product', entityId: productId, details: patch });
     return row;
   });

@@ -1,0 +1,2 @@
+ALTER TABLE "market_products" ADD COLUMN "search_text" text DEFAULT '' NOT NULL;--> statement-breakpoint
+CREATE INDEX "market_products_search_idx" ON "market_products" USING gin ("search_text" gin_trgm_ops);
