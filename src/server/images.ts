@@ -23,35 +23,41 @@ export interface StoredImage {
   height: number;
 }
 
-/**
- * Checks an uploaded photo (size limit, JPEG/PNG/WebP by content, the declared type matching it, readable),
- * makes a 480 px WebP thumbnail, and stores both under `prefix`. Every refusal is a 413/415 naming `file`.
- * The caller deletes both keys if the database write that records them fails.
- */
-export async function storeImage(storage: FileStorage, prefix: string, file: { data: Buffer; declaredType: string }): Promise<StoredImage> {
+/** Checks an uploaded image (size limit, JPEG/PNG/WebP by content, the declared type matching it, readable). */
+async function checkImage(file: { data: Buffer; declaredType: string }): Promise<{ type: ImageType; width: number; height: number }> {
   if (file.data.length > PHOTO_MAX_BYTES)
     throw new Problem(413, 'photo_too_large', `The photo is ${(file.data.length / 1048576).toFixed(1)} MB; the limit is ${PHOTO_MAX_BYTES / 1048576} MB`, { field: 'file' });
-  const actual = sniffImage(file.data);
-  if (!actual) throw new Problem(415, 'photo_type', 'The file is not a JPEG, PNG or WebP image', { field: 'file' });
-  if (file.declaredType !== actual)
-    throw new Problem(415, 'photo_mislabelled', `The file says it is ${file.declaredType} but its content is ${actual}`, { field: 'file' });
-  let width: number;
-  let height: number;
-  let thumb: Buffer;
+  const type = sniffImage(file.data);
+  if (!type) throw new Problem(415, 'photo_type', 'The file is not a JPEG, PNG or WebP image', { field: 'file' });
+  if (file.declaredType !== type)
+    throw new Problem(415, 'photo_mislabelled', `The file says it is ${file.declaredType} but its content is ${type}`, { field: 'file' });
   try {
     const meta = await sharp(file.data).metadata();
-    width = meta.width ?? 0;
-    height = meta.height ?? 0;
+    return { type, width: meta.width ?? 0, height: meta.height ?? 0 };
+  } catch {
+    throw new Problem(415, 'photo_unreadable', `The ${type} image cannot be read (damaged or truncated)`, { field: 'file' });
+  }
+}
+
+const imageKey = (prefix: string, type: ImageType) => newKey(prefix, `.${type.split('/')[1].replace('jpeg', 'jpg')}`);
+
+/**
+ * Checks an uploaded photo (checkImage: every refusal is a 413/415 naming `file`), makes a 480 px WebP thumbnail,
+ * and stores both under `prefix`. The caller deletes both keys if the database write that records them fails.
+ */
+export async function storeImage(storage: FileStorage, prefix: string, file: { data: Buffer; declaredType: string }): Promise<StoredImage> {
+  const { type, width, height } = await checkImage(file);
+  let thumb: Buffer;
+  try {
     thumb = await sharp(file.data).rotate().resize({ width: THUMB_WIDTH, withoutEnlargement: true }).webp({ quality: 78 }).toBuffer();
   } catch {
-    throw new Problem(415, 'photo_unreadable', `The ${actual} image cannot be read (damaged or truncated)`, { field: 'file' });
+    throw new Problem(415, 'photo_unreadable', `The ${type} image cannot be read (damaged or truncated)`, { field: 'file' });
   }
-  const ext = actual.split('/')[1].replace('jpeg', 'jpg');
-  const storageKey = newKey(prefix, `.${ext}`);
+  const storageKey = imageKey(prefix, type);
   const thumbKey = storageKey.replace(/\.[a-z]+$/, '-thumb.webp');
-  await storage.put(storageKey, file.data, actual);
+  await storage.put(storageKey, file.data, type);
   await storage.put(thumbKey, thumb, 'image/webp');
-  return { storageKey, thumbKey, contentType: actual, bytes: file.data.length, width, height };
+  return { storageKey, thumbKey, contentType: type, bytes: file.data.length, width, height };
 }
 
 export const photoTooLarge = () =>
@@ -71,10 +77,22 @@ export interface StoredDocument {
 
 /**
  * Stores a drawing, certificate or test report: a PDF (recognised by its `%PDF-` signature, declared as
- * application/pdf, at most 10 MB) or else an image through `storeImage` (same checks and thumbnail).
+ * application/pdf, at most 10 MB) or else an image with the photos' checks — and their thumbnail unless
+ * `thumbnail: false` (a document that is only ever opened whole).
  */
-export async function storeImageOrPdf(storage: FileStorage, prefix: string, file: { data: Buffer; declaredType: string }): Promise<StoredDocument> {
-  if (file.data.subarray(0, 5).toString('latin1') !== '%PDF-') return storeImage(storage, prefix, file);
+export async function storeImageOrPdf(
+  storage: FileStorage,
+  prefix: string,
+  file: { data: Buffer; declaredType: string },
+  options: { thumbnail?: boolean } = {},
+): Promise<StoredDocument> {
+  if (file.data.subarray(0, 5).toString('latin1') !== '%PDF-') {
+    if (options.thumbnail !== false) return storeImage(storage, prefix, file);
+    const { type, width, height } = await checkImage(file);
+    const storageKey = imageKey(prefix, type);
+    await storage.put(storageKey, file.data, type);
+    return { storageKey, thumbKey: null, contentType: type, bytes: file.data.length, width, height };
+  }
   if (file.data.length > PDF_MAX_BYTES) throw new Problem(413, 'file_too_large', `The PDF is larger than ${PDF_MAX_BYTES / 1048576} MB`, { field: 'file' });
   if (file.declaredType !== 'application/pdf')
     throw new Problem(415, 'file_mislabelled', `The file says it is ${file.declaredType} but its content is application/pdf`, { field: 'file' });

@@ -428,9 +428,10 @@ export async function orderProductPhotos(db: Db, actor: Actor | null, productId:
     if (photoIds.length !== have.size || new Set(photoIds).size !== photoIds.length || photoIds.some((id) => !have.has(id))) {
       throw badRequest('body/photoIds', 'Give every photo of the product exactly once');
     }
-    for (const [position, id] of photoIds.entries()) {
-      await tx.update(marketProductPhotos).set({ position }).where(eq(marketProductPhotos.id, id));
-    }
+    await tx
+      .update(marketProductPhotos)
+      .set({ position: sql`array_position(${`{${photoIds.join(',')}}`}::uuid[], ${marketProductPhotos.id}) - 1` })
+      .where(eq(marketProductPhotos.productId, productId));
     await recordAudit(tx, who, { action: 'photo.reorder', entity: 'market_product', entityId: productId, details: { photoIds } });
     return tx
       .select(photoColumns)
@@ -592,9 +593,8 @@ export async function addTraceDocument(
   const [b] = await db.select({ orgId: marketBatches.orgId }).from(marketBatches).where(eq(marketBatches.id, batchId));
   if (!b) throw notFound('Batch');
   const who = await authorize(db, actor, 'market.sell', { orgId: b.orgId });
-  const stored = await storeImageOrPdf(storage, 'market', file);
-  // An image's thumbnail is of no use here: the page links to the document itself.
-  if (stored.thumbKey) await storage.delete(stored.thumbKey);
+  // No thumbnail: the trace page links to the document itself.
+  const stored = await storeImageOrPdf(storage, 'market', file, { thumbnail: false });
   try {
     return await db.transaction(async (tx) => {
       const [d] = await tx
@@ -636,11 +636,16 @@ export async function getTrace(db: Db, storage: FileStorage, batchId: string) {
   }
   const events = await db.select().from(marketTraceEvents).where(eq(marketTraceEvents.batchId, batchId)).orderBy(asc(marketTraceEvents.seq));
   const verification = verifyChain(events, batch.headHash, batch.eventCount);
+  const documents = new Map(
+    (await db.select({ id: marketTraceDocuments.id, storageKey: marketTraceDocuments.storageKey }).from(marketTraceDocuments).where(eq(marketTraceDocuments.batchId, batchId))).map(
+      (d) => [d.id, d.storageKey],
+    ),
+  );
   const documentChecks = new Map<string, boolean>();
   for (const e of events) {
     if (!e.documentId) continue;
-    const [d] = await db.select({ storageKey: marketTraceDocuments.storageKey }).from(marketTraceDocuments).where(eq(marketTraceDocuments.id, e.documentId));
-    const data = d ? await storage.get(d.storageKey) : null;
+    const key = documents.get(e.documentId);
+    const data = key ? await storage.get(key) : null;
     documentChecks.set(e.id, data !== null && sha256Hex(data) === e.documentSha256);
   }
   // The journey on the map: the garden, the village where it was made, the county seat it ships from.

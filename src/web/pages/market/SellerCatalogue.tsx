@@ -308,7 +308,7 @@ function SaleToggle({ url, active, name }: { url: string; active: boolean; name:
       <button
         type="button"
         className="small"
-        aria-label={`${active ? t('manage.takeOffSale') : t('manage.putOnSale')}：${name}`}
+        aria-label={t('manage.saleToggleLabel', { action: active ? t('manage.takeOffSale') : t('manage.putOnSale'), name })}
         disabled={toggle.isPending}
         onClick={() => toggle.mutate()}
       >
