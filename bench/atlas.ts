@@ -10,11 +10,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { and, gte, lte } from 'drizzle-orm';
-import { migrateDatabase, openDatabase, type Db } from '../src/db/handle.ts';
-import { seedDemoCounty } from '../src/db/seed/seed.ts';
+import { openDatabase, type Db } from '../src/db/handle.ts';
+import { migrateAll, seedDemoCounty } from '../src/start.ts';
 import { atlasBuildings, BUILDING_TYPES, HERITAGE_LEVELS } from '../src/modules/atlas/schema.ts';
 import { villageRefs } from '../src/modules/atlas/service.ts';
-import { buildApp } from '../src/server/app.ts';
+import { buildApp } from '../src/app.ts';
 import { loadConfig } from '../src/server/config.ts';
 
 const requests = Number(process.argv[process.argv.indexOf('--requests') + 1]) || 200;
@@ -72,7 +72,7 @@ async function main() {
   if (handle.driver === 'postgres') {
     console.error('Running on PostgreSQL: it must be an empty database (the benchmark seeds it).');
   }
-  await migrateDatabase(handle);
+  await migrateAll(handle);
   await seedDemoCounty(handle.db, { password: 'bench-password-1' });
   const app = await buildApp(loadConfig({ LOG_LEVEL: 'silent', WEB_DIST: '/nonexistent', DATA_DIR: dataDir }), handle);
   await app.ready();

@@ -13,8 +13,8 @@ import { performance } from 'node:perf_hooks';
 import { sql } from 'drizzle-orm';
 import pg from 'pg';
 import { uuidv7 } from 'uuidv7';
-import { migrateDatabase, openDatabase, queryRows, type Db } from '../src/db/handle.ts';
-import { seedDemoCounty } from '../src/db/seed/seed.ts';
+import { openDatabase, queryRows, type Db } from '../src/db/handle.ts';
+import { migrateAll, seedDemoCounty } from '../src/start.ts';
 import type { Actor } from '../src/modules/governance/permissions.ts';
 import { addDays, hotelDate } from '../src/modules/inns/dates.ts';
 import { holdBooking, search } from '../src/modules/inns/service.ts';
@@ -90,7 +90,7 @@ async function main() {
   try {
     const [{ version }] = await queryRows<{ version: string }>(handle.db, sql`select version()`);
     log(`PostgreSQL: ${version.split(',')[0]}; ${WORKERS} concurrent workers; Node ${process.version}`);
-    await migrateDatabase(handle);
+    await migrateAll(handle);
     await seedDemoCounty(handle.db, { password: 'bench-password' });
     const db = handle.db;
     const [buyer] = await queryRows<{ id: string; county_id: string; display_name: string }>(

@@ -4,4 +4,4 @@ import { ensureWebBuilt } from './build-web.mjs';
 
 await ensureWebBuilt();
 register();
-await import('../src/server/main.ts');
+await import('../src/main.ts');

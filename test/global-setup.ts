@@ -2,8 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
 import pg from 'pg';
-import { migrateDatabase, openDatabase } from '../src/db/handle.ts';
-import { seedDemoCounty } from '../src/db/seed/seed.ts';
+import { openDatabase } from '../src/db/handle.ts';
+import { migrateAll, seedDemoCounty } from '../src/start.ts';
 import { TEST_PASSWORD } from './support/constants.ts';
 import { withDatabase } from './support/urls.ts';
 
@@ -24,7 +24,7 @@ export default async function setup(project: TestProject) {
   fs.mkdirSync(dir, { recursive: true });
 
   const pglite = await openDatabase({});
-  await migrateDatabase(pglite);
+  await migrateAll(pglite);
   await seedDemoCounty(pglite.db, { password: TEST_PASSWORD });
   const dump = await pglite.pglite!.dumpDataDir('gzip');
   const file = path.join(dir, `pglite-template-${tag}.tar.gz`);
@@ -42,7 +42,7 @@ export default async function setup(project: TestProject) {
     await admin.query(`create database "${templateName}"`);
     await admin.end();
     const handle = await openDatabase({ databaseUrl: withDatabase(url, templateName), poolSize: 1 });
-    await migrateDatabase(handle);
+    await migrateAll(handle);
     await seedDemoCounty(handle.db, { password: TEST_PASSWORD });
     await handle.close();
   }

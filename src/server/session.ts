@@ -1,7 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { loadSession, type SessionOpened } from '../modules/governance/auth.service.ts';
-import type { Actor } from '../modules/governance/permissions.ts';
+import type { Actor } from './actor.ts';
+import type { SessionLoader } from './module.ts';
 import { Problem } from './problems.ts';
 
 export const SESSION_COOKIE = 'terrace_session';
@@ -16,6 +16,12 @@ declare module 'fastify' {
 }
 
 const sameString = (a: string, b: string) => a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
+
+/** A session just opened: the cookie's token and when it expires. */
+export interface SessionOpened {
+  token: string;
+  expiresAt: Date;
+}
 
 export function setSessionCookie(request: FastifyRequest, reply: FastifyReply, session: SessionOpened) {
   reply.setCookie(SESSION_COOKIE, session.token, {
@@ -36,7 +42,7 @@ export function clearSessionCookie(request: FastifyRequest, reply: FastifyReply)
  * they must carry the session's token in `x-csrf-token` (a cross-site form cannot set a header), and a
  * cross-origin Origin header is refused outright.
  */
-export function registerSessions(app: FastifyInstance) {
+export function registerSessions(app: FastifyInstance, loader: SessionLoader | undefined) {
   app.decorateRequest('actor', null);
   app.decorateRequest('sessionToken', null);
   app.decorateRequest('csrfToken', null);
@@ -58,7 +64,7 @@ export function registerSessions(app: FastifyInstance) {
       }
     }
     if (!token) return;
-    const session = await loadSession(app.db, token);
+    const session = loader ? await loader.load(app.db, token) : null;
     if (!session) return;
     if (!SAFE_METHODS.has(request.method)) {
       const sent = request.headers['x-csrf-token'];

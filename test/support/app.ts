@@ -1,6 +1,6 @@
 import type { FastifyInstance, InjectOptions } from 'fastify';
 import type { Driver } from '../../src/db/handle.ts';
-import { buildApp } from '../../src/server/app.ts';
+import { buildApp } from '../../src/app.ts';
 import { loadConfig } from '../../src/server/config.ts';
 import { TEST_PASSWORD } from './constants.ts';
 import { freshDatabase, type TestDatabase } from './db.ts';

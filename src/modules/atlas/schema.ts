@@ -16,7 +16,7 @@ import {
 } from 'drizzle-orm/pg-core';
 import type { Geometry } from 'geojson';
 import { uuidv7 } from 'uuidv7';
-import { adminUnits, users } from '../governance/schema.ts';
+import { adminUnits, users } from '../governance/index.ts';
 import { createdAt, id, inList } from '../../db/columns.ts';
 
 export const LISTING_LEVELS = ['national', 'provincial'] as const;

@@ -4,9 +4,10 @@ import type { Db } from '../../db/handle.ts';
 import { badRequest, notFound, Problem } from '../../server/problems.ts';
 import { storeImage } from '../../server/images.ts';
 import type { FileStorage } from '../../server/storage.ts';
-import { recordAudit } from '../governance/audit.ts';
-import { authorize, PERMISSIONS, type Actor } from '../governance/permissions.ts';
-import { getCountyTree } from '../governance/service.ts';
+import { recordAudit } from '../../server/audit.ts';
+import { authorize, type Actor } from '../governance/index.ts';
+import { ATLAS_PERMISSIONS } from './permissions.ts';
+import { getCountyTree } from '../governance/index.ts';
 import { elevationAt, songyangDem } from './dem.ts';
 import { GeometryError, placement, toGcj02, validateGeometry, type BuildingGeometry, type Crs } from './geo.ts';
 import {
@@ -63,7 +64,7 @@ export async function villageRefs(db: Db): Promise<Map<string, VillageRef>> {
   return map;
 }
 
-const EDIT_ROLES: readonly string[] = PERMISSIONS['atlas.edit'];
+const EDIT_ROLES: readonly string[] = ATLAS_PERMISSIONS['atlas.edit'];
 
 /** Whether the actor may edit the village's atlas records (a grant on it, its township or the county). */
 export function mayEdit(actor: Actor | null | undefined, v: VillageRef): boolean {

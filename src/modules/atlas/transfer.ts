@@ -4,8 +4,9 @@ import { and, asc, eq, inArray } from 'drizzle-orm';
 import type { Feature, FeatureCollection } from 'geojson';
 import type { Db } from '../../db/handle.ts';
 import { forbidden, Problem } from '../../server/problems.ts';
-import { recordAudit } from '../governance/audit.ts';
-import { PERMISSIONS, requireActor, type Actor } from '../governance/permissions.ts';
+import { recordAudit } from '../../server/audit.ts';
+import { requireActor, type Actor } from '../governance/index.ts';
+import { ATLAS_PERMISSIONS } from './permissions.ts';
 import { GeometryError, type Crs } from './geo.ts';
 import { atlasBuildings as buildings, BUILDING_TYPES, CURRENT_USES, OWNER_TYPES, HERITAGE_LEVELS } from './schema.ts';
 import { buildingRow, mayEdit, villageRefs, visibleVillages, type BuildingInput, type VillageRef } from './service.ts';
@@ -248,7 +249,7 @@ export interface ImportResult {
  */
 export async function importBuildings(db: Db, actor: Actor | null, input: { format: Format; data: Buffer; crs: Crs; dryRun: boolean }): Promise<ImportResult> {
   const who = requireActor(actor);
-  if (!who.grants.some((g) => (PERMISSIONS['atlas.edit'] as readonly string[]).includes(g.role))) throw forbidden();
+  if (!who.grants.some((g) => (ATLAS_PERMISSIONS['atlas.edit'] as readonly string[]).includes(g.role))) throw forbidden();
   const raw = await readRows(input.format, input.data);
   if (raw.length === 0) throw new Problem(400, 'import_empty', 'The file has no rows to import', { field: 'file' });
   if (raw.length > MAX_IMPORT_ROWS) throw new Problem(413, 'import_too_large', `At most ${MAX_IMPORT_ROWS} rows per import`, { field: 'file' });

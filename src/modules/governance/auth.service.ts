@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { and, eq, gt, lt, sql } from 'drizzle-orm';
 import { namedQuery, type Db } from '../../db/handle.ts';
 import { Problem } from '../../server/problems.ts';
-import { recordAudit } from './audit.ts';
+import { recordAudit } from '../../server/audit.ts';
 import { decoyPasswordHash, hashPassword, verifyPassword } from './passwords.ts';
 import type { Actor, Grant } from './permissions.ts';
 import { adminUnits, roleGrants, sessions, users } from './schema.ts';

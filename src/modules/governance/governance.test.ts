@@ -2,7 +2,8 @@ import fc from 'fast-check';
 import { sql, type SQL } from 'drizzle-orm';
 import { queryRows } from '../../db/handle.ts';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { seedDemoCounty } from '../../db/seed/seed.ts';
+import { seedDemo } from '../../db/seed.ts';
+import { governanceModule } from './index.ts';
 import { as, signIn, startTestApp, type TestApp } from '../../../test/support/app.ts';
 import { describeEachDriver } from '../../../test/support/db.ts';
 import { TEST_PASSWORD } from '../../../test/support/constants.ts';
@@ -228,7 +229,7 @@ describeEachDriver('governance', (driver) => {
   it('never seeds a database that has data', async () => {
     const totals = async () => [await count(sql`select count(*)::int as n from admin_units`), await count(sql`select count(*)::int as n from users`)];
     const before = await totals();
-    const again = await seedDemoCounty(t.db.db, { password: 'whatever-123' });
+    const again = await seedDemo(t.db.db, [governanceModule], { password: 'whatever-123' });
     expect(again.seeded).toBe(false);
     expect(await totals()).toEqual(before);
   });

@@ -1,51 +1,27 @@
 import { eq } from 'drizzle-orm';
 import type { Db } from '../../db/handle.ts';
+import type { Actor } from '../../server/actor.ts';
+import { rolesWith } from '../../server/permissions.ts';
 import { forbidden, notFound, unauthorized } from '../../server/problems.ts';
 import { adminUnits, organizations, type Role } from './schema.ts';
 
-export interface Grant {
-  id: string;
-  role: Role;
-  unitId: string | null;
-  orgId: string | null;
-}
-
-/** The signed-in user as every service sees them. */
-export interface Actor {
-  id: string;
-  username: string;
-  displayName: string;
-  countyId: string;
-  locale: string;
-  grants: Grant[];
-}
+export type { Actor, Grant } from '../../server/actor.ts';
 
 const OFFICIALS: Role[] = ['county_admin', 'town_official', 'village_official'];
 
-/** Which roles may do what. A grant on an admin unit covers every unit and organization below it. */
-export const PERMISSIONS = {
+export const OFFICIAL_ROLES: readonly Role[] = OFFICIALS;
+
+/** Governance's own permissions; every other module registers its own through its manifest. */
+export const GOVERNANCE_PERMISSIONS = {
   'units.edit': OFFICIALS,
   'users.manage': ['county_admin'],
   'organizations.manage': ['county_admin', 'town_official'],
   'organizations.edit': ['county_admin', 'town_official', 'producer', 'innkeeper', 'artisan', 'logistics_operator'],
   'audit.read': ['county_admin'],
-  'atlas.edit': OFFICIALS,
-  'atlas.publish': ['county_admin', 'town_official'],
-  // interventions: residents propose; each level approves only at its level; the county funds and sets budgets
-  'interventions.propose': ['resident', 'village_official', 'town_official', 'county_admin'],
-  'interventions.approve_village': ['village_official'],
-  'interventions.review_township': ['town_official'],
-  'interventions.approve_county': ['county_admin'],
-  'interventions.manage': ['county_admin'],
-  'interventions.execute': OFFICIALS,
-  'interventions.evaluate': ['town_official', 'county_admin'],
-  'interventions.moderate': OFFICIALS,
-  'market.sell': ['county_admin', 'producer'],
-  'payments.refund': ['county_admin'],
-  'inns.manage': ['county_admin', 'town_official', 'innkeeper'],
 } satisfies Record<string, Role[]>;
 
-export type Permission = keyof typeof PERMISSIONS;
+/** A permission's name, as some module's manifest registered it (e.g. `market.sell`). */
+export type Permission = string;
 export type Scope = { unitId: string } | { orgId: string };
 
 export function requireActor(actor: Actor | null | undefined): Actor {
@@ -64,7 +40,7 @@ async function unitPath(db: Db, unitId: string): Promise<string[] | undefined> {
  */
 export async function authorize(db: Db, actor: Actor | null | undefined, permission: Permission, scope: Scope): Promise<Actor> {
   const who = requireActor(actor);
-  const roles: readonly Role[] = PERMISSIONS[permission];
+  const roles = rolesWith(permission);
   const grants = who.grants.filter((g) => roles.includes(g.role));
   if (grants.length === 0) throw forbidden();
   let unitId: string;
@@ -82,6 +58,9 @@ export async function authorize(db: Db, actor: Actor | null | undefined, permiss
   throw forbidden();
 }
 
+/** True when the actor holds a role that carries the permission anywhere; for showing or hiding parts of the interface. */
+export const holdsPermissionAnywhere = (actor: Actor | null | undefined, permission: Permission) => holdsAnyRole(actor, rolesWith(permission));
+
 /** True when the actor holds one of the roles anywhere; for showing or hiding parts of the interface. */
-export const holdsAnyRole = (actor: Actor | null | undefined, roles: readonly Role[]) =>
+export const holdsAnyRole = (actor: Actor | null | undefined, roles: readonly string[]) =>
   !!actor?.grants.some((g) => roles.includes(g.role));

@@ -142,23 +142,3 @@ export const sessions = pgTable(
   },
   (t) => [index('sessions_user_idx').on(t.userId)],
 );
-
-/**
- * The audit trail. It records ids as they were and holds no foreign keys: a trail keeps what happened rather than
- * referring to live rows (users and units are never deleted), and a key on the county would make every audited
- * change in the county share-lock that one row — a contention point for the busiest writes, such as checkout.
- */
-export const auditLog = pgTable(
-  'audit_log',
-  {
-    id: id(),
-    countyId: uuid('county_id'),
-    actorId: uuid('actor_id'),
-    action: text('action').notNull(),
-    entity: text('entity').notNull(),
-    entityId: text('entity_id'),
-    details: jsonb('details').$type<Record<string, unknown>>().notNull().default({}),
-    at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
-  },
-  (t) => [index('audit_log_entity_idx').on(t.entity, t.entityId), index('audit_log_at_idx').on(t.at)],
-);

@@ -1,12 +1,12 @@
 import { and, asc, desc, eq, ilike, inArray, or, sql } from 'drizzle-orm';
 import type { Db } from '../../db/handle.ts';
 import { badRequest, conflict, notFound, Problem } from '../../server/problems.ts';
-import { recordAudit } from './audit.ts';
+import { recordAudit } from '../../server/audit.ts';
+import { auditLog } from '../../db/schema.ts';
 import { hashPassword } from './passwords.ts';
 import { authorize, requireActor, type Actor } from './permissions.ts';
 import {
   adminUnits,
-  auditLog,
   organizations,
   roleGrants,
   sessions,

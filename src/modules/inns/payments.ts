@@ -7,8 +7,8 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { eq } from 'drizzle-orm';
 import type { Db } from '../../db/handle.ts';
 import { notFound, Problem } from '../../server/problems.ts';
-import { authorize, requireActor, type Actor } from '../governance/permissions.ts';
-import { createPayment, getPaymentRecord, refundPayment, registerPaymentPurpose } from '../market/payments/service.ts';
+import { authorize, requireActor, type Actor } from '../governance/index.ts';
+import { createPayment, getPaymentRecord, refundPayment, registerPaymentPurpose } from '../payments/index.ts';
 import { bookings, inns } from './schema.ts';
 import { bookingForPayment, cancelBooking, confirmPaidBooking, recordBookingRefund } from './service.ts';
 

@@ -42,18 +42,10 @@ const roomFields = {
 };
 const nonEmpty = (b: object) => Object.keys(b).length > 0;
 
-/** Sweeps expired holds every minute (a hold past its time already occupies nothing; this makes it visible). */
-const SWEEP_MS = 60_000;
-
 export const innsRoutes: FastifyPluginAsync = async (base) => {
   const app = base.withTypeProvider<ZodTypeProvider>();
   await app.register(multipart, { throwFileSizeLimit: true, limits: { fileSize: PHOTO_MAX_BYTES, files: 1 } });
   const storage = storageFor(app.config);
-  const sweeper = setInterval(() => {
-    inns.expireHolds(app.db).catch((error: unknown) => app.log.warn({ err: error }, 'inns: hold sweep failed'));
-  }, SWEEP_MS);
-  sweeper.unref();
-  app.addHook('onClose', async () => clearInterval(sweeper));
 
   // ---- public ----
   app.get(

@@ -3,7 +3,7 @@
 import { sql } from 'drizzle-orm';
 import { check, date, doublePrecision, index, integer, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { uuidv7 } from 'uuidv7';
-import { adminUnits, organizations, users } from '../governance/schema.ts';
+import { adminUnits, organizations, users } from '../governance/index.ts';
 import { createdAt, id, inList } from '../../db/columns.ts';
 
 export const ROOM_TYPES = ['single', 'double', 'twin', 'family', 'suite', 'dorm'] as const;

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import type { Db } from '../../db/handle.ts';
-import { listBuildings } from '../atlas/service.ts';
+import { listBuildings } from '../atlas/index.ts';
 import { inns, rooms, seasonalRates } from './schema.ts';
 
 /** The demo inn of 杨家堂老屋民宿: its story, its house in the Atlas, four rooms with weekend prices, and a summer season. Called inside the seed's transaction, after the Atlas seed. */

@@ -2,10 +2,10 @@ import { randomBytes } from 'node:crypto';
 import { and, asc, desc, eq, gt, gte, inArray, lt, sql } from 'drizzle-orm';
 import { queryRows, type Db } from '../../db/handle.ts';
 import { badRequest, conflict, forbidden, notFound, Problem } from '../../server/problems.ts';
-import { recordAudit } from '../governance/audit.ts';
-import { authorize, requireActor, type Actor } from '../governance/permissions.ts';
-import { listOrganizations } from '../governance/service.ts';
-import { getBuilding } from '../atlas/service.ts';
+import { recordAudit } from '../../server/audit.ts';
+import { authorize, requireActor, type Actor } from '../governance/index.ts';
+import { listOrganizations } from '../governance/index.ts';
+import { getBuilding } from '../atlas/index.ts';
 import { addDays, daysBetween, hotelDate, isValidDate, monthStart, nextMonth, nightsOf } from './dates.ts';
 import { parseCalendar, writeCalendar } from './ical.ts';
 import { quote, refundFor, type SeasonalRate } from './pricing.ts';
@@ -498,15 +498,23 @@ const guestView = (b: Booking) => ({
 });
 export type BookingView = ReturnType<typeof guestView>;
 
+/** Each hold the platform expires is audited like a person's change (actor: none). */
+async function auditExpiredHolds(tx: Db, rows: { id: string; countyId: string }[]) {
+  for (const r of rows) await recordAudit(tx, { id: null, countyId: r.countyId }, { action: 'booking.expire', entity: 'booking', entityId: r.id });
+}
+
 /** Marks held rows whose hold ran out as expired: the sweeper runs it every minute; holding a room runs it for that room. */
 export async function expireHolds(db: Db, roomId?: string): Promise<number> {
   const now = innsClock.now();
-  const rows = await db
-    .update(bookings)
-    .set({ status: 'expired' })
-    .where(and(eq(bookings.status, 'held'), lt(bookings.holdExpiresAt, now), roomId ? eq(bookings.roomId, roomId) : undefined))
-    .returning({ id: bookings.id });
-  return rows.length;
+  return db.transaction(async (tx) => {
+    const rows = await tx
+      .update(bookings)
+      .set({ status: 'expired' })
+      .where(and(eq(bookings.status, 'held'), lt(bookings.holdExpiresAt, now), roomId ? eq(bookings.roomId, roomId) : undefined))
+      .returning({ id: bookings.id, countyId: bookings.countyId });
+    await auditExpiredHolds(tx, rows);
+    return rows.length;
+  });
 }
 
 /**
@@ -524,10 +532,12 @@ export async function holdBooking(db: Db, actor: Actor | null, input: { roomId: 
   try {
     return await db.transaction(async (tx) => {
       await lockRoom(tx, room.id);
-      await tx
+      const expired = await tx
         .update(bookings)
         .set({ status: 'expired' })
-        .where(and(eq(bookings.roomId, room.id), eq(bookings.status, 'held'), lt(bookings.holdExpiresAt, now)));
+        .where(and(eq(bookings.roomId, room.id), eq(bookings.status, 'held'), lt(bookings.holdExpiresAt, now)))
+        .returning({ id: bookings.id, countyId: bookings.countyId });
+      await auditExpiredHolds(tx, expired);
       const [booking] = await tx
         .insert(bookings)
         .values({

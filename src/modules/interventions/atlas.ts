@@ -1,6 +1,6 @@
 // The one place this module asks the Atlas about buildings: through its service, never its tables.
 import type { Db } from '../../db/handle.ts';
-import { getBuildingFacts } from '../atlas/service.ts';
+import { getBuildingFacts } from '../atlas/index.ts';
 import type { ProtectionLevel } from './schema.ts';
 
 export interface AtlasBuilding {

@@ -1,7 +1,8 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { closePortfolioPool } from '../../solvers/portfolio/pool.ts';
+import { closePortfolioPool } from './portfolio/pool.ts';
+import { streamJobEvents } from '../../server/job-events.ts';
 import * as rounds from './rounds.ts';
 import { FUNDING_SOURCES, PILLARS } from './schema.ts';
 
@@ -36,31 +37,14 @@ export const roundRoutes: FastifyPluginAsync = async (base) => {
   app.post(
     '/interventions/rounds/:id/solve',
     { schema: { tags, summary: 'Solve the round in a worker thread; follow /interventions/jobs/{jobId}/events', params: idParams, body: z.strictObject({ timeLimitMs: z.number().int().min(100).max(120_000).optional() }).optional() } },
-    async (request, reply) => reply.code(202).send(await rounds.startSolve(app.db, request.actor, request.params.id, request.body ?? {})),
+    async (request, reply) => reply.code(202).send(await rounds.startSolve(app.db, app.jobs, request.actor, request.params.id, request.body ?? {})),
   );
   app.post('/interventions/rounds/:id/apply', { schema: { tags, summary: 'Fund the optimal selection', params: idParams } }, async (request) =>
     rounds.applyRound(app.db, request.actor, request.params.id),
   );
 
   app.get('/interventions/jobs/:id/events', { schema: { tags, summary: 'Server-Sent Events: progress, then the result', params: idParams } }, async (request, reply) => {
-    const job = await rounds.jobEvents(app.db, request.actor, request.params.id);
-    reply.hijack();
-    const res = reply.raw;
-    res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-request-id': request.id });
-    const send = (e: { type: string; data: unknown }) => res.write(`event: ${e.type}\ndata: ${JSON.stringify(e.data)}\n\n`);
-    for (const e of job.events) send(e);
-    if (job.done) {
-      res.end();
-      return;
-    }
-    const listener = (e: { type: string; data: unknown }) => {
-      send(e);
-      if (e.type !== 'progress') {
-        job.listeners.delete(listener);
-        res.end();
-      }
-    };
-    job.listeners.add(listener);
-    request.raw.on('close', () => job.listeners.delete(listener));
+    const run = await rounds.solveRun(app.db, app.jobs, request.actor, request.params.id);
+    streamJobEvents(request, reply, app.jobs, run);
   });
 };

@@ -3,10 +3,11 @@ import { and, desc, eq, inArray } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
 import type { Db } from '../../db/handle.ts';
 import { badRequest, conflict, notFound } from '../../server/problems.ts';
-import { solveInWorker } from '../../solvers/portfolio/pool.ts';
-import type { PortfolioInput, PortfolioResult, Progress } from '../../solvers/portfolio/types.ts';
-import { recordAudit } from '../governance/audit.ts';
-import { authorize, type Actor } from '../governance/permissions.ts';
+import { solveInWorker } from './portfolio/pool.ts';
+import type { PortfolioInput, PortfolioResult } from '../../solvers/portfolio/types.ts';
+import type { JobDefinition, JobQueue } from '../../server/jobs.ts';
+import { recordAudit } from '../../server/audit.ts';
+import { authorize, type Actor } from '../governance/index.ts';
 import { budgetRounds, interventions, interventionTransitions, type FundingSource, type Pillar } from './schema.ts';
 import { notify, PUBLIC_STATUSES, villagePlaces } from './service.ts';
 
@@ -123,62 +124,60 @@ async function portfolioInput(db: Db, countyId: string, budgetFen: number, param
   return { input, candidates: cands };
 }
 
-// ---- solve jobs: run in a worker thread, progress kept for Server-Sent Events ----
+// ---- solve jobs: queued in the database, solved in a worker thread, progress stored for every instance ----
 
-type JobEvent = { type: 'progress'; data: Progress } | { type: 'result'; data: unknown } | { type: 'error'; data: { detail: string } };
-interface Job {
-  countyId: string;
-  roundId: string;
-  events: JobEvent[];
-  done: boolean;
-  listeners: Set<(e: JobEvent) => void>;
-}
-const jobs = new Map<string, Job>();
-
-function emit(job: Job, e: JobEvent) {
-  job.events.push(e);
-  if (e.type !== 'progress') job.done = true;
-  for (const l of job.listeners) l(e);
-}
+export const SOLVE_ROUND_JOB = 'interventions.solve-round';
 
 /** Starts solving a round off the request path; the answer is a job id whose events stream progress then the result. */
-export async function startSolve(db: Db, actor: Actor | null, roundId: string, options: { timeLimitMs?: number } = {}) {
+export async function startSolve(db: Db, jobs: JobQueue, actor: Actor | null, roundId: string, options: { timeLimitMs?: number } = {}) {
   const who = await admin(db, actor);
   const round = await getRound(db, who, roundId);
   if (round.status === 'applied') throw conflict('round_applied', 'This round has been applied already');
-  const { input, candidates: cands } = await portfolioInput(db, who.countyId, round.budgetFen, round.params as RoundParams);
-  const jobId = uuidv7();
-  const job: Job = { countyId: who.countyId, roundId, events: [], done: false, listeners: new Set() };
-  jobs.set(jobId, job);
-  setTimeout(() => jobs.delete(jobId), 15 * 60_000).unref();
-  void (async () => {
-    try {
-      const result: PortfolioResult = await solveInWorker(input, { timeLimitMs: options.timeLimitMs ?? 20_000 }, (p) => emit(job, { type: 'progress', data: p }));
-      const titles = Object.fromEntries(cands.map((c) => [c.id, { title: c.title, villageName: c.villageName, townshipName: c.townshipName, costFen: c.costFen }]));
-      const stored = { ...result, projects: titles };
-      await db.transaction(async (tx) => {
-        await tx.update(budgetRounds).set({ result: stored, status: 'solved', solvedAt: new Date() }).where(and(eq(budgetRounds.id, roundId), eq(budgetRounds.status, round.status === 'solved' ? 'solved' : 'open')));
-        await recordAudit(tx, who, {
-          action: 'intervention.round.solve',
-          entity: 'budget_round',
-          entityId: roundId,
-          details: { status: result.status, selected: result.selection?.ids.length ?? 0, objective: result.selection?.objective, greedy: result.greedy.objective, timeMs: result.timeMs },
-        });
-      });
-      emit(job, { type: 'result', data: { ...round, status: 'solved', result: stored } });
-    } catch (error) {
-      emit(job, { type: 'error', data: { detail: error instanceof Error ? error.message : String(error) } });
-    }
-  })();
+  const { input } = await portfolioInput(db, who.countyId, round.budgetFen, round.params as RoundParams);
+  const jobId = await jobs.send(SOLVE_ROUND_JOB, { roundId, timeLimitMs: options.timeLimitMs ?? 20_000 }, { countyId: who.countyId, requestedBy: who.id });
   return { jobId, candidates: input.projects.length };
 }
 
-/** The job's events so far and a subscription to the rest; null when there is no such job for this county. */
-export async function jobEvents(db: Db, actor: Actor | null, jobId: string) {
+/** The job: solve the round as it stands now, store the result and audit it as the official who asked. */
+export const solveRoundJob: JobDefinition<{ roundId: string; timeLimitMs: number }> = {
+  name: SOLVE_ROUND_JOB,
+  maxAttempts: 2,
+  async run({ roundId, timeLimitMs }, ctx) {
+    const who = { id: ctx.requestedBy, countyId: ctx.countyId! };
+    const [round] = await ctx.db.select().from(budgetRounds).where(and(eq(budgetRounds.id, roundId), eq(budgetRounds.countyId, who.countyId)));
+    if (!round) throw new Error('round not found');
+    if (round.status === 'applied') throw new Error('round applied meanwhile');
+    const { input, candidates: cands } = await portfolioInput(ctx.db, who.countyId, round.budgetFen, round.params as RoundParams);
+    let last = 0;
+    const result: PortfolioResult = await solveInWorker(input, { timeLimitMs }, (p) => {
+      // Progress is stored for every instance to read: a few times a second is plenty.
+      const now = Date.now();
+      if (now - last < 200) return;
+      last = now;
+      void ctx.progress(p).catch(() => {});
+    });
+    const titles = Object.fromEntries(cands.map((c) => [c.id, { title: c.title, villageName: c.villageName, townshipName: c.townshipName, costFen: c.costFen }]));
+    const stored = { ...result, projects: titles };
+    await ctx.db.transaction(async (tx) => {
+      await tx.update(budgetRounds).set({ result: stored, status: 'solved', solvedAt: new Date() }).where(and(eq(budgetRounds.id, roundId), inArray(budgetRounds.status, ['open', 'solved'])));
+      await recordAudit(tx, who, {
+        action: 'intervention.round.solve',
+        entity: 'budget_round',
+        entityId: roundId,
+        details: { status: result.status, selected: result.selection?.ids.length ?? 0, objective: result.selection?.objective, greedy: result.greedy.objective, timeMs: result.timeMs, jobId: ctx.jobId },
+      });
+    });
+    const [after] = await ctx.db.select().from(budgetRounds).where(eq(budgetRounds.id, roundId));
+    return after;
+  },
+};
+
+/** The job's run, for an administrator of its county (404 otherwise). */
+export async function solveRun(db: Db, jobs: JobQueue, actor: Actor | null, jobId: string) {
   const who = await admin(db, actor);
-  const job = jobs.get(jobId);
-  if (!job || job.countyId !== who.countyId) throw notFound('Job');
-  return job;
+  const run = await jobs.get(jobId);
+  if (!run || run.name !== SOLVE_ROUND_JOB || run.countyId !== who.countyId) throw notFound('Job');
+  return run;
 }
 
 /** Funds the optimal selection: every selected proposal moves county_approved → funded, or none does. */

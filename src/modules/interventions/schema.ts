@@ -3,7 +3,7 @@
 import { sql } from 'drizzle-orm';
 import { bigint, boolean, check, date, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid, type AnyPgColumn } from 'drizzle-orm/pg-core';
 import { uuidv7 } from 'uuidv7';
-import { adminUnits, users } from '../governance/schema.ts';
+import { adminUnits, users } from '../governance/index.ts';
 import { INTERVENTION_TYPES, STATUSES, type InterventionType, type Outcomes, type ProtectionLevel, type Status } from './constants.ts';
 import { createdAt, id, inList } from '../../db/columns.ts';
 

@@ -3,9 +3,9 @@ import { and, asc, desc, eq, gt, inArray, or, sql } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
 import { queryRows, type Db } from '../../db/handle.ts';
 import { badRequest, conflict, forbidden, notFound, Problem } from '../../server/problems.ts';
-import { recordAudit } from '../governance/audit.ts';
-import { authorize, requireActor, type Actor, type Permission } from '../governance/permissions.ts';
-import { getCountyTree, getUnit } from '../governance/service.ts';
+import { recordAudit } from '../../server/audit.ts';
+import { authorize, requireActor, type Actor, type Permission } from '../governance/index.ts';
+import { getCountyTree, getUnit } from '../governance/index.ts';
 import { lookupBuildings } from './atlas.ts';
 import { checkHeritageRules, DEFAULT_RULE_PARAMS, ruleParamsSchema, type RuleParams } from './rules.ts';
 import {

@@ -6,7 +6,6 @@ import { z } from 'zod';
 import { documentTooLarge, PDF_MAX_BYTES, PHOTO_MAX_BYTES, photoTooLarge } from '../../server/images.ts';
 import { badRequest, Problem } from '../../server/problems.ts';
 import { storageFor } from '../../server/storage.ts';
-import { paymentRoutes } from './payments/routes.ts';
 import { ORDER_STATUSES, PRODUCT_KINDS, TRACE_KINDS } from './schema.ts';
 import * as market from './service.ts';
 import { readMultipart } from '../../server/multipart.ts';
@@ -31,25 +30,12 @@ const variant = z.strictObject({
   stock: z.number().int().min(0).max(1_000_000),
 });
 
-/** Market: catalogue, shops, batches and trace, checkout and orders, producer dashboard; payments. */
+/** Market: catalogue, shops, batches and trace, checkout and orders, producer dashboard. */
 export const marketRoutes: FastifyPluginAsync = async (base) => {
   const app = base.withTypeProvider<ZodTypeProvider>();
-  await app.register(paymentRoutes);
   await app.register(multipart, { throwFileSizeLimit: true, limits: { fileSize: PHOTO_MAX_BYTES, files: 1 } });
   const storage = storageFor(app.config);
 
-  // The sweeper releases stock held by unpaid orders whose reservation expired.
-  const sweepSeconds = Number(process.env.MARKET_SWEEP_SECONDS ?? 30);
-  let timer: NodeJS.Timeout | undefined;
-  app.addHook('onReady', async () => {
-    if (sweepSeconds > 0) {
-      timer = setInterval(() => {
-        market.sweepExpiredReservations(app.db).catch((error) => app.log.warn({ err: error }, 'reservation sweep failed'));
-      }, sweepSeconds * 1000);
-      timer.unref();
-    }
-  });
-  app.addHook('onClose', async () => clearInterval(timer));
   // Products written before the catalogue searched pinyin get their search text once.
   app.addHook('onReady', async () => {
     await market.backfillProductSearch(app.db);

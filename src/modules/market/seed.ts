@@ -1,6 +1,6 @@
 import { and, eq } from 'drizzle-orm';
 import type { Db } from '../../db/handle.ts';
-import { adminUnits, organizations } from '../governance/schema.ts';
+import { adminUnits, organizations } from '../governance/index.ts';
 import { marketBatches, marketGardens, marketProducts, marketShops, marketVariants, type TraceKind } from './schema.ts';
 import { appendEventTx, productSearchText } from './service.ts';
 import { demoGtin } from './trace.ts';

@@ -7,10 +7,10 @@ import { likePatterns, searchText } from '../../db/search-text.ts';
 import { storeImage, storeImageOrPdf } from '../../server/images.ts';
 import { badRequest, conflict, notFound } from '../../server/problems.ts';
 import type { FileStorage } from '../../server/storage.ts';
-import { recordAudit } from '../governance/audit.ts';
-import { authorize, requireActor, type Actor } from '../governance/permissions.ts';
-import { getUnit, listOrganizations } from '../governance/service.ts';
-import { createPayment, getPaymentRecord, refundPayment, registerPaymentPurpose } from './payments/service.ts';
+import { recordAudit } from '../../server/audit.ts';
+import { authorize, requireActor, type Actor } from '../governance/index.ts';
+import { getUnit, listOrganizations } from '../governance/index.ts';
+import { createPayment, getPaymentRecord, refundPayment, registerPaymentPurpose } from '../payments/index.ts';
 import {
   marketBatches,
   marketGardens,

@@ -3,8 +3,8 @@ import { useTranslation } from 'react-i18next';
 import { Link, NavLink, Outlet, useNavigate } from 'react-router';
 import { hasRole, useMe, useSignOut } from '../auth.tsx';
 import { setLanguage } from '../i18n/index.ts';
+import { WEB_MODULES } from '../modules.tsx';
 
-export const MODULES = ['atlas', 'market', 'inns', 'interventions', 'logistics', 'people', 'indicators'] as const;
 
 export function Layout() {
   const { t, i18n } = useTranslation();
@@ -56,9 +56,9 @@ export function Layout() {
         <NavLink to="/" end>
           {t('nav.home')}
         </NavLink>
-        {MODULES.map((m) => (
-          <NavLink key={m} to={`/${m}`}>
-            {t(`nav.${m}`)}
+        {WEB_MODULES.map(({ name }) => (
+          <NavLink key={name} to={`/${name}`}>
+            {t(`nav.${name}`)}
           </NavLink>
         ))}
         {hasRole(me, 'county_admin') && <NavLink to="/admin/users">{t('nav.admin')}</NavLink>}
@@ -73,7 +73,7 @@ export function Layout() {
   );
 }
 
-export function ComingSoon({ module }: { module: (typeof MODULES)[number] }) {
+export function ComingSoon({ module }: { module: string }) {
   const { t } = useTranslation();
   return (
     <section className="card">

@@ -4,13 +4,6 @@ export const en: Messages = {
   app: { name: 'Terrace', tagline: 'Rural revitalization, the Songyang way', skip: 'Skip to content' },
   nav: {
     home: 'County',
-    atlas: 'Atlas',
-    market: 'Market',
-    inns: 'Inns',
-    interventions: 'Interventions',
-    logistics: 'Logistics',
-    people: 'People',
-    indicators: 'Indicators',
     admin: 'Users',
     orgs: 'Organizations',
     audit: 'Audit log',

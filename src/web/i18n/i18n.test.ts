@@ -1,8 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import * as atlas from '../pages/atlas/i18n.ts';
-import * as inns from '../pages/inns/i18n.ts';
-import * as interventions from '../pages/interventions/i18n.ts';
-import * as market from '../pages/market/i18n.ts';
+import fs from 'node:fs';
+import path from 'node:path';
 import { en } from './en.ts';
 import { zhCN } from './zh-CN.ts';
 
@@ -15,10 +13,21 @@ function emptyStrings(tree: object): string[] {
   return Object.entries(tree).flatMap(([k, v]) => (typeof v === 'string' ? (v.trim() ? [] : [k]) : emptyStrings(v as object)));
 }
 
+// Every module's namespace: src/web/pages/<module>/i18n.ts.
+const PAGES = path.resolve('src/web/pages');
+const moduleNamespaces = fs
+  .readdirSync(PAGES)
+  .filter((m) => fs.existsSync(path.join(PAGES, m, 'i18n.ts')))
+  .map((m) => [m, () => import(/* @vite-ignore */ path.join(PAGES, m, 'i18n.ts')) as Promise<{ zhCN: object; en: object }>] as const);
+
 describe('translations', () => {
-  const namespaces = { translation: { zhCN, en }, atlas, market, interventions, inns };
-  for (const [name, ns] of Object.entries(namespaces)) {
-    it(`has the same keys in zh-CN and English, none empty (${name})`, () => {
+  const namespaces: (readonly [string, () => Promise<{ zhCN: object; en: object }>])[] = [['translation', async () => ({ zhCN, en })], ...moduleNamespaces];
+  it('finds the modules\' namespaces', () => {
+    expect(moduleNamespaces.map(([m]) => m)).toEqual(expect.arrayContaining(['atlas', 'market', 'inns', 'interventions']));
+  });
+  for (const [name, load] of namespaces) {
+    it(`has the same keys in zh-CN and English, none empty (${name})`, async () => {
+      const ns = await load();
       expect(keys(ns.en)).toEqual(keys(ns.zhCN));
       expect(emptyStrings(ns.zhCN)).toEqual([]);
       expect(emptyStrings(ns.en)).toEqual([]);

@@ -2,13 +2,7 @@ import i18n from 'i18next';
 import { initReactI18next } from 'react-i18next';
 import { en } from './en.ts';
 import { zhCN } from './zh-CN.ts';
-import * as atlas from '../pages/atlas/i18n.ts';
-import * as inns from '../pages/inns/i18n.ts';
-import * as interventions from '../pages/interventions/i18n.ts';
-import * as market from '../pages/market/i18n.ts';
-
-const modules = { atlas, market, interventions, inns };
-const namespaces = (lang: 'zhCN' | 'en') => Object.fromEntries(Object.entries(modules).map(([name, m]) => [name, m[lang]]));
+import { addNavStrings } from '../modules.tsx';
 
 type Strings<T> = { [K in keyof T]: T[K] extends string ? string : Strings<T[K]> };
 /** Every language has exactly the keys of zh-CN, the default: a missing English string fails the type check. */
@@ -24,7 +18,7 @@ function initialLanguage(): Language {
 }
 
 void i18n.use(initReactI18next).init({
-  resources: { 'zh-CN': { translation: zhCN, ...namespaces('zhCN') }, en: { translation: en, ...namespaces('en') } },
+  resources: { 'zh-CN': { translation: zhCN }, en: { translation: en } },
   lng: initialLanguage(),
   fallbackLng: 'zh-CN',
   interpolation: { escapeValue: false },
@@ -36,5 +30,6 @@ export function setLanguage(lang: Language) {
   void i18n.changeLanguage(lang);
 }
 
+addNavStrings();
 document.documentElement.lang = i18n.language;
 export default i18n;

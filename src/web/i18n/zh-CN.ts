@@ -2,13 +2,6 @@ export const zhCN = {
   app: { name: '梯田', tagline: '松阳式乡村振兴平台', skip: '跳到正文' },
   nav: {
     home: '县域',
-    atlas: '村落图谱',
-    market: '山货集市',
-    inns: '老屋民宿',
-    interventions: '微改造',
-    logistics: '物流',
-    people: '人才',
-    indicators: '指标',
     admin: '用户管理',
     orgs: '组织',
     audit: '审计日志',

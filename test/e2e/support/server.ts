@@ -15,12 +15,12 @@ export interface ServerProcess {
 export const tempDataDir = () => fs.mkdtempSync(path.join(os.tmpdir(), 'terrace-e2e-'));
 
 /**
- * Starts the real server (`src/server/main.ts`, as `npm start` runs it) as a child process on a free port,
+ * Starts the real server (`src/main.ts`, as `npm start` runs it) as a child process on a free port,
  * and resolves once it prints that it is ready. It rejects with the server's output if the process exits first.
  */
 export function startServerProcess(options: { dataDir?: string; env?: Record<string, string>; timeoutMs?: number } = {}): Promise<ServerProcess> {
   const dataDir = options.dataDir ?? tempDataDir();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     cwd: path.resolve(import.meta.dirname, '../../..'),
     env: {
       ...process.env,

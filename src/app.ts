@@ -1,0 +1,128 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import cookie from '@fastify/cookie';
+import rateLimit from '@fastify/rate-limit';
+import fastifyStatic from '@fastify/static';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { sql } from 'drizzle-orm';
+import { uuidv7 } from 'uuidv7';
+import type { Db, DbHandle } from './db/handle.ts';
+import { MODULES } from './modules.ts';
+import type { Config } from './server/config.ts';
+import { registerErrorHandling } from './server/errors.ts';
+import { createJobQueue, type JobQueue } from './server/jobs.ts';
+import type { ModuleManifest } from './server/module.ts';
+import { registerPermissions } from './server/permissions.ts';
+import { Problem } from './server/problems.ts';
+import { registerSessions } from './server/session.ts';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    db: Db;
+    dbHandle: DbHandle;
+    config: Config;
+    jobs: JobQueue;
+  }
+}
+
+const REQUEST_ID = /^[A-Za-z0-9_.:-]{1,64}$/;
+
+/** Request lines without query strings (search terms can be personal) and without cookies or bodies. */
+const logSerializers = {
+  req(req: { method: string; url: string; id: string }) {
+    return { method: req.method, path: req.url.split('?')[0], id: req.id };
+  },
+  res(res: { statusCode: number }) {
+    return { statusCode: res.statusCode };
+  },
+};
+
+export interface BuildOptions {
+  /** The modules to run (default: all of them). */
+  modules?: readonly ModuleManifest[];
+  /** Start the job queue's workers (default true); tests that drive jobs by hand pass false. */
+  runJobs?: boolean;
+}
+
+/** Permissions are process-wide: registered once per module, whatever the number of apps built. */
+export function registerModulePermissions(modules: readonly ModuleManifest[]) {
+  for (const m of modules) if (m.permissions) registerPermissions(m.name, m.permissions);
+}
+
+export async function buildApp(config: Config, handle: DbHandle, options: BuildOptions = {}): Promise<FastifyInstance> {
+  const modules = options.modules ?? MODULES;
+  registerModulePermissions(modules);
+  const app = Fastify({
+    logger:
+      config.logLevel === 'silent'
+        ? false
+        : { level: config.logLevel, serializers: logSerializers, redact: ['req.headers.cookie', 'req.headers.authorization'] },
+    trustProxy: config.trustProxy,
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : uuidv7();
+    },
+    bodyLimit: 1024 * 1024,
+    routerOptions: { ignoreTrailingSlash: true },
+  });
+  app.decorate('db', handle.db);
+  app.decorate('dbHandle', handle);
+  app.decorate('config', config);
+  const jobs = createJobQueue(handle, modules.flatMap((m) => m.jobs ?? []));
+  app.decorate('jobs', jobs);
+  if (options.runJobs ?? true) app.addHook('onReady', () => jobs.start());
+  // Stop taking jobs first (in-flight ones finish), then let modules close their pools.
+  app.addHook('onClose', async () => {
+    await jobs.stop();
+    for (const m of modules) await m.close?.();
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+
+  registerErrorHandling(app);
+  await app.register(cookie);
+  await app.register(rateLimit, {
+    global: false,
+    errorResponseBuilder: (_request, context) => new Problem(429, 'rate_limited', `Too many attempts; retry in ${context.after}`),
+  });
+  registerSessions(app, modules.find((m) => m.sessions)?.sessions);
+
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'Terrace API', version: '1', description: 'Rural revitalization platform: county, townships, villages.' },
+      components: { securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: 'terrace_session' } } },
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(swaggerUi, { routePrefix: '/api/docs' });
+
+  app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
+  app.get('/readyz', { schema: { hide: true } }, async (_request, reply) => {
+    try {
+      await handle.db.execute(sql`select 1`);
+      return { status: 'ready', driver: handle.driver };
+    } catch {
+      return reply.code(503).type('application/problem+json').send({ title: 'Service Unavailable', status: 503, detail: 'database unreachable' });
+    }
+  });
+
+  for (const m of modules) if (m.routes) await app.register(m.routes, { prefix: '/api/v1' });
+
+  const webRoot = config.webDist;
+  if (fs.existsSync(path.join(webRoot, 'index.html'))) {
+    await app.register(fastifyStatic, { root: webRoot, wildcard: false, index: ['index.html'] });
+    // Client-side routes get the app shell; unknown API paths keep their problem+json 404.
+    app.get('/*', { schema: { hide: true } }, async (request, reply) => {
+      const p = request.url.split('?')[0];
+      if (p.startsWith('/api/') || path.extname(p)) return reply.callNotFound();
+      return reply.type('text/html').sendFile('index.html');
+    });
+  }
+  return app;
+}

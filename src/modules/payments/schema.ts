@@ -1,0 +1,115 @@
+// The payments module's tables: payments of every purpose other modules register, verified callbacks (keyed by
+// nonce against replays), refunds, the sandbox provider's ledger and signing keys.
+import { sql } from 'drizzle-orm';
+import { boolean, check, integer, pgTable, text, timestamp, uniqueIndex, uuid, index } from 'drizzle-orm/pg-core';
+import { adminUnits, users } from '../governance/index.ts';
+import { createdAt, id, inList } from '../../db/columns.ts';
+
+const tz = (name: string) => timestamp(name, { withTimezone: true });
+const countyId = () =>
+  uuid('county_id')
+    .notNull()
+    .references(() => adminUnits.id);
+
+// ---------------------------------------------------------------- payments
+
+export const PAYMENT_STATUSES = ['pending', 'paid', 'failed', 'refunded'] as const;
+export type PaymentStatus = (typeof PAYMENT_STATUSES)[number];
+
+export const payments = pgTable(
+  'payments',
+  {
+    id: id(),
+    countyId: countyId(),
+    /** What is paid for, as the module that registered it names it (`order`, `booking`, …). */
+    purpose: text('purpose').notNull(),
+    referenceId: uuid('reference_id').notNull(),
+    payerId: uuid('payer_id').references(() => users.id, { onDelete: 'set null' }),
+    amountFen: integer('amount_fen').notNull(),
+    refundedFen: integer('refunded_fen').notNull().default(0),
+    description: text('description').notNull(),
+    provider: text('provider').notNull(),
+    providerReference: text('provider_reference'),
+    status: text('status').$type<PaymentStatus>().notNull().default('pending'),
+    createdAt: createdAt(),
+    paidAt: tz('paid_at'),
+  },
+  (t) => [
+    check('payments_purpose_format', sql`${t.purpose} ~ '^[a-z][a-z_]{1,39}$'`),
+    check('payments_status_check', inList('status', PAYMENT_STATUSES)),
+    check('payments_amount_check', sql`${t.amountFen} > 0`),
+    check('payments_refunded_check', sql`${t.refundedFen} between 0 and ${t.amountFen}`),
+    index('payments_reference_idx').on(t.purpose, t.referenceId),
+    // At most one open payment per order or booking: paying twice for one thing is refused by the database.
+    uniqueIndex('payments_open_unique').on(t.purpose, t.referenceId).where(sql`status in ('pending', 'paid')`),
+  ],
+);
+
+/** Every callback delivery that verified, keyed by its nonce: a replayed delivery is recognised and not applied again. */
+export const paymentCallbacks = pgTable(
+  'payment_callbacks',
+  {
+    id: id(),
+    paymentId: uuid('payment_id')
+      .notNull()
+      .references(() => payments.id),
+    provider: text('provider').notNull(),
+    nonce: text('nonce').notNull(),
+    outcome: text('outcome').notNull(),
+    applied: boolean('applied').notNull(),
+    receivedAt: tz('received_at').notNull().defaultNow(),
+  },
+  (t) => [
+    check('payment_callbacks_outcome_check', inList('outcome', ['succeeded', 'failed'])),
+    uniqueIndex('payment_callbacks_nonce_unique').on(t.provider, t.nonce),
+  ],
+);
+
+export const paymentRefunds = pgTable(
+  'payment_refunds',
+  {
+    id: id(),
+    paymentId: uuid('payment_id')
+      .notNull()
+      .references(() => payments.id),
+    amountFen: integer('amount_fen').notNull(),
+    reason: text('reason').notNull(),
+    refundReference: text('refund_reference'),
+    actorId: uuid('actor_id').references(() => users.id, { onDelete: 'set null' }),
+    createdAt: createdAt(),
+  },
+  (t) => [check('payment_refunds_amount_check', sql`${t.amountFen} > 0`)],
+);
+
+/**
+ * The sandbox provider's own ledger — what the simulated payment institution knows, kept apart from what Terrace
+ * received: the outcome the payer chose on the sandbox page, whether or not its callback was delivered. The sandbox
+ * answers status queries (reconciliation) from it. First choice wins; one row per payment.
+ */
+export const paymentSandboxOutcomes = pgTable(
+  'payment_sandbox_outcomes',
+  {
+    paymentId: uuid('payment_id')
+      .primaryKey()
+      .references(() => payments.id),
+    providerReference: text('provider_reference').notNull(),
+    outcome: text('outcome').$type<'succeeded' | 'failed'>().notNull(),
+    /** The institution's own transaction number (WeChat Pay's transaction_id, Alipay's trade_no). */
+    transactionReference: text('transaction_reference').notNull(),
+    /** The notification's nonce: every delivery of this outcome's callback carries it. */
+    nonce: text('nonce').notNull(),
+    decidedAt: tz('decided_at').notNull().defaultNow(),
+  },
+  (t) => [
+    check('payment_sandbox_outcomes_outcome_check', inList('outcome', ['succeeded', 'failed'])),
+    uniqueIndex('payment_sandbox_outcomes_reference_unique').on(t.providerReference),
+  ],
+);
+
+/** Signing keys of providers that have no external configuration (the sandbox), shared by every server instance. */
+export const paymentKeys = pgTable('payment_keys', {
+  provider: text('provider').primaryKey(),
+  secret: text('secret').notNull(),
+  createdAt: createdAt(),
+});
+

@@ -1,0 +1,63 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from './app.ts';
+import { migrateDatabase, openDatabase, type DbHandle } from './db/handle.ts';
+import { lockDataDir } from './db/lock.ts';
+import { seedDemo, type SeedResult } from './db/seed.ts';
+import { MODULES } from './modules.ts';
+import { migrationSets } from './server/module.ts';
+import type { Config } from './server/config.ts';
+
+export interface RunningServer {
+  app: FastifyInstance;
+  handle: DbHandle;
+  url: string;
+  seed: SeedResult;
+  close(): Promise<void>;
+}
+
+/** Opens the database (locking DATA_DIR when embedded), migrates, seeds an empty database, and listens. */
+export async function startServer(config: Config, say: (line: string) => void = () => {}): Promise<RunningServer> {
+  let release = () => {};
+  let dataDir: string | undefined;
+  if (!config.databaseUrl) {
+    release = lockDataDir(config.dataDir);
+    dataDir = path.join(config.dataDir, 'pgdata');
+    if (!fs.existsSync(path.join(dataDir, 'PG_VERSION'))) {
+      say(`正在创建内置数据库 / Creating the embedded database in ${dataDir} (first start: about 10–20 s)…`);
+    }
+  }
+  let handle: DbHandle | undefined;
+  try {
+    handle = await openDatabase({ databaseUrl: config.databaseUrl, poolSize: config.databasePoolSize, dataDir });
+    await migrateAll(handle);
+    const seed = await seedDemoCounty(handle.db, { password: config.demoPassword });
+    const app = await buildApp(config, handle);
+    await app.listen({ port: config.port, host: config.host });
+    const address = app.server.address();
+    const port = typeof address === 'object' && address ? address.port : config.port;
+    const h = handle;
+    return {
+      app,
+      handle: h,
+      url: `http://localhost:${port}`,
+      seed,
+      async close() {
+        await app.close();
+        await h.close();
+        release();
+      },
+    };
+  } catch (error) {
+    await handle?.close().catch(() => {});
+    release();
+    throw error;
+  }
+}
+
+/** Applies every module's migrations (kernel first). */
+export const migrateAll = (handle: DbHandle) => migrateDatabase(handle, migrationSets(MODULES));
+
+/** Seeds the demo county with every module's part, into an untouched database only. */
+export const seedDemoCounty = (db: DbHandle['db'], options: { password?: string } = {}) => seedDemo(db, MODULES, options);
