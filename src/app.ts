@@ -71,7 +71,7 @@ export async function buildApp(config: Config, handle: DbHandle, options: BuildO
   app.decorate('db', handle.db);
   app.decorate('dbHandle', handle);
   app.decorate('config', config);
-  const jobs = createJobQueue(handle, modules.flatMap((m) => m.jobs ?? []));
+  const jobs = createJobQueue(handle, modules.flatMap((m) => m.jobs ?? []), { concurrency: config.jobsConcurrency, leaseSeconds: config.jobsLeaseSeconds });
   app.decorate('jobs', jobs);
   if (options.runJobs ?? true) app.addHook('onReady', () => jobs.start());
   // Stop taking jobs first (in-flight ones finish), then let modules close their pools.

@@ -21,6 +21,10 @@ const envSchema = z.object({
   LOGIN_MAX_FAILURES: z.coerce.number().int().positive().default(5),
   LOGIN_LOCKOUT_MINUTES: z.coerce.number().positive().default(15),
   WEB_DIST: z.string().default('dist/web'),
+  /** Background jobs this instance runs at once. */
+  JOBS_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(2),
+  /** Seconds a job's claim lasts without a heartbeat: after a crash, another instance takes the job over then. */
+  JOBS_LEASE_SECONDS: z.coerce.number().int().min(2).max(3600).default(60),
 });
 
 export type Config = {
@@ -33,6 +37,8 @@ export type Config = {
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
   trustProxy: boolean;
   sessionHours: number;
+  jobsConcurrency: number;
+  jobsLeaseSeconds: number;
   loginRateLimitPerMinute: number;
   loginMaxFailures: number;
   loginLockoutMinutes: number;
@@ -56,6 +62,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     trustProxy: e.TRUST_PROXY,
     sessionHours: e.SESSION_HOURS,
+    jobsConcurrency: e.JOBS_CONCURRENCY,
+    jobsLeaseSeconds: e.JOBS_LEASE_SECONDS,
     loginRateLimitPerMinute: e.LOGIN_RATE_LIMIT_PER_MINUTE,
     loginMaxFailures: e.LOGIN_MAX_FAILURES,
     loginLockoutMinutes: e.LOGIN_LOCKOUT_MINUTES,

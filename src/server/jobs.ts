@@ -26,7 +26,7 @@ export interface JobDefinition<T = any> {
   /** Recurring: seconds between runs (read at start; 0 or less switches it off). */
   every?: () => number;
   maxAttempts?: number;
-  /** How long a claimed run may go without a heartbeat before another instance takes it over. */
+  /** How long a claimed run may go without a heartbeat before another instance takes it over (default: the queue's). */
   leaseSeconds?: number;
 }
 
@@ -92,11 +92,12 @@ const errorText = (error: unknown) => (error instanceof Error ? `${error.name}: 
  * `FOR UPDATE SKIP LOCKED` and a lease, so each runs once across instances and a run whose instance died is taken
  * over when its lease lapses; failures retry with exponential backoff; progress is stored and announced with NOTIFY.
  */
-export function createJobQueue(handle: DbHandle, definitions: JobDefinition[], options: { concurrency?: number } = {}): JobQueue {
+export function createJobQueue(handle: DbHandle, definitions: JobDefinition[], options: { concurrency?: number; leaseSeconds?: number } = {}): JobQueue {
   const db = handle.db;
   const byName = new Map(definitions.map((d) => [d.name, d]));
   const worker = `${hostname()}:${process.pid}:${uuidv7().slice(-8)}`;
   const concurrency = options.concurrency ?? 2;
+  const defaultLease = options.leaseSeconds ?? 60;
   const watchers = new Map<string, Set<(run: JobRun) => void>>();
   const controller = new AbortController();
   let running = 0;
@@ -144,7 +145,7 @@ export function createJobQueue(handle: DbHandle, definitions: JobDefinition[], o
     const rows = await queryRows<Record<string, unknown>>(
       db,
       sql`update job_runs set status = 'running', attempts = attempts + 1, locked_by = ${worker},
-            locked_until = now() + make_interval(secs => 60), updated_at = now()
+            locked_until = now() + make_interval(secs => ${defaultLease}), updated_at = now()
           where id = (select id from job_runs
                       where (status = 'queued' and run_after <= now()) or (status = 'running' and locked_until < now())
                       order by run_after limit 1 for update skip locked)
@@ -158,7 +159,7 @@ export function createJobQueue(handle: DbHandle, definitions: JobDefinition[], o
     const def = byName.get(run.name);
     const id = run.id;
     if (!def) return; // another version's job: leave it to an instance that knows it (the lease will lapse)
-    const lease = def.leaseSeconds ?? 60;
+    const lease = def.leaseSeconds ?? defaultLease;
     await db.execute(sql`update job_runs set locked_until = now() + make_interval(secs => ${lease}) where id = ${id}`);
     const heartbeat = setInterval(() => {
       void db.execute(sql`update job_runs set locked_until = now() + make_interval(secs => ${lease}) where id = ${id} and locked_by = ${worker}`).catch(() => {});
