@@ -1,3 +1,5 @@
+import { FileField } from '../../components/FileField.tsx';
+import { ErrorText } from '../../components/ErrorText.tsx';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -6,7 +8,7 @@ import { api } from '../../api.ts';
 import { useMe } from '../../auth.tsx';
 import { AtlasMap } from './AtlasMap.tsx';
 import { photoUrl, upload, type BuildingDetail } from './api.ts';
-import { AtlasError, ConditionBadge, useLocalName } from './common.tsx';
+import { ConditionBadge, useLocalName } from './common.tsx';
 import { ConditionChart } from './ConditionChart.tsx';
 
 export function BuildingPage() {
@@ -23,7 +25,7 @@ export function BuildingPage() {
     return [Math.min(...ring.map((p) => p[0])) - pad, Math.min(...ring.map((p) => p[1])) - pad, Math.max(...ring.map((p) => p[0])) + pad, Math.max(...ring.map((p) => p[1])) + pad];
   }, [b]);
   if (building.isPending) return <p>{t('loading')}</p>;
-  if (building.error || !b) return <AtlasError error={building.error} />;
+  if (building.error || !b) return <ErrorText ns="atlas" error={building.error} />;
   const facts: [string, string][] = [
     [t('building.type'), t(`types.${b.type}` as 'types.other')],
     [t('building.era'), [b.era, b.buildYear ?? ''].filter(Boolean).join(' · ')],
@@ -179,7 +181,7 @@ function AssessmentForm({ buildingId }: { buildingId: string }) {
           {t('building.assessmentNotes')}
           <textarea rows={2} value={notes} onChange={(e) => setNotes(e.target.value)} />
         </label>
-        <AtlasError error={save.error} />
+        <ErrorText ns="atlas" error={save.error} />
         {done && (
           <p className="notice" role="status">
             {t('building.assessmentAdded')}
@@ -219,13 +221,13 @@ export function PhotoUpload({ path }: { path: string }) {
     >
       <label>
         {t('building.photo')}
-        <input type="file" accept="image/jpeg,image/png,image/webp" required onChange={(e) => setFile(e.target.files?.[0] ?? null)} />
+        <FileField kind="photo" required onFile={setFile} />
       </label>
       <label>
         {t('building.caption')}
         <input maxLength={200} value={caption} onChange={(e) => setCaption(e.target.value)} />
       </label>
-      <AtlasError error={send.error} />
+      <ErrorText ns="atlas" error={send.error} />
       {done && (
         <p className="notice" role="status">
           {t('building.uploaded')}
@@ -309,7 +311,7 @@ function BuildingEditor({ building: b }: { building: BuildingDetail }) {
         {t('building.notes')}
         <textarea rows={3} value={form.notes} onChange={set('notes')} />
       </label>
-      <AtlasError error={save.error} />
+      <ErrorText ns="atlas" error={save.error} />
       <div className="row">
         <button type="submit" className="primary" disabled={save.isPending}>
           {t('village.save')}

@@ -1,10 +1,11 @@
+import { FileField } from '../../components/FileField.tsx';
+import { ErrorText } from '../../components/ErrorText.tsx';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { ApiError } from '../../api.ts';
 import { upload, type ReportEntry } from './api.ts';
-import { AtlasError } from './common.tsx';
 
 interface ImportResult {
   rows: number;
@@ -60,7 +61,7 @@ export function ImportPage() {
         </div>
         <label>
           {t('import.file')}
-          <input type="file" required accept=".csv,.xlsx,.geojson,.json" onChange={(e) => setFile(e.target.files?.[0] ?? null)} />
+          <FileField kind="import" required onFile={setFile} />
         </label>
         <label className="check">
           <input type="checkbox" checked={dryRun} onChange={(e) => setDryRun(e.target.checked)} /> {t('import.dryRun')}
@@ -102,7 +103,7 @@ export function ImportPage() {
           </table>
         </div>
       ) : (
-        <AtlasError error={run.error} />
+        <ErrorText ns="atlas" error={run.error} />
       )}
     </section>
   );

@@ -1,10 +1,12 @@
+import { FileField } from '../../components/FileField.tsx';
+import { ErrorText } from '../../components/ErrorText.tsx';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate, useSearchParams } from 'react-router';
 import { api } from '../../api.ts';
 import { upload } from './api.ts';
-import { AtlasError, useAtlasVillages, useLocalName } from './common.tsx';
+import { useAtlasVillages, useLocalName } from './common.tsx';
 
 const TYPES = ['dwelling', 'ancestral_hall', 'temple', 'bridge', 'well', 'pavilion', 'tea_house', 'workshop', 'school', 'gate', 'pagoda', 'other'] as const;
 const LEVELS = ['none', 'listed', 'county', 'provincial', 'national'] as const;
@@ -159,7 +161,7 @@ export function NewBuildingPage() {
         </label>
         <label>
           {t('building.photo')}
-          <input type="file" accept="image/jpeg,image/png,image/webp" onChange={(e) => setFile(e.target.files?.[0] ?? null)} />
+          <FileField kind="photo" onFile={setFile} />
         </label>
         {file && (
           <label>
@@ -167,7 +169,7 @@ export function NewBuildingPage() {
             <input maxLength={200} value={form.caption} onChange={set('caption')} />
           </label>
         )}
-        <AtlasError error={save.error} />
+        <ErrorText ns="atlas" error={save.error} />
         <button type="submit" className="primary" disabled={save.isPending || !villageId}>
           {t('building.submit')}
         </button>

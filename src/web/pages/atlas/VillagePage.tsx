@@ -1,3 +1,4 @@
+import { ErrorText } from '../../components/ErrorText.tsx';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -7,7 +8,7 @@ import { hasRole, useMe } from '../../auth.tsx';
 import { AtlasMap } from './AtlasMap.tsx';
 import { PhotoUpload } from './BuildingPage.tsx';
 import { photoUrl, type VillageDetail } from './api.ts';
-import { AtlasError, ConditionBadge, useLocalName } from './common.tsx';
+import { ConditionBadge, useLocalName } from './common.tsx';
 
 /** The visitor-facing page of a published village: story, heritage highlights, living culture, map. */
 export function VillagePage() {
@@ -27,7 +28,7 @@ export function VillagePage() {
     return [Math.min(...xs) - pad, Math.min(...ys) - pad, Math.max(...xs) + pad, Math.max(...ys) + pad];
   }, [v]);
   if (village.isPending) return <p>{t('loading')}</p>;
-  if (village.error || !v) return <AtlasError error={village.error} />;
+  if (village.error || !v) return <ErrorText ns="atlas" error={village.error} />;
   const level = v.listingLevel ? t(`listing.${v.listingLevel}`) : '';
 
   return (
@@ -205,7 +206,7 @@ function ProfileEditor({ village: v }: { village: VillageDetail }) {
           <input type="checkbox" checked={published} onChange={(e) => setPublished(e.target.checked)} /> {t('village.published')}
         </label>
       )}
-      <AtlasError error={save.error} />
+      <ErrorText ns="atlas" error={save.error} />
       <div className="row">
         <button type="submit" className="primary" disabled={save.isPending}>
           {t('village.save')}
@@ -298,7 +299,7 @@ function CultureForm({ village: v }: { village: VillageDetail }) {
             </div>
           </fieldset>
         )}
-        <AtlasError error={save.error} />
+        <ErrorText ns="atlas" error={save.error} />
         {save.isSuccess && (
           <p className="notice" role="status">
             {t('culture.saved')}

@@ -11,20 +11,6 @@ export function useLocalName() {
   return (x: { nameZh?: string; name?: string; namePinyin: string }) => (i18n.language === 'en' && x.namePinyin ? x.namePinyin : (x.nameZh ?? x.name ?? ''));
 }
 
-/** An API problem in words: the atlas's own codes first, then the app's. */
-export function AtlasError({ error }: { error: unknown }) {
-  const { t, i18n } = useTranslation('atlas');
-  if (!error) return null;
-  if (error instanceof ApiError && i18n.exists(`atlas:errors.${error.code}`)) {
-    return (
-      <p className="error" role="alert">
-        {t(`errors.${error.code}` as 'errors.photo_type', { detail: error.detail })}
-      </p>
-    );
-  }
-  return <ErrorText error={error} />;
-}
-
 export function ConditionBadge({ grade }: { grade: number | null }) {
   const { t } = useTranslation('atlas');
   const colour = CONDITION_COLOURS.find(([g]) => g === grade)?.[1] ?? UNKNOWN_COLOUR;

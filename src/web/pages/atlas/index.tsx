@@ -1,3 +1,4 @@
+import { ErrorText } from '../../components/ErrorText.tsx';
 import { useQuery } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -7,7 +8,7 @@ import { hasRole, useMe } from '../../auth.tsx';
 import { AtlasMap, CONDITION_COLOURS, getBasemap, PROTECTION_COLOURS, setBasemap, UNKNOWN_COLOUR, type ColourBy } from './AtlasMap.tsx';
 import type { AtlasVillage, BuildingSummary, CultureItem } from './api.ts';
 import { BuildingPage } from './BuildingPage.tsx';
-import { AtlasError, OFFICIAL_ROLES, useAtlasVillages, useLocalName } from './common.tsx';
+import { OFFICIAL_ROLES, useAtlasVillages, useLocalName } from './common.tsx';
 import { ImportPage } from './ImportPage.tsx';
 import { NewBuildingPage } from './NewBuilding.tsx';
 import { VillagePage } from './VillagePage.tsx';
@@ -92,7 +93,7 @@ function AtlasHome() {
 
       {query && (
         <section className="card search-results" aria-live="polite">
-          <AtlasError error={results.error} />
+          <ErrorText ns="atlas" error={results.error} />
           {results.data && results.data.villages.length + results.data.buildings.length + results.data.culture.length === 0 && <p>{t('noResults')}</p>}
           {results.data && results.data.villages.length > 0 && (
             <>
@@ -206,7 +207,7 @@ function AtlasHome() {
         <h2>
           {t('villagesHeading')} <small className="muted">{t('villageCount', { count: villages.data?.length ?? 0 })}</small>
         </h2>
-        <AtlasError error={villages.error} />
+        <ErrorText ns="atlas" error={villages.error} />
         <ul className="villages">
           {(villages.data ?? []).map((v) => (
             <li key={v.id}>

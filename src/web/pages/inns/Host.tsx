@@ -1,10 +1,11 @@
+import { FileField } from '../../components/FileField.tsx';
+import { ErrorText } from '../../components/ErrorText.tsx';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, Navigate } from 'react-router';
 import { api, upload } from '../../api.ts';
 import { useMe } from '../../auth.tsx';
-import { InnsError } from './InnsError.tsx';
 import { OccupancyRevenueChart, type MonthStat } from './Charts.tsx';
 import { addDays, hotelToday, innPhotoUrl, yuan, type InnDetail, type RoomView, type Status } from './shared.ts';
 
@@ -123,7 +124,7 @@ function EditRoom({ room, innId }: { room: RoomView; innId: string }) {
     >
       <strong>{t('host.editRoom')}</strong>
       <RoomFields room={room} />
-      <InnsError error={save.error} />
+      <ErrorText ns="inns" error={save.error} />
       {save.isSuccess && <p className="notice">{t('host.saved')}</p>}
       <button type="submit" className="primary">
         {t('host.save')}
@@ -158,7 +159,7 @@ function Rates({ roomId }: { roomId: string }) {
           </li>
         ))}
       </ul>
-      <InnsError error={remove.error} />
+      <ErrorText ns="inns" error={remove.error} />
     </div>
   );
 }
@@ -207,7 +208,7 @@ function RoomTools({ room, innId }: { room: RoomView; innId: string }) {
             <input type="date" name="to" defaultValue={addDays(today, 1)} required />
           </label>
         </div>
-        <InnsError error={close.error} />
+        <ErrorText ns="inns" error={close.error} />
         <button type="submit">{t('host.close')}</button>
       </form>
       <form
@@ -234,7 +235,7 @@ function RoomTools({ room, innId }: { room: RoomView; innId: string }) {
           </label>
         </div>
         <PriceInputs />
-        <InnsError error={addRate.error} />
+        <ErrorText ns="inns" error={addRate.error} />
         {addRate.isSuccess && <p className="notice">{t('host.saved')}</p>}
         <button type="submit">{t('host.save')}</button>
       </form>
@@ -255,7 +256,7 @@ function RoomTools({ room, innId }: { room: RoomView; innId: string }) {
           {t('host.icalImport')}
           <textarea name="ics" rows={3} required placeholder="BEGIN:VCALENDAR…" />
         </label>
-        <InnsError error={importIcs.error} />
+        <ErrorText ns="inns" error={importIcs.error} />
         {importIcs.data && <p className="notice">{t('host.imported', { imported: importIcs.data.imported, conflicts: importIcs.data.conflicts.length })}</p>}
         <button type="submit">{t('host.import')}</button>
       </form>
@@ -281,7 +282,7 @@ function AddRoom({ innId }: { innId: string }) {
         }}
       >
         <RoomFields />
-        <InnsError error={add.error} />
+        <ErrorText ns="inns" error={add.error} />
         <button type="submit" className="primary">
           {t('host.save')}
         </button>
@@ -324,7 +325,7 @@ function Photos({ innId, rooms }: { innId: string; rooms: RoomView[] }) {
           </li>
         ))}
       </ul>
-      <InnsError error={remove.error} />
+      <ErrorText ns="inns" error={remove.error} />
       <form
         key={formKey}
         className="form"
@@ -336,7 +337,7 @@ function Photos({ innId, rooms }: { innId: string; rooms: RoomView[] }) {
       >
         <label>
           {t('host.photoFile')}
-          <input type="file" name="file" accept="image/jpeg,image/png,image/webp" required onChange={(e) => setFile(e.currentTarget.files?.[0] ?? null)} />
+          <FileField kind="photo" required onFile={setFile} />
         </label>
         <label>
           {t('host.photoCaption')}
@@ -353,7 +354,7 @@ function Photos({ innId, rooms }: { innId: string; rooms: RoomView[] }) {
             ))}
           </select>
         </label>
-        <InnsError error={send.error} />
+        <ErrorText ns="inns" error={send.error} />
         {send.isSuccess && <p className="notice">{t('host.uploaded')}</p>}
         <button type="submit" className="primary" disabled={!file || send.isPending}>
           {t('host.upload')}
@@ -421,7 +422,7 @@ function OpenInn({ orgs }: { orgs: { id: string; name: string }[] }) {
           {t('inn.address')}
           <input name="address" maxLength={300} />
         </label>
-        <InnsError error={open.error} />
+        <ErrorText ns="inns" error={open.error} />
         <button type="submit" className="primary" disabled={open.isPending}>
           {t('host.openSubmit')}
         </button>
@@ -508,7 +509,7 @@ function EditInn({ innId }: { innId: string }) {
             <input name="holdMinutes" type="number" min={1} max={1440} defaultValue={d.holdMinutes} />
           </label>
         </div>
-        <InnsError error={save.error} />
+        <ErrorText ns="inns" error={save.error} />
         {save.isSuccess && <p className="notice">{t('host.saved')}</p>}
         <button type="submit" className="primary">
           {t('host.save')}
@@ -540,7 +541,7 @@ function InnHost({ innId }: { innId: string }) {
   const days = useMemo(() => Array.from({ length: DAYS }, (_, i) => addDays(from, i)), [from]);
   const labels = useMemo(() => ({ occupancy: t('host.occupancy'), revenue: t('host.revenue') }), [t]);
   if (cal.isPending) return <p>{tc('common.loading')}</p>;
-  if (cal.error) return <InnsError error={cal.error} />;
+  if (cal.error) return <ErrorText ns="inns" error={cal.error} />;
   const c = cal.data;
   const visible = c.bookings.filter((b) => b.status !== 'cancelled');
   const at = (roomId: string, day: string) => visible.find((b) => b.roomId === roomId && b.checkIn <= day && day < b.checkOut);
@@ -594,7 +595,7 @@ function InnHost({ innId }: { innId: string }) {
 
       <section className="card">
         <h2>{t('host.bookings')}</h2>
-        <InnsError error={act.error ?? reopen.error} />
+        <ErrorText ns="inns" error={act.error ?? reopen.error} />
         {visible.length === 0 && <p className="hint">{t('host.noBookings')}</p>}
         <ul className="booking-list">
           {visible.map((b) => (
@@ -670,7 +671,7 @@ export function HostPage() {
   if (isPending) return <p>{tc('common.loading')}</p>;
   if (!me) return <Navigate to="/login" replace />;
   if (mine.isPending) return <p>{tc('common.loading')}</p>;
-  if (mine.error) return <InnsError error={mine.error} />;
+  if (mine.error) return <ErrorText ns="inns" error={mine.error} />;
   if (mine.data.length === 0) {
     const orgs = (innOrgs.data ?? []).filter((o) => keeperOrgs.has(o.id));
     if (keeperOrgs.size > 0 && innOrgs.isPending) return <p>{tc('common.loading')}</p>;

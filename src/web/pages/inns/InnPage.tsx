@@ -1,8 +1,8 @@
+import { ErrorText } from '../../components/ErrorText.tsx';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams, useSearchParams } from 'react-router';
 import { api } from '../../api.ts';
-import { InnsError } from './InnsError.tsx';
 import { addDays, hotelToday, innPhotoUrl, yuan, type InnDetail, type RoomView, type SearchResult } from './shared.ts';
 import { useBook } from './useBook.ts';
 
@@ -41,7 +41,7 @@ export function InnPage() {
   });
   const book = useBook();
   if (inn.isPending) return <p>{tc('common.loading')}</p>;
-  if (inn.error) return <InnsError error={inn.error} />;
+  if (inn.error) return <ErrorText ns="inns" error={inn.error} />;
   const d = inn.data;
   const freeRooms = free.data?.inns.find((x) => x.id === id)?.rooms ?? [];
 
@@ -144,7 +144,7 @@ export function InnPage() {
         <p className="hint">
           {checkIn} → {checkOut} · {t('search.nights', { count: Math.round((Date.parse(checkOut) - Date.parse(checkIn)) / 86_400_000) })}
         </p>
-        <InnsError error={free.error ?? book.error} />
+        <ErrorText ns="inns" error={free.error ?? book.error} />
         <ul className="room-list">
           {d.rooms.map((r) => {
             const offer = freeRooms.find((x) => x.id === r.id);

@@ -1,10 +1,10 @@
+import { ErrorText } from '../../components/ErrorText.tsx';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, Navigate, useNavigate, useSearchParams } from 'react-router';
 import { api } from '../../api.ts';
 import { useMe } from '../../auth.tsx';
-import { InnsError } from './InnsError.tsx';
 import { yuan, type BookingView } from './shared.ts';
 
 function ReviewForm({ booking }: { booking: BookingView }) {
@@ -33,7 +33,7 @@ function ReviewForm({ booking }: { booking: BookingView }) {
         {t('mine.body')}
         <textarea name="body" maxLength={2000} rows={3} />
       </label>
-      <InnsError error={save.error} />
+      <ErrorText ns="inns" error={save.error} />
       <button type="submit" className="primary" disabled={save.isPending}>
         {t('mine.submit')}
       </button>
@@ -66,7 +66,7 @@ export function MyBookingsPage() {
       </p>
       <h1>{t('mine.title')}</h1>
       {params.get('paid') && <p className="notice">{t('pay.paid')}</p>}
-      <InnsError error={list.error ?? cancel.error ?? pay.error} />
+      <ErrorText ns="inns" error={list.error ?? cancel.error ?? pay.error} />
       {list.data?.length === 0 && <p className="hint">{t('mine.empty')}</p>}
       <ul className="booking-list">
         {list.data?.map((b) => (

@@ -1,9 +1,9 @@
+import { ErrorText } from '../../components/ErrorText.tsx';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router';
 import { api, type CountyTree } from '../../api.ts';
 import { hasRole, useMe } from '../../auth.tsx';
-import { InnsError } from './InnsError.tsx';
 import { useUnitName } from '../County.tsx';
 import { addDays, hotelToday, innPhotoUrl, yuan, type InnSummary, type SearchResult } from './shared.ts';
 import { useBook } from './useBook.ts';
@@ -95,7 +95,7 @@ export function SearchPage() {
       </section>
 
       {searched && results.isPending && <p>{tc('common.loading')}</p>}
-      <InnsError error={results.error ?? book.error} />
+      <ErrorText ns="inns" error={results.error ?? book.error} />
       {results.data && (
         <section aria-label={t('search.results', { count: results.data.inns.length })}>
           <p className="hint">

@@ -4,7 +4,7 @@ import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { api } from '../../api.ts';
-import { IvError as ErrorText } from './IvError.tsx';
+import { ErrorText } from '../../components/ErrorText.tsx';
 import { usePlaceName, yuan, type Status } from './shared.ts';
 
 type Delay = 'milestone_overdue' | 'past_planned_end' | 'not_started' | 'over_funded_amount';
@@ -61,7 +61,7 @@ export default function DashboardPage() {
   const { t } = useTranslation('interventions');
   const place = usePlaceName();
   const q = useQuery({ queryKey: ['intervention-dashboard'], queryFn: () => api<Dash>('/interventions/dashboard') });
-  if (q.error) return <ErrorText error={q.error} />;
+  if (q.error) return <ErrorText ns="interventions" error={q.error} />;
   if (!q.data) return null;
   const d = q.data;
   return (

@@ -5,7 +5,7 @@ import { Link, useParams } from 'react-router';
 import { api } from '../../api.ts';
 import { hasRole, useMe } from '../../auth.tsx';
 import { FileGallery, FileUpload } from './Files.tsx';
-import { IvError as ErrorText } from './IvError.tsx';
+import { ErrorText } from '../../components/ErrorText.tsx';
 import { PILLARS, toFen, usePlaceName, useRuleText, yuan, type Action, type Pillar, type Proposal } from './shared.ts';
 
 export function RulesReport({ rules }: { rules: Proposal['rules'] }) {
@@ -194,7 +194,7 @@ function Votes({ p, onChange }: { p: Proposal; onChange: () => void }) {
           ))}
         </div>
       )}
-      <ErrorText error={vote.error} />
+      <ErrorText ns="interventions" error={vote.error} />
     </section>
   );
 }
@@ -301,7 +301,7 @@ function Comments({ id }: { id: string }) {
           </button>
         </form>
       )}
-      <ErrorText error={post.error ?? moderate.error} />
+      <ErrorText ns="interventions" error={post.error ?? moderate.error} />
     </section>
   );
 }
@@ -379,7 +379,7 @@ function Execution({ p, onChange }: { p: Proposal; onChange: () => void }) {
           <button type="submit">{t('detail.addSpend')}</button>
         </form>
       )}
-      <ErrorText error={addMs.error ?? done.error ?? addSp.error} />
+      <ErrorText ns="interventions" error={addMs.error ?? done.error ?? addSp.error} />
     </section>
   );
 }
@@ -422,7 +422,7 @@ export function DetailPage() {
     onError: refresh,
   });
   if (q.isPending) return <p>{t('title')}…</p>;
-  if (q.error) return <ErrorText error={q.error} />;
+  if (q.error) return <ErrorText ns="interventions" error={q.error} />;
   const p = q.data;
   return (
     <article className="stack iv-detail">
@@ -463,7 +463,7 @@ export function DetailPage() {
         <RulesReport rules={p.rules} />
       </section>
       <Files p={p} onChange={refresh} />
-      <ErrorText error={act.error} />
+      <ErrorText ns="interventions" error={act.error} />
       <ActionPanel p={p} act={(b) => act.mutate(b)} pending={act.isPending} />
       <section className="card">
         <h2>{t('detail.timeline')}</h2>

@@ -1,8 +1,9 @@
+import { FileField } from '../../components/FileField.tsx';
 import { useMutation } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { upload } from '../../api.ts';
-import { IvError as ErrorText } from './IvError.tsx';
+import { ErrorText } from '../../components/ErrorText.tsx';
 import type { ProposalFile } from './shared.ts';
 
 type Phase = ProposalFile['phase'];
@@ -94,7 +95,7 @@ export function FileUpload({ proposalId, phases, kinds, onDone }: { proposalId: 
     >
       <label>
         {t('files.file')}
-        <input key={inputKey} name="file" type="file" accept={kinds.includes('drawing') ? 'image/jpeg,image/png,image/webp,application/pdf' : 'image/jpeg,image/png,image/webp'} onChange={(e) => setFile(e.target.files?.[0] ?? null)} />
+        <FileField resetKey={inputKey} kind={kinds.includes('drawing') ? 'document' : 'photo'} onFile={setFile} />
       </label>
       <div className="row wrap">
         {kinds.length > 1 && (
@@ -123,7 +124,7 @@ export function FileUpload({ proposalId, phases, kinds, onDone }: { proposalId: 
       <button type="submit" disabled={!file || send.isPending}>
         {send.isPending ? t('files.uploading') : t('files.upload')}
       </button>
-      <ErrorText error={send.error} />
+      <ErrorText ns="interventions" error={send.error} />
     </form>
   );
 }

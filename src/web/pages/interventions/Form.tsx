@@ -4,7 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { useNavigate, useParams } from 'react-router';
 import { api, type CountyTree } from '../../api.ts';
 import { useMe } from '../../auth.tsx';
-import { IvError as ErrorText } from './IvError.tsx';
+import { ErrorText } from '../../components/ErrorText.tsx';
 import { LEVELS, MATERIALS, PILLARS, SOURCES, toFen, TYPES, yuan, type Proposal } from './shared.ts';
 
 type Fields = {
@@ -124,7 +124,7 @@ export function ProposalFormPage() {
   const { id } = useParams();
   const existing = useQuery({ queryKey: ['intervention', id], queryFn: () => api<Proposal>(`/interventions/${id}`), enabled: !!id });
   const villages = useVillages();
-  if (id && !existing.data) return <ErrorText error={existing.error} />;
+  if (id && !existing.data) return <ErrorText ns="interventions" error={existing.error} />;
   if (!villages.length) return null;
   return <ProposalForm key={id ?? 'new'} initial={existing.data ? fromProposal(existing.data) : blank(villages[0].id)} id={id} villages={villages} />;
 }
@@ -315,7 +315,7 @@ function ProposalForm({ initial, id, villages }: { initial: Fields; id?: string;
         {t('form.risks')}
         <textarea name="risks" rows={2} value={f.risks} onChange={(e) => set('risks', e.target.value)} />
       </label>
-      <ErrorText error={save.error} />
+      <ErrorText ns="interventions" error={save.error} />
       <p className="hint">{t('form.filesLater')}</p>
       <button type="submit" className="primary" disabled={save.isPending}>
         {t('form.save')}

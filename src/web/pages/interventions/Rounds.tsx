@@ -3,7 +3,7 @@ import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { api, type CountyTree } from '../../api.ts';
-import { IvError as ErrorText } from './IvError.tsx';
+import { ErrorText } from '../../components/ErrorText.tsx';
 import { PILLARS, SOURCES, toFen, yuan, type Pillar } from './shared.ts';
 
 interface Candidate {
@@ -159,7 +159,7 @@ function ResultView({ round, townships, onApplied }: { round: Round; townships: 
         </button>
       )}
       {apply.data && <p className="notice">{t('rounds.applied', { count: apply.data.funded })}</p>}
-      <ErrorText error={apply.error} />
+      <ErrorText ns="interventions" error={apply.error} />
     </div>
   );
 }
@@ -344,7 +344,7 @@ export default function RoundsPage() {
                 ))}
               </ul>
             </fieldset>
-            <ErrorText error={error} />
+            <ErrorText ns="interventions" error={error} />
             <button type="submit" className="primary" disabled={run.isPending}>
               {run.isPending ? t('rounds.solving') : t('rounds.solve')}
             </button>

@@ -4,7 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { api } from '../../api.ts';
 import { hasRole, useMe } from '../../auth.tsx';
 import { PROTECTION_LEVELS, type ProtectionLevel } from '../../../modules/interventions/constants.ts';
-import { IvError as ErrorText } from './IvError.tsx';
+import { ErrorText } from '../../components/ErrorText.tsx';
 
 interface RuleParams {
   limits: Record<ProtectionLevel, { maxHeightChangeM: number; maxVolumeChangePct: number }>;
@@ -57,7 +57,7 @@ export default function RuleParamsPage() {
         <p className="muted">{t('ruleParams.notAllowed')}</p>
       </section>
     );
-  if (q.error) return <ErrorText error={q.error} />;
+  if (q.error) return <ErrorText ns="interventions" error={q.error} />;
   if (!draft) return null;
   const setLimit = (l: ProtectionLevel, key: 'maxHeightChangeM' | 'maxVolumeChangePct', v: string) => {
     setSaved(false);
@@ -120,7 +120,7 @@ export default function RuleParamsPage() {
           {t('ruleParams.saved')}
         </p>
       )}
-      <ErrorText error={save.error} />
+      <ErrorText ns="interventions" error={save.error} />
     </form>
   );
 }

@@ -4,7 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { Link, NavLink, Route, Routes } from 'react-router';
 import { api } from '../../api.ts';
 import { hasRole, useMe } from '../../auth.tsx';
-import { IvError as ErrorText } from './IvError.tsx';
+import { ErrorText } from '../../components/ErrorText.tsx';
 import { DetailPage, Timeline } from './Detail.tsx';
 import { FileGallery } from './Files.tsx';
 import { ProposalFormPage } from './Form.tsx';
@@ -124,7 +124,7 @@ function ListPage() {
           </option>
         ))}
       </select>
-      <ErrorText error={q.error} />
+      <ErrorText ns="interventions" error={q.error} />
       {q.data?.length === 0 && <p className="muted">{t('list.empty')}</p>}
       <ul className="iv-cards">
         {q.data?.map((r) => (
@@ -170,7 +170,7 @@ function PublicPage() {
     <section className="card">
       <h1>{t('public.title')}</h1>
       <p className="hint">{t('public.intro')}</p>
-      <ErrorText error={q.error} />
+      <ErrorText ns="interventions" error={q.error} />
       {q.data?.length === 0 && <p className="muted">{t('public.empty')}</p>}
       <ul className="iv-cards">
         {q.data?.map((p) => (

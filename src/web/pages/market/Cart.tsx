@@ -1,10 +1,11 @@
+import { ErrorText } from '../../components/ErrorText.tsx';
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
 import { api } from '../../api.ts';
 import { useMe } from '../../auth.tsx';
-import { cart, MarketError, useCart, yuan, type CartLine, type Order } from './lib.tsx';
+import { cart, useCart, yuan, type CartLine, type Order } from './lib.tsx';
 
 interface Quote {
   subtotalFen: number;
@@ -74,7 +75,7 @@ function ShopCheckout({ lines, address, valid }: { lines: CartLine[]; address: A
           <dd className="total" data-testid="cart-total">{yuan(quote.data.totalFen)}</dd>
         </dl>
       )}
-      <MarketError error={quote.error ?? checkout.error} />
+      <ErrorText ns="market" error={quote.error ?? checkout.error} />
       <button type="button" className="primary" disabled={!valid || checkout.isPending || !quote.data} onClick={() => checkout.mutate()}>
         {t('cart.checkout')}
       </button>

@@ -1,9 +1,10 @@
+import { ErrorText } from '../../components/ErrorText.tsx';
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams, useSearchParams } from 'react-router';
 import { api } from '../../api.ts';
-import { MarketError, yuan, type ProductSummary } from './lib.tsx';
+import { yuan, type ProductSummary } from './lib.tsx';
 import { photoSrc } from './SellerCatalogue.tsx';
 
 export function ProductCard({ p }: { p: ProductSummary }) {
@@ -67,7 +68,7 @@ export function CataloguePage() {
           ))}
         </div>
       </div>
-      <MarketError error={products.error} />
+      <ErrorText ns="market" error={products.error} />
       {products.data && (products.data.items.length ? (
         <ul className="product-grid">
           {products.data.items.map((p) => (
@@ -95,7 +96,7 @@ export function ShopPage() {
   const { orgId = '' } = useParams();
   const { t } = useTranslation('market');
   const shop = useQuery({ queryKey: ['market', 'shop', orgId], queryFn: () => api<Shop>(`/market/shops/${orgId}`) });
-  if (shop.error) return <MarketError error={shop.error} />;
+  if (shop.error) return <ErrorText ns="market" error={shop.error} />;
   if (!shop.data) return null;
   const s = shop.data;
   return (

@@ -1,9 +1,10 @@
+import { ErrorText } from '../../components/ErrorText.tsx';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link, Navigate, useNavigate, useParams } from 'react-router';
 import { api } from '../../api.ts';
 import { useMe } from '../../auth.tsx';
-import { formatTime, MarketError, yuan, type Order } from './lib.tsx';
+import { formatTime, yuan, type Order } from './lib.tsx';
 
 export function StatusTag({ status }: { status: Order['status'] }) {
   const { t } = useTranslation('market');
@@ -42,7 +43,7 @@ export function OrdersPage() {
   return (
     <section className="stack">
       <h1>{t('order.mine')}</h1>
-      <MarketError error={orders.error} />
+      <ErrorText ns="market" error={orders.error} />
       {orders.data?.length === 0 && <p className="hint">{t('order.none')}</p>}
       <ul className="order-list">
         {orders.data?.map((o) => (
@@ -83,7 +84,7 @@ export function OrderPage() {
       void refresh();
     },
   });
-  if (order.error) return <MarketError error={order.error} />;
+  if (order.error) return <ErrorText ns="market" error={order.error} />;
   if (!order.data) return null;
   const o = order.data;
   return (
@@ -131,7 +132,7 @@ export function OrderPage() {
           {t('order.complete')}
         </button>
       )}
-      <MarketError error={pay.error ?? act.error} />
+      <ErrorText ns="market" error={pay.error ?? act.error} />
     </section>
   );
 }

@@ -1,8 +1,9 @@
+import { ErrorText } from '../../components/ErrorText.tsx';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams, useSearchParams } from 'react-router';
 import { api } from '../../api.ts';
-import { MarketError, yuan } from './lib.tsx';
+import { yuan } from './lib.tsx';
 
 interface Payment {
   id: string;
@@ -24,7 +25,7 @@ export function PayPage() {
       api<{ status: Payment['status']; callback?: 'lost' }>(`/payments/${paymentId}/sandbox`, { method: 'POST', body: { outcome, callback } }),
     onSuccess: () => client.invalidateQueries({ queryKey: ['payment', paymentId] }),
   });
-  if (payment.error) return <MarketError error={payment.error} />;
+  if (payment.error) return <ErrorText ns="market" error={payment.error} />;
   if (!payment.data) return null;
   const p = payment.data;
   // Only a path on this site: '//host' or '/\\host' would leave it (an open redirect).
@@ -66,7 +67,7 @@ export function PayPage() {
           {outcome === 'paid' ? t('pay.done') : outcome === 'refunded' ? t('pay.refunded') : t('pay.failed')}
         </p>
       )}
-      <MarketError error={complete.error} />
+      <ErrorText ns="market" error={complete.error} />
       <Link to={back}>{t('pay.back')} →</Link>
     </section>
   );

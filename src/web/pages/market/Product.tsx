@@ -1,9 +1,10 @@
+import { ErrorText } from '../../components/ErrorText.tsx';
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
 import { api } from '../../api.ts';
-import { cart, MarketError, yuan, type Product } from './lib.tsx';
+import { cart, yuan, type Product } from './lib.tsx';
 import { photoSrc } from './SellerCatalogue.tsx';
 
 export function ProductPage() {
@@ -13,7 +14,7 @@ export function ProductPage() {
   const [variantId, setVariantId] = useState('');
   const [qty, setQty] = useState(1);
   const [added, setAdded] = useState(false);
-  if (product.error) return <MarketError error={product.error} />;
+  if (product.error) return <ErrorText ns="market" error={product.error} />;
   if (!product.data) return null;
   const p = product.data;
   const v = p.variants.find((x) => x.id === variantId) ?? p.variants[0];

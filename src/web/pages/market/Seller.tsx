@@ -1,3 +1,5 @@
+import { FileField } from '../../components/FileField.tsx';
+import { ErrorText } from '../../components/ErrorText.tsx';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -5,7 +7,7 @@ import { Link, Navigate } from 'react-router';
 import { api, upload } from '../../api.ts';
 import { useMe } from '../../auth.tsx';
 import { Chart } from './Chart.tsx';
-import { formatTime, MarketError, yuan, type Order, type OrderStatus } from './lib.tsx';
+import { formatTime, yuan, type Order, type OrderStatus } from './lib.tsx';
 import { OrderItems, StatusTag } from './Orders.tsx';
 import { GardensSection, NewBatch, ProductsSection } from './SellerCatalogue.tsx';
 
@@ -54,7 +56,7 @@ function DashboardSection({ orgId }: { orgId: string }) {
       } : null,
     [d.data],
   );
-  if (d.error) return <MarketError error={d.error} />;
+  if (d.error) return <ErrorText ns="market" error={d.error} />;
   if (!d.data || !byDay || !byProduct) return null;
   const low = d.data.stock.filter((s) => s.low);
   return (
@@ -106,7 +108,7 @@ function DashboardSection({ orgId }: { orgId: string }) {
           ))}
         </tbody>
       </table>
-      <MarketError error={restock.error} />
+      <ErrorText ns="market" error={restock.error} />
     </section>
   );
 }
@@ -175,7 +177,7 @@ function AddTraceEvent({ batchId }: { batchId: string }) {
         </label>
         <label>
           {t('seller.eventDocument')}
-          <input key={fileKey} type="file" accept="application/pdf,image/jpeg,image/png,image/webp" onChange={(e) => setFile(e.target.files?.[0] ?? null)} />
+          <FileField resetKey={fileKey} kind="document" onFile={setFile} />
         </label>
         {file && (
           <label>
@@ -191,7 +193,7 @@ function AddTraceEvent({ batchId }: { batchId: string }) {
             {t('seller.eventSaved', { seq: save.data.seq })}
           </p>
         )}
-        <MarketError error={save.error} />
+        <ErrorText ns="market" error={save.error} />
       </form>
     </details>
   );
@@ -208,7 +210,7 @@ function ShopMembers({ orgId }: { orgId: string }) {
   return (
     <section className="card stack" aria-labelledby="shop-members">
       <h2 id="shop-members">{t('seller.members')}</h2>
-      <MarketError error={members.error} />
+      <ErrorText ns="market" error={members.error} />
       <ul className="org-members">
         {members.data?.map((m) => (
           <li key={`${m.id}-${m.role}`}>
@@ -281,7 +283,7 @@ function SellerOrder({ order }: { order: Order }) {
           </button>
         )}
       </div>
-      <MarketError error={act.error} />
+      <ErrorText ns="market" error={act.error} />
     </li>
   );
 }
@@ -301,7 +303,7 @@ export function SellerPage() {
   const batches = useQuery({ queryKey: ['market', 'batches', orgId], queryFn: () => api<Batch[]>(`/market/shops/${orgId}/batches`), enabled: !!orgId });
   if (!isPending && !me) return <Navigate to="/login" replace />;
   if (shops.data && shops.data.length === 0) return <p className="card">{t('seller.noShop')}</p>;
-  if (!orgId) return <MarketError error={shops.error} />;
+  if (!orgId) return <ErrorText ns="market" error={shops.error} />;
   const shop = shops.data!.find((s) => s.id === orgId)!;
   return (
     <section className="stack">
@@ -331,7 +333,7 @@ export function SellerPage() {
             ))}
           </select>
         </h2>
-        <MarketError error={orders.error} />
+        <ErrorText ns="market" error={orders.error} />
         {orders.data?.length === 0 && <p className="hint">{t('seller.noOrders')}</p>}
         <ul className="order-list">
           {orders.data?.map((o) => (

@@ -1,9 +1,11 @@
+import { FileField } from '../../components/FileField.tsx';
+import { ErrorText } from '../../components/ErrorText.tsx';
 // The producer's catalogue in the browser: products and their variants, photos, gardens and batches.
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, upload } from '../../api.ts';
-import { MarketError, yuan, type Product, type ProductPhoto, type ProductSummary, type Variant } from './lib.tsx';
+import { yuan, type Product, type ProductPhoto, type ProductSummary, type Variant } from './lib.tsx';
 
 /** "12.5" yuan → 1250 fen; null unless a positive amount with at most two decimals. */
 export function yuanToFen(text: string): number | null {
@@ -166,7 +168,7 @@ function NewProduct({ orgId }: { orgId: string }) {
             {t('manage.created', { name: save.data.name })}
           </p>
         )}
-        <MarketError error={save.error} />
+        <ErrorText ns="market" error={save.error} />
       </form>
     </details>
   );
@@ -207,7 +209,7 @@ function VariantRow({ v }: { v: Variant }) {
             {t('seller.save')}
           </button>
           {problem && <p className="error" role="alert">{problem}</p>}
-          <MarketError error={save.error} />
+          <ErrorText ns="market" error={save.error} />
         </form>
       </details>
     </li>
@@ -245,7 +247,7 @@ function AddVariant({ productId }: { productId: string }) {
           {t('manage.addVariant')}
         </button>
         {problem && <p className="error" role="alert">{problem}</p>}
-        <MarketError error={save.error} />
+        <ErrorText ns="market" error={save.error} />
       </form>
     </details>
   );
@@ -276,7 +278,7 @@ function PhotoUpload({ productId }: { productId: string }) {
     >
       <label>
         {t('manage.photo')}
-        <input key={key} type="file" name="file" accept="image/jpeg,image/png,image/webp" onChange={(e) => setFile(e.target.files?.[0] ?? null)} />
+        <FileField resetKey={key} kind="photo" onFile={setFile} />
       </label>
       <label>
         {t('manage.caption')}
@@ -290,7 +292,7 @@ function PhotoUpload({ productId }: { productId: string }) {
           {t('manage.uploaded')}
         </p>
       )}
-      <MarketError error={send.error} />
+      <ErrorText ns="market" error={send.error} />
     </form>
   );
 }
@@ -314,7 +316,7 @@ function SaleToggle({ url, active, name }: { url: string; active: boolean; name:
       >
         {active ? t('manage.takeOffSale') : t('manage.putOnSale')}
       </button>
-      <MarketError error={toggle.error} />
+      <ErrorText ns="market" error={toggle.error} />
     </>
   );
 }
@@ -373,7 +375,7 @@ function PhotoManager({ productId, name, photos }: { productId: string; name: st
           </li>
         ))}
       </ul>
-      <MarketError error={reorder.error ?? remove.error} />
+      <ErrorText ns="market" error={reorder.error ?? remove.error} />
     </>
   );
 }
@@ -398,7 +400,7 @@ function ProductEditor({ id }: { id: string }) {
       void client.invalidateQueries({ queryKey: ['market'] });
     },
   });
-  if (product.error) return <MarketError error={product.error} />;
+  if (product.error) return <ErrorText ns="market" error={product.error} />;
   if (!product.data) return null;
   const p = product.data;
   const current = draft ?? { kind: p.kind, name: p.name, variety: p.variety ?? '', grade: p.grade ?? '', season: p.season ?? '', description: p.description };
@@ -424,7 +426,7 @@ function ProductEditor({ id }: { id: string }) {
               {t('manage.saved')}
             </p>
           )}
-          <MarketError error={save.error} />
+          <ErrorText ns="market" error={save.error} />
         </form>
       </details>
       <h4>{t('product.variant')}</h4>
@@ -452,7 +454,7 @@ export function ProductsSection({ orgId }: { orgId: string }) {
     <section className="card stack" aria-labelledby="seller-products">
       <h2 id="seller-products">{t('manage.products')}</h2>
       <NewProduct orgId={orgId} />
-      <MarketError error={products.error} />
+      <ErrorText ns="market" error={products.error} />
       <ul className="seller-products">
         {products.data?.items.map((p) => (
           <li key={p.id} data-product={p.name} className={p.active ? '' : 'off-sale'}>
@@ -562,7 +564,7 @@ export function GardensSection({ orgId, villageId }: { orgId: string; villageId?
           <button type="submit" disabled={save.isPending}>
             {t('manage.create')}
           </button>
-          <MarketError error={save.error} />
+          <ErrorText ns="market" error={save.error} />
         </form>
       </details>
     </section>
@@ -657,7 +659,7 @@ export function NewBatch({ orgId }: { orgId: string }) {
             {t('manage.batchCreated', { lot: save.data.lot })}
           </p>
         )}
-        <MarketError error={save.error} />
+        <ErrorText ns="market" error={save.error} />
       </form>
     </details>
   );

@@ -1,9 +1,10 @@
+import { ErrorText } from '../../components/ErrorText.tsx';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link, Navigate, useParams } from 'react-router';
 import { api } from '../../api.ts';
 import { VillageMap, type MapPoint } from '../../components/VillageMap.tsx';
-import { formatTime, MarketError } from './lib.tsx';
+import { formatTime } from './lib.tsx';
 
 interface Trace {
   batch: { id: string; lot: string; harvestDate: string | null; quantity: number; notes: string };
@@ -23,7 +24,7 @@ export function TracePage() {
   const { id = '' } = useParams();
   const { t, i18n } = useTranslation('market');
   const trace = useTrace(id);
-  if (trace.error) return <MarketError error={trace.error} />;
+  if (trace.error) return <ErrorText ns="market" error={trace.error} />;
   if (!trace.data) return null;
   const { batch, product, producer, garden, events, verification, journey: points } = trace.data;
   return (
@@ -116,7 +117,7 @@ export function DigitalLinkPage() {
   const { gtin = '', lot = '' } = useParams();
   const { t } = useTranslation('market');
   const found = useQuery({ queryKey: ['market', 'gs1', gtin, lot], queryFn: () => api<{ batchId: string }>(`/market/gs1/01/${gtin}/10/${encodeURIComponent(lot)}`) });
-  if (found.error) return <MarketError error={found.error} />;
+  if (found.error) return <ErrorText ns="market" error={found.error} />;
   if (found.data) return <Navigate to={`/market/trace/${found.data.batchId}`} replace />;
   return <p className="hint">{t('trace.resolving')}</p>;
 }
@@ -126,7 +127,7 @@ export function LabelPage() {
   const { id = '' } = useParams();
   const { t } = useTranslation('market');
   const trace = useTrace(id);
-  if (trace.error) return <MarketError error={trace.error} />;
+  if (trace.error) return <ErrorText ns="market" error={trace.error} />;
   if (!trace.data) return null;
   const { batch, product, producer } = trace.data;
   return (

@@ -122,16 +122,3 @@ export function useCart(): CartLine[] {
   );
 }
 
-/** An API problem in the user's language: the market's own codes first, then the shared ones. */
-export function MarketError({ error }: { error: unknown }) {
-  const { t, i18n } = useTranslation('market');
-  if (!error) return null;
-  if (error instanceof ApiError && i18n.exists(`market:errors.${error.code}`)) {
-    return (
-      <p className="error" role="alert">
-        {t(`errors.${error.code}` as 'errors.out_of_stock')}
-      </p>
-    );
-  }
-  return <ErrorText error={error} />;
-}
