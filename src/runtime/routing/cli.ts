@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { basename } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import {
   formatCost,
   formatSol,
@@ -66,7 +67,7 @@ async function main(argv: string[]): Promise<number> {
   return result.feasible ? 0 : 2;
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   main(process.argv.slice(2)).then(
     (status) => {
       process.exitCode = status;

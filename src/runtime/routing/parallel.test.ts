@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { checkSolution, InfeasibleInstanceError, readSolomon, readVrplib } from '../../solvers/routing/index.ts';
-import { build, instanceArb } from '../../solvers/routing/randomInstances.ts';
+import { checkSolution, readSolomon, readVrplib } from '../../solvers/routing/index.ts';
+import { build, expectChecked, instanceArb } from '../../solvers/routing/randomInstances.ts';
 import { fixture } from '../../solvers/routing/testSupport.ts';
 import { solveInParallel } from './parallel.ts';
 
@@ -25,18 +25,8 @@ describe('solving on several threads (island populations)', () => {
     await fc.assert(
       fc.asyncProperty(instanceArb, fc.boolean(), fc.integer({ min: 1, max: 1000 }), async (spec, unbounded, seed) => {
         const inst = build(spec, unbounded, false);
-        let result;
-        try {
-          result = await solveInParallel(inst, { threads: 2, seed, maxIterations: 20, exchangeEvery: 5, params: { populationSize: 6, generationSize: 6 } });
-        } catch (e) {
-          expect(e).toBeInstanceOf(InfeasibleInstanceError);
-          return;
-        }
-        const check = checkSolution(inst, result);
-        expect(check.cost).toBeCloseTo(result.cost, 6);
-        if (result.feasible) expect(check.violations).toEqual([]);
-        else expect(check.feasible).toBe(false);
-        if (unbounded) expect(result.feasible).toBe(true);
+        const options = { threads: 2, seed, maxIterations: 20, exchangeEvery: 5, params: { populationSize: 6, generationSize: 6 } };
+        await expectChecked(inst, unbounded, () => solveInParallel(inst, options));
       }),
       { numRuns: 4, seed: 7 },
     );

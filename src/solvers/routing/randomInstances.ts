@@ -1,5 +1,9 @@
 /** Random small routing instances for property tests: capacity, windows, mixed fleets, drones with energy. */
 import fc from 'fast-check';
+import { expect } from 'vitest';
+import { checkSolution } from './checker.ts';
+import { InfeasibleInstanceError } from './errors.ts';
+import type { SolveResult } from './index.ts';
 import type { Instance, VehicleType } from './model.ts';
 
 const coordinate = fc.integer({ min: -20, max: 20 });
@@ -60,3 +64,23 @@ export function build(spec: Spec, unbounded: boolean, drones = true): Instance {
   };
 }
 
+
+/**
+ * What every solve of a random instance must satisfy: refused up front as infeasible, or a result that the
+ * independent checker prices the same and judges the same; with unbounded fleets, always feasible.
+ */
+export async function expectChecked(inst: Instance, unbounded: boolean, solving: () => SolveResult | Promise<SolveResult>): Promise<void> {
+  let result: SolveResult;
+  try {
+    result = await solving();
+  } catch (e) {
+    expect(e).toBeInstanceOf(InfeasibleInstanceError);
+    return;
+  }
+  const check = checkSolution(inst, result);
+  expect(check.cost).toBeCloseTo(result.cost, 6);
+  if (result.feasible) expect(check.violations).toEqual([]);
+  else expect(check.feasible).toBe(false);
+  // with unbounded fleets, one route per stop is feasible once the up-front checks pass
+  if (unbounded) expect(result.feasible).toBe(true);
+}
