@@ -1,14 +1,20 @@
 /**
- * Routing benchmark: runs the solver and the savings baseline on public instances and reports the gap to
- * the best-known solutions. Not a test.
+ * Routing benchmark: runs the solver (one thread, and all cores), the savings baseline and optionally a peer
+ * solver (HGS-CVRP's binary) and an older checkout of this repository on public instances, in the same run,
+ * and reports gaps to the best-known solutions, iterations per second and their ratios. Not a test.
+ * See bench/ROUTING.md.
  *
- *   npm run bench:routing -- --seconds S [--dir D]... [--max-n N] [--seed K] [--jobs J] [--clock cpu|wall]
+ *   npm run bench:routing -- --seconds S [--dir D]... [--min-n N] [--max-n N] [--only A,B] [--seed K] [--jobs J]
+ *                            [--clock cpu|wall] [--threads T] [--peer PATH] [--compare DIR]
  */
 import { execFile } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { checkSolution, readSolomon, readVrplib, savings, solve, type Instance } from '../src/solvers/routing/index.ts';
+import { readInstanceFile } from '../src/runtime/routing/cli.ts';
+import { solveInParallel } from '../src/runtime/routing/index.ts';
+import { checkSolution, readSol, savings, type Instance } from '../src/solvers/routing/index.ts';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -21,12 +27,21 @@ interface Args {
   jobs: number;
   /** What the time limit counts: the process's CPU time (fair on a shared machine) or wall time. */
   clock: 'cpu' | 'wall';
+  minN: number;
+  /** Only the instances with these names (empty: all). */
+  only: string[];
+  /** Threads of the parallel run besides the single-thread one (1: no parallel run). */
+  threads: number;
+  /** A peer solver's binary called as HGS-CVRP's: PATH instance solution -t S -seed K. */
+  peer?: string;
+  /** Another checkout of this repository whose solver runs on the same instances (before/after). */
+  compare?: string;
   /** Internal: solve this one instance and print a JSON line. */
   single?: string;
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { seconds: 60, dirs: [], maxN: Infinity, seed: 1, jobs: 1, clock: 'cpu' };
+  const args: Args = { seconds: 60, dirs: [], maxN: Infinity, minN: 0, only: [], seed: 1, jobs: 1, clock: 'cpu', threads: availableParallelism() };
   for (let k = 0; k < argv.length; k++) {
     const a = argv[k];
     const next = (): string => {
@@ -37,6 +52,11 @@ function parseArgs(argv: string[]): Args {
     if (a === '--seconds') args.seconds = Number(next());
     else if (a === '--dir') args.dirs.push(resolve(next()));
     else if (a === '--max-n') args.maxN = Number(next());
+    else if (a === '--min-n') args.minN = Number(next());
+    else if (a === '--only') args.only = next().split(',');
+    else if (a === '--threads') args.threads = Math.max(1, Number(next()));
+    else if (a === '--peer') args.peer = resolve(next());
+    else if (a === '--compare') args.compare = resolve(next());
     else if (a === '--seed') args.seed = Number(next());
     else if (a === '--jobs') args.jobs = Math.max(1, Number(next()));
     else if (a === '--clock') {
@@ -51,8 +71,7 @@ function parseArgs(argv: string[]): Args {
 }
 
 function readInstance(path: string): Instance {
-  const text = readFileSync(path, 'utf8');
-  return /^\s*(NAME|DIMENSION|TYPE)\s*:/im.test(text) ? readVrplib(text, basename(path)) : readSolomon(text, basename(path));
+  return readInstanceFile(path);
 }
 
 /** Best-known cost: the directory's bks.csv, else the instance's .sol Cost line. */
@@ -75,17 +94,27 @@ function bestKnown(dir: string, name: string): number | undefined {
   return undefined;
 }
 
+/** One solver's run on one instance. */
+interface Run {
+  cost: number;
+  gap: number;
+  feasible: boolean;
+  violations: string[];
+  iterations: number;
+  cpuSeconds: number;
+  wallSeconds: number;
+  /** Peak resident memory of the process, MB (null when not measured). */
+  peakMB: number | null;
+}
+
 interface Row {
   name: string;
   n: number;
   bks: number | null;
-  cost: number;
-  gap: number;
-  cpuSeconds: number;
-  wallSeconds: number;
-  iterations: number;
-  feasible: boolean;
-  violations: string[];
+  ours: Run;
+  parallel: Run | null;
+  peer: Run | null;
+  before: Run | null;
   savingsCost: number;
   savingsFeasible: boolean;
   savingsGap: number;
@@ -96,53 +125,112 @@ function cpuMs(): number {
   return (u.user + u.system) / 1000;
 }
 
-/** Solves one instance with our solver and the savings baseline; both re-checked independently. */
-function runOne(path: string, args: Args): Row {
+function gapOf(cost: number, bks: number | null): number {
+  return bks ? (100 * (cost - bks)) / bks : NaN;
+}
+
+/** In a child process: solves one instance with our solver on `threads` threads, re-checked independently. */
+async function runOurs(path: string, args: Args, threads: number): Promise<Run> {
   const inst = readInstance(path);
   const name = basename(path).replace(/\.(vrp|txt)$/, '');
   const bks = bestKnown(dirname(path), name) ?? null;
-  const base = savings(inst);
-  const baseCheck = checkSolution(inst, base);
   const wall0 = Date.now();
   const cpu0 = cpuMs();
-  const result = solve(inst, { seed: args.seed, timeLimitMs: args.seconds * 1000, clock: args.clock === 'cpu' ? cpuMs : Date.now });
+  const result = await solveInParallel(inst, { threads, seed: args.seed, timeLimitMs: args.seconds * 1000, clock: args.clock });
   const cpuSeconds = (cpuMs() - cpu0) / 1000;
   const wallSeconds = (Date.now() - wall0) / 1000;
   const check = checkSolution(inst, result);
   if (Math.abs(check.cost - result.cost) > 1e-6) throw new Error(`${name}: checker cost ${check.cost} differs from solver cost ${result.cost}`);
   const cost = Number(check.cost.toFixed(6));
-  const savingsCost = Number(baseCheck.cost.toFixed(6));
   return {
-    name,
-    n: inst.stops.length,
-    bks,
     cost,
-    gap: bks ? (100 * (cost - bks)) / bks : NaN,
-    cpuSeconds,
-    wallSeconds,
-    iterations: result.iterations,
+    gap: gapOf(cost, bks),
     feasible: check.feasible,
     violations: check.violations,
-    savingsCost,
-    savingsFeasible: baseCheck.feasible,
-    savingsGap: bks ? (100 * (savingsCost - bks)) / bks : NaN,
+    iterations: result.iterations,
+    cpuSeconds,
+    wallSeconds,
+    peakMB: process.resourceUsage().maxRSS / 1024,
   };
 }
 
-/** Runs each instance in a child process, `jobs` at a time. */
+function run(file: string, argv: string[], cwd?: string): Promise<{ stdout: string; wallSeconds: number }> {
+  const wall0 = Date.now();
+  return new Promise((ok, fail) => {
+    execFile(file, argv, { maxBuffer: 1 << 26, cwd }, (err, stdout, stderr) =>
+      err ? fail(new Error(`${file} ${argv.join(' ')}: ${stderr || err.message}`)) : ok({ stdout, wallSeconds: (Date.now() - wall0) / 1000 }),
+    );
+  });
+}
+
+/** The peer (HGS-CVRP's CLI) on one instance; its solution is re-checked by our checker. */
+async function runPeer(path: string, args: Args, bks: number | null): Promise<Run> {
+  const dir = mkdtempSync(join(tmpdir(), 'routing-peer-'));
+  try {
+    const sol = join(dir, 'peer.sol');
+    const { stdout, wallSeconds } = await run(args.peer!, [path, sol, '-t', String(args.seconds), '-seed', String(args.seed), '-log', '1']);
+    const inst = readInstance(path);
+    const check = checkSolution(inst, readSol(inst, readFileSync(sol, 'utf8')));
+    const iterations = Number(/FINISHED AFTER (\d+) ITERATIONS/.exec(stdout)?.[1] ?? NaN);
+    const cost = Number(check.cost.toFixed(6));
+    return {
+      cost,
+      gap: gapOf(cost, bks),
+      feasible: check.feasible,
+      violations: check.violations,
+      iterations,
+      // children's CPU time is only counted once they are waited for; HGS-CVRP's own limit is CPU time too
+      cpuSeconds: Number(/TIME SPENT: ([\d.]+)/.exec(stdout)?.[1] ?? NaN),
+      wallSeconds,
+      peakMB: null,
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Our solver, `threads` threads, in a child process of this script. */
+async function runChild(path: string, args: Args, threads: number): Promise<Run> {
+  const script = fileURLToPath(import.meta.url);
+  const childArgs = [...process.execArgv, script, '--single', path, '--seconds', String(args.seconds), '--seed', String(args.seed), '--clock', args.clock, '--threads', String(threads)];
+  const { stdout } = await run(process.execPath, childArgs);
+  return JSON.parse(stdout.trim().split('\n').pop()!) as Run;
+}
+
+/** The solver of another checkout (its own bench script's --single mode, one thread). */
+async function runBefore(path: string, args: Args): Promise<Run> {
+  const script = join(args.compare!, 'bench/routing.ts');
+  const childArgs = ['--import', 'tsx', script, '--single', path, '--seconds', String(args.seconds), '--seed', String(args.seed), '--clock', args.clock];
+  const { stdout } = await run(process.execPath, childArgs, args.compare);
+  const r = JSON.parse(stdout.trim().split('\n').pop()!) as Partial<Run> & { cost: number; gap: number; iterations: number; cpuSeconds: number; wallSeconds: number };
+  return { feasible: true, violations: [], peakMB: null, ...r };
+}
+
+async function runInstance(path: string, args: Args): Promise<Row> {
+  const inst = readInstance(path);
+  const name = basename(path).replace(/\.(vrp|txt)$/, '');
+  const bks = bestKnown(dirname(path), name) ?? null;
+  const base = savings(inst);
+  const baseCheck = checkSolution(inst, base);
+  const savingsCost = Number(baseCheck.cost.toFixed(6));
+  // one after the other, so that each has the machine's cores to itself
+  const ours = await runChild(path, args, 1);
+  const parallel = args.threads > 1 ? await runChild(path, args, args.threads) : null;
+  const peer = args.peer && path.endsWith('.vrp') ? await runPeer(path, args, bks) : null;
+  const before = args.compare ? await runBefore(path, args) : null;
+  return { name, n: inst.stops.length, bks, ours, parallel, peer, before, savingsCost, savingsFeasible: baseCheck.feasible, savingsGap: gapOf(savingsCost, bks) };
+}
+
+/** Runs the instances, `jobs` at a time. */
 async function runAll(files: string[], args: Args): Promise<Row[]> {
   const rows: Row[] = new Array(files.length);
   let next = 0;
-  const script = fileURLToPath(import.meta.url);
   const worker = async (): Promise<void> => {
     while (next < files.length) {
       const k = next++;
-      const childArgs = [...process.execArgv, script, '--single', files[k], '--seconds', String(args.seconds), '--seed', String(args.seed), '--clock', args.clock];
-      const out = await new Promise<string>((ok, fail) => {
-        execFile(process.execPath, childArgs, { maxBuffer: 1 << 24 }, (err, stdout, stderr) => (err ? fail(new Error(`${files[k]}: ${stderr || err.message}`)) : ok(stdout)));
-      });
-      rows[k] = JSON.parse(out.trim().split('\n').pop()!) as Row;
-      process.stderr.write(`done ${rows[k].name}: ${rows[k].cost} (${rows[k].gap.toFixed(2)} %)\n`);
+      rows[k] = await runInstance(files[k], args);
+      const r = rows[k];
+      process.stderr.write(`done ${r.name}: ${r.ours.cost} (${fixed2(r.ours.gap)} %)${r.peer ? `, peer ${r.peer.cost} (${fixed2(r.peer.gap)} %)` : ''}\n`);
     }
   };
   await Promise.all(Array.from({ length: Math.min(args.jobs, files.length) }, worker));
@@ -155,37 +243,88 @@ function group(name: string, n: number): string {
   return 'other CVRP';
 }
 
+/** Iterations per second of CPU time given to the search (the budget's clock). */
+function rate(r: Run, threads: number, args: Args): number {
+  return r.iterations / (args.clock === 'cpu' ? r.cpuSeconds / threads : r.wallSeconds);
+}
+
+function mean(xs: number[]): number {
+  return xs.reduce((s, x) => s + x, 0) / xs.length;
+}
+
+function ratio(a: number, b: number): string {
+  return Number.isFinite(a / b) ? (a / b).toFixed(2) : '—';
+}
+
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   if (args.single) {
-    process.stdout.write(JSON.stringify(runOne(args.single, args)) + '\n');
+    process.stdout.write(JSON.stringify(await runOurs(args.single, args, args.threads)) + '\n');
     return;
   }
   const files = args.dirs.flatMap((dir) =>
     readdirSync(dir)
       .filter((f) => f.endsWith('.vrp') || (f.endsWith('.txt') && !/readme/i.test(f)))
+      .filter((f) => args.only.length === 0 || args.only.includes(f.replace(/\.(vrp|txt)$/, '')))
       .map((f) => ({ path: join(dir, f), n: readInstance(join(dir, f)).stops.length }))
-      .filter(({ n }) => n <= args.maxN)
+      .filter(({ n }) => n <= args.maxN && n >= args.minN)
       .sort((a, b) => a.n - b.n || a.path.localeCompare(b.path))
       .map(({ path }) => path),
   );
   const rows = await runAll(files, args);
-  process.stdout.write(
-    `# routing benchmark: ${args.seconds} s of ${args.clock === 'cpu' ? 'CPU' : 'wall'} time per instance, seed ${args.seed}, one thread per instance, ${args.jobs} at a time, node ${process.version}\n\n`,
+  const T = args.threads;
+  const out = (line: string): boolean => process.stdout.write(line + '\n');
+  out(
+    `# routing benchmark: ${args.seconds} s of ${args.clock === 'cpu' ? 'CPU' : 'wall'} time per instance and solver, seed ${args.seed}, ` +
+      `${args.jobs} instance(s) at a time, node ${process.version}${args.peer ? `, peer ${args.peer}` : ''}${args.compare ? `, before = ${args.compare}` : ''}\n`,
   );
-  process.stdout.write('| instance | n | BKS | ours | gap % | CPU s | wall s | iterations | feasible | savings | savings gap % |\n');
-  process.stdout.write('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: |\n');
+  const cols = ['instance', 'n', 'BKS', 'ours', 'gap %', 'it/s', 'peak MB', 'feasible'];
+  if (T > 1) cols.push(`${T} threads`, `gap % (${T} thr.)`, `it/s (${T} thr.)`);
+  if (args.peer) cols.push('peer', 'peer gap %', 'peer it/s', 'gap ratio ours/peer', 'it/s ratio ours/peer');
+  if (args.compare) cols.push('before gap %', 'before it/s', 'it/s ratio ours/before');
+  cols.push('savings gap %');
+  out(`| ${cols.join(' | ')} |`);
+  out(`| ${cols.map((c, k) => (k === 0 || c === 'feasible' ? '---' : '---:')).join(' | ')} |`);
   for (const r of rows) {
-    const feasible = r.feasible ? 'yes' : `NO: ${r.violations.slice(0, 2).join('; ')}`;
-    process.stdout.write(
-      `| ${r.name} | ${r.n} | ${r.bks ?? '?'} | ${round(r.cost)} | ${fixed2(r.gap)} | ${r.cpuSeconds.toFixed(1)} | ${r.wallSeconds.toFixed(1)} | ${r.iterations} | ${feasible} | ${round(r.savingsCost)}${r.savingsFeasible ? '' : ' (infeasible)'} | ${fixed2(r.savingsGap)} |\n`,
-    );
+    const cells = [r.name, String(r.n), String(r.bks ?? '?'), round(r.ours.cost), fixed2(r.ours.gap), rate(r.ours, 1, args).toFixed(1), r.ours.peakMB?.toFixed(0) ?? '?'];
+    cells.push(r.ours.feasible ? 'yes' : `NO: ${r.ours.violations.slice(0, 2).join('; ')}`);
+    if (T > 1) cells.push(r.parallel ? round(r.parallel.cost) : '', r.parallel ? fixed2(r.parallel.gap) : '', r.parallel ? rate(r.parallel, T, args).toFixed(1) : '');
+    if (args.peer) {
+      const p = r.peer;
+      cells.push(p ? round(p.cost) : '—', p ? fixed2(p.gap) : '—', p ? rate(p, 1, args).toFixed(1) : '—', p ? ratio(r.ours.gap, p.gap) : '—', p ? ratio(rate(r.ours, 1, args), rate(p, 1, args)) : '—');
+    }
+    if (args.compare) {
+      const b = r.before;
+      cells.push(b ? fixed2(b.gap) : '—', b ? rate(b, 1, args).toFixed(1) : '—', b ? ratio(rate(r.ours, 1, args), rate(b, 1, args)) : '—');
+    }
+    cells.push(fixed2(r.savingsGap) + (r.savingsFeasible ? '' : ' (infeasible)'));
+    out(`| ${cells.join(' | ')} |`);
   }
-  process.stdout.write('\n| group | instances | mean gap % | mean savings gap % | all feasible |\n| --- | ---: | ---: | ---: | --- |\n');
+  out('');
+  const gcols = ['group', 'instances', 'mean gap %'];
+  if (T > 1) gcols.push(`mean gap % (${T} threads)`);
+  if (args.peer) gcols.push('peer mean gap %', 'ours − peer (points)', `${T} threads − peer (points)`, 'mean it/s ratio ours/peer');
+  if (args.compare) gcols.push('before mean gap %', 'mean it/s ratio ours/before');
+  gcols.push('all feasible');
+  out(`| ${gcols.join(' | ')} |`);
+  out(`| ${gcols.map((c, k) => (k === 0 || c === 'all feasible' ? '---' : '---:')).join(' | ')} |`);
   for (const g of [...new Set(rows.map((r) => group(r.name, r.n)))]) {
     const rs = rows.filter((r) => group(r.name, r.n) === g);
-    const mean = (xs: number[]): string => fixed2(xs.reduce((s, x) => s + x, 0) / xs.length);
-    process.stdout.write(`| ${g} | ${rs.length} | ${mean(rs.map((r) => r.gap))} | ${mean(rs.map((r) => r.savingsGap))} | ${rs.every((r) => r.feasible) ? 'yes' : 'no'} |\n`);
+    const cells = [g, String(rs.length), fixed2(mean(rs.map((r) => r.ours.gap)))];
+    if (T > 1) cells.push(fixed2(mean(rs.map((r) => r.parallel!.gap))));
+    if (args.peer) {
+      const withPeer = rs.filter((r) => r.peer);
+      const peerGap = mean(withPeer.map((r) => r.peer!.gap));
+      cells.push(
+        withPeer.length ? fixed2(peerGap) : '—',
+        withPeer.length ? fixed2(mean(withPeer.map((r) => r.ours.gap)) - peerGap) : '—',
+        withPeer.length && T > 1 ? fixed2(mean(withPeer.map((r) => r.parallel!.gap)) - peerGap) : '—',
+        withPeer.length ? mean(withPeer.map((r) => rate(r.ours, 1, args) / rate(r.peer!, 1, args))).toFixed(2) : '—',
+      );
+    }
+    if (args.compare) cells.push(fixed2(mean(rs.map((r) => r.before!.gap))), mean(rs.map((r) => rate(r.ours, 1, args) / rate(r.before!, 1, args))).toFixed(2));
+    cells.push(rs.every((r) => r.ours.feasible && (r.parallel?.feasible ?? true)) ? 'yes' : 'no');
+    out(`| ${cells.join(' | ')} |`);
   }
 }
 

@@ -1,7 +1,8 @@
-import { runGenetic, type Progress } from './genetic.ts';
+import { GeneticSearch, type Progress } from './genetic.ts';
 import type { Individual } from './individual.ts';
 import { buildProblem, type Instance, type Problem } from './model.ts';
 import { DEFAULT_PARAMS, type SearchParams } from './params.ts';
+import { vehicleWeight } from './penalties.ts';
 import { emptyStats, RouteEvaluator } from './routeEval.ts';
 import type { Solution, VehicleRoute } from './solution.ts';
 
@@ -11,7 +12,7 @@ export type { Progress } from './genetic.ts';
 export type { Depot, EnergyFunction, Instance, Metric, Stop, VehicleType } from './model.ts';
 export { DEFAULT_PARAMS, type SearchParams } from './params.ts';
 export { savings } from './savings.ts';
-export { formatSol, type Solution, type VehicleRoute } from './solution.ts';
+export { formatCost, formatSol, readSol, type Solution, type VehicleRoute } from './solution.ts';
 export { readSolomon } from './solomon.ts';
 export { readVrplib } from './vrplib.ts';
 
@@ -48,21 +49,73 @@ export interface SolveResult extends Solution {
  * InfeasibleInstanceError before searching when the instance cannot be solved.
  */
 export function solve(instance: Instance, options: SolveOptions = {}): SolveResult {
-  const problem = buildProblem(instance);
-  const params = { ...DEFAULT_PARAMS, ...options.params };
   const unlimited = options.timeLimitMs === undefined && options.maxIterations === undefined;
-  const run = runGenetic(problem, params, {
-    seed: options.seed ?? 1,
-    timeLimitMs: options.timeLimitMs ?? Infinity,
-    maxIterations: options.maxIterations ?? Infinity,
-    stopWhenStalled: unlimited,
-    onProgress: options.onProgress,
-    clock: options.clock ?? Date.now,
-  });
-  const chosen = run.best ?? run.leastInfeasible;
-  const routes = chosen ? vehicleRoutes(problem, chosen) : [];
-  const result = summarise(problem, routes);
-  return { ...result, iterations: run.iterations, elapsedMs: run.elapsedMs };
+  const search = new RoutingSearch(instance, { ...options, stopWhenStalled: unlimited });
+  search.run(options.maxIterations ?? Infinity, options.timeLimitMs ?? Infinity);
+  return search.result();
+}
+
+/** Routes of one solution inside a search, node indices per route slot: what islands exchange. */
+export type SlotRoutes = number[][];
+
+/**
+ * One search that runs in stages: `run` until an iteration count or a time, exchange solutions with other
+ * searches of the same instance (`emigrant`, `immigrate`), run again. `solve` is one stage; a parallel
+ * runtime runs one RoutingSearch per thread, each with its own seed.
+ */
+export class RoutingSearch {
+  private readonly problem: Problem;
+  private readonly genetic: GeneticSearch;
+  /** Extra fixed cost per vehicle during the search (vehiclesFirst), taken off again in the result. */
+  private readonly vehicleWeight: number;
+
+  /** stopWhenStalled: end after `restartAfter` idle iterations instead of restarting (for runs without any limit). */
+  constructor(instance: Instance, options: Omit<SolveOptions, 'timeLimitMs' | 'maxIterations'> & { stopWhenStalled?: boolean } = {}) {
+    this.problem = buildProblem(instance);
+    const params = { ...DEFAULT_PARAMS, ...options.params };
+    this.vehicleWeight = vehicleWeight(this.problem, params.vehiclesFirst);
+    for (const type of this.problem.types) type.fixedCost += this.vehicleWeight;
+    this.genetic = new GeneticSearch(this.problem, params, {
+      seed: options.seed ?? 1,
+      stopWhenStalled: options.stopWhenStalled ?? false,
+      onProgress: options.onProgress,
+      clock: options.clock ?? Date.now,
+    });
+  }
+
+  /** Runs until `iterations` genetic iterations are done in total, `timeLimitMs` has passed since creation, or the search stalls (when asked to stop then). */
+  run(iterations: number, timeLimitMs: number): void {
+    this.genetic.run(iterations, timeLimitMs);
+  }
+
+  get iterations(): number {
+    return this.genetic.iteration;
+  }
+
+  get elapsedMs(): number {
+    return this.genetic.elapsed();
+  }
+
+  /** The search will not improve any more (stalled, or nothing to route). */
+  get finished(): boolean {
+    return this.genetic.finished;
+  }
+
+  /** The best feasible solution so far, to send to another search; null when there is none. */
+  emigrant(): { routes: SlotRoutes; cost: number } | null {
+    const best = this.genetic.best;
+    return best ? { routes: best.routes, cost: best.cost } : null;
+  }
+
+  immigrate(routes: SlotRoutes): void {
+    this.genetic.immigrate(routes);
+  }
+
+  result(): SolveResult {
+    const chosen = this.genetic.best ?? this.genetic.leastInfeasible;
+    const routes = chosen ? vehicleRoutes(this.problem, chosen) : [];
+    return { ...summarise(this.problem, routes, this.vehicleWeight), iterations: this.genetic.iteration, elapsedMs: this.genetic.elapsed() };
+  }
 }
 
 /** Routes as the caller sees them: stop indices, trips split at reloads, unused reloads dropped. */
@@ -81,7 +134,7 @@ function vehicleRoutes(p: Problem, ind: Individual): VehicleRoute[] {
   return out;
 }
 
-function summarise(p: Problem, routes: VehicleRoute[]): Omit<SolveResult, 'iterations' | 'elapsedMs'> {
+function summarise(p: Problem, routes: VehicleRoute[], vehicleWeight: number): Omit<SolveResult, 'iterations' | 'elapsedMs'> {
   const evaluator = new RouteEvaluator(p);
   const stats = emptyStats();
   let distance = 0;
@@ -98,7 +151,7 @@ function summarise(p: Problem, routes: VehicleRoute[]): Omit<SolveResult, 'itera
     });
     evaluator.evaluate(type, nodes, 0, nodes.length, stats);
     distance += stats.distance;
-    fixed += type.fixedCost;
+    fixed += type.fixedCost - vehicleWeight;
     if (stats.loadExcess > 1e-9) violations.push(`route ${k + 1}: load above capacity by ${stats.loadExcess}`);
     if (stats.timeWarp > 1e-9) violations.push(`route ${k + 1}: time windows missed by ${stats.timeWarp} in total`);
     if (stats.durationExcess > 1e-9) violations.push(`route ${k + 1}: duration above maximum by ${stats.durationExcess}`);

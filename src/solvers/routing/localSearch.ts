@@ -1,4 +1,4 @@
-import type { Problem } from './model.ts';
+import type { Matrix, Problem } from './model.ts';
 import { neighbourLists, type SearchParams } from './params.ts';
 import type { Penalties } from './penalties.ts';
 import type { Rng } from './rng.ts';
@@ -26,11 +26,15 @@ export class LocalSearch {
   private readonly lastTestedSwapStar: Int32Array;
   private readonly slotsByType: Int32Array[];
   private readonly swapStar: SwapStar;
-  private readonly dist: Float64Array;
+  private readonly dist: Matrix;
   private readonly demand: Float64Array;
   private readonly N: number;
   /** Only distance and load decide a route's cost (no time, energy or trips): moves are priced by arithmetic. */
   private readonly scalar: boolean;
+  /** Fixed cost, capacity and maximum distance of each slot's vehicle type. */
+  private readonly fixedCost: Float64Array;
+  private readonly capacity: Float64Array;
+  private readonly maxDistance: Float64Array;
   private nbMoves = 0;
   private searchCompleted = false;
 
@@ -75,6 +79,9 @@ export class LocalSearch {
     this.demand = p.demand;
     this.N = p.nNodes;
     this.scalar = p.fast && !p.hasTime && p.symmetric;
+    this.fixedCost = Float64Array.from(this.table.types, (t) => t.fixedCost);
+    this.capacity = Float64Array.from(this.table.types, (t) => t.capacity);
+    this.maxDistance = Float64Array.from(this.table.types, (t) => t.maxDistance);
   }
 
   /** Improves the given routes (one list of nodes per slot) to a local optimum under the given penalties. */
@@ -109,10 +116,14 @@ export class LocalSearch {
     const lastTest = this.lastTested[u];
     this.lastTested[u] = this.nbMoves;
     const nb = this.neighbours[u];
+    let movesAtSetU = -1;
     for (let k = 0; k < nb.length; k++) {
       const v = nb[k];
       if (loop > 0 && Math.max(this.lastModified[t.routeOf[u]], this.lastModified[t.routeOf[v]]) <= lastTest) continue;
-      this.setU(u);
+      if (movesAtSetU !== this.nbMoves) {
+        this.setU(u);
+        movesAtSetU = this.nbMoves;
+      }
       this.setV(t.routeOf[v], t.posOf[v]);
       if (this.relocate() || this.relocatePair() || this.relocatePairReversed()) continue;
       if (u < v && this.swap()) continue;
@@ -209,11 +220,11 @@ export class LocalSearch {
   /** Exact cost of route r with a new distance and load, when only those matter (see `scalar`). */
   private scalarCost(r: number, customers: number, distance: number, load: number): number {
     if (customers === 0) return 0;
-    const type = this.table.types[r];
-    const pen = this.table.penalties;
-    let c = distance + type.fixedCost;
-    if (load > type.capacity) c += pen.capacity * (load - type.capacity);
-    if (distance > type.maxDistance) c += pen.time * (distance - type.maxDistance);
+    let c = distance + this.fixedCost[r];
+    const capacity = this.capacity[r];
+    const maxDistance = this.maxDistance[r];
+    if (load > capacity) c += this.table.penalties.capacity * (load - capacity);
+    if (distance > maxDistance) c += this.table.penalties.time * (distance - maxDistance);
     return c;
   }
 
@@ -222,11 +233,25 @@ export class LocalSearch {
    * penalties; decided exactly when only distance and load matter; otherwise left to tryInter.
    */
   private screenInter(ddU: number, ddV: number, loadU: number, loadV: number, customersU: number, customersV: number): boolean {
+    if (this.scalar) return this.screenScalar(ddU, ddV, loadU, loadV, customersU, customersV);
     const t = this.table;
     const { rU, rV } = this;
     if (!this.p.fast && !(t.plain(rU) && t.plain(rV) && t.types[rU].depot === t.types[rV].depot)) return true;
     if (ddU + ddV + this.fixedDelta(rU, customersU) + this.fixedDelta(rV, customersV) >= t.penalty[rU] + t.penalty[rV]) return false;
     if (!this.scalar) return true;
+    const after = this.scalarCost(rU, customersU, t.distance[rU] + ddU, t.load[rU] + loadU) + this.scalarCost(rV, customersV, t.distance[rV] + ddV, t.load[rV] + loadV);
+    return after <= t.cost[rU] + t.cost[rV] - EPSILON;
+  }
+
+  /** screenInter when only distance and load matter: no reload nodes, every figure in a typed array. */
+  private screenScalar(ddU: number, ddV: number, loadU: number, loadV: number, customersU: number, customersV: number): boolean {
+    const t = this.table;
+    const rU = this.rU;
+    const rV = this.rV;
+    const fU = this.fixedCost[rU];
+    const fV = this.fixedCost[rV];
+    const fixed = (customersU > 0 ? fU : 0) - (t.len[rU] > 2 ? fU : 0) + (customersV > 0 ? fV : 0) - (t.len[rV] > 2 ? fV : 0);
+    if (ddU + ddV + fixed >= t.penalty[rU] + t.penalty[rV]) return false;
     const after = this.scalarCost(rU, customersU, t.distance[rU] + ddU, t.load[rU] + loadU) + this.scalarCost(rV, customersV, t.distance[rV] + ddV, t.load[rV] + loadV);
     return after <= t.cost[rU] + t.cost[rV] - EPSILON;
   }

@@ -94,6 +94,9 @@ export interface TypeData {
  * The solver's internal form. Nodes are depots, then customers, then "reload" nodes: copies of a
  * multi-trip type's depot that, placed inside one of its routes, end a trip and start the next.
  */
+/** A node-by-node matrix, row-major. */
+export type Matrix = Float64Array | Float32Array;
+
 export interface Problem {
   instance: Instance;
   nDepots: number;
@@ -101,7 +104,8 @@ export interface Problem {
   nNodes: number;
   firstCustomer: number;
   firstReload: number;
-  dist: Float64Array;
+  /** Distances between nodes; single precision when every distance is exactly representable (half the cache). */
+  dist: Matrix;
   /** Travel-time matrices, one per profile. */
   times: Float64Array[];
   demand: Float64Array;
@@ -327,6 +331,9 @@ export function buildProblem(instance: Instance): Problem {
     for (let a = 0; a < nLoc && symmetric; a++) for (let b = 0; b < nLoc; b++) if (locTime[a * nLoc + b] !== locTime[b * nLoc + a]) symmetric = false;
   }
 
+  const compact = Float32Array.from(dist);
+  const exact = compact.every((d, k) => d === dist[k]);
+
   const hasCoordinates = metric.kind !== 'matrix' || (instance.depots.every((d) => Number.isFinite(d.x) && Number.isFinite(d.y)) && instance.stops.every((s) => Number.isFinite(s.x) && Number.isFinite(s.y)));
   const angle = new Float64Array(nNodes);
   if (hasCoordinates) {
@@ -352,7 +359,7 @@ export function buildProblem(instance: Instance): Problem {
     nNodes,
     firstCustomer,
     firstReload,
-    dist,
+    dist: exact ? compact : dist,
     times,
     demand,
     service,

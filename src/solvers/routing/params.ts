@@ -22,6 +22,11 @@ export interface SearchParams {
   repairProbability: number;
   /** Iterations between two penalty adjustments. */
   penaltyInterval: number;
+  /**
+   * Fewest vehicles first, then least cost (how Solomon and Homberger results are ranked): during the search
+   * every vehicle costs more than any distance it could save.
+   */
+  vehiclesFirst: boolean;
 }
 
 export const DEFAULT_PARAMS: SearchParams = {
@@ -36,6 +41,7 @@ export const DEFAULT_PARAMS: SearchParams = {
   penaltyDecrease: 0.85,
   repairProbability: 0.5,
   penaltyInterval: 100,
+  vehiclesFirst: false,
 };
 
 /** Weights of waiting and of time warp in the time-window-aware proximity between two customers. */

@@ -1,4 +1,4 @@
-import type { Problem, TypeData } from './model.ts';
+import type { Matrix, Problem, TypeData } from './model.ts';
 import type { Penalties } from './penalties.ts';
 import { emptyStats, penalisedCost, RouteEvaluator, type RouteStats } from './routeEval.ts';
 
@@ -16,7 +16,7 @@ const FIRST = 6;
 const LAST = 7;
 export const F = 8;
 
-function concat(dst: Float64Array, d: number, A: Float64Array, a: number, B: Float64Array, b: number, dist: Float64Array, time: Float64Array, N: number, withTime: boolean): void {
+function concat(dst: Float64Array, d: number, A: Float64Array, a: number, B: Float64Array, b: number, dist: Matrix, time: Float64Array, N: number, withTime: boolean): void {
   const arc = A[a + LAST] * N + B[b + FIRST];
   const distance = A[a + DIST] + B[b + DIST] + dist[arc];
   const load = A[a + LOAD] + B[b + LOAD];
@@ -173,11 +173,15 @@ export class RouteTable {
       const suf = this.suf;
       const ns = this.nodeSeg;
       const first = base * F;
-      pre.set(ns.subarray(this.nodes[base] * F, this.nodes[base] * F + F), first);
-      for (let k = 1; k < len; k++) concat(pre, first + k * F, pre, first + (k - 1) * F, ns, this.nodes[base + k] * F, p.dist, time, N, withTime);
       const lastOff = first + (len - 1) * F;
-      suf.set(ns.subarray(this.nodes[base + len - 1] * F, this.nodes[base + len - 1] * F + F), lastOff);
-      for (let k = len - 2; k >= 0; k--) concat(suf, first + k * F, ns, this.nodes[base + k] * F, suf, first + (k + 1) * F, p.dist, time, N, withTime);
+      if (withTime) {
+        pre.set(ns.subarray(this.nodes[base] * F, this.nodes[base] * F + F), first);
+        for (let k = 1; k < len; k++) concat(pre, first + k * F, pre, first + (k - 1) * F, ns, this.nodes[base + k] * F, p.dist, time, N, withTime);
+        suf.set(ns.subarray(this.nodes[base + len - 1] * F, this.nodes[base + len - 1] * F + F), lastOff);
+        for (let k = len - 2; k >= 0; k--) concat(suf, first + k * F, ns, this.nodes[base + k] * F, suf, first + (k + 1) * F, p.dist, time, N, withTime);
+      } else {
+        this.sumsWithoutTime(base, len);
+      }
       const c = costOfSummary(pre, lastOff, len - 2, type, this.penalties, withTime);
       this.distance[r] = pre[lastOff + DIST];
       this.load[r] = pre[lastOff + LOAD];
@@ -190,6 +194,46 @@ export class RouteTable {
       this.penalty[r] = this.stats.customers > 0 ? c - this.stats.distance - type.fixedCost : 0;
     }
     this.updateSector(r);
+  }
+
+  /** Prefix and suffix distance and load of a route, in one walk each way (no time fields to carry). */
+  private sumsWithoutTime(base: number, len: number): void {
+    const nodes = this.nodes;
+    const pre = this.pre;
+    const suf = this.suf;
+    const dist = this.p.dist;
+    const demand = this.nodeSeg;
+    const N = this.p.nNodes;
+    const depot = nodes[base];
+    const end = nodes[base + len - 1];
+    let distance = 0;
+    let load = 0;
+    let prev = depot;
+    for (let k = 0; k < len; k++) {
+      const v = nodes[base + k];
+      const o = (base + k) * F;
+      if (k > 0) distance += dist[prev * N + v];
+      load += demand[v * F + LOAD];
+      pre[o + DIST] = distance;
+      pre[o + LOAD] = load;
+      pre[o + FIRST] = depot;
+      pre[o + LAST] = v;
+      prev = v;
+    }
+    distance = 0;
+    load = 0;
+    let next = end;
+    for (let k = len - 1; k >= 0; k--) {
+      const v = nodes[base + k];
+      const o = (base + k) * F;
+      if (k < len - 1) distance += dist[v * N + next];
+      load += demand[v * F + LOAD];
+      suf[o + DIST] = distance;
+      suf[o + LOAD] = load;
+      suf[o + FIRST] = v;
+      suf[o + LAST] = end;
+      next = v;
+    }
   }
 
   private updateSector(r: number): void {
@@ -273,7 +317,7 @@ export class Composer {
   private empty = true;
   private customers = 0;
   private readonly seq: Int32Array;
-  readonly dist: Float64Array;
+  readonly dist: Matrix;
   readonly time: Float64Array;
   readonly N: number;
   readonly fast: boolean;

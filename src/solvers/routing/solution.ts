@@ -27,3 +27,28 @@ export function formatSol(instance: Instance, solution: Solution, cost: number):
 export function formatCost(cost: number): string {
   return String(Number(cost.toFixed(6)));
 }
+
+/**
+ * Reads a CVRPLIB .sol text (ours or another solver's): one trip per `Route #k:` line, stops by label, all on
+ * vehicle type 0; `cost` is the `Cost` line (NaN without one).
+ */
+export function readSol(instance: Instance, text: string): Solution & { cost: number } {
+  const byLabel = new Map<number, number>();
+  instance.stops.forEach((s, i) => byLabel.set(s.label ?? i + 1, i));
+  const routes: VehicleRoute[] = [];
+  let cost = NaN;
+  for (const line of text.split(/\r?\n/)) {
+    const route = /^Route #\d+:(.*)$/.exec(line.trim());
+    if (route) {
+      const trip = route[1].trim().split(/\s+/).filter(Boolean).map((s) => {
+        const i = byLabel.get(Number(s));
+        if (i === undefined) throw new Error(`unknown stop label ${s}`);
+        return i;
+      });
+      routes.push({ vehicleType: 0, trips: [trip] });
+    }
+    const c = /^Cost\s+([\d.]+)/.exec(line.trim());
+    if (c) cost = Number(c[1]);
+  }
+  return { routes, cost };
+}

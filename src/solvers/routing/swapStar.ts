@@ -1,3 +1,4 @@
+import type { Matrix } from './model.ts';
 import type { Composer, RouteTable } from './segments.ts';
 
 const EPSILON = 1e-5;
@@ -21,8 +22,9 @@ export class SwapStar {
   private readonly removal: Float64Array;
   /** Arc lengths of the route being inserted into. */
   private readonly arc: Float64Array;
-  private readonly dist: Float64Array;
+  private readonly dist: Matrix;
   private readonly N: number;
+  private readonly symmetric: boolean;
 
   constructor(
     private readonly t: RouteTable,
@@ -39,6 +41,7 @@ export class SwapStar {
     this.arc = new Float64Array(t.maxLen);
     this.dist = t.p.dist;
     this.N = n;
+    this.symmetric = t.p.symmetric;
   }
 
   private d(a: number, b: number): number {
@@ -75,11 +78,14 @@ export class SwapStar {
       let q0 = NONE;
       let q1 = NONE;
       let q2 = NONE;
-      let into = dist[nodes[baseTo] * N + u];
+      // with symmetric distances both legs read u's own row, which stays in cache
+      const colU = this.symmetric ? rowU : u;
+      const stride = this.symmetric ? 1 : N;
+      let into = dist[nodes[baseTo] * stride + colU];
       for (let q = 0; q < lenTo - 1; q++) {
         const b = nodes[baseTo + q + 1];
         const c = into + dist[rowU + b] - arc[q];
-        into = dist[b * N + u];
+        into = dist[b * stride + colU];
         if (c >= c2) continue;
         if (c < c0) {
           c2 = c1;

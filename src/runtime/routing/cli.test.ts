@@ -4,14 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { checkSolution } from './checker.ts';
-import { fixture, parseSol } from './testSupport.ts';
-import { readVrplib } from './vrplib.ts';
+import { checkSolution, readVrplib } from '../../solvers/routing/index.ts';
+import { fixture, parseSol } from '../../solvers/routing/testSupport.ts';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 
 function runCli(...args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/solvers/routing/cli.ts', ...args], { cwd: root, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/runtime/routing/cli.ts', ...args], { cwd: root, encoding: 'utf8' });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 

@@ -1,0 +1,1 @@
+export { EXCHANGE_EVERY, solveInParallel, type ParallelSolveOptions, type ParallelSolveResult } from './parallel.ts';
