@@ -6,7 +6,7 @@ import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { jsonSchemaTransform, serializerCompiler } from 'fastify-type-provider-zod';
 import { sql } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
 import type { Db, DbHandle } from '../db/handle.ts';
@@ -17,6 +17,9 @@ import { interventionsRoutes } from '../modules/interventions/routes.ts';
 import { marketRoutes } from '../modules/market/routes.ts';
 import type { Config } from './config.ts';
 import { registerErrorHandling } from './errors.ts';
+import { frameworkErrorOptions } from './framework-errors.ts';
+import { registerInputSafety, validatorCompiler } from './input-safety.ts';
+import { documentOptionalBodies } from './openapi-bodies.ts';
 import { Problem } from './problems.ts';
 import { registerSessions } from './session.ts';
 
@@ -53,6 +56,7 @@ export async function buildApp(config: Config, handle: DbHandle): Promise<Fastif
     },
     bodyLimit: 1024 * 1024,
     routerOptions: { ignoreTrailingSlash: true },
+    ...frameworkErrorOptions(),
   });
   app.decorate('db', handle.db);
   app.decorate('dbHandle', handle);
@@ -64,6 +68,7 @@ export async function buildApp(config: Config, handle: DbHandle): Promise<Fastif
   });
 
   registerErrorHandling(app);
+  registerInputSafety(app);
   await app.register(cookie);
   await app.register(rateLimit, {
     global: false,
@@ -77,6 +82,7 @@ export async function buildApp(config: Config, handle: DbHandle): Promise<Fastif
       components: { securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: 'terrace_session' } } },
     },
     transform: jsonSchemaTransform,
+    transformObject: documentOptionalBodies(app),
   });
   await app.register(swaggerUi, { routePrefix: '/api/docs' });
 
