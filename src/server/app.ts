@@ -8,6 +8,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler } from 'fastify-type-provider-zod';
 import { sql } from 'drizzle-orm';
+import type { DestinationStream } from 'pino';
 import { uuidv7 } from 'uuidv7';
 import type { Db, DbHandle } from '../db/handle.ts';
 import { atlasRoutes } from '../modules/atlas/routes.ts';
@@ -19,6 +20,7 @@ import type { Config } from './config.ts';
 import { registerErrorHandling } from './errors.ts';
 import { frameworkErrorOptions } from './framework-errors.ts';
 import { registerInputSafety, validatorCompiler } from './input-safety.ts';
+import { loggerOptions } from './log-safety.ts';
 import { documentOptionalBodies } from './openapi-bodies.ts';
 import { Problem } from './problems.ts';
 import { registerSessions } from './session.ts';
@@ -33,22 +35,9 @@ declare module 'fastify' {
 
 const REQUEST_ID = /^[A-Za-z0-9_.:-]{1,64}$/;
 
-/** Request lines without query strings (search terms can be personal) and without cookies or bodies. */
-const logSerializers = {
-  req(req: { method: string; url: string; id: string }) {
-    return { method: req.method, path: req.url.split('?')[0], id: req.id };
-  },
-  res(res: { statusCode: number }) {
-    return { statusCode: res.statusCode };
-  },
-};
-
-export async function buildApp(config: Config, handle: DbHandle): Promise<FastifyInstance> {
+export async function buildApp(config: Config, handle: DbHandle, options: { logStream?: DestinationStream } = {}): Promise<FastifyInstance> {
   const app = Fastify({
-    logger:
-      config.logLevel === 'silent'
-        ? false
-        : { level: config.logLevel, serializers: logSerializers, redact: ['req.headers.cookie', 'req.headers.authorization'] },
+    logger: loggerOptions(config, options.logStream),
     trustProxy: config.trustProxy,
     genReqId: (req) => {
       const given = req.headers['x-request-id'];

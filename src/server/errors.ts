@@ -32,22 +32,6 @@ function fromDatabase(error: unknown): Problem | undefined {
   return undefined;
 }
 
-/**
- * What of an unexpected error may be logged: its kind and where it happened. Messages are left out because
- * database errors carry the query's parameters (names, phone numbers, password hashes) in them.
- */
-function safeError(error: unknown) {
-  const e = error as { name?: string; code?: string; stack?: string; cause?: { code?: string; constraint?: string; table?: string; routine?: string } };
-  return {
-    type: e.name,
-    code: e.code ?? e.cause?.code,
-    constraint: e.cause?.constraint,
-    table: e.cause?.table,
-    routine: e.cause?.routine,
-    stack: e.stack?.split('\n').slice(1, 8).join('\n'),
-  };
-}
-
 export function registerErrorHandling(app: FastifyInstance) {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (error instanceof Problem) {
@@ -77,7 +61,7 @@ export function registerErrorHandling(app: FastifyInstance) {
       const field = code === 'malformed_body' ? 'body' : undefined;
       return sendProblem(reply, request, status, code, error.message, field ? { field } : {});
     }
-    request.log.error({ err: safeError(error) }, 'unhandled error');
+    request.log.error({ err: error }, 'unhandled error');
     return sendProblem(reply, request, 500, 'internal', 'Something went wrong on our side; the request id helps us find it.');
   });
 

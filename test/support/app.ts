@@ -1,4 +1,5 @@
 import type { FastifyInstance, InjectOptions } from 'fastify';
+import type { DestinationStream } from 'pino';
 import type { Driver } from '../../src/db/handle.ts';
 import { buildApp } from '../../src/server/app.ts';
 import { loadConfig } from '../../src/server/config.ts';
@@ -12,10 +13,10 @@ export interface TestApp {
 }
 
 /** The real application on a fresh copy of the seeded database, driven with fastify.inject. */
-export async function startTestApp(driver: Driver, env: Record<string, string> = {}): Promise<TestApp> {
+export async function startTestApp(driver: Driver, env: Record<string, string> = {}, options: { logStream?: DestinationStream } = {}): Promise<TestApp> {
   const db = await freshDatabase(driver);
   const config = loadConfig({ LOG_LEVEL: 'silent', WEB_DIST: '/nonexistent', ...env });
-  const app = await buildApp(config, db);
+  const app = await buildApp(config, db, options);
   await app.ready();
   return {
     app,
