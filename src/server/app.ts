@@ -23,7 +23,11 @@ import { registerInputSafety, validatorCompiler } from './input-safety.ts';
 import { loggerOptions } from './log-safety.ts';
 import { documentOptionalBodies } from './openapi-bodies.ts';
 import { Problem } from './problems.ts';
+import { registerRequestTimeout } from './request-timeout.ts';
+import { registerSecurityHeaders } from './security-headers.ts';
 import { registerSessions } from './session.ts';
+import { registerDraining } from './shutdown.ts';
+import { registerWriteRateLimits } from './write-limits.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -45,6 +49,10 @@ export async function buildApp(config: Config, handle: DbHandle, options: { logS
     },
     bodyLimit: 1024 * 1024,
     routerOptions: { ignoreTrailingSlash: true },
+    requestTimeout: config.requestTimeoutSeconds * 1000,
+    // Node checks request timeouts every 30 s by default; check often enough that the timeout means what it says.
+    http: { connectionsCheckingInterval: Math.min(5000, config.requestTimeoutSeconds * 500) },
+    return503OnClosing: false,
     ...frameworkErrorOptions(),
   });
   app.decorate('db', handle.db);
@@ -58,12 +66,16 @@ export async function buildApp(config: Config, handle: DbHandle, options: { logS
 
   registerErrorHandling(app);
   registerInputSafety(app);
+  registerDraining(app);
+  registerRequestTimeout(app, config.requestTimeoutSeconds);
+  await registerSecurityHeaders(app);
   await app.register(cookie);
   await app.register(rateLimit, {
     global: false,
     errorResponseBuilder: (_request, context) => new Problem(429, 'rate_limited', `Too many attempts; retry in ${context.after}`),
   });
   registerSessions(app);
+  registerWriteRateLimits(app, config);
 
   await app.register(swagger, {
     openapi: {

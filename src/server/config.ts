@@ -20,6 +20,13 @@ const envSchema = z.object({
   LOGIN_MAX_FAILURES: z.coerce.number().int().positive().default(5),
   LOGIN_LOCKOUT_MINUTES: z.coerce.number().positive().default(15),
   WEB_DIST: z.string().default('dist/web'),
+  /** Writes (POST, PUT, PATCH, DELETE) per signed-in user and per client address per minute; 0 turns a limit off. */
+  WRITE_RATE_LIMIT_PER_USER_PER_MINUTE: z.coerce.number().int().min(0).default(300),
+  WRITE_RATE_LIMIT_PER_ADDRESS_PER_MINUTE: z.coerce.number().int().min(0).default(600),
+  /** How long a client may take to send a whole request (headers and body). */
+  REQUEST_TIMEOUT_SECONDS: z.coerce.number().positive().default(60),
+  /** On SIGTERM, how long in-flight requests and jobs may take to finish before the process exits anyway. */
+  SHUTDOWN_TIMEOUT_SECONDS: z.coerce.number().positive().default(25),
 });
 
 export type Config = {
@@ -36,6 +43,10 @@ export type Config = {
   loginMaxFailures: number;
   loginLockoutMinutes: number;
   webDist: string;
+  writeRateLimitPerUser: number;
+  writeRateLimitPerAddress: number;
+  requestTimeoutSeconds: number;
+  shutdownTimeoutSeconds: number;
 };
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -59,5 +70,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     loginMaxFailures: e.LOGIN_MAX_FAILURES,
     loginLockoutMinutes: e.LOGIN_LOCKOUT_MINUTES,
     webDist: path.resolve(e.WEB_DIST),
+    writeRateLimitPerUser: e.WRITE_RATE_LIMIT_PER_USER_PER_MINUTE,
+    writeRateLimitPerAddress: e.WRITE_RATE_LIMIT_PER_ADDRESS_PER_MINUTE,
+    requestTimeoutSeconds: e.REQUEST_TIMEOUT_SECONDS,
+    shutdownTimeoutSeconds: e.SHUTDOWN_TIMEOUT_SECONDS,
   };
 }

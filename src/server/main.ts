@@ -4,6 +4,7 @@ import { DataDirLockedError } from '../db/lock.ts';
 import { DEMO_ACCOUNTS } from '../db/seed/seed.ts';
 import { loadConfig } from './config.ts';
 import { startServer } from './server.ts';
+import { closeOnSignals } from './shutdown.ts';
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
@@ -43,15 +44,7 @@ async function main() {
   say(`  API 文档 / API docs:     ${server.url}/api/docs`);
   say('');
 
-  let closing = false;
-  const shutdown = async () => {
-    if (closing) return;
-    closing = true;
-    await server.close();
-    process.exit(0);
-  };
-  process.on('SIGINT', shutdown);
-  process.on('SIGTERM', shutdown);
+  closeOnSignals(() => server.close(), { timeoutSeconds: config.shutdownTimeoutSeconds, say });
 }
 
 main().catch((error) => {

@@ -15,7 +15,8 @@ export interface TestApp {
 /** The real application on a fresh copy of the seeded database, driven with fastify.inject. */
 export async function startTestApp(driver: Driver, env: Record<string, string> = {}, options: { logStream?: DestinationStream } = {}): Promise<TestApp> {
   const db = await freshDatabase(driver);
-  const config = loadConfig({ LOG_LEVEL: 'silent', WEB_DIST: '/nonexistent', ...env });
+  // Write limits are tested on their own; the suites' bursts come from one address and one user.
+  const config = loadConfig({ LOG_LEVEL: 'silent', WEB_DIST: '/nonexistent', WRITE_RATE_LIMIT_PER_USER_PER_MINUTE: '0', WRITE_RATE_LIMIT_PER_ADDRESS_PER_MINUTE: '0', ...env });
   const app = await buildApp(config, db, options);
   await app.ready();
   return {

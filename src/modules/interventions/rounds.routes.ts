@@ -25,7 +25,10 @@ const roundBody = z.strictObject({
 export const roundRoutes: FastifyPluginAsync = async (base) => {
   const app = base.withTypeProvider<ZodTypeProvider>();
   const tags = ['interventions'];
-  app.addHook('onClose', async () => closePortfolioPool());
+  app.addHook('onClose', async () => {
+    await rounds.finishRunningSolves();
+    await closePortfolioPool();
+  });
 
   app.get('/interventions/candidates', { schema: { tags, summary: 'County-approved proposals awaiting funds' } }, async (request) => rounds.listCandidates(app.db, request.actor));
   app.get('/interventions/rounds', { schema: { tags } }, async (request) => rounds.listRounds(app.db, request.actor));

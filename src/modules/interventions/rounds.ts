@@ -134,6 +134,12 @@ interface Job {
   listeners: Set<(e: JobEvent) => void>;
 }
 const jobs = new Map<string, Job>();
+const running = new Set<Promise<void>>();
+
+/** Resolves when every solve started in this process has stored its result: a server that stops waits for it. */
+export const finishRunningSolves = async () => {
+  await Promise.allSettled([...running]);
+};
 
 function emit(job: Job, e: JobEvent) {
   job.events.push(e);
@@ -151,7 +157,7 @@ export async function startSolve(db: Db, actor: Actor | null, roundId: string, o
   const job: Job = { countyId: who.countyId, roundId, events: [], done: false, listeners: new Set() };
   jobs.set(jobId, job);
   setTimeout(() => jobs.delete(jobId), 15 * 60_000).unref();
-  void (async () => {
+  const work = (async () => {
     try {
       const result: PortfolioResult = await solveInWorker(input, { timeLimitMs: options.timeLimitMs ?? 20_000 }, (p) => emit(job, { type: 'progress', data: p }));
       const titles = Object.fromEntries(cands.map((c) => [c.id, { title: c.title, villageName: c.villageName, townshipName: c.townshipName, costFen: c.costFen }]));
@@ -170,6 +176,8 @@ export async function startSolve(db: Db, actor: Actor | null, roundId: string, o
       emit(job, { type: 'error', data: { detail: error instanceof Error ? error.message : String(error) } });
     }
   })();
+  running.add(work);
+  void work.finally(() => running.delete(work));
   return { jobId, candidates: input.projects.length };
 }
 
