@@ -5,6 +5,7 @@ import { migrateDatabase, openDatabase, type DbHandle } from '../db/handle.ts';
 import { lockDataDir } from '../db/lock.ts';
 import { seedDemoCounty, type SeedResult } from '../db/seed/seed.ts';
 import { buildApp } from './app.ts';
+import { serveBackupRequests } from './backup.ts';
 import type { Config } from './config.ts';
 
 export interface RunningServer {
@@ -36,12 +37,14 @@ export async function startServer(config: Config, say: (line: string) => void = 
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
     const h = handle;
+    const stopServingBackups = serveBackupRequests(h, config);
     return {
       app,
       handle: h,
       url: `http://localhost:${port}`,
       seed,
       async close() {
+        stopServingBackups();
         await app.close();
         await h.close();
         release();
