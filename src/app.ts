@@ -6,18 +6,27 @@ import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { jsonSchemaTransform, serializerCompiler } from 'fastify-type-provider-zod';
 import { sql } from 'drizzle-orm';
+import type { DestinationStream } from 'pino';
 import { uuidv7 } from 'uuidv7';
 import type { Db, DbHandle } from './db/handle.ts';
 import { MODULES } from './modules.ts';
 import type { Config } from './server/config.ts';
 import { registerErrorHandling } from './server/errors.ts';
+import { frameworkErrorOptions } from './server/framework-errors.ts';
+import { registerInputSafety, validatorCompiler } from './server/input-safety.ts';
 import { createJobQueue, type JobQueue } from './server/jobs.ts';
+import { loggerOptions } from './server/log-safety.ts';
 import type { ModuleManifest } from './server/module.ts';
+import { documentOptionalBodies } from './server/openapi-bodies.ts';
 import { registerPermissions } from './server/permissions.ts';
 import { Problem } from './server/problems.ts';
+import { registerRequestTimeout } from './server/request-timeout.ts';
+import { registerSecurityHeaders } from './server/security-headers.ts';
 import { registerSessions } from './server/session.ts';
+import { registerDraining } from './server/shutdown.ts';
+import { registerWriteRateLimits } from './server/write-limits.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -30,21 +39,13 @@ declare module 'fastify' {
 
 const REQUEST_ID = /^[A-Za-z0-9_.:-]{1,64}$/;
 
-/** Request lines without query strings (search terms can be personal) and without cookies or bodies. */
-const logSerializers = {
-  req(req: { method: string; url: string; id: string }) {
-    return { method: req.method, path: req.url.split('?')[0], id: req.id };
-  },
-  res(res: { statusCode: number }) {
-    return { statusCode: res.statusCode };
-  },
-};
-
 export interface BuildOptions {
   /** The modules to run (default: all of them). */
   modules?: readonly ModuleManifest[];
   /** Start the job queue's workers (default true); tests that drive jobs by hand pass false. */
   runJobs?: boolean;
+  /** Where the log goes (tests read it). */
+  logStream?: DestinationStream;
 }
 
 /** Permissions are process-wide: registered once per module, whatever the number of apps built. */
@@ -56,10 +57,7 @@ export async function buildApp(config: Config, handle: DbHandle, options: BuildO
   const modules = options.modules ?? MODULES;
   registerModulePermissions(modules);
   const app = Fastify({
-    logger:
-      config.logLevel === 'silent'
-        ? false
-        : { level: config.logLevel, serializers: logSerializers, redact: ['req.headers.cookie', 'req.headers.authorization'] },
+    logger: loggerOptions(config, options.logStream),
     trustProxy: config.trustProxy,
     genReqId: (req) => {
       const given = req.headers['x-request-id'];
@@ -67,6 +65,11 @@ export async function buildApp(config: Config, handle: DbHandle, options: BuildO
     },
     bodyLimit: 1024 * 1024,
     routerOptions: { ignoreTrailingSlash: true },
+    requestTimeout: config.requestTimeoutSeconds * 1000,
+    // Node checks request timeouts every 30 s by default; check often enough that the timeout means what it says.
+    http: { connectionsCheckingInterval: Math.min(5000, config.requestTimeoutSeconds * 500) },
+    return503OnClosing: false,
+    ...frameworkErrorOptions(),
   });
   app.decorate('db', handle.db);
   app.decorate('dbHandle', handle);
@@ -86,12 +89,17 @@ export async function buildApp(config: Config, handle: DbHandle, options: BuildO
   });
 
   registerErrorHandling(app);
+  registerInputSafety(app);
+  registerDraining(app);
+  registerRequestTimeout(app, config.requestTimeoutSeconds);
+  await registerSecurityHeaders(app);
   await app.register(cookie);
   await app.register(rateLimit, {
     global: false,
     errorResponseBuilder: (_request, context) => new Problem(429, 'rate_limited', `Too many attempts; retry in ${context.after}`),
   });
   registerSessions(app, modules.find((m) => m.sessions)?.sessions);
+  registerWriteRateLimits(app, config);
 
   await app.register(swagger, {
     openapi: {
@@ -99,6 +107,7 @@ export async function buildApp(config: Config, handle: DbHandle, options: BuildO
       components: { securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: 'terrace_session' } } },
     },
     transform: jsonSchemaTransform,
+    transformObject: documentOptionalBodies(app),
   });
   await app.register(swaggerUi, { routePrefix: '/api/docs' });
 

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { DataDirLockedError } from './db/lock.ts';
 import { DEMO_ACCOUNTS } from './modules/governance/index.ts';
 import { loadConfig } from './server/config.ts';
+import { closeOnSignals } from './server/shutdown.ts';
 import { startServer } from './start.ts';
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
@@ -43,15 +44,7 @@ async function main() {
   say(`  API 文档 / API docs:     ${server.url}/api/docs`);
   say('');
 
-  let closing = false;
-  const shutdown = async () => {
-    if (closing) return;
-    closing = true;
-    await server.close();
-    process.exit(0);
-  };
-  process.on('SIGINT', shutdown);
-  process.on('SIGTERM', shutdown);
+  closeOnSignals(() => server.close(), { timeoutSeconds: config.shutdownTimeoutSeconds, say });
 }
 
 main().catch((error) => {

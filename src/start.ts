@@ -7,6 +7,7 @@ import { lockDataDir } from './db/lock.ts';
 import { seedDemo, type SeedResult } from './db/seed.ts';
 import { MODULES } from './modules.ts';
 import { migrationSets } from './server/module.ts';
+import { serveBackupRequests } from './server/backup.ts';
 import type { Config } from './server/config.ts';
 
 export interface RunningServer {
@@ -38,12 +39,14 @@ export async function startServer(config: Config, say: (line: string) => void = 
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
     const h = handle;
+    const stopServingBackups = serveBackupRequests(h, config);
     return {
       app,
       handle: h,
       url: `http://localhost:${port}`,
       seed,
       async close() {
+        stopServingBackups();
         await app.close();
         await h.close();
         release();

@@ -25,6 +25,13 @@ const envSchema = z.object({
   JOBS_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(2),
   /** Seconds a job's claim lasts without a heartbeat: after a crash, another instance takes the job over then. */
   JOBS_LEASE_SECONDS: z.coerce.number().int().min(2).max(3600).default(60),
+  /** Writes (POST, PUT, PATCH, DELETE) per signed-in user and per client address per minute; 0 turns a limit off. */
+  WRITE_RATE_LIMIT_PER_USER_PER_MINUTE: z.coerce.number().int().min(0).default(300),
+  WRITE_RATE_LIMIT_PER_ADDRESS_PER_MINUTE: z.coerce.number().int().min(0).default(600),
+  /** How long a client may take to send a whole request (headers and body). */
+  REQUEST_TIMEOUT_SECONDS: z.coerce.number().positive().default(60),
+  /** On SIGTERM, how long in-flight requests and jobs may take to finish before the process exits anyway. */
+  SHUTDOWN_TIMEOUT_SECONDS: z.coerce.number().positive().default(25),
 });
 
 export type Config = {
@@ -43,6 +50,10 @@ export type Config = {
   loginMaxFailures: number;
   loginLockoutMinutes: number;
   webDist: string;
+  writeRateLimitPerUser: number;
+  writeRateLimitPerAddress: number;
+  requestTimeoutSeconds: number;
+  shutdownTimeoutSeconds: number;
 };
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -68,5 +79,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     loginMaxFailures: e.LOGIN_MAX_FAILURES,
     loginLockoutMinutes: e.LOGIN_LOCKOUT_MINUTES,
     webDist: path.resolve(e.WEB_DIST),
+    writeRateLimitPerUser: e.WRITE_RATE_LIMIT_PER_USER_PER_MINUTE,
+    writeRateLimitPerAddress: e.WRITE_RATE_LIMIT_PER_ADDRESS_PER_MINUTE,
+    requestTimeoutSeconds: e.REQUEST_TIMEOUT_SECONDS,
+    shutdownTimeoutSeconds: e.SHUTDOWN_TIMEOUT_SECONDS,
   };
 }

@@ -2,7 +2,8 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { Problem, TITLES, type FieldError } from './problems.ts';
 
-function send(reply: FastifyReply, request: FastifyRequest, status: number, code: string, detail: string, extra = {}) {
+/** Answers with an RFC 9457 problem. */
+export function sendProblem(reply: FastifyReply, request: FastifyRequest, status: number, code: string, detail: string, extra = {}) {
   return reply
     .code(status)
     .type('application/problem+json')
@@ -31,26 +32,10 @@ function fromDatabase(error: unknown): Problem | undefined {
   return undefined;
 }
 
-/**
- * What of an unexpected error may be logged: its kind and where it happened. Messages are left out because
- * database errors carry the query's parameters (names, phone numbers, password hashes) in them.
- */
-function safeError(error: unknown) {
-  const e = error as { name?: string; code?: string; stack?: string; cause?: { code?: string; constraint?: string; table?: string; routine?: string } };
-  return {
-    type: e.name,
-    code: e.code ?? e.cause?.code,
-    constraint: e.cause?.constraint,
-    table: e.cause?.table,
-    routine: e.cause?.routine,
-    stack: e.stack?.split('\n').slice(1, 8).join('\n'),
-  };
-}
-
 export function registerErrorHandling(app: FastifyInstance) {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (error instanceof Problem) {
-      return send(reply, request, error.status, error.code, error.detail, error.extra);
+      return sendProblem(reply, request, error.status, error.code, error.detail, error.extra);
     }
     if (hasZodFastifySchemaValidationErrors(error)) {
       const where = error.validationContext ?? 'body';
@@ -62,23 +47,23 @@ export function registerErrorHandling(app: FastifyInstance) {
         return [{ field: base, message: v.message ?? 'Invalid value' }];
       });
       const first = errors[0];
-      return send(reply, request, 400, 'invalid_input', `${first.field}: ${first.message}`, {
+      return sendProblem(reply, request, 400, 'invalid_input', `${first.field}: ${first.message}`, {
         field: first.field,
         errors,
       });
     }
     const dbProblem = fromDatabase(error);
-    if (dbProblem) return send(reply, request, dbProblem.status, dbProblem.code, dbProblem.detail);
+    if (dbProblem) return sendProblem(reply, request, dbProblem.status, dbProblem.code, dbProblem.detail);
     const status = error.statusCode ?? 500;
     if (status >= 400 && status < 500) {
       // Fastify's own client errors: malformed JSON, wrong content type, body too large, rate limits.
       const code = error.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || error.code?.startsWith('FST_ERR_CTP') ? 'malformed_body' : (error.code ?? 'client_error').toLowerCase();
       const field = code === 'malformed_body' ? 'body' : undefined;
-      return send(reply, request, status, code, error.message, field ? { field } : {});
+      return sendProblem(reply, request, status, code, error.message, field ? { field } : {});
     }
-    request.log.error({ err: safeError(error) }, 'unhandled error');
-    return send(reply, request, 500, 'internal', 'Something went wrong on our side; the request id helps us find it.');
+    request.log.error({ err: error }, 'unhandled error');
+    return sendProblem(reply, request, 500, 'internal', 'Something went wrong on our side; the request id helps us find it.');
   });
 
-  app.setNotFoundHandler((request, reply) => send(reply, request, 404, 'not_found', `No route ${request.method} ${request.url.split('?')[0]}`));
+  app.setNotFoundHandler((request, reply) => sendProblem(reply, request, 404, 'not_found', `No route ${request.method} ${request.url.split('?')[0]}`));
 }

@@ -1,4 +1,5 @@
 import type { FastifyRequest } from 'fastify';
+import { isStorableText } from './input-safety.ts';
 import { badRequest, Problem } from './problems.ts';
 
 /**
@@ -13,12 +14,17 @@ export async function readMultipart(request: FastifyRequest, maxBytes: number, t
   try {
     for await (const part of request.parts({ limits: { fileSize: maxBytes, files: 1, fields: 10 } })) {
       if (part.type === 'file') file = { data: await part.toBuffer(), mimetype: part.mimetype, filename: part.filename };
-      else fields[part.fieldname] = String(part.value);
+      else {
+        if (!isStorableText(part.fieldname)) throw badRequest('body', 'A field name contains a character that cannot be stored');
+        if (!isStorableText(String(part.value))) throw badRequest(part.fieldname, 'Contains a character that cannot be stored');
+        fields[part.fieldname] = String(part.value);
+      }
     }
   } catch (error) {
     if ((error as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') throw tooLarge();
     throw error;
   }
   if (!file) throw badRequest('file', 'A file is required');
+  if (!isStorableText(file.filename)) throw badRequest('file', 'The file name contains a character that cannot be stored');
   return { fields, file };
 }

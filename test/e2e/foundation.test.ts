@@ -63,7 +63,7 @@ describe('the platform in the browser', () => {
 
   it('shows an error message for a wrong password and stays signed out', async () => {
     await signIn('village', 'not-the-password');
-    await expect.poll(() => page.getByRole('alert').textContent()).toBe('用户名或密码错误');
+    await expect.poll(() => page.getByRole('alert').textContent()).toBe('用户名或密码错误（连续失败多次后账号会暂时锁定）');
     expect(await page.locator('.whoami').count()).toBe(0);
   });
 

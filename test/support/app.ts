@@ -1,4 +1,5 @@
 import type { FastifyInstance, InjectOptions } from 'fastify';
+import type { DestinationStream } from 'pino';
 import type { Driver } from '../../src/db/handle.ts';
 import { buildApp } from '../../src/app.ts';
 import { loadConfig } from '../../src/server/config.ts';
@@ -12,10 +13,11 @@ export interface TestApp {
 }
 
 /** The real application on a fresh copy of the seeded database, driven with fastify.inject. */
-export async function startTestApp(driver: Driver, env: Record<string, string> = {}): Promise<TestApp> {
+export async function startTestApp(driver: Driver, env: Record<string, string> = {}, options: { logStream?: DestinationStream } = {}): Promise<TestApp> {
   const db = await freshDatabase(driver);
-  const config = loadConfig({ LOG_LEVEL: 'silent', WEB_DIST: '/nonexistent', ...env });
-  const app = await buildApp(config, db);
+  // Write limits are tested on their own; the suites' bursts come from one address and one user.
+  const config = loadConfig({ LOG_LEVEL: 'silent', WEB_DIST: '/nonexistent', WRITE_RATE_LIMIT_PER_USER_PER_MINUTE: '0', WRITE_RATE_LIMIT_PER_ADDRESS_PER_MINUTE: '0', ...env });
+  const app = await buildApp(config, db, options);
   await app.ready();
   return {
     app,

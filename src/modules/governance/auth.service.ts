@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { and, eq, gt, lt, sql } from 'drizzle-orm';
+import { and, eq, isNull, lt, or, sql } from 'drizzle-orm';
 import { namedQuery, type Db } from '../../db/handle.ts';
 import { Problem } from '../../server/problems.ts';
 import { recordAudit } from '../../server/audit.ts';
@@ -71,45 +71,52 @@ export async function registerBuyer(
   });
 }
 
+/** One answer for a wrong password, an unknown user and a locked account, so none tells an attacker more. */
+const wrongCredentials = () =>
+  new Problem(401, 'invalid_credentials', 'Wrong username or password (after repeated failures an account is locked for a while)');
+
+/**
+ * Claims one password check for the user in a single conditional UPDATE, before the password is checked, so
+ * concurrent attempts cannot check more passwords than the policy allows. The claim that reaches the limit
+ * locks the account at once; if its password is right the login lifts the lock again. An expired lock starts
+ * a fresh count. Null: the account is locked and no password may be checked.
+ */
+async function claimPasswordCheck(db: Db, userId: string, policy: LoginPolicy): Promise<{ failures: number; locking: boolean } | null> {
+  const expired = sql`${users.lockedUntil} <= now()`;
+  const failures = sql`case when ${expired} then 1 else ${users.failedLogins} + 1 end`;
+  const [row] = await db
+    .update(users)
+    .set({
+      failedLogins: failures,
+      lockedUntil: sql`case when ${failures} >= ${policy.maxFailures} then now() + make_interval(secs => ${policy.lockoutMinutes * 60}) else null end`,
+    })
+    .where(and(eq(users.id, userId), or(isNull(users.lockedUntil), expired)))
+    .returning({ failures: users.failedLogins, lockedUntil: users.lockedUntil });
+  return row ? { failures: row.failures, locking: row.lockedUntil !== null } : null;
+}
+
 export async function login(db: Db, input: { username: string; password: string }, policy: LoginPolicy): Promise<SessionOpened> {
   const [user] = await db.select().from(users).where(sql`lower(${users.username}) = lower(${input.username})`);
-  if (!user) {
+  const claim = user ? await claimPasswordCheck(db, user.id, policy) : null;
+  if (!user || !claim) {
+    // The same work as a real check, so an unknown or locked account takes as long as a wrong password.
     await verifyPassword(await decoyPasswordHash(), input.password);
-    throw new Problem(401, 'invalid_credentials', 'Wrong username or password');
-  }
-  const now = new Date();
-  if (user.lockedUntil && user.lockedUntil > now) {
-    throw new Problem(423, 'account_locked', 'Too many failed attempts; try again later', {
-      retryAfterSeconds: Math.ceil((user.lockedUntil.getTime() - now.getTime()) / 1000),
-    });
+    throw wrongCredentials();
   }
   const ok = !user.disabled && (await verifyPassword(user.passwordHash, input.password));
   const actorRef = { id: user.id, countyId: user.countyId };
   if (!ok) {
-    const lock = await db.transaction(async (tx) => {
-      // Counted in the database so concurrent failures cannot slip past the limit.
-      const [row] = await tx
-        .update(users)
-        .set({ failedLogins: sql`${users.failedLogins} + 1` })
-        .where(eq(users.id, user.id))
-        .returning({ failedLogins: users.failedLogins });
-      const locking = row.failedLogins >= policy.maxFailures;
-      if (locking) {
-        await tx
-          .update(users)
-          .set({ failedLogins: 0, lockedUntil: new Date(Date.now() + policy.lockoutMinutes * 60_000) })
-          .where(eq(users.id, user.id));
-      }
+    await db.transaction(async (tx) => {
       await recordAudit(tx, actorRef, {
-        action: locking ? 'user.locked_out' : 'user.login_failed',
+        action: claim.locking ? 'user.locked_out' : 'user.login_failed',
         entity: 'user',
         entityId: user.id,
+        details: claim.locking ? { failures: claim.failures, lockoutMinutes: policy.lockoutMinutes } : { failures: claim.failures },
       });
-      return locking;
     });
-    if (lock) throw new Problem(423, 'account_locked', 'Too many failed attempts; try again later', { retryAfterSeconds: policy.lockoutMinutes * 60 });
-    throw new Problem(401, 'invalid_credentials', 'Wrong username or password');
+    throw wrongCredentials();
   }
+  const now = new Date();
   return db.transaction(async (tx) => {
     await tx.update(users).set({ failedLogins: 0, lockedUntil: null }).where(eq(users.id, user.id));
     await tx.delete(sessions).where(and(eq(sessions.userId, user.id), lt(sessions.expiresAt, now)));

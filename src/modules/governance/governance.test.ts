@@ -50,7 +50,7 @@ describeEachDriver('governance', (driver) => {
     expect((await t.app.inject({ url: '/api/v1/me' })).statusCode).toBe(401);
   });
 
-  it('locks an account after repeated failures, even for the right password, until an admin unlocks it', async () => {
+  it('locks an account after repeated failures, even for the right password, answering exactly like a wrong password, until an admin unlocks it', async () => {
     const admin = await signIn(t.app, 'admin');
     const created = await as(t.app, admin)({
       method: 'POST',
@@ -58,15 +58,46 @@ describeEachDriver('governance', (driver) => {
       payload: { username: 'locky', displayName: 'Locky', password: 'locky-pass-1' },
     });
     expect(created.statusCode).toBe(201);
-    const attempt = (password: string) => t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'locky', password } });
-    for (let i = 0; i < 4; i++) expect((await attempt('nope-nope')).statusCode).toBe(401);
-    const fifth = await attempt('nope-nope');
-    expect(fifth.statusCode).toBe(423);
-    expect(fifth.json().code).toBe('account_locked');
-    expect((await attempt('locky-pass-1')).statusCode).toBe(423);
+    const attempt = (username: string, password: string) => t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username, password } });
+    const answer = (res: { statusCode: number; body: string }) => {
+      const { requestId, instance, ...body } = JSON.parse(res.body);
+      return { status: res.statusCode, body };
+    };
+    const unknownUser = answer(await attempt('nobody-here', 'nope-nope'));
+    expect(unknownUser.status).toBe(401);
+    for (let i = 0; i < 5; i++) expect(answer(await attempt('locky', 'nope-nope'))).toEqual(unknownUser);
+    // Locked now: the right password gets the same answer as an unknown user.
+    expect(answer(await attempt('locky', 'locky-pass-1'))).toEqual(unknownUser);
+    const [row] = await queryRows<{ locked: boolean }>(t.db.db, sql`select locked_until > now() as locked from users where username = 'locky'`);
+    expect(row.locked).toBe(true);
+    const actions = await queryRows<{ action: string }>(t.db.db, sql`select action from audit_log where entity_id = ${created.json().id} order by id`);
+    expect(actions.map((a) => a.action)).toEqual(['user.create', 'user.login_failed', 'user.login_failed', 'user.login_failed', 'user.login_failed', 'user.locked_out']);
+    const list = await as(t.app, admin)({ url: '/api/v1/users?q=locky' });
+    expect(list.json().items[0].lockedUntil).toBeTruthy();
     const unlock = await as(t.app, admin)({ method: 'PATCH', url: `/api/v1/users/${created.json().id}`, payload: { unlock: true } });
     expect(unlock.statusCode).toBe(200);
-    expect((await attempt('locky-pass-1')).statusCode).toBe(200);
+    expect((await attempt('locky', 'locky-pass-1')).statusCode).toBe(200);
+  });
+
+  it('checks no more passwords than the policy allows when twenty wrong ones arrive at once, and a lock that expired counts afresh', async () => {
+    const admin = await signIn(t.app, 'admin');
+    const created = await as(t.app, admin)({ method: 'POST', url: '/api/v1/users', payload: { username: 'racer', displayName: 'Racer', password: 'racer-pass-1' } });
+    const id = created.json().id;
+    const attempts = await Promise.all(
+      Array.from({ length: 20 }, () => t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'racer', password: 'wrong-guess' } })),
+    );
+    expect(attempts.map((r) => r.statusCode)).toEqual(Array(20).fill(401));
+    expect(new Set(attempts.map((r) => r.json().detail)).size).toBe(1);
+    const checked = await count(sql`select count(*)::int as n from audit_log where entity_id = ${id} and action in ('user.login_failed', 'user.locked_out')`);
+    expect(checked).toBe(5);
+    expect(await count(sql`select count(*)::int as n from audit_log where entity_id = ${id} and action = 'user.locked_out'`)).toBe(1);
+    const right = () => t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'racer', password: 'racer-pass-1' } });
+    expect((await right()).statusCode).toBe(401);
+    // The lockout passes: the next attempt starts a fresh count, and the right password signs in.
+    await t.db.db.execute(sql`update users set locked_until = now() - interval '1 second' where id = ${id}`);
+    expect((await right()).statusCode).toBe(200);
+    const [after] = await queryRows<{ failed_logins: number; locked_until: unknown }>(t.db.db, sql`select failed_logins, locked_until from users where id = ${id}`);
+    expect(after).toEqual({ failed_logins: 0, locked_until: null });
   });
 
   it('registers a buyer who is signed in with no roles; a taken username is a 409 naming the field', async () => {

@@ -1,7 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { closePortfolioPool } from './portfolio/pool.ts';
 import { streamJobEvents } from '../../server/job-events.ts';
 import * as rounds from './rounds.ts';
 import { FUNDING_SOURCES, PILLARS } from './schema.ts';
@@ -26,7 +25,6 @@ const roundBody = z.strictObject({
 export const roundRoutes: FastifyPluginAsync = async (base) => {
   const app = base.withTypeProvider<ZodTypeProvider>();
   const tags = ['interventions'];
-  app.addHook('onClose', async () => closePortfolioPool());
 
   app.get('/interventions/candidates', { schema: { tags, summary: 'County-approved proposals awaiting funds' } }, async (request) => rounds.listCandidates(app.db, request.actor));
   app.get('/interventions/rounds', { schema: { tags } }, async (request) => rounds.listRounds(app.db, request.actor));

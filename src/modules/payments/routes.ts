@@ -48,7 +48,7 @@ export const paymentRoutes: FastifyPluginAsync = async (base) => {
     raw.addContentTypeParser('*', { parseAs: 'string', bodyLimit: 64 * 1024 }, (_request, body, done) => done(null, body));
     raw.post(
       '/payments/callback/:provider',
-      { schema: { tags: ['payments'], summary: 'Signed callback from a payment provider (idempotent)' } },
+      { schema: { tags: ['payments'], summary: 'Signed callback from a payment provider (idempotent)' }, config: { writeRateLimit: false } },
       async (request) => {
         const { provider } = request.params as { provider: string };
         const body = typeof request.body === 'string' ? request.body : '';

@@ -25,8 +25,7 @@ export const en: Messages = {
     demoHint: 'Demo accounts: admin, town, village, resident, producer, innkeeper, logistics, buyer',
   },
   errors: {
-    invalid_credentials: 'Wrong username or password',
-    account_locked: 'Too many failed attempts: the account is locked for a while',
+    invalid_credentials: 'Wrong username or password (after several failed attempts an account is locked for a while)',
     username_taken: 'This username is taken',
     rate_limited: 'Too many attempts; please wait a minute',
     forbidden: 'You do not have permission to do this',

@@ -23,8 +23,7 @@ export const zhCN = {
     demoHint: '演示账号：admin、town、village、resident、producer、innkeeper、logistics、buyer',
   },
   errors: {
-    invalid_credentials: '用户名或密码错误',
-    account_locked: '失败次数过多，账号已暂时锁定，请稍后再试',
+    invalid_credentials: '用户名或密码错误（连续失败多次后账号会暂时锁定）',
     username_taken: '该用户名已被使用',
     rate_limited: '尝试过于频繁，请稍后再试',
     forbidden: '您没有权限执行此操作',
