@@ -222,7 +222,7 @@ async function applyOutcome(
     const applicable = payment.status === 'pending' || takenAfterFailure;
     const [fresh] = await tx
       .insert(paymentCallbacks)
-      .values({ paymentId: payment.id, provider: provider.name, nonce: cb.nonce, outcome: cb.outcome, applied: applicable })
+      .values({ countyId: payment.countyId, paymentId: payment.id, provider: provider.name, nonce: cb.nonce, outcome: cb.outcome, applied: applicable })
       .onConflictDoNothing()
       .returning({ id: paymentCallbacks.id });
     if (!fresh) return { paymentId: payment.id, applied: false, duplicate: true, status: payment.status };
@@ -230,7 +230,7 @@ async function applyOutcome(
     const system = { id: null, countyId: payment.countyId };
     if (takenAfterFailure) {
       await tx.update(payments).set({ status: 'refunded', paidAt: new Date(), refundedFen: payment.amountFen }).where(eq(payments.id, payment.id));
-      await tx.insert(paymentRefunds).values({ paymentId: payment.id, amountFen: payment.amountFen, reason: 'paid after the payment was given up' });
+      await tx.insert(paymentRefunds).values({ countyId: payment.countyId, paymentId: payment.id, amountFen: payment.amountFen, reason: 'paid after the payment was given up' });
       await recordAudit(tx, system, { action: 'payment.auto_refund', entity: 'payment', entityId: payment.id, details: { amountFen: payment.amountFen, via: via.kind, after: 'failed' } });
       refunds.push({ reference: cb.providerReference, amountFen: payment.amountFen });
       return { paymentId: payment.id, applied: true, duplicate: false, status: 'refunded' };
@@ -261,7 +261,7 @@ async function applyOutcome(
         .update(payments)
         .set({ status: 'refunded', refundedFen: payment.amountFen })
         .where(eq(payments.id, payment.id));
-      await tx.insert(paymentRefunds).values({ paymentId: payment.id, amountFen: payment.amountFen, reason: 'no longer available when paid' });
+      await tx.insert(paymentRefunds).values({ countyId: payment.countyId, paymentId: payment.id, amountFen: payment.amountFen, reason: 'no longer available when paid' });
       await recordAudit(tx, system, { action: 'payment.auto_refund', entity: 'payment', entityId: payment.id, details: { amountFen: payment.amountFen } });
       refunds.push({ reference: cb.providerReference, amountFen: payment.amountFen });
       return { paymentId: payment.id, applied: true, duplicate: false, status: 'refunded' };
@@ -372,7 +372,7 @@ export async function refundPayment(db: Db, actor: Actor | null, paymentId: stri
       throw conflict('refund_too_large', 'The refund exceeds what remains of the payment', { field: 'body/amountFen' });
     }
     const { refundReference } = await provider.refund(row.providerReference ?? row.id, amountFen);
-    await tx.insert(paymentRefunds).values({ paymentId, amountFen, reason, refundReference, actorId: who.id });
+    await tx.insert(paymentRefunds).values({ countyId: row.countyId, paymentId, amountFen, reason, refundReference, actorId: who.id });
     await recordAudit(tx, who, { action: 'payment.refund', entity: 'payment', entityId: paymentId, details: { amountFen, reason } });
     await handlers.onRefunded?.(tx, row.referenceId, paymentId);
     return { paymentId, refundedFen: row.refundedFen, status: row.status };
@@ -423,7 +423,7 @@ export async function sandboxComplete(
     const [existing] = await tx.select().from(paymentSandboxOutcomes).where(eq(paymentSandboxOutcomes.paymentId, paymentId));
     // A payment that is no longer pending (superseded, or settled) is closed at the institution too.
     if (existing || payment.status !== 'pending') return existing;
-    const [fresh] = await tx.insert(paymentSandboxOutcomes).values(newSandboxOutcome(paymentId, providerReference, outcome)).onConflictDoNothing().returning();
+    const [fresh] = await tx.insert(paymentSandboxOutcomes).values({ countyId: payment.countyId, ...newSandboxOutcome(paymentId, providerReference, outcome) }).onConflictDoNothing().returning();
     if (!fresh) {
       const [raced] = await tx.select().from(paymentSandboxOutcomes).where(eq(paymentSandboxOutcomes.paymentId, paymentId));
       return raced;
