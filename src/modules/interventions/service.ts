@@ -573,10 +573,10 @@ export async function vote(db: Db, actor: Actor | null, id: string, stance: 'sup
     // One statement: the vote lands (or changes) only while the proposal is still under review.
     const rows = await queryRows<{ id: string }>(
       tx,
-      sql`insert into intervention_votes (id, intervention_id, user_id, village_id, stance)
-          select ${uuidv7()}::uuid, i.id, ${who.id}::uuid, i.village_id, ${stance} from interventions i
-          where i.id = ${id}::uuid and i.status in ('submitted', 'village_approved', 'township_reviewed')
-          on conflict (intervention_id, user_id) do update set stance = excluded.stance, updated_at = now()
+      sql`insert into intervention_votes (id, county_id, intervention_id, user_id, village_id, stance)
+          select ${uuidv7()}::uuid, i.county_id, i.id, ${who.id}::uuid, i.village_id, ${stance} from interventions i
+          where i.county_id = ${p.countyId}::uuid and i.id = ${id}::uuid and i.status in ('submitted', 'village_approved', 'township_reviewed')
+          on conflict (county_id, intervention_id, user_id) do update set stance = excluded.stance, updated_at = now()
           returning id`,
     );
     if (!rows.length) throw conflict('voting_closed', 'Voting is closed: the review of this proposal is finished');

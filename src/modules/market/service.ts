@@ -142,9 +142,9 @@ export async function listProducts(
       stock: sql<number>`coalesce(sum(${marketVariants.stock}), 0)::int`,
     })
     .from(marketProducts)
-    .leftJoin(marketVariants, and(eq(marketVariants.productId, marketProducts.id), eq(marketVariants.active, true)))
+    .leftJoin(marketVariants, and(eq(marketVariants.countyId, marketProducts.countyId), eq(marketVariants.productId, marketProducts.id), eq(marketVariants.active, true)))
     .where(where)
-    .groupBy(marketProducts.id)
+    .groupBy(marketProducts.countyId, marketProducts.id)
     .orderBy(asc(marketProducts.createdAt), asc(marketProducts.id))
     .limit(filter.limit)
     .offset(filter.offset);
@@ -1068,6 +1068,7 @@ export async function payOrder(db: Db, actor: Actor | null, orderId: string) {
   return createPayment(db, who, {
     purpose: 'order',
     referenceId: orderId,
+    countyId: order.countyId,
     amountFen: order.totalFen,
     description: items.map((i) => i.name).join('、').slice(0, 120),
   });
@@ -1133,8 +1134,8 @@ export async function dashboard(db: Db, actor: Actor | null, orgId: string, days
     sql`select v.id as variant_id, p.name as product, v.label, v.stock,
                coalesce(sum(r.qty) filter (where r.status = 'held'), 0)::int as held,
                coalesce(sum(r.qty) filter (where r.status = 'sold'), 0)::int as sold
-        from market_variants v join market_products p on p.id = v.product_id
-        left join market_reservations r on r.variant_id = v.id
+        from market_variants v join market_products p on p.county_id = v.county_id and p.id = v.product_id
+        left join market_reservations r on r.county_id = v.county_id and r.variant_id = v.id
         where p.org_id = ${orgId} and v.active
         group by v.id, p.name, v.label, v.stock order by p.name, v.label`,
   );

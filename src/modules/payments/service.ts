@@ -113,7 +113,14 @@ export async function getPaymentRecord(db: Db, paymentId: string): Promise<Payme
 export async function createPayment(
   db: Db,
   actor: Actor | null,
-  input: { purpose: PaymentPurpose; referenceId: string; amountFen: number; description: string },
+  input: {
+    purpose: PaymentPurpose;
+    referenceId: string;
+    amountFen: number;
+    description: string;
+    /** The county of what is paid for (the order's, the booking's): the payment is kept with it. Default: the payer's. */
+    countyId?: string;
+  },
 ): Promise<{ paymentId: string; redirectUrl: string }> {
   const who = requireActor(actor);
   if (!Number.isInteger(input.amountFen) || input.amountFen <= 0) throw badRequest('amountFen', 'Must be a positive whole number of fen');
@@ -147,7 +154,7 @@ export async function createPayment(
     const started = await provider.start({ paymentId, amountFen: input.amountFen, description: input.description, returnUrl });
     await tx.insert(payments).values({
       id: paymentId,
-      countyId: who.countyId,
+      countyId: input.countyId ?? who.countyId,
       purpose: input.purpose,
       referenceId: input.referenceId,
       payerId: who.id,
@@ -383,8 +390,9 @@ export async function refundPayment(db: Db, actor: Actor | null, paymentId: stri
 export async function getPaymentForPayer(db: Db, actor: Actor | null, paymentId: string) {
   const who = requireActor(actor);
   const payment = await getPaymentRecord(db, paymentId);
-  if (!payment || payment.countyId !== who.countyId) throw notFound('Payment');
-  if (payment.payerId !== who.id && !holdsAnyRole(who, ['county_admin'])) throw notFound('Payment');
+  if (!payment) throw notFound('Payment');
+  // The payer may be of any county; the administrator sees the payments of their own county.
+  if (payment.payerId !== who.id && !(holdsAnyRole(who, ['county_admin']) && payment.countyId === who.countyId)) throw notFound('Payment');
   const returnUrl = purposes.get(payment.purpose)?.returnUrl?.(payment.referenceId) ?? '/';
   return {
     id: payment.id,
