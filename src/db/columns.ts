@@ -16,7 +16,7 @@ export const inList = (column: string, values: readonly string[]) =>
 
 /**
  * The id of a row in a tenant table: a UUID v7, and the primary key together with `county_id` (declare
- * `primaryKey({ columns: [t.countyId, t.id] })` on the table; see src/db/global-tables.ts).
+ * `primaryKey({ columns: [t.id, t.countyId] })` on the table; see docs/distribution.md).
  */
 export const tenantId = () =>
   uuid('id')

@@ -53,8 +53,8 @@ const countyId = () =>
     .notNull()
     .references(() => adminUnits.id);
 
-/** Tenant tables are keyed by (county_id, id), and refer to each other within the county (src/db/global-tables.ts). */
-const pk = (t: { countyId: AnyPgColumn; id: AnyPgColumn }) => primaryKey({ columns: [t.countyId, t.id] });
+/** Tenant tables are keyed by (id, county_id) (the county last: a lookup by id alone keeps its index) and refer to each other within the county (src/db/global-tables.ts). */
+const pk = (t: { countyId: AnyPgColumn; id: AnyPgColumn }) => primaryKey({ columns: [t.id, t.countyId] });
 const ofBuilding = (t: { countyId: AnyPgColumn; buildingId: AnyPgColumn }) =>
   foreignKey({ columns: [t.countyId, t.buildingId], foreignColumns: [atlasBuildings.countyId, atlasBuildings.id] });
 const ofAsset = (t: { countyId: AnyPgColumn; assetId: AnyPgColumn }) =>
@@ -78,7 +78,7 @@ export const atlasVillageProfiles = pgTable(
     updatedAt: updatedAt(),
   },
   (t) => [
-    primaryKey({ columns: [t.countyId, t.unitId] }),
+    primaryKey({ columns: [t.unitId, t.countyId] }),
     check('atlas_village_listing_check', sql`${t.listingLevel} is null or ${inList('listing_level', LISTING_LEVELS)}`),
     check('atlas_village_pop_check', sql`coalesce(${t.registeredPopulation}, 0) >= 0 and coalesce(${t.residentPopulation}, 0) >= 0`),
     check('atlas_village_altitude_check', sql`${t.altitudeM} is null or ${t.altitudeM} between -500 and 9000`),
@@ -196,7 +196,7 @@ export const atlasAssetVillages = pgTable(
       .notNull()
       .references(() => adminUnits.id),
   },
-  (t) => [primaryKey({ columns: [t.countyId, t.assetId, t.villageId] }), ofAsset(t), index('atlas_asset_villages_village_idx').on(t.villageId)],
+  (t) => [primaryKey({ columns: [t.assetId, t.villageId, t.countyId] }), ofAsset(t), index('atlas_asset_villages_village_idx').on(t.villageId)],
 );
 
 export const atlasAssetBuildings = pgTable(
@@ -207,7 +207,7 @@ export const atlasAssetBuildings = pgTable(
     buildingId: uuid('building_id').notNull(),
   },
   (t) => [
-    primaryKey({ columns: [t.countyId, t.assetId, t.buildingId] }),
+    primaryKey({ columns: [t.assetId, t.buildingId, t.countyId] }),
     ofAsset(t),
     ofBuilding(t),
     index('atlas_asset_buildings_building_idx').on(t.buildingId),
@@ -277,5 +277,5 @@ export const atlasMapCells = pgTable(
     c4: integer('c4').notNull(),
     c5: integer('c5').notNull(),
   },
-  (t) => [primaryKey({ columns: [t.countyId, t.z, t.villageId, t.gx, t.gy, t.type, t.protectionLevel] }), index('atlas_map_cells_grid_idx').on(t.z, t.gx, t.gy)],
+  (t) => [primaryKey({ columns: [t.z, t.villageId, t.gx, t.gy, t.type, t.protectionLevel, t.countyId] }), index('atlas_map_cells_grid_idx').on(t.z, t.gx, t.gy)],
 );

@@ -15,8 +15,8 @@ export type BookingStatus = (typeof BOOKING_STATUSES)[number];
 /** The statuses that occupy the room: the exclusion constraint covers exactly these. */
 export const ACTIVE_STATUSES = ['held', 'confirmed', 'checked_in', 'completed', 'blocked'] as const;
 
-/** Tenant tables are keyed by (county_id, id), and refer to each other within the county (src/db/global-tables.ts). */
-const pk = (t: { countyId: AnyPgColumn; id: AnyPgColumn }) => primaryKey({ columns: [t.countyId, t.id] });
+/** Tenant tables are keyed by (id, county_id) (the county last: a lookup by id alone keeps its index) and refer to each other within the county (src/db/global-tables.ts). */
+const pk = (t: { countyId: AnyPgColumn; id: AnyPgColumn }) => primaryKey({ columns: [t.id, t.countyId] });
 const ofInn = (t: { countyId: AnyPgColumn; innId: AnyPgColumn }) => foreignKey({ columns: [t.countyId, t.innId], foreignColumns: [inns.countyId, inns.id] });
 const ofRoom = (t: { countyId: AnyPgColumn; roomId: AnyPgColumn }) => foreignKey({ columns: [t.countyId, t.roomId], foreignColumns: [rooms.countyId, rooms.id] });
 
@@ -58,7 +58,7 @@ export const inns = pgTable(
   },
   (t) => [
     pk(t),
-    uniqueIndex('inns_org_unique').on(t.countyId, t.orgId),
+    uniqueIndex('inns_org_unique').on(t.orgId, t.countyId),
     index('inns_unit_idx').on(t.unitId),
     check('inns_policy_check', sql`${t.fullRefundDays} >= ${t.partialRefundDays} and ${t.partialRefundDays} >= 0 and ${t.partialRefundPercent} between 0 and 100`),
     check('inns_hold_check', sql`${t.holdMinutes} between 1 and 1440`),
@@ -92,9 +92,8 @@ export const rooms = pgTable(
     check('inn_rooms_capacity_check', sql`${t.capacity} between 1 and 50`),
     check('inn_rooms_price_check', sql`${t.nightlyFen} > 0 and (${t.weekendFen} is null or ${t.weekendFen} > 0)`),
     index('inn_rooms_inn_idx').on(t.innId),
-    uniqueIndex('inn_rooms_ical_unique').on(t.countyId, t.icalToken),
-    index('inn_rooms_ical_idx').on(t.icalToken),
-    uniqueIndex('inn_rooms_name_unique').on(t.countyId, t.innId, t.name),
+    uniqueIndex('inn_rooms_ical_unique').on(t.icalToken, t.countyId),
+    uniqueIndex('inn_rooms_name_unique').on(t.innId, t.name, t.countyId),
   ],
 );
 
@@ -170,7 +169,7 @@ export const bookings = pgTable(
     index('inn_bookings_inn_idx').on(t.innId, t.checkIn),
     index('inn_bookings_guest_idx').on(t.guestId),
     index('inn_bookings_held_idx').on(t.holdExpiresAt).where(sql`status = 'held'`),
-    uniqueIndex('inn_bookings_payment_unique').on(t.countyId, t.paymentId),
+    uniqueIndex('inn_bookings_payment_unique').on(t.paymentId, t.countyId),
   ],
 );
 
@@ -196,7 +195,7 @@ export const reviews = pgTable(
     ofInn(t),
     foreignKey({ columns: [t.countyId, t.bookingId], foreignColumns: [bookings.countyId, bookings.id] }),
     check('inn_reviews_rating_check', sql`${t.rating} between 1 and 5`),
-    uniqueIndex('inn_reviews_booking_unique').on(t.countyId, t.bookingId),
+    uniqueIndex('inn_reviews_booking_unique').on(t.bookingId, t.countyId),
     index('inn_reviews_inn_idx').on(t.innId),
   ],
 );

@@ -38,8 +38,8 @@ const countyId = () =>
   uuid('county_id')
     .notNull()
     .references(() => adminUnits.id);
-/** Tenant tables are keyed by (county_id, id); see src/db/global-tables.ts. */
-const pk = (t: { countyId: AnyPgColumn; id: AnyPgColumn }) => primaryKey({ columns: [t.countyId, t.id] });
+/** Tenant tables are keyed by (id, county_id) (the county last: a lookup by id alone keeps its index); see src/db/global-tables.ts. */
+const pk = (t: { countyId: AnyPgColumn; id: AnyPgColumn }) => primaryKey({ columns: [t.id, t.countyId] });
 /** A child row's key to its proposal, within the county; deleting the proposal deletes it. */
 const ofIntervention = (t: { countyId: AnyPgColumn; interventionId: AnyPgColumn }) =>
   foreignKey({ columns: [t.countyId, t.interventionId], foreignColumns: [interventions.countyId, interventions.id] }).onDelete('cascade');
@@ -128,7 +128,7 @@ export const interventionTransitions = pgTable(
     check('intervention_transitions_to_check', inList('to_status', STATUSES)),
     index('intervention_transitions_idx').on(t.interventionId, t.at),
     // The same step can be taken only once per proposal: a second approval racing the first fails here too.
-    uniqueIndex('intervention_transitions_once').on(t.countyId, t.interventionId, t.fromStatus, t.toStatus),
+    uniqueIndex('intervention_transitions_once').on(t.interventionId, t.fromStatus, t.toStatus, t.countyId),
   ],
 );
 
@@ -152,7 +152,7 @@ export const interventionVotes = pgTable(
     pk(t),
     ofIntervention(t),
     check('intervention_votes_stance_check', inList('stance', ['support', 'oppose'])),
-    uniqueIndex('intervention_votes_one_each').on(t.countyId, t.interventionId, t.userId),
+    uniqueIndex('intervention_votes_one_each').on(t.interventionId, t.userId, t.countyId),
   ],
 );
 
@@ -220,7 +220,7 @@ export const interventionNotificationReads = pgTable(
       .references(() => users.id, { onDelete: 'cascade' }),
     readUntil: timestamp('read_until', { withTimezone: true }).notNull(),
   },
-  (t) => [primaryKey({ columns: [t.countyId, t.userId] })],
+  (t) => [primaryKey({ columns: [t.userId, t.countyId] })],
 );
 
 export const interventionMilestones = pgTable(

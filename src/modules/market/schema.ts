@@ -28,8 +28,8 @@ const countyId = () =>
     .notNull()
     .references(() => adminUnits.id);
 
-/** Tenant tables are keyed by (county_id, id), and refer to each other within the county (src/db/global-tables.ts). */
-const pk = (t: { countyId: AnyPgColumn; id: AnyPgColumn }) => primaryKey({ columns: [t.countyId, t.id] });
+/** Tenant tables are keyed by (id, county_id) (the county last: a lookup by id alone keeps its index) and refer to each other within the county (src/db/global-tables.ts). */
+const pk = (t: { countyId: AnyPgColumn; id: AnyPgColumn }) => primaryKey({ columns: [t.id, t.countyId] });
 const ofProduct = (t: { countyId: AnyPgColumn; productId: AnyPgColumn }) =>
   foreignKey({ columns: [t.countyId, t.productId], foreignColumns: [marketProducts.countyId, marketProducts.id] });
 const ofBatch = (t: { countyId: AnyPgColumn; batchId: AnyPgColumn }) =>
@@ -57,7 +57,7 @@ export const marketShops = pgTable(
     lowStockThreshold: integer('low_stock_threshold').notNull().default(10),
   },
   (t) => [
-    primaryKey({ columns: [t.countyId, t.orgId] }),
+    primaryKey({ columns: [t.orgId, t.countyId] }),
     check('market_shops_fees_check', sql`${t.shippingBaseFen} >= 0 and ${t.remoteSurchargeFen} >= 0 and coalesce(${t.freeShippingOverFen}, 0) >= 0`),
     check('market_shops_threshold_check', sql`${t.lowStockThreshold} >= 0`),
   ],
@@ -119,9 +119,7 @@ export const marketProducts = pgTable(
     pk(t),
     check('market_products_kind_check', inList('kind', PRODUCT_KINDS)),
     check('market_products_gtin_check', sql`${t.gtin} ~ '^[0-9]{14}$'`),
-    uniqueIndex('market_products_gtin_unique').on(t.countyId, t.gtin),
-    // A package's GS1 Digital Link names the GTIN alone.
-    index('market_products_gtin_idx').on(t.gtin),
+    uniqueIndex('market_products_gtin_unique').on(t.gtin, t.countyId),
     index('market_products_org_idx').on(t.orgId),
     index('market_products_search_idx').using('gin', sql`${t.searchText} gin_trgm_ops`),
   ],
@@ -209,7 +207,7 @@ export const marketBatches = pgTable(
     foreignKey({ columns: [t.countyId, t.gardenId], foreignColumns: [marketGardens.countyId, marketGardens.id] }),
     check('market_batches_quantity_check', sql`${t.quantity} >= 0`),
     check('market_batches_lot_check', sql`${t.lot} ~ '^[A-Za-z0-9-]{1,20}$'`),
-    uniqueIndex('market_batches_lot_unique').on(t.countyId, t.productId, t.lot),
+    uniqueIndex('market_batches_lot_unique').on(t.productId, t.lot, t.countyId),
   ],
 );
 
@@ -283,7 +281,7 @@ export const marketTraceEvents = pgTable(
     foreignKey({ columns: [t.countyId, t.documentId], foreignColumns: [marketTraceDocuments.countyId, marketTraceDocuments.id] }),
     check('market_trace_events_kind_check', inList('kind', TRACE_KINDS)),
     check('market_trace_events_seq_check', sql`${t.seq} >= 1`),
-    uniqueIndex('market_trace_events_seq_unique').on(t.countyId, t.batchId, t.seq),
+    uniqueIndex('market_trace_events_seq_unique').on(t.batchId, t.seq, t.countyId),
   ],
 );
 
@@ -337,7 +335,7 @@ export const marketOrders = pgTable(
     pk(t),
     check('market_orders_status_check', inList('status', ORDER_STATUSES)),
     check('market_orders_amounts_check', sql`${t.subtotalFen} > 0 and ${t.shippingFen} >= 0 and ${t.totalFen} = ${t.subtotalFen} + ${t.shippingFen}`),
-    uniqueIndex('market_orders_idempotency_unique').on(t.countyId, t.buyerId, t.idempotencyKey),
+    uniqueIndex('market_orders_idempotency_unique').on(t.buyerId, t.idempotencyKey, t.countyId),
     index('market_orders_buyer_idx').on(t.buyerId, t.createdAt),
     index('market_orders_org_idx').on(t.orgId, t.createdAt),
     index('market_orders_pending_idx').on(t.reservedUntil).where(sql`status = 'pending'`),
@@ -365,7 +363,7 @@ export const marketOrderItems = pgTable(
     ofBatch(t),
     check('market_order_items_qty_check', sql`${t.qty} > 0`),
     check('market_order_items_amount_check', sql`${t.unitPriceFen} > 0 and ${t.lineFen} = ${t.unitPriceFen} * ${t.qty}`),
-    uniqueIndex('market_order_items_unique').on(t.countyId, t.orderId, t.variantId),
+    uniqueIndex('market_order_items_unique').on(t.orderId, t.variantId, t.countyId),
   ],
 );
 
@@ -390,7 +388,7 @@ export const marketReservations = pgTable(
     ofVariant(t),
     check('market_reservations_qty_check', sql`${t.qty} > 0`),
     check('market_reservations_status_check', inList('status', RESERVATION_STATUSES)),
-    uniqueIndex('market_reservations_unique').on(t.countyId, t.orderId, t.variantId),
+    uniqueIndex('market_reservations_unique').on(t.orderId, t.variantId, t.countyId),
     index('market_reservations_variant_idx').on(t.variantId, t.status),
   ],
 );

@@ -11,8 +11,8 @@ const countyId = () =>
     .notNull()
     .references(() => adminUnits.id);
 
-/** Tenant tables are keyed by (county_id, id); a payment's rows are in its county (src/db/global-tables.ts). */
-const pk = (t: { countyId: AnyPgColumn; id: AnyPgColumn }) => primaryKey({ columns: [t.countyId, t.id] });
+/** Tenant tables are keyed by (id, county_id) (the county last: a lookup by id alone keeps its index); a payment's rows are in its county (src/db/global-tables.ts). */
+const pk = (t: { countyId: AnyPgColumn; id: AnyPgColumn }) => primaryKey({ columns: [t.id, t.countyId] });
 const ofPayment = (t: { countyId: AnyPgColumn; paymentId: AnyPgColumn }) =>
   foreignKey({ columns: [t.countyId, t.paymentId], foreignColumns: [payments.countyId, payments.id] });
 
@@ -47,7 +47,7 @@ export const payments = pgTable(
     check('payments_refunded_check', sql`${t.refundedFen} between 0 and ${t.amountFen}`),
     index('payments_reference_idx').on(t.purpose, t.referenceId),
     // At most one open payment per order or booking: paying twice for one thing is refused by the database.
-    uniqueIndex('payments_open_unique').on(t.countyId, t.purpose, t.referenceId).where(sql`status in ('pending', 'paid')`),
+    uniqueIndex('payments_open_unique').on(t.purpose, t.referenceId, t.countyId).where(sql`status in ('pending', 'paid')`),
   ],
 );
 
@@ -68,7 +68,7 @@ export const paymentCallbacks = pgTable(
     pk(t),
     ofPayment(t),
     check('payment_callbacks_outcome_check', inList('outcome', ['succeeded', 'failed'])),
-    uniqueIndex('payment_callbacks_nonce_unique').on(t.countyId, t.provider, t.nonce),
+    uniqueIndex('payment_callbacks_nonce_unique').on(t.provider, t.nonce, t.countyId),
   ],
 );
 
@@ -106,12 +106,10 @@ export const paymentSandboxOutcomes = pgTable(
     decidedAt: tz('decided_at').notNull().defaultNow(),
   },
   (t) => [
-    primaryKey({ columns: [t.countyId, t.paymentId] }),
+    primaryKey({ columns: [t.paymentId, t.countyId] }),
     ofPayment(t),
     check('payment_sandbox_outcomes_outcome_check', inList('outcome', ['succeeded', 'failed'])),
-    uniqueIndex('payment_sandbox_outcomes_reference_unique').on(t.countyId, t.providerReference),
-    // The institution answers status queries by its reference alone.
-    index('payment_sandbox_outcomes_reference_idx').on(t.providerReference),
+    uniqueIndex('payment_sandbox_outcomes_reference_unique').on(t.providerReference, t.countyId),
   ],
 );
 

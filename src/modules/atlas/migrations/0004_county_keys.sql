@@ -49,21 +49,21 @@ ALTER TABLE "atlas_photos" DROP CONSTRAINT "atlas_photos_pkey";
 --> statement-breakpoint
 ALTER TABLE "atlas_village_profiles" DROP CONSTRAINT "atlas_village_profiles_pkey";
 --> statement-breakpoint
-ALTER TABLE "atlas_asset_buildings" ADD CONSTRAINT "atlas_asset_buildings_county_id_asset_id_building_id_pk" PRIMARY KEY("county_id","asset_id","building_id");
+ALTER TABLE "atlas_asset_buildings" ADD CONSTRAINT "atlas_asset_buildings_asset_id_building_id_county_id_pk" PRIMARY KEY("asset_id","building_id","county_id");
 --> statement-breakpoint
-ALTER TABLE "atlas_asset_villages" ADD CONSTRAINT "atlas_asset_villages_county_id_asset_id_village_id_pk" PRIMARY KEY("county_id","asset_id","village_id");
+ALTER TABLE "atlas_asset_villages" ADD CONSTRAINT "atlas_asset_villages_asset_id_village_id_county_id_pk" PRIMARY KEY("asset_id","village_id","county_id");
 --> statement-breakpoint
-ALTER TABLE "atlas_buildings" ADD CONSTRAINT "atlas_buildings_county_id_id_pk" PRIMARY KEY("county_id","id");
+ALTER TABLE "atlas_buildings" ADD CONSTRAINT "atlas_buildings_id_county_id_pk" PRIMARY KEY("id","county_id");
 --> statement-breakpoint
-ALTER TABLE "atlas_condition_assessments" ADD CONSTRAINT "atlas_condition_assessments_county_id_id_pk" PRIMARY KEY("county_id","id");
+ALTER TABLE "atlas_condition_assessments" ADD CONSTRAINT "atlas_condition_assessments_id_county_id_pk" PRIMARY KEY("id","county_id");
 --> statement-breakpoint
-ALTER TABLE "atlas_cultural_assets" ADD CONSTRAINT "atlas_cultural_assets_county_id_id_pk" PRIMARY KEY("county_id","id");
+ALTER TABLE "atlas_cultural_assets" ADD CONSTRAINT "atlas_cultural_assets_id_county_id_pk" PRIMARY KEY("id","county_id");
 --> statement-breakpoint
-ALTER TABLE "atlas_map_cells" ADD CONSTRAINT "atlas_map_cells_county_id_z_village_id_gx_gy_type_protection_level_pk" PRIMARY KEY("county_id","z","village_id","gx","gy","type","protection_level");
+ALTER TABLE "atlas_map_cells" ADD CONSTRAINT "atlas_map_cells_z_village_id_gx_gy_type_protection_level_county_id_pk" PRIMARY KEY("z","village_id","gx","gy","type","protection_level","county_id");
 --> statement-breakpoint
-ALTER TABLE "atlas_photos" ADD CONSTRAINT "atlas_photos_county_id_id_pk" PRIMARY KEY("county_id","id");
+ALTER TABLE "atlas_photos" ADD CONSTRAINT "atlas_photos_id_county_id_pk" PRIMARY KEY("id","county_id");
 --> statement-breakpoint
-ALTER TABLE "atlas_village_profiles" ADD CONSTRAINT "atlas_village_profiles_county_id_unit_id_pk" PRIMARY KEY("county_id","unit_id");
+ALTER TABLE "atlas_village_profiles" ADD CONSTRAINT "atlas_village_profiles_unit_id_county_id_pk" PRIMARY KEY("unit_id","county_id");
 --> statement-breakpoint
 ALTER TABLE "atlas_asset_buildings" ADD CONSTRAINT "atlas_asset_buildings_county_id_admin_units_id_fk" FOREIGN KEY ("county_id") REFERENCES "public"."admin_units"("id") ON DELETE no action ON UPDATE no action;
 --> statement-breakpoint

@@ -78,25 +78,25 @@ ALTER TABLE "intervention_votes" DROP CONSTRAINT "intervention_votes_pkey";
 --> statement-breakpoint
 ALTER TABLE "interventions" DROP CONSTRAINT "interventions_pkey";
 --> statement-breakpoint
-ALTER TABLE "intervention_budget_rounds" ADD CONSTRAINT "intervention_budget_rounds_county_id_id_pk" PRIMARY KEY("county_id","id");
+ALTER TABLE "intervention_budget_rounds" ADD CONSTRAINT "intervention_budget_rounds_id_county_id_pk" PRIMARY KEY("id","county_id");
 --> statement-breakpoint
-ALTER TABLE "intervention_comments" ADD CONSTRAINT "intervention_comments_county_id_id_pk" PRIMARY KEY("county_id","id");
+ALTER TABLE "intervention_comments" ADD CONSTRAINT "intervention_comments_id_county_id_pk" PRIMARY KEY("id","county_id");
 --> statement-breakpoint
-ALTER TABLE "intervention_files" ADD CONSTRAINT "intervention_files_county_id_id_pk" PRIMARY KEY("county_id","id");
+ALTER TABLE "intervention_files" ADD CONSTRAINT "intervention_files_id_county_id_pk" PRIMARY KEY("id","county_id");
 --> statement-breakpoint
-ALTER TABLE "intervention_milestones" ADD CONSTRAINT "intervention_milestones_county_id_id_pk" PRIMARY KEY("county_id","id");
+ALTER TABLE "intervention_milestones" ADD CONSTRAINT "intervention_milestones_id_county_id_pk" PRIMARY KEY("id","county_id");
 --> statement-breakpoint
-ALTER TABLE "intervention_notification_reads" ADD CONSTRAINT "intervention_notification_reads_county_id_user_id_pk" PRIMARY KEY("county_id","user_id");
+ALTER TABLE "intervention_notification_reads" ADD CONSTRAINT "intervention_notification_reads_user_id_county_id_pk" PRIMARY KEY("user_id","county_id");
 --> statement-breakpoint
-ALTER TABLE "intervention_notifications" ADD CONSTRAINT "intervention_notifications_county_id_id_pk" PRIMARY KEY("county_id","id");
+ALTER TABLE "intervention_notifications" ADD CONSTRAINT "intervention_notifications_id_county_id_pk" PRIMARY KEY("id","county_id");
 --> statement-breakpoint
-ALTER TABLE "intervention_spend" ADD CONSTRAINT "intervention_spend_county_id_id_pk" PRIMARY KEY("county_id","id");
+ALTER TABLE "intervention_spend" ADD CONSTRAINT "intervention_spend_id_county_id_pk" PRIMARY KEY("id","county_id");
 --> statement-breakpoint
-ALTER TABLE "intervention_transitions" ADD CONSTRAINT "intervention_transitions_county_id_id_pk" PRIMARY KEY("county_id","id");
+ALTER TABLE "intervention_transitions" ADD CONSTRAINT "intervention_transitions_id_county_id_pk" PRIMARY KEY("id","county_id");
 --> statement-breakpoint
-ALTER TABLE "intervention_votes" ADD CONSTRAINT "intervention_votes_county_id_id_pk" PRIMARY KEY("county_id","id");
+ALTER TABLE "intervention_votes" ADD CONSTRAINT "intervention_votes_id_county_id_pk" PRIMARY KEY("id","county_id");
 --> statement-breakpoint
-ALTER TABLE "interventions" ADD CONSTRAINT "interventions_county_id_id_pk" PRIMARY KEY("county_id","id");
+ALTER TABLE "interventions" ADD CONSTRAINT "interventions_id_county_id_pk" PRIMARY KEY("id","county_id");
 --> statement-breakpoint
 ALTER TABLE "intervention_comments" ADD CONSTRAINT "intervention_comments_county_id_admin_units_id_fk" FOREIGN KEY ("county_id") REFERENCES "public"."admin_units"("id") ON DELETE no action ON UPDATE no action;
 --> statement-breakpoint
@@ -126,6 +126,6 @@ ALTER TABLE "intervention_votes" ADD CONSTRAINT "intervention_votes_county_id_ad
 --> statement-breakpoint
 ALTER TABLE "intervention_votes" ADD CONSTRAINT "intervention_votes_county_id_intervention_id_interventions_county_id_id_fk" FOREIGN KEY ("county_id","intervention_id") REFERENCES "public"."interventions"("county_id","id") ON DELETE cascade ON UPDATE no action;
 --> statement-breakpoint
-CREATE UNIQUE INDEX "intervention_transitions_once" ON "intervention_transitions" USING btree ("county_id","intervention_id","from_status","to_status");
+CREATE UNIQUE INDEX "intervention_transitions_once" ON "intervention_transitions" USING btree ("intervention_id","from_status","to_status","county_id");
 --> statement-breakpoint
-CREATE UNIQUE INDEX "intervention_votes_one_each" ON "intervention_votes" USING btree ("county_id","intervention_id","user_id");
+CREATE UNIQUE INDEX "intervention_votes_one_each" ON "intervention_votes" USING btree ("intervention_id","user_id","county_id");

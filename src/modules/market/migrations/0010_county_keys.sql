@@ -3,8 +3,8 @@
 -- depend on the old primary keys go first (with the order's key to payments, another module's table, whose
 -- migrations run after these), new county_id columns are filled from their parent before they become NOT NULL, the
 -- composite keys come last — those of order lines and reservations to variants checked at commit, as in 0003 — and
--- the checkout functions of 0003 write the county. A package's GS1 Digital Link names the GTIN alone:
--- market_products_gtin_idx serves that lookup.
+-- the checkout functions of 0003 write the county. The county comes last in every key, so the lookups the old keys
+-- served (by id, by order, by batch, by GTIN…) keep their index.
 ALTER TABLE "market_batches" DROP CONSTRAINT "market_batches_product_id_market_products_id_fk";
 --> statement-breakpoint
 ALTER TABLE "market_batches" DROP CONSTRAINT "market_batches_garden_id_market_gardens_id_fk";
@@ -100,27 +100,27 @@ ALTER TABLE "market_trace_events" DROP CONSTRAINT "market_trace_events_pkey";
 --> statement-breakpoint
 ALTER TABLE "market_variants" DROP CONSTRAINT "market_variants_pkey";
 --> statement-breakpoint
-ALTER TABLE "market_batches" ADD CONSTRAINT "market_batches_county_id_id_pk" PRIMARY KEY("county_id","id");
+ALTER TABLE "market_batches" ADD CONSTRAINT "market_batches_id_county_id_pk" PRIMARY KEY("id","county_id");
 --> statement-breakpoint
-ALTER TABLE "market_gardens" ADD CONSTRAINT "market_gardens_county_id_id_pk" PRIMARY KEY("county_id","id");
+ALTER TABLE "market_gardens" ADD CONSTRAINT "market_gardens_id_county_id_pk" PRIMARY KEY("id","county_id");
 --> statement-breakpoint
-ALTER TABLE "market_order_items" ADD CONSTRAINT "market_order_items_county_id_id_pk" PRIMARY KEY("county_id","id");
+ALTER TABLE "market_order_items" ADD CONSTRAINT "market_order_items_id_county_id_pk" PRIMARY KEY("id","county_id");
 --> statement-breakpoint
-ALTER TABLE "market_orders" ADD CONSTRAINT "market_orders_county_id_id_pk" PRIMARY KEY("county_id","id");
+ALTER TABLE "market_orders" ADD CONSTRAINT "market_orders_id_county_id_pk" PRIMARY KEY("id","county_id");
 --> statement-breakpoint
-ALTER TABLE "market_product_photos" ADD CONSTRAINT "market_product_photos_county_id_id_pk" PRIMARY KEY("county_id","id");
+ALTER TABLE "market_product_photos" ADD CONSTRAINT "market_product_photos_id_county_id_pk" PRIMARY KEY("id","county_id");
 --> statement-breakpoint
-ALTER TABLE "market_products" ADD CONSTRAINT "market_products_county_id_id_pk" PRIMARY KEY("county_id","id");
+ALTER TABLE "market_products" ADD CONSTRAINT "market_products_id_county_id_pk" PRIMARY KEY("id","county_id");
 --> statement-breakpoint
-ALTER TABLE "market_reservations" ADD CONSTRAINT "market_reservations_county_id_id_pk" PRIMARY KEY("county_id","id");
+ALTER TABLE "market_reservations" ADD CONSTRAINT "market_reservations_id_county_id_pk" PRIMARY KEY("id","county_id");
 --> statement-breakpoint
-ALTER TABLE "market_shops" ADD CONSTRAINT "market_shops_county_id_org_id_pk" PRIMARY KEY("county_id","org_id");
+ALTER TABLE "market_shops" ADD CONSTRAINT "market_shops_org_id_county_id_pk" PRIMARY KEY("org_id","county_id");
 --> statement-breakpoint
-ALTER TABLE "market_trace_documents" ADD CONSTRAINT "market_trace_documents_county_id_id_pk" PRIMARY KEY("county_id","id");
+ALTER TABLE "market_trace_documents" ADD CONSTRAINT "market_trace_documents_id_county_id_pk" PRIMARY KEY("id","county_id");
 --> statement-breakpoint
-ALTER TABLE "market_trace_events" ADD CONSTRAINT "market_trace_events_county_id_id_pk" PRIMARY KEY("county_id","id");
+ALTER TABLE "market_trace_events" ADD CONSTRAINT "market_trace_events_id_county_id_pk" PRIMARY KEY("id","county_id");
 --> statement-breakpoint
-ALTER TABLE "market_variants" ADD CONSTRAINT "market_variants_county_id_id_pk" PRIMARY KEY("county_id","id");
+ALTER TABLE "market_variants" ADD CONSTRAINT "market_variants_id_county_id_pk" PRIMARY KEY("id","county_id");
 --> statement-breakpoint
 ALTER TABLE "market_batches" ADD CONSTRAINT "market_batches_county_id_product_id_market_products_county_id_id_fk" FOREIGN KEY ("county_id","product_id") REFERENCES "public"."market_products"("county_id","id") ON DELETE no action ON UPDATE no action;
 --> statement-breakpoint
@@ -234,16 +234,14 @@ BEGIN
 END;
 $$ LANGUAGE plpgsql;
 --> statement-breakpoint
-CREATE INDEX "market_products_gtin_idx" ON "market_products" USING btree ("gtin");
+CREATE UNIQUE INDEX "market_batches_lot_unique" ON "market_batches" USING btree ("product_id","lot","county_id");
 --> statement-breakpoint
-CREATE UNIQUE INDEX "market_batches_lot_unique" ON "market_batches" USING btree ("county_id","product_id","lot");
+CREATE UNIQUE INDEX "market_order_items_unique" ON "market_order_items" USING btree ("order_id","variant_id","county_id");
 --> statement-breakpoint
-CREATE UNIQUE INDEX "market_order_items_unique" ON "market_order_items" USING btree ("county_id","order_id","variant_id");
+CREATE UNIQUE INDEX "market_orders_idempotency_unique" ON "market_orders" USING btree ("buyer_id","idempotency_key","county_id");
 --> statement-breakpoint
-CREATE UNIQUE INDEX "market_orders_idempotency_unique" ON "market_orders" USING btree ("county_id","buyer_id","idempotency_key");
+CREATE UNIQUE INDEX "market_products_gtin_unique" ON "market_products" USING btree ("gtin","county_id");
 --> statement-breakpoint
-CREATE UNIQUE INDEX "market_products_gtin_unique" ON "market_products" USING btree ("county_id","gtin");
+CREATE UNIQUE INDEX "market_reservations_unique" ON "market_reservations" USING btree ("order_id","variant_id","county_id");
 --> statement-breakpoint
-CREATE UNIQUE INDEX "market_reservations_unique" ON "market_reservations" USING btree ("county_id","order_id","variant_id");
---> statement-breakpoint
-CREATE UNIQUE INDEX "market_trace_events_seq_unique" ON "market_trace_events" USING btree ("county_id","batch_id","seq");
+CREATE UNIQUE INDEX "market_trace_events_seq_unique" ON "market_trace_events" USING btree ("batch_id","seq","county_id");
