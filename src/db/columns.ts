@@ -13,3 +13,12 @@ export const createdAt = () => timestamp('created_at', { withTimezone: true }).n
 /** The body of a CHECK constraint that keeps a text column to an enum's values. */
 export const inList = (column: string, values: readonly string[]) =>
   sql.raw(`${column} in (${values.map((v) => `'${v}'`).join(', ')})`);
+
+/**
+ * The id of a row in a tenant table: a UUID v7, and the primary key together with `county_id` (declare
+ * `primaryKey({ columns: [t.id, t.countyId] })` on the table; see docs/distribution.md).
+ */
+export const tenantId = () =>
+  uuid('id')
+    .notNull()
+    .$defaultFn(() => uuidv7());

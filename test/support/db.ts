@@ -47,6 +47,26 @@ export async function freshDatabase(driver: Driver, poolSize = 10): Promise<Test
   } finally {
     await admin.end();
   }
+  return ownedDatabase(name, poolSize);
+}
+
+/** An empty database of the given driver (no migrations), private to the caller. */
+export async function emptyDatabase(driver: Driver, poolSize = 2): Promise<TestDatabase> {
+  if (driver === 'pglite') {
+    const handle = await openDatabase({});
+    return { ...handle, dispose: () => handle.close() };
+  }
+  const name = `terrace_e_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: process.env.TEST_DATABASE_URL! });
+  await admin.connect();
+  await admin.query(`create database "${name}"`);
+  await admin.end();
+  return ownedDatabase(name, poolSize);
+}
+
+/** A handle on a database of the PostgreSQL server at TEST_DATABASE_URL that disposing drops. */
+async function ownedDatabase(name: string, poolSize: number): Promise<TestDatabase> {
+  const base = process.env.TEST_DATABASE_URL!;
   const url = withDatabase(base, name);
   const handle = await openDatabase({ databaseUrl: url, poolSize });
   return {

@@ -8,16 +8,18 @@ import {
   index,
   integer,
   jsonb,
+  foreignKey,
   pgTable,
   primaryKey,
   text,
   timestamp,
   uuid,
+  type AnyPgColumn,
 } from 'drizzle-orm/pg-core';
 import type { Geometry } from 'geojson';
 import { uuidv7 } from 'uuidv7';
 import { adminUnits, users } from '../governance/index.ts';
-import { createdAt, id, inList } from '../../db/columns.ts';
+import { createdAt, inList, tenantId } from '../../db/columns.ts';
 
 export const LISTING_LEVELS = ['national', 'provincial'] as const;
 export const BUILDING_TYPES = [
@@ -51,12 +53,19 @@ const countyId = () =>
     .notNull()
     .references(() => adminUnits.id);
 
+/** Tenant tables are keyed by (id, county_id) (the county last: a lookup by id alone keeps its index) and refer to each other within the county (src/db/global-tables.ts). */
+const pk = (t: { countyId: AnyPgColumn; id: AnyPgColumn }) => primaryKey({ columns: [t.id, t.countyId] });
+const ofBuilding = (t: { countyId: AnyPgColumn; buildingId: AnyPgColumn }) =>
+  foreignKey({ columns: [t.countyId, t.buildingId], foreignColumns: [atlasBuildings.countyId, atlasBuildings.id] });
+const ofAsset = (t: { countyId: AnyPgColumn; assetId: AnyPgColumn }) =>
+  foreignKey({ columns: [t.countyId, t.assetId], foreignColumns: [atlasCulturalAssets.countyId, atlasCulturalAssets.id] }).onDelete('cascade');
+
 /** What the atlas knows about a village beyond its admin unit (names and location stay with governance). */
 export const atlasVillageProfiles = pgTable(
   'atlas_village_profiles',
   {
     unitId: uuid('unit_id')
-      .primaryKey()
+      .notNull()
       .references(() => adminUnits.id),
     countyId: countyId(),
     registeredPopulation: integer('registered_population'),
@@ -69,6 +78,7 @@ export const atlasVillageProfiles = pgTable(
     updatedAt: updatedAt(),
   },
   (t) => [
+    primaryKey({ columns: [t.unitId, t.countyId] }),
     check('atlas_village_listing_check', sql`${t.listingLevel} is null or ${inList('listing_level', LISTING_LEVELS)}`),
     check('atlas_village_pop_check', sql`coalesce(${t.registeredPopulation}, 0) >= 0 and coalesce(${t.residentPopulation}, 0) >= 0`),
     check('atlas_village_altitude_check', sql`${t.altitudeM} is null or ${t.altitudeM} between -500 and 9000`),
@@ -79,7 +89,7 @@ export const atlasVillageProfiles = pgTable(
 export const atlasBuildings = pgTable(
   'atlas_buildings',
   {
-    id: id(),
+    id: tenantId(),
     countyId: countyId(),
     villageId: uuid('village_id')
       .notNull()
@@ -111,6 +121,7 @@ export const atlasBuildings = pgTable(
     updatedAt: updatedAt(),
   },
   (t) => [
+    pk(t),
     check('atlas_buildings_type_check', inList('type', BUILDING_TYPES)),
     check('atlas_buildings_protection_check', inList('protection_level', HERITAGE_LEVELS)),
     check('atlas_buildings_use_check', inList('current_use', CURRENT_USES)),
@@ -129,11 +140,9 @@ export const atlasBuildings = pgTable(
 export const atlasConditionAssessments = pgTable(
   'atlas_condition_assessments',
   {
-    id: id(),
+    id: tenantId(),
     countyId: countyId(),
-    buildingId: uuid('building_id')
-      .notNull()
-      .references(() => atlasBuildings.id),
+    buildingId: uuid('building_id').notNull(),
     grade: integer('grade').notNull(),
     assessedOn: date('assessed_on', { mode: 'string' }).notNull(),
     assessor: text('assessor').notNull(),
@@ -142,6 +151,8 @@ export const atlasConditionAssessments = pgTable(
     createdAt: createdAt(),
   },
   (t) => [
+    pk(t),
+    ofBuilding(t),
     check('atlas_assessment_grade_check', sql`${t.grade} between 1 and 5`),
     index('atlas_assessment_building_idx').on(t.buildingId, t.assessedOn),
   ],
@@ -150,7 +161,7 @@ export const atlasConditionAssessments = pgTable(
 export const atlasCulturalAssets = pgTable(
   'atlas_cultural_assets',
   {
-    id: id(),
+    id: tenantId(),
     countyId: countyId(),
     /** The village the record belongs to for permissions; more villages in atlas_asset_villages. */
     villageId: uuid('village_id')
@@ -168,6 +179,7 @@ export const atlasCulturalAssets = pgTable(
     updatedAt: updatedAt(),
   },
   (t) => [
+    pk(t),
     check('atlas_assets_kind_check', inList('kind', ASSET_KINDS)),
     check('atlas_assets_seasons_check', sql`${t.seasons} <@ array[${sql.raw(SEASONS.map((s) => `'${s}'`).join(', '))}]::text[]`),
     index('atlas_assets_village_idx').on(t.villageId),
@@ -178,40 +190,41 @@ export const atlasCulturalAssets = pgTable(
 export const atlasAssetVillages = pgTable(
   'atlas_asset_villages',
   {
-    assetId: uuid('asset_id')
-      .notNull()
-      .references(() => atlasCulturalAssets.id, { onDelete: 'cascade' }),
+    countyId: countyId(),
+    assetId: uuid('asset_id').notNull(),
     villageId: uuid('village_id')
       .notNull()
       .references(() => adminUnits.id),
   },
-  (t) => [primaryKey({ columns: [t.assetId, t.villageId] }), index('atlas_asset_villages_village_idx').on(t.villageId)],
+  (t) => [primaryKey({ columns: [t.assetId, t.villageId, t.countyId] }), ofAsset(t), index('atlas_asset_villages_village_idx').on(t.villageId)],
 );
 
 export const atlasAssetBuildings = pgTable(
   'atlas_asset_buildings',
   {
-    assetId: uuid('asset_id')
-      .notNull()
-      .references(() => atlasCulturalAssets.id, { onDelete: 'cascade' }),
-    buildingId: uuid('building_id')
-      .notNull()
-      .references(() => atlasBuildings.id),
+    countyId: countyId(),
+    assetId: uuid('asset_id').notNull(),
+    buildingId: uuid('building_id').notNull(),
   },
-  (t) => [primaryKey({ columns: [t.assetId, t.buildingId] }), index('atlas_asset_buildings_building_idx').on(t.buildingId)],
+  (t) => [
+    primaryKey({ columns: [t.assetId, t.buildingId, t.countyId] }),
+    ofAsset(t),
+    ofBuilding(t),
+    index('atlas_asset_buildings_building_idx').on(t.buildingId),
+  ],
 );
 
 export const atlasPhotos = pgTable(
   'atlas_photos',
   {
-    id: id(),
+    id: tenantId(),
     countyId: countyId(),
     /** The village whose officials may edit it and whose publication makes it public. */
     villageId: uuid('village_id')
       .notNull()
       .references(() => adminUnits.id),
-    buildingId: uuid('building_id').references(() => atlasBuildings.id),
-    assetId: uuid('asset_id').references(() => atlasCulturalAssets.id, { onDelete: 'cascade' }),
+    buildingId: uuid('building_id'),
+    assetId: uuid('asset_id'),
     storageKey: text('storage_key').notNull(),
     thumbKey: text('thumb_key').notNull(),
     contentType: text('content_type').notNull(),
@@ -223,6 +236,9 @@ export const atlasPhotos = pgTable(
     createdAt: createdAt(),
   },
   (t) => [
+    pk(t),
+    ofBuilding(t),
+    ofAsset(t),
     check('atlas_photos_type_check', inList('content_type', PHOTO_TYPES)),
     check('atlas_photos_owner_check', sql`${t.buildingId} is null or ${t.assetId} is null`),
     index('atlas_photos_village_idx').on(t.villageId),
@@ -241,6 +257,7 @@ export const MAP_CELL_ZOOMS = [8, 9, 10, 11, 12] as const;
 export const atlasMapCells = pgTable(
   'atlas_map_cells',
   {
+    countyId: countyId(),
     z: integer('z').notNull(),
     gx: integer('gx').notNull(),
     gy: integer('gy').notNull(),
@@ -260,5 +277,5 @@ export const atlasMapCells = pgTable(
     c4: integer('c4').notNull(),
     c5: integer('c5').notNull(),
   },
-  (t) => [primaryKey({ columns: [t.z, t.villageId, t.gx, t.gy, t.type, t.protectionLevel] }), index('atlas_map_cells_grid_idx').on(t.z, t.gx, t.gy)],
+  (t) => [primaryKey({ columns: [t.z, t.villageId, t.gx, t.gy, t.type, t.protectionLevel, t.countyId] }), index('atlas_map_cells_grid_idx').on(t.z, t.gx, t.gy)],
 );

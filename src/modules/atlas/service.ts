@@ -177,7 +177,7 @@ export async function updateVillageProfile(
     const [row] = await tx
       .insert(villageProfiles)
       .values({ unitId: id, countyId: v.countyId, ...patch })
-      .onConflictDoUpdate({ target: villageProfiles.unitId, set: { ...patch, updatedAt: new Date() } })
+      .onConflictDoUpdate({ target: [villageProfiles.countyId, villageProfiles.unitId], set: { ...patch, updatedAt: new Date() } })
       .returning();
     await recordAudit(tx, who, { action: 'village_profile.update', entity: 'atlas_village', entityId: id, details: patch });
     return villageOut(v, row, true);
@@ -630,8 +630,8 @@ export async function createAsset(db: Db, actor: Actor | null, input: AssetInput
         searchText: searchText([input.name], [input.description ?? '', input.dates ?? '', ...villages.map((v) => v.nameZh)]),
       })
       .returning();
-    await tx.insert(assetVillages).values([...new Set(input.villageIds)].map((villageId) => ({ assetId: a.id, villageId })));
-    if (buildingIds.length) await tx.insert(assetBuildings).values(buildingIds.map((buildingId) => ({ assetId: a.id, buildingId })));
+    await tx.insert(assetVillages).values([...new Set(input.villageIds)].map((villageId) => ({ countyId: a.countyId, assetId: a.id, villageId })));
+    if (buildingIds.length) await tx.insert(assetBuildings).values(buildingIds.map((buildingId) => ({ countyId: a.countyId, assetId: a.id, buildingId })));
     await recordAudit(tx, who!, { action: 'culture.create', entity: 'atlas_cultural_asset', entityId: a.id, details: { kind: a.kind, villages: input.villageIds } });
     return { ...a, villageIds: input.villageIds, buildingIds };
   });
@@ -813,9 +813,9 @@ export async function seedAtlas(tx: Db): Promise<void> {
       searchText: searchText(['杨家堂祭祖'], ['宋氏族人在宗祠举行的年度祭祖仪式。', yjt.nameZh]),
     })
     .returning({ id: culturalAssets.id });
-  await tx.insert(assetVillages).values({ assetId: a.id, villageId: yjt.id });
+  await tx.insert(assetVillages).values({ countyId: yjt.countyId, assetId: a.id, villageId: yjt.id });
   const [hall] = await tx.select({ id: buildings.id }).from(buildings).where(and(eq(buildings.villageId, yjt.id), eq(buildings.name, '宋氏宗祠')));
-  await tx.insert(assetBuildings).values({ assetId: a.id, buildingId: hall.id });
+  await tx.insert(assetBuildings).values({ countyId: yjt.countyId, assetId: a.id, buildingId: hall.id });
   const [tea] = await tx
     .insert(culturalAssets)
     .values({
@@ -830,6 +830,6 @@ export async function seedAtlas(tx: Db): Promise<void> {
       searchText: searchText(['松阳银猴茶制作技艺'], ['采摘、摊青、杀青、揉捻、烘干，手工制作松阳银猴绿茶。', yjt.nameZh]),
     })
     .returning({ id: culturalAssets.id });
-  await tx.insert(assetVillages).values({ assetId: tea.id, villageId: yjt.id });
+  await tx.insert(assetVillages).values({ countyId: yjt.countyId, assetId: tea.id, villageId: yjt.id });
 }
 

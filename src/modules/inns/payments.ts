@@ -40,7 +40,7 @@ registerPaymentPurpose('booking', {
 /** Starts paying a held booking: answers the payment page to send the guest to. */
 export async function startBookingPayment(db: Db, actor: Actor | null, bookingId: string) {
   const { booking, description } = await bookingForPayment(db, actor, bookingId);
-  return createPayment(db, actor, { purpose: 'booking', referenceId: booking.id, amountFen: booking.amountFen, description });
+  return createPayment(db, actor, { purpose: 'booking', referenceId: booking.id, countyId: booking.countyId, amountFen: booking.amountFen, description });
 }
 
 /**

@@ -1,10 +1,10 @@
 // The inns module's tables. The no-double-booking invariant (an exclusion constraint over a generated
 // `stay daterange` column) is hand-written in migrations/0001_booking_exclusion.sql.
 import { sql } from 'drizzle-orm';
-import { check, date, doublePrecision, index, integer, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { check, date, doublePrecision, foreignKey, index, integer, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid, type AnyPgColumn } from 'drizzle-orm/pg-core';
 import { uuidv7 } from 'uuidv7';
 import { adminUnits, organizations, users } from '../governance/index.ts';
-import { createdAt, id, inList } from '../../db/columns.ts';
+import { createdAt, inList, tenantId } from '../../db/columns.ts';
 
 export const ROOM_TYPES = ['single', 'double', 'twin', 'family', 'suite', 'dorm'] as const;
 export type RoomType = (typeof ROOM_TYPES)[number];
@@ -15,6 +15,11 @@ export type BookingStatus = (typeof BOOKING_STATUSES)[number];
 /** The statuses that occupy the room: the exclusion constraint covers exactly these. */
 export const ACTIVE_STATUSES = ['held', 'confirmed', 'checked_in', 'completed', 'blocked'] as const;
 
+/** Tenant tables are keyed by (id, county_id) (the county last: a lookup by id alone keeps its index) and refer to each other within the county (src/db/global-tables.ts). */
+const pk = (t: { countyId: AnyPgColumn; id: AnyPgColumn }) => primaryKey({ columns: [t.id, t.countyId] });
+const ofInn = (t: { countyId: AnyPgColumn; innId: AnyPgColumn }) => foreignKey({ columns: [t.countyId, t.innId], foreignColumns: [inns.countyId, inns.id] });
+const ofRoom = (t: { countyId: AnyPgColumn; roomId: AnyPgColumn }) => foreignKey({ columns: [t.countyId, t.roomId], foreignColumns: [rooms.countyId, rooms.id] });
+
 export const BLOCK_SOURCES = ['closure', 'ical'] as const;
 export type BlockSource = (typeof BLOCK_SOURCES)[number];
 
@@ -23,7 +28,7 @@ export type BlockSource = (typeof BLOCK_SOURCES)[number];
 export const inns = pgTable(
   'inns',
   {
-    id: id(),
+    id: tenantId(),
     countyId: uuid('county_id')
       .notNull()
       .references(() => adminUnits.id),
@@ -52,7 +57,8 @@ export const inns = pgTable(
     createdAt: createdAt(),
   },
   (t) => [
-    uniqueIndex('inns_org_unique').on(t.orgId),
+    pk(t),
+    uniqueIndex('inns_org_unique').on(t.orgId, t.countyId),
     index('inns_unit_idx').on(t.unitId),
     check('inns_policy_check', sql`${t.fullRefundDays} >= ${t.partialRefundDays} and ${t.partialRefundDays} >= 0 and ${t.partialRefundPercent} between 0 and 100`),
     check('inns_hold_check', sql`${t.holdMinutes} between 1 and 1440`),
@@ -62,13 +68,11 @@ export const inns = pgTable(
 export const rooms = pgTable(
   'inn_rooms',
   {
-    id: id(),
+    id: tenantId(),
     countyId: uuid('county_id')
       .notNull()
       .references(() => adminUnits.id),
-    innId: uuid('inn_id')
-      .notNull()
-      .references(() => inns.id, { onDelete: 'cascade' }),
+    innId: uuid('inn_id').notNull(),
     name: text('name').notNull(),
     type: text('type').$type<RoomType>().notNull(),
     capacity: integer('capacity').notNull(),
@@ -82,12 +86,14 @@ export const rooms = pgTable(
     createdAt: createdAt(),
   },
   (t) => [
+    pk(t),
+    ofInn(t).onDelete('cascade'),
     check('inn_rooms_type_check', inList('type', ROOM_TYPES)),
     check('inn_rooms_capacity_check', sql`${t.capacity} between 1 and 50`),
     check('inn_rooms_price_check', sql`${t.nightlyFen} > 0 and (${t.weekendFen} is null or ${t.weekendFen} > 0)`),
     index('inn_rooms_inn_idx').on(t.innId),
-    uniqueIndex('inn_rooms_ical_unique').on(t.icalToken),
-    uniqueIndex('inn_rooms_name_unique').on(t.innId, t.name),
+    uniqueIndex('inn_rooms_ical_unique').on(t.icalToken, t.countyId),
+    uniqueIndex('inn_rooms_name_unique').on(t.innId, t.name, t.countyId),
   ],
 );
 
@@ -95,13 +101,11 @@ export const rooms = pgTable(
 export const seasonalRates = pgTable(
   'inn_seasonal_rates',
   {
-    id: id(),
+    id: tenantId(),
     countyId: uuid('county_id')
       .notNull()
       .references(() => adminUnits.id),
-    roomId: uuid('room_id')
-      .notNull()
-      .references(() => rooms.id, { onDelete: 'cascade' }),
+    roomId: uuid('room_id').notNull(),
     name: text('name').notNull().default(''),
     startDate: date('start_date', { mode: 'string' }).notNull(),
     endDate: date('end_date', { mode: 'string' }).notNull(),
@@ -110,6 +114,8 @@ export const seasonalRates = pgTable(
     createdAt: createdAt(),
   },
   (t) => [
+    pk(t),
+    ofRoom(t).onDelete('cascade'),
     check('inn_seasonal_rates_range_check', sql`${t.endDate} > ${t.startDate}`),
     check('inn_seasonal_rates_price_check', sql`${t.nightlyFen} > 0 and (${t.weekendFen} is null or ${t.weekendFen} > 0)`),
     index('inn_seasonal_rates_room_idx').on(t.roomId),
@@ -124,16 +130,12 @@ export const seasonalRates = pgTable(
 export const bookings = pgTable(
   'inn_bookings',
   {
-    id: id(),
+    id: tenantId(),
     countyId: uuid('county_id')
       .notNull()
       .references(() => adminUnits.id),
-    innId: uuid('inn_id')
-      .notNull()
-      .references(() => inns.id),
-    roomId: uuid('room_id')
-      .notNull()
-      .references(() => rooms.id),
+    innId: uuid('inn_id').notNull(),
+    roomId: uuid('room_id').notNull(),
     guestId: uuid('guest_id').references(() => users.id),
     checkIn: date('check_in', { mode: 'string' }).notNull(),
     checkOut: date('check_out', { mode: 'string' }).notNull(),
@@ -154,6 +156,9 @@ export const bookings = pgTable(
     createdAt: createdAt(),
   },
   (t) => [
+    pk(t),
+    ofInn(t),
+    ofRoom(t),
     check('inn_bookings_status_check', inList('status', BOOKING_STATUSES)),
     check('inn_bookings_dates_check', sql`${t.checkOut} > ${t.checkIn}`),
     check('inn_bookings_guests_check', sql`${t.guests} between 1 and 50`),
@@ -164,7 +169,7 @@ export const bookings = pgTable(
     index('inn_bookings_inn_idx').on(t.innId, t.checkIn),
     index('inn_bookings_guest_idx').on(t.guestId),
     index('inn_bookings_held_idx').on(t.holdExpiresAt).where(sql`status = 'held'`),
-    uniqueIndex('inn_bookings_payment_unique').on(t.paymentId),
+    uniqueIndex('inn_bookings_payment_unique').on(t.paymentId, t.countyId),
   ],
 );
 
@@ -172,16 +177,12 @@ export const bookings = pgTable(
 export const reviews = pgTable(
   'inn_reviews',
   {
-    id: id(),
+    id: tenantId(),
     countyId: uuid('county_id')
       .notNull()
       .references(() => adminUnits.id),
-    innId: uuid('inn_id')
-      .notNull()
-      .references(() => inns.id),
-    bookingId: uuid('booking_id')
-      .notNull()
-      .references(() => bookings.id),
+    innId: uuid('inn_id').notNull(),
+    bookingId: uuid('booking_id').notNull(),
     guestId: uuid('guest_id')
       .notNull()
       .references(() => users.id),
@@ -190,8 +191,11 @@ export const reviews = pgTable(
     createdAt: createdAt(),
   },
   (t) => [
+    pk(t),
+    ofInn(t),
+    foreignKey({ columns: [t.countyId, t.bookingId], foreignColumns: [bookings.countyId, bookings.id] }),
     check('inn_reviews_rating_check', sql`${t.rating} between 1 and 5`),
-    uniqueIndex('inn_reviews_booking_unique').on(t.bookingId),
+    uniqueIndex('inn_reviews_booking_unique').on(t.bookingId, t.countyId),
     index('inn_reviews_inn_idx').on(t.innId),
   ],
 );
@@ -202,14 +206,12 @@ export const INN_PHOTO_TYPES = ['image/jpeg', 'image/png', 'image/webp'] as cons
 export const innPhotos = pgTable(
   'inn_photos',
   {
-    id: id(),
+    id: tenantId(),
     countyId: uuid('county_id')
       .notNull()
       .references(() => adminUnits.id),
-    innId: uuid('inn_id')
-      .notNull()
-      .references(() => inns.id, { onDelete: 'cascade' }),
-    roomId: uuid('room_id').references(() => rooms.id, { onDelete: 'cascade' }),
+    innId: uuid('inn_id').notNull(),
+    roomId: uuid('room_id'),
     storageKey: text('storage_key').notNull(),
     thumbKey: text('thumb_key').notNull(),
     contentType: text('content_type').notNull(),
@@ -220,5 +222,11 @@ export const innPhotos = pgTable(
     uploadedBy: uuid('uploaded_by').references(() => users.id, { onDelete: 'set null' }),
     createdAt: createdAt(),
   },
-  (t) => [check('inn_photos_type_check', inList('content_type', INN_PHOTO_TYPES)), index('inn_photos_inn_idx').on(t.innId)],
+  (t) => [
+    pk(t),
+    ofInn(t).onDelete('cascade'),
+    ofRoom(t).onDelete('cascade'),
+    check('inn_photos_type_check', inList('content_type', INN_PHOTO_TYPES)),
+    index('inn_photos_inn_idx').on(t.innId),
+  ],
 );

@@ -197,7 +197,7 @@ export async function applyRound(db: Db, actor: Actor | null, roundId: string) {
         .where(and(eq(interventions.id, id), eq(interventions.status, 'county_approved')))
         .returning();
       if (!moved) throw conflict('invalid_transition', `A selected proposal is no longer awaiting funds (${id}); solve the round again`);
-      await tx.insert(interventionTransitions).values({ interventionId: id, fromStatus: 'county_approved', toStatus: 'funded', actorId: who.id, note: round.name });
+      await tx.insert(interventionTransitions).values({ countyId: moved.countyId, interventionId: id, fromStatus: 'county_approved', toStatus: 'funded', actorId: who.id, note: round.name });
       await notify(tx, moved, 'funded', 'fund', who.id);
       await recordAudit(tx, who, { action: 'intervention.fund', entity: 'intervention', entityId: id, details: { from: 'county_approved', to: 'funded', fundedFen: moved.fundedFen, roundId } });
     }

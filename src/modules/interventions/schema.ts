@@ -1,11 +1,11 @@
 // The interventions module's tables: proposals for "gentle" interventions, their review trail, residents'
 // votes and comments, notifications, execution (milestones, spend) and the county's budget rounds.
 import { sql } from 'drizzle-orm';
-import { bigint, boolean, check, date, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid, type AnyPgColumn } from 'drizzle-orm/pg-core';
+import { bigint, boolean, check, date, foreignKey, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid, type AnyPgColumn } from 'drizzle-orm/pg-core';
 import { uuidv7 } from 'uuidv7';
 import { adminUnits, users } from '../governance/index.ts';
 import { INTERVENTION_TYPES, STATUSES, type InterventionType, type Outcomes, type ProtectionLevel, type Status } from './constants.ts';
-import { createdAt, id, inList } from '../../db/columns.ts';
+import { createdAt, inList, tenantId } from '../../db/columns.ts';
 
 export { FUNDING_SOURCES, INTERVENTION_TYPES, PILLARS, PROTECTION_LEVELS, STATUSES } from './constants.ts';
 export type { FundingSource, InterventionType, Outcomes, Pillar, ProtectionLevel, Status } from './constants.ts';
@@ -34,14 +34,21 @@ export interface Media {
 }
 
 const fen = (name: string) => bigint(name, { mode: 'number' });
+const countyId = () =>
+  uuid('county_id')
+    .notNull()
+    .references(() => adminUnits.id);
+/** Tenant tables are keyed by (id, county_id) (the county last: a lookup by id alone keeps its index); see src/db/global-tables.ts. */
+const pk = (t: { countyId: AnyPgColumn; id: AnyPgColumn }) => primaryKey({ columns: [t.id, t.countyId] });
+/** A child row's key to its proposal, within the county; deleting the proposal deletes it. */
+const ofIntervention = (t: { countyId: AnyPgColumn; interventionId: AnyPgColumn }) =>
+  foreignKey({ columns: [t.countyId, t.interventionId], foreignColumns: [interventions.countyId, interventions.id] }).onDelete('cascade');
 
 export const interventions = pgTable(
   'interventions',
   {
-    id: id(),
-    countyId: uuid('county_id')
-      .notNull()
-      .references(() => adminUnits.id),
+    id: tenantId(),
+    countyId: countyId(),
     townshipId: uuid('township_id')
       .notNull()
       .references(() => adminUnits.id),
@@ -86,6 +93,7 @@ export const interventions = pgTable(
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
+    pk(t),
     check('interventions_status_check', inList('status', STATUSES)),
     check('interventions_type_check', inList('type', INTERVENTION_TYPES)),
     check('interventions_cost_check', sql`${t.costFen} > 0`),
@@ -105,10 +113,9 @@ export const interventions = pgTable(
 export const interventionTransitions = pgTable(
   'intervention_transitions',
   {
-    id: id(),
-    interventionId: uuid('intervention_id')
-      .notNull()
-      .references(() => interventions.id, { onDelete: 'cascade' }),
+    id: tenantId(),
+    countyId: countyId(),
+    interventionId: uuid('intervention_id').notNull(),
     fromStatus: text('from_status').$type<Status>().notNull(),
     toStatus: text('to_status').$type<Status>().notNull(),
     actorId: uuid('actor_id').references(() => users.id, { onDelete: 'set null' }),
@@ -116,20 +123,21 @@ export const interventionTransitions = pgTable(
     at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
+    pk(t),
+    ofIntervention(t),
     check('intervention_transitions_to_check', inList('to_status', STATUSES)),
     index('intervention_transitions_idx').on(t.interventionId, t.at),
     // The same step can be taken only once per proposal: a second approval racing the first fails here too.
-    uniqueIndex('intervention_transitions_once').on(t.interventionId, t.fromStatus, t.toStatus),
+    uniqueIndex('intervention_transitions_once').on(t.interventionId, t.fromStatus, t.toStatus, t.countyId),
   ],
 );
 
 export const interventionVotes = pgTable(
   'intervention_votes',
   {
-    id: id(),
-    interventionId: uuid('intervention_id')
-      .notNull()
-      .references(() => interventions.id, { onDelete: 'cascade' }),
+    id: tenantId(),
+    countyId: countyId(),
+    interventionId: uuid('intervention_id').notNull(),
     userId: uuid('user_id')
       .notNull()
       .references(() => users.id, { onDelete: 'cascade' }),
@@ -140,17 +148,21 @@ export const interventionVotes = pgTable(
     createdAt: createdAt(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [check('intervention_votes_stance_check', inList('stance', ['support', 'oppose'])), uniqueIndex('intervention_votes_one_each').on(t.interventionId, t.userId)],
+  (t) => [
+    pk(t),
+    ofIntervention(t),
+    check('intervention_votes_stance_check', inList('stance', ['support', 'oppose'])),
+    uniqueIndex('intervention_votes_one_each').on(t.interventionId, t.userId, t.countyId),
+  ],
 );
 
 export const interventionComments = pgTable(
   'intervention_comments',
   {
-    id: id(),
-    interventionId: uuid('intervention_id')
-      .notNull()
-      .references(() => interventions.id, { onDelete: 'cascade' }),
-    parentId: uuid('parent_id').references((): AnyPgColumn => interventionComments.id, { onDelete: 'cascade' }),
+    id: tenantId(),
+    countyId: countyId(),
+    interventionId: uuid('intervention_id').notNull(),
+    parentId: uuid('parent_id'),
     authorId: uuid('author_id')
       .notNull()
       .references(() => users.id, { onDelete: 'cascade' }),
@@ -163,6 +175,9 @@ export const interventionComments = pgTable(
     createdAt: createdAt(),
   },
   (t) => [
+    pk(t),
+    ofIntervention(t),
+    foreignKey({ columns: [t.countyId, t.parentId], foreignColumns: [t.countyId, t.id] }).onDelete('cascade'),
     check('intervention_comments_body_check', sql`length(${t.body}) between 1 and 4000`),
     check('intervention_comments_hidden_check', sql`not ${t.hidden} or ${t.moderationReason} is not null`),
     index('intervention_comments_idx').on(t.interventionId, t.createdAt),
@@ -176,13 +191,9 @@ export const interventionComments = pgTable(
 export const interventionNotifications = pgTable(
   'intervention_notifications',
   {
-    id: id(),
-    countyId: uuid('county_id')
-      .notNull()
-      .references(() => adminUnits.id),
-    interventionId: uuid('intervention_id')
-      .notNull()
-      .references(() => interventions.id, { onDelete: 'cascade' }),
+    id: tenantId(),
+    countyId: countyId(),
+    interventionId: uuid('intervention_id').notNull(),
     userId: uuid('user_id').references(() => users.id, { onDelete: 'cascade' }),
     role: text('role'),
     unitId: uuid('unit_id').references(() => adminUnits.id),
@@ -191,42 +202,47 @@ export const interventionNotifications = pgTable(
     createdAt: createdAt(),
   },
   (t) => [
+    pk(t),
+    ofIntervention(t),
     check('intervention_notifications_to_check', sql`(${t.userId} is not null) <> (${t.role} is not null and ${t.unitId} is not null)`),
     index('intervention_notifications_user_idx').on(t.userId, t.createdAt),
     index('intervention_notifications_role_idx').on(t.role, t.unitId, t.createdAt),
   ],
 );
 
-/** What a user has read: one row per user, everything up to `read_until` is read. */
-export const interventionNotificationReads = pgTable('intervention_notification_reads', {
-  userId: uuid('user_id')
-    .primaryKey()
-    .references(() => users.id, { onDelete: 'cascade' }),
-  readUntil: timestamp('read_until', { withTimezone: true }).notNull(),
-});
+/** What a user has read of a county's notifications: one row per user and county, everything up to `read_until` is read. */
+export const interventionNotificationReads = pgTable(
+  'intervention_notification_reads',
+  {
+    countyId: countyId(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    readUntil: timestamp('read_until', { withTimezone: true }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.countyId] })],
+);
 
 export const interventionMilestones = pgTable(
   'intervention_milestones',
   {
-    id: id(),
-    interventionId: uuid('intervention_id')
-      .notNull()
-      .references(() => interventions.id, { onDelete: 'cascade' }),
+    id: tenantId(),
+    countyId: countyId(),
+    interventionId: uuid('intervention_id').notNull(),
     title: text('title').notNull(),
     dueOn: date('due_on').notNull(),
     doneOn: date('done_on'),
     createdAt: createdAt(),
   },
-  (t) => [index('intervention_milestones_idx').on(t.interventionId, t.dueOn)],
+  (t) => [pk(t), ofIntervention(t), index('intervention_milestones_idx').on(t.interventionId, t.dueOn)],
 );
 
 export const interventionSpend = pgTable(
   'intervention_spend',
   {
-    id: id(),
-    interventionId: uuid('intervention_id')
-      .notNull()
-      .references(() => interventions.id, { onDelete: 'cascade' }),
+    id: tenantId(),
+    countyId: countyId(),
+    interventionId: uuid('intervention_id').notNull(),
     amountFen: fen('amount_fen').notNull(),
     note: text('note').notNull().default(''),
     spentOn: date('spent_on').notNull(),
@@ -234,7 +250,7 @@ export const interventionSpend = pgTable(
     recordedBy: uuid('recorded_by').references(() => users.id, { onDelete: 'set null' }),
     createdAt: createdAt(),
   },
-  (t) => [check('intervention_spend_amount_check', sql`${t.amountFen} > 0`), index('intervention_spend_idx').on(t.interventionId, t.spentOn)],
+  (t) => [pk(t), ofIntervention(t), check('intervention_spend_amount_check', sql`${t.amountFen} > 0`), index('intervention_spend_idx').on(t.interventionId, t.spentOn)],
 );
 
 /** The county's heritage-rule parameters (one row per county; defaults apply until the admin saves some). */
@@ -250,10 +266,8 @@ export const interventionRuleSettings = pgTable('intervention_rule_settings', {
 export const budgetRounds = pgTable(
   'intervention_budget_rounds',
   {
-    id: id(),
-    countyId: uuid('county_id')
-      .notNull()
-      .references(() => adminUnits.id),
+    id: tenantId(),
+    countyId: countyId(),
     name: text('name').notNull(),
     budgetFen: fen('budget_fen').notNull(),
     params: jsonb('params').$type<unknown>().notNull(),
@@ -263,7 +277,7 @@ export const budgetRounds = pgTable(
     createdAt: createdAt(),
     solvedAt: timestamp('solved_at', { withTimezone: true }),
   },
-  (t) => [check('intervention_budget_rounds_budget_check', sql`${t.budgetFen} > 0`), check('intervention_budget_rounds_status_check', inList('status', ['open', 'solved', 'applied']))],
+  (t) => [pk(t), check('intervention_budget_rounds_budget_check', sql`${t.budgetFen} > 0`), check('intervention_budget_rounds_status_check', inList('status', ['open', 'solved', 'applied']))],
 );
 
 export const FILE_KINDS = ['drawing', 'photo'] as const;
@@ -276,13 +290,9 @@ export type FilePhase = (typeof FILE_PHASES)[number];
 export const interventionFiles = pgTable(
   'intervention_files',
   {
-    id: id(),
-    countyId: uuid('county_id')
-      .notNull()
-      .references(() => adminUnits.id),
-    interventionId: uuid('intervention_id')
-      .notNull()
-      .references(() => interventions.id, { onDelete: 'cascade' }),
+    id: tenantId(),
+    countyId: countyId(),
+    interventionId: uuid('intervention_id').notNull(),
     kind: text('kind').$type<FileKind>().notNull(),
     phase: text('phase').$type<FilePhase>().notNull(),
     storageKey: text('storage_key').notNull(),
@@ -296,6 +306,8 @@ export const interventionFiles = pgTable(
     createdAt: createdAt(),
   },
   (t) => [
+    pk(t),
+    ofIntervention(t),
     check('intervention_files_kind_check', inList('kind', FILE_KINDS)),
     check('intervention_files_phase_check', inList('phase', FILE_PHASES)),
     check('intervention_files_bytes_check', sql`${t.bytes} > 0`),

@@ -92,21 +92,21 @@ export async function seedInterventions(tx: Db, countyId: string) {
     });
     for (let s = 1; s <= reached; s++) {
       const to = ORDER[s];
-      await tx.insert(interventionTransitions).values({ interventionId: id, fromStatus: ORDER[s - 1], toStatus: to, actorId: users.get(WHO[to]!)!, note: s === 2 ? '村民代表会议讨论通过' : '', at: day(s) });
+      await tx.insert(interventionTransitions).values({ countyId, interventionId: id, fromStatus: ORDER[s - 1], toStatus: to, actorId: users.get(WHO[to]!)!, note: s === 2 ? '村民代表会议讨论通过' : '', at: day(s) });
     }
     if (reached >= 1 && reached <= 3) {
-      await tx.insert(interventionVotes).values({ interventionId: id, userId: users.get('resident')!, villageId: place.village, stance: 'support' });
+      await tx.insert(interventionVotes).values({ countyId, interventionId: id, userId: users.get('resident')!, villageId: place.village, stance: 'support' });
     }
     if (d.status === 'in_progress') {
       const date = (offsetDays: number) => new Date(now + offsetDays * 86_400_000).toISOString().slice(0, 10);
       await tx.insert(interventionMilestones).values([
-        { interventionId: id, title: '结构加固', dueOn: date(-60), doneOn: date(-62) },
-        { interventionId: id, title: '制茶设备安装', dueOn: date(-10) },
-        { interventionId: id, title: '试运营', dueOn: date(45) },
+        { countyId, interventionId: id, title: '结构加固', dueOn: date(-60), doneOn: date(-62) },
+        { countyId, interventionId: id, title: '制茶设备安装', dueOn: date(-10) },
+        { countyId, interventionId: id, title: '试运营', dueOn: date(45) },
       ]);
       await tx.insert(interventionSpend).values([
-        { interventionId: id, amountFen: Math.round(cost * 0.25), note: '木料与夯土修补', spentOn: date(-70), recordedBy: users.get('village')! },
-        { interventionId: id, amountFen: Math.round(cost * 0.4) - Math.round(cost * 0.25), note: '设备首付款', spentOn: date(-20), recordedBy: users.get('village')! },
+        { countyId, interventionId: id, amountFen: Math.round(cost * 0.25), note: '木料与夯土修补', spentOn: date(-70), recordedBy: users.get('village')! },
+        { countyId, interventionId: id, amountFen: Math.round(cost * 0.4) - Math.round(cost * 0.25), note: '设备首付款', spentOn: date(-20), recordedBy: users.get('village')! },
       ]);
     }
   }

@@ -344,7 +344,7 @@ export async function transition(db: Db, actor: Actor | null, id: string, input:
         status: now.status,
       });
     }
-    await tx.insert(interventionTransitions).values({ interventionId: id, fromStatus: step.from, toStatus: step.to, actorId: who.id, note });
+    await tx.insert(interventionTransitions).values({ countyId: moved.countyId, interventionId: id, fromStatus: step.from, toStatus: step.to, actorId: who.id, note });
     await notify(tx, moved, step.to, input.action, who.id);
     await recordAudit(tx, who, {
       action: `intervention.${input.action}`,
@@ -573,10 +573,10 @@ export async function vote(db: Db, actor: Actor | null, id: string, stance: 'sup
     // One statement: the vote lands (or changes) only while the proposal is still under review.
     const rows = await queryRows<{ id: string }>(
       tx,
-      sql`insert into intervention_votes (id, intervention_id, user_id, village_id, stance)
-          select ${uuidv7()}::uuid, i.id, ${who.id}::uuid, i.village_id, ${stance} from interventions i
-          where i.id = ${id}::uuid and i.status in ('submitted', 'village_approved', 'township_reviewed')
-          on conflict (intervention_id, user_id) do update set stance = excluded.stance, updated_at = now()
+      sql`insert into intervention_votes (id, county_id, intervention_id, user_id, village_id, stance)
+          select ${uuidv7()}::uuid, i.county_id, i.id, ${who.id}::uuid, i.village_id, ${stance} from interventions i
+          where i.county_id = ${p.countyId}::uuid and i.id = ${id}::uuid and i.status in ('submitted', 'village_approved', 'township_reviewed')
+          on conflict (county_id, intervention_id, user_id) do update set stance = excluded.stance, updated_at = now()
           returning id`,
     );
     if (!rows.length) throw conflict('voting_closed', 'Voting is closed: the review of this proposal is finished');
@@ -617,7 +617,7 @@ export async function addComment(db: Db, actor: Actor | null, id: string, input:
     if (!parent) throw badRequest('body/parentId', 'No such comment on this proposal');
   }
   return db.transaction(async (tx) => {
-    const [c] = await tx.insert(interventionComments).values({ interventionId: id, parentId: input.parentId ?? null, authorId: who.id, authorName: who.displayName, body: input.body }).returning({ id: interventionComments.id });
+    const [c] = await tx.insert(interventionComments).values({ countyId: p.countyId, interventionId: id, parentId: input.parentId ?? null, authorId: who.id, authorName: who.displayName, body: input.body }).returning({ id: interventionComments.id });
     await recordAudit(tx, who, { action: 'intervention.comment', entity: 'intervention_comment', entityId: c.id, details: { interventionId: id } });
     return c;
   });
@@ -648,7 +648,7 @@ function notificationFilter(who: Actor) {
 
 export async function listNotifications(db: Db, actor: Actor | null) {
   const who = requireActor(actor);
-  const [read] = await db.select().from(interventionNotificationReads).where(eq(interventionNotificationReads.userId, who.id));
+  const [read] = await db.select().from(interventionNotificationReads).where(and(eq(interventionNotificationReads.countyId, who.countyId), eq(interventionNotificationReads.userId, who.id)));
   const rows = await db
     .select({ id: interventionNotifications.id, interventionId: interventionNotifications.interventionId, title: interventions.title, kind: interventionNotifications.kind, status: interventionNotifications.status, at: interventionNotifications.createdAt })
     .from(interventionNotifications)
@@ -663,12 +663,12 @@ export async function listNotifications(db: Db, actor: Actor | null) {
 export async function markNotificationsRead(db: Db, actor: Actor | null) {
   const who = requireActor(actor);
   const now = new Date();
-  await db.insert(interventionNotificationReads).values({ userId: who.id, readUntil: now }).onConflictDoUpdate({ target: interventionNotificationReads.userId, set: { readUntil: now } });
+  await db.insert(interventionNotificationReads).values({ countyId: who.countyId, userId: who.id, readUntil: now }).onConflictDoUpdate({ target: [interventionNotificationReads.countyId, interventionNotificationReads.userId], set: { readUntil: now } });
 }
 
 export async function unreadCount(db: Db, actor: Actor | null) {
   const who = requireActor(actor);
-  const [read] = await db.select().from(interventionNotificationReads).where(eq(interventionNotificationReads.userId, who.id));
+  const [read] = await db.select().from(interventionNotificationReads).where(and(eq(interventionNotificationReads.countyId, who.countyId), eq(interventionNotificationReads.userId, who.id)));
   const [{ n }] = await db
     .select({ n: sql<number>`count(*)::int` })
     .from(interventionNotifications)
@@ -685,7 +685,7 @@ export async function addMilestone(db: Db, actor: Actor | null, id: string, inpu
   const who = await authorize(db, actor, 'interventions.execute', { unitId: p.villageId });
   if (!EXECUTING.includes(p.status)) throw conflict('not_executing', 'Milestones are planned once the project is funded and until it is completed');
   return db.transaction(async (tx) => {
-    const [m] = await tx.insert(interventionMilestones).values({ interventionId: id, title: input.title, dueOn: input.dueOn }).returning();
+    const [m] = await tx.insert(interventionMilestones).values({ countyId: p.countyId, interventionId: id, title: input.title, dueOn: input.dueOn }).returning();
     await recordAudit(tx, who, { action: 'intervention.milestone.add', entity: 'intervention', entityId: id, details: input });
     return m;
   });
@@ -732,7 +732,7 @@ export async function recordSpend(db: Db, actor: Actor | null, id: string, input
         { field: 'body/amountFen', spentFen: now.spentFen, fundedFen: now.fundedFen },
       );
     }
-    await tx.insert(interventionSpend).values({ interventionId: id, amountFen: input.amountFen, note: input.note ?? '', spentOn: input.spentOn, overBudgetOverride: !!input.override && row.spentFen > row.fundedFen, recordedBy: who.id });
+    await tx.insert(interventionSpend).values({ countyId: p.countyId, interventionId: id, amountFen: input.amountFen, note: input.note ?? '', spentOn: input.spentOn, overBudgetOverride: !!input.override && row.spentFen > row.fundedFen, recordedBy: who.id });
     await recordAudit(tx, who, { action: 'intervention.spend', entity: 'intervention', entityId: id, details: { amountFen: input.amountFen, override: input.override || undefined, spentFen: row.spentFen } });
     return row;
   });

@@ -6,25 +6,39 @@ import {
   check,
   date,
   doublePrecision,
+  foreignKey,
   index,
   integer,
   jsonb,
   pgTable,
+  primaryKey,
   text,
   timestamp,
   uniqueIndex,
   uuid,
+  type AnyPgColumn,
 } from 'drizzle-orm/pg-core';
 import { uuidv7 } from 'uuidv7';
 import { adminUnits, organizations, users } from '../governance/index.ts';
-import { payments } from '../payments/index.ts';
-import { createdAt, id, inList } from '../../db/columns.ts';
+import { createdAt, inList, tenantId } from '../../db/columns.ts';
 
 const tz = (name: string) => timestamp(name, { withTimezone: true });
 const countyId = () =>
   uuid('county_id')
     .notNull()
     .references(() => adminUnits.id);
+
+/** Tenant tables are keyed by (id, county_id) (the county last: a lookup by id alone keeps its index) and refer to each other within the county (src/db/global-tables.ts). */
+const pk = (t: { countyId: AnyPgColumn; id: AnyPgColumn }) => primaryKey({ columns: [t.id, t.countyId] });
+const ofProduct = (t: { countyId: AnyPgColumn; productId: AnyPgColumn }) =>
+  foreignKey({ columns: [t.countyId, t.productId], foreignColumns: [marketProducts.countyId, marketProducts.id] });
+const ofBatch = (t: { countyId: AnyPgColumn; batchId: AnyPgColumn }) =>
+  foreignKey({ columns: [t.countyId, t.batchId], foreignColumns: [marketBatches.countyId, marketBatches.id] });
+const ofOrder = (t: { countyId: AnyPgColumn; orderId: AnyPgColumn }) =>
+  foreignKey({ columns: [t.countyId, t.orderId], foreignColumns: [marketOrders.countyId, marketOrders.id] });
+/** Checked at commit (migration 0003 explains why: the checkout's stock update already holds the variant row). */
+const ofVariant = (t: { countyId: AnyPgColumn; variantId: AnyPgColumn }) =>
+  foreignKey({ columns: [t.countyId, t.variantId], foreignColumns: [marketVariants.countyId, marketVariants.id] });
 
 // ---------------------------------------------------------------- producers and catalogue
 
@@ -33,7 +47,7 @@ export const marketShops = pgTable(
   'market_shops',
   {
     orgId: uuid('org_id')
-      .primaryKey()
+      .notNull()
       .references(() => organizations.id),
     countyId: countyId(),
     intro: text('intro').notNull().default(''),
@@ -43,6 +57,7 @@ export const marketShops = pgTable(
     lowStockThreshold: integer('low_stock_threshold').notNull().default(10),
   },
   (t) => [
+    primaryKey({ columns: [t.orgId, t.countyId] }),
     check('market_shops_fees_check', sql`${t.shippingBaseFen} >= 0 and ${t.remoteSurchargeFen} >= 0 and coalesce(${t.freeShippingOverFen}, 0) >= 0`),
     check('market_shops_threshold_check', sql`${t.lowStockThreshold} >= 0`),
   ],
@@ -52,7 +67,7 @@ export const marketShops = pgTable(
 export const marketGardens = pgTable(
   'market_gardens',
   {
-    id: id(),
+    id: tenantId(),
     countyId: countyId(),
     orgId: uuid('org_id')
       .notNull()
@@ -67,6 +82,7 @@ export const marketGardens = pgTable(
     createdAt: createdAt(),
   },
   (t) => [
+    pk(t),
     check('market_gardens_lon_check', sql`${t.lon} is null or (${t.lon} between -180 and 180)`),
     check('market_gardens_lat_check', sql`${t.lat} is null or (${t.lat} between -90 and 90)`),
     index('market_gardens_org_idx').on(t.orgId),
@@ -79,7 +95,7 @@ export type ProductKind = (typeof PRODUCT_KINDS)[number];
 export const marketProducts = pgTable(
   'market_products',
   {
-    id: id(),
+    id: tenantId(),
     countyId: countyId(),
     orgId: uuid('org_id')
       .notNull()
@@ -100,9 +116,10 @@ export const marketProducts = pgTable(
     createdAt: createdAt(),
   },
   (t) => [
+    pk(t),
     check('market_products_kind_check', inList('kind', PRODUCT_KINDS)),
     check('market_products_gtin_check', sql`${t.gtin} ~ '^[0-9]{14}$'`),
-    uniqueIndex('market_products_gtin_unique').on(t.gtin),
+    uniqueIndex('market_products_gtin_unique').on(t.gtin, t.countyId),
     index('market_products_org_idx').on(t.orgId),
     index('market_products_search_idx').using('gin', sql`${t.searchText} gin_trgm_ops`),
   ],
@@ -112,10 +129,9 @@ export const marketProducts = pgTable(
 export const marketVariants = pgTable(
   'market_variants',
   {
-    id: id(),
-    productId: uuid('product_id')
-      .notNull()
-      .references(() => marketProducts.id),
+    id: tenantId(),
+    countyId: countyId(),
+    productId: uuid('product_id').notNull(),
     label: text('label').notNull(),
     weightG: integer('weight_g'),
     priceFen: integer('price_fen').notNull(),
@@ -127,6 +143,8 @@ export const marketVariants = pgTable(
     createdAt: createdAt(),
   },
   (t) => [
+    pk(t),
+    ofProduct(t),
     check('market_variants_price_check', sql`${t.priceFen} > 0`),
     check('market_variants_stock_check', sql`${t.stock} >= 0`),
     check('market_variants_weight_check', sql`${t.weightG} is null or ${t.weightG} > 0`),
@@ -140,11 +158,9 @@ export const PRODUCT_PHOTO_TYPES = ['image/jpeg', 'image/png', 'image/webp'] as 
 export const marketProductPhotos = pgTable(
   'market_product_photos',
   {
-    id: id(),
+    id: tenantId(),
     countyId: countyId(),
-    productId: uuid('product_id')
-      .notNull()
-      .references(() => marketProducts.id),
+    productId: uuid('product_id').notNull(),
     storageKey: text('storage_key').notNull(),
     thumbKey: text('thumb_key').notNull(),
     contentType: text('content_type').notNull(),
@@ -158,6 +174,8 @@ export const marketProductPhotos = pgTable(
     createdAt: createdAt(),
   },
   (t) => [
+    pk(t),
+    ofProduct(t),
     check('market_product_photos_type_check', inList('content_type', PRODUCT_PHOTO_TYPES)),
     check('market_product_photos_bytes_check', sql`${t.bytes} > 0`),
     index('market_product_photos_product_idx').on(t.productId),
@@ -167,15 +185,13 @@ export const marketProductPhotos = pgTable(
 export const marketBatches = pgTable(
   'market_batches',
   {
-    id: id(),
+    id: tenantId(),
     countyId: countyId(),
     orgId: uuid('org_id')
       .notNull()
       .references(() => organizations.id),
-    productId: uuid('product_id')
-      .notNull()
-      .references(() => marketProducts.id),
-    gardenId: uuid('garden_id').references(() => marketGardens.id),
+    productId: uuid('product_id').notNull(),
+    gardenId: uuid('garden_id'),
     lot: text('lot').notNull(),
     harvestDate: date('harvest_date'),
     quantity: integer('quantity').notNull(),
@@ -186,9 +202,12 @@ export const marketBatches = pgTable(
     createdAt: createdAt(),
   },
   (t) => [
+    pk(t),
+    ofProduct(t),
+    foreignKey({ columns: [t.countyId, t.gardenId], foreignColumns: [marketGardens.countyId, marketGardens.id] }),
     check('market_batches_quantity_check', sql`${t.quantity} >= 0`),
     check('market_batches_lot_check', sql`${t.lot} ~ '^[A-Za-z0-9-]{1,20}$'`),
-    uniqueIndex('market_batches_lot_unique').on(t.productId, t.lot),
+    uniqueIndex('market_batches_lot_unique').on(t.productId, t.lot, t.countyId),
   ],
 );
 
@@ -214,11 +233,9 @@ export const TRACE_DOCUMENT_TYPES = ['application/pdf', 'image/jpeg', 'image/png
 export const marketTraceDocuments = pgTable(
   'market_trace_documents',
   {
-    id: id(),
+    id: tenantId(),
     countyId: countyId(),
-    batchId: uuid('batch_id')
-      .notNull()
-      .references(() => marketBatches.id),
+    batchId: uuid('batch_id').notNull(),
     title: text('title').notNull(),
     storageKey: text('storage_key').notNull(),
     contentType: text('content_type').notNull(),
@@ -228,6 +245,8 @@ export const marketTraceDocuments = pgTable(
     createdAt: createdAt(),
   },
   (t) => [
+    pk(t),
+    ofBatch(t),
     check('market_trace_documents_type_check', inList('content_type', TRACE_DOCUMENT_TYPES)),
     check('market_trace_documents_sha_check', sql`${t.sha256} ~ '^[0-9a-f]{64}$'`),
     index('market_trace_documents_batch_idx').on(t.batchId),
@@ -237,10 +256,9 @@ export const marketTraceDocuments = pgTable(
 export const marketTraceEvents = pgTable(
   'market_trace_events',
   {
-    id: id(),
-    batchId: uuid('batch_id')
-      .notNull()
-      .references(() => marketBatches.id),
+    id: tenantId(),
+    countyId: countyId(),
+    batchId: uuid('batch_id').notNull(),
     seq: integer('seq').notNull(),
     kind: text('kind').$type<TraceKind>().notNull(),
     occurredAt: tz('occurred_at').notNull(),
@@ -250,7 +268,7 @@ export const marketTraceEvents = pgTable(
     documentTitle: text('document_title'),
     documentUrl: text('document_url'),
     /** An uploaded document (market_trace_documents) and the sha256 of its bytes, which the event's hash covers. */
-    documentId: uuid('document_id').references(() => marketTraceDocuments.id),
+    documentId: uuid('document_id'),
     documentSha256: text('document_sha256'),
     prevHash: text('prev_hash').notNull(),
     hash: text('hash').notNull(),
@@ -258,9 +276,12 @@ export const marketTraceEvents = pgTable(
     createdAt: createdAt(),
   },
   (t) => [
+    pk(t),
+    ofBatch(t),
+    foreignKey({ columns: [t.countyId, t.documentId], foreignColumns: [marketTraceDocuments.countyId, marketTraceDocuments.id] }),
     check('market_trace_events_kind_check', inList('kind', TRACE_KINDS)),
     check('market_trace_events_seq_check', sql`${t.seq} >= 1`),
-    uniqueIndex('market_trace_events_seq_unique').on(t.batchId, t.seq),
+    uniqueIndex('market_trace_events_seq_unique').on(t.batchId, t.seq, t.countyId),
   ],
 );
 
@@ -280,9 +301,10 @@ export interface ShippingAddress {
 export const marketOrders = pgTable(
   'market_orders',
   {
-    id: id(),
-    // The buyer's county, for scoping; no foreign key: every checkout in the county would share-lock the county's
-    // row to check it (PostgreSQL builds a multixact per concurrent checkout). The buyer's own key stands for it.
+    id: tenantId(),
+    // The producer's county (where the products and their stock are); no foreign key: every checkout in the county
+    // would share-lock the county's row to check it (PostgreSQL builds a multixact per concurrent checkout). The
+    // keys of its lines to the county's variants stand for it.
     countyId: uuid('county_id').notNull(),
     buyerId: uuid('buyer_id')
       .notNull()
@@ -296,7 +318,8 @@ export const marketOrders = pgTable(
     shippingFen: integer('shipping_fen').notNull(),
     totalFen: integer('total_fen').notNull(),
     address: jsonb('address').$type<ShippingAddress>().notNull(),
-    paymentId: uuid('payment_id').references(() => payments.id),
+    /** The payment (payments module; no key across modules: the payment names this order as its reference). */
+    paymentId: uuid('payment_id'),
     reservedUntil: tz('reserved_until').notNull(),
     trackingNo: text('tracking_no'),
     createdAt: createdAt(),
@@ -309,9 +332,10 @@ export const marketOrders = pgTable(
     refundedAt: tz('refunded_at'),
   },
   (t) => [
+    pk(t),
     check('market_orders_status_check', inList('status', ORDER_STATUSES)),
     check('market_orders_amounts_check', sql`${t.subtotalFen} > 0 and ${t.shippingFen} >= 0 and ${t.totalFen} = ${t.subtotalFen} + ${t.shippingFen}`),
-    uniqueIndex('market_orders_idempotency_unique').on(t.buyerId, t.idempotencyKey),
+    uniqueIndex('market_orders_idempotency_unique').on(t.buyerId, t.idempotencyKey, t.countyId),
     index('market_orders_buyer_idx').on(t.buyerId, t.createdAt),
     index('market_orders_org_idx').on(t.orgId, t.createdAt),
     index('market_orders_pending_idx').on(t.reservedUntil).where(sql`status = 'pending'`),
@@ -321,14 +345,11 @@ export const marketOrders = pgTable(
 export const marketOrderItems = pgTable(
   'market_order_items',
   {
-    id: id(),
-    orderId: uuid('order_id')
-      .notNull()
-      .references(() => marketOrders.id),
-    variantId: uuid('variant_id')
-      .notNull()
-      .references(() => marketVariants.id),
-    batchId: uuid('batch_id').references(() => marketBatches.id),
+    id: tenantId(),
+    countyId: uuid('county_id').notNull(),
+    orderId: uuid('order_id').notNull(),
+    variantId: uuid('variant_id').notNull(),
+    batchId: uuid('batch_id'),
     productName: text('product_name').notNull(),
     variantLabel: text('variant_label').notNull(),
     qty: integer('qty').notNull(),
@@ -336,9 +357,13 @@ export const marketOrderItems = pgTable(
     lineFen: integer('line_fen').notNull(),
   },
   (t) => [
+    pk(t),
+    ofOrder(t),
+    ofVariant(t),
+    ofBatch(t),
     check('market_order_items_qty_check', sql`${t.qty} > 0`),
     check('market_order_items_amount_check', sql`${t.unitPriceFen} > 0 and ${t.lineFen} = ${t.unitPriceFen} * ${t.qty}`),
-    uniqueIndex('market_order_items_unique').on(t.orderId, t.variantId),
+    uniqueIndex('market_order_items_unique').on(t.orderId, t.variantId, t.countyId),
   ],
 );
 
@@ -348,22 +373,22 @@ export const RESERVATION_STATUSES = ['held', 'sold', 'released'] as const;
 export const marketReservations = pgTable(
   'market_reservations',
   {
-    id: id(),
-    orderId: uuid('order_id')
-      .notNull()
-      .references(() => marketOrders.id),
-    variantId: uuid('variant_id')
-      .notNull()
-      .references(() => marketVariants.id),
+    id: tenantId(),
+    countyId: uuid('county_id').notNull(),
+    orderId: uuid('order_id').notNull(),
+    variantId: uuid('variant_id').notNull(),
     qty: integer('qty').notNull(),
     status: text('status').$type<(typeof RESERVATION_STATUSES)[number]>().notNull().default('held'),
     expiresAt: tz('expires_at').notNull(),
     createdAt: createdAt(),
   },
   (t) => [
+    pk(t),
+    ofOrder(t),
+    ofVariant(t),
     check('market_reservations_qty_check', sql`${t.qty} > 0`),
     check('market_reservations_status_check', inList('status', RESERVATION_STATUSES)),
-    uniqueIndex('market_reservations_unique').on(t.orderId, t.variantId),
+    uniqueIndex('market_reservations_unique').on(t.orderId, t.variantId, t.countyId),
     index('market_reservations_variant_idx').on(t.variantId, t.status),
   ],
 );

@@ -83,7 +83,7 @@ export async function seedMarketDemo(tx: Db, coopName = '杨家堂银猴茶叶�
       .insert(marketProducts)
       .values({ ...product, countyId: coop.countyId, orgId: coop.id, searchText: productSearchText(product) })
       .returning({ id: marketProducts.id });
-    await tx.insert(marketVariants).values(variants.map((v) => ({ ...v, productId: row.id })));
+    await tx.insert(marketVariants).values(variants.map((v) => ({ ...v, countyId: coop.countyId, productId: row.id })));
     first ??= { productId: row.id };
   }
   const [batch] = await tx

@@ -100,7 +100,7 @@ export async function updateShop(
     const [row] = await tx
       .insert(marketShops)
       .values({ orgId, countyId: who.countyId, ...patch })
-      .onConflictDoUpdate({ target: marketShops.orgId, set: patch })
+      .onConflictDoUpdate({ target: [marketShops.countyId, marketShops.orgId], set: patch })
       .returning();
     await recordAudit(tx, who, { action: 'shop.update', entity: 'market_shop', entityId: orgId, details: patch });
     return row;
@@ -142,9 +142,9 @@ export async function listProducts(
       stock: sql<number>`coalesce(sum(${marketVariants.stock}), 0)::int`,
     })
     .from(marketProducts)
-    .leftJoin(marketVariants, and(eq(marketVariants.productId, marketProducts.id), eq(marketVariants.active, true)))
+    .leftJoin(marketVariants, and(eq(marketVariants.countyId, marketProducts.countyId), eq(marketVariants.productId, marketProducts.id), eq(marketVariants.active, true)))
     .where(where)
-    .groupBy(marketProducts.id)
+    .groupBy(marketProducts.countyId, marketProducts.id)
     .orderBy(asc(marketProducts.createdAt), asc(marketProducts.id))
     .limit(filter.limit)
     .offset(filter.offset);
@@ -275,7 +275,7 @@ export async function createProduct(
       .returning();
     const variants = await tx
       .insert(marketVariants)
-      .values(input.variants.map((v) => ({ productId: product.id, label: v.label, weightG: v.weightG ?? null, priceFen: v.priceFen, stock: v.stock })))
+      .values(input.variants.map((v) => ({ countyId: product.countyId, productId: product.id, label: v.label, weightG: v.weightG ?? null, priceFen: v.priceFen, stock: v.stock })))
       .returning(variantColumns);
     await recordAudit(tx, who, { action: 'product.create', entity: 'market_product', entityId: product.id, details: { name: product.name, variants: variants.length } });
     return { ...product, variants };
@@ -337,7 +337,7 @@ export async function updateProduct(
 
 /** Adds a variant (weight, packaging, price, stock) to an existing product. */
 export async function addVariant(db: Db, actor: Actor | null, productId: string, input: VariantInput) {
-  const { who } = await productInScope(db, actor, productId);
+  const { who, product } = await productInScope(db, actor, productId);
   return db.transaction(async (tx) => {
     const [current] = await tx
       .select({ batchId: marketVariants.batchId })
@@ -346,7 +346,7 @@ export async function addVariant(db: Db, actor: Actor | null, productId: string,
       .limit(1);
     const [row] = await tx
       .insert(marketVariants)
-      .values({ productId, label: input.label, weightG: input.weightG ?? null, priceFen: input.priceFen, stock: input.stock, batchId: current?.batchId ?? null })
+      .values({ countyId: product.countyId, productId, label: input.label, weightG: input.weightG ?? null, priceFen: input.priceFen, stock: input.stock, batchId: current?.batchId ?? null })
       .returning(variantColumns);
     await recordAudit(tx, who, { action: 'variant.create', entity: 'market_variant', entityId: row.id, details: { productId, ...input } });
     return row;
@@ -374,7 +374,7 @@ export async function addProductPhoto(
   productId: string,
   file: { data: Buffer; declaredType: string; caption?: string },
 ) {
-  const { who } = await productInScope(db, actor, productId);
+  const { who, product } = await productInScope(db, actor, productId);
   const image = await storeImage(storage, 'market', file);
   const { storageKey, thumbKey } = image;
   try {
@@ -382,7 +382,7 @@ export async function addProductPhoto(
       const [p] = await tx
         .insert(marketProductPhotos)
         .values({
-          countyId: who.countyId,
+          countyId: product.countyId,
           productId,
           storageKey,
           thumbKey,
@@ -493,7 +493,7 @@ export async function createBatch(
     const [batch] = await tx
       .insert(marketBatches)
       .values({
-        countyId: who.countyId,
+        countyId: product.countyId,
         orgId: product.orgId,
         productId: product.id,
         gardenId: input.gardenId ?? null,
@@ -563,7 +563,7 @@ export async function appendEventTx(tx: Db, batchId: string, input: TraceEventIn
     documentSha256: document?.sha256 ?? null,
   };
   const hash = eventHash(batch.headHash, event);
-  const [row] = await tx.insert(marketTraceEvents).values({ ...event, prevHash: batch.headHash, hash, recordedBy }).returning();
+  const [row] = await tx.insert(marketTraceEvents).values({ countyId: batch.countyId, ...event, prevHash: batch.headHash, hash, recordedBy }).returning();
   await tx.update(marketBatches).set({ headHash: hash, eventCount: event.seq }).where(eq(marketBatches.id, batchId));
   return row;
 }
@@ -590,7 +590,7 @@ export async function addTraceDocument(
   batchId: string,
   file: { title: string; data: Buffer; declaredType: string },
 ) {
-  const [b] = await db.select({ orgId: marketBatches.orgId }).from(marketBatches).where(eq(marketBatches.id, batchId));
+  const [b] = await db.select({ orgId: marketBatches.orgId, countyId: marketBatches.countyId }).from(marketBatches).where(eq(marketBatches.id, batchId));
   if (!b) throw notFound('Batch');
   const who = await authorize(db, actor, 'market.sell', { orgId: b.orgId });
   // No thumbnail: the trace page links to the document itself.
@@ -599,7 +599,7 @@ export async function addTraceDocument(
     return await db.transaction(async (tx) => {
       const [d] = await tx
         .insert(marketTraceDocuments)
-        .values({ countyId: who.countyId, batchId, title: file.title, storageKey: stored.storageKey, contentType: stored.contentType, bytes: stored.bytes, sha256: sha256Hex(file.data), uploadedBy: who.id })
+        .values({ countyId: b.countyId, batchId, title: file.title, storageKey: stored.storageKey, contentType: stored.contentType, bytes: stored.bytes, sha256: sha256Hex(file.data), uploadedBy: who.id })
         .returning();
       await recordAudit(tx, who, { action: 'trace.document.add', entity: 'market_batch', entityId: batchId, details: { documentId: d.id, bytes: d.bytes, sha256: d.sha256 } });
       return { id: d.id, title: d.title, contentType: d.contentType, bytes: d.bytes, sha256: d.sha256, url: traceDocumentUrl(d.id) };
@@ -716,6 +716,7 @@ interface CartRow {
   product_name: string;
   batch_id: string | null;
   org_id: string;
+  county_id: string;
   price_fen: number;
   stock: number;
   on_sale: boolean;
@@ -749,7 +750,7 @@ async function priceCart(db: Db, items: { variantId: string; qty: number }[], pr
   });
   const { org_id: orgId, subtotal_fen: subtotalFen, shipping_fen: shippingFen } = lines[0];
   if (lines.some((l) => l.org_id !== orgId)) throw badRequest('body/items', 'One order holds the products of one producer');
-  return { orgId, lines, subtotalFen, shippingFen, totalFen: subtotalFen + shippingFen };
+  return { orgId, countyId: lines[0].county_id, lines, subtotalFen, shippingFen, totalFen: subtotalFen + shippingFen };
 }
 
 export async function quote(db: Db, input: { items: { variantId: string; qty: number }[]; province: string }) {
@@ -828,7 +829,7 @@ export async function checkout(db: Db, actor: Actor | null, input: CheckoutInput
       JSON.stringify(items.map((l) => ({ ...l, itemId: uuidv7(), reservationId: uuidv7() }))),
       orderId,
       uuidv7(),
-      who.countyId,
+      priced.countyId,
       who.id,
       priced.orgId,
       input.idempotencyKey,
@@ -958,7 +959,8 @@ registerPaymentPurpose('order', {
 async function orderFor(db: Db, actor: Actor | null, orderId: string): Promise<{ order: OrderRow; role: 'buyer' | 'seller'; who: Actor }> {
   const who = requireActor(actor);
   const [order] = await db.select().from(marketOrders).where(eq(marketOrders.id, orderId));
-  if (!order || order.countyId !== who.countyId) throw notFound('Order');
+  // The order lives in its producer's county; its buyer may be of any county.
+  if (!order) throw notFound('Order');
   if (order.buyerId === who.id) return { order, role: 'buyer', who };
   try {
     await authorize(db, who, 'market.sell', { orgId: order.orgId });
@@ -1066,6 +1068,7 @@ export async function payOrder(db: Db, actor: Actor | null, orderId: string) {
   return createPayment(db, who, {
     purpose: 'order',
     referenceId: orderId,
+    countyId: order.countyId,
     amountFen: order.totalFen,
     description: items.map((i) => i.name).join('、').slice(0, 120),
   });
@@ -1131,8 +1134,8 @@ export async function dashboard(db: Db, actor: Actor | null, orgId: string, days
     sql`select v.id as variant_id, p.name as product, v.label, v.stock,
                coalesce(sum(r.qty) filter (where r.status = 'held'), 0)::int as held,
                coalesce(sum(r.qty) filter (where r.status = 'sold'), 0)::int as sold
-        from market_variants v join market_products p on p.id = v.product_id
-        left join market_reservations r on r.variant_id = v.id
+        from market_variants v join market_products p on p.county_id = v.county_id and p.id = v.product_id
+        left join market_reservations r on r.county_id = v.county_id and r.variant_id = v.id
         where p.org_id = ${orgId} and v.active
         group by v.id, p.name, v.label, v.stock order by p.name, v.label`,
   );

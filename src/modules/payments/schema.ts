@@ -1,15 +1,20 @@
 // The payments module's tables: payments of every purpose other modules register, verified callbacks (keyed by
 // nonce against replays), refunds, the sandbox provider's ledger and signing keys.
 import { sql } from 'drizzle-orm';
-import { boolean, check, integer, pgTable, text, timestamp, uniqueIndex, uuid, index } from 'drizzle-orm/pg-core';
+import { boolean, check, foreignKey, integer, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid, index, type AnyPgColumn } from 'drizzle-orm/pg-core';
 import { adminUnits, users } from '../governance/index.ts';
-import { createdAt, id, inList } from '../../db/columns.ts';
+import { createdAt, inList, tenantId } from '../../db/columns.ts';
 
 const tz = (name: string) => timestamp(name, { withTimezone: true });
 const countyId = () =>
   uuid('county_id')
     .notNull()
     .references(() => adminUnits.id);
+
+/** Tenant tables are keyed by (id, county_id) (the county last: a lookup by id alone keeps its index); a payment's rows are in its county (src/db/global-tables.ts). */
+const pk = (t: { countyId: AnyPgColumn; id: AnyPgColumn }) => primaryKey({ columns: [t.id, t.countyId] });
+const ofPayment = (t: { countyId: AnyPgColumn; paymentId: AnyPgColumn }) =>
+  foreignKey({ columns: [t.countyId, t.paymentId], foreignColumns: [payments.countyId, payments.id] });
 
 // ---------------------------------------------------------------- payments
 
@@ -19,7 +24,7 @@ export type PaymentStatus = (typeof PAYMENT_STATUSES)[number];
 export const payments = pgTable(
   'payments',
   {
-    id: id(),
+    id: tenantId(),
     countyId: countyId(),
     /** What is paid for, as the module that registered it names it (`order`, `booking`, …). */
     purpose: text('purpose').notNull(),
@@ -35,13 +40,14 @@ export const payments = pgTable(
     paidAt: tz('paid_at'),
   },
   (t) => [
+    pk(t),
     check('payments_purpose_format', sql`${t.purpose} ~ '^[a-z][a-z_]{1,39}$'`),
     check('payments_status_check', inList('status', PAYMENT_STATUSES)),
     check('payments_amount_check', sql`${t.amountFen} > 0`),
     check('payments_refunded_check', sql`${t.refundedFen} between 0 and ${t.amountFen}`),
     index('payments_reference_idx').on(t.purpose, t.referenceId),
     // At most one open payment per order or booking: paying twice for one thing is refused by the database.
-    uniqueIndex('payments_open_unique').on(t.purpose, t.referenceId).where(sql`status in ('pending', 'paid')`),
+    uniqueIndex('payments_open_unique').on(t.purpose, t.referenceId, t.countyId).where(sql`status in ('pending', 'paid')`),
   ],
 );
 
@@ -49,10 +55,9 @@ export const payments = pgTable(
 export const paymentCallbacks = pgTable(
   'payment_callbacks',
   {
-    id: id(),
-    paymentId: uuid('payment_id')
-      .notNull()
-      .references(() => payments.id),
+    id: tenantId(),
+    countyId: countyId(),
+    paymentId: uuid('payment_id').notNull(),
     provider: text('provider').notNull(),
     nonce: text('nonce').notNull(),
     outcome: text('outcome').notNull(),
@@ -60,25 +65,26 @@ export const paymentCallbacks = pgTable(
     receivedAt: tz('received_at').notNull().defaultNow(),
   },
   (t) => [
+    pk(t),
+    ofPayment(t),
     check('payment_callbacks_outcome_check', inList('outcome', ['succeeded', 'failed'])),
-    uniqueIndex('payment_callbacks_nonce_unique').on(t.provider, t.nonce),
+    uniqueIndex('payment_callbacks_nonce_unique').on(t.provider, t.nonce, t.countyId),
   ],
 );
 
 export const paymentRefunds = pgTable(
   'payment_refunds',
   {
-    id: id(),
-    paymentId: uuid('payment_id')
-      .notNull()
-      .references(() => payments.id),
+    id: tenantId(),
+    countyId: countyId(),
+    paymentId: uuid('payment_id').notNull(),
     amountFen: integer('amount_fen').notNull(),
     reason: text('reason').notNull(),
     refundReference: text('refund_reference'),
     actorId: uuid('actor_id').references(() => users.id, { onDelete: 'set null' }),
     createdAt: createdAt(),
   },
-  (t) => [check('payment_refunds_amount_check', sql`${t.amountFen} > 0`)],
+  (t) => [pk(t), ofPayment(t), check('payment_refunds_amount_check', sql`${t.amountFen} > 0`)],
 );
 
 /**
@@ -89,9 +95,8 @@ export const paymentRefunds = pgTable(
 export const paymentSandboxOutcomes = pgTable(
   'payment_sandbox_outcomes',
   {
-    paymentId: uuid('payment_id')
-      .primaryKey()
-      .references(() => payments.id),
+    countyId: countyId(),
+    paymentId: uuid('payment_id').notNull(),
     providerReference: text('provider_reference').notNull(),
     outcome: text('outcome').$type<'succeeded' | 'failed'>().notNull(),
     /** The institution's own transaction number (WeChat Pay's transaction_id, Alipay's trade_no). */
@@ -101,8 +106,10 @@ export const paymentSandboxOutcomes = pgTable(
     decidedAt: tz('decided_at').notNull().defaultNow(),
   },
   (t) => [
+    primaryKey({ columns: [t.paymentId, t.countyId] }),
+    ofPayment(t),
     check('payment_sandbox_outcomes_outcome_check', inList('outcome', ['succeeded', 'failed'])),
-    uniqueIndex('payment_sandbox_outcomes_reference_unique').on(t.providerReference),
+    uniqueIndex('payment_sandbox_outcomes_reference_unique').on(t.providerReference, t.countyId),
   ],
 );
 

@@ -113,7 +113,14 @@ export async function getPaymentRecord(db: Db, paymentId: string): Promise<Payme
 export async function createPayment(
   db: Db,
   actor: Actor | null,
-  input: { purpose: PaymentPurpose; referenceId: string; amountFen: number; description: string },
+  input: {
+    purpose: PaymentPurpose;
+    referenceId: string;
+    amountFen: number;
+    description: string;
+    /** The county of what is paid for (the order's, the booking's): the payment is kept with it. Default: the payer's. */
+    countyId?: string;
+  },
 ): Promise<{ paymentId: string; redirectUrl: string }> {
   const who = requireActor(actor);
   if (!Number.isInteger(input.amountFen) || input.amountFen <= 0) throw badRequest('amountFen', 'Must be a positive whole number of fen');
@@ -147,7 +154,7 @@ export async function createPayment(
     const started = await provider.start({ paymentId, amountFen: input.amountFen, description: input.description, returnUrl });
     await tx.insert(payments).values({
       id: paymentId,
-      countyId: who.countyId,
+      countyId: input.countyId ?? who.countyId,
       purpose: input.purpose,
       referenceId: input.referenceId,
       payerId: who.id,
@@ -222,7 +229,7 @@ async function applyOutcome(
     const applicable = payment.status === 'pending' || takenAfterFailure;
     const [fresh] = await tx
       .insert(paymentCallbacks)
-      .values({ paymentId: payment.id, provider: provider.name, nonce: cb.nonce, outcome: cb.outcome, applied: applicable })
+      .values({ countyId: payment.countyId, paymentId: payment.id, provider: provider.name, nonce: cb.nonce, outcome: cb.outcome, applied: applicable })
       .onConflictDoNothing()
       .returning({ id: paymentCallbacks.id });
     if (!fresh) return { paymentId: payment.id, applied: false, duplicate: true, status: payment.status };
@@ -230,7 +237,7 @@ async function applyOutcome(
     const system = { id: null, countyId: payment.countyId };
     if (takenAfterFailure) {
       await tx.update(payments).set({ status: 'refunded', paidAt: new Date(), refundedFen: payment.amountFen }).where(eq(payments.id, payment.id));
-      await tx.insert(paymentRefunds).values({ paymentId: payment.id, amountFen: payment.amountFen, reason: 'paid after the payment was given up' });
+      await tx.insert(paymentRefunds).values({ countyId: payment.countyId, paymentId: payment.id, amountFen: payment.amountFen, reason: 'paid after the payment was given up' });
       await recordAudit(tx, system, { action: 'payment.auto_refund', entity: 'payment', entityId: payment.id, details: { amountFen: payment.amountFen, via: via.kind, after: 'failed' } });
       refunds.push({ reference: cb.providerReference, amountFen: payment.amountFen });
       return { paymentId: payment.id, applied: true, duplicate: false, status: 'refunded' };
@@ -261,7 +268,7 @@ async function applyOutcome(
         .update(payments)
         .set({ status: 'refunded', refundedFen: payment.amountFen })
         .where(eq(payments.id, payment.id));
-      await tx.insert(paymentRefunds).values({ paymentId: payment.id, amountFen: payment.amountFen, reason: 'no longer available when paid' });
+      await tx.insert(paymentRefunds).values({ countyId: payment.countyId, paymentId: payment.id, amountFen: payment.amountFen, reason: 'no longer available when paid' });
       await recordAudit(tx, system, { action: 'payment.auto_refund', entity: 'payment', entityId: payment.id, details: { amountFen: payment.amountFen } });
       refunds.push({ reference: cb.providerReference, amountFen: payment.amountFen });
       return { paymentId: payment.id, applied: true, duplicate: false, status: 'refunded' };
@@ -372,7 +379,7 @@ export async function refundPayment(db: Db, actor: Actor | null, paymentId: stri
       throw conflict('refund_too_large', 'The refund exceeds what remains of the payment', { field: 'body/amountFen' });
     }
     const { refundReference } = await provider.refund(row.providerReference ?? row.id, amountFen);
-    await tx.insert(paymentRefunds).values({ paymentId, amountFen, reason, refundReference, actorId: who.id });
+    await tx.insert(paymentRefunds).values({ countyId: row.countyId, paymentId, amountFen, reason, refundReference, actorId: who.id });
     await recordAudit(tx, who, { action: 'payment.refund', entity: 'payment', entityId: paymentId, details: { amountFen, reason } });
     await handlers.onRefunded?.(tx, row.referenceId, paymentId);
     return { paymentId, refundedFen: row.refundedFen, status: row.status };
@@ -383,8 +390,9 @@ export async function refundPayment(db: Db, actor: Actor | null, paymentId: stri
 export async function getPaymentForPayer(db: Db, actor: Actor | null, paymentId: string) {
   const who = requireActor(actor);
   const payment = await getPaymentRecord(db, paymentId);
-  if (!payment || payment.countyId !== who.countyId) throw notFound('Payment');
-  if (payment.payerId !== who.id && !holdsAnyRole(who, ['county_admin'])) throw notFound('Payment');
+  if (!payment) throw notFound('Payment');
+  // The payer may be of any county; the administrator sees the payments of their own county.
+  if (payment.payerId !== who.id && !(holdsAnyRole(who, ['county_admin']) && payment.countyId === who.countyId)) throw notFound('Payment');
   const returnUrl = purposes.get(payment.purpose)?.returnUrl?.(payment.referenceId) ?? '/';
   return {
     id: payment.id,
@@ -423,7 +431,7 @@ export async function sandboxComplete(
     const [existing] = await tx.select().from(paymentSandboxOutcomes).where(eq(paymentSandboxOutcomes.paymentId, paymentId));
     // A payment that is no longer pending (superseded, or settled) is closed at the institution too.
     if (existing || payment.status !== 'pending') return existing;
-    const [fresh] = await tx.insert(paymentSandboxOutcomes).values(newSandboxOutcome(paymentId, providerReference, outcome)).onConflictDoNothing().returning();
+    const [fresh] = await tx.insert(paymentSandboxOutcomes).values({ countyId: payment.countyId, ...newSandboxOutcome(paymentId, providerReference, outcome) }).onConflictDoNothing().returning();
     if (!fresh) {
       const [raced] = await tx.select().from(paymentSandboxOutcomes).where(eq(paymentSandboxOutcomes.paymentId, paymentId));
       return raced;
