@@ -16,7 +16,11 @@ export interface PlanInstance {
   /** One type per vehicle (count 1), energy attached from `drones` by the type's index. */
   vehicleTypes: Omit<VehicleType, 'energy'>[];
   drones: Record<number, DroneEnergy>;
-  road: number[][];
+  /** What the solver minimises (road metres, straight-line metres on a drone's legs from and to its depot)… */
+  distance: number[][];
+  /** …and travel time as road-equivalent metres, divided by each vehicle's speed. */
+  time: number[][];
+  /** Straight-line metres and a drone's climb, for the energy model. */
   air: number[][];
   climb: number[][];
 }
@@ -31,14 +35,14 @@ export function legEnergyWh(d: DroneEnergy, airM: number, climbM: number, payloa
 }
 
 /**
- * The solver's instance. Distances are road metres for everyone (the objective is road-equivalent metres); a
- * drone's speed is scaled by the winding factor so that its time on a level leg is its straight-line time.
+ * The solver's instance. Times are road-equivalent metres over a speed: a drone's speed is scaled by the winding
+ * factor, so that its time on a leg priced by air is its straight-line time.
  */
 export function toSolverInstance(p: PlanInstance): Instance {
   return {
     depots: p.depots,
     stops: p.stops,
-    metric: { kind: 'matrix', distance: p.road },
+    metric: { kind: 'matrix', distance: p.distance, time: p.time },
     vehicleTypes: p.vehicleTypes.map((t, k) => {
       const d = p.drones[k];
       return d ? { ...t, energy: (from: number, to: number, payload: number) => legEnergyWh(d, p.air[from][to], p.climb[from][to], payload) } : { ...t };

@@ -86,7 +86,8 @@ describeEachDriver('logistics', (driver) => {
       stops: [{ x: 0, y: 0, demand: 5, service: 0, early: 0, late: 86_400 }],
       vehicleTypes: [{ depot: 0, count: 1, capacity: 10, speed: 10, battery: 100, multiTrip: true, reloadTime: 0 }],
       drones: { 0: { whPerKm: 25, whPerKmKg: 3, massKg: 25 } },
-      road: [[0, 8000], [8000, 0]],
+      distance: [[0, 5000], [5000, 0]],
+      time: [[0, 8000], [8000, 0]],
       air: [[0, 5000], [5000, 0]],
       climb: [[0, 300], [0, 0]],
     };
@@ -102,6 +103,9 @@ describeEachDriver('logistics', (driver) => {
     let plan = (await as(t.app, op)({ url: `/api/v1/logistics/plans/${started.json().planId}` })).json();
     expect(plan.status).toBe('ready');
     expect(plan.stops.length + plan.unserved.length).toBe(20);
+    // Light parcels near a depot go by drone: shorter by air than by the winding road.
+    expect(plan.result.routes.filter((r: { kind: string }) => r.kind === 'drone').length).toBeGreaterThan(0);
+    expect(plan.result.airKm).toBeGreaterThan(0);
     const stop = plan.stops[0];
     const early = await as(t.app, op)({ method: 'POST', url: `/api/v1/logistics/plans/${plan.id}/stops/${stop.id}`, payload: { status: 'delivered' } });
     expect(early.statusCode).toBe(409);

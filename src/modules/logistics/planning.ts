@@ -10,7 +10,7 @@ import { checkSolution, type SolveResult } from '../../solvers/routing/index.ts'
 import type { Actor } from '../governance/index.ts';
 import { operator } from './access.ts';
 import { legEnergyWh, toSolverInstance, type PlanInstance } from './instance.ts';
-import { depots, planStops, plans, requests, vehicles } from './schema.ts';
+import { depots, planStops, plans, requests, VEHICLE_KINDS, vehicles } from './schema.ts';
 import { solveInWorker } from './solver-pool/pool.ts';
 import { DEFAULT_TERRAIN, legMatrices } from './terrain.ts';
 
@@ -86,27 +86,36 @@ async function gather(db: Db, countyId: string, serviceDate: string) {
 
 type Gathered = Awaited<ReturnType<typeof gather>>;
 
-/** The instance over the requests some vehicle could serve alone (`keep`, their indices); the others, with why. */
+/**
+ * The instance over the requests some vehicle could serve alone (`keep`, their indices); the others, with why.
+ * Each depot appears once per kind of vehicle based there: legs from and to a drone's copy of its depot are priced
+ * in straight-line metres, everything else in road metres, so a light parcel near a depot goes by air when that is
+ * shorter (a drone's leg between two villages stays priced by road: an overestimate the solver may only avoid).
+ */
 function buildInstance(g: Gathered): { instance: PlanInstance; keep: number[]; unserved: PlanResult['unserved'] } {
-  const points = [...g.depots, ...g.requests];
-  const m = legMatrices(points, DEFAULT_TERRAIN);
-  const nd = g.depots.length;
+  const bases = g.depots.flatMap((d) => VEHICLE_KINDS.filter((kind) => g.vehicles.some((v) => v.depotId === d.id && v.kind === kind)).map((kind) => ({ depot: d, kind })));
+  const m = legMatrices([...bases.map((b) => b.depot), ...g.requests], DEFAULT_TERRAIN);
+  const nd = bases.length;
+  const byAir = (i: number, j: number) => (i < nd && bases[i].kind === 'drone') || (j < nd && bases[j].kind === 'drone');
+  const distance = m.road.map((row, i) => row.map((d, j) => (byAir(i, j) ? m.air[i][j] : d)));
+  // Times are road-equivalent metres over a speed; a drone's speed is scaled by the winding factor (see instance.ts).
+  const time = m.road.map((row, i) => row.map((d, j) => (byAir(i, j) ? m.air[i][j] * DEFAULT_TERRAIN.windingFactor : d)));
   const full: PlanInstance = {
-    depots: g.depots.map((d) => ({ x: d.lon, y: d.lat, open: d.opensMin * 60, close: d.closesMin * 60 })),
+    depots: bases.map(({ depot: d }) => ({ x: d.lon, y: d.lat, open: d.opensMin * 60, close: d.closesMin * 60 })),
     stops: g.requests.map((r) => ({ x: r.lon, y: r.lat, demand: r.weightKg, service: SERVICE_S, early: r.windowStartMin * 60, late: r.windowEndMin * 60 })),
     vehicleTypes: g.vehicles.map((v) => ({
       name: v.name,
-      depot: g.depots.findIndex((d) => d.id === v.depotId),
+      depot: bases.findIndex((b) => b.depot.id === v.depotId && b.kind === v.kind),
       count: 1,
       capacity: v.capacityKg,
-      // Metres per second over road-equivalent metres; a drone's scaled by the winding factor (see instance.ts).
       speed: (v.speedKmh / 3.6) * (v.kind === 'drone' ? DEFAULT_TERRAIN.windingFactor : 1),
       multiTrip: true,
       reloadTime: v.reloadMin * 60,
       ...(v.kind === 'drone' ? { battery: v.batteryWh! } : {}),
     })),
     drones: Object.fromEntries(g.vehicles.flatMap((v, k) => (v.kind === 'drone' ? [[k, { whPerKm: v.whPerKm!, whPerKmKg: v.whPerKmKg!, massKg: v.massKg! }]] : []))),
-    road: m.road,
+    distance,
+    time,
     air: m.air,
     climb: m.climb,
   };
@@ -125,14 +134,14 @@ function buildInstance(g: Gathered): { instance: PlanInstance; keep: number[]; u
       if (drone && legEnergyWh(drone, m.air[dep][s], m.climb[dep][s], r.weightKg) + legEnergyWh(drone, m.air[s][dep], m.climb[s][dep], 0) > t.battery!) continue;
       inRange = true;
       const depot = full.depots[dep];
-      const arrive = Math.max(depot.open + m.road[dep][s] / t.speed!, stop.early);
-      if (arrive <= stop.late && arrive + stop.service + m.road[s][dep] / t.speed! <= depot.close) return keep.push(i);
+      const arrive = Math.max(depot.open + time[dep][s] / t.speed!, stop.early);
+      if (arrive <= stop.late && arrive + stop.service + time[s][dep] / t.speed! <= depot.close) return keep.push(i);
     }
     unserved.push({ requestId: r.id, reason: inRange ? 'window_unreachable' : 'out_of_range' });
   });
   const locs = [...Array(nd).keys(), ...keep.map((i) => nd + i)];
   const sub = (mat: number[][]) => locs.map((a) => locs.map((b) => mat[a][b]));
-  return { instance: { ...full, stops: keep.map((i) => full.stops[i]), road: sub(m.road), air: sub(m.air), climb: sub(m.climb) }, keep, unserved };
+  return { instance: { ...full, stops: keep.map((i) => full.stops[i]), distance: sub(distance), time: sub(time), air: sub(m.air), climb: sub(m.climb) }, keep, unserved };
 }
 
 /** Routes with their times, loads and energy, as the operator and the drivers read them. */
@@ -146,7 +155,7 @@ function describeRoutes(g: Gathered, p: PlanInstance, keep: number[], solution: 
     const dep = t.depot ?? 0;
     const depot = p.depots[dep];
     const energy = solverInstance.vehicleTypes[k].energy;
-    const travel = (a: number, b: number) => p.road[a][b] / t.speed!;
+    const travel = (a: number, b: number) => p.time[a][b] / t.speed!;
     let clock = depot.open;
     let metres = 0;
     const path: [number, number][] = [];
@@ -162,7 +171,7 @@ function describeRoutes(g: Gathered, p: PlanInstance, keep: number[], solution: 
       const stops = trip.map((s, i) => {
         const loc = locsOf[i];
         now = Math.max(now + travel(prev, loc), p.stops[s].early);
-        metres += v.kind === 'drone' ? p.air[prev][loc] : p.road[prev][loc];
+        metres += v.kind === 'drone' ? p.air[prev][loc] : p.distance[prev][loc];
         if (energy) wh += energy(prev, loc, load);
         const stop = { requestId: g.requests[keep[s]].id, arriveAt: at(serviceDate, now), loadKg: load };
         load -= p.stops[s].demand;
@@ -172,7 +181,7 @@ function describeRoutes(g: Gathered, p: PlanInstance, keep: number[], solution: 
         return stop;
       });
       now += travel(prev, dep);
-      metres += v.kind === 'drone' ? p.air[prev][dep] : p.road[prev][dep];
+      metres += v.kind === 'drone' ? p.air[prev][dep] : p.distance[prev][dep];
       if (energy) wh += energy(prev, dep, 0);
       path.push([depot.x, depot.y]);
       const out: PlannedTrip = { departAt: at(serviceDate, depart), returnAt: at(serviceDate, now), stops };
