@@ -212,17 +212,6 @@ export const planDayJob: JobDefinition<{ planId: string; timeLimitMs: number }> 
       requests: g.requests.map((r) => ({ id: r.id, weightKg: r.weightKg, windowStartMin: r.windowStartMin, windowEndMin: r.windowEndMin })),
       terrain: DEFAULT_TERRAIN,
     };
-    let answer: Awaited<ReturnType<typeof solveInWorker>> = { ok: true, result: { routes: [], cost: 0, distance: 0, feasible: true, violations: [], iterations: 0, elapsedMs: 0 } };
-    if (instance.stops.length > 0) {
-      let last = 0;
-      const started = Date.now();
-      answer = await solveInWorker(instance, { timeLimitMs, seed: 1 }, (p) => {
-        const now = Date.now();
-        if (now - last < 200) return; // stored for every instance to read: a few times a second is plenty
-        last = now;
-        void ctx.progress({ phase: 'solving', fraction: Math.min(1, (now - started) / timeLimitMs), bestCost: p.bestCost, iteration: p.iteration }).catch(() => {});
-      });
-    }
     const fail = async (error: string) => {
       await ctx.db.transaction(async (tx) => {
         await tx.update(plans).set({ status: 'failed', inputs, error, solvedAt: new Date(), result: { unserved } }).where(and(eq(plans.countyId, who.countyId), eq(plans.id, planId)));
@@ -230,6 +219,23 @@ export const planDayJob: JobDefinition<{ planId: string; timeLimitMs: number }> 
       });
       return { planId, status: 'failed', error };
     };
+    let answer: Awaited<ReturnType<typeof solveInWorker>> = { ok: true, result: { routes: [], cost: 0, distance: 0, feasible: true, violations: [], iterations: 0, elapsedMs: 0 } };
+    if (instance.stops.length > 0) {
+      const started = Date.now();
+      let best: number | undefined;
+      // Stored for every instance to read, twice a second, whether or not the best cost moved.
+      const ticker = setInterval(() => {
+        void ctx.progress({ phase: 'solving', fraction: Math.min(1, (Date.now() - started) / timeLimitMs), bestCost: best }).catch(() => {});
+      }, 500);
+      try {
+        answer = await solveInWorker(instance, { timeLimitMs, seed: 1 }, (p) => (best = p.bestCost));
+      } catch (error) {
+        // A plan never stays "solving" for ever: the operator sees it failed and can plan again.
+        return fail(`The solver stopped unexpectedly (${error instanceof Error ? error.name : 'error'})`);
+      } finally {
+        clearInterval(ticker);
+      }
+    }
     if (!answer.ok) return fail(answer.reasons.slice(0, 5).join('; '));
     const solution = answer.result;
     const check = checkSolution(toSolverInstance(instance), solution);
