@@ -53,6 +53,9 @@ describeEachDriver('logistics', (driver) => {
     // One parcel too heavy for anything, and one more to serve.
     const heavy = await as(t.app, op)({ method: 'POST', url: '/api/v1/logistics/requests', payload: { villageId: village.id, serviceDate: day, weightKg: 2000, windowStartMin: 480, windowEndMin: 1080 } });
     expect(heavy.statusCode, heavy.body).toBe(201);
+    // And one due before any depot opens.
+    const night = await as(t.app, op)({ method: 'POST', url: '/api/v1/logistics/requests', payload: { villageId: village.id, serviceDate: day, weightKg: 3, windowStartMin: 0, windowEndMin: 30 } });
+    expect(night.statusCode, night.body).toBe(201);
     const reqs = (await as(t.app, op)({ url: `/api/v1/logistics/requests?date=${date}` })).json() as { id: string; villageId: string; weightKg: number; windowStartMin: number; windowEndMin: number }[];
     for (const r of reqs.slice(0, 6)) {
       const created = await as(t.app, op)({ method: 'POST', url: '/api/v1/logistics/requests', payload: { villageId: r.villageId, serviceDate: day, weightKg: r.weightKg, windowStartMin: r.windowStartMin, windowEndMin: r.windowEndMin } });
@@ -65,7 +68,10 @@ describeEachDriver('logistics', (driver) => {
     expect(events.at(-1)!.type).toBe('result');
     const plan = (await as(t.app, op)({ url: `/api/v1/logistics/plans/${started.json().planId}` })).json();
     expect(plan.status).toBe('ready');
-    expect(plan.unserved).toEqual([{ requestId: heavy.json().id, reason: 'too_heavy', villageName: village.nameZh, weightKg: 2000 }]);
+    expect(plan.unserved).toEqual([
+      { requestId: heavy.json().id, reason: 'too_heavy', villageName: village.nameZh, weightKg: 2000 },
+      { requestId: night.json().id, reason: 'window_unreachable', villageName: village.nameZh, weightKg: 3 },
+    ]);
     const served = plan.stops.map((s: { requestId: string }) => s.requestId);
     expect(served).toHaveLength(6);
     expect(new Set(served).size).toBe(6);
