@@ -84,7 +84,8 @@ async function gather(db: Db, countyId: string, serviceDate: string) {
   return { depots: usedDepots, vehicles: fleet, requests: rs };
 }
 
-type Gathered = Awaited<ReturnType<typeof gather>>;
+/** What a plan is computed from: the active depots with vehicles, their vehicles, the day's open requests. */
+export type Gathered = Awaited<ReturnType<typeof gather>>;
 
 /**
  * The instance over the requests some vehicle could serve alone (`keep`, their indices); the others, with why.
@@ -92,7 +93,7 @@ type Gathered = Awaited<ReturnType<typeof gather>>;
  * in straight-line metres, everything else in road metres, so a light parcel near a depot goes by air when that is
  * shorter (a drone's leg between two villages stays priced by road: an overestimate the solver may only avoid).
  */
-function buildInstance(g: Gathered): { instance: PlanInstance; keep: number[]; unserved: PlanResult['unserved'] } {
+export function buildInstance(g: Gathered): { instance: PlanInstance; keep: number[]; unserved: PlanResult['unserved'] } {
   const bases = g.depots.flatMap((d) => VEHICLE_KINDS.filter((kind) => g.vehicles.some((v) => v.depotId === d.id && v.kind === kind)).map((kind) => ({ depot: d, kind })));
   const m = legMatrices([...bases.map((b) => b.depot), ...g.requests], DEFAULT_TERRAIN);
   const nd = bases.length;
@@ -145,7 +146,7 @@ function buildInstance(g: Gathered): { instance: PlanInstance; keep: number[]; u
 }
 
 /** Routes with their times, loads and energy, as the operator and the drivers read them. */
-function describeRoutes(g: Gathered, p: PlanInstance, keep: number[], solution: SolveResult, serviceDate: string): PlannedRoute[] {
+export function describeRoutes(g: Gathered, p: PlanInstance, keep: number[], solution: SolveResult, serviceDate: string): PlannedRoute[] {
   const nd = p.depots.length;
   const solverInstance = toSolverInstance(p);
   return solution.routes.map((route) => {

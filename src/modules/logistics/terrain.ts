@@ -53,19 +53,18 @@ export function ascent(profile: number[]): number {
 }
 
 /**
- * Metres a drone climbs from take-off at a to landing at b, flying as level as its corridor allows: it climbs only
- * when the ground comes closer than the clearance and descends only when the ceiling forces it, which gives the
- * least total ascent for that corridor.
+ * A drone's height above sea level at each sample from take-off at a to landing at b, flying as level as its
+ * corridor (clearance to ceiling above the ground) allows: it climbs only when the ground comes closer than the
+ * clearance and descends only when the ceiling forces it, which gives the least total ascent for that corridor.
  */
-export function flightAscent(profile: number[], s: Pick<TerrainSettings, 'clearanceM' | 'ceilingM'>): number {
+export function flightPath(profile: number[], s: Pick<TerrainSettings, 'clearanceM' | 'ceilingM'>): number[] {
   let alt = profile[0];
-  let up = 0;
-  for (const g of profile) {
-    const next = Math.min(Math.max(alt, g + s.clearanceM), g + s.ceilingM);
-    up += Math.max(0, next - alt);
-    alt = next;
-  }
-  return up; // the landing at b is a descent
+  return profile.map((g) => (alt = Math.min(Math.max(alt, g + s.clearanceM), g + s.ceilingM)));
+}
+
+/** Metres a drone climbs on a leg (the landing at the end is a descent). */
+export function flightAscent(profile: number[], s: Pick<TerrainSettings, 'clearanceM' | 'ceilingM'>): number {
+  return ascent([profile[0], ...flightPath(profile, s)]);
 }
 
 export interface LegMatrices {
