@@ -39,6 +39,10 @@ describe('mountain logistics in the browser', () => {
     const routes = await page.getByTestId('route').count();
     expect(routes).toBeGreaterThan(0);
     expect(await page.getByRole('list', { name: '时间线' }).getByRole('listitem').count()).toBe(routes);
+    // A drone's trip with its elevation profile: the ground and its flight height.
+    const profile = page.getByRole('img', { name: /^高程剖面：航程 [\d.]+ 公里，海拔 \d+–\d+ 米/ }).first();
+    await profile.waitFor();
+    expect(await profile.locator('polyline').count()).toBe(1);
     await page.screenshot({ path: '.test-tmp/logistics-plan-phone.png', fullPage: true });
 
     await page.getByRole('button', { name: '派发方案' }).click();

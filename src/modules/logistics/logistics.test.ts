@@ -112,6 +112,11 @@ describeEachDriver('logistics', (driver) => {
     // Light parcels near a depot go by drone: shorter by air than by the winding road.
     expect(plan.result.routes.filter((r: { kind: string }) => r.kind === 'drone').length).toBeGreaterThan(0);
     expect(plan.result.airKm).toBeGreaterThan(0);
+    // Each drone trip carries its elevation profile: it starts and ends on the ground and flies above it.
+    for (const trip of plan.result.routes.filter((r: { kind: string }) => r.kind === 'drone').flatMap((r: { trips: unknown[] }) => r.trips) as { profile: number[][] }[]) {
+      expect(trip.profile[0][1]).toBe(trip.profile[0][2]);
+      expect(trip.profile.every(([, ground, flight]) => flight >= ground && flight <= ground + 120)).toBe(true);
+    }
     const stop = plan.stops[0];
     const early = await as(t.app, op)({ method: 'POST', url: `/api/v1/logistics/plans/${plan.id}/stops/${stop.id}`, payload: { status: 'delivered' } });
     expect(early.statusCode).toBe(409);

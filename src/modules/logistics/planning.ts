@@ -12,7 +12,8 @@ import { operator } from './access.ts';
 import { legEnergyWh, toSolverInstance, type PlanInstance } from './instance.ts';
 import { depots, planStops, plans, requests, VEHICLE_KINDS, vehicles } from './schema.ts';
 import { solveInWorker } from './solver-pool/pool.ts';
-import { DEFAULT_TERRAIN, legMatrices } from './terrain.ts';
+import { songyangDem } from '../atlas/index.ts';
+import { DEFAULT_TERRAIN, flightPath, groundProfile, legMatrices, straightMetres } from './terrain.ts';
 
 export const PLAN_DAY_JOB = 'logistics.plan-day';
 /** Minutes spent handing over a parcel at a drop point. */
@@ -26,6 +27,8 @@ export interface PlannedTrip {
   /** Drones: energy the trip needs and the battery it has. */
   energyWh?: number;
   batteryWh?: number;
+  /** Drones: [km from take-off, ground m, flight m] along the trip, at most PROFILE_POINTS samples. */
+  profile?: [number, number, number][];
   stops: { requestId: string; arriveAt: string; loadKg: number }[];
 }
 
@@ -145,6 +148,28 @@ export function buildInstance(g: Gathered): { instance: PlanInstance; keep: numb
   return { instance: { ...full, stops: keep.map((i) => full.stops[i]), distance: sub(distance), time: sub(time), air: sub(m.air), climb: sub(m.climb) }, keep, unserved };
 }
 
+const PROFILE_POINTS = 80;
+
+/** The ground and the drone's height along a trip's legs, thinned to at most PROFILE_POINTS samples. */
+function tripProfile(points: { x: number; y: number }[]): [number, number, number][] {
+  const grid = songyangDem();
+  const out: [number, number, number][] = [];
+  let km = 0;
+  for (let i = 1; i < points.length; i++) {
+    const a = { lon: points[i - 1].x, lat: points[i - 1].y };
+    const b = { lon: points[i].x, lat: points[i].y };
+    const ground = groundProfile(grid, a, b, DEFAULT_TERRAIN.sampleM);
+    const flight = flightPath(ground, DEFAULT_TERRAIN);
+    const legKm = straightMetres(a, b) / 1000;
+    // Take-off and landing: the path starts and ends on the ground.
+    ground.forEach((g, j) => out.push([km + (legKm * j) / Math.max(1, ground.length - 1), g, j === 0 || j === ground.length - 1 ? g : flight[j]]));
+    km += legKm;
+  }
+  const step = Math.max(1, Math.ceil(out.length / PROFILE_POINTS));
+  const round = (v: number) => Math.round(v * 100) / 100;
+  return out.filter((_, i) => i % step === 0 || i === out.length - 1).map(([d, g, f]) => [round(d), Math.round(g), Math.round(f)]);
+}
+
 /** Routes with their times, loads and energy, as the operator and the drivers read them. */
 export function describeRoutes(g: Gathered, p: PlanInstance, keep: number[], solution: SolveResult, serviceDate: string): PlannedRoute[] {
   const nd = p.depots.length;
@@ -186,7 +211,7 @@ export function describeRoutes(g: Gathered, p: PlanInstance, keep: number[], sol
       if (energy) wh += energy(prev, dep, 0);
       path.push([depot.x, depot.y]);
       const out: PlannedTrip = { departAt: at(serviceDate, depart), returnAt: at(serviceDate, now), stops };
-      if (energy) Object.assign(out, { energyWh: Math.round(wh * 10) / 10, batteryWh: t.battery });
+      if (energy) Object.assign(out, { energyWh: Math.round(wh * 10) / 10, batteryWh: t.battery, profile: tripProfile([dep, ...locsOf, dep].map((l) => (l < nd ? p.depots[l] : p.stops[l - nd]))) });
       clock = now + (t.reloadTime ?? 0);
       return out;
     });

@@ -85,6 +85,7 @@ const trip = z.object({
   returnAt: z.string(),
   energyWh: z.number().optional(),
   batteryWh: z.number().optional(),
+  profile: z.array(z.tuple([z.number(), z.number(), z.number()])).optional(),
   stops: z.array(z.object({ requestId: z.uuid(), arriveAt: z.string(), loadKg: z.number() })),
 });
 const planResult = z.object({

@@ -5,6 +5,7 @@ import { Link, useParams } from 'react-router';
 import { api } from '../../api.ts';
 import { ErrorText } from '../../components/ErrorText.tsx';
 import { followJob, ProgressBar } from './DayPage.tsx';
+import { ElevationProfile } from './ElevationProfile.tsx';
 import { RouteMap } from './RouteMap.tsx';
 import { clock, minuteOfDay, ROUTE_COLOURS, type Plan, type PlanRoute, type PlanStop } from './shared.ts';
 
@@ -179,6 +180,7 @@ export default function PlanPage() {
                   {trip.energyWh !== undefined && ` · ${t('plan.battery', { used: Math.round(trip.energyWh), total: trip.batteryWh })}`}
                 </span>
               </h3>
+              {trip.profile && <ElevationProfile profile={trip.profile} />}
               <ol className="lg-stops">
                 {plan.stops
                   .filter((s) => s.vehicleId === r.vehicleId && s.trip === k)

@@ -62,6 +62,7 @@ export const zhCN = {
     checked: '路线已由独立校验器复核：载重、时间窗与电量均满足。',
     kind: { van: '货车', drone: '无人机' },
     distance: '{{km}} 公里',
+    profile: '高程剖面：航程 {{km}} 公里，海拔 {{low}}–{{high}} 米（阴影为地面，线为飞行高度）',
   },
   fleet: {
     depots: '站点',
@@ -154,6 +155,7 @@ export const en: typeof zhCN = {
     checked: 'Re-checked by the independent checker: loads, time windows and batteries all hold.',
     kind: { van: 'Van', drone: 'Drone' },
     distance: '{{km}} km',
+    profile: 'Elevation profile: {{km}} km flown, {{low}}–{{high}} m above sea level (shaded: ground; line: flight height)',
   },
   fleet: {
     depots: 'Depots',

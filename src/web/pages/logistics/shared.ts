@@ -49,6 +49,7 @@ export interface Trip {
   returnAt: string;
   energyWh?: number;
   batteryWh?: number;
+  profile?: [number, number, number][];
   stops: { requestId: string; arriveAt: string; loadKg: number }[];
 }
 
