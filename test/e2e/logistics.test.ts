@@ -62,6 +62,8 @@ describe('mountain logistics in the browser', () => {
     await page.getByRole('button', { name: 'English' }).click();
     await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toMatch(/^Delivery plan for \d{4}-\d{2}-\d{2}$/);
     expect(await page.getByTestId('plan-status').textContent()).toBe('Dispatched');
+    expect(await page.getByRole('img', { name: /^Elevation profile: [\d.]+ km flown/ }).count()).toBeGreaterThan(0);
+    await page.screenshot({ path: '.test-tmp/logistics-plan-en.png', fullPage: true });
     await page.getByRole('link', { name: 'Depots and fleet' }).click();
     await expect.poll(() => page.getByTestId('vehicles').locator('li').count()).toBe(5);
     expect(await page.getByTestId('depots').textContent()).toContain('County hub');

@@ -136,6 +136,17 @@ describeEachDriver('logistics', (driver) => {
     expect(await auditActions([plan.id, stop.id])).toEqual(expect.arrayContaining(['logistics.plan.start', 'logistics.plan.solve', 'logistics.plan.dispatch', 'logistics.stop.delivered']));
   });
 
+  it('describes every route in the OpenAPI document, with its operation id and answer', async () => {
+    const doc = (await t.app.inject({ url: '/api/docs/json' })).json();
+    const ops = Object.entries(doc.paths as Record<string, Record<string, { operationId?: string; responses?: Record<string, unknown> }>>)
+      .filter(([path]) => path.startsWith('/api/v1/logistics/'))
+      .flatMap(([, methods]) => Object.values(methods));
+    expect(ops.length).toBe(15);
+    expect(ops.every((o) => o.operationId)).toBe(true);
+    expect(doc.paths['/api/v1/logistics/plans'].post.operationId).toBe('planDay');
+    expect(doc.paths['/api/v1/logistics/plans/{id}'].get.responses['200']).toBeDefined();
+  });
+
   it('refuses bad input with problem+json naming the field', async () => {
     const village = tree.townships[0].villages[0];
     const cases = [
