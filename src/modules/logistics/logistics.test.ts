@@ -134,6 +134,12 @@ describeEachDriver('logistics', (driver) => {
     expect(plan.status).toBe('dispatched');
     expect(plan.stops.find((s: { id: string }) => s.id === stop.id).status).toBe('delivered');
     expect(await auditActions([plan.id, stop.id])).toEqual(expect.arrayContaining(['logistics.plan.start', 'logistics.plan.solve', 'logistics.plan.dispatch', 'logistics.stop.delivered']));
+    // The rest: one failed with its reason, the others delivered; then the plan is complete.
+    const failed = await as(t.app, op)({ method: 'POST', url: `/api/v1/logistics/plans/${plan.id}/stops/${plan.stops[1].id}`, payload: { status: 'failed', reason: '收件人不在家' } });
+    expect(failed.json()).toMatchObject({ status: 'failed', reason: '收件人不在家' });
+    for (const s of plan.stops.slice(2)) expect((await as(t.app, op)({ method: 'POST', url: `/api/v1/logistics/plans/${plan.id}/stops/${s.id}`, payload: { status: 'delivered' } })).statusCode).toBe(200);
+    expect((await as(t.app, op)({ url: `/api/v1/logistics/plans/${plan.id}` })).json().status).toBe('completed');
+    expect(await auditActions([plan.id])).toContain('logistics.plan.complete');
   });
 
   it('describes every route in the OpenAPI document, with its operation id and answer', async () => {
