@@ -39,7 +39,7 @@ export const WEB_MODULES: WebModule[] = [
   webModule('market', { zhCN: '山货集市', en: 'Market' }, () => import('./pages/market/index.tsx'), () => import('./pages/market/i18n.ts')),
   webModule('inns', { zhCN: '老屋民宿', en: 'Inns' }, () => import('./pages/inns/index.tsx'), () => import('./pages/inns/i18n.ts')),
   webModule('interventions', { zhCN: '微改造', en: 'Interventions' }, () => import('./pages/interventions/index.tsx'), () => import('./pages/interventions/i18n.ts')),
-  webModule('logistics', { zhCN: '物流', en: 'Logistics' }),
+  webModule('logistics', { zhCN: '物流', en: 'Logistics' }, () => import('./pages/logistics/index.tsx'), () => import('./pages/logistics/i18n.ts')),
   webModule('people', { zhCN: '人才', en: 'People' }),
   webModule('indicators', { zhCN: '指标', en: 'Indicators' }),
 ];

@@ -153,6 +153,6 @@ describe('the platform in the browser', () => {
     await page.getByRole('button', { name: '菜单' }).click();
     expect(await logistics.isVisible()).toBe(true);
     await logistics.click();
-    await expect.poll(() => page.getByText('这个模块正在建设中，即将上线。').count()).toBe(1);
+    await expect.poll(() => page.getByText('请使用物流调度账号登录。').count()).toBe(1);
   });
 });

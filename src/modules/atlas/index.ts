@@ -18,3 +18,4 @@ export const atlasModule = defineModule({
 
 export { getBuilding, getBuildingFacts, listBuildings } from './service.ts';
 export type { BuildingFacts } from './service.ts';
+export { elevationAt, songyangDem, type Grid } from './dem.ts';

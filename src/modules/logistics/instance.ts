@@ -1,0 +1,51 @@
+// A day's routing instance in a form that crosses threads (plain JSON), and its translation into the routing
+// solver's model with the drones' energy functions attached. Used by the worker that solves and the job that checks.
+import type { Instance, VehicleType } from '../../solvers/routing/index.ts';
+
+export interface DroneEnergy {
+  /** Level-flight consumption empty (Wh/km) and per kg carried (Wh/km/kg). */
+  whPerKm: number;
+  whPerKmKg: number;
+  massKg: number;
+}
+
+export interface PlanInstance {
+  /** Locations: depots first, then stops, as the solver numbers them. Times in seconds after local midnight. */
+  depots: { x: number; y: number; open: number; close: number }[];
+  stops: { x: number; y: number; demand: number; service: number; early: number; late: number }[];
+  /** One type per vehicle (count 1), energy attached from `drones` by the type's index. */
+  vehicleTypes: Omit<VehicleType, 'energy'>[];
+  drones: Record<number, DroneEnergy>;
+  /** What the solver minimises (road metres, straight-line metres on a drone's legs from and to its depot)… */
+  distance: number[][];
+  /** …and travel time as road-equivalent metres, divided by each vehicle's speed. */
+  time: number[][];
+  /** Straight-line metres and a drone's climb, for the energy model. */
+  air: number[][];
+  climb: number[][];
+}
+
+const G = 9.81;
+/** Share of battery energy that becomes lift when climbing. */
+const CLIMB_EFFICIENCY = 0.7;
+
+/** Energy (Wh) to fly a leg carrying `payload` kg: level flight by distance and load, plus lifting drone and load. */
+export function legEnergyWh(d: DroneEnergy, airM: number, climbM: number, payload: number): number {
+  return (airM / 1000) * (d.whPerKm + d.whPerKmKg * payload) + (climbM * (d.massKg + payload) * G) / 3600 / CLIMB_EFFICIENCY;
+}
+
+/**
+ * The solver's instance. Times are road-equivalent metres over a speed: a drone's speed is scaled by the winding
+ * factor, so that its time on a leg priced by air is its straight-line time.
+ */
+export function toSolverInstance(p: PlanInstance): Instance {
+  return {
+    depots: p.depots,
+    stops: p.stops,
+    metric: { kind: 'matrix', distance: p.distance, time: p.time },
+    vehicleTypes: p.vehicleTypes.map((t, k) => {
+      const d = p.drones[k];
+      return d ? { ...t, energy: (from: number, to: number, payload: number) => legEnergyWh(d, p.air[from][to], p.climb[from][to], payload) } : { ...t };
+    }),
+  };
+}
