@@ -6,6 +6,7 @@ import { innsModule } from './modules/inns/index.ts';
 import { interventionsModule } from './modules/interventions/index.ts';
 import { marketModule } from './modules/market/index.ts';
 import { paymentsModule } from './modules/payments/index.ts';
+import { peopleModule } from './modules/people/index.ts';
 import type { ModuleManifest } from './server/module.ts';
 
 export const MODULES: readonly ModuleManifest[] = [
@@ -16,4 +17,5 @@ export const MODULES: readonly ModuleManifest[] = [
   paymentsModule,
   interventionsModule,
   innsModule,
+  peopleModule,
 ];
