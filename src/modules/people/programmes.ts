@@ -240,7 +240,7 @@ export async function decide(db: Db, actor: Actor | null, id: string, input: Dec
   const isApplicant = row.applicantUser === who.id;
   if (!isApplicant) await authorize(db, who, 'people.residents.read', { unitId: row.a.villageId });
   const step = STEPS[input.action].find((s) => s.from === input.from);
-  if (!step) throw refused(input.action, input.from);
+  if (!step) throw refused(input.action, row.a.status);
   if (step.permission === 'applicant') {
     if (!isApplicant) throw forbidden('Only the applicant withdraws an application');
   } else {
