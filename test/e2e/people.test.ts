@@ -1,0 +1,87 @@
+import type { BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TEST_PASSWORD } from '../support/constants.ts';
+import { launchBrowser } from './support/browser.ts';
+import { startServerProcess, type ServerProcess } from './support/server.ts';
+
+describe('people in the browser', () => {
+  let server: ServerProcess;
+  let browser: BrowserContext;
+  let page: Page;
+
+  beforeAll(async () => {
+    [server, browser] = await Promise.all([startServerProcess(), launchBrowser()]);
+    page = await browser.newPage();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  async function signIn(username: string, password = TEST_PASSWORD) {
+    await browser.clearCookies();
+    await page.goto(`${server.url}/login`);
+    await page.getByLabel('用户名', { exact: true }).fill(username);
+    await page.getByLabel('密码', { exact: true }).fill(password);
+    await page.getByRole('button', { name: '登录' }).click();
+    await page.locator('.whoami').waitFor();
+  }
+  const myApplication = () => page.getByTestId('my-application').filter({ hasText: '返乡创业启动资金' });
+
+  it('a returnee applies for the start-up grant and sees it submitted', async () => {
+    await signIn('resident');
+    await page.goto(`${server.url}/people`);
+    await page.getByRole('heading', { name: '扶持项目' }).waitFor();
+    // Masters and their apprentices per craft, apprentices masked.
+    await expect.poll(() => page.getByTestId('craft').filter({ hasText: '竹编' }).textContent()).toContain('宋*军');
+    await page.getByRole('link', { name: '返乡创业启动资金' }).click();
+    await page.getByRole('heading', { name: '申请这个项目' }).waitFor();
+    await page.getByLabel('申请金额（元）').fill('20000');
+    await page.getByLabel('创业或学习计划').fill('开一家卖松阳山货的网店，带动邻居的茶叶和番薯干。');
+    await page.screenshot({ path: '.test-tmp/people-apply-phone.png', fullPage: true });
+    await page.getByRole('button', { name: '提交申请' }).click();
+    await expect.poll(() => myApplication().textContent()).toContain('已提交');
+    expect(await myApplication().textContent()).toContain('¥20,000');
+    expect(await page.getByRole('heading', { name: '申请这个项目' }).count()).toBe(0);
+  });
+
+  it('the village official approves it in the review queue', async () => {
+    await signIn('village');
+    await page.goto(`${server.url}/people/review`);
+    const row = page.getByTestId('review-application').filter({ hasText: '宋晓明' });
+    await expect.poll(() => row.textContent()).toContain('返乡创业启动资金');
+    expect(await row.textContent()).toContain('开一家卖松阳山货的网店');
+    await page.screenshot({ path: '.test-tmp/people-review-phone.png', fullPage: true });
+    await row.getByRole('button', { name: '通过', exact: true }).click();
+    // Done at the village's level: it leaves the queue.
+    await expect.poll(() => row.count()).toBe(0);
+    await page.getByLabel('状态').selectOption({ label: '村级已通过' });
+    await expect.poll(() => page.getByTestId('review-application').filter({ hasText: '宋晓明' }).count()).toBe(1);
+    expect(await page.getByTestId('review-application').filter({ hasText: '宋晓明' }).getByRole('button', { name: '通过', exact: true }).count()).toBe(0);
+  });
+
+  it('the resident sees the new status, in English too', async () => {
+    await signIn('resident');
+    await page.goto(`${server.url}/people`);
+    await expect.poll(() => myApplication().textContent()).toContain('村级已通过');
+    await page.screenshot({ path: '.test-tmp/people-status-phone.png', fullPage: true });
+    await page.getByRole('button', { name: 'English' }).click();
+    await page.getByRole('heading', { name: 'My applications' }).waitFor();
+    await expect.poll(() => myApplication().textContent()).toContain('Approved by the village');
+    await expect.poll(() => page.getByRole('heading', { name: 'Crafts and apprentices' }).count()).toBe(1);
+    await page.screenshot({ path: '.test-tmp/people-status-en-phone.png', fullPage: true });
+    await page.getByRole('button', { name: '中文' }).click();
+  });
+
+  it('the register shows masked rows and, on request, one full record', async () => {
+    await signIn('village');
+    await page.goto(`${server.url}/people/residents`);
+    const row = page.getByTestId('resident').filter({ hasText: '宋*明' }).filter({ hasText: '杭州' });
+    await expect.poll(() => row.count()).toBe(1);
+    expect(await page.getByText('宋晓明').count()).toBe(0);
+    await row.getByRole('button', { name: '查看档案' }).click();
+    await expect.poll(() => page.getByTestId('resident-record').textContent()).toContain('宋晓明');
+    expect(await page.getByTestId('resident-record').textContent()).toContain('13805781203');
+    await page.screenshot({ path: '.test-tmp/people-register-phone.png', fullPage: true });
+  });
+});
