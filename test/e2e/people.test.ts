@@ -73,6 +73,52 @@ describe('people in the browser', () => {
     await page.getByRole('button', { name: '中文' }).click();
   });
 
+  it('the township and the county approve, the county disburses, and both sides see the disbursement', async () => {
+    for (const username of ['town', 'admin']) {
+      await signIn(username);
+      await page.goto(`${server.url}/people/review`);
+      const row = page.getByTestId('review-application').filter({ hasText: '宋晓明' });
+      await row.getByRole('button', { name: '通过', exact: true }).click();
+      await expect.poll(() => row.count()).toBe(username === 'admin' ? 1 : 0); // the county's next step is the disbursement
+    }
+    const row = page.getByTestId('review-application').filter({ hasText: '宋晓明' });
+    await expect.poll(() => row.textContent()).toContain('县级已批准');
+    await row.getByRole('button', { name: '发放 ¥20,000' }).click();
+    await page.getByLabel('状态').selectOption({ label: '已发放' });
+    await expect.poll(() => page.getByTestId('review-application').filter({ hasText: '宋晓明' }).textContent()).toContain('已发放');
+    await page.screenshot({ path: '.test-tmp/people-disbursed-admin-phone.png', fullPage: true });
+
+    await signIn('resident');
+    await page.goto(`${server.url}/people`);
+    await expect.poll(() => myApplication().textContent()).toContain('已发放 ¥20,000');
+    expect(await myApplication().textContent()).toContain('已发放');
+  });
+
+  it('a resident asks a master; the village official takes them on for the master and logs a session', async () => {
+    await signIn('resident');
+    await page.goto(`${server.url}/people`);
+    await page.getByRole('button', { name: '拜师 宋建国' }).click();
+    await expect.poll(() => page.getByText('已递交拜师申请').count()).toBe(1);
+
+    await signIn('village');
+    await page.goto(`${server.url}/people`);
+    await page.getByRole('link', { name: '工作室 宋建国' }).click();
+    const pupil = page.getByTestId('apprentice').filter({ hasText: '宋晓明' });
+    await expect.poll(() => pupil.textContent()).toContain('申请中');
+    await pupil.getByRole('button', { name: '收为徒弟' }).click();
+    await expect.poll(() => pupil.textContent()).toContain('学艺中');
+    await pupil.getByLabel('时长（分钟）').fill('150');
+    await pupil.getByLabel('学了什么').fill('劈篾、起底');
+    await pupil.getByRole('button', { name: '记录一次学艺' }).click();
+    await expect.poll(() => pupil.textContent()).toContain('累计 2.5 小时');
+    expect(await pupil.textContent()).toContain('劈篾、起底');
+    await page.screenshot({ path: '.test-tmp/people-workshop-phone.png', fullPage: true });
+
+    await signIn('resident');
+    await page.goto(`${server.url}/people`);
+    await expect.poll(() => page.getByText('竹编 · 宋建国').count()).toBe(1);
+  });
+
   it('the register shows masked rows and, on request, one full record', async () => {
     await signIn('village');
     await page.goto(`${server.url}/people/residents`);

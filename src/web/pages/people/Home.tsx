@@ -2,9 +2,9 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { api } from '../../api.ts';
-import { useMe } from '../../auth.tsx';
+import { hasRole, useMe } from '../../auth.tsx';
 import { PeopleError } from './PeopleError.tsx';
-import { yuan, type Application, type Craft, type MyPeople, type Programme } from './shared.ts';
+import { OFFICIALS, yuan, type Application, type Craft, type Master, type MyPeople, type Programme } from './shared.ts';
 
 export function useMyPeople(enabled: boolean) {
   return useQuery({ queryKey: ['people', 'me'], queryFn: () => api<MyPeople>('/people/me'), enabled });
@@ -52,7 +52,7 @@ function ProgrammeCard({ p }: { p: Programme }) {
   );
 }
 
-function Crafts({ canAsk, asked }: { canAsk: boolean; asked: Set<string> }) {
+function Crafts({ canAsk, asked, runs }: { canAsk: boolean; asked: Set<string>; runs: (m: Master) => boolean }) {
   const { t } = useTranslation('people');
   const client = useQueryClient();
   const crafts = useQuery({ queryKey: ['people', 'crafts'], queryFn: () => api<Craft[]>('/people/crafts') });
@@ -77,6 +77,11 @@ function Crafts({ canAsk, asked }: { canAsk: boolean; asked: Set<string> }) {
                   <strong>{m.publicName}</strong>
                   <span className="tag">{t(`crafts.levels.${m.level}`)}</span>
                   {m.places > 0 && <span className="muted">{t('crafts.places', { count: m.places })}</span>}
+                  {runs(m) && (
+                    <Link to={`/people/artisans/${m.id}`}>
+                      {t('workshop.open')} {m.publicName}
+                    </Link>
+                  )}
                 </div>
                 {m.bio && <div className="muted">{m.bio}</div>}
                 {m.apprentices.length > 0 && (
@@ -148,7 +153,7 @@ export function HomePage() {
           ))}
         </ul>
       </section>
-      <Crafts canAsk={!!mine.data?.resident} asked={asked} />
+      <Crafts canAsk={!!mine.data?.resident} asked={asked} runs={(m) => hasRole(me, ...OFFICIALS) || !!mine.data?.masterOf.some((x) => x.id === m.id)} />
     </div>
   );
 }

@@ -5,6 +5,7 @@ import { HomePage } from './Home.tsx';
 import { ProgrammePage } from './Programme.tsx';
 import { ResidentsPage } from './Residents.tsx';
 import { ReviewPage } from './Review.tsx';
+import { WorkshopPage } from './Workshop.tsx';
 import { OFFICIALS } from './shared.ts';
 import './people.css';
 
@@ -35,6 +36,7 @@ export default function PeoplePages() {
         <Route path="programmes/:id" element={<ProgrammePage />} />
         <Route path="review" element={<ReviewPage />} />
         <Route path="residents" element={<ResidentsPage />} />
+        <Route path="artisans/:id" element={<WorkshopPage />} />
       </Routes>
     </div>
   );
