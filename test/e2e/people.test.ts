@@ -94,6 +94,23 @@ describe('people in the browser', () => {
     expect(await myApplication().textContent()).toContain('已发放');
   });
 
+  it('the county admin publishes a programme and it is listed', async () => {
+    await signIn('admin');
+    await page.goto(`${server.url}/people`);
+    await page.getByText('新建扶持项目').click();
+    const form = page.getByRole('form', { name: '新建扶持项目' });
+    await form.getByLabel('发布单位').selectOption({ label: '松阳县' });
+    await form.getByLabel('类型').selectOption({ label: '免费工作室' });
+    await form.getByLabel('项目名称').fill('老屋创客空间');
+    await form.getByLabel('总预算（元）').fill('120000');
+    await form.getByLabel('每人最高（元）').fill('12000');
+    await form.getByLabel('申请截止日期').fill('2099-06-30');
+    await form.getByRole('button', { name: '发布项目' }).click();
+    const listed = page.getByTestId('programme').filter({ hasText: '老屋创客空间' });
+    await expect.poll(() => listed.textContent()).toContain('每人最高 ¥12,000');
+    expect(await listed.textContent()).toContain('免费工作室');
+  });
+
   it('a resident asks a master; the village official takes them on for the master and logs a session', async () => {
     await signIn('resident');
     await page.goto(`${server.url}/people`);

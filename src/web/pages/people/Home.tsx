@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { api } from '../../api.ts';
 import { hasRole, useMe } from '../../auth.tsx';
+import { NewProgramme } from './NewProgramme.tsx';
 import { PeopleError } from './PeopleError.tsx';
 import { OFFICIALS, yuan, type Application, type Craft, type Master, type MyPeople, type Programme } from './shared.ts';
 
@@ -153,6 +154,7 @@ export function HomePage() {
           ))}
         </ul>
       </section>
+      {me && hasRole(me, 'county_admin', 'town_official') && <NewProgramme me={me} />}
       <Crafts canAsk={!!mine.data?.resident} asked={asked} runs={(m) => hasRole(me, ...OFFICIALS) || !!mine.data?.masterOf.some((x) => x.id === m.id)} />
     </div>
   );
