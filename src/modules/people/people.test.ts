@@ -130,4 +130,32 @@ describeEachDriver('people: residents and privacy', (driver) => {
     // The 杨家堂村 official does not see them.
     expect((await as(t.app, village)({ url: `/api/v1/people/residents/${me.resident.id}` })).statusCode).toBe(403);
   });
+  it('an official hands a resident a one-time code; the person redeems it with their own account', async () => {
+    const row = ((await as(t.app, village)({ url: `/api/v1/people/residents?villageId=${v('杨家堂村').id}&status=working_away` })).json() as Resident[]).find((r) => r.name === '叶*兰')!;
+    expect((await as(t.app, otherOfficial)({ method: 'POST', url: `/api/v1/people/residents/${row.id}/invitation` })).statusCode).toBe(403);
+    const invite = await as(t.app, village)({ method: 'POST', url: `/api/v1/people/residents/${row.id}/invitation` });
+    expect(invite.statusCode).toBe(200);
+    const { code } = invite.json() as { code: string };
+    expect(code).toMatch(/^[A-Z2-9]{5}-[A-Z2-9]{5}$/);
+
+    const made = await as(t.app, admin)({ method: 'POST', url: '/api/v1/users', payload: { username: 'meilan', displayName: 'meilan', password: 'a-long-password' } });
+    expect(made.statusCode).toBe(201);
+    const meilan = await signIn(t.app, 'meilan', 'a-long-password');
+    const bad = await as(t.app, meilan)({ method: 'POST', url: '/api/v1/people/enrol', payload: { code: 'x' } });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().field).toBe('body/code');
+    expect((await as(t.app, meilan)({ method: 'POST', url: '/api/v1/people/enrol', payload: { code: 'AAAAA-AAAAA' } })).json()).toMatchObject({ code: 'invalid_code', field: 'body/code' });
+    const enrolled = await as(t.app, meilan)({ method: 'POST', url: '/api/v1/people/enrol', payload: { code: code.toLowerCase() } });
+    expect(enrolled.statusCode).toBe(200);
+    expect(enrolled.json()).toMatchObject({ name: '叶美兰', status: 'working_away', enrolled: true });
+    expect((await as(t.app, meilan)({ url: `/api/v1/people/residents/${row.id}` })).statusCode).toBe(200);
+    // Used once; an enrolled resident gets no new code.
+    expect((await as(t.app, outsider)({ method: 'POST', url: '/api/v1/people/enrol', payload: { code } })).statusCode).toBe(409); // outsider is already someone
+    expect((await as(t.app, buyer)({ method: 'POST', url: '/api/v1/people/enrol', payload: { code } })).json().code).toBe('invalid_code');
+    expect((await as(t.app, village)({ method: 'POST', url: `/api/v1/people/residents/${row.id}/invitation` })).json().code).toBe('already_enrolled');
+    // The audit trail names records, never a person's data or their code.
+    const audit = await queryRows<{ details: unknown }>(t.db.db, sql`select details from audit_log where action like 'people.%'`);
+    const text = JSON.stringify(audit);
+    for (const secret of ['叶美兰', '宋丽华', '13912345678', code, code.replace('-', '')]) expect(text).not.toContain(secret);
+  });
 });

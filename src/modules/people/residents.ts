@@ -1,10 +1,11 @@
 // The village's register of residents: officials keep it; lists show masked fields; a full view is audited; only the
 // person and the officials of their village and above read a record.
-import { and, asc, eq, or, sql, type SQL } from 'drizzle-orm';
+import { createHash, randomInt } from 'node:crypto';
+import { and, asc, eq, gt, isNull, or, sql, type SQL } from 'drizzle-orm';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import type { Db } from '../../db/handle.ts';
 import { recordAudit } from '../../server/audit.ts';
-import { badRequest, forbidden, notFound } from '../../server/problems.ts';
+import { badRequest, conflict, forbidden, notFound, Problem } from '../../server/problems.ts';
 import { authorize, getUnit, holdsPermissionAnywhere, OFFICIAL_ROLES, requireActor, type Actor } from '../governance/index.ts';
 import { residents, type ResidentStatus } from './schema.ts';
 
@@ -211,4 +212,43 @@ export async function villageSummary(db: Db, villageId: string) {
     .groupBy(residents.status);
   const count = (s: ResidentStatus) => rows.find((r) => r.status === s)?.n ?? 0;
   return { villageId: unit.id, living: count('living'), workingAway: count('working_away'), returned: count('returned') };
+}
+
+// ---- enrolment: the official hands the person a one-time code; the person redeems it with their own account ----
+
+const CODE_ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789'; // no 0/O, 1/I/L to misread
+const CODE_DAYS = 14;
+const hashCode = (code: string) => createHash('sha256').update(code.toUpperCase().replace(/[\s-]/g, '')).digest('hex');
+
+/** A new enrolment code for a resident not yet linked to an account (the previous one stops working). Shown once. */
+export async function inviteResident(db: Db, actor: Actor | null, id: string) {
+  const row = await loadForOfficial(db, actor, id, 'people.residents.manage');
+  const who = requireActor(actor);
+  if (row.userId) throw conflict('already_enrolled', 'This resident is already linked to an account');
+  const code = Array.from({ length: 10 }, () => CODE_ALPHABET[randomInt(CODE_ALPHABET.length)]).join('');
+  const expiresAt = new Date(Date.now() + CODE_DAYS * 86_400_000);
+  await db.transaction(async (tx) => {
+    await tx
+      .update(residents)
+      .set({ inviteHash: hashCode(code), inviteExpiresAt: expiresAt, updatedAt: new Date() })
+      .where(and(eq(residents.countyId, row.countyId), eq(residents.id, id)));
+    await recordAudit(tx, who, { action: 'people.resident.invite', entity: 'people_resident', entityId: id, details: { expiresAt: expiresAt.toISOString() } });
+  });
+  return { code: `${code.slice(0, 5)}-${code.slice(5)}`, expiresAt: expiresAt.toISOString() };
+}
+
+/** The signed-in person redeems their code: their account becomes the record's, and they act as its resident. */
+export async function enrol(db: Db, actor: Actor | null, code: string) {
+  const who = requireActor(actor);
+  if (await myResidentRow(db, who)) throw conflict('already_enrolled', 'Your account is already linked to a resident record');
+  return db.transaction(async (tx) => {
+    const [row] = await tx
+      .update(residents)
+      .set({ userId: who.id, inviteHash: null, inviteExpiresAt: null, updatedAt: new Date() })
+      .where(and(eq(residents.countyId, who.countyId), eq(residents.inviteHash, hashCode(code)), gt(residents.inviteExpiresAt, new Date()), isNull(residents.userId)))
+      .returning();
+    if (!row) throw new Problem(404, 'invalid_code', 'This code is unknown, used or expired; ask your village official for a new one', { field: 'body/code' });
+    await recordAudit(tx, who, { action: 'people.resident.enrol', entity: 'people_resident', entityId: row.id, details: { villageId: row.villageId } });
+    return fullResident(row);
+  });
 }

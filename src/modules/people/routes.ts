@@ -169,6 +169,33 @@ export const peopleRoutes: FastifyPluginAsync = async (base) => {
     { schema: { tags, operationId: 'updateResident', summary: 'Correct a resident’s record or their status (officials)', params: idParams, body: residentPatch, response: { 200: fullResident } } },
     async (request) => residents.updateResident(app.db, request.actor, request.params.id, request.body),
   );
+  app.post(
+    '/people/residents/:id/invitation',
+    {
+      schema: {
+        tags,
+        operationId: 'inviteResident',
+        summary: 'A one-time enrolment code (14 days) for a resident to link their own account (officials); shown once',
+        params: idParams,
+        response: { 200: z.object({ code: z.string(), expiresAt: z.string() }) },
+      },
+    },
+    async (request) => residents.inviteResident(app.db, request.actor, request.params.id),
+  );
+  app.post(
+    '/people/enrol',
+    {
+      schema: {
+        tags,
+        operationId: 'enrolAsResident',
+        summary: 'Redeem an enrolment code: the signed-in account becomes the resident’s',
+        body: z.strictObject({ code: z.string().trim().regex(/^[A-Za-z0-9 -]{6,20}$/, 'The code from your village official') }),
+        response: { 200: fullResident },
+      },
+      config: { rateLimit: { max: app.config.loginRateLimitPerMinute, timeWindow: '1 minute' } },
+    },
+    async (request) => residents.enrol(app.db, request.actor, request.body.code),
+  );
   app.get(
     '/people/villages/:id/summary',
     {

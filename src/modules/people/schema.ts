@@ -58,6 +58,9 @@ export const residents = pgTable(
     returnedFrom: text('returned_from'),
     occupation: text('occupation').notNull().default(''),
     skills: text('skills').array().notNull().default(sql`'{}'::text[]`),
+    /** A one-time enrolment code the official hands to the person (only its SHA-256 is kept), and until when it works. */
+    inviteHash: text('invite_hash'),
+    inviteExpiresAt: timestamp('invite_expires_at', { withTimezone: true }),
     /** When the person consented to being registered (required). */
     consentAt: timestamp('consent_at', { withTimezone: true }).notNull(),
     createdAt: createdAt(),
@@ -69,6 +72,7 @@ export const residents = pgTable(
     check('people_residents_returned_check', sql`(${t.status} = 'returned') = (${t.returnedFrom} is not null)`),
     check('people_residents_birth_year_check', sql`${t.birthYear} between 1900 and 2100`),
     uniqueIndex('people_residents_user_unique').on(t.countyId, t.userId),
+    uniqueIndex('people_residents_invite_unique').on(t.countyId, t.inviteHash),
     index('people_residents_village_idx').on(t.countyId, t.villageId, t.status),
   ],
 );
