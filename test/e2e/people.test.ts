@@ -147,4 +147,19 @@ describe('people in the browser', () => {
     expect(await page.getByTestId('resident-record').textContent()).toContain('13805781203');
     await page.screenshot({ path: '.test-tmp/people-register-phone.png', fullPage: true });
   });
+  it('the village official makes an enrolment code; the person links their own account with it', async () => {
+    await signIn('village');
+    await page.goto(`${server.url}/people/residents`);
+    const row = page.getByTestId('resident').filter({ hasText: '叶*兰' });
+    await row.getByRole('button', { name: '生成邀请码' }).click();
+    const code = (await row.getByTestId('invite-code').locator('code').textContent())!;
+    expect(code).toMatch(/^[A-Z2-9]{5}-[A-Z2-9]{5}$/);
+
+    await signIn('buyer');
+    await page.goto(`${server.url}/people`);
+    await page.getByLabel('邀请码').fill(code);
+    await page.getByRole('button', { name: '绑定' }).click();
+    await expect.poll(() => page.getByTestId('my-record').textContent()).toContain('叶美兰');
+    expect(await page.getByRole('form', { name: '加入村民名册' }).count()).toBe(0);
+  });
 });

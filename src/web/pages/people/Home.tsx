@@ -5,7 +5,7 @@ import { api } from '../../api.ts';
 import { hasRole, useMe } from '../../auth.tsx';
 import { NewProgramme } from './NewProgramme.tsx';
 import { PeopleError } from './PeopleError.tsx';
-import { OFFICIALS, yuan, type Application, type Craft, type Master, type MyPeople, type Programme } from './shared.ts';
+import { OFFICIALS, yuan, type Application, type Craft, type Master, type MyPeople, type Programme, type ResidentRow } from './shared.ts';
 
 export function useMyPeople(enabled: boolean) {
   return useQuery({ queryKey: ['people', 'me'], queryFn: () => api<MyPeople>('/people/me'), enabled });
@@ -112,6 +112,47 @@ function Crafts({ canAsk, asked, runs }: { canAsk: boolean; asked: Set<string>; 
   );
 }
 
+/** Someone signed in but not (yet) on a village's register redeems the code their village official gave them. */
+function Enrol() {
+  const { t } = useTranslation('people');
+  const client = useQueryClient();
+  const enrol = useMutation({
+    mutationFn: (code: string) => api('/people/enrol', { method: 'POST', body: { code } }),
+    onSuccess: () => client.invalidateQueries({ queryKey: ['people'] }),
+  });
+  return (
+    <form
+      className="card form"
+      aria-label={t('enrol.title')}
+      onSubmit={(e) => {
+        e.preventDefault();
+        enrol.mutate(String(new FormData(e.currentTarget).get('code')));
+      }}
+    >
+      <h2>{t('enrol.title')}</h2>
+      <p className="hint">{t('enrol.hint')}</p>
+      <label>
+        {t('enrol.code')}
+        <input name="code" required autoComplete="off" autoCapitalize="characters" maxLength={20} />
+      </label>
+      <PeopleError error={enrol.error} />
+      <button type="submit" className="primary" disabled={enrol.isPending}>
+        {t('enrol.submit')}
+      </button>
+    </form>
+  );
+}
+
+function MyRecord({ r }: { r: ResidentRow }) {
+  const { t } = useTranslation('people');
+  return (
+    <p data-testid="my-record">
+      <strong>{r.name}</strong> <span className="tag">{t(`residents.statuses.${r.status}`)}</span>{' '}
+      <span className="muted">{[r.returnedFrom && t('residents.from', { place: r.returnedFrom }), r.occupation].filter(Boolean).join(' · ')}</span>
+    </p>
+  );
+}
+
 export function HomePage() {
   const { t } = useTranslation('people');
   const { data: me } = useMe();
@@ -124,6 +165,7 @@ export function HomePage() {
       {mine.data?.resident && (
         <section className="card" aria-labelledby="people-mine">
           <h2 id="people-mine">{t('mine.title')}</h2>
+          <MyRecord r={mine.data.resident} />
           {mine.data.applications.length === 0 && <p className="hint">{t('mine.none')}</p>}
           <ul className="people-list">
             {mine.data.applications.map((a) => (
@@ -144,6 +186,7 @@ export function HomePage() {
           )}
         </section>
       )}
+      {mine.data && !mine.data.resident && !hasRole(me, ...OFFICIALS) && <Enrol />}
       <section className="card" aria-labelledby="people-programmes">
         <h2 id="people-programmes">{t('programmes.title')}</h2>
         <PeopleError error={programmes.error} />

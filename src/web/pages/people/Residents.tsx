@@ -38,6 +38,26 @@ function FullRecord({ id }: { id: string }) {
   );
 }
 
+/** A one-time code for a resident without an account, shown once for the official to hand over. */
+function Invite({ id }: { id: string }) {
+  const { t } = useTranslation('people');
+  const invite = useMutation({ mutationFn: () => api<{ code: string; expiresAt: string }>(`/people/residents/${id}/invitation`, { method: 'POST' }) });
+  if (invite.data)
+    return (
+      <p className="notice" data-testid="invite-code">
+        {t('enrol.codeIs')} <code>{invite.data.code}</code> · {t('enrol.until', { date: invite.data.expiresAt.slice(0, 10) })}
+      </p>
+    );
+  return (
+    <>
+      <PeopleError error={invite.error} />
+      <button type="button" disabled={invite.isPending} onClick={() => invite.mutate()}>
+        {t('enrol.invite')}
+      </button>
+    </>
+  );
+}
+
 function AddResident({ villages }: { villages: { id: string; name: string }[] }) {
   const { t } = useTranslation('people');
   const client = useQueryClient();
@@ -205,13 +225,16 @@ export function ResidentsPage() {
               <div className="muted">
                 {[r.returnedFrom && t('residents.from', { place: r.returnedFrom }), r.statusSince && t('residents.since', { date: r.statusSince }), r.occupation, r.phone].filter(Boolean).join(' · ')}
               </div>
-              {open === r.id ? (
-                <FullRecord id={r.id} />
-              ) : (
-                <button type="button" onClick={() => setOpen(r.id)}>
-                  {t('residents.view')}
-                </button>
-              )}
+              <div className="row wrap">
+                {open === r.id ? (
+                  <FullRecord id={r.id} />
+                ) : (
+                  <button type="button" onClick={() => setOpen(r.id)}>
+                    {t('residents.view')}
+                  </button>
+                )}
+                {r.enrolled ? <span className="muted">{t('residents.enrolled')}</span> : <Invite id={r.id} />}
+              </div>
             </li>
           ))}
         </ul>

@@ -100,6 +100,15 @@ export const zhCN = {
     levels: { national: '国家级传承人', provincial: '省级传承人', municipal: '市级传承人', county: '县级传承人', none: '手艺人' },
     apprenticeStatus: { applied: '申请中', active: '学艺中', declined: '未接收', completed: '已出师' },
   },
+  enrol: {
+    title: '加入村民名册',
+    hint: '村干部登记你之后会给你一个邀请码；输入后，你的账号就和你的村民登记绑定，可以申请扶持项目、拜师学艺。',
+    code: '邀请码',
+    submit: '绑定',
+    invite: '生成邀请码',
+    codeIs: '邀请码：',
+    until: '{{date}} 前有效，只能使用一次',
+  },
   newProgramme: {
     title: '新建扶持项目',
     unit: '发布单位',
@@ -134,6 +143,8 @@ export const zhCN = {
     programme_closed: '这个项目已截止申请。',
     over_budget: '项目剩余预算不足。',
     no_places: '师傅的徒弟名额已满。',
+    invalid_code: '邀请码不对、已用过或已过期，请向村干部要一个新的。',
+    already_enrolled: '已经绑定过账号了。',
     forbidden: '你没有权限做这件事。',
   },
 };
@@ -239,6 +250,15 @@ export const en: typeof zhCN = {
     levels: { national: 'National inheritor', provincial: 'Provincial inheritor', municipal: 'Municipal inheritor', county: 'County inheritor', none: 'Artisan' },
     apprenticeStatus: { applied: 'Asked', active: 'Learning', declined: 'Not taken', completed: 'Graduated' },
   },
+  enrol: {
+    title: 'Join your village’s register',
+    hint: 'Once your village official has registered you, they give you a code; enter it to link your account to your record, then apply to programmes and ask masters to teach you.',
+    code: 'Code',
+    submit: 'Link my account',
+    invite: 'Make an enrolment code',
+    codeIs: 'Code:',
+    until: 'valid until {{date}}, once',
+  },
   newProgramme: {
     title: 'New support programme',
     unit: 'Offered by',
@@ -273,6 +293,8 @@ export const en: typeof zhCN = {
     programme_closed: 'Applications to this programme are closed.',
     over_budget: 'Not enough budget left in the programme.',
     no_places: 'This master’s places are all taken.',
+    invalid_code: 'This code is wrong, used or expired; ask your village official for a new one.',
+    already_enrolled: 'Already linked to an account.',
     forbidden: 'You may not do this.',
   },
 };
