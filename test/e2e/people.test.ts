@@ -146,6 +146,17 @@ describe('people in the browser', () => {
     await expect.poll(() => page.getByTestId('resident-record').textContent()).toContain('宋晓明');
     expect(await page.getByTestId('resident-record').textContent()).toContain('13805781203');
     await page.screenshot({ path: '.test-tmp/people-register-phone.png', fullPage: true });
+
+    // 叶美兰 comes back from Wenzhou: the official records it.
+    const ye = page.getByTestId('resident').filter({ hasText: '叶*兰' });
+    await ye.getByRole('button', { name: '查看档案' }).click();
+    const form = ye.getByRole('form', { name: '更新状态' });
+    await form.getByLabel('状态').selectOption({ label: '返乡' });
+    await form.getByLabel('从哪里返乡（城市、行业）').fill('温州（制鞋）');
+    await form.getByLabel('日期').fill('2026-11-01');
+    await form.getByRole('button', { name: '更新状态' }).click();
+    await expect.poll(() => ye.textContent()).toContain('从 温州（制鞋） 返乡');
+    expect(await ye.textContent()).toContain('自 2026-11-01');
   });
   it('the village official makes an enrolment code; the person links their own account with it', async () => {
     await signIn('village');

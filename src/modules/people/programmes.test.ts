@@ -150,4 +150,29 @@ describeEachDriver('people: programmes and the approval chain', (driver) => {
     expect((await as(t.app, admin)({ url: `/api/v1/people/applications/${ids[1]}` })).json().status).toBe('approved');
     expect(((await t.app.inject({ url: `/api/v1/people/programmes/${p.id}` })).json() as Programme).disbursedFen).toBe(60_000);
   });
+  it('the applicant withdraws while it is under review; nobody else may, and a withdrawn application moves no further', async () => {
+    const course = (await programme(town, { unitId: sandu(), title: '茶艺入门' })).json() as Programme;
+    const a = (await as(t.app, neighbour)({ method: 'POST', url: `/api/v1/people/programmes/${course.id}/applications`, payload: { amountFen: 10_000, plan: '想学茶艺，在村口开个茶摊。' } })).json() as Application;
+    expect((await decide(village, a.id, { action: 'withdraw', from: 'submitted' })).statusCode).toBe(403);
+    const gone = await decide(neighbour, a.id, { action: 'withdraw', from: 'submitted' });
+    expect(gone.json().status).toBe('withdrawn');
+    const late = await decide(village, a.id, { action: 'approve', from: 'submitted' });
+    expect(late.json()).toMatchObject({ code: 'invalid_transition', status: 'withdrawn' });
+  });
+
+  it('documents every people route in the OpenAPI description, with its operation id and answer', async () => {
+    const res = await t.app.inject({ url: '/api/docs/json' });
+    expect(res.statusCode).toBe(200);
+    const paths = res.json().paths as Record<string, Record<string, { operationId?: string; summary?: string; responses?: Record<string, unknown> }>>;
+    const ops = Object.entries(paths)
+      .filter(([p]) => p.startsWith('/api/v1/people/'))
+      .flatMap(([, methods]) => Object.values(methods));
+    expect(ops.length).toBeGreaterThanOrEqual(19);
+    for (const op of ops) {
+      expect(op.operationId).toBeTruthy();
+      expect(op.summary).toBeTruthy();
+      expect(Object.keys(op.responses ?? {}).some((c) => c.startsWith('2'))).toBe(true);
+    }
+    expect(ops.map((o) => o.operationId)).toContain('decideApplication');
+  });
 });

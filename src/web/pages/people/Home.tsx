@@ -19,6 +19,12 @@ export function StatusTag({ status }: { status: Application['status'] }) {
 /** An application as its applicant follows it: the status, the amounts, the reason of a refusal. */
 export function MyApplication({ a }: { a: Application }) {
   const { t } = useTranslation('people');
+  const client = useQueryClient();
+  const withdraw = useMutation({
+    mutationFn: () => api(`/people/applications/${a.id}/decisions`, { method: 'POST', body: { action: 'withdraw', from: a.status } }),
+    onSuccess: () => client.invalidateQueries({ queryKey: ['people'] }),
+  });
+  const pending = ['submitted', 'village_approved', 'township_approved'].includes(a.status);
   return (
     <li className="people-row" data-testid="my-application">
       <div className="row wrap">
@@ -30,6 +36,12 @@ export function MyApplication({ a }: { a: Application }) {
         {a.disbursedFen > 0 && ` · ${t('mine.disbursedTo', { amount: yuan(a.disbursedFen) })}`}
       </div>
       {a.reason && <div className="warn-text">{t('mine.reason', { reason: a.reason })}</div>}
+      <PeopleError error={withdraw.error} />
+      {pending && (
+        <button type="button" className="people-withdraw" disabled={withdraw.isPending} onClick={() => window.confirm(t('mine.confirmWithdraw')) && withdraw.mutate()}>
+          {t('mine.withdraw')}
+        </button>
+      )}
     </li>
   );
 }

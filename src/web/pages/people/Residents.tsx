@@ -16,25 +16,91 @@ function villagesInScope(tree: CountyTree | undefined, me: Me | null | undefined
   return tree.townships.flatMap((t) => t.villages.filter((v) => units.has(tree.county.id) || units.has(t.id) || units.has(v.id)));
 }
 
+/** The full record (opening it is audited), and the official's form to update where the person stands. */
 function FullRecord({ id }: { id: string }) {
   const { t } = useTranslation('people');
-  const q = useQuery({ queryKey: ['people', 'resident', id], queryFn: () => api<ResidentRow>(`/people/residents/${id}`) });
+  const client = useQueryClient();
+  const q = useQuery({ queryKey: ['people', 'resident', id], queryFn: () => api<ResidentRow & { userId: string | null }>(`/people/residents/${id}`) });
+  const [status, setStatus] = useState<ResidentStatus | null>(null);
+  const save = useMutation({
+    mutationFn: (body: Record<string, unknown>) => api<ResidentRow>(`/people/residents/${id}`, { method: 'PUT', body }),
+    onSuccess: (row) => {
+      client.setQueryData(['people', 'resident', id], row);
+      return client.invalidateQueries({ queryKey: ['people', 'residents'] });
+    },
+  });
   if (q.error) return <PeopleError error={q.error} />;
   const r = q.data;
   if (!r) return null;
+  const now = status ?? r.status;
   return (
-    <dl className="people-record" data-testid="resident-record">
-      <dt>{t('residents.fullName')}</dt>
-      <dd>{r.name}</dd>
-      <dt>{t('residents.household')}</dt>
-      <dd>{r.household}</dd>
-      <dt>{t('residents.birthYear')}</dt>
-      <dd>{r.birthYear}</dd>
-      <dt>{t('residents.phone')}</dt>
-      <dd>{r.phone}</dd>
-      <dt>{t('residents.skills')}</dt>
-      <dd>{r.skills?.join('、')}</dd>
-    </dl>
+    <div className="stack">
+      <dl className="people-record" data-testid="resident-record">
+        <dt>{t('residents.fullName')}</dt>
+        <dd>{r.name}</dd>
+        <dt>{t('residents.household')}</dt>
+        <dd>{r.household}</dd>
+        <dt>{t('residents.birthYear')}</dt>
+        <dd>{r.birthYear}</dd>
+        <dt>{t('residents.phone')}</dt>
+        <dd>{r.phone}</dd>
+        <dt>{t('residents.skills')}</dt>
+        <dd>{r.skills?.join('、')}</dd>
+      </dl>
+      <form
+        className="form"
+        aria-label={t('residents.update')}
+        onSubmit={(e) => {
+          e.preventDefault();
+          const f = new FormData(e.currentTarget);
+          const since = String(f.get('statusSince') ?? '');
+          save.mutate({
+            fullName: r.name,
+            household: r.household ?? '',
+            birthYear: r.birthYear,
+            phone: r.phone,
+            skills: r.skills ?? [],
+            userId: r.userId,
+            status: now,
+            statusSince: since || null,
+            returnedFrom: now === 'returned' ? String(f.get('returnedFrom') ?? '') : null,
+            occupation: String(f.get('occupation') ?? ''),
+          });
+        }}
+      >
+        <label>
+          {t('residents.status')}
+          <select value={now} onChange={(e) => setStatus(e.target.value as ResidentStatus)}>
+            {RESIDENT_STATUSES.map((s) => (
+              <option key={s} value={s}>
+                {t(`residents.statuses.${s}`)}
+              </option>
+            ))}
+          </select>
+        </label>
+        {now === 'returned' && (
+          <label>
+            {t('residents.returnedFrom')}
+            <input name="returnedFrom" defaultValue={r.returnedFrom ?? ''} required maxLength={120} />
+          </label>
+        )}
+        <div className="iv-pair">
+          <label>
+            {t('residents.statusSince')}
+            <input name="statusSince" type="date" defaultValue={r.statusSince ?? ''} />
+          </label>
+          <label>
+            {t('residents.occupation')}
+            <input name="occupation" defaultValue={r.occupation} maxLength={120} />
+          </label>
+        </div>
+        <PeopleError error={save.error} />
+        {save.isSuccess && <p className="notice">{t('residents.updated')}</p>}
+        <button type="submit" disabled={save.isPending}>
+          {t('residents.update')}
+        </button>
+      </form>
+    </div>
   );
 }
 
