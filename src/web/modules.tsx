@@ -40,7 +40,7 @@ export const WEB_MODULES: WebModule[] = [
   webModule('inns', { zhCN: '老屋民宿', en: 'Inns' }, () => import('./pages/inns/index.tsx'), () => import('./pages/inns/i18n.ts')),
   webModule('interventions', { zhCN: '微改造', en: 'Interventions' }, () => import('./pages/interventions/index.tsx'), () => import('./pages/interventions/i18n.ts')),
   webModule('logistics', { zhCN: '物流', en: 'Logistics' }, () => import('./pages/logistics/index.tsx'), () => import('./pages/logistics/i18n.ts')),
-  webModule('people', { zhCN: '人才', en: 'People' }),
+  webModule('people', { zhCN: '人才', en: 'People' }, () => import('./pages/people/index.tsx'), () => import('./pages/people/i18n.ts')),
   webModule('indicators', { zhCN: '指标', en: 'Indicators' }),
 ];
 

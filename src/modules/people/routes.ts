@@ -1,0 +1,394 @@
+// The people module's HTTP surface: thin routes, zod on what comes in and what goes out.
+import type { FastifyPluginAsync } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import * as artisans from './artisans.ts';
+import * as programmes from './programmes.ts';
+import * as residents from './residents.ts';
+import { APPLICATION_ACTIONS, APPLICATION_STATUSES, APPRENTICESHIP_STATUSES, ARTISAN_LEVELS, PROGRAMME_KINDS, RESIDENT_STATUSES } from './schema.ts';
+
+// Database text cannot hold NUL: refuse it here, naming the field.
+const text = (max: number, min = 0) =>
+  z
+    .string()
+    .trim()
+    .min(min)
+    .max(max)
+    .refine((s) => !s.includes('\u0000'), 'No NUL characters');
+const idParams = z.strictObject({ id: z.uuid() });
+const day = z.iso.date();
+const fen = z.number().int().min(0).max(1e12);
+const year = new Date().getUTCFullYear();
+
+const residentFields = {
+  fullName: text(60, 1),
+  household: text(60).optional(),
+  birthYear: z.number().int().min(1900).max(year),
+  phone: z
+    .string()
+    .trim()
+    .regex(/^\+?[0-9 -]{0,20}$/, 'Digits only')
+    .optional(),
+  status: z.enum(RESIDENT_STATUSES),
+  statusSince: day.nullish(),
+  returnedFrom: text(120).nullish(),
+  occupation: text(120).optional(),
+  skills: z.array(text(40, 1)).max(20).optional(),
+  userId: z.uuid().nullish(),
+};
+const residentBody = z.strictObject({ villageId: z.uuid(), ...residentFields, consent: z.literal(true, 'The person must consent to being registered') });
+const residentPatch = z.strictObject(residentFields);
+
+const maskedResident = z.object({
+  id: z.uuid(),
+  villageId: z.uuid(),
+  name: z.string(),
+  phone: z.string(),
+  ageBand: z.string(),
+  status: z.enum(RESIDENT_STATUSES),
+  statusSince: z.string().nullable(),
+  returnedFrom: z.string().nullable(),
+  occupation: z.string(),
+  enrolled: z.boolean(),
+});
+const fullResident = maskedResident.extend({
+  household: z.string(),
+  birthYear: z.number(),
+  skills: z.array(z.string()),
+  userId: z.uuid().nullable(),
+  consentAt: z.string(),
+  updatedAt: z.string(),
+});
+
+const programmeBody = z.strictObject({
+  unitId: z.uuid(),
+  kind: z.enum(PROGRAMME_KINDS),
+  title: text(120, 2),
+  description: text(10_000).optional(),
+  criteria: text(4_000).optional(),
+  returneesOnly: z.boolean().optional(),
+  budgetFen: fen.min(1),
+  maxAwardFen: fen.min(1),
+  deadline: day,
+});
+const programme = z.object({
+  id: z.uuid(),
+  unitId: z.uuid(),
+  kind: z.enum(PROGRAMME_KINDS),
+  title: z.string(),
+  description: z.string(),
+  criteria: z.string(),
+  returneesOnly: z.boolean(),
+  budgetFen: z.number(),
+  maxAwardFen: z.number(),
+  disbursedFen: z.number(),
+  deadline: z.string(),
+  open: z.boolean(),
+});
+const status = z.enum(APPLICATION_STATUSES);
+const application = z.object({
+  id: z.uuid(),
+  programmeId: z.uuid(),
+  programmeTitle: z.string(),
+  programmeKind: z.enum(PROGRAMME_KINDS),
+  residentId: z.uuid(),
+  villageId: z.uuid(),
+  applicant: z.string(),
+  amountFen: z.number(),
+  plan: z.string(),
+  businessLink: z.string().nullable(),
+  status,
+  reason: z.string().nullable(),
+  disbursedFen: z.number(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  steps: z.array(z.object({ from: status, to: status, note: z.string(), at: z.string() })),
+});
+const decisionBody = z
+  .strictObject({
+    action: z.enum(APPLICATION_ACTIONS),
+    from: status,
+    note: text(2000).optional(),
+    reason: text(2000, 2).optional(),
+    amountFen: fen.min(1).optional(),
+  })
+  .refine((b) => b.action !== 'reject' || !!b.reason, { message: 'Give the applicant a reason', path: ['reason'] });
+
+const artisanBody = z.strictObject({
+  residentId: z.uuid(),
+  publicName: text(60, 1),
+  craft: text(60, 1),
+  level: z.enum(ARTISAN_LEVELS),
+  orgId: z.uuid().nullish(),
+  bio: text(4000).optional(),
+  places: z.number().int().min(0).max(50),
+});
+const artisan = z.object({
+  id: z.uuid(),
+  publicName: z.string(),
+  craft: z.string(),
+  level: z.enum(ARTISAN_LEVELS),
+  orgId: z.uuid().nullable(),
+  bio: z.string(),
+  places: z.number(),
+  villageId: z.uuid(),
+});
+const apprenticeship = z.object({ id: z.uuid(), artisanId: z.uuid(), status: z.enum(APPRENTICESHIP_STATUSES) });
+const session = z.object({ id: z.uuid(), heldOn: z.string(), minutes: z.number(), skills: z.string(), note: z.string() });
+
+export const peopleRoutes: FastifyPluginAsync = async (base) => {
+  const app = base.withTypeProvider<ZodTypeProvider>();
+  const tags = ['people'];
+
+  // ---- residents ----
+  app.get(
+    '/people/residents',
+    {
+      schema: {
+        tags,
+        operationId: 'listResidents',
+        summary: 'The register of the villages in the official’s scope, with masked names and phones',
+        querystring: z.strictObject({ villageId: z.uuid().optional(), status: z.enum(RESIDENT_STATUSES).optional() }),
+        response: { 200: z.array(maskedResident) },
+      },
+    },
+    async (request) => residents.listResidents(app.db, request.actor, request.query),
+  );
+  app.post(
+    '/people/residents',
+    { schema: { tags, operationId: 'registerResident', summary: 'Register a resident of a village, with their consent (village official and above)', body: residentBody, response: { 201: fullResident } } },
+    async (request, reply) => reply.code(201).send(await residents.registerResident(app.db, request.actor, request.body)),
+  );
+  app.get(
+    '/people/residents/:id',
+    { schema: { tags, operationId: 'viewResident', summary: 'A resident’s full record (the person, or officials of their village and above); audited', params: idParams, response: { 200: fullResident } } },
+    async (request) => residents.viewResident(app.db, request.actor, request.params.id),
+  );
+  app.put(
+    '/people/residents/:id',
+    { schema: { tags, operationId: 'updateResident', summary: 'Correct a resident’s record or their status (officials)', params: idParams, body: residentPatch, response: { 200: fullResident } } },
+    async (request) => residents.updateResident(app.db, request.actor, request.params.id, request.body),
+  );
+  app.post(
+    '/people/residents/:id/invitation',
+    {
+      schema: {
+        tags,
+        operationId: 'inviteResident',
+        summary: 'A one-time enrolment code (14 days) for a resident to link their own account (officials); shown once',
+        params: idParams,
+        response: { 200: z.object({ code: z.string(), expiresAt: z.string() }) },
+      },
+    },
+    async (request) => residents.inviteResident(app.db, request.actor, request.params.id),
+  );
+  app.post(
+    '/people/enrol',
+    {
+      schema: {
+        tags,
+        operationId: 'enrolAsResident',
+        summary: 'Redeem an enrolment code: the signed-in account becomes the resident’s',
+        body: z.strictObject({ code: z.string().trim().regex(/^[A-Za-z0-9 -]{6,20}$/, 'The code from your village official') }),
+        response: { 200: fullResident },
+      },
+      config: { rateLimit: { max: app.config.loginRateLimitPerMinute, timeWindow: '1 minute' } },
+    },
+    async (request) => residents.enrol(app.db, request.actor, request.body.code),
+  );
+  app.get(
+    '/people/villages/:id/summary',
+    {
+      schema: {
+        tags,
+        operationId: 'villagePeopleSummary',
+        summary: 'How many residents live in the village, work away, came back (public, nobody named)',
+        params: idParams,
+        response: { 200: z.object({ villageId: z.uuid(), living: z.number(), workingAway: z.number(), returned: z.number() }) },
+      },
+    },
+    async (request) => residents.villageSummary(app.db, request.params.id),
+  );
+  app.get(
+    '/people/me',
+    {
+      schema: {
+        tags,
+        operationId: 'myPeopleRecord',
+        summary: 'The signed-in person’s own record (null when no village registered them), applications and apprenticeships',
+        response: {
+          200: z.object({
+            resident: fullResident.nullable(),
+            applications: z.array(application),
+            masterOf: z.array(artisan),
+            apprenticeships: z.array(apprenticeship.extend({ master: z.string(), craft: z.string() })),
+          }),
+        },
+      },
+    },
+    async (request) => {
+      const row = await residents.myResidentRow(app.db, request.actor);
+      const craft = await artisans.myCraft(app.db, request.actor);
+      return { resident: row && residents.fullResident(row), applications: await programmes.myApplications(app.db, request.actor), ...craft };
+    },
+  );
+
+  // ---- programmes and applications ----
+  app.get(
+    '/people/programmes',
+    { schema: { tags, operationId: 'listProgrammes', summary: 'Support programmes of the county and its townships (public)', response: { 200: z.array(programme) } } },
+    async () => programmes.listProgrammes(app.db),
+  );
+  app.post(
+    '/people/programmes',
+    { schema: { tags, operationId: 'createProgramme', summary: 'Set up a support programme (county admin, or a township official for their township)', body: programmeBody, response: { 201: programme } } },
+    async (request, reply) => reply.code(201).send(await programmes.createProgramme(app.db, request.actor, request.body)),
+  );
+  app.get(
+    '/people/programmes/:id',
+    {
+      schema: {
+        tags,
+        operationId: 'getProgramme',
+        summary: 'A programme with public figures: applications, approvals, disbursed',
+        params: idParams,
+        response: { 200: programme.extend({ applied: z.number(), approved: z.number() }) },
+      },
+    },
+    async (request) => ({ ...(await programmes.getProgramme(app.db, request.params.id)), ...(await programmes.programmeFigures(app.db, request.params.id)) }),
+  );
+  app.post(
+    '/people/programmes/:id/applications',
+    {
+      schema: {
+        tags,
+        operationId: 'applyToProgramme',
+        summary: 'Apply to a programme (a registered resident)',
+        params: idParams,
+        body: z.strictObject({ amountFen: fen.min(1), plan: text(10_000, 10), businessLink: text(300).nullish() }),
+        response: { 201: application },
+      },
+    },
+    async (request, reply) => reply.code(201).send(await programmes.apply(app.db, request.actor, request.params.id, request.body)),
+  );
+  app.get(
+    '/people/applications',
+    {
+      schema: {
+        tags,
+        operationId: 'reviewQueue',
+        summary: 'Applications from the villages in the official’s scope',
+        querystring: z.strictObject({ status: status.optional(), programmeId: z.uuid().optional() }),
+        response: { 200: z.array(application) },
+      },
+    },
+    async (request) => programmes.reviewQueue(app.db, request.actor, request.query),
+  );
+  app.get(
+    '/people/applications/:id',
+    { schema: { tags, operationId: 'getApplication', summary: 'One application with its trail (its applicant, or officials in scope)', params: idParams, response: { 200: application } } },
+    async (request) => programmes.getApplication(app.db, request.actor, request.params.id),
+  );
+  app.post(
+    '/people/applications/:id/decisions',
+    {
+      schema: {
+        tags,
+        operationId: 'decideApplication',
+        summary: 'Take a step: approve (each level at its own), reject with a reason, disburse (county), withdraw (applicant)',
+        params: idParams,
+        body: decisionBody,
+        response: { 200: application },
+      },
+    },
+    async (request) => programmes.decide(app.db, request.actor, request.params.id, request.body),
+  );
+
+  // ---- artisans and apprenticeships ----
+  app.get(
+    '/people/crafts',
+    {
+      schema: {
+        tags,
+        operationId: 'listCrafts',
+        summary: 'Masters and apprentices per craft (public; apprentices masked)',
+        response: {
+          200: z.array(
+            z.object({
+              craft: z.string(),
+              apprentices: z.number(),
+              masters: z.array(artisan.extend({ apprentices: z.array(z.object({ name: z.string(), status: z.enum(APPRENTICESHIP_STATUSES) })) })),
+            }),
+          ),
+        },
+      },
+    },
+    async () => artisans.crafts(app.db),
+  );
+  app.post(
+    '/people/artisans',
+    { schema: { tags, operationId: 'registerArtisan', summary: 'Record a resident as a master of a craft (officials of their village and above)', body: artisanBody, response: { 201: artisan } } },
+    async (request, reply) => reply.code(201).send(await artisans.registerArtisan(app.db, request.actor, request.body)),
+  );
+  app.get(
+    '/people/artisans/:id/workshop',
+    {
+      schema: {
+        tags,
+        operationId: 'artisanWorkshop',
+        summary: 'A master’s apprentices and their sessions (the master, or officials)',
+        params: idParams,
+        response: {
+          200: artisan.extend({
+            apprentices: z.array(
+              z.object({ id: z.uuid(), name: z.string(), status: z.enum(APPRENTICESHIP_STATUSES), motivation: z.string(), minutes: z.number(), sessions: z.array(session) }),
+            ),
+          }),
+        },
+      },
+    },
+    async (request) => artisans.workshop(app.db, request.actor, request.params.id),
+  );
+  app.post(
+    '/people/artisans/:id/apprenticeships',
+    {
+      schema: {
+        tags,
+        operationId: 'applyForApprenticeship',
+        summary: 'Ask a master to take you on (a registered resident)',
+        params: idParams,
+        body: z.strictObject({ motivation: text(2000).optional() }),
+        response: { 201: apprenticeship },
+      },
+    },
+    async (request, reply) => reply.code(201).send(await artisans.applyForApprenticeship(app.db, request.actor, request.params.id, request.body.motivation ?? '')),
+  );
+  app.post(
+    '/people/apprenticeships/:id/decisions',
+    {
+      schema: {
+        tags,
+        operationId: 'decideApprenticeship',
+        summary: 'Accept, decline or complete an apprenticeship (the master, or officials)',
+        params: idParams,
+        body: z.strictObject({ action: z.enum(['accept', 'decline', 'complete']) }),
+        response: { 200: apprenticeship },
+      },
+    },
+    async (request) => artisans.decideApprenticeship(app.db, request.actor, request.params.id, request.body.action),
+  );
+  app.post(
+    '/people/apprenticeships/:id/sessions',
+    {
+      schema: {
+        tags,
+        operationId: 'logTrainingSession',
+        summary: 'Log a training session with an active apprentice (the master, or officials)',
+        params: idParams,
+        body: z.strictObject({ heldOn: day, minutes: z.number().int().min(1).max(1440), skills: text(500).optional(), note: text(2000).optional() }),
+        response: { 201: session },
+      },
+    },
+    async (request, reply) => reply.code(201).send(await artisans.logSession(app.db, request.actor, request.params.id, request.body)),
+  );
+};

@@ -1,0 +1,237 @@
+// The people module's tables: the village's resident register (returnees flagged), the county's support programmes
+// and residents' applications with their approval trail, and artisans with their apprentices and training sessions.
+// Every key is county-keyed (county_id first) so the tables distribute by county.
+import { sql } from 'drizzle-orm';
+import { bigint, boolean, check, date, foreignKey, index, integer, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { uuidv7 } from 'uuidv7';
+import { createdAt, inList } from '../../db/columns.ts';
+import { adminUnits, organizations, users } from '../governance/index.ts';
+import {
+  APPLICATION_STATUSES,
+  APPRENTICESHIP_STATUSES,
+  ARTISAN_LEVELS,
+  PROGRAMME_KINDS,
+  RESIDENT_STATUSES,
+  type ApplicationStatus,
+  type ApprenticeshipStatus,
+  type ArtisanLevel,
+  type ProgrammeKind,
+  type ResidentStatus,
+} from './constants.ts';
+
+export * from './constants.ts';
+
+const fen = (name: string) => bigint(name, { mode: 'number' });
+const rowId = () =>
+  uuid('id')
+    .notNull()
+    .$defaultFn(() => uuidv7());
+const county = () =>
+  uuid('county_id')
+    .notNull()
+    .references(() => adminUnits.id);
+const updatedAt = () => timestamp('updated_at', { withTimezone: true }).notNull().defaultNow();
+
+/** One person of a village's register. Personal data: only the person and the officials of the village and above read it. */
+export const residents = pgTable(
+  'people_residents',
+  {
+    countyId: county(),
+    id: rowId(),
+    villageId: uuid('village_id')
+      .notNull()
+      .references(() => adminUnits.id),
+    /** The village's township, kept so an official's scope is one comparison. */
+    townshipId: uuid('township_id')
+      .notNull()
+      .references(() => adminUnits.id),
+    /** The person's account, once enrolled: they then read their own record and apply. */
+    userId: uuid('user_id').references(() => users.id),
+    fullName: text('full_name').notNull(),
+    household: text('household').notNull().default(''),
+    birthYear: integer('birth_year').notNull(),
+    phone: text('phone').notNull().default(''),
+    status: text('status').$type<ResidentStatus>().notNull(),
+    /** Since when the status holds (the day they came back, for a returnee). */
+    statusSince: date('status_since'),
+    /** Where a returnee came back from (a city, a trade). */
+    returnedFrom: text('returned_from'),
+    occupation: text('occupation').notNull().default(''),
+    skills: text('skills').array().notNull().default(sql`'{}'::text[]`),
+    /** A one-time enrolment code the official hands to the person (only its SHA-256 is kept), and until when it works. */
+    inviteHash: text('invite_hash'),
+    inviteExpiresAt: timestamp('invite_expires_at', { withTimezone: true }),
+    /** When the person consented to being registered (required). */
+    consentAt: timestamp('consent_at', { withTimezone: true }).notNull(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.countyId, t.id] }),
+    check('people_residents_status_check', inList('status', RESIDENT_STATUSES)),
+    check('people_residents_returned_check', sql`(${t.status} = 'returned') = (${t.returnedFrom} is not null)`),
+    check('people_residents_birth_year_check', sql`${t.birthYear} between 1900 and 2100`),
+    uniqueIndex('people_residents_user_unique').on(t.countyId, t.userId),
+    uniqueIndex('people_residents_invite_unique').on(t.countyId, t.inviteHash),
+    index('people_residents_village_idx').on(t.countyId, t.villageId, t.status),
+  ],
+);
+
+/** A support programme the county or a township offers, with its rules, budget and deadline. */
+export const programmes = pgTable(
+  'people_programmes',
+  {
+    countyId: county(),
+    id: rowId(),
+    /** The county or township that offers it; residents of the villages under it may apply. */
+    unitId: uuid('unit_id')
+      .notNull()
+      .references(() => adminUnits.id),
+    kind: text('kind').$type<ProgrammeKind>().notNull(),
+    title: text('title').notNull(),
+    description: text('description').notNull().default(''),
+    criteria: text('criteria').notNull().default(''),
+    /** Only returnees may apply. */
+    returneesOnly: boolean('returnees_only').notNull().default(false),
+    budgetFen: fen('budget_fen').notNull(),
+    /** The most one applicant may receive. */
+    maxAwardFen: fen('max_award_fen').notNull(),
+    disbursedFen: fen('disbursed_fen').notNull().default(0),
+    /** The last day to apply (Asia/Shanghai). */
+    deadline: date('deadline').notNull(),
+    createdBy: uuid('created_by').references(() => users.id),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.countyId, t.id] }),
+    check('people_programmes_kind_check', inList('kind', PROGRAMME_KINDS)),
+    check('people_programmes_money_check', sql`${t.budgetFen} >= 0 and ${t.maxAwardFen} >= 0 and ${t.maxAwardFen} <= ${t.budgetFen}`),
+    // The budget is never overspent: disbursing is a conditional update that this check backs.
+    check('people_programmes_disbursed_check', sql`${t.disbursedFen} >= 0 and ${t.disbursedFen} <= ${t.budgetFen}`),
+  ],
+);
+
+/** A resident's application to a programme and where it stands in the approval chain. */
+export const applications = pgTable(
+  'people_applications',
+  {
+    countyId: county(),
+    id: rowId(),
+    programmeId: uuid('programme_id').notNull(),
+    residentId: uuid('resident_id').notNull(),
+    villageId: uuid('village_id')
+      .notNull()
+      .references(() => adminUnits.id),
+    amountFen: fen('amount_fen').notNull(),
+    plan: text('plan').notNull(),
+    /** The applicant's shop or inn, as the Market or the Inns know it (an id, resolved through their services). */
+    businessLink: text('business_link'),
+    status: text('status').$type<ApplicationStatus>().notNull().default('submitted'),
+    reason: text('reason'),
+    disbursedFen: fen('disbursed_fen').notNull().default(0),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.countyId, t.id] }),
+    foreignKey({ name: 'people_applications_programme_fk', columns: [t.countyId, t.programmeId], foreignColumns: [programmes.countyId, programmes.id] }),
+    foreignKey({ name: 'people_applications_resident_fk', columns: [t.countyId, t.residentId], foreignColumns: [residents.countyId, residents.id] }),
+    check('people_applications_status_check', inList('status', APPLICATION_STATUSES)),
+    check('people_applications_amount_check', sql`${t.amountFen} > 0 and ${t.disbursedFen} >= 0 and ${t.disbursedFen} <= ${t.amountFen}`),
+    check('people_applications_reason_check', sql`(${t.status} = 'rejected') <= (${t.reason} is not null)`),
+    uniqueIndex('people_applications_once').on(t.countyId, t.programmeId, t.residentId),
+    index('people_applications_village_idx').on(t.countyId, t.villageId, t.status),
+  ],
+);
+
+/** Every step an application took, in order: the trail the applicant and the reviewers read. */
+export const applicationSteps = pgTable(
+  'people_application_steps',
+  {
+    countyId: county(),
+    id: rowId(),
+    applicationId: uuid('application_id').notNull(),
+    fromStatus: text('from_status').$type<ApplicationStatus>().notNull(),
+    toStatus: text('to_status').$type<ApplicationStatus>().notNull(),
+    actorId: uuid('actor_id').references(() => users.id),
+    note: text('note').notNull().default(''),
+    at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.countyId, t.id] }),
+    foreignKey({ name: 'people_application_steps_application_fk', columns: [t.countyId, t.applicationId], foreignColumns: [applications.countyId, applications.id] }),
+    check('people_application_steps_to_check', inList('to_status', APPLICATION_STATUSES)),
+    // A step is taken once: a second approval racing the first fails here too.
+    uniqueIndex('people_application_steps_once').on(t.countyId, t.applicationId, t.fromStatus, t.toStatus),
+  ],
+);
+
+/** A master of a craft (a resident), with their recognition and workshop, who may take apprentices. */
+export const artisans = pgTable(
+  'people_artisans',
+  {
+    countyId: county(),
+    id: rowId(),
+    residentId: uuid('resident_id').notNull(),
+    /** The name the master is publicly known by (recognised inheritors are public figures). */
+    publicName: text('public_name').notNull(),
+    craft: text('craft').notNull(),
+    level: text('level').$type<ArtisanLevel>().notNull().default('none'),
+    /** Their workshop, as governance registers organizations. */
+    orgId: uuid('org_id').references(() => organizations.id),
+    bio: text('bio').notNull().default(''),
+    /** How many apprentices they take at once; 0 when they take none. */
+    places: integer('places').notNull().default(0),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.countyId, t.id] }),
+    foreignKey({ name: 'people_artisans_resident_fk', columns: [t.countyId, t.residentId], foreignColumns: [residents.countyId, residents.id] }),
+    check('people_artisans_level_check', inList('level', ARTISAN_LEVELS)),
+    check('people_artisans_places_check', sql`${t.places} between 0 and 50`),
+    uniqueIndex('people_artisans_once').on(t.countyId, t.residentId, t.craft),
+  ],
+);
+
+export const apprenticeships = pgTable(
+  'people_apprenticeships',
+  {
+    countyId: county(),
+    id: rowId(),
+    artisanId: uuid('artisan_id').notNull(),
+    residentId: uuid('resident_id').notNull(),
+    status: text('status').$type<ApprenticeshipStatus>().notNull().default('applied'),
+    motivation: text('motivation').notNull().default(''),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.countyId, t.id] }),
+    foreignKey({ name: 'people_apprenticeships_artisan_fk', columns: [t.countyId, t.artisanId], foreignColumns: [artisans.countyId, artisans.id] }),
+    foreignKey({ name: 'people_apprenticeships_resident_fk', columns: [t.countyId, t.residentId], foreignColumns: [residents.countyId, residents.id] }),
+    check('people_apprenticeships_status_check', inList('status', APPRENTICESHIP_STATUSES)),
+    uniqueIndex('people_apprenticeships_once').on(t.countyId, t.artisanId, t.residentId),
+  ],
+);
+
+/** A training session a master held with an apprentice. */
+export const trainingSessions = pgTable(
+  'people_training_sessions',
+  {
+    countyId: county(),
+    id: rowId(),
+    apprenticeshipId: uuid('apprenticeship_id').notNull(),
+    heldOn: date('held_on').notNull(),
+    minutes: integer('minutes').notNull(),
+    skills: text('skills').notNull().default(''),
+    note: text('note').notNull().default(''),
+    loggedBy: uuid('logged_by').references(() => users.id),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.countyId, t.id] }),
+    foreignKey({ name: 'people_training_sessions_apprenticeship_fk', columns: [t.countyId, t.apprenticeshipId], foreignColumns: [apprenticeships.countyId, apprenticeships.id] }),
+    check('people_training_sessions_minutes_check', sql`${t.minutes} between 1 and 1440`),
+    index('people_training_sessions_idx').on(t.countyId, t.apprenticeshipId, t.heldOn),
+  ],
+);

@@ -1,0 +1,114 @@
+// The demo county's people: residents and returnees of 杨家堂村 (the demo resident among them), one of 周山头村, the
+// county's returnee start-up grant with applications on the way, a township training course, and two masters with
+// their apprentices and sessions. Runs inside the seed's transaction.
+import { sql } from 'drizzle-orm';
+import { uuidv7 } from 'uuidv7';
+import { queryRows, type Db } from '../../db/handle.ts';
+import { recordAudit } from '../../server/audit.ts';
+import { applications, applicationSteps, apprenticeships, artisans, programmes, residents, trainingSessions, type ApplicationStatus, type ProgrammeKind, type ResidentStatus } from './schema.ts';
+
+const addDays = (n: number) => new Date(Date.now() + n * 86_400_000).toISOString().slice(0, 10);
+
+export async function seedPeople(tx: Db, countyId: string) {
+  // Seeding only: the demo accounts, villages and workshop are looked up by their seeded names.
+  const units = new Map(
+    (await queryRows<{ name: string; id: string; parent: string | null }>(tx, sql`select name_zh as name, id, parent_id as parent from admin_units where name_zh in ('杨家堂村', '周山头村', '三都乡')`)).map((u) => [u.name, u]),
+  );
+  const users = new Map((await queryRows<{ username: string; id: string }>(tx, sql`select username, id from users where username in ('resident', 'village', 'admin')`)).map((u) => [u.username, u.id]));
+  const [coop] = await queryRows<{ id: string }>(tx, sql`select id from organizations where name = '杨家堂银猴茶叶专业合作社'`);
+  const yjt = units.get('杨家堂村');
+  const zst = units.get('周山头村');
+  const sandu = units.get('三都乡');
+  if (!yjt || !zst || !sandu) return;
+  const consentAt = new Date();
+
+  const person = (village: typeof yjt, p: { name: string; household: string; born: number; phone: string; status: ResidentStatus; since?: string; from?: string; work: string; skills: string[]; user?: string }) => ({
+    countyId,
+    id: uuidv7(),
+    villageId: village.id,
+    townshipId: village.parent!,
+    userId: p.user ? (users.get(p.user) ?? null) : null,
+    fullName: p.name,
+    household: p.household,
+    birthYear: p.born,
+    phone: p.phone,
+    status: p.status,
+    statusSince: p.since ?? null,
+    returnedFrom: p.from ?? null,
+    occupation: p.work,
+    skills: p.skills,
+    consentAt,
+  });
+  const people = [
+    person(yjt, { name: '宋晓明', household: '宋家 3 号', born: 1991, phone: '13805781203', status: 'returned', since: '2025-03-01', from: '杭州（电商运营）', work: '山货网店', skills: ['电商', '摄影'], user: 'resident' }),
+    person(yjt, { name: '宋雅琴', household: '宋家 7 号', born: 1994, phone: '13905782231', status: 'returned', since: '2024-10-15', from: '上海（酒店管理）', work: '民宿管家', skills: ['接待', '英语'] }),
+    person(yjt, { name: '宋建国', household: '宋家 1 号', born: 1958, phone: '13705780012', status: 'living', work: '竹编艺人', skills: ['竹编'] }),
+    person(yjt, { name: '宋春华', household: '宋家 5 号', born: 1967, phone: '13605785566', status: 'living', work: '制茶师傅', skills: ['制茶', '茶园管理'] }),
+    person(yjt, { name: '叶美兰', household: '叶家 2 号', born: 1988, phone: '13905789870', status: 'working_away', since: '2015-02-20', work: '温州制鞋厂', skills: ['缝纫'] }),
+    person(yjt, { name: '宋小军', household: '宋家 3 号', born: 1998, phone: '15805784411', status: 'returned', since: '2025-06-01', from: '丽水（木工）', work: '学竹编', skills: ['木工'] }),
+    person(yjt, { name: '周丽', household: '周家 1 号', born: 2000, phone: '15905786677', status: 'living', work: '茶园采茶', skills: ['采茶'] }),
+    person(zst, { name: '周德福', household: '周家 9 号', born: 1975, phone: '13805787788', status: 'returned', since: '2023-04-01', from: '金华（建筑）', work: '夯土修缮', skills: ['夯土', '泥瓦'] }),
+  ];
+  await tx.insert(residents).values(people);
+  const byName = new Map(people.map((p) => [p.fullName, p]));
+
+  const grant = {
+    countyId,
+    id: uuidv7(),
+    unitId: countyId,
+    kind: 'startup_grant' as ProgrammeKind,
+    title: '返乡创业启动资金',
+    description: '县里为回乡创业的村民提供一次性启动资金，用于开设网店、民宿、农家乐或手工作坊。',
+    criteria: '返乡满三个月的本县村民；提交创业计划；资金须用于所述项目。',
+    returneesOnly: true,
+    budgetFen: 50_000_000,
+    maxAwardFen: 5_000_000,
+    deadline: addDays(90),
+    createdBy: users.get('admin') ?? null,
+  };
+  const course = {
+    countyId,
+    id: uuidv7(),
+    unitId: sandu.id,
+    kind: 'training' as ProgrammeKind,
+    title: '三都乡传统工艺培训班',
+    description: '跟随本乡手艺人学习竹编、制茶与夯土修缮，结业发放补贴。',
+    criteria: '三都乡各村村民，年满十八岁。',
+    returneesOnly: false,
+    budgetFen: 6_000_000,
+    maxAwardFen: 300_000,
+    deadline: addDays(60),
+    createdBy: users.get('admin') ?? null,
+  };
+  await tx.insert(programmes).values([grant, course]);
+
+  const trail: { who: string; programme: typeof grant; amount: number; plan: string; path: ApplicationStatus[] }[] = [
+    { who: '宋雅琴', programme: grant, amount: 3_000_000, plan: '把祖屋改成两间客房的小民宿，与老屋民宿合作接待。', path: ['submitted', 'village_approved'] },
+    { who: '周德福', programme: grant, amount: 4_000_000, plan: '成立夯土修缮小队，承接周边村落老屋修缮。', path: ['submitted', 'village_approved', 'township_approved', 'approved'] },
+    { who: '宋小军', programme: course, amount: 200_000, plan: '参加竹编培训，学成后在村里开竹编体验课。', path: ['submitted'] },
+  ];
+  for (const t of trail) {
+    const r = byName.get(t.who)!;
+    const id = uuidv7();
+    await tx.insert(applications).values({ countyId, id, programmeId: t.programme.id, residentId: r.id, villageId: r.villageId, amountFen: t.amount, plan: t.plan, status: t.path[t.path.length - 1] });
+    for (let i = 1; i < t.path.length; i++) {
+      await tx.insert(applicationSteps).values({ countyId, id: uuidv7(), applicationId: id, fromStatus: t.path[i - 1], toStatus: t.path[i], actorId: null, note: '材料齐全，同意。' });
+    }
+  }
+
+  const masters = [
+    { countyId, id: uuidv7(), residentId: byName.get('宋建国')!.id, publicName: '宋建国', craft: '竹编', level: 'county' as const, orgId: null, bio: '编了五十年竹器，县级非遗传承人，擅长茶篓与米筛。', places: 3 },
+    { countyId, id: uuidv7(), residentId: byName.get('宋春华')!.id, publicName: '宋春华', craft: '松阳银猴茶制作技艺', level: 'provincial' as const, orgId: coop?.id ?? null, bio: '省级非遗传承人，手工炒制银猴茶三十余年。', places: 2 },
+  ];
+  await tx.insert(artisans).values(masters);
+  const pupils = [
+    { master: masters[0], who: '宋小军', sessions: [['2026-09-12', 180, '劈篾、起底'] as const, ['2026-10-10', 240, '编茶篓'] as const] },
+    { master: masters[1], who: '周丽', sessions: [['2026-04-05', 300, '杀青、揉捻'] as const] },
+  ];
+  for (const p of pupils) {
+    const id = uuidv7();
+    await tx.insert(apprenticeships).values({ countyId, id, artisanId: p.master.id, residentId: byName.get(p.who)!.id, status: 'active', motivation: '想把手艺留在村里。' });
+    for (const [heldOn, minutes, skills] of p.sessions) await tx.insert(trainingSessions).values({ countyId, id: uuidv7(), apprenticeshipId: id, heldOn, minutes, skills });
+  }
+  await recordAudit(tx, { id: null, countyId }, { action: 'seed.people', entity: 'people_programme', entityId: grant.id, details: { residents: people.length, programmes: 2, artisans: masters.length } });
+}

@@ -1,0 +1,43 @@
+import { useTranslation } from 'react-i18next';
+import { NavLink, Route, Routes } from 'react-router';
+import { hasRole, useMe } from '../../auth.tsx';
+import { HomePage } from './Home.tsx';
+import { ProgrammePage } from './Programme.tsx';
+import { ResidentsPage } from './Residents.tsx';
+import { ReviewPage } from './Review.tsx';
+import { WorkshopPage } from './Workshop.tsx';
+import { OFFICIALS } from './shared.ts';
+import './people.css';
+
+function ModuleNav() {
+  const { t } = useTranslation('people');
+  const { data: me } = useMe();
+  const official = hasRole(me, ...OFFICIALS);
+  return (
+    <nav className="iv-tabs" aria-label={t('title')}>
+      <NavLink to="/people" end>
+        {t('nav.home')}
+      </NavLink>
+      {official && <NavLink to="/people/review">{t('nav.review')}</NavLink>}
+      {official && <NavLink to="/people/residents">{t('nav.residents')}</NavLink>}
+    </nav>
+  );
+}
+
+/** The people module's pages, mounted at /people/*. */
+export default function PeoplePages() {
+  const { t } = useTranslation('people');
+  return (
+    <div className="stack">
+      <h1 className="people-heading">{t('title')}</h1>
+      <ModuleNav />
+      <Routes>
+        <Route index element={<HomePage />} />
+        <Route path="programmes/:id" element={<ProgrammePage />} />
+        <Route path="review" element={<ReviewPage />} />
+        <Route path="residents" element={<ResidentsPage />} />
+        <Route path="artisans/:id" element={<WorkshopPage />} />
+      </Routes>
+    </div>
+  );
+}

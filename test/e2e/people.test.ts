@@ -1,0 +1,176 @@
+import type { BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TEST_PASSWORD } from '../support/constants.ts';
+import { launchBrowser } from './support/browser.ts';
+import { startServerProcess, type ServerProcess } from './support/server.ts';
+
+describe('people in the browser', () => {
+  let server: ServerProcess;
+  let browser: BrowserContext;
+  let page: Page;
+
+  beforeAll(async () => {
+    [server, browser] = await Promise.all([startServerProcess(), launchBrowser()]);
+    page = await browser.newPage();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  async function signIn(username: string, password = TEST_PASSWORD) {
+    await browser.clearCookies();
+    await page.goto(`${server.url}/login`);
+    await page.getByLabel('用户名', { exact: true }).fill(username);
+    await page.getByLabel('密码', { exact: true }).fill(password);
+    await page.getByRole('button', { name: '登录' }).click();
+    await page.locator('.whoami').waitFor();
+  }
+  const myApplication = () => page.getByTestId('my-application').filter({ hasText: '返乡创业启动资金' });
+
+  it('a returnee applies for the start-up grant and sees it submitted', async () => {
+    await signIn('resident');
+    await page.goto(`${server.url}/people`);
+    await page.getByRole('heading', { name: '扶持项目' }).waitFor();
+    // Masters and their apprentices per craft, apprentices masked.
+    await expect.poll(() => page.getByTestId('craft').filter({ hasText: '竹编' }).textContent()).toContain('宋*军');
+    await page.getByRole('link', { name: '返乡创业启动资金' }).click();
+    await page.getByRole('heading', { name: '申请这个项目' }).waitFor();
+    await page.getByLabel('申请金额（元）').fill('20000');
+    await page.getByLabel('创业或学习计划').fill('开一家卖松阳山货的网店，带动邻居的茶叶和番薯干。');
+    await page.screenshot({ path: '.test-tmp/people-apply-phone.png', fullPage: true });
+    await page.getByRole('button', { name: '提交申请' }).click();
+    await expect.poll(() => myApplication().textContent()).toContain('已提交');
+    expect(await myApplication().textContent()).toContain('¥20,000');
+    expect(await page.getByRole('heading', { name: '申请这个项目' }).count()).toBe(0);
+  });
+
+  it('the village official approves it in the review queue', async () => {
+    await signIn('village');
+    await page.goto(`${server.url}/people/review`);
+    const row = page.getByTestId('review-application').filter({ hasText: '宋晓明' });
+    await expect.poll(() => row.textContent()).toContain('返乡创业启动资金');
+    expect(await row.textContent()).toContain('开一家卖松阳山货的网店');
+    await page.screenshot({ path: '.test-tmp/people-review-phone.png', fullPage: true });
+    await row.getByRole('button', { name: '通过', exact: true }).click();
+    // Done at the village's level: it leaves the queue.
+    await expect.poll(() => row.count()).toBe(0);
+    await page.getByLabel('状态').selectOption({ label: '村级已通过' });
+    await expect.poll(() => page.getByTestId('review-application').filter({ hasText: '宋晓明' }).count()).toBe(1);
+    expect(await page.getByTestId('review-application').filter({ hasText: '宋晓明' }).getByRole('button', { name: '通过', exact: true }).count()).toBe(0);
+  });
+
+  it('the resident sees the new status, in English too', async () => {
+    await signIn('resident');
+    await page.goto(`${server.url}/people`);
+    await expect.poll(() => myApplication().textContent()).toContain('村级已通过');
+    await page.screenshot({ path: '.test-tmp/people-status-phone.png', fullPage: true });
+    await page.getByRole('button', { name: 'English' }).click();
+    await page.getByRole('heading', { name: 'My applications' }).waitFor();
+    await expect.poll(() => myApplication().textContent()).toContain('Approved by the village');
+    await expect.poll(() => page.getByRole('heading', { name: 'Crafts and apprentices' }).count()).toBe(1);
+    await page.screenshot({ path: '.test-tmp/people-status-en-phone.png', fullPage: true });
+    await page.getByRole('button', { name: '中文' }).click();
+  });
+
+  it('the township and the county approve, the county disburses, and both sides see the disbursement', async () => {
+    for (const username of ['town', 'admin']) {
+      await signIn(username);
+      await page.goto(`${server.url}/people/review`);
+      const row = page.getByTestId('review-application').filter({ hasText: '宋晓明' });
+      await row.getByRole('button', { name: '通过', exact: true }).click();
+      await expect.poll(() => row.count()).toBe(username === 'admin' ? 1 : 0); // the county's next step is the disbursement
+    }
+    const row = page.getByTestId('review-application').filter({ hasText: '宋晓明' });
+    await expect.poll(() => row.textContent()).toContain('县级已批准');
+    await row.getByRole('button', { name: '发放 ¥20,000' }).click();
+    await page.getByLabel('状态').selectOption({ label: '已发放' });
+    await expect.poll(() => page.getByTestId('review-application').filter({ hasText: '宋晓明' }).textContent()).toContain('已发放');
+    await page.screenshot({ path: '.test-tmp/people-disbursed-admin-phone.png', fullPage: true });
+
+    await signIn('resident');
+    await page.goto(`${server.url}/people`);
+    await expect.poll(() => myApplication().textContent()).toContain('已发放 ¥20,000');
+    expect(await myApplication().textContent()).toContain('已发放');
+  });
+
+  it('the county admin publishes a programme and it is listed', async () => {
+    await signIn('admin');
+    await page.goto(`${server.url}/people`);
+    await page.getByText('新建扶持项目').click();
+    const form = page.getByRole('form', { name: '新建扶持项目' });
+    await form.getByLabel('发布单位').selectOption({ label: '松阳县' });
+    await form.getByLabel('类型').selectOption({ label: '免费工作室' });
+    await form.getByLabel('项目名称').fill('老屋创客空间');
+    await form.getByLabel('总预算（元）').fill('120000');
+    await form.getByLabel('每人最高（元）').fill('12000');
+    await form.getByLabel('申请截止日期').fill('2099-06-30');
+    await form.getByRole('button', { name: '发布项目' }).click();
+    const listed = page.getByTestId('programme').filter({ hasText: '老屋创客空间' });
+    await expect.poll(() => listed.textContent()).toContain('每人最高 ¥12,000');
+    expect(await listed.textContent()).toContain('免费工作室');
+  });
+
+  it('a resident asks a master; the village official takes them on for the master and logs a session', async () => {
+    await signIn('resident');
+    await page.goto(`${server.url}/people`);
+    await page.getByRole('button', { name: '拜师 宋建国' }).click();
+    await expect.poll(() => page.getByText('已递交拜师申请').count()).toBe(1);
+
+    await signIn('village');
+    await page.goto(`${server.url}/people`);
+    await page.getByRole('link', { name: '工作室 宋建国' }).click();
+    const pupil = page.getByTestId('apprentice').filter({ hasText: '宋晓明' });
+    await expect.poll(() => pupil.textContent()).toContain('申请中');
+    await pupil.getByRole('button', { name: '收为徒弟' }).click();
+    await expect.poll(() => pupil.textContent()).toContain('学艺中');
+    await pupil.getByLabel('时长（分钟）').fill('150');
+    await pupil.getByLabel('学了什么').fill('劈篾、起底');
+    await pupil.getByRole('button', { name: '记录一次学艺' }).click();
+    await expect.poll(() => pupil.textContent()).toContain('累计 2.5 小时');
+    expect(await pupil.textContent()).toContain('劈篾、起底');
+    await page.screenshot({ path: '.test-tmp/people-workshop-phone.png', fullPage: true });
+
+    await signIn('resident');
+    await page.goto(`${server.url}/people`);
+    await expect.poll(() => page.getByText('竹编 · 宋建国').count()).toBe(1);
+  });
+
+  it('the register shows masked rows and, on request, one full record', async () => {
+    await signIn('village');
+    await page.goto(`${server.url}/people/residents`);
+    const row = page.getByTestId('resident').filter({ hasText: '宋*明' }).filter({ hasText: '杭州' });
+    await expect.poll(() => row.count()).toBe(1);
+    expect(await page.getByText('宋晓明').count()).toBe(0);
+    await row.getByRole('button', { name: '查看档案' }).click();
+    await expect.poll(() => page.getByTestId('resident-record').textContent()).toContain('宋晓明');
+    expect(await page.getByTestId('resident-record').textContent()).toContain('13805781203');
+    await page.screenshot({ path: '.test-tmp/people-register-phone.png', fullPage: true });
+
+    // 叶美兰 comes back from Wenzhou: the official records it.
+    const ye = page.getByTestId('resident').filter({ hasText: '叶*兰' });
+    await ye.getByRole('button', { name: '查看档案' }).click();
+    const form = ye.getByRole('form', { name: '更新状态' });
+    await form.getByLabel('状态').selectOption({ label: '返乡' });
+    await form.getByLabel('从哪里返乡（城市、行业）').fill('温州（制鞋）');
+    await form.getByLabel('日期').fill('2026-11-01');
+    await form.getByRole('button', { name: '更新状态' }).click();
+    await expect.poll(() => ye.textContent()).toContain('从 温州（制鞋） 返乡');
+    expect(await ye.textContent()).toContain('自 2026-11-01');
+  });
+  it('the village official makes an enrolment code; the person links their own account with it', async () => {
+    await signIn('village');
+    await page.goto(`${server.url}/people/residents`);
+    const row = page.getByTestId('resident').filter({ hasText: '叶*兰' });
+    await row.getByRole('button', { name: '生成邀请码' }).click();
+    const code = (await row.getByTestId('invite-code').locator('code').textContent())!;
+    expect(code).toMatch(/^[A-Z2-9]{5}-[A-Z2-9]{5}$/);
+
+    await signIn('buyer');
+    await page.goto(`${server.url}/people`);
+    await page.getByLabel('邀请码').fill(code);
+    await page.getByRole('button', { name: '绑定' }).click();
+    await expect.poll(() => page.getByTestId('my-record').textContent()).toContain('叶美兰');
+    expect(await page.getByRole('form', { name: '加入村民名册' }).count()).toBe(0);
+  });
+});
