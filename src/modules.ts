@@ -2,6 +2,7 @@
 // Adding a module is a folder with its index.ts and one line here (and one in src/web/modules.tsx).
 import { atlasModule } from './modules/atlas/index.ts';
 import { governanceModule } from './modules/governance/index.ts';
+import { indicatorsModule } from './modules/indicators/index.ts';
 import { innsModule } from './modules/inns/index.ts';
 import { interventionsModule } from './modules/interventions/index.ts';
 import { marketModule } from './modules/market/index.ts';
@@ -16,4 +17,5 @@ export const MODULES: readonly ModuleManifest[] = [
   paymentsModule,
   interventionsModule,
   innsModule,
+  indicatorsModule,
 ];
