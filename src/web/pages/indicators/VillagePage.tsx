@@ -1,0 +1,136 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link, useParams, useSearchParams } from 'react-router';
+import { api } from '../../api.ts';
+import { ErrorText } from '../../components/ErrorText.tsx';
+import { PillarRadar, TrendLine } from './Charts.tsx';
+import { PILLARS, useNames, type IndicatorRow, type VillageDetail } from './shared.ts';
+
+/** An official's entry of a manual indicator's value for the year shown. */
+function EntryForm({ row, unitId, period, onDone }: { row: IndicatorRow; unitId: string; period: number; onDone: () => void }) {
+  const { t } = useTranslation('indicators');
+  const names = useNames();
+  const client = useQueryClient();
+  const [value, setValue] = useState(row.value === null ? '' : String(row.value));
+  const save = useMutation({
+    mutationFn: () => api('/indicators/observations', { method: 'PUT', body: { indicatorId: row.id, unitId, period, value: Number(value) } }),
+    onSuccess: async () => {
+      await client.invalidateQueries({ queryKey: ['indicators'] });
+      onDone();
+    },
+  });
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    save.mutate();
+  };
+  return (
+    <form className="row wrap ind-entry" onSubmit={submit}>
+      <label>
+        {t('village.newValue', { name: names.indicator(row), unit: row.unit })}
+        <input type="number" step="any" inputMode="decimal" required value={value} onChange={(e) => setValue(e.target.value)} />
+      </label>
+      <button type="submit" className="primary" disabled={save.isPending}>
+        {t('village.save')}
+      </button>
+      <ErrorText error={save.error} />
+    </form>
+  );
+}
+
+/** One village: its index, its pillars against each other, its history, and every indicator of the year. */
+export default function VillagePage() {
+  const { t } = useTranslation('indicators');
+  const names = useNames();
+  const { id } = useParams();
+  const [params] = useSearchParams();
+  const requested = params.get('year') ?? undefined;
+  const [editing, setEditing] = useState<string | null>(null);
+  const [saved, setSaved] = useState(false);
+  const q = useQuery({ queryKey: ['indicators', 'village', id, requested], queryFn: () => api<VillageDetail>(`/indicators/villages/${id}`, { query: { period: requested } }) });
+  if (q.error) return <ErrorText error={q.error} />;
+  if (!q.data) return null;
+  const d = q.data;
+  const now = d.scores.find((s) => s.period === d.period);
+  const fmt = (x: number | null) => (x === null ? '—' : names.number(x));
+  return (
+    <div className="stack">
+      <section className="card">
+        <Link to={`/indicators${d.period ? `?year=${d.period}` : ''}`}>← {t('village.back')}</Link>
+        <h1>
+          {names.village(d.village)} <span className="muted">· {d.village.townshipZh}</span>
+        </h1>
+        <p className="stats">
+          <span data-testid="village-score">
+            {t('village.index')} {d.period}: {now ? now.score.toFixed(1) : '—'}
+          </span>
+          {now && <span className="muted">{t('overview.rank', { rank: now.rank })}</span>}
+        </p>
+        {now && <PillarRadar pillars={now.pillars} label={t('village.radar')} />}
+        {d.scores.length > 0 && (
+          <>
+            <h2>{t('village.history')}</h2>
+            <TrendLine points={d.scores.map((s) => ({ period: s.period, value: s.score }))} label={t('village.history')} />
+          </>
+        )}
+      </section>
+      <section className="card">
+        <h2>{t('village.indicators')}</h2>
+        {saved && (
+          <p role="status" className="hint">
+            {t('village.saved')}
+          </p>
+        )}
+        {PILLARS.map((p) => {
+          const rows = d.indicators.filter((i) => i.pillar === p);
+          if (!rows.length) return null;
+          return (
+            <div key={p} className="ind-pillar">
+              <h3>{t(`pillar.${p}`)}</h3>
+              <ul className="ind-rows">
+                {rows.map((r) => (
+                  <li key={r.id} data-testid={`indicator-${r.code}`}>
+                    <div className="row spread">
+                      <strong>{names.indicator(r)}</strong>
+                      <span className={`tag ${r.source === 'computed' ? '' : 'manual'}`}>{t(r.source === 'computed' ? 'village.computed' : 'village.manual')}</span>
+                    </div>
+                    <div className="ind-figures">
+                      <span>
+                        {t('village.value')}: <b data-testid="value">{fmt(r.value)}</b> {r.unit}
+                      </span>
+                      <span className="muted">
+                        {t('village.previous')}: {fmt(r.previous)}
+                      </span>
+                      {r.target !== null && (
+                        <span className="muted">
+                          {t('village.target')}: {fmt(r.target)}
+                        </span>
+                      )}
+                      {r.direction === 'lower' && <span className="muted">({t('village.lowerBetter')})</span>}
+                    </div>
+                    {d.canObserve && r.source === 'manual' && d.period !== null &&
+                      (editing === r.id ? (
+                        <EntryForm
+                          row={r}
+                          unitId={d.village.id}
+                          period={d.period}
+                          onDone={() => {
+                            setEditing(null);
+                            setSaved(true);
+                          }}
+                        />
+                      ) : (
+                        <button type="button" className="small" onClick={() => setEditing(r.id)} aria-label={`${t('village.enter')} ${names.indicator(r)}`}>
+                          {t('village.enter')}
+                        </button>
+                      ))}
+                  </li>
+                ))}
+              </ul>
+            </div>
+          );
+        })}
+      </section>
+    </div>
+  );
+}

@@ -1,0 +1,64 @@
+import { useTranslation } from 'react-i18next';
+
+export const PILLARS = ['economy', 'culture', 'ecology', 'people'] as const;
+export type Pillar = (typeof PILLARS)[number];
+export type PillarScores = Partial<Record<Pillar, number>>;
+
+export interface Village {
+  id: string;
+  nameZh: string;
+  namePinyin: string;
+  townshipId: string;
+  townshipZh: string;
+  lon: number | null;
+  lat: number | null;
+}
+
+export interface Overview {
+  period: number | null;
+  periods: number[];
+  computedAt: string | null;
+  pillarWeights: Record<Pillar, number>;
+  villages: (Village & { score: number | null; rank: number | null; pillars: PillarScores; previousScore: number | null })[];
+  pillarAverages: Record<Pillar, number | null>;
+  trend: { period: number; average: number | null; villages: number }[];
+}
+
+export interface IndicatorRow {
+  id: string;
+  code: string;
+  nameZh: string;
+  nameEn: string;
+  pillar: Pillar;
+  unit: string;
+  direction: 'higher' | 'lower';
+  source: 'manual' | 'computed';
+  value: number | null;
+  previous: number | null;
+  target: number | null;
+  recordedAt: string | null;
+}
+
+export interface VillageDetail {
+  village: Village;
+  period: number | null;
+  periods: number[];
+  canObserve: boolean;
+  scores: { period: number; score: number; rank: number; pillars: PillarScores }[];
+  indicators: IndicatorRow[];
+}
+
+/** A name in the reader's language: Chinese names as they are, pinyin for English readers. */
+export function useNames() {
+  const { i18n } = useTranslation();
+  const en = i18n.language.startsWith('en');
+  return {
+    village: (v: { nameZh: string; namePinyin: string }) => (en && v.namePinyin ? v.namePinyin : v.nameZh),
+    indicator: (d: { nameZh: string; nameEn: string }) => (en ? d.nameEn : d.nameZh),
+    number: (x: number) => new Intl.NumberFormat(i18n.language, { maximumFractionDigits: 2 }).format(x),
+  };
+}
+
+/** The map and ranking colour of an index (0–100): from a dry ochre to a deep green. */
+export const SCALE = ['#c8882a', '#d9b25c', '#b9c77a', '#6fa05a', '#2f6b3a'];
+export const colourOf = (score: number | null) => (score === null ? '#b8b8b8' : SCALE[Math.min(SCALE.length - 1, Math.floor(score / (100 / SCALE.length)))]);
