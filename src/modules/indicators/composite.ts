@@ -1,5 +1,5 @@
 // The composite index: pure arithmetic over one period's observations (no I/O), so it is tested by hand-checked cases.
-import type { Direction, Pillar } from './schema.ts';
+import { PILLARS, type Direction, type Pillar } from './schema.ts';
 
 export interface IndicatorColumn {
   id: string;
@@ -31,42 +31,51 @@ export function compositeIndex(
   pillarWeights: Partial<Record<Pillar, number>>,
   unitIds: readonly string[],
 ): UnitScore[] {
-  // unit → pillar → [Σ w·n, Σ w]
-  const sums = new Map<string, Map<Pillar, [number, number]>>();
+  const m = unitIds.length;
+  const P = PILLARS.length;
+  // Per unit and pillar: Σ w·n and Σ w, in flat typed arrays (10,000 units × 60 indicators stay cheap).
+  const wn = new Float64Array(m * P);
+  const w = new Float64Array(m * P);
+  const x = new Float64Array(m);
   for (const ind of indicators) {
     const column = values.get(ind.id);
     if (!column || ind.weight <= 0) continue;
-    const xs = unitIds.flatMap((u) => (column.has(u) && Number.isFinite(column.get(u)) ? [column.get(u)!] : []));
-    if (xs.length < 2) continue;
-    const min = Math.min(...xs);
-    const max = Math.max(...xs);
-    if (max === min) continue;
-    for (const u of unitIds) {
-      const x = column.get(u);
-      if (x === undefined || !Number.isFinite(x)) continue;
-      const n = ind.direction === 'higher' ? (x - min) / (max - min) : (max - x) / (max - min);
-      let byPillar = sums.get(u);
-      if (!byPillar) sums.set(u, (byPillar = new Map()));
-      const acc = byPillar.get(ind.pillar) ?? [0, 0];
-      byPillar.set(ind.pillar, [acc[0] + ind.weight * n, acc[1] + ind.weight]);
+    let min = Infinity;
+    let max = -Infinity;
+    let count = 0;
+    for (let i = 0; i < m; i++) {
+      const v = column.get(unitIds[i]);
+      x[i] = v !== undefined && Number.isFinite(v) ? v : NaN;
+      if (Number.isNaN(x[i])) continue;
+      count++;
+      if (x[i] < min) min = x[i];
+      if (x[i] > max) max = x[i];
+    }
+    if (count < 2 || max === min) continue;
+    const p = PILLARS.indexOf(ind.pillar);
+    const range = max - min;
+    for (let i = 0; i < m; i++) {
+      if (Number.isNaN(x[i])) continue;
+      const n = ind.direction === 'higher' ? (x[i] - min) / range : (max - x[i]) / range;
+      wn[i * P + p] += ind.weight * n;
+      w[i * P + p] += ind.weight;
     }
   }
   const scored: Omit<UnitScore, 'rank'>[] = [];
-  for (const u of unitIds) {
-    const byPillar = sums.get(u);
-    if (!byPillar) continue;
+  for (let i = 0; i < m; i++) {
     const pillars: Partial<Record<Pillar, number>> = {};
     let total = 0;
     let weights = 0;
-    for (const [pillar, [wn, w]] of byPillar) {
-      const sub = wn / w;
-      pillars[pillar] = round(sub * 100);
-      const pw = pillarWeights[pillar] ?? 1;
+    for (let p = 0; p < P; p++) {
+      if (w[i * P + p] === 0) continue;
+      const sub = wn[i * P + p] / w[i * P + p];
+      pillars[PILLARS[p]] = round(sub * 100);
+      const pw = pillarWeights[PILLARS[p]] ?? 1;
       total += pw * sub;
       weights += pw;
     }
     if (weights <= 0) continue;
-    scored.push({ unitId: u, score: round((total / weights) * 100), pillars });
+    scored.push({ unitId: unitIds[i], score: round((total / weights) * 100), pillars });
   }
   scored.sort((a, b) => b.score - a.score || a.unitId.localeCompare(b.unitId));
   return scored.map((s, i, all) => ({ ...s, rank: i > 0 && all[i - 1].score === s.score ? firstRank(all, i) : i + 1 }));
