@@ -40,12 +40,15 @@ describe('indicators in the browser (phone width)', () => {
     await expect.poll(() => page.getByTestId('index-map').getAttribute('data-rendered'), { timeout: 20_000 }).toBe('true');
     // The map draws the villages in the index's colours, from the low to the high end of the scale.
     const drawn = async () => (await Promise.all(SCALE.map((c) => mapPixels(page, 'index-map', c)))).filter((n) => n > 0).length;
-    await expect.poll(drawn).toBeGreaterThanOrEqual(3);
+    await expect.poll(drawn).toBe(SCALE.length);
     const ranking = page.getByTestId('ranking').locator('li');
     await expect.poll(() => ranking.count()).toBeGreaterThan(50);
     expect(await ranking.first().locator('.ind-rank').textContent()).toBe('1');
     expect(await page.getByTestId('county-average').textContent()).toMatch(/全县平均指数: \d/);
     await page.screenshot({ path: '.test-tmp/indicators-dashboard-phone.png', fullPage: true });
+    for (const [i, part] of ['head', 'charts', 'map'].entries()) await page.locator('section.card').nth(i).screenshot({ path: `.test-tmp/indicators-dashboard-${part}-phone.png` });
+    await page.getByTestId('ranking').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: '.test-tmp/indicators-ranking-phone.png' });
 
     // Yangjiatang, from the ranking.
     await page.getByTestId('ranking').getByRole('link', { name: '杨家堂村' }).click();

@@ -8,6 +8,7 @@ export interface Village {
   namePinyin: string;
   townshipId: string;
   townshipZh: string;
+  townshipPinyin: string;
   lon: number | null;
   lat: number | null;
 }
@@ -17,7 +18,7 @@ export async function countyVillages(db: Db, countyId: string): Promise<Village[
   const tree = await getCountyTree(db);
   if (tree.county.id !== countyId) throw notFound('County');
   return tree.townships.flatMap((t) =>
-    t.villages.map((v) => ({ id: v.id, nameZh: v.nameZh, namePinyin: v.namePinyin, townshipId: t.id, townshipZh: t.nameZh, lon: v.lon, lat: v.lat })),
+    t.villages.map((v) => ({ id: v.id, nameZh: v.nameZh, namePinyin: v.namePinyin, townshipId: t.id, townshipZh: t.nameZh, townshipPinyin: t.namePinyin, lon: v.lon, lat: v.lat })),
   );
 }
 

@@ -7,7 +7,7 @@ import { ErrorText } from '../../components/ErrorText.tsx';
 import { PillarBars, TrendLine } from './Charts.tsx';
 import { IndexMap } from './IndexMap.tsx';
 import { RecomputeButton } from './Recompute.tsx';
-import { colourOf, SCALE, useNames, type Overview } from './shared.ts';
+import { colourScale, SCALE, useNames, type Overview } from './shared.ts';
 
 /** The county overview: pillar averages, the trend, the map coloured by index, and the ranking. */
 export default function DashboardPage() {
@@ -23,6 +23,7 @@ export default function DashboardPage() {
   const d = q.data;
   const scored = d.villages.filter((v) => v.score !== null);
   const average = d.trend.find((x) => x.period === d.period)?.average ?? null;
+  const colourOf = colourScale(d.villages.map((v) => v.score));
   const places = d.villages.flatMap((v) => (v.lon === null || v.lat === null ? [] : [{ id: v.id, name: names.village(v), lon: v.lon, lat: v.lat, score: v.score }]));
   return (
     <div className="stack">
@@ -87,7 +88,7 @@ export default function DashboardPage() {
                   <li key={v.id}>
                     <span className="ind-rank">{v.rank ?? '—'}</span>
                     <Link to={`/indicators/v/${v.id}?year=${d.period}`}>{names.village(v)}</Link>
-                    <span className="muted ind-town">{v.townshipZh}</span>
+                    <span className="muted ind-town">{names.village({ nameZh: v.townshipZh, namePinyin: v.townshipPinyin })}</span>
                     <span className="ind-score" style={{ borderColor: colourOf(v.score) }}>
                       {v.score === null ? '—' : v.score.toFixed(1)}
                     </span>

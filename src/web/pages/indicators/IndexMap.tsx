@@ -3,7 +3,7 @@ import 'maplibre-gl/dist/maplibre-gl.css';
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import type { FeatureCollection, Point } from 'geojson';
 import { useEffect, useRef } from 'react';
-import { colourOf } from './shared.ts';
+import { colourScale } from './shared.ts';
 
 maplibregl.setWorkerUrl(workerUrl);
 
@@ -26,6 +26,7 @@ export function IndexMap({ places, label, onOpen }: { places: ScoredPlace[]; lab
 
   useEffect(() => {
     if (!box.current || places.length === 0) return;
+    const colourOf = colourScale(places.map((p) => p.score));
     const villages: FeatureCollection<Point> = {
       type: 'FeatureCollection',
       features: places.map((p) => ({

@@ -58,7 +58,7 @@ export default function VillagePage() {
       <section className="card">
         <Link to={`/indicators${d.period ? `?year=${d.period}` : ''}`}>← {t('village.back')}</Link>
         <h1>
-          {names.village(d.village)} <span className="muted">· {d.village.townshipZh}</span>
+          {names.village(d.village)} <span className="muted">· {names.village({ nameZh: d.village.townshipZh, namePinyin: d.village.townshipPinyin })}</span>
         </h1>
         <p className="stats">
           <span data-testid="village-score">

@@ -10,6 +10,7 @@ export interface Village {
   namePinyin: string;
   townshipId: string;
   townshipZh: string;
+  townshipPinyin: string;
   lon: number | null;
   lat: number | null;
 }
@@ -59,6 +60,18 @@ export function useNames() {
   };
 }
 
-/** The map and ranking colour of an index (0–100): from a dry ochre to a deep green. */
+/** The map and ranking colours, from a dry ochre (the county's lowest index this year) to a deep green (its highest). */
 export const SCALE = ['#c8882a', '#d9b25c', '#b9c77a', '#6fa05a', '#2f6b3a'];
-export const colourOf = (score: number | null) => (score === null ? '#b8b8b8' : SCALE[Math.min(SCALE.length - 1, Math.floor(score / (100 / SCALE.length)))]);
+export const NO_SCORE = '#b8b8b8';
+
+/** Colours relative to the year's spread of indices, so the map tells villages apart even when all are mid-range. */
+export function colourScale(scores: (number | null)[]) {
+  const xs = scores.filter((x): x is number => x !== null);
+  const min = Math.min(...xs);
+  const max = Math.max(...xs);
+  return (score: number | null) => {
+    if (score === null) return NO_SCORE;
+    if (max === min) return SCALE[SCALE.length - 1];
+    return SCALE[Math.min(SCALE.length - 1, Math.floor(((score - min) / (max - min)) * SCALE.length))];
+  };
+}
