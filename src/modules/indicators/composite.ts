@@ -77,14 +77,17 @@ export function compositeIndex(
     if (weights <= 0) continue;
     scored.push({ unitId: unitIds[i], score: round((total / weights) * 100), pillars });
   }
-  scored.sort((a, b) => b.score - a.score || a.unitId.localeCompare(b.unitId));
-  return scored.map((s, i, all) => ({ ...s, rank: i > 0 && all[i - 1].score === s.score ? firstRank(all, i) : i + 1 }));
+  return ranked(scored);
 }
 
-function firstRank(all: readonly { score: number }[], i: number): number {
-  let j = i;
-  while (j > 0 && all[j - 1].score === all[i].score) j--;
-  return j + 1;
+/** Highest score first; equal scores share a rank (1, 1, 3). */
+export function ranked(scored: Omit<UnitScore, 'rank'>[]): UnitScore[] {
+  scored.sort((a, b) => b.score - a.score || a.unitId.localeCompare(b.unitId));
+  let rank = 0;
+  return scored.map((s, k) => {
+    if (k === 0 || scored[k - 1].score !== s.score) rank = k + 1;
+    return { ...s, rank };
+  });
 }
 
 /** Two decimals: what is stored and shown, so a recomputation of the same data gives the same figures. */

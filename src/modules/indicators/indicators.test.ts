@@ -6,6 +6,8 @@ import { as, signIn, startTestApp, type Session, type TestApp } from '../../../t
 import { describeEachDriver } from '../../../test/support/db.ts';
 import { compositeIndex, type IndicatorColumn } from './composite.ts';
 import { demoPeriods } from './seed.ts';
+import { SENNAROGLU_TOPSIS } from './topsis.fixture.ts';
+import { entropyTopsisIndex, entropyWeights, topsis } from './topsis.ts';
 
 const column = (entries: Record<string, number>) => new Map(Object.entries(entries));
 
@@ -44,6 +46,48 @@ describe('composite index (pure)', () => {
       ['B', 100, 1],
       ['C', 0, 3],
     ]);
+  });
+});
+
+describe('entropy-weight TOPSIS (pure)', () => {
+  it('reproduces the worked TOPSIS example of the literature (Sennaroğlu, 2009)', () => {
+    const f = SENNAROGLU_TOPSIS;
+    const { weighted, closeness } = topsis(f.matrix, f.weights, f.higherIsBetter);
+    weighted.forEach((row, i) => row.forEach((v, j) => expect(v).toBeCloseTo(f.weighted[i][j], 4)));
+    closeness.forEach((c, i) => expect(c).toBeCloseTo(f.closeness[i], 3));
+  });
+
+  it('weighs by entropy, worked by hand: the column that singles one unit out weighs more', () => {
+    // Column 1: p = 0, 1/3, 2/3 → e = 0.6365 / ln 3 = 0.5794, d = 0.4206; column 2: p = 1, 0, 0 → e = 0, d = 1.
+    const [w1, w2] = entropyWeights([
+      [0, 1],
+      [0.5, 0],
+      [1, 0],
+    ]);
+    expect(w1).toBeCloseTo(0.4206 / 1.4206, 3);
+    expect(w2).toBeCloseTo(1 / 1.4206, 3);
+  });
+
+  it('leaves out a constant column, takes a missing value as the mean, gives a single unit no score, never NaN', () => {
+    const inds: IndicatorColumn[] = [
+      { id: 'income', pillar: 'economy', direction: 'higher', weight: 1 },
+      { id: 'elderly', pillar: 'people', direction: 'lower', weight: 1 },
+      { id: 'flat', pillar: 'ecology', direction: 'higher', weight: 1 },
+    ];
+    const values = new Map([
+      ['income', column({ A: 30, B: 20, C: 10 })],
+      ['elderly', column({ A: 10, C: 30 })], // B missing: taken as 20
+      ['flat', column({ A: 5, B: 5, C: 5 })],
+    ]);
+    const scores = entropyTopsisIndex(inds, values, ['A', 'B', 'C']);
+    // A is best on both, C worst on both, B in the middle of both: the ideal, the anti-ideal and half-way.
+    expect(scores).toEqual([
+      { unitId: 'A', score: 100, rank: 1, pillars: { economy: 100, people: 100 } },
+      { unitId: 'B', score: 50, rank: 2, pillars: { economy: 50, people: 50 } },
+      { unitId: 'C', score: 0, rank: 3, pillars: { economy: 0, people: 0 } },
+    ]);
+    expect(entropyTopsisIndex(inds, new Map([['income', column({ A: 30 })]]), ['A'])).toEqual([]);
+    expect(entropyTopsisIndex(inds, new Map([['flat', column({ A: 5, B: 5 })]]), ['A', 'B'])).toEqual([]);
   });
 });
 
@@ -169,6 +213,23 @@ describeEachDriver('indicators', (driver) => {
     const started = await as(t.app, admin)({ method: 'POST', url: '/api/v1/indicators/recompute', payload: { period: thisYear } });
     expect((await as(t.app, town)({ url: `/api/v1/indicators/jobs/${started.json().jobId}/events` })).statusCode).toBe(403);
     await t.app.jobs.drain();
+  });
+
+  it('switches the index to entropy-weight TOPSIS: audited, and the next recomputation ranks by it', async () => {
+    expect((await as(t.app, town)({ method: 'PUT', url: '/api/v1/indicators/method', payload: { method: 'entropy_topsis' } })).statusCode).toBe(403);
+    expect((await as(t.app, admin)({ method: 'PUT', url: '/api/v1/indicators/method', payload: { method: 'topsis' } })).statusCode).toBe(400);
+    const set = await as(t.app, admin)({ method: 'PUT', url: '/api/v1/indicators/method', payload: { method: 'entropy_topsis' } });
+    expect(set.json()).toEqual({ method: 'entropy_topsis' });
+    const started = await as(t.app, admin)({ method: 'POST', url: '/api/v1/indicators/recompute', payload: { period: lastYear } });
+    const evs = events((await as(t.app, admin)({ url: `/api/v1/indicators/jobs/${started.json().jobId}/events` })).body);
+    expect(evs.at(-1)).toMatchObject({ type: 'result', data: { method: 'entropy_topsis', period: lastYear } });
+    const after = (await get<Overview & { method: string }>(admin, `/api/v1/indicators/overview?period=${lastYear}`)).body;
+    expect(after.method).toBe('entropy_topsis');
+    expect(after.villages.every((v) => v.score !== null && v.score >= 0 && v.score <= 100)).toBe(true);
+    expect(after.villages[0].rank).toBe(1);
+    const [audit] = await t.db.db.select().from(auditLog).where(eq(auditLog.action, 'indicators.method.set'));
+    expect(audit.details).toEqual({ from: 'weighted', to: 'entropy_topsis' });
+    await as(t.app, admin)({ method: 'PUT', url: '/api/v1/indicators/method', payload: { method: 'weighted' } });
   });
 
   it('exports the ranking and the observations of a year as XLSX', async () => {

@@ -8,7 +8,8 @@ import { authorize, requireActor, type Actor } from '../governance/index.ts';
 import { compositeIndex } from './composite.ts';
 import { computeIndicator } from './computed.ts';
 import { indicatorObservations, indicatorScores } from './schema.ts';
-import { countiesWithIndicators, observedPeriods, periodData, pillarWeights } from './service.ts';
+import { countiesWithIndicators, indexMethod, observedPeriods, periodData, pillarWeights } from './service.ts';
+import { entropyTopsisIndex } from './topsis.ts';
 import { countyVillages } from './units.ts';
 
 export const RECOMPUTE_JOB = 'indicators.recompute';
@@ -75,14 +76,15 @@ export async function recomputePeriod(db: Db, who: AuditActor & { countyId: stri
     if (!column) values.set(o.indicatorId, (column = new Map()));
     column.set(o.unitId, o.value);
   }
-  const scores = compositeIndex(defs, values, await pillarWeights(db, who.countyId), villageIds);
+  const method = await indexMethod(db, who.countyId);
+  const scores = method === 'entropy_topsis' ? entropyTopsisIndex(defs, values, villageIds) : compositeIndex(defs, values, await pillarWeights(db, who.countyId), villageIds);
   await db.transaction(async (tx) => {
     await tx.delete(indicatorScores).where(and(eq(indicatorScores.countyId, who.countyId), eq(indicatorScores.period, period)));
     if (scores.length) await tx.insert(indicatorScores).values(scores.map((s) => ({ countyId: who.countyId, period, jobId, ...s })));
-    await recordAudit(tx, who, { action: 'indicators.index.compute', entity: 'indicator_scores', details: { period, villages: scores.length, jobId } });
+    await recordAudit(tx, who, { action: 'indicators.index.compute', entity: 'indicator_scores', details: { period, method, villages: scores.length, jobId } });
   });
   await progress({ step: 'index', done: total, total });
-  return { period, computedIndicators: computed.length, villagesScored: scores.length };
+  return { period, method, computedIndicators: computed.length, villagesScored: scores.length };
 }
 
 /** On demand (one county, one year) or recurring (every county, every year it has data, and this year). */

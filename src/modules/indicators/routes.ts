@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { streamJobEvents } from '../../server/job-events.ts';
 import { exportWorkbook } from './export.ts';
 import { recomputeRun, startRecompute } from './recompute.ts';
-import { COMPUTED_KEYS, DIRECTIONS, PILLARS, SOURCES } from './schema.ts';
+import { COMPUTED_KEYS, DIRECTIONS, INDEX_METHODS, PILLARS, SOURCES } from './schema.ts';
 import * as indicators from './service.ts';
 
 const tags = ['indicators'];
@@ -37,6 +37,7 @@ const overview = z.object({
   periods: z.array(z.number()),
   computedAt: z.string().nullable(),
   pillarWeights: pillarNumbers,
+  method: z.enum(INDEX_METHODS),
   villages: z.array(village.extend({ score: z.number().nullable(), rank: z.number().nullable(), pillars: pillarScores, previousScore: z.number().nullable() })),
   pillarAverages: z.record(z.enum(PILLARS), z.number().nullable()),
   trend: z.array(z.object({ period: z.number(), average: z.number().nullable(), villages: z.number() })),
@@ -111,6 +112,19 @@ export const indicatorsRoutes: FastifyPluginAsync = async (base) => {
       },
     },
     async (request) => indicators.setPillarWeights(app.db, request.actor, request.body),
+  );
+  app.put(
+    '/indicators/method',
+    {
+      schema: {
+        tags,
+        operationId: 'setIndicatorIndexMethod',
+        summary: 'Combine the indicators by expert pillar weights or by entropy-weight TOPSIS (county admin); the index follows at the next recomputation',
+        body: z.strictObject({ method: z.enum(INDEX_METHODS) }),
+        response: { 200: z.object({ method: z.enum(INDEX_METHODS) }) },
+      },
+    },
+    async (request) => indicators.setIndexMethod(app.db, request.actor, request.body.method),
   );
   app.get(
     '/indicators/overview',

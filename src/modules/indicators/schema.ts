@@ -139,3 +139,17 @@ export const indicatorScores = pgTable(
     check('indicator_scores_rank_check', sql`${t.rank} >= 1`),
   ],
 );
+
+/** How the county combines its indicators: expert weights by pillar, or entropy-weight TOPSIS (docs/indicators.md). */
+export const INDEX_METHODS = ['weighted', 'entropy_topsis'] as const;
+export type IndexMethod = (typeof INDEX_METHODS)[number];
+
+export const indicatorSettings = pgTable(
+  'indicator_settings',
+  {
+    countyId: countyId().primaryKey(),
+    method: text('method').$type<IndexMethod>().notNull().default('weighted'),
+    updatedAt: tz('updated_at').notNull().defaultNow(),
+  },
+  (t) => [check('indicator_settings_method_check', inList('method', INDEX_METHODS))],
+);

@@ -9,8 +9,10 @@ import {
   indicatorObservations,
   indicatorPillarWeights,
   indicatorScores,
+  indicatorSettings,
   indicatorTargets,
   PILLARS,
+  type IndexMethod,
   type ComputedKey,
   type Direction,
   type Pillar,
@@ -163,6 +165,25 @@ export async function setPillarWeights(db: Db, actor: Actor | null, weights: Par
   return pillarWeights(db, who.countyId);
 }
 
+export async function indexMethod(db: Db, countyId: string): Promise<IndexMethod> {
+  const [row] = await db.select({ method: indicatorSettings.method }).from(indicatorSettings).where(eq(indicatorSettings.countyId, countyId));
+  return row?.method ?? 'weighted';
+}
+
+/** Chooses how the index combines the indicators; the figures follow at the next recomputation. */
+export async function setIndexMethod(db: Db, actor: Actor | null, method: IndexMethod) {
+  const who = await authorize(db, actor, 'indicators.manage', { unitId: requireActor(actor).countyId });
+  await db.transaction(async (tx) => {
+    const before = await indexMethod(tx, who.countyId);
+    await tx
+      .insert(indicatorSettings)
+      .values({ countyId: who.countyId, method })
+      .onConflictDoUpdate({ target: indicatorSettings.countyId, set: { method, updatedAt: new Date() } });
+    await recordAudit(tx, who, { action: 'indicators.method.set', entity: 'indicator_settings', entityId: who.countyId, details: { from: before, to: method } });
+  });
+  return { method };
+}
+
 /** The years with observations or scores, newest first. */
 async function periodsOf(db: Db, countyId: string): Promise<number[]> {
   const rows = await db
@@ -178,10 +199,11 @@ export async function overview(db: Db, actor: Actor | null, requested?: number) 
   const who = requireReader(actor);
   const periods = await periodsOf(db, who.countyId);
   const period = requested ?? periods[0] ?? null;
-  const [villages, scores, weights] = await Promise.all([
+  const [villages, scores, weights, method] = await Promise.all([
     countyVillages(db, who.countyId),
     db.select().from(indicatorScores).where(eq(indicatorScores.countyId, who.countyId)),
     pillarWeights(db, who.countyId),
+    indexMethod(db, who.countyId),
   ]);
   const at = (unitId: string, p: number | null) => scores.find((s) => s.unitId === unitId && s.period === p);
   const rows = villages.map((v) => {
@@ -198,6 +220,7 @@ export async function overview(db: Db, actor: Actor | null, requested?: number) 
     periods,
     computedAt: scored.length ? new Date(Math.max(...scored.map((s) => s.computedAt.getTime()))).toISOString() : null,
     pillarWeights: weights,
+    method,
     villages: rows,
     pillarAverages: Object.fromEntries(PILLARS.map((p) => [p, mean(scored.flatMap((s) => (s.pillars[p] === undefined ? [] : [s.pillars[p]!])))])) as Record<Pillar, number | null>,
     trend: trendPeriods.map((p) => ({ period: p, average: mean(scores.filter((s) => s.period === p).map((s) => s.score)), villages: scores.filter((s) => s.period === p).length })),
