@@ -1,13 +1,15 @@
 /**
  * Indicators benchmark (not a test): the composite index for 10,000 units × 60 indicators × 10 years, as the
  * recomputation job runs it (pure, in memory), its time and memory, against a baseline measured in the same run:
- * one plain pass over the same values (reading each once and summing it), the least any index must do.
+ * one plain pass over the same values (reading each once and summing it), the least any index must do. Both
+ * methods are timed: expert pillar weights, and entropy-weight TOPSIS.
  *
  *   npm run bench:indicators [-- --units 10000 --indicators 60 --years 10]
  */
 import { performance } from 'node:perf_hooks';
 import { compositeIndex, type IndicatorColumn } from '../src/modules/indicators/composite.ts';
 import { PILLARS } from '../src/modules/indicators/schema.ts';
+import { entropyTopsisIndex } from '../src/modules/indicators/topsis.ts';
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -56,6 +58,7 @@ let peakRss = rss0;
 let indexMs = 0;
 let baselineMs = 0;
 let buildMs = 0;
+let topsisMs = 0;
 let scored = 0;
 for (let y = 0; y < YEARS; y++) {
   const t0 = performance.now();
@@ -69,10 +72,15 @@ for (let y = 0; y < YEARS; y++) {
   indexMs += performance.now() - t2;
   if (scores.some((s) => !Number.isFinite(s.score))) throw new Error('a score is not a number');
   scored += scores.length;
+  const t3 = performance.now();
+  const closeness = entropyTopsisIndex(indicators, values, unitIds);
+  topsisMs += performance.now() - t3;
+  if (closeness.some((s) => !Number.isFinite(s.score))) throw new Error('a TOPSIS score is not a number');
   peakRss = Math.max(peakRss, process.memoryUsage().rss);
 }
 log(`building the values (not timed below): ${(buildMs / 1000).toFixed(2)} s`);
 log(`baseline, one pass over every value:   ${(baselineMs / 1000).toFixed(3)} s`);
 log(`composite index with ranking:           ${(indexMs / 1000).toFixed(3)} s  (${(indexMs / baselineMs).toFixed(1)}× the baseline; ${(indexMs / YEARS).toFixed(0)} ms a year)`);
+log(`entropy-weight TOPSIS with ranking:     ${(topsisMs / 1000).toFixed(3)} s  (${(topsisMs / baselineMs).toFixed(1)}× the baseline; ${(topsisMs / YEARS).toFixed(0)} ms a year)`);
 log(`villages scored: ${scored} (of ${UNITS * YEARS})`);
 log(`memory: ${mb(rss0)} at start, ${mb(peakRss)} peak RSS (${mb(peakRss - rss0)} for one year's values and index at a time)`);
