@@ -6,6 +6,7 @@ import { hasRole, useMe } from '../../auth.tsx';
 import { ErrorText } from '../../components/ErrorText.tsx';
 import { PillarBars, TrendLine } from './Charts.tsx';
 import { IndexMap } from './IndexMap.tsx';
+import { MethodPicker } from './MethodPicker.tsx';
 import { RecomputeButton } from './Recompute.tsx';
 import { colourScale, SCALE, useNames, type Overview } from './shared.ts';
 
@@ -56,6 +57,7 @@ export default function DashboardPage() {
               <span className="muted">{t('overview.villages', { count: scored.length })}</span>
               {d.computedAt && <span className="muted">{t('overview.computedAt', { at: new Date(d.computedAt).toLocaleString() })}</span>}
             </p>
+            <MethodPicker method={d.method} canChange={hasRole(me, 'county_admin')} />
             {hasRole(me, 'county_admin') && <RecomputeButton year={d.period} />}
           </>
         )}

@@ -19,6 +19,12 @@ export const zhCN = {
     legendLow: '低',
     legendHigh: '高',
   },
+  method: {
+    label: '指数方法',
+    weighted: '专家权重（按维度加权）',
+    entropy_topsis: '熵权 TOPSIS',
+    changed: '已更改，重新计算后生效',
+  },
   recompute: {
     button: '重新计算 {{year}} 年指数',
     running: '计算中… {{done}}/{{total}}',
@@ -63,6 +69,12 @@ export const en: typeof zhCN = {
     export: 'Export to Excel',
     legendLow: 'low',
     legendHigh: 'high',
+  },
+  method: {
+    label: 'Index method',
+    weighted: 'Expert weights by pillar',
+    entropy_topsis: 'Entropy-weight TOPSIS',
+    changed: 'Changed; applies at the next recomputation',
   },
   recompute: {
     button: 'Recompute {{year}}',

@@ -2,6 +2,8 @@ import { useTranslation } from 'react-i18next';
 
 export const PILLARS = ['economy', 'culture', 'ecology', 'people'] as const;
 export type Pillar = (typeof PILLARS)[number];
+export const INDEX_METHODS = ['weighted', 'entropy_topsis'] as const;
+export type IndexMethod = (typeof INDEX_METHODS)[number];
 export type PillarScores = Partial<Record<Pillar, number>>;
 
 export interface Village {
@@ -20,6 +22,7 @@ export interface Overview {
   periods: number[];
   computedAt: string | null;
   pillarWeights: Record<Pillar, number>;
+  method: IndexMethod;
   villages: (Village & { score: number | null; rank: number | null; pillars: PillarScores; previousScore: number | null })[];
   pillarAverages: Record<Pillar, number | null>;
   trend: { period: number; average: number | null; villages: number }[];
