@@ -19,7 +19,7 @@ const cst = (day: string) => new Date(`${day}T00:00:00+08:00`);
 
 /**
  * The value of a computed indicator for each village in a year. Villages with nothing to count get 0 (no sales is a
- * fact), except the share of buildings in good condition, which is missing where the Atlas lists no building.
+ * fact), except the share of buildings in good condition, which is missing where the Atlas has assessed no building.
  */
 export async function computeIndicator(db: Db, countyId: string, key: ComputedKey, period: number, villageIds: readonly string[]): Promise<Map<string, ComputedValue>> {
   const { from, to } = periodRange(period);
@@ -48,7 +48,7 @@ export async function computeIndicator(db: Db, countyId: string, key: ComputedKe
       break;
     case 'atlas.good_buildings':
       for (const r of await buildingConditionByVillage(db, countyId)) {
-        if (r.buildings > 0) out.set(r.villageId, { value: Math.round((r.good / r.buildings) * 1000) / 10, provenance: { module: 'atlas', records: r.buildings, good: r.good } });
+        if (r.assessed > 0) out.set(r.villageId, { value: Math.round((r.good / r.assessed) * 1000) / 10, provenance: { module: 'atlas', records: r.assessed, good: r.good, buildings: r.buildings } });
       }
       break;
     case 'interventions.funded':

@@ -27,7 +27,7 @@ function EntryForm({ row, unitId, period, onDone }: { row: IndicatorRow; unitId:
   return (
     <form className="row wrap ind-entry" onSubmit={submit}>
       <label>
-        {t('village.newValue', { name: names.indicator(row), unit: row.unit })}
+        {t('village.newValue', { name: names.indicator(row), unit: names.unit(row.unit) })}
         <input type="number" step="any" inputMode="decimal" required value={value} onChange={(e) => setValue(e.target.value)} />
       </label>
       <button type="submit" className="primary" disabled={save.isPending}>
@@ -96,7 +96,7 @@ export default function VillagePage() {
                     </div>
                     <div className="ind-figures">
                       <span>
-                        {t('village.value')}: <b data-testid="value">{fmt(r.value)}</b> {r.unit}
+                        {t('village.value')}: <b data-testid="value">{fmt(r.value)}</b> {names.unit(r.unit)}
                       </span>
                       <span className="muted">
                         {t('village.previous')}: {fmt(r.previous)}

@@ -5,6 +5,8 @@ export const zhCN = {
   year: '年份',
   noData: '暂无指标数据',
   pillar: { economy: '经济', culture: '文化', ecology: '生态', people: '人口' },
+  /** Units as the catalogue writes them (Chinese); other units are shown as written. */
+  unit: { 元: '元', 万元: '万元', 人: '人', 次: '次', 间夜: '间夜' },
   overview: {
     average: '全县平均指数',
     villages: '{{count}} 个村已评分',
@@ -56,6 +58,7 @@ export const en: typeof zhCN = {
   year: 'Year',
   noData: 'No indicator data yet',
   pillar: { economy: 'Economy', culture: 'Culture', ecology: 'Ecology', people: 'People' },
+  unit: { 元: 'yuan', 万元: '×10,000 yuan', 人: 'people', 次: 'times', 间夜: 'room-nights' },
   overview: {
     average: 'County average index',
     villages: '{{count}} villages scored',

@@ -54,11 +54,12 @@ export interface VillageDetail {
 
 /** A name in the reader's language: Chinese names as they are, pinyin for English readers. */
 export function useNames() {
-  const { i18n } = useTranslation();
+  const { t, i18n } = useTranslation('indicators');
   const en = i18n.language.startsWith('en');
   return {
     village: (v: { nameZh: string; namePinyin: string }) => (en && v.namePinyin ? v.namePinyin : v.nameZh),
     indicator: (d: { nameZh: string; nameEn: string }) => (en ? d.nameEn : d.nameZh),
+    unit: (u: string) => t(`unit.${u}`, { defaultValue: u }),
     number: (x: number) => new Intl.NumberFormat(i18n.language, { maximumFractionDigits: 2 }).format(x),
   };
 }
