@@ -75,6 +75,29 @@ describe('indicators in the browser (phone width)', () => {
     await page.screenshot({ path: '.test-tmp/indicators-village-after-phone.png', fullPage: true });
   });
 
+  it('the county admin sets a village target and adds an indicator to the catalogue', async () => {
+    await page.getByRole('link', { name: /返回全县/ }).click();
+    await page.getByTestId('ranking').getByRole('link', { name: '杨家堂村' }).click();
+    const income = page.getByTestId('indicator-econ.income');
+    await income.getByRole('button', { name: '设定目标 人均可支配收入' }).click();
+    await income.getByLabel(/人均可支配收入（元）/).fill('50000');
+    await income.getByRole('button', { name: '保存' }).click();
+    await expect.poll(() => income.textContent()).toMatch(/目标: 50,?000/);
+
+    await page.goto(`${server.url}/indicators`);
+    await page.getByRole('link', { name: '指标目录' }).click();
+    await page.getByTestId('definition-econ.income').waitFor();
+    await page.getByLabel('代码').fill('people.volunteers');
+    await page.getByLabel('中文名称').fill('志愿服务人次');
+    await page.getByLabel('英文名称').fill('Volunteer services');
+    await page.getByLabel('维度').selectOption({ label: '人口' });
+    await page.getByLabel('单位').fill('次');
+    await page.getByRole('button', { name: '添加' }).click();
+    await page.getByTestId('definition-people.volunteers').waitFor();
+    expect(await page.getByTestId('definition-people.volunteers').textContent()).toContain('志愿服务人次');
+    await page.screenshot({ path: '.test-tmp/indicators-catalogue-phone.png', fullPage: true });
+  });
+
   it('reads in English', async () => {
     await page.goto(`${server.url}/indicators`);
     await page.getByRole('button', { name: 'English' }).click();

@@ -46,6 +46,7 @@ export default function DashboardPage() {
                   ))}
                 </select>
               </label>
+              <Link to="/indicators/catalogue">{t('catalogue.link')}</Link>
               <a className="button-link" href={`/api/v1/indicators/export.xlsx?period=${d.period}`} download>
                 {t('overview.export')}
               </a>

@@ -3,18 +3,22 @@ import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams, useSearchParams } from 'react-router';
 import { api } from '../../api.ts';
+import { hasRole, useMe } from '../../auth.tsx';
 import { ErrorText } from '../../components/ErrorText.tsx';
 import { PillarRadar, TrendLine } from './Charts.tsx';
 import { PILLARS, useNames, type IndicatorRow, type VillageDetail } from './shared.ts';
 
-/** An official's entry of a manual indicator's value for the year shown. */
-function EntryForm({ row, unitId, period, onDone }: { row: IndicatorRow; unitId: string; period: number; onDone: () => void }) {
+type Kind = 'observation' | 'target';
+
+/** An official's entry of a manual indicator's value, or the county admin's target, for the year shown. */
+function EntryForm({ row, unitId, period, kind, onDone }: { row: IndicatorRow; unitId: string; period: number; kind: Kind; onDone: () => void }) {
   const { t } = useTranslation('indicators');
   const names = useNames();
   const client = useQueryClient();
-  const [value, setValue] = useState(row.value === null ? '' : String(row.value));
+  const current = kind === 'target' ? row.target : row.value;
+  const [value, setValue] = useState(current === null ? '' : String(current));
   const save = useMutation({
-    mutationFn: () => api('/indicators/observations', { method: 'PUT', body: { indicatorId: row.id, unitId, period, value: Number(value) } }),
+    mutationFn: () => api(kind === 'target' ? '/indicators/targets' : '/indicators/observations', { method: 'PUT', body: { indicatorId: row.id, unitId, period, value: Number(value) } }),
     onSuccess: async () => {
       await client.invalidateQueries({ queryKey: ['indicators'] });
       onDone();
@@ -27,6 +31,7 @@ function EntryForm({ row, unitId, period, onDone }: { row: IndicatorRow; unitId:
   return (
     <form className="row wrap ind-entry" onSubmit={submit}>
       <label>
+        {kind === 'target' && `${t('village.target')} · `}
         {t('village.newValue', { name: names.indicator(row), unit: names.unit(row.unit) })}
         <input type="number" step="any" inputMode="decimal" required value={value} onChange={(e) => setValue(e.target.value)} />
       </label>
@@ -45,7 +50,9 @@ export default function VillagePage() {
   const { id } = useParams();
   const [params] = useSearchParams();
   const requested = params.get('year') ?? undefined;
-  const [editing, setEditing] = useState<string | null>(null);
+  const [editing, setEditing] = useState<{ id: string; kind: Kind } | null>(null);
+  const { data: me } = useMe();
+  const setsTargets = hasRole(me, 'county_admin');
   const [saved, setSaved] = useState(false);
   const q = useQuery({ queryKey: ['indicators', 'village', id, requested], queryFn: () => api<VillageDetail>(`/indicators/villages/${id}`, { query: { period: requested } }) });
   if (q.error) return <ErrorText error={q.error} />;
@@ -108,22 +115,32 @@ export default function VillagePage() {
                       )}
                       {r.direction === 'lower' && <span className="muted">({t('village.lowerBetter')})</span>}
                     </div>
-                    {d.canObserve && r.source === 'manual' && d.period !== null &&
-                      (editing === r.id ? (
-                        <EntryForm
-                          row={r}
-                          unitId={d.village.id}
-                          period={d.period}
-                          onDone={() => {
-                            setEditing(null);
-                            setSaved(true);
-                          }}
-                        />
-                      ) : (
-                        <button type="button" className="small" onClick={() => setEditing(r.id)} aria-label={`${t('village.enter')} ${names.indicator(r)}`}>
-                          {t('village.enter')}
-                        </button>
-                      ))}
+                    {d.period !== null && editing?.id === r.id && (
+                      <EntryForm
+                        row={r}
+                        unitId={d.village.id}
+                        period={d.period}
+                        kind={editing.kind}
+                        onDone={() => {
+                          setEditing(null);
+                          setSaved(true);
+                        }}
+                      />
+                    )}
+                    {d.period !== null && editing?.id !== r.id && (
+                      <div className="row wrap">
+                        {d.canObserve && r.source === 'manual' && (
+                          <button type="button" className="small" onClick={() => setEditing({ id: r.id, kind: 'observation' })} aria-label={`${t('village.enter')} ${names.indicator(r)}`}>
+                            {t('village.enter')}
+                          </button>
+                        )}
+                        {setsTargets && (
+                          <button type="button" className="small" onClick={() => setEditing({ id: r.id, kind: 'target' })} aria-label={`${t('village.setTarget')} ${names.indicator(r)}`}>
+                            {t('village.setTarget')}
+                          </button>
+                        )}
+                      </div>
+                    )}
                   </li>
                 ))}
               </ul>

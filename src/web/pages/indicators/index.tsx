@@ -5,6 +5,7 @@ import './indicators.css';
 
 const DashboardPage = lazy(() => import('./Dashboard.tsx'));
 const VillagePage = lazy(() => import('./VillagePage.tsx'));
+const CataloguePage = lazy(() => import('./Catalogue.tsx'));
 
 /** The indicators module's pages, mounted at /indicators/*. */
 export default function IndicatorsPages() {
@@ -13,6 +14,7 @@ export default function IndicatorsPages() {
       <Routes>
         <Route index element={<DashboardPage />} />
         <Route path="v/:id" element={<VillagePage />} />
+        <Route path="catalogue" element={<CataloguePage />} />
         <Route path="*" element={<DashboardPage />} />
       </Routes>
     </Suspense>
