@@ -153,11 +153,19 @@ describeEachDriver('indicators', (driver) => {
     expect(started.statusCode, started.body).toBe(202);
     const stream = await as(t.app, admin)({ url: `/api/v1/indicators/jobs/${started.json().jobId}/events` });
     const evs = events(stream.body);
-    expect(evs.at(-1)).toMatchObject({ type: 'result', data: { period: thisYear, computedIndicators: 4 } });
+    expect(evs.at(-1)).toMatchObject({ type: 'result', data: { period: thisYear, computedIndicators: 4, changedValues: 0, indexChanged: true } });
+    expect(evs.filter((e) => e.type === 'progress').at(-1)!.data).toMatchObject({ step: 'index', done: 5, total: 5 });
     const after = (await get<Overview>(admin, '/api/v1/indicators/overview')).body.villages.find((x) => x.id === v.id)!;
     expect(after.score).toBeGreaterThan(v.score!);
     const indexAudit = await t.db.db.select().from(auditLog).where(and(eq(auditLog.action, 'indicators.index.compute'), eq(auditLog.actorId, admin.userId)));
     expect(indexAudit).toHaveLength(1);
+    // Again with nothing changed: nothing is written, nothing audited.
+    const audits = () => t.db.db.select().from(auditLog).where(eq(auditLog.action, 'indicators.index.compute')).then((r) => r.length);
+    const auditsBefore = await audits();
+    const again = await as(t.app, admin)({ method: 'POST', url: '/api/v1/indicators/recompute', payload: { period: thisYear } });
+    const last = events((await as(t.app, admin)({ url: `/api/v1/indicators/jobs/${again.json().jobId}/events` })).body).at(-1);
+    expect(last).toMatchObject({ type: 'result', data: { changedValues: 0, indexChanged: false } });
+    expect(await audits()).toBe(auditsBefore);
     const detail = (await get<Detail>(admin, `/api/v1/indicators/villages/${v.id}`)).body;
     expect(detail.indicators.find((i) => i.code === 'econ.income')).toMatchObject({ value: 1_000_000, previous: income.previous });
     expect(detail.scores.find((s) => s.period === thisYear)!.score).toBe(after.score);

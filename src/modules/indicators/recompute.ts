@@ -7,7 +7,7 @@ import { notFound } from '../../server/problems.ts';
 import { authorize, requireActor, type Actor } from '../governance/index.ts';
 import { compositeIndex } from './composite.ts';
 import { computeIndicator } from './computed.ts';
-import { indicatorObservations, indicatorScores } from './schema.ts';
+import { indicatorObservations, indicatorScores, PILLARS } from './schema.ts';
 import { countiesWithIndicators, indexMethod, observedPeriods, periodData, pillarWeights } from './service.ts';
 import { entropyTopsisIndex } from './topsis.ts';
 import { countyVillages } from './units.ts';
@@ -38,15 +38,25 @@ export async function recomputeRun(db: Db, jobs: JobQueue, actor: Actor | null, 
 export async function recomputePeriod(db: Db, who: AuditActor & { countyId: string }, period: number, jobId: string | null, progress: (p: RecomputeProgress) => Promise<void>) {
   const villages = await countyVillages(db, who.countyId);
   const villageIds = villages.map((v) => v.id);
-  const computed = (await periodData(db, who.countyId, period)).defs.filter((d) => d.source === 'computed');
+  const before = await periodData(db, who.countyId, period);
+  const computed = before.defs.filter((d) => d.source === 'computed');
+  let changedValues = 0;
   const total = computed.length + 1;
   let done = 0;
   await progress({ step: 'computed', done, total });
   for (const def of computed) {
     const values = await computeIndicator(db, who.countyId, def.computedKey!, period, villageIds);
+    // Only what changed is written (and audited): a recurring run over unchanged records leaves no trace.
+    const existing = new Map(before.obs.filter((o) => o.indicatorId === def.id).map((o) => [o.unitId, o]));
+    const changed = [...values].filter(([unitId, v]) => existing.get(unitId)?.value !== v.value || existing.get(unitId)?.source !== 'computed');
+    changedValues += changed.length;
+    if (changed.length === 0) {
+      await progress({ step: 'computed', done: ++done, total });
+      continue;
+    }
     await db.transaction(async (tx) => {
       const computedAt = new Date();
-      const rows = [...values].map(([unitId, v]) => ({
+      const rows = changed.map(([unitId, v]) => ({
         countyId: who.countyId,
         indicatorId: def.id,
         unitId,
@@ -57,15 +67,14 @@ export async function recomputePeriod(db: Db, who: AuditActor & { countyId: stri
         recordedBy: who.id,
         recordedAt: computedAt,
       }));
-      if (rows.length)
-        await tx
-          .insert(indicatorObservations)
-          .values(rows)
-          .onConflictDoUpdate({
-            target: [indicatorObservations.countyId, indicatorObservations.indicatorId, indicatorObservations.unitId, indicatorObservations.period],
-            set: { value: sql`excluded.value`, source: 'computed', provenance: sql`excluded.provenance`, recordedBy: who.id, recordedAt: computedAt },
-          });
-      await recordAudit(tx, who, { action: 'indicators.observation.compute', entity: 'indicator_definition', entityId: def.id, details: { code: def.code, period, villages: values.size, jobId } });
+      await tx
+        .insert(indicatorObservations)
+        .values(rows)
+        .onConflictDoUpdate({
+          target: [indicatorObservations.countyId, indicatorObservations.indicatorId, indicatorObservations.unitId, indicatorObservations.period],
+          set: { value: sql`excluded.value`, source: 'computed', provenance: sql`excluded.provenance`, recordedBy: who.id, recordedAt: computedAt },
+        });
+      await recordAudit(tx, who, { action: 'indicators.observation.compute', entity: 'indicator_definition', entityId: def.id, details: { code: def.code, period, villages: changed.length, jobId } });
     });
     await progress({ step: 'computed', done: ++done, total });
   }
@@ -78,13 +87,26 @@ export async function recomputePeriod(db: Db, who: AuditActor & { countyId: stri
   }
   const method = await indexMethod(db, who.countyId);
   const scores = method === 'entropy_topsis' ? entropyTopsisIndex(defs, values, villageIds) : compositeIndex(defs, values, await pillarWeights(db, who.countyId), villageIds);
+  const previous = new Map(
+    (await db.select().from(indicatorScores).where(and(eq(indicatorScores.countyId, who.countyId), eq(indicatorScores.period, period)))).map((s) => [s.unitId, s]),
+  );
+  const unchanged =
+    previous.size === scores.length &&
+    scores.every((s) => {
+      const p = previous.get(s.unitId);
+      return p && p.score === s.score && p.rank === s.rank && PILLARS.every((k) => p.pillars[k] === s.pillars[k]);
+    });
+  if (unchanged) {
+    await progress({ step: 'index', done: total, total });
+    return { period, method, computedIndicators: computed.length, changedValues, villagesScored: scores.length, indexChanged: false };
+  }
   await db.transaction(async (tx) => {
     await tx.delete(indicatorScores).where(and(eq(indicatorScores.countyId, who.countyId), eq(indicatorScores.period, period)));
     if (scores.length) await tx.insert(indicatorScores).values(scores.map((s) => ({ countyId: who.countyId, period, jobId, ...s })));
     await recordAudit(tx, who, { action: 'indicators.index.compute', entity: 'indicator_scores', details: { period, method, villages: scores.length, jobId } });
   });
   await progress({ step: 'index', done: total, total });
-  return { period, method, computedIndicators: computed.length, villagesScored: scores.length };
+  return { period, method, computedIndicators: computed.length, changedValues, villagesScored: scores.length, indexChanged: true };
 }
 
 /** On demand (one county, one year) or recurring (every county, every year it has data, and this year). */
