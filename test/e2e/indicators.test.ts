@@ -37,6 +37,7 @@ describe('indicators in the browser (phone width)', () => {
     await page.getByRole('heading', { name: '乡村振兴指标' }).waitFor();
     await expect.poll(() => page.getByTestId('pillar-chart').getAttribute('data-rendered')).toBe('true');
     await expect.poll(() => page.getByTestId('trend-chart').getAttribute('data-rendered')).toBe('true');
+    await expect.poll(() => page.getByTestId('township-chart').getAttribute('data-rendered')).toBe('true');
     await expect.poll(() => page.getByTestId('index-map').getAttribute('data-rendered'), { timeout: 20_000 }).toBe('true');
     // The map draws the villages in the index's colours, from the low to the high end of the scale.
     const drawn = async () => (await Promise.all(SCALE.map((c) => mapPixels(page, 'index-map', c)))).filter((n) => n > 0).length;

@@ -126,6 +126,10 @@ describeEachDriver('indicators', (driver) => {
     expect(view.villages.every((v) => v.score !== null && v.score >= 0 && v.score <= 100)).toBe(true);
     expect(view.villages[0].rank).toBe(1);
     expect(view.trend.map((x) => x.period)).toEqual([lastYear, thisYear]);
+    // Sandou township's average is the mean of its villages' indices.
+    const sandou = (view as unknown as { townships: { nameZh: string; average: number }[] }).townships.find((x) => x.nameZh === '三都乡')!;
+    const members = view.villages.filter((v) => v.townshipZh === '三都乡').map((v) => v.score!);
+    expect(sandou.average).toBeCloseTo(members.reduce((a, b) => a + b, 0) / members.length, 1);
   });
 
   it('an official enters an observation; the recomputation job streams progress and the village index changes', async () => {

@@ -39,6 +39,7 @@ const overview = z.object({
   pillarWeights: pillarNumbers,
   method: z.enum(INDEX_METHODS),
   villages: z.array(village.extend({ score: z.number().nullable(), rank: z.number().nullable(), pillars: pillarScores, previousScore: z.number().nullable() })),
+  townships: z.array(z.object({ id: z.uuid(), nameZh: z.string(), namePinyin: z.string(), average: z.number().nullable(), villages: z.number() })),
   pillarAverages: z.record(z.enum(PILLARS), z.number().nullable()),
   trend: z.array(z.object({ period: z.number(), average: z.number().nullable(), villages: z.number() })),
 });

@@ -215,6 +215,14 @@ export async function overview(db: Db, actor: Actor | null, requested?: number) 
   const scored = scores.filter((s) => s.period === period);
   const mean = (xs: number[]) => (xs.length ? Math.round((xs.reduce((a, b) => a + b, 0) / xs.length) * 100) / 100 : null);
   const trendPeriods = [...new Set([...periods, ...scores.map((s) => s.period)])].sort((a, b) => a - b);
+  // Townships: the mean index of their scored villages (each village counts once, whatever its size).
+  const townshipIds = [...new Set(villages.map((v) => v.townshipId))];
+  const townships = townshipIds
+    .map((id) => {
+      const members = rows.filter((v) => v.townshipId === id);
+      return { id, nameZh: members[0].townshipZh, namePinyin: members[0].townshipPinyin, average: mean(members.flatMap((v) => (v.score === null ? [] : [v.score]))), villages: members.length };
+    })
+    .sort((a, b) => (b.average ?? -1) - (a.average ?? -1));
   return {
     period,
     periods,
@@ -222,6 +230,7 @@ export async function overview(db: Db, actor: Actor | null, requested?: number) 
     pillarWeights: weights,
     method,
     villages: rows,
+    townships,
     pillarAverages: Object.fromEntries(PILLARS.map((p) => [p, mean(scored.flatMap((s) => (s.pillars[p] === undefined ? [] : [s.pillars[p]!])))])) as Record<Pillar, number | null>,
     trend: trendPeriods.map((p) => ({ period: p, average: mean(scores.filter((s) => s.period === p).map((s) => s.score)), villages: scores.filter((s) => s.period === p).length })),
   };

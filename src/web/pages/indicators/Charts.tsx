@@ -12,7 +12,7 @@ echarts.use([BarChart, LineChart, RadarChart, GridComponent, RadarComponent, Too
 const GREEN = '#2f6b3a';
 
 /** One chart: drawn on mount and on each change of its option, resized with the window, data-rendered once drawn. */
-function Chart({ option, label, testId }: { option: echarts.EChartsCoreOption; label: string; testId: string }) {
+function Chart({ option, label, testId, height }: { option: echarts.EChartsCoreOption; label: string; testId: string; height?: number }) {
   const ref = useRef<HTMLDivElement>(null);
   const [rendered, setRendered] = useState(false);
   // Options are rebuilt on every render: redraw only when their content changes.
@@ -30,7 +30,7 @@ function Chart({ option, label, testId }: { option: echarts.EChartsCoreOption; l
       chart.dispose();
     };
   }, [key]);
-  return <div ref={ref} className="ind-chart" role="img" aria-label={label} data-testid={testId} data-rendered={rendered} />;
+  return <div ref={ref} className="ind-chart" role="img" aria-label={label} data-testid={testId} data-rendered={rendered} style={height ? { height } : undefined} />;
 }
 
 /** The county's average score in each pillar (0–100). */
@@ -44,6 +44,19 @@ export function PillarBars({ averages, label }: { averages: Record<Pillar, numbe
     series: [{ type: 'bar', data: PILLARS.map((p) => averages[p]), itemStyle: { color: GREEN }, label: { show: true, position: 'top' } }],
   };
   return <Chart option={option} label={label} testId="pillar-chart" />;
+}
+
+/** Named values as horizontal bars, highest first (e.g. each township's mean index). */
+export function RankedBars({ items, label }: { items: { name: string; value: number | null }[]; label: string }) {
+  const shown = [...items].reverse();
+  const option = {
+    tooltip: { trigger: 'axis' },
+    grid: { left: 8, right: 40, top: 8, bottom: 8, containLabel: true },
+    xAxis: { type: 'value', min: 0, max: 100 },
+    yAxis: { type: 'category', data: shown.map((i) => i.name), axisLabel: { width: 90, overflow: 'truncate' } },
+    series: [{ type: 'bar', data: shown.map((i) => i.value), itemStyle: { color: GREEN }, label: { show: true, position: 'right' } }],
+  };
+  return <Chart option={option} label={label} testId="township-chart" height={Math.max(160, 40 + items.length * 28)} />;
 }
 
 /** An index over the years. */

@@ -4,7 +4,7 @@ import { Link, useNavigate, useSearchParams } from 'react-router';
 import { api } from '../../api.ts';
 import { hasRole, useMe } from '../../auth.tsx';
 import { ErrorText } from '../../components/ErrorText.tsx';
-import { PillarBars, TrendLine } from './Charts.tsx';
+import { PillarBars, RankedBars, TrendLine } from './Charts.tsx';
 import { IndexMap } from './IndexMap.tsx';
 import { MethodPicker } from './MethodPicker.tsx';
 import { RecomputeButton } from './Recompute.tsx';
@@ -70,6 +70,8 @@ export default function DashboardPage() {
             <PillarBars averages={d.pillarAverages} label={t('overview.pillars')} />
             <h2>{t('overview.trend')}</h2>
             <TrendLine points={d.trend.map((x) => ({ period: x.period, value: x.average }))} label={t('overview.trend')} />
+            <h2>{t('overview.townships')}</h2>
+            <RankedBars items={d.townships.map((x) => ({ name: names.village(x), value: x.average }))} label={t('overview.townships')} />
           </section>
           <section className="card">
             <h2>{t('overview.map')}</h2>

@@ -24,6 +24,7 @@ export interface Overview {
   pillarWeights: Record<Pillar, number>;
   method: IndexMethod;
   villages: (Village & { score: number | null; rank: number | null; pillars: PillarScores; previousScore: number | null })[];
+  townships: { id: string; nameZh: string; namePinyin: string; average: number | null; villages: number }[];
   pillarAverages: Record<Pillar, number | null>;
   trend: { period: number; average: number | null; villages: number }[];
 }
