@@ -2,6 +2,7 @@
 // Adding a module is a folder with its index.ts and one line here (and one in src/web/modules.tsx).
 import { atlasModule } from './modules/atlas/index.ts';
 import { governanceModule } from './modules/governance/index.ts';
+import { indicatorsModule } from './modules/indicators/index.ts';
 import { innsModule } from './modules/inns/index.ts';
 import { interventionsModule } from './modules/interventions/index.ts';
 import { logisticsModule } from './modules/logistics/index.ts';
@@ -20,4 +21,5 @@ export const MODULES: readonly ModuleManifest[] = [
   innsModule,
   logisticsModule,
   peopleModule,
+  indicatorsModule,
 ];

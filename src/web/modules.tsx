@@ -41,7 +41,7 @@ export const WEB_MODULES: WebModule[] = [
   webModule('interventions', { zhCN: '微改造', en: 'Interventions' }, () => import('./pages/interventions/index.tsx'), () => import('./pages/interventions/i18n.ts')),
   webModule('logistics', { zhCN: '物流', en: 'Logistics' }, () => import('./pages/logistics/index.tsx'), () => import('./pages/logistics/i18n.ts')),
   webModule('people', { zhCN: '人才', en: 'People' }, () => import('./pages/people/index.tsx'), () => import('./pages/people/i18n.ts')),
-  webModule('indicators', { zhCN: '指标', en: 'Indicators' }),
+  webModule('indicators', { zhCN: '指标', en: 'Indicators' }, () => import('./pages/indicators/index.tsx'), () => import('./pages/indicators/i18n.ts')),
 ];
 
 /** The navigation labels live in the shell's namespace (`nav.<module>`), so the menu reads before any module loads. */

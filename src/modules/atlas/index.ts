@@ -16,6 +16,6 @@ export const atlasModule = defineModule({
   permissions: ATLAS_PERMISSIONS,
 });
 
-export { getBuilding, getBuildingFacts, listBuildings } from './service.ts';
+export { buildingConditionByVillage, getBuilding, getBuildingFacts, listBuildings } from './service.ts';
 export type { BuildingFacts } from './service.ts';
 export { elevationAt, songyangDem, type Grid } from './dem.ts';

@@ -833,3 +833,17 @@ export async function seedAtlas(tx: Db): Promise<void> {
   await tx.insert(assetVillages).values({ countyId: yjt.countyId, assetId: tea.id, villageId: yjt.id });
 }
 
+
+/** Per village: its heritage buildings, those assessed, and those in good condition (latest grade 4 or 5), for the Indicators. */
+export async function buildingConditionByVillage(db: Db, countyId: string) {
+  return db
+    .select({
+      villageId: buildings.villageId,
+      buildings: sql<number>`count(*)::int`,
+      assessed: sql<number>`count(${buildings.condition})::int`,
+      good: sql<number>`(count(*) filter (where ${buildings.condition} >= 4))::int`,
+    })
+    .from(buildings)
+    .where(eq(buildings.countyId, countyId))
+    .groupBy(buildings.villageId);
+}

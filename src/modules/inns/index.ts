@@ -28,3 +28,5 @@ export const innsModule = defineModule({
     },
   ],
 });
+
+export { nightsByVillage } from './service.ts';

@@ -896,3 +896,13 @@ export async function hostStats(db: Db, actor: Actor | null, innId: string, year
     }),
   };
 }
+
+/** Guest nights booked and paid (confirmed, checked in, completed) per village, by check-in date in [from, to). */
+export async function nightsByVillage(db: Db, countyId: string, from: string, to: string) {
+  return db
+    .select({ unitId: inns.unitId, bookings: sql<number>`count(*)::int`, nights: sql<number>`sum(${bookings.checkOut} - ${bookings.checkIn})::int` })
+    .from(bookings)
+    .innerJoin(inns, eq(inns.id, bookings.innId))
+    .where(and(eq(bookings.countyId, countyId), inArray(bookings.status, ['confirmed', 'checked_in', 'completed']), gte(bookings.checkIn, from), lt(bookings.checkIn, to)))
+    .groupBy(inns.unitId);
+}

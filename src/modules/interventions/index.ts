@@ -20,3 +20,5 @@ export const interventionsModule = defineModule({
   jobs: [solveRoundJob],
   close: closePortfolioPool,
 });
+
+export { fundedByVillage } from './service.ts';

@@ -24,3 +24,5 @@ export const marketModule = defineModule({
     },
   ],
 });
+
+export { salesByProducer } from './service.ts';

@@ -1154,3 +1154,18 @@ export async function dashboard(db: Db, actor: Actor | null, orgId: string, days
 }
 
 export { GENESIS_HASH };
+
+/** Paid sales (goods, without shipping) per producer over [from, to) by payment time, for the Indicators. */
+export async function salesByProducer(db: Db, countyId: string, from: Date, to: Date) {
+  return db
+    .select({ orgId: marketOrders.orgId, orders: sql<number>`count(*)::int`, salesFen: sql<number>`sum(${marketOrders.subtotalFen})::bigint` })
+    .from(marketOrders)
+    .where(
+      and(
+        eq(marketOrders.countyId, countyId),
+        inArray(marketOrders.status, ['paid', 'packed', 'shipped', 'delivered', 'completed']),
+        sql`${marketOrders.paidAt} >= ${from.toISOString()} and ${marketOrders.paidAt} < ${to.toISOString()}`,
+      ),
+    )
+    .groupBy(marketOrders.orgId);
+}

@@ -1,0 +1,81 @@
+import * as maplibregl from 'maplibre-gl';
+import 'maplibre-gl/dist/maplibre-gl.css';
+import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
+import type { FeatureCollection, Point } from 'geojson';
+import { useEffect, useRef } from 'react';
+import { colourScale } from './shared.ts';
+
+maplibregl.setWorkerUrl(workerUrl);
+
+export interface ScoredPlace {
+  id: string;
+  name: string;
+  lon: number;
+  lat: number;
+  score: number | null;
+}
+
+/**
+ * The villages as dots coloured by their index, on a plain background (our own layers only: it works offline).
+ * A click on a dot opens the village.
+ */
+export function IndexMap({ places, label, onOpen }: { places: ScoredPlace[]; label: string; onOpen: (id: string) => void }) {
+  const box = useRef<HTMLDivElement>(null);
+  const open = useRef(onOpen);
+  open.current = onOpen;
+
+  useEffect(() => {
+    if (!box.current || places.length === 0) return;
+    const colourOf = colourScale(places.map((p) => p.score));
+    const villages: FeatureCollection<Point> = {
+      type: 'FeatureCollection',
+      features: places.map((p) => ({
+        type: 'Feature',
+        properties: { id: p.id, label: p.score === null ? p.name : `${p.name} ${p.score.toFixed(1)}`, colour: colourOf(p.score) },
+        geometry: { type: 'Point', coordinates: [p.lon, p.lat] },
+      })),
+    };
+    const lons = places.map((p) => p.lon);
+    const lats = places.map((p) => p.lat);
+    const map = new maplibregl.Map({
+      container: box.current,
+      style: {
+        version: 8,
+        sources: { scored: { type: 'geojson', data: villages } },
+        layers: [
+          { id: 'paper', type: 'background', paint: { 'background-color': '#f3f1ea' } },
+          {
+            id: 'scored',
+            type: 'circle',
+            source: 'scored',
+            paint: { 'circle-radius': 7, 'circle-color': ['get', 'colour'], 'circle-stroke-color': '#333333', 'circle-stroke-width': 0.8 },
+          },
+        ],
+      },
+      bounds: [Math.min(...lons), Math.min(...lats), Math.max(...lons), Math.max(...lats)],
+      fitBoundsOptions: { padding: 28 },
+      attributionControl: false,
+      canvasContextAttributes: { preserveDrawingBuffer: true },
+    });
+    map.addControl(new maplibregl.NavigationControl({ showCompass: false }), 'top-right');
+    const tip = new maplibregl.Popup({ closeButton: false, offset: 9 });
+    map.on('mousemove', 'scored', (e) => {
+      const f = e.features?.[0];
+      if (!f) return;
+      map.getCanvas().style.cursor = 'pointer';
+      tip.setLngLat(e.lngLat).setText(String(f.properties.label)).addTo(map);
+    });
+    map.on('mouseleave', 'scored', () => {
+      map.getCanvas().style.cursor = '';
+      tip.remove();
+    });
+    map.on('click', 'scored', (e) => {
+      const id = e.features?.[0]?.properties.id;
+      if (id) open.current(String(id));
+    });
+    map.once('idle', () => box.current?.setAttribute('data-rendered', 'true'));
+    return () => map.remove();
+  }, [places]);
+
+  return <div ref={box} className="map ind-map" role="img" aria-label={label} data-testid="index-map" />;
+}

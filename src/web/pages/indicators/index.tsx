@@ -1,0 +1,22 @@
+/// <reference types="vite/client" />
+import { lazy, Suspense } from 'react';
+import { Route, Routes } from 'react-router';
+import './indicators.css';
+
+const DashboardPage = lazy(() => import('./Dashboard.tsx'));
+const VillagePage = lazy(() => import('./VillagePage.tsx'));
+const CataloguePage = lazy(() => import('./Catalogue.tsx'));
+
+/** The indicators module's pages, mounted at /indicators/*. */
+export default function IndicatorsPages() {
+  return (
+    <Suspense fallback={null}>
+      <Routes>
+        <Route index element={<DashboardPage />} />
+        <Route path="v/:id" element={<VillagePage />} />
+        <Route path="catalogue" element={<CataloguePage />} />
+        <Route path="*" element={<DashboardPage />} />
+      </Routes>
+    </Suspense>
+  );
+}
