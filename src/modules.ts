@@ -4,6 +4,7 @@ import { atlasModule } from './modules/atlas/index.ts';
 import { governanceModule } from './modules/governance/index.ts';
 import { innsModule } from './modules/inns/index.ts';
 import { interventionsModule } from './modules/interventions/index.ts';
+import { liveModule } from './modules/live/index.ts';
 import { marketModule } from './modules/market/index.ts';
 import { paymentsModule } from './modules/payments/index.ts';
 import type { ModuleManifest } from './server/module.ts';
@@ -16,4 +17,5 @@ export const MODULES: readonly ModuleManifest[] = [
   paymentsModule,
   interventionsModule,
   innsModule,
+  liveModule,
 ];

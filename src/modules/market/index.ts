@@ -24,3 +24,4 @@ export const marketModule = defineModule({
     },
   ],
 });
+export { getProduct, listProducts } from './service.ts';

@@ -1,0 +1,238 @@
+import type { FastifyPluginAsync } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { deleteMessage, like, postMessage } from './chat.ts';
+import { claimOffer, closeOffer, createOffer, getClaim } from './flash.ts';
+import { createLiveHub, streamSessionEvents } from './realtime.ts';
+import { SESSION_STATUSES, CLAIM_STATUSES, OFFER_STATUSES } from './schema.ts';
+import { getHostView, getSession, listSessions, moveSession, mySessions, scheduleSession } from './sessions.ts';
+import { startVideo } from './video.ts';
+
+const idParams = z.strictObject({ id: z.uuid() });
+/** Text a person typed: trimmed, no NUL (the database refuses it), within a length. */
+const typed = (min: number, max: number) =>
+  z
+    .string()
+    .trim()
+    .min(min)
+    .max(max)
+    .refine((s) => !s.includes('\u0000'), 'May not contain a NUL character');
+const fen = z.number().int().min(1).max(100_000_000);
+const isoTime = z.string();
+
+const summary = z.object({
+  id: z.uuid(),
+  orgId: z.uuid(),
+  title: z.string(),
+  coverUrl: z.string().nullable(),
+  scheduledAt: isoTime,
+  status: z.enum(SESSION_STATUSES),
+  likes: z.number().int(),
+});
+const message = z.object({ id: z.uuid(), authorName: z.string(), body: z.string(), createdAt: isoTime });
+const offer = z.object({
+  id: z.uuid(),
+  productId: z.uuid(),
+  variantId: z.uuid(),
+  label: z.string(),
+  priceFen: z.number().int(),
+  regularPriceFen: z.number().int(),
+  quota: z.number().int(),
+  remaining: z.number().int(),
+  status: z.enum(OFFER_STATUSES),
+  endsAt: isoTime.nullable(),
+});
+const product = z.object({
+  id: z.uuid(),
+  name: z.string(),
+  photoUrl: z.string().nullable(),
+  variants: z.array(z.object({ id: z.uuid(), label: z.string(), priceFen: z.number().int(), stock: z.number().int() })),
+});
+const sessionPage = summary.extend({
+  startedAt: isoTime.nullable(),
+  endedAt: isoTime.nullable(),
+  hlsUrl: z.string().nullable(),
+  products: z.array(product),
+  offers: z.array(offer),
+  messages: z.array(message),
+});
+const hostPage = sessionPage.extend({ streamKey: z.string(), rtmpUrl: z.string().nullable() });
+const list = z.object({ items: z.array(summary) });
+
+export const liveRoutes: FastifyPluginAsync = async (base) => {
+  const app = base.withTypeProvider<ZodTypeProvider>();
+  const hub = createLiveHub(app.dbHandle);
+  await hub.start();
+  const video = await startVideo(app.db, app.log);
+  app.addHook('onClose', async () => {
+    await hub.stop();
+    await video.stop();
+  });
+  const tags = ['live'];
+
+  // ---- public ----
+  app.get(
+    '/live/sessions',
+    { schema: { tags, summary: 'Live sessions, then upcoming ones, then recently ended', operationId: 'listLiveSessions', response: { 200: list } } },
+    async () => listSessions(app.db),
+  );
+
+  app.get(
+    '/live/sessions/:id',
+    { schema: { tags, summary: 'A session page: products, open flash offers, recent chat, video URL', operationId: 'getLiveSession', params: idParams, response: { 200: sessionPage } } },
+    async (request) => getSession(app.db, request.params.id, video),
+  );
+
+  app.get(
+    '/live/sessions/:id/events',
+    {
+      schema: {
+        tags,
+        summary: 'Server-Sent Events of a session: chat, chat_deleted, likes, offer, status',
+        operationId: 'streamLiveSession',
+        params: idParams,
+        response: { 200: z.string().describe('text/event-stream') },
+      },
+    },
+    async (request, reply) => {
+      await getSession(app.db, request.params.id, video);
+      streamSessionEvents(request, reply, hub, request.params.id);
+    },
+  );
+
+  // ---- viewers ----
+  app.post(
+    '/live/sessions/:id/messages',
+    {
+      schema: {
+        tags,
+        summary: 'Send a chat message (rate-limited per user)',
+        operationId: 'postLiveMessage',
+        params: idParams,
+        body: z.strictObject({ body: typed(1, 200) }),
+        response: { 201: message },
+      },
+    },
+    async (request, reply) => reply.code(201).send(await postMessage(app.db, request.actor, request.params.id, request.body.body)),
+  );
+
+  app.post(
+    '/live/sessions/:id/likes',
+    {
+      schema: { tags, summary: 'Like the session', operationId: 'likeLiveSession', params: idParams, response: { 200: z.object({ likes: z.number().int() }) } },
+      config: { rateLimit: { max: 20, timeWindow: '10 seconds', keyGenerator: (r) => r.actor?.id ?? r.ip } },
+    },
+    async (request) => like(app.db, request.actor, request.params.id),
+  );
+
+  app.post(
+    '/live/offers/:id/claims',
+    {
+      schema: {
+        tags,
+        summary: 'Claim one unit of a flash offer and start paying for it',
+        operationId: 'claimFlashOffer',
+        params: idParams,
+        response: { 201: z.object({ claimId: z.uuid(), status: z.enum(CLAIM_STATUSES), expiresAt: isoTime, paymentId: z.uuid(), redirectUrl: z.string() }) },
+      },
+    },
+    async (request, reply) => reply.code(201).send(await claimOffer(app.db, request.actor, request.params.id)),
+  );
+
+  app.get(
+    '/live/claims/:id',
+    {
+      schema: {
+        tags,
+        summary: "The buyer's claim on a flash offer",
+        operationId: 'getFlashClaim',
+        params: idParams,
+        response: { 200: z.object({ id: z.uuid(), status: z.enum(CLAIM_STATUSES), amountFen: z.number().int(), label: z.string(), sessionId: z.uuid(), expiresAt: isoTime }) },
+      },
+    },
+    async (request) => getClaim(app.db, request.actor, request.params.id),
+  );
+
+  // ---- hosts ----
+  app.get('/live/mine', { schema: { tags, summary: 'Sessions of the organizations the user hosts for', operationId: 'myLiveSessions', response: { 200: list } } }, async (request) =>
+    mySessions(app.db, request.actor),
+  );
+
+  app.post(
+    '/live/sessions',
+    {
+      schema: {
+        tags,
+        summary: 'Schedule a session with products of the producer',
+        operationId: 'scheduleLiveSession',
+        body: z.strictObject({
+          orgId: z.uuid(),
+          title: typed(1, 80),
+          coverUrl: z.string().max(500).regex(/^(\/|https:\/\/)/, 'A path on this site or an https URL').nullable().optional(),
+          scheduledAt: z.iso.datetime({ offset: true }),
+          productIds: z.array(z.uuid()).max(20).default([]),
+        }),
+        response: { 201: z.object({ id: z.uuid() }) },
+      },
+    },
+    async (request, reply) => reply.code(201).send(await scheduleSession(app.db, request.actor, request.body)),
+  );
+
+  app.get(
+    '/live/sessions/:id/host',
+    { schema: { tags, summary: "The host's view: adds the stream key and ingest URL", operationId: 'getLiveHostView', params: idParams, response: { 200: hostPage } } },
+    async (request) => getHostView(app.db, request.actor, request.params.id, video),
+  );
+
+  for (const move of ['start', 'end'] as const) {
+    app.post(
+      `/live/sessions/:id/${move}`,
+      {
+        schema: {
+          tags,
+          summary: move === 'start' ? 'Go live' : 'End the session',
+          operationId: move === 'start' ? 'startLiveSession' : 'endLiveSession',
+          params: idParams,
+          response: { 200: z.object({ id: z.uuid(), status: z.enum(SESSION_STATUSES) }) },
+        },
+      },
+      async (request) => moveSession(app.db, request.actor, request.params.id, move),
+    );
+  }
+
+  app.delete(
+    '/live/messages/:id',
+    { schema: { tags, summary: 'Host: delete a chat message for everyone', operationId: 'deleteLiveMessage', params: idParams, response: { 204: z.null() } } },
+    async (request, reply) => {
+      await deleteMessage(app.db, request.actor, request.params.id);
+      return reply.code(204).send(null);
+    },
+  );
+
+  app.post(
+    '/live/sessions/:id/offers',
+    {
+      schema: {
+        tags,
+        summary: 'Host: pin a flash offer (a variant, a special price, a small quota)',
+        operationId: 'createFlashOffer',
+        params: idParams,
+        body: z.strictObject({
+          productId: z.uuid(),
+          variantId: z.uuid(),
+          priceFen: fen,
+          quota: z.number().int().min(1).max(1000),
+          durationMinutes: z.number().int().min(1).max(240).optional(),
+        }),
+        response: { 201: offer },
+      },
+    },
+    async (request, reply) => reply.code(201).send(await createOffer(app.db, request.actor, request.params.id, request.body)),
+  );
+
+  app.post(
+    '/live/offers/:id/close',
+    { schema: { tags, summary: 'Host: close a flash offer', operationId: 'closeFlashOffer', params: idParams, response: { 200: offer } } },
+    async (request) => closeOffer(app.db, request.actor, request.params.id),
+  );
+};
