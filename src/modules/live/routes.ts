@@ -1,12 +1,15 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { notFound } from '../../server/problems.ts';
 import { deleteMessage, like, postMessage } from './chat.ts';
 import { claimOffer, closeOffer, createOffer, getClaim } from './flash.ts';
 import { createLiveHub, streamSessionEvents } from './realtime.ts';
 import { SESSION_STATUSES, CLAIM_STATUSES, OFFER_STATUSES } from './schema.ts';
 import { getHostView, getSession, listSessions, moveSession, mySessions, scheduleSession } from './sessions.ts';
-import { startVideo } from './video.ts';
+import { HLS_FILE, startVideo } from './video.ts';
 
 const idParams = z.strictObject({ id: z.uuid() });
 /** Text a person typed: trimmed, no NUL (the database refuses it), within a length. */
@@ -63,7 +66,7 @@ export const liveRoutes: FastifyPluginAsync = async (base) => {
   const app = base.withTypeProvider<ZodTypeProvider>();
   const hub = createLiveHub(app.dbHandle);
   await hub.start();
-  const video = await startVideo(app.db, app.log);
+  const video = await startVideo(app.db, app.log, app.config.dataDir);
   app.addHook('onClose', async () => {
     await hub.stop();
     await video.stop();
@@ -97,6 +100,29 @@ export const liveRoutes: FastifyPluginAsync = async (base) => {
     async (request, reply) => {
       await getSession(app.db, request.params.id, video);
       streamSessionEvents(request, reply, hub, request.params.id);
+    },
+  );
+
+  app.get(
+    '/live/hls/:id/:file',
+    {
+      schema: {
+        tags,
+        summary: "A live session's HLS playlist or segment (while its stream is received)",
+        operationId: 'getLiveHls',
+        params: z.strictObject({ id: z.uuid(), file: z.string().regex(HLS_FILE) }),
+        response: { 200: z.unknown().describe('application/vnd.apple.mpegurl or video/mp2t') },
+      },
+    },
+    async (request, reply) => {
+      const dir = video.hlsDir(request.params.id);
+      const data = dir ? await readFile(path.join(dir, request.params.file)).catch(() => null) : null;
+      if (!data) throw notFound('Stream');
+      const playlist = request.params.file.endsWith('.m3u8');
+      return reply
+        .type(playlist ? 'application/vnd.apple.mpegurl' : 'video/mp2t')
+        .header('cache-control', playlist ? 'no-cache' : 'public, max-age=60')
+        .send(data);
     },
   );
 
