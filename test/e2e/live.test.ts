@@ -1,9 +1,11 @@
+import { spawn, type ChildProcess } from 'node:child_process';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_PASSWORD } from '../support/constants.ts';
 import { launchBrowser } from './support/browser.ts';
 import { apiSession } from './support/http.ts';
 import { startServerProcess, type ServerProcess } from './support/server.ts';
+import { ffmpegPath } from '../../src/modules/live/video.ts';
 
 describe('a live session in the browser', () => {
   let server: ServerProcess;
@@ -12,9 +14,10 @@ describe('a live session in the browser', () => {
   let buyer: Page;
   let viewer: Page;
   let sessionId: string;
+  let encoder: ChildProcess | undefined;
 
   beforeAll(async () => {
-    [server, buyerBrowser, viewerBrowser] = await Promise.all([startServerProcess(), launchBrowser(), launchBrowser()]);
+    [server, buyerBrowser, viewerBrowser] = await Promise.all([startServerProcess({ env: { LIVE_RTMP_PORT: '0', LIVE_RTMP_BIND: '127.0.0.1' } }), launchBrowser(), launchBrowser()]);
     [buyer, viewer] = await Promise.all([buyerBrowser.newPage(), viewerBrowser.newPage()]);
     // The demo producer goes live with the seeded session and pins a flash offer of 5.
     const producer = await apiSession(server.url, 'producer');
@@ -27,6 +30,7 @@ describe('a live session in the browser', () => {
     expect(offer.status).toBe(201);
   });
   afterAll(async () => {
+    encoder?.kill('SIGKILL');
     await Promise.all([buyerBrowser?.close(), viewerBrowser?.close()]);
     await server?.stop();
   });
@@ -74,4 +78,26 @@ describe('a live session in the browser', () => {
     await expect.poll(() => offer.textContent()).toContain('4 of 5 left');
     await viewer.screenshot({ path: '.test-tmp/live-viewer-phone-en.png', fullPage: true });
   });
+
+  it('an encoder publishing with the stream key replaces the waiting state with video that plays', async () => {
+    const producer = await apiSession(server.url, 'producer');
+    const host = (await producer('GET', `/live/sessions/${sessionId}/host`)).body;
+    await viewer.getByRole('button', { name: '中文' }).click();
+    await viewer.getByTestId('live-waiting').waitFor();
+    // What OBS does: push to the RTMP URL with the stream key; here a generated test pattern.
+    encoder = spawn(
+      ffmpegPath(),
+      ['-hide_banner', '-loglevel', 'error', '-re', '-f', 'lavfi', '-i', 'testsrc=size=320x240:rate=25:duration=60', '-f', 'lavfi', '-i', 'sine=frequency=440:duration=60',
+        '-c:v', 'libx264', '-preset', 'ultrafast', '-tune', 'zerolatency', '-g', '25', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-b:a', '64k', '-f', 'flv',
+        `${host.rtmpUrl.replace('localhost', '127.0.0.1')}/${sessionId}?key=${host.streamKey}`],
+      { stdio: 'ignore' },
+    );
+    const video = viewer.getByTestId('live-video');
+    await video.waitFor({ timeout: 30_000 });
+    const playedTo = () => video.evaluate((v: HTMLVideoElement) => v.currentTime);
+    await expect.poll(playedTo, { timeout: 30_000 }).toBeGreaterThan(0);
+    const first = await playedTo();
+    await expect.poll(playedTo, { timeout: 20_000 }).toBeGreaterThan(first + 1);
+    await viewer.screenshot({ path: '.test-tmp/live-video-phone.png', fullPage: true });
+  }, 120_000);
 });

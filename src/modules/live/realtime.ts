@@ -9,7 +9,7 @@ const CHANNEL = 'terrace_live';
 const MAX_BUFFERED_BYTES = 512 * 1024;
 const HEARTBEAT_MS = 15_000;
 
-export type LiveEventType = 'chat' | 'chat_deleted' | 'likes' | 'offer' | 'status' | 'products';
+export type LiveEventType = 'chat' | 'chat_deleted' | 'likes' | 'offer' | 'status' | 'video';
 
 export interface LiveEvent {
   sessionId: string;

@@ -91,7 +91,7 @@ export const liveRoutes: FastifyPluginAsync = async (base) => {
     {
       schema: {
         tags,
-        summary: 'Server-Sent Events of a session: chat, chat_deleted, likes, offer, status',
+        summary: 'Server-Sent Events of a session: chat, chat_deleted, likes, offer, status, video',
         operationId: 'streamLiveSession',
         params: idParams,
         response: { 200: z.string().describe('text/event-stream') },

@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Db } from '../../db/handle.ts';
+import { publishLiveEvent } from './realtime.ts';
 import { streamKeyAllows, type VideoSettings } from './sessions.ts';
 
 const require = createRequire(import.meta.url);
@@ -108,11 +109,21 @@ export async function startVideo(db: Db, log: FastifyBaseLogger, dataDir: string
       { stdio: 'ignore' },
     );
     child.on('error', () => log.warn({ sessionId }, 'live: ffmpeg could not start; set FFMPEG_PATH'));
+    // Viewers' pages read the session again when the first playlist appears and when the stream goes away.
+    const announce = (available: boolean) => void publishLiveEvent(db, { sessionId, type: 'video', data: { available } }).catch(() => {});
+    const watch = setInterval(() => {
+      if (!fs.existsSync(path.join(dir, 'index.m3u8'))) return;
+      clearInterval(watch);
+      announce(true);
+    }, 500);
+    watch.unref();
     child.on('exit', () => {
+      clearInterval(watch);
       if (packagers.get(sessionId) !== child) return;
       packagers.delete(sessionId);
       // No stream, no playlist: the page goes back to its waiting state.
       fs.rmSync(dir, { recursive: true, force: true });
+      announce(false);
     });
     packagers.set(sessionId, child);
   };

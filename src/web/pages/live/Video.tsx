@@ -1,11 +1,39 @@
+import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { SessionPage } from './lib.ts';
 import { formatTime } from './lib.ts';
 
+/** Plays an HLS stream with hls.js (loaded on demand) over Media Source Extensions, natively where those are missing (iOS). */
+function HlsPlayer({ src }: { src: string }) {
+  const ref = useRef<HTMLVideoElement>(null);
+  useEffect(() => {
+    const video = ref.current;
+    if (!video) return;
+    let destroy = () => {};
+    let cancelled = false;
+    void import('hls.js').then(({ default: Hls }) => {
+      if (cancelled) return;
+      if (!Hls.isSupported()) {
+        video.src = src;
+        return;
+      }
+      const hls = new Hls({ liveSyncDurationCount: 2 });
+      hls.loadSource(src);
+      hls.attachMedia(video);
+      destroy = () => hls.destroy();
+    });
+    return () => {
+      cancelled = true;
+      destroy();
+    };
+  }, [src]);
+  return <video ref={ref} className="live-video" data-testid="live-video" controls autoPlay muted playsInline />;
+}
+
 /** The video area: the stream when there is one, otherwise a clear waiting state (never a black box). */
 export function VideoArea({ session }: { session: SessionPage }) {
   const { t, i18n } = useTranslation('live');
-  if (session.hlsUrl) return <video className="live-video" data-testid="live-video" src={session.hlsUrl} controls autoPlay muted playsInline />;
+  if (session.hlsUrl) return <HlsPlayer src={session.hlsUrl} />;
   const detail =
     session.status === 'scheduled'
       ? t('video.startsAt', { time: formatTime(session.scheduledAt, i18n.language) })

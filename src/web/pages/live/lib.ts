@@ -78,7 +78,7 @@ function applyEvent<P extends SessionPage>(page: P, type: string, data: unknown)
   }
 }
 
-const EVENT_TYPES = ['chat', 'chat_deleted', 'likes', 'offer', 'status'];
+const EVENT_TYPES = ['chat', 'chat_deleted', 'likes', 'offer', 'status', 'video'];
 
 /** Keeps a session page current from its Server-Sent Events (EventSource reconnects by itself). */
 export function useSessionEvents(sessionId: string, key: QueryKey) {
@@ -89,8 +89,8 @@ export function useSessionEvents(sessionId: string, key: QueryKey) {
       source.addEventListener(type, (e) => {
         const data = JSON.parse((e as MessageEvent<string>).data);
         client.setQueryData<SessionPage>(key, (page) => page && applyEvent(page, type, data));
-        // A status change may bring the video's address: read the page again.
-        if (type === 'status') void client.invalidateQueries({ queryKey: key });
+        // A status change or a stream arriving or leaving changes the video's address: read the page again.
+        if (type === 'status' || type === 'video') void client.invalidateQueries({ queryKey: key });
       });
     }
     // Anything missed while disconnected is in the page read again on reconnecting.
