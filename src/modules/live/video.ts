@@ -128,7 +128,7 @@ export async function startVideo(db: Db, log: FastifyBaseLogger, dataDir: string
     packagers.set(sessionId, child);
   };
 
-  nms.on('prePublish', (session) => {
+  const onPrePublish = (session: NmsSession) => {
     const sessionId = session.streamName;
     const key = session.streamQuery?.key ?? '';
     if (session.streamApp !== 'live' || !SESSION_ID.test(sessionId)) return session.close();
@@ -142,10 +142,10 @@ export async function startVideo(db: Db, log: FastifyBaseLogger, dataDir: string
         }
         startPackager(sessionId);
       });
-  });
-  nms.on('donePublish', (session) => {
-    packagers.get(session.streamName)?.kill('SIGTERM');
-  });
+  };
+  const onDonePublish = (session: NmsSession) => packagers.get(session.streamName)?.kill('SIGTERM');
+  nms.on('prePublish', onPrePublish);
+  nms.on('donePublish', onDonePublish);
   await nms.run();
   const tcp = nms.rtmpServer.tcpServer;
   if (tcp && !tcp.listening) await new Promise((resolve) => tcp.once('listening', resolve));
@@ -159,6 +159,10 @@ export async function startVideo(db: Db, log: FastifyBaseLogger, dataDir: string
     async stop() {
       for (const child of packagers.values()) child.kill('SIGTERM');
       await nms.stop();
+      // node-media-server keeps its listeners in a process-wide emitter: a later ingest must not reach this app.
+      const events = (require('node-media-server/src/core/context.js') as { eventEmitter: import('node:events').EventEmitter }).eventEmitter;
+      events.off('prePublish', onPrePublish);
+      events.off('donePublish', onDonePublish);
       fs.rmSync(root, { recursive: true, force: true });
     },
   };
