@@ -7,7 +7,7 @@ import { ErrorText } from '../../components/ErrorText.tsx';
 import { Chat } from './Chat.tsx';
 import { Offers } from './Offers.tsx';
 import { SessionList } from './Sessions.tsx';
-import { VideoArea } from './Video.tsx';
+import { SessionStage } from './Video.tsx';
 import { useSessionEvents, yuan, type HostPage, type SessionSummary } from './lib.ts';
 
 interface Shop {
@@ -167,13 +167,14 @@ export function HostSession() {
   if (!s) return null;
   return (
     <article className="live-session">
-      <p>
-        <Link to="/live/host">← {t('host.console')}</Link> · <Link to={`/live/${s.id}`}>{t('host.viewerPage')}</Link>
-      </p>
-      <h1>
-        {s.title} <span className={`tag live-status-${s.status}`}>{t(`status.${s.status}`)}</span>
-      </h1>
-      <VideoArea session={s} />
+      <SessionStage
+        session={s}
+        back={
+          <>
+            <Link to="/live/host">← {t('host.console')}</Link> · <Link to={`/live/${s.id}`}>{t('host.viewerPage')}</Link>
+          </>
+        }
+      />
       <div className="live-bar">
         {s.status === 'scheduled' && (
           <button type="button" className="primary" onClick={() => move.mutate('start')} disabled={move.isPending}>

@@ -6,7 +6,7 @@ import { useMe } from '../../auth.tsx';
 import { ErrorText } from '../../components/ErrorText.tsx';
 import { Chat } from './Chat.tsx';
 import { Offers } from './Offers.tsx';
-import { VideoArea } from './Video.tsx';
+import { SessionStage } from './Video.tsx';
 import { useSessionEvents, yuan, type SessionPage } from './lib.ts';
 
 export function SessionView() {
@@ -22,13 +22,7 @@ export function SessionView() {
   if (!s) return null;
   return (
     <article className="live-session">
-      <p>
-        <Link to="/live">← {t('list.back')}</Link>
-      </p>
-      <h1>
-        {s.title} <span className={`tag live-status-${s.status}`}>{t(`status.${s.status}`)}</span>
-      </h1>
-      <VideoArea session={s} />
+      <SessionStage session={s} back={<Link to="/live">← {t('list.back')}</Link>} />
       <div className="live-bar">
         <button type="button" onClick={() => like.mutate()} disabled={!me || s.status === 'ended'} aria-label={t('like')}>
           ♥ <span data-testid="live-likes">{s.likes}</span>

@@ -1,4 +1,4 @@
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { SessionPage } from './lib.ts';
 import { formatTime } from './lib.ts';
@@ -45,5 +45,19 @@ export function VideoArea({ session }: { session: SessionPage }) {
       <strong>{session.status === 'ended' ? t('video.endedTitle') : t('video.waiting')}</strong>
       <span>{detail}</span>
     </div>
+  );
+}
+
+/** The top of a session's page for viewers and the host alike: the way back, the title and status, the video. */
+export function SessionStage({ session, back }: { session: SessionPage; back: ReactNode }) {
+  const { t } = useTranslation('live');
+  return (
+    <>
+      <p>{back}</p>
+      <h1>
+        {session.title} <span className={`tag live-status-${session.status}`}>{t(`status.${session.status}`)}</span>
+      </h1>
+      <VideoArea session={session} />
+    </>
   );
 }
