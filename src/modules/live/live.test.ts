@@ -52,6 +52,16 @@ describeEachDriver('live sessions, chat and flash offers', (driver) => {
     expect(page).not.toHaveProperty('streamKey');
   });
 
+  it('describes every route in the OpenAPI document, with its answer', async () => {
+    const doc = (await t.app.inject({ method: 'GET', url: '/api/docs/json' })).json();
+    const claim = doc.paths['/api/v1/live/offers/{id}/claims'].post;
+    expect(claim.operationId).toBe('claimFlashOffer');
+    expect(Object.keys(claim.responses)).toContain('201');
+    const live = Object.entries(doc.paths as Record<string, Record<string, { operationId?: string }>>).filter(([p]) => p.startsWith('/api/v1/live/'));
+    expect(live.length).toBeGreaterThanOrEqual(12);
+    for (const [, ops] of live) for (const op of Object.values(ops)) expect(op.operationId).toBeTruthy();
+  });
+
   it('lets the producer schedule with their own products only, and refuses others', async () => {
     const body = { orgId, title: '春茶开采直播', scheduledAt: '2026-12-01T02:00:00Z', productIds: [productId] };
     const refused = await as(t.app, buyer)({ method: 'POST', url: '/api/v1/live/sessions', payload: body });
