@@ -79,6 +79,32 @@ describe('a live session in the browser', () => {
     await viewer.screenshot({ path: '.test-tmp/live-viewer-phone-en.png', fullPage: true });
   });
 
+  it('the producer deletes a message and pins a new offer from the host page; the viewer sees both at once', async () => {
+    await buyerBrowser.clearCookies();
+    await buyer.goto(`${server.url}/login`);
+    await buyer.getByLabel('用户名', { exact: true }).fill('producer');
+    await buyer.getByLabel('密码', { exact: true }).fill(TEST_PASSWORD);
+    await buyer.getByRole('button', { name: '登录' }).click();
+    await buyer.locator('.whoami').waitFor();
+    await buyer.goto(`${server.url}/live`);
+    await buyer.getByRole('link', { name: '主播后台' }).click();
+    await buyer.getByTestId('live-session').getByRole('link', { name: /杨家堂茶园直播/ }).click();
+    await buyer.waitForURL(`${server.url}/live/host/${sessionId}`);
+    await buyer.getByText('推流设置').click();
+    await expect.poll(() => buyer.getByTestId('stream-key').textContent()).toMatch(/^[A-Za-z0-9_-]{20,}$/);
+
+    const message = viewer.getByTestId('live-message').filter({ hasText: '<b>明前</b>的银猴还有吗？' });
+    await expect.poll(() => message.count()).toBe(1);
+    await buyer.getByTestId('live-message').filter({ hasText: '<b>明前</b>的银猴还有吗？' }).getByRole('button', { name: '删除' }).click();
+    await expect.poll(() => message.count()).toBe(0);
+
+    await buyer.getByLabel('秒杀价（元）').fill('99');
+    await buyer.getByLabel('名额').fill('3');
+    await buyer.getByRole('button', { name: '发起', exact: true }).click();
+    await expect.poll(() => viewer.getByTestId('live-offer').filter({ hasText: '¥99.00' }).textContent()).toContain('3 of 3 left');
+    await buyer.screenshot({ path: '.test-tmp/live-host-phone.png', fullPage: true });
+  });
+
   it('an encoder publishing with the stream key replaces the waiting state with video that plays', async () => {
     const producer = await apiSession(server.url, 'producer');
     const host = (await producer('GET', `/live/sessions/${sessionId}/host`)).body;

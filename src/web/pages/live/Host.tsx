@@ -102,7 +102,7 @@ export function HostConsole() {
       </p>
       <h1>{t('host.console')}</h1>
       <ErrorText error={mine.error} />
-      {mine.data && <SessionList sessions={mine.data.items} />}
+      {mine.data && <SessionList sessions={mine.data.items} linkTo={(id) => `/live/host/${id}`} />}
       <ScheduleForm />
     </section>
   );
