@@ -6,7 +6,7 @@ import { conflict, notFound, Problem } from '../../server/problems.ts';
 import { requireActor, type Actor } from '../governance/index.ts';
 import { publishLiveEvent } from './realtime.ts';
 import { hostedSession, iso } from './sessions.ts';
-import { liveMessages, liveSessions } from './schema.ts';
+import { liveMessages, liveMutes, liveSessions } from './schema.ts';
 
 /** At most this many messages (or likes) per user in the window, across instances (counted in the database). */
 export const chatLimits = () => ({
@@ -41,6 +41,11 @@ export async function postMessage(db: Db, actor: Actor | null, sessionId: string
         ),
       );
     if (recent.n >= limits.messages) throw tooFast();
+    const [muted] = await tx
+      .select({ userId: liveMutes.userId })
+      .from(liveMutes)
+      .where(and(eq(liveMutes.countyId, session.countyId), eq(liveMutes.sessionId, sessionId), eq(liveMutes.userId, who.id)));
+    if (muted) throw new Problem(403, 'muted', 'The host has muted you in this session');
     const [m] = await tx
       .insert(liveMessages)
       .values({ countyId: session.countyId, sessionId, userId: who.id, authorName: who.displayName, body })
@@ -67,6 +72,24 @@ export async function deleteMessage(db: Db, actor: Actor | null, messageId: stri
     await recordAudit(tx, who, { action: 'live.chat.delete', entity: 'live_message', entityId: messageId, details: { sessionId: m.sessionId, authorId: m.userId } });
     await publishLiveEvent(tx, { sessionId: m.sessionId, type: 'chat_deleted', data: { id: messageId } });
   });
+}
+
+/** The host silences the author of a message for the rest of the session (and hides that message). */
+export async function muteAuthor(db: Db, actor: Actor | null, messageId: string) {
+  const [m] = await db.select().from(liveMessages).where(eq(liveMessages.id, messageId));
+  if (!m) throw notFound('Message');
+  const { who } = await hostedSession(db, actor, m.sessionId);
+  if (m.userId === who.id) throw conflict('cannot_mute_self', 'The host cannot mute themselves');
+  await db.transaction(async (tx) => {
+    const [added] = await tx
+      .insert(liveMutes)
+      .values({ countyId: m.countyId, sessionId: m.sessionId, userId: m.userId, mutedBy: who.id })
+      .onConflictDoNothing()
+      .returning({ userId: liveMutes.userId });
+    if (added) await recordAudit(tx, who, { action: 'live.chat.mute', entity: 'live_session', entityId: m.sessionId, details: { userId: m.userId, messageId } });
+  });
+  await deleteMessage(db, actor, messageId);
+  return { muted: true };
 }
 
 export async function like(db: Db, actor: Actor | null, sessionId: string) {

@@ -136,6 +136,18 @@ describeEachDriver('live sessions, chat and flash offers', (driver) => {
     expect((await as(t.app, null)({ method: 'POST', url: `/api/v1/live/sessions/${sessionId}/messages`, payload: { body: 'hi' } })).statusCode).toBe(401);
   });
 
+  it("lets the host mute a message's author: their message goes, their next ones are refused, others still talk", async () => {
+    const sent = await as(t.app, buyer)({ method: 'POST', url: `/api/v1/live/sessions/${sessionId}/messages`, payload: { body: '广告：加微信' } });
+    expect((await as(t.app, buyer)({ method: 'POST', url: `/api/v1/live/messages/${sent.json().id}/mute` })).statusCode).toBe(403);
+    expect((await as(t.app, producer)({ method: 'POST', url: `/api/v1/live/messages/${sent.json().id}/mute` })).json()).toEqual({ muted: true });
+    const page = (await t.app.inject({ method: 'GET', url: `/api/v1/live/sessions/${sessionId}` })).json();
+    expect(page.messages.map((m: { id: string }) => m.id)).not.toContain(sent.json().id);
+    const refused = await as(t.app, buyer)({ method: 'POST', url: `/api/v1/live/sessions/${sessionId}/messages`, payload: { body: '再发一次' } });
+    expect(refused.statusCode).toBe(403);
+    expect(refused.json().code).toBe('muted');
+    expect((await as(t.app, producer)({ method: 'POST', url: `/api/v1/live/sessions/${sessionId}/messages`, payload: { body: '欢迎大家' } })).statusCode).toBe(201);
+  });
+
   it('counts likes', async () => {
     const first = await as(t.app, buyer)({ method: 'POST', url: `/api/v1/live/sessions/${sessionId}/likes` });
     const second = await as(t.app, buyer)({ method: 'POST', url: `/api/v1/live/sessions/${sessionId}/likes` });

@@ -4,7 +4,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { notFound } from '../../server/problems.ts';
-import { deleteMessage, like, postMessage } from './chat.ts';
+import { deleteMessage, like, muteAuthor, postMessage } from './chat.ts';
 import { claimOffer, closeOffer, createOffer, getClaim } from './flash.ts';
 import { createLiveHub, streamSessionEvents } from './realtime.ts';
 import { SESSION_STATUSES, CLAIM_STATUSES, OFFER_STATUSES } from './schema.ts';
@@ -233,6 +233,20 @@ export const liveRoutes: FastifyPluginAsync = async (base) => {
       await deleteMessage(app.db, request.actor, request.params.id);
       return reply.code(204).send(null);
     },
+  );
+
+  app.post(
+    '/live/messages/:id/mute',
+    {
+      schema: {
+        tags,
+        summary: "Host: mute a message's author for the rest of the session (the message is deleted too)",
+        operationId: 'muteLiveViewer',
+        params: idParams,
+        response: { 200: z.object({ muted: z.boolean() }) },
+      },
+    },
+    async (request) => muteAuthor(app.db, request.actor, request.params.id),
   );
 
   app.post(

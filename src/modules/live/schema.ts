@@ -150,3 +150,21 @@ export const liveFlashClaims = pgTable(
     index('live_flash_claims_expiry_idx').on(t.countyId, t.status, t.expiresAt),
   ],
 );
+
+/** A viewer the host silenced in a session: their messages are refused. */
+export const liveMutes = pgTable(
+  'live_mutes',
+  {
+    countyId: countyId(),
+    sessionId: uuid('session_id').notNull(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id),
+    mutedBy: uuid('muted_by').references(() => users.id),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.countyId, t.sessionId, t.userId] }),
+    foreignKey({ columns: [t.countyId, t.sessionId], foreignColumns: [liveSessions.countyId, liveSessions.id] }),
+  ],
+);

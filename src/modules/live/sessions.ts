@@ -178,7 +178,14 @@ export async function openOffers(db: Db, countyId: string, sessionId: string) {
   const rows = await db
     .select()
     .from(liveFlashOffers)
-    .where(and(eq(liveFlashOffers.countyId, countyId), eq(liveFlashOffers.sessionId, sessionId), eq(liveFlashOffers.status, 'open')))
+    .where(
+      and(
+        eq(liveFlashOffers.countyId, countyId),
+        eq(liveFlashOffers.sessionId, sessionId),
+        eq(liveFlashOffers.status, 'open'),
+        sql`(${liveFlashOffers.endsAt} is null or ${liveFlashOffers.endsAt} > now())`,
+      ),
+    )
     .orderBy(desc(liveFlashOffers.createdAt));
   return rows.map(offerView);
 }

@@ -2,7 +2,7 @@ import { useMutation } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
-import { api } from '../../api.ts';
+import { api, ApiError } from '../../api.ts';
 import { useMe } from '../../auth.tsx';
 import { ErrorText } from '../../components/ErrorText.tsx';
 import type { ChatMessage, SessionStatus } from './lib.ts';
@@ -17,6 +17,7 @@ export function Chat({ sessionId, messages, status, moderate }: { sessionId: str
     onSuccess: () => setBody(''),
   });
   const remove = useMutation({ mutationFn: (id: string) => api(`/live/messages/${id}`, { method: 'DELETE' }) });
+  const mute = useMutation({ mutationFn: (id: string) => api(`/live/messages/${id}/mute`, { method: 'POST' }) });
   return (
     <section className="live-chat" aria-label={t('chat.title')}>
       <h2>{t('chat.title')}</h2>
@@ -26,14 +27,25 @@ export function Chat({ sessionId, messages, status, moderate }: { sessionId: str
           <li key={m.id} data-testid="live-message">
             <span className="live-author">{m.authorName}</span> <span className="live-body">{m.body}</span>
             {moderate && (
-              <button type="button" className="live-delete" onClick={() => remove.mutate(m.id)} aria-label={t('chat.delete')}>
-                {t('chat.delete')}
-              </button>
+              <>
+                <button type="button" className="live-delete" onClick={() => remove.mutate(m.id)}>
+                  {t('chat.delete')}
+                </button>
+                <button type="button" className="live-delete" onClick={() => mute.mutate(m.id)}>
+                  {t('chat.mute')}
+                </button>
+              </>
             )}
           </li>
         ))}
       </ol>
-      <ErrorText error={send.error ?? remove.error} />
+      {send.error instanceof ApiError && send.error.code === 'muted' ? (
+        <p className="error" role="alert">
+          {t('chat.muted')}
+        </p>
+      ) : (
+        <ErrorText error={send.error ?? remove.error ?? mute.error} />
+      )}
       {status === 'ended' ? null : me ? (
         <form
           className="live-send"

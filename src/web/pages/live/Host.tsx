@@ -195,7 +195,9 @@ export function HostSession() {
           {t('host.rtmp')}: <code>{s.rtmpUrl ?? t('host.noIngest')}</code>
         </p>
         <p>
-          {t('host.key')}: <code data-testid="stream-key">{s.streamKey}</code>
+          {t('host.key')}: <code>
+            {s.id}?key=<span data-testid="stream-key">{s.streamKey}</span>
+          </code>
         </p>
       </details>
       <Offers offers={s.offers} onClose={(offerId) => close.mutate(offerId)} />
