@@ -30,10 +30,15 @@ export interface LiveHub {
   subscribe(sessionId: string, listener: Listener): () => void;
   /** Viewers connected to this instance. */
   viewers(sessionId: string): number;
+  /** Remembers how to end a viewer's stream; returns the forgetting. */
+  track(end: () => void): () => void;
+  /** Ends every viewer's stream (shutdown: open streams would keep the server from closing). */
+  disconnectAll(): void;
 }
 
 export function createLiveHub(handle: DbHandle): LiveHub {
   const bySession = new Map<string, Set<Listener>>();
+  const streams = new Set<() => void>();
   let unlisten: (() => Promise<void>) | undefined;
   const deliver = (payload: string) => {
     let event: LiveEvent;
@@ -72,6 +77,13 @@ export function createLiveHub(handle: DbHandle): LiveHub {
       };
     },
     viewers: (sessionId) => bySession.get(sessionId)?.size ?? 0,
+    disconnectAll() {
+      for (const end of [...streams]) end();
+    },
+    track(end: () => void) {
+      streams.add(end);
+      return () => streams.delete(end);
+    },
   };
 }
 
@@ -85,6 +97,7 @@ export function streamSessionEvents(request: FastifyRequest, reply: FastifyReply
   const close = () => {
     if (closed) return;
     closed = true;
+    untrack();
     unsubscribe();
     clearInterval(heartbeat);
     res.end();
@@ -94,6 +107,7 @@ export function streamSessionEvents(request: FastifyRequest, reply: FastifyReply
     if (res.writableLength > MAX_BUFFERED_BYTES) return close();
     res.write(`event: ${event.type}\ndata: ${JSON.stringify(event.data)}\n\n`);
   });
+  const untrack = hub.track(close);
   const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), HEARTBEAT_MS);
   heartbeat.unref();
   request.raw.on('close', close);

@@ -67,6 +67,7 @@ export const liveRoutes: FastifyPluginAsync = async (base) => {
   const hub = createLiveHub(app.dbHandle);
   await hub.start();
   const video = await startVideo(app.db, app.log, app.config.dataDir);
+  app.addHook('preClose', async () => hub.disconnectAll());
   app.addHook('onClose', async () => {
     await hub.stop();
     await video.stop();
