@@ -100,6 +100,19 @@ describeEachDriver('live sessions, chat and flash offers', (driver) => {
     }
   });
 
+  it("answers an external media server's publish callback: only the live session's key (SRS JSON, nginx-rtmp form)", async () => {
+    const { streamKey } = (await as(t.app, producer)({ method: 'GET', url: `/api/v1/live/sessions/${sessionId}/host` })).json();
+    const srs = (param: string) => t.app.inject({ method: 'POST', url: '/api/v1/live/ingest/on-publish', payload: { action: 'on_publish', app: 'live', stream: sessionId, param } });
+    const ok = await srs(`?key=${streamKey}`);
+    expect(ok.statusCode).toBe(200);
+    expect(ok.json()).toEqual({ code: 0 });
+    expect((await srs('?key=wrong')).statusCode).toBe(403);
+    const nginx = (key: string) =>
+      t.app.inject({ method: 'POST', url: '/api/v1/live/ingest/on-publish', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: `call=publish&app=live&name=${sessionId}&key=${encodeURIComponent(key)}` });
+    expect((await nginx(streamKey)).statusCode).toBe(200);
+    expect((await nginx(`${streamKey}x`)).statusCode).toBe(403);
+  });
+
   it('delivers chat to viewers on another instance through LISTEN/NOTIFY, and the host deletes it for everyone', async () => {
     // Another instance: its own connection to the same database (PGlite: the same in-process database).
     const other: DbHandle = driver === 'postgres' ? await openDatabase({ databaseUrl: t.db.url! }) : t.db;

@@ -3,12 +3,12 @@ import path from 'node:path';
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { notFound } from '../../server/problems.ts';
+import { notFound, Problem } from '../../server/problems.ts';
 import { deleteMessage, like, muteAuthor, postMessage } from './chat.ts';
 import { claimOffer, closeOffer, createOffer, getClaim } from './flash.ts';
 import { createLiveHub, streamSessionEvents } from './realtime.ts';
 import { SESSION_STATUSES, CLAIM_STATUSES, OFFER_STATUSES } from './schema.ts';
-import { getHostView, getSession, listSessions, moveSession, mySessions, scheduleSession } from './sessions.ts';
+import { getHostView, getSession, listSessions, moveSession, mySessions, scheduleSession, streamKeyAllows } from './sessions.ts';
 import { HLS_FILE, startVideo } from './video.ts';
 
 const idParams = z.strictObject({ id: z.uuid() });
@@ -124,6 +124,39 @@ export const liveRoutes: FastifyPluginAsync = async (base) => {
         .type(playlist ? 'application/vnd.apple.mpegurl' : 'video/mp2t')
         .header('cache-control', playlist ? 'no-cache' : 'public, max-age=60')
         .send(data);
+    },
+  );
+
+  // An external media server's publish callback (SRS `on_publish` sends JSON, nginx-rtmp `on_publish` a form):
+  // the same rule as the embedded ingest — only the live session's own key may publish.
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 8192 }, (_request, body, done) => {
+    done(null, Object.fromEntries(new URLSearchParams(body as string)));
+  });
+  app.post(
+    '/live/ingest/on-publish',
+    {
+      schema: {
+        tags,
+        summary: "A media server asks whether a publish is allowed: 200 { code: 0 } or 403 (SRS's and nginx-rtmp's on_publish)",
+        operationId: 'authorizeLivePublish',
+        body: z.looseObject({
+          stream: z.string().max(200).optional(),
+          name: z.string().max(200).optional(),
+          param: z.string().max(1000).optional(),
+          key: z.string().max(200).optional(),
+        }),
+        response: { 200: z.object({ code: z.literal(0) }) },
+      },
+      config: { rateLimit: { max: 30, timeWindow: '1 minute' } },
+    },
+    async (request) => {
+      const { stream, name, param, key } = request.body;
+      const sessionId = stream ?? name ?? '';
+      const given = key ?? new URLSearchParams(param?.replace(/^\?/, '') ?? '').get('key') ?? '';
+      if (!z.uuid().safeParse(sessionId).success || !(await streamKeyAllows(app.db, sessionId, given))) {
+        throw new Problem(403, 'publish_refused', 'Wrong stream key, or the session is not live');
+      }
+      return { code: 0 as const };
     },
   );
 
