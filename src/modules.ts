@@ -6,6 +6,7 @@ import { indicatorsModule } from './modules/indicators/index.ts';
 import { innsModule } from './modules/inns/index.ts';
 import { interventionsModule } from './modules/interventions/index.ts';
 import { logisticsModule } from './modules/logistics/index.ts';
+import { liveModule } from './modules/live/index.ts';
 import { marketModule } from './modules/market/index.ts';
 import { paymentsModule } from './modules/payments/index.ts';
 import { peopleModule } from './modules/people/index.ts';
@@ -22,4 +23,5 @@ export const MODULES: readonly ModuleManifest[] = [
   logisticsModule,
   peopleModule,
   indicatorsModule,
+  liveModule,
 ];

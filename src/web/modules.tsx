@@ -37,6 +37,7 @@ export function addStrings(namespace: string, s: Strings) {
 export const WEB_MODULES: WebModule[] = [
   webModule('atlas', { zhCN: '村落图谱', en: 'Atlas' }, () => import('./pages/atlas/index.tsx'), () => import('./pages/atlas/i18n.ts')),
   webModule('market', { zhCN: '山货集市', en: 'Market' }, () => import('./pages/market/index.tsx'), () => import('./pages/market/i18n.ts')),
+  webModule('live', { zhCN: '直播', en: 'Live' }, () => import('./pages/live/index.tsx'), () => import('./pages/live/i18n.ts')),
   webModule('inns', { zhCN: '老屋民宿', en: 'Inns' }, () => import('./pages/inns/index.tsx'), () => import('./pages/inns/i18n.ts')),
   webModule('interventions', { zhCN: '微改造', en: 'Interventions' }, () => import('./pages/interventions/index.tsx'), () => import('./pages/interventions/i18n.ts')),
   webModule('logistics', { zhCN: '物流', en: 'Logistics' }, () => import('./pages/logistics/index.tsx'), () => import('./pages/logistics/i18n.ts')),

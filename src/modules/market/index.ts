@@ -26,3 +26,4 @@ export const marketModule = defineModule({
 });
 
 export { salesByProducer } from './service.ts';
+export { getProduct, listProducts } from './service.ts';

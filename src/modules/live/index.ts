@@ -1,0 +1,27 @@
+// Live: producers' live-stream sales — scheduled sessions, chat and likes in real time across instances,
+// flash offers with a quota the database enforces, paid through the payments module.
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { defineModule } from '../../server/module.ts';
+import { releaseExpiredClaims } from './flash.ts';
+import { liveRoutes } from './routes.ts';
+import * as schema from './schema.ts';
+import { seedDemoSession } from './seed.ts';
+
+export const liveModule = defineModule({
+  name: 'live',
+  schema,
+  migrations: { folder: path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations') },
+  routes: liveRoutes,
+  seed: (tx, ctx) => seedDemoSession(tx, ctx.countyId!),
+  permissions: { 'live.host': ['county_admin', 'producer'] },
+  jobs: [
+    {
+      // Unpaid flash-offer claims past their time return to the quota (each release audited and announced).
+      name: 'live.release-expired-claims',
+      every: () => Number(process.env.LIVE_RELEASE_SECONDS ?? 30),
+      maxAttempts: 1,
+      run: async (_data, ctx) => ({ released: await releaseExpiredClaims(ctx.db) }),
+    },
+  ],
+});

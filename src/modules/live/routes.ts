@@ -1,0 +1,312 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { FastifyPluginAsync } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { notFound, Problem } from '../../server/problems.ts';
+import { deleteMessage, like, muteAuthor, postMessage } from './chat.ts';
+import { claimOffer, closeOffer, createOffer, getClaim } from './flash.ts';
+import { createLiveHub, streamSessionEvents } from './realtime.ts';
+import { SESSION_STATUSES, CLAIM_STATUSES, OFFER_STATUSES } from './schema.ts';
+import { getHostView, getSession, listSessions, moveSession, mySessions, scheduleSession, streamKeyAllows } from './sessions.ts';
+import { HLS_FILE, startVideo } from './video.ts';
+
+const idParams = z.strictObject({ id: z.uuid() });
+/** Text a person typed: trimmed, no NUL (the database refuses it), within a length. */
+const typed = (min: number, max: number) =>
+  z
+    .string()
+    .trim()
+    .min(min)
+    .max(max)
+    .refine((s) => !s.includes('\u0000'), 'May not contain a NUL character');
+const fen = z.number().int().min(1).max(100_000_000);
+const isoTime = z.string();
+
+const summary = z.object({
+  id: z.uuid(),
+  orgId: z.uuid(),
+  title: z.string(),
+  coverUrl: z.string().nullable(),
+  scheduledAt: isoTime,
+  status: z.enum(SESSION_STATUSES),
+  likes: z.number().int(),
+});
+const message = z.object({ id: z.uuid(), authorName: z.string(), body: z.string(), createdAt: isoTime });
+const offer = z.object({
+  id: z.uuid(),
+  productId: z.uuid(),
+  variantId: z.uuid(),
+  label: z.string(),
+  priceFen: z.number().int(),
+  regularPriceFen: z.number().int(),
+  quota: z.number().int(),
+  remaining: z.number().int(),
+  status: z.enum(OFFER_STATUSES),
+  endsAt: isoTime.nullable(),
+});
+const product = z.object({
+  id: z.uuid(),
+  name: z.string(),
+  photoUrl: z.string().nullable(),
+  variants: z.array(z.object({ id: z.uuid(), label: z.string(), priceFen: z.number().int(), stock: z.number().int() })),
+});
+const sessionPage = summary.extend({
+  startedAt: isoTime.nullable(),
+  endedAt: isoTime.nullable(),
+  hlsUrl: z.string().nullable(),
+  products: z.array(product),
+  offers: z.array(offer),
+  messages: z.array(message),
+});
+const hostPage = sessionPage.extend({ streamKey: z.string(), rtmpUrl: z.string().nullable() });
+const list = z.object({ items: z.array(summary) });
+
+export const liveRoutes: FastifyPluginAsync = async (base) => {
+  const app = base.withTypeProvider<ZodTypeProvider>();
+  const hub = createLiveHub(app.dbHandle);
+  await hub.start();
+  const video = await startVideo(app.db, app.log, app.config.dataDir);
+  app.addHook('preClose', async () => hub.disconnectAll());
+  app.addHook('onClose', async () => {
+    await hub.stop();
+    await video.stop();
+  });
+  const tags = ['live'];
+
+  // ---- public ----
+  app.get(
+    '/live/sessions',
+    { schema: { tags, summary: 'Live sessions, then upcoming ones, then recently ended', operationId: 'listLiveSessions', response: { 200: list } } },
+    async () => listSessions(app.db),
+  );
+
+  app.get(
+    '/live/sessions/:id',
+    { schema: { tags, summary: 'A session page: products, open flash offers, recent chat, video URL', operationId: 'getLiveSession', params: idParams, response: { 200: sessionPage } } },
+    async (request) => getSession(app.db, request.params.id, video),
+  );
+
+  app.get(
+    '/live/sessions/:id/events',
+    {
+      schema: {
+        tags,
+        summary: 'Server-Sent Events of a session: chat, chat_deleted, likes, offer, status, video',
+        operationId: 'streamLiveSession',
+        params: idParams,
+        response: { 200: z.string().describe('text/event-stream') },
+      },
+    },
+    async (request, reply) => {
+      await getSession(app.db, request.params.id, video);
+      streamSessionEvents(request, reply, hub, request.params.id);
+    },
+  );
+
+  app.get(
+    '/live/hls/:id/:file',
+    {
+      schema: {
+        tags,
+        summary: "A live session's HLS playlist or segment (while its stream is received)",
+        operationId: 'getLiveHls',
+        params: z.strictObject({ id: z.uuid(), file: z.string().regex(HLS_FILE) }),
+        response: { 200: z.unknown().describe('application/vnd.apple.mpegurl or video/mp2t') },
+      },
+    },
+    async (request, reply) => {
+      const dir = video.hlsDir(request.params.id);
+      const data = dir ? await readFile(path.join(dir, request.params.file)).catch(() => null) : null;
+      if (!data) throw notFound('Stream');
+      const playlist = request.params.file.endsWith('.m3u8');
+      return reply
+        .type(playlist ? 'application/vnd.apple.mpegurl' : 'video/mp2t')
+        .header('cache-control', playlist ? 'no-cache' : 'public, max-age=60')
+        .send(data);
+    },
+  );
+
+  // An external media server's publish callback (SRS `on_publish` sends JSON, nginx-rtmp `on_publish` a form):
+  // the same rule as the embedded ingest — only the live session's own key may publish.
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 8192 }, (_request, body, done) => {
+    done(null, Object.fromEntries(new URLSearchParams(body as string)));
+  });
+  app.post(
+    '/live/ingest/on-publish',
+    {
+      schema: {
+        tags,
+        summary: "A media server asks whether a publish is allowed: 200 { code: 0 } or 403 (SRS's and nginx-rtmp's on_publish)",
+        operationId: 'authorizeLivePublish',
+        body: z.looseObject({
+          stream: z.string().max(200).optional(),
+          name: z.string().max(200).optional(),
+          param: z.string().max(1000).optional(),
+          key: z.string().max(200).optional(),
+        }),
+        response: { 200: z.object({ code: z.literal(0) }) },
+      },
+      config: { rateLimit: { max: 30, timeWindow: '1 minute' } },
+    },
+    async (request) => {
+      const { stream, name, param, key } = request.body;
+      const sessionId = stream ?? name ?? '';
+      const given = key ?? new URLSearchParams(param?.replace(/^\?/, '') ?? '').get('key') ?? '';
+      if (!z.uuid().safeParse(sessionId).success || !(await streamKeyAllows(app.db, sessionId, given))) {
+        throw new Problem(403, 'publish_refused', 'Wrong stream key, or the session is not live');
+      }
+      return { code: 0 as const };
+    },
+  );
+
+  // ---- viewers ----
+  app.post(
+    '/live/sessions/:id/messages',
+    {
+      schema: {
+        tags,
+        summary: 'Send a chat message (rate-limited per user)',
+        operationId: 'postLiveMessage',
+        params: idParams,
+        body: z.strictObject({ body: typed(1, 200) }),
+        response: { 201: message },
+      },
+    },
+    async (request, reply) => reply.code(201).send(await postMessage(app.db, request.actor, request.params.id, request.body.body)),
+  );
+
+  app.post(
+    '/live/sessions/:id/likes',
+    {
+      schema: { tags, summary: 'Like the session', operationId: 'likeLiveSession', params: idParams, response: { 200: z.object({ likes: z.number().int() }) } },
+      config: { rateLimit: { max: 20, timeWindow: '10 seconds', keyGenerator: (r) => r.actor?.id ?? r.ip } },
+    },
+    async (request) => like(app.db, request.actor, request.params.id),
+  );
+
+  app.post(
+    '/live/offers/:id/claims',
+    {
+      schema: {
+        tags,
+        summary: 'Claim one unit of a flash offer and start paying for it',
+        operationId: 'claimFlashOffer',
+        params: idParams,
+        response: { 201: z.object({ claimId: z.uuid(), status: z.enum(CLAIM_STATUSES), expiresAt: isoTime, paymentId: z.uuid(), redirectUrl: z.string() }) },
+      },
+    },
+    async (request, reply) => reply.code(201).send(await claimOffer(app.db, request.actor, request.params.id)),
+  );
+
+  app.get(
+    '/live/claims/:id',
+    {
+      schema: {
+        tags,
+        summary: "The buyer's claim on a flash offer",
+        operationId: 'getFlashClaim',
+        params: idParams,
+        response: { 200: z.object({ id: z.uuid(), status: z.enum(CLAIM_STATUSES), amountFen: z.number().int(), label: z.string(), sessionId: z.uuid(), expiresAt: isoTime }) },
+      },
+    },
+    async (request) => getClaim(app.db, request.actor, request.params.id),
+  );
+
+  // ---- hosts ----
+  app.get('/live/mine', { schema: { tags, summary: 'Sessions of the organizations the user hosts for', operationId: 'myLiveSessions', response: { 200: list } } }, async (request) =>
+    mySessions(app.db, request.actor),
+  );
+
+  app.post(
+    '/live/sessions',
+    {
+      schema: {
+        tags,
+        summary: 'Schedule a session with products of the producer',
+        operationId: 'scheduleLiveSession',
+        body: z.strictObject({
+          orgId: z.uuid(),
+          title: typed(1, 80),
+          coverUrl: z.string().max(500).regex(/^(\/|https:\/\/)/, 'A path on this site or an https URL').nullable().optional(),
+          scheduledAt: z.iso.datetime({ offset: true }),
+          productIds: z.array(z.uuid()).max(20).default([]),
+        }),
+        response: { 201: z.object({ id: z.uuid() }) },
+      },
+    },
+    async (request, reply) => reply.code(201).send(await scheduleSession(app.db, request.actor, request.body)),
+  );
+
+  app.get(
+    '/live/sessions/:id/host',
+    { schema: { tags, summary: "The host's view: adds the stream key and ingest URL", operationId: 'getLiveHostView', params: idParams, response: { 200: hostPage } } },
+    async (request) => getHostView(app.db, request.actor, request.params.id, video),
+  );
+
+  for (const move of ['start', 'end'] as const) {
+    app.post(
+      `/live/sessions/:id/${move}`,
+      {
+        schema: {
+          tags,
+          summary: move === 'start' ? 'Go live' : 'End the session',
+          operationId: move === 'start' ? 'startLiveSession' : 'endLiveSession',
+          params: idParams,
+          response: { 200: z.object({ id: z.uuid(), status: z.enum(SESSION_STATUSES) }) },
+        },
+      },
+      async (request) => moveSession(app.db, request.actor, request.params.id, move),
+    );
+  }
+
+  app.delete(
+    '/live/messages/:id',
+    { schema: { tags, summary: 'Host: delete a chat message for everyone', operationId: 'deleteLiveMessage', params: idParams, response: { 204: z.null() } } },
+    async (request, reply) => {
+      await deleteMessage(app.db, request.actor, request.params.id);
+      return reply.code(204).send(null);
+    },
+  );
+
+  app.post(
+    '/live/messages/:id/mute',
+    {
+      schema: {
+        tags,
+        summary: "Host: mute a message's author for the rest of the session (the message is deleted too)",
+        operationId: 'muteLiveViewer',
+        params: idParams,
+        response: { 200: z.object({ muted: z.boolean() }) },
+      },
+    },
+    async (request) => muteAuthor(app.db, request.actor, request.params.id),
+  );
+
+  app.post(
+    '/live/sessions/:id/offers',
+    {
+      schema: {
+        tags,
+        summary: 'Host: pin a flash offer (a variant, a special price, a small quota)',
+        operationId: 'createFlashOffer',
+        params: idParams,
+        body: z.strictObject({
+          productId: z.uuid(),
+          variantId: z.uuid(),
+          priceFen: fen,
+          quota: z.number().int().min(1).max(1000),
+          durationMinutes: z.number().int().min(1).max(240).optional(),
+        }),
+        response: { 201: offer },
+      },
+    },
+    async (request, reply) => reply.code(201).send(await createOffer(app.db, request.actor, request.params.id, request.body)),
+  );
+
+  app.post(
+    '/live/offers/:id/close',
+    { schema: { tags, summary: 'Host: close a flash offer', operationId: 'closeFlashOffer', params: idParams, response: { 200: offer } } },
+    async (request) => closeOffer(app.db, request.actor, request.params.id),
+  );
+};

@@ -1,0 +1,232 @@
+// Sessions: a producer schedules a session with products from their shop, goes live, ends it; the public sees
+// live and upcoming sessions and each session's page.
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { and, asc, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
+import type { Db } from '../../db/handle.ts';
+import { recordAudit } from '../../server/audit.ts';
+import { badRequest, conflict, notFound } from '../../server/problems.ts';
+import { authorize, requireActor, type Actor } from '../governance/index.ts';
+import { getProduct } from '../market/index.ts';
+import { publishLiveEvent } from './realtime.ts';
+import { liveFlashOffers, liveMessages, liveSessionProducts, liveSessions, type SessionStatus } from './schema.ts';
+
+export const iso = (d: Date | string | null) => (d == null ? null : new Date(d).toISOString());
+
+/** How a session reaches the video ingest; absent when no ingest runs (the page shows its waiting state). */
+export interface VideoSettings {
+  hlsUrl(sessionId: string): string | null;
+  rtmpUrl(sessionId: string): string | null;
+}
+
+export const newStreamKey = () => randomBytes(18).toString('base64url');
+
+export interface ScheduleInput {
+  orgId: string;
+  title: string;
+  coverUrl?: string | null;
+  scheduledAt: string;
+  productIds: string[];
+}
+
+/** Products of the session's producer, checked through the market's public functions. */
+async function checkedProducts(db: Db, orgId: string, productIds: string[]) {
+  if (new Set(productIds).size !== productIds.length) throw badRequest('productIds', 'A product is listed twice');
+  for (const [i, productId] of productIds.entries()) {
+    const product = await getProduct(db, productId).catch(() => null);
+    if (!product || product.orgId !== orgId) throw badRequest(`productIds/${i}`, 'Not a product of this producer');
+  }
+}
+
+export async function scheduleSession(db: Db, actor: Actor | null, input: ScheduleInput) {
+  const who = await authorize(db, actor, 'live.host', { orgId: input.orgId });
+  await checkedProducts(db, input.orgId, input.productIds);
+  return db.transaction(async (tx) => {
+    const [row] = await tx
+      .insert(liveSessions)
+      .values({
+        countyId: who.countyId,
+        orgId: input.orgId,
+        title: input.title,
+        coverUrl: input.coverUrl ?? null,
+        scheduledAt: new Date(input.scheduledAt),
+        streamKey: newStreamKey(),
+        createdBy: who.id,
+      })
+      .returning();
+    if (input.productIds.length) {
+      await tx.insert(liveSessionProducts).values(input.productIds.map((productId, position) => ({ countyId: who.countyId, sessionId: row.id, productId, position })));
+    }
+    await recordAudit(tx, who, { action: 'live.session.schedule', entity: 'live_session', entityId: row.id, details: { title: input.title, productIds: input.productIds } });
+    return { id: row.id };
+  });
+}
+
+async function sessionRow(db: Db, sessionId: string) {
+  const [row] = await db.select().from(liveSessions).where(eq(liveSessions.id, sessionId));
+  if (!row) throw notFound('Session');
+  return row;
+}
+
+/** The session, checked that the actor hosts it (producer of its organization, or the county admin). */
+export async function hostedSession(db: Db, actor: Actor | null, sessionId: string) {
+  const row = await sessionRow(db, sessionId);
+  const who = await authorize(db, actor, 'live.host', { orgId: row.orgId });
+  return { who, session: row };
+}
+
+const MOVES: Record<'start' | 'end', { from: SessionStatus[]; to: SessionStatus }> = {
+  start: { from: ['scheduled'], to: 'live' },
+  end: { from: ['scheduled', 'live'], to: 'ended' },
+};
+
+/** Goes live or ends the session; only from the states the move allows (a conditional UPDATE). */
+export async function moveSession(db: Db, actor: Actor | null, sessionId: string, move: 'start' | 'end') {
+  const { who, session } = await hostedSession(db, actor, sessionId);
+  const { from, to } = MOVES[move];
+  return db.transaction(async (tx) => {
+    const now = new Date();
+    const [moved] = await tx
+      .update(liveSessions)
+      .set(move === 'start' ? { status: to, startedAt: now } : { status: to, endedAt: now })
+      .where(and(eq(liveSessions.countyId, session.countyId), eq(liveSessions.id, sessionId), inArray(liveSessions.status, from)))
+      .returning();
+    if (!moved) throw conflict('invalid_state', `The session is ${session.status}`);
+    if (to === 'ended') {
+      await tx
+        .update(liveFlashOffers)
+        .set({ status: 'closed' })
+        .where(and(eq(liveFlashOffers.countyId, session.countyId), eq(liveFlashOffers.sessionId, sessionId)));
+    }
+    await recordAudit(tx, who, { action: `live.session.${move}`, entity: 'live_session', entityId: sessionId, details: { from: session.status, to } });
+    await publishLiveEvent(tx, { sessionId, type: 'status', data: { status: to } });
+    return { id: sessionId, status: to };
+  });
+}
+
+const summaryColumns = {
+  id: liveSessions.id,
+  orgId: liveSessions.orgId,
+  title: liveSessions.title,
+  coverUrl: liveSessions.coverUrl,
+  scheduledAt: liveSessions.scheduledAt,
+  status: liveSessions.status,
+  likes: liveSessions.likes,
+};
+type SummaryRow = { id: string; orgId: string; title: string; coverUrl: string | null; scheduledAt: Date; status: SessionStatus; likes: number };
+const summary = (r: SummaryRow) => ({ ...r, scheduledAt: iso(r.scheduledAt)! });
+
+/** Live sessions first, then upcoming ones by time, then the last few ended. */
+export async function listSessions(db: Db) {
+  const open = await db
+    .select(summaryColumns)
+    .from(liveSessions)
+    .where(inArray(liveSessions.status, ['live', 'scheduled']))
+    .orderBy(sql`case ${liveSessions.status} when 'live' then 0 else 1 end`, asc(liveSessions.scheduledAt))
+    .limit(100);
+  const past = await db.select(summaryColumns).from(liveSessions).where(eq(liveSessions.status, 'ended')).orderBy(desc(liveSessions.endedAt)).limit(20);
+  return { items: [...open, ...past].map(summary) };
+}
+
+/** The sessions of the organizations the actor hosts for. */
+export async function mySessions(db: Db, actor: Actor | null) {
+  const who = requireActor(actor);
+  const isAdmin = who.grants.some((g) => g.role === 'county_admin');
+  const orgIds = who.grants.filter((g) => g.role === 'producer' && g.orgId).map((g) => g.orgId!);
+  if (!isAdmin && !orgIds.length) return { items: [] };
+  const rows = await db
+    .select(summaryColumns)
+    .from(liveSessions)
+    .where(and(eq(liveSessions.countyId, who.countyId), isAdmin ? undefined : inArray(liveSessions.orgId, orgIds)))
+    .orderBy(desc(liveSessions.scheduledAt))
+    .limit(200);
+  return { items: rows.map(summary) };
+}
+
+async function sessionProducts(db: Db, countyId: string, sessionId: string) {
+  const links = await db
+    .select({ productId: liveSessionProducts.productId })
+    .from(liveSessionProducts)
+    .where(and(eq(liveSessionProducts.countyId, countyId), eq(liveSessionProducts.sessionId, sessionId)))
+    .orderBy(asc(liveSessionProducts.position));
+  const products = [];
+  for (const { productId } of links) {
+    const p = await getProduct(db, productId).catch(() => null);
+    if (!p) continue;
+    products.push({
+      id: p.id,
+      name: p.name,
+      photoUrl: p.photos[0] ? `/api/v1/market/photos/${p.photos[0].id}?size=thumb` : p.photoUrl,
+      variants: p.variants.map((v) => ({ id: v.id, label: v.label, priceFen: v.priceFen, stock: v.stock })),
+    });
+  }
+  return products;
+}
+
+export const CHAT_HISTORY = 50;
+
+export async function recentMessages(db: Db, countyId: string, sessionId: string) {
+  const rows = await db
+    .select({ id: liveMessages.id, authorName: liveMessages.authorName, body: liveMessages.body, createdAt: liveMessages.createdAt })
+    .from(liveMessages)
+    .where(and(eq(liveMessages.countyId, countyId), eq(liveMessages.sessionId, sessionId), isNull(liveMessages.deletedAt)))
+    .orderBy(desc(liveMessages.createdAt), desc(liveMessages.id))
+    .limit(CHAT_HISTORY);
+  return rows.reverse().map((m) => ({ ...m, createdAt: iso(m.createdAt)! }));
+}
+
+export async function openOffers(db: Db, countyId: string, sessionId: string) {
+  const rows = await db
+    .select()
+    .from(liveFlashOffers)
+    .where(
+      and(
+        eq(liveFlashOffers.countyId, countyId),
+        eq(liveFlashOffers.sessionId, sessionId),
+        eq(liveFlashOffers.status, 'open'),
+        sql`(${liveFlashOffers.endsAt} is null or ${liveFlashOffers.endsAt} > now())`,
+      ),
+    )
+    .orderBy(desc(liveFlashOffers.createdAt));
+  return rows.map(offerView);
+}
+
+export const offerView = (o: typeof liveFlashOffers.$inferSelect) => ({
+  id: o.id,
+  productId: o.productId,
+  variantId: o.variantId,
+  label: o.label,
+  priceFen: o.priceFen,
+  regularPriceFen: o.regularPriceFen,
+  quota: o.quota,
+  remaining: o.remaining,
+  status: o.status,
+  endsAt: iso(o.endsAt),
+});
+
+/** The public session page: products, open flash offers, the recent chat, and where to play the video. */
+export async function getSession(db: Db, sessionId: string, video: VideoSettings) {
+  const s = await sessionRow(db, sessionId);
+  return {
+    ...summary(s),
+    startedAt: iso(s.startedAt),
+    endedAt: iso(s.endedAt),
+    hlsUrl: s.status === 'live' ? video.hlsUrl(s.id) : null,
+    products: await sessionProducts(db, s.countyId, s.id),
+    offers: await openOffers(db, s.countyId, s.id),
+    messages: await recentMessages(db, s.countyId, s.id),
+  };
+}
+
+/** The host's view adds the stream key and the ingest address. */
+export async function getHostView(db: Db, actor: Actor | null, sessionId: string, video: VideoSettings) {
+  const { session } = await hostedSession(db, actor, sessionId);
+  return { ...(await getSession(db, sessionId, video)), streamKey: session.streamKey, rtmpUrl: video.rtmpUrl(session.id) };
+}
+
+/** The ingest's question: may this key publish this session's stream? Only a live session's own key may. */
+export async function streamKeyAllows(db: Db, sessionId: string, key: string) {
+  const [row] = await db.select({ key: liveSessions.streamKey, status: liveSessions.status }).from(liveSessions).where(eq(liveSessions.id, sessionId));
+  if (!row || row.status !== 'live') return false;
+  const [expected, given] = [Buffer.from(row.key), Buffer.from(key)];
+  return expected.length === given.length && timingSafeEqual(expected, given);
+}

@@ -1,0 +1,169 @@
+// Video: an RTMP ingest (node-media-server) that encoders publish to with the session's stream key, and an ffmpeg
+// per live stream that repackages it as HLS for the page's player. Started only when LIVE_RTMP_PORT is set.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import type { FastifyBaseLogger } from 'fastify';
+import type { Db } from '../../db/handle.ts';
+import { publishLiveEvent } from './realtime.ts';
+import { streamKeyAllows, type VideoSettings } from './sessions.ts';
+
+const require = createRequire(import.meta.url);
+const SESSION_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const STALE_AFTER_MS = 8_000;
+export const HLS_FILE = /^(index\.m3u8|seg-\d{5}\.ts)$/;
+
+export interface VideoIngest extends VideoSettings {
+  /** The HLS directory of a session, or null when there is no ingest. */
+  hlsDir(sessionId: string): string | null;
+  stop(): Promise<void>;
+}
+
+const noVideo: VideoIngest = { hlsUrl: () => null, rtmpUrl: () => null, hlsDir: () => null, stop: async () => {} };
+
+/** The ffmpeg to run: FFMPEG_PATH, or the one the npm package ships, or the system's. */
+export function ffmpegPath(): string {
+  if (process.env.FFMPEG_PATH) return process.env.FFMPEG_PATH;
+  try {
+    return (require('@ffmpeg-installer/ffmpeg') as { path: string }).path;
+  } catch {
+    return 'ffmpeg';
+  }
+}
+
+interface NmsSession {
+  streamApp: string;
+  streamName: string;
+  streamQuery?: Record<string, string>;
+  close(): void;
+}
+interface Nms {
+  on(event: string, listener: (session: NmsSession) => void): void;
+  run(): Promise<void>;
+  stop(): Promise<void>;
+  rtmpServer: { tcpServer?: net.Server };
+}
+
+/** A playlist the packager rewrote lately: the stream is arriving (a stalled encoder shows the waiting state). */
+function isFresh(playlist: string) {
+  const stat = fs.statSync(playlist, { throwIfNoEntry: false });
+  return !!stat && Date.now() - stat.mtimeMs < STALE_AFTER_MS;
+}
+
+function freePort(host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.once('error', reject);
+    probe.listen(0, host, () => {
+      const { port } = probe.address() as net.AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+export async function startVideo(db: Db, log: FastifyBaseLogger, dataDir: string): Promise<VideoIngest> {
+  const wanted = process.env.LIVE_RTMP_PORT;
+  if (wanted === undefined || wanted === '' || wanted === 'off') return noVideo;
+  const root = fs.mkdtempSync(path.join(dataDir && fs.existsSync(dataDir) ? dataDir : os.tmpdir(), 'live-'));
+  const hlsRoot = path.join(root, 'hls');
+  fs.mkdirSync(hlsRoot, { recursive: true });
+  // Only our own ffmpeg may play from the ingest: it signs its URL with a secret no one else knows.
+  const playSecret = randomBytes(24).toString('hex');
+  const NodeMediaServer = require('node-media-server') as new (config: object, configPath: string) => Nms;
+  const nmsLogger = require('node-media-server/src/core/logger.js') as { level: string };
+  const bind = process.env.LIVE_RTMP_BIND ?? '0.0.0.0';
+  // node-media-server takes port 0 as "no RTMP": ask the system for a free port instead.
+  const port = Number(wanted) || (await freePort(bind));
+  const nms = new NodeMediaServer(
+    {
+      bind,
+      rtmp: { port },
+      auth: { play: true, publish: false, secret: playSecret },
+      store: { path: path.join(root, 'nms') },
+      record: { auto: false, path: path.join(root, 'record') },
+      notify: { url: '' },
+      webadmin: { enable: false },
+    },
+    '',
+  );
+  nmsLogger.level = 'error';
+  const packagers = new Map<string, ChildProcess>();
+
+  const sign = (streamPath: string) => {
+    const expires = Math.floor(Date.now() / 1000) + 24 * 3600;
+    return `${expires}-${createHash('md5').update(`${streamPath}-${expires}-${playSecret}`).digest('hex')}`;
+  };
+
+  const startPackager = (sessionId: string) => {
+    const dir = path.join(hlsRoot, sessionId);
+    fs.rmSync(dir, { recursive: true, force: true });
+    fs.mkdirSync(dir, { recursive: true });
+    const source = `rtmp://127.0.0.1:${port}/live/${sessionId}?sign=${sign(`/live/${sessionId}`)}`;
+    const child = spawn(
+      ffmpegPath(),
+      ['-hide_banner', '-loglevel', 'error', '-i', source, '-c', 'copy', '-f', 'hls', '-hls_time', '2', '-hls_list_size', '6', '-hls_flags', 'delete_segments', '-hls_segment_filename', path.join(dir, 'seg-%05d.ts'), path.join(dir, 'index.m3u8')],
+      { stdio: 'ignore' },
+    );
+    child.on('error', () => log.warn({ sessionId }, 'live: ffmpeg could not start; set FFMPEG_PATH'));
+    // Viewers' pages read the session again when the first playlist appears and when the stream goes away.
+    const announce = (available: boolean) => void publishLiveEvent(db, { sessionId, type: 'video', data: { available } }).catch(() => {});
+    const watch = setInterval(() => {
+      if (!fs.existsSync(path.join(dir, 'index.m3u8'))) return;
+      clearInterval(watch);
+      announce(true);
+    }, 500);
+    watch.unref();
+    child.on('exit', () => {
+      clearInterval(watch);
+      if (packagers.get(sessionId) !== child) return;
+      packagers.delete(sessionId);
+      // No stream, no playlist: the page goes back to its waiting state.
+      fs.rmSync(dir, { recursive: true, force: true });
+      announce(false);
+    });
+    packagers.set(sessionId, child);
+  };
+
+  const onPrePublish = (session: NmsSession) => {
+    const sessionId = session.streamName;
+    const key = session.streamQuery?.key ?? '';
+    if (session.streamApp !== 'live' || !SESSION_ID.test(sessionId)) return session.close();
+    // The decision needs the database: until it is made nothing is packaged, and no one else can play the stream.
+    void streamKeyAllows(db, sessionId, key)
+      .catch(() => false)
+      .then((allowed) => {
+        if (!allowed) {
+          log.info({ sessionId }, 'live: publish refused (wrong stream key or session not live)');
+          return session.close();
+        }
+        startPackager(sessionId);
+      });
+  };
+  const onDonePublish = (session: NmsSession) => packagers.get(session.streamName)?.kill('SIGTERM');
+  nms.on('prePublish', onPrePublish);
+  nms.on('donePublish', onDonePublish);
+  await nms.run();
+  const tcp = nms.rtmpServer.tcpServer;
+  if (tcp && !tcp.listening) await new Promise((resolve) => tcp.once('listening', resolve));
+  log.info({ port }, 'live: RTMP ingest listening');
+  const publicHost = process.env.LIVE_RTMP_PUBLIC_HOST ?? 'localhost';
+
+  return {
+    hlsDir: (sessionId) => path.join(hlsRoot, sessionId),
+    hlsUrl: (sessionId) => (isFresh(path.join(hlsRoot, sessionId, 'index.m3u8')) ? `/api/v1/live/hls/${sessionId}/index.m3u8` : null),
+    rtmpUrl: () => `rtmp://${publicHost}:${port}/live`,
+    async stop() {
+      for (const child of packagers.values()) child.kill('SIGTERM');
+      await nms.stop();
+      // node-media-server keeps its listeners in a process-wide emitter: a later ingest must not reach this app.
+      const events = (require('node-media-server/src/core/context.js') as { eventEmitter: import('node:events').EventEmitter }).eventEmitter;
+      events.off('prePublish', onPrePublish);
+      events.off('donePublish', onDonePublish);
+      fs.rmSync(root, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,208 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link, useNavigate, useParams } from 'react-router';
+import { api } from '../../api.ts';
+import { ErrorText } from '../../components/ErrorText.tsx';
+import { Chat } from './Chat.tsx';
+import { Offers } from './Offers.tsx';
+import { SessionList } from './Sessions.tsx';
+import { SessionStage } from './Video.tsx';
+import { useSessionEvents, yuan, type HostPage, type SessionSummary } from './lib.ts';
+
+interface Shop {
+  id: string;
+  name: string;
+}
+interface ShopProduct {
+  id: string;
+  name: string;
+}
+
+function ScheduleForm() {
+  const { t } = useTranslation('live');
+  const navigate = useNavigate();
+  const shops = useQuery({ queryKey: ['market', 'my-shops'], queryFn: () => api<Shop[]>('/market/my-shops') });
+  const [orgId, setOrgId] = useState('');
+  const shop = orgId || shops.data?.[0]?.id || '';
+  const products = useQuery({
+    queryKey: ['live', 'shop-products', shop],
+    queryFn: () => api<{ items: ShopProduct[] }>(`/market/shops/${shop}/products`),
+    enabled: !!shop,
+  });
+  const schedule = useMutation({
+    mutationFn: (body: object) => api<{ id: string }>('/live/sessions', { method: 'POST', body }),
+    onSuccess: ({ id }) => navigate(`/live/host/${id}`),
+  });
+  return (
+    <form
+      className="form card"
+      onSubmit={(e) => {
+        e.preventDefault();
+        const f = new FormData(e.currentTarget);
+        const when = String(f.get('scheduledAt'));
+        schedule.mutate({
+          orgId: shop,
+          title: String(f.get('title')),
+          coverUrl: String(f.get('coverUrl') ?? '') || null,
+          // The time is entered in Beijing time, whatever the device's zone.
+          scheduledAt: when ? new Date(`${when}:00+08:00`).toISOString() : '',
+          productIds: f.getAll('productIds').map(String),
+        });
+      }}
+    >
+      <h2>{t('host.schedule')}</h2>
+      {(shops.data?.length ?? 0) > 1 && (
+        <label>
+          {t('host.shop')}
+          <select value={shop} onChange={(e) => setOrgId(e.target.value)}>
+            {shops.data!.map((s) => (
+              <option key={s.id} value={s.id}>
+                {s.name}
+              </option>
+            ))}
+          </select>
+        </label>
+      )}
+      <label>
+        {t('host.titleField')}
+        <input name="title" required maxLength={80} />
+      </label>
+      <label>
+        {t('host.time')}
+        <input name="scheduledAt" type="datetime-local" required />
+      </label>
+      <label>
+        {t('host.cover')}
+        <input name="coverUrl" maxLength={500} placeholder="https://…" />
+      </label>
+      <fieldset>
+        <legend>{t('host.products')}</legend>
+        {products.data?.items.map((p) => (
+          <label key={p.id} className="live-check">
+            <input type="checkbox" name="productIds" value={p.id} /> {p.name}
+          </label>
+        ))}
+      </fieldset>
+      <ErrorText error={schedule.error ?? shops.error} />
+      <button type="submit" className="primary" disabled={schedule.isPending || !shop}>
+        {t('host.scheduleButton')}
+      </button>
+    </form>
+  );
+}
+
+export function HostConsole() {
+  const { t } = useTranslation('live');
+  const mine = useQuery({ queryKey: ['live', 'mine'], queryFn: () => api<{ items: SessionSummary[] }>('/live/mine') });
+  return (
+    <section className="live">
+      <p>
+        <Link to="/live">← {t('list.back')}</Link>
+      </p>
+      <h1>{t('host.console')}</h1>
+      <ErrorText error={mine.error} />
+      {mine.data && <SessionList sessions={mine.data.items} linkTo={(id) => `/live/host/${id}`} />}
+      <ScheduleForm />
+    </section>
+  );
+}
+
+function OfferForm({ session }: { session: HostPage }) {
+  const { t } = useTranslation('live');
+  const variants = session.products.flatMap((p) => p.variants.map((v) => ({ ...v, productId: p.id, name: `${p.name} · ${v.label} (${yuan(v.priceFen)})` })));
+  const create = useMutation({ mutationFn: (body: object) => api(`/live/sessions/${session.id}/offers`, { method: 'POST', body }) });
+  if (!variants.length) return <p className="hint">{t('host.noProducts')}</p>;
+  return (
+    <form
+      className="form card"
+      onSubmit={(e) => {
+        e.preventDefault();
+        const f = new FormData(e.currentTarget);
+        const v = variants.find((x) => x.id === f.get('variantId'))!;
+        create.mutate({ productId: v.productId, variantId: v.id, priceFen: Math.round(Number(f.get('price')) * 100), quota: Number(f.get('quota')) });
+      }}
+    >
+      <h2>{t('host.pin')}</h2>
+      <label>
+        {t('host.variant')}
+        <select name="variantId">
+          {variants.map((v) => (
+            <option key={v.id} value={v.id}>
+              {v.name}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        {t('host.price')}
+        <input name="price" type="number" min="0.01" step="0.01" required />
+      </label>
+      <label>
+        {t('host.quota')}
+        <input name="quota" type="number" min={1} max={1000} defaultValue={5} required />
+      </label>
+      <ErrorText error={create.error} />
+      <button type="submit" className="primary" disabled={create.isPending}>
+        {t('host.pinButton')}
+      </button>
+    </form>
+  );
+}
+
+export function HostSession() {
+  const { id = '' } = useParams();
+  const { t } = useTranslation('live');
+  const client = useQueryClient();
+  const key = ['live', 'host', id];
+  const page = useQuery({ queryKey: key, queryFn: () => api<HostPage>(`/live/sessions/${id}/host`) });
+  useSessionEvents(id, key);
+  const move = useMutation({
+    mutationFn: (to: 'start' | 'end') => api(`/live/sessions/${id}/${to}`, { method: 'POST' }),
+    onSuccess: () => client.invalidateQueries({ queryKey: key }),
+  });
+  const close = useMutation({ mutationFn: (offerId: string) => api(`/live/offers/${offerId}/close`, { method: 'POST' }) });
+  if (page.error) return <ErrorText error={page.error} />;
+  const s = page.data;
+  if (!s) return null;
+  return (
+    <article className="live-session">
+      <SessionStage
+        session={s}
+        back={
+          <>
+            <Link to="/live/host">← {t('host.console')}</Link> · <Link to={`/live/${s.id}`}>{t('host.viewerPage')}</Link>
+          </>
+        }
+      />
+      <div className="live-bar">
+        {s.status === 'scheduled' && (
+          <button type="button" className="primary" onClick={() => move.mutate('start')} disabled={move.isPending}>
+            {t('host.goLive')}
+          </button>
+        )}
+        {s.status !== 'ended' && (
+          <button type="button" onClick={() => move.mutate('end')} disabled={move.isPending}>
+            {t('host.end')}
+          </button>
+        )}
+        <span className="muted">♥ {s.likes}</span>
+      </div>
+      <ErrorText error={move.error ?? close.error} />
+      <details className="card">
+        <summary>{t('host.streamSettings')}</summary>
+        <p>
+          {t('host.rtmp')}: <code>{s.rtmpUrl ?? t('host.noIngest')}</code>
+        </p>
+        <p>
+          {t('host.key')}: <code>
+            {s.id}?key=<span data-testid="stream-key">{s.streamKey}</span>
+          </code>
+        </p>
+      </details>
+      <Offers offers={s.offers} onClose={(offerId) => close.mutate(offerId)} />
+      {s.status !== 'ended' && <OfferForm session={s} />}
+      <Chat sessionId={s.id} messages={s.messages} status={s.status} moderate />
+    </article>
+  );
+}

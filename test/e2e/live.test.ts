@@ -1,0 +1,129 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import type { BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TEST_PASSWORD } from '../support/constants.ts';
+import { launchBrowser } from './support/browser.ts';
+import { apiSession } from './support/http.ts';
+import { startServerProcess, type ServerProcess } from './support/server.ts';
+import { ffmpegPath } from '../../src/modules/live/video.ts';
+
+describe('a live session in the browser', () => {
+  let server: ServerProcess;
+  let buyerBrowser: BrowserContext;
+  let viewerBrowser: BrowserContext;
+  let buyer: Page;
+  let viewer: Page;
+  let sessionId: string;
+  let encoder: ChildProcess | undefined;
+
+  beforeAll(async () => {
+    [server, buyerBrowser, viewerBrowser] = await Promise.all([startServerProcess({ env: { LIVE_RTMP_PORT: '0', LIVE_RTMP_BIND: '127.0.0.1' } }), launchBrowser(), launchBrowser()]);
+    [buyer, viewer] = await Promise.all([buyerBrowser.newPage(), viewerBrowser.newPage()]);
+    // The demo producer goes live with the seeded session and pins a flash offer of 5.
+    const producer = await apiSession(server.url, 'producer');
+    const list = await producer('GET', '/live/sessions');
+    sessionId = list.body.items.find((s: { title: string }) => s.title.includes('杨家堂茶园直播')).id;
+    expect((await producer('POST', `/live/sessions/${sessionId}/start`)).status).toBe(200);
+    const host = (await producer('GET', `/live/sessions/${sessionId}/host`)).body;
+    const product = host.products[0];
+    const offer = await producer('POST', `/live/sessions/${sessionId}/offers`, { productId: product.id, variantId: product.variants[0].id, priceFen: 6800, quota: 5 });
+    expect(offer.status).toBe(201);
+  });
+  afterAll(async () => {
+    encoder?.kill('SIGKILL');
+    await Promise.all([buyerBrowser?.close(), viewerBrowser?.close()]);
+    await server?.stop();
+  });
+
+  it('a buyer sees the waiting state, chats with another viewer, and buys the flash offer', async () => {
+    await buyer.goto(`${server.url}/login`);
+    await buyer.getByLabel('用户名', { exact: true }).fill('buyer');
+    await buyer.getByLabel('密码', { exact: true }).fill(TEST_PASSWORD);
+    await buyer.getByRole('button', { name: '登录' }).click();
+    await buyer.locator('.whoami').waitFor();
+
+    await buyer.goto(`${server.url}/live`);
+    await buyer.getByRole('link', { name: /杨家堂茶园直播/ }).click();
+    await buyer.waitForURL(`${server.url}/live/${sessionId}`);
+    await expect.poll(() => buyer.getByTestId('live-waiting').textContent()).toContain('等待直播信号');
+    await viewer.goto(`${server.url}/live/${sessionId}`);
+    await expect.poll(() => viewer.getByTestId('live-waiting').textContent()).toContain('等待直播信号');
+    const offer = viewer.getByTestId('live-offer');
+    await expect.poll(() => offer.textContent()).toContain('剩 5 / 5 件');
+    expect(await offer.textContent()).toContain('¥68.00');
+
+    // Markup typed into the chat shows as text on the other viewer's page, without a reload.
+    await buyer.getByLabel('说点什么…').fill('<b>明前</b>的银猴还有吗？');
+    await buyer.getByRole('button', { name: '发送' }).click();
+    const seen = viewer.getByTestId('live-message').filter({ hasText: '<b>明前</b>的银猴还有吗？' });
+    await expect.poll(() => seen.count()).toBe(1);
+    expect(await seen.textContent()).toContain('城市买家（演示）');
+    expect(await viewer.locator('.live-messages b').count()).toBe(0);
+    await buyer.screenshot({ path: '.test-tmp/live-session-phone.png', fullPage: true });
+
+    await buyer.getByRole('button', { name: '立即抢购' }).click();
+    await buyer.waitForURL(/\/market\/pay\//);
+    await expect.poll(() => buyer.getByTestId('pay-amount').textContent()).toBe('¥68.00');
+    await buyer.getByRole('button', { name: /确认支付/ }).click();
+    await buyer.getByText('支付成功').waitFor();
+    await buyer.getByRole('link', { name: /返回/ }).click();
+    await buyer.waitForURL(/\/live\/claims\//);
+    await buyer.getByRole('heading', { name: '抢购成功，已付款' }).waitFor();
+    // The other viewer saw the quota go down as it happened.
+    await expect.poll(() => offer.textContent()).toContain('剩 4 / 5 件');
+    await viewer.screenshot({ path: '.test-tmp/live-viewer-phone.png', fullPage: true });
+
+    await viewer.getByRole('button', { name: 'English' }).click();
+    await expect.poll(() => viewer.getByTestId('live-waiting').textContent()).toContain('Waiting for the stream');
+    await expect.poll(() => offer.textContent()).toContain('4 of 5 left');
+    await viewer.screenshot({ path: '.test-tmp/live-viewer-phone-en.png', fullPage: true });
+  });
+
+  it('the producer deletes a message and pins a new offer from the host page; the viewer sees both at once', async () => {
+    await buyerBrowser.clearCookies();
+    await buyer.goto(`${server.url}/login`);
+    await buyer.getByLabel('用户名', { exact: true }).fill('producer');
+    await buyer.getByLabel('密码', { exact: true }).fill(TEST_PASSWORD);
+    await buyer.getByRole('button', { name: '登录' }).click();
+    await buyer.locator('.whoami').waitFor();
+    await buyer.goto(`${server.url}/live`);
+    await buyer.getByRole('link', { name: '主播后台' }).click();
+    await buyer.getByTestId('live-session').getByRole('link', { name: /杨家堂茶园直播/ }).click();
+    await buyer.waitForURL(`${server.url}/live/host/${sessionId}`);
+    await buyer.getByText('推流设置').click();
+    await expect.poll(() => buyer.getByTestId('stream-key').textContent()).toMatch(/^[A-Za-z0-9_-]{20,}$/);
+
+    const message = viewer.getByTestId('live-message').filter({ hasText: '<b>明前</b>的银猴还有吗？' });
+    await expect.poll(() => message.count()).toBe(1);
+    await buyer.getByTestId('live-message').filter({ hasText: '<b>明前</b>的银猴还有吗？' }).getByRole('button', { name: '删除' }).click();
+    await expect.poll(() => message.count()).toBe(0);
+
+    await buyer.getByLabel('秒杀价（元）').fill('99');
+    await buyer.getByLabel('名额').fill('3');
+    await buyer.getByRole('button', { name: '发起', exact: true }).click();
+    await expect.poll(() => viewer.getByTestId('live-offer').filter({ hasText: '¥99.00' }).textContent()).toContain('3 of 3 left');
+    await buyer.screenshot({ path: '.test-tmp/live-host-phone.png', fullPage: true });
+  });
+
+  it('an encoder publishing with the stream key replaces the waiting state with video that plays', async () => {
+    const producer = await apiSession(server.url, 'producer');
+    const host = (await producer('GET', `/live/sessions/${sessionId}/host`)).body;
+    await viewer.getByRole('button', { name: '中文' }).click();
+    await viewer.getByTestId('live-waiting').waitFor();
+    // What OBS does: push to the RTMP URL with the stream key; here a generated test pattern.
+    encoder = spawn(
+      ffmpegPath(),
+      ['-hide_banner', '-loglevel', 'error', '-re', '-f', 'lavfi', '-i', 'testsrc=size=320x240:rate=25:duration=60', '-f', 'lavfi', '-i', 'sine=frequency=440:duration=60',
+        '-c:v', 'libx264', '-preset', 'ultrafast', '-tune', 'zerolatency', '-g', '25', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-b:a', '64k', '-f', 'flv',
+        `${host.rtmpUrl.replace('localhost', '127.0.0.1')}/${sessionId}?key=${host.streamKey}`],
+      { stdio: 'ignore' },
+    );
+    const video = viewer.getByTestId('live-video');
+    await video.waitFor({ timeout: 30_000 });
+    const playedTo = () => video.evaluate((v: HTMLVideoElement) => v.currentTime);
+    await expect.poll(playedTo, { timeout: 30_000 }).toBeGreaterThan(0);
+    const first = await playedTo();
+    await expect.poll(playedTo, { timeout: 20_000 }).toBeGreaterThan(first + 1);
+    await viewer.screenshot({ path: '.test-tmp/live-video-phone.png', fullPage: true });
+  }, 120_000);
+});
