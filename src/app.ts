@@ -3,16 +3,15 @@ import path from 'node:path';
 import cookie from '@fastify/cookie';
 import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
-import swagger from '@fastify/swagger';
-import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { validatorCompiler } from 'fastify-type-provider-zod';
 import { sql } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
 import type { Db, DbHandle } from './db/handle.ts';
 import { MODULES } from './modules.ts';
 import type { Config } from './server/config.ts';
 import { registerErrorHandling } from './server/errors.ts';
+import { registerOpenApi } from './server/openapi.ts';
 import { createJobQueue, type JobQueue } from './server/jobs.ts';
 import type { ModuleManifest } from './server/module.ts';
 import { registerPermissions } from './server/permissions.ts';
@@ -80,7 +79,6 @@ export async function buildApp(config: Config, handle: DbHandle, options: BuildO
     for (const m of modules) await m.close?.();
   });
   app.setValidatorCompiler(validatorCompiler);
-  app.setSerializerCompiler(serializerCompiler);
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
@@ -93,14 +91,7 @@ export async function buildApp(config: Config, handle: DbHandle, options: BuildO
   });
   registerSessions(app, modules.find((m) => m.sessions)?.sessions);
 
-  await app.register(swagger, {
-    openapi: {
-      info: { title: 'Terrace API', version: '1', description: 'Rural revitalization platform: county, townships, villages.' },
-      components: { securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: 'terrace_session' } } },
-    },
-    transform: jsonSchemaTransform,
-  });
-  await app.register(swaggerUi, { routePrefix: '/api/docs' });
+  await registerOpenApi(app);
 
   app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
   app.get('/readyz', { schema: { hide: true } }, async (_request, reply) => {
