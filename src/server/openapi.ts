@@ -1,7 +1,7 @@
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyBaseLogger, FastifyInstance, RouteOptions } from 'fastify';
-import { jsonSchemaTransform, ResponseSerializationError } from 'fastify-type-provider-zod';
+import { jsonSchemaTransform, jsonSchemaTransformObject, ResponseSerializationError } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { $ZodType, safeEncode } from 'zod/v4/core';
 
@@ -156,7 +156,9 @@ export async function registerOpenApi(app: FastifyInstance) {
     },
     transform,
     transformObject: (documentObject) => {
-      const doc = (documentObject as { openapiObject: Record<string, unknown> }).openapiObject;
+      // Schemas with an id (the Problem) become components the operations refer to.
+      const doc = jsonSchemaTransformObject(documentObject) as Record<string, unknown> & { components: { schemas: Record<string, unknown> } };
+      delete doc.components.schemas.ProblemInput; // no request takes a problem
       return { ...doc, tags: [...tags].sort().map((name) => ({ name, description: TAGS[name] ?? `The ${name} module` })) };
     },
   });

@@ -16,7 +16,9 @@ import { OPTIONAL_SESSION, SESSION, binary } from '../../server/openapi.ts';
 /** A GeoJSON geometry (RFC 7946), passed through as it is. */
 const geoJsonGeometry = z
   .custom<Geometry>((v) => typeof v === 'object' && v !== null && 'type' in v)
-  .meta({ type: 'object', description: 'A GeoJSON geometry (RFC 7946)', required: ['type'] });
+  .meta({ type: 'object', description: 'A GeoJSON geometry (RFC 7946)', properties: { type: { type: 'string' } }, required: ['type'] });
+/** A GeoJSON bounding box: west, south, east, north (with heights when 3D). */
+const geoJsonBbox = z.array(z.number()).min(4).max(6).optional();
 const listVillagesReply = z.array(z.object({
   id: z.string(),
   nameZh: z.string(),
@@ -249,9 +251,9 @@ const mapLayerReply = z.object({
     geometry: geoJsonGeometry,
     id: z.union([z.string(), z.number()]).optional(),
     properties: z.record(z.string(), z.unknown()).nullable(),
-    bbox: z.union([z.tuple([z.number(), z.number(), z.number(), z.number()]), z.tuple([z.number(), z.number(), z.number(), z.number(), z.number(), z.number()])]).optional(),
+    bbox: geoJsonBbox,
   })),
-  bbox: z.union([z.tuple([z.number(), z.number(), z.number(), z.number()]), z.tuple([z.number(), z.number(), z.number(), z.number(), z.number(), z.number()])]).optional(),
+  bbox: geoJsonBbox,
   clustered: z.boolean(),
   total: z.number(),
 });

@@ -8,6 +8,7 @@ import { FUNDING_SOURCES, PILLARS } from './schema.ts';
 import { SESSION } from '../../server/openapi.ts';
 
 // ---- replies: what each route answers (the serializer and the OpenAPI document use them) ----
+const eventStream = { description: 'Server-Sent Events: `progress` events, then `result` or `error`', content: { 'text/event-stream': { schema: z.string() } } };
 const listCandidatesReply = z.array(z.object({
   id: z.string(),
   title: z.string(),
@@ -100,7 +101,7 @@ export const roundRoutes: FastifyPluginAsync = async (base) => {
     rounds.applyRound(app.db, request.actor, request.params.id),
   );
 
-  app.get('/interventions/jobs/:id/events', { schema: { tags, summary: 'Server-Sent Events: progress, then the result', params: idParams, operationId: 'streamSolveRun', security: SESSION } }, async (request, reply) => {
+  app.get('/interventions/jobs/:id/events', { schema: { tags, summary: 'Server-Sent Events: progress, then the result', params: idParams, operationId: 'streamSolveRun', security: SESSION, response: { 200: eventStream } } }, async (request, reply) => {
     const run = await rounds.solveRun(app.db, app.jobs, request.actor, request.params.id);
     streamJobEvents(request, reply, app.jobs, run);
   });
