@@ -24,7 +24,9 @@ export const problemSchema = z
   .looseObject({
     type: z.string(),
     title: z.string(),
-    status: z.number().int(),
+    status: z
+      .union([z.number().int(), z.string()])
+      .meta({ description: "The HTTP status; a refused transition (invalid_transition) answers the record's current state here" }),
     code: z.string().meta({ description: 'Stable, machine-readable reason, e.g. invalid_input, not_found' }),
     detail: z.string(),
     instance: z.string().optional(),
@@ -108,8 +110,13 @@ function replySerializer(log: FastifyBaseLogger, strict: boolean) {
     return (data: unknown) => {
       const result = safeEncode(schema, data);
       if (result.error) {
-        if (strict) throw new ResponseSerializationError(method, url, { cause: result.error });
-        log.error({ method, url, issues: result.error.issues.map((i) => `${i.path.join('/')}: ${i.code}`) }, 'reply does not match its schema');
+        const issues = result.error.issues.map((i) => `${i.path.join('/')}: ${i.code}`);
+        if (strict) {
+          // The error handler answers a bare 500; say here which member broke the contract.
+          console.error(`${method} ${url}: the reply does not match its schema:`, issues.slice(0, 5).join('; '));
+          throw new ResponseSerializationError(method, url, { cause: result.error });
+        }
+        log.error({ method, url, issues }, 'reply does not match its schema');
         return JSON.stringify(data);
       }
       if (strict) {

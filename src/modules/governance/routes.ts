@@ -18,7 +18,7 @@ const registerBuyer201Reply = z.object({
   locale: z.string(),
   grants: z.array(z.object({ id: z.string(), role: z.string(), unitId: z.string().nullable(), orgId: z.string().nullable() })),
 });
-const getMeReply = z.object({ csrfToken: z.string().nullable() });
+const getMeReply = registerBuyer201Reply.extend({ csrfToken: z.string().nullable() });
 const getCountyTreeReply = z.object({
   county: z.object({
     id: z.string(),
@@ -144,7 +144,6 @@ export const governanceRoutes: FastifyPluginAsync = async (base) => {
     maxFailures: app.config.loginMaxFailures,
     lockoutMinutes: app.config.loginLockoutMinutes,
   };
-  const me = (request: { actor: unknown; csrfToken: string | null }) => ({ ...(request.actor as object), csrfToken: request.csrfToken });
 
   // ---- auth ----
   app.post(
@@ -182,7 +181,7 @@ export const governanceRoutes: FastifyPluginAsync = async (base) => {
 
   app.get('/me', { schema: { tags: ['auth'], summary: 'The signed-in user, their roles and CSRF token', operationId: 'getMe', security: SESSION, response: { 200: getMeReply } } }, async (request) => {
     if (!request.actor) throw unauthorized();
-    return me(request);
+    return { ...request.actor, csrfToken: request.csrfToken };
   });
 
   // ---- admin units ----

@@ -126,7 +126,7 @@ const createProposal201Reply = z.object({
     at: z.date(),
   })),
   votes: z.object({ support: z.number(), oppose: z.number() }),
-  myVote: z.enum(["support", "oppose"]),
+  myVote: z.enum(["support", "oppose"]).nullable(),
   mayVote: z.boolean(),
   fundedFen: z.number(),
   spentFen: z.number(),
@@ -244,7 +244,7 @@ const listNotificationsReply = z.object({
 const unreadCountReply = z.object({ unread: z.number() });
 const voteReply = z.object({
   votes: z.object({ support: z.number(), oppose: z.number() }),
-  myVote: z.enum(["support", "oppose"]),
+  myVote: z.enum(["support", "oppose"]).nullable(),
 });
 const listCommentsReply = z.object({
   mayModerate: z.boolean(),
