@@ -36,6 +36,17 @@ export const problemSchema = z
   })
   .meta({ id: 'Problem' });
 
+/** What a client receives for a value of type T: JSON, so dates arrive as ISO strings. */
+export type Wire<T> = T extends Date
+  ? string
+  : T extends readonly (infer U)[]
+    ? Wire<U>[]
+    : T extends object
+      ? { [K in keyof T]: Wire<T[K]> }
+      : T;
+/** The body of a reply declared with zod schema S, as the client receives it (for the web client's types). */
+export type Reply<S extends z.ZodType> = Wire<z.output<S>>;
+
 /** A reply without a body (204). */
 export const noContent = { type: 'null', description: 'No content' } as const;
 

@@ -9,10 +9,10 @@ import { storageFor } from '../../server/storage.ts';
 import { ORDER_STATUSES, PRODUCT_KINDS, TRACE_KINDS } from './schema.ts';
 import * as market from './service.ts';
 import { readMultipart } from '../../server/multipart.ts';
-import { PUBLIC, SESSION, binary, noContent } from '../../server/openapi.ts';
+import { binary, noContent, PUBLIC, type Reply, SESSION } from '../../server/openapi.ts';
 
 // ---- replies: what each route answers (the serializer and the OpenAPI document use them) ----
-const listProductsReply = z.object({
+const productListReply = z.object({
   items: z.array(z.object({
     producer: z.string(),
     village: z.string(),
@@ -30,7 +30,7 @@ const listProductsReply = z.object({
     stock: z.number(),
   })),
 });
-const getProductReply = z.object({
+const productReply = z.object({
   id: z.string(),
   orgId: z.string(),
   producer: z.string(),
@@ -332,103 +332,44 @@ const quoteReply = z.object({
   shippingFen: z.number(),
   totalFen: z.number(),
 });
-const checkoutReply = z.object({
-  viewerRole: z.enum(["buyer", "seller"]),
-  id: z.string(),
-  orgId: z.string(),
-  producer: z.string(),
-  status: z.enum(["pending", "paid", "refunded", "delivered", "completed", "cancelled", "packed", "shipped"]),
-  subtotalFen: z.number(),
-  shippingFen: z.number(),
-  totalFen: z.number(),
-  address: z.object({
-    name: z.string(),
-    phone: z.string(),
-    province: z.string(),
-    city: z.string(),
-    detail: z.string(),
-  }),
-  paymentId: z.string().nullable(),
-  reservedUntil: z.date(),
-  trackingNo: z.string().nullable(),
-  createdAt: z.date(),
-  paidAt: z.date().nullable(),
-  shippedAt: z.date().nullable(),
-  deliveredAt: z.date().nullable(),
-  completedAt: z.date().nullable(),
-  cancelledAt: z.date().nullable(),
-  refundedAt: z.date().nullable(),
-  items: z.array(z.object({
-    variantId: z.string(),
-    batchId: z.string().nullable(),
-    productName: z.string(),
-    variantLabel: z.string(),
-    qty: z.number(),
-    unitPriceFen: z.number(),
-    lineFen: z.number(),
-  })),
+const orderStatus = z.enum(ORDER_STATUSES);
+const shippingAddress = z.object({ name: z.string(), phone: z.string(), province: z.string(), city: z.string(), detail: z.string() });
+const orderItem = z.object({
+  variantId: z.string(),
+  batchId: z.string().nullable(),
+  productName: z.string(),
+  variantLabel: z.string(),
+  qty: z.number(),
+  unitPriceFen: z.number(),
+  lineFen: z.number(),
 });
+/** A new order as checkout holds it. */
 const checkout201Reply = z.object({
   id: z.string(),
   orgId: z.string(),
-  status: z.enum(["pending", "paid", "refunded", "delivered", "completed", "cancelled", "packed", "shipped"]),
+  status: orderStatus,
   subtotalFen: z.number(),
   shippingFen: z.number(),
   totalFen: z.number(),
-  address: z.object({
-    name: z.string(),
-    phone: z.string(),
-    province: z.string(),
-    city: z.string(),
-    detail: z.string(),
-  }),
+  address: shippingAddress,
   reservedUntil: z.date(),
   createdAt: z.date(),
-  items: z.array(z.object({
-    variantId: z.string(),
-    batchId: z.string().nullable(),
-    productName: z.string(),
-    variantLabel: z.string(),
-    qty: z.number(),
-    unitPriceFen: z.number(),
-    lineFen: z.number(),
-  })),
+  items: z.array(orderItem),
 });
-const listMyOrdersReply = z.array(z.object({
-  id: z.string(),
-  orgId: z.string(),
+const orderListItem = checkout201Reply.extend({
   producer: z.string(),
-  status: z.enum(["pending", "paid", "refunded", "delivered", "completed", "cancelled", "packed", "shipped"]),
-  subtotalFen: z.number(),
-  shippingFen: z.number(),
-  totalFen: z.number(),
-  address: z.object({
-    name: z.string(),
-    phone: z.string(),
-    province: z.string(),
-    city: z.string(),
-    detail: z.string(),
-  }),
   paymentId: z.string().nullable(),
-  reservedUntil: z.date(),
   trackingNo: z.string().nullable(),
-  createdAt: z.date(),
   paidAt: z.date().nullable(),
   shippedAt: z.date().nullable(),
   deliveredAt: z.date().nullable(),
   completedAt: z.date().nullable(),
   cancelledAt: z.date().nullable(),
   refundedAt: z.date().nullable(),
-  items: z.array(z.object({
-    variantId: z.string(),
-    batchId: z.string().nullable(),
-    productName: z.string(),
-    variantLabel: z.string(),
-    qty: z.number(),
-    unitPriceFen: z.number(),
-    lineFen: z.number(),
-  })),
-}));
+});
+const orderListReply = z.array(orderListItem);
+/** An order as its buyer or seller sees it. */
+const orderReply = orderListItem.extend({ viewerRole: z.enum(['buyer', 'seller']) });
 const payOrderReply = z.object({ paymentId: z.string(), redirectUrl: z.string() });
 const shopDashboardReply = z.object({
   days: z.number(),
@@ -468,6 +409,14 @@ const variant = z.strictObject({
   stock: z.number().int().min(0).max(1_000_000),
 });
 
+/** The replies the web client reads, typed from the same schemas the server answers with. */
+export interface MarketReplies {
+  productList: Reply<typeof productListReply>;
+  product: Reply<typeof productReply>;
+  order: Reply<typeof orderReply>;
+  orders: Reply<typeof orderListReply>;
+}
+
 /** Market: catalogue, shops, batches and trace, checkout and orders, producer dashboard. */
 export const marketRoutes: FastifyPluginAsync = async (base) => {
   const app = base.withTypeProvider<ZodTypeProvider>();
@@ -492,12 +441,12 @@ export const marketRoutes: FastifyPluginAsync = async (base) => {
           orgId: z.uuid().optional(),
           season: text(20).optional(),
           ...paging,
-        }), operationId: 'listProducts', security: PUBLIC, response: { 200: listProductsReply },
+        }), operationId: 'listProducts', security: PUBLIC, response: { 200: productListReply },
       },
     },
     async (request) => market.listProducts(app.db, request.query),
   );
-  app.get('/market/products/:id', { schema: { tags: ['market'], params: idParams, summary: 'A product with its variants, photos and current batch', operationId: 'getProduct', security: PUBLIC, response: { 200: getProductReply } } }, async (request) => market.getProduct(app.db, request.params.id));
+  app.get('/market/products/:id', { schema: { tags: ['market'], params: idParams, summary: 'A product with its variants, photos and current batch', operationId: 'getProduct', security: PUBLIC, response: { 200: productReply } } }, async (request) => market.getProduct(app.db, request.params.id));
   app.get('/market/shops', { schema: { tags: ['market'], summary: 'Producers', operationId: 'listShops', security: PUBLIC, response: { 200: listShopsReply } } }, async () => market.listShops(app.db));
   app.get('/market/shops/:orgId', { schema: { tags: ['market'], params: orgParams, summary: 'A shop and its products', operationId: 'getShop', security: PUBLIC, response: { 200: getShopReply } } }, async (request) => market.getShop(app.db, request.params.orgId));
   app.get('/market/my-shops', { schema: { tags: ['market'], summary: 'The shops the signed-in producer sells for', operationId: 'myShops', security: SESSION, response: { 200: myShopsReply } } }, async (request) =>
@@ -605,12 +554,12 @@ export const marketRoutes: FastifyPluginAsync = async (base) => {
   );
   app.get(
     '/market/products/:id/manage',
-    { schema: { tags: ['market'], summary: 'Producer: a product with every variant, on sale or not', params: idParams, operationId: 'getProductForSeller', security: SESSION, response: { 200: getProductReply } } },
+    { schema: { tags: ['market'], summary: 'Producer: a product with every variant, on sale or not', params: idParams, operationId: 'getProductForSeller', security: SESSION, response: { 200: productReply } } },
     async (request) => market.getProductForSeller(app.db, request.actor, request.params.id),
   );
   app.get(
     '/market/shops/:orgId/products',
-    { schema: { tags: ['market'], summary: "Producer: the shop's products, on sale or not", params: orgParams, operationId: 'listShopProducts', security: SESSION, response: { 200: listProductsReply } } },
+    { schema: { tags: ['market'], summary: "Producer: the shop's products, on sale or not", params: orgParams, operationId: 'listShopProducts', security: SESSION, response: { 200: productListReply } } },
     async (request) => market.listShopProducts(app.db, request.actor, request.params.orgId),
   );
   app.get(
@@ -753,7 +702,7 @@ export const marketRoutes: FastifyPluginAsync = async (base) => {
       schema: {
         tags: ['market'],
         summary: 'Checkout: reserve stock and create the order (Idempotency-Key header or idempotencyKey field)',
-        body: z.strictObject({ items: z.array(item).min(1).max(50), address, idempotencyKey: z.string().min(8).max(100).optional() }), operationId: 'checkout', security: SESSION, response: { 200: checkoutReply, 201: checkout201Reply },
+        body: z.strictObject({ items: z.array(item).min(1).max(50), address, idempotencyKey: z.string().min(8).max(100).optional() }), operationId: 'checkout', security: SESSION, response: { 200: orderReply, 201: checkout201Reply },
       },
     },
     async (request, reply) => {
@@ -766,27 +715,27 @@ export const marketRoutes: FastifyPluginAsync = async (base) => {
       return reply.code(200).send(await market.getOrder(app.db, request.actor, result.orderId));
     },
   );
-  app.get('/market/orders', { schema: { tags: ['market'], summary: 'My orders', querystring: z.strictObject(paging), operationId: 'listMyOrders', security: SESSION, response: { 200: listMyOrdersReply } } }, async (request) =>
+  app.get('/market/orders', { schema: { tags: ['market'], summary: 'My orders', querystring: z.strictObject(paging), operationId: 'listMyOrders', security: SESSION, response: { 200: orderListReply } } }, async (request) =>
     market.listMyOrders(app.db, request.actor, request.query),
   );
-  app.get('/market/orders/:id', { schema: { tags: ['market'], params: idParams, summary: 'An order (its buyer or seller)', operationId: 'getOrder', security: SESSION, response: { 200: checkoutReply } } }, async (request) => market.getOrder(app.db, request.actor, request.params.id));
+  app.get('/market/orders/:id', { schema: { tags: ['market'], params: idParams, summary: 'An order (its buyer or seller)', operationId: 'getOrder', security: SESSION, response: { 200: orderReply } } }, async (request) => market.getOrder(app.db, request.actor, request.params.id));
   app.post('/market/orders/:id/pay', { schema: { tags: ['market'], summary: 'Start paying: answers the payment page URL', params: idParams, operationId: 'payOrder', security: SESSION, response: { 200: payOrderReply } } }, async (request) =>
     market.payOrder(app.db, request.actor, request.params.id),
   );
   const actionParams = z.strictObject({ id: z.uuid(), action: z.enum(['pack', 'ship', 'deliver', 'complete', 'cancel']) });
   app.post(
     '/market/orders/:id/:action',
-    { schema: { tags: ['market'], summary: 'Move an order: pack, ship, deliver, complete, cancel', params: actionParams, body: z.strictObject({ trackingNo: text(40).min(1).optional() }).optional(), operationId: 'actOnOrder', security: SESSION, response: { 200: checkoutReply } } },
+    { schema: { tags: ['market'], summary: 'Move an order: pack, ship, deliver, complete, cancel', params: actionParams, body: z.strictObject({ trackingNo: text(40).min(1).optional() }).optional(), operationId: 'actOnOrder', security: SESSION, response: { 200: orderReply } } },
     async (request) => market.actOnOrder(app.db, request.actor, request.params.id, request.params.action, request.body ?? {}),
   );
   app.post(
     '/market/orders/:id/refund',
-    { schema: { tags: ['market'], params: idParams, body: z.strictObject({ reason: text(500).min(1) }), summary: 'Seller: refund an order', operationId: 'refundOrder', security: SESSION, response: { 200: checkoutReply } } },
+    { schema: { tags: ['market'], params: idParams, body: z.strictObject({ reason: text(500).min(1) }), summary: 'Seller: refund an order', operationId: 'refundOrder', security: SESSION, response: { 200: orderReply } } },
     async (request) => market.refundOrder(app.db, request.actor, request.params.id, request.body.reason),
   );
   app.get(
     '/market/shops/:orgId/orders',
-    { schema: { tags: ['market'], params: orgParams, querystring: z.strictObject({ status: z.enum(ORDER_STATUSES).optional(), ...paging }), summary: "Seller: the shop's orders", operationId: 'listShopOrders', security: SESSION, response: { 200: listMyOrdersReply } } },
+    { schema: { tags: ['market'], params: orgParams, querystring: z.strictObject({ status: z.enum(ORDER_STATUSES).optional(), ...paging }), summary: "Seller: the shop's orders", operationId: 'listShopOrders', security: SESSION, response: { 200: orderListReply } } },
     async (request) => market.listShopOrders(app.db, request.actor, request.params.orgId, request.query),
   );
   app.get('/market/shops/:orgId/dashboard', { schema: { tags: ['market'], params: orgParams, summary: "Seller: the shop's sales dashboard", operationId: 'shopDashboard', security: SESSION, response: { 200: shopDashboardReply } } }, async (request) =>
