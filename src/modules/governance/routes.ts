@@ -23,7 +23,7 @@ const getCountyTreeReply = z.object({
   county: z.object({
     id: z.string(),
     parentId: z.string().nullable(),
-    level: z.enum(["county", "township", "village"]),
+    level: z.enum(['county', 'township', 'village']),
     nameZh: z.string(),
     namePinyin: z.string(),
     description: z.string(),
@@ -35,7 +35,7 @@ const getCountyTreeReply = z.object({
     villages: z.array(z.object({
       id: z.string(),
       parentId: z.string().nullable(),
-      level: z.enum(["county", "township", "village"]),
+      level: z.enum(['county', 'township', 'village']),
       nameZh: z.string(),
       namePinyin: z.string(),
       description: z.string(),
@@ -45,7 +45,7 @@ const getCountyTreeReply = z.object({
     })),
     id: z.string(),
     parentId: z.string().nullable(),
-    level: z.enum(["county", "township", "village"]),
+    level: z.enum(['county', 'township', 'village']),
     nameZh: z.string(),
     namePinyin: z.string(),
     description: z.string(),
@@ -57,7 +57,7 @@ const getCountyTreeReply = z.object({
 const getUnitReply = z.object({
   id: z.string(),
   parentId: z.string().nullable(),
-  level: z.enum(["county", "township", "village"]),
+  level: z.enum(['county', 'township', 'village']),
   nameZh: z.string(),
   namePinyin: z.string(),
   description: z.string(),
@@ -69,7 +69,7 @@ const listOrganizationsReply = z.array(z.object({
   id: z.string(),
   unitId: z.string(),
   unitName: z.string(),
-  kind: z.enum(["cooperative", "company", "inn", "workshop", "logistics_operator", "family_farm"]),
+  kind: z.enum(['cooperative', 'company', 'inn', 'workshop', 'logistics_operator', 'family_farm']),
   name: z.string(),
   description: z.string(),
   members: z.number(),
@@ -78,7 +78,7 @@ const organizationMembersReply = z.array(z.object({
   id: z.string(),
   username: z.string(),
   displayName: z.string(),
-  role: z.enum(["logistics_operator", "county_admin", "town_official", "village_official", "resident", "producer", "innkeeper", "artisan"]),
+  role: z.enum(['logistics_operator', 'county_admin', 'town_official', 'village_official', 'resident', 'producer', 'innkeeper', 'artisan']),
 }));
 const createOrganization201Reply = z.object({
   description: z.string(),
@@ -87,14 +87,14 @@ const createOrganization201Reply = z.object({
   countyId: z.string(),
   createdAt: z.date(),
   unitId: z.string(),
-  kind: z.enum(["cooperative", "company", "inn", "workshop", "logistics_operator", "family_farm"]),
+  kind: z.enum(['cooperative', 'company', 'inn', 'workshop', 'logistics_operator', 'family_farm']),
 });
 const listUsersReply = z.object({
   total: z.number(),
   items: z.array(z.object({
     grants: z.array(z.object({
       id: z.string(),
-      role: z.enum(["logistics_operator", "county_admin", "town_official", "village_official", "resident", "producer", "innkeeper", "artisan"]),
+      role: z.enum(['logistics_operator', 'county_admin', 'town_official', 'village_official', 'resident', 'producer', 'innkeeper', 'artisan']),
       unitId: z.string().nullable(),
       unitName: z.string().nullable(),
       orgId: z.string().nullable(),
@@ -116,7 +116,7 @@ const addGrant201Reply = z.object({
   createdAt: z.date(),
   unitId: z.string().nullable(),
   userId: z.string(),
-  role: z.enum(["logistics_operator", "county_admin", "town_official", "village_official", "resident", "producer", "innkeeper", "artisan"]),
+  role: z.enum(['logistics_operator', 'county_admin', 'town_official', 'village_official', 'resident', 'producer', 'innkeeper', 'artisan']),
   orgId: z.string().nullable(),
 });
 const listAuditReply = z.array(z.object({

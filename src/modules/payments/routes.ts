@@ -13,20 +13,20 @@ const getPaymentForPayerReply = z.object({
   refundedFen: z.number(),
   description: z.string(),
   provider: z.string(),
-  status: z.enum(["pending", "paid", "failed", "refunded"]),
+  status: z.enum(['pending', 'paid', 'failed', 'refunded']),
   returnUrl: z.string(),
 });
 const handleCallbackReply = z.object({
   paymentId: z.string(),
   applied: z.boolean(),
   duplicate: z.boolean(),
-  status: z.enum(["pending", "paid", "failed", "refunded"]),
+  status: z.enum(['pending', 'paid', 'failed', 'refunded']),
 });
-const sandboxCompleteReply = handleCallbackReply.extend({ callback: z.enum(["none", "delivered", "lost"]) });
+const sandboxCompleteReply = handleCallbackReply.extend({ callback: z.enum(['none', 'delivered', 'lost']) });
 const refundPayment201Reply = z.object({
   paymentId: z.string(),
   refundedFen: z.number(),
-  status: z.enum(["pending", "paid", "failed", "refunded"]),
+  status: z.enum(['pending', 'paid', 'failed', 'refunded']),
 });
 
 
