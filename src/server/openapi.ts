@@ -132,7 +132,11 @@ function replySerializer(log: FastifyBaseLogger, strict: boolean) {
       }
       if (strict) {
         const dropped = droppedKeys(data, result.data);
-        if (dropped.length) throw new Error(`${method} ${url}: the reply schema drops ${dropped.slice(0, 5).join(', ')}`);
+        if (dropped.length) {
+          const message = `${method} ${url}: the reply schema drops ${dropped.slice(0, 5).join(', ')}`;
+          console.error(message);
+          throw new Error(message);
+        }
       }
       return JSON.stringify(result.data);
     };
