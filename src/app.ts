@@ -3,10 +3,7 @@ import path from 'node:path';
 import cookie from '@fastify/cookie';
 import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
-import swagger from '@fastify/swagger';
-import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { jsonSchemaTransform, serializerCompiler } from 'fastify-type-provider-zod';
 import { sql } from 'drizzle-orm';
 import type { DestinationStream } from 'pino';
 import { uuidv7 } from 'uuidv7';
@@ -16,6 +13,7 @@ import type { Config } from './server/config.ts';
 import { registerErrorHandling } from './server/errors.ts';
 import { frameworkErrorOptions } from './server/framework-errors.ts';
 import { registerInputSafety, validatorCompiler } from './server/input-safety.ts';
+import { registerOpenApi } from './server/openapi.ts';
 import { createJobQueue, type JobQueue } from './server/jobs.ts';
 import { loggerOptions } from './server/log-safety.ts';
 import type { ModuleManifest } from './server/module.ts';
@@ -83,7 +81,6 @@ export async function buildApp(config: Config, handle: DbHandle, options: BuildO
     for (const m of modules) await m.close?.();
   });
   app.setValidatorCompiler(validatorCompiler);
-  app.setSerializerCompiler(serializerCompiler);
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
@@ -101,15 +98,7 @@ export async function buildApp(config: Config, handle: DbHandle, options: BuildO
   registerSessions(app, modules.find((m) => m.sessions)?.sessions);
   registerWriteRateLimits(app, config);
 
-  await app.register(swagger, {
-    openapi: {
-      info: { title: 'Terrace API', version: '1', description: 'Rural revitalization platform: county, townships, villages.' },
-      components: { securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: 'terrace_session' } } },
-    },
-    transform: jsonSchemaTransform,
-    transformObject: documentOptionalBodies(app),
-  });
-  await app.register(swaggerUi, { routePrefix: '/api/docs' });
+  await registerOpenApi(app, documentOptionalBodies(app));
 
   app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
   app.get('/readyz', { schema: { hide: true } }, async (_request, reply) => {

@@ -1,3 +1,4 @@
+import type { Geometry } from 'geojson';
 import multipart from '@fastify/multipart';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
@@ -9,6 +10,340 @@ import * as atlas from './service.ts';
 import { exportBuildings, FORMATS, importBuildings } from './transfer.ts';
 import { PHOTO_MAX_BYTES, photoTooLarge } from '../../server/images.ts';
 import { readMultipart } from '../../server/multipart.ts';
+import { OPTIONAL_SESSION, SESSION, binary } from '../../server/openapi.ts';
+
+// ---- replies: what each route answers (the serializer and the OpenAPI document use them) ----
+/** A GeoJSON geometry (RFC 7946), passed through as it is. */
+const geoJsonGeometry = z
+  .custom<Geometry>((v) => typeof v === 'object' && v !== null && 'type' in v)
+  .meta({ type: 'object', description: 'A GeoJSON geometry (RFC 7946)', properties: { type: { type: 'string' } }, required: ['type'] });
+/** A GeoJSON bounding box: west, south, east, north (with heights when 3D). */
+const geoJsonBbox = z.array(z.number()).min(4).max(6).optional();
+const listVillagesReply = z.array(z.object({
+  id: z.string(),
+  nameZh: z.string(),
+  namePinyin: z.string(),
+  township: z.object({ id: z.string(), nameZh: z.string(), namePinyin: z.string() }),
+  description: z.string(),
+  lon: z.number().nullable(),
+  lat: z.number().nullable(),
+  registeredPopulation: z.number().nullable(),
+  residentPopulation: z.number().nullable(),
+  altitudeM: z.number().nullable(),
+  listingLevel: z.string().nullable(),
+  listingBatch: z.number().nullable(),
+  story: z.string(),
+  published: z.boolean(),
+  editable: z.boolean(),
+}));
+const getVillageReply = z.object({
+  buildings: z.array(z.object({
+    id: z.string(),
+    villageId: z.string(),
+    name: z.string(),
+    namePinyin: z.string(),
+    type: z.enum(['workshop', 'dwelling', 'ancestral_hall', 'temple', 'bridge', 'well', 'pavilion', 'tea_house', 'school', 'gate', 'pagoda', 'other']),
+    era: z.string(),
+    buildYear: z.number().nullable(),
+    protectionLevel: z.enum(['county', 'national', 'provincial', 'listed', 'none']),
+    currentUse: z.string(),
+    condition: z.number().nullable(),
+    lon: z.number(),
+    lat: z.number(),
+  })),
+  culture: z.array(z.object({
+    villages: z.array(z.object({ id: z.string(), nameZh: z.string(), namePinyin: z.string() })),
+    buildings: z.array(z.object({ id: z.string(), name: z.string() })),
+    id: z.string(),
+    villageId: z.string(),
+    kind: z.enum(['custom', 'craft', 'festival', 'cuisine', 'performing_art']),
+    name: z.string(),
+    namePinyin: z.string(),
+    description: z.string(),
+    seasons: z.array(z.string()),
+    dates: z.string(),
+  })),
+  photos: z.array(z.object({
+    id: z.string(),
+    villageId: z.string(),
+    buildingId: z.string().nullable(),
+    assetId: z.string().nullable(),
+    contentType: z.string(),
+    bytes: z.number(),
+    width: z.number(),
+    height: z.number(),
+    caption: z.string(),
+    createdAt: z.date(),
+  })),
+  id: z.string(),
+  nameZh: z.string(),
+  namePinyin: z.string(),
+  township: z.object({ id: z.string(), nameZh: z.string(), namePinyin: z.string() }),
+  description: z.string(),
+  lon: z.number().nullable(),
+  lat: z.number().nullable(),
+  registeredPopulation: z.number().nullable(),
+  residentPopulation: z.number().nullable(),
+  altitudeM: z.number().nullable(),
+  listingLevel: z.string().nullable(),
+  listingBatch: z.number().nullable(),
+  story: z.string(),
+  published: z.boolean(),
+  editable: z.boolean(),
+});
+const updateVillageProfileReply = z.object({
+  id: z.string(),
+  nameZh: z.string(),
+  namePinyin: z.string(),
+  township: z.object({ id: z.string(), nameZh: z.string(), namePinyin: z.string() }),
+  description: z.string(),
+  lon: z.number().nullable(),
+  lat: z.number().nullable(),
+  registeredPopulation: z.number().nullable(),
+  residentPopulation: z.number().nullable(),
+  altitudeM: z.number().nullable(),
+  listingLevel: z.string().nullable(),
+  listingBatch: z.number().nullable(),
+  story: z.string(),
+  published: z.boolean(),
+  editable: z.boolean(),
+});
+const listBuildingsReply = z.object({
+  total: z.number(),
+  items: z.array(z.object({
+    id: z.string(),
+    villageId: z.string(),
+    name: z.string(),
+    namePinyin: z.string(),
+    type: z.enum(['workshop', 'dwelling', 'ancestral_hall', 'temple', 'bridge', 'well', 'pavilion', 'tea_house', 'school', 'gate', 'pagoda', 'other']),
+    era: z.string(),
+    buildYear: z.number().nullable(),
+    protectionLevel: z.enum(['county', 'national', 'provincial', 'listed', 'none']),
+    currentUse: z.string(),
+    condition: z.number().nullable(),
+    lon: z.number(),
+    lat: z.number(),
+  })),
+});
+const createBuilding201Reply = z.object({
+  type: z.enum(['workshop', 'dwelling', 'ancestral_hall', 'temple', 'bridge', 'well', 'pavilion', 'tea_house', 'school', 'gate', 'pagoda', 'other']),
+  id: z.string(),
+  name: z.string(),
+  countyId: z.string(),
+  namePinyin: z.string(),
+  lon: z.number(),
+  lat: z.number(),
+  createdAt: z.date(),
+  updatedAt: z.date(),
+  villageId: z.string(),
+  era: z.string(),
+  buildYear: z.number().nullable(),
+  protectionLevel: z.enum(['county', 'national', 'provincial', 'listed', 'none']),
+  structure: z.string(),
+  materials: z.string(),
+  currentUse: z.string(),
+  ownerType: z.string(),
+  geometry: geoJsonGeometry,
+  minLon: z.number(),
+  minLat: z.number(),
+  maxLon: z.number(),
+  maxLat: z.number(),
+  notes: z.string(),
+  condition: z.number().nullable(),
+  searchText: z.string(),
+});
+const getBuildingReply = z.object({
+  geometry: geoJsonGeometry,
+  crs: z.enum(['wgs84', 'gcj02']),
+  village: z.object({ id: z.string(), nameZh: z.string(), namePinyin: z.string() }),
+  editable: z.boolean(),
+  history: z.array(z.object({
+    id: z.string(),
+    grade: z.number(),
+    assessedOn: z.string(),
+    assessor: z.string(),
+    notes: z.string(),
+    createdAt: z.date(),
+  })),
+  photos: z.array(z.object({
+    id: z.string(),
+    villageId: z.string(),
+    buildingId: z.string().nullable(),
+    assetId: z.string().nullable(),
+    contentType: z.string(),
+    bytes: z.number(),
+    width: z.number(),
+    height: z.number(),
+    caption: z.string(),
+    createdAt: z.date(),
+  })),
+  culture: z.array(z.object({
+    id: z.string(),
+    kind: z.enum(['custom', 'craft', 'festival', 'cuisine', 'performing_art']),
+    name: z.string(),
+    namePinyin: z.string(),
+  })),
+  id: z.string(),
+  villageId: z.string(),
+  name: z.string(),
+  namePinyin: z.string(),
+  type: z.enum(['workshop', 'dwelling', 'ancestral_hall', 'temple', 'bridge', 'well', 'pavilion', 'tea_house', 'school', 'gate', 'pagoda', 'other']),
+  era: z.string(),
+  buildYear: z.number().nullable(),
+  protectionLevel: z.enum(['county', 'national', 'provincial', 'listed', 'none']),
+  structure: z.string(),
+  materials: z.string(),
+  currentUse: z.string(),
+  ownerType: z.string(),
+  lon: z.number(),
+  lat: z.number(),
+  minLon: z.number(),
+  minLat: z.number(),
+  maxLon: z.number(),
+  maxLat: z.number(),
+  notes: z.string(),
+  condition: z.number().nullable(),
+  createdAt: z.date(),
+  updatedAt: z.date(),
+});
+const updateBuildingReply = z.object({
+  id: z.string(),
+  countyId: z.string(),
+  villageId: z.string(),
+  name: z.string(),
+  namePinyin: z.string(),
+  type: z.enum(['workshop', 'dwelling', 'ancestral_hall', 'temple', 'bridge', 'well', 'pavilion', 'tea_house', 'school', 'gate', 'pagoda', 'other']),
+  era: z.string(),
+  buildYear: z.number().nullable(),
+  protectionLevel: z.enum(['county', 'national', 'provincial', 'listed', 'none']),
+  structure: z.string(),
+  materials: z.string(),
+  currentUse: z.string(),
+  ownerType: z.string(),
+  geometry: geoJsonGeometry,
+  lon: z.number(),
+  lat: z.number(),
+  minLon: z.number(),
+  minLat: z.number(),
+  maxLon: z.number(),
+  maxLat: z.number(),
+  notes: z.string(),
+  condition: z.number().nullable(),
+  searchText: z.string(),
+  createdAt: z.date(),
+  updatedAt: z.date(),
+});
+const addAssessment201Reply = z.object({
+  id: z.string(),
+  countyId: z.string(),
+  createdAt: z.date(),
+  notes: z.string(),
+  buildingId: z.string(),
+  grade: z.number(),
+  assessedOn: z.string(),
+  assessor: z.string(),
+  recordedBy: z.string().nullable(),
+});
+const mapLayerReply = z.object({
+  type: z.literal('FeatureCollection'),
+  features: z.array(z.object({
+    type: z.literal('Feature'),
+    geometry: geoJsonGeometry,
+    id: z.union([z.string(), z.number()]).optional(),
+    properties: z.record(z.string(), z.unknown()).nullable(),
+    bbox: geoJsonBbox,
+  })),
+  bbox: geoJsonBbox,
+  clustered: z.boolean(),
+  total: z.number(),
+});
+const listAssetsReply = z.array(z.object({
+  villages: z.array(z.object({ id: z.string(), nameZh: z.string(), namePinyin: z.string() })),
+  buildings: z.array(z.object({ id: z.string(), name: z.string() })),
+  id: z.string(),
+  villageId: z.string(),
+  kind: z.enum(['custom', 'craft', 'festival', 'cuisine', 'performing_art']),
+  name: z.string(),
+  namePinyin: z.string(),
+  description: z.string(),
+  seasons: z.array(z.string()),
+  dates: z.string(),
+}));
+const createAsset201Reply = z.object({
+  villageIds: z.array(z.string()),
+  buildingIds: z.array(z.string()),
+  description: z.string(),
+  id: z.string(),
+  name: z.string(),
+  countyId: z.string(),
+  namePinyin: z.string(),
+  createdAt: z.date(),
+  updatedAt: z.date(),
+  kind: z.enum(['custom', 'craft', 'festival', 'cuisine', 'performing_art']),
+  villageId: z.string(),
+  searchText: z.string(),
+  seasons: z.array(z.string()),
+  dates: z.string(),
+});
+const searchAtlasReply = z.object({
+  villages: z.array(z.object({
+    id: z.string(),
+    nameZh: z.string(),
+    namePinyin: z.string(),
+    township: z.object({ id: z.string(), nameZh: z.string(), namePinyin: z.string() }),
+  })),
+  buildings: z.array(z.object({
+    id: z.string(),
+    villageId: z.string(),
+    name: z.string(),
+    namePinyin: z.string(),
+    type: z.enum(['workshop', 'dwelling', 'ancestral_hall', 'temple', 'bridge', 'well', 'pavilion', 'tea_house', 'school', 'gate', 'pagoda', 'other']),
+    era: z.string(),
+    buildYear: z.number().nullable(),
+    protectionLevel: z.enum(['county', 'national', 'provincial', 'listed', 'none']),
+    currentUse: z.string(),
+    condition: z.number().nullable(),
+    lon: z.number(),
+    lat: z.number(),
+  })),
+  culture: z.array(z.object({
+    villages: z.array(z.object({ id: z.string(), nameZh: z.string(), namePinyin: z.string() })),
+    buildings: z.array(z.object({ id: z.string(), name: z.string() })),
+    id: z.string(),
+    villageId: z.string(),
+    kind: z.enum(['custom', 'craft', 'festival', 'cuisine', 'performing_art']),
+    name: z.string(),
+    namePinyin: z.string(),
+    description: z.string(),
+    seasons: z.array(z.string()),
+    dates: z.string(),
+  })),
+});
+const photoReply = z.object({
+  id: z.string(),
+  villageId: z.string(),
+  buildingId: z.string().nullable(),
+  assetId: z.string().nullable(),
+  contentType: z.string(),
+  bytes: z.number(),
+  width: z.number(),
+  height: z.number(),
+  caption: z.string(),
+  createdAt: z.date(),
+});
+const importBuildingsReply = z.object({
+  format: z.enum(['geojson', 'csv', 'xlsx']),
+  rows: z.number(),
+  imported: z.number(),
+  dryRun: z.boolean(),
+  report: z.array(z.object({
+    row: z.number(),
+    field: z.string(),
+    code: z.enum(['format', 'required', 'unknown_value', 'not_a_number', 'out_of_range', 'invalid_geometry', 'unknown_village', 'ambiguous_village', 'not_permitted', 'too_long']),
+    reason: z.string(),
+  })),
+});
+
 
 const idParams = z.strictObject({ id: z.uuid() });
 const crs = z.enum(['wgs84', 'gcj02']).default('wgs84');
@@ -52,11 +387,11 @@ export const atlasRoutes: FastifyPluginAsync = async (base) => {
   const tags = ['atlas'];
 
   // ---- villages ----
-  app.get('/atlas/villages', { schema: { tags, summary: 'Villages with their atlas profiles (published, or editable by you)', querystring: z.strictObject({ q: text(64).optional() }) } }, async (request) =>
+  app.get('/atlas/villages', { schema: { tags, summary: 'Villages with their atlas profiles (published, or editable by you)', querystring: z.strictObject({ q: text(64).optional() }), operationId: 'listVillages', security: OPTIONAL_SESSION, response: { 200: listVillagesReply } } }, async (request) =>
     atlas.listVillages(app.db, request.actor, request.query),
   );
 
-  app.get('/atlas/villages/:id', { schema: { tags, summary: 'A village: profile, heritage, living culture, photos', params: idParams } }, async (request) =>
+  app.get('/atlas/villages/:id', { schema: { tags, summary: 'A village: profile, heritage, living culture, photos', params: idParams, operationId: 'getVillage', security: OPTIONAL_SESSION, response: { 200: getVillageReply } } }, async (request) =>
     atlas.getVillage(app.db, request.actor, request.params.id),
   );
 
@@ -77,7 +412,7 @@ export const atlasRoutes: FastifyPluginAsync = async (base) => {
             story: z.string().max(20_000).optional(),
             published: z.boolean().optional(),
           })
-          .refine((b) => Object.keys(b).length > 0, 'Give at least one field to change'),
+          .refine((b) => Object.keys(b).length > 0, 'Give at least one field to change'), operationId: 'updateVillageProfile', security: SESSION, response: { 200: updateVillageProfileReply },
       },
     },
     async (request) => atlas.updateVillageProfile(app.db, request.actor, request.params.id, request.body),
@@ -96,7 +431,7 @@ export const atlasRoutes: FastifyPluginAsync = async (base) => {
           protectionLevel: z.enum(HERITAGE_LEVELS).optional(),
           limit: z.coerce.number().int().min(1).max(200).default(50),
           offset: z.coerce.number().int().min(0).default(0),
-        }),
+        }), summary: 'Heritage buildings, filtered', operationId: 'listBuildings', security: OPTIONAL_SESSION, response: { 200: listBuildingsReply },
       },
     },
     async (request) => atlas.listBuildings(app.db, request.actor, request.query),
@@ -104,13 +439,13 @@ export const atlasRoutes: FastifyPluginAsync = async (base) => {
 
   app.post(
     '/atlas/buildings',
-    { schema: { tags, summary: 'Record a heritage building (coordinates in WGS-84, or GCJ-02 with crs)', body: z.strictObject({ villageId: z.uuid(), ...buildingFields, crs }) } },
+    { schema: { tags, summary: 'Record a heritage building (coordinates in WGS-84, or GCJ-02 with crs)', body: z.strictObject({ villageId: z.uuid(), ...buildingFields, crs }), operationId: 'createBuilding', security: SESSION, response: { 201: createBuilding201Reply } } },
     async (request, reply) => reply.code(201).send(await atlas.createBuilding(app.db, request.actor, request.body)),
   );
 
   app.get(
     '/atlas/buildings/:id',
-    { schema: { tags, summary: 'A building with its condition history; crs=gcj02 returns GCJ-02 coordinates', params: idParams, querystring: z.strictObject({ crs: crs.optional() }) } },
+    { schema: { tags, summary: 'A building with its condition history; crs=gcj02 returns GCJ-02 coordinates', params: idParams, querystring: z.strictObject({ crs: crs.optional() }), operationId: 'getBuilding', security: OPTIONAL_SESSION, response: { 200: getBuildingReply } } },
     async (request) => atlas.getBuilding(app.db, request.actor, request.params.id, { crs: request.query.crs }),
   );
 
@@ -124,7 +459,7 @@ export const atlasRoutes: FastifyPluginAsync = async (base) => {
           .strictObject({ ...Object.fromEntries(Object.entries(buildingFields).map(([k, v]) => [k, v.optional()])), crs: crs.optional() } as {
             [K in keyof typeof buildingFields]: z.ZodOptional<(typeof buildingFields)[K]>;
           } & { crs: z.ZodOptional<typeof crs> })
-          .refine((b) => Object.keys(b).length > 0, 'Give at least one field to change'),
+          .refine((b) => Object.keys(b).length > 0, 'Give at least one field to change'), summary: 'Edit a heritage building', operationId: 'updateBuilding', security: SESSION, response: { 200: updateBuildingReply },
       },
     },
     async (request) => atlas.updateBuilding(app.db, request.actor, request.params.id, request.body),
@@ -137,7 +472,7 @@ export const atlasRoutes: FastifyPluginAsync = async (base) => {
         tags,
         summary: 'Add a dated condition assessment (grade 1 = sound … 5 = ruinous); the history is append-only',
         params: idParams,
-        body: z.strictObject({ grade: z.number().int().min(1).max(5), assessedOn: z.iso.date(), assessor: z.string().trim().min(1).max(120), notes: text(5000).optional() }),
+        body: z.strictObject({ grade: z.number().int().min(1).max(5), assessedOn: z.iso.date(), assessor: z.string().trim().min(1).max(120), notes: text(5000).optional() }), operationId: 'addAssessment', security: SESSION, response: { 201: addAssessment201Reply },
       },
     },
     async (request, reply) => reply.code(201).send(await atlas.addAssessment(app.db, request.actor, request.params.id, request.body)),
@@ -156,7 +491,7 @@ export const atlasRoutes: FastifyPluginAsync = async (base) => {
           type: z.enum(BUILDING_TYPES).optional(),
           protectionLevel: z.enum(HERITAGE_LEVELS).optional(),
           villageId: z.uuid().optional(),
-        }),
+        }), operationId: 'mapLayer', security: OPTIONAL_SESSION, response: { 200: mapLayerReply },
       },
     },
     async (request) => atlas.mapLayer(app.db, request.actor, request.query),
@@ -165,7 +500,7 @@ export const atlasRoutes: FastifyPluginAsync = async (base) => {
   // ---- living culture ----
   app.get(
     '/atlas/culture',
-    { schema: { tags, querystring: z.strictObject({ villageId: z.uuid().optional(), kind: z.enum(ASSET_KINDS).optional(), q: text(64).optional() }) } },
+    { schema: { tags, querystring: z.strictObject({ villageId: z.uuid().optional(), kind: z.enum(ASSET_KINDS).optional(), q: text(64).optional() }), summary: 'Cultural assets, filtered', operationId: 'listAssets', security: OPTIONAL_SESSION, response: { 200: listAssetsReply } } },
     async (request) => atlas.listAssets(app.db, request.actor, request.query),
   );
 
@@ -183,7 +518,7 @@ export const atlasRoutes: FastifyPluginAsync = async (base) => {
           dates: text(200).optional(),
           villageIds: z.array(z.uuid()).min(1).max(20),
           buildingIds: z.array(z.uuid()).max(50).optional(),
-        }),
+        }), operationId: 'createAsset', security: SESSION, response: { 201: createAsset201Reply },
       },
     },
     async (request, reply) => reply.code(201).send(await atlas.createAsset(app.db, request.actor, request.body)),
@@ -192,7 +527,7 @@ export const atlasRoutes: FastifyPluginAsync = async (base) => {
   // ---- search ----
   app.get(
     '/atlas/search',
-    { schema: { tags, summary: 'Villages, buildings and living culture by name or description, in Chinese or pinyin', querystring: z.strictObject({ q: z.string().trim().min(1).max(64) }) } },
+    { schema: { tags, summary: 'Villages, buildings and living culture by name or description, in Chinese or pinyin', querystring: z.strictObject({ q: z.string().trim().min(1).max(64) }), operationId: 'searchAtlas', security: OPTIONAL_SESSION, response: { 200: searchAtlasReply } } },
     async (request) => atlas.search(app.db, request.actor, request.query.q),
   );
 
@@ -204,19 +539,19 @@ export const atlasRoutes: FastifyPluginAsync = async (base) => {
     return atlas.addPhoto(app.db, storage, request.actor, target, { data: file.data, declaredType: file.mimetype, caption });
   };
   const multipartSchema = { tags, params: idParams, consumes: ['multipart/form-data'], summary: 'Upload a JPEG, PNG or WebP photo (field "file", optional "caption")' };
-  app.post('/atlas/buildings/:id/photos', { schema: multipartSchema }, async (request, reply) =>
+  app.post('/atlas/buildings/:id/photos', { schema: { ...multipartSchema, operationId: 'uploadBuildingPhoto', security: SESSION, response: { 201: photoReply } } }, async (request, reply) =>
     reply.code(201).send(await uploadPhoto(request, { buildingId: request.params.id })),
   );
-  app.post('/atlas/villages/:id/photos', { schema: multipartSchema }, async (request, reply) =>
+  app.post('/atlas/villages/:id/photos', { schema: { ...multipartSchema, operationId: 'uploadVillagePhoto', security: SESSION, response: { 201: photoReply } } }, async (request, reply) =>
     reply.code(201).send(await uploadPhoto(request, { villageId: request.params.id })),
   );
-  app.post('/atlas/culture/:id/photos', { schema: multipartSchema }, async (request, reply) =>
+  app.post('/atlas/culture/:id/photos', { schema: { ...multipartSchema, operationId: 'uploadAssetPhoto', security: SESSION, response: { 201: photoReply } } }, async (request, reply) =>
     reply.code(201).send(await uploadPhoto(request, { assetId: request.params.id })),
   );
 
   app.get(
     '/atlas/photos/:id',
-    { schema: { tags, params: idParams, querystring: z.strictObject({ size: z.enum(['thumb', 'full']).default('full') }) } },
+    { schema: { tags, params: idParams, querystring: z.strictObject({ size: z.enum(['thumb', 'full']).default('full') }), summary: 'An Atlas photo (size=thumb for the small WebP)', operationId: 'getPhoto', security: OPTIONAL_SESSION, response: { 200: binary('image/jpeg', 'image/png', 'image/webp') } } },
     async (request, reply) => {
       const p = await atlas.getPhoto(app.db, storage, request.actor, request.params.id, request.query.size);
       return reply
@@ -235,7 +570,7 @@ export const atlasRoutes: FastifyPluginAsync = async (base) => {
         tags,
         summary: 'Import buildings from GeoJSON, CSV or XLSX: every row is checked, and all are written or none',
         consumes: ['multipart/form-data'],
-        querystring: z.strictObject({ format: z.enum(FORMATS), crs, dryRun: z.enum(['true', 'false']).default('false').transform((v) => v === 'true') }),
+        querystring: z.strictObject({ format: z.enum(FORMATS), crs, dryRun: z.enum(['true', 'false']).default('false').transform((v) => v === 'true') }), operationId: 'importBuildings', security: SESSION, response: { 200: importBuildingsReply },
       },
     },
     async (request) => {
@@ -250,7 +585,7 @@ export const atlasRoutes: FastifyPluginAsync = async (base) => {
 
   app.get(
     '/atlas/export/buildings',
-    { schema: { tags, summary: 'Export the buildings you can see as GeoJSON, CSV or XLSX', querystring: z.strictObject({ format: z.enum(FORMATS), villageId: z.uuid().optional() }) } },
+    { schema: { tags, summary: 'Export the buildings you can see as GeoJSON, CSV or XLSX', querystring: z.strictObject({ format: z.enum(FORMATS), villageId: z.uuid().optional() }), operationId: 'exportBuildings', security: OPTIONAL_SESSION, response: { 200: binary('application/octet-stream') } } },
     async (request, reply) => {
       const out = await exportBuildings(app.db, request.actor, request.query);
       return reply.type(out.contentType).header('content-disposition', `attachment; filename="${out.filename}"`).send(out.data);

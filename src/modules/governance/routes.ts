@@ -6,6 +6,129 @@ import { clearSessionCookie, setSessionCookie } from '../../server/session.ts';
 import { login, logout, registerBuyer, type LoginPolicy } from './auth.service.ts';
 import { ORG_KINDS, ROLES } from './schema.ts';
 import * as governance from './service.ts';
+import { PUBLIC, SESSION, noContent } from '../../server/openapi.ts';
+
+// ---- replies: what each route answers (the serializer and the OpenAPI document use them) ----
+const registerBuyer201Reply = z.object({
+  csrfToken: z.string(),
+  id: z.string(),
+  username: z.string(),
+  displayName: z.string(),
+  countyId: z.string(),
+  locale: z.string(),
+  grants: z.array(z.object({ id: z.string(), role: z.string(), unitId: z.string().nullable(), orgId: z.string().nullable() })),
+});
+const getMeReply = registerBuyer201Reply.extend({ csrfToken: z.string().nullable() });
+const getCountyTreeReply = z.object({
+  county: z.object({
+    id: z.string(),
+    parentId: z.string().nullable(),
+    level: z.enum(['county', 'township', 'village']),
+    nameZh: z.string(),
+    namePinyin: z.string(),
+    description: z.string(),
+    lon: z.number().nullable(),
+    lat: z.number().nullable(),
+    listingBatch: z.number().nullable(),
+  }),
+  townships: z.array(z.object({
+    villages: z.array(z.object({
+      id: z.string(),
+      parentId: z.string().nullable(),
+      level: z.enum(['county', 'township', 'village']),
+      nameZh: z.string(),
+      namePinyin: z.string(),
+      description: z.string(),
+      lon: z.number().nullable(),
+      lat: z.number().nullable(),
+      listingBatch: z.number().nullable(),
+    })),
+    id: z.string(),
+    parentId: z.string().nullable(),
+    level: z.enum(['county', 'township', 'village']),
+    nameZh: z.string(),
+    namePinyin: z.string(),
+    description: z.string(),
+    lon: z.number().nullable(),
+    lat: z.number().nullable(),
+    listingBatch: z.number().nullable(),
+  })),
+});
+const getUnitReply = z.object({
+  id: z.string(),
+  parentId: z.string().nullable(),
+  level: z.enum(['county', 'township', 'village']),
+  nameZh: z.string(),
+  namePinyin: z.string(),
+  description: z.string(),
+  lon: z.number().nullable(),
+  lat: z.number().nullable(),
+  listingBatch: z.number().nullable(),
+});
+const listOrganizationsReply = z.array(z.object({
+  id: z.string(),
+  unitId: z.string(),
+  unitName: z.string(),
+  kind: z.enum(['cooperative', 'company', 'inn', 'workshop', 'logistics_operator', 'family_farm']),
+  name: z.string(),
+  description: z.string(),
+  members: z.number(),
+}));
+const organizationMembersReply = z.array(z.object({
+  id: z.string(),
+  username: z.string(),
+  displayName: z.string(),
+  role: z.enum(['logistics_operator', 'county_admin', 'town_official', 'village_official', 'resident', 'producer', 'innkeeper', 'artisan']),
+}));
+const createOrganization201Reply = z.object({
+  description: z.string(),
+  id: z.string(),
+  name: z.string(),
+  countyId: z.string(),
+  createdAt: z.date(),
+  unitId: z.string(),
+  kind: z.enum(['cooperative', 'company', 'inn', 'workshop', 'logistics_operator', 'family_farm']),
+});
+const listUsersReply = z.object({
+  total: z.number(),
+  items: z.array(z.object({
+    grants: z.array(z.object({
+      id: z.string(),
+      role: z.enum(['logistics_operator', 'county_admin', 'town_official', 'village_official', 'resident', 'producer', 'innkeeper', 'artisan']),
+      unitId: z.string().nullable(),
+      unitName: z.string().nullable(),
+      orgId: z.string().nullable(),
+      orgName: z.string().nullable(),
+    })),
+    id: z.string(),
+    username: z.string(),
+    displayName: z.string(),
+    disabled: z.boolean(),
+    lockedUntil: z.date().nullable(),
+    createdAt: z.date(),
+  })),
+});
+const createUser201Reply = z.object({ id: z.string(), username: z.string(), displayName: z.string() });
+const updateUserReply = z.object({ id: z.string(), username: z.string(), displayName: z.string(), disabled: z.boolean() });
+const addGrant201Reply = z.object({
+  id: z.string(),
+  countyId: z.string(),
+  createdAt: z.date(),
+  unitId: z.string().nullable(),
+  userId: z.string(),
+  role: z.enum(['logistics_operator', 'county_admin', 'town_official', 'village_official', 'resident', 'producer', 'innkeeper', 'artisan']),
+  orgId: z.string().nullable(),
+});
+const listAuditReply = z.array(z.object({
+  id: z.string(),
+  at: z.date(),
+  action: z.string(),
+  entity: z.string(),
+  entityId: z.string().nullable(),
+  details: z.record(z.string(), z.unknown()),
+  actor: z.string().nullable(),
+}));
+
 
 const username = z.string().trim().regex(/^[A-Za-z0-9_.-]{3,32}$/, 'Use 3–32 letters, digits, dot, dash or underscore');
 const password = z.string().min(8, 'At least 8 characters').max(200);
@@ -21,13 +144,12 @@ export const governanceRoutes: FastifyPluginAsync = async (base) => {
     maxFailures: app.config.loginMaxFailures,
     lockoutMinutes: app.config.loginLockoutMinutes,
   };
-  const me = (request: { actor: unknown; csrfToken: string | null }) => ({ ...(request.actor as object), csrfToken: request.csrfToken });
 
   // ---- auth ----
   app.post(
     '/auth/register',
     {
-      schema: { tags: ['auth'], summary: 'Register a buyer account and sign in', body: z.strictObject({ username, password, displayName }) },
+      schema: { tags: ['auth'], summary: 'Register a buyer account and sign in', body: z.strictObject({ username, password, displayName }), operationId: 'registerBuyer', security: PUBLIC, response: { 201: registerBuyer201Reply } },
       config: { rateLimit: { max: app.config.loginRateLimitPerMinute, timeWindow: '1 minute' } },
     },
     async (request, reply) => {
@@ -40,7 +162,7 @@ export const governanceRoutes: FastifyPluginAsync = async (base) => {
   app.post(
     '/auth/login',
     {
-      schema: { tags: ['auth'], summary: 'Sign in', body: z.strictObject({ username: z.string().trim().min(1).max(64), password: z.string().min(1).max(200) }) },
+      schema: { tags: ['auth'], summary: 'Sign in', body: z.strictObject({ username: z.string().trim().min(1).max(64), password: z.string().min(1).max(200) }), operationId: 'login', security: PUBLIC, response: { 200: registerBuyer201Reply } },
       config: { rateLimit: { max: app.config.loginRateLimitPerMinute, timeWindow: '1 minute' } },
     },
     async (request, reply) => {
@@ -50,24 +172,24 @@ export const governanceRoutes: FastifyPluginAsync = async (base) => {
     },
   );
 
-  app.post('/auth/logout', { schema: { tags: ['auth'], summary: 'Sign out' } }, async (request, reply) => {
+  app.post('/auth/logout', { schema: { tags: ['auth'], summary: 'Sign out', operationId: 'logout', security: SESSION, response: { 204: noContent } } }, async (request, reply) => {
     if (!request.actor || !request.sessionToken) throw unauthorized();
     await logout(app.db, request.actor, request.sessionToken);
     clearSessionCookie(request, reply);
     return reply.code(204).send();
   });
 
-  app.get('/me', { schema: { tags: ['auth'], summary: 'The signed-in user, their roles and CSRF token' } }, async (request) => {
+  app.get('/me', { schema: { tags: ['auth'], summary: 'The signed-in user, their roles and CSRF token', operationId: 'getMe', security: SESSION, response: { 200: getMeReply } } }, async (request) => {
     if (!request.actor) throw unauthorized();
-    return me(request);
+    return { ...request.actor, csrfToken: request.csrfToken };
   });
 
   // ---- admin units ----
-  app.get('/county', { schema: { tags: ['units'], summary: 'The county, its townships and villages' } }, async () =>
+  app.get('/county', { schema: { tags: ['units'], summary: 'The county, its townships and villages', operationId: 'getCountyTree', security: PUBLIC, response: { 200: getCountyTreeReply } } }, async () =>
     governance.getCountyTree(app.db),
   );
 
-  app.get('/units/:id', { schema: { tags: ['units'], params: idParams } }, async (request) => governance.getUnit(app.db, request.params.id));
+  app.get('/units/:id', { schema: { tags: ['units'], params: idParams, summary: 'An admin unit with its parent and children', operationId: 'getUnit', security: PUBLIC, response: { 200: getUnitReply } } }, async (request) => governance.getUnit(app.db, request.params.id));
 
   app.patch(
     '/units/:id',
@@ -82,7 +204,7 @@ export const governanceRoutes: FastifyPluginAsync = async (base) => {
             namePinyin: z.string().trim().max(120).optional(),
             description: z.string().max(20_000).optional(),
           })
-          .refine((b) => Object.keys(b).length > 0, 'Give at least one field to change'),
+          .refine((b) => Object.keys(b).length > 0, 'Give at least one field to change'), operationId: 'updateUnit', security: SESSION, response: { 200: getUnitReply },
       },
     },
     async (request) => governance.updateUnit(app.db, request.actor, request.params.id, request.body),
@@ -91,13 +213,13 @@ export const governanceRoutes: FastifyPluginAsync = async (base) => {
   // ---- organizations ----
   app.get(
     '/organizations',
-    { schema: { tags: ['organizations'], querystring: z.strictObject({ unitId: z.uuid().optional(), kind: z.enum(ORG_KINDS).optional() }) } },
+    { schema: { tags: ['organizations'], querystring: z.strictObject({ unitId: z.uuid().optional(), kind: z.enum(ORG_KINDS).optional() }), summary: 'Organizations (cooperatives, enterprises, inns) in the county', operationId: 'listOrganizations', security: PUBLIC, response: { 200: listOrganizationsReply } } },
     async (request) => governance.listOrganizations(app.db, request.query),
   );
 
   app.get(
     '/organizations/:id/members',
-    { schema: { tags: ['organizations'], summary: "An organization's people and their roles (its managers and its own members)", params: idParams } },
+    { schema: { tags: ['organizations'], summary: "An organization's people and their roles (its managers and its own members)", params: idParams, operationId: 'organizationMembers', security: SESSION, response: { 200: organizationMembersReply } } },
     async (request) => governance.organizationMembers(app.db, request.actor, request.params.id),
   );
 
@@ -106,7 +228,7 @@ export const governanceRoutes: FastifyPluginAsync = async (base) => {
     {
       schema: {
         tags: ['organizations'],
-        body: z.strictObject({ unitId: z.uuid(), kind: z.enum(ORG_KINDS), name: z.string().trim().min(1).max(120), description: z.string().max(20_000).optional() }),
+        body: z.strictObject({ unitId: z.uuid(), kind: z.enum(ORG_KINDS), name: z.string().trim().min(1).max(120), description: z.string().max(20_000).optional() }), summary: 'Add an organization', operationId: 'createOrganization', security: SESSION, response: { 201: createOrganization201Reply },
       },
     },
     async (request, reply) => reply.code(201).send(await governance.createOrganization(app.db, request.actor, request.body)),
@@ -115,13 +237,13 @@ export const governanceRoutes: FastifyPluginAsync = async (base) => {
   // ---- users and grants (county admin) ----
   app.get(
     '/users',
-    { schema: { tags: ['users'], querystring: z.strictObject({ q: z.string().trim().max(64).optional(), ...paging }) } },
+    { schema: { tags: ['users'], querystring: z.strictObject({ q: z.string().trim().max(64).optional(), ...paging }), summary: 'Users, searchable by name (officials)', operationId: 'listUsers', security: SESSION, response: { 200: listUsersReply } } },
     async (request) => governance.listUsers(app.db, request.actor, request.query),
   );
 
   app.post(
     '/users',
-    { schema: { tags: ['users'], body: z.strictObject({ username, displayName, password, grants: z.array(grantInput).max(20).default([]) }) } },
+    { schema: { tags: ['users'], body: z.strictObject({ username, displayName, password, grants: z.array(grantInput).max(20).default([]) }), summary: 'Add a user account', operationId: 'createUser', security: SESSION, response: { 201: createUser201Reply } } },
     async (request, reply) => reply.code(201).send(await governance.createUser(app.db, request.actor, request.body)),
   );
 
@@ -133,17 +255,17 @@ export const governanceRoutes: FastifyPluginAsync = async (base) => {
         params: idParams,
         body: z
           .strictObject({ displayName: displayName.optional(), disabled: z.boolean().optional(), password: password.optional(), unlock: z.literal(true).optional() })
-          .refine((b) => Object.keys(b).length > 0, 'Give at least one field to change'),
+          .refine((b) => Object.keys(b).length > 0, 'Give at least one field to change'), summary: 'Edit a user (name, locale, active)', operationId: 'updateUser', security: SESSION, response: { 200: updateUserReply },
       },
     },
     async (request) => governance.updateUser(app.db, request.actor, request.params.id, request.body),
   );
 
-  app.post('/users/:id/grants', { schema: { tags: ['users'], params: idParams, body: grantInput } }, async (request, reply) =>
+  app.post('/users/:id/grants', { schema: { tags: ['users'], params: idParams, body: grantInput, summary: 'Grant a user a role on a unit or organization', operationId: 'addGrant', security: SESSION, response: { 201: addGrant201Reply } } }, async (request, reply) =>
     reply.code(201).send(await governance.addGrant(app.db, request.actor, request.params.id, request.body)),
   );
 
-  app.delete('/grants/:id', { schema: { tags: ['users'], params: idParams } }, async (request, reply) => {
+  app.delete('/grants/:id', { schema: { tags: ['users'], params: idParams, summary: 'Revoke a role grant', operationId: 'removeGrant', security: SESSION, response: { 204: noContent } } }, async (request, reply) => {
     await governance.removeGrant(app.db, request.actor, request.params.id);
     return reply.code(204).send();
   });
@@ -153,7 +275,7 @@ export const governanceRoutes: FastifyPluginAsync = async (base) => {
     {
       schema: {
         tags: ['audit'],
-        querystring: z.strictObject({ entity: z.string().max(64).optional(), entityId: z.string().max(64).optional(), ...paging }),
+        querystring: z.strictObject({ entity: z.string().max(64).optional(), entityId: z.string().max(64).optional(), ...paging }), summary: 'The audit log, newest first', operationId: 'listAudit', security: SESSION, response: { 200: listAuditReply },
       },
     },
     async (request) => governance.listAudit(app.db, request.actor, request.query),

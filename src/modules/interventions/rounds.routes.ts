@@ -4,6 +4,64 @@ import { z } from 'zod';
 import { streamJobEvents } from '../../server/job-events.ts';
 import * as rounds from './rounds.ts';
 import { FUNDING_SOURCES, PILLARS } from './schema.ts';
+import { SESSION } from '../../server/openapi.ts';
+
+// ---- replies: what each route answers (the serializer and the OpenAPI document use them) ----
+const eventStream = { description: 'Server-Sent Events: `progress` events, then `result` or `error`', content: { 'text/event-stream': { schema: z.string() } } };
+const listCandidatesReply = z.array(z.object({
+  id: z.string(),
+  title: z.string(),
+  type: z.enum(['restoration', 'reuse_inn', 'reuse_tea_workshop', 'reuse_museum', 'reuse_library', 'reuse_craft_workshop', 'reuse_public_space', 'infra_water', 'infra_sewage', 'infra_paths', 'infra_lighting', 'infra_broadband', 'infra_landscape']),
+  villageId: z.string(),
+  townshipId: z.string(),
+  villageName: z.string(),
+  townshipName: z.string(),
+  costFen: z.number(),
+  funding: z.object({ county: z.number(), provincial: z.number(), village: z.number(), private: z.number() }),
+  outcomes: z.object({
+    jobs: z.number(),
+    returningResidents: z.number(),
+    visitorsPerYear: z.number(),
+    incomeFen: z.number(),
+    culturalValue: z.number(),
+    ecologicalEffect: z.number(),
+  }),
+}));
+const listRoundsReply = z.array(z.object({
+  id: z.string(),
+  name: z.string(),
+  budgetFen: z.number(),
+  status: z.enum(['open', 'solved', 'applied']),
+  createdAt: z.date(),
+  solvedAt: z.date().nullable(),
+}));
+const createRound201Reply = z.object({
+  params: z.unknown(),
+  id: z.string(),
+  name: z.string(),
+  countyId: z.string(),
+  createdAt: z.date(),
+  result: z.unknown(),
+  status: z.enum(['open', 'solved', 'applied']),
+  budgetFen: z.number(),
+  createdBy: z.string().nullable(),
+  solvedAt: z.date().nullable(),
+});
+const getRoundReply = z.object({
+  id: z.string(),
+  countyId: z.string(),
+  name: z.string(),
+  budgetFen: z.number(),
+  params: z.unknown(),
+  status: z.enum(['open', 'solved', 'applied']),
+  result: z.unknown(),
+  createdBy: z.string().nullable(),
+  createdAt: z.date(),
+  solvedAt: z.date().nullable(),
+});
+const startSolve202Reply = z.object({ jobId: z.string(), candidates: z.number() });
+const applyRoundReply = z.object({ funded: z.number() });
+
 
 const idParams = z.strictObject({ id: z.uuid() });
 const fen = z.number().int().min(1).max(1e14);
@@ -26,22 +84,22 @@ export const roundRoutes: FastifyPluginAsync = async (base) => {
   const app = base.withTypeProvider<ZodTypeProvider>();
   const tags = ['interventions'];
 
-  app.get('/interventions/candidates', { schema: { tags, summary: 'County-approved proposals awaiting funds' } }, async (request) => rounds.listCandidates(app.db, request.actor));
-  app.get('/interventions/rounds', { schema: { tags } }, async (request) => rounds.listRounds(app.db, request.actor));
-  app.post('/interventions/rounds', { schema: { tags, summary: 'Open a budget round', body: roundBody } }, async (request, reply) =>
+  app.get('/interventions/candidates', { schema: { tags, summary: 'County-approved proposals awaiting funds', operationId: 'listCandidates', security: SESSION, response: { 200: listCandidatesReply } } }, async (request) => rounds.listCandidates(app.db, request.actor));
+  app.get('/interventions/rounds', { schema: { tags, summary: 'Budget rounds', operationId: 'listRounds', security: SESSION, response: { 200: listRoundsReply } } }, async (request) => rounds.listRounds(app.db, request.actor));
+  app.post('/interventions/rounds', { schema: { tags, summary: 'Open a budget round', body: roundBody, operationId: 'createRound', security: SESSION, response: { 201: createRound201Reply } } }, async (request, reply) =>
     reply.code(201).send(await rounds.createRound(app.db, request.actor, request.body)),
   );
-  app.get('/interventions/rounds/:id', { schema: { tags, params: idParams } }, async (request) => rounds.getRound(app.db, request.actor, request.params.id));
+  app.get('/interventions/rounds/:id', { schema: { tags, params: idParams, summary: 'A budget round with its solve result', operationId: 'getRound', security: SESSION, response: { 200: getRoundReply } } }, async (request) => rounds.getRound(app.db, request.actor, request.params.id));
   app.post(
     '/interventions/rounds/:id/solve',
-    { schema: { tags, summary: 'Solve the round in a worker thread; follow /interventions/jobs/{jobId}/events', params: idParams, body: z.strictObject({ timeLimitMs: z.number().int().min(100).max(120_000).optional() }).optional() } },
+    { schema: { tags, summary: 'Solve the round in a worker thread; follow /interventions/jobs/{jobId}/events', params: idParams, body: z.strictObject({ timeLimitMs: z.number().int().min(100).max(120_000).optional() }).optional(), operationId: 'startSolve', security: SESSION, response: { 202: startSolve202Reply } } },
     async (request, reply) => reply.code(202).send(await rounds.startSolve(app.db, app.jobs, request.actor, request.params.id, request.body ?? {})),
   );
-  app.post('/interventions/rounds/:id/apply', { schema: { tags, summary: 'Fund the optimal selection', params: idParams } }, async (request) =>
+  app.post('/interventions/rounds/:id/apply', { schema: { tags, summary: 'Fund the optimal selection', params: idParams, operationId: 'applyRound', security: SESSION, response: { 200: applyRoundReply } } }, async (request) =>
     rounds.applyRound(app.db, request.actor, request.params.id),
   );
 
-  app.get('/interventions/jobs/:id/events', { schema: { tags, summary: 'Server-Sent Events: progress, then the result', params: idParams } }, async (request, reply) => {
+  app.get('/interventions/jobs/:id/events', { schema: { tags, summary: 'Server-Sent Events: progress, then the result', params: idParams, operationId: 'streamSolveRun', security: SESSION, response: { 200: eventStream } } }, async (request, reply) => {
     const run = await rounds.solveRun(app.db, app.jobs, request.actor, request.params.id);
     streamJobEvents(request, reply, app.jobs, run);
   });

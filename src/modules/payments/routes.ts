@@ -2,6 +2,33 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import * as payments from './service.ts';
+import { PUBLIC, SESSION } from '../../server/openapi.ts';
+
+// ---- replies: what each route answers (the serializer and the OpenAPI document use them) ----
+const getPaymentForPayerReply = z.object({
+  id: z.string(),
+  purpose: z.string(),
+  referenceId: z.string(),
+  amountFen: z.number(),
+  refundedFen: z.number(),
+  description: z.string(),
+  provider: z.string(),
+  status: z.enum(['pending', 'paid', 'failed', 'refunded']),
+  returnUrl: z.string(),
+});
+const handleCallbackReply = z.object({
+  paymentId: z.string(),
+  applied: z.boolean(),
+  duplicate: z.boolean(),
+  status: z.enum(['pending', 'paid', 'failed', 'refunded']),
+});
+const sandboxCompleteReply = handleCallbackReply.extend({ callback: z.enum(['none', 'delivered', 'lost']) });
+const refundPayment201Reply = z.object({
+  paymentId: z.string(),
+  refundedFen: z.number(),
+  status: z.enum(['pending', 'paid', 'failed', 'refunded']),
+});
+
 
 const idParams = z.strictObject({ id: z.uuid() });
 
@@ -9,7 +36,7 @@ const idParams = z.strictObject({ id: z.uuid() });
 export const paymentRoutes: FastifyPluginAsync = async (base) => {
   const app = base.withTypeProvider<ZodTypeProvider>();
 
-  app.get('/payments/:id', { schema: { tags: ['payments'], summary: 'A payment, for its payer', params: idParams } }, async (request) =>
+  app.get('/payments/:id', { schema: { tags: ['payments'], summary: 'A payment, for its payer', params: idParams, operationId: 'getPaymentForPayer', security: SESSION, response: { 200: getPaymentForPayerReply } } }, async (request) =>
     payments.getPaymentForPayer(app.db, request.actor, request.params.id),
   );
 
@@ -20,7 +47,7 @@ export const paymentRoutes: FastifyPluginAsync = async (base) => {
         tags: ['payments'],
         summary: 'Sandbox payment page: pay or fail (sends the signed provider callback; callback "lose" simulates a lost notification)',
         params: idParams,
-        body: z.strictObject({ outcome: z.enum(['succeeded', 'failed']), callback: z.enum(['deliver', 'lose']).default('deliver') }),
+        body: z.strictObject({ outcome: z.enum(['succeeded', 'failed']), callback: z.enum(['deliver', 'lose']).default('deliver') }), operationId: 'sandboxComplete', security: SESSION, response: { 200: sandboxCompleteReply },
       },
     },
     async (request) => payments.sandboxComplete(app.db, request.actor, request.params.id, request.body.outcome, request.body.callback),
@@ -33,7 +60,7 @@ export const paymentRoutes: FastifyPluginAsync = async (base) => {
         tags: ['payments'],
         summary: 'Refund part or all of a payment',
         params: idParams,
-        body: z.strictObject({ amountFen: z.number().int().positive(), reason: z.string().trim().min(1).max(500) }),
+        body: z.strictObject({ amountFen: z.number().int().positive(), reason: z.string().trim().min(1).max(500) }), operationId: 'refundPayment', security: SESSION, response: { 201: refundPayment201Reply },
       },
     },
     async (request, reply) => {
@@ -46,11 +73,21 @@ export const paymentRoutes: FastifyPluginAsync = async (base) => {
   await app.register(async (raw) => {
     raw.removeAllContentTypeParsers();
     raw.addContentTypeParser('*', { parseAs: 'string', bodyLimit: 64 * 1024 }, (_request, body, done) => done(null, body));
-    raw.post(
+    raw.withTypeProvider<ZodTypeProvider>().post(
       '/payments/callback/:provider',
-      { schema: { tags: ['payments'], summary: 'Signed callback from a payment provider (idempotent)' }, config: { writeRateLimit: false } },
+      {
+        schema: {
+          tags: ['payments'],
+          summary: 'Signed callback from a payment provider (idempotent)',
+          params: z.strictObject({ provider: z.string().max(40) }),
+          operationId: 'handleCallback',
+          security: PUBLIC,
+          response: { 200: handleCallbackReply },
+        },
+        config: { writeRateLimit: false },
+      },
       async (request) => {
-        const { provider } = request.params as { provider: string };
+        const { provider } = request.params;
         const body = typeof request.body === 'string' ? request.body : '';
         return payments.handleCallback(app.db, provider, request.headers, body);
       },

@@ -1,5 +1,6 @@
 import { useSyncExternalStore } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { MarketReplies } from '../../../modules/market/routes.ts';
 import { ApiError } from '../../api.ts';
 import { ErrorText } from '../../components/ErrorText.tsx';
 
@@ -9,63 +10,14 @@ export const yuan = (fen: number) => `¥${(fen / 100).toFixed(2)}`;
 export const formatTime = (iso: string | null | undefined, lang: string) =>
   iso ? new Date(iso).toLocaleString(lang === 'en' ? 'en-GB' : 'zh-CN', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'Asia/Shanghai' }) : '';
 
-export interface ProductSummary {
-  id: string;
-  orgId: string;
-  kind: 'tea' | 'craft';
-  name: string;
-  variety: string | null;
-  grade: string | null;
-  season: string | null;
-  photoUrl: string | null;
-  /** The first uploaded photo, served at /api/v1/market/photos/:id. */
-  photoId: string | null;
-  minPriceFen: number;
-  stock: number;
-  producer: string;
-  village: string;
-  /** False when the producer took it off sale (only the producer's own list shows those). */
-  active: boolean;
-}
-export interface Variant {
-  id: string;
-  label: string;
-  weightG: number | null;
-  priceFen: number;
-  stock: number;
-  batchId: string | null;
-  /** The public sees only variants on sale; the producer's view has the others too. */
-  active: boolean;
-}
-export interface ProductPhoto {
-  id: string;
-  caption: string;
-  width: number;
-  height: number;
-}
-export interface Product extends Omit<ProductSummary, 'minPriceFen' | 'stock' | 'photoId'> {
-  photos: ProductPhoto[];
-  description: string;
-  gtin: string;
-  variants: Variant[];
-  batches: { id: string; lot: string; harvestDate: string | null }[];
-}
-export type OrderStatus = 'pending' | 'paid' | 'packed' | 'shipped' | 'delivered' | 'completed' | 'cancelled' | 'refunded';
-export interface Order {
-  id: string;
-  orgId: string;
-  producer: string;
-  status: OrderStatus;
-  subtotalFen: number;
-  shippingFen: number;
-  totalFen: number;
-  address: { name: string; phone: string; province: string; city: string; detail: string };
-  reservedUntil: string;
-  trackingNo: string | null;
-  createdAt: string;
-  viewerRole?: 'buyer' | 'seller';
-  items: { variantId: string; batchId: string | null; productName: string; variantLabel: string; qty: number; unitPriceFen: number; lineFen: number }[];
-}
+// Reply types come from the schemas the server answers with (src/modules/market/routes.ts), as they arrive.
+export type ProductSummary = MarketReplies['productList']['items'][number];
+export type Product = MarketReplies['product'];
+export type Variant = Product['variants'][number];
+export type ProductPhoto = Product['photos'][number];
+/** An order in a list, or alone (then with the viewer's role). */
+export type Order = MarketReplies['orders'][number] & Partial<Pick<MarketReplies['order'], 'viewerRole'>>;
+export type OrderStatus = Order['status'];
 
 // ---- the cart: kept in the browser; prices shown here are informative, the server prices the order ----
 
