@@ -47,6 +47,9 @@ export type Wire<T> = T extends Date
 /** The body of a reply declared with zod schema S, as the client receives it (for the web client's types). */
 export type Reply<S extends z.ZodType> = Wire<z.output<S>>;
 
+/** A job's progress followed over Server-Sent Events (src/server/job-events.ts). */
+export const eventStream = { description: 'Server-Sent Events: `progress` events, then `result` or `error`', content: { 'text/event-stream': { schema: z.string() } } };
+
 /** A reply without a body (204). */
 export const noContent = { type: 'null', description: 'No content' } as const;
 
@@ -163,7 +166,8 @@ export async function registerOpenApi(app: FastifyInstance, then?: SwaggerTransf
     const schema = route.schema as RouteSchema | undefined;
     if (!schema || schema.hide) return;
     for (const t of (schema.tags as string[] | undefined) ?? []) tags.add(t);
-    route.schema = { ...schema, response: { ...problemResponses(route, schema), ...schema.response } };
+    // A route that declares no security is documented as open, with an optional session (its 401 still documented).
+    route.schema = { ...schema, security: schema.security ?? OPTIONAL_SESSION, response: { ...problemResponses(route, schema), ...schema.response } };
   });
   await app.register(swagger, {
     openapi: {

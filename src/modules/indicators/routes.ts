@@ -1,3 +1,4 @@
+import { binary, eventStream, SESSION } from '../../server/openapi.ts';
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -139,7 +140,7 @@ export const indicatorsRoutes: FastifyPluginAsync = async (base) => {
   );
   app.get(
     '/indicators/export.xlsx',
-    { schema: { tags, operationId: 'exportIndicators', summary: 'The ranking and observations of a year as an XLSX workbook', querystring: periodQuery } },
+    { schema: { tags, operationId: 'exportIndicators', summary: 'The ranking and observations of a year as an XLSX workbook', querystring: periodQuery, security: SESSION, response: { 200: binary('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet') } } },
     async (request, reply) => {
       const out = await exportWorkbook(app.db, request.actor, request.query.period);
       return reply.type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet').header('content-disposition', `attachment; filename="${out.filename}"`).send(out.data);
@@ -160,7 +161,7 @@ export const indicatorsRoutes: FastifyPluginAsync = async (base) => {
   );
   app.get(
     '/indicators/jobs/:id/events',
-    { schema: { tags, operationId: 'indicatorsJobEvents', summary: 'Server-Sent Events: progress, then the result', params: idParams } },
+    { schema: { tags, operationId: 'indicatorsJobEvents', summary: 'Server-Sent Events: progress, then the result', params: idParams, security: SESSION, response: { 200: eventStream } } },
     async (request, reply) => {
       const run = await recomputeRun(app.db, app.jobs, request.actor, request.params.id);
       streamJobEvents(request, reply, app.jobs, run);

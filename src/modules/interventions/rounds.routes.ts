@@ -4,10 +4,9 @@ import { z } from 'zod';
 import { streamJobEvents } from '../../server/job-events.ts';
 import * as rounds from './rounds.ts';
 import { FUNDING_SOURCES, PILLARS } from './schema.ts';
-import { SESSION } from '../../server/openapi.ts';
+import { eventStream, SESSION } from '../../server/openapi.ts';
 
 // ---- replies: what each route answers (the serializer and the OpenAPI document use them) ----
-const eventStream = { description: 'Server-Sent Events: `progress` events, then `result` or `error`', content: { 'text/event-stream': { schema: z.string() } } };
 const listCandidatesReply = z.array(z.object({
   id: z.string(),
   title: z.string(),

@@ -1,3 +1,4 @@
+import { eventStream, SESSION } from '../../server/openapi.ts';
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -248,7 +249,7 @@ export const logisticsRoutes: FastifyPluginAsync = async (base) => {
   );
   app.get(
     '/logistics/jobs/:id/events',
-    { schema: { tags, summary: 'Server-Sent Events: planning progress, then the result', operationId: 'planEvents', params: idParams } },
+    { schema: { tags, summary: 'Server-Sent Events: planning progress, then the result', operationId: 'planEvents', params: idParams, security: SESSION, response: { 200: eventStream } } },
     async (req, reply) => streamJobEvents(req, reply, app.jobs, await planRun(app.db, app.jobs, req.actor, req.params.id)),
   );
 };
