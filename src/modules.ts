@@ -7,6 +7,7 @@ import { interventionsModule } from './modules/interventions/index.ts';
 import { logisticsModule } from './modules/logistics/index.ts';
 import { marketModule } from './modules/market/index.ts';
 import { paymentsModule } from './modules/payments/index.ts';
+import { notificationsModule } from './modules/notifications/index.ts';
 import type { ModuleManifest } from './server/module.ts';
 
 export const MODULES: readonly ModuleManifest[] = [
@@ -18,4 +19,5 @@ export const MODULES: readonly ModuleManifest[] = [
   interventionsModule,
   innsModule,
   logisticsModule,
+  notificationsModule,
 ];
