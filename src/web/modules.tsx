@@ -42,6 +42,7 @@ export const WEB_MODULES: WebModule[] = [
   webModule('logistics', { zhCN: '物流', en: 'Logistics' }, () => import('./pages/logistics/index.tsx'), () => import('./pages/logistics/i18n.ts')),
   webModule('people', { zhCN: '人才', en: 'People' }),
   webModule('indicators', { zhCN: '指标', en: 'Indicators' }),
+  webModule('notifications', { zhCN: '消息', en: 'Notifications' }, () => import('./pages/notifications/index.tsx'), () => import('./pages/notifications/i18n.ts')),
 ];
 
 /** The navigation labels live in the shell's namespace (`nav.<module>`), so the menu reads before any module loads. */
