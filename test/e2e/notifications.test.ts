@@ -59,6 +59,7 @@ describe('notifications in the browser', () => {
     await page.getByRole('heading', { name: '新订单' }).waitFor();
     await expect.poll(() => page.locator('.nt-item').first().textContent()).toContain(`订单 ${orderId.slice(-8)} 已付款，共 ¥138.00，请尽快备货。`);
     await page.screenshot({ path: '.test-tmp/notifications-centre-phone.png', fullPage: true });
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(page.viewportSize()!.width);
     await page.getByRole('button', { name: '标为已读', exact: true }).click();
     await expect.poll(() => page.locator('.nt-badge').count()).toBe(0);
     await page.getByRole('link', { name: '查看' }).first().click();
@@ -76,6 +77,8 @@ describe('notifications in the browser', () => {
     await page.getByRole('button', { name: 'Save' }).click();
     await page.getByRole('status').filter({ hasText: 'Saved' }).waitFor();
     await page.screenshot({ path: '.test-tmp/notifications-preferences-phone.png', fullPage: true });
+    // The bell fits the phone's header: nothing scrolls sideways.
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(page.viewportSize()!.width);
     await page.reload();
     await expect.poll(() => page.getByRole('checkbox', { name: 'New order · Email' }).isChecked()).toBe(true);
   });

@@ -106,30 +106,27 @@ function Preferences() {
   return (
     <section className="stack nt-prefs">
       <h1>{t('preferences')}</h1>
-      <div className="card" style={{ overflowX: 'auto' }}>
-        <table>
-          <thead>
-            <tr>
-              <th />
+      <ul className="nt-list">
+        {draft.kinds.map((k) => (
+          <li key={k.kind} className="nt-item">
+            <h2>{t(`kind.${k.kind}.title`)}</h2>
+            <div className="nt-channels">
               {CHANNELS.map((c) => (
-                <th key={c}>{t(`channel.${c}`)}</th>
+                <label key={c} className="check">
+                  <input
+                    type="checkbox"
+                    aria-label={`${t(`kind.${k.kind}.title`)} · ${t(`channel.${c}`)}`}
+                    checked={c === 'in_app' || k.channels.includes(c)}
+                    disabled={c === 'in_app'}
+                    onChange={() => toggle(k.kind, c)}
+                  />
+                  {t(`channel.${c}`)}
+                </label>
               ))}
-            </tr>
-          </thead>
-          <tbody>
-            {draft.kinds.map((k) => (
-              <tr key={k.kind}>
-                <td>{t(`kind.${k.kind}.title`)}</td>
-                {CHANNELS.map((c) => (
-                  <td key={c}>
-                    <input type="checkbox" aria-label={`${t(`kind.${k.kind}.title`)} · ${t(`channel.${c}`)}`} checked={c === 'in_app' || k.channels.includes(c)} disabled={c === 'in_app'} onChange={() => toggle(k.kind, c)} />
-                  </td>
-                ))}
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+            </div>
+          </li>
+        ))}
+      </ul>
       <fieldset className="card stack">
         <legend>{t('contacts')}</legend>
         {contact('email')}
