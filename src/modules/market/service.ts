@@ -941,6 +941,9 @@ registerPaymentPurpose('order', {
   },
   async onRefunded(tx, orderId, paymentId) {
     const payment = await getPaymentRecord(tx, paymentId);
+    const [o] = await tx.select({ countyId: marketOrders.countyId, buyerId: marketOrders.buyerId }).from(marketOrders).where(eq(marketOrders.id, orderId));
+    const yuan = (fen: number) => `¥${(fen / 100).toFixed(2)}`;
+    if (o && payment) await notify(tx, { countyId: o.countyId, userIds: [o.buyerId], kind: 'order.refunded', params: { orderNo: orderId.slice(-8), refunded: yuan(payment.refundedFen), paid: yuan(payment.amountFen) }, link: `/market/orders/${orderId}` });
     if (!payment || payment.refundedFen < payment.amountFen) return;
     const [row] = await tx
       .update(marketOrders)

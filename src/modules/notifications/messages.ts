@@ -7,6 +7,7 @@ export type Sentences = Record<NotificationKind, { title: string; body: string }
 export const zhCNKinds: Sentences = {
   'order.new': { title: '新订单', body: '订单 {{orderNo}} 已付款，共 {{total}}，请尽快备货。' },
   'order.shipped': { title: '订单已发货', body: '您的订单 {{orderNo}} 已发货，快递单号 {{trackingNo}}。' },
+  'order.refunded': { title: '已退款', body: '订单 {{orderNo}} 已退款 {{refunded}}（实付 {{paid}}），款项原路退回。' },
   'booking.made': { title: '新预订', body: '{{room}} 已被预订并付款：{{checkIn}} 至 {{checkOut}}。' },
   'booking.cancelled': { title: '预订已取消', body: '{{room}} 的预订（{{checkIn}} 至 {{checkOut}}）已取消。' },
   'proposal.step': { title: '提案有进展', body: '提案“{{title}}”已进入“{{step}}”。' },
@@ -15,6 +16,7 @@ export const zhCNKinds: Sentences = {
 export const enKinds: Sentences = {
   'order.new': { title: 'New order', body: 'Order {{orderNo}} was paid, total {{total}}: time to pack it.' },
   'order.shipped': { title: 'Order shipped', body: 'Your order {{orderNo}} was shipped, tracking number {{trackingNo}}.' },
+  'order.refunded': { title: 'Refunded', body: 'Order {{orderNo}}: {{refunded}} refunded of {{paid}} paid, back to how you paid.' },
   'booking.made': { title: 'New booking', body: '{{room}} was booked and paid: {{checkIn}} to {{checkOut}}.' },
   'booking.cancelled': { title: 'Booking cancelled', body: 'The booking of {{room}} ({{checkIn}} to {{checkOut}}) was cancelled.' },
   'proposal.step': { title: 'A proposal moved on', body: 'The proposal “{{title}}” is now “{{step}}”.' },

@@ -52,7 +52,7 @@ describeEachDriver('notifications', (driver) => {
     expect(o.statusCode, o.body).toBe(201);
     const started = (await req(buyer, 'POST', `/market/orders/${o.json().id}/pay`)).json();
     expect((await req(buyer, 'POST', `/payments/${started.paymentId}/sandbox`, { outcome: 'succeeded' })).statusCode).toBe(200);
-    return o.json() as { id: string; totalFen: number };
+    return { ...(o.json() as { id: string; totalFen: number }), paymentId: started.paymentId as string };
   }
 
   it('tells the producer of a paid order in the app, marks it read, and the bell counts down', async () => {
@@ -147,6 +147,18 @@ describeEachDriver('notifications', (driver) => {
     expect((await req(innkeeper, 'GET', '/notifications/preferences')).json().pushSubscriptions).toBe(0);
     const items = (await req(innkeeper, 'GET', '/notifications')).json().items;
     expect(items[0]).toMatchObject({ kind: 'booking.made', params: { room: '东厢房' } });
+  });
+
+  it('tells the buyer of a partial refund, and of the rest, in their centre', async () => {
+    const order = await buyAndPay();
+    const part = await req(producer, 'POST', `/payments/${order.paymentId}/refunds`, { amountFen: 3800, reason: '少发一罐' });
+    expect(part.statusCode, part.body).toBeLessThan(300);
+    let items = (await req(buyer, 'GET', '/notifications')).json().items;
+    expect(items[0]).toMatchObject({ kind: 'order.refunded', link: `/market/orders/${order.id}`, params: { orderNo: order.id.slice(-8), refunded: '¥38.00', paid: '¥138.00' } });
+    await req(producer, 'POST', `/payments/${order.paymentId}/refunds`, { amountFen: 10000, reason: '退货' });
+    items = (await req(buyer, 'GET', '/notifications')).json().items;
+    expect(items[0].params).toMatchObject({ refunded: '¥138.00', paid: '¥138.00' });
+    expect((await req(buyer, 'GET', `/market/orders/${order.id}`)).json().status).toBe('refunded');
   });
 
   it('refuses bad input with a problem naming the field', async () => {

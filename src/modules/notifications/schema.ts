@@ -6,7 +6,7 @@ import { adminUnits, users } from '../governance/index.ts';
 import { createdAt, inList, tenantId } from '../../db/columns.ts';
 
 /** Every kind a module may send; each has a sentence in the web's i18n (notifications namespace, `kind.<kind>`). */
-export const NOTIFICATION_KINDS = ['order.new', 'order.shipped', 'booking.made', 'booking.cancelled', 'proposal.step'] as const;
+export const NOTIFICATION_KINDS = ['order.new', 'order.shipped', 'order.refunded', 'booking.made', 'booking.cancelled', 'proposal.step'] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 
 /** `in_app` is the centre itself (always on); the rest are delivered by the outbox. */
