@@ -10,6 +10,7 @@ import { liveModule } from './modules/live/index.ts';
 import { marketModule } from './modules/market/index.ts';
 import { paymentsModule } from './modules/payments/index.ts';
 import { peopleModule } from './modules/people/index.ts';
+import { notificationsModule } from './modules/notifications/index.ts';
 import type { ModuleManifest } from './server/module.ts';
 
 export const MODULES: readonly ModuleManifest[] = [
@@ -24,4 +25,5 @@ export const MODULES: readonly ModuleManifest[] = [
   peopleModule,
   indicatorsModule,
   liveModule,
+  notificationsModule,
 ];

@@ -6,6 +6,7 @@ import { recordAudit } from '../../server/audit.ts';
 import { authorize, requireActor, type Actor } from '../governance/index.ts';
 import { listOrganizations } from '../governance/index.ts';
 import { getBuilding } from '../atlas/index.ts';
+import { notify } from '../notifications/index.ts';
 import { addDays, daysBetween, hotelDate, isValidDate, monthStart, nextMonth, nightsOf } from './dates.ts';
 import { parseCalendar, writeCalendar } from './ical.ts';
 import { quote, refundFor, type SeasonalRate } from './pricing.ts';
@@ -584,7 +585,14 @@ export async function confirmPaidBooking(tx: Db, bookingId: string, paymentId: s
     return { confirmed: false, refundDue: true };
   }
   await recordAudit(tx, { id: b.guestId, countyId: b.countyId }, { action: 'booking.confirm', entity: 'inn_booking', entityId: bookingId, details: { paymentId } });
+  await tellInnkeeper(tx, b, 'booking.made');
   return { confirmed: true, refundDue: false };
+}
+
+/** Tells the inn's people of a booking made or cancelled (through the notifications module, in this transaction). */
+async function tellInnkeeper(tx: Db, b: typeof bookings.$inferSelect, kind: 'booking.made' | 'booking.cancelled') {
+  const [r] = await tx.select({ orgId: inns.orgId, room: rooms.name }).from(rooms).innerJoin(inns, eq(inns.id, rooms.innId)).where(eq(rooms.id, b.roomId));
+  if (r) await notify(tx, { countyId: b.countyId, orgId: r.orgId, kind, params: { room: r.room, checkIn: b.checkIn, checkOut: b.checkOut }, link: '/inns/host' });
 }
 
 /** A refund recorded by the payment provider (e.g. issued by an admin there). */
@@ -669,6 +677,7 @@ export async function cancelBooking(db: Db, actor: Actor | null, bookingId: stri
       .where(eq(bookings.id, bookingId))
       .returning();
     await recordAudit(tx, who, { action: 'booking.cancel', entity: 'inn_booking', entityId: bookingId, details: { refundFen: refund, by: isGuest ? 'guest' : 'host' } });
+    if (b.status === 'confirmed') await tellInnkeeper(tx, b, 'booking.cancelled');
     return { booking: guestView(after), refundFen: refund, paymentId: b.paymentId };
   });
 }

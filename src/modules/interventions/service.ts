@@ -4,6 +4,7 @@ import { uuidv7 } from 'uuidv7';
 import { queryRows, type Db } from '../../db/handle.ts';
 import { badRequest, conflict, forbidden, notFound, Problem } from '../../server/problems.ts';
 import { recordAudit } from '../../server/audit.ts';
+import { notify as tell } from '../notifications/index.ts';
 import { authorize, requireActor, type Actor, type Permission } from '../governance/index.ts';
 import { getCountyTree, getUnit } from '../governance/index.ts';
 import { lookupBuildings } from './atlas.ts';
@@ -260,6 +261,7 @@ export async function notify(tx: Db, p: Intervention, to: Status, kind: string, 
   const rows = audience(p, to).map((a) => ({ countyId: p.countyId, interventionId: p.id, role: a.role, unitId: a.unitId, kind, status: to }));
   if (p.proposerId !== exceptUserId) rows.push({ countyId: p.countyId, interventionId: p.id, userId: p.proposerId, kind, status: to } as never);
   if (rows.length) await tx.insert(interventionNotifications).values(rows);
+  if (p.proposerId !== exceptUserId) await tell(tx, { countyId: p.countyId, userIds: [p.proposerId], kind: 'proposal.step', params: { title: p.title, step: to }, link: `/interventions/p/${p.id}` });
 }
 
 const STATUS_WORDS: Record<Status, string> = {

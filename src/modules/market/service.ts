@@ -11,6 +11,7 @@ import { recordAudit } from '../../server/audit.ts';
 import { authorize, requireActor, type Actor } from '../governance/index.ts';
 import { getUnit, listOrganizations } from '../governance/index.ts';
 import { createPayment, getPaymentRecord, refundPayment, registerPaymentPurpose } from '../payments/index.ts';
+import { notify } from '../notifications/index.ts';
 import {
   marketBatches,
   marketGardens,
@@ -931,14 +932,18 @@ registerPaymentPurpose('order', {
       .update(marketOrders)
       .set({ status: 'paid', paidAt: new Date(), paymentId })
       .where(and(eq(marketOrders.id, orderId), eq(marketOrders.status, 'pending')))
-      .returning({ id: marketOrders.id, countyId: marketOrders.countyId });
+      .returning({ id: marketOrders.id, countyId: marketOrders.countyId, orgId: marketOrders.orgId, totalFen: marketOrders.totalFen });
     // Paid after the sweeper released the stock (or after a cancel): the money goes back.
     if (!row) return 'refund';
     await tx.update(marketReservations).set({ status: 'sold' }).where(and(eq(marketReservations.orderId, orderId), eq(marketReservations.status, 'held')));
     await recordAudit(tx, { id: null, countyId: row.countyId }, { action: 'order.paid', entity: 'market_order', entityId: orderId, details: { paymentId } });
+    await notify(tx, { countyId: row.countyId, orgId: row.orgId, kind: 'order.new', params: { orderNo: orderId.slice(-8), total: `¥${(row.totalFen / 100).toFixed(2)}` }, link: '/market/seller' });
   },
   async onRefunded(tx, orderId, paymentId) {
     const payment = await getPaymentRecord(tx, paymentId);
+    const [o] = await tx.select({ countyId: marketOrders.countyId, buyerId: marketOrders.buyerId }).from(marketOrders).where(eq(marketOrders.id, orderId));
+    const yuan = (fen: number) => `¥${(fen / 100).toFixed(2)}`;
+    if (o && payment) await notify(tx, { countyId: o.countyId, userIds: [o.buyerId], kind: 'order.refunded', params: { orderNo: orderId.slice(-8), refunded: yuan(payment.refundedFen), paid: yuan(payment.amountFen) }, link: `/market/orders/${orderId}` });
     if (!payment || payment.refundedFen < payment.amountFen) return;
     const [row] = await tx
       .update(marketOrders)
@@ -1091,7 +1096,8 @@ export async function actOnOrder(db: Db, actor: Actor | null, orderId: string, a
   if (!r.allowed) throw conflict('not_yours', seller ? 'The buyer confirms receipt' : 'The producer does this');
   if (action === 'ship' && !input.trackingNo) throw badRequest('body/trackingNo', 'Give the courier tracking number');
   await db.transaction(async (tx) => {
-    await moveOrder(tx, orderId, r.from, r.to, action === 'ship' ? { trackingNo: input.trackingNo } : {});
+    const moved = await moveOrder(tx, orderId, r.from, r.to, action === 'ship' ? { trackingNo: input.trackingNo } : {});
+    if (action === 'ship') await notify(tx, { countyId: moved.countyId, userIds: [moved.buyerId], kind: 'order.shipped', params: { orderNo: orderId.slice(-8), trackingNo: input.trackingNo! }, link: `/market/orders/${orderId}` });
     if (action === 'cancel') await releaseStock(tx, [orderId], 'held');
     await recordAudit(tx, who, { action: `order.${action}`, entity: 'market_order', entityId: orderId, details: input });
   });

@@ -4,6 +4,7 @@ import { Link, NavLink, Outlet, useNavigate } from 'react-router';
 import { hasRole, useMe, useSignOut } from '../auth.tsx';
 import { setLanguage } from '../i18n/index.ts';
 import { WEB_MODULES } from '../modules.tsx';
+import { NotificationBell } from '../pages/notifications/Bell.tsx';
 
 
 export function Layout() {
@@ -30,6 +31,7 @@ export function Layout() {
           </button>
           {me ? (
             <>
+              <NotificationBell />
               <span className="whoami" title={t('auth.signedInAs', { name: me.displayName })}>
                 {me.displayName}
               </span>
