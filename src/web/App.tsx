@@ -1,9 +1,9 @@
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { Suspense } from 'react';
 import { useTranslation } from 'react-i18next';
-import { BrowserRouter, Navigate, Route, Routes } from 'react-router';
-import { hasRole, useMe } from './auth.tsx';
-import { ComingSoon, Layout } from './components/Layout.tsx';
+import { BrowserRouter, Route, Routes } from 'react-router';
+import { hasRole, useMe, SignInRedirect } from './auth.tsx';
+import { ComingSoon, Layout, NotFoundPage } from './components/Layout.tsx';
 import { WEB_MODULES } from './modules.tsx';
 import { AuditPage } from './pages/admin/Audit.tsx';
 import { OrganizationsPage } from './pages/admin/Organizations.tsx';
@@ -24,7 +24,7 @@ function AdminOnly({ children }: { children: React.ReactNode }) {
   const { t } = useTranslation();
   const { data: me, isPending } = useMe();
   if (isPending) return <p>{t('common.loading')}</p>;
-  if (!me) return <Navigate to="/login" replace />;
+  if (!me) return <SignInRedirect />;
   if (!hasRole(me, 'county_admin')) return <p className="error">{t('errors.forbidden')}</p>;
   return <>{children}</>;
 }
@@ -47,7 +47,7 @@ export function App() {
             {WEB_MODULES.map(({ name, Pages }) =>
               Pages ? <Route key={name} path={`${name}/*`} element={<Pages />} /> : <Route key={name} path={name} element={<ComingSoon module={name} />} />,
             )}
-            <Route path="*" element={<Navigate to="/" replace />} />
+            <Route path="*" element={<NotFoundPage />} />
           </Route>
         </Routes>
         </Suspense>

@@ -23,7 +23,17 @@ export const en: Messages = {
     noAccount: 'No account yet?',
     signedInAs: 'Signed in as {{name}}',
     demoHint: 'Demo accounts: admin, town, village, resident, producer, innkeeper, logistics, buyer',
+    reasons: {
+      checkout: 'Sign in to check out',
+      book: 'Sign in to book (your village and dates are kept)',
+      propose: 'Sign in to make a proposal',
+      vote: 'Sign in to vote',
+      page: 'Sign in to see this page',
+      building: 'Sign in to add a building',
+      import: 'Sign in to import buildings',
+    },
   },
+  notFound: { title: 'Page not found', body: 'There is nothing at {{path}}: the link may be wrong, or the page has moved.', home: 'Back to the county home page' },
   errors: {
     invalid_credentials: 'Wrong username or password (after several failed attempts an account is locked for a while)',
     username_taken: 'This username is taken',

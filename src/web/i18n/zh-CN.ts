@@ -21,7 +21,17 @@ export const zhCN = {
     noAccount: '还没有账号？',
     signedInAs: '当前用户：{{name}}',
     demoHint: '演示账号：admin、town、village、resident、producer、innkeeper、logistics、buyer',
+    reasons: {
+      checkout: '请登录后结账',
+      book: '请登录后预订（村落和日期会保留）',
+      propose: '请登录后提交提案',
+      vote: '请登录后投票',
+      page: '请登录后查看此页',
+      building: '请登录后添加建筑',
+      import: '请登录后导入建筑',
+    },
   },
+  notFound: { title: '页面不存在', body: '没有找到 {{path}}：链接可能有误，或页面已经移走。', home: '回到县域首页' },
   errors: {
     invalid_credentials: '用户名或密码错误（连续失败多次后账号会暂时锁定）',
     username_taken: '该用户名已被使用',

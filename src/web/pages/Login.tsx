@@ -1,14 +1,34 @@
 import { useMutation } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, useNavigate } from 'react-router';
+import { Link, useNavigate, useSearchParams } from 'react-router';
 import { api, type Me } from '../api.ts';
-import { useSignIn } from '../auth.tsx';
+import { safeNext, useSignIn } from '../auth.tsx';
 import { ErrorText } from '../components/ErrorText.tsx';
+
+/** Where to go after signing in (`next`, same-origin only) and why the visitor was sent here (`reason`). */
+function useReturnTo() {
+  const [params] = useSearchParams();
+  const next = safeNext(params.get('next'));
+  const reason = params.get('reason');
+  const query = params.has('next') ? `?${new URLSearchParams({ next, ...(reason ? { reason } : {}) })}` : '';
+  return { next, reason, query };
+}
+
+function ReasonNotice({ reason }: { reason: string | null }) {
+  const { t, i18n } = useTranslation();
+  if (!reason || !i18n.exists(`auth.reasons.${reason}`)) return null;
+  return (
+    <p className="notice" role="status" data-testid="login-reason">
+      {t(`auth.reasons.${reason}`)}
+    </p>
+  );
+}
 
 export function LoginPage() {
   const { t } = useTranslation();
   const navigate = useNavigate();
+  const back = useReturnTo();
   const signIn = useSignIn();
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
@@ -16,7 +36,7 @@ export function LoginPage() {
     mutationFn: () => api<Me>('/auth/login', { method: 'POST', body: { username, password } }),
     onSuccess: (me) => {
       signIn(me);
-      navigate('/');
+      navigate(back.next, { replace: true });
     },
   });
   const submit = (e: FormEvent) => {
@@ -26,6 +46,7 @@ export function LoginPage() {
   return (
     <section className="card narrow">
       <h1>{t('auth.login')}</h1>
+      <ReasonNotice reason={back.reason} />
       <form onSubmit={submit} className="form">
         <label>
           {t('auth.username')}
@@ -42,7 +63,7 @@ export function LoginPage() {
       </form>
       <p className="hint">{t('auth.demoHint')}</p>
       <p>
-        {t('auth.noAccount')} <Link to="/register">{t('auth.register')}</Link>
+        {t('auth.noAccount')} <Link to={`/register${back.query}`}>{t('auth.register')}</Link>
       </p>
     </section>
   );
@@ -51,13 +72,14 @@ export function LoginPage() {
 export function RegisterPage() {
   const { t } = useTranslation();
   const navigate = useNavigate();
+  const back = useReturnTo();
   const signIn = useSignIn();
   const [form, setForm] = useState({ username: '', displayName: '', password: '' });
   const register = useMutation({
     mutationFn: () => api<Me>('/auth/register', { method: 'POST', body: form }),
     onSuccess: (me) => {
       signIn(me);
-      navigate('/');
+      navigate(back.next, { replace: true });
     },
   });
   const field = (name: keyof typeof form, type = 'text', autoComplete?: string) => (
@@ -69,6 +91,7 @@ export function RegisterPage() {
   return (
     <section className="card narrow">
       <h1>{t('auth.register')}</h1>
+      <ReasonNotice reason={back.reason} />
       <form
         className="form"
         onSubmit={(e) => {
@@ -85,7 +108,7 @@ export function RegisterPage() {
         </button>
       </form>
       <p>
-        <Link to="/login">{t('auth.haveAccount')}</Link>
+        <Link to={`/login${back.query}`}>{t('auth.haveAccount')}</Link>
       </p>
     </section>
   );

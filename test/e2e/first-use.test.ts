@@ -1,0 +1,113 @@
+import type { BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TEST_PASSWORD } from '../support/constants.ts';
+import { launchBrowser } from './support/browser.ts';
+import { startServerProcess, type ServerProcess } from './support/server.ts';
+
+const shanghaiToday = () =>
+  new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
+const addDays = (s: string, n: number) => new Date(Date.parse(`${s}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
+
+describe('a new user finds their way: signed out, signed in, back where they were', () => {
+  let server: ServerProcess;
+  let browser: BrowserContext;
+  let page: Page;
+
+  beforeAll(async () => {
+    [server, browser] = await Promise.all([startServerProcess(), launchBrowser()]);
+    page = await browser.newPage();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  async function fillLogin(username: string, password = TEST_PASSWORD) {
+    await page.getByLabel('用户名', { exact: true }).fill(username);
+    await page.getByLabel('密码', { exact: true }).fill(password);
+    await page.getByRole('button', { name: '登录', exact: true }).click();
+    await page.locator('.whoami').waitFor();
+  }
+
+  it('a signed-out cart shows its items, asks to sign in at checkout, and comes back to the cart', async () => {
+    await browser.clearCookies();
+    await page.goto(`${server.url}/market`);
+    await page.getByRole('searchbox', { name: '搜索茶叶或手作' }).fill('银猴');
+    await page.getByRole('button', { name: '搜索' }).click();
+    await page.getByRole('link', { name: /松阳银猴 特级 明前/ }).click();
+    await page.getByText('250 克 礼盒').click();
+    await page.getByRole('button', { name: '加入购物车' }).click();
+    await page.getByRole('link', { name: /购物车 \(1\)/ }).click();
+    await page.waitForURL(/\/market\/cart/);
+    await expect.poll(() => page.locator('.cart-line').textContent()).toContain('松阳银猴');
+    expect(await page.getByRole('button', { name: '提交订单并付款' }).count()).toBe(0);
+    await page.screenshot({ path: '.test-tmp/first-use-cart-signed-out.png', fullPage: true });
+    await page.getByRole('link', { name: '请登录后结账' }).click();
+    await page.waitForURL(/\/login\?/);
+    await expect.poll(() => page.getByTestId('login-reason').textContent()).toBe('请登录后结账');
+    await fillLogin('buyer');
+    await page.waitForURL(/\/market\/cart$/);
+    await page.getByLabel('收货人').waitFor();
+    await expect.poll(() => page.getByRole('button', { name: '提交订单并付款' }).count()).toBe(1);
+  });
+
+  it('booking signed out keeps the village and dates through signing in', async () => {
+    await browser.clearCookies();
+    await page.goto(`${server.url}/`);
+    await page.reload();
+    const checkIn = addDays(shanghaiToday(), 3);
+    const checkOut = addDays(checkIn, 2);
+    await page.goto(`${server.url}/inns`);
+    await page.getByLabel('村落').selectOption({ label: '杨家堂村' });
+    await page.getByLabel('入住日期').fill(checkIn);
+    await page.getByLabel('退房日期').fill(checkOut);
+    await page.getByLabel('人数').fill('2');
+    await page.getByRole('button', { name: '查找空房' }).click();
+    await page.getByText(/家民宿有空房/).waitFor();
+    const searched = new URL(page.url());
+    await page.getByRole('button', { name: /^预订 / }).first().click();
+    await page.waitForURL(/\/login\?/);
+    await expect.poll(() => page.getByTestId('login-reason').textContent()).toContain('请登录后预订');
+    await page.screenshot({ path: '.test-tmp/first-use-login-book.png', fullPage: true });
+    await fillLogin('buyer');
+    await page.waitForURL((url) => url.pathname === '/inns' && url.search === searched.search);
+    expect(await page.getByLabel('入住日期').inputValue()).toBe(checkIn);
+    expect(await page.getByLabel('退房日期').inputValue()).toBe(checkOut);
+    expect(await page.getByLabel('村落').locator('option:checked').textContent()).toContain('杨家堂村');
+  });
+
+  it('proposing asks a visitor to sign in and returns to the proposal form', async () => {
+    await browser.clearCookies();
+    await page.goto(`${server.url}/interventions/new`);
+    await page.waitForURL(/\/login\?/);
+    await expect.poll(() => page.getByTestId('login-reason').textContent()).toBe('请登录后提交提案');
+    await fillLogin('resident');
+    await page.waitForURL(/\/interventions\/new$/);
+  });
+
+  it('the login page refuses to send anyone off the site', async () => {
+    for (const next of ['//evil.example/x', 'https://evil.example/', '/\\evil.example']) {
+      await browser.clearCookies();
+      await page.goto(`${server.url}/login?next=${encodeURIComponent(next)}`);
+      await fillLogin('buyer');
+      await page.waitForURL((url) => url.origin === server.url && url.pathname === '/');
+    }
+  });
+
+  it('an unknown address says it is not found, and forms a visitor cannot use ask them to sign in', async () => {
+    await browser.clearCookies();
+    await page.goto(`${server.url}/no-such-place`);
+    await page.getByTestId('not-found').waitFor();
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('页面不存在');
+    expect(new URL(page.url()).pathname).toBe('/no-such-place');
+
+    await page.goto(`${server.url}/atlas/buildings/new`);
+    await page.getByRole('link', { name: '请登录后添加建筑' }).waitFor();
+    expect(await page.locator('form input').count()).toBe(0);
+    await page.goto(`${server.url}/atlas/import`);
+    await page.getByRole('link', { name: '请登录后导入建筑' }).click();
+    await fillLogin('village');
+    await page.waitForURL(/\/atlas\/import$/);
+    await page.locator('input[type="file"]').waitFor({ state: 'attached' });
+  });
+});
