@@ -110,4 +110,37 @@ describe('a new user finds their way: signed out, signed in, back where they wer
     await page.waitForURL(/\/atlas\/import$/);
     await page.locator('input[type="file"]').waitFor({ state: 'attached' });
   });
+
+  it('registration shows its rules before typing and answers a mistake in words beside the field', async () => {
+    await browser.clearCookies();
+    await page.goto(`${server.url}/register`);
+    const form = page.locator('form');
+    await expect.poll(() => form.textContent()).toContain('3–32 个英文字母、数字、点、横线或下划线（不能用汉字）');
+    expect(await form.textContent()).toContain('至少 8 个字符');
+    await page.getByLabel('用户名', { exact: true }).fill('杨家堂');
+    await page.getByLabel('显示名称', { exact: true }).fill('小杨');
+    await page.getByLabel('密码', { exact: true }).fill('short');
+    await page.getByRole('button', { name: '注册并登录' }).click();
+    const alerts = page.getByRole('alert');
+    await expect.poll(() => alerts.allTextContents()).toEqual([
+      '用户名只能用 3–32 个英文字母、数字、点（.）、横线（-）或下划线（_），不能用汉字或空格',
+      '密码至少需要 8 个字符',
+    ]);
+    expect(await page.locator('body').textContent()).not.toMatch(/body\/|输入有误/);
+    await page.screenshot({ path: '.test-tmp/first-use-register-errors.png', fullPage: true });
+
+    await page.goto(`${server.url}/market/trace/not-a-batch`);
+    await expect.poll(() => page.getByRole('alert').first().textContent()).toBe('链接有误：地址里的编号不对，请检查链接');
+
+    await page.getByRole('button', { name: 'English' }).click();
+    await page.goto(`${server.url}/register`);
+    await page.getByLabel('Username', { exact: true }).fill('杨家堂');
+    await page.getByLabel('Display name', { exact: true }).fill('Yang');
+    await page.getByLabel('Password', { exact: true }).fill('long enough password');
+    await page.getByRole('button', { name: 'Register and sign in' }).click();
+    await expect.poll(() => page.getByRole('alert').allTextContents()).toEqual([
+      'A username uses 3–32 Latin letters, digits, dot (.), dash (-) or underscore (_): no Chinese characters or spaces',
+    ]);
+    await page.getByRole('button', { name: '中文' }).click();
+  });
 });

@@ -2,9 +2,10 @@ import { useMutation } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useSearchParams } from 'react-router';
-import { api, type Me } from '../api.ts';
+import { api, ApiError, type Me } from '../api.ts';
 import { safeNext, useSignIn } from '../auth.tsx';
 import { ErrorText } from '../components/ErrorText.tsx';
+import { useFieldErrors } from '../validation.ts';
 
 /** Where to go after signing in (`next`, same-origin only) and why the visitor was sent here (`reason`). */
 function useReturnTo() {
@@ -82,12 +83,40 @@ export function RegisterPage() {
       navigate(back.next, { replace: true });
     },
   });
-  const field = (name: keyof typeof form, type = 'text', autoComplete?: string) => (
-    <label>
-      {t(`auth.${name}`)}
-      <input name={name} type={type} autoComplete={autoComplete} value={form[name]} onChange={(e) => setForm({ ...form, [name]: e.target.value })} required />
-    </label>
-  );
+  const fieldErrors = useFieldErrors();
+  const beside = (['username', 'displayName', 'password'] as const).reduce((n, name) => n + fieldErrors(register.error, name).length, 0);
+  const allBeside = register.error instanceof ApiError && beside > 0 && beside === register.error.errors.length;
+  // The rules are shown before typing; a field the server refused says why beside it.
+  const field = (name: keyof typeof form, type = 'text', autoComplete?: string, rule?: string) => {
+    const errors = fieldErrors(register.error, name);
+    return (
+      <div className="field">
+        <label>
+          {t(`auth.${name}`)}
+          <input
+            name={name}
+            type={type}
+            autoComplete={autoComplete}
+            value={form[name]}
+            onChange={(e) => setForm({ ...form, [name]: e.target.value })}
+            required
+            aria-invalid={errors.length > 0 || undefined}
+            aria-describedby={rule ? `${name}-rule` : undefined}
+          />
+        </label>
+        {rule && (
+          <span className="hint" id={`${name}-rule`}>
+            {rule}
+          </span>
+        )}
+        {errors.map((e) => (
+          <span key={e} className="error field-error" role="alert">
+            {e}
+          </span>
+        ))}
+      </div>
+    );
+  };
   return (
     <section className="card narrow">
       <h1>{t('auth.register')}</h1>
@@ -99,10 +128,10 @@ export function RegisterPage() {
           register.mutate();
         }}
       >
-        {field('username', 'text', 'username')}
+        {field('username', 'text', 'username', t('auth.usernameRule'))}
         {field('displayName', 'text', 'nickname')}
-        {field('password', 'password', 'new-password')}
-        <ErrorText error={register.error} />
+        {field('password', 'password', 'new-password', t('auth.passwordRule'))}
+        {!allBeside && <ErrorText error={register.error} />}
         <button type="submit" className="primary" disabled={register.isPending}>
           {t('auth.registerSubmit')}
         </button>
