@@ -9,6 +9,7 @@ import { AuditPage } from './pages/admin/Audit.tsx';
 import { OrganizationsPage } from './pages/admin/Organizations.tsx';
 import { UsersPage } from './pages/admin/Users.tsx';
 import { CountyPage } from './pages/County.tsx';
+import { AccountPage, ResetPasswordPage } from './pages/Account.tsx';
 import { LoginPage, RegisterPage } from './pages/Login.tsx';
 import { UnitPage } from './pages/Unit.tsx';
 
@@ -39,6 +40,8 @@ export function App() {
             <Route index element={<CountyPage />} />
             <Route path="login" element={<LoginPage />} />
             <Route path="register" element={<RegisterPage />} />
+            <Route path="account" element={<AccountPage />} />
+            <Route path="reset-password" element={<ResetPasswordPage />} />
             <Route path="units/:id" element={<UnitPage />} />
             <Route path="admin/users" element={<AdminOnly><UsersPage /></AdminOnly>} />
             <Route path="admin/organizations" element={<AdminOnly><OrganizationsPage /></AdminOnly>} />

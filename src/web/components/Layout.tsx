@@ -32,9 +32,9 @@ export function Layout() {
           </button>
           {me ? (
             <>
-              <span className="whoami" title={t('auth.signedInAs', { name: me.displayName })}>
+              <Link to="/account" className="whoami" title={t('auth.signedInAs', { name: me.displayName })}>
                 {me.displayName}
-              </span>
+              </Link>
               <button
                 type="button"
                 className="link-button"
