@@ -143,4 +143,43 @@ describe('a new user finds their way: signed out, signed in, back where they wer
     ]);
     await page.getByRole('button', { name: '中文' }).click();
   });
+
+  it('a user changes their password on their account page; an administrator gives another a one-time reset link', async () => {
+    await browser.clearCookies();
+    await page.goto(`${server.url}/login`);
+    await fillLogin('innkeeper');
+    await page.locator('.whoami').click();
+    await page.waitForURL(/\/account$/);
+    await page.getByLabel('当前密码').fill('wrong password');
+    await page.getByLabel('新密码').fill('my new tea house 1');
+    await page.getByRole('button', { name: '修改密码' }).click();
+    await expect.poll(() => page.getByRole('alert').textContent()).toBe('当前密码不正确');
+    await page.getByLabel('当前密码').fill(TEST_PASSWORD);
+    await page.getByRole('button', { name: '修改密码' }).click();
+    await expect.poll(() => page.getByRole('status').textContent()).toContain('密码已修改');
+    await browser.clearCookies();
+    await page.goto(`${server.url}/login`);
+    await fillLogin('innkeeper', 'my new tea house 1');
+
+    await browser.clearCookies();
+    await page.goto(`${server.url}/login`);
+    await fillLogin('admin');
+    await page.goto(`${server.url}/admin/users`);
+    await page.getByRole('searchbox').fill('town');
+    const row = page.locator('li.user[data-username="town"]');
+    await row.getByRole('button', { name: '生成重置密码链接' }).click();
+    const link = (await row.getByTestId('reset-link').textContent())!;
+    expect(link).toMatch(/\/reset-password\?token=/);
+    await browser.clearCookies();
+    await page.goto(link);
+    await page.getByLabel('新密码').fill('town reset 2026');
+    await page.getByRole('button', { name: '设置新密码' }).click();
+    await page.getByRole('status').getByText('新密码已设置').waitFor();
+    await page.goto(link);
+    await page.getByLabel('新密码').fill('town reset again');
+    await page.getByRole('button', { name: '设置新密码' }).click();
+    await expect.poll(() => page.getByRole('alert').textContent()).toContain('已过期或已被使用');
+    await page.goto(`${server.url}/login`);
+    await fillLogin('town', 'town reset 2026');
+  });
 });
