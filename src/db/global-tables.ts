@@ -31,6 +31,7 @@ export const GLOBAL_TABLES: Readonly<Record<string, GlobalTable>> = {
     placement: 'reference',
     reason: 'Sign-in sessions of those accounts, read on every request by token before any county is known.',
   },
+  password_resets: { placement: 'reference', reason: 'One-time password reset links of those accounts, found by token before any county is known.' },
   role_grants: {
     placement: 'reference',
     reason:

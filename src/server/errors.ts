@@ -32,6 +32,18 @@ function fromDatabase(error: unknown): Problem | undefined {
   return undefined;
 }
 
+/** The parameters of a zod issue that a translated sentence needs; never the input itself, nor a regex's source. */
+const RULE_PARAMS = ['minimum', 'maximum', 'inclusive', 'origin', 'format', 'expected', 'values'];
+function ruleParams(params: unknown): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const k of RULE_PARAMS) {
+    const v = (params as Record<string, unknown> | undefined)?.[k];
+    if (v === undefined) continue;
+    out[k] = typeof v === 'bigint' ? Number(v) : k === 'values' && Array.isArray(v) ? v.map(String).slice(0, 20) : v;
+  }
+  return out;
+}
+
 export function registerErrorHandling(app: FastifyInstance) {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (error instanceof Problem) {
@@ -44,7 +56,7 @@ export function registerErrorHandling(app: FastifyInstance) {
         const keys = (v.params as { keys?: string[] }).keys;
         if (v.keyword === 'unrecognized_keys' && keys?.length)
           return keys.map((k) => ({ field: `${base}/${k}`, message: 'Unknown field' }));
-        return [{ field: base, message: v.message ?? 'Invalid value' }];
+        return [{ field: base, message: v.message ?? 'Invalid value', code: v.keyword, params: ruleParams(v.params) }];
       });
       const first = errors[0];
       return sendProblem(reply, request, 400, 'invalid_input', `${first.field}: ${first.message}`, {

@@ -1,6 +1,7 @@
 import type { FastifyServerOptions } from 'fastify';
 import type { DestinationStream } from 'pino';
 import type { Config } from './config.ts';
+import { humanLogStream } from './log-human.ts';
 
 const WITHHELD = '(not logged: may carry personal data)';
 
@@ -72,9 +73,11 @@ const serializers = {
 
 /**
  * The server's logger: pino JSON lines on stdout (or `stream`), with request lines that carry no query string,
- * cookie, header or body, and errors reduced by `safeError` wherever they are logged.
+ * cookie, header or body, and errors reduced by `safeError` wherever they are logged. At a terminal the same
+ * reduced lines are shown as short human lines instead (log-human.ts).
  */
-export function loggerOptions(config: Pick<Config, 'logLevel'>, stream?: DestinationStream): FastifyServerOptions['logger'] {
+export function loggerOptions(config: Pick<Config, 'logLevel'>, stream?: DestinationStream, terminal = !!process.stdout.isTTY): FastifyServerOptions['logger'] {
   if (config.logLevel === 'silent') return false;
-  return { level: config.logLevel, serializers, ...(stream ? { stream } : {}) };
+  const destination = stream ?? (terminal ? humanLogStream() : undefined);
+  return { level: config.logLevel, serializers, ...(destination ? { stream: destination } : {}) };
 }

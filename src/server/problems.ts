@@ -14,6 +14,10 @@ export interface FieldError {
   /** The offending field as a JSON-pointer-like path, e.g. `body/username` or `body/items/0/qty`. */
   field: string;
   message: string;
+  /** The rule broken, as zod names it (`too_small`, `invalid_format`, …), so a client can say it in the user's language. */
+  code?: string;
+  /** The rule's parameters a sentence needs (`minimum`, `maximum`, `origin`, `format`, `expected`, `values`). */
+  params?: Record<string, unknown>;
 }
 
 export const badRequest = (field: string, detail: string) =>

@@ -1,14 +1,15 @@
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { Suspense } from 'react';
 import { useTranslation } from 'react-i18next';
-import { BrowserRouter, Navigate, Route, Routes } from 'react-router';
-import { hasRole, useMe } from './auth.tsx';
-import { ComingSoon, Layout } from './components/Layout.tsx';
+import { BrowserRouter, Route, Routes } from 'react-router';
+import { hasRole, useMe, SignInRedirect } from './auth.tsx';
+import { ComingSoon, Layout, NotFoundPage } from './components/Layout.tsx';
 import { WEB_MODULES } from './modules.tsx';
 import { AuditPage } from './pages/admin/Audit.tsx';
 import { OrganizationsPage } from './pages/admin/Organizations.tsx';
 import { UsersPage } from './pages/admin/Users.tsx';
 import { CountyPage } from './pages/County.tsx';
+import { AccountPage, ResetPasswordPage } from './pages/Account.tsx';
 import { LoginPage, RegisterPage } from './pages/Login.tsx';
 import { UnitPage } from './pages/Unit.tsx';
 
@@ -24,7 +25,7 @@ function AdminOnly({ children }: { children: React.ReactNode }) {
   const { t } = useTranslation();
   const { data: me, isPending } = useMe();
   if (isPending) return <p>{t('common.loading')}</p>;
-  if (!me) return <Navigate to="/login" replace />;
+  if (!me) return <SignInRedirect />;
   if (!hasRole(me, 'county_admin')) return <p className="error">{t('errors.forbidden')}</p>;
   return <>{children}</>;
 }
@@ -39,6 +40,8 @@ export function App() {
             <Route index element={<CountyPage />} />
             <Route path="login" element={<LoginPage />} />
             <Route path="register" element={<RegisterPage />} />
+            <Route path="account" element={<AccountPage />} />
+            <Route path="reset-password" element={<ResetPasswordPage />} />
             <Route path="units/:id" element={<UnitPage />} />
             <Route path="admin/users" element={<AdminOnly><UsersPage /></AdminOnly>} />
             <Route path="admin/organizations" element={<AdminOnly><OrganizationsPage /></AdminOnly>} />
@@ -47,7 +50,7 @@ export function App() {
             {WEB_MODULES.map(({ name, Pages }) =>
               Pages ? <Route key={name} path={`${name}/*`} element={<Pages />} /> : <Route key={name} path={name} element={<ComingSoon module={name} />} />,
             )}
-            <Route path="*" element={<Navigate to="/" replace />} />
+            <Route path="*" element={<NotFoundPage />} />
           </Route>
         </Routes>
         </Suspense>

@@ -1,3 +1,11 @@
+/** One field a request got wrong, and the rule it broke (zod's issue code and the parameters a sentence needs). */
+export interface FieldProblem {
+  field: string;
+  message: string;
+  code?: string;
+  params?: { minimum?: number; maximum?: number; origin?: string; format?: string; expected?: string; values?: string[] };
+}
+
 /** A problem+json answer from the API, or a network failure (status 0). */
 export class ApiError extends Error {
   constructor(
@@ -5,6 +13,7 @@ export class ApiError extends Error {
     readonly code: string,
     readonly detail: string,
     readonly field?: string,
+    readonly errors: FieldProblem[] = [],
   ) {
     super(detail);
   }
@@ -38,7 +47,7 @@ export async function api<T>(path: string, init: { method?: string; body?: unkno
   const body = await res.json().catch(() => ({}));
   if (!res.ok) {
     const code = res.status === 429 ? 'rate_limited' : (body.code ?? 'generic');
-    throw new ApiError(res.status, code, body.detail ?? res.statusText, body.field);
+    throw new ApiError(res.status, code, body.detail ?? res.statusText, body.field, Array.isArray(body.errors) ? body.errors : []);
   }
   return body as T;
 }
@@ -64,7 +73,7 @@ export async function upload<T>(path: string, file: File, fields: Record<string,
     throw new ApiError(0, 'network', 'Network error');
   }
   const body = await res.json().catch(() => ({}));
-  if (!res.ok) throw Object.assign(new ApiError(res.status, body.code ?? 'generic', body.detail ?? res.statusText, body.field), { body });
+  if (!res.ok) throw Object.assign(new ApiError(res.status, body.code ?? 'generic', body.detail ?? res.statusText, body.field, Array.isArray(body.errors) ? body.errors : []), { body });
   return body as T;
 }
 

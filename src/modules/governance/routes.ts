@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { unauthorized } from '../../server/problems.ts';
 import { clearSessionCookie, setSessionCookie } from '../../server/session.ts';
 import { login, logout, registerBuyer, type LoginPolicy } from './auth.service.ts';
+import { changePassword, createPasswordReset, resetPassword } from './password.service.ts';
 import { ORG_KINDS, ROLES } from './schema.ts';
 import * as governance from './service.ts';
 import { PUBLIC, SESSION, noContent } from '../../server/openapi.ts';
@@ -178,6 +179,59 @@ export const governanceRoutes: FastifyPluginAsync = async (base) => {
     clearSessionCookie(request, reply);
     return reply.code(204).send();
   });
+
+  app.post(
+    '/auth/password',
+    {
+      schema: {
+        tags: ['auth'],
+        summary: 'Change my password (the current one is required; my other sessions end)',
+        operationId: 'changePassword',
+        security: SESSION,
+        body: z.strictObject({ currentPassword: z.string().min(1).max(200), newPassword: password }),
+        response: { 204: z.null() },
+      },
+      config: { rateLimit: { max: app.config.loginRateLimitPerMinute, timeWindow: '1 minute' } },
+    },
+    async (request, reply) => {
+      await changePassword(app.db, request.actor, request.sessionToken, request.body);
+      return reply.code(204).send(null);
+    },
+  );
+
+  app.post(
+    '/auth/password-reset',
+    {
+      schema: {
+        tags: ['auth'],
+        summary: 'Set a new password with a one-time reset link',
+        operationId: 'resetPassword',
+        security: PUBLIC,
+        body: z.strictObject({ token: z.string().min(20).max(100), newPassword: password }),
+        response: { 204: z.null() },
+      },
+      config: { rateLimit: { max: app.config.loginRateLimitPerMinute, timeWindow: '1 minute' } },
+    },
+    async (request, reply) => {
+      await resetPassword(app.db, request.body);
+      return reply.code(204).send(null);
+    },
+  );
+
+  app.post(
+    '/users/:id/password-reset',
+    {
+      schema: {
+        tags: ['users'],
+        summary: "Make a one-time link that resets a user's password (an administrator of their county)",
+        operationId: 'createPasswordReset',
+        security: SESSION,
+        params: idParams,
+        response: { 201: z.object({ path: z.string(), expiresAt: z.string() }) },
+      },
+    },
+    async (request, reply) => reply.code(201).send(await createPasswordReset(app.db, request.actor, request.params.id)),
+  );
 
   app.get('/me', { schema: { tags: ['auth'], summary: 'The signed-in user, their roles and CSRF token', operationId: 'getMe', security: SESSION, response: { 200: getMeReply } } }, async (request) => {
     if (!request.actor) throw unauthorized();

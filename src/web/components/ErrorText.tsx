@@ -1,5 +1,6 @@
 import { useTranslation } from 'react-i18next';
 import { ApiError } from '../api.ts';
+import { useInputProblemText } from '../validation.ts';
 
 /**
  * Turns an API problem into a sentence in the user's language: the module's own codes first (`<ns>:errors.<code>`,
@@ -7,11 +8,12 @@ import { ApiError } from '../api.ts';
  */
 export function useErrorText(ns?: string) {
   const { t, i18n } = useTranslation();
+  const inputProblem = useInputProblemText(ns);
   return (error: unknown): string => {
     if (!(error instanceof ApiError)) return t('errors.network');
     if (ns && i18n.exists(`${ns}:errors.${error.code}`)) return t(`${ns}:errors.${error.code}`, { detail: error.detail });
     const key = `errors.${error.code}`;
-    if (error.code === 'invalid_input') return t(key, { field: error.field ?? error.detail });
+    if (error.code === 'invalid_input') return inputProblem(error);
     return i18n.exists(key) ? t(key) : t('errors.generic', { detail: error.detail });
   };
 }

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, NavLink, Outlet, useNavigate } from 'react-router';
-import { hasRole, useMe, useSignOut } from '../auth.tsx';
+import { Link, NavLink, Outlet, useLocation, useNavigate } from 'react-router';
+import { hasRole, loginPath, useMe, useSignOut } from '../auth.tsx';
 import { setLanguage } from '../i18n/index.ts';
 import { WEB_MODULES } from '../modules.tsx';
 import { NotificationBell } from '../pages/notifications/Bell.tsx';
@@ -12,6 +12,8 @@ export function Layout() {
   const { data: me } = useMe();
   const signOut = useSignOut();
   const navigate = useNavigate();
+  const location = useLocation();
+  const onAuthPage = location.pathname === '/login' || location.pathname === '/register';
   const [open, setOpen] = useState(false);
   const otherLanguage = i18n.language === 'en' ? 'zh-CN' : 'en';
 
@@ -32,9 +34,9 @@ export function Layout() {
           {me ? (
             <>
               <NotificationBell />
-              <span className="whoami" title={t('auth.signedInAs', { name: me.displayName })}>
+              <Link to="/account" className="whoami" title={t('auth.signedInAs', { name: me.displayName })}>
                 {me.displayName}
-              </span>
+              </Link>
               <button
                 type="button"
                 className="link-button"
@@ -47,7 +49,7 @@ export function Layout() {
               </button>
             </>
           ) : (
-            <Link to="/login">{t('auth.login')}</Link>
+            <Link to={onAuthPage ? `/login${location.search}` : loginPath(`${location.pathname}${location.search}`)}>{t('auth.login')}</Link>
           )}
           <button type="button" className="menu-button" aria-expanded={open} onClick={() => setOpen(!open)}>
             {t('nav.menu')}
@@ -81,6 +83,21 @@ export function ComingSoon({ module }: { module: string }) {
     <section className="card">
       <h1>{t('soon.title', { module: t(`nav.${module}`) })}</h1>
       <p>{t('soon.body')}</p>
+    </section>
+  );
+}
+
+/** What an unknown address shows: says so, and offers the way home (instead of silently showing the home page). */
+export function NotFoundPage() {
+  const { t } = useTranslation();
+  const location = useLocation();
+  return (
+    <section className="card" data-testid="not-found">
+      <h1>{t('notFound.title')}</h1>
+      <p>{t('notFound.body', { path: location.pathname })}</p>
+      <p>
+        <Link to="/">{t('notFound.home')}</Link>
+      </p>
     </section>
   );
 }

@@ -1,14 +1,35 @@
 import { useMutation } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, useNavigate } from 'react-router';
-import { api, type Me } from '../api.ts';
-import { useSignIn } from '../auth.tsx';
+import { Link, useNavigate, useSearchParams } from 'react-router';
+import { api, ApiError, type Me } from '../api.ts';
+import { safeNext, useSignIn } from '../auth.tsx';
 import { ErrorText } from '../components/ErrorText.tsx';
+import { useFieldErrors } from '../validation.ts';
+
+/** Where to go after signing in (`next`, same-origin only) and why the visitor was sent here (`reason`). */
+function useReturnTo() {
+  const [params] = useSearchParams();
+  const next = safeNext(params.get('next'));
+  const reason = params.get('reason');
+  const query = params.has('next') ? `?${new URLSearchParams({ next, ...(reason ? { reason } : {}) })}` : '';
+  return { next, reason, query };
+}
+
+function ReasonNotice({ reason }: { reason: string | null }) {
+  const { t, i18n } = useTranslation();
+  if (!reason || !i18n.exists(`auth.reasons.${reason}`)) return null;
+  return (
+    <p className="notice" role="status" data-testid="login-reason">
+      {t(`auth.reasons.${reason}`)}
+    </p>
+  );
+}
 
 export function LoginPage() {
   const { t } = useTranslation();
   const navigate = useNavigate();
+  const back = useReturnTo();
   const signIn = useSignIn();
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
@@ -16,7 +37,7 @@ export function LoginPage() {
     mutationFn: () => api<Me>('/auth/login', { method: 'POST', body: { username, password } }),
     onSuccess: (me) => {
       signIn(me);
-      navigate('/');
+      navigate(back.next, { replace: true });
     },
   });
   const submit = (e: FormEvent) => {
@@ -26,6 +47,7 @@ export function LoginPage() {
   return (
     <section className="card narrow">
       <h1>{t('auth.login')}</h1>
+      <ReasonNotice reason={back.reason} />
       <form onSubmit={submit} className="form">
         <label>
           {t('auth.username')}
@@ -42,7 +64,7 @@ export function LoginPage() {
       </form>
       <p className="hint">{t('auth.demoHint')}</p>
       <p>
-        {t('auth.noAccount')} <Link to="/register">{t('auth.register')}</Link>
+        {t('auth.noAccount')} <Link to={`/register${back.query}`}>{t('auth.register')}</Link>
       </p>
     </section>
   );
@@ -51,24 +73,54 @@ export function LoginPage() {
 export function RegisterPage() {
   const { t } = useTranslation();
   const navigate = useNavigate();
+  const back = useReturnTo();
   const signIn = useSignIn();
   const [form, setForm] = useState({ username: '', displayName: '', password: '' });
   const register = useMutation({
     mutationFn: () => api<Me>('/auth/register', { method: 'POST', body: form }),
     onSuccess: (me) => {
       signIn(me);
-      navigate('/');
+      navigate(back.next, { replace: true });
     },
   });
-  const field = (name: keyof typeof form, type = 'text', autoComplete?: string) => (
-    <label>
-      {t(`auth.${name}`)}
-      <input name={name} type={type} autoComplete={autoComplete} value={form[name]} onChange={(e) => setForm({ ...form, [name]: e.target.value })} required />
-    </label>
-  );
+  const fieldErrors = useFieldErrors();
+  const beside = (['username', 'displayName', 'password'] as const).reduce((n, name) => n + fieldErrors(register.error, name).length, 0);
+  const allBeside = register.error instanceof ApiError && beside > 0 && beside === register.error.errors.length;
+  // The rules are shown before typing; a field the server refused says why beside it.
+  const field = (name: keyof typeof form, type = 'text', autoComplete?: string, rule?: string) => {
+    const errors = fieldErrors(register.error, name);
+    return (
+      <div className="field">
+        <label>
+          {t(`auth.${name}`)}
+          <input
+            name={name}
+            type={type}
+            autoComplete={autoComplete}
+            value={form[name]}
+            onChange={(e) => setForm({ ...form, [name]: e.target.value })}
+            required
+            aria-invalid={errors.length > 0 || undefined}
+            aria-describedby={rule ? `${name}-rule` : undefined}
+          />
+        </label>
+        {rule && (
+          <span className="hint" id={`${name}-rule`}>
+            {rule}
+          </span>
+        )}
+        {errors.map((e) => (
+          <span key={e} className="error field-error" role="alert">
+            {e}
+          </span>
+        ))}
+      </div>
+    );
+  };
   return (
     <section className="card narrow">
       <h1>{t('auth.register')}</h1>
+      <ReasonNotice reason={back.reason} />
       <form
         className="form"
         onSubmit={(e) => {
@@ -76,16 +128,16 @@ export function RegisterPage() {
           register.mutate();
         }}
       >
-        {field('username', 'text', 'username')}
+        {field('username', 'text', 'username', t('auth.usernameRule'))}
         {field('displayName', 'text', 'nickname')}
-        {field('password', 'password', 'new-password')}
-        <ErrorText error={register.error} />
+        {field('password', 'password', 'new-password', t('auth.passwordRule'))}
+        {!allBeside && <ErrorText error={register.error} />}
         <button type="submit" className="primary" disabled={register.isPending}>
           {t('auth.registerSubmit')}
         </button>
       </form>
       <p>
-        <Link to="/login">{t('auth.haveAccount')}</Link>
+        <Link to={`/login${back.query}`}>{t('auth.haveAccount')}</Link>
       </p>
     </section>
   );

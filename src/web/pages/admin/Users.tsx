@@ -73,6 +73,25 @@ function GrantPicker({ onPick, submitLabel, pending }: { onPick: (g: { role: Rol
   );
 }
 
+/** A one-time reset link for one user, made on request and shown once to give to the person. */
+function ResetLink({ userId }: { userId: string }) {
+  const { t } = useTranslation();
+  const make = useMutation({ mutationFn: () => api<{ path: string; expiresAt: string }>(`/users/${userId}/password-reset`, { method: 'POST' }) });
+  return (
+    <>
+      <button type="button" onClick={() => make.mutate()} disabled={make.isPending}>
+        {t('account.resetLink')}
+      </button>
+      <ErrorText error={make.error} />
+      {make.data && (
+        <p className="notice" role="status">
+          {t('account.resetLinkMade', { hours: 24 })} <code data-testid="reset-link">{`${window.location.origin}${make.data.path}`}</code>
+        </p>
+      )}
+    </>
+  );
+}
+
 export function UsersPage() {
   const { t } = useTranslation();
   const client = useQueryClient();
@@ -157,6 +176,7 @@ export function UsersPage() {
                   </button>
                 )}
               </div>
+              <ResetLink userId={u.id} />
             </li>
           ))}
         </ul>

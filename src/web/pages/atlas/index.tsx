@@ -8,7 +8,7 @@ import { hasRole, useMe } from '../../auth.tsx';
 import { AtlasMap, CONDITION_COLOURS, getBasemap, PROTECTION_COLOURS, setBasemap, UNKNOWN_COLOUR, type ColourBy } from './AtlasMap.tsx';
 import type { AtlasVillage, BuildingSummary, CultureItem } from './api.ts';
 import { BuildingPage } from './BuildingPage.tsx';
-import { OFFICIAL_ROLES, useAtlasVillages, useLocalName } from './common.tsx';
+import { EditorsOnly, OFFICIAL_ROLES, useAtlasVillages, useLocalName } from './common.tsx';
 import { ImportPage } from './ImportPage.tsx';
 import { NewBuildingPage } from './NewBuilding.tsx';
 import { VillagePage } from './VillagePage.tsx';
@@ -22,9 +22,9 @@ export default function AtlasPages() {
     <Routes>
       <Route index element={<AtlasHome />} />
       <Route path="villages/:id" element={<VillagePage />} />
-      <Route path="buildings/new" element={<NewBuildingPage />} />
+      <Route path="buildings/new" element={<EditorsOnly reason="building"><NewBuildingPage /></EditorsOnly>} />
       <Route path="buildings/:id" element={<BuildingPage />} />
-      <Route path="import" element={<ImportPage />} />
+      <Route path="import" element={<EditorsOnly reason="import"><ImportPage /></EditorsOnly>} />
     </Routes>
   );
 }

@@ -3,9 +3,9 @@ import { ErrorText } from '../../components/ErrorText.tsx';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, Navigate } from 'react-router';
+import { Link } from 'react-router';
 import { api, upload } from '../../api.ts';
-import { useMe } from '../../auth.tsx';
+import { useMe, SignInRedirect } from '../../auth.tsx';
 import { OccupancyRevenueChart, type MonthStat } from './Charts.tsx';
 import { addDays, hotelToday, innPhotoUrl, yuan, type InnDetail, type RoomView, type Status } from './shared.ts';
 
@@ -669,7 +669,7 @@ export function HostPage() {
   });
   const [chosen, setChosen] = useState<string | null>(null);
   if (isPending) return <p>{tc('common.loading')}</p>;
-  if (!me) return <Navigate to="/login" replace />;
+  if (!me) return <SignInRedirect />;
   if (mine.isPending) return <p>{tc('common.loading')}</p>;
   if (mine.error) return <ErrorText ns="inns" error={mine.error} />;
   if (mine.data.length === 0) {

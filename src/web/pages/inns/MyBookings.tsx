@@ -4,7 +4,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, Navigate, useNavigate, useSearchParams } from 'react-router';
 import { api } from '../../api.ts';
-import { useMe } from '../../auth.tsx';
+import { useMe, SignInRedirect } from '../../auth.tsx';
 import { yuan, type BookingView } from './shared.ts';
 
 function ReviewForm({ booking }: { booking: BookingView }) {
@@ -58,7 +58,7 @@ export function MyBookingsPage() {
     onSuccess: ({ redirectUrl }) => (redirectUrl.startsWith('/') ? navigate(redirectUrl) : window.location.assign(redirectUrl)),
   });
   if (mePending) return <p>{tc('common.loading')}</p>;
-  if (!me) return <Navigate to="/login" replace />;
+  if (!me) return <SignInRedirect />;
   return (
     <section className="card inns">
       <p>

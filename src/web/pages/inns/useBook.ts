@@ -1,17 +1,19 @@
 import { useMutation } from '@tanstack/react-query';
-import { useNavigate } from 'react-router';
+import { useLocation, useNavigate } from 'react-router';
 import { api } from '../../api.ts';
-import { useMe } from '../../auth.tsx';
+import { loginPath, useMe } from '../../auth.tsx';
 import type { BookingView } from './shared.ts';
 
 /** Holds the room, starts the payment and goes to the payment page. */
 export function useBook() {
   const navigate = useNavigate();
+  const location = useLocation();
   const { data: me } = useMe();
   return useMutation({
     mutationFn: async (input: { roomId: string; checkIn: string; checkOut: string; guests: number }) => {
       if (!me) {
-        navigate('/login');
+        // The village and dates live in this page's address, so signing in brings the visitor back to them.
+        navigate(loginPath(`${location.pathname}${location.search}`, 'book'));
         return;
       }
       const booking = await api<BookingView>('/inns/bookings', { method: 'POST', body: input });

@@ -3,7 +3,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
 import { api } from '../../api.ts';
-import { hasRole, useMe } from '../../auth.tsx';
+import { hasRole, SignInPrompt, SignInRedirect, useMe } from '../../auth.tsx';
 import { FileGallery, FileUpload } from './Files.tsx';
 import { ErrorText } from '../../components/ErrorText.tsx';
 import { PILLARS, toFen, usePlaceName, useRuleText, yuan, type Action, type Pillar, type Proposal } from './shared.ts';
@@ -177,8 +177,11 @@ function OutcomeComparison({ expected, actual }: { expected: Record<Pillar, numb
   );
 }
 
+const VOTING = ['submitted', 'village_approved', 'township_reviewed'];
+
 function Votes({ p, onChange }: { p: Proposal; onChange: () => void }) {
   const { t } = useTranslation('interventions');
+  const { data: me, isPending } = useMe();
   const vote = useMutation({ mutationFn: (stance: string) => api(`/interventions/${p.id}/vote`, { method: 'PUT', body: { stance } }), onSuccess: onChange });
   return (
     <section>
@@ -194,6 +197,7 @@ function Votes({ p, onChange }: { p: Proposal; onChange: () => void }) {
           ))}
         </div>
       )}
+      {!isPending && !me && VOTING.includes(p.status) && <SignInPrompt reason="vote" />}
       <ErrorText ns="interventions" error={vote.error} />
     </section>
   );
@@ -407,6 +411,7 @@ export function DetailPage() {
   const { t } = useTranslation('interventions');
   const client = useQueryClient();
   const place = usePlaceName();
+  const { data: me, isPending: mePending } = useMe();
   const q = useQuery({ queryKey: ['intervention', id], queryFn: () => api<Proposal>(`/interventions/${id}`) });
   const refresh = () => {
     void client.invalidateQueries({ queryKey: ['intervention', id] });
@@ -422,6 +427,8 @@ export function DetailPage() {
     onError: refresh,
   });
   if (q.isPending) return <p>{t('title')}…</p>;
+  // A proposal not yet public may be the visitor's own or their village's: signing in may show it.
+  if (q.error && !mePending && !me) return <SignInRedirect />;
   if (q.error) return <ErrorText ns="interventions" error={q.error} />;
   const p = q.data;
   return (

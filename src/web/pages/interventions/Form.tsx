@@ -3,7 +3,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate, useParams } from 'react-router';
 import { api, type CountyTree } from '../../api.ts';
-import { useMe } from '../../auth.tsx';
+import { SignInRedirect, useMe } from '../../auth.tsx';
 import { ErrorText } from '../../components/ErrorText.tsx';
 import { LEVELS, MATERIALS, PILLARS, SOURCES, toFen, TYPES, yuan, type Proposal } from './shared.ts';
 
@@ -122,8 +122,10 @@ function useVillages() {
 
 export function ProposalFormPage() {
   const { id } = useParams();
+  const { data: me, isPending } = useMe();
   const existing = useQuery({ queryKey: ['intervention', id], queryFn: () => api<Proposal>(`/interventions/${id}`), enabled: !!id });
   const villages = useVillages();
+  if (!isPending && !me) return <SignInRedirect reason="propose" />;
   if (id && !existing.data) return <ErrorText ns="interventions" error={existing.error} />;
   if (!villages.length) return null;
   return <ProposalForm key={id ?? 'new'} initial={existing.data ? fromProposal(existing.data) : blank(villages[0].id)} id={id} villages={villages} />;

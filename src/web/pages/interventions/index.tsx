@@ -3,7 +3,7 @@ import { lazy, Suspense, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, NavLink, Route, Routes } from 'react-router';
 import { api } from '../../api.ts';
-import { hasRole, useMe } from '../../auth.tsx';
+import { hasRole, SignInPrompt, useMe } from '../../auth.tsx';
 import { ErrorText } from '../../components/ErrorText.tsx';
 import { DetailPage, Timeline } from './Detail.tsx';
 import { FileGallery } from './Files.tsx';
@@ -164,12 +164,14 @@ interface PublicProject {
 
 function PublicPage() {
   const { t } = useTranslation('interventions');
+  const { data: me, isPending } = useMe();
   const place = usePlaceName();
   const q = useQuery({ queryKey: ['interventions-public'], queryFn: () => api<PublicProject[]>('/interventions/public') });
   return (
     <section className="card">
       <h1>{t('public.title')}</h1>
       <p className="hint">{t('public.intro')}</p>
+      {!isPending && !me && <SignInPrompt reason="propose" />}
       <ErrorText ns="interventions" error={q.error} />
       {q.data?.length === 0 && <p className="muted">{t('public.empty')}</p>}
       <ul className="iv-cards">

@@ -4,7 +4,7 @@ import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
 import { api } from '../../api.ts';
-import { useMe } from '../../auth.tsx';
+import { SignInPrompt, useMe } from '../../auth.tsx';
 import { cart, useCart, yuan, type CartLine, type Order } from './lib.tsx';
 
 interface Quote {
@@ -16,7 +16,7 @@ interface Quote {
 type Address = { name: string; phone: string; province: string; city: string; detail: string };
 const ADDRESS_KEY = 'terrace.market.address';
 
-function ShopCheckout({ lines, address, valid }: { lines: CartLine[]; address: Address; valid: boolean }) {
+function ShopCheckout({ lines, address, valid, signedIn }: { lines: CartLine[]; address: Address; valid: boolean; signedIn: boolean }) {
   const { t } = useTranslation('market');
   const navigate = useNavigate();
   const items = lines.map((l) => ({ variantId: l.variantId, qty: l.qty }));
@@ -76,16 +76,19 @@ function ShopCheckout({ lines, address, valid }: { lines: CartLine[]; address: A
         </dl>
       )}
       <ErrorText ns="market" error={quote.error ?? checkout.error} />
-      <button type="button" className="primary" disabled={!valid || checkout.isPending || !quote.data} onClick={() => checkout.mutate()}>
-        {t('cart.checkout')}
-      </button>
+      {signedIn ? (
+        <button type="button" className="primary" disabled={!valid || checkout.isPending || !quote.data} onClick={() => checkout.mutate()}>
+          {t('cart.checkout')}
+        </button>
+      ) : (
+        <SignInPrompt reason="checkout" />
+      )}
     </section>
   );
 }
 
 export function CartPage() {
   const { t } = useTranslation('market');
-  const { t: tc } = useTranslation();
   const { data: me, isPending } = useMe();
   const lines = useCart();
   const [address, setAddress] = useState<Address>(() => {
@@ -115,43 +118,37 @@ export function CartPage() {
     <section className="stack">
       <h1>{t('cart.title')}</h1>
       {shops.length > 1 && <p className="hint">{t('cart.oneShop')}</p>}
-      {!isPending && !me ? (
-        <p className="card">
-          <Link to="/login">{tc('auth.login')}</Link>
-        </p>
-      ) : (
-        <>
-          <form className="card form address" onSubmit={(e) => e.preventDefault()}>
-            <h2>{t('cart.address')}</h2>
+      {me && (
+        <form className="card form address" onSubmit={(e) => e.preventDefault()}>
+          <h2>{t('cart.address')}</h2>
+          <label>
+            {t('cart.name')}
+            <input value={address.name} onChange={update('name')} autoComplete="name" required />
+          </label>
+          <label>
+            {t('cart.phone')}
+            <input value={address.phone} onChange={update('phone')} autoComplete="tel" inputMode="tel" required />
+          </label>
+          <div className="row two">
             <label>
-              {t('cart.name')}
-              <input value={address.name} onChange={update('name')} autoComplete="name" required />
+              {t('cart.province')}
+              <input value={address.province} onChange={update('province')} autoComplete="address-level1" required />
             </label>
             <label>
-              {t('cart.phone')}
-              <input value={address.phone} onChange={update('phone')} autoComplete="tel" inputMode="tel" required />
+              {t('cart.city')}
+              <input value={address.city} onChange={update('city')} autoComplete="address-level2" required />
             </label>
-            <div className="row two">
-              <label>
-                {t('cart.province')}
-                <input value={address.province} onChange={update('province')} autoComplete="address-level1" required />
-              </label>
-              <label>
-                {t('cart.city')}
-                <input value={address.city} onChange={update('city')} autoComplete="address-level2" required />
-              </label>
-            </div>
-            <label>
-              {t('cart.detail')}
-              <input value={address.detail} onChange={update('detail')} autoComplete="street-address" required />
-            </label>
-          </form>
-          {shops.map((orgId) => (
-            <ShopCheckout key={orgId} lines={lines.filter((l) => l.orgId === orgId)} address={address} valid={valid} />
-          ))}
-          <p className="hint">{t('cart.pricesFromServer')}</p>
-        </>
+          </div>
+          <label>
+            {t('cart.detail')}
+            <input value={address.detail} onChange={update('detail')} autoComplete="street-address" required />
+          </label>
+        </form>
       )}
+      {shops.map((orgId) => (
+        <ShopCheckout key={orgId} lines={lines.filter((l) => l.orgId === orgId)} address={address} valid={valid} signedIn={!isPending && !!me} />
+      ))}
+      <p className="hint">{t('cart.pricesFromServer')}</p>
     </section>
   );
 }

@@ -3,7 +3,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link, Navigate, useNavigate, useParams } from 'react-router';
 import { api } from '../../api.ts';
-import { useMe } from '../../auth.tsx';
+import { useMe, SignInRedirect } from '../../auth.tsx';
 import { formatTime, yuan, type Order } from './lib.tsx';
 
 export function StatusTag({ status }: { status: Order['status'] }) {
@@ -39,7 +39,7 @@ export function OrdersPage() {
   const { t, i18n } = useTranslation('market');
   const { data: me, isPending } = useMe();
   const orders = useQuery({ queryKey: ['market', 'orders'], queryFn: () => api<Order[]>('/market/orders'), enabled: !!me });
-  if (!isPending && !me) return <Navigate to="/login" replace />;
+  if (!isPending && !me) return <SignInRedirect />;
   return (
     <section className="stack">
       <h1>{t('order.mine')}</h1>

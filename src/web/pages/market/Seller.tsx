@@ -3,9 +3,9 @@ import { ErrorText } from '../../components/ErrorText.tsx';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, Navigate } from 'react-router';
+import { Link } from 'react-router';
 import { api, upload } from '../../api.ts';
-import { useMe } from '../../auth.tsx';
+import { useMe, SignInRedirect } from '../../auth.tsx';
 import { Chart } from './Chart.tsx';
 import { formatTime, yuan, type Order, type OrderStatus } from './lib.tsx';
 import { OrderItems, StatusTag } from './Orders.tsx';
@@ -301,7 +301,7 @@ export function SellerPage() {
     enabled: !!orgId,
   });
   const batches = useQuery({ queryKey: ['market', 'batches', orgId], queryFn: () => api<Batch[]>(`/market/shops/${orgId}/batches`), enabled: !!orgId });
-  if (!isPending && !me) return <Navigate to="/login" replace />;
+  if (!isPending && !me) return <SignInRedirect />;
   if (shops.data && shops.data.length === 0) return <p className="card">{t('seller.noShop')}</p>;
   if (!orgId) return <ErrorText ns="market" error={shops.error} />;
   const shop = shops.data!.find((s) => s.id === orgId)!;
