@@ -83,6 +83,9 @@ export async function visibleVillages(db: Db, actor: Actor | null | undefined) {
   return { refs, published, ids, set: new Set(ids) };
 }
 
+/** Which villages an actor sees, worked out once for a request that lists several kinds of record. */
+type Visibility = Awaited<ReturnType<typeof visibleVillages>>;
+
 async function villageFor(db: Db, villageId: string, field: string): Promise<VillageRef> {
   const v = (await villageRefs(db)).get(villageId);
   if (!v) throw badRequest(field, 'No such village');
@@ -118,8 +121,8 @@ function villageOut(v: VillageRef, p: VillageProfile | undefined, editable: bool
   };
 }
 
-export async function listVillages(db: Db, actor: Actor | null, filter: { q?: string } = {}) {
-  const vis = await visibleVillages(db, actor);
+export async function listVillages(db: Db, actor: Actor | null, filter: { q?: string } = {}, known?: Visibility) {
+  const vis = known ?? (await visibleVillages(db, actor));
   // The text is stored without spaces, so pinyin typed with or without them finds it.
   const matching = filter.q ? ilike(villageProfiles.searchText, likePatterns(filter.q.replace(/\s+/g, ''))[0]) : undefined;
   const profiles = new Map((await db.select().from(villageProfiles).where(matching)).map((p) => [p.unitId, p]));
@@ -388,8 +391,8 @@ function buildingWhere(ids: string[], f: Omit<BuildingFilter, 'limit' | 'offset'
   );
 }
 
-export async function listBuildings(db: Db, actor: Actor | null, f: BuildingFilter) {
-  const vis = await visibleVillages(db, actor);
+export async function listBuildings(db: Db, actor: Actor | null, f: BuildingFilter, known?: Visibility) {
+  const vis = known ?? (await visibleVillages(db, actor));
   const where = buildingWhere(vis.ids, f);
   const [items, [{ total }]] = await Promise.all([
     db.select(buildingSummaryColumns).from(buildings).where(where).orderBy(asc(buildings.name), asc(buildings.id)).limit(f.limit).offset(f.offset),
@@ -663,8 +666,8 @@ export async function createAsset(db: Db, actor: Actor | null, input: AssetInput
   });
 }
 
-export async function listAssets(db: Db, actor: Actor | null, f: { villageId?: string; kind?: AssetKind; q?: string }) {
-  const vis = await visibleVillages(db, actor);
+export async function listAssets(db: Db, actor: Actor | null, f: { villageId?: string; kind?: AssetKind; q?: string }, known?: Visibility) {
+  const vis = known ?? (await visibleVillages(db, actor));
   const rows = await db
     .selectDistinct({
       id: culturalAssets.id,
@@ -709,10 +712,11 @@ export async function listAssets(db: Db, actor: Actor | null, f: { villageId?: s
 
 /** Villages, buildings and living culture whose names or descriptions match, in Chinese or pinyin. */
 export async function search(db: Db, actor: Actor | null, q: string, limit = 20) {
+  const vis = await visibleVillages(db, actor);
   const [villages, bs, culture] = await Promise.all([
-    listVillages(db, actor, { q }),
-    listBuildings(db, actor, { q, limit, offset: 0 }),
-    listAssets(db, actor, { q }),
+    listVillages(db, actor, { q }, vis),
+    listBuildings(db, actor, { q, limit, offset: 0 }, vis),
+    listAssets(db, actor, { q }, vis),
   ]);
   return { villages: villages.slice(0, limit).map(({ id, nameZh, namePinyin, township }) => ({ id, nameZh, namePinyin, township })), buildings: bs.items, culture: culture.slice(0, limit) };
 }
