@@ -1,8 +1,5 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import cookie from '@fastify/cookie';
 import rateLimit from '@fastify/rate-limit';
-import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { sql } from 'drizzle-orm';
 import type { DestinationStream } from 'pino';
@@ -24,6 +21,7 @@ import { registerRequestTimeout } from './server/request-timeout.ts';
 import { registerSecurityHeaders } from './server/security-headers.ts';
 import { registerSessions } from './server/session.ts';
 import { registerDraining } from './server/shutdown.ts';
+import { registerWebClient } from './server/web-client.ts';
 import { registerWriteRateLimits } from './server/write-limits.ts';
 
 declare module 'fastify' {
@@ -112,15 +110,6 @@ export async function buildApp(config: Config, handle: DbHandle, options: BuildO
 
   for (const m of modules) if (m.routes) await app.register(m.routes, { prefix: '/api/v1' });
 
-  const webRoot = config.webDist;
-  if (fs.existsSync(path.join(webRoot, 'index.html'))) {
-    await app.register(fastifyStatic, { root: webRoot, wildcard: false, index: ['index.html'] });
-    // Client-side routes get the app shell; unknown API paths keep their problem+json 404.
-    app.get('/*', { schema: { hide: true } }, async (request, reply) => {
-      const p = request.url.split('?')[0];
-      if (p.startsWith('/api/') || path.extname(p)) return reply.callNotFound();
-      return reply.type('text/html').sendFile('index.html');
-    });
-  }
+  await registerWebClient(app, config.webDist);
   return app;
 }

@@ -112,7 +112,8 @@ describe('the market in the browser', () => {
     expect(await page.locator('.timeline li').first().textContent()).toContain('采摘');
     expect(await page.getByText('杨家堂村 · 后山茶园 3 号地块').count()).toBe(1);
     await expect.poll(() => page.locator('.qr-card img').evaluate((img: HTMLImageElement) => img.naturalWidth)).toBeGreaterThan(0);
-    // The journey: the garden, its village and the county seat joined by a line on the map.
+    // The journey: the garden, its village and the county seat joined by a line on the map, drawn when asked for.
+    await page.getByRole('button', { name: '在地图上看' }).click();
     await expect.poll(() => mapPixels(page, 'village-map', '#c8882a'), { timeout: 20_000 }).toBeGreaterThan(100);
     await page.screenshot({ path: '.test-tmp/market-trace-phone.png', fullPage: true });
     await page.getByRole('button', { name: 'English' }).click();

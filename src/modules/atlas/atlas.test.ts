@@ -218,6 +218,22 @@ describeEachDriver('atlas', (driver) => {
     expect((await q('100%_')).buildings).toEqual([]);
   });
 
+  it('finds villages by name, pinyin with or without spaces, initials, township and story', async () => {
+    const villages = async (s: string) =>
+      (await t.app.inject({ url: `/api/v1/atlas/villages?q=${encodeURIComponent(s)}` })).json().map((v: { nameZh: string }) => v.nameZh) as string[];
+    for (const s of ['杨家堂', 'Yangjiatang', 'yang jia tang', 'yjtc']) expect(await villages(s), s).toContain('杨家堂村');
+    const sandu = await villages('三都');
+    expect(sandu).toContain('杨家堂村');
+    expect(sandu.length).toBeGreaterThan(1);
+    expect(await villages('100%_')).toEqual([]);
+    // A story written today is found at once, in Chinese and in pinyin.
+    expect(await villages('采茶歌会')).toEqual([]);
+    const patched = await as(t.app, village)({ method: 'PATCH', url: `/api/v1/atlas/villages/${yjt}`, payload: { story: '每年谷雨有采茶歌会。' } });
+    expect(patched.statusCode).toBe(200);
+    expect(await villages('采茶歌会')).toEqual(['杨家堂村']);
+    expect((await t.app.inject({ url: `/api/v1/atlas/search?q=${encodeURIComponent('采茶歌会')}` })).json().villages.map((v: { nameZh: string }) => v.nameZh)).toEqual(['杨家堂村']);
+  });
+
   it('records living culture in several villages, linked to a building; refuses a building of another village', async () => {
     const [hall] = (await t.app.inject({ url: `/api/v1/atlas/buildings?villageId=${yjt}&q=${encodeURIComponent('宋氏宗祠')}` })).json().items;
     const res = await as(t.app, town)({

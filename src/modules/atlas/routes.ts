@@ -385,6 +385,10 @@ export const atlasRoutes: FastifyPluginAsync = async (base) => {
   await app.register(multipart, { throwFileSizeLimit: true, limits: { fileSize: IMPORT_MAX_BYTES, files: 1 } });
   const storage = storageFor(app.config);
   const tags = ['atlas'];
+  // Villages come from governance: bring their search text up to date before the first search.
+  app.addHook('onReady', async () => {
+    await atlas.refreshVillageSearch(app.db);
+  });
 
   // ---- villages ----
   app.get('/atlas/villages', { schema: { tags, summary: 'Villages with their atlas profiles (published, or editable by you)', querystring: z.strictObject({ q: text(64).optional() }), operationId: 'listVillages', security: OPTIONAL_SESSION, response: { 200: listVillagesReply } } }, async (request) =>

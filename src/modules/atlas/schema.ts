@@ -75,10 +75,13 @@ export const atlasVillageProfiles = pgTable(
     listingBatch: integer('listing_batch'),
     story: text('story').notNull().default(''),
     published: boolean('published').notNull().default(false),
+    // The village's names (Chinese, pinyin, initials), its township's, description and story, without spaces.
+    searchText: text('search_text').notNull().default(''),
     updatedAt: updatedAt(),
   },
   (t) => [
     primaryKey({ columns: [t.unitId, t.countyId] }),
+    index('atlas_village_profiles_search_idx').using('gin', sql`${t.searchText} gin_trgm_ops`),
     check('atlas_village_listing_check', sql`${t.listingLevel} is null or ${inList('listing_level', LISTING_LEVELS)}`),
     check('atlas_village_pop_check', sql`coalesce(${t.registeredPopulation}, 0) >= 0 and coalesce(${t.residentPopulation}, 0) >= 0`),
     check('atlas_village_altitude_check', sql`${t.altitudeM} is null or ${t.altitudeM} between -500 and 9000`),

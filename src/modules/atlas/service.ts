@@ -83,6 +83,9 @@ export async function visibleVillages(db: Db, actor: Actor | null | undefined) {
   return { refs, published, ids, set: new Set(ids) };
 }
 
+/** Which villages an actor sees, worked out once for a request that lists several kinds of record. */
+type Visibility = Awaited<ReturnType<typeof visibleVillages>>;
+
 async function villageFor(db: Db, villageId: string, field: string): Promise<VillageRef> {
   const v = (await villageRefs(db)).get(villageId);
   if (!v) throw badRequest(field, 'No such village');
@@ -118,15 +121,38 @@ function villageOut(v: VillageRef, p: VillageProfile | undefined, editable: bool
   };
 }
 
-export async function listVillages(db: Db, actor: Actor | null, filter: { q?: string } = {}) {
-  const vis = await visibleVillages(db, actor);
-  const profiles = new Map((await db.select().from(villageProfiles)).map((p) => [p.unitId, p]));
-  let list = vis.ids.map((id) => villageOut(vis.refs.get(id)!, profiles.get(id), mayEdit(actor, vis.refs.get(id)!)));
-  if (filter.q) {
-    const q = filter.q.trim().toLowerCase().replace(/\s+/g, '');
-    list = list.filter((v) => searchText([v.nameZh, v.township.nameZh], [v.description, v.story]).replace(/\s+/g, '').includes(q));
-  }
+export async function listVillages(db: Db, actor: Actor | null, filter: { q?: string } = {}, known?: Visibility) {
+  const vis = known ?? (await visibleVillages(db, actor));
+  // The text is stored without spaces, so pinyin typed with or without them finds it.
+  const matching = filter.q ? ilike(villageProfiles.searchText, likePatterns(filter.q.replace(/\s+/g, ''))[0]) : undefined;
+  const profiles = new Map((await db.select().from(villageProfiles).where(matching)).map((p) => [p.unitId, p]));
+  const ids = filter.q ? vis.ids.filter((id) => profiles.has(id)) : vis.ids;
+  const list = ids.map((id) => villageOut(vis.refs.get(id)!, profiles.get(id), mayEdit(actor, vis.refs.get(id)!)));
   return list.sort((a, b) => a.namePinyin.localeCompare(b.namePinyin));
+}
+
+/** What finds a village: its and its township's names in Chinese, pinyin and initials, its description and story. */
+function villageSearchText(v: VillageRef, story: string) {
+  return searchText([v.nameZh, v.townshipZh], [v.description, story]).replace(/\s+/g, '');
+}
+
+/**
+ * Writes each village's search text where it is missing or out of date (villages and their names come from
+ * governance), so a search reads an index instead of computing pinyin per request. Runs when the server starts.
+ */
+export async function refreshVillageSearch(db: Db) {
+  const refs = await villageRefs(db);
+  const rows = await db.select({ unitId: villageProfiles.unitId, story: villageProfiles.story, searchText: villageProfiles.searchText }).from(villageProfiles);
+  const have = new Map(rows.map((r) => [r.unitId, r]));
+  const stale = [...refs.values()]
+    .map((v) => ({ unitId: v.id, countyId: v.countyId, searchText: villageSearchText(v, have.get(v.id)?.story ?? '') }))
+    .filter((r) => have.get(r.unitId)?.searchText !== r.searchText);
+  for (let i = 0; i < stale.length; i += 500)
+    await db
+      .insert(villageProfiles)
+      .values(stale.slice(i, i + 500))
+      .onConflictDoUpdate({ target: [villageProfiles.countyId, villageProfiles.unitId], set: { searchText: sql`excluded.search_text` } });
+  return stale.length;
 }
 
 /** One village with its heritage, culture and photos; 404 unless published or the actor edits it. */
@@ -176,8 +202,11 @@ export async function updateVillageProfile(
   return db.transaction(async (tx) => {
     const [row] = await tx
       .insert(villageProfiles)
-      .values({ unitId: id, countyId: v.countyId, ...patch })
-      .onConflictDoUpdate({ target: [villageProfiles.countyId, villageProfiles.unitId], set: { ...patch, updatedAt: new Date() } })
+      .values({ unitId: id, countyId: v.countyId, ...patch, searchText: villageSearchText(v, patch.story ?? '') })
+      .onConflictDoUpdate({
+        target: [villageProfiles.countyId, villageProfiles.unitId],
+        set: { ...patch, ...(patch.story !== undefined && { searchText: villageSearchText(v, patch.story) }), updatedAt: new Date() },
+      })
       .returning();
     await recordAudit(tx, who, { action: 'village_profile.update', entity: 'atlas_village', entityId: id, details: patch });
     return villageOut(v, row, true);
@@ -362,8 +391,8 @@ function buildingWhere(ids: string[], f: Omit<BuildingFilter, 'limit' | 'offset'
   );
 }
 
-export async function listBuildings(db: Db, actor: Actor | null, f: BuildingFilter) {
-  const vis = await visibleVillages(db, actor);
+export async function listBuildings(db: Db, actor: Actor | null, f: BuildingFilter, known?: Visibility) {
+  const vis = known ?? (await visibleVillages(db, actor));
   const where = buildingWhere(vis.ids, f);
   const [items, [{ total }]] = await Promise.all([
     db.select(buildingSummaryColumns).from(buildings).where(where).orderBy(asc(buildings.name), asc(buildings.id)).limit(f.limit).offset(f.offset),
@@ -637,8 +666,8 @@ export async function createAsset(db: Db, actor: Actor | null, input: AssetInput
   });
 }
 
-export async function listAssets(db: Db, actor: Actor | null, f: { villageId?: string; kind?: AssetKind; q?: string }) {
-  const vis = await visibleVillages(db, actor);
+export async function listAssets(db: Db, actor: Actor | null, f: { villageId?: string; kind?: AssetKind; q?: string }, known?: Visibility) {
+  const vis = known ?? (await visibleVillages(db, actor));
   const rows = await db
     .selectDistinct({
       id: culturalAssets.id,
@@ -683,10 +712,11 @@ export async function listAssets(db: Db, actor: Actor | null, f: { villageId?: s
 
 /** Villages, buildings and living culture whose names or descriptions match, in Chinese or pinyin. */
 export async function search(db: Db, actor: Actor | null, q: string, limit = 20) {
+  const vis = await visibleVillages(db, actor);
   const [villages, bs, culture] = await Promise.all([
-    listVillages(db, actor, { q }),
-    listBuildings(db, actor, { q, limit, offset: 0 }),
-    listAssets(db, actor, { q }),
+    listVillages(db, actor, { q }, vis),
+    listBuildings(db, actor, { q, limit, offset: 0 }, vis),
+    listAssets(db, actor, { q }, vis),
   ]);
   return { villages: villages.slice(0, limit).map(({ id, nameZh, namePinyin, township }) => ({ id, nameZh, namePinyin, township })), buildings: bs.items, culture: culture.slice(0, limit) };
 }

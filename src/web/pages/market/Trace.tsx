@@ -1,10 +1,14 @@
 import { ErrorText } from '../../components/ErrorText.tsx';
 import { useQuery } from '@tanstack/react-query';
+import { lazy, Suspense, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, Navigate, useParams } from 'react-router';
 import { api } from '../../api.ts';
-import { VillageMap, type MapPoint } from '../../components/VillageMap.tsx';
+import type { MapPoint } from '../../components/VillageMap.tsx';
 import { formatTime } from './lib.tsx';
+
+// A buyer scanning the QR code reads the trace at once; MapLibre downloads only when they ask to see the journey's map.
+const VillageMap = lazy(() => import('../../components/VillageMap.tsx').then((m) => ({ default: m.VillageMap })));
 
 interface Trace {
   batch: { id: string; lot: string; harvestDate: string | null; quantity: number; notes: string };
@@ -24,6 +28,7 @@ export function TracePage() {
   const { id = '' } = useParams();
   const { t, i18n } = useTranslation('market');
   const trace = useTrace(id);
+  const [showMap, setShowMap] = useState(false);
   if (trace.error) return <ErrorText ns="market" error={trace.error} />;
   if (!trace.data) return null;
   const { batch, product, producer, garden, events, verification, journey: points } = trace.data;
@@ -62,7 +67,15 @@ export function TracePage() {
       {points.length > 1 && (
         <div className="card">
           <h2>{t('trace.journey')}</h2>
-          <VillageMap points={points} label={t('trace.journey')} journey />
+          {showMap ? (
+            <Suspense fallback={null}>
+              <VillageMap points={points} label={t('trace.journey')} journey />
+            </Suspense>
+          ) : (
+            <button type="button" onClick={() => setShowMap(true)}>
+              {t('trace.showMap')}
+            </button>
+          )}
           <ol className="journey">
             {points.map((p) => (
               <li key={p.id}>{p.name}</li>

@@ -1,4 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
+import { lazy } from 'react';
 import { useTranslation } from 'react-i18next';
 import { NavLink, Route, Routes } from 'react-router';
 import { api } from '../../api.ts';
@@ -8,9 +9,11 @@ import { CataloguePage, ShopPage } from './Catalogue.tsx';
 import { OrderPage, OrdersPage } from './Orders.tsx';
 import { PayPage } from './Pay.tsx';
 import { ProductPage } from './Product.tsx';
-import { SellerPage } from './Seller.tsx';
 import { DigitalLinkPage, LabelPage, TracePage } from './Trace.tsx';
 import { useCart } from './lib.tsx';
+
+// The seller's desk draws ECharts: buyers on the catalogue, product and trace pages never download it.
+const SellerPage = lazy(() => import('./Seller.tsx').then((m) => ({ default: m.SellerPage })));
 
 function MarketNav() {
   const { t } = useTranslation('market');

@@ -1,0 +1,2 @@
+ALTER TABLE "atlas_village_profiles" ADD COLUMN "search_text" text DEFAULT '' NOT NULL;--> statement-breakpoint
+CREATE INDEX "atlas_village_profiles_search_idx" ON "atlas_village_profiles" USING gin ("search_text" gin_trgm_ops);
