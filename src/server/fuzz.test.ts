@@ -5,7 +5,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { queryRows } from '../db/handle.ts';
 import { signIn, startTestApp, type Session, type TestApp } from '../../test/support/app.ts';
 import { describeEachDriver } from '../../test/support/db.ts';
-import { idsByTable, isWrite, operationsOf, tablesFor, validValue, type JsonSchema, type Operation } from '../../test/support/openapi.ts';
+import { idsByTable, isWrite, operationsOf, publicTables, rowFingerprint, tablesFor, validValue, type Operation } from '../../test/support/openapi.ts';
 
 /**
  * Every route of the OpenAPI document, anonymously and as the county admin, with bad input generated from the
@@ -143,15 +143,11 @@ describeEachDriver('fuzzing every route', (driver) => {
     // The admin's own account and grants stay out of reach, or one generated request could lock the fuzzer out.
     const own = await queryRows<{ id: string }>(t.db.db, sql`select id::text from users where id = ${admin.userId} union all select id::text from role_grants where user_id = ${admin.userId}`);
     ids = await idsByTable(t.db.db, new Set(own.map((r) => r.id)));
-    tables = (await queryRows<{ table_name: string }>(t.db.db, sql`select table_name from information_schema.tables where table_schema = 'public' and table_type = 'BASE TABLE' order by 1`)).map((r) => r.table_name);
+    tables = await publicTables(t.db.db);
   });
   afterAll(() => t?.close());
 
-  /** Changes whenever any row anywhere is inserted, updated or deleted: row counts and the sum of row versions. */
-  const fingerprint = async () => {
-    const parts = tables.map((name) => `select '${name}' as t, count(*)::text as n, coalesce(sum(xmin::text::bigint), 0)::text as x from "${name}"`);
-    return JSON.stringify(await queryRows(t.db.db, sql.raw(parts.join(' union all '))));
-  };
+  const fingerprint = () => rowFingerprint(t.db.db, tables);
 
   const uuid = (path: string, field: string) => {
     const real = tablesFor(path, field, [...ids.keys()]).flatMap((name) => ids.get(name) ?? []);

@@ -124,3 +124,15 @@ export function tablesFor(path: string, field: string, tables: string[]): string
   if (stem === 'grant') return ['role_grants'];
   return tables.filter((t) => t.includes(stem));
 }
+
+/** The application's tables. */
+export async function publicTables(db: Db): Promise<string[]> {
+  const rows = await queryRows<{ table_name: string }>(db, sql`select table_name from information_schema.tables where table_schema = 'public' and table_type = 'BASE TABLE' order by 1`);
+  return rows.map((r) => r.table_name);
+}
+
+/** Changes whenever any row of these tables is inserted, updated or deleted: row counts and the sum of row versions. */
+export async function rowFingerprint(db: Db, tables: string[]): Promise<string> {
+  const parts = tables.map((name) => `select '${name}' as t, count(*)::text as n, coalesce(sum(xmin::text::bigint), 0)::text as x from "${name}"`);
+  return JSON.stringify(await queryRows(db, sql.raw(parts.join(' union all '))));
+}
