@@ -97,6 +97,25 @@ describeEachDriver('kernel input rules', (driver) => {
     expect(problem(bad)).toEqual({ status: 400, type: 'application/problem+json', field: 'params' });
   });
 
+  it('answers a malformed multipart body with a 400 problem on every route that takes no JSON body, anonymously and as the admin', async () => {
+    const doc = (await t.app.inject({ url: '/api/docs/json' })).json() as { paths: Record<string, Record<string, { requestBody?: unknown }>> };
+    const uploads = Object.entries(doc.paths).flatMap(([p, ops]) => (ops.post && !ops.post.requestBody ? [p] : []));
+    expect(uploads).toContain('/api/v1/interventions/{id}/files');
+    const id = (await queryRows<{ id: string }>(t.db.db, sql`select id::text from interventions limit 1`))[0]?.id ?? '01a22c62-f85f-7000-8000-000000000000';
+    for (const p of uploads) {
+      for (const who of [null, admin]) {
+        const res = await as(t.app, who)({
+          method: 'POST',
+          url: p.replace(/\{[A-Za-z]+\}/g, id),
+          headers: { 'content-type': 'multipart/form-data; boundary=x' },
+          payload: '--x\r\nContent-Disposition: form-data; name="file"; filename="a.png"\r\n\r\nunterminated',
+        });
+        expect(res.statusCode, `POST ${p}`).toBeLessThan(500);
+        if (res.statusCode >= 400) expect(res.headers['content-type'], `POST ${p}`).toContain('application/problem+json');
+      }
+    }
+  });
+
   it('refuses a NUL in an upload caption or file name with a 400 naming it, storing nothing', async () => {
     const tree = (await t.app.inject({ url: '/api/v1/county' })).json();
     const villageId = tree.townships[0].villages[0].id;

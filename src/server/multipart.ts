@@ -22,7 +22,11 @@ export async function readMultipart(request: FastifyRequest, maxBytes: number, t
     }
   } catch (error) {
     if ((error as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') throw tooLarge();
-    throw error;
+    if (error instanceof Problem) throw error;
+    // The plugin's own refusals (too many parts or fields) carry their 4xx; anything else is a body that does not parse.
+    const status = (error as { statusCode?: number }).statusCode;
+    if (status && status >= 400 && status < 500) throw error;
+    throw new Problem(400, 'malformed_body', 'The multipart/form-data body is malformed', { field: 'body' });
   }
   if (!file) throw badRequest('file', 'A file is required');
   if (!isStorableText(file.filename)) throw badRequest('file', 'The file name contains a character that cannot be stored');
