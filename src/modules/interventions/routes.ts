@@ -389,7 +389,7 @@ export const interventionsRoutes: FastifyPluginAsync = async (base) => {
   app.get('/interventions/dashboard', { schema: { tags, summary: 'Execution: budget against spend, schedule, delays (officials)', operationId: 'interventionsDashboard', security: SESSION, response: { 200: interventionsDashboardReply } } }, async (request) =>
     svc.dashboard(app.db, request.actor),
   );
-  app.get('/interventions/notifications', { schema: { tags, summary: 'In-app notifications', operationId: 'listNotifications', security: SESSION, response: { 200: listNotificationsReply } } }, async (request) => svc.listNotifications(app.db, request.actor));
+  app.get('/interventions/notifications', { schema: { tags, summary: 'In-app notifications', operationId: 'listInterventionNotifications', security: SESSION, response: { 200: listNotificationsReply } } }, async (request) => svc.listNotifications(app.db, request.actor));
   app.get('/interventions/notifications/unread', { schema: { tags, summary: 'How many notifications are unread', operationId: 'unreadCount', security: SESSION, response: { 200: unreadCountReply } } }, async (request) => ({
     unread: await svc.unreadCount(app.db, request.actor),
   }));
