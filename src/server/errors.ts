@@ -27,6 +27,8 @@ function fromDatabase(error: unknown): Problem | undefined {
   if (pgCode === '23505') return new Problem(409, 'duplicate', `Already exists (${constraint ?? 'unique'})`);
   if (pgCode === '23503') return new Problem(409, 'reference', `Refers to a record that does not exist (${constraint ?? ''})`);
   if (pgCode === '23514') return new Problem(400, 'invalid_input', `Violates ${constraint ?? 'a check'}`);
+  // Text the kernel's input rules did not see (a file's contents) with a character the database cannot store.
+  if (pgCode === '22021' || pgCode === '22P05') return new Problem(400, 'invalid_input', 'A value contains a character that cannot be stored');
   if (pgCode === '22P02' || pgCode === '22007' || pgCode === '22008' || pgCode === '22003')
     return new Problem(400, 'invalid_input', 'A value has the wrong format or is out of range');
   return undefined;

@@ -116,6 +116,15 @@ describeEachDriver('kernel input rules', (driver) => {
     }
   });
 
+  it('reports a row of an imported file whose text the database cannot store, writing nothing', async () => {
+    const csv = 'village,name,type,lon,lat\n杨家堂村,老屋\u0000,dwelling,119.54,28.46\n';
+    const before = await auditCount();
+    const res = await as(t.app, admin)({ method: 'POST', url: '/api/v1/atlas/import/buildings?format=csv', ...multipart({}, { name: 'b.csv', type: 'text/csv', data: Buffer.from(csv) }) });
+    expect(res.statusCode).toBeLessThan(500);
+    expect(res.json().report).toEqual([expect.objectContaining({ row: 2, field: 'name', code: 'format' })]);
+    expect(await auditCount()).toBe(before);
+  });
+
   it('refuses a NUL in an upload caption or file name with a 400 naming it, storing nothing', async () => {
     const tree = (await t.app.inject({ url: '/api/v1/county' })).json();
     const villageId = tree.townships[0].villages[0].id;

@@ -3,6 +3,7 @@ import ExcelJS from 'exceljs';
 import { and, asc, eq, inArray } from 'drizzle-orm';
 import type { Feature, FeatureCollection } from 'geojson';
 import type { Db } from '../../db/handle.ts';
+import { isStorableText } from '../../server/input-safety.ts';
 import { forbidden, Problem } from '../../server/problems.ts';
 import { recordAudit } from '../../server/audit.ts';
 import { requireActor, type Actor } from '../governance/index.ts';
@@ -147,6 +148,9 @@ function checkRow(raw: RawRow, villages: { byName: Map<string, VillageRef[]>; by
   const errs: ReportEntry[] = [];
   const add = (field: string, code: ReportEntry['code'], reason: string) => errs.push({ row: raw.row, field, code, reason });
   const v = raw.values;
+  for (const [field, value] of Object.entries(v)) {
+    if (typeof value === 'string' && !isStorableText(value)) add(field, 'format', 'Contains a character that cannot be stored (NUL or an unpaired surrogate)');
+  }
 
   const vName = str(v.village);
   let village: VillageRef | undefined;
