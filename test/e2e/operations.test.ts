@@ -174,7 +174,10 @@ describe('operations: backup while serving, graceful stop, restore into an empty
       const countsRestored = await tableCounts(copy);
       await copy.close();
       // Everything but the upload made after the backup (one photo row, its audit row).
-      expect(countsRestored).toEqual({ ...countsNow, atlas_photos: countsNow.atlas_photos - 1, audit_log: countsNow.audit_log - 1 });
+      // Background jobs' own bookkeeping (job_runs) moves on by itself between the backup and now: left out.
+      const { job_runs: _runsRestored, ...restoredRows } = countsRestored;
+      const { job_runs: _runsNow, ...rowsNow } = countsNow;
+      expect(restoredRows).toEqual({ ...rowsNow, atlas_photos: rowsNow.atlas_photos - 1, audit_log: rowsNow.audit_log - 1 });
       const filesNow = filesOf(dataDir);
       const filesRestored = filesOf(restoredDir);
       expect(Object.keys(filesRestored).length).toBe(Object.keys(filesNow).length - 2);

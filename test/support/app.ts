@@ -13,7 +13,8 @@ export interface TestApp {
 }
 
 /** The real application on a fresh copy of the seeded database, driven with fastify.inject. */
-export async function startTestApp(driver: Driver, env: Record<string, string> = {}, options: { logStream?: DestinationStream } = {}): Promise<TestApp> {
+/** `runJobs: false` keeps background jobs from changing rows while a test compares before and after. */
+export async function startTestApp(driver: Driver, env: Record<string, string> = {}, options: { logStream?: DestinationStream; runJobs?: boolean } = {}): Promise<TestApp> {
   const db = await freshDatabase(driver);
   // Write limits are tested on their own; the suites' bursts come from one address and one user.
   const config = loadConfig({ LOG_LEVEL: 'silent', WEB_DIST: '/nonexistent', WRITE_RATE_LIMIT_PER_USER_PER_MINUTE: '0', WRITE_RATE_LIMIT_PER_ADDRESS_PER_MINUTE: '0', ...env });
