@@ -206,6 +206,7 @@ describeEachDriver('fuzzing every route', (driver) => {
       }
     }
     console.log(`fuzz [${driver}]: ${sent} requests over ${ops.length} routes in ${((Date.now() - started) / 1000).toFixed(1)} s, ${failures.length} failures; answers ${JSON.stringify(Object.fromEntries([...statuses].sort((a, b) => a[0] - b[0])))}`);
+    if (failures.length) console.error(failures.slice(0, 25).join("\n"));
     expect(failures.slice(0, 25)).toEqual([]);
   });
 });

@@ -43,7 +43,7 @@ describeEachDriver('people: artisans and apprenticeships', (driver) => {
     expect((await as(t.app, village)({ method: 'POST', url: `/api/v1/people/apprenticeships/${id}/decisions`, payload: { action: 'accept' } })).json().status).toBe('active');
     const declined = await as(t.app, village)({ method: 'POST', url: `/api/v1/people/apprenticeships/${id}/decisions`, payload: { action: 'decline' } });
     expect(declined.statusCode).toBe(409);
-    expect(declined.json()).toMatchObject({ code: 'invalid_transition', status: 'active' });
+    expect(declined.json()).toMatchObject({ code: 'invalid_transition', status: 409, current: 'active' });
 
     const bad = await as(t.app, village)({ method: 'POST', url: `/api/v1/people/apprenticeships/${id}/sessions`, payload: { heldOn: '2026-11-20', minutes: 0 } });
     expect(bad.statusCode).toBe(400);

@@ -146,7 +146,7 @@ export async function decideApprenticeship(db: Db, actor: Actor | null, id: stri
     if (!moved) {
       const [now] = await tx.select({ status: apprenticeships.status }).from(apprenticeships).where(and(eq(apprenticeships.countyId, who.countyId), eq(apprenticeships.id, id)));
       if (now.status === step.from) throw conflict('no_places', 'Every place with this master is taken');
-      throw conflict('invalid_transition', `Cannot ${action} an apprenticeship that is ${now.status}`, { field: 'body/action', status: now.status });
+      throw conflict('invalid_transition', `Cannot ${action} an apprenticeship that is ${now.status}`, { field: 'body/action', current: now.status });
     }
     await recordAudit(tx, who, { action: `people.apprenticeship.${action}`, entity: 'people_apprenticeship', entityId: id, details: { from: step.from, to: step.to } });
     return { id, artisanId: moved.artisanId, status: moved.status };

@@ -80,7 +80,7 @@ describeEachDriver('people: programmes and the approval chain', (driver) => {
     // The same step again, or a step from a status it is not in: refused with one code.
     const again = await decide(village, a.id, { action: 'approve', from: 'submitted' });
     expect(again.statusCode).toBe(409);
-    expect(again.json()).toMatchObject({ code: 'invalid_transition', field: 'body/from', status: 'village_approved' });
+    expect(again.json()).toMatchObject({ code: 'invalid_transition', field: 'body/from', status: 409, current: 'village_approved' });
     expect((await decide(admin, a.id, { action: 'disburse', from: 'village_approved' })).json().code).toBe('invalid_transition');
     expect((await decide(village, a.id, { action: 'approve', from: 'village_approved' })).statusCode).toBe(403);
     expect((await decide(town, a.id, { action: 'approve', from: 'village_approved' })).json().status).toBe('township_approved');
@@ -93,7 +93,7 @@ describeEachDriver('people: programmes and the approval chain', (driver) => {
     expect(paid.json()).toMatchObject({ status: 'disbursed', disbursedFen: 1_500_000 });
     expect((await grant()).disbursedFen).toBe(p.disbursedFen + 1_500_000);
     const late = await decide(admin, a.id, { action: 'reject', from: 'approved', reason: '太晚了' });
-    expect(late.json()).toMatchObject({ code: 'invalid_transition', status: 'disbursed' });
+    expect(late.json()).toMatchObject({ code: 'invalid_transition', status: 409, current: 'disbursed' });
 
     // The applicant sees where it stands, step by step.
     const mine = (await as(t.app, resident)({ url: '/api/v1/people/me' })).json().applications as Application[];
@@ -157,7 +157,7 @@ describeEachDriver('people: programmes and the approval chain', (driver) => {
     const gone = await decide(neighbour, a.id, { action: 'withdraw', from: 'submitted' });
     expect(gone.json().status).toBe('withdrawn');
     const late = await decide(village, a.id, { action: 'approve', from: 'submitted' });
-    expect(late.json()).toMatchObject({ code: 'invalid_transition', status: 'withdrawn' });
+    expect(late.json()).toMatchObject({ code: 'invalid_transition', status: 409, current: 'withdrawn' });
   });
 
   it('documents every people route in the OpenAPI description, with its operation id and answer', async () => {

@@ -231,7 +231,7 @@ export interface DecisionInput {
 }
 
 const refused = (action: string, status: ApplicationStatus) =>
-  conflict('invalid_transition', `Cannot ${action} an application that is ${status.replace('_', ' ')}`, { field: 'body/from', status });
+  conflict('invalid_transition', `Cannot ${action} an application that is ${status.replace('_', ' ')}`, { field: 'body/from', current: status });
 
 /** Takes one step of the chain; the update is conditional on the status the caller saw, so two reviewers cannot both act. */
 export async function decide(db: Db, actor: Actor | null, id: string, input: DecisionInput) {
