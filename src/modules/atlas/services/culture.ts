@@ -1,0 +1,99 @@
+import { and, asc, eq, ilike, inArray, or } from 'drizzle-orm';
+import type { Db } from '../../../db/handle.ts';
+import { badRequest } from '../../../server/problems.ts';
+import { recordAudit } from '../../../server/audit.ts';
+import { authorize, type Actor } from '../../governance/index.ts';
+import { atlasAssetBuildings as assetBuildings, atlasAssetVillages as assetVillages, atlasBuildings as buildings, atlasCulturalAssets as culturalAssets, type AssetKind } from '../schema.ts';
+import { displayPinyin, likePatterns, searchText } from '../../../db/search-text.ts';
+import { Visibility, villageRefs, visibleVillages } from './villages.ts';
+
+// ---- living culture ----
+
+export interface AssetInput {
+  kind: AssetKind;
+  name: string;
+  description?: string;
+  seasons?: string[];
+  dates?: string;
+  villageIds: string[];
+  buildingIds?: string[];
+}
+
+export async function createAsset(db: Db, actor: Actor | null, input: AssetInput) {
+  const refs = await villageRefs(db);
+  for (const [i, id] of input.villageIds.entries()) if (!refs.has(id)) throw badRequest(`body/villageIds/${i}`, 'No such village');
+  let who: Actor | undefined;
+  for (const id of input.villageIds) who = await authorize(db, actor, 'atlas.edit', { unitId: id });
+  const buildingIds = [...new Set(input.buildingIds ?? [])];
+  if (buildingIds.length) {
+    const found = await db.select({ id: buildings.id, villageId: buildings.villageId }).from(buildings).where(inArray(buildings.id, buildingIds));
+    for (const [i, id] of buildingIds.entries()) {
+      const b = found.find((f) => f.id === id);
+      if (!b) throw badRequest(`body/buildingIds/${i}`, 'No such building');
+      if (!input.villageIds.includes(b.villageId)) throw badRequest(`body/buildingIds/${i}`, 'The building is not in one of the given villages');
+    }
+  }
+  const villages = input.villageIds.map((id) => refs.get(id)!);
+  return db.transaction(async (tx) => {
+    const [a] = await tx
+      .insert(culturalAssets)
+      .values({
+        countyId: villages[0].countyId,
+        villageId: villages[0].id,
+        kind: input.kind,
+        name: input.name,
+        namePinyin: displayPinyin(input.name),
+        description: input.description ?? '',
+        seasons: [...new Set(input.seasons ?? [])],
+        dates: input.dates ?? '',
+        searchText: searchText([input.name], [input.description ?? '', input.dates ?? '', ...villages.map((v) => v.nameZh)]),
+      })
+      .returning();
+    await tx.insert(assetVillages).values([...new Set(input.villageIds)].map((villageId) => ({ countyId: a.countyId, assetId: a.id, villageId })));
+    if (buildingIds.length) await tx.insert(assetBuildings).values(buildingIds.map((buildingId) => ({ countyId: a.countyId, assetId: a.id, buildingId })));
+    await recordAudit(tx, who!, { action: 'culture.create', entity: 'atlas_cultural_asset', entityId: a.id, details: { kind: a.kind, villages: input.villageIds } });
+    return { ...a, villageIds: input.villageIds, buildingIds };
+  });
+}
+
+export async function listAssets(db: Db, actor: Actor | null, f: { villageId?: string; kind?: AssetKind; q?: string }, known?: Visibility) {
+  const vis = known ?? (await visibleVillages(db, actor));
+  const rows = await db
+    .selectDistinct({
+      id: culturalAssets.id,
+      villageId: culturalAssets.villageId,
+      kind: culturalAssets.kind,
+      name: culturalAssets.name,
+      namePinyin: culturalAssets.namePinyin,
+      description: culturalAssets.description,
+      seasons: culturalAssets.seasons,
+      dates: culturalAssets.dates,
+    })
+    .from(culturalAssets)
+    .innerJoin(assetVillages, eq(assetVillages.assetId, culturalAssets.id))
+    .where(
+      and(
+        inArray(assetVillages.villageId, vis.ids.length ? vis.ids : ['00000000-0000-0000-0000-000000000000']),
+        f.villageId ? eq(assetVillages.villageId, f.villageId) : undefined,
+        f.kind ? eq(culturalAssets.kind, f.kind) : undefined,
+        f.q ? or(...likePatterns(f.q).map((p) => ilike(culturalAssets.searchText, p))) : undefined,
+      ),
+    )
+    .orderBy(asc(culturalAssets.kind), asc(culturalAssets.name));
+  if (rows.length === 0) return [];
+  const [links, blinks] = await Promise.all([
+    db.select().from(assetVillages).where(inArray(assetVillages.assetId, rows.map((r) => r.id))),
+    db
+      .select({ assetId: assetBuildings.assetId, id: buildings.id, name: buildings.name, villageId: buildings.villageId })
+      .from(assetBuildings)
+      .innerJoin(buildings, eq(buildings.id, assetBuildings.buildingId))
+      .where(inArray(assetBuildings.assetId, rows.map((r) => r.id))),
+  ]);
+  return rows.map((r) => ({
+    ...r,
+    villages: links
+      .filter((l) => l.assetId === r.id && vis.set.has(l.villageId))
+      .map((l) => ({ id: l.villageId, nameZh: vis.refs.get(l.villageId)!.nameZh, namePinyin: vis.refs.get(l.villageId)!.namePinyin })),
+    buildings: blinks.filter((l) => l.assetId === r.id && vis.set.has(l.villageId)).map(({ id, name }) => ({ id, name })),
+  }));
+}
