@@ -45,7 +45,7 @@ export function startServerProcess(options: { dataDir?: string; env?: Record<str
     const timer = setTimeout(() => {
       void stop('SIGKILL');
       reject(new Error(`server did not start in time:\n${out}`));
-    }, options.timeoutMs ?? 90_000);
+    }, options.timeoutMs ?? Number(process.env.E2E_START_TIMEOUT_MS ?? 90_000));
     const onData = () => {
       const match = out.match(/ready:\s+(http:\/\/localhost:\d+)/);
       if (match) {
