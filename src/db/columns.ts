@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { timestamp, uuid } from 'drizzle-orm/pg-core';
+import { integer, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { uuidv7 } from 'uuidv7';
 
 /** The primary key every table uses: a UUID v7, made in JavaScript (PostgreSQL 15 has no uuidv7()). */
@@ -22,3 +22,18 @@ export const tenantId = () =>
   uuid('id')
     .notNull()
     .$defaultFn(() => uuidv7());
+
+/**
+ * The columns every photo table has (atlas, market, inns, …): where the file and its thumbnail are stored, what
+ * the image is, and its caption. A module adds its own owner columns (`productId`, `innId`, …), `uploadedBy` and
+ * `createdAt`; the kernel's photo helper (`src/server/photos.ts`) reads and writes these.
+ */
+export const photoFileColumns = () => ({
+  storageKey: text('storage_key').notNull(),
+  thumbKey: text('thumb_key').notNull(),
+  contentType: text('content_type').notNull(),
+  bytes: integer('bytes').notNull(),
+  width: integer('width').notNull(),
+  height: integer('height').notNull(),
+  caption: text('caption').notNull().default(''),
+});

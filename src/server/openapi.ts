@@ -24,9 +24,8 @@ export const problemSchema = z
   .looseObject({
     type: z.string(),
     title: z.string(),
-    status: z
-      .union([z.number().int(), z.string()])
-      .meta({ description: "The HTTP status; a refused transition (invalid_transition) answers the record's current state here" }),
+    status: z.number().int().meta({ description: 'The HTTP status' }),
+    current: z.string().nullable().optional().meta({ description: 'For a refused state change (invalid_transition): the record’s state now' }),
     code: z.string().meta({ description: 'Stable, machine-readable reason, e.g. invalid_input, not_found' }),
     detail: z.string(),
     instance: z.string().optional(),

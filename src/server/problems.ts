@@ -47,3 +47,29 @@ export const TITLES: Record<number, string> = {
   500: 'Internal Server Error',
   503: 'Service Unavailable',
 };
+
+/**
+ * The one answer to a refused state change, in every module: 409 `invalid_transition`, the record's state in
+ * `current` (the problem's `status` stays the HTTP status), and what was asked in `detail`.
+ */
+export const refusedTransition = (detail: string, current: string | null, extra: Problem['extra'] = {}) =>
+  new Problem(409, 'invalid_transition', detail, { ...extra, current });
+
+/**
+ * A conditional state change: `move` runs the `UPDATE … WHERE status IN (allowed) RETURNING …`; when it changes
+ * nothing, `current` reads the record's state now and the change is refused with `refusedTransition` (a record
+ * that is gone is a 404). Of two people acting at once, exactly one moves the record.
+ */
+export async function transition<R>(
+  move: () => Promise<R[]>,
+  current: () => Promise<string | undefined>,
+  refuse: (current: string) => { detail: string; extra?: Problem['extra'] },
+  what = 'Record',
+): Promise<R> {
+  const [moved] = await move();
+  if (moved) return moved;
+  const now = await current();
+  if (now === undefined) throw notFound(what);
+  const { detail, extra } = refuse(now);
+  throw refusedTransition(detail, now, extra);
+}

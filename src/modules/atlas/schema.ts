@@ -19,7 +19,7 @@ import {
 import type { Geometry } from 'geojson';
 import { uuidv7 } from 'uuidv7';
 import { adminUnits, users } from '../governance/index.ts';
-import { createdAt, inList, tenantId } from '../../db/columns.ts';
+import { createdAt, inList, tenantId, photoFileColumns } from '../../db/columns.ts';
 
 export const LISTING_LEVELS = ['national', 'provincial'] as const;
 export const BUILDING_TYPES = [
@@ -228,13 +228,7 @@ export const atlasPhotos = pgTable(
       .references(() => adminUnits.id),
     buildingId: uuid('building_id'),
     assetId: uuid('asset_id'),
-    storageKey: text('storage_key').notNull(),
-    thumbKey: text('thumb_key').notNull(),
-    contentType: text('content_type').notNull(),
-    bytes: integer('bytes').notNull(),
-    width: integer('width').notNull(),
-    height: integer('height').notNull(),
-    caption: text('caption').notNull().default(''),
+    ...photoFileColumns(),
     uploadedBy: uuid('uploaded_by').references(() => users.id, { onDelete: 'set null' }),
     createdAt: createdAt(),
   },

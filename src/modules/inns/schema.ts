@@ -4,7 +4,7 @@ import { sql } from 'drizzle-orm';
 import { check, date, doublePrecision, foreignKey, index, integer, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid, type AnyPgColumn } from 'drizzle-orm/pg-core';
 import { uuidv7 } from 'uuidv7';
 import { adminUnits, organizations, users } from '../governance/index.ts';
-import { createdAt, inList, tenantId } from '../../db/columns.ts';
+import { createdAt, inList, tenantId, photoFileColumns } from '../../db/columns.ts';
 
 export const ROOM_TYPES = ['single', 'double', 'twin', 'family', 'suite', 'dorm'] as const;
 export type RoomType = (typeof ROOM_TYPES)[number];
@@ -212,13 +212,7 @@ export const innPhotos = pgTable(
       .references(() => adminUnits.id),
     innId: uuid('inn_id').notNull(),
     roomId: uuid('room_id'),
-    storageKey: text('storage_key').notNull(),
-    thumbKey: text('thumb_key').notNull(),
-    contentType: text('content_type').notNull(),
-    bytes: integer('bytes').notNull(),
-    width: integer('width').notNull(),
-    height: integer('height').notNull(),
-    caption: text('caption').notNull().default(''),
+    ...photoFileColumns(),
     uploadedBy: uuid('uploaded_by').references(() => users.id, { onDelete: 'set null' }),
     createdAt: createdAt(),
   },

@@ -39,7 +39,7 @@ export async function addFile(
     if (input.kind !== 'photo') throw badRequest('kind', 'During the works only photos are attached');
   }
   if (!PHASE_STATUSES[input.phase].includes(p.status))
-    throw conflict('wrong_stage', `A ${input.phase} file is attached while the proposal is ${PHASE_STATUSES[input.phase].join(' or ')}; it is ${p.status}`, { field: 'phase', status: p.status });
+    throw conflict('wrong_stage', `A ${input.phase} file is attached while the proposal is ${PHASE_STATUSES[input.phase].join(' or ')}; it is ${p.status}`, { field: 'phase', current: p.status });
 
   // A drawing may be a PDF; photos are images.
   const stored = input.kind === 'drawing' ? await storeImageOrPdf(storage, 'interventions', input) : await storeImage(storage, 'interventions', input);

@@ -123,11 +123,11 @@ describeEachDriver('interventions', (driver) => {
     expect((await step(village, p.id, { action: 'approve', from: 'draft' })).statusCode).toBe(404);
     const own = await step(resident, p.id, { action: 'start', from: 'draft' });
     expect(own.statusCode).toBe(409);
-    expect(own.json()).toMatchObject({ code: 'invalid_transition', status: 'draft' });
+    expect(own.json()).toMatchObject({ code: 'invalid_transition', status: 409, current: 'draft' });
     expect((await step(resident, p.id, { action: 'submit', from: 'draft' })).statusCode).toBe(200);
     const early = await step(village, p.id, { action: 'approve', from: 'draft' });
     expect(early.statusCode).toBe(409);
-    expect(early.json()).toMatchObject({ code: 'invalid_transition', status: 'submitted' });
+    expect(early.json()).toMatchObject({ code: 'invalid_transition', status: 409, current: 'submitted' });
     expect(early.json().detail).toContain('Cannot approve a proposal that is a draft');
     const stale = await step(resident, p.id, { action: 'submit', from: 'draft' });
     expect(stale.statusCode).toBe(409);

@@ -20,7 +20,7 @@ import {
 } from 'drizzle-orm/pg-core';
 import { uuidv7 } from 'uuidv7';
 import { adminUnits, organizations, users } from '../governance/index.ts';
-import { createdAt, inList, tenantId } from '../../db/columns.ts';
+import { createdAt, inList, tenantId, photoFileColumns } from '../../db/columns.ts';
 
 const tz = (name: string) => timestamp(name, { withTimezone: true });
 const countyId = () =>
@@ -161,13 +161,7 @@ export const marketProductPhotos = pgTable(
     id: tenantId(),
     countyId: countyId(),
     productId: uuid('product_id').notNull(),
-    storageKey: text('storage_key').notNull(),
-    thumbKey: text('thumb_key').notNull(),
-    contentType: text('content_type').notNull(),
-    bytes: integer('bytes').notNull(),
-    width: integer('width').notNull(),
-    height: integer('height').notNull(),
-    caption: text('caption').notNull().default(''),
+    ...photoFileColumns(),
     /** Where the producer put it: the lowest first (the catalogue's cover); ties in upload order. */
     position: integer('position').notNull().default(0),
     uploadedBy: uuid('uploaded_by').references(() => users.id, { onDelete: 'set null' }),

@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import type { Db } from '../../../db/handle.ts';
 import { notFound } from '../../../server/problems.ts';
-import { storeImage } from '../../../server/images.ts';
+import { addPhoto, photoBytes, removePhotoFiles } from '../../../server/photos.ts';
 import type { FileStorage } from '../../../server/storage.ts';
 import { recordAudit } from '../../../server/audit.ts';
 import { authorize, type Actor } from '../../governance/index.ts';
@@ -36,34 +36,14 @@ export async function addPhoto(
     if (!(await villageRefs(db)).has(villageId)) throw notFound('Village');
   }
   const who = await authorize(db, actor, 'atlas.edit', { unitId: villageId });
-  const image = await storeImage(storage, 'atlas', file);
-  const { storageKey, thumbKey } = image;
-  try {
-    return await db.transaction(async (tx) => {
-      const [p] = await tx
-        .insert(photos)
-        .values({
-          countyId: who.countyId,
-          villageId,
-          buildingId,
-          assetId,
-          storageKey,
-          thumbKey,
-          contentType: image.contentType,
-          bytes: image.bytes,
-          width: image.width,
-          height: image.height,
-          caption: file.caption ?? '',
-          uploadedBy: who.id,
-        })
-        .returning(photoColumns);
-      await recordAudit(tx, who, { action: 'photo.add', entity: 'atlas_photo', entityId: p.id, details: { villageId, buildingId, assetId, bytes: p.bytes } });
-      return p;
-    });
-  } catch (error) {
-    await Promise.all([storage.delete(storageKey), storage.delete(thumbKey)]);
-    throw error;
-  }
+  return addPhoto(db, storage, 'atlas', file, async (tx, image) => {
+    const [p] = await tx
+      .insert(photos)
+      .values({ ...image, countyId: who.countyId, villageId, buildingId, assetId, uploadedBy: who.id })
+      .returning(photoColumns);
+    await recordAudit(tx, who, { action: 'photo.add', entity: 'atlas_photo', entityId: p.id, details: { villageId, buildingId, assetId, bytes: p.bytes } });
+    return p;
+  });
 }
 
 export async function getPhoto(db: Db, storage: FileStorage, actor: Actor | null, id: string, size: 'thumb' | 'full') {
@@ -71,7 +51,5 @@ export async function getPhoto(db: Db, storage: FileStorage, actor: Actor | null
   if (!p) throw notFound('Photo');
   const vis = await visibleVillages(db, actor);
   if (!vis.set.has(p.villageId)) throw notFound('Photo');
-  const data = await storage.get(size === 'thumb' ? p.thumbKey : p.storageKey);
-  if (!data) throw notFound('Photo file');
-  return { data, contentType: size === 'thumb' ? 'image/webp' : p.contentType, public: vis.published.has(p.villageId) };
+  return { ...(await photoBytes(storage, p, size)), public: vis.published.has(p.villageId) };
 }

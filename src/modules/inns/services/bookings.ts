@@ -1,6 +1,6 @@
 import { and, desc, eq, lt, sql } from 'drizzle-orm';
 import { type Db } from '../../../db/handle.ts';
-import { badRequest, conflict, forbidden, notFound, Problem } from '../../../server/problems.ts';
+import { badRequest, conflict, forbidden, notFound, Problem, refusedTransition } from '../../../server/problems.ts';
 import { recordAudit } from '../../../server/audit.ts';
 import { authorize, requireActor, type Actor } from '../../governance/index.ts';
 import { notify } from '../../notifications/index.ts';
@@ -163,7 +163,7 @@ export async function getBooking(db: Db, actor: Actor | null, bookingId: string)
 /** The booking must still be held and the hold running, for a payment to start. */
 export async function bookingForPayment(db: Db, actor: Actor | null, bookingId: string) {
   const { b, inn } = await bookingFor(db, actor, bookingId, 'guest');
-  if (b.status !== 'held') throw conflict('booking_not_held', `The booking is ${b.status}, not waiting for payment`);
+  if (b.status !== 'held') throw refusedTransition(`The booking is ${b.status}, not waiting for payment`, b.status);
   if (!b.holdExpiresAt || b.holdExpiresAt <= innsClock.now()) throw conflict('hold_expired', 'The hold on this room has expired; book again');
   const [room] = await db.select().from(rooms).where(eq(rooms.id, b.roomId));
   return { booking: b, description: `${inn.name} · ${room.name} · ${b.checkIn} → ${b.checkOut}` };
@@ -198,7 +198,7 @@ export async function cancelBooking(db: Db, actor: Actor | null, bookingId: stri
   const { who, inn, isHost, isGuest } = await bookingFor(db, actor, bookingId, 'either');
   return db.transaction(async (tx) => {
     const [b] = await tx.select().from(bookings).where(eq(bookings.id, bookingId)).for('update');
-    if (b.status !== 'held' && b.status !== 'confirmed') throw conflict('not_cancellable', `A ${b.status} booking cannot be cancelled`);
+    if (b.status !== 'held' && b.status !== 'confirmed') throw refusedTransition(`A ${b.status} booking cannot be cancelled`, b.status);
     const paid = b.status === 'confirmed' ? b.amountFen : 0;
     const refund = b.status === 'held' ? 0 : isHost && !isGuest ? paid : refundFor(inn, paid, today(), b.checkIn);
     const [after] = await tx
@@ -216,7 +216,7 @@ async function hostTransition(db: Db, actor: Actor | null, bookingId: string, fr
   const { who } = await bookingFor(db, actor, bookingId, 'host');
   return db.transaction(async (tx) => {
     const [b] = await tx.select().from(bookings).where(eq(bookings.id, bookingId)).for('update');
-    if (b.status !== from) throw conflict('wrong_status', `The booking is ${b.status}, not ${from}`);
+    if (b.status !== from) throw refusedTransition(`The booking is ${b.status}, not ${from}`, b.status);
     const t = today();
     if (to === 'checked_in' && (t < b.checkIn || t >= b.checkOut)) throw conflict('not_today', `Check-in is possible from ${b.checkIn} until the last night`);
     const stamp = to === 'checked_in' ? { checkedInAt: innsClock.now() } : { checkedOutAt: innsClock.now() };

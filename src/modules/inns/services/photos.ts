@@ -5,7 +5,7 @@ import { recordAudit } from '../../../server/audit.ts';
 import { authorize, type Actor } from '../../governance/index.ts';
 import { type SeasonalRate } from '../pricing.ts';
 import { innPhotos, inns, rooms, seasonalRates } from '../schema.ts';
-import { storeImage } from '../../../server/images.ts';
+import { addPhoto, photoBytes, removePhotoFiles } from '../../../server/photos.ts';
 import type { FileStorage } from '../../../server/storage.ts';
 import { innRow, roomRow } from './inns.ts';
 
@@ -25,42 +25,21 @@ export async function addInnPhoto(
     const [room] = await db.select({ id: rooms.id }).from(rooms).where(and(eq(rooms.id, file.roomId), eq(rooms.innId, innId)));
     if (!room) throw badRequest('roomId', 'No such room in this inn');
   }
-  const image = await storeImage(storage, 'inns', file);
-  const { storageKey, thumbKey } = image;
-  try {
-    return await db.transaction(async (tx) => {
-      const [p] = await tx
-        .insert(innPhotos)
-        .values({
-          countyId: inn.countyId,
-          innId,
-          roomId: file.roomId ?? null,
-          storageKey,
-          thumbKey,
-          contentType: image.contentType,
-          bytes: image.bytes,
-          width: image.width,
-          height: image.height,
-          caption: file.caption ?? '',
-          uploadedBy: who.id,
-        })
-        .returning({ id: innPhotos.id, innId: innPhotos.innId, roomId: innPhotos.roomId, caption: innPhotos.caption, bytes: innPhotos.bytes, width: innPhotos.width, height: innPhotos.height });
-      await recordAudit(tx, who, { action: 'inn.photo_add', entity: 'inn_photo', entityId: p.id, details: { innId, roomId: p.roomId, bytes: p.bytes } });
-      return p;
-    });
-  } catch (error) {
-    await Promise.all([storage.delete(storageKey), storage.delete(thumbKey)]);
-    throw error;
-  }
+  const { roomId: _room, ...upload } = file;
+  return addPhoto(db, storage, 'inns', upload, async (tx, image) => {
+    const [p] = await tx
+      .insert(innPhotos)
+      .values({ ...image, countyId: inn.countyId, innId, roomId: file.roomId ?? null, uploadedBy: who.id })
+      .returning({ id: innPhotos.id, innId: innPhotos.innId, roomId: innPhotos.roomId, caption: innPhotos.caption, bytes: innPhotos.bytes, width: innPhotos.width, height: innPhotos.height });
+    await recordAudit(tx, who, { action: 'inn.photo_add', entity: 'inn_photo', entityId: p.id, details: { innId, roomId: p.roomId, bytes: p.bytes } });
+    return p;
+  });
 }
 
 /** A photo's bytes (inn pages are public, and so are their photos). */
 export async function getInnPhoto(db: Db, storage: FileStorage, photoId: string, size: 'thumb' | 'full') {
   const [p] = await db.select().from(innPhotos).where(eq(innPhotos.id, photoId));
-  if (!p) throw notFound('Photo');
-  const data = await storage.get(size === 'thumb' ? p.thumbKey : p.storageKey);
-  if (!data) throw notFound('Photo file');
-  return { data, contentType: size === 'thumb' ? 'image/webp' : p.contentType };
+  return photoBytes(storage, p, size);
 }
 
 /** Removes a photo and its files. */
@@ -73,7 +52,7 @@ export async function removeInnPhoto(db: Db, storage: FileStorage, actor: Actor 
     await tx.delete(innPhotos).where(eq(innPhotos.id, photoId));
     await recordAudit(tx, who, { action: 'inn.photo_remove', entity: 'inn_photo', entityId: photoId, details: { innId: p.innId } });
   });
-  await Promise.all([storage.delete(p.storageKey), storage.delete(p.thumbKey)]);
+  await removePhotoFiles(storage, p);
 }
 
 /** The first photo of each inn (its cover), for lists and search results. */

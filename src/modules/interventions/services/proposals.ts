@@ -1,6 +1,6 @@
 import { and, eq, or, sql } from 'drizzle-orm';
 import { type Db } from '../../../db/handle.ts';
-import { badRequest, conflict, forbidden, notFound, Problem } from '../../../server/problems.ts';
+import { badRequest, conflict, forbidden, notFound, Problem, refusedTransition } from '../../../server/problems.ts';
 import { recordAudit } from '../../../server/audit.ts';
 import { notify as tell } from '../../notifications/index.ts';
 import { authorize, requireActor, type Actor, type Permission } from '../../governance/index.ts';
@@ -188,9 +188,8 @@ export async function transition(db: Db, actor: Actor | null, id: string, input:
   const step = steps.find((s) => s.from === input.from);
   if (!step) {
     const allowed = steps.map((s) => STATUS_WORDS[s.from]).join(' or ');
-    throw conflict('invalid_transition', `Cannot ${input.action} a proposal that is ${STATUS_WORDS[input.from]}: only one that is ${allowed}`, {
+    throw refusedTransition(`Cannot ${input.action} a proposal that is ${STATUS_WORDS[input.from]}: only one that is ${allowed}`, p.status, {
       field: 'body/from',
-      status: p.status,
     });
   }
   if (step.permission === 'proposer') {
@@ -240,9 +239,8 @@ export async function transition(db: Db, actor: Actor | null, id: string, input:
       .returning();
     if (!moved) {
       const [now] = await tx.select({ status: interventions.status }).from(interventions).where(eq(interventions.id, id));
-      throw conflict('invalid_transition', `The proposal is now ${STATUS_WORDS[now.status]}, no longer ${STATUS_WORDS[step.from]}: someone else acted first`, {
+      throw refusedTransition(`The proposal is now ${STATUS_WORDS[now.status]}, no longer ${STATUS_WORDS[step.from]}: someone else acted first`, now.status, {
         field: 'body/from',
-        status: now.status,
       });
     }
     await tx.insert(interventionTransitions).values({ countyId: moved.countyId, interventionId: id, fromStatus: step.from, toStatus: step.to, actorId: who.id, note });

@@ -2,7 +2,7 @@ import { uuidv7 } from 'uuidv7';
 import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../../../db/handle.ts';
 import { namedQuery, queryRows } from '../../../db/handle.ts';
-import { badRequest, conflict, notFound } from '../../../server/problems.ts';
+import { badRequest, conflict, notFound, refusedTransition, transition } from '../../../server/problems.ts';
 import { recordAudit } from '../../../server/audit.ts';
 import { authorize, requireActor, type Actor } from '../../governance/index.ts';
 import { createPayment, getPaymentRecord, refundPayment, registerPaymentPurpose } from '../../payments/index.ts';
@@ -222,17 +222,17 @@ const orderTimestamps: Partial<Record<OrderStatus, keyof OrderRow>> = {
 /** Moves an order along the state machine in SQL: `UPDATE … WHERE status IN (expected)`; 409 if it is elsewhere. */
 async function moveOrder(tx: Db, orderId: string, from: OrderStatus[], to: OrderStatus, extra: Partial<OrderRow> = {}) {
   const stamp = orderTimestamps[to];
-  const [row] = await tx
-    .update(marketOrders)
-    .set({ status: to, ...(stamp ? { [stamp]: new Date() } : {}), ...extra })
-    .where(and(eq(marketOrders.id, orderId), inArray(marketOrders.status, from)))
-    .returning();
-  if (!row) {
-    const [current] = await tx.select({ status: marketOrders.status }).from(marketOrders).where(eq(marketOrders.id, orderId));
-    if (!current) throw notFound('Order');
-    throw conflict('invalid_transition', `An order that is ${current.status} cannot become ${to}`, { status: current.status });
-  }
-  return row;
+  return transition(
+    () =>
+      tx
+        .update(marketOrders)
+        .set({ status: to, ...(stamp ? { [stamp]: new Date() } : {}), ...extra })
+        .where(and(eq(marketOrders.id, orderId), inArray(marketOrders.status, from)))
+        .returning(),
+    async () => (await tx.select({ status: marketOrders.status }).from(marketOrders).where(eq(marketOrders.id, orderId)))[0]?.status,
+    (current) => ({ detail: `An order that is ${current} cannot become ${to}` }),
+    'Order',
+  );
 }
 
 registerPaymentPurpose('order', {
@@ -376,7 +376,7 @@ export async function listShopOrders(db: Db, actor: Actor | null, orgId: string,
 export async function payOrder(db: Db, actor: Actor | null, orderId: string) {
   const { order, role, who } = await orderFor(db, actor, orderId);
   if (role !== 'buyer') throw notFound('Order');
-  if (order.status !== 'pending') throw conflict('invalid_transition', `An order that is ${order.status} cannot be paid`, { status: order.status });
+  if (order.status !== 'pending') throw refusedTransition(`An order that is ${order.status} cannot be paid`, order.status);
   if (order.reservedUntil.getTime() < Date.now()) throw conflict('reservation_expired', 'The reservation expired; order again');
   const items = await db.select({ name: marketOrderItems.productName }).from(marketOrderItems).where(eq(marketOrderItems.orderId, orderId));
   return createPayment(db, who, {
@@ -418,7 +418,7 @@ export async function refundOrder(db: Db, actor: Actor | null, orderId: string, 
   const { order, role, who } = await orderFor(db, actor, orderId);
   if (role !== 'seller') throw conflict('not_yours', 'The producer refunds');
   if (!['paid', 'packed'].includes(order.status) || !order.paymentId) {
-    throw conflict('invalid_transition', `An order that is ${order.status} cannot be refunded here`, { status: order.status });
+    throw refusedTransition(`An order that is ${order.status} cannot be refunded here`, order.status);
   }
   const payment = await getPaymentRecord(db, order.paymentId);
   await refundPayment(db, who, order.paymentId, payment!.amountFen - payment!.refundedFen, reason);

@@ -1,6 +1,6 @@
 import { asc, eq, sql } from 'drizzle-orm';
 import type { Db } from '../../../db/handle.ts';
-import { storeImage } from '../../../server/images.ts';
+import { addPhoto, photoBytes, removePhotoFiles } from '../../../server/photos.ts';
 import { badRequest, notFound } from '../../../server/problems.ts';
 import type { FileStorage } from '../../../server/storage.ts';
 import { recordAudit } from '../../../server/audit.ts';
@@ -30,34 +30,21 @@ export async function addProductPhoto(
   file: { data: Buffer; declaredType: string; caption?: string },
 ) {
   const { who, product } = await productInScope(db, actor, productId);
-  const image = await storeImage(storage, 'market', file);
-  const { storageKey, thumbKey } = image;
-  try {
-    return await db.transaction(async (tx) => {
-      const [p] = await tx
-        .insert(marketProductPhotos)
-        .values({
-          countyId: product.countyId,
-          productId,
-          storageKey,
-          thumbKey,
-          contentType: image.contentType,
-          bytes: image.bytes,
-          width: image.width,
-          height: image.height,
-          caption: file.caption ?? '',
-          // After the product's other photos.
-          position: sql`(select coalesce(max(${marketProductPhotos.position}), -1) + 1 from ${marketProductPhotos} where ${marketProductPhotos.productId} = ${productId})`,
-          uploadedBy: who.id,
-        })
-        .returning(photoColumns);
-      await recordAudit(tx, who, { action: 'photo.add', entity: 'market_product_photo', entityId: p.id, details: { productId, bytes: p.bytes } });
-      return p;
-    });
-  } catch (error) {
-    await Promise.all([storage.delete(storageKey), storage.delete(thumbKey)]);
-    throw error;
-  }
+  return addPhoto(db, storage, 'market', file, async (tx, image) => {
+    const [p] = await tx
+      .insert(marketProductPhotos)
+      .values({
+        ...image,
+        countyId: product.countyId,
+        productId,
+        // After the product's other photos.
+        position: sql`(select coalesce(max(${marketProductPhotos.position}), -1) + 1 from ${marketProductPhotos} where ${marketProductPhotos.productId} = ${productId})`,
+        uploadedBy: who.id,
+      })
+      .returning(photoColumns);
+    await recordAudit(tx, who, { action: 'photo.add', entity: 'market_product_photo', entityId: p.id, details: { productId, bytes: p.bytes } });
+    return p;
+  });
 }
 
 /** Removes a product photo (its files go after the row, once the removal is committed). */
@@ -70,8 +57,7 @@ export async function deleteProductPhoto(db: Db, storage: FileStorage, actor: Ac
     if (gone.length === 0) throw notFound('Photo');
     await recordAudit(tx, who, { action: 'photo.delete', entity: 'market_product_photo', entityId: photoId, details: { productId: photo.productId } });
   });
-  // A file left behind by a failed delete is only wasted space; the photo is gone either way.
-  await Promise.all([storage.delete(photo.storageKey), storage.delete(photo.thumbKey)]).catch(() => {});
+  await removePhotoFiles(storage, photo);
 }
 
 /** Puts a product's photos in the order given (the first is the catalogue's cover); the list must be all of them. */
@@ -99,8 +85,5 @@ export async function orderProductPhotos(db: Db, actor: Actor | null, productId:
 /** A product photo's bytes (public, like the catalogue). */
 export async function getProductPhoto(db: Db, storage: FileStorage, id: string, size: 'thumb' | 'full') {
   const [p] = await db.select().from(marketProductPhotos).where(eq(marketProductPhotos.id, id));
-  if (!p) throw notFound('Photo');
-  const data = await storage.get(size === 'thumb' ? p.thumbKey : p.storageKey);
-  if (!data) throw notFound('Photo file');
-  return { data, contentType: size === 'thumb' ? 'image/webp' : p.contentType };
+  return photoBytes(storage, p, size);
 }
