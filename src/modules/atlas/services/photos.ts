@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import type { Db } from '../../../db/handle.ts';
 import { notFound } from '../../../server/problems.ts';
-import { addPhoto, photoBytes, removePhotoFiles } from '../../../server/photos.ts';
+import { addPhoto as keepPhoto, photoBytes } from '../../../server/photos.ts';
 import type { FileStorage } from '../../../server/storage.ts';
 import { recordAudit } from '../../../server/audit.ts';
 import { authorize, type Actor } from '../../governance/index.ts';
@@ -36,7 +36,7 @@ export async function addPhoto(
     if (!(await villageRefs(db)).has(villageId)) throw notFound('Village');
   }
   const who = await authorize(db, actor, 'atlas.edit', { unitId: villageId });
-  return addPhoto(db, storage, 'atlas', file, async (tx, image) => {
+  return keepPhoto(db, storage, 'atlas', file, async (tx, image) => {
     const [p] = await tx
       .insert(photos)
       .values({ ...image, countyId: who.countyId, villageId, buildingId, assetId, uploadedBy: who.id })
