@@ -187,14 +187,15 @@ export function buildingWhere(seen: string[] | SQL, f: Omit<BuildingFilter, 'lim
   );
 }
 
-export async function listBuildings(db: Db, actor: Actor | null, f: BuildingFilter, known?: Sight) {
+export async function listBuildings(db: Db, actor: Actor | null, f: BuildingFilter, known?: Sight, withTotal = true) {
   const sight = known ?? (await sightOf(db, actor));
   const where = buildingWhere(sight.sees(buildings.villageId), f);
-  const [items, [{ total }]] = await Promise.all([
+  const [items, counted] = await Promise.all([
     db.select(buildingSummaryColumns).from(buildings).where(where).orderBy(asc(buildings.name), asc(buildings.id)).limit(f.limit).offset(f.offset),
-    db.select({ total: sql<number>`count(*)::int` }).from(buildings).where(where),
+    // The combined search shows a first page only: it skips counting every match.
+    withTotal ? db.select({ total: sql<number>`count(*)::int` }).from(buildings).where(where) : [{ total: -1 }],
   ]);
-  return { total, items };
+  return { total: counted[0].total, items };
 }
 
 /**

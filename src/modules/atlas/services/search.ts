@@ -12,7 +12,7 @@ export async function search(db: Db, actor: Actor | null, q: string, limit = 20)
   const sight = await sightOf(db, actor);
   const [villages, bs, culture] = await Promise.all([
     listVillages(db, actor, { q, limit }, sight),
-    listBuildings(db, actor, { q, limit, offset: 0 }, sight),
+    listBuildings(db, actor, { q, limit, offset: 0 }, sight, false),
     listAssets(db, actor, { q, limit }, sight),
   ]);
   return { villages: villages.map(({ id, nameZh, namePinyin, township }) => ({ id, nameZh, namePinyin, township })), buildings: bs.items, culture };
