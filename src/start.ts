@@ -1,9 +1,9 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.ts';
 import { migrateDatabase, openDatabase, type DbHandle } from './db/handle.ts';
 import { lockDataDir } from './db/lock.ts';
+import { prepareEmbeddedDataDir, saveTemplate } from './db/template.ts';
 import { seedDemo, type SeedResult } from './db/seed.ts';
 import { MODULES } from './modules.ts';
 import { migrationSets } from './server/module.ts';
@@ -22,18 +22,23 @@ export interface RunningServer {
 export async function startServer(config: Config, say: (line: string) => void = () => {}): Promise<RunningServer> {
   let release = () => {};
   let dataDir: string | undefined;
+  let embedded: ReturnType<typeof prepareEmbeddedDataDir> | undefined;
   if (!config.databaseUrl) {
     release = lockDataDir(config.dataDir);
     dataDir = path.join(config.dataDir, 'pgdata');
-    if (!fs.existsSync(path.join(dataDir, 'PG_VERSION'))) {
-      say(`正在创建内置数据库 / Creating the embedded database in ${dataDir} (first start: about 10–20 s)…`);
-    }
+    embedded = prepareEmbeddedDataDir(dataDir, migrationSets(MODULES), say);
   }
   let handle: DbHandle | undefined;
   try {
-    handle = await openDatabase({ databaseUrl: config.databaseUrl, poolSize: config.databasePoolSize, dataDir });
+    handle = await openDatabase({ databaseUrl: config.databaseUrl, poolSize: config.databasePoolSize, dataDir, loadDataDir: embedded?.loadDataDir });
+    say('正在检查数据库结构 / Applying database migrations…');
     await migrateAll(handle);
+    if (embedded?.fresh && !embedded.loadDataDir) {
+      say('正在保存数据库模板，下次全新启动更快 / Saving the migrated database as a template for the next fresh start…');
+      await saveTemplate(handle, migrationSets(MODULES));
+    }
     const seed = await seedDemoCounty(handle.db, { password: config.demoPassword });
+    say('正在启动网页服务 / Starting the web server…');
     const app = await buildApp(config, handle);
     await app.listen({ port: config.port, host: config.host });
     const address = app.server.address();

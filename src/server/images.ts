@@ -1,4 +1,5 @@
-import sharp from 'sharp';
+// sharp (libvips) loads on the first image, not when the server starts.
+const loadSharp = async () => (await import('sharp')).default;
 import { Problem } from './problems.ts';
 import { newKey, type FileStorage } from './storage.ts';
 
@@ -32,7 +33,7 @@ async function checkImage(file: { data: Buffer; declaredType: string }): Promise
   if (file.declaredType !== type)
     throw new Problem(415, 'photo_mislabelled', `The file says it is ${file.declaredType} but its content is ${type}`, { field: 'file' });
   try {
-    const meta = await sharp(file.data).metadata();
+    const meta = await (await loadSharp())(file.data).metadata();
     return { type, width: meta.width ?? 0, height: meta.height ?? 0 };
   } catch {
     throw new Problem(415, 'photo_unreadable', `The ${type} image cannot be read (damaged or truncated)`, { field: 'file' });
@@ -49,7 +50,7 @@ export async function storeImage(storage: FileStorage, prefix: string, file: { d
   const { type, width, height } = await checkImage(file);
   let thumb: Buffer;
   try {
-    thumb = await sharp(file.data).rotate().resize({ width: THUMB_WIDTH, withoutEnlargement: true }).webp({ quality: 78 }).toBuffer();
+    thumb = await (await loadSharp())(file.data).rotate().resize({ width: THUMB_WIDTH, withoutEnlargement: true }).webp({ quality: 78 }).toBuffer();
   } catch {
     throw new Problem(415, 'photo_unreadable', `The ${type} image cannot be read (damaged or truncated)`, { field: 'file' });
   }

@@ -384,6 +384,18 @@ describeEachDriver('atlas', (driver) => {
     expect((await t.app.inject({ url: `/api/v1/atlas/villages/${yjt}` })).statusCode).toBe(404);
     expect((await t.app.inject({ url: '/api/v1/atlas/villages' })).json()).toHaveLength(77);
     expect((await t.app.inject({ url: '/api/v1/atlas/search?q=宋氏宗祠' })).json().buildings).toEqual([]);
+    // The same searches by its officials (the village's own, the township's) still find it, in Chinese, pinyin and initials.
+    const publicSearch = (await t.app.inject({ url: `/api/v1/atlas/search?q=${encodeURIComponent('yangjiatang')}` })).json();
+    expect(publicSearch.villages).toEqual([]);
+    expect(publicSearch.culture.map((c: { name: string }) => c.name)).not.toContain('杨家堂祭祖');
+    expect((await t.app.inject({ url: `/api/v1/atlas/villages?q=yjtc` })).json()).toEqual([]);
+    for (const s of [village, town]) {
+      const found = (await as(t.app, s)({ url: `/api/v1/atlas/search?q=${encodeURIComponent('yangjiatang')}` })).json();
+      expect(found.villages.map((v: { nameZh: string }) => v.nameZh)).toEqual(['杨家堂村']);
+      expect(found.culture.map((c: { name: string }) => c.name)).toContain('杨家堂祭祖');
+      expect((await as(t.app, s)({ url: `/api/v1/atlas/search?q=SSZC` })).json().buildings.map((b: { name: string }) => b.name)).toContain('宋氏宗祠');
+      expect((await as(t.app, s)({ url: `/api/v1/atlas/villages?q=yjtc` })).json().map((v: { nameZh: string; editable: boolean }) => [v.nameZh, v.editable])).toEqual([['杨家堂村', true]]);
+    }
     const mine = await as(t.app, village)({ url: `/api/v1/atlas/villages/${yjt}` });
     expect(mine.json()).toMatchObject({ published: false, editable: true });
     const story = await as(t.app, village)({ method: 'PATCH', url: `/api/v1/atlas/villages/${yjt}`, payload: { story: '新的故事', residentPopulation: 150 } });

@@ -1,4 +1,5 @@
 import { and, asc, desc, eq, ilike, inArray, or, sql } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
 import type { Db } from '../../db/handle.ts';
 import { badRequest, conflict, notFound, Problem } from '../../server/problems.ts';
 import { recordAudit } from '../../server/audit.ts';
@@ -41,6 +42,53 @@ export async function getCountyTree(db: Db) {
     .map((t) => ({ ...publicUnit(t), villages: rows.filter((v) => v.parentId === t.id).map(publicUnit) }));
   return { county: publicUnit(county), townships };
 }
+
+/** A village with its township, as another module shows it beside its own records. */
+export interface VillageWithTownship {
+  id: string;
+  countyId: string;
+  nameZh: string;
+  namePinyin: string;
+  description: string;
+  lon: number | null;
+  lat: number | null;
+  listingBatch: number | null;
+  township: { id: string; nameZh: string; namePinyin: string };
+}
+
+/**
+ * The villages with these ids (others are absent), each with its township, in one query: for a page of results,
+ * without loading the whole county tree.
+ */
+export async function villagesByIds(db: Db, ids: readonly string[]): Promise<Map<string, VillageWithTownship>> {
+  const unique = [...new Set(ids)];
+  if (unique.length === 0) return new Map();
+  const township = alias(adminUnits, 'township');
+  const rows = await db
+    .select({ v: adminUnits, t: { id: township.id, nameZh: township.nameZh, namePinyin: township.namePinyin } })
+    .from(adminUnits)
+    .innerJoin(township, eq(township.id, adminUnits.parentId))
+    .where(and(eq(adminUnits.level, 'village'), sql`${adminUnits.id} = any(${uuidArray(unique)}::uuid[])`));
+  return new Map(
+    rows.map(({ v, t }) => [
+      v.id,
+      { id: v.id, countyId: v.countyId!, nameZh: v.nameZh, namePinyin: v.namePinyin, description: v.description, lon: v.lon, lat: v.lat, listingBatch: v.listingBatch, township: t },
+    ]),
+  );
+}
+
+/** The ids of the villages in or under these units (a county, township or village itself). */
+export async function villageIdsWithin(db: Db, unitIds: readonly string[]): Promise<string[]> {
+  if (unitIds.length === 0) return [];
+  const rows = await db
+    .select({ id: adminUnits.id })
+    .from(adminUnits)
+    .where(and(eq(adminUnits.level, 'village'), sql`${adminUnits.path} && ${uuidArray(unitIds)}::uuid[]`));
+  return rows.map((r) => r.id);
+}
+
+/** One bound parameter holding a uuid[] literal (drizzle would spread a JS array into many parameters). */
+const uuidArray = (ids: readonly string[]) => `{${ids.filter((id) => /^[0-9a-f-]{36}$/i.test(id)).join(',')}}`;
 
 export async function getUnit(db: Db, id: string) {
   const [unit] = await db.select().from(adminUnits).where(eq(adminUnits.id, id));

@@ -1,5 +1,4 @@
 // The county's figures for a year as an XLSX workbook: the ranking, then every observation with its provenance.
-import ExcelJS from 'exceljs';
 import type { Db } from '../../db/handle.ts';
 import type { Actor } from '../governance/index.ts';
 import { overview, periodData, requireReader } from './service.ts';
@@ -7,6 +6,8 @@ import { overview, periodData, requireReader } from './service.ts';
 export async function exportWorkbook(db: Db, actor: Actor | null, period?: number) {
   const who = requireReader(actor);
   const view = await overview(db, who, period);
+  // exceljs loads when a workbook is asked for, not when the server starts.
+  const { default: ExcelJS } = await import('exceljs');
   const wb = new ExcelJS.Workbook();
   wb.creator = 'Terrace';
   const ranking = wb.addWorksheet('Index');

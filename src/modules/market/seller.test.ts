@@ -237,5 +237,9 @@ describeEachDriver('market seller: products, variants, photos', (driver) => {
     expect((await call(producer, 'PATCH', `/market/products/${p.id}`, { name: '玉岩白茶 一级' })).statusCode).toBe(200);
     expect(await names('yuyan')).toContain('玉岩白茶 一级');
     expect(await names('yuyan')).not.toContain('松阳红茶 一级');
+    // The description is in the same indexed search text, found as typed, and follows an edit.
+    expect(await names('云雾嫩芽')).not.toContain('玉岩白茶 一级');
+    expect((await call(producer, 'PATCH', `/market/products/${p.id}`, { description: '高山云雾嫩芽，手工炒制。' })).statusCode).toBe(200);
+    expect(await names('云雾嫩芽')).toContain('玉岩白茶 一级');
   });
 });

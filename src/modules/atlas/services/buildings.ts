@@ -6,7 +6,7 @@ import { authorize, type Actor } from '../../governance/index.ts';
 import { placement, toGcj02, validateGeometry, type BuildingGeometry, type Crs } from '../geo.ts';
 import { atlasAssetBuildings as assetBuildings, atlasBuildings as buildings, atlasConditionAssessments as conditionAssessments, atlasCulturalAssets as culturalAssets, atlasPhotos as photos, type BuildingType, type HeritageLevel } from '../schema.ts';
 import { displayPinyin, likePatterns, searchText } from '../../../db/search-text.ts';
-import { VillageRef, Visibility, geometryProblem, mayEdit, villageFor, visibleVillages } from './villages.ts';
+import { type Sight, VillageRef, geometryProblem, mayEdit, sightOf, villageFor, visibleVillages } from './villages.ts';
 
 // ---- buildings ----
 
@@ -176,9 +176,10 @@ export interface BuildingFilter {
   offset: number;
 }
 
-export function buildingWhere(ids: string[], f: Omit<BuildingFilter, 'limit' | 'offset'>): SQL | undefined {
+/** Buildings matching the filter in the villages seen: a list of ids, or a condition (a `Sight`'s) on the village id. */
+export function buildingWhere(seen: string[] | SQL, f: Omit<BuildingFilter, 'limit' | 'offset'>): SQL | undefined {
   return and(
-    inArray(buildings.villageId, ids.length ? ids : ['00000000-0000-0000-0000-000000000000']),
+    Array.isArray(seen) ? inArray(buildings.villageId, seen.length ? seen : ['00000000-0000-0000-0000-000000000000']) : seen,
     f.villageId ? eq(buildings.villageId, f.villageId) : undefined,
     f.type ? eq(buildings.type, f.type) : undefined,
     f.protectionLevel ? eq(buildings.protectionLevel, f.protectionLevel) : undefined,
@@ -186,14 +187,15 @@ export function buildingWhere(ids: string[], f: Omit<BuildingFilter, 'limit' | '
   );
 }
 
-export async function listBuildings(db: Db, actor: Actor | null, f: BuildingFilter, known?: Visibility) {
-  const vis = known ?? (await visibleVillages(db, actor));
-  const where = buildingWhere(vis.ids, f);
-  const [items, [{ total }]] = await Promise.all([
+export async function listBuildings(db: Db, actor: Actor | null, f: BuildingFilter, known?: Sight, withTotal = true) {
+  const sight = known ?? (await sightOf(db, actor));
+  const where = buildingWhere(sight.sees(buildings.villageId), f);
+  const [items, counted] = await Promise.all([
     db.select(buildingSummaryColumns).from(buildings).where(where).orderBy(asc(buildings.name), asc(buildings.id)).limit(f.limit).offset(f.offset),
-    db.select({ total: sql<number>`count(*)::int` }).from(buildings).where(where),
+    // The combined search shows a first page only: it skips counting every match.
+    withTotal ? db.select({ total: sql<number>`count(*)::int` }).from(buildings).where(where) : [{ total: -1 }],
   ]);
-  return { total, items };
+  return { total: counted[0].total, items };
 }
 
 /**

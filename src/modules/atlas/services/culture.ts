@@ -5,7 +5,7 @@ import { recordAudit } from '../../../server/audit.ts';
 import { authorize, type Actor } from '../../governance/index.ts';
 import { atlasAssetBuildings as assetBuildings, atlasAssetVillages as assetVillages, atlasBuildings as buildings, atlasCulturalAssets as culturalAssets, type AssetKind } from '../schema.ts';
 import { displayPinyin, likePatterns, searchText } from '../../../db/search-text.ts';
-import { Visibility, villageRefs, visibleVillages } from './villages.ts';
+import { type Sight, sightOf, villageRefs, villageRefsOf } from './villages.ts';
 
 // ---- living culture ----
 
@@ -56,9 +56,9 @@ export async function createAsset(db: Db, actor: Actor | null, input: AssetInput
   });
 }
 
-export async function listAssets(db: Db, actor: Actor | null, f: { villageId?: string; kind?: AssetKind; q?: string }, known?: Visibility) {
-  const vis = known ?? (await visibleVillages(db, actor));
-  const rows = await db
+export async function listAssets(db: Db, actor: Actor | null, f: { villageId?: string; kind?: AssetKind; q?: string; limit?: number }, known?: Sight) {
+  const sight = known ?? (await sightOf(db, actor));
+  const query = db
     .selectDistinct({
       id: culturalAssets.id,
       villageId: culturalAssets.villageId,
@@ -73,27 +73,30 @@ export async function listAssets(db: Db, actor: Actor | null, f: { villageId?: s
     .innerJoin(assetVillages, eq(assetVillages.assetId, culturalAssets.id))
     .where(
       and(
-        inArray(assetVillages.villageId, vis.ids.length ? vis.ids : ['00000000-0000-0000-0000-000000000000']),
+        sight.sees(assetVillages.villageId),
         f.villageId ? eq(assetVillages.villageId, f.villageId) : undefined,
         f.kind ? eq(culturalAssets.kind, f.kind) : undefined,
         f.q ? or(...likePatterns(f.q).map((p) => ilike(culturalAssets.searchText, p))) : undefined,
       ),
     )
     .orderBy(asc(culturalAssets.kind), asc(culturalAssets.name));
+  const rows = f.limit ? await query.limit(f.limit) : await query;
   if (rows.length === 0) return [];
+  const ids = rows.map((r) => r.id);
   const [links, blinks] = await Promise.all([
-    db.select().from(assetVillages).where(inArray(assetVillages.assetId, rows.map((r) => r.id))),
+    db.select().from(assetVillages).where(and(inArray(assetVillages.assetId, ids), sight.sees(assetVillages.villageId))),
     db
       .select({ assetId: assetBuildings.assetId, id: buildings.id, name: buildings.name, villageId: buildings.villageId })
       .from(assetBuildings)
       .innerJoin(buildings, eq(buildings.id, assetBuildings.buildingId))
-      .where(inArray(assetBuildings.assetId, rows.map((r) => r.id))),
+      .where(and(inArray(assetBuildings.assetId, ids), sight.sees(buildings.villageId))),
   ]);
+  const refs = await villageRefsOf(db, links.map((l) => l.villageId));
   return rows.map((r) => ({
     ...r,
     villages: links
-      .filter((l) => l.assetId === r.id && vis.set.has(l.villageId))
-      .map((l) => ({ id: l.villageId, nameZh: vis.refs.get(l.villageId)!.nameZh, namePinyin: vis.refs.get(l.villageId)!.namePinyin })),
-    buildings: blinks.filter((l) => l.assetId === r.id && vis.set.has(l.villageId)).map(({ id, name }) => ({ id, name })),
+      .filter((l) => l.assetId === r.id && refs.has(l.villageId))
+      .map((l) => ({ id: l.villageId, nameZh: refs.get(l.villageId)!.nameZh, namePinyin: refs.get(l.villageId)!.namePinyin })),
+    buildings: blinks.filter((l) => l.assetId === r.id).map(({ id, name }) => ({ id, name })),
   }));
 }

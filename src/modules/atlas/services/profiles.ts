@@ -7,7 +7,7 @@ import { atlasBuildings as buildings, atlasPhotos as photos, atlasVillageProfile
 import { likePatterns, searchText } from '../../../db/search-text.ts';
 import { buildingSummaryColumns, photoColumns } from './buildings.ts';
 import { listAssets } from './culture.ts';
-import { VillageRef, Visibility, mayEdit, villageRefs, visibleVillages } from './villages.ts';
+import { type Sight, VillageRef, mayEdit, sightOf, villageRefs, villageRefsOf, visibleVillages } from './villages.ts';
 
 // ---- village profiles ----
 
@@ -33,13 +33,29 @@ function villageOut(v: VillageRef, p: VillageProfile | undefined, editable: bool
   };
 }
 
-export async function listVillages(db: Db, actor: Actor | null, filter: { q?: string } = {}, known?: Visibility) {
-  const vis = known ?? (await visibleVillages(db, actor));
+export async function listVillages(db: Db, actor: Actor | null, filter: { q?: string; limit?: number } = {}, known?: Sight) {
+  if (filter.q) return findVillages(db, actor, filter.q, filter.limit, known);
+  const vis = await visibleVillages(db, actor);
+  const profiles = new Map((await db.select().from(villageProfiles)).map((p) => [p.unitId, p]));
+  const list = vis.ids.map((id) => villageOut(vis.refs.get(id)!, profiles.get(id), mayEdit(actor, vis.refs.get(id)!)));
+  return list.sort((a, b) => a.namePinyin.localeCompare(b.namePinyin));
+}
+
+/**
+ * The villages whose search text matches, read through its trigram index with the actor's sight checked in the
+ * same query; only the matches' names are fetched from governance. With a limit, the first by Chinese name.
+ */
+async function findVillages(db: Db, actor: Actor | null, q: string, limit?: number, known?: Sight) {
+  const sight = known ?? (await sightOf(db, actor));
   // The text is stored without spaces, so pinyin typed with or without them finds it.
-  const matching = filter.q ? ilike(villageProfiles.searchText, likePatterns(filter.q.replace(/\s+/g, ''))[0]) : undefined;
-  const profiles = new Map((await db.select().from(villageProfiles).where(matching)).map((p) => [p.unitId, p]));
-  const ids = filter.q ? vis.ids.filter((id) => profiles.has(id)) : vis.ids;
-  const list = ids.map((id) => villageOut(vis.refs.get(id)!, profiles.get(id), mayEdit(actor, vis.refs.get(id)!)));
+  const query = db
+    .select()
+    .from(villageProfiles)
+    .where(and(ilike(villageProfiles.searchText, likePatterns(q.replace(/\s+/g, ''))[0]), sight.sees(villageProfiles.unitId)))
+    .orderBy(asc(villageProfiles.searchText));
+  const profiles = limit ? await query.limit(limit) : await query;
+  const refs = await villageRefsOf(db, profiles.map((p) => p.unitId));
+  const list = profiles.filter((p) => refs.has(p.unitId)).map((p) => villageOut(refs.get(p.unitId)!, p, mayEdit(actor, refs.get(p.unitId)!)));
   return list.sort((a, b) => a.namePinyin.localeCompare(b.namePinyin));
 }
 

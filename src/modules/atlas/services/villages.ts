@@ -1,9 +1,10 @@
-import { eq } from 'drizzle-orm';
+import { eq, or, sql, type SQL } from 'drizzle-orm';
+import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import type { Db } from '../../../db/handle.ts';
 import { badRequest } from '../../../server/problems.ts';
 import { type Actor } from '../../governance/index.ts';
 import { ATLAS_PERMISSIONS } from '../permissions.ts';
-import { getCountyTree } from '../../governance/index.ts';
+import { getCountyTree, villageIdsWithin, villagesByIds, type VillageWithTownship } from '../../governance/index.ts';
 import { GeometryError } from '../geo.ts';
 import { atlasVillageProfiles as villageProfiles } from '../schema.ts';
 
@@ -66,6 +67,50 @@ export async function visibleVillages(db: Db, actor: Actor | null | undefined) {
 
 /** Which villages an actor sees, worked out once for a request that lists several kinds of record. */
 export type Visibility = Awaited<ReturnType<typeof visibleVillages>>;
+
+/**
+ * Who sees which village, as a condition the database checks (published, or edited by the actor), so a search
+ * reads only the rows it returns instead of every village of the county.
+ */
+export interface Sight {
+  /** The villages the actor edits (through grants on them, their township or the county). */
+  editable: string[];
+  /** A condition that the village id in `column` is one the actor sees. */
+  sees(column: AnyPgColumn | SQL): SQL;
+}
+
+export async function sightOf(db: Db, actor: Actor | null | undefined): Promise<Sight> {
+  const grantUnits = [...new Set(actor?.grants.filter((g) => EDIT_ROLES.includes(g.role) && g.unitId !== null).map((g) => g.unitId!) ?? [])];
+  const editable = await villageIdsWithin(db, grantUnits);
+  const list = `{${editable.join(',')}}`;
+  return {
+    editable,
+    sees: (column) => {
+      const published = sql`${column} in (select ${villageProfiles.unitId} from ${villageProfiles} where ${villageProfiles.published})`;
+      return editable.length ? or(published, sql`${column} = any(${list}::uuid[])`)! : published;
+    },
+  };
+}
+
+/** The villages with these ids as `VillageRef`s, through governance, for a page of results. */
+export async function villageRefsOf(db: Db, ids: readonly string[]): Promise<Map<string, VillageRef>> {
+  const found = await villagesByIds(db, ids);
+  return new Map([...found.values()].map((v) => [v.id, refOf(v)]));
+}
+
+const refOf = (v: VillageWithTownship): VillageRef => ({
+  id: v.id,
+  countyId: v.countyId,
+  townshipId: v.township.id,
+  townshipZh: v.township.nameZh,
+  townshipPinyin: v.township.namePinyin,
+  nameZh: v.nameZh,
+  namePinyin: v.namePinyin,
+  description: v.description,
+  lon: v.lon,
+  lat: v.lat,
+  listingBatch: v.listingBatch,
+});
 
 export async function villageFor(db: Db, villageId: string, field: string): Promise<VillageRef> {
   const v = (await villageRefs(db)).get(villageId);

@@ -22,11 +22,9 @@ export async function listProducts(
     filter.orgId ? eq(marketProducts.orgId, filter.orgId) : undefined,
     filter.season ? eq(marketProducts.season, filter.season) : undefined,
     filter.q
-      ? or(
-          // Name and variety in Chinese, pinyin ("yinhou", "yin hou") or initials ("syyh"); the description as typed.
-          ...likePatterns(filter.q).map((p) => ilike(marketProducts.searchText, p)),
-          ilike(marketProducts.description, likePatterns(filter.q)[0]),
-        )
+      ? // Name and variety in Chinese, pinyin ("yinhou", "yin hou") or initials ("syyh"); grade, season and the
+        // description as typed: all in the one indexed search text.
+        or(...likePatterns(filter.q).map((p) => ilike(marketProducts.searchText, p)))
       : undefined,
   );
   const rows = await db
@@ -67,15 +65,16 @@ const variantColumns = {
   active: marketVariants.active,
 };
 
-/** What the catalogue's search matches for a product: name and variety in Chinese, pinyin and initials; grade and season. */
-export const productSearchText = (p: { name: string; variety?: string | null; grade?: string | null; season?: string | null }) =>
-  searchText([p.name, p.variety ?? ''], [p.grade ?? '', p.season ?? '']);
+/** What the catalogue's search matches for a product: name and variety in Chinese, pinyin and initials; grade, season, description. */
+export const productSearchText = (p: { name: string; variety?: string | null; grade?: string | null; season?: string | null; description?: string | null }) =>
+  searchText([p.name, p.variety ?? ''], [p.grade ?? '', p.season ?? '', p.description ?? '']);
 
-/** Fills the search text of products written before it existed (at start; a no-op once done). */
+/** Rewrites the search text of products where it is missing or was computed by an older rule (at start; a no-op once done). */
 export async function backfillProductSearch(db: Db) {
-  const rows = await db.select().from(marketProducts).where(eq(marketProducts.searchText, ''));
-  for (const p of rows) await db.update(marketProducts).set({ searchText: productSearchText(p) }).where(eq(marketProducts.id, p.id));
-  return rows.length;
+  const rows = await db.select().from(marketProducts);
+  const stale = rows.filter((p) => p.searchText !== productSearchText(p));
+  for (const p of stale) await db.update(marketProducts).set({ searchText: productSearchText(p) }).where(and(eq(marketProducts.countyId, p.countyId), eq(marketProducts.id, p.id)));
+  return stale.length;
 }
 
 /** A product's page. The public sees its variants on sale; its producer (`allVariants`) sees every variant. */
