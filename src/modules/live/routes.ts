@@ -9,7 +9,12 @@ import { claimOffer, closeOffer, createOffer, getClaim } from './flash.ts';
 import { attachLiveSockets, createLiveHub } from './realtime.ts';
 import { liveFigures, sessionReport } from './report.ts';
 import { SESSION_STATUSES, CLAIM_STATUSES, OFFER_STATUSES } from './schema.ts';
-import { getHostView, getSession, listSessions, moveSession, mySessions, pinProduct, scheduleSession, streamKeyAllows } from './sessions.ts';
+import { getCover, getHostView, getSession, listSessions, moveSession, mySessions, pinProduct, scheduleSession, setCover, streamKeyAllows } from './sessions.ts';
+import multipart from '@fastify/multipart';
+import { PHOTO_MAX_BYTES, photoTooLarge } from '../../server/images.ts';
+import { readMultipart } from '../../server/multipart.ts';
+import { binary, PUBLIC, SESSION } from '../../server/openapi.ts';
+import { storageFor } from '../../server/storage.ts';
 import { HLS_FILE, startVideo } from './video.ts';
 
 const idParams = z.strictObject({ id: z.uuid() });
@@ -73,6 +78,8 @@ export const liveRoutes: FastifyPluginAsync = async (base) => {
   const hub = createLiveHub(app.dbHandle);
   await hub.start();
   attachLiveSockets(app, hub, app.prefix);
+  await app.register(multipart, { throwFileSizeLimit: true, limits: { fileSize: PHOTO_MAX_BYTES, files: 1 } });
+  const storage = storageFor(app.config);
   const video = await startVideo(app.db, app.log, app.config.dataDir);
   app.addHook('preClose', async () => hub.disconnectAll());
   app.addHook('onClose', async () => {
@@ -103,6 +110,7 @@ export const liveRoutes: FastifyPluginAsync = async (base) => {
           "A session's events over a WebSocket (GET with Upgrade: websocket; ?after=<seq> resumes, ?client=<id> counts one viewer per tab): " +
           'frames {type, seq, data} of chat, chat_deleted, likes, offer, sold_out, pin, status, video; {type: viewers} counts; ready; reset',
         operationId: 'liveSessionSocket',
+        security: PUBLIC,
         params: idParams,
         querystring: z.object({ after: z.coerce.number().int().min(0).optional(), client: z.string().max(64).optional() }),
         response: { 426: z.object({ code: z.literal('upgrade_required'), detail: z.string() }) },
@@ -278,6 +286,7 @@ export const liveRoutes: FastifyPluginAsync = async (base) => {
         tags,
         summary: 'Host: present a product of the session to the viewers (null: none); a chapter of the replay',
         operationId: 'pinLiveProduct',
+        security: SESSION,
         params: idParams,
         body: z.strictObject({ productId: z.uuid().nullable() }),
         response: { 200: z.object({ pinnedProductId: z.uuid().nullable() }) },
@@ -293,6 +302,7 @@ export const liveRoutes: FastifyPluginAsync = async (base) => {
         tags,
         summary: "Host: the session's live figures",
         operationId: 'getLiveFigures',
+        security: SESSION,
         params: idParams,
         response: {
           200: z.object({
@@ -316,6 +326,7 @@ export const liveRoutes: FastifyPluginAsync = async (base) => {
         tags,
         summary: 'Host or county admin: the report of a session (viewers over time, peak, chat rate, conversion, revenue per product)',
         operationId: 'getLiveReport',
+        security: SESSION,
         params: idParams,
         response: {
           200: z.object({
@@ -342,6 +353,34 @@ export const liveRoutes: FastifyPluginAsync = async (base) => {
       },
     },
     async (request) => sessionReport(app.db, request.actor, request.params.id),
+  );
+
+  app.post(
+    '/live/sessions/:id/cover',
+    {
+      schema: {
+        tags,
+        summary: 'Host: upload a JPEG, PNG or WebP cover image for the session (field "file")',
+        operationId: 'uploadLiveCover',
+        security: SESSION,
+        consumes: ['multipart/form-data'],
+        params: idParams,
+        response: { 201: z.object({ coverUrl: z.string() }) },
+      },
+    },
+    async (request, reply) => {
+      const { file } = await readMultipart(request, PHOTO_MAX_BYTES, photoTooLarge);
+      return reply.code(201).send(await setCover(app.db, storage, request.actor, request.params.id, { data: file.data, declaredType: file.mimetype }));
+    },
+  );
+
+  app.get(
+    '/live/sessions/:id/cover',
+    { schema: { tags, summary: "A session's uploaded cover image", operationId: 'getLiveCover', security: PUBLIC, params: idParams, response: { 200: binary('image/jpeg', 'image/png', 'image/webp') } } },
+    async (request, reply) => {
+      const { data, type } = await getCover(app.db, storage, request.params.id);
+      return reply.type(type).header('cache-control', 'public, max-age=300').send(data);
+    },
   );
 
   app.delete(

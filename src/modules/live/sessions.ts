@@ -4,6 +4,8 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { and, asc, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../../db/handle.ts';
 import { recordAudit } from '../../server/audit.ts';
+import { storeImage } from '../../server/images.ts';
+import type { FileStorage } from '../../server/storage.ts';
 import { badRequest, conflict, notFound } from '../../server/problems.ts';
 import { authorize, requireActor, type Actor } from '../governance/index.ts';
 import { getProduct } from '../market/index.ts';
@@ -293,4 +295,34 @@ export async function streamKeyAllows(db: Db, sessionId: string, key: string) {
   if (!row || row.status !== 'live') return false;
   const [expected, given] = [Buffer.from(row.key), Buffer.from(key)];
   return expected.length === given.length && timingSafeEqual(expected, given);
+}
+
+/** The host uploads a cover image for the session (checked and stored by the kernel); the previous one is removed. */
+export async function setCover(db: Db, storage: FileStorage, actor: Actor | null, sessionId: string, file: { data: Buffer; declaredType: string }) {
+  const { who, session } = await hostedSession(db, actor, sessionId);
+  if (session.status === 'ended') throw conflict('session_ended', 'The session has ended');
+  const image = await storeImage(storage, 'live', file);
+  await storage.delete(image.thumbKey);
+  try {
+    await db.transaction(async (tx) => {
+      await tx
+        .update(liveSessions)
+        .set({ coverFile: image.storageKey })
+        .where(and(eq(liveSessions.countyId, session.countyId), eq(liveSessions.id, sessionId)));
+      await recordAudit(tx, who, { action: 'live.session.cover', entity: 'live_session', entityId: sessionId, details: { bytes: image.bytes, width: image.width, height: image.height } });
+    });
+  } catch (error) {
+    await storage.delete(image.storageKey);
+    throw error;
+  }
+  if (session.coverFile) await storage.delete(session.coverFile);
+  return { coverUrl: `/api/v1/live/sessions/${sessionId}/cover` };
+}
+
+export async function getCover(db: Db, storage: FileStorage, sessionId: string) {
+  const s = await sessionRow(db, sessionId);
+  const data = s.coverFile ? await storage.get(s.coverFile) : null;
+  if (!data) throw notFound('Cover');
+  const type = data[0] === 0xff ? 'image/jpeg' : data[0] === 0x89 ? 'image/png' : 'image/webp';
+  return { data, type };
 }
