@@ -87,7 +87,7 @@ server.listen(0, '127.0.0.1', () => console.log('PORT ' + server.address().port)
 
 async function main() {
   say(`bench:live — ${EVENTS} events per level at ${RATE}/s (chat and flash offers alternating); viewers ${LEVELS.join(', ')}`);
-  const server = await startServerProcess({ env: { LIVE_CHAT_MAX_MESSAGES: '100000', WRITE_RATE_LIMIT_PER_USER_PER_MINUTE: '0', WRITE_RATE_LIMIT_PER_ADDRESS_PER_MINUTE: '0', LOG_LEVEL: 'warn' } });
+  const server = await startServerProcess({ timeoutMs: 600_000, env: { LIVE_CHAT_MAX_MESSAGES: '100000', WRITE_RATE_LIMIT_PER_USER_PER_MINUTE: '0', WRITE_RATE_LIMIT_PER_ADDRESS_PER_MINUTE: '0', LOG_LEVEL: 'warn' } });
   const bare = spawn(process.execPath, ['-e', BARE], { stdio: ['ignore', 'pipe', 'inherit'] });
   const barePort = await new Promise<number>((resolve) => bare.stdout!.on('data', (d) => /PORT (\d+)/.test(String(d)) && resolve(Number(/PORT (\d+)/.exec(String(d))![1]))));
   try {
