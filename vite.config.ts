@@ -12,7 +12,8 @@ export default defineConfig({
   },
   server: {
     proxy: {
-      '/api': `http://localhost:${process.env.API_PORT ?? 3000}`,
+      // ws: the live module's WebSockets (/api/v1/live/sessions/:id/ws).
+      '/api': { target: `http://localhost:${process.env.API_PORT ?? 3000}`, ws: true },
       '/healthz': `http://localhost:${process.env.API_PORT ?? 3000}`,
     },
   },

@@ -105,6 +105,28 @@ describe('a live session in the browser', () => {
     await buyer.screenshot({ path: '.test-tmp/live-host-phone.png', fullPage: true });
   });
 
+  it('the host presents a product and the viewer sees it without reload; the viewer sees an offer sell out', async () => {
+    // The producer's host page (signed in in the test before) presents the first product.
+    const producer = await apiSession(server.url, 'producer');
+    const host = (await producer('GET', `/live/sessions/${sessionId}/host`)).body;
+    const first = host.products[0];
+    await buyer.getByTestId('host-product').filter({ hasText: first.name }).getByRole('button', { name: '讲解', exact: true }).click();
+    const pinned = viewer.getByTestId('live-pinned');
+    await expect.poll(() => pinned.textContent()).toContain('Now presenting');
+    expect(await pinned.textContent()).toContain(first.name);
+    await buyer.getByTestId('host-product').filter({ hasText: first.name }).getByText('讲解中').waitFor();
+
+    const offer = await producer('POST', `/live/sessions/${sessionId}/offers`, { productId: first.id, variantId: first.variants[0].id, priceFen: 1234, quota: 1 });
+    expect(offer.status).toBe(201);
+    const card = viewer.getByTestId('live-offer').filter({ hasText: '¥12.34' });
+    await expect.poll(() => card.textContent()).toContain('1 of 1 left');
+    const someone = await apiSession(server.url, 'buyer');
+    expect((await someone('POST', `/live/offers/${offer.body.id}/claims`)).status).toBe(201);
+    await expect.poll(() => card.getByRole('button').textContent()).toBe('Sold out');
+    expect(await card.getByRole('button').isDisabled()).toBe(true);
+    await viewer.screenshot({ path: '.test-tmp/live-viewer-soldout-phone.png', fullPage: true });
+  });
+
   it('an encoder publishing with the stream key replaces the waiting state with video that plays', async () => {
     const producer = await apiSession(server.url, 'producer');
     const host = (await producer('GET', `/live/sessions/${sessionId}/host`)).body;

@@ -1,12 +1,12 @@
 // Flash offers: the host pins a variant with a small quota at a special price; each buyer may hold one unit, paid
 // through the payments module (purpose 'flash_offer'); unpaid holds are released by a job and return to the quota.
 // The quota is enforced by the database alone: `UPDATE … SET remaining = remaining - 1 WHERE remaining >= 1`.
-import { and, eq, lt, sql } from 'drizzle-orm';
+import { and, eq, lt, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/handle.ts';
 import { recordAudit } from '../../server/audit.ts';
 import { badRequest, conflict, forbidden, notFound } from '../../server/problems.ts';
 import { requireActor, type Actor } from '../governance/index.ts';
-import { getProduct } from '../market/index.ts';
+import { getProduct, returnStock, setAsideStock } from '../market/index.ts';
 import { createPayment, registerPaymentPurpose } from '../payments/index.ts';
 import { publishLiveEvent } from './realtime.ts';
 import { hostedSession, iso, offerView } from './sessions.ts';
@@ -36,6 +36,8 @@ export async function createOffer(db: Db, actor: Actor | null, sessionId: string
   if (!variant) throw badRequest('variantId', 'Not a variant of this product on sale');
   if (input.priceFen > variant.priceFen) throw badRequest('priceFen', 'A flash price may not exceed the regular price');
   return db.transaction(async (tx) => {
+    // The quota comes out of the market's stock: what the offer holds cannot be sold again in the shop.
+    await setAsideStock(tx, variant.id, input.quota);
     const [offer] = await tx
       .insert(liveFlashOffers)
       .values({
@@ -62,15 +64,55 @@ export async function closeOffer(db: Db, actor: Actor | null, offerId: string) {
   const offer = await offerRow(db, offerId);
   const { who } = await hostedSession(db, actor, offer.sessionId);
   return db.transaction(async (tx) => {
-    const [closed] = await tx
-      .update(liveFlashOffers)
-      .set({ status: 'closed' })
-      .where(and(eq(liveFlashOffers.countyId, offer.countyId), eq(liveFlashOffers.id, offerId)))
-      .returning();
+    const closed = (await closeOffersTx(tx, offer.countyId, eq(liveFlashOffers.id, offerId)))[0] ?? (await offerRow(tx, offerId));
     await recordAudit(tx, who, { action: 'live.offer.close', entity: 'live_flash_offer', entityId: offerId });
     await publishLiveEvent(tx, { sessionId: offer.sessionId, type: 'offer', data: offerView(closed) });
     return offerView(closed);
   });
+}
+
+/**
+ * Closes open offers: what they had not handed out goes back to the market's stock (their `remaining` becomes 0;
+ * units still held by buyers go back when released). Answers the offers it closed.
+ */
+export async function closeOffersTx(tx: Db, countyId: string, which: SQL | undefined) {
+  const open = await tx
+    .select()
+    .from(liveFlashOffers)
+    .where(and(eq(liveFlashOffers.countyId, countyId), eq(liveFlashOffers.status, 'open'), which))
+    .orderBy(liveFlashOffers.id)
+    .for('update');
+  const closed = [];
+  for (const o of open) {
+    const [row] = await tx
+      .update(liveFlashOffers)
+      .set({ status: 'closed', remaining: 0 })
+      .where(and(eq(liveFlashOffers.countyId, countyId), eq(liveFlashOffers.id, o.id)))
+      .returning();
+    await returnStock(tx, o.variantId, o.remaining);
+    closed.push(row);
+  }
+  return closed;
+}
+
+/** Offers whose duration is over are closed by the job (their unhanded units go back to stock), and announced. */
+export async function closeEndedOffers(db: Db, now = new Date()): Promise<number> {
+  const due = await db
+    .select({ id: liveFlashOffers.id, countyId: liveFlashOffers.countyId })
+    .from(liveFlashOffers)
+    .where(and(eq(liveFlashOffers.status, 'open'), lt(liveFlashOffers.endsAt, now)))
+    .limit(500);
+  let n = 0;
+  for (const { id, countyId } of due) {
+    await db.transaction(async (tx) => {
+      const [closed] = await closeOffersTx(tx, countyId, eq(liveFlashOffers.id, id));
+      if (!closed) return;
+      await recordAudit(tx, { id: null, countyId }, { action: 'live.offer.close', entity: 'live_flash_offer', entityId: id, details: { reason: 'ended' } });
+      await publishLiveEvent(tx, { sessionId: closed.sessionId, type: 'offer', data: offerView(closed) });
+      n++;
+    });
+  }
+  return n;
 }
 
 async function offerRow(db: Db, offerId: string) {
@@ -105,6 +147,8 @@ async function holdUnit(db: Db, who: Actor, offer: typeof liveFlashOffers.$infer
     if (!claim) throw conflict('already_claimed', 'You already have this offer');
     await recordAudit(tx, who, { action: 'live.offer.claim', entity: 'live_flash_claim', entityId: claim.id, details: { offerId: offer.id } });
     await publishLiveEvent(tx, { sessionId: offer.sessionId, type: 'offer', data: offerView(taken) });
+    // The last unit: every viewer is told at once, with the same commit.
+    if (taken.remaining === 0) await publishLiveEvent(tx, { sessionId: offer.sessionId, type: 'sold_out', data: { offerId: offer.id } });
     return claim;
   });
 }
@@ -167,11 +211,14 @@ export async function releaseExpiredClaims(db: Db, now = new Date(), limit = 500
         .where(and(eq(liveFlashClaims.countyId, countyId), eq(liveFlashClaims.id, id), eq(liveFlashClaims.status, 'held')))
         .returning();
       if (!claim) return;
-      const [offer] = await tx
+      // Back to an open offer's quota; a closed offer's unit goes back to the market's stock.
+      const [reopened] = await tx
         .update(liveFlashOffers)
         .set({ remaining: sql`${liveFlashOffers.remaining} + 1` })
-        .where(and(eq(liveFlashOffers.countyId, countyId), eq(liveFlashOffers.id, claim.offerId)))
+        .where(and(eq(liveFlashOffers.countyId, countyId), eq(liveFlashOffers.id, claim.offerId), eq(liveFlashOffers.status, 'open')))
         .returning();
+      const offer = reopened ?? (await offerRow(tx, claim.offerId));
+      if (!reopened) await returnStock(tx, offer.variantId, 1);
       await recordAudit(tx, { id: null, countyId }, { action: 'live.offer.release', entity: 'live_flash_claim', entityId: id, details: { offerId: claim.offerId } });
       await publishLiveEvent(tx, { sessionId: offer.sessionId, type: 'offer', data: offerView(offer) });
       released++;

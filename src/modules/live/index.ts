@@ -3,7 +3,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineModule } from '../../server/module.ts';
-import { releaseExpiredClaims } from './flash.ts';
+import { closeEndedOffers, releaseExpiredClaims } from './flash.ts';
 import { liveRoutes } from './routes.ts';
 import * as schema from './schema.ts';
 import { seedDemoSession } from './seed.ts';
@@ -17,11 +17,12 @@ export const liveModule = defineModule({
   permissions: { 'live.host': ['county_admin', 'producer'] },
   jobs: [
     {
-      // Unpaid flash-offer claims past their time return to the quota (each release audited and announced).
+      // Unpaid flash-offer claims past their time return to the quota (each release audited and announced);
+      // offers whose duration is over close and give their unhanded units back to the market's stock.
       name: 'live.release-expired-claims',
       every: () => Number(process.env.LIVE_RELEASE_SECONDS ?? 30),
       maxAttempts: 1,
-      run: async (_data, ctx) => ({ released: await releaseExpiredClaims(ctx.db) }),
+      run: async (_data, ctx) => ({ released: await releaseExpiredClaims(ctx.db), closed: await closeEndedOffers(ctx.db) }),
     },
   ],
 });

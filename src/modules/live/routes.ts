@@ -6,9 +6,15 @@ import { z } from 'zod';
 import { notFound, Problem } from '../../server/problems.ts';
 import { deleteMessage, like, muteAuthor, postMessage } from './chat.ts';
 import { claimOffer, closeOffer, createOffer, getClaim } from './flash.ts';
-import { createLiveHub, streamSessionEvents } from './realtime.ts';
+import { attachLiveSockets, createLiveHub } from './realtime.ts';
+import { liveFigures, sessionReport } from './report.ts';
 import { SESSION_STATUSES, CLAIM_STATUSES, OFFER_STATUSES } from './schema.ts';
-import { getHostView, getSession, listSessions, moveSession, mySessions, scheduleSession, streamKeyAllows } from './sessions.ts';
+import { getCover, getHostView, getSession, listSessions, moveSession, mySessions, pinProduct, scheduleSession, setCover, streamKeyAllows } from './sessions.ts';
+import multipart from '@fastify/multipart';
+import { PHOTO_MAX_BYTES, photoTooLarge } from '../../server/images.ts';
+import { readMultipart } from '../../server/multipart.ts';
+import { binary, PUBLIC, SESSION } from '../../server/openapi.ts';
+import { storageFor } from '../../server/storage.ts';
 import { HLS_FILE, startVideo } from './video.ts';
 
 const idParams = z.strictObject({ id: z.uuid() });
@@ -55,6 +61,11 @@ const sessionPage = summary.extend({
   startedAt: isoTime.nullable(),
   endedAt: isoTime.nullable(),
   hlsUrl: z.string().nullable(),
+  replayUrl: z.string().nullable().describe('The recorded HLS of an ended session'),
+  chapters: z.array(z.object({ productId: z.uuid(), name: z.string(), at: z.number().describe('seconds into the replay') })),
+  pinnedProductId: z.uuid().nullable(),
+  viewers: z.number().int(),
+  seq: z.number().int().describe('The last event number this page reflects: connect the socket with after=seq'),
   products: z.array(product),
   offers: z.array(offer),
   messages: z.array(message),
@@ -66,6 +77,9 @@ export const liveRoutes: FastifyPluginAsync = async (base) => {
   const app = base.withTypeProvider<ZodTypeProvider>();
   const hub = createLiveHub(app.dbHandle);
   await hub.start();
+  attachLiveSockets(app, hub, app.prefix);
+  await app.register(multipart, { throwFileSizeLimit: true, limits: { fileSize: PHOTO_MAX_BYTES, files: 1 } });
+  const storage = storageFor(app.config);
   const video = await startVideo(app.db, app.log, app.config.dataDir);
   app.addHook('preClose', async () => hub.disconnectAll());
   app.addHook('onClose', async () => {
@@ -88,20 +102,21 @@ export const liveRoutes: FastifyPluginAsync = async (base) => {
   );
 
   app.get(
-    '/live/sessions/:id/events',
+    '/live/sessions/:id/ws',
     {
       schema: {
         tags,
-        summary: 'Server-Sent Events of a session: chat, chat_deleted, likes, offer, status, video',
-        operationId: 'streamLiveSession',
+        summary:
+          "A session's events over a WebSocket (GET with Upgrade: websocket; ?after=<seq> resumes, ?client=<id> counts one viewer per tab): " +
+          'frames {type, seq, data} of chat, chat_deleted, likes, offer, sold_out, pin, status, video; {type: viewers} counts; ready; reset',
+        operationId: 'liveSessionSocket',
+        security: PUBLIC,
         params: idParams,
-        response: { 200: z.string().describe('text/event-stream') },
+        querystring: z.object({ after: z.coerce.number().int().min(0).optional(), client: z.string().max(64).optional() }),
+        response: { 426: z.object({ code: z.literal('upgrade_required'), detail: z.string() }) },
       },
     },
-    async (request, reply) => {
-      await getSession(app.db, request.params.id, video);
-      streamSessionEvents(request, reply, hub, request.params.id);
-    },
+    async (_request, reply) => reply.code(426).header('upgrade', 'websocket').send({ code: 'upgrade_required' as const, detail: 'Connect with a WebSocket' }),
   );
 
   app.get(
@@ -117,9 +132,13 @@ export const liveRoutes: FastifyPluginAsync = async (base) => {
     },
     async (request, reply) => {
       const dir = video.hlsDir(request.params.id);
-      const data = dir ? await readFile(path.join(dir, request.params.file)).catch(() => null) : null;
+      let data = dir ? await readFile(path.join(dir, request.params.file)).catch(() => null) : null;
       if (!data) throw notFound('Stream');
       const playlist = request.params.file.endsWith('.m3u8');
+      // The replay of an ended session is a finished recording, even when its encoder never said goodbye.
+      if (playlist && !data.includes('#EXT-X-ENDLIST') && (await getSession(app.db, request.params.id, video)).status === 'ended') {
+        data = Buffer.concat([data, Buffer.from('#EXT-X-ENDLIST\n')]);
+      }
       return reply
         .type(playlist ? 'application/vnd.apple.mpegurl' : 'video/mp2t')
         .header('cache-control', playlist ? 'no-cache' : 'public, max-age=60')
@@ -259,6 +278,110 @@ export const liveRoutes: FastifyPluginAsync = async (base) => {
       async (request) => moveSession(app.db, request.actor, request.params.id, move),
     );
   }
+
+  app.put(
+    '/live/sessions/:id/pin',
+    {
+      schema: {
+        tags,
+        summary: 'Host: present a product of the session to the viewers (null: none); a chapter of the replay',
+        operationId: 'pinLiveProduct',
+        security: SESSION,
+        params: idParams,
+        body: z.strictObject({ productId: z.uuid().nullable() }),
+        response: { 200: z.object({ pinnedProductId: z.uuid().nullable() }) },
+      },
+    },
+    async (request) => pinProduct(app.db, request.actor, request.params.id, request.body.productId),
+  );
+
+  app.get(
+    '/live/sessions/:id/figures',
+    {
+      schema: {
+        tags,
+        summary: "Host: the session's live figures",
+        operationId: 'getLiveFigures',
+        security: SESSION,
+        params: idParams,
+        response: {
+          200: z.object({
+            viewers: z.number().int(),
+            peakViewers: z.number().int(),
+            likes: z.number().int(),
+            heldOrders: z.number().int(),
+            paidOrders: z.number().int(),
+            revenueFen: z.number().int(),
+          }),
+        },
+      },
+    },
+    async (request) => liveFigures(app.db, request.actor, request.params.id),
+  );
+
+  app.get(
+    '/live/sessions/:id/report',
+    {
+      schema: {
+        tags,
+        summary: 'Host or county admin: the report of a session (viewers over time, peak, chat rate, conversion, revenue per product)',
+        operationId: 'getLiveReport',
+        security: SESSION,
+        params: idParams,
+        response: {
+          200: z.object({
+            id: z.uuid(),
+            title: z.string(),
+            status: z.enum(SESSION_STATUSES),
+            startedAt: isoTime.nullable(),
+            endedAt: isoTime.nullable(),
+            viewers: z.array(z.object({ at: isoTime, viewers: z.number().int() })),
+            peakViewers: z.number().int(),
+            uniqueViewers: z.number().int(),
+            likes: z.number().int(),
+            messages: z.number().int(),
+            chatters: z.number().int(),
+            chatPerMinute: z.number(),
+            chat: z.array(z.object({ at: isoTime, messages: z.number().int() })),
+            buyers: z.number().int(),
+            paidOrders: z.number().int(),
+            conversion: z.number(),
+            revenueFen: z.number().int(),
+            products: z.array(z.object({ productId: z.uuid(), label: z.string(), units: z.number().int(), claimed: z.number().int(), revenueFen: z.number().int() })),
+          }),
+        },
+      },
+    },
+    async (request) => sessionReport(app.db, request.actor, request.params.id),
+  );
+
+  app.post(
+    '/live/sessions/:id/cover',
+    {
+      schema: {
+        tags,
+        summary: 'Host: upload a JPEG, PNG or WebP cover image for the session (field "file")',
+        operationId: 'uploadLiveCover',
+        security: SESSION,
+        consumes: ['multipart/form-data'],
+        params: idParams,
+        response: { 201: z.object({ coverUrl: z.string() }) },
+      },
+    },
+    async (request, reply) => {
+      const { file } = await readMultipart(request, PHOTO_MAX_BYTES, photoTooLarge);
+      return reply.code(201).send(await setCover(app.db, storage, request.actor, request.params.id, { data: file.data, declaredType: file.mimetype }));
+    },
+  );
+
+  app.get(
+    '/live/sessions/:id/cover',
+    { schema: { tags, summary: "A session's uploaded cover image", operationId: 'getLiveCover', security: PUBLIC, params: idParams, response: { 200: binary('image/jpeg', 'image/png', 'image/webp') } } },
+    async (request, reply) => {
+      const { data, type } = await getCover(app.db, storage, request.params.id);
+      return reply.type(type).header('cache-control', 'public, max-age=300').send(data);
+    },
+  );
 
   app.delete(
     '/live/messages/:id',

@@ -1,7 +1,7 @@
 // The live module's tables: sessions (with their products), chat messages, flash offers and the buyers' claims.
 // Every key is county-keyed (county_id first) for distribution; products and variants are the market's, linked by id.
 import { sql } from 'drizzle-orm';
-import { check, foreignKey, index, integer, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { check, foreignKey, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { uuidv7 } from 'uuidv7';
 import { adminUnits, organizations, users } from '../governance/index.ts';
 import { createdAt, inList } from '../../db/columns.ts';
@@ -37,6 +37,10 @@ export const liveSessions = pgTable(
     likes: integer('likes').notNull().default(0),
     startedAt: tz('started_at'),
     endedAt: tz('ended_at'),
+    /** When the embedded ingest began recording the session's HLS (the replay's time zero for chapter marks). */
+    recordedFrom: tz('recorded_from'),
+    /** The cover image uploaded for the session (the kernel's file storage key); wins over `coverUrl`. */
+    coverFile: text('cover_file'),
     createdBy: uuid('created_by').references(() => users.id),
     createdAt: createdAt(),
   },
@@ -166,5 +170,88 @@ export const liveMutes = pgTable(
   (t) => [
     primaryKey({ columns: [t.countyId, t.sessionId, t.userId] }),
     foreignKey({ columns: [t.countyId, t.sessionId], foreignColumns: [liveSessions.countyId, liveSessions.id] }),
+  ],
+);
+
+/** The product a host is presenting: one open pin per session; its time is a chapter mark of the replay. */
+export const livePins = pgTable(
+  'live_pins',
+  {
+    countyId: countyId(),
+    id: rowId(),
+    sessionId: uuid('session_id').notNull(),
+    productId: uuid('product_id').notNull(),
+    pinnedAt: tz('pinned_at').notNull().defaultNow(),
+    unpinnedAt: tz('unpinned_at'),
+    pinnedBy: uuid('pinned_by').references(() => users.id),
+  },
+  (t) => [
+    primaryKey({ columns: [t.countyId, t.id] }),
+    foreignKey({ columns: [t.countyId, t.sessionId], foreignColumns: [liveSessions.countyId, liveSessions.id] }),
+    uniqueIndex('live_pins_one_open').on(t.countyId, t.sessionId).where(sql`unpinned_at is null`),
+    index('live_pins_session_idx').on(t.countyId, t.sessionId, t.pinnedAt),
+  ],
+);
+
+/** The last sequence number given to an event of a session (locked last in every transaction that announces). */
+export const liveEventSeqs = pgTable(
+  'live_event_seqs',
+  {
+    countyId: countyId(),
+    sessionId: uuid('session_id').notNull(),
+    lastSeq: integer('last_seq').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.countyId, t.sessionId] }),
+    foreignKey({ columns: [t.countyId, t.sessionId], foreignColumns: [liveSessions.countyId, liveSessions.id] }).onDelete('cascade'),
+  ],
+);
+
+/** The bounded log of a session's events, by sequence number: what a reconnecting viewer missed is replayed from it. */
+export const liveEventLog = pgTable(
+  'live_event_log',
+  {
+    countyId: countyId(),
+    sessionId: uuid('session_id').notNull(),
+    seq: integer('seq').notNull(),
+    type: text('type').notNull(),
+    data: jsonb('data').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.countyId, t.sessionId, t.seq] }),
+    foreignKey({ columns: [t.countyId, t.sessionId], foreignColumns: [liveSessions.countyId, liveSessions.id] }).onDelete('cascade'),
+  ],
+);
+
+/** Who watches: one row per viewer's client (a browser tab), seen again by its instance every few seconds. */
+export const liveViewers = pgTable(
+  'live_viewers',
+  {
+    countyId: countyId(),
+    sessionId: uuid('session_id').notNull(),
+    clientId: text('client_id').notNull(),
+    firstSeen: tz('first_seen').notNull().defaultNow(),
+    lastSeen: tz('last_seen').notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.countyId, t.sessionId, t.clientId] }),
+    foreignKey({ columns: [t.countyId, t.sessionId], foreignColumns: [liveSessions.countyId, liveSessions.id] }).onDelete('cascade'),
+    index('live_viewers_seen_idx').on(t.countyId, t.sessionId, t.lastSeen),
+  ],
+);
+
+/** Viewers over time for the report: the count in each 10-second bucket (the highest any instance saw). */
+export const liveViewerSamples = pgTable(
+  'live_viewer_samples',
+  {
+    countyId: countyId(),
+    sessionId: uuid('session_id').notNull(),
+    at: tz('at').notNull(),
+    viewers: integer('viewers').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.countyId, t.sessionId, t.at] }),
+    foreignKey({ columns: [t.countyId, t.sessionId], foreignColumns: [liveSessions.countyId, liveSessions.id] }).onDelete('cascade'),
   ],
 );

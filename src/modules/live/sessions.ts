@@ -4,17 +4,22 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { and, asc, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../../db/handle.ts';
 import { recordAudit } from '../../server/audit.ts';
+import { storeImage } from '../../server/images.ts';
+import type { FileStorage } from '../../server/storage.ts';
 import { badRequest, conflict, notFound } from '../../server/problems.ts';
 import { authorize, requireActor, type Actor } from '../governance/index.ts';
 import { getProduct } from '../market/index.ts';
-import { publishLiveEvent } from './realtime.ts';
-import { liveFlashOffers, liveMessages, liveSessionProducts, liveSessions, type SessionStatus } from './schema.ts';
+import { closeOffersTx } from './flash.ts';
+import { countViewers, currentSeq, publishLiveEvent } from './realtime.ts';
+import { liveFlashOffers, liveMessages, livePins, liveSessionProducts, liveSessions, type SessionStatus } from './schema.ts';
 
 export const iso = (d: Date | string | null) => (d == null ? null : new Date(d).toISOString());
 
 /** How a session reaches the video ingest; absent when no ingest runs (the page shows its waiting state). */
 export interface VideoSettings {
   hlsUrl(sessionId: string): string | null;
+  /** The recorded HLS of an ended session, when the ingest recorded one. */
+  replayUrl(sessionId: string): string | null;
   rtmpUrl(sessionId: string): string | null;
 }
 
@@ -93,9 +98,10 @@ export async function moveSession(db: Db, actor: Actor | null, sessionId: string
     if (!moved) throw conflict('invalid_state', `The session is ${session.status}`);
     if (to === 'ended') {
       await tx
-        .update(liveFlashOffers)
-        .set({ status: 'closed' })
-        .where(and(eq(liveFlashOffers.countyId, session.countyId), eq(liveFlashOffers.sessionId, sessionId)));
+        .update(livePins)
+        .set({ unpinnedAt: now })
+        .where(and(eq(livePins.countyId, session.countyId), eq(livePins.sessionId, sessionId), isNull(livePins.unpinnedAt)));
+      await closeOffersTx(tx, session.countyId, eq(liveFlashOffers.sessionId, sessionId));
     }
     await recordAudit(tx, who, { action: `live.session.${move}`, entity: 'live_session', entityId: sessionId, details: { from: session.status, to } });
     await publishLiveEvent(tx, { sessionId, type: 'status', data: { status: to } });
@@ -111,9 +117,19 @@ const summaryColumns = {
   scheduledAt: liveSessions.scheduledAt,
   status: liveSessions.status,
   likes: liveSessions.likes,
+  coverFile: liveSessions.coverFile,
 };
-type SummaryRow = { id: string; orgId: string; title: string; coverUrl: string | null; scheduledAt: Date; status: SessionStatus; likes: number };
-const summary = (r: SummaryRow) => ({ ...r, scheduledAt: iso(r.scheduledAt)! });
+type SummaryRow = { id: string; orgId: string; title: string; coverUrl: string | null; coverFile: string | null; scheduledAt: Date; status: SessionStatus; likes: number };
+/** A session as lists show it; an uploaded cover wins over a cover URL. */
+const summary = (r: SummaryRow) => ({
+  id: r.id,
+  orgId: r.orgId,
+  title: r.title,
+  coverUrl: r.coverFile ? `/api/v1/live/sessions/${r.id}/cover` : r.coverUrl,
+  scheduledAt: iso(r.scheduledAt)!,
+  status: r.status,
+  likes: r.likes,
+});
 
 /** Live sessions first, then upcoming ones by time, then the last few ended. */
 export async function listSessions(db: Db) {
@@ -203,18 +219,68 @@ export const offerView = (o: typeof liveFlashOffers.$inferSelect) => ({
   endsAt: iso(o.endsAt),
 });
 
-/** The public session page: products, open flash offers, the recent chat, and where to play the video. */
+/** The pins of a session in time order; the open one (no `unpinnedAt`) is what the host presents now. */
+async function sessionPins(db: Db, countyId: string, sessionId: string) {
+  return db
+    .select({ productId: livePins.productId, pinnedAt: livePins.pinnedAt, unpinnedAt: livePins.unpinnedAt })
+    .from(livePins)
+    .where(and(eq(livePins.countyId, countyId), eq(livePins.sessionId, sessionId)))
+    .orderBy(asc(livePins.pinnedAt));
+}
+
+/** The public session page: products, the pinned one, open flash offers, the recent chat, where to play the video
+ * (live, or the replay with a chapter at each pin), viewers, and the sequence number the page is current to. */
 export async function getSession(db: Db, sessionId: string, video: VideoSettings) {
+  // Read first: events after this number are sent to the page's socket (applying one twice changes nothing).
+  const seq = await currentSeq(db, sessionId);
   const s = await sessionRow(db, sessionId);
+  const products = await sessionProducts(db, s.countyId, s.id);
+  const pins = await sessionPins(db, s.countyId, s.id);
+  const replayUrl = s.status === 'ended' ? video.replayUrl(s.id) : null;
+  const names = new Map(products.map((p) => [p.id, p.name]));
   return {
     ...summary(s),
     startedAt: iso(s.startedAt),
     endedAt: iso(s.endedAt),
     hlsUrl: s.status === 'live' ? video.hlsUrl(s.id) : null,
-    products: await sessionProducts(db, s.countyId, s.id),
+    replayUrl,
+    chapters:
+      replayUrl && s.recordedFrom
+        ? pins.map((p) => ({ productId: p.productId, name: names.get(p.productId) ?? '', at: Math.max(0, Math.round((p.pinnedAt.getTime() - s.recordedFrom!.getTime()) / 100) / 10) }))
+        : [],
+    pinnedProductId: s.status === 'ended' ? null : (pins.find((p) => !p.unpinnedAt)?.productId ?? null),
+    products,
     offers: await openOffers(db, s.countyId, s.id),
     messages: await recentMessages(db, s.countyId, s.id),
+    viewers: await countViewers(db, s.id),
+    seq,
   };
+}
+
+/** The host presents a product of the session (or none): viewers see it at once; the replay gets a chapter mark. */
+export async function pinProduct(db: Db, actor: Actor | null, sessionId: string, productId: string | null) {
+  const { who, session } = await hostedSession(db, actor, sessionId);
+  if (session.status === 'ended') throw conflict('session_ended', 'The session has ended');
+  if (productId) {
+    const [link] = await db
+      .select()
+      .from(liveSessionProducts)
+      .where(and(eq(liveSessionProducts.countyId, session.countyId), eq(liveSessionProducts.sessionId, sessionId), eq(liveSessionProducts.productId, productId)));
+    if (!link) throw badRequest('productId', 'Not a product of this session');
+  }
+  return db.transaction(async (tx) => {
+    // Serialises the host's pins of one session (the partial unique index would refuse a second open pin).
+    await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`live-pin:${sessionId}`}))`);
+    const [open] = await tx
+      .update(livePins)
+      .set({ unpinnedAt: new Date() })
+      .where(and(eq(livePins.countyId, session.countyId), eq(livePins.sessionId, sessionId), isNull(livePins.unpinnedAt)))
+      .returning({ productId: livePins.productId });
+    if (productId) await tx.insert(livePins).values({ countyId: session.countyId, sessionId, productId, pinnedBy: who.id });
+    await recordAudit(tx, who, { action: productId ? 'live.product.pin' : 'live.product.unpin', entity: 'live_session', entityId: sessionId, details: { productId: productId ?? open?.productId ?? null } });
+    await publishLiveEvent(tx, { sessionId, type: 'pin', data: { productId } });
+    return { pinnedProductId: productId };
+  });
 }
 
 /** The host's view adds the stream key and the ingest address. */
@@ -229,4 +295,34 @@ export async function streamKeyAllows(db: Db, sessionId: string, key: string) {
   if (!row || row.status !== 'live') return false;
   const [expected, given] = [Buffer.from(row.key), Buffer.from(key)];
   return expected.length === given.length && timingSafeEqual(expected, given);
+}
+
+/** The host uploads a cover image for the session (checked and stored by the kernel); the previous one is removed. */
+export async function setCover(db: Db, storage: FileStorage, actor: Actor | null, sessionId: string, file: { data: Buffer; declaredType: string }) {
+  const { who, session } = await hostedSession(db, actor, sessionId);
+  if (session.status === 'ended') throw conflict('session_ended', 'The session has ended');
+  const image = await storeImage(storage, 'live', file);
+  await storage.delete(image.thumbKey);
+  try {
+    await db.transaction(async (tx) => {
+      await tx
+        .update(liveSessions)
+        .set({ coverFile: image.storageKey })
+        .where(and(eq(liveSessions.countyId, session.countyId), eq(liveSessions.id, sessionId)));
+      await recordAudit(tx, who, { action: 'live.session.cover', entity: 'live_session', entityId: sessionId, details: { bytes: image.bytes, width: image.width, height: image.height } });
+    });
+  } catch (error) {
+    await storage.delete(image.storageKey);
+    throw error;
+  }
+  if (session.coverFile) await storage.delete(session.coverFile);
+  return { coverUrl: `/api/v1/live/sessions/${sessionId}/cover` };
+}
+
+export async function getCover(db: Db, storage: FileStorage, sessionId: string) {
+  const s = await sessionRow(db, sessionId);
+  const data = s.coverFile ? await storage.get(s.coverFile) : null;
+  if (!data) throw notFound('Cover');
+  const type = data[0] === 0xff ? 'image/jpeg' : data[0] === 0x89 ? 'image/png' : 'image/webp';
+  return { data, type };
 }

@@ -7,6 +7,7 @@ import { createRequire } from 'node:module';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { sql } from 'drizzle-orm';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Db } from '../../db/handle.ts';
 import { publishLiveEvent } from './realtime.ts';
@@ -23,7 +24,7 @@ export interface VideoIngest extends VideoSettings {
   stop(): Promise<void>;
 }
 
-const noVideo: VideoIngest = { hlsUrl: () => null, rtmpUrl: () => null, hlsDir: () => null, stop: async () => {} };
+const noVideo: VideoIngest = { hlsUrl: () => null, replayUrl: () => null, rtmpUrl: () => null, hlsDir: () => null, stop: async () => {} };
 
 /** The ffmpeg to run: FFMPEG_PATH, or the one the npm package ships, or the system's. */
 export function ffmpegPath(): string {
@@ -68,8 +69,10 @@ function freePort(host: string): Promise<number> {
 export async function startVideo(db: Db, log: FastifyBaseLogger, dataDir: string): Promise<VideoIngest> {
   const wanted = process.env.LIVE_RTMP_PORT;
   if (wanted === undefined || wanted === '' || wanted === 'off') return noVideo;
-  const root = fs.mkdtempSync(path.join(dataDir && fs.existsSync(dataDir) ? dataDir : os.tmpdir(), 'live-'));
-  const hlsRoot = path.join(root, 'hls');
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'terrace-live-'));
+  // Recordings are kept for the replay: in the data folder when there is one (they outlive the process).
+  const keep = !!dataDir && fs.existsSync(dataDir);
+  const hlsRoot = keep ? path.join(dataDir, 'live-hls') : path.join(root, 'hls');
   fs.mkdirSync(hlsRoot, { recursive: true });
   // Only our own ffmpeg may play from the ingest: it signs its URL with a secret no one else knows.
   const playSecret = randomBytes(24).toString('hex');
@@ -100,17 +103,21 @@ export async function startVideo(db: Db, log: FastifyBaseLogger, dataDir: string
 
   const startPackager = (sessionId: string) => {
     const dir = path.join(hlsRoot, sessionId);
-    fs.rmSync(dir, { recursive: true, force: true });
     fs.mkdirSync(dir, { recursive: true });
+    // The replay's time zero: when the first publish of the session began to be recorded.
+    void db
+      .execute(sql`update live_sessions set recorded_from = now() where id = ${sessionId}::uuid and recorded_from is null`)
+      .catch(() => log.warn({ sessionId }, 'live: could not note the recording start'));
     const source = `rtmp://127.0.0.1:${port}/live/${sessionId}?sign=${sign(`/live/${sessionId}`)}`;
     const child = spawn(
       ffmpegPath(),
-      ['-hide_banner', '-loglevel', 'error', '-i', source, '-c', 'copy', '-f', 'hls', '-hls_time', '2', '-hls_list_size', '6', '-hls_flags', 'delete_segments', '-hls_segment_filename', path.join(dir, 'seg-%05d.ts'), path.join(dir, 'index.m3u8')],
+      // Every segment is kept (an EVENT playlist) so the session can be replayed; a second publish appends to it.
+      ['-hide_banner', '-loglevel', 'error', '-i', source, '-c', 'copy', '-f', 'hls', '-hls_time', '2', '-hls_list_size', '0', '-hls_playlist_type', 'event', '-hls_flags', 'append_list+discont_start', '-hls_segment_filename', path.join(dir, 'seg-%05d.ts'), path.join(dir, 'index.m3u8')],
       { stdio: 'ignore' },
     );
     child.on('error', () => log.warn({ sessionId }, 'live: ffmpeg could not start; set FFMPEG_PATH'));
     // Viewers' pages read the session again when the first playlist appears and when the stream goes away.
-    const announce = (available: boolean) => void publishLiveEvent(db, { sessionId, type: 'video', data: { available } }).catch(() => {});
+    const announce = (available: boolean) => void db.transaction((tx) => publishLiveEvent(tx, { sessionId, type: 'video', data: { available } })).catch(() => {});
     const watch = setInterval(() => {
       if (!fs.existsSync(path.join(dir, 'index.m3u8'))) return;
       clearInterval(watch);
@@ -121,8 +128,7 @@ export async function startVideo(db: Db, log: FastifyBaseLogger, dataDir: string
       clearInterval(watch);
       if (packagers.get(sessionId) !== child) return;
       packagers.delete(sessionId);
-      // No stream, no playlist: the page goes back to its waiting state.
-      fs.rmSync(dir, { recursive: true, force: true });
+      // The recording stays for the replay; the playlist goes stale, so the page goes back to its waiting state.
       announce(false);
     });
     packagers.set(sessionId, child);
@@ -154,7 +160,8 @@ export async function startVideo(db: Db, log: FastifyBaseLogger, dataDir: string
 
   return {
     hlsDir: (sessionId) => path.join(hlsRoot, sessionId),
-    hlsUrl: (sessionId) => (isFresh(path.join(hlsRoot, sessionId, 'index.m3u8')) ? `/api/v1/live/hls/${sessionId}/index.m3u8` : null),
+    hlsUrl: (sessionId) => (packagers.has(sessionId) && isFresh(path.join(hlsRoot, sessionId, 'index.m3u8')) ? `/api/v1/live/hls/${sessionId}/index.m3u8` : null),
+    replayUrl: (sessionId) => (fs.existsSync(path.join(hlsRoot, sessionId, 'index.m3u8')) ? `/api/v1/live/hls/${sessionId}/index.m3u8` : null),
     rtmpUrl: () => `rtmp://${publicHost}:${port}/live`,
     async stop() {
       for (const child of packagers.values()) child.kill('SIGTERM');

@@ -2,7 +2,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams } from 'react-router';
-import { api } from '../../api.ts';
+import { api, upload } from '../../api.ts';
 import { ErrorText } from '../../components/ErrorText.tsx';
 import { Chat } from './Chat.tsx';
 import { Offers } from './Offers.tsx';
@@ -150,6 +150,94 @@ function OfferForm({ session }: { session: HostPage }) {
   );
 }
 
+interface Figures {
+  viewers: number;
+  peakViewers: number;
+  likes: number;
+  heldOrders: number;
+  paidOrders: number;
+  revenueFen: number;
+}
+
+/** Viewers (from the socket, at once), orders and revenue (read every few seconds) while the session runs. */
+function LiveFigures({ session }: { session: HostPage }) {
+  const { t } = useTranslation('live');
+  const figures = useQuery({
+    queryKey: ['live', 'figures', session.id],
+    queryFn: () => api<Figures>(`/live/sessions/${session.id}/figures`),
+    refetchInterval: session.status === 'live' ? 5000 : false,
+  });
+  const f = figures.data;
+  const cells: [string, string, string][] = [
+    ['viewers', t('figures.viewers'), String(session.viewers)],
+    ['peak', t('figures.peak'), String(Math.max(f?.peakViewers ?? 0, session.viewers))],
+    ['held', t('figures.held'), String(f?.heldOrders ?? 0)],
+    ['paid', t('figures.paid'), String(f?.paidOrders ?? 0)],
+    ['revenue', t('figures.revenue'), yuan(f?.revenueFen ?? 0)],
+    ['likes', t('figures.likes'), String(session.likes)],
+  ];
+  return (
+    <section className="card" aria-label={t('figures.title')}>
+      <h2>{t('figures.title')}</h2>
+      <dl className="live-figures">
+        {cells.map(([id, label, value]) => (
+          <div key={id} data-testid={`figure-${id}`}>
+            <dt>{label}</dt>
+            <dd>{value}</dd>
+          </div>
+        ))}
+      </dl>
+      <ErrorText error={figures.error} />
+      <Link to={`/live/host/${session.id}/report`}>{t('report.link')} →</Link>
+    </section>
+  );
+}
+
+/** The session's products, each with a button to present it to the viewers now (a chapter of the replay). */
+function PinProducts({ session }: { session: HostPage }) {
+  const { t } = useTranslation('live');
+  const pin = useMutation({ mutationFn: (productId: string | null) => api(`/live/sessions/${session.id}/pin`, { method: 'PUT', body: { productId } }) });
+  if (!session.products.length || session.status === 'ended') return null;
+  return (
+    <section>
+      <h2>{t('products')}</h2>
+      <ul className="live-pin-list">
+        {session.products.map((p) => {
+          const on = session.pinnedProductId === p.id;
+          return (
+            <li key={p.id} data-testid="host-product">
+              <span>{p.name}</span>
+              {on && <span className="tag warn">{t('host.presenting')}</span>}
+              <button type="button" onClick={() => pin.mutate(on ? null : p.id)} disabled={pin.isPending}>
+                {on ? t('host.unpin') : t('host.present')}
+              </button>
+            </li>
+          );
+        })}
+      </ul>
+      <ErrorText error={pin.error} />
+    </section>
+  );
+}
+
+/** Uploads a cover image for the session (JPEG, PNG or WebP). */
+function CoverUpload({ session }: { session: HostPage }) {
+  const { t } = useTranslation('live');
+  const client = useQueryClient();
+  const send = useMutation({
+    mutationFn: (file: File) => upload(`/live/sessions/${session.id}/cover`, file),
+    onSuccess: () => client.invalidateQueries({ queryKey: ['live'] }),
+  });
+  if (session.status === 'ended') return null;
+  return (
+    <label className="live-cover-upload">
+      {t('host.coverUpload')}
+      <input type="file" accept="image/jpeg,image/png,image/webp" onChange={(e) => e.target.files?.[0] && send.mutate(e.target.files[0])} />
+      <ErrorText error={send.error} />
+    </label>
+  );
+}
+
 export function HostSession() {
   const { id = '' } = useParams();
   const { t } = useTranslation('live');
@@ -200,8 +288,11 @@ export function HostSession() {
           </code>
         </p>
       </details>
+      <LiveFigures session={s} />
+      <PinProducts session={s} />
       <Offers offers={s.offers} onClose={(offerId) => close.mutate(offerId)} />
       {s.status !== 'ended' && <OfferForm session={s} />}
+      <CoverUpload session={s} />
       <Chat sessionId={s.id} messages={s.messages} status={s.status} moderate />
     </article>
   );

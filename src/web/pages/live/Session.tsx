@@ -20,6 +20,7 @@ export function SessionView() {
   if (page.error) return <ErrorText error={page.error} />;
   const s = page.data;
   if (!s) return null;
+  const pinned = s.products.find((p) => p.id === s.pinnedProductId);
   return (
     <article className="live-session">
       <SessionStage session={s} back={<Link to="/live">← {t('list.back')}</Link>} />
@@ -30,6 +31,12 @@ export function SessionView() {
       </div>
       <ErrorText error={like.error} />
       <Offers offers={s.offers} />
+      {pinned && (
+        <section className="live-pinned card" data-testid="live-pinned">
+          <span className="tag warn">{t('pinned')}</span> <Link to={`/market/products/${pinned.id}`}>{pinned.name}</Link>
+          {pinned.variants[0] && <span className="muted"> · {yuan(pinned.variants[0].priceFen)}</span>}
+        </section>
+      )}
       {s.products.length > 0 && (
         <section>
           <h2>{t('products')}</h2>

@@ -1,11 +1,17 @@
-import { useEffect, useRef, type ReactNode } from 'react';
+import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { SessionPage } from './lib.ts';
 import { formatTime } from './lib.ts';
 
 /** Plays an HLS stream with hls.js (loaded on demand) over Media Source Extensions, natively where those are missing (iOS). */
-function HlsPlayer({ src }: { src: string }) {
+function HlsPlayer({ src, replay = false, seekTo }: { src: string; replay?: boolean; seekTo?: { at: number } | null }) {
   const ref = useRef<HTMLVideoElement>(null);
+  useEffect(() => {
+    const video = ref.current;
+    if (!video || !seekTo) return;
+    video.currentTime = seekTo.at;
+    void video.play().catch(() => {});
+  }, [seekTo]);
   useEffect(() => {
     const video = ref.current;
     if (!video) return;
@@ -17,7 +23,7 @@ function HlsPlayer({ src }: { src: string }) {
         video.src = src;
         return;
       }
-      const hls = new Hls({ liveSyncDurationCount: 2 });
+      const hls = new Hls(replay ? {} : { liveSyncDurationCount: 2 });
       hls.loadSource(src);
       hls.attachMedia(video);
       destroy = () => hls.destroy();
@@ -26,14 +32,42 @@ function HlsPlayer({ src }: { src: string }) {
       cancelled = true;
       destroy();
     };
-  }, [src]);
-  return <video ref={ref} className="live-video" data-testid="live-video" controls autoPlay muted playsInline />;
+  }, [src, replay]);
+  return <video ref={ref} className="live-video" data-testid={replay ? 'live-replay' : 'live-video'} controls autoPlay muted playsInline />;
+}
+
+const clock = (seconds: number) => `${Math.floor(seconds / 60)}:${String(Math.floor(seconds % 60)).padStart(2, '0')}`;
+
+/** The recording of an ended session, with a chapter at each moment a product was presented: a chapter seeks there. */
+function Replay({ session }: { session: SessionPage }) {
+  const { t } = useTranslation('live');
+  const [seekTo, setSeekTo] = useState<{ at: number } | null>(null);
+  return (
+    <>
+      <HlsPlayer src={session.replayUrl!} replay seekTo={seekTo} />
+      {session.chapters.length > 0 && (
+        <nav aria-label={t('replay.chapters')}>
+          <h2>{t('replay.chapters')}</h2>
+          <ol className="live-chapters">
+            {session.chapters.map((c, i) => (
+              <li key={`${c.productId}-${i}`}>
+                <button type="button" data-testid="live-chapter" onClick={() => setSeekTo({ at: c.at })}>
+                  <span className="muted">{clock(c.at)}</span> {c.name}
+                </button>
+              </li>
+            ))}
+          </ol>
+        </nav>
+      )}
+    </>
+  );
 }
 
 /** The video area: the stream when there is one, otherwise a clear waiting state (never a black box). */
 export function VideoArea({ session }: { session: SessionPage }) {
   const { t, i18n } = useTranslation('live');
   if (session.hlsUrl) return <HlsPlayer src={session.hlsUrl} />;
+  if (session.status === 'ended' && session.replayUrl) return <Replay session={session} />;
   const detail =
     session.status === 'scheduled'
       ? t('video.startsAt', { time: formatTime(session.scheduledAt, i18n.language) })
@@ -57,6 +91,12 @@ export function SessionStage({ session, back }: { session: SessionPage; back: Re
       <h1>
         {session.title} <span className={`tag live-status-${session.status}`}>{t(`status.${session.status}`)}</span>
       </h1>
+      {session.coverUrl && session.status === 'scheduled' && <img className="live-cover" src={session.coverUrl} alt={t('host.coverAlt')} />}
+      {session.status === 'live' && (
+        <p className="muted" data-testid="live-viewers">
+          {t('viewers', { count: session.viewers })}
+        </p>
+      )}
       <VideoArea session={session} />
     </>
   );

@@ -36,10 +36,21 @@ export interface SessionProduct {
   photoUrl: string | null;
   variants: { id: string; label: string; priceFen: number; stock: number }[];
 }
+export interface Chapter {
+  productId: string;
+  name: string;
+  /** Seconds into the replay. */
+  at: number;
+}
 export interface SessionPage extends SessionSummary {
   startedAt: string | null;
   endedAt: string | null;
   hlsUrl: string | null;
+  replayUrl: string | null;
+  chapters: Chapter[];
+  pinnedProductId: string | null;
+  viewers: number;
+  seq: number;
   products: SessionProduct[];
   offers: FlashOffer[];
   messages: ChatMessage[];
@@ -55,7 +66,7 @@ export const yuan = (fen: number) => `¥${(fen / 100).toFixed(2)}`;
 export const formatTime = (iso: string, lang: string) =>
   new Date(iso).toLocaleString(lang === 'en' ? 'en-GB' : 'zh-CN', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'Asia/Shanghai' });
 
-/** How one event of the session's stream changes the page the viewer (or host) holds. */
+/** How one event of the session's socket changes the page the viewer (or host) holds. */
 function applyEvent<P extends SessionPage>(page: P, type: string, data: unknown): P {
   switch (type) {
     case 'chat': {
@@ -71,6 +82,14 @@ function applyEvent<P extends SessionPage>(page: P, type: string, data: unknown)
       const others = page.offers.filter((x) => x.id !== o.id);
       return { ...page, offers: o.status === 'open' ? [o, ...others] : others };
     }
+    case 'sold_out': {
+      const { offerId } = data as { offerId: string };
+      return { ...page, offers: page.offers.map((o) => (o.id === offerId ? { ...o, remaining: 0 } : o)) };
+    }
+    case 'pin':
+      return { ...page, pinnedProductId: (data as { productId: string | null }).productId };
+    case 'viewers':
+      return { ...page, viewers: (data as { viewers: number }).viewers };
     case 'status':
       return { ...page, status: (data as { status: SessionStatus }).status };
     default:
@@ -78,24 +97,64 @@ function applyEvent<P extends SessionPage>(page: P, type: string, data: unknown)
   }
 }
 
-const EVENT_TYPES = ['chat', 'chat_deleted', 'likes', 'offer', 'status', 'video'];
+/** One id per browser tab, kept across reloads and reconnects: the server counts a viewer once by it. */
+function clientId() {
+  const stored = sessionStorage.getItem('terrace-live-client');
+  if (stored) return stored;
+  const id = Array.from(crypto.getRandomValues(new Uint8Array(12)), (b) => b.toString(16).padStart(2, '0')).join('');
+  sessionStorage.setItem('terrace-live-client', id);
+  return id;
+}
 
-/** Keeps a session page current from its Server-Sent Events (EventSource reconnects by itself). */
+/**
+ * Keeps a session page current over a WebSocket: connects with the sequence number the page reflects, applies each
+ * numbered event once, and on a lost connection reconnects (1 s, 2 s, … 10 s) with the last number it applied, so
+ * the server replays what was missed; a `reset` (too far behind) reads the page again.
+ */
 export function useSessionEvents(sessionId: string, key: QueryKey) {
   const client = useQueryClient();
+  const seq = (client.getQueryData<SessionPage>(key) ?? null)?.seq;
+  const loaded = seq !== undefined;
   useEffect(() => {
-    const source = new EventSource(`/api/v1/live/sessions/${sessionId}/events`);
-    for (const type of EVENT_TYPES) {
-      source.addEventListener(type, (e) => {
-        const data = JSON.parse((e as MessageEvent<string>).data);
-        client.setQueryData<SessionPage>(key, (page) => page && applyEvent(page, type, data));
+    if (!loaded) return;
+    let last = client.getQueryData<SessionPage>(key)?.seq ?? 0;
+    let socket: WebSocket | null = null;
+    let retry: ReturnType<typeof setTimeout> | undefined;
+    let attempts = 0;
+    let stopped = false;
+    const connect = () => {
+      const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
+      socket = new WebSocket(`${scheme}://${location.host}/api/v1/live/sessions/${sessionId}/ws?after=${last}&client=${clientId()}`);
+      socket.onmessage = (e) => {
+        const frame = JSON.parse(String(e.data)) as { type: string; seq?: number; data?: unknown };
+        if (frame.type === 'ready') {
+          attempts = 0;
+          return;
+        }
+        if (frame.type === 'reset') {
+          last = frame.seq ?? last;
+          void client.invalidateQueries({ queryKey: key });
+          return;
+        }
+        if (frame.seq !== undefined) {
+          if (frame.seq <= last) return;
+          last = frame.seq;
+        }
+        client.setQueryData<SessionPage>(key, (page) => page && { ...applyEvent(page, frame.type, frame.data), seq: Math.max(page.seq, last) });
         // A status change or a stream arriving or leaving changes the video's address: read the page again.
-        if (type === 'status' || type === 'video') void client.invalidateQueries({ queryKey: key });
-      });
-    }
-    // Anything missed while disconnected is in the page read again on reconnecting.
-    source.addEventListener('ready', () => void client.invalidateQueries({ queryKey: key }));
-    return () => source.close();
+        if (frame.type === 'status' || frame.type === 'video') void client.invalidateQueries({ queryKey: key });
+      };
+      socket.onclose = () => {
+        if (stopped) return;
+        retry = setTimeout(connect, Math.min(10_000, 1000 * 2 ** attempts++));
+      };
+    };
+    connect();
+    return () => {
+      stopped = true;
+      clearTimeout(retry);
+      socket?.close();
+    };
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [sessionId, client, JSON.stringify(key)]);
+  }, [sessionId, client, loaded, JSON.stringify(key)]);
 }
