@@ -95,12 +95,13 @@ export async function startAlipayStandIn(options: { appId: string; appPublicKey:
     }
     if (method === 'alipay.trade.refund') {
       if (!trade) return businessError('ACQ.TRADE_NOT_EXIST', '交易不存在');
-      if (trade.status !== 'TRADE_SUCCESS') return businessError('ACQ.TRADE_STATUS_ERROR', '交易状态不合法');
       const fen = yuanToFen(biz.refund_amount);
+      // The same out_request_no again (a retry) answers the earlier refund and moves no money.
       const seen = trade.refunds.get(biz.out_request_no);
       if (seen !== undefined) {
         return { ...success, out_trade_no: trade.outTradeNo, trade_no: trade.tradeNo, refund_fee: fenToYuan(trade.refunded), fund_change: 'N' };
       }
+      if (trade.status !== 'TRADE_SUCCESS') return businessError('ACQ.TRADE_STATUS_ERROR', '交易状态不合法');
       if (!(fen > 0) || trade.refunded + fen > yuanToFen(trade.totalAmount)) return businessError('ACQ.REFUND_AMT_NOT_EQUAL_TOTAL', '退款金额超限');
       trade.refunds.set(biz.out_request_no, biz.refund_amount);
       trade.refunded += fen;
