@@ -1,4 +1,4 @@
-// Payments: providers (the sandbox; WeChat Pay and Alipay to come), verified callbacks, reconciliation of lost
+// Payments: providers (the sandbox, Alipay, WeChat Pay API v3), verified callbacks, reconciliation of lost
 // notifications, refunds. Modules that take money register a purpose (order, booking…) with registerPaymentPurpose.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -34,4 +34,6 @@ export { payments } from './schema.ts';
 export type { PaymentStatus } from './schema.ts';
 export { createPayment, getPaymentRecord, refundPayment, registerPaymentPurpose, sandboxSecret, reconcilePendingPayments } from './service.ts';
 export type { PaymentPurpose, PaymentPurposeHandlers } from './service.ts';
+export type { PaymentChannel } from './provider.ts';
+export type { ProviderName } from './settings.ts';
 export { signSandboxCallback } from './sandbox.ts';

@@ -1,25 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { queryRows } from '../../db/handle.ts';
 import { as, signIn, startTestApp, type Session, type TestApp } from '../../../test/support/app.ts';
 import { describeEachDriver } from '../../../test/support/db.ts';
-import { AlipayProvider } from './alipay.ts';
 import { signSandboxCallback } from './sandbox.ts';
 import { getPaymentRecord, reconcilePendingPayments, sandboxSecret } from './service.ts';
-import { WeChatPayProvider } from './wechatpay.ts';
 
 const ADDRESS = { name: '王小明', phone: '13800001234', province: '上海市', city: '上海市', detail: '徐汇区漕溪北路 88 号' };
 /** Past the default grace period (PAYMENTS_RECONCILE_AFTER_SECONDS = 60). */
 const later = () => new Date(Date.now() + 61_000);
-
-describe('status queries of the unwired providers', () => {
-  it('WeChat Pay and Alipay refuse to run, like their other methods', async () => {
-    for (const provider of [new WeChatPayProvider(), new AlipayProvider()]) {
-      await expect(provider.queryStatus('x')).rejects.toMatchObject({ status: 503, code: 'provider_not_configured' });
-    }
-  });
-});
 
 describeEachDriver('payments: reconciliation of lost notifications', (driver) => {
   let t: TestApp;

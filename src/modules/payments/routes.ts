@@ -78,18 +78,21 @@ export const paymentRoutes: FastifyPluginAsync = async (base) => {
       {
         schema: {
           tags: ['payments'],
-          summary: 'Signed callback from a payment provider (idempotent)',
+          summary: 'Signed callback from a payment provider (idempotent); Alipay is answered with the text "success"',
           params: z.strictObject({ provider: z.string().max(40) }),
           operationId: 'handleCallback',
           security: PUBLIC,
-          response: { 200: handleCallbackReply },
+          response: { 200: z.union([handleCallbackReply, z.literal('success').describe('Alipay: the text/plain answer it expects')]) },
         },
         config: { writeRateLimit: false },
       },
-      async (request) => {
+      async (request, reply) => {
         const { provider } = request.params;
         const body = typeof request.body === 'string' ? request.body : '';
-        return payments.handleCallback(app.db, provider, request.headers, body);
+        const { answer, ...result } = await payments.handleCallback(app.db, provider, request.headers, body);
+        // Alipay stops retrying only on the exact text `success`; WeChat Pay and the sandbox take this JSON.
+        if (answer) return reply.code(200).type(answer.contentType).send(answer.body as 'success');
+        return result;
       },
     );
   });

@@ -12,8 +12,8 @@ const ADDRESS = { name: '王小明', phone: '13800001234', province: '上海市'
 
 describe('payment settings', () => {
   it('default to the sandbox on and reconciliation every 60 s after 60 s; a bad value is refused by name', () => {
-    expect(paymentSettings({})).toEqual({ sandbox: true, reconcileEverySeconds: 60, reconcileAfterSeconds: 60 });
-    expect(paymentSettings({ PAYMENTS_SANDBOX: 'off', PAYMENTS_RECONCILE_SECONDS: '0' })).toMatchObject({ sandbox: false, reconcileEverySeconds: 0 });
+    expect(paymentSettings({})).toEqual({ sandbox: true, reconcileEverySeconds: 60, reconcileAfterSeconds: 60, defaultProvider: 'sandbox', enabled: ['sandbox'] });
+    expect(paymentSettings({ PAYMENTS_SANDBOX: 'off', PAYMENTS_RECONCILE_SECONDS: '0' })).toMatchObject({ sandbox: false, reconcileEverySeconds: 0, defaultProvider: null, enabled: [] });
     expect(() => paymentSettings({ PAYMENTS_SANDBOX: 'no' })).toThrow(/PAYMENTS_SANDBOX/);
     expect(() => paymentSettings({ PAYMENTS_RECONCILE_AFTER_SECONDS: '-1' })).toThrow(/PAYMENTS_RECONCILE_AFTER_SECONDS/);
   });

@@ -1,6 +1,6 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { Problem } from '../../server/problems.ts';
-import type { PaymentCallback, PaymentProvider, PaymentRequest, PaymentStatusAnswer } from './provider.ts';
+import type { PaymentCallback, PaymentProvider, PaymentRequest, PaymentStatusAnswer, RefundAnswer, RefundRequest } from './provider.ts';
 
 /** How old (or how far in the future) a callback's timestamp may be, in seconds. */
 export const CALLBACK_WINDOW_SECONDS = 300;
@@ -114,8 +114,8 @@ export class SandboxProvider implements PaymentProvider {
     return { paymentId: body.paymentId, providerReference: body.providerReference, outcome: body.outcome, nonce, timestamp };
   }
 
-  async refund(providerReference: string, amountFen: number) {
-    return { refundReference: `sbx_refund_${providerReference.slice(4, 16)}_${amountFen}_${randomBytes(4).toString('hex')}` };
+  async refund(request: RefundRequest): Promise<RefundAnswer> {
+    return { refundReference: `sbx_refund_${request.providerReference.slice(4, 16)}_${request.amountFen}_${randomBytes(4).toString('hex')}`, status: 'succeeded' };
   }
 
   /** Answers from the sandbox's ledger: what the payer chose on the page, whether or not its callback arrived. */

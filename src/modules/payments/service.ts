@@ -1,14 +1,16 @@
-import { randomBytes } from 'node:crypto';
 import { and, desc, eq, gte, inArray, lt, sql } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
 import type { Db } from '../../db/handle.ts';
 import { badRequest, conflict, forbidden, notFound, Problem } from '../../server/problems.ts';
 import { recordAudit } from '../../server/audit.ts';
 import { authorize, holdsAnyRole, requireActor, type Actor } from '../governance/index.ts';
-import { paymentCallbacks, paymentKeys, paymentRefunds, payments, paymentSandboxOutcomes } from './schema.ts';
-import type { PaymentCallback, PaymentProvider, PaymentPurpose } from './provider.ts';
-import { newSandboxOutcome, SandboxProvider, signSandboxCallback, type SandboxLedger } from './sandbox.ts';
-import { paymentSettings, sandboxEnabled } from './settings.ts';
+import { paymentCallbacks, paymentRefunds, payments, paymentSandboxOutcomes } from './schema.ts';
+import type { PaymentCallback, PaymentChannel, PaymentProvider, PaymentPurpose, PaymentStart } from './provider.ts';
+import { newSandboxOutcome, signSandboxCallback } from './sandbox.ts';
+import { paymentSettings, sandboxEnabled, type ProviderName } from './settings.ts';
+import { enabledProviders, providerFor, sandboxDisabled, sandboxSecret } from './providers.ts';
+
+export { providerFor, sandboxDisabled, sandboxSecret } from './providers.ts';
 
 export type { PaymentPurpose } from './provider.ts';
 
@@ -49,54 +51,6 @@ const handlersOf = (purpose: PaymentPurpose) => {
   return h;
 };
 
-// ---- providers ----
-
-const secrets = new WeakMap<Db, Promise<string>>();
-
-/** The sandbox signing key: PAYMENT_SANDBOX_SECRET, or one generated once and kept in the database (shared by every instance). */
-export function sandboxSecret(db: Db): Promise<string> {
-  const fromEnv = process.env.PAYMENT_SANDBOX_SECRET;
-  if (fromEnv) return Promise.resolve(fromEnv);
-  let p = secrets.get(db);
-  if (!p) {
-    p = (async () => {
-      await db.insert(paymentKeys).values({ provider: 'sandbox', secret: randomBytes(32).toString('hex') }).onConflictDoNothing();
-      const [row] = await db.select({ secret: paymentKeys.secret }).from(paymentKeys).where(eq(paymentKeys.provider, 'sandbox'));
-      return row.secret;
-    })();
-    p.catch(() => secrets.delete(db));
-    secrets.set(db, p);
-  }
-  return p;
-}
-
-/** The answer of everything the sandbox does while `PAYMENTS_SANDBOX=off` (a deployment that takes real money). */
-export const sandboxDisabled = () =>
-  new Problem(503, 'provider_disabled', 'The sandbox payment provider is switched off in this deployment (PAYMENTS_SANDBOX=off): no sandbox payment is taken');
-
-/** The sandbox institution's ledger, in the database: every server instance answers status queries alike. */
-const sandboxLedger = (db: Db): SandboxLedger => ({
-  async find(providerReference) {
-    const [row] = await db.select().from(paymentSandboxOutcomes).where(eq(paymentSandboxOutcomes.providerReference, providerReference));
-    return row;
-  },
-});
-
-/** The providers wired in this deployment (payments of other providers are not reconciled). */
-const enabledProviders = (): string[] => (sandboxEnabled() ? ['sandbox'] : []);
-
-/**
- * The provider a payment is made with. Only the sandbox is wired (unless `PAYMENTS_SANDBOX=off`: 503); see
- * ./README.md for WeChat Pay and Alipay.
- */
-export async function providerFor(db: Db, name: string): Promise<PaymentProvider> {
-  if (name === 'sandbox') {
-    if (!sandboxEnabled()) throw sandboxDisabled();
-    return new SandboxProvider(await sandboxSecret(db), sandboxLedger(db));
-  }
-  throw notFound(`Payment provider ${name}`);
-}
-
 // ---- payments ----
 
 export type PaymentRecord = typeof payments.$inferSelect;
@@ -120,13 +74,24 @@ export async function createPayment(
     description: string;
     /** The county of what is paid for (the order's, the booking's): the payment is kept with it. Default: the payer's. */
     countyId?: string;
+    /** Who takes the payment; default `PAYMENTS_PROVIDER` (see settings.ts). */
+    provider?: ProviderName;
+    /** How the payer pays at that provider (Alipay page/wap, WeChat Pay native/jsapi/h5); default wap / native. */
+    channel?: PaymentChannel;
+    /** WeChat JSAPI: the payer's openid; WeChat H5: the payer's IP address. */
+    payerOpenId?: string;
+    clientIp?: string;
   },
-): Promise<{ paymentId: string; redirectUrl: string }> {
+): Promise<{ paymentId: string; redirectUrl: string } & Pick<PaymentStart, 'qrCode' | 'jsapi'>> {
   const who = requireActor(actor);
   if (!Number.isInteger(input.amountFen) || input.amountFen <= 0) throw badRequest('amountFen', 'Must be a positive whole number of fen');
   const handlers = handlersOf(input.purpose);
-  const provider = await providerFor(db, 'sandbox');
+  const chosen = input.provider ?? paymentSettings().defaultProvider;
+  if (!chosen) throw sandboxDisabled();
+  const provider = await providerFor(db, chosen);
   const returnUrl = handlers.returnUrl?.(input.referenceId) ?? '/';
+  const how = { channel: input.channel, payerOpenId: input.payerOpenId, clientIp: input.clientIp, returnUrl };
+  const shown = (started: PaymentStart) => ({ redirectUrl: started.redirectUrl, ...(started.qrCode ? { qrCode: started.qrCode } : {}), ...(started.jsapi ? { jsapi: started.jsapi } : {}) });
   return db.transaction(async (tx) => {
     const open = await tx
       .select()
@@ -136,8 +101,10 @@ export async function createPayment(
     const existing = open[0];
     if (existing?.status === 'paid') throw conflict('already_paid', 'This has been paid already');
     if (existing && existing.amountFen === input.amountFen && existing.payerId === who.id) {
-      const started = await provider.start({ paymentId: existing.id, amountFen: existing.amountFen, description: existing.description, returnUrl });
-      return { paymentId: existing.id, redirectUrl: started.redirectUrl };
+      // The open payment stays with the provider it was opened at (the payer may be paying there now).
+      const at = existing.provider === provider.name ? provider : await providerFor(tx, existing.provider);
+      const started = await at.start({ paymentId: existing.id, amountFen: existing.amountFen, description: existing.description, ...how });
+      return { paymentId: existing.id, ...shown(started) };
     }
     if (existing) {
       // The amount changed (or someone else pays): the old open payment can no longer succeed.
@@ -151,7 +118,7 @@ export async function createPayment(
       }
     }
     const paymentId = uuidv7();
-    const started = await provider.start({ paymentId, amountFen: input.amountFen, description: input.description, returnUrl });
+    const started = await provider.start({ paymentId, amountFen: input.amountFen, description: input.description, ...how });
     await tx.insert(payments).values({
       id: paymentId,
       countyId: input.countyId ?? who.countyId,
@@ -167,9 +134,9 @@ export async function createPayment(
       action: 'payment.create',
       entity: 'payment',
       entityId: paymentId,
-      details: { purpose: input.purpose, referenceId: input.referenceId, amountFen: input.amountFen },
+      details: { purpose: input.purpose, referenceId: input.referenceId, amountFen: input.amountFen, provider: provider.name },
     });
-    return { paymentId, redirectUrl: started.redirectUrl };
+    return { paymentId, ...shown(started) };
   });
 }
 
@@ -179,6 +146,8 @@ export interface CallbackResult {
   applied: boolean;
   duplicate: boolean;
   status: PaymentRecord['status'];
+  /** What the provider expects as the HTTP answer (Alipay: the text `success`); absent: the JSON of this result. */
+  answer?: { contentType: string; body: string };
 }
 
 /**
@@ -196,7 +165,7 @@ export async function handleCallback(
   const cb = provider.verifyCallback(headers, rawBody);
   const result = await applyOutcome(db, provider, cb, { kind: 'callback' });
   if (!result) throw new Error('unreachable: a callback waits for the payment row');
-  return result;
+  return { ...result, answer: provider.callbackAnswer };
 }
 
 /** How an outcome reached us: the provider's notification, or our question to the provider (reconciliation). */
@@ -212,10 +181,10 @@ type Via = { kind: 'callback' } | { kind: 'reconciliation'; transactionReference
 async function applyOutcome(
   db: Db,
   provider: PaymentProvider,
-  cb: Pick<PaymentCallback, 'paymentId' | 'providerReference' | 'outcome' | 'nonce'>,
+  cb: Pick<PaymentCallback, 'paymentId' | 'providerReference' | 'outcome' | 'nonce' | 'amountFen'>,
   via: Via,
 ): Promise<CallbackResult | null> {
-  const refunds: { reference: string; amountFen: number }[] = [];
+  const refunds: { refundId: string; reference: string; amountFen: number; totalFen: number; reason: string }[] = [];
   const result = await db.transaction(async (tx): Promise<CallbackResult | null> => {
     const row = tx.select().from(payments).where(eq(payments.id, cb.paymentId));
     const [payment] = via.kind === 'reconciliation' ? await row.for('update', { skipLocked: true }) : await row.for('update');
@@ -223,6 +192,10 @@ async function applyOutcome(
     if (!payment || payment.provider !== provider.name) throw notFound('Payment');
     if (payment.providerReference && payment.providerReference !== cb.providerReference) {
       throw new Problem(400, 'invalid_callback', 'The provider reference does not match the payment');
+    }
+    // The provider's amount must be the payment's: a notification for another amount changes nothing.
+    if (cb.amountFen !== undefined && cb.amountFen !== payment.amountFen) {
+      throw new Problem(400, 'amount_mismatch', 'The amount the provider reports does not match the payment');
     }
     // Money taken for a payment given up here (superseded by a new amount, or failed before): it goes back.
     const takenAfterFailure = payment.status === 'failed' && cb.outcome === 'succeeded';
@@ -237,9 +210,11 @@ async function applyOutcome(
     const system = { id: null, countyId: payment.countyId };
     if (takenAfterFailure) {
       await tx.update(payments).set({ status: 'refunded', paidAt: new Date(), refundedFen: payment.amountFen }).where(eq(payments.id, payment.id));
-      await tx.insert(paymentRefunds).values({ countyId: payment.countyId, paymentId: payment.id, amountFen: payment.amountFen, reason: 'paid after the payment was given up' });
+      const refundId = uuidv7();
+      const reason = 'paid after the payment was given up';
+      await tx.insert(paymentRefunds).values({ id: refundId, countyId: payment.countyId, paymentId: payment.id, amountFen: payment.amountFen, reason });
       await recordAudit(tx, system, { action: 'payment.auto_refund', entity: 'payment', entityId: payment.id, details: { amountFen: payment.amountFen, via: via.kind, after: 'failed' } });
-      refunds.push({ reference: cb.providerReference, amountFen: payment.amountFen });
+      refunds.push({ refundId, reference: cb.providerReference, amountFen: payment.amountFen, totalFen: payment.amountFen, reason });
       return { paymentId: payment.id, applied: true, duplicate: false, status: 'refunded' };
     }
     if (via.kind === 'reconciliation') {
@@ -268,14 +243,18 @@ async function applyOutcome(
         .update(payments)
         .set({ status: 'refunded', refundedFen: payment.amountFen })
         .where(eq(payments.id, payment.id));
-      await tx.insert(paymentRefunds).values({ countyId: payment.countyId, paymentId: payment.id, amountFen: payment.amountFen, reason: 'no longer available when paid' });
+      const refundId = uuidv7();
+      const reason = 'no longer available when paid';
+      await tx.insert(paymentRefunds).values({ id: refundId, countyId: payment.countyId, paymentId: payment.id, amountFen: payment.amountFen, reason });
       await recordAudit(tx, system, { action: 'payment.auto_refund', entity: 'payment', entityId: payment.id, details: { amountFen: payment.amountFen } });
-      refunds.push({ reference: cb.providerReference, amountFen: payment.amountFen });
+      refunds.push({ refundId, reference: cb.providerReference, amountFen: payment.amountFen, totalFen: payment.amountFen, reason });
       return { paymentId: payment.id, applied: true, duplicate: false, status: 'refunded' };
     }
     return { paymentId: payment.id, applied: true, duplicate: false, status: 'paid' };
   });
-  for (const r of refunds) await provider.refund(r.reference, r.amountFen);
+  for (const r of refunds) {
+    await provider.refund({ refundId: r.refundId, providerReference: r.reference, amountFen: r.amountFen, totalFen: r.totalFen, reason: r.reason });
+  }
   return result;
 }
 
@@ -338,7 +317,7 @@ export async function reconcilePendingPayments(
         db,
         provider,
         // One reconciliation per payment: its nonce shares the replay index with the provider's notifications.
-        { paymentId: p.id, providerReference: reference, outcome: answer.status, nonce: `reconcile:${p.id}` },
+        { paymentId: p.id, providerReference: reference, outcome: answer.status, nonce: `reconcile:${p.id}`, amountFen: answer.amountFen },
         { kind: 'reconciliation', transactionReference: answer.transactionReference },
       );
       if (!applied?.applied) result.pending++;
@@ -378,8 +357,12 @@ export async function refundPayment(db: Db, actor: Actor | null, paymentId: stri
       if (current?.status !== 'paid') throw conflict('not_refundable', `A ${current?.status} payment cannot be refunded`);
       throw conflict('refund_too_large', 'The refund exceeds what remains of the payment', { field: 'body/amountFen' });
     }
-    const { refundReference } = await provider.refund(row.providerReference ?? row.id, amountFen);
-    await tx.insert(paymentRefunds).values({ countyId: row.countyId, paymentId, amountFen, reason, refundReference, actorId: who.id });
+    // The provider is asked inside the transaction: if it refuses, nothing here is recorded. Its idempotency key is
+    // the refund row's id, so a retry of the same refund is not paid twice.
+    const refundId = uuidv7();
+    const answer = await provider.refund({ refundId, providerReference: row.providerReference ?? row.id, amountFen, totalFen: row.amountFen, reason });
+    if (answer.status === 'failed') throw new Problem(502, 'provider_error', `${provider.name}: the refund was refused`);
+    await tx.insert(paymentRefunds).values({ id: refundId, countyId: row.countyId, paymentId, amountFen, reason, refundReference: answer.refundReference, actorId: who.id });
     await recordAudit(tx, who, { action: 'payment.refund', entity: 'payment', entityId: paymentId, details: { amountFen, reason } });
     await handlers.onRefunded?.(tx, row.referenceId, paymentId);
     return { paymentId, refundedFen: row.refundedFen, status: row.status };
