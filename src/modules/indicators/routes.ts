@@ -44,6 +44,7 @@ const observationBody = z.strictObject({ indicatorId: z.uuid(), unitId: z.uuid()
 const observation = z.object({ id: z.uuid(), indicatorId: z.uuid(), unitId: z.uuid(), period: z.number(), value: z.number(), source: z.enum(SOURCES), definitionVersion: z.number(), recordedAt: z.string() });
 const village = z.object({ id: z.uuid(), nameZh: z.string(), namePinyin: z.string(), townshipId: z.uuid(), townshipZh: z.string(), townshipPinyin: z.string(), lon: z.number().nullable(), lat: z.number().nullable() });
 const overview = z.object({
+  countyId: z.uuid(),
   period: z.number().nullable(),
   periods: z.array(z.number()),
   computedAt: z.string().nullable(),

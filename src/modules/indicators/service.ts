@@ -350,6 +350,7 @@ export async function overview(db: Db, actor: Actor | null, requested?: number) 
     })
     .sort((a, b) => (b.average ?? -1) - (a.average ?? -1));
   return {
+    countyId: who.countyId,
     period,
     periods,
     computedAt: scored.length ? new Date(Math.max(...scored.map((s) => s.computedAt.getTime()))).toISOString() : null,
