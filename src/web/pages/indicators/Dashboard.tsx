@@ -87,9 +87,9 @@ export default function DashboardPage() {
               ))}
             </ul>
           </section>
-          <section className="card">
+          <section className="card" id="map">
             <h2>{t('overview.map')}</h2>
-            <IndexMap places={places} label={t('overview.map')} onOpen={(id) => navigate(`/indicators/v/${id}?year=${d.period}`)} />
+            <IndexMap places={places} focus={params.get('focus')} label={t('overview.map')} onOpen={(id) => navigate(`/indicators/v/${id}?year=${d.period}`)} />
             <div className="ind-legend" aria-hidden>
               <span>{t('overview.legendLow')}</span>
               {SCALE.map((c) => (

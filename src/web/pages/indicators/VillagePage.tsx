@@ -65,6 +65,7 @@ export default function UnitPage() {
       <section className="card">
         <div className="row wrap spread">
           <Link to={`/indicators${d.period ? `?year=${d.period}` : ''}`}>← {t('village.back')}</Link>
+          {level === 'village' && <Link to={`/indicators?${d.period ? `year=${d.period}&` : ''}focus=${d.unit.id}#map`}>{t('place.onMap')}</Link>}
           {d.unit.parentId && <Link to={unitPath(d.unit.parentId, d.period)}>{names.village({ nameZh: d.unit.parentZh!, namePinyin: d.unit.parentPinyin! })} →</Link>}
         </div>
         <h1>

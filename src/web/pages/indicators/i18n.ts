@@ -137,6 +137,7 @@ export const zhCN = {
     rolledSum: '各村合计 {{value}}（{{villages}}/{{of}} 村有数据）',
     rolledMean: '各村平均 {{value}}（{{villages}}/{{of}} 村有数据）',
     recordedUnder: '按第 {{version}} 版定义填报',
+    onMap: '在地图上查看',
   },
 };
 
@@ -277,5 +278,6 @@ export const en: typeof zhCN = {
     rolledSum: 'villages’ total {{value}} ({{villages}}/{{of}} with figures)',
     rolledMean: 'villages’ mean {{value}} ({{villages}}/{{of}} with figures)',
     recordedUnder: 'recorded under version {{version}}',
+    onMap: 'On the map',
   },
 };
