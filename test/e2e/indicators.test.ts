@@ -12,9 +12,9 @@ describe('indicators in the browser (phone width)', () => {
   const thisYear = new Date().getUTCFullYear();
 
   beforeAll(async () => {
-    [server, browser] = await Promise.all([startServerProcess(), launchBrowser()]);
+    [server, browser] = await Promise.all([startServerProcess({ timeoutMs: 300_000 }), launchBrowser()]);
     page = await browser.newPage();
-  });
+  }, 320_000); // on a loaded shared machine the first start (migrations, demo seed) can take minutes
   afterAll(async () => {
     await browser?.close();
     await server?.stop();
@@ -169,7 +169,7 @@ describe('indicators in the browser (phone width)', () => {
     expect(await map.getAttribute('data-focus-colour')).toBe(SCALE[0]);
     await expect.poll(() => mapPixels(page, 'index-map', SCALE[0])).toBeGreaterThan(0);
     await map.screenshot({ path: '.test-tmp/indicators-map-after-phone.png' });
-  });
+  }, 180_000);
 
   it('the county admin reads weights and sensitivity, compares villages, and opens the printable report', async () => {
     await page.goto(`${server.url}/indicators`);
