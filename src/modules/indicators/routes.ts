@@ -165,7 +165,7 @@ export const indicatorsRoutes: FastifyPluginAsync = async (base) => {
     {
       schema: {
         tags,
-        operationId: 'changeIndicatorDefinition',
+        operationId: 'changeIndicatorDefinition', security: SESSION,
         summary: 'Change a definition (county admin): a new version; observations keep the version they were recorded under',
         params: idParams,
         body: z.strictObject({
@@ -184,7 +184,7 @@ export const indicatorsRoutes: FastifyPluginAsync = async (base) => {
   );
   app.get(
     '/indicators/definitions/:id/versions',
-    { schema: { tags, operationId: 'indicatorDefinitionVersions', summary: "A definition's versions, newest first, with the observations recorded under each", params: idParams, response: { 200: versions } } },
+    { schema: { tags, operationId: 'indicatorDefinitionVersions', security: SESSION, summary: "A definition's versions, newest first, with the observations recorded under each", params: idParams, response: { 200: versions } } },
     async (request) => indicators.definitionHistory(app.db, request.actor, request.params.id),
   );
   app.put(
@@ -233,7 +233,7 @@ export const indicatorsRoutes: FastifyPluginAsync = async (base) => {
     {
       schema: {
         tags,
-        operationId: 'indicatorsUnit',
+        operationId: 'indicatorsUnit', security: SESSION,
         summary: "A village's, township's or the county's index over the years and its indicators in a year: own values, roll-ups, targets",
         params: idParams,
         querystring: periodQuery,
@@ -247,7 +247,7 @@ export const indicatorsRoutes: FastifyPluginAsync = async (base) => {
     {
       schema: {
         tags,
-        operationId: 'indicatorTargetCascade',
+        operationId: 'indicatorTargetCascade', security: SESSION,
         summary: "A unit's targets for a year and their split over the units under it, with progress and traffic lights, furthest behind first",
         querystring: z.strictObject({ unitId: z.uuid(), period: z.coerce.number().int().min(2000).max(2100) }),
         response: { 200: cascade },
@@ -257,7 +257,7 @@ export const indicatorsRoutes: FastifyPluginAsync = async (base) => {
   );
   app.get(
     '/indicators/weights',
-    { schema: { tags, operationId: 'indicatorWeights', summary: 'Expert and entropy weights side by side for a year, their agreement, and the ranking’s sensitivity to pillar weights', querystring: periodQuery, response: { 200: weights } } },
+    { schema: { tags, operationId: 'indicatorWeights', security: SESSION, summary: 'Expert and entropy weights side by side for a year, their agreement, and the ranking’s sensitivity to pillar weights', querystring: periodQuery, response: { 200: weights } } },
     async (request) => weightsView(app.db, request.actor, request.query.period),
   );
   app.put(
@@ -265,7 +265,7 @@ export const indicatorsRoutes: FastifyPluginAsync = async (base) => {
     {
       schema: {
         tags,
-        operationId: 'setIndicatorWeights',
+        operationId: 'setIndicatorWeights', security: SESSION,
         summary: "Indicators' expert weights inside their pillars (county admin); the index follows at the next recomputation",
         body: z.strictObject({ weights: z.array(z.strictObject({ indicatorId: z.uuid(), weight: z.number().gt(0).max(100) })).min(1).max(500) }),
         response: { 200: z.object({ changed: z.number() }) },
