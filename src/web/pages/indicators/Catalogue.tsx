@@ -1,5 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState, type FormEvent } from 'react';
+import { useState, type FormEvent, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { api } from '../../api.ts';
@@ -154,6 +154,17 @@ function NewIndicator() {
   );
 }
 
+/** A <details> whose content exists only while open (no hidden forms with the same labels on the page). */
+function Disclosure({ summary, children }: { summary: string; children: ReactNode }) {
+  const [open, setOpen] = useState(false);
+  return (
+    <details open={open} onToggle={(e) => setOpen(e.currentTarget.open)}>
+      <summary>{summary}</summary>
+      {open && children}
+    </details>
+  );
+}
+
 /** The county's indicators by pillar: how each is measured and where it comes from. */
 export default function CataloguePage() {
   const { t } = useTranslation('indicators');
@@ -181,10 +192,9 @@ export default function CataloguePage() {
                     <span className="muted">
                       {d.code} · {names.unit(d.unit) || '—'} · {t(d.direction === 'lower' ? 'catalogue.lower' : 'catalogue.higher')} · {t(`catalogue.${d.aggregation}`)} · {t('catalogue.version', { version: d.version })}
                     </span>
-                    <details>
-                      <summary>{t(hasRole(me, 'county_admin') ? 'catalogue.change' : 'catalogue.history')}</summary>
+                    <Disclosure summary={t(hasRole(me, 'county_admin') ? 'catalogue.change' : 'catalogue.history')}>
                       <Versions def={d} canEdit={hasRole(me, 'county_admin')} />
-                    </details>
+                    </Disclosure>
                   </li>
                 ))}
             </ul>
