@@ -4,7 +4,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditLog } from '../../db/schema.ts';
 import { as, signIn, startTestApp, type Session, type TestApp } from '../../../test/support/app.ts';
 import { describeEachDriver } from '../../../test/support/db.ts';
+import { multipart } from '../../../test/support/multipart.ts';
 import { compositeIndex, type IndicatorColumn } from './composite.ts';
+import { furthestBehindFirst, progressOf, rollUp } from './rollup.ts';
+import { rankShift, spearman, weightSensitivity } from './sensitivity.ts';
 import { demoPeriods } from './seed.ts';
 import { SENNAROGLU_TOPSIS } from './topsis.fixture.ts';
 import { entropyTopsisIndex, entropyWeights, topsis } from './topsis.ts';
@@ -91,8 +94,62 @@ describe('entropy-weight TOPSIS (pure)', () => {
   });
 });
 
+describe('roll-ups, target progress and weight sensitivity (pure)', () => {
+  it('rolls villages up as a total or a mean over those with a value, and none from none', () => {
+    expect(rollUp('sum', [1, 2, undefined, 4])).toEqual({ value: 7, villages: 3, of: 4 });
+    expect(rollUp('mean', [1, 2, undefined, 4])).toEqual({ value: 2.33, villages: 3, of: 4 });
+    expect(rollUp('sum', [undefined, undefined])).toBeNull();
+  });
+
+  it('measures progress by direction, lights green from 100 %, amber from 90 %, red below, and sorts furthest behind first', () => {
+    expect(progressOf('higher', 45, 50)).toEqual({ progress: 0.9, light: 'amber' });
+    expect(progressOf('higher', 60, 50)).toEqual({ progress: 1.2, light: 'green' });
+    expect(progressOf('higher', 10, 50)).toEqual({ progress: 0.2, light: 'red' });
+    expect(progressOf('lower', 40, 30)).toEqual({ progress: 0.75, light: 'red' }); // a share of elderly: 40 % against 30 %
+    expect(progressOf('lower', 0, 30)).toEqual({ progress: 1, light: 'green' });
+    expect(progressOf('higher', 5, 0)).toEqual({ progress: 1, light: 'green' });
+    expect(progressOf('higher', null, 50)).toEqual({ progress: null, light: 'none' });
+    expect(progressOf('higher', 5, null)).toEqual({ progress: null, light: 'none' });
+    const rows = [
+      { id: 'no target', progress: null, target: null },
+      { id: 'met', progress: 1.2, target: 5 },
+      { id: 'no value', progress: null, target: 5 },
+      { id: 'behind', progress: 0.2, target: 5 },
+    ];
+    expect(rows.sort(furthestBehindFirst).map((r) => r.id)).toEqual(['behind', 'met', 'no value', 'no target']);
+  });
+
+  it('measures how rankings differ (shift, Spearman) and how far a pillar weight moves the ranking', () => {
+    const r = (ids: string[]) => ids.map((unitId, k) => ({ unitId, score: 100 - k, rank: k + 1, pillars: {} }));
+    expect(rankShift(r(['A', 'B', 'C']), r(['C', 'B', 'A']))).toEqual({ units: 3, maxShift: 2, meanShift: 1.33, mostMoved: 'A' });
+    expect(spearman(r(['A', 'B', 'C']), r(['A', 'B', 'C']))).toBe(1);
+    expect(spearman(r(['A', 'B', 'C']), r(['C', 'B', 'A']))).toBe(-1);
+    expect(spearman(r(['A']), r(['A']))).toBeNull();
+    // A leads on economy, B on culture; with equal pillar weights they tie-break by economy's spread (A 100 / B 0 vs
+    // culture A 0 / B 100 → both 50). Halving economy puts B first, raising it by half puts A first: a shift of one.
+    const inds: IndicatorColumn[] = [
+      { id: 'income', pillar: 'economy', direction: 'higher', weight: 1 },
+      { id: 'events', pillar: 'culture', direction: 'higher', weight: 1 },
+    ];
+    const values = new Map([
+      ['income', column({ A: 30, B: 10 })],
+      ['events', column({ A: 1, B: 5 })],
+    ]);
+    const s = weightSensitivity(inds, values, { economy: 1, culture: 1 }, ['A', 'B']);
+    expect(s.map((x) => x.pillar)).toEqual(['economy', 'culture']);
+    expect(s[0].lower.maxShift + s[0].higher.maxShift).toBeGreaterThanOrEqual(1);
+    for (const x of s) for (const side of [x.lower, x.higher]) expect(Number.isFinite(side.meanShift)).toBe(true);
+  });
+});
+
 type Overview = { period: number; periods: number[]; villages: { id: string; nameZh: string; score: number | null; rank: number | null; townshipId: string; townshipZh: string }[]; trend: { period: number; average: number | null }[] };
-type Detail = { canObserve: boolean; scores: { period: number; score: number }[]; indicators: { id: string; code: string; source: string; value: number | null; previous: number | null; unit: string }[] };
+type Detail = {
+  canObserve: boolean;
+  canPlan: boolean;
+  unit: { id: string; level: string };
+  scores: { period: number; score: number; rank: number | null; villages: number }[];
+  indicators: { id: string; code: string; source: string; value: number | null; previous: number | null; unit: string; version: number; recordedVersion: number | null; rolledUp: { value: number; villages: number; of: number } | null; target: number | null; progress: number | null; light: string }[];
+};
 
 /** Parses a Server-Sent Events body into its events. */
 const events = (body: string) =>
@@ -187,7 +244,7 @@ describeEachDriver('indicators', (driver) => {
       [{ indicatorId: manual.id, unitId: v.id, period: 1990, value: 1 }, 400, 'body/period'],
       [{ indicatorId: manual.id, unitId: v.id, period: thisYear, value: 1, extra: true }, 400, undefined],
       [{ indicatorId: pct.id, unitId: v.id, period: thisYear, value: 150 }, 400, 'body/value'],
-      [{ indicatorId: manual.id, unitId: v.townshipId, period: thisYear, value: 1 }, 400, 'body/unitId'],
+      [{ indicatorId: manual.id, unitId: '0190c1a2-0000-7000-8000-000000000001', period: thisYear, value: 1 }, 400, 'body/unitId'],
       [{ indicatorId: computed.id, unitId: v.id, period: thisYear, value: 1 }, 409, 'body/indicatorId'],
       [{ indicatorId: '0190c1a2-0000-7000-8000-000000000000', unitId: v.id, period: thisYear, value: 1 }, 404, undefined],
     ];
@@ -221,7 +278,12 @@ describeEachDriver('indicators', (driver) => {
     expect((await get(null, '/api/v1/indicators/overview')).status).toBe(401);
     expect((await get<Detail>(village, `/api/v1/indicators/villages/${notMine.id}`)).body.canObserve).toBe(false);
     expect((await as(t.app, village)({ method: 'POST', url: '/api/v1/indicators/recompute', payload: { period: thisYear } })).statusCode).toBe(403);
-    expect((await as(t.app, town)({ method: 'PUT', url: '/api/v1/indicators/targets', payload: { indicatorId: income.id, unitId: mine.id, period: thisYear, value: 1 } })).statusCode).toBe(403);
+    // Targets cascade: a township's official splits its target over its villages, not elsewhere, not its own.
+    const townTarget = (unitId: string) => as(t.app, town)({ method: 'PUT', url: '/api/v1/indicators/targets', payload: { indicatorId: income.id, unitId, period: thisYear, value: 1 } });
+    expect((await townTarget(notMine.id)).statusCode).toBe(403);
+    expect((await townTarget(mine.townshipId)).statusCode).toBe(403);
+    expect((await townTarget(mine.id)).statusCode).toBe(200);
+    expect((await as(t.app, village)({ method: 'PUT', url: '/api/v1/indicators/targets', payload: { indicatorId: income.id, unitId: mine.id, period: thisYear, value: 1 } })).statusCode).toBe(403);
     const target = await as(t.app, admin)({ method: 'PUT', url: '/api/v1/indicators/targets', payload: { indicatorId: income.id, unitId: mine.id, period: thisYear, value: 30_000 } });
     expect(target.statusCode, target.body).toBe(200);
     const started = await as(t.app, admin)({ method: 'POST', url: '/api/v1/indicators/recompute', payload: { period: thisYear } });
@@ -244,6 +306,188 @@ describeEachDriver('indicators', (driver) => {
     const [audit] = await t.db.db.select().from(auditLog).where(eq(auditLog.action, 'indicators.method.set'));
     expect(audit.details).toEqual({ from: 'weighted', to: 'entropy_topsis' });
     await as(t.app, admin)({ method: 'PUT', url: '/api/v1/indicators/method', payload: { method: 'weighted' } });
+  });
+
+  it('takes observations on townships and the county too, within the official\'s scope, and rolls villages up', async () => {
+    const mine = yjt();
+    const township = (await get<Detail>(town, `/api/v1/indicators/units/${mine.townshipId}`)).body;
+    expect(township.unit.level).toBe('township');
+    expect(township.canObserve).toBe(true);
+    const returnees = township.indicators.find((i) => i.code === 'people.returnees')!;
+    const sewage = township.indicators.find((i) => i.code === 'eco.sewage')!;
+    // The roll-up: returnees are a total, sewage treatment a mean, over the township's villages.
+    const members = view.villages.filter((v) => v.townshipId === mine.townshipId);
+    const valuesOf = async (code: string) =>
+      Promise.all(members.map(async (m) => (await get<Detail>(admin, `/api/v1/indicators/units/${m.id}`)).body.indicators.find((i) => i.code === code)!.value!));
+    const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+    expect(returnees.rolledUp).toEqual({ value: Math.round(sum(await valuesOf('people.returnees')) * 100) / 100, villages: members.length, of: members.length });
+    const sewages = await valuesOf('eco.sewage');
+    expect(sewage.rolledUp!.value).toBeCloseTo(sum(sewages) / sewages.length, 2);
+    // Its index: the mean of its villages'.
+    const mean = township.scores.find((s) => s.period === thisYear)!;
+    expect(mean.villages).toBe(members.length);
+    const fresh = (await get<Overview>(admin, '/api/v1/indicators/overview')).body.villages.filter((v) => v.townshipId === mine.townshipId);
+    expect(mean.score).toBeCloseTo(sum(fresh.map((m) => m.score!)) / fresh.length, 1);
+    // The township's own figure: by its official, not by a village's, not outside it.
+    const put = (s: Session, unitId: string, value = 55) => as(t.app, s)({ method: 'PUT', url: '/api/v1/indicators/observations', payload: { indicatorId: sewage.id, unitId, period: thisYear, value } });
+    expect((await put(village, mine.townshipId)).statusCode).toBe(403);
+    expect((await put(town, other().townshipId)).statusCode).toBe(403);
+    const ok = await put(town, mine.townshipId);
+    expect(ok.statusCode, ok.body).toBe(200);
+    const county = (await get<Detail>(admin, `/api/v1/indicators/units/${(township as unknown as { unit: { parentId: string } }).unit.parentId}`)).body;
+    expect(county.unit.level).toBe('county');
+    expect((await put(town, county.unit.id)).statusCode).toBe(403);
+    expect((await put(admin, county.unit.id, 70)).statusCode).toBe(200);
+    expect((await put(admin, county.unit.id, 170)).statusCode).toBe(400);
+    const after = (await get<Detail>(town, `/api/v1/indicators/units/${mine.townshipId}`)).body.indicators.find((i) => i.code === 'eco.sewage')!;
+    expect(after).toMatchObject({ value: 55, recordedVersion: 1 });
+    expect(after.rolledUp).toEqual(sewage.rolledUp);
+    expect((await get<Detail>(admin, `/api/v1/indicators/units/${county.unit.id}`)).body.indicators.find((i) => i.code === 'eco.sewage')!.value).toBe(70);
+  });
+
+  it('cascades targets county → township → village, with progress, traffic lights and the furthest behind first', async () => {
+    const mine = yjt();
+    const detail = (await get<Detail>(admin, `/api/v1/indicators/units/${mine.townshipId}`)).body;
+    const county = (detail as unknown as { unit: { parentId: string } }).unit.parentId;
+    const cascade = (unitId: string) => get<{ rows: { indicator: { code: string }; target: number | null; actual: number | null; progress: number | null; light: string; allocated: number | null; unallocated: number | null; children: { unitId: string; target: number | null; actual: number | null; progress: number | null; light: string }[] }[] }>(admin, `/api/v1/indicators/targets?unitId=${unitId}&period=${thisYear}`);
+    // The demo's returnee targets: the county's, split over every township.
+    const top = (await cascade(county)).body.rows.find((r) => r.indicator.code === 'people.returnees')!;
+    expect(top.target).toBeGreaterThan(0);
+    expect(top.unallocated).toBeCloseTo(top.target! - top.allocated!, 2);
+    expect(top.children.length).toBeGreaterThan(1);
+    const progresses = top.children.filter((c) => c.target !== null && c.progress !== null).map((c) => c.progress!);
+    expect(progresses).toEqual([...progresses].sort((a, b) => a - b));
+    for (const c of top.children) expect(c.light).toBe(c.progress === null ? 'none' : c.progress >= 1 ? 'green' : c.progress >= 0.9 ? 'amber' : 'red');
+    // The township's official splits a target over its villages: one far behind comes first, red.
+    const returnees = detail.indicators.find((i) => i.code === 'people.returnees')!;
+    const members = view.villages.filter((v) => v.townshipId === mine.townshipId).slice(0, 2);
+    const figure = async (id: string) => (await get<Detail>(admin, `/api/v1/indicators/units/${id}`)).body.indicators.find((i) => i.code === 'people.returnees')!.value!;
+    const set = (unitId: string, value: number) => as(t.app, town)({ method: 'PUT', url: '/api/v1/indicators/targets', payload: { indicatorId: returnees.id, unitId, period: thisYear, value } });
+    expect((await set(members[0].id, (await figure(members[0].id)) * 4 + 4)).statusCode).toBe(200);
+    expect((await set(members[1].id, await figure(members[1].id))).statusCode).toBe(200);
+    const split = (await cascade(mine.townshipId)).body.rows.find((r) => r.indicator.code === 'people.returnees')!;
+    expect(split.children[0]).toMatchObject({ unitId: members[0].id, light: 'red' });
+    expect(split.children.find((c) => c.unitId === members[1].id)).toMatchObject({ light: 'green', progress: 1 });
+    // The township's progress is its villages' total against its target (it has no figure of its own).
+    expect(split.actual).toBe(returnees.rolledUp!.value);
+    const [audit] = await t.db.db.select().from(auditLog).where(and(eq(auditLog.action, 'indicators.target.set'), eq(auditLog.actorId, town.userId))).orderBy(desc(auditLog.at), desc(auditLog.id)).limit(1);
+    expect(audit.details).toMatchObject({ code: 'people.returnees', level: 'village', period: thisYear });
+  });
+
+  it('versions a definition: a change adds a version, observations keep theirs, the history shows both', async () => {
+    const mine = yjt();
+    const artisans = (await get<Detail>(admin, `/api/v1/indicators/units/${mine.id}`)).body.indicators.find((i) => i.code === 'culture.artisans')!;
+    expect(artisans.version).toBe(1);
+    const patch = (s: Session, body: object) => as(t.app, s)({ method: 'PATCH', url: `/api/v1/indicators/definitions/${artisans.id}`, payload: body });
+    expect((await patch(town, { nameZh: '非遗传承人', note: 'x' })).statusCode).toBe(403);
+    const bad = await patch(admin, { direction: 'sideways', note: 'x' });
+    expect(bad.statusCode).toBe(400);
+    expect((await patch(admin, { nameZh: '传统技艺传承人' })).statusCode).toBe(400); // no note
+    const same = await patch(admin, { nameZh: '传统技艺传承人', note: 'nothing changes' });
+    expect(same.json().version).toBe(1);
+    const changed = await patch(admin, { nameZh: '非遗及传统技艺传承人', note: '含非遗代表性传承人' });
+    expect(changed.statusCode, changed.body).toBe(200);
+    expect(changed.json()).toMatchObject({ version: 2, nameZh: '非遗及传统技艺传承人' });
+    const entered = await as(t.app, village)({ method: 'PUT', url: '/api/v1/indicators/observations', payload: { indicatorId: artisans.id, unitId: mine.id, period: thisYear, value: 9 } });
+    expect(entered.json().definitionVersion).toBe(2);
+    const detail = (await get<Detail>(admin, `/api/v1/indicators/units/${mine.id}?period=${lastYear}`)).body.indicators.find((i) => i.id === artisans.id)!;
+    expect(detail.recordedVersion).toBe(1);
+    const history = (await get<{ versions: { version: number; nameZh: string; note: string; observations: number }[] }>(village, `/api/v1/indicators/definitions/${artisans.id}/versions`)).body;
+    expect(history.versions.map((v) => [v.version, v.nameZh, v.note])).toEqual([
+      [2, '非遗及传统技艺传承人', '含非遗代表性传承人'],
+      [1, '传统技艺传承人', ''],
+    ]);
+    expect(history.versions[0].observations).toBe(1);
+    expect(history.versions[1].observations).toBeGreaterThan(view.villages.length);
+    const [audit] = await t.db.db.select().from(auditLog).where(eq(auditLog.action, 'indicators.definition.change'));
+    expect(audit.details).toMatchObject({ version: 2, nameZh: { from: '传统技艺传承人', to: '非遗及传统技艺传承人' } });
+  });
+
+  it('imports observations from CSV and XLSX: all rows or none, with a report row by row, from a template', async () => {
+    const mine = yjt();
+    const upload = (s: Session, name: string, data: Buffer, query = 'format=csv') =>
+      as(t.app, s)({ method: 'POST', url: `/api/v1/indicators/import?${query}`, ...multipart({}, { name, type: name.endsWith('.csv') ? 'text/csv' : 'application/octet-stream', data }) });
+    const valueOf = async (code: string, unitId = mine.id) => (await get<Detail>(admin, `/api/v1/indicators/units/${unitId}`)).body.indicators.find((i) => i.code === code)!.value;
+    const eventsBefore = await valueOf('culture.events');
+    // One wrong row: nothing is written, and the report says which row and field, and why.
+    const bad = [
+      '指标代码 code,单位 unit,年份 year,数值 value',
+      `culture.events,${mine.nameZh},${thisYear},17`,
+      `eco.sewage,${mine.nameZh},${thisYear},140`,
+      `econ.market_sales,${mine.nameZh},${thisYear},5`,
+      `people.returnees,${other().nameZh},${thisYear},3`,
+      `people.returnees,${mine.nameZh},19xx,3`,
+      `culture.events,${mine.nameZh},${thisYear},`,
+      `nope,${mine.nameZh},${thisYear},1`,
+    ].join('\n');
+    const refused = await upload(village, 'v.csv', Buffer.from(bad));
+    expect(refused.statusCode, refused.body).toBe(200);
+    expect(refused.json()).toMatchObject({ accepted: false, written: 0, errors: 5, skipped: 1 });
+    expect(refused.json().report.map((r: { row: number; status: string; field?: string; error?: string }) => [r.row, r.status, r.field, r.error])).toEqual([
+      [2, 'valid', undefined, undefined],
+      [3, 'error', 'value', 'out_of_range'],
+      [4, 'error', 'code', 'computed_indicator'],
+      [5, 'error', 'unit', 'not_permitted'],
+      [6, 'error', 'year', 'bad_year'],
+      [7, 'skipped', undefined, undefined],
+      [8, 'error', 'code', 'unknown_indicator'],
+    ]);
+    expect(await valueOf('culture.events')).toBe(eventsBefore);
+    // The good rows alone: a dry run writes nothing, then the import writes them with their audit.
+    const good = Buffer.from(`\uFEFFcode,unit,year,value\r\nculture.events,${mine.nameZh},${thisYear},17\r\n"people.returnees","${mine.nameZh}",${thisYear},"6"\r\n`);
+    expect((await upload(village, 'v.csv', good, 'format=csv&dryRun=true')).json()).toMatchObject({ accepted: false, dryRun: true, errors: 0, written: 0 });
+    expect(await valueOf('culture.events')).toBe(eventsBefore);
+    const done = await upload(village, 'v.csv', good);
+    expect(done.json()).toMatchObject({ accepted: true, written: 2, errors: 0 });
+    expect(await valueOf('culture.events')).toBe(17);
+    const audits = await t.db.db.select().from(auditLog).where(eq(auditLog.action, 'indicators.observation.record'));
+    expect(audits.filter((a) => (a.details as { importId?: string }).importId === done.json().importId)).toHaveLength(2);
+    // The template: the official's units and the manual indicators, today's values in; back unchanged, nothing written.
+    const tpl = await as(t.app, village)({ url: `/api/v1/indicators/import/template.xlsx?period=${thisYear}` });
+    expect(tpl.statusCode).toBe(200);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(tpl.rawPayload as unknown as ArrayBuffer);
+    const sheet = wb.getWorksheet('Observations')!;
+    expect(sheet.getRow(1).getCell(1).value).toBe('指标代码 code');
+    expect(sheet.rowCount).toBe(1 + 9); // one village, nine manual indicators
+    const again = await upload(village, 't.xlsx', tpl.rawPayload, 'format=xlsx');
+    expect(again.json()).toMatchObject({ accepted: true, written: 0, unchanged: 9 });
+    // Filled in and sent back as XLSX.
+    sheet.eachRow((row, n) => {
+      if (n > 1 && row.getCell(1).value === 'culture.events') row.getCell(6).value = 18;
+    });
+    const filled = Buffer.from(await wb.xlsx.writeBuffer());
+    expect((await upload(village, 't.xlsx', filled, 'format=xlsx')).json()).toMatchObject({ accepted: true, written: 1, unchanged: 8 });
+    expect(await valueOf('culture.events')).toBe(18);
+    // Not a spreadsheet, no heading, no file: a 400 naming the file.
+    expect((await upload(village, 'x.xlsx', Buffer.from('not a zip'), 'format=xlsx')).json().field).toBe('file');
+    expect((await upload(village, 'x.csv', Buffer.from('a,b\n1,2'))).json().field).toBe('file');
+    expect((await upload(resident, 'v.csv', good)).statusCode).toBe(403);
+  });
+
+  it('sets expert weights per indicator, keeps both indices, and shows entropy weights and sensitivity beside them', async () => {
+    const w = (await get<{ indicators: { id: string; code: string; weight: number; expertShare: number; entropyShare: number | null }[]; sensitivity: { pillar: string }[]; agreement: { spearman: number | null; units: number } }>(admin, `/api/v1/indicators/weights?period=${thisYear}`)).body;
+    const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+    expect(sum(w.indicators.map((i) => i.expertShare))).toBeCloseTo(1, 3);
+    expect(sum(w.indicators.flatMap((i) => (i.entropyShare === null ? [] : [i.entropyShare])))).toBeCloseTo(1, 3);
+    expect(w.sensitivity.map((s) => s.pillar)).toEqual(['economy', 'culture', 'ecology', 'people']);
+    expect(w.agreement.units).toBeGreaterThan(50);
+    expect(w.agreement.spearman).toBeGreaterThan(-1);
+    const income = w.indicators.find((i) => i.code === 'econ.income')!;
+    const put = (s: Session, body: object) => as(t.app, s)({ method: 'PUT', url: '/api/v1/indicators/indicator-weights', payload: body });
+    expect((await put(town, { weights: [{ indicatorId: income.id, weight: 3 }] })).statusCode).toBe(403);
+    expect((await put(admin, { weights: [{ indicatorId: income.id, weight: 0 }] })).statusCode).toBe(400);
+    expect((await put(admin, { weights: [{ indicatorId: '0190c1a2-0000-7000-8000-000000000000', weight: 2 }] })).json().field).toBe('body/weights/0/indicatorId');
+    expect((await put(admin, { weights: [{ indicatorId: income.id, weight: 3 }] })).json()).toEqual({ changed: 1 });
+    const after = (await get<typeof w>(admin, `/api/v1/indicators/weights?period=${thisYear}`)).body.indicators.find((i) => i.code === 'econ.income')!;
+    expect(after.expertShare).toBeGreaterThan(income.expertShare);
+    const [audit] = await t.db.db.select().from(auditLog).where(eq(auditLog.action, 'indicators.weights.indicators'));
+    expect(audit.details).toEqual({ changes: [{ code: 'econ.income', from: 1, to: 3 }] });
+    const started = await as(t.app, admin)({ method: 'POST', url: '/api/v1/indicators/recompute', payload: { period: thisYear } });
+    await as(t.app, admin)({ url: `/api/v1/indicators/jobs/${started.json().jobId}/events` });
+    const o = (await get<{ method: string; villages: { score: number | null; weightedScore: number | null; entropyScore: number | null }[] }>(admin, '/api/v1/indicators/overview')).body;
+    expect(o.method).toBe('weighted');
+    expect(o.villages.every((v) => v.weightedScore === v.score && v.entropyScore !== null && v.entropyScore >= 0 && v.entropyScore <= 100)).toBe(true);
   });
 
   it('exports the ranking and the observations of a year as XLSX', async () => {

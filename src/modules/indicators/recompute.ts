@@ -86,7 +86,15 @@ export async function recomputePeriod(db: Db, who: AuditActor & { countyId: stri
     column.set(o.unitId, o.value);
   }
   const method = await indexMethod(db, who.countyId);
-  const scores = method === 'entropy_topsis' ? entropyTopsisIndex(defs, values, villageIds) : compositeIndex(defs, values, await pillarWeights(db, who.countyId), villageIds);
+  // Both methods every time, stored side by side; the county's chosen one ranks.
+  const weighted = compositeIndex(defs, values, await pillarWeights(db, who.countyId), villageIds);
+  const entropy = entropyTopsisIndex(defs, values, villageIds);
+  const other = new Map((method === 'entropy_topsis' ? weighted : entropy).map((s) => [s.unitId, s.score]));
+  const scores = (method === 'entropy_topsis' ? entropy : weighted).map((s) => ({
+    ...s,
+    weightedScore: method === 'weighted' ? s.score : (other.get(s.unitId) ?? null),
+    entropyScore: method === 'entropy_topsis' ? s.score : (other.get(s.unitId) ?? null),
+  }));
   const previous = new Map(
     (await db.select().from(indicatorScores).where(and(eq(indicatorScores.countyId, who.countyId), eq(indicatorScores.period, period)))).map((s) => [s.unitId, s]),
   );
@@ -94,7 +102,7 @@ export async function recomputePeriod(db: Db, who: AuditActor & { countyId: stri
     previous.size === scores.length &&
     scores.every((s) => {
       const p = previous.get(s.unitId);
-      return p && p.score === s.score && p.rank === s.rank && PILLARS.every((k) => p.pillars[k] === s.pillars[k]);
+      return p && p.score === s.score && p.rank === s.rank && p.weightedScore === s.weightedScore && p.entropyScore === s.entropyScore && PILLARS.every((k) => p.pillars[k] === s.pillars[k]);
     });
   if (unchanged) {
     await progress({ step: 'index', done: total, total });

@@ -1,11 +1,16 @@
+import multipart from '@fastify/multipart';
 import { binary, eventStream, SESSION } from '../../server/openapi.ts';
+import { readMultipart } from '../../server/multipart.ts';
+import { Problem } from '../../server/problems.ts';
+import { importObservations, importTemplate, ROW_CODES } from './importer.ts';
+import { setIndicatorWeights, weightsView } from './weights.ts';
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { streamJobEvents } from '../../server/job-events.ts';
 import { exportWorkbook } from './export.ts';
 import { recomputeRun, startRecompute } from './recompute.ts';
-import { COMPUTED_KEYS, DIRECTIONS, INDEX_METHODS, PILLARS, SOURCES } from './schema.ts';
+import { AGGREGATIONS, COMPUTED_KEYS, DIRECTIONS, INDEX_METHODS, PILLARS, SOURCES } from './schema.ts';
 import * as indicators from './service.ts';
 
 const tags = ['indicators'];
@@ -29,40 +34,102 @@ const definition = z.object({
   source: z.enum(SOURCES),
   computedKey: z.enum(COMPUTED_KEYS).nullable(),
   weight: z.number(),
+  aggregation: z.enum(AGGREGATIONS),
+  version: z.number(),
 });
+const level = z.enum(['county', 'township', 'village']);
+const light = z.enum(['green', 'amber', 'red', 'none']);
+const unitField = z.string().trim().max(20).refine((s) => !s.includes('\u0000'), 'No NUL characters');
 const observationBody = z.strictObject({ indicatorId: z.uuid(), unitId: z.uuid(), period, value });
-const observation = z.object({ id: z.uuid(), indicatorId: z.uuid(), unitId: z.uuid(), period: z.number(), value: z.number(), source: z.enum(SOURCES), recordedAt: z.string() });
+const observation = z.object({ id: z.uuid(), indicatorId: z.uuid(), unitId: z.uuid(), period: z.number(), value: z.number(), source: z.enum(SOURCES), definitionVersion: z.number(), recordedAt: z.string() });
 const village = z.object({ id: z.uuid(), nameZh: z.string(), namePinyin: z.string(), townshipId: z.uuid(), townshipZh: z.string(), townshipPinyin: z.string(), lon: z.number().nullable(), lat: z.number().nullable() });
 const overview = z.object({
+  countyId: z.uuid(),
   period: z.number().nullable(),
   periods: z.array(z.number()),
   computedAt: z.string().nullable(),
   pillarWeights: pillarNumbers,
   method: z.enum(INDEX_METHODS),
-  villages: z.array(village.extend({ score: z.number().nullable(), rank: z.number().nullable(), pillars: pillarScores, previousScore: z.number().nullable() })),
+  villages: z.array(
+    village.extend({ score: z.number().nullable(), rank: z.number().nullable(), pillars: pillarScores, previousScore: z.number().nullable(), weightedScore: z.number().nullable(), entropyScore: z.number().nullable() }),
+  ),
   townships: z.array(z.object({ id: z.uuid(), nameZh: z.string(), namePinyin: z.string(), average: z.number().nullable(), villages: z.number() })),
   pillarAverages: z.record(z.enum(PILLARS), z.number().nullable()),
   trend: z.array(z.object({ period: z.number(), average: z.number().nullable(), villages: z.number() })),
 });
-const villageDetail = z.object({
-  village,
+const unitDetail = z.object({
+  unit: z.object({ id: z.uuid(), level, nameZh: z.string(), namePinyin: z.string(), parentId: z.uuid().nullable(), parentZh: z.string().nullable(), parentPinyin: z.string().nullable() }),
+  village: village.omit({ lon: true, lat: true }).nullable(),
+  children: z.array(z.object({ id: z.uuid(), level, nameZh: z.string(), namePinyin: z.string() })),
   period: z.number().nullable(),
   periods: z.array(z.number()),
   canObserve: z.boolean(),
-  scores: z.array(z.object({ period: z.number(), score: z.number(), rank: z.number(), pillars: pillarScores })),
+  canPlan: z.boolean(),
+  scores: z.array(z.object({ period: z.number(), score: z.number(), rank: z.number().nullable(), pillars: pillarScores, villages: z.number() })),
   indicators: z.array(
     definition.extend({
       value: z.number().nullable(),
+      rolledUp: z.object({ value: z.number(), villages: z.number(), of: z.number() }).nullable(),
       previous: z.number().nullable(),
       target: z.number().nullable(),
+      progress: z.number().nullable(),
+      light,
       recordedAt: z.string().nullable(),
+      recordedVersion: z.number().nullable(),
       provenance: z.record(z.string(), z.unknown()).nullable(),
     }),
   ),
 });
+const cascadeLine = z.object({ unitId: z.uuid(), level, nameZh: z.string(), namePinyin: z.string(), target: z.number().nullable(), actual: z.number().nullable(), progress: z.number().nullable(), light });
+const cascade = z.object({
+  unit: z.object({ id: z.uuid(), level, nameZh: z.string(), namePinyin: z.string(), parentId: z.uuid().nullable() }),
+  period: z.number(),
+  rows: z.array(cascadeLine.extend({ indicator: definition, allocated: z.number().nullable(), unallocated: z.number().nullable(), childrenWithTarget: z.number(), children: z.array(cascadeLine) })),
+});
+const shift = z.object({ units: z.number(), maxShift: z.number(), meanShift: z.number(), mostMoved: z.uuid().nullable() });
+const weights = z.object({
+  period: z.number().nullable(),
+  method: z.enum(INDEX_METHODS),
+  pillarWeights: pillarNumbers,
+  indicators: z.array(z.object({ id: z.uuid(), code: z.string(), nameZh: z.string(), nameEn: z.string(), pillar: z.enum(PILLARS), weight: z.number(), expertShare: z.number(), entropyShare: z.number().nullable() })),
+  agreement: shift.extend({ spearman: z.number().nullable() }),
+  sensitivity: z.array(z.object({ pillar: z.enum(PILLARS), weight: z.number(), lower: shift, higher: shift })),
+});
+const versions = z.object({
+  definition,
+  versions: z.array(
+    z.object({ version: z.number(), nameZh: z.string(), nameEn: z.string(), pillar: z.enum(PILLARS), unit: z.string(), direction: z.enum(DIRECTIONS), aggregation: z.enum(AGGREGATIONS), note: z.string(), changedAt: z.string(), observations: z.number() }),
+  ),
+});
+const importReply = z.object({
+  importId: z.uuid().optional(),
+  rows: z.number(),
+  written: z.number(),
+  unchanged: z.number(),
+  skipped: z.number(),
+  errors: z.number(),
+  dryRun: z.boolean(),
+  accepted: z.boolean(),
+  report: z.array(
+    z.object({
+      row: z.number(),
+      status: z.enum(['written', 'unchanged', 'valid', 'skipped', 'error']),
+      code: z.string().optional(),
+      unitId: z.uuid().optional(),
+      period: z.number().optional(),
+      value: z.number().optional(),
+      field: z.string().optional(),
+      error: z.enum(ROW_CODES).optional(),
+      reason: z.string().optional(),
+    }),
+  ),
+});
+const IMPORT_MAX_BYTES = 10 * 1024 * 1024;
+const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
 export const indicatorsRoutes: FastifyPluginAsync = async (base) => {
   const app = base.withTypeProvider<ZodTypeProvider>();
+  await app.register(multipart, { throwFileSizeLimit: true, limits: { fileSize: IMPORT_MAX_BYTES, files: 1 } });
 
   app.get(
     '/indicators/definitions',
@@ -86,20 +153,48 @@ export const indicatorsRoutes: FastifyPluginAsync = async (base) => {
           source: z.enum(SOURCES),
           computedKey: z.enum(COMPUTED_KEYS).nullable().optional(),
           weight: z.number().gt(0).max(100).optional(),
+          aggregation: z.enum(AGGREGATIONS).optional(),
         }),
         response: { 201: definition },
       },
     },
     async (request, reply) => reply.code(201).send(await indicators.createDefinition(app.db, request.actor, request.body)),
   );
+  app.patch(
+    '/indicators/definitions/:id',
+    {
+      schema: {
+        tags,
+        operationId: 'changeIndicatorDefinition', security: SESSION,
+        summary: 'Change a definition (county admin): a new version; observations keep the version they were recorded under',
+        params: idParams,
+        body: z.strictObject({
+          nameZh: noNul(80).optional(),
+          nameEn: noNul(120).optional(),
+          pillar: z.enum(PILLARS).optional(),
+          unit: unitField.optional(),
+          direction: z.enum(DIRECTIONS).optional(),
+          aggregation: z.enum(AGGREGATIONS).optional(),
+          note: noNul(500),
+        }),
+        response: { 200: definition },
+      },
+    },
+    async (request) => indicators.changeDefinition(app.db, request.actor, request.params.id, request.body),
+  );
+  app.get(
+    '/indicators/definitions/:id/versions',
+    { schema: { tags, operationId: 'indicatorDefinitionVersions', security: SESSION, summary: "A definition's versions, newest first, with the observations recorded under each", params: idParams, response: { 200: versions } } },
+    async (request) => indicators.definitionHistory(app.db, request.actor, request.params.id),
+  );
   app.put(
     '/indicators/observations',
-    { schema: { tags, operationId: 'recordIndicatorObservation', summary: "Enter or correct a manual indicator's value for a village and year", body: observationBody, response: { 200: observation } } },
+    { schema: { tags, operationId: 'recordIndicatorObservation', summary: "Enter or correct a manual indicator's value for an admin unit (village, township or county) and year", body: observationBody, response: { 200: observation } } },
     async (request) => indicators.recordObservation(app.db, request.actor, request.body),
   );
   app.put(
     '/indicators/targets',
-    { schema: { tags, operationId: 'setIndicatorTarget', summary: "Set a village's target for an indicator and year (county admin)", body: observationBody, response: { 200: observationBody.extend({ id: z.uuid() }) } } },
+    { schema: { tags, operationId: 'setIndicatorTarget', summary: "Set a unit's target for an indicator and year: the county's and townships' by the county admin, villages' by their township", body: observationBody, response: { 200: observationBody.extend({ id: z.uuid() }) } } },
     async (request) => indicators.setTarget(app.db, request.actor, request.body),
   );
   app.put(
@@ -134,9 +229,89 @@ export const indicatorsRoutes: FastifyPluginAsync = async (base) => {
     async (request) => indicators.overview(app.db, request.actor, request.query.period),
   );
   app.get(
+    '/indicators/units/:id',
+    {
+      schema: {
+        tags,
+        operationId: 'indicatorsUnit', security: SESSION,
+        summary: "A village's, township's or the county's index over the years and its indicators in a year: own values, roll-ups, targets",
+        params: idParams,
+        querystring: periodQuery,
+        response: { 200: unitDetail },
+      },
+    },
+    async (request) => indicators.unitDetail(app.db, request.actor, request.params.id, request.query.period),
+  );
+  app.get(
+    '/indicators/targets',
+    {
+      schema: {
+        tags,
+        operationId: 'indicatorTargetCascade', security: SESSION,
+        summary: "A unit's targets for a year and their split over the units under it, with progress and traffic lights, furthest behind first",
+        querystring: z.strictObject({ unitId: z.uuid(), period: z.coerce.number().int().min(2000).max(2100) }),
+        response: { 200: cascade },
+      },
+    },
+    async (request) => indicators.targetCascade(app.db, request.actor, request.query.unitId, request.query.period),
+  );
+  app.get(
+    '/indicators/weights',
+    { schema: { tags, operationId: 'indicatorWeights', security: SESSION, summary: 'Expert and entropy weights side by side for a year, their agreement, and the ranking’s sensitivity to pillar weights', querystring: periodQuery, response: { 200: weights } } },
+    async (request) => weightsView(app.db, request.actor, request.query.period),
+  );
+  app.put(
+    '/indicators/indicator-weights',
+    {
+      schema: {
+        tags,
+        operationId: 'setIndicatorWeights', security: SESSION,
+        summary: "Indicators' expert weights inside their pillars (county admin); the index follows at the next recomputation",
+        body: z.strictObject({ weights: z.array(z.strictObject({ indicatorId: z.uuid(), weight: z.number().gt(0).max(100) })).min(1).max(500) }),
+        response: { 200: z.object({ changed: z.number() }) },
+      },
+    },
+    async (request) => setIndicatorWeights(app.db, request.actor, request.body.weights),
+  );
+  app.get(
+    '/indicators/import/template.xlsx',
+    {
+      schema: {
+        tags,
+        operationId: 'indicatorImportTemplate',
+        summary: 'An XLSX to fill in: a row per manual indicator and unit you may enter, with the values stored for the year',
+        querystring: z.strictObject({ period: z.coerce.number().int().min(2000).max(2100) }),
+        security: SESSION,
+        response: { 200: binary(XLSX) },
+      },
+    },
+    async (request, reply) => {
+      const out = await importTemplate(app.db, request.actor, request.query.period);
+      return reply.type(XLSX).header('content-disposition', `attachment; filename="${out.filename}"`).send(out.data);
+    },
+  );
+  app.post(
+    '/indicators/import',
+    {
+      schema: {
+        tags,
+        operationId: 'importIndicatorObservations',
+        summary: 'Import observations from CSV or XLSX (field "file"): every row is checked, and all are written or none, with a report row by row',
+        consumes: ['multipart/form-data'],
+        querystring: z.strictObject({ format: z.enum(['csv', 'xlsx']), dryRun: z.enum(['true', 'false']).default('false').transform((v) => v === 'true') }),
+        security: SESSION,
+        response: { 200: importReply },
+      },
+    },
+    async (request) => {
+      const { file } = await readMultipart(request, IMPORT_MAX_BYTES, () => new Problem(413, 'import_too_large', `The file is larger than ${IMPORT_MAX_BYTES / 1048576} MB`, { field: 'file' }));
+      return importObservations(app.db, request.actor, { format: request.query.format, dryRun: request.query.dryRun, data: file.data, filename: file.filename });
+    },
+  );
+  app.get(
     '/indicators/villages/:id',
-    { schema: { tags, operationId: 'indicatorsVillage', summary: "A village's index over the years and its indicators in a year", params: idParams, querystring: periodQuery, response: { 200: villageDetail } } },
-    async (request) => indicators.villageDetail(app.db, request.actor, request.params.id, request.query.period),
+    { schema: { tags, operationId: 'indicatorsVillage', summary: "A village's index over the years and its indicators in a year (as /indicators/units/{id})", params: idParams, querystring: periodQuery, response: { 200: unitDetail } } },
+    async (request) => indicators.unitDetail(app.db, request.actor, request.params.id, request.query.period),
   );
   app.get(
     '/indicators/export.xlsx',

@@ -12,6 +12,9 @@ export const DIRECTIONS = ['higher', 'lower'] as const;
 export type Direction = (typeof DIRECTIONS)[number];
 export const SOURCES = ['manual', 'computed'] as const;
 export type Source = (typeof SOURCES)[number];
+/** How a township's or the county's value rolls up from its villages': a total, or a mean (shares, per-head figures). */
+export const AGGREGATIONS = ['sum', 'mean'] as const;
+export type Aggregation = (typeof AGGREGATIONS)[number];
 /** What Terrace computes from its own modules' records (see computed.ts). */
 export const COMPUTED_KEYS = ['market.sales', 'inns.nights', 'atlas.good_buildings', 'interventions.funded'] as const;
 export type ComputedKey = (typeof COMPUTED_KEYS)[number];
@@ -38,6 +41,9 @@ export const indicatorDefinitions = pgTable(
     computedKey: text('computed_key').$type<ComputedKey>(),
     /** Its weight inside its pillar (relative to the pillar's other indicators). */
     weight: doublePrecision('weight').notNull().default(1),
+    aggregation: text('aggregation').$type<Aggregation>().notNull().default('sum'),
+    /** The current version of the definition (1 when created; each change adds one, see indicator_definition_versions). */
+    version: integer('version').notNull().default(1),
     createdAt: createdAt(),
     updatedAt: tz('updated_at').notNull().defaultNow(),
   },
@@ -49,6 +55,32 @@ export const indicatorDefinitions = pgTable(
     check('indicator_definitions_source_check', inList('source', SOURCES)),
     check('indicator_definitions_computed_check', sql`(${t.source} = 'computed') = (${t.computedKey} is not null)`),
     check('indicator_definitions_weight_check', sql`${t.weight} > 0 and ${t.weight} <= 100`),
+    check('indicator_definitions_aggregation_check', inList('aggregation', AGGREGATIONS)),
+    check('indicator_definitions_version_check', sql`${t.version} >= 1`),
+  ],
+);
+
+/** Every version a definition has had: what it meant when an observation was recorded under it. */
+export const indicatorDefinitionVersions = pgTable(
+  'indicator_definition_versions',
+  {
+    countyId: countyId(),
+    definitionId: uuid('definition_id').notNull(),
+    version: integer('version').notNull(),
+    nameZh: text('name_zh').notNull(),
+    nameEn: text('name_en').notNull(),
+    pillar: text('pillar').$type<Pillar>().notNull(),
+    unit: text('unit').notNull(),
+    direction: text('direction').$type<Direction>().notNull(),
+    aggregation: text('aggregation').$type<Aggregation>().notNull(),
+    /** Why it changed, in the official's words (empty for the first version). */
+    note: text('note').notNull().default(''),
+    changedBy: uuid('changed_by').references(() => users.id),
+    changedAt: tz('changed_at').notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.countyId, t.definitionId, t.version] }),
+    foreignKey({ columns: [t.countyId, t.definitionId], foreignColumns: [indicatorDefinitions.countyId, indicatorDefinitions.id], name: 'indicator_definition_versions_definition_fk' }),
   ],
 );
 
@@ -82,6 +114,8 @@ export const indicatorObservations = pgTable(
     provenance: jsonb('provenance').$type<Record<string, unknown>>().notNull().default({}),
     recordedBy: uuid('recorded_by').references(() => users.id),
     recordedAt: tz('recorded_at').notNull().defaultNow(),
+    /** The version of the definition the value was recorded under. */
+    definitionVersion: integer('definition_version').notNull().default(1),
   },
   (t) => [
     ...unitYearKeys('indicator_observations', t),
@@ -132,6 +166,9 @@ export const indicatorScores = pgTable(
     pillars: jsonb('pillars').$type<Partial<Record<Pillar, number>>>().notNull(),
     computedAt: tz('computed_at').notNull().defaultNow(),
     jobId: uuid('job_id'),
+    /** The index by each method, whichever ranks: expert weights and entropy-weight TOPSIS side by side. */
+    weightedScore: doublePrecision('weighted_score'),
+    entropyScore: doublePrecision('entropy_score'),
   },
   (t) => [
     primaryKey({ columns: [t.countyId, t.period, t.unitId] }),

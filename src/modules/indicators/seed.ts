@@ -2,8 +2,8 @@
 // then computed as the recomputation job does, so the dashboard opens with figures.
 import type { Db } from '../../db/handle.ts';
 import { recomputePeriod } from './recompute.ts';
-import { indicatorDefinitions, indicatorObservations, type ComputedKey, type Direction, type Pillar } from './schema.ts';
-import { countyVillages } from './units.ts';
+import { indicatorDefinitions, indicatorDefinitionVersions, indicatorObservations, indicatorTargets, type ComputedKey, type Direction, type Pillar } from './schema.ts';
+import { countyUnits, countyVillages } from './units.ts';
 
 type Seeded = { code: string; nameZh: string; nameEn: string; pillar: Pillar; unit: string; direction?: Direction; computedKey?: ComputedKey; range?: [number, number] };
 
@@ -35,8 +35,20 @@ const spread = (a: number, b: number) => {
 export async function seedIndicators(tx: Db, countyId: string): Promise<void> {
   const defs = await tx
     .insert(indicatorDefinitions)
-    .values(DEMO_INDICATORS.map(({ range: _range, computedKey, ...d }) => ({ ...d, countyId, source: computedKey ? ('computed' as const) : ('manual' as const), computedKey: computedKey ?? null })))
+    .values(
+      DEMO_INDICATORS.map(({ range: _range, computedKey, ...d }) => ({
+        ...d,
+        countyId,
+        source: computedKey ? ('computed' as const) : ('manual' as const),
+        computedKey: computedKey ?? null,
+        // Shares and per-head income roll up as a mean; counts and money as a total.
+        aggregation: d.unit === '%' || d.code === 'econ.income' ? ('mean' as const) : ('sum' as const),
+      })),
+    )
     .returning();
+  await tx.insert(indicatorDefinitionVersions).values(
+    defs.map((d) => ({ countyId, definitionId: d.id, version: 1, nameZh: d.nameZh, nameEn: d.nameEn, pillar: d.pillar, unit: d.unit, direction: d.direction, aggregation: d.aggregation })),
+  );
   const villages = await countyVillages(tx, countyId);
   const [before, now] = demoPeriods();
   const rows = [];
@@ -60,5 +72,17 @@ export async function seedIndicators(tx: Db, countyId: string): Promise<void> {
     }
   }
   for (let k = 0; k < rows.length; k += 500) await tx.insert(indicatorObservations).values(rows.slice(k, k + 500));
+  // This year's targets for returnees, cascaded: the county's, split over its townships, the first township's over
+  // its villages (a little above last year's figures, so some are behind).
+  const units = await countyUnits(tx, countyId);
+  const returnees = defs.find((d) => d.code === 'people.returnees')!;
+  const lastYear = new Map(rows.filter((r) => r.indicatorId === returnees.id && r.period === before).map((r) => [r.unitId, r.value]));
+  const goal = (ids: string[]) => Math.ceil(ids.reduce((s, id) => s + (lastYear.get(id) ?? 0), 0) * 1.1);
+  const targets = [
+    { unitId: units.county.id, value: goal(villages.map((v) => v.id)) },
+    ...units.townships.map((t) => ({ unitId: t.id, value: goal(units.villagesUnder(t.id).map((v) => v.id)) })),
+    ...(units.townships[0] ? units.villagesUnder(units.townships[0].id).map((v) => ({ unitId: v.id, value: goal([v.id]) })) : []),
+  ];
+  await tx.insert(indicatorTargets).values(targets.map((t) => ({ countyId, indicatorId: returnees.id, period: now, ...t })));
   for (const period of [before, now]) await recomputePeriod(tx, { id: null, countyId }, period, null, async () => {});
 }

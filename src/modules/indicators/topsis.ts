@@ -46,14 +46,8 @@ export function entropyWeights(matrix: readonly (readonly number[])[]): number[]
   return d.map((x) => (sum > 0 ? x / sum : 1 / n));
 }
 
-/**
- * The index by entropy-weight TOPSIS, 0–100, over the indicators that tell the units apart (as in compositeIndex: a
- * constant column or one observed in a single unit is left out). A missing value is taken as the indicator's mean
- * over the units that have it; a unit with no value on any indicator used gets no score. Weights come from the data
- * (entropy of the min–max standardised values), not from the experts; pillar scores are TOPSIS over that pillar's
- * indicators alone. Ties share a rank.
- */
-export function entropyTopsisIndex(indicators: readonly IndicatorColumn[], values: ReadonlyMap<string, ReadonlyMap<string, number>>, unitIds: readonly string[]): UnitScore[] {
+/** The columns that tell the units apart, missing values filled with the column's mean, and their entropy weights. */
+function prepareEntropy(indicators: readonly IndicatorColumn[], values: ReadonlyMap<string, ReadonlyMap<string, number>>, unitIds: readonly string[]) {
   const used: { ind: IndicatorColumn; column: (number | undefined)[]; mean: number }[] = [];
   for (const ind of indicators) {
     const raw = values.get(ind.id);
@@ -67,14 +61,33 @@ export function entropyTopsisIndex(indicators: readonly IndicatorColumn[], value
     used.push({ ind, column, mean: xs.reduce((a, b) => a + b, 0) / xs.length });
   }
   const rows = unitIds.flatMap((u, i) => (used.some((c) => c.column[i] !== undefined) ? [i] : []));
-  if (rows.length < 2 || used.length === 0) return [];
+  if (rows.length < 2 || used.length === 0) return null;
   const filled = rows.map((i) => used.map((c) => c.column[i] ?? c.mean));
   const mins = used.map((_, j) => Math.min(...filled.map((r) => r[j])));
   const maxs = used.map((_, j) => Math.max(...filled.map((r) => r[j])));
   const standardised = filled.map((row) =>
     row.map((x, j) => (used[j].ind.direction === 'higher' ? (x - mins[j]) / (maxs[j] - mins[j]) : (maxs[j] - x) / (maxs[j] - mins[j]))),
   );
-  const weights = entropyWeights(standardised);
+  return { used, rows, filled, weights: entropyWeights(standardised) };
+}
+
+/** The entropy weight of each indicator that tells the units apart (summing to 1); the others are absent. */
+export function entropyWeightsOf(indicators: readonly IndicatorColumn[], values: ReadonlyMap<string, ReadonlyMap<string, number>>, unitIds: readonly string[]): Map<string, number> {
+  const prepared = prepareEntropy(indicators, values, unitIds);
+  return new Map(prepared ? prepared.used.map((c, j) => [c.ind.id, prepared.weights[j]]) : []);
+}
+
+/**
+ * The index by entropy-weight TOPSIS, 0–100, over the indicators that tell the units apart (as in compositeIndex: a
+ * constant column or one observed in a single unit is left out). A missing value is taken as the indicator's mean
+ * over the units that have it; a unit with no value on any indicator used gets no score. Weights come from the data
+ * (entropy of the min–max standardised values), not from the experts; pillar scores are TOPSIS over that pillar's
+ * indicators alone. Ties share a rank.
+ */
+export function entropyTopsisIndex(indicators: readonly IndicatorColumn[], values: ReadonlyMap<string, ReadonlyMap<string, number>>, unitIds: readonly string[]): UnitScore[] {
+  const prepared = prepareEntropy(indicators, values, unitIds);
+  if (!prepared) return [];
+  const { used, rows, filled, weights } = prepared;
   const higher = used.map((c) => c.ind.direction === 'higher');
   const overall = topsis(filled, weights, higher).closeness;
   const byPillar = new Map<Pillar, number[]>();

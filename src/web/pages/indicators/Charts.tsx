@@ -1,13 +1,13 @@
 // The module's ECharts charts; this file (and ECharts with it) loads only with the indicators pages.
 import { BarChart, LineChart, RadarChart } from 'echarts/charts';
-import { GridComponent, RadarComponent, TooltipComponent } from 'echarts/components';
+import { GridComponent, LegendComponent, RadarComponent, TooltipComponent } from 'echarts/components';
 import * as echarts from 'echarts/core';
 import { CanvasRenderer } from 'echarts/renderers';
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { PILLARS, type Pillar, type PillarScores } from './shared.ts';
 
-echarts.use([BarChart, LineChart, RadarChart, GridComponent, RadarComponent, TooltipComponent, CanvasRenderer]);
+echarts.use([BarChart, LineChart, RadarChart, GridComponent, LegendComponent, RadarComponent, TooltipComponent, CanvasRenderer]);
 
 const GREEN = '#2f6b3a';
 
@@ -71,13 +71,17 @@ export function TrendLine({ points, label }: { points: { period: number; value: 
   return <Chart option={option} label={label} testId="trend-chart" />;
 }
 
-/** A village's pillars against the county average. */
-export function PillarRadar({ pillars, label }: { pillars: PillarScores; label: string }) {
+const PALETTE = [GREEN, '#c8882a', '#3a6ea5', '#a5443a'];
+
+/** Units' pillars on one radar (one unit, or several to compare). */
+export function PillarRadar({ series, label }: { series: { name: string; pillars: PillarScores }[]; label: string }) {
   const { t } = useTranslation('indicators');
   const option = {
     tooltip: {},
-    radar: { indicator: PILLARS.map((p) => ({ name: t(`pillar.${p}`), max: 100 })), radius: '65%' },
-    series: [{ type: 'radar', data: [{ value: PILLARS.map((p) => pillars[p] ?? 0), name: label, areaStyle: { opacity: 0.25 } }], itemStyle: { color: GREEN } }],
+    legend: series.length > 1 ? { bottom: 0 } : undefined,
+    color: PALETTE,
+    radar: { indicator: PILLARS.map((p) => ({ name: t(`pillar.${p}`), max: 100 })), radius: '60%' },
+    series: [{ type: 'radar', data: series.map((s) => ({ value: PILLARS.map((p) => s.pillars[p] ?? 0), name: s.name, areaStyle: { opacity: series.length > 1 ? 0.1 : 0.25 } })) }],
   };
-  return <Chart option={option} label={label} testId="radar-chart" />;
+  return <Chart option={option} label={label} testId="radar-chart" height={series.length > 1 ? 300 : undefined} />;
 }

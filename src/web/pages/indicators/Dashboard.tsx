@@ -8,7 +8,7 @@ import { PillarBars, RankedBars, TrendLine } from './Charts.tsx';
 import { IndexMap } from './IndexMap.tsx';
 import { MethodPicker } from './MethodPicker.tsx';
 import { RecomputeButton } from './Recompute.tsx';
-import { colourScale, SCALE, useNames, type Overview } from './shared.ts';
+import { colourScale, SCALE, unitPath, useNames, type Overview } from './shared.ts';
 
 /** The county overview: pillar averages, the trend, the map coloured by index, and the ranking. */
 export default function DashboardPage() {
@@ -46,11 +46,18 @@ export default function DashboardPage() {
                   ))}
                 </select>
               </label>
-              <Link to="/indicators/catalogue">{t('catalogue.link')}</Link>
               <a className="button-link" href={`/api/v1/indicators/export.xlsx?period=${d.period}`} download>
                 {t('overview.export')}
               </a>
             </div>
+            <nav className="row wrap ind-links" aria-label={t('title')}>
+              <Link to={unitPath(d.countyId, d.period)}>{t('nav.county')}</Link>
+              <Link to="/indicators/catalogue">{t('catalogue.link')}</Link>
+              <Link to={`/indicators/weights?year=${d.period}`}>{t('nav.weights')}</Link>
+              <Link to={`/indicators/compare?year=${d.period}`}>{t('nav.compare')}</Link>
+              <Link to="/indicators/import">{t('nav.import')}</Link>
+              <Link to={`/indicators/report?year=${d.period}`}>{t('nav.report')}</Link>
+            </nav>
             <p className="stats">
               <span data-testid="county-average">
                 {t('overview.average')}: {average === null ? '—' : names.number(average)}
@@ -72,10 +79,17 @@ export default function DashboardPage() {
             <TrendLine points={d.trend.map((x) => ({ period: x.period, value: x.average }))} label={t('overview.trend')} />
             <h2>{t('overview.townships')}</h2>
             <RankedBars items={d.townships.map((x) => ({ name: names.village(x), value: x.average }))} label={t('overview.townships')} />
+            <ul className="row wrap ind-chips">
+              {d.townships.map((x) => (
+                <li key={x.id}>
+                  <Link to={unitPath(x.id, d.period)}>{names.village(x)}</Link>
+                </li>
+              ))}
+            </ul>
           </section>
-          <section className="card">
+          <section className="card" id="map">
             <h2>{t('overview.map')}</h2>
-            <IndexMap places={places} label={t('overview.map')} onOpen={(id) => navigate(`/indicators/v/${id}?year=${d.period}`)} />
+            <IndexMap places={places} focus={params.get('focus')} label={t('overview.map')} onOpen={(id) => navigate(`/indicators/v/${id}?year=${d.period}`)} />
             <div className="ind-legend" aria-hidden>
               <span>{t('overview.legendLow')}</span>
               {SCALE.map((c) => (
@@ -94,7 +108,7 @@ export default function DashboardPage() {
                     <span className="ind-rank">{v.rank ?? '—'}</span>
                     <Link to={`/indicators/v/${v.id}?year=${d.period}`}>{names.village(v)}</Link>
                     <span className="muted ind-town">{names.village({ nameZh: v.townshipZh, namePinyin: v.townshipPinyin })}</span>
-                    <span className="ind-score" style={{ borderColor: colourOf(v.score) }}>
+                    <span className="ind-score" style={{ borderColor: colourOf(v.score) }} title={`${t('method.weighted')} ${v.weightedScore?.toFixed(1) ?? '—'} · ${t('method.entropy_topsis')} ${v.entropyScore?.toFixed(1) ?? '—'}`}>
                       {v.score === null ? '—' : v.score.toFixed(1)}
                     </span>
                     {change !== null && (

@@ -19,7 +19,7 @@ export interface ScoredPlace {
  * The villages as dots coloured by their index, on a plain background (our own layers only: it works offline).
  * A click on a dot opens the village.
  */
-export function IndexMap({ places, label, onOpen }: { places: ScoredPlace[]; label: string; onOpen: (id: string) => void }) {
+export function IndexMap({ places, label, onOpen, focus }: { places: ScoredPlace[]; label: string; onOpen: (id: string) => void; focus?: string | null }) {
   const box = useRef<HTMLDivElement>(null);
   const open = useRef(onOpen);
   open.current = onOpen;
@@ -35,6 +35,8 @@ export function IndexMap({ places, label, onOpen }: { places: ScoredPlace[]; lab
         geometry: { type: 'Point', coordinates: [p.lon, p.lat] },
       })),
     };
+    const focused = places.find((p) => p.id === focus);
+    if (focused) box.current.setAttribute('data-focus-colour', colourOf(focused.score));
     const lons = places.map((p) => p.lon);
     const lats = places.map((p) => p.lat);
     const map = new maplibregl.Map({
@@ -50,10 +52,17 @@ export function IndexMap({ places, label, onOpen }: { places: ScoredPlace[]; lab
             source: 'scored',
             paint: { 'circle-radius': 7, 'circle-color': ['get', 'colour'], 'circle-stroke-color': '#333333', 'circle-stroke-width': 0.8 },
           },
+          // The village asked for (from its page's "on the map"): a wide ring in its own colour around it.
+          {
+            id: 'focus',
+            type: 'circle',
+            source: 'scored',
+            filter: ['==', ['get', 'id'], focus ?? ''],
+            paint: { 'circle-radius': 16, 'circle-color': ['get', 'colour'], 'circle-opacity': 0.9, 'circle-stroke-color': '#111111', 'circle-stroke-width': 2 },
+          },
         ],
       },
-      bounds: [Math.min(...lons), Math.min(...lats), Math.max(...lons), Math.max(...lats)],
-      fitBoundsOptions: { padding: 28 },
+      ...(focused ? { center: [focused.lon, focused.lat] as [number, number], zoom: 12 } : { bounds: [Math.min(...lons), Math.min(...lats), Math.max(...lons), Math.max(...lats)] as [number, number, number, number], fitBoundsOptions: { padding: 28 } }),
       attributionControl: false,
       canvasContextAttributes: { preserveDrawingBuffer: true },
     });
@@ -73,9 +82,10 @@ export function IndexMap({ places, label, onOpen }: { places: ScoredPlace[]; lab
       const id = e.features?.[0]?.properties.id;
       if (id) open.current(String(id));
     });
+    box.current.setAttribute('data-rendered', 'false');
     map.once('idle', () => box.current?.setAttribute('data-rendered', 'true'));
     return () => map.remove();
-  }, [places]);
+  }, [places, focus]);
 
   return <div ref={box} className="map ind-map" role="img" aria-label={label} data-testid="index-map" />;
 }

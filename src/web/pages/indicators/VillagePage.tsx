@@ -3,14 +3,15 @@ import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams, useSearchParams } from 'react-router';
 import { api } from '../../api.ts';
-import { hasRole, useMe } from '../../auth.tsx';
 import { ErrorText } from '../../components/ErrorText.tsx';
 import { PillarRadar, TrendLine } from './Charts.tsx';
-import { PILLARS, useNames, type IndicatorRow, type VillageDetail } from './shared.ts';
+import { TargetCascade } from './TargetCascade.tsx';
+import { LightBadge } from './LightBadge.tsx';
+import { PILLARS, unitPath, useNames, type IndicatorRow, type UnitDetail } from './shared.ts';
 
 type Kind = 'observation' | 'target';
 
-/** An official's entry of a manual indicator's value, or the county admin's target, for the year shown. */
+/** An official's entry of a manual indicator's value, or a target, for the unit and year shown. */
 function EntryForm({ row, unitId, period, kind, onDone }: { row: IndicatorRow; unitId: string; period: number; kind: Kind; onDone: () => void }) {
   const { t } = useTranslation('indicators');
   const names = useNames();
@@ -33,7 +34,7 @@ function EntryForm({ row, unitId, period, kind, onDone }: { row: IndicatorRow; u
       <label>
         {kind === 'target' && `${t('village.target')} · `}
         {t('village.newValue', { name: names.indicator(row), unit: names.unit(row.unit) })}
-        <input type="number" step="any" inputMode="decimal" required value={value} onChange={(e) => setValue(e.target.value)} />
+        <input type="number" step="any" inputMode="decimal" required min={row.unit === '%' ? 0 : undefined} max={row.unit === '%' ? 100 : undefined} value={value} onChange={(e) => setValue(e.target.value)} />
       </label>
       <button type="submit" className="primary" disabled={save.isPending}>
         {t('village.save')}
@@ -43,44 +44,61 @@ function EntryForm({ row, unitId, period, kind, onDone }: { row: IndicatorRow; u
   );
 }
 
-/** One village: its index, its pillars against each other, its history, and every indicator of the year. */
-export default function VillagePage() {
+/** One admin unit — a village, a township or the county: its index, pillars, history, indicators and targets. */
+export default function UnitPage() {
   const { t } = useTranslation('indicators');
   const names = useNames();
   const { id } = useParams();
   const [params] = useSearchParams();
   const requested = params.get('year') ?? undefined;
   const [editing, setEditing] = useState<{ id: string; kind: Kind } | null>(null);
-  const { data: me } = useMe();
-  const setsTargets = hasRole(me, 'county_admin');
   const [saved, setSaved] = useState(false);
-  const q = useQuery({ queryKey: ['indicators', 'village', id, requested], queryFn: () => api<VillageDetail>(`/indicators/villages/${id}`, { query: { period: requested } }) });
+  const q = useQuery({ queryKey: ['indicators', 'unit', id, requested], queryFn: () => api<UnitDetail>(`/indicators/units/${id}`, { query: { period: requested } }) });
   if (q.error) return <ErrorText error={q.error} />;
   if (!q.data) return null;
   const d = q.data;
   const now = d.scores.find((s) => s.period === d.period);
   const fmt = (x: number | null) => (x === null ? '—' : names.number(x));
+  const level = d.unit.level;
   return (
     <div className="stack">
       <section className="card">
-        <Link to={`/indicators${d.period ? `?year=${d.period}` : ''}`}>← {t('village.back')}</Link>
+        <div className="row wrap spread">
+          <Link to={`/indicators${d.period ? `?year=${d.period}` : ''}`}>← {t('village.back')}</Link>
+          {level === 'village' && <Link to={`/indicators?${d.period ? `year=${d.period}&` : ''}focus=${d.unit.id}#map`}>{t('place.onMap')}</Link>}
+          {d.unit.parentId && <Link to={unitPath(d.unit.parentId, d.period)}>{names.village({ nameZh: d.unit.parentZh!, namePinyin: d.unit.parentPinyin! })} →</Link>}
+        </div>
         <h1>
-          {names.village(d.village)} <span className="muted">· {names.village({ nameZh: d.village.townshipZh, namePinyin: d.village.townshipPinyin })}</span>
+          {names.village(d.unit)} <span className="muted">· {t(`level.${level}`)}</span>
         </h1>
         <p className="stats">
           <span data-testid="village-score">
-            {t('village.index')} {d.period}: {now ? now.score.toFixed(1) : '—'}
+            {t(level === 'village' ? 'village.index' : 'place.meanIndex')} {d.period}: {now ? now.score.toFixed(1) : '—'}
           </span>
-          {now && <span className="muted">{t('overview.rank', { rank: now.rank })}</span>}
+          {now?.rank && <span className="muted">{t('overview.rank', { rank: now.rank })}</span>}
+          {now && level !== 'village' && <span className="muted">{t('overview.villages', { count: now.villages })}</span>}
         </p>
-        {now && <PillarRadar pillars={now.pillars} label={t('village.radar')} />}
+        {now && <PillarRadar series={[{ name: names.village(d.unit), pillars: now.pillars }]} label={t('village.radar')} />}
         {d.scores.length > 0 && (
           <>
             <h2>{t('village.history')}</h2>
             <TrendLine points={d.scores.map((s) => ({ period: s.period, value: s.score }))} label={t('village.history')} />
           </>
         )}
+        {d.children.length > 0 && (
+          <details className="ind-children">
+            <summary>{t(level === 'county' ? 'place.townships' : 'place.villages', { count: d.children.length })}</summary>
+            <ul className="row wrap">
+              {d.children.map((c) => (
+                <li key={c.id}>
+                  <Link to={unitPath(c.id, d.period)}>{names.village(c)}</Link>
+                </li>
+              ))}
+            </ul>
+          </details>
+        )}
       </section>
+      {level !== 'village' && d.period !== null && <TargetCascade unitId={d.unit.id} period={d.period} />}
       <section className="card">
         <h2>{t('village.indicators')}</h2>
         {saved && (
@@ -105,6 +123,11 @@ export default function VillagePage() {
                       <span>
                         {t('village.value')}: <b data-testid="value">{fmt(r.value)}</b> {names.unit(r.unit)}
                       </span>
+                      {r.rolledUp && (
+                        <span data-testid="rolled-up">
+                          {t(r.aggregation === 'sum' ? 'place.rolledSum' : 'place.rolledMean', { value: names.number(r.rolledUp.value), villages: r.rolledUp.villages, of: r.rolledUp.of })}
+                        </span>
+                      )}
                       <span className="muted">
                         {t('village.previous')}: {fmt(r.previous)}
                       </span>
@@ -113,12 +136,14 @@ export default function VillagePage() {
                           {t('village.target')}: {fmt(r.target)}
                         </span>
                       )}
+                      {r.target !== null && <LightBadge light={r.light} progress={r.progress} />}
                       {r.direction === 'lower' && <span className="muted">({t('village.lowerBetter')})</span>}
+                      {r.recordedVersion !== null && r.recordedVersion !== r.version && <span className="muted">{t('place.recordedUnder', { version: r.recordedVersion })}</span>}
                     </div>
                     {d.period !== null && editing?.id === r.id && (
                       <EntryForm
                         row={r}
-                        unitId={d.village.id}
+                        unitId={d.unit.id}
                         period={d.period}
                         kind={editing.kind}
                         onDone={() => {
@@ -134,7 +159,7 @@ export default function VillagePage() {
                             {t('village.enter')}
                           </button>
                         )}
-                        {setsTargets && (
+                        {d.canPlan && (
                           <button type="button" className="small" onClick={() => setEditing({ id: r.id, kind: 'target' })} aria-label={`${t('village.setTarget')} ${names.indicator(r)}`}>
                             {t('village.setTarget')}
                           </button>
