@@ -2,9 +2,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.ts';
-import { migrateDatabase, openDatabase, type DbHandle } from './db/handle.ts';
+import { sql } from 'drizzle-orm';
+import { migrateDatabase, openDatabase, queryRows, type DbHandle } from './db/handle.ts';
 import { lockDataDir } from './db/lock.ts';
 import { seedDemo, type SeedResult } from './db/seed.ts';
+import { issueSetupToken } from './modules/governance/index.ts';
 import { MODULES } from './modules.ts';
 import { migrationSets } from './server/module.ts';
 import { serveBackupRequests } from './server/backup.ts';
@@ -15,10 +17,18 @@ export interface RunningServer {
   handle: DbHandle;
   url: string;
   seed: SeedResult;
+  /** The demo county is in this database (seeded now or at an earlier start). */
+  demo: boolean;
+  /** The database has no county yet: the one-time code that lets the first-run page set it up (null otherwise). */
+  setupToken: string | null;
   close(): Promise<void>;
 }
 
-/** Opens the database (locking DATA_DIR when embedded), migrates, seeds an empty database, and listens. */
+/**
+ * Opens the database (locking DATA_DIR when embedded), migrates, seeds the demo county into an empty database when
+ * the configuration asks for it (TERRACE_DEMO; the embedded default), makes a setup code when there is no county, and
+ * listens.
+ */
 export async function startServer(config: Config, say: (line: string) => void = () => {}): Promise<RunningServer> {
   let release = () => {};
   let dataDir: string | undefined;
@@ -33,7 +43,9 @@ export async function startServer(config: Config, say: (line: string) => void = 
   try {
     handle = await openDatabase({ databaseUrl: config.databaseUrl, poolSize: config.databasePoolSize, dataDir });
     await migrateAll(handle);
-    const seed = await seedDemoCounty(handle.db, { password: config.demoPassword });
+    const seed: SeedResult = config.demo ? await seedDemoCounty(handle.db, { password: config.demoPassword }) : { seeded: false };
+    const setupToken = await issueSetupToken(handle.db);
+    const demo = seed.seeded || (await demoCountyPresent(handle.db));
     const app = await buildApp(config, handle);
     await app.listen({ port: config.port, host: config.host });
     const address = app.server.address();
@@ -45,6 +57,8 @@ export async function startServer(config: Config, say: (line: string) => void = 
       handle: h,
       url: `http://localhost:${port}`,
       seed,
+      demo,
+      setupToken,
       async close() {
         stopServingBackups();
         await app.close();
@@ -64,3 +78,9 @@ export const migrateAll = (handle: DbHandle) => migrateDatabase(handle, migratio
 
 /** Seeds the demo county with every module's part, into an untouched database only. */
 export const seedDemoCounty = (db: DbHandle['db'], options: { password?: string } = {}) => seedDemo(db, MODULES, options);
+
+/** Whether the demo county was ever seeded into this database (its seed leaves an audit row). */
+export async function demoCountyPresent(db: DbHandle['db']): Promise<boolean> {
+  const [row] = await queryRows<{ present: boolean }>(db, sql`select exists (select 1 from audit_log where action = 'seed.demo_county') as present`);
+  return row?.present === true;
+}

@@ -1,13 +1,13 @@
 import { and, asc, eq, gte, ilike, inArray, lte, or, sql, type SQL } from 'drizzle-orm';
 import type { Feature, FeatureCollection } from 'geojson';
-import type { Db } from '../../db/handle.ts';
+import { queryRows, type Db } from '../../db/handle.ts';
 import { badRequest, notFound, Problem } from '../../server/problems.ts';
 import { storeImage } from '../../server/images.ts';
 import type { FileStorage } from '../../server/storage.ts';
 import { recordAudit } from '../../server/audit.ts';
 import { authorize, type Actor } from '../governance/index.ts';
 import { ATLAS_PERMISSIONS } from './permissions.ts';
-import { getCountyTree } from '../governance/index.ts';
+import { getCountyTree, setupNeeded } from '../governance/index.ts';
 import { elevationAt, songyangDem } from './dem.ts';
 import { GeometryError, placement, toGcj02, validateGeometry, type BuildingGeometry, type Crs } from './geo.ts';
 import {
@@ -125,6 +125,11 @@ export async function listVillages(db: Db, actor: Actor | null, filter: { q?: st
   const vis = known ?? (await visibleVillages(db, actor));
   // The text is stored without spaces, so pinyin typed with or without them finds it.
   const matching = filter.q ? ilike(villageProfiles.searchText, likePatterns(filter.q.replace(/\s+/g, ''))[0]) : undefined;
+  // Villages added since the server started (a county set up at its first start) have no search text yet.
+  if (filter.q) {
+    const [{ n }] = await queryRows<{ n: number }>(db, sql`select count(*)::int as n from atlas_village_profiles`);
+    if (n < vis.refs.size) await refreshVillageSearch(db);
+  }
   const profiles = new Map((await db.select().from(villageProfiles).where(matching)).map((p) => [p.unitId, p]));
   const ids = filter.q ? vis.ids.filter((id) => profiles.has(id)) : vis.ids;
   const list = ids.map((id) => villageOut(vis.refs.get(id)!, profiles.get(id), mayEdit(actor, vis.refs.get(id)!)));
@@ -141,6 +146,8 @@ function villageSearchText(v: VillageRef, story: string) {
  * governance), so a search reads an index instead of computing pinyin per request. Runs when the server starts.
  */
 export async function refreshVillageSearch(db: Db) {
+  // A real county's first start has no county until it is set up; its villages get their text on their first search.
+  if (await setupNeeded(db)) return 0;
   const refs = await villageRefs(db);
   const rows = await db.select({ unitId: villageProfiles.unitId, story: villageProfiles.story, searchText: villageProfiles.searchText }).from(villageProfiles);
   const have = new Map(rows.map((r) => [r.unitId, r]));
