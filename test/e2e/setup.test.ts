@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser } from './support/browser.ts';
 import { startServerProcess, type ServerProcess } from './support/server.ts';
 
-describe("a real county's first start in the browser: the first-run page", { timeout: 180_000 }, () => {
+describe("a real county's first start in the browser: the first-run page", { timeout: 300_000 }, () => {
   let server: ServerProcess;
   let browser: BrowserContext;
   let page: Page;
@@ -19,10 +19,12 @@ describe("a real county's first start in the browser: the first-run page", { tim
   };
 
   beforeAll(async () => {
-    [server, browser] = await Promise.all([startServerProcess({ env: { TERRACE_DEMO: '0' }, timeoutMs: 150_000 }), launchBrowser()]);
+    [server, browser] = await Promise.all([startServerProcess({ env: { TERRACE_DEMO: '0' }, timeoutMs: 480_000 }), launchBrowser()]);
+    // The code is printed on the lines after "ready": wait for them.
+    for (let i = 0; i < 100 && !/setup code:\s+\S+/.test(server.output()); i++) await new Promise((r) => setTimeout(r, 100));
     code = server.output().match(/setup code:\s+(\S+)/)![1];
     page = await browser.newPage();
-  }, 200_000);
+  }, 500_000);
   afterAll(async () => {
     await browser?.close();
     await server?.stop();
