@@ -16,6 +16,7 @@ import { loggerOptions } from './server/log-safety.ts';
 import type { ModuleManifest } from './server/module.ts';
 import { documentOptionalBodies } from './server/openapi-bodies.ts';
 import { registerPermissions } from './server/permissions.ts';
+import { databaseRateCounter, memoryRateCounter, rateLimitStore } from './server/rate-counter.ts';
 import { Problem } from './server/problems.ts';
 import { registerRequestTimeout } from './server/request-timeout.ts';
 import { registerSecurityHeaders } from './server/security-headers.ts';
@@ -89,12 +90,14 @@ export async function buildApp(config: Config, handle: DbHandle, options: BuildO
   registerRequestTimeout(app, config.requestTimeoutSeconds);
   await registerSecurityHeaders(app);
   await app.register(cookie);
+  const rateCounter = config.rateLimitStore === 'database' ? databaseRateCounter(handle.db) : memoryRateCounter();
   await app.register(rateLimit, {
     global: false,
+    store: rateLimitStore(rateCounter),
     errorResponseBuilder: (_request, context) => new Problem(429, 'rate_limited', `Too many attempts; retry in ${context.after}`),
   });
   registerSessions(app, modules.find((m) => m.sessions)?.sessions);
-  registerWriteRateLimits(app, config);
+  registerWriteRateLimits(app, config, rateCounter);
 
   await registerOpenApi(app, documentOptionalBodies(app));
 

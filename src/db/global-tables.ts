@@ -51,6 +51,14 @@ export const GLOBAL_TABLES: Readonly<Record<string, GlobalTable>> = {
     reason:
       'The job queue: claimed with SKIP LOCKED by any instance across all counties, and recurring platform jobs (sweepers, reconciliation) have no county. Joined with no tenant table.',
   },
+  setup_tokens: {
+    placement: 'local',
+    reason: 'One-time codes for setting up a county, made before that county exists.',
+  },
+  rate_limit_hits: {
+    placement: 'local',
+    reason: 'Rate-limit counters per client address or account across instances: short-lived, keyed by who asks, before any county is known.',
+  },
   audit_log: {
     placement: 'local',
     reason:

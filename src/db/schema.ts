@@ -1,6 +1,6 @@
 // The kernel's own tables. Modules own theirs (src/modules/<m>/schema.ts, listed by their manifests).
 import { sql } from 'drizzle-orm';
-import { check, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { check, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { id, inList } from './columns.ts';
 
 /**
@@ -57,4 +57,18 @@ export const jobRuns = pgTable(
     index('job_runs_due_idx').on(t.status, t.runAfter),
     uniqueIndex('job_runs_singleton_unique').on(t.singletonKey).where(sql`status in ('queued', 'running')`),
   ],
+);
+
+/**
+ * Rate limits counted across instances (WRITE_RATE_LIMIT_STORE=database): one row per key (an address, a user, a
+ * sign-in route's address) and fixed window, incremented by one atomic upsert; windows that have passed are deleted.
+ */
+export const rateLimitHits = pgTable(
+  'rate_limit_hits',
+  {
+    key: text('key').notNull(),
+    windowStart: timestamp('window_start', { withTimezone: true }).notNull(),
+    hits: integer('hits').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.key, t.windowStart] }), index('rate_limit_hits_window_idx').on(t.windowStart)],
 );

@@ -28,6 +28,13 @@ const envSchema = z.object({
   /** Writes (POST, PUT, PATCH, DELETE) per signed-in user and per client address per minute; 0 turns a limit off. */
   WRITE_RATE_LIMIT_PER_USER_PER_MINUTE: z.coerce.number().int().min(0).default(300),
   WRITE_RATE_LIMIT_PER_ADDRESS_PER_MINUTE: z.coerce.number().int().min(0).default(600),
+  /**
+   * Where write and sign-in rate limits are counted: `database` (shared by every instance on the database; the
+   * default on PostgreSQL) or `memory` (this process only; the default on the embedded database, which has one).
+   */
+  RATE_LIMIT_STORE: z.enum(['memory', 'database']).optional(),
+  /** Seed the demo county into an empty database: the default on the embedded database, off on PostgreSQL. */
+  TERRACE_DEMO: z.enum(['true', 'false', '1', '0']).optional(),
   /** How long a client may take to send a whole request (headers and body). */
   REQUEST_TIMEOUT_SECONDS: z.coerce.number().positive().default(60),
   /** On SIGTERM, how long in-flight requests and jobs may take to finish before the process exits anyway. */
@@ -52,6 +59,9 @@ export type Config = {
   webDist: string;
   writeRateLimitPerUser: number;
   writeRateLimitPerAddress: number;
+  rateLimitStore: 'memory' | 'database';
+  /** Seed the demo county into an empty database. */
+  demo: boolean;
   requestTimeoutSeconds: number;
   shutdownTimeoutSeconds: number;
 };
@@ -81,6 +91,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     webDist: path.resolve(e.WEB_DIST),
     writeRateLimitPerUser: e.WRITE_RATE_LIMIT_PER_USER_PER_MINUTE,
     writeRateLimitPerAddress: e.WRITE_RATE_LIMIT_PER_ADDRESS_PER_MINUTE,
+    rateLimitStore: e.RATE_LIMIT_STORE ?? (e.DATABASE_URL ? 'database' : 'memory'),
+    demo: e.TERRACE_DEMO === undefined ? !e.DATABASE_URL : e.TERRACE_DEMO === 'true' || e.TERRACE_DEMO === '1',
     requestTimeoutSeconds: e.REQUEST_TIMEOUT_SECONDS,
     shutdownTimeoutSeconds: e.SHUTDOWN_TIMEOUT_SECONDS,
   };

@@ -81,6 +81,7 @@ const problem = (status: string) => ({ description: PROBLEMS[status], content: {
 
 const TAGS: Record<string, string> = {
   auth: 'Accounts: register, sign in and out, who am I',
+  setup: "A real county's first start: the county, its townships and villages, and its first administrator",
   units: 'The county, its townships and villages',
   organizations: 'Cooperatives, enterprises and inns, and their members',
   users: 'User accounts and their role grants',

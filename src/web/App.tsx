@@ -1,10 +1,11 @@
-import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
-import { Suspense } from 'react';
+import { QueryClient, QueryClientProvider, useQuery } from '@tanstack/react-query';
+import { lazy, Suspense } from 'react';
 import { useTranslation } from 'react-i18next';
-import { BrowserRouter, Route, Routes } from 'react-router';
+import { BrowserRouter, Navigate, Route, Routes, useLocation } from 'react-router';
+import { api } from './api.ts';
 import { hasRole, useMe, SignInRedirect } from './auth.tsx';
 import { ComingSoon, Layout, NotFoundPage } from './components/Layout.tsx';
-import { WEB_MODULES } from './modules.tsx';
+import { addStrings, WEB_MODULES } from './modules.tsx';
 import { AuditPage } from './pages/admin/Audit.tsx';
 import { OrganizationsPage } from './pages/admin/Organizations.tsx';
 import { UsersPage } from './pages/admin/Users.tsx';
@@ -13,6 +14,21 @@ import { AccountPage, ResetPasswordPage } from './pages/Account.tsx';
 import { LoginPage, RegisterPage } from './pages/Login.tsx';
 import { UnitPage } from './pages/Unit.tsx';
 
+
+/** The first-run page and its strings load only on an instance that has no county yet. */
+const SetupPage = lazy(async () => {
+  const [page, strings] = await Promise.all([import('./pages/setup/index.tsx'), import('./pages/setup/i18n.ts')]);
+  addStrings('setup', strings);
+  return page;
+});
+
+/** While the instance has no county, every page leads to the first-run page. */
+function FirstRunRedirect() {
+  const location = useLocation();
+  const { data } = useQuery({ queryKey: ['setup-status'], queryFn: () => api<{ needed: boolean }>('/setup'), staleTime: Infinity });
+  if (data?.needed && location.pathname !== '/setup' && location.pathname !== '/reset-password') return <Navigate to="/setup" replace />;
+  return null;
+}
 
 const queryClient = new QueryClient({ defaultOptions: { queries: { retry: 1, refetchOnWindowFocus: false } } });
 
@@ -35,6 +51,7 @@ export function App() {
     <QueryClientProvider client={queryClient}>
       <BrowserRouter>
         <Suspense fallback={<Loading />}>
+        <FirstRunRedirect />
         <Routes>
           <Route element={<Layout />}>
             <Route index element={<CountyPage />} />
@@ -42,6 +59,7 @@ export function App() {
             <Route path="register" element={<RegisterPage />} />
             <Route path="account" element={<AccountPage />} />
             <Route path="reset-password" element={<ResetPasswordPage />} />
+            <Route path="setup" element={<SetupPage />} />
             <Route path="units/:id" element={<UnitPage />} />
             <Route path="admin/users" element={<AdminOnly><UsersPage /></AdminOnly>} />
             <Route path="admin/organizations" element={<AdminOnly><OrganizationsPage /></AdminOnly>} />

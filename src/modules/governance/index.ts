@@ -27,3 +27,5 @@ export type { Actor, Grant, Permission, Scope } from './permissions.ts';
 export { getCountyTree, getUnit, listOrganizations, villageIdsWithin, villagesByIds } from './service.ts';
 export type { AdminUnit, PublicUnit, VillageWithTownship } from './service.ts';
 export { DEMO_ACCOUNTS, pinyinName, readVillagesCsv } from './seed.ts';
+export { issueSetupToken, setUpCounty, setupNeeded, SETUP_TOKEN_HOURS } from './setup.service.ts';
+export type { SetupInput, SetupResult } from './setup.service.ts';

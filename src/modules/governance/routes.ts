@@ -8,6 +8,8 @@ import { changePassword, createPasswordReset, resetPassword } from './password.s
 import { ORG_KINDS, ROLES } from './schema.ts';
 import * as governance from './service.ts';
 import { PUBLIC, SESSION, noContent } from '../../server/openapi.ts';
+import { displayName, password, username } from './fields.ts';
+import { setupRoutes } from './setup.routes.ts';
 
 // ---- replies: what each route answers (the serializer and the OpenAPI document use them) ----
 const registerBuyer201Reply = z.object({
@@ -131,9 +133,6 @@ const listAuditReply = z.array(z.object({
 }));
 
 
-const username = z.string().trim().regex(/^[A-Za-z0-9_.-]{3,32}$/, 'Use 3–32 letters, digits, dot, dash or underscore');
-const password = z.string().min(8, 'At least 8 characters').max(200);
-const displayName = z.string().trim().min(1).max(80);
 const idParams = z.strictObject({ id: z.uuid() });
 const grantInput = z.strictObject({ role: z.enum(ROLES), unitId: z.uuid().optional(), orgId: z.uuid().optional() });
 const paging = { limit: z.coerce.number().int().min(1).max(200).default(50), offset: z.coerce.number().int().min(0).default(0) };
@@ -145,6 +144,7 @@ export const governanceRoutes: FastifyPluginAsync = async (base) => {
     maxFailures: app.config.loginMaxFailures,
     lockoutMinutes: app.config.loginLockoutMinutes,
   };
+  await app.register(setupRoutes(policy));
 
   // ---- auth ----
   app.post(

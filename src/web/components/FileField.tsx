@@ -3,6 +3,7 @@ export const ACCEPT = {
   photo: 'image/jpeg,image/png,image/webp',
   document: 'image/jpeg,image/png,image/webp,application/pdf',
   import: '.csv,.xlsx,.geojson,.json',
+  units: '.csv,.xlsx',
 } as const;
 
 /** The one file picker of the app: hands the chosen file (or null) to `onFile`; the upload goes through `upload()`. */

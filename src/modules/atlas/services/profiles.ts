@@ -2,7 +2,7 @@ import { and, asc, eq, ilike, sql } from 'drizzle-orm';
 import type { Db } from '../../../db/handle.ts';
 import { notFound } from '../../../server/problems.ts';
 import { recordAudit } from '../../../server/audit.ts';
-import { authorize, type Actor } from '../../governance/index.ts';
+import { authorize, setupNeeded, type Actor } from '../../governance/index.ts';
 import { atlasBuildings as buildings, atlasPhotos as photos, atlasVillageProfiles as villageProfiles } from '../schema.ts';
 import { likePatterns, searchText } from '../../../db/search-text.ts';
 import { buildingSummaryColumns, photoColumns } from './buildings.ts';
@@ -46,6 +46,8 @@ export async function listVillages(db: Db, actor: Actor | null, filter: { q?: st
  * same query; only the matches' names are fetched from governance. With a limit, the first by Chinese name.
  */
 async function findVillages(db: Db, actor: Actor | null, q: string, limit?: number, known?: Sight) {
+  // A county set up at its first start has villages but no search text yet: written on the first search.
+  if ((await db.select({ unitId: villageProfiles.unitId }).from(villageProfiles).limit(1)).length === 0) await refreshVillageSearch(db);
   const sight = known ?? (await sightOf(db, actor));
   // The text is stored without spaces, so pinyin typed with or without them finds it.
   const query = db
@@ -69,6 +71,8 @@ function villageSearchText(v: VillageRef, story: string) {
  * governance), so a search reads an index instead of computing pinyin per request. Runs when the server starts.
  */
 export async function refreshVillageSearch(db: Db) {
+  // A real county's first start has no county until it is set up; its villages get their text on their first search.
+  if (await setupNeeded(db)) return 0;
   const refs = await villageRefs(db);
   const rows = await db.select({ unitId: villageProfiles.unitId, story: villageProfiles.story, searchText: villageProfiles.searchText }).from(villageProfiles);
   const have = new Map(rows.map((r) => [r.unitId, r]));

@@ -1,0 +1,123 @@
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link, useSearchParams } from 'react-router';
+import { ApiError, upload } from '../../api.ts';
+import { ErrorText } from '../../components/ErrorText.tsx';
+import { FileField } from '../../components/FileField.tsx';
+
+interface SetupDone {
+  county: { id: string; nameZh: string };
+  townships: number;
+  villages: number;
+  admin: { id: string; username: string };
+  csrfToken: string;
+}
+interface ReportEntry {
+  row: number;
+  field: string;
+  code: string;
+  reason: string;
+}
+
+/** The first-run page: the county, its townships and villages from a file, and its first administrator. */
+export default function SetupPage() {
+  const { t } = useTranslation('setup');
+  const { t: tc } = useTranslation();
+  const client = useQueryClient();
+  const [params] = useSearchParams();
+  const [form, setForm] = useState({ token: params.get('token') ?? '', countyName: '', countyPinyin: '', adminUsername: '', adminDisplayName: '', adminPassword: '' });
+  const [file, setFile] = useState<File | null>(null);
+  const run = useMutation({
+    mutationFn: () => upload<SetupDone>('/setup', file!, form),
+    onSuccess: async () => {
+      client.setQueryData(['setup-status'], { needed: false });
+      await client.invalidateQueries();
+    },
+  });
+  const failure = run.error instanceof ApiError ? ((run.error as ApiError & { body?: { report?: ReportEntry[]; rows?: number } }).body ?? null) : null;
+  const report = failure?.report ?? null;
+  const field = (name: keyof typeof form, type = 'text', autoComplete = 'off', required = true) => (
+    <label>
+      {t(name)}
+      <input name={name} type={type} autoComplete={autoComplete} required={required} value={form[name]} onChange={(e) => setForm({ ...form, [name]: e.target.value })} />
+    </label>
+  );
+
+  if (run.data)
+    return (
+      <section className="card narrow setup-page">
+        <h1>{t('title')}</h1>
+        <p className="notice" role="status">
+          {t('done', { county: run.data.county.nameZh, townships: run.data.townships, villages: run.data.villages })}
+        </p>
+        <p className="row wrap">
+          <Link to="/">{t('next.county')}</Link> <Link to="/admin/users">{t('next.users')}</Link>
+        </p>
+      </section>
+    );
+
+  return (
+    <section className="card narrow setup-page">
+      <h1>{t('title')}</h1>
+      <p>{t('intro')}</p>
+      <form
+        className="form"
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (file) run.mutate();
+        }}
+      >
+        {field('token', 'text', 'one-time-code')}
+        <span className="hint">{t('codeHint')}</span>
+        <h2>{t('county')}</h2>
+        {field('countyName')}
+        {field('countyPinyin', 'text', 'off', false)}
+        <label>
+          {t('file')}
+          <FileField kind="units" required onFile={setFile} />
+        </label>
+        <span className="hint">
+          {t('template')} <a href="/api/v1/setup/template?format=xlsx" download>XLSX</a> · <a href="/api/v1/setup/template?format=csv" download>CSV</a>
+          <br />
+          {t('templateHint')}
+        </span>
+        <h2>{t('admin')}</h2>
+        {field('adminUsername', 'text', 'username')}
+        {field('adminDisplayName', 'text', 'name')}
+        {field('adminPassword', 'password', 'new-password')}
+        <span className="hint">{tc('auth.passwordRule')}</span>
+        {report ? (
+          <div className="import-report" role="alert">
+            <p className="error">{t('failed', { bad: new Set(report.map((r) => r.row)).size, rows: failure?.rows ?? 0 })}</p>
+            <table>
+              <thead>
+                <tr>
+                  <th>{t('report.row')}</th>
+                  <th>{t('report.field')}</th>
+                  <th>{t('report.reason')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {report.map((r, i) => (
+                  <tr key={i} data-row={r.row}>
+                    <td>{r.row}</td>
+                    <td>
+                      <code>{r.field}</code>
+                    </td>
+                    <td>{t(`reasons.${r.code}` as 'reasons.required')}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        ) : (
+          <ErrorText ns="setup" error={run.error} />
+        )}
+        <button type="submit" className="primary" disabled={run.isPending || !file}>
+          {run.isPending ? t('working') : t('submit')}
+        </button>
+      </form>
+    </section>
+  );
+}
