@@ -9,7 +9,7 @@
 import { checkSolution, solve } from '../src/solvers/routing/index.ts';
 import { readVillagesCsv } from '../src/modules/governance/index.ts';
 import { toSolverInstance } from '../src/modules/logistics/instance.ts';
-import { buildInstance, describeRoutes, type Gathered } from '../src/modules/logistics/planning.ts';
+import { buildInstance, describeRoutes, searchParams, type Gathered } from '../src/modules/logistics/planning.ts';
 
 const arg = (name: string, fallback: number) => (process.argv.includes(name) ? Number(process.argv[process.argv.indexOf(name) + 1]) : fallback);
 const n = arg('--requests', 100);
@@ -54,7 +54,7 @@ function plan(vehicles: typeof fleet) {
   const t0 = performance.now();
   const { instance, keep, unserved } = buildInstance(g);
   const built = performance.now() - t0;
-  const result = solve(toSolverInstance(instance), { seed: 1, timeLimitMs: seconds * 1000 });
+  const result = solve(toSolverInstance(instance), { seed: 1, timeLimitMs: seconds * 1000, params: searchParams(instance.stops.length) });
   const total = performance.now() - t0;
   const check = checkSolution(toSolverInstance(instance), result);
   const routes = describeRoutes(g, instance, keep, result, '2027-01-15');
@@ -73,6 +73,8 @@ function plan(vehicles: typeof fleet) {
   };
 }
 
+if (process.env.DBG) { const b = buildInstance({ depots, vehicles: fleet, requests } as unknown as Gathered); console.log(b.instance.vehicleTypes.map((t) => [t.name, t.maxTrips])); }
+if (process.env.DUMP) { (await import("node:fs")).writeFileSync(process.env.DUMP, JSON.stringify({ depots, vehicles: fleet, requests })); process.exit(0); }
 const mixed = plan(fleet);
 const vansOnly = plan(fleet.filter((v) => v.kind === 'van'));
 const hhmm = (m: number) => `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(Math.round(m % 60)).padStart(2, '0')}`;

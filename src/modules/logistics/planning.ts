@@ -6,7 +6,7 @@ import type { Db } from '../../db/handle.ts';
 import { recordAudit } from '../../server/audit.ts';
 import type { JobDefinition, JobQueue } from '../../server/jobs.ts';
 import { badRequest, notFound } from '../../server/problems.ts';
-import { checkSolution, type SolveResult } from '../../solvers/routing/index.ts';
+import { checkSolution, type SearchParams, type SolveResult } from '../../solvers/routing/index.ts';
 import type { Actor } from '../governance/index.ts';
 import { operator } from './access.ts';
 import { legEnergyWh, toSolverInstance, type PlanInstance } from './instance.ts';
@@ -143,9 +143,53 @@ export function buildInstance(g: Gathered): { instance: PlanInstance; keep: numb
     }
     unserved.push({ requestId: r.id, reason: inRange ? 'window_unreachable' : 'out_of_range' });
   });
+  // Bound each vehicle's trips by what it could possibly do: one trip per stop it could serve alone, and no more
+  // trips than fit in its depot's day (each at least a reload plus its shortest round trip); vans at most
+  // VAN_MAX_TRIPS. Each possible trip is a node the solver walks, so the bound is what keeps the search fast.
+  full.vehicleTypes.forEach((t, k) => {
+    const dep = t.depot ?? 0;
+    const depot = full.depots[dep];
+    let servable = 0;
+    let shortest = Infinity;
+    for (const i of keep) {
+      const s = nd + i;
+      if (!servedAlone(full, m, k, i)) continue;
+      servable++;
+      shortest = Math.min(shortest, (time[dep][s] + time[s][dep]) / t.speed! + full.stops[i].service);
+    }
+    const byDay = Math.floor((depot.close - depot.open) / ((t.reloadTime ?? 0) + Math.max(shortest, 60))) + 1;
+    t.maxTrips = Math.max(1, Math.min(servable, byDay, full.drones[k] ? Infinity : VAN_MAX_TRIPS));
+  });
   const locs = [...Array(nd).keys(), ...keep.map((i) => nd + i)];
   const sub = (mat: number[][]) => locs.map((a) => locs.map((b) => mat[a][b]));
   return { instance: { ...full, stops: keep.map((i) => full.stops[i]), distance: sub(distance), time: sub(time), air: sub(m.air), climb: sub(m.climb) }, keep, unserved };
+}
+
+/** Most trips a van makes in a day (a van rarely goes back to its depot more than twice). */
+const VAN_MAX_TRIPS = 3;
+
+/**
+ * Search parameters for a day's instance. Mixed fleets with drones, several depots and multi-trip vehicles are priced
+ * by walking each candidate route, so HGS's default population (100 locally searched tours before the first
+ * iteration) took longer than the whole budget beyond about 40 stops; a smaller population and neighbourhood make the
+ * search iterate, and improve, within the operator's minute.
+ */
+export function searchParams(stops: number): Partial<SearchParams> {
+  if (stops <= 30) return {};
+  if (stops <= 120) return { granularity: 10, populationSize: 8, generationSize: 16 };
+  return { granularity: 8, populationSize: 3, generationSize: 6 };
+}
+
+/** Vehicle k can carry stop i alone: within capacity and, for a drone, within its battery out and back. */
+function servedAlone(p: PlanInstance, m: { air: number[][]; climb: number[][] }, k: number, i: number): boolean {
+  const t = p.vehicleTypes[k];
+  const stop = p.stops[i];
+  if ((t.capacity ?? Infinity) < stop.demand) return false;
+  const drone = p.drones[k];
+  if (!drone) return true;
+  const dep = t.depot ?? 0;
+  const s = p.depots.length + i;
+  return legEnergyWh(drone, m.air[dep][s], m.climb[dep][s], stop.demand) + legEnergyWh(drone, m.air[s][dep], m.climb[s][dep], 0) <= t.battery!;
 }
 
 const PROFILE_POINTS = 80;
@@ -254,7 +298,7 @@ export const planDayJob: JobDefinition<{ planId: string; timeLimitMs: number }> 
         void ctx.progress({ phase: 'solving', fraction: Math.min(1, (Date.now() - started) / timeLimitMs), bestCost: best }).catch(() => {});
       }, 500);
       try {
-        answer = await solveInWorker(instance, { timeLimitMs, seed: 1 }, (p) => (best = p.bestCost));
+        answer = await solveInWorker(instance, { timeLimitMs, seed: 1, params: searchParams(instance.stops.length) }, (p) => (best = p.bestCost));
       } catch (error) {
         // A plan never stays "solving" for ever: the operator sees it failed and can plan again.
         return fail(`The solver stopped unexpectedly (${error instanceof Error ? error.name : 'error'})`);
