@@ -3,6 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_PASSWORD } from '../support/constants.ts';
 import { launchBrowser, mapPixels } from './support/browser.ts';
 import { startServerProcess, type ServerProcess } from './support/server.ts';
+import { apiSession } from './support/http.ts';
+import { randomUUID } from 'node:crypto';
+import sharp from 'sharp';
 
 describe('mountain logistics in the browser', () => {
   let server: ServerProcess;
@@ -10,7 +13,7 @@ describe('mountain logistics in the browser', () => {
   let page: Page;
 
   beforeAll(async () => {
-    [server, browser] = await Promise.all([startServerProcess(), launchBrowser()]);
+    [server, browser] = await Promise.all([startServerProcess({ env: { LOGISTICS_MARKET_IMPORT_SECONDS: '0' } }), launchBrowser()]);
     page = await browser.newPage();
   });
   afterAll(async () => {
@@ -67,5 +70,66 @@ describe('mountain logistics in the browser', () => {
     await page.getByRole('link', { name: 'Depots and fleet' }).click();
     await expect.poll(() => page.getByTestId('vehicles').locator('li').count()).toBe(5);
     expect(await page.getByTestId('depots').textContent()).toContain('County hub');
+  });
+
+  it('today: the operator opens the plan, sees a drone’s elevation profile, delivers a Market pickup with a photo, and the buyer sees it delivered', async () => {
+    const today = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
+    // A buyer's paid order of tea from 杨家堂村.
+    const buyerApi = await apiSession(server.url, 'buyer');
+    const products = (await buyerApi('GET', '/market/products')).body as { items: { id: string }[] };
+    const product = (await buyerApi('GET', `/market/products/${products.items[0].id}`)).body as { variants: { id: string }[] };
+    const address = { name: '王小明', phone: '13800001234', province: '上海市', city: '上海市', detail: '漕溪北路 88 号' };
+    const order = await buyerApi('POST', '/market/orders', { items: [{ variantId: product.variants[0].id, qty: 1 }], address, idempotencyKey: randomUUID() });
+    expect(order.status).toBe(201);
+    const orderId = (order.body as { id: string }).id;
+    const pay = await buyerApi('POST', `/market/orders/${orderId}/pay`);
+    expect((await buyerApi('POST', `/payments/${(pay.body as { paymentId: string }).paymentId}/sandbox`, { outcome: 'succeeded' })).status).toBe(200);
+    // Today's parcels at the villages near the depots, as tomorrow's.
+    const op = await apiSession(server.url, 'logistics');
+    const tomorrowReqs = (await op('GET', `/logistics/requests?date=${new Date(Date.now() + 8 * 3600_000 + 86_400_000).toISOString().slice(0, 10)}`)).body as { villageId: string; weightKg: number; windowStartMin: number; windowEndMin: number }[];
+    for (const r of tomorrowReqs.slice(0, 10)) expect((await op('POST', '/logistics/requests', { villageId: r.villageId, serviceDate: today, weightKg: r.weightKg, windowStartMin: r.windowStartMin, windowEndMin: r.windowEndMin })).status).toBe(201);
+
+    // The operator takes in the Market's paid orders and plans today.
+    await page.getByRole('button', { name: '中文' }).click().catch(() => {});
+    await page.goto(`${server.url}/logistics?date=${today}`);
+    await page.getByText('批量导入需求').click();
+    await page.getByRole('button', { name: /导入已付款的集市订单/ }).click();
+    await expect.poll(() => page.getByText(/新增 \d+ 个取件需求/).count()).toBe(1);
+    await expect.poll(() => page.getByTestId('requests').getByText('取件').count()).toBeGreaterThan(0);
+    await page.getByRole('button', { name: '规划当天配送' }).click();
+    await page.waitForURL(/\/logistics\/plans\/[0-9a-f-]{36}$/, { timeout: 90_000 });
+    await expect.poll(() => page.getByTestId('plan-status').textContent(), { timeout: 30_000 }).toBe('待派发');
+    await expect.poll(() => mapPixels(page, 'route-map', '#2f6b3a'), { timeout: 20_000 }).toBeGreaterThan(20);
+    const profile = page.getByRole('img', { name: /^高程剖面：航程 [\d.]+ 公里/ }).first();
+    await profile.waitFor();
+    expect(await page.getByTestId('terrain-check').textContent()).toMatch(/每条航线已在地形上独立复核/);
+    expect(await page.getByTestId('plan-figures').textContent()).toMatch(/二氧化碳 [\d.]+ 公斤/);
+
+    await page.getByRole('button', { name: '派发方案' }).click();
+    await expect.poll(() => page.getByTestId('plan-status').textContent()).toBe('已派发');
+    const pickup = page.getByTestId('stop').filter({ hasText: '杨家堂村' }).filter({ hasText: '取件' }).first();
+    await pickup.getByRole('button', { name: '确认取件' }).click();
+    await expect.poll(() => pickup.locator('.tag').textContent()).toBe('已取件');
+    const photo = await sharp({ create: { width: 320, height: 240, channels: 3, background: '#7a9a5a' } }).jpeg().toBuffer();
+    await pickup.locator('input[type=file]').setInputFiles({ name: 'proof.jpg', mimeType: 'image/jpeg', buffer: photo });
+    await expect.poll(() => pickup.locator('.tag').textContent()).toBe('已送达');
+    await pickup.getByRole('img', { name: '送达照片' }).waitFor();
+    await page.screenshot({ path: '.test-tmp/logistics-proof-phone.png', fullPage: true });
+
+    // The buyer, on their phone, sees the parcel delivered on the order page.
+    const buyerBrowser = await launchBrowser();
+    try {
+      const bp = await buyerBrowser.newPage();
+      await bp.goto(`${server.url}/login`);
+      await bp.getByLabel('用户名', { exact: true }).fill('buyer');
+      await bp.getByLabel('密码', { exact: true }).fill(TEST_PASSWORD);
+      await bp.getByRole('button', { name: '登录' }).click();
+      await bp.locator('.whoami').waitFor();
+      await bp.goto(`${server.url}/market/orders/${orderId}`);
+      await expect.poll(() => bp.getByTestId('order-delivery').textContent(), { timeout: 20_000 }).toMatch(/已送达县物流中心/);
+      await bp.screenshot({ path: '.test-tmp/logistics-buyer-delivered-phone.png', fullPage: true });
+    } finally {
+      await buyerBrowser.close();
+    }
   });
 });

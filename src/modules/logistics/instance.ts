@@ -20,9 +20,19 @@ export interface PlanInstance {
   distance: number[][];
   /** …and travel time as road-equivalent metres, divided by each vehicle's speed. */
   time: number[][];
+  /** Road metres (engine or estimate) between every pair, for the road a drone's leg spares. */
+  road: number[][];
   /** Straight-line metres and a drone's climb, for the energy model. */
   air: number[][];
   climb: number[][];
+  /** 1 where a drone cannot fly the straight leg (it enters a no-fly zone, or the ceiling leaves no corridor). */
+  blocked: number[][];
+  /**
+   * Some stops are pickups (carried back to the depot). The solver's payload on a leg counts the stops still to
+   * visit, which is right for deliveries only; with pickups a drone is priced as if full (its capacity) on every leg,
+   * a bound its true load never exceeds.
+   */
+  hasPickups: boolean;
 }
 
 const G = 9.81;
@@ -45,7 +55,9 @@ export function toSolverInstance(p: PlanInstance): Instance {
     metric: { kind: 'matrix', distance: p.distance, time: p.time },
     vehicleTypes: p.vehicleTypes.map((t, k) => {
       const d = p.drones[k];
-      return d ? { ...t, energy: (from: number, to: number, payload: number) => legEnergyWh(d, p.air[from][to], p.climb[from][to], payload) } : { ...t };
+      if (!d) return { ...t };
+      const full = t.capacity ?? 0;
+      return { ...t, energy: (from: number, to: number, payload: number) => (p.blocked[from][to] ? Infinity : legEnergyWh(d, p.air[from][to], p.climb[from][to], p.hasPickups ? full : payload)) };
     }),
   };
 }

@@ -27,3 +27,4 @@ export const marketModule = defineModule({
 
 export { salesByProducer } from './service.ts';
 export { getProduct, listProducts } from './service.ts';
+export { orderParties, paidOrdersForPickup } from './logistics-seam.ts';
