@@ -280,7 +280,7 @@ export const planDayJob: JobDefinition<{ planId: string; timeLimitMs: number; se
       depots: g.depots.map((d) => ({ id: d.id, name: d.name, lon: d.lon, lat: d.lat })),
       vehicles: g.vehicles.map((v) => ({ id: v.id, name: v.name, kind: v.kind, capacityKg: v.capacityKg, batteryWh: v.batteryWh })),
       requests: g.requests.map((r) => ({ id: r.id, kind: r.kind, weightKg: r.weightKg, windowStartMin: r.windowStartMin, windowEndMin: r.windowEndMin })),
-      zones: all.zones.map((z) => ({ id: z.id, kind: z.kind, name: z.name })),
+      zones: (all.zones ?? []).map((z) => ({ id: z.id, kind: z.kind, name: z.name })),
       settings: g.settings,
       kept: kept.map((k) => k.requestId),
       availableFrom: availableFrom ?? {},
