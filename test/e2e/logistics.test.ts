@@ -7,15 +7,19 @@ import { apiSession } from './support/http.ts';
 import { randomUUID } from 'node:crypto';
 import sharp from 'sharp';
 
-describe('mountain logistics in the browser', () => {
+/** expect.poll with a wait long enough for a loaded machine (the default is one second). */
+const poll: typeof expect.poll = (fn, options) => expect.poll(fn, { timeout: 30_000, ...(typeof options === 'number' ? { timeout: options } : options) });
+
+// Generous limits: the machine is shared, and a day's plan and a server start take longer under load.
+describe('mountain logistics in the browser', { timeout: 300_000 }, () => {
   let server: ServerProcess;
   let browser: BrowserContext;
   let page: Page;
 
   beforeAll(async () => {
-    [server, browser] = await Promise.all([startServerProcess({ env: { LOGISTICS_MARKET_IMPORT_SECONDS: '0' } }), launchBrowser()]);
+    [server, browser] = await Promise.all([startServerProcess({ env: { LOGISTICS_MARKET_IMPORT_SECONDS: '0' }, timeoutMs: 300_000 }), launchBrowser()]);
     page = await browser.newPage();
-  });
+  }, 320_000);
   afterAll(async () => {
     await browser?.close();
     await server?.stop();
@@ -29,16 +33,16 @@ describe('mountain logistics in the browser', () => {
     await page.locator('.whoami').waitFor();
 
     await page.goto(`${server.url}/logistics`);
-    await expect.poll(() => page.getByRole('heading', { name: /配送需求/ }).textContent()).toBe('配送需求（20 件）');
+    await poll(() => page.getByRole('heading', { name: /配送需求/ }).textContent()).toBe('配送需求（20 件）');
     await page.getByRole('button', { name: '规划当天配送' }).click();
     // Progress while the job runs, then the plan.
     await page.getByRole('progressbar', { name: '规划进度' }).waitFor();
     await page.waitForURL(/\/logistics\/plans\/[0-9a-f-]{36}$/, { timeout: 60_000 });
-    await expect.poll(() => page.getByTestId('plan-status').textContent()).toBe('待派发');
+    await poll(() => page.getByTestId('plan-status').textContent()).toBe('待派发');
     expect(await page.getByTestId('plan-summary').textContent()).toMatch(/辆车\/机，\d+ 个投递点/);
     expect(await page.getByText('路线已由独立校验器复核').count()).toBe(1);
     // Drawn: the first route's green on the map's canvas, and a lane per vehicle on the timeline.
-    await expect.poll(() => mapPixels(page, 'route-map', '#2f6b3a'), { timeout: 20_000 }).toBeGreaterThan(20);
+    await poll(() => mapPixels(page, 'route-map', '#2f6b3a'), { timeout: 20_000 }).toBeGreaterThan(20);
     const routes = await page.getByTestId('route').count();
     expect(routes).toBeGreaterThan(0);
     expect(await page.getByRole('list', { name: '时间线' }).getByRole('listitem').count()).toBe(routes);
@@ -49,26 +53,26 @@ describe('mountain logistics in the browser', () => {
     await page.screenshot({ path: '.test-tmp/logistics-plan-phone.png', fullPage: true });
 
     await page.getByRole('button', { name: '派发方案' }).click();
-    await expect.poll(() => page.getByTestId('plan-status').textContent()).toBe('已派发');
+    await poll(() => page.getByTestId('plan-status').textContent()).toBe('已派发');
     const first = page.getByTestId('stop').first();
     const village = await first.locator('strong').textContent();
     await first.getByRole('button', { name: '确认送达' }).click();
-    await expect.poll(() => first.locator('.tag').textContent()).toBe('已送达');
+    await poll(() => first.locator('.tag').textContent()).toBe('已送达');
     // After a reload too: it was stored.
     await page.reload();
     const again = page.getByTestId('stop').filter({ hasText: village! }).first();
-    await expect.poll(() => again.locator('.tag').textContent()).toBe('已送达');
+    await poll(() => again.locator('.tag').textContent()).toBe('已送达');
     await page.screenshot({ path: '.test-tmp/logistics-dispatched-phone.png', fullPage: true });
   });
 
   it('reads in English too', async () => {
     await page.getByRole('button', { name: 'English' }).click();
-    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toMatch(/^Delivery plan for \d{4}-\d{2}-\d{2}$/);
+    await poll(() => page.getByRole('heading', { level: 1 }).textContent()).toMatch(/^Delivery plan for \d{4}-\d{2}-\d{2}$/);
     expect(await page.getByTestId('plan-status').textContent()).toBe('Dispatched');
     expect(await page.getByRole('img', { name: /^Elevation profile: [\d.]+ km flown/ }).count()).toBeGreaterThan(0);
     await page.screenshot({ path: '.test-tmp/logistics-plan-en.png', fullPage: true });
     await page.getByRole('link', { name: 'Depots and fleet' }).click();
-    await expect.poll(() => page.getByTestId('vehicles').locator('li').count()).toBe(5);
+    await poll(() => page.getByTestId('vehicles').locator('li').count()).toBe(5);
     expect(await page.getByTestId('depots').textContent()).toContain('County hub');
   });
 
@@ -94,25 +98,25 @@ describe('mountain logistics in the browser', () => {
     await page.goto(`${server.url}/logistics?date=${today}`);
     await page.getByText('批量导入需求').click();
     await page.getByRole('button', { name: /导入已付款的集市订单/ }).click();
-    await expect.poll(() => page.getByText(/新增 \d+ 个取件需求/).count()).toBe(1);
-    await expect.poll(() => page.getByTestId('requests').getByText('取件').count()).toBeGreaterThan(0);
+    await poll(() => page.getByText(/新增 \d+ 个取件需求/).count()).toBe(1);
+    await poll(() => page.getByTestId('requests').getByText('取件').count()).toBeGreaterThan(0);
     await page.getByRole('button', { name: '规划当天配送' }).click();
     await page.waitForURL(/\/logistics\/plans\/[0-9a-f-]{36}$/, { timeout: 90_000 });
-    await expect.poll(() => page.getByTestId('plan-status').textContent(), { timeout: 30_000 }).toBe('待派发');
-    await expect.poll(() => mapPixels(page, 'route-map', '#2f6b3a'), { timeout: 20_000 }).toBeGreaterThan(20);
+    await poll(() => page.getByTestId('plan-status').textContent(), { timeout: 30_000 }).toBe('待派发');
+    await poll(() => mapPixels(page, 'route-map', '#2f6b3a'), { timeout: 20_000 }).toBeGreaterThan(20);
     const profile = page.getByRole('img', { name: /^高程剖面：航程 [\d.]+ 公里/ }).first();
     await profile.waitFor();
     expect(await page.getByTestId('terrain-check').textContent()).toMatch(/每条航线已在地形上独立复核/);
     expect(await page.getByTestId('plan-figures').textContent()).toMatch(/二氧化碳 [\d.]+ 公斤/);
 
     await page.getByRole('button', { name: '派发方案' }).click();
-    await expect.poll(() => page.getByTestId('plan-status').textContent()).toBe('已派发');
+    await poll(() => page.getByTestId('plan-status').textContent()).toBe('已派发');
     const pickup = page.getByTestId('stop').filter({ hasText: '杨家堂村' }).filter({ hasText: '取件' }).first();
     await pickup.getByRole('button', { name: '确认取件' }).click();
-    await expect.poll(() => pickup.locator('.tag').textContent()).toBe('已取件');
+    await poll(() => pickup.locator('.tag').textContent()).toBe('已取件');
     const photo = await sharp({ create: { width: 320, height: 240, channels: 3, background: '#7a9a5a' } }).jpeg().toBuffer();
     await pickup.locator('input[type=file]').setInputFiles({ name: 'proof.jpg', mimeType: 'image/jpeg', buffer: photo });
-    await expect.poll(() => pickup.locator('.tag').textContent()).toBe('已送达');
+    await poll(() => pickup.locator('.tag').textContent()).toBe('已送达');
     await pickup.getByRole('img', { name: '送达照片' }).waitFor();
     await page.screenshot({ path: '.test-tmp/logistics-proof-phone.png', fullPage: true });
 
@@ -126,7 +130,7 @@ describe('mountain logistics in the browser', () => {
       await bp.getByRole('button', { name: '登录' }).click();
       await bp.locator('.whoami').waitFor();
       await bp.goto(`${server.url}/market/orders/${orderId}`);
-      await expect.poll(() => bp.getByTestId('order-delivery').textContent(), { timeout: 20_000 }).toMatch(/已送达县物流中心/);
+      await poll(() => bp.getByTestId('order-delivery').textContent(), { timeout: 20_000 }).toMatch(/已送达县物流中心/);
       await bp.screenshot({ path: '.test-tmp/logistics-buyer-delivered-phone.png', fullPage: true });
     } finally {
       await buyerBrowser.close();
