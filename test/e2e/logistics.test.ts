@@ -56,7 +56,7 @@ describe('mountain logistics in the browser', { timeout: 300_000 }, () => {
     await poll(() => page.getByTestId('plan-status').textContent()).toBe('已派发');
     const first = page.getByTestId('stop').first();
     const village = await first.locator('strong').textContent();
-    await first.getByRole('button', { name: '确认送达' }).click();
+    await first.getByRole('button', { name: '确认送达', exact: true }).click();
     await poll(() => first.locator('.tag').textContent()).toBe('已送达');
     // After a reload too: it was stored.
     await page.reload();

@@ -107,7 +107,7 @@ export function buildInstance(g: Gathered): Built {
     air: m.air,
     climb: m.climb,
     blocked,
-    hasPickups: g.requests.some((r) => r.kind === 'pickup'),
+    pickupAt: points.map((_, i) => (i >= nd && g.requests[i - nd].kind === 'pickup' ? 1 : 0)),
   };
   // A request is served only if some vehicle could serve it on a trip of its own.
   const unserved: Built['unserved'] = [];
@@ -147,7 +147,7 @@ export function buildInstance(g: Gathered): Built {
   const locs = [...Array(nd).keys(), ...keep.map((i) => nd + i)];
   const sub = (mat: number[][]) => locs.map((a) => locs.map((b) => mat[a][b]));
   return {
-    instance: { ...full, stops: keep.map((i) => full.stops[i]), distance: sub(distance), time: sub(time), road: sub(full.road), air: sub(m.air), climb: sub(m.climb), blocked: sub(blocked) },
+    instance: { ...full, stops: keep.map((i) => full.stops[i]), pickupAt: locs.map((l) => full.pickupAt[l]), distance: sub(distance), time: sub(time), road: sub(full.road), air: sub(m.air), climb: sub(m.climb), blocked: sub(blocked) },
     keep,
     unserved,
     droneLegs: { total, blocked: blockedCount },
@@ -165,9 +165,8 @@ function servedAlone(p: PlanInstance, k: number, i: number): boolean {
   const drone = p.drones[k];
   if (!drone) return true;
   const s = p.depots.length + i;
-  if (p.blocked[k][s] || p.blocked[s][k]) return false;
-  const load = p.hasPickups ? (t.capacity ?? stop.demand) : stop.demand;
-  return legEnergyWh(drone, p.air[k][s], p.climb[k][s], load) + legEnergyWh(drone, p.air[s][k], p.climb[s][k], p.hasPickups ? load : 0) <= t.battery!;
+  if (p.blocked[k][s] || p.blocked[s][k] || p.pickupAt[s]) return false;
+  return legEnergyWh(drone, p.air[k][s], p.climb[k][s], stop.demand) + legEnergyWh(drone, p.air[s][k], p.climb[s][k], 0) <= t.battery!;
 }
 
 /**

@@ -28,11 +28,11 @@ export interface PlanInstance {
   /** 1 where a drone cannot fly the straight leg (it enters a no-fly zone, or the ceiling leaves no corridor). */
   blocked: number[][];
   /**
-   * Some stops are pickups (carried back to the depot). The solver's payload on a leg counts the stops still to
-   * visit, which is right for deliveries only; with pickups a drone is priced as if full (its capacity) on every leg,
-   * a bound its true load never exceeds.
+   * 1 at the locations of pickups (carried back to the depot). The solver's payload on a leg counts the stops still
+   * to visit, which is right for deliveries only, so drones carry deliveries only: a drone leg to or from a pickup
+   * cannot be flown, and pickups go by van.
    */
-  hasPickups: boolean;
+  pickupAt: number[];
 }
 
 const G = 9.81;
@@ -56,8 +56,7 @@ export function toSolverInstance(p: PlanInstance): Instance {
     vehicleTypes: p.vehicleTypes.map((t, k) => {
       const d = p.drones[k];
       if (!d) return { ...t };
-      const full = t.capacity ?? 0;
-      return { ...t, energy: (from: number, to: number, payload: number) => (p.blocked[from][to] ? Infinity : legEnergyWh(d, p.air[from][to], p.climb[from][to], p.hasPickups ? full : payload)) };
+      return { ...t, energy: (from: number, to: number, payload: number) => (p.blocked[from][to] || p.pickupAt[from] || p.pickupAt[to] ? Infinity : legEnergyWh(d, p.air[from][to], p.climb[from][to], payload)) };
     }),
   };
 }

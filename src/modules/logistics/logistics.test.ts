@@ -98,7 +98,7 @@ describeEachDriver('logistics', (driver) => {
       air: [[0, 5000], [5000, 0]],
       climb: [[0, 300], [0, 0]],
       blocked: [[0, 0], [0, 0]],
-      hasPickups: false,
+      pickupAt: [0, 0],
     };
     const check = checkSolution(toSolverInstance(instance), { routes: [{ vehicleType: 0, trips: [[0]]}] });
     expect(check.feasible).toBe(false);
