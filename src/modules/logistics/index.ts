@@ -5,6 +5,8 @@ import { fileURLToPath } from 'node:url';
 import { defineModule } from '../../server/module.ts';
 import { LOGISTICS_PERMISSIONS } from './access.ts';
 import { planDayJob } from './planning.ts';
+import { importMarketOrdersJob } from './intake.ts';
+import { whatIfJob } from './operations.ts';
 import { logisticsRoutes } from './routes.ts';
 import * as schema from './schema.ts';
 import { seedLogistics } from './seed.ts';
@@ -17,6 +19,9 @@ export const logisticsModule = defineModule({
   routes: logisticsRoutes,
   seed: (tx, ctx) => seedLogistics(tx, ctx.countyId!),
   permissions: LOGISTICS_PERMISSIONS,
-  jobs: [planDayJob],
+  jobs: [planDayJob, whatIfJob, importMarketOrdersJob],
   close: closeRoutingPool,
 });
+
+/** For Market's order page: where a paid order's parcel is on its way to the county hub. */
+export { orderDelivery, DELIVERY_STATES } from './operations.ts';

@@ -20,9 +20,19 @@ export interface PlanInstance {
   distance: number[][];
   /** …and travel time as road-equivalent metres, divided by each vehicle's speed. */
   time: number[][];
+  /** Road metres (engine or estimate) between every pair, for the road a drone's leg spares. */
+  road: number[][];
   /** Straight-line metres and a drone's climb, for the energy model. */
   air: number[][];
   climb: number[][];
+  /** 1 where a drone cannot fly the straight leg (it enters a no-fly zone, or the ceiling leaves no corridor). */
+  blocked: number[][];
+  /**
+   * 1 at the locations of pickups (carried back to the depot). The solver's payload on a leg counts the stops still
+   * to visit, which is right for deliveries only, so drones carry deliveries only: a drone leg to or from a pickup
+   * cannot be flown, and pickups go by van.
+   */
+  pickupAt: number[];
 }
 
 const G = 9.81;
@@ -45,7 +55,8 @@ export function toSolverInstance(p: PlanInstance): Instance {
     metric: { kind: 'matrix', distance: p.distance, time: p.time },
     vehicleTypes: p.vehicleTypes.map((t, k) => {
       const d = p.drones[k];
-      return d ? { ...t, energy: (from: number, to: number, payload: number) => legEnergyWh(d, p.air[from][to], p.climb[from][to], payload) } : { ...t };
+      if (!d) return { ...t };
+      return { ...t, energy: (from: number, to: number, payload: number) => (p.blocked[from][to] || p.pickupAt[from] || p.pickupAt[to] ? Infinity : legEnergyWh(d, p.air[from][to], p.climb[from][to], payload)) };
     }),
   };
 }

@@ -94,8 +94,11 @@ describeEachDriver('logistics', (driver) => {
       drones: { 0: { whPerKm: 25, whPerKmKg: 3, massKg: 25 } },
       distance: [[0, 5000], [5000, 0]],
       time: [[0, 8000], [8000, 0]],
+      road: [[0, 8000], [8000, 0]],
       air: [[0, 5000], [5000, 0]],
       climb: [[0, 300], [0, 0]],
+      blocked: [[0, 0], [0, 0]],
+      pickupAt: [0, 0],
     };
     const check = checkSolution(toSolverInstance(instance), { routes: [{ vehicleType: 0, trips: [[0]]}] });
     expect(check.feasible).toBe(false);
@@ -147,7 +150,7 @@ describeEachDriver('logistics', (driver) => {
     const ops = Object.entries(doc.paths as Record<string, Record<string, { operationId?: string; responses?: Record<string, unknown> }>>)
       .filter(([path]) => path.startsWith('/api/v1/logistics/'))
       .flatMap(([, methods]) => Object.values(methods));
-    expect(ops.length).toBe(15);
+    expect(ops.length).toBe(27);
     expect(ops.every((o) => o.operationId)).toBe(true);
     expect(doc.paths['/api/v1/logistics/plans'].post.operationId).toBe('planDay');
     expect(doc.paths['/api/v1/logistics/plans/{id}'].get.responses['200']).toBeDefined();

@@ -1,25 +1,28 @@
 // Planning a day: a job gathers the day's open requests, the active fleet and the terrain into a routing instance,
 // lists what no vehicle can serve (with the reason), solves the rest in a worker thread, re-checks the routes with
 // the solver's independent checker, and stores the plan with its stops.
-import { and, desc, eq } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray } from 'drizzle-orm';
 import type { Db } from '../../db/handle.ts';
 import { recordAudit } from '../../server/audit.ts';
 import type { JobDefinition, JobQueue } from '../../server/jobs.ts';
-import { badRequest, notFound } from '../../server/problems.ts';
+import { badRequest, conflict, notFound } from '../../server/problems.ts';
 import { checkSolution, type SolveResult } from '../../solvers/routing/index.ts';
 import type { Actor } from '../governance/index.ts';
 import { operator } from './access.ts';
+import { buildInstance, DEFAULT_SETTINGS, searchParams, type Gathered, type PlanSettings, type UnservedReason } from './build.ts';
+export { buildInstance, searchParams, type Gathered } from './build.ts';
 import { legEnergyWh, toSolverInstance, type PlanInstance } from './instance.ts';
-import { depots, planStops, plans, requests, VEHICLE_KINDS, vehicles } from './schema.ts';
+import { terrainCheck } from './terrainCheck.ts';
+import type { SolveAnswer } from './solver-pool/worker.ts';
+import { heritageZone, type Zone } from './nofly.ts';
+import { roadEngineFromEnv, roadMatrix, type RoadMatrix } from './roads.ts';
+import { depots, noFlyZones, planStops, plans, requests, vehicles } from './schema.ts';
 import { solveInWorker } from './solver-pool/pool.ts';
-import { songyangDem } from '../atlas/index.ts';
-import { DEFAULT_TERRAIN, flightPath, groundProfile, legMatrices, straightMetres } from './terrain.ts';
+import { protectedBuildingExtents, songyangDem } from '../atlas/index.ts';
+import { flightPath, groundProfile, straightMetres } from './terrain.ts';
 
 export const PLAN_DAY_JOB = 'logistics.plan-day';
-/** Minutes spent handing over a parcel at a drop point. */
-const SERVICE_S = 180;
-
-export type UnservedReason = 'too_heavy' | 'out_of_range' | 'window_unreachable';
+export type { UnservedReason } from './build.ts';
 
 export interface PlannedTrip {
   departAt: string;
@@ -38,6 +41,8 @@ export interface PlannedRoute {
   kind: 'van' | 'drone';
   depotId: string;
   distanceKm: number;
+  /** Drones: road km a van would have driven for the same trips. */
+  roadKmAvoided: number;
   trips: PlannedTrip[];
   /** The drawn line: depot, stops, depot again per trip, as [lon, lat]. */
   path: [number, number][];
@@ -50,6 +55,12 @@ export interface PlanResult {
   routes: PlannedRoute[];
   unserved: { requestId: string; reason: UnservedReason }[];
   check: { feasible: boolean; violations: string[] };
+  terrainCheck: { legs: number; violations: string[] };
+  droneLegs: { total: number; blocked: number };
+  figures: ReturnType<typeof planFigures>;
+  /** Where van distances came from: 'osrm', 'valhalla', or the terrain estimate. */
+  roads: string;
+  settings: PlanSettings;
   solver: { iterations: number; elapsedMs: number };
 }
 
@@ -57,7 +68,7 @@ export interface PlanResult {
 export const midnight = (date: string) => new Date(`${date}T00:00:00+08:00`).getTime();
 const at = (date: string, seconds: number) => new Date(midnight(date) + seconds * 1000).toISOString();
 
-export async function startPlan(db: Db, jobs: JobQueue, actor: Actor | null, input: { serviceDate: string; timeLimitMs?: number }) {
+export async function startPlan(db: Db, jobs: JobQueue, actor: Actor | null, input: { serviceDate: string; timeLimitMs?: number; settings?: Partial<PlanSettings> }, replan?: { from: string; keep: KeptStop[]; availableFrom: Record<string, number> }) {
   const who = await operator(db, actor);
   const open = await db
     .select({ id: requests.id })
@@ -68,98 +79,58 @@ export async function startPlan(db: Db, jobs: JobQueue, actor: Actor | null, inp
   if (active.length === 0) throw badRequest('body/serviceDate', 'No active vehicle to plan with');
   return db.transaction(async (tx) => {
     const [plan] = await tx.insert(plans).values({ countyId: who.countyId, serviceDate: input.serviceDate, createdBy: who.id }).returning();
-    const jobId = await jobs.sendIn(tx, PLAN_DAY_JOB, { planId: plan.id, timeLimitMs: input.timeLimitMs ?? 10_000 }, { countyId: who.countyId, requestedBy: who.id });
+    const job = { planId: plan.id, timeLimitMs: input.timeLimitMs ?? 10_000, settings: input.settings, keep: replan?.keep, availableFrom: replan?.availableFrom };
+    const jobId = await jobs.sendIn(tx, PLAN_DAY_JOB, job, { countyId: who.countyId, requestedBy: who.id });
     await tx.update(plans).set({ jobId }).where(and(eq(plans.countyId, who.countyId), eq(plans.id, plan.id)));
-    await recordAudit(tx, who, { action: 'logistics.plan.start', entity: 'logistics_plan', entityId: plan.id, details: { serviceDate: input.serviceDate, requests: open.length, jobId } });
+    if (replan) {
+      const [old] = await tx.update(plans).set({ status: 'superseded' }).where(and(eq(plans.countyId, who.countyId), eq(plans.id, replan.from), inArray(plans.status, ['ready', 'dispatched']))).returning({ id: plans.id });
+      if (!old) throw conflict('plan_not_replannable', 'Only a ready or dispatched plan can be planned again');
+      await recordAudit(tx, who, { action: 'logistics.plan.supersede', entity: 'logistics_plan', entityId: replan.from, details: { by: plan.id, kept: replan.keep.length } });
+    }
+    await recordAudit(tx, who, { action: 'logistics.plan.start', entity: 'logistics_plan', entityId: plan.id, details: { serviceDate: input.serviceDate, requests: open.length, jobId, settings: input.settings ?? null, replanOf: replan?.from ?? null } });
     return { planId: plan.id, jobId };
   });
 }
 
 /** What the day's solve is given, read from the database as it stands when the job runs. */
-async function gather(db: Db, countyId: string, serviceDate: string) {
-  const [ds, vs, rs] = await Promise.all([
+export async function gather(db: Db, countyId: string, serviceDate: string, settings: PlanSettings = DEFAULT_SETTINGS): Promise<Gathered & { depots: (typeof depots.$inferSelect)[]; vehicles: (typeof vehicles.$inferSelect)[]; requests: (typeof requests.$inferSelect)[] }> {
+  const [ds, vs, rs, drawn, heritage] = await Promise.all([
     db.select().from(depots).where(and(eq(depots.countyId, countyId), eq(depots.active, true))),
     db.select().from(vehicles).where(and(eq(vehicles.countyId, countyId), eq(vehicles.active, true))),
-    db.select().from(requests).where(and(eq(requests.countyId, countyId), eq(requests.serviceDate, serviceDate), eq(requests.status, 'open'))),
+    db.select().from(requests).where(and(eq(requests.countyId, countyId), eq(requests.serviceDate, serviceDate), eq(requests.status, 'open'))).orderBy(asc(requests.createdAt), asc(requests.id)),
+    db.select().from(noFlyZones).where(and(eq(noFlyZones.countyId, countyId), eq(noFlyZones.active, true))),
+    protectedBuildingExtents(db, countyId),
   ]);
   const usedDepots = ds.filter((d) => vs.some((v) => v.depotId === d.id));
   const fleet = vs.filter((v) => usedDepots.some((d) => d.id === v.depotId));
-  return { depots: usedDepots, vehicles: fleet, requests: rs };
+  const zones: Zone[] = [...heritage.map((b) => heritageZone(b, settings.heritageBufferM)), ...drawn.map((z) => ({ id: z.id, name: z.name, kind: 'county' as const, ring: z.ring }))];
+  return { depots: usedDepots, vehicles: fleet, requests: rs, zones, settings };
 }
 
-/** What a plan is computed from: the active depots with vehicles, their vehicles, the day's open requests. */
-export type Gathered = Awaited<ReturnType<typeof gather>>;
-
-/**
- * The instance over the requests some vehicle could serve alone (`keep`, their indices); the others, with why.
- * Each depot appears once per kind of vehicle based there: legs from and to a drone's copy of its depot are priced
- * in straight-line metres, everything else in road metres, so a light parcel near a depot goes by air when that is
- * shorter (a drone's leg between two villages stays priced by road: an overestimate the solver may only avoid).
- */
-export function buildInstance(g: Gathered): { instance: PlanInstance; keep: number[]; unserved: PlanResult['unserved'] } {
-  const bases = g.depots.flatMap((d) => VEHICLE_KINDS.filter((kind) => g.vehicles.some((v) => v.depotId === d.id && v.kind === kind)).map((kind) => ({ depot: d, kind })));
-  const m = legMatrices([...bases.map((b) => b.depot), ...g.requests], DEFAULT_TERRAIN);
-  const nd = bases.length;
-  const byAir = (i: number, j: number) => (i < nd && bases[i].kind === 'drone') || (j < nd && bases[j].kind === 'drone');
-  const distance = m.road.map((row, i) => row.map((d, j) => (byAir(i, j) ? m.air[i][j] : d)));
-  // Times are road-equivalent metres over a speed; a drone's speed is scaled by the winding factor (see instance.ts).
-  const time = m.road.map((row, i) => row.map((d, j) => (byAir(i, j) ? m.air[i][j] * DEFAULT_TERRAIN.windingFactor : d)));
-  const full: PlanInstance = {
-    depots: bases.map(({ depot: d }) => ({ x: d.lon, y: d.lat, open: d.opensMin * 60, close: d.closesMin * 60 })),
-    stops: g.requests.map((r) => ({ x: r.lon, y: r.lat, demand: r.weightKg, service: SERVICE_S, early: r.windowStartMin * 60, late: r.windowEndMin * 60 })),
-    vehicleTypes: g.vehicles.map((v) => ({
-      name: v.name,
-      depot: bases.findIndex((b) => b.depot.id === v.depotId && b.kind === v.kind),
-      count: 1,
-      capacity: v.capacityKg,
-      speed: (v.speedKmh / 3.6) * (v.kind === 'drone' ? DEFAULT_TERRAIN.windingFactor : 1),
-      multiTrip: true,
-      reloadTime: v.reloadMin * 60,
-      ...(v.kind === 'drone' ? { battery: v.batteryWh! } : {}),
-    })),
-    drones: Object.fromEntries(g.vehicles.flatMap((v, k) => (v.kind === 'drone' ? [[k, { whPerKm: v.whPerKm!, whPerKmKg: v.whPerKmKg!, massKg: v.massKg! }]] : []))),
-    distance,
-    time,
-    air: m.air,
-    climb: m.climb,
-  };
-  // A request is served only if some vehicle could serve it on a trip of its own.
-  const unserved: PlanResult['unserved'] = [];
-  const keep: number[] = [];
-  g.requests.forEach((r, i) => {
-    const s = nd + i;
-    const stop = full.stops[i];
-    const carriers = full.vehicleTypes.map((t, k) => ({ t, k })).filter(({ t }) => (t.capacity ?? Infinity) >= r.weightKg);
-    if (carriers.length === 0) return unserved.push({ requestId: r.id, reason: 'too_heavy' });
-    let inRange = false;
-    for (const { t, k } of carriers) {
-      const dep = t.depot ?? 0;
-      const drone = full.drones[k];
-      if (drone && legEnergyWh(drone, m.air[dep][s], m.climb[dep][s], r.weightKg) + legEnergyWh(drone, m.air[s][dep], m.climb[s][dep], 0) > t.battery!) continue;
-      inRange = true;
-      const depot = full.depots[dep];
-      const arrive = Math.max(depot.open + time[dep][s] / t.speed!, stop.early);
-      if (arrive <= stop.late && arrive + stop.service + time[s][dep] / t.speed! <= depot.close) return keep.push(i);
-    }
-    unserved.push({ requestId: r.id, reason: inRange ? 'window_unreachable' : 'out_of_range' });
-  });
-  const locs = [...Array(nd).keys(), ...keep.map((i) => nd + i)];
-  const sub = (mat: number[][]) => locs.map((a) => locs.map((b) => mat[a][b]));
-  return { instance: { ...full, stops: keep.map((i) => full.stops[i]), distance: sub(distance), time: sub(time), air: sub(m.air), climb: sub(m.climb) }, keep, unserved };
+/** The road engine's matrix over the vehicles' depots then the requests, or null (estimate) when none is configured or it fails. */
+export async function roadsFor(g: Gathered): Promise<{ roads: RoadMatrix | null; source: string }> {
+  const engine = roadEngineFromEnv();
+  if (!engine) return { roads: null, source: 'estimate' };
+  const points = [...g.vehicles.map((v) => g.depots.find((d) => d.id === v.depotId)!), ...g.requests];
+  try {
+    return { roads: await roadMatrix(engine, points), source: engine.kind };
+  } catch (error) {
+    return { roads: null, source: `estimate (${engine.kind} failed: ${error instanceof Error ? error.message.slice(0, 120) : 'error'})` };
+  }
 }
 
 const PROFILE_POINTS = 80;
 
 /** The ground and the drone's height along a trip's legs, thinned to at most PROFILE_POINTS samples. */
-function tripProfile(points: { x: number; y: number }[]): [number, number, number][] {
+function tripProfile(points: { x: number; y: number }[], s: PlanSettings): [number, number, number][] {
   const grid = songyangDem();
   const out: [number, number, number][] = [];
   let km = 0;
   for (let i = 1; i < points.length; i++) {
     const a = { lon: points[i - 1].x, lat: points[i - 1].y };
     const b = { lon: points[i].x, lat: points[i].y };
-    const ground = groundProfile(grid, a, b, DEFAULT_TERRAIN.sampleM);
-    const flight = flightPath(ground, DEFAULT_TERRAIN);
+    const ground = groundProfile(grid, a, b, s.sampleM);
+    const flight = flightPath(ground, s);
     const legKm = straightMetres(a, b) / 1000;
     // Take-off and landing: the path starts and ends on the ground.
     ground.forEach((g, j) => out.push([km + (legKm * j) / Math.max(1, ground.length - 1), g, j === 0 || j === ground.length - 1 ? g : flight[j]]));
@@ -170,114 +141,171 @@ function tripProfile(points: { x: number; y: number }[]): [number, number, numbe
   return out.filter((_, i) => i % step === 0 || i === out.length - 1).map(([d, g, f]) => [round(d), Math.round(g), Math.round(f)]);
 }
 
-/** Routes with their times, loads and energy, as the operator and the drivers read them. */
+/** kg of CO2 per van km (a light diesel van) and per drone kWh (China's grid average). */
+export const CO2_KG_PER_VAN_KM = 0.25;
+export const CO2_KG_PER_DRONE_KWH = 0.58;
+
+/** Routes with their times, loads (pickups added on board) and energy, as the operator and the drivers read them. */
 export function describeRoutes(g: Gathered, p: PlanInstance, keep: number[], solution: SolveResult, serviceDate: string): PlannedRoute[] {
   const nd = p.depots.length;
-  const solverInstance = toSolverInstance(p);
+  const s = g.settings ?? DEFAULT_SETTINGS;
   return solution.routes.map((route) => {
     const k = route.vehicleType;
     const v = g.vehicles[k];
     const t = p.vehicleTypes[k];
     const dep = t.depot ?? 0;
     const depot = p.depots[dep];
-    const energy = solverInstance.vehicleTypes[k].energy;
+    const drone = p.drones[k];
     const travel = (a: number, b: number) => p.time[a][b] / t.speed!;
+    const pickup = (st: number) => g.requests[keep[st]].kind === 'pickup';
     let clock = depot.open;
     let metres = 0;
+    let roadAvoided = 0;
     const path: [number, number][] = [];
     const trips = route.trips.map((trip) => {
-      const locsOf = trip.map((s) => nd + s);
+      const locsOf = trip.map((st) => nd + st);
       // Leave as late as the first window allows: service starts at the same times, with no wait on the road.
       const depart = Math.max(clock, p.stops[trip[0]].early - travel(dep, locsOf[0]));
       let now = depart;
       let prev = dep;
-      let load = trip.reduce((sum, s) => sum + p.stops[s].demand, 0);
+      let load = trip.reduce((sum, st) => sum + (pickup(st) ? 0 : p.stops[st].demand), 0);
       let wh = 0;
+      const leg = (a: number, b: number) => {
+        metres += drone ? p.air[a][b] : p.distance[a][b];
+        if (drone) {
+          wh += legEnergyWh(drone, p.air[a][b], p.climb[a][b], load);
+          roadAvoided += p.road[a][b];
+        }
+      };
       path.push([depot.x, depot.y]);
-      const stops = trip.map((s, i) => {
+      const stops = trip.map((st, i) => {
         const loc = locsOf[i];
-        now = Math.max(now + travel(prev, loc), p.stops[s].early);
-        metres += v.kind === 'drone' ? p.air[prev][loc] : p.distance[prev][loc];
-        if (energy) wh += energy(prev, loc, load);
-        const stop = { requestId: g.requests[keep[s]].id, arriveAt: at(serviceDate, now), loadKg: load };
-        load -= p.stops[s].demand;
-        now += p.stops[s].service;
+        now = Math.max(now + travel(prev, loc), p.stops[st].early);
+        leg(prev, loc);
+        const stop = { requestId: g.requests[keep[st]].id, arriveAt: at(serviceDate, now), loadKg: load };
+        load += pickup(st) ? p.stops[st].demand : -p.stops[st].demand;
+        now += p.stops[st].service;
         prev = loc;
-        path.push([p.stops[s].x, p.stops[s].y]);
+        path.push([p.stops[st].x, p.stops[st].y]);
         return stop;
       });
       now += travel(prev, dep);
-      metres += v.kind === 'drone' ? p.air[prev][dep] : p.distance[prev][dep];
-      if (energy) wh += energy(prev, dep, 0);
+      leg(prev, dep);
       path.push([depot.x, depot.y]);
       const out: PlannedTrip = { departAt: at(serviceDate, depart), returnAt: at(serviceDate, now), stops };
-      if (energy) Object.assign(out, { energyWh: Math.round(wh * 10) / 10, batteryWh: t.battery, profile: tripProfile([dep, ...locsOf, dep].map((l) => (l < nd ? p.depots[l] : p.stops[l - nd]))) });
+      if (drone) Object.assign(out, { energyWh: Math.round(wh * 10) / 10, batteryWh: t.battery, profile: tripProfile([dep, ...locsOf, dep].map((l) => (l < nd ? p.depots[l] : p.stops[l - nd])), s) });
       clock = now + (t.reloadTime ?? 0);
       return out;
     });
-    return { vehicleId: v.id, name: v.name, kind: v.kind, depotId: v.depotId, distanceKm: Math.round(metres / 100) / 10, trips, path };
+    return { vehicleId: v.id, name: v.name, kind: v.kind, depotId: v.depotId, distanceKm: Math.round(metres / 100) / 10, roadKmAvoided: Math.round(roadAvoided / 100) / 10, trips, path };
   });
 }
 
-/** The job: gather, solve in a worker, check, store the routes and stops, audited as the operator who asked. */
-export const planDayJob: JobDefinition<{ planId: string; timeLimitMs: number }> = {
+/** Figures a plan is compared by (the what-if puts two side by side). */
+export function planFigures(routes: PlannedRoute[], serviceDate: string) {
+  const arrivals = routes.flatMap((r) => r.trips.flatMap((t) => t.stops.map((x) => (Date.parse(x.arriveAt) - midnight(serviceDate)) / 60_000)));
+  const roadKm = routes.filter((r) => r.kind === 'van').reduce((a, r) => a + r.distanceKm, 0);
+  const droneKwh = routes.flatMap((r) => r.trips).reduce((a, t) => a + (t.energyWh ?? 0), 0) / 1000;
+  return {
+    served: arrivals.length,
+    roadKm: Math.round(roadKm * 10) / 10,
+    airKm: Math.round(routes.filter((r) => r.kind === 'drone').reduce((a, r) => a + r.distanceKm, 0) * 10) / 10,
+    mountainRoadKmAvoided: Math.round(routes.reduce((a, r) => a + r.roadKmAvoided, 0) * 10) / 10,
+    meanDeliveryMin: arrivals.length ? Math.round(arrivals.reduce((a, x) => a + x, 0) / arrivals.length) : 0,
+    co2Kg: Math.round((roadKm * CO2_KG_PER_VAN_KM + droneKwh * CO2_KG_PER_DRONE_KWH) * 10) / 10,
+  };
+}
+
+export type SolveFn = (instance: PlanInstance, options: { timeLimitMs: number; seed?: number; params?: ReturnType<typeof searchParams> }, onProgress: (p: { bestCost: number }) => void) => Promise<SolveAnswer>;
+
+/**
+ * A plan computed from what was gathered: road matrix (engine or estimate), instance, solve, the routing checker and
+ * the independent terrain check. Either the result, or why there is none (never a plan that fails a check).
+ */
+export async function computePlan(g: Gathered, serviceDate: string, options: { timeLimitMs: number; onBest?: (cost: number) => void; solver?: SolveFn }): Promise<{ ok: true; result: PlanResult } | { ok: false; error: string; unserved: PlanResult['unserved'] }> {
+  const { roads, source } = g.roads === undefined ? await roadsFor(g) : { roads: g.roads, source: g.roads ? 'given' : 'estimate' };
+  const withRoads = { ...g, roads };
+  const { instance, keep, unserved, droneLegs } = buildInstance(withRoads);
+  let answer: SolveAnswer = { ok: true, result: { routes: [], cost: 0, distance: 0, feasible: true, violations: [], iterations: 0, elapsedMs: 0 } };
+  if (instance.stops.length > 0) {
+    try {
+      answer = await (options.solver ?? solveInWorker)(instance, { timeLimitMs: options.timeLimitMs, seed: 1, params: searchParams(instance.stops.length) }, (p) => options.onBest?.(p.bestCost));
+    } catch (error) {
+      return { ok: false, error: `The solver stopped unexpectedly (${error instanceof Error ? error.name : 'error'})`, unserved };
+    }
+  }
+  if (!answer.ok) return { ok: false, error: answer.reasons.slice(0, 5).join('; '), unserved };
+  const solution = answer.result;
+  const check = checkSolution(toSolverInstance(instance), solution);
+  if (!solution.feasible || !check.feasible) return { ok: false, error: [...solution.violations, ...check.violations].slice(0, 5).join('; ') || 'no feasible plan', unserved };
+  const routes = describeRoutes(withRoads, instance, keep, solution, serviceDate);
+  const terrain = terrainCheck(routes, withRoads);
+  if (terrain.violations.length > 0) return { ok: false, error: `terrain check: ${terrain.violations.slice(0, 5).join('; ')}`, unserved };
+  const figures = planFigures(routes, serviceDate);
+  return {
+    ok: true,
+    result: {
+      cost: Math.round(solution.cost),
+      roadKm: figures.roadKm,
+      airKm: figures.airKm,
+      figures,
+      routes,
+      unserved,
+      check: { feasible: check.feasible, violations: check.violations },
+      terrainCheck: { legs: terrain.legs, violations: terrain.violations },
+      droneLegs,
+      roads: source,
+      settings: g.settings ?? DEFAULT_SETTINGS,
+      solver: { iterations: solution.iterations, elapsedMs: solution.elapsedMs },
+    },
+  };
+}
+
+/** The job: gather, compute, store the routes and stops, audited as the operator who asked. */
+export const planDayJob: JobDefinition<{ planId: string; timeLimitMs: number; settings?: Partial<PlanSettings>; keep?: KeptStop[]; availableFrom?: Record<string, number> }> = {
   name: PLAN_DAY_JOB,
   maxAttempts: 2,
   leaseSeconds: 180,
-  async run({ planId, timeLimitMs }, ctx) {
+  async run({ planId, timeLimitMs, settings, keep: kept = [], availableFrom }, ctx) {
     const who = { id: ctx.requestedBy, countyId: ctx.countyId! };
     const [plan] = await ctx.db.select().from(plans).where(and(eq(plans.countyId, who.countyId), eq(plans.id, planId)));
     if (!plan) throw new Error('plan not found');
     if (plan.status !== 'solving') return { planId, status: plan.status };
     await ctx.progress({ phase: 'terrain', fraction: 0 });
-    const g = await gather(ctx.db, who.countyId, plan.serviceDate);
-    const { instance, keep, unserved } = buildInstance(g);
+    const all = await gather(ctx.db, who.countyId, plan.serviceDate, { ...DEFAULT_SETTINGS, ...settings });
+    // Re-planning: what has already left stays as it is; the rest is planned again around it.
+    const keptIds = new Set(kept.map((k) => k.requestId));
+    const g = { ...all, requests: all.requests.filter((r) => !keptIds.has(r.id)), availableFrom };
     const inputs = {
       depots: g.depots.map((d) => ({ id: d.id, name: d.name, lon: d.lon, lat: d.lat })),
       vehicles: g.vehicles.map((v) => ({ id: v.id, name: v.name, kind: v.kind, capacityKg: v.capacityKg, batteryWh: v.batteryWh })),
-      requests: g.requests.map((r) => ({ id: r.id, weightKg: r.weightKg, windowStartMin: r.windowStartMin, windowEndMin: r.windowEndMin })),
-      terrain: DEFAULT_TERRAIN,
+      requests: g.requests.map((r) => ({ id: r.id, kind: r.kind, weightKg: r.weightKg, windowStartMin: r.windowStartMin, windowEndMin: r.windowEndMin })),
+      zones: (all.zones ?? []).map((z) => ({ id: z.id, kind: z.kind, name: z.name })),
+      settings: g.settings,
+      kept: kept.map((k) => k.requestId),
+      availableFrom: availableFrom ?? {},
     };
-    const fail = async (error: string) => {
+    const started = Date.now();
+    let best: number | undefined;
+    // Stored for every instance to read, twice a second, whether or not the best cost moved.
+    const ticker = setInterval(() => {
+      void ctx.progress({ phase: 'solving', fraction: Math.min(1, (Date.now() - started) / timeLimitMs), bestCost: best }).catch(() => {});
+    }, 500);
+    let computed: Awaited<ReturnType<typeof computePlan>>;
+    try {
+      computed = await computePlan(g, plan.serviceDate, { timeLimitMs, onBest: (c) => (best = c) });
+    } finally {
+      clearInterval(ticker);
+    }
+    if (!computed.ok) {
+      const { error, unserved } = computed;
       await ctx.db.transaction(async (tx) => {
         await tx.update(plans).set({ status: 'failed', inputs, error, solvedAt: new Date(), result: { unserved } }).where(and(eq(plans.countyId, who.countyId), eq(plans.id, planId)));
         await recordAudit(tx, who, { action: 'logistics.plan.fail', entity: 'logistics_plan', entityId: planId, details: { error, jobId: ctx.jobId } });
       });
       return { planId, status: 'failed', error };
-    };
-    let answer: Awaited<ReturnType<typeof solveInWorker>> = { ok: true, result: { routes: [], cost: 0, distance: 0, feasible: true, violations: [], iterations: 0, elapsedMs: 0 } };
-    if (instance.stops.length > 0) {
-      const started = Date.now();
-      let best: number | undefined;
-      // Stored for every instance to read, twice a second, whether or not the best cost moved.
-      const ticker = setInterval(() => {
-        void ctx.progress({ phase: 'solving', fraction: Math.min(1, (Date.now() - started) / timeLimitMs), bestCost: best }).catch(() => {});
-      }, 500);
-      try {
-        answer = await solveInWorker(instance, { timeLimitMs, seed: 1 }, (p) => (best = p.bestCost));
-      } catch (error) {
-        // A plan never stays "solving" for ever: the operator sees it failed and can plan again.
-        return fail(`The solver stopped unexpectedly (${error instanceof Error ? error.name : 'error'})`);
-      } finally {
-        clearInterval(ticker);
-      }
     }
-    if (!answer.ok) return fail(answer.reasons.slice(0, 5).join('; '));
-    const solution = answer.result;
-    const check = checkSolution(toSolverInstance(instance), solution);
-    if (!solution.feasible || !check.feasible) return fail([...solution.violations, ...check.violations].slice(0, 5).join('; ') || 'no feasible plan');
-    const routes = describeRoutes(g, instance, keep, solution, plan.serviceDate);
-    const air = routes.filter((r) => r.kind === 'drone').reduce((s, r) => s + r.distanceKm, 0);
-    const road = routes.filter((r) => r.kind === 'van').reduce((s, r) => s + r.distanceKm, 0);
-    const result: PlanResult = {
-      cost: Math.round(solution.cost),
-      roadKm: Math.round(road * 10) / 10,
-      airKm: Math.round(air * 10) / 10,
-      routes,
-      unserved,
-      check: { feasible: check.feasible, violations: check.violations },
-      solver: { iterations: solution.iterations, elapsedMs: solution.elapsedMs },
-    };
+    const result = computed.result;
     await ctx.db.transaction(async (tx) => {
       const [claimed] = await tx
         .update(plans)
@@ -285,13 +313,33 @@ export const planDayJob: JobDefinition<{ planId: string; timeLimitMs: number }> 
         .where(and(eq(plans.countyId, who.countyId), eq(plans.id, planId), eq(plans.status, 'solving')))
         .returning({ id: plans.id });
       if (!claimed) return;
-      const rows = routes.flatMap((r) => r.trips.flatMap((trip, t) => trip.stops.map((s, i) => ({ countyId: who.countyId, planId, requestId: s.requestId, vehicleId: r.vehicleId, trip: t, seq: i, plannedAt: new Date(s.arriveAt), loadKg: s.loadKg }))));
-      if (rows.length) await tx.insert(planStops).values(rows);
-      await recordAudit(tx, who, { action: 'logistics.plan.solve', entity: 'logistics_plan', entityId: planId, details: { served: rows.length, unserved: unserved.length, cost: result.cost, jobId: ctx.jobId } });
+      // New trips follow the trips a vehicle kept from the earlier plan.
+      const after = (vehicleId: string) => Math.max(-1, ...kept.filter((k) => k.vehicleId === vehicleId).map((k) => k.trip)) + 1;
+      const rows = result.routes.flatMap((r) => r.trips.flatMap((trip, t) => trip.stops.map((x, i) => ({ countyId: who.countyId, planId, requestId: x.requestId, vehicleId: r.vehicleId, trip: after(r.vehicleId) + t, seq: i, plannedAt: new Date(x.arriveAt), loadKg: x.loadKg }))));
+      const keptRows = kept.map((k) => ({ ...k, countyId: who.countyId, planId, plannedAt: new Date(k.plannedAt), closedAt: k.closedAt ? new Date(k.closedAt) : null }));
+      if (rows.length + keptRows.length) await tx.insert(planStops).values([...keptRows, ...rows]);
+      await recordAudit(tx, who, { action: 'logistics.plan.solve', entity: 'logistics_plan', entityId: planId, details: { served: rows.length, kept: keptRows.length, unserved: result.unserved.length, cost: result.cost, jobId: ctx.jobId } });
     });
-    return { planId, status: 'ready', served: routes.reduce((s, r) => s + r.trips.reduce((a, t) => a + t.stops.length, 0), 0), unserved: unserved.length };
+    return { planId, status: 'ready', served: result.figures.served, kept: kept.length, unserved: result.unserved.length };
   },
 };
+
+/** A stop of an earlier plan whose trip had left, carried into the re-plan as it was. */
+export interface KeptStop {
+  requestId: string;
+  vehicleId: string;
+  trip: number;
+  seq: number;
+  plannedAt: string;
+  loadKg: number;
+  status: 'pending' | 'picked_up' | 'delivered' | 'failed';
+  reason: string | null;
+  proofKind: 'photo' | 'qr' | null;
+  proofKey: string | null;
+  proofCode: string | null;
+  closedAt: string | null;
+  keptFrom: string;
+}
 
 export async function listPlans(db: Db, actor: Actor | null, q: { date?: string }) {
   const who = await operator(db, actor);
@@ -307,6 +355,6 @@ export async function listPlans(db: Db, actor: Actor | null, q: { date?: string 
 export async function planRun(db: Db, jobs: JobQueue, actor: Actor | null, jobId: string) {
   const who = await operator(db, actor);
   const run = await jobs.get(jobId);
-  if (!run || run.name !== PLAN_DAY_JOB || run.countyId !== who.countyId) throw notFound('Job');
+  if (!run || (run.name !== PLAN_DAY_JOB && run.name !== 'logistics.what-if') || run.countyId !== who.countyId) throw notFound('Job');
   return run;
 }

@@ -7,7 +7,8 @@ import { closeStop, dispatchPlan, getPlan } from './dispatch.ts';
 import { createDepot, createVehicle, listDepots, listVehicles, updateDepot, updateVehicle } from './fleet.ts';
 import { listPlans, planRun, startPlan } from './planning.ts';
 import { createRequest, listRequests, updateRequest } from './requests.ts';
-import { DEPOT_KINDS, PLAN_STATUSES, REQUEST_STATUSES, STOP_STATUSES, VEHICLE_KINDS } from './schema.ts';
+import { DEPOT_KINDS, PLAN_STATUSES, PROOF_KINDS, REQUEST_KINDS, REQUEST_SOURCES, REQUEST_STATUSES, STOP_STATUSES, VEHICLE_KINDS } from './schema.ts';
+import { logisticsOpsRoutes } from './routes-ops.ts';
 import { closeRoutingPool } from './solver-pool/pool.ts';
 
 const tags = ['logistics'];
@@ -65,6 +66,8 @@ const requestFields = {
   windowEndMin: minute,
   recipient: text(120).optional(),
   note: text(1000).optional(),
+  kind: z.enum(REQUEST_KINDS).optional(),
+  priority: z.number().int().min(0).max(2).optional(),
 };
 const request = z.object({
   id: z.uuid(),
@@ -77,6 +80,10 @@ const request = z.object({
   windowEndMin: z.number(),
   recipient: z.string(),
   note: z.string(),
+  kind: z.enum(REQUEST_KINDS),
+  source: z.enum(REQUEST_SOURCES),
+  priority: z.number(),
+  marketOrderId: z.uuid().nullable(),
   status: z.enum(REQUEST_STATUSES),
 });
 const nonEmpty = (b: object) => Object.keys(b).length > 0;
@@ -94,10 +101,26 @@ const planResult = z.object({
   roadKm: z.number().optional(),
   airKm: z.number().optional(),
   routes: z
-    .array(z.object({ vehicleId: z.uuid(), name: z.string(), kind: z.enum(VEHICLE_KINDS), depotId: z.uuid(), distanceKm: z.number(), trips: z.array(trip), path: z.array(z.tuple([z.number(), z.number()])) }))
+    .array(
+      z.object({
+        vehicleId: z.uuid(),
+        name: z.string(),
+        kind: z.enum(VEHICLE_KINDS),
+        depotId: z.uuid(),
+        distanceKm: z.number(),
+        roadKmAvoided: z.number().optional(),
+        trips: z.array(trip),
+        path: z.array(z.tuple([z.number(), z.number()])),
+      }),
+    )
     .optional(),
   unserved: z.array(z.object({ requestId: z.uuid(), reason: z.string() })).optional(),
   check: z.object({ feasible: z.boolean(), violations: z.array(z.string()) }).optional(),
+  terrainCheck: z.object({ legs: z.number(), violations: z.array(z.string()) }).optional(),
+  droneLegs: z.object({ total: z.number(), blocked: z.number() }).optional(),
+  figures: z.object({ served: z.number(), roadKm: z.number(), airKm: z.number(), mountainRoadKmAvoided: z.number(), meanDeliveryMin: z.number(), co2Kg: z.number() }).optional(),
+  roads: z.string().optional(),
+  settings: z.object({ ceilingM: z.number(), clearanceM: z.number(), heritageBufferM: z.number(), windingFactor: z.number(), roadMetresPerClimbMetre: z.number(), sampleM: z.number() }).optional(),
   solver: z.object({ iterations: z.number(), elapsedMs: z.number() }).optional(),
 });
 const planSummary = z.object({
@@ -128,16 +151,20 @@ const plan = planSummary.extend({
       villageName: z.string(),
       weightKg: z.number(),
       recipient: z.string(),
+      kind: z.enum(REQUEST_KINDS),
+      proofKind: z.enum(PROOF_KINDS).nullable(),
+      keptFrom: z.uuid().nullable(),
     }),
   ),
   unserved: z.array(z.object({ requestId: z.uuid(), reason: z.string(), villageName: z.string(), weightKg: z.number() })),
 });
-const stopClosed = z.object({ id: z.uuid(), status: z.enum(STOP_STATUSES), reason: z.string().nullable(), closedAt: z.date().nullable() });
+const stopClosed = z.object({ id: z.uuid(), status: z.enum(STOP_STATUSES), reason: z.string().nullable(), closedAt: z.date().nullable(), proofKind: z.enum(PROOF_KINDS).nullable() });
 
 /** Depots, fleet, delivery requests, day plans solved as jobs, dispatch and delivery (logistics operators). */
 export const logisticsRoutes: FastifyPluginAsync = async (base) => {
   const app = base.withTypeProvider<ZodTypeProvider>();
   app.addHook('onClose', async () => closeRoutingPool());
+  await app.register(logisticsOpsRoutes);
 
   app.get('/logistics/depots', { schema: { tags, summary: 'The county’s depots', operationId: 'listDepots', response: { 200: z.array(depot) } } }, async (request) =>
     listDepots(app.db, request.actor),
@@ -219,7 +246,11 @@ export const logisticsRoutes: FastifyPluginAsync = async (base) => {
         tags,
         summary: 'Plan a day in a worker thread; follow /logistics/jobs/{jobId}/events',
         operationId: 'planDay',
-        body: z.strictObject({ serviceDate: day, timeLimitMs: z.number().int().min(200).max(120_000).optional() }),
+        body: z.strictObject({
+          serviceDate: day,
+          timeLimitMs: z.number().int().min(200).max(120_000).optional(),
+          settings: z.strictObject({ ceilingM: z.number().min(10).max(1_000).optional(), clearanceM: z.number().min(5).max(500).optional(), heritageBufferM: z.number().min(0).max(5_000).optional() }).optional(),
+        }),
         response: { 202: z.object({ planId: z.uuid(), jobId: z.uuid() }) },
       },
     },
@@ -238,10 +269,14 @@ export const logisticsRoutes: FastifyPluginAsync = async (base) => {
     {
       schema: {
         tags,
-        summary: 'Mark a stop delivered, or failed with a reason',
+        summary: 'Mark a stop picked up, delivered (optionally with the scanned label’s QR code as proof), or failed with a reason',
         operationId: 'closeStop',
         params: z.strictObject({ id: z.uuid(), stopId: z.uuid() }),
-        body: z.discriminatedUnion('status', [z.strictObject({ status: z.literal('delivered') }), z.strictObject({ status: z.literal('failed'), reason: text(500).min(1) })]),
+        body: z.discriminatedUnion('status', [
+          z.strictObject({ status: z.literal('picked_up') }),
+          z.strictObject({ status: z.literal('delivered'), qr: text(200).min(1).optional() }),
+          z.strictObject({ status: z.literal('failed'), reason: text(500).min(1) }),
+        ]),
         response: { 200: stopClosed },
       },
     },

@@ -13,10 +13,18 @@ export type VehicleKind = (typeof VEHICLE_KINDS)[number];
 export const REQUEST_STATUSES = ['open', 'cancelled'] as const;
 export type RequestStatus = (typeof REQUEST_STATUSES)[number];
 /** solving → ready (or failed) → dispatched → completed once every stop is closed. */
-export const PLAN_STATUSES = ['solving', 'ready', 'failed', 'dispatched', 'completed'] as const;
+export const PLAN_STATUSES = ['solving', 'ready', 'failed', 'dispatched', 'completed', 'superseded'] as const;
 export type PlanStatus = (typeof PLAN_STATUSES)[number];
-export const STOP_STATUSES = ['pending', 'delivered', 'failed'] as const;
+export const STOP_STATUSES = ['pending', 'picked_up', 'delivered', 'failed'] as const;
 export type StopStatus = (typeof STOP_STATUSES)[number];
+/** A delivery brings a parcel from the depot to a village; a pickup brings one (a Market order) from a village to the depot. */
+export const REQUEST_KINDS = ['delivery', 'pickup'] as const;
+export type RequestKind = (typeof REQUEST_KINDS)[number];
+/** Entered by hand, imported from a file, or created from a paid Market order. */
+export const REQUEST_SOURCES = ['entered', 'import', 'market'] as const;
+export type RequestSource = (typeof REQUEST_SOURCES)[number];
+export const PROOF_KINDS = ['photo', 'qr'] as const;
+export type ProofKind = (typeof PROOF_KINDS)[number];
 
 const key = () =>
   uuid('id')
@@ -108,6 +116,12 @@ export const requests = pgTable(
     windowEndMin: integer('window_end_min').notNull(),
     recipient: text('recipient').notNull().default(''),
     note: text('note').notNull().default(''),
+    kind: text('kind').$type<RequestKind>().notNull().default('delivery'),
+    source: text('source').$type<RequestSource>().notNull().default('entered'),
+    /** 0 normal, 1 high, 2 urgent. */
+    priority: integer('priority').notNull().default(0),
+    /** The Market order this pickup carries (Market module; no key across modules). */
+    marketOrderId: uuid('market_order_id'),
     status: text('status').$type<RequestStatus>().notNull().default('open'),
     createdBy: uuid('created_by').references(() => users.id),
     createdAt: createdAt(),
@@ -116,6 +130,10 @@ export const requests = pgTable(
     primaryKey({ columns: [t.countyId, t.id] }),
     index('logistics_requests_day_idx').on(t.countyId, t.serviceDate),
     check('logistics_requests_status_check', inList('status', REQUEST_STATUSES)),
+    check('logistics_requests_kind_check', inList('kind', REQUEST_KINDS)),
+    check('logistics_requests_source_check', inList('source', REQUEST_SOURCES)),
+    check('logistics_requests_priority_check', sql`${t.priority} between 0 and 2`),
+    unique('logistics_requests_market_order_unique').on(t.countyId, t.marketOrderId),
     check('logistics_requests_weight_check', sql`${t.weightKg} > 0`),
     check('logistics_requests_window_check', sql`${t.windowStartMin} >= 0 and ${t.windowStartMin} < ${t.windowEndMin} and ${t.windowEndMin} <= 1440`),
   ],
@@ -166,6 +184,12 @@ export const planStops = pgTable(
     reason: text('reason'),
     closedAt: timestamp('closed_at', { withTimezone: true }),
     closedBy: uuid('closed_by').references(() => users.id),
+    /** Proof of delivery: a photo (its storage key) or the parcel label's QR code as scanned. */
+    proofKind: text('proof_kind').$type<ProofKind>(),
+    proofKey: text('proof_key'),
+    proofCode: text('proof_code'),
+    /** Kept from an earlier plan when re-planning: its trip had already left. */
+    keptFrom: uuid('kept_from'),
   },
   (t) => [
     primaryKey({ columns: [t.countyId, t.id] }),
@@ -176,5 +200,21 @@ export const planStops = pgTable(
     foreignKey({ columns: [t.countyId, t.requestId], foreignColumns: [requests.countyId, requests.id] }),
     foreignKey({ columns: [t.countyId, t.vehicleId], foreignColumns: [vehicles.countyId, vehicles.id] }),
     check('logistics_plan_stops_status_check', inList('status', STOP_STATUSES)),
+    check('logistics_plan_stops_proof_check', sql`${t.proofKind} is null or ${t.proofKind} in ('photo', 'qr')`),
   ],
+);
+
+/** A zone drones must not fly through, drawn by the county (a polygon ring of [lon, lat]). */
+export const noFlyZones = pgTable(
+  'logistics_no_fly_zones',
+  {
+    countyId: county(),
+    id: key(),
+    name: text('name').notNull(),
+    ring: jsonb('ring').$type<[number, number][]>().notNull(),
+    active: boolean('active').notNull().default(true),
+    createdBy: uuid('created_by').references(() => users.id),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.countyId, t.id] })],
 );

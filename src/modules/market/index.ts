@@ -28,3 +28,4 @@ export const marketModule = defineModule({
 export { salesByProducer } from './service.ts';
 export { getProduct, listProducts } from './service.ts';
 export { returnStock, setAsideStock } from './stock.ts';
+export { orderParties, paidOrdersForPickup } from './logistics-seam.ts';

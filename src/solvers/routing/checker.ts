@@ -66,6 +66,7 @@ export function checkSolution(instance: Instance, solution: Solution): CheckResu
     const speed = type.speed ?? 1;
     const capacity = type.capacity ?? Infinity;
     if (route.trips.length > 1 && !type.multiTrip) violations.push(`${name}: ${route.trips.length} trips, but its vehicle type cannot come back for more`);
+    if (type.multiTrip && type.maxTrips !== undefined && route.trips.length > type.maxTrips) violations.push(`${name}: ${route.trips.length} trips, above its maximum ${type.maxTrips}`);
     if (route.trips.length === 0 || route.trips.every((t) => t.length === 0)) violations.push(`${name}: no stop`);
 
     // visits: the stops of all trips, with a depot stop between trips

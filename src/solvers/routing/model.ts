@@ -55,6 +55,11 @@ export interface VehicleType {
   multiTrip?: boolean;
   /** Time spent at the depot between two trips. */
   reloadTime?: number;
+  /**
+   * Most trips a multi-trip vehicle makes (default: one per stop, at most 201). Each extra trip is a reload node in
+   * every route the search walks, so a tight bound makes the search much faster on mixed and multi-depot fleets.
+   */
+  maxTrips?: number;
 }
 
 export type Metric =
@@ -86,6 +91,8 @@ export interface TypeData {
   energy: EnergyFunction | null;
   multiTrip: boolean;
   reloadTime: number;
+  /** Reload nodes of a multi-trip type: at most this many trips after the first. */
+  reloads: number;
   /** Index of the travel-time matrix this type uses (one per distinct speed). */
   profile: number;
 }
@@ -197,6 +204,7 @@ function validate(instance: Instance): void {
     if (t.speed !== undefined && !(t.speed > 0)) problems.push(`vehicle type ${k} has speed ${t.speed}`);
     if (t.count !== undefined && !(t.count >= 0)) problems.push(`vehicle type ${k} has count ${t.count}`);
     if (t.battery !== undefined && !t.energy) problems.push(`vehicle type ${k} has a battery but no energy function`);
+    if (t.maxTrips !== undefined && !(Number.isInteger(t.maxTrips) && t.maxTrips >= 1)) problems.push(`vehicle type ${k} has maxTrips ${t.maxTrips}`);
   });
   if (problems.length > 0) throw new InvalidInstanceError(problems);
 }
@@ -213,8 +221,9 @@ function typeData(t: VehicleType, index: number, profile: number): TypeData {
     maxDistance: t.maxDistance ?? Infinity,
     battery: t.energy ? (t.battery ?? Infinity) : Infinity,
     energy: t.energy ?? null,
-    multiTrip: t.multiTrip ?? false,
+    multiTrip: (t.multiTrip ?? false) && (t.maxTrips ?? 2) > 1,
     reloadTime: t.reloadTime ?? 0,
+    reloads: 0,
     profile,
   };
 }
@@ -261,7 +270,8 @@ export function buildProblem(instance: Instance): Problem {
   });
   const hasMultiTrip = types.some((t) => t.multiTrip);
   const reloadsPerType = Math.max(1, Math.min(nCustomers, 200));
-  const nReloads = types.reduce((s, t) => s + (t.multiTrip ? reloadsPerType : 0), 0);
+  for (const t of types) t.reloads = t.multiTrip ? Math.max(1, Math.min(reloadsPerType, (instance.vehicleTypes[t.index].maxTrips ?? Infinity) - 1)) : 0;
+  const nReloads = types.reduce((s, t) => s + t.reloads, 0);
   const nNodes = nDepots + nCustomers + nReloads;
   const firstCustomer = nDepots;
   const firstReload = nDepots + nCustomers;
@@ -272,7 +282,7 @@ export function buildProblem(instance: Instance): Problem {
   let next = firstReload;
   for (const t of types) {
     if (!t.multiTrip) continue;
-    for (let k = 0; k < reloadsPerType; k++, next++) {
+    for (let k = 0; k < t.reloads; k++, next++) {
       location[next] = t.depot;
       reloadType[next] = t.index;
     }

@@ -77,6 +77,20 @@ describe('drones and mixed fleets', () => {
     expect(result.cost).toBe(2 + 4 + 6);
   });
 
+  it('keeps a multi-trip vehicle within its maxTrips, and the checker counts them', () => {
+    const inst: Instance = {
+      depots: [{ x: 0, y: 0 }],
+      stops: line(3),
+      vehicleTypes: [{ name: 'drone', count: 2, capacity: 1, battery: 100, energy: flat, multiTrip: true, maxTrips: 2, reloadTime: 1 }],
+      metric: { kind: 'euclidean' },
+    };
+    const result = solve(inst, { seed: 1, maxIterations: 50 });
+    expect(checkSolution(inst, result).violations).toEqual([]);
+    expect(result.routes.map((r) => r.trips.length).sort()).toEqual([1, 2]);
+    const three = { ...result, routes: [{ vehicleType: 0, trips: [[0], [1], [2]] }] };
+    expect(checkSolution(inst, three).violations.join()).toContain('3 trips, above its maximum 2');
+  });
+
   it('gives the far stops to the van when the drone cannot fly there', () => {
     const inst: Instance = {
       depots: [{ x: 0, y: 0 }],

@@ -1,11 +1,11 @@
 // The piscina task: one day's routing instance solved off the main thread, progress posted to the given port.
 import type { MessagePort } from 'node:worker_threads';
-import { InfeasibleInstanceError, InvalidInstanceError, solve, type SolveResult } from '../../../solvers/routing/index.ts';
+import { InfeasibleInstanceError, InvalidInstanceError, solve, type SearchParams, type SolveResult } from '../../../solvers/routing/index.ts';
 import { toSolverInstance, type PlanInstance } from '../instance.ts';
 
 export interface SolveTask {
   instance: PlanInstance;
-  options: { timeLimitMs: number; seed?: number };
+  options: { timeLimitMs: number; seed?: number; params?: Partial<SearchParams> };
   port?: MessagePort;
 }
 

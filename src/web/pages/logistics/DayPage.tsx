@@ -2,7 +2,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useSearchParams } from 'react-router';
-import { api, type CountyTree } from '../../api.ts';
+import { api, upload, type CountyTree } from '../../api.ts';
 import { ErrorText } from '../../components/ErrorText.tsx';
 import { hhmm, minutes, tomorrow, type DeliveryRequest, type PlanSummary } from './shared.ts';
 
@@ -113,6 +113,58 @@ function RequestForm({ date }: { date: string }) {
   );
 }
 
+/** Requests in bulk: pickups for paid Market orders, and a CSV or XLSX file of parcels with its row report. */
+function Intake({ date }: { date: string }) {
+  const { t } = useTranslation('logistics');
+  const client = useQueryClient();
+  const refresh = () => client.invalidateQueries({ queryKey: ['logistics-requests'] });
+  const market = useMutation({
+    mutationFn: () => api<{ created: number; skipped: unknown[] }>('/logistics/requests/from-market', { method: 'POST', body: { serviceDate: date } }),
+    onSuccess: refresh,
+  });
+  const file = useMutation({
+    mutationFn: (f: File) => upload<{ created: number; problems: { row: number; field: string; message: string }[] }>('/logistics/requests/import', f),
+    onSuccess: refresh,
+  });
+  return (
+    <details className="card">
+      <summary>{t('intake.title')}</summary>
+      <div className="stack">
+        <button type="button" disabled={market.isPending} onClick={() => market.mutate()}>
+          {t('intake.market')}
+        </button>
+        {market.data && <p className="notice">{t('intake.marketDone', { created: market.data.created, skipped: market.data.skipped.length })}</p>}
+        <ErrorText error={market.error} />
+        <label>
+          {t('intake.file')}
+          <input
+            type="file"
+            accept=".csv,.xlsx,text/csv"
+            onChange={(e) => {
+              const f = e.target.files?.[0];
+              if (f) file.mutate(f);
+            }}
+          />
+        </label>
+        <p className="hint">{t('intake.columns')}</p>
+        {file.data && (
+          <div data-testid="import-report">
+            <p className="notice">{t('intake.created', { count: file.data.created })}</p>
+            {file.data.problems.length > 0 && (
+              <ul className="lg-list">
+                {file.data.problems.map((p, i) => (
+                  <li key={i}>{t('intake.problem', { row: p.row, field: p.field, message: p.message })}</li>
+                ))}
+              </ul>
+            )}
+          </div>
+        )}
+        <ErrorText error={file.error} />
+      </div>
+    </details>
+  );
+}
+
 /** A day's delivery requests, and planning it. */
 export default function DayPage() {
   const { t } = useTranslation('logistics');
@@ -170,6 +222,7 @@ export default function DayPage() {
         )}
       </section>
       <RequestForm date={date} />
+      <Intake date={date} />
       <section className="card">
         <h2>{t('day.requests', { count: open.length })}</h2>
         <ErrorText error={reqs.error ?? cancel.error} />
@@ -177,7 +230,7 @@ export default function DayPage() {
         <ul className="lg-list" data-testid="requests">
           {reqs.data?.map((r) => (
             <li key={r.id} className={r.status === 'cancelled' ? 'lg-cancelled' : ''}>
-              <strong>{r.villageName}</strong> <span>{t('day.weight', { kg: r.weightKg })}</span> <span className="muted">{t('day.window', { from: hhmm(r.windowStartMin), to: hhmm(r.windowEndMin) })}</span>{' '}
+              <strong>{r.villageName}</strong> {r.kind === 'pickup' && <span className="tag">{t('plan.stopKind.pickup')}</span>} <span>{t('day.weight', { kg: r.weightKg })}</span> <span className="muted">{t('day.window', { from: hhmm(r.windowStartMin), to: hhmm(r.windowEndMin) })}</span>{' '}
               {r.status === 'open' ? (
                 <button type="button" className="link-button" onClick={() => cancel.mutate(r.id)}>
                   {t('day.cancel')}

@@ -1,12 +1,13 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, useParams } from 'react-router';
-import { api } from '../../api.ts';
+import { Link, useNavigate, useParams } from 'react-router';
+import { api, upload } from '../../api.ts';
 import { ErrorText } from '../../components/ErrorText.tsx';
 import { followJob, ProgressBar } from './DayPage.tsx';
 import { ElevationProfile } from './ElevationProfile.tsx';
 import { RouteMap } from './RouteMap.tsx';
+import { Figures, WhatIf } from './WhatIf.tsx';
 import { clock, minuteOfDay, ROUTE_COLOURS, type Plan, type PlanRoute, type PlanStop } from './shared.ts';
 
 const DAY_START = 6 * 60;
@@ -53,26 +54,67 @@ function StopRow({ stop, plan }: { stop: PlanStop; plan: Plan }) {
   const { t } = useTranslation('logistics');
   const client = useQueryClient();
   const [failing, setFailing] = useState(false);
+  const [scanning, setScanning] = useState(false);
   const [reason, setReason] = useState('');
+  const [code, setCode] = useState('');
+  const done = () => client.invalidateQueries({ queryKey: ['logistics-plan', plan.id] });
   const close = useMutation({
-    mutationFn: (body: { status: 'delivered' } | { status: 'failed'; reason: string }) => api(`/logistics/plans/${plan.id}/stops/${stop.id}`, { method: 'POST', body }),
-    onSuccess: () => client.invalidateQueries({ queryKey: ['logistics-plan', plan.id] }),
+    mutationFn: (body: { status: 'picked_up' } | { status: 'delivered'; qr?: string } | { status: 'failed'; reason: string }) => api(`/logistics/plans/${plan.id}/stops/${stop.id}`, { method: 'POST', body }),
+    onSuccess: done,
   });
+  const photo = useMutation({ mutationFn: (file: File) => upload(`/logistics/plans/${plan.id}/stops/${stop.id}/photo`, file), onSuccess: done });
+  const open = plan.status === 'dispatched' && (stop.status === 'pending' || stop.status === 'picked_up');
   return (
     <li className="lg-stop" data-testid="stop">
       <div className="row wrap">
         <strong>{stop.villageName}</strong>
         <span className="muted">
-          {t('plan.at', { time: clock(stop.plannedAt) })} · {t('day.weight', { kg: stop.weightKg })}
+          {t(`plan.stopKind.${stop.kind}`)} · {t('plan.at', { time: clock(stop.plannedAt) })} · {t('day.weight', { kg: stop.weightKg })}
         </span>
         <span className={`tag lg-stop-${stop.status}`}>{t(`plan.${stop.status}`)}</span>
+        {stop.proofKind && <span className="muted">{t(`plan.proof.${stop.proofKind}`)}</span>}
+        {stop.proofKind === 'photo' && <img className="lg-proof" src={`/api/v1/logistics/plans/${plan.id}/stops/${stop.id}/photo`} alt={t('plan.proof.photo')} />}
         {stop.reason && <span className="muted">{stop.reason}</span>}
       </div>
-      {plan.status === 'dispatched' && stop.status === 'pending' && (
+      {open && (
         <div className="row wrap">
+          {stop.kind === 'pickup' && stop.status === 'pending' && (
+            <button type="button" disabled={close.isPending} onClick={() => close.mutate({ status: 'picked_up' })}>
+              {t('plan.markPickedUp')}
+            </button>
+          )}
           <button type="button" disabled={close.isPending} onClick={() => close.mutate({ status: 'delivered' })}>
             {t('plan.markDelivered')}
           </button>
+          <label className="lg-file button">
+            {t('plan.deliverPhoto')}
+            <input
+              type="file"
+              accept="image/jpeg,image/png,image/webp"
+              capture="environment"
+              disabled={photo.isPending}
+              onChange={(e) => {
+                const f = e.target.files?.[0];
+                if (f) photo.mutate(f);
+              }}
+            />
+          </label>
+          {scanning ? (
+            <form
+              className="row"
+              onSubmit={(e) => {
+                e.preventDefault();
+                close.mutate({ status: 'delivered', qr: code });
+              }}
+            >
+              <input aria-label={t('plan.qrCode')} placeholder={t('plan.qrCode')} required maxLength={200} value={code} onChange={(e) => setCode(e.target.value)} />
+              <button type="submit">{t('plan.deliverQr')}</button>
+            </form>
+          ) : (
+            <button type="button" className="link-button" onClick={() => setScanning(true)}>
+              {t('plan.deliverQr')}
+            </button>
+          )}
           {failing ? (
             <form
               className="row"
@@ -91,7 +133,7 @@ function StopRow({ stop, plan }: { stop: PlanStop; plan: Plan }) {
           )}
         </div>
       )}
-      <ErrorText error={close.error} />
+      <ErrorText error={close.error ?? photo.error} />
     </li>
   );
 }
@@ -117,6 +159,11 @@ export default function PlanPage() {
     mutationFn: () => api(`/logistics/plans/${id}/dispatch`, { method: 'POST' }),
     onSuccess: () => client.invalidateQueries({ queryKey: ['logistics-plan', id] }),
   });
+  const navigate = useNavigate();
+  const replan = useMutation({
+    mutationFn: () => api<{ planId: string }>(`/logistics/plans/${id}/replan`, { method: 'POST', body: {} }),
+    onSuccess: (r) => navigate(`/logistics/plans/${r.planId}`),
+  });
   if (!plan) return <ErrorText error={q.error} />;
   const routes = plan.result?.routes ?? [];
   return (
@@ -137,6 +184,18 @@ export default function PlanPage() {
           </p>
         )}
         {plan.result?.check?.feasible && <p className="hint">{t('plan.checked')}</p>}
+        {plan.result?.terrainCheck && plan.result.terrainCheck.violations.length === 0 && (
+          <p className="hint" data-testid="terrain-check">
+            {t('plan.terrainChecked', { legs: plan.result.terrainCheck.legs, blocked: plan.result.droneLegs?.blocked ?? 0 })}
+          </p>
+        )}
+        {plan.result?.figures && <Figures figures={plan.result.figures} />}
+        {(plan.status === 'ready' || plan.status === 'dispatched') && (
+          <button type="button" disabled={replan.isPending} onClick={() => replan.mutate()}>
+            {t('plan.replan')}
+          </button>
+        )}
+        <ErrorText error={replan.error} />
         {plan.status === 'ready' && (
           <button type="button" className="lg-primary" disabled={dispatch.isPending} onClick={() => dispatch.mutate()}>
             {t('plan.dispatch')}
@@ -165,6 +224,19 @@ export default function PlanPage() {
           </ul>
         </section>
       )}
+      {plan.stops.some((s) => s.keptFrom) && (
+        <section className="card">
+          <h2>{t('plan.kept')}</h2>
+          <ol className="lg-stops">
+            {plan.stops
+              .filter((s) => s.keptFrom)
+              .map((s) => (
+                <StopRow key={s.id} stop={s} plan={plan} />
+              ))}
+          </ol>
+        </section>
+      )}
+      {(plan.status === 'ready' || plan.status === 'dispatched' || plan.status === 'completed') && <WhatIf planId={plan.id} />}
       {routes.map((r, i) => (
         <section key={r.vehicleId} className="card lg-route" data-testid="route">
           <h2>
@@ -183,7 +255,7 @@ export default function PlanPage() {
               {trip.profile && <ElevationProfile profile={trip.profile} />}
               <ol className="lg-stops">
                 {plan.stops
-                  .filter((s) => s.vehicleId === r.vehicleId && s.trip === k)
+                  .filter((s) => !s.keptFrom && s.vehicleId === r.vehicleId && trip.stops.some((x) => x.requestId === s.requestId))
                   .map((s) => (
                     <StopRow key={s.id} stop={s} plan={plan} />
                   ))}

@@ -7,6 +7,7 @@ import './logistics.css';
 
 const PlanPage = lazy(() => import('./PlanPage.tsx'));
 const FleetPage = lazy(() => import('./FleetPage.tsx'));
+const ZonesPage = lazy(() => import('./ZonesPage.tsx'));
 
 /** The logistics module's pages, mounted at /logistics/* (logistics operators and county administrators). */
 export default function LogisticsPages() {
@@ -27,12 +28,14 @@ export default function LogisticsPages() {
           {t('nav.day')}
         </NavLink>
         <NavLink to="/logistics/fleet">{t('nav.fleet')}</NavLink>
+        <NavLink to="/logistics/zones">{t('nav.zones')}</NavLink>
       </nav>
       <Suspense fallback={null}>
         <Routes>
           <Route index element={<DayPage />} />
           <Route path="plans/:id" element={<PlanPage />} />
           <Route path="fleet" element={<FleetPage />} />
+          <Route path="zones" element={<ZonesPage />} />
           <Route path="*" element={<DayPage />} />
         </Routes>
       </Suspense>

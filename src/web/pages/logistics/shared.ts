@@ -8,6 +8,8 @@ export interface DeliveryRequest {
   windowStartMin: number;
   windowEndMin: number;
   recipient: string;
+  kind: 'delivery' | 'pickup';
+  source: 'entered' | 'import' | 'market';
   status: 'open' | 'cancelled';
 }
 
@@ -34,7 +36,7 @@ export interface Vehicle {
   active: boolean;
 }
 
-export type PlanStatus = 'solving' | 'ready' | 'failed' | 'dispatched' | 'completed';
+export type PlanStatus = 'solving' | 'ready' | 'failed' | 'dispatched' | 'completed' | 'superseded';
 
 export interface PlanSummary {
   id: string;
@@ -59,6 +61,7 @@ export interface PlanRoute {
   kind: 'van' | 'drone';
   depotId: string;
   distanceKm: number;
+  roadKmAvoided?: number;
   trips: Trip[];
   path: [number, number][];
 }
@@ -70,15 +73,37 @@ export interface PlanStop {
   trip: number;
   seq: number;
   plannedAt: string;
-  status: 'pending' | 'delivered' | 'failed';
+  status: 'pending' | 'picked_up' | 'delivered' | 'failed';
   reason: string | null;
   villageName: string;
   weightKg: number;
+  kind: 'delivery' | 'pickup';
+  proofKind: 'photo' | 'qr' | null;
+  keptFrom: string | null;
+}
+
+export interface Figures {
+  served: number;
+  roadKm: number;
+  airKm: number;
+  mountainRoadKmAvoided: number;
+  meanDeliveryMin: number;
+  co2Kg: number;
 }
 
 export interface Plan extends PlanSummary {
   error: string | null;
-  result: { roadKm?: number; airKm?: number; routes?: PlanRoute[]; check?: { feasible: boolean; violations: string[] } } | null;
+  result: {
+    cost?: number;
+    roadKm?: number;
+    airKm?: number;
+    routes?: PlanRoute[];
+    check?: { feasible: boolean; violations: string[] };
+    terrainCheck?: { legs: number; violations: string[] };
+    droneLegs?: { total: number; blocked: number };
+    figures?: Figures;
+    roads?: string;
+  } | null;
   stops: PlanStop[];
   unserved: { requestId: string; reason: 'too_heavy' | 'out_of_range' | 'window_unreachable'; villageName: string; weightKg: number }[];
 }

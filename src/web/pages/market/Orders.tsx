@@ -5,6 +5,7 @@ import { Link, Navigate, useNavigate, useParams } from 'react-router';
 import { api } from '../../api.ts';
 import { useMe, SignInRedirect } from '../../auth.tsx';
 import { formatTime, yuan, type Order } from './lib.tsx';
+import { OrderDelivery } from '../logistics/OrderDelivery.tsx';
 
 export function StatusTag({ status }: { status: Order['status'] }) {
   const { t } = useTranslation('market');
@@ -106,6 +107,7 @@ export function OrderPage() {
         <dt>{t('cart.total')}</dt>
         <dd className="total">{yuan(o.totalFen)}</dd>
       </dl>
+      {o.viewerRole === 'buyer' && o.status !== 'pending' && o.status !== 'cancelled' && <OrderDelivery orderId={o.id} />}
       {o.trackingNo && (
         <p>
           {t('order.tracking')}：<strong data-testid="tracking-no">{o.trackingNo}</strong>

@@ -1,0 +1,202 @@
+// Routes for intake (Market orders, file import, parcel labels), proof of delivery, re-planning, no-fly zones, the
+// what-if and a Market order's delivery status. Registered by routes.ts.
+import multipart from '@fastify/multipart';
+import type { FastifyPluginAsync } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import QRCode from 'qrcode';
+import { z } from 'zod';
+import { PHOTO_MAX_BYTES, photoTooLarge } from '../../server/images.ts';
+import { readMultipart } from '../../server/multipart.ts';
+import { binary, SESSION } from '../../server/openapi.ts';
+import { notFound } from '../../server/problems.ts';
+import { storageFor } from '../../server/storage.ts';
+import { and, eq } from 'drizzle-orm';
+import { operator } from './access.ts';
+import { deliverWithPhoto, parcelCode, proofPhoto } from './dispatch.ts';
+import { importMarketOrdersAs, importRequestsFile } from './intake.ts';
+import { createZone, DELIVERY_STATES, listZones, orderDelivery, replanPlan, startWhatIf, updateZone } from './operations.ts';
+import { planRun } from './planning.ts';
+import { requests, STOP_STATUSES } from './schema.ts';
+
+const tags = ['logistics'];
+const idParams = z.strictObject({ id: z.uuid() });
+const text = (max: number) => z.string().trim().max(max).refine((s) => !s.includes('\u0000'), 'No NUL characters');
+const lon = z.number().min(-180).max(180);
+const lat = z.number().min(-90).max(90);
+const ring = z.array(z.tuple([lon, lat])).min(3).max(200);
+const zone = z.object({ id: z.uuid(), name: z.string(), ring: z.array(z.tuple([z.number(), z.number()])), active: z.boolean(), createdAt: z.date() });
+
+export const logisticsOpsRoutes: FastifyPluginAsync = async (base) => {
+  const app = base.withTypeProvider<ZodTypeProvider>();
+  await app.register(multipart, { throwFileSizeLimit: true, limits: { fileSize: PHOTO_MAX_BYTES, files: 1 } });
+  const storage = storageFor(app.config);
+
+  app.post(
+    '/logistics/requests/from-market',
+    {
+      schema: {
+        tags,
+        summary: 'Create pickup requests for the county’s paid Market orders that have none yet',
+        operationId: 'importMarketOrders',
+        body: z.strictObject({ serviceDate: z.iso.date() }),
+        response: { 200: z.object({ created: z.number(), skipped: z.array(z.object({ orderId: z.uuid(), reason: z.string() })) }) },
+      },
+    },
+    async (req) => importMarketOrdersAs(app.db, req.actor, req.body.serviceDate),
+  );
+  app.post(
+    '/logistics/requests/import',
+    {
+      schema: {
+        tags,
+        summary: 'Import delivery requests from a CSV or XLSX file (columns village, date, weight_kg, window_start, window_end[, kind, priority, recipient, note]); refused rows are reported',
+        operationId: 'importDeliveryRequests',
+        consumes: ['multipart/form-data'],
+        response: { 200: z.object({ created: z.number(), problems: z.array(z.object({ row: z.number(), field: z.string(), message: z.string() })) }) },
+      },
+    },
+    async (req) => {
+      const { file } = await readMultipart(req, 5 * 1024 * 1024, photoTooLarge);
+      return importRequestsFile(app.db, req.actor, { data: file.data, filename: file.filename || 'upload.csv' });
+    },
+  );
+  app.get(
+    '/logistics/requests/:id/label',
+    { schema: { tags, summary: 'The parcel label’s QR code (SVG), scanned as proof of delivery', operationId: 'parcelLabel', params: idParams, response: { 200: binary('image/svg+xml', 'The QR code') } } },
+    async (req, reply) => {
+      const who = await operator(app.db, req.actor);
+      const [r] = await app.db.select({ id: requests.id }).from(requests).where(and(eq(requests.countyId, who.countyId), eq(requests.id, req.params.id)));
+      if (!r) throw notFound('Delivery request');
+      return reply.type('image/svg+xml').send(await QRCode.toString(parcelCode(r.id), { type: 'svg', margin: 1 }));
+    },
+  );
+
+  app.post(
+    '/logistics/plans/:id/stops/:stopId/photo',
+    {
+      schema: {
+        tags,
+        summary: 'Mark a stop delivered with a photo as proof (multipart, field file: JPEG, PNG or WebP)',
+        operationId: 'deliverWithPhoto',
+        params: z.strictObject({ id: z.uuid(), stopId: z.uuid() }),
+        consumes: ['multipart/form-data'],
+        response: { 200: z.object({ id: z.uuid(), status: z.enum(STOP_STATUSES), reason: z.string().nullable(), closedAt: z.date().nullable(), proofKind: z.string().nullable() }) },
+      },
+    },
+    async (req) => {
+      const { file } = await readMultipart(req, PHOTO_MAX_BYTES, photoTooLarge);
+      return deliverWithPhoto(app.db, storage, req.actor, req.params.id, req.params.stopId, { data: file.data, declaredType: file.mimetype });
+    },
+  );
+  app.get(
+    '/logistics/plans/:id/stops/:stopId/photo',
+    { schema: { tags, summary: 'The proof-of-delivery photo', operationId: 'proofPhoto', params: z.strictObject({ id: z.uuid(), stopId: z.uuid() }), response: { 200: binary('image/webp', 'The photo') } } },
+    async (req, reply) => {
+      const data = await proofPhoto(app.db, storage, req.actor, req.params.id, req.params.stopId);
+      if (!data) throw notFound('Photo');
+      return reply.type('image/webp').header('cache-control', 'private, max-age=3600').send(data);
+    },
+  );
+  app.post(
+    '/logistics/plans/:id/replan',
+    {
+      schema: {
+        tags,
+        summary: 'Plan the day again (after cancellations): trips that have left are kept, the rest is re-planned; the old plan is superseded',
+        operationId: 'replanDay',
+        params: idParams,
+        body: z.strictObject({ timeLimitMs: z.number().int().min(200).max(120_000).optional() }),
+        response: { 202: z.object({ planId: z.uuid(), jobId: z.uuid() }) },
+      },
+    },
+    async (req, reply) => reply.code(202).send(await replanPlan(app.db, app.jobs, req.actor, req.params.id, req.body)),
+  );
+  app.post(
+    '/logistics/plans/:id/what-if',
+    {
+      schema: {
+        tags,
+        summary: 'Compare the plan with a changed fleet or rules (a job; its result holds both sides)',
+        operationId: 'whatIf',
+        params: idParams,
+        body: z
+          .strictObject({
+            addDrone: z.strictObject({ depotId: z.uuid(), batteryWh: z.number().positive().max(100_000).optional(), capacityKg: z.number().positive().max(1_000).optional() }).optional(),
+            moveDepot: z.strictObject({ depotId: z.uuid(), lon, lat }).optional(),
+            batteryWh: z.number().positive().max(100_000).optional(),
+            ceilingM: z.number().min(10).max(1_000).optional(),
+            timeLimitMs: z.number().int().min(200).max(60_000).optional(),
+          })
+          .refine((b) => Object.keys(b).some((k) => k !== 'timeLimitMs'), 'Say what to change'),
+        response: { 202: z.object({ jobId: z.uuid() }) },
+      },
+    },
+    async (req, reply) => {
+      const { timeLimitMs, ...change } = req.body;
+      return reply.code(202).send(await startWhatIf(app.db, app.jobs, req.actor, req.params.id, change, timeLimitMs));
+    },
+  );
+
+  app.get(
+    '/logistics/jobs/:id',
+    {
+      schema: {
+        tags,
+        summary: 'A planning or what-if job: its status and, once done, its result',
+        operationId: 'getLogisticsJob',
+        params: idParams,
+        response: { 200: z.object({ id: z.uuid(), name: z.string(), status: z.string(), result: z.unknown(), error: z.string().nullable() }) },
+      },
+    },
+    async (req) => {
+      const run = await planRun(app.db, app.jobs, req.actor, req.params.id);
+      return { id: run.id, name: run.name, status: run.status, result: run.result ?? null, error: run.error ?? null };
+    },
+  );
+  app.get(
+    '/logistics/zones',
+    {
+      schema: {
+        tags,
+        summary: 'No-fly zones: drawn by the county, and the Atlas’s protected buildings with their buffer',
+        operationId: 'listNoFlyZones',
+        response: { 200: z.object({ bufferM: z.number(), drawn: z.array(zone), heritage: z.array(z.object({ id: z.uuid(), name: z.string(), kind: z.string(), ring: z.array(z.tuple([z.number(), z.number()])), protectionLevel: z.string() })) }) },
+      },
+    },
+    async (req) => listZones(app.db, req.actor),
+  );
+  app.post(
+    '/logistics/zones',
+    { schema: { tags, summary: 'Draw a no-fly zone (a polygon of [lon, lat] corners)', operationId: 'createNoFlyZone', body: z.strictObject({ name: text(120).min(1), ring }), response: { 201: zone } } },
+    async (req, reply) => reply.code(201).send(await createZone(app.db, req.actor, req.body)),
+  );
+  app.patch(
+    '/logistics/zones/:id',
+    {
+      schema: {
+        tags,
+        summary: 'Rename or retire a no-fly zone',
+        operationId: 'updateNoFlyZone',
+        params: idParams,
+        body: z.strictObject({ name: text(120).min(1).optional(), active: z.boolean().optional() }).refine((b) => Object.keys(b).length > 0, 'Nothing to change'),
+        response: { 200: zone },
+      },
+    },
+    async (req) => updateZone(app.db, req.actor, req.params.id, req.body),
+  );
+
+  app.get(
+    '/logistics/orders/:id/delivery',
+    {
+      schema: {
+        tags,
+        summary: 'A Market order’s way from its producer to the county hub (its buyer, or the county’s operators)',
+        operationId: 'orderDelivery',
+        params: idParams,
+        security: SESSION,
+        response: { 200: z.object({ state: z.enum(DELIVERY_STATES), serviceDate: z.string().nullable(), plannedAt: z.date().nullable(), closedAt: z.date().nullable(), proof: z.string().nullable() }) },
+      },
+    },
+    async (req) => orderDelivery(app.db, req.actor, req.params.id),
+  );
+};
