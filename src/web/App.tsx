@@ -1,17 +1,19 @@
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
-import { Suspense } from 'react';
+import { lazy, Suspense } from 'react';
 import { useTranslation } from 'react-i18next';
 import { BrowserRouter, Route, Routes } from 'react-router';
 import { hasRole, useMe, SignInRedirect } from './auth.tsx';
 import { ComingSoon, Layout, NotFoundPage } from './components/Layout.tsx';
 import { WEB_MODULES } from './modules.tsx';
-import { AuditPage } from './pages/admin/Audit.tsx';
 import { OrganizationsPage } from './pages/admin/Organizations.tsx';
 import { UsersPage } from './pages/admin/Users.tsx';
 import { CountyPage } from './pages/County.tsx';
 import { AccountPage, ResetPasswordPage } from './pages/Account.tsx';
 import { LoginPage, RegisterPage } from './pages/Login.tsx';
 import { UnitPage } from './pages/Unit.tsx';
+
+// The audit page carries a sentence for every action the platform records: it loads when opened.
+const AuditPage = lazy(() => import('./pages/admin/Audit.tsx').then((m) => ({ default: m.AuditPage })));
 
 
 const queryClient = new QueryClient({ defaultOptions: { queries: { retry: 1, refetchOnWindowFocus: false } } });
