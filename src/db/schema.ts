@@ -17,10 +17,16 @@ export const auditLog = pgTable(
     action: text('action').notNull(),
     entity: text('entity').notNull(),
     entityId: text('entity_id'),
+    /** The admin unit (village, township) the change belongs to, when it has one: the audit page filters by it. */
+    unitId: uuid('unit_id'),
     details: jsonb('details').$type<Record<string, unknown>>().notNull().default({}),
     at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index('audit_log_entity_idx').on(t.entity, t.entityId), index('audit_log_at_idx').on(t.at)],
+  (t) => [
+    index('audit_log_entity_idx').on(t.entity, t.entityId),
+    index('audit_log_at_idx').on(t.at),
+    index('audit_log_county_at_idx').on(t.countyId, t.at),
+  ],
 );
 
 export const JOB_STATUSES = ['queued', 'running', 'succeeded', 'failed'] as const;

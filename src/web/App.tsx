@@ -6,13 +6,15 @@ import { api } from './api.ts';
 import { hasRole, useMe, SignInRedirect } from './auth.tsx';
 import { ComingSoon, Layout, NotFoundPage } from './components/Layout.tsx';
 import { addStrings, WEB_MODULES } from './modules.tsx';
-import { AuditPage } from './pages/admin/Audit.tsx';
 import { OrganizationsPage } from './pages/admin/Organizations.tsx';
 import { UsersPage } from './pages/admin/Users.tsx';
 import { CountyPage } from './pages/County.tsx';
 import { AccountPage, ResetPasswordPage } from './pages/Account.tsx';
 import { LoginPage, RegisterPage } from './pages/Login.tsx';
 import { UnitPage } from './pages/Unit.tsx';
+
+// The audit page carries a sentence for every action the platform records: it loads when opened.
+const AuditPage = lazy(() => import('./pages/admin/Audit.tsx').then((m) => ({ default: m.AuditPage })));
 
 
 /** The first-run page and its strings load only on an instance that has no county yet. */

@@ -7,7 +7,7 @@ import { badRequest, Problem } from '../../server/problems.ts';
 import { storageFor } from '../../server/storage.ts';
 import { ASSET_KINDS, BUILDING_TYPES, CURRENT_USES, HERITAGE_LEVELS, LISTING_LEVELS, OWNER_TYPES, SEASONS } from './schema.ts';
 import * as atlas from './service.ts';
-import { exportBuildings, FORMATS, importBuildings } from './transfer.ts';
+import { exportBuildings, FORMATS, formatOf, importBuildings, importTemplate } from './transfer.ts';
 import { PHOTO_MAX_BYTES, photoTooLarge } from '../../server/images.ts';
 import { readMultipart } from '../../server/multipart.ts';
 import { OPTIONAL_SESSION, SESSION, binary } from '../../server/openapi.ts';
@@ -335,11 +335,14 @@ const importBuildingsReply = z.object({
   format: z.enum(['geojson', 'csv', 'xlsx']),
   rows: z.number(),
   imported: z.number(),
+  created: z.number(),
+  updated: z.number(),
+  unchanged: z.number(),
   dryRun: z.boolean(),
   report: z.array(z.object({
     row: z.number(),
     field: z.string(),
-    code: z.enum(['format', 'required', 'unknown_value', 'not_a_number', 'out_of_range', 'invalid_geometry', 'unknown_village', 'ambiguous_village', 'not_permitted', 'too_long']),
+    code: z.enum(['duplicate_id', 'format', 'required', 'unknown_value', 'not_a_number', 'out_of_range', 'invalid_geometry', 'unknown_village', 'ambiguous_village', 'not_permitted', 'too_long']),
     reason: z.string(),
   })),
 });
@@ -572,9 +575,9 @@ export const atlasRoutes: FastifyPluginAsync = async (base) => {
     {
       schema: {
         tags,
-        summary: 'Import buildings from GeoJSON, CSV or XLSX: every row is checked, and all are written or none',
+        summary: 'Import buildings from GeoJSON, CSV or XLSX (by the file name when no format is given): every row is checked, and all are written or none; a row with an exported id updates that building',
         consumes: ['multipart/form-data'],
-        querystring: z.strictObject({ format: z.enum(FORMATS), crs, dryRun: z.enum(['true', 'false']).default('false').transform((v) => v === 'true') }), operationId: 'importBuildings', security: SESSION, response: { 200: importBuildingsReply },
+        querystring: z.strictObject({ format: z.enum(FORMATS).optional(), crs, dryRun: z.enum(['true', 'false']).default('false').transform((v) => v === 'true') }), operationId: 'importBuildings', security: SESSION, response: { 200: importBuildingsReply },
       },
     },
     async (request) => {
@@ -583,7 +586,18 @@ export const atlasRoutes: FastifyPluginAsync = async (base) => {
         IMPORT_MAX_BYTES,
         () => new Problem(413, 'import_too_large', `The file is larger than ${IMPORT_MAX_BYTES / 1048576} MB`, { field: 'file' }),
       );
-      return importBuildings(app.db, request.actor, { format: request.query.format, crs: request.query.crs, dryRun: request.query.dryRun, data: file.data });
+      const format = request.query.format ?? formatOf(file.filename);
+      if (!format) throw badRequest('file', 'Name the file .csv, .xlsx or .geojson, or give the format');
+      return importBuildings(app.db, request.actor, { format, crs: request.query.crs, dryRun: request.query.dryRun, data: file.data });
+    },
+  );
+
+  app.get(
+    '/atlas/import/template',
+    { schema: { tags, summary: 'An import template to fill in: the columns and one example row', querystring: z.strictObject({ format: z.enum(FORMATS) }), operationId: 'buildingImportTemplate', security: OPTIONAL_SESSION, response: { 200: binary('application/octet-stream') } } },
+    async (request, reply) => {
+      const out = await importTemplate(app.db, request.query.format);
+      return reply.type(out.contentType).header('content-disposition', `attachment; filename="${out.filename}"`).send(out.data);
     },
   );
 

@@ -9,7 +9,7 @@ import { recordAudit } from '../../server/audit.ts';
 import { requireActor, type Actor } from '../governance/index.ts';
 import { ATLAS_PERMISSIONS } from './permissions.ts';
 import { GeometryError, type Crs } from './geo.ts';
-import { atlasBuildings as buildings, BUILDING_TYPES, CURRENT_USES, OWNER_TYPES, HERITAGE_LEVELS } from './schema.ts';
+import { atlasBuildings as buildings, atlasConditionAssessments as conditionAssessments, BUILDING_TYPES, CURRENT_USES, OWNER_TYPES, HERITAGE_LEVELS } from './schema.ts';
 import { buildingRow, mayEdit, villageRefs, visibleVillages, type BuildingInput, type VillageRef } from './service.ts';
 
 export const FORMATS = ['geojson', 'csv', 'xlsx'] as const;
@@ -18,6 +18,7 @@ export const MAX_IMPORT_ROWS = 50_000;
 
 /** The columns of a CSV or XLSX file (and the properties of a GeoJSON feature). */
 export const COLUMNS = [
+  'id',
   'village',
   'name',
   'type',
@@ -32,13 +33,18 @@ export const COLUMNS = [
   'lat',
   'notes',
   'geometry',
+  'condition_history',
 ] as const;
+
+/** What an import reads: the export's columns but the condition history, which is read-only (assessments are added one by one). */
+const IMPORTED = new Set<string>(COLUMNS.filter((c) => c !== 'condition_history'));
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface ReportEntry {
   /** CSV/XLSX: the sheet's row number (the header is row 1); GeoJSON: the feature's number, from 1. */
   row: number;
   field: string;
-  code: 'required' | 'unknown_value' | 'not_a_number' | 'out_of_range' | 'invalid_geometry' | 'unknown_village' | 'ambiguous_village' | 'not_permitted' | 'too_long' | 'format';
+  code: 'duplicate_id' | 'required' | 'unknown_value' | 'not_a_number' | 'out_of_range' | 'invalid_geometry' | 'unknown_village' | 'ambiguous_village' | 'not_permitted' | 'too_long' | 'format';
   reason: string;
 }
 
@@ -132,6 +138,12 @@ function readGeoJson(data: Buffer): RawRow[] {
   return fc.features.map((f, i) => ({ row: i + 1, values: { ...(f?.properties ?? {}) }, geometry: f?.geometry }));
 }
 
+/** The format a file's name says (`.csv`, `.xlsx`, `.geojson` or `.json`), or null. */
+export function formatOf(filename: string): Format | null {
+  const ext = filename.toLowerCase().match(/\.([a-z]+)$/)?.[1];
+  return ext === 'csv' ? 'csv' : ext === 'xlsx' ? 'xlsx' : ext === 'geojson' || ext === 'json' ? 'geojson' : null;
+}
+
 export async function readRows(format: Format, data: Buffer): Promise<RawRow[]> {
   if (format === 'geojson') return readGeoJson(data);
   if (format === 'xlsx') return readXlsx(data);
@@ -144,14 +156,17 @@ export async function readRows(format: Format, data: Buffer): Promise<RawRow[]> 
 
 const str = (v: unknown) => (v === null || v === undefined ? '' : String(v).trim());
 
-function checkRow(raw: RawRow, villages: { byName: Map<string, VillageRef[]>; byId: Map<string, VillageRef> }, report: ReportEntry[]): { village: VillageRef; input: BuildingInput } | null {
+function checkRow(raw: RawRow, villages: { byName: Map<string, VillageRef[]>; byId: Map<string, VillageRef> }, report: ReportEntry[]): { id: string | null; village: VillageRef; input: BuildingInput } | null {
   const errs: ReportEntry[] = [];
   const add = (field: string, code: ReportEntry['code'], reason: string) => errs.push({ row: raw.row, field, code, reason });
   const v = raw.values;
   for (const [field, value] of Object.entries(v)) {
+    if (!IMPORTED.has(field)) continue;
     if (typeof value === 'string' && !isStorableText(value)) add(field, 'format', 'Contains a character that cannot be stored (NUL or an unpaired surrogate)');
   }
 
+  const id = str(v.id);
+  if (id && !UUID.test(id)) add('id', 'format', 'The id is the key an export gives each building (a UUID); leave it empty for a new building');
   const vName = str(v.village);
   let village: VillageRef | undefined;
   if (!vName) add('village', 'required', 'A village is required');
@@ -221,6 +236,7 @@ function checkRow(raw: RawRow, villages: { byName: Map<string, VillageRef[]>; by
     return null;
   }
   return {
+    id: id ? id.toLowerCase() : null,
     village: village!,
     input: {
       villageId: village!.id,
@@ -242,9 +258,27 @@ function checkRow(raw: RawRow, villages: { byName: Map<string, VillageRef[]>; by
 export interface ImportResult {
   format: Format;
   rows: number;
+  /** created + updated: the rows written (or that would be, on a dry run). */
   imported: number;
+  created: number;
+  updated: number;
+  unchanged: number;
   dryRun: boolean;
   report: ReportEntry[];
+}
+
+/** The fields an import may change, compared to tell an updated building from an unchanged one. */
+const COMPARED = ['villageId', 'name', 'type', 'era', 'buildYear', 'protectionLevel', 'structure', 'materials', 'currentUse', 'ownerType', 'geometry', 'notes'] as const;
+
+/** JSON with sorted keys: a stored geometry (jsonb reorders keys) equals the same geometry read from a file. */
+function canonical(x: unknown): string {
+  if (Array.isArray(x)) return `[${x.map(canonical).join(',')}]`;
+  if (x && typeof x === 'object')
+    return `{${Object.keys(x)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonical((x as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
+  return JSON.stringify(x ?? null);
 }
 
 /**
@@ -263,22 +297,44 @@ export async function importBuildings(db: Db, actor: Actor | null, input: { form
     for (const key of new Set([v.nameZh.toLowerCase(), v.namePinyin.toLowerCase()])) byName.set(key, [...(byName.get(key) ?? []), v]);
   const report: ReportEntry[] = [];
   const rows: (typeof buildings.$inferInsert)[] = [];
+  const updates: (typeof buildings.$inferInsert & { id: string })[] = [];
+  let unchanged = 0;
+  // The export's key: a row whose id names a building of this county updates it; any other row adds one.
+  const keyed = raw.map((r) => str(r.values.id).toLowerCase()).filter((id) => UUID.test(id));
+  const existing = new Map<string, typeof buildings.$inferSelect>();
+  for (let i = 0; i < keyed.length; i += 1000) {
+    const found = await db.select().from(buildings).where(and(eq(buildings.countyId, who.countyId), inArray(buildings.id, keyed.slice(i, i + 1000))));
+    for (const b of found) existing.set(b.id, b);
+  }
+  const seen = new Map<string, number>();
   for (const r of raw) {
     const checked = checkRow(r, { byName, byId: refs }, report);
     if (!checked) continue;
-    if (!mayEdit(actor, checked.village)) {
-      report.push({ row: r.row, field: 'village', code: 'not_permitted', reason: `You may not edit records of ${checked.village.nameZh}` });
+    if (checked.id) {
+      if (seen.has(checked.id)) {
+        report.push({ row: r.row, field: 'id', code: 'duplicate_id', reason: `Row ${seen.get(checked.id)} has the same id` });
+        continue;
+      }
+      seen.set(checked.id, r.row);
+    }
+    const before = checked.id ? existing.get(checked.id) : undefined;
+    const from = before ? refs.get(before.villageId) : undefined;
+    if (!mayEdit(actor, checked.village) || (before && (!from || !mayEdit(actor, from)))) {
+      report.push({ row: r.row, field: 'village', code: 'not_permitted', reason: `You may not edit records of ${(from && !mayEdit(actor, from) ? from : checked.village).nameZh}` });
       continue;
     }
     try {
-      rows.push(buildingRow(checked.village.countyId, checked.village, checked.input, input.crs));
+      const row = buildingRow(checked.village.countyId, checked.village, checked.input, input.crs);
+      if (!before) rows.push(checked.id ? { ...row, id: checked.id } : row);
+      else if (COMPARED.every((k) => canonical(before[k]) === canonical(row[k]))) unchanged++;
+      else updates.push({ ...row, id: before.id });
     } catch (error) {
       if (!(error instanceof GeometryError)) throw error;
       const field = r.geometry !== undefined || str(r.values.geometry) ? `geometry${error.where ? `/${error.where}` : ''}` : 'lon';
       report.push({ row: r.row, field, code: error.where.includes('coordinates') && /out of range/.test(error.message) ? 'out_of_range' : 'invalid_geometry', reason: error.message });
     }
   }
-  const result: ImportResult = { format: input.format, rows: raw.length, imported: 0, dryRun: input.dryRun, report };
+  const result: ImportResult = { format: input.format, rows: raw.length, imported: rows.length + updates.length, created: rows.length, updated: updates.length, unchanged, dryRun: input.dryRun, report };
   if (report.length) {
     const badRows = new Set(report.map((e) => e.row)).size;
     throw new Problem(422, 'import_invalid', `${badRows} of ${raw.length} rows have problems; nothing was imported`, {
@@ -291,9 +347,15 @@ export async function importBuildings(db: Db, actor: Actor | null, input: { form
   if (input.dryRun) return result;
   await db.transaction(async (tx) => {
     for (let i = 0; i < rows.length; i += 500) await tx.insert(buildings).values(rows.slice(i, i + 500));
-    await recordAudit(tx, who, { action: 'building.import', entity: 'atlas_building', details: { format: input.format, rows: rows.length } });
+    for (const { id, countyId, ...row } of updates)
+      await tx.update(buildings).set({ ...row, updatedAt: new Date() }).where(and(eq(buildings.countyId, countyId), eq(buildings.id, id)));
+    await recordAudit(tx, who, {
+      action: 'building.import',
+      entity: 'atlas_building',
+      details: { format: input.format, rows: raw.length, created: rows.length, updated: updates.length, unchanged },
+    });
   });
-  return { ...result, imported: rows.length };
+  return result;
 }
 
 // ---- export ----
@@ -308,7 +370,18 @@ export async function exportBuildings(db: Db, actor: Actor | null, f: { format: 
         .where(and(inArray(buildings.villageId, ids), f.villageId ? eq(buildings.villageId, f.villageId) : undefined))
         .orderBy(asc(buildings.villageId), asc(buildings.name))
     : [];
+  const history = new Map<string, { grade: number; assessedOn: string; assessor: string; notes: string }[]>();
+  const buildingIds = rows.map((b) => b.id);
+  for (let i = 0; i < buildingIds.length; i += 1000) {
+    const found = await db
+      .select()
+      .from(conditionAssessments)
+      .where(inArray(conditionAssessments.buildingId, buildingIds.slice(i, i + 1000)))
+      .orderBy(asc(conditionAssessments.assessedOn), asc(conditionAssessments.createdAt));
+    for (const a of found) history.set(a.buildingId, [...(history.get(a.buildingId) ?? []), { grade: a.grade, assessedOn: a.assessedOn, assessor: a.assessor, notes: a.notes }]);
+  }
   const record = (b: (typeof rows)[number]) => ({
+    id: b.id,
     village: vis.refs.get(b.villageId)!.nameZh,
     name: b.name,
     type: b.type,
@@ -329,19 +402,30 @@ export async function exportBuildings(db: Db, actor: Actor | null, f: { format: 
       type: 'FeatureCollection',
       features: rows.map((b): Feature => {
         const { lon: _x, lat: _y, ...props } = record(b);
-        return { type: 'Feature', id: b.id, geometry: b.geometry, properties: { id: b.id, ...props, condition: b.condition } };
+        return { type: 'Feature', id: b.id, geometry: b.geometry, properties: { ...props, condition: b.condition, condition_history: history.get(b.id) ?? [] } };
       }),
     };
     return { data: Buffer.from(JSON.stringify(fc)), contentType: 'application/geo+json', filename: `buildings-${stamp}.geojson` };
   }
-  const table = rows.map((b) => ({ ...record(b), geometry: b.geometry.type === 'Point' ? '' : JSON.stringify(b.geometry) }));
-  if (f.format === 'csv') {
+  const table = rows.map((b) => ({
+    ...record(b),
+    geometry: b.geometry.type === 'Point' ? '' : JSON.stringify(b.geometry),
+    condition_history: history.has(b.id) ? JSON.stringify(history.get(b.id)) : '',
+  }));
+  return { ...(await writeTable(f.format, table)), filename: `buildings-${stamp}.${f.format}` };
+}
+
+type TableRecord = Partial<Record<(typeof COLUMNS)[number], unknown>>;
+
+/** A CSV (UTF-8 with a byte-order mark, so spreadsheets read the Chinese) or XLSX file of the columns. */
+async function writeTable(format: 'csv' | 'xlsx', table: TableRecord[]): Promise<{ data: Buffer; contentType: string }> {
+  if (format === 'csv') {
     const cell = (x: unknown) => {
       const s = String(x ?? '');
       return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
     };
     const lines = [COLUMNS.join(','), ...table.map((r) => COLUMNS.map((c) => cell(r[c])).join(','))];
-    return { data: Buffer.from(`\uFEFF${lines.join('\r\n')}\r\n`), contentType: 'text/csv; charset=utf-8', filename: `buildings-${stamp}.csv` };
+    return { data: Buffer.from(`\uFEFF${lines.join('\r\n')}\r\n`), contentType: 'text/csv; charset=utf-8' };
   }
   const wb = new ExcelJS.Workbook();
   const ws = wb.addWorksheet('buildings');
@@ -349,5 +433,31 @@ export async function exportBuildings(db: Db, actor: Actor | null, f: { format: 
   for (const r of table) ws.addRow(COLUMNS.map((c) => r[c]));
   ws.getRow(1).font = { bold: true };
   const data = Buffer.from(await wb.xlsx.writeBuffer());
-  return { data, contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', filename: `buildings-${stamp}.xlsx` };
+  return { data, contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' };
+}
+
+/** An empty file to fill in, per format: the columns and one example row (a new building, so no id). */
+export async function importTemplate(db: Db, format: Format): Promise<{ data: Buffer; contentType: string; filename: string }> {
+  const [first] = [...(await villageRefs(db)).values()];
+  const example = {
+    village: first?.nameZh ?? '',
+    name: '示例老屋',
+    type: 'dwelling',
+    era: '清代',
+    build_year: 1850,
+    protection_level: 'none',
+    structure: '木构',
+    materials: '夯土、木',
+    current_use: 'residence',
+    owner_type: 'private',
+    lon: first?.lon ?? 119.5,
+    lat: first?.lat ?? 28.5,
+    notes: '',
+  };
+  if (format === 'geojson') {
+    const { lon, lat, ...properties } = example;
+    const fc: FeatureCollection = { type: 'FeatureCollection', features: [{ type: 'Feature', geometry: { type: 'Point', coordinates: [lon, lat] }, properties: { id: '', ...properties } }] };
+    return { data: Buffer.from(JSON.stringify(fc, null, 2)), contentType: 'application/geo+json', filename: 'buildings-template.geojson' };
+  }
+  return { ...(await writeTable(format, [example])), filename: `buildings-template.${format}` };
 }

@@ -179,7 +179,7 @@ describeEachDriver('governance', (driver) => {
     await as(t.app, admin)({ method: 'PATCH', url: `/api/v1/units/${target.id}`, payload: { nameZh: '杨家堂村' } });
     const audit = await as(t.app, admin)({ method: 'GET', url: `/api/v1/audit?entity=admin_unit&entityId=${target.id}` });
     expect(audit.statusCode).toBe(200);
-    expect(audit.json()[0]).toMatchObject({ action: 'unit.update', actor: 'admin' });
+    expect(audit.json().items[0]).toMatchObject({ action: 'unit.update', actor: 'admin' });
     // A change refused half-way (the second grant is a duplicate) leaves neither rows nor audit.
     const before = await auditCount();
     const users = () => count(sql`select count(*)::int as n from users`);

@@ -122,20 +122,41 @@ const addGrant201Reply = z.object({
   role: z.enum(['logistics_operator', 'county_admin', 'town_official', 'village_official', 'resident', 'producer', 'innkeeper', 'artisan']),
   orgId: z.string().nullable(),
 });
-const listAuditReply = z.array(z.object({
-  id: z.string(),
-  at: z.date(),
-  action: z.string(),
-  entity: z.string(),
-  entityId: z.string().nullable(),
-  details: z.record(z.string(), z.unknown()),
-  actor: z.string().nullable(),
-}));
+const listAuditReply = z.object({
+  items: z.array(z.object({
+    id: z.string(),
+    at: z.date(),
+    action: z.string(),
+    entity: z.string(),
+    entityId: z.string().nullable(),
+    unitId: z.string().nullable(),
+    details: z.record(z.string(), z.unknown()),
+    actor: z.string().nullable(),
+    actorName: z.string().nullable(),
+  })),
+  total: z.number().int(),
+  names: z.object({
+    units: z.record(z.string(), z.object({ nameZh: z.string(), namePinyin: z.string() })),
+    users: z.record(z.string(), z.object({ username: z.string(), displayName: z.string() })),
+  }),
+});
 
 
 const idParams = z.strictObject({ id: z.uuid() });
 const grantInput = z.strictObject({ role: z.enum(ROLES), unitId: z.uuid().optional(), orgId: z.uuid().optional() });
 const paging = { limit: z.coerce.number().int().min(1).max(200).default(50), offset: z.coerce.number().int().min(0).default(0) };
+// An instant with its offset (the browser sends the start of the reader's local day); `to` is exclusive.
+const instant = z.iso.datetime({ offset: true }).transform((v) => new Date(v));
+const auditQuery = z.strictObject({
+  who: z.string().trim().min(1).max(32).optional(),
+  entity: z.string().regex(/^[a-z_]{1,64}$/, 'A record type such as atlas_building').optional(),
+  action: z.string().regex(/^[a-z_.-]{1,64}$/, 'An action such as building.update, or its start such as building.').optional(),
+  entityId: z.string().max(64).optional(),
+  unitId: z.uuid().optional(),
+  from: instant.optional(),
+  to: instant.optional(),
+  ...paging,
+});
 
 export const governanceRoutes: FastifyPluginAsync = async (base) => {
   const app = base.withTypeProvider<ZodTypeProvider>();
@@ -329,7 +350,7 @@ export const governanceRoutes: FastifyPluginAsync = async (base) => {
     {
       schema: {
         tags: ['audit'],
-        querystring: z.strictObject({ entity: z.string().max(64).optional(), entityId: z.string().max(64).optional(), ...paging }), summary: 'The audit log, newest first', operationId: 'listAudit', security: SESSION, response: { 200: listAuditReply },
+        querystring: auditQuery, summary: 'The audit log, newest first, filtered by who, what, unit and date', operationId: 'listAudit', security: SESSION, response: { 200: listAuditReply },
       },
     },
     async (request) => governance.listAudit(app.db, request.actor, request.query),

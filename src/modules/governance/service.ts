@@ -2,7 +2,7 @@ import { and, asc, desc, eq, ilike, inArray, or, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import type { Db } from '../../db/handle.ts';
 import { badRequest, conflict, notFound, Problem } from '../../server/problems.ts';
-import { recordAudit } from '../../server/audit.ts';
+import { changedFields, recordAudit } from '../../server/audit.ts';
 import { auditLog } from '../../db/schema.ts';
 import { hashPassword } from './passwords.ts';
 import { authorize, requireActor, type Actor } from './permissions.ts';
@@ -18,6 +18,8 @@ import {
 } from './schema.ts';
 
 export type AdminUnit = typeof adminUnits.$inferSelect;
+
+const pick = (o: Record<string, unknown>, keys: string[]) => Object.fromEntries(keys.map((k) => [k, o[k]]));
 
 const publicUnit = (u: AdminUnit) => ({
   id: u.id,
@@ -110,10 +112,9 @@ export async function updateUnit(
       .set({ ...patch, updatedAt: new Date() })
       .where(eq(adminUnits.id, id))
       .returning();
-    const changed = Object.fromEntries(
-      Object.keys(patch).map((k) => [k, { from: before[k as keyof AdminUnit], to: after[k as keyof AdminUnit] }]),
-    );
-    await recordAudit(tx, who, { action: 'unit.update', entity: 'admin_unit', entityId: id, details: changed });
+    const { before: was, after: now } = changedFields(before, after);
+    const changed = Object.keys(patch).filter((k) => k in now);
+    await recordAudit(tx, who, { action: 'unit.update', entity: 'admin_unit', entityId: id, details: { name: after.nameZh, before: pick(was, changed), after: pick(now, changed) } });
     return publicUnit(after);
   });
 }
@@ -293,7 +294,7 @@ export async function updateUser(
   patch: { displayName?: string; disabled?: boolean; password?: string; unlock?: boolean },
 ) {
   const who = await authorize(db, actor, 'users.manage', { unitId: actor?.countyId ?? '' });
-  await userInCounty(db, who, userId);
+  const previous = await userInCounty(db, who, userId);
   if (patch.disabled && userId === who.id) throw conflict('cannot_disable_self', 'You cannot disable your own account');
   const passwordHash = patch.password ? await hashPassword(patch.password) : undefined;
   return db.transaction(async (tx) => {
@@ -314,8 +315,8 @@ export async function updateUser(
       entity: 'user',
       entityId: userId,
       details: {
-        displayName: patch.displayName,
-        disabled: patch.disabled,
+        username: user.username,
+        ...changedFields({ displayName: previous.displayName, disabled: previous.disabled }, { displayName: user.displayName, disabled: user.disabled }),
         passwordReset: passwordHash ? true : undefined,
         unlocked: patch.unlock,
       },
@@ -355,32 +356,101 @@ export async function removeGrant(db: Db, actor: Actor | null, grantId: string) 
   });
 }
 
-export async function listAudit(
-  db: Db,
-  actor: Actor | null,
-  filter: { entity?: string; entityId?: string; limit: number; offset: number },
-) {
+export interface AuditFilter {
+  /** A username (exact) or the start of one. */
+  who?: string;
+  /** A record type (`atlas_building`) or an action (`building.update`) or an action's prefix (`building.`). */
+  entity?: string;
+  action?: string;
+  entityId?: string;
+  /** An admin unit: its own changes and those of the units under it. */
+  unitId?: string;
+  from?: Date;
+  to?: Date;
+  limit: number;
+  offset: number;
+}
+
+/**
+ * The county's audit log, newest first, filtered on the server, with the names the page needs to write a sentence:
+ * the actor's, the unit's, and those of the users and units the details refer to.
+ */
+export async function listAudit(db: Db, actor: Actor | null, filter: AuditFilter) {
   const who = await authorize(db, actor, 'audit.read', { unitId: actor?.countyId ?? '' });
-  return db
-    .select({
-      id: auditLog.id,
-      at: auditLog.at,
-      action: auditLog.action,
-      entity: auditLog.entity,
-      entityId: auditLog.entityId,
-      details: auditLog.details,
-      actor: users.username,
-    })
-    .from(auditLog)
-    .leftJoin(users, eq(users.id, auditLog.actorId))
-    .where(
-      and(
-        eq(auditLog.countyId, who.countyId),
-        filter.entity ? eq(auditLog.entity, filter.entity) : undefined,
-        filter.entityId ? eq(auditLog.entityId, filter.entityId) : undefined,
-      ),
-    )
-    .orderBy(desc(auditLog.at), desc(auditLog.id))
-    .limit(filter.limit)
-    .offset(filter.offset);
+  const where = and(
+    eq(auditLog.countyId, who.countyId),
+    filter.entity ? eq(auditLog.entity, filter.entity) : undefined,
+    filter.entityId ? eq(auditLog.entityId, filter.entityId) : undefined,
+    filter.action
+      ? filter.action.endsWith('.')
+        ? sql`starts_with(${auditLog.action}, ${filter.action})`
+        : eq(auditLog.action, filter.action)
+      : undefined,
+    filter.who
+      ? inArray(
+          auditLog.actorId,
+          db
+            .select({ id: users.id })
+            .from(users)
+            .where(and(eq(users.countyId, who.countyId), or(eq(users.username, filter.who), sql`starts_with(lower(${users.username}), lower(${filter.who}))`))),
+        )
+      : undefined,
+    filter.unitId
+      ? inArray(auditLog.unitId, db.select({ id: adminUnits.id }).from(adminUnits).where(sql`${filter.unitId}::uuid = ANY(${adminUnits.path})`))
+      : undefined,
+    filter.from ? sql`${auditLog.at} >= ${filter.from.toISOString()}::timestamptz` : undefined,
+    filter.to ? sql`${auditLog.at} < ${filter.to.toISOString()}::timestamptz` : undefined,
+  );
+  const [rows, [{ total }]] = await Promise.all([
+    db
+      .select({
+        id: auditLog.id,
+        at: auditLog.at,
+        action: auditLog.action,
+        entity: auditLog.entity,
+        entityId: auditLog.entityId,
+        unitId: auditLog.unitId,
+        details: auditLog.details,
+        actor: users.username,
+        actorName: users.displayName,
+      })
+      .from(auditLog)
+      .leftJoin(users, eq(users.id, auditLog.actorId))
+      .where(where)
+      .orderBy(desc(auditLog.at), desc(auditLog.id))
+      .limit(filter.limit)
+      .offset(filter.offset),
+    db.select({ total: sql<number>`count(*)::int` }).from(auditLog).where(where),
+  ]);
+  return { items: rows, total, names: await auditNames(db, who.countyId, rows) };
+}
+
+/** The display names of the units and users an audit page refers to (by id), so a sentence reads "杨家堂村", not an id. */
+async function auditNames(db: Db, countyId: string, rows: { unitId: string | null; entity: string; entityId: string | null; details: Record<string, unknown> }[]) {
+  const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+  const unitIds = new Set<string>();
+  const userIds = new Set<string>();
+  for (const r of rows) {
+    if (r.unitId) unitIds.add(r.unitId);
+    if (r.entity === 'user' && r.entityId && uuid.test(r.entityId)) userIds.add(r.entityId);
+    for (const key of ['userId', 'authorId']) {
+      const v = r.details[key];
+      if (typeof v === 'string' && uuid.test(v)) userIds.add(v);
+    }
+  }
+  const [units, people] = await Promise.all([
+    unitIds.size
+      ? db
+          .select({ id: adminUnits.id, nameZh: adminUnits.nameZh, namePinyin: adminUnits.namePinyin })
+          .from(adminUnits)
+          .where(and(inArray(adminUnits.id, [...unitIds]), or(eq(adminUnits.countyId, countyId), eq(adminUnits.id, countyId))))
+      : [],
+    userIds.size
+      ? db.select({ id: users.id, username: users.username, displayName: users.displayName }).from(users).where(and(inArray(users.id, [...userIds]), eq(users.countyId, countyId)))
+      : [],
+  ]);
+  return {
+    units: Object.fromEntries(units.map((u) => [u.id, { nameZh: u.nameZh, namePinyin: u.namePinyin }])),
+    users: Object.fromEntries(people.map((u) => [u.id, { username: u.username, displayName: u.displayName }])),
+  };
 }

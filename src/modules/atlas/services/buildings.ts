@@ -1,7 +1,7 @@
 import { and, asc, eq, ilike, inArray, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../../db/handle.ts';
 import { notFound } from '../../../server/problems.ts';
-import { recordAudit } from '../../../server/audit.ts';
+import { changedFields, recordAudit } from '../../../server/audit.ts';
 import { authorize, type Actor } from '../../governance/index.ts';
 import { placement, toGcj02, validateGeometry, type BuildingGeometry, type Crs } from '../geo.ts';
 import { atlasAssetBuildings as assetBuildings, atlasBuildings as buildings, atlasConditionAssessments as conditionAssessments, atlasCulturalAssets as culturalAssets, atlasPhotos as photos, type BuildingType, type HeritageLevel } from '../schema.ts';
@@ -117,7 +117,9 @@ export async function updateBuilding(db: Db, actor: Actor | null, id: string, pa
       .set({ ...row, countyId: undefined, villageId: undefined, updatedAt: new Date() })
       .where(eq(buildings.id, id))
       .returning();
-    await recordAudit(tx, who, { action: 'building.update', entity: 'atlas_building', entityId: id, details: { fields: Object.keys(fields) } });
+    const { geometry: _g, ...plain } = fields;
+    const diff = changedFields(before as Record<string, unknown>, plain);
+    await recordAudit(tx, who, { action: 'building.update', entity: 'atlas_building', entityId: id, unitId: before.villageId, details: { name: b.name, fields: Object.keys(fields), ...diff } });
     return b;
   });
 }

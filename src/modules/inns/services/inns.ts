@@ -1,7 +1,7 @@
 import { asc, desc, eq, inArray, sql } from 'drizzle-orm';
 import { type Db } from '../../../db/handle.ts';
 import { badRequest, conflict, notFound, Problem } from '../../../server/problems.ts';
-import { recordAudit } from '../../../server/audit.ts';
+import { changedFields, recordAudit } from '../../../server/audit.ts';
 import { authorize, requireActor, type Actor } from '../../governance/index.ts';
 import { listOrganizations } from '../../governance/index.ts';
 import { getBuilding } from '../../atlas/index.ts';
@@ -123,7 +123,7 @@ export async function updateInn(db: Db, actor: Actor | null, innId: string, patc
   await checkBuildings(db, who, patch.buildingIds, inn.unitId);
   return db.transaction(async (tx) => {
     const [after] = await tx.update(inns).set(patch).where(eq(inns.id, innId)).returning();
-    await recordAudit(tx, who, { action: 'inn.update', entity: 'inn', entityId: innId, details: { fields: Object.keys(patch) } });
+    await recordAudit(tx, who, { action: 'inn.update', entity: 'inn', entityId: innId, unitId: inn.unitId, details: { name: after.name, fields: Object.keys(patch), ...changedFields(inn, patch) } });
     return after;
   });
 }

@@ -3,7 +3,7 @@ import { and, asc, desc, eq, ilike, or, sql } from 'drizzle-orm';
 import type { Db } from '../../../db/handle.ts';
 import { likePatterns, searchText } from '../../../db/search-text.ts';
 import { badRequest, conflict, notFound } from '../../../server/problems.ts';
-import { recordAudit } from '../../../server/audit.ts';
+import { changedFields, recordAudit } from '../../../server/audit.ts';
 import { authorize, type Actor } from '../../governance/index.ts';
 import { marketBatches, marketProductPhotos, marketProducts, marketVariants, type ProductKind } from '../schema.ts';
 import { isValidGtin, placeholderGtin } from '../trace.ts';
@@ -232,7 +232,7 @@ export async function updateProduct(
       .set({ ...patch, searchText: productSearchText({ ...product, ...patch }) })
       .where(eq(marketProducts.id, productId))
       .returning();
-    await recordAudit(tx, who, { action: 'product.update', entity: 'market_product', entityId: productId, details: patch });
+    await recordAudit(tx, who, { action: 'product.update', entity: 'market_product', entityId: productId, details: { name: row.name, ...changedFields(product, patch) } });
     return row;
   });
 }

@@ -10,8 +10,13 @@ import { upload, type ReportEntry } from './api.ts';
 interface ImportResult {
   rows: number;
   imported: number;
+  created: number;
+  updated: number;
+  unchanged: number;
   dryRun: boolean;
 }
+
+const FORMAT_OF: Record<string, string> = { csv: 'csv', xlsx: 'xlsx', geojson: 'geojson', json: 'geojson' };
 
 /** Bulk import with a per-row report: every row is checked, and all are written or none. */
 export function ImportPage() {
@@ -61,8 +66,25 @@ export function ImportPage() {
         </div>
         <label>
           {t('import.file')}
-          <FileField kind="import" required onFile={setFile} />
+          <FileField
+            kind="import"
+            required
+            onFile={(f) => {
+              setFile(f);
+              // The format follows the file's extension; the select stays for a file named otherwise.
+              const ext = f?.name.toLowerCase().match(/\.([a-z]+)$/)?.[1];
+              if (ext && FORMAT_OF[ext]) setFormat(FORMAT_OF[ext]);
+            }}
+          />
         </label>
+        <p className="hint">
+          {t('import.template')}{' '}
+          {['csv', 'xlsx', 'geojson'].map((f) => (
+            <a key={f} href={`/api/v1/atlas/import/template?format=${f}`} download>
+              {f.toUpperCase()}{' '}
+            </a>
+          ))}
+        </p>
         <label className="check">
           <input type="checkbox" checked={dryRun} onChange={(e) => setDryRun(e.target.checked)} /> {t('import.dryRun')}
         </label>
@@ -72,7 +94,7 @@ export function ImportPage() {
       </form>
       {run.data && (
         <p className="notice" role="status">
-          {run.data.dryRun ? t('import.checked', { count: run.data.rows }) : t('import.success', { count: run.data.imported })}
+          {t(run.data.dryRun ? 'import.checked' : 'import.success', { created: run.data.created, updated: run.data.updated, unchanged: run.data.unchanged })}
         </p>
       )}
       {report ? (
