@@ -24,6 +24,6 @@ export { adminUnits, organizations, users, ROLES, ORG_KINDS, UNIT_LEVELS } from 
 export type { Role, OrgKind, UnitLevel } from './schema.ts';
 export { authorize, requireActor, holdsAnyRole, holdsPermissionAnywhere, OFFICIAL_ROLES } from './permissions.ts';
 export type { Actor, Grant, Permission, Scope } from './permissions.ts';
-export { getCountyTree, getUnit, listOrganizations } from './service.ts';
+export { getCountyTree, getUnit, grantVillageResidency, listOrganizations, revokeVillageResidency } from './service.ts';
 export type { AdminUnit, PublicUnit } from './service.ts';
 export { DEMO_ACCOUNTS, pinyinName, readVillagesCsv } from './seed.ts';

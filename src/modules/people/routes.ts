@@ -1,7 +1,9 @@
 // The people module's HTTP surface: thin routes, zod on what comes in and what goes out.
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import QRCode from 'qrcode';
 import { z } from 'zod';
+import { PUBLIC, SESSION } from '../../server/openapi.ts';
 import * as artisans from './artisans.ts';
 import * as programmes from './programmes.ts';
 import * as residents from './residents.ts';
@@ -136,6 +138,12 @@ const artisan = z.object({
 const apprenticeship = z.object({ id: z.uuid(), artisanId: z.uuid(), status: z.enum(APPRENTICESHIP_STATUSES) });
 const session = z.object({ id: z.uuid(), heldOn: z.string(), minutes: z.number(), skills: z.string(), note: z.string() });
 
+const invitation = z.object({ residentId: z.uuid(), name: z.string(), code: z.string(), link: z.string(), qrSvg: z.string(), expiresAt: z.string() });
+/** The invitation's link as a QR code (SVG) the official prints or shows for the person to scan. */
+async function withQr<T extends { link: string }>(request: FastifyRequest, i: T) {
+  return { ...i, qrSvg: await QRCode.toString(`${request.protocol}://${request.host}${i.link}`, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 }) };
+}
+
 export const peopleRoutes: FastifyPluginAsync = async (base) => {
   const app = base.withTypeProvider<ZodTypeProvider>();
   const tags = ['people'];
@@ -146,7 +154,7 @@ export const peopleRoutes: FastifyPluginAsync = async (base) => {
     {
       schema: {
         tags,
-        operationId: 'listResidents',
+        operationId: 'listResidents', security: SESSION,
         summary: 'The register of the villages in the official’s scope, with masked names and phones',
         querystring: z.strictObject({ villageId: z.uuid().optional(), status: z.enum(RESIDENT_STATUSES).optional() }),
         response: { 200: z.array(maskedResident) },
@@ -156,17 +164,17 @@ export const peopleRoutes: FastifyPluginAsync = async (base) => {
   );
   app.post(
     '/people/residents',
-    { schema: { tags, operationId: 'registerResident', summary: 'Register a resident of a village, with their consent (village official and above)', body: residentBody, response: { 201: fullResident } } },
+    { schema: { tags, operationId: 'registerResident', security: SESSION, summary: 'Register a resident of a village, with their consent (village official and above)', body: residentBody, response: { 201: fullResident } } },
     async (request, reply) => reply.code(201).send(await residents.registerResident(app.db, request.actor, request.body)),
   );
   app.get(
     '/people/residents/:id',
-    { schema: { tags, operationId: 'viewResident', summary: 'A resident’s full record (the person, or officials of their village and above); audited', params: idParams, response: { 200: fullResident } } },
+    { schema: { tags, operationId: 'viewResident', security: SESSION, summary: 'A resident’s full record (the person, or officials of their village and above); audited', params: idParams, response: { 200: fullResident } } },
     async (request) => residents.viewResident(app.db, request.actor, request.params.id),
   );
   app.put(
     '/people/residents/:id',
-    { schema: { tags, operationId: 'updateResident', summary: 'Correct a resident’s record or their status (officials)', params: idParams, body: residentPatch, response: { 200: fullResident } } },
+    { schema: { tags, operationId: 'updateResident', security: SESSION, summary: 'Correct a resident’s record or their status (officials)', params: idParams, body: residentPatch, response: { 200: fullResident } } },
     async (request) => residents.updateResident(app.db, request.actor, request.params.id, request.body),
   );
   app.post(
@@ -174,20 +182,36 @@ export const peopleRoutes: FastifyPluginAsync = async (base) => {
     {
       schema: {
         tags,
-        operationId: 'inviteResident',
-        summary: 'A one-time enrolment code (14 days) for a resident to link their own account (officials); shown once',
+        operationId: 'inviteResident', security: SESSION,
+        summary: 'A one-time enrolment code (14 days) for a resident to link their own account (officials); shown once, with its link and QR code',
         params: idParams,
-        response: { 200: z.object({ code: z.string(), expiresAt: z.string() }) },
+        response: { 200: invitation },
       },
     },
-    async (request) => residents.inviteResident(app.db, request.actor, request.params.id),
+    async (request) => withQr(request, await residents.inviteResident(app.db, request.actor, request.params.id)),
+  );
+  app.post(
+    '/people/households/invitations',
+    {
+      schema: {
+        tags,
+        operationId: 'inviteHousehold', security: SESSION,
+        summary: 'One sheet for a household: a code, link and QR code for each member not yet enrolled (officials of the village)',
+        body: z.strictObject({ villageId: z.uuid(), household: text(60, 1) }),
+        response: { 200: z.object({ household: z.string(), members: z.array(invitation) }) },
+      },
+    },
+    async (request) => {
+      const sheet = await residents.inviteHousehold(app.db, request.actor, request.body);
+      return { household: sheet.household, members: await Promise.all(sheet.members.map((m) => withQr(request, m))) };
+    },
   );
   app.post(
     '/people/enrol',
     {
       schema: {
         tags,
-        operationId: 'enrolAsResident',
+        operationId: 'enrolAsResident', security: SESSION,
         summary: 'Redeem an enrolment code: the signed-in account becomes the resident’s',
         body: z.strictObject({ code: z.string().trim().regex(/^[A-Za-z0-9 -]{6,20}$/, 'The code from your village official') }),
         response: { 200: fullResident },
@@ -201,7 +225,7 @@ export const peopleRoutes: FastifyPluginAsync = async (base) => {
     {
       schema: {
         tags,
-        operationId: 'villagePeopleSummary',
+        operationId: 'villagePeopleSummary', security: PUBLIC,
         summary: 'How many residents live in the village, work away, came back (public, nobody named)',
         params: idParams,
         response: { 200: z.object({ villageId: z.uuid(), living: z.number(), workingAway: z.number(), returned: z.number() }) },
@@ -214,7 +238,7 @@ export const peopleRoutes: FastifyPluginAsync = async (base) => {
     {
       schema: {
         tags,
-        operationId: 'myPeopleRecord',
+        operationId: 'myPeopleRecord', security: SESSION,
         summary: 'The signed-in person’s own record (null when no village registered them), applications and apprenticeships',
         response: {
           200: z.object({
@@ -236,12 +260,12 @@ export const peopleRoutes: FastifyPluginAsync = async (base) => {
   // ---- programmes and applications ----
   app.get(
     '/people/programmes',
-    { schema: { tags, operationId: 'listProgrammes', summary: 'Support programmes of the county and its townships (public)', response: { 200: z.array(programme) } } },
+    { schema: { tags, operationId: 'listProgrammes', security: PUBLIC, summary: 'Support programmes of the county and its townships (public)', response: { 200: z.array(programme) } } },
     async () => programmes.listProgrammes(app.db),
   );
   app.post(
     '/people/programmes',
-    { schema: { tags, operationId: 'createProgramme', summary: 'Set up a support programme (county admin, or a township official for their township)', body: programmeBody, response: { 201: programme } } },
+    { schema: { tags, operationId: 'createProgramme', security: SESSION, summary: 'Set up a support programme (county admin, or a township official for their township)', body: programmeBody, response: { 201: programme } } },
     async (request, reply) => reply.code(201).send(await programmes.createProgramme(app.db, request.actor, request.body)),
   );
   app.get(
@@ -249,7 +273,7 @@ export const peopleRoutes: FastifyPluginAsync = async (base) => {
     {
       schema: {
         tags,
-        operationId: 'getProgramme',
+        operationId: 'getProgramme', security: PUBLIC,
         summary: 'A programme with public figures: applications, approvals, disbursed',
         params: idParams,
         response: { 200: programme.extend({ applied: z.number(), approved: z.number() }) },
@@ -262,7 +286,7 @@ export const peopleRoutes: FastifyPluginAsync = async (base) => {
     {
       schema: {
         tags,
-        operationId: 'applyToProgramme',
+        operationId: 'applyToProgramme', security: SESSION,
         summary: 'Apply to a programme (a registered resident)',
         params: idParams,
         body: z.strictObject({ amountFen: fen.min(1), plan: text(10_000, 10), businessLink: text(300).nullish() }),
@@ -276,7 +300,7 @@ export const peopleRoutes: FastifyPluginAsync = async (base) => {
     {
       schema: {
         tags,
-        operationId: 'reviewQueue',
+        operationId: 'reviewQueue', security: SESSION,
         summary: 'Applications from the villages in the official’s scope',
         querystring: z.strictObject({ status: status.optional(), programmeId: z.uuid().optional() }),
         response: { 200: z.array(application) },
@@ -286,7 +310,7 @@ export const peopleRoutes: FastifyPluginAsync = async (base) => {
   );
   app.get(
     '/people/applications/:id',
-    { schema: { tags, operationId: 'getApplication', summary: 'One application with its trail (its applicant, or officials in scope)', params: idParams, response: { 200: application } } },
+    { schema: { tags, operationId: 'getApplication', security: SESSION, summary: 'One application with its trail (its applicant, or officials in scope)', params: idParams, response: { 200: application } } },
     async (request) => programmes.getApplication(app.db, request.actor, request.params.id),
   );
   app.post(
@@ -294,7 +318,7 @@ export const peopleRoutes: FastifyPluginAsync = async (base) => {
     {
       schema: {
         tags,
-        operationId: 'decideApplication',
+        operationId: 'decideApplication', security: SESSION,
         summary: 'Take a step: approve (each level at its own), reject with a reason, disburse (county), withdraw (applicant)',
         params: idParams,
         body: decisionBody,
@@ -310,7 +334,7 @@ export const peopleRoutes: FastifyPluginAsync = async (base) => {
     {
       schema: {
         tags,
-        operationId: 'listCrafts',
+        operationId: 'listCrafts', security: PUBLIC,
         summary: 'Masters and apprentices per craft (public; apprentices masked)',
         response: {
           200: z.array(
@@ -327,7 +351,7 @@ export const peopleRoutes: FastifyPluginAsync = async (base) => {
   );
   app.post(
     '/people/artisans',
-    { schema: { tags, operationId: 'registerArtisan', summary: 'Record a resident as a master of a craft (officials of their village and above)', body: artisanBody, response: { 201: artisan } } },
+    { schema: { tags, operationId: 'registerArtisan', security: SESSION, summary: 'Record a resident as a master of a craft (officials of their village and above)', body: artisanBody, response: { 201: artisan } } },
     async (request, reply) => reply.code(201).send(await artisans.registerArtisan(app.db, request.actor, request.body)),
   );
   app.get(
@@ -335,7 +359,7 @@ export const peopleRoutes: FastifyPluginAsync = async (base) => {
     {
       schema: {
         tags,
-        operationId: 'artisanWorkshop',
+        operationId: 'artisanWorkshop', security: SESSION,
         summary: 'A master’s apprentices and their sessions (the master, or officials)',
         params: idParams,
         response: {
@@ -354,7 +378,7 @@ export const peopleRoutes: FastifyPluginAsync = async (base) => {
     {
       schema: {
         tags,
-        operationId: 'applyForApprenticeship',
+        operationId: 'applyForApprenticeship', security: SESSION,
         summary: 'Ask a master to take you on (a registered resident)',
         params: idParams,
         body: z.strictObject({ motivation: text(2000).optional() }),
@@ -368,7 +392,7 @@ export const peopleRoutes: FastifyPluginAsync = async (base) => {
     {
       schema: {
         tags,
-        operationId: 'decideApprenticeship',
+        operationId: 'decideApprenticeship', security: SESSION,
         summary: 'Accept, decline or complete an apprenticeship (the master, or officials)',
         params: idParams,
         body: z.strictObject({ action: z.enum(['accept', 'decline', 'complete']) }),
@@ -382,7 +406,7 @@ export const peopleRoutes: FastifyPluginAsync = async (base) => {
     {
       schema: {
         tags,
-        operationId: 'logTrainingSession',
+        operationId: 'logTrainingSession', security: SESSION,
         summary: 'Log a training session with an active apprentice (the master, or officials)',
         params: idParams,
         body: z.strictObject({ heldOn: day, minutes: z.number().int().min(1).max(1440), skills: text(500).optional(), note: text(2000).optional() }),
