@@ -799,3 +799,12 @@ export async function fundedByVillage(db: Db, countyId: string) {
     .where(and(eq(interventions.countyId, countyId), gt(interventions.fundedFen, 0)))
     .groupBy(interventions.villageId);
 }
+
+/** Funded or running projects, for other modules that attach work to a project (people's jobs board). */
+export async function activeProjects(db: Db, countyId: string) {
+  return db
+    .select({ id: interventions.id, villageId: interventions.villageId, title: interventions.title, status: interventions.status })
+    .from(interventions)
+    .where(and(eq(interventions.countyId, countyId), inArray(interventions.status, ['funded', 'in_progress'])))
+    .orderBy(asc(interventions.title));
+}

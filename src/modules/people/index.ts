@@ -23,5 +23,9 @@ export const peopleModule = defineModule({
     'people.applications.approve_village': ['village_official'],
     'people.applications.approve_township': ['town_official'],
     'people.applications.approve_county': ['county_admin'],
+    // The jobs board: an organization's people (an inn's hosts, a cooperative's producers, a workshop's artisans) post
+    // for it, and officials for the organizations under them; the officials of a project's village post for the project.
+    'people.jobs.post': ['innkeeper', 'producer', 'artisan', ...OFFICIAL_ROLES],
+    'people.jobs.manage_project': OFFICIAL_ROLES,
   },
 });

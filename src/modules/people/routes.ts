@@ -3,11 +3,12 @@ import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import QRCode from 'qrcode';
 import { z } from 'zod';
-import { PUBLIC, SESSION } from '../../server/openapi.ts';
+import { OPTIONAL_SESSION, PUBLIC, SESSION } from '../../server/openapi.ts';
 import * as artisans from './artisans.ts';
+import * as jobs from './jobs.ts';
 import * as programmes from './programmes.ts';
 import * as residents from './residents.ts';
-import { APPLICATION_ACTIONS, APPLICATION_STATUSES, APPRENTICESHIP_STATUSES, ARTISAN_LEVELS, PROGRAMME_KINDS, RESIDENT_STATUSES } from './schema.ts';
+import { JOB_APPLICATION_STATUSES, JOB_PAY_UNITS, JOB_POSTER_KINDS, JOB_STATUSES, APPLICATION_ACTIONS, APPLICATION_STATUSES, APPRENTICESHIP_STATUSES, ARTISAN_LEVELS, PROGRAMME_KINDS, RESIDENT_STATUSES } from './schema.ts';
 
 // Database text cannot hold NUL: refuse it here, naming the field.
 const text = (max: number, min = 0) =>
@@ -138,6 +139,40 @@ const artisan = z.object({
 const apprenticeship = z.object({ id: z.uuid(), artisanId: z.uuid(), status: z.enum(APPRENTICESHIP_STATUSES) });
 const session = z.object({ id: z.uuid(), heldOn: z.string(), minutes: z.number(), skills: z.string(), note: z.string() });
 
+const job = z.object({
+  id: z.uuid(),
+  posterKind: z.enum(JOB_POSTER_KINDS),
+  posterName: z.string(),
+  orgId: z.uuid().nullable(),
+  projectId: z.uuid().nullable(),
+  unitId: z.uuid(),
+  unitName: z.string(),
+  title: z.string(),
+  description: z.string(),
+  payFen: z.number(),
+  payUnit: z.enum(JOB_PAY_UNITS),
+  positions: z.number(),
+  closesOn: z.string(),
+  status: z.enum(JOB_STATUSES),
+  open: z.boolean(),
+  createdAt: z.string(),
+});
+const jobApplication = z.object({ id: z.uuid(), jobId: z.uuid(), status: z.enum(JOB_APPLICATION_STATUSES) });
+const jobBody = z.strictObject({
+  orgId: z.uuid().nullish(),
+  projectId: z.uuid().nullish(),
+  title: text(120, 2),
+  description: text(4000).optional(),
+  payFen: fen,
+  payUnit: z.enum(JOB_PAY_UNITS),
+  positions: z.number().int().min(1).max(500),
+  closesOn: day,
+});
+const phone = z
+  .string()
+  .trim()
+  .regex(/^\+?[0-9 -]{5,20}$/, 'A phone number');
+
 const invitation = z.object({ residentId: z.uuid(), name: z.string(), code: z.string(), link: z.string(), qrSvg: z.string(), expiresAt: z.string() });
 /** The invitation's link as a QR code (SVG) the official prints or shows for the person to scan. */
 async function withQr<T extends { link: string }>(request: FastifyRequest, i: T) {
@@ -246,6 +281,7 @@ export const peopleRoutes: FastifyPluginAsync = async (base) => {
             applications: z.array(application),
             masterOf: z.array(artisan),
             apprenticeships: z.array(apprenticeship.extend({ master: z.string(), craft: z.string() })),
+            jobApplications: z.array(jobApplication.extend({ title: z.string(), posterName: z.string() })),
           }),
         },
       },
@@ -253,7 +289,12 @@ export const peopleRoutes: FastifyPluginAsync = async (base) => {
     async (request) => {
       const row = await residents.myResidentRow(app.db, request.actor);
       const craft = await artisans.myCraft(app.db, request.actor);
-      return { resident: row && residents.fullResident(row), applications: await programmes.myApplications(app.db, request.actor), ...craft };
+      return {
+        resident: row && residents.fullResident(row),
+        applications: await programmes.myApplications(app.db, request.actor),
+        ...craft,
+        jobApplications: await jobs.myJobApplications(app.db, request.actor),
+      };
     },
   );
 
@@ -414,5 +455,98 @@ export const peopleRoutes: FastifyPluginAsync = async (base) => {
       },
     },
     async (request, reply) => reply.code(201).send(await artisans.logSession(app.db, request.actor, request.params.id, request.body)),
+  );
+
+  // ---- the local jobs board ----
+  app.get(
+    '/people/jobs',
+    { schema: { tags, operationId: 'listJobs', security: PUBLIC, summary: 'Open jobs of inns, cooperatives, workshops and intervention projects (public)', response: { 200: z.array(job) } } },
+    async () => jobs.listJobs(app.db),
+  );
+  app.get(
+    '/people/jobs/posting-options',
+    {
+      schema: {
+        tags,
+        operationId: 'jobPostingOptions',
+        security: SESSION,
+        summary: 'The organizations and intervention projects the signed-in person may post jobs for',
+        response: {
+          200: z.object({
+            organizations: z.array(z.object({ id: z.uuid(), name: z.string(), kind: z.string() })),
+            projects: z.array(z.object({ id: z.uuid(), title: z.string(), villageId: z.uuid() })),
+          }),
+        },
+      },
+    },
+    async (request) => jobs.postingOptions(app.db, request.actor),
+  );
+  app.post(
+    '/people/jobs',
+    { schema: { tags, operationId: 'postJob', security: SESSION, summary: 'Post a job for an organization or an intervention project', body: jobBody, response: { 201: job } } },
+    async (request, reply) => reply.code(201).send(await jobs.postJob(app.db, request.actor, request.body)),
+  );
+  app.get(
+    '/people/jobs/:id',
+    {
+      schema: {
+        tags,
+        operationId: 'getJob',
+        security: OPTIONAL_SESSION,
+        summary: 'One job; with a session, whether you may decide on it, may apply, or have applied',
+        params: idParams,
+        response: { 200: job.extend({ canManage: z.boolean(), canApply: z.boolean(), myApplication: z.object({ id: z.uuid(), status: z.enum(JOB_APPLICATION_STATUSES) }).nullable() }) },
+      },
+    },
+    async (request) => jobs.getJob(app.db, request.actor, request.params.id),
+  );
+  app.post(
+    '/people/jobs/:id/close',
+    { schema: { tags, operationId: 'closeJob', security: SESSION, summary: 'Stop taking applications (the poster)', params: idParams, response: { 200: job } } },
+    async (request) => jobs.closeJob(app.db, request.actor, request.params.id),
+  );
+  app.post(
+    '/people/jobs/:id/applications',
+    {
+      schema: {
+        tags,
+        operationId: 'applyForJob',
+        security: SESSION,
+        summary: 'Apply for a job (a registered resident), with the phone the poster may call',
+        params: idParams,
+        body: z.strictObject({ contact: phone.optional(), note: text(2000).optional() }),
+        response: { 201: jobApplication },
+      },
+    },
+    async (request, reply) => reply.code(201).send(await jobs.applyForJob(app.db, request.actor, request.params.id, request.body)),
+  );
+  app.get(
+    '/people/jobs/:id/applications',
+    {
+      schema: {
+        tags,
+        operationId: 'listJobApplications',
+        security: SESSION,
+        summary: 'The applications to a job, with the contact each applicant gave (the poster); audited',
+        params: idParams,
+        response: { 200: z.array(z.object({ id: z.uuid(), name: z.string(), contact: z.string(), note: z.string(), status: z.enum(JOB_APPLICATION_STATUSES), createdAt: z.string() })) },
+      },
+    },
+    async (request) => jobs.jobApplicationsFor(app.db, request.actor, request.params.id),
+  );
+  app.post(
+    '/people/job-applications/:id/decisions',
+    {
+      schema: {
+        tags,
+        operationId: 'decideJobApplication',
+        security: SESSION,
+        summary: 'Accept or decline an application (the poster), or withdraw it (the applicant)',
+        params: idParams,
+        body: z.strictObject({ action: z.enum(['accept', 'decline', 'withdraw']) }),
+        response: { 200: jobApplication },
+      },
+    },
+    async (request) => jobs.decideJobApplication(app.db, request.actor, request.params.id, request.body.action),
   );
 };
