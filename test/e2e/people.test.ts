@@ -1,3 +1,4 @@
+import ExcelJS from 'exceljs';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_PASSWORD } from '../support/constants.ts';
@@ -172,5 +173,101 @@ describe('people in the browser', () => {
     await page.getByRole('button', { name: '绑定' }).click();
     await expect.poll(() => page.getByTestId('my-record').textContent()).toContain('叶美兰');
     expect(await page.getByRole('form', { name: '加入村民名册' }).count()).toBe(0);
+  });
+
+  it('a master, enrolled through the code’s link, takes an apprentice on and logs a session', async () => {
+    // The village official makes 宋春华's code; the QR code carries the link that redeems it.
+    await signIn('village');
+    await page.goto(`${server.url}/people/residents`);
+    const row = page.getByTestId('resident').filter({ hasText: '宋*华' }).filter({ hasText: '制茶' });
+    await row.getByRole('button', { name: '生成邀请码' }).click();
+    const invite = row.getByTestId('invite-code');
+    await expect.poll(() => invite.getByRole('img', { name: '用手机扫码，登录后即可绑定' }).count()).toBe(1);
+    const link = (await invite.getByRole('link').getAttribute('href'))!;
+    expect(link).toMatch(/^\/people\/enrol\?code=[A-Z2-9]{5}-[A-Z2-9]{5}$/);
+
+    // She opens the link with her own account (the demo producer of the tea cooperative): the code is filled in.
+    await signIn('producer');
+    await page.goto(`${server.url}${link}`);
+    await page.getByRole('button', { name: '绑定' }).click();
+    await expect.poll(() => page.getByTestId('my-record').textContent()).toContain('宋春华');
+    expect(await page.getByText('你已是本村认证村民').count()).toBe(1);
+
+    // The demo resident asks her to teach them.
+    await signIn('resident');
+    await page.goto(`${server.url}/people`);
+    await page.getByRole('button', { name: '拜师 宋春华' }).click();
+    await expect.poll(() => page.getByTestId('craft').filter({ hasText: '宋春华' }).textContent()).toContain('已递交拜师申请');
+
+    // The master herself takes them on and logs a session.
+    await signIn('producer');
+    await page.goto(`${server.url}/people`);
+    await page.getByRole('link', { name: '工作室 宋春华' }).click();
+    const pupil = page.getByTestId('apprentice').filter({ hasText: '宋晓明' });
+    await expect.poll(() => pupil.textContent()).toContain('申请中');
+    await pupil.getByRole('button', { name: '收为徒弟' }).click();
+    await expect.poll(() => pupil.textContent()).toContain('学艺中');
+    await pupil.getByLabel('时长（分钟）').fill('90');
+    await pupil.getByLabel('学了什么').fill('摊青、杀青');
+    await pupil.getByRole('button', { name: '记录一次学艺' }).click();
+    await expect.poll(() => pupil.textContent()).toContain('累计 1.5 小时');
+    expect(await pupil.textContent()).toContain('摊青、杀青');
+    await page.screenshot({ path: '.test-tmp/people-master-session-phone.png', fullPage: true });
+  });
+
+  it('a resident applies for an inn’s job; the innkeeper hires them; the resident sees it', async () => {
+    await signIn('resident');
+    await page.goto(`${server.url}/people/jobs`);
+    const job = page.getByTestId('job').filter({ hasText: '民宿客房保洁' });
+    await expect.poll(() => job.textContent()).toContain('¥150 / 天');
+    expect(await job.textContent()).toContain('杨家堂老屋民宿');
+    await job.getByRole('link').click();
+    await page.getByLabel('想说的话（可选）').fill('周末都有空。');
+    await page.getByRole('button', { name: '报名', exact: true }).click();
+    await expect.poll(() => page.getByTestId('job-applied').textContent()).toContain('已报名');
+    await page.screenshot({ path: '.test-tmp/people-job-apply-phone.png', fullPage: true });
+
+    await signIn('innkeeper');
+    await page.goto(`${server.url}/people/jobs`);
+    await page.getByTestId('job').filter({ hasText: '民宿客房保洁' }).getByRole('link').click();
+    const applicant = page.getByTestId('job-applicant').filter({ hasText: '宋晓明' });
+    await expect.poll(() => applicant.textContent()).toContain('13805781203');
+    expect(await applicant.textContent()).toContain('周末都有空。');
+    await applicant.getByRole('button', { name: '录用' }).click();
+    await expect.poll(() => applicant.textContent()).toContain('已录用');
+
+    await signIn('resident');
+    await page.goto(`${server.url}/people/jobs`);
+    await expect.poll(() => page.getByTestId('my-job-application').filter({ hasText: '民宿客房保洁' }).textContent()).toContain('已录用');
+    // The public board names no applicant.
+    await browser.clearCookies();
+    await page.goto(`${server.url}/people/jobs`);
+    await page.getByTestId('job').first().waitFor();
+    expect(await page.getByText('宋晓明').count()).toBe(0);
+  });
+
+  it('the village official imports a household register: a bad file is reported row by row, a good one imported', async () => {
+    const book = async (rows: unknown[][]) => {
+      const wb = new ExcelJS.Workbook();
+      const ws = wb.addWorksheet('名册');
+      for (const r of rows) ws.addRow(r);
+      return Buffer.from(await wb.xlsx.writeBuffer());
+    };
+    const header = ['户号', '姓名', '出生年份', '手机', '状态', '状态日期', '从哪里返乡', '职业', '技能', '本人同意登记'];
+    const good = ['吴家 1 号', '吴秀英', 1972, '13600003333', '在村', '', '', '种茶', '采茶', '是'];
+    await signIn('village');
+    await page.goto(`${server.url}/people/residents`);
+    const form = page.getByRole('form', { name: '导入户籍名册（XLSX）' });
+    const type = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+    await form.getByLabel('名册文件').setInputFiles({ name: 'bad.xlsx', mimeType: type, buffer: await book([header, good, ['吴家 1 号', '吴小兵', 1999, '', '返乡', '', '', '', '', '是']]) });
+    await form.getByRole('button', { name: '导入' }).click();
+    await expect.poll(() => form.getByTestId('import-report').textContent()).toContain('第 3 行 · returnedFrom');
+    await page.screenshot({ path: '.test-tmp/people-import-report-phone.png', fullPage: true });
+    expect(await page.getByTestId('resident').filter({ hasText: '吴*英' }).count()).toBe(0);
+
+    await form.getByLabel('名册文件').setInputFiles({ name: 'good.xlsx', mimeType: type, buffer: await book([header, good]) });
+    await form.getByRole('button', { name: '导入' }).click();
+    await expect.poll(() => form.getByTestId('import-done').textContent()).toContain('已导入 1 人');
+    await expect.poll(() => page.getByTestId('resident').filter({ hasText: '吴*英' }).count()).toBe(1);
   });
 });

@@ -18,6 +18,8 @@ export const peopleModule = defineModule({
     // Personal data: the officials of the person's village and above (inherited downward), and the person.
     'people.residents.read': OFFICIAL_ROLES,
     'people.residents.manage': OFFICIAL_ROLES,
+    // Exporting rows of personal data (with a stated purpose, audited): the county admin only.
+    'people.residents.export_rows': ['county_admin'],
     'people.programmes.manage': ['county_admin', 'town_official'],
     // Each level approves only at its own level.
     'people.applications.approve_village': ['village_official'],

@@ -33,7 +33,7 @@ describeEachDriver('people: the local jobs board', (driver) => {
     const options = (await as(t.app, innkeeper)({ url: '/api/v1/people/jobs/posting-options' })).json();
     expect(options.organizations.map((o: { name: string }) => o.name)).toEqual(['杨家堂老屋民宿']);
     for (const who of [producer, buyer, resident]) expect((await post(who)).statusCode).toBe(403);
-    expect((await t.app.inject({ method: 'POST', url: '/api/v1/people/jobs', payload: {} })).statusCode).toBe(401);
+    expect((await t.app.inject({ method: 'POST', url: '/api/v1/people/jobs', payload: { orgId: innId, title: '民宿前台', payFen: 1, payUnit: 'day', positions: 1, closesOn: '2099-08-31' } })).statusCode).toBe(401);
     const res = await post(innkeeper);
     expect(res.statusCode, res.body).toBe(201);
     expect(res.json()).toMatchObject({ posterKind: 'organization', posterName: '杨家堂老屋民宿', unitName: '杨家堂村', open: true });

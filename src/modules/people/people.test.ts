@@ -217,4 +217,28 @@ describeEachDriver('people: residents and privacy', (driver) => {
     dalin = await signIn(t.app, 'dalin', 'a-long-password');
     expect([403, 404]).toContain((await as(t.app, dalin)({ method: 'PUT', url: `/api/v1/interventions/${open.id}/vote`, payload: { stance: 'oppose' } })).statusCode);
   });
+
+  it('exports are counts for officials; rows only for the county admin with a stated purpose, which the audit keeps', async () => {
+    const summary = await as(t.app, village)({ url: '/api/v1/people/residents/export.csv' });
+    expect(summary.statusCode).toBe(200);
+    expect(summary.headers['content-type']).toContain('text/csv');
+    expect(summary.body).toContain('village,status,age_band,people');
+    expect(summary.body).toContain('杨家堂村,returned,30s,');
+    for (const secret of ['宋晓明', '13805781203', '宋家 3 号']) expect(summary.body).not.toContain(secret);
+    // Only their scope: another village's official sees no 杨家堂村 figures.
+    expect((await as(t.app, otherOfficial)({ url: '/api/v1/people/residents/export.csv' })).body).not.toContain('杨家堂村');
+    for (const who of [resident, buyer]) expect((await as(t.app, who)({ url: '/api/v1/people/residents/export.csv' })).statusCode).toBe(403);
+
+    const purpose = '县人社局返乡创业补贴核对（2026 年第四季度）';
+    // A village or township official may not export rows, with or without a purpose; a purpose is a sentence.
+    for (const who of [village, town]) expect((await as(t.app, who)({ url: `/api/v1/people/residents/export.csv?purpose=${encodeURIComponent(purpose)}` })).statusCode).toBe(403);
+    const short = await as(t.app, admin)({ url: '/api/v1/people/residents/export.csv?purpose=x' });
+    expect(short.json().field).toBe('querystring/purpose');
+    const rows = await as(t.app, admin)({ url: `/api/v1/people/residents/export.csv?purpose=${encodeURIComponent(purpose)}` });
+    expect(rows.statusCode).toBe(200);
+    expect(rows.body).toContain('宋晓明');
+    expect(rows.body).toContain('13805781203');
+    const audit = await queryRows<{ details: { purpose?: string; aggregated: boolean } }>(t.db.db, sql`select details from audit_log where action = 'people.resident.export' order by at desc limit 1`);
+    expect(audit[0].details).toMatchObject({ aggregated: false, purpose });
+  });
 });

@@ -289,3 +289,49 @@ export async function enrol(db: Db, actor: Actor | null, code: string) {
     return fullResident(row);
   });
 }
+
+// ---- exports: aggregated figures for officials; rows only for the county admin, with a stated purpose (audited) ----
+
+const csvCell = (v: unknown) => {
+  const s = v === null || v === undefined ? '' : String(v);
+  // A leading =, +, - or @ would be a formula in a spreadsheet.
+  const safe = /^[=+\-@]/.test(s) ? `'${s}` : s;
+  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+};
+const csv = (rows: unknown[][]) => `\ufeff${rows.map((r) => r.map(csvCell).join(',')).join('\r\n')}\r\n`;
+
+export async function exportResidents(db: Db, actor: Actor | null, input: { purpose?: string }) {
+  const who = requireActor(actor);
+  if (!holdsPermissionAnywhere(who, 'people.residents.read')) throw forbidden('Only officials export the register');
+  const rows = await db
+    .select()
+    .from(residents)
+    .where(and(eq(residents.countyId, who.countyId), scopeFilter(who, residents.villageId, residents.townshipId)))
+    .orderBy(asc(residents.villageId), asc(residents.household), asc(residents.createdAt));
+  if (!input.purpose) {
+    // Counts per village, status and age band: nobody is named, nor can be singled out by a contact.
+    const counts = new Map<string, number>();
+    for (const r of rows) {
+      const key = [r.villageId, r.status, ageBand(r.birthYear)].join('|');
+      counts.set(key, (counts.get(key) ?? 0) + 1);
+    }
+    const names = new Map<string, string>();
+    for (const id of new Set(rows.map((r) => r.villageId))) names.set(id, (await getUnit(db, id)).nameZh);
+    const body = [...counts].map(([key, n]) => {
+      const [villageId, status, band] = key.split('|');
+      return [names.get(villageId), status, band, n];
+    });
+    await recordAudit(db, who, { action: 'people.resident.export', entity: 'people_resident', details: { aggregated: true, rows: body.length } });
+    return { filename: 'residents-summary.csv', data: csv([['village', 'status', 'age_band', 'people'], ...body]) };
+  }
+  // Rows: the county admin only, and the purpose is kept with the audit row.
+  await authorize(db, who, 'people.residents.export_rows', { unitId: who.countyId });
+  await recordAudit(db, who, { action: 'people.resident.export', entity: 'people_resident', details: { aggregated: false, rows: rows.length, purpose: input.purpose } });
+  return {
+    filename: 'residents.csv',
+    data: csv([
+      ['village_id', 'household', 'name', 'birth_year', 'phone', 'status', 'status_since', 'returned_from', 'occupation', 'skills', 'consent_at'],
+      ...rows.map((r) => [r.villageId, r.household, r.fullName, r.birthYear, r.phone, r.status, r.statusSince, r.returnedFrom, r.occupation, r.skills.join('、'), r.consentAt.toISOString()]),
+    ]),
+  };
+}

@@ -1,11 +1,15 @@
 // The people module's HTTP surface: thin routes, zod on what comes in and what goes out.
+import multipart from '@fastify/multipart';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import QRCode from 'qrcode';
 import { z } from 'zod';
-import { OPTIONAL_SESSION, PUBLIC, SESSION } from '../../server/openapi.ts';
+import { binary, OPTIONAL_SESSION, PUBLIC, SESSION } from '../../server/openapi.ts';
 import * as artisans from './artisans.ts';
 import * as jobs from './jobs.ts';
+import { importRegister, registerTemplate } from './import.ts';
+import { readMultipart } from '../../server/multipart.ts';
+import { Problem } from '../../server/problems.ts';
 import * as programmes from './programmes.ts';
 import * as residents from './residents.ts';
 import { JOB_APPLICATION_STATUSES, JOB_PAY_UNITS, JOB_POSTER_KINDS, JOB_STATUSES, APPLICATION_ACTIONS, APPLICATION_STATUSES, APPRENTICESHIP_STATUSES, ARTISAN_LEVELS, PROGRAMME_KINDS, RESIDENT_STATUSES } from './schema.ts';
@@ -211,6 +215,23 @@ export const peopleRoutes: FastifyPluginAsync = async (base) => {
     '/people/residents/:id',
     { schema: { tags, operationId: 'updateResident', security: SESSION, summary: 'Correct a resident’s record or their status (officials)', params: idParams, body: residentPatch, response: { 200: fullResident } } },
     async (request) => residents.updateResident(app.db, request.actor, request.params.id, request.body),
+  );
+  app.get(
+    '/people/residents/export.csv',
+    {
+      schema: {
+        tags,
+        operationId: 'exportResidents',
+        security: SESSION,
+        summary: 'Export the register in scope: counts per village, status and age band; rows only for the county admin with a stated purpose (audited)',
+        querystring: z.strictObject({ purpose: text(500, 10).optional() }),
+        response: { 200: binary('text/csv') },
+      },
+    },
+    async (request, reply) => {
+      const out = await residents.exportResidents(app.db, request.actor, request.query);
+      return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${out.filename}"`).header('cache-control', 'no-store').send(out.data);
+    },
   );
   app.post(
     '/people/residents/:id/invitation',
@@ -548,5 +569,43 @@ export const peopleRoutes: FastifyPluginAsync = async (base) => {
       },
     },
     async (request) => jobs.decideJobApplication(app.db, request.actor, request.params.id, request.body.action),
+  );
+
+  // ---- a village's household register from XLSX ----
+  const REGISTER_MAX_BYTES = 5 * 1024 * 1024;
+  await app.register(multipart, { throwFileSizeLimit: true, limits: { fileSize: REGISTER_MAX_BYTES, files: 1 } });
+  app.get(
+    '/people/import/residents/template.xlsx',
+    { schema: { tags, operationId: 'registerTemplate', security: PUBLIC, summary: 'The XLSX template of a household register (columns, one example row, notes)', response: { 200: binary('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet') } } },
+    async (_request, reply) =>
+      reply
+        .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+        .header('content-disposition', 'attachment; filename="household-register-template.xlsx"')
+        .send(await registerTemplate()),
+  );
+  app.post(
+    '/people/import/residents',
+    {
+      schema: {
+        tags,
+        operationId: 'importRegister',
+        security: SESSION,
+        summary: 'Import a village’s household register from XLSX (officials): every row is checked and reported; all are written or none (422 with the report)',
+        consumes: ['multipart/form-data'],
+        querystring: z.strictObject({ villageId: z.uuid(), dryRun: z.enum(['true', 'false']).default('false').transform((v) => v === 'true') }),
+        response: {
+          200: z.object({
+            rows: z.number(),
+            imported: z.number(),
+            dryRun: z.boolean(),
+            report: z.array(z.object({ row: z.number(), field: z.string(), code: z.string(), reason: z.string() })),
+          }),
+        },
+      },
+    },
+    async (request) => {
+      const { file } = await readMultipart(request, REGISTER_MAX_BYTES, () => new Problem(413, 'import_too_large', `The file is larger than ${REGISTER_MAX_BYTES / 1048576} MB`, { field: 'file' }));
+      return importRegister(app.db, request.actor, { villageId: request.query.villageId, dryRun: request.query.dryRun, data: file.data });
+    },
   );
 };
