@@ -11,9 +11,10 @@ describe('people in the browser', () => {
   let page: Page;
 
   beforeAll(async () => {
-    [server, browser] = await Promise.all([startServerProcess(), launchBrowser()]);
+    // A shared, busy machine can take minutes to start the server: allow it here rather than fail the journey.
+    [server, browser] = await Promise.all([startServerProcess({ timeoutMs: 300_000 }), launchBrowser()]);
     page = await browser.newPage();
-  });
+  }, 330_000);
   afterAll(async () => {
     await browser?.close();
     await server?.stop();

@@ -13,10 +13,10 @@ export const MAX_REGISTER_ROWS = 2000;
 
 /** The template's columns: the header official's read (Chinese), and the English names also accepted. */
 const COLUMNS = [
-  { key: 'household', zh: '户号', en: 'household', example: '宋家 3 号' },
-  { key: 'name', zh: '姓名', en: 'name', example: '宋晓明' },
+  { key: 'household', zh: '户号', en: 'household', example: '李家 8 号' },
+  { key: 'name', zh: '姓名', en: 'name', example: '李文斌' },
   { key: 'birthYear', zh: '出生年份', en: 'birth year', example: 1991 },
-  { key: 'phone', zh: '手机', en: 'phone', example: '13805781203' },
+  { key: 'phone', zh: '手机', en: 'phone', example: '13800000000' },
   { key: 'status', zh: '状态', en: 'status', example: '返乡' },
   { key: 'since', zh: '状态日期', en: 'since', example: '2025-03-01' },
   { key: 'returnedFrom', zh: '从哪里返乡', en: 'returned from', example: '杭州（电商运营）' },
