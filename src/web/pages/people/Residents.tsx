@@ -333,7 +333,7 @@ function ImportRegister({ villages }: { villages: { id: string; name: string }[]
     mutationFn: () => upload<{ imported: number }>(`/people/import/residents?villageId=${villageId}`, file!),
     onSuccess: () => client.invalidateQueries({ queryKey: ['people', 'residents'] }),
   });
-  const report = ((run.error as { body?: { report?: RowProblem[] } } | null)?.body?.report ?? []) as RowProblem[];
+  const report = ((run.error as unknown as { body?: { report?: RowProblem[] } } | null)?.body?.report ?? []) as RowProblem[];
   return (
     <section className="card">
       <h2>{t('import.title')}</h2>
