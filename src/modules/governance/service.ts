@@ -454,3 +454,31 @@ async function auditNames(db: Db, countyId: string, rows: { unitId: string | nul
     users: Object.fromEntries(people.map((u) => [u.id, { username: u.username, displayName: u.displayName }])),
   };
 }
+
+// ---- village membership, granted by the module that verifies it ----
+
+/**
+ * Makes a user a verified resident of a village: the `resident` role on it (what lets them vote and propose there).
+ * For a module that has verified the person (people's enrolment); the caller has checked its own permission and passes
+ * its transaction, so the grant, its audit row and the caller's change commit together. Idempotent: an existing grant
+ * stays (returns false).
+ */
+export async function grantVillageResidency(tx: Db, by: Actor, userId: string, villageId: string, via: string): Promise<boolean> {
+  const [unit] = await tx.select({ level: adminUnits.level, countyId: adminUnits.countyId }).from(adminUnits).where(eq(adminUnits.id, villageId));
+  if (!unit || unit.level !== 'village' || unit.countyId !== by.countyId) throw badRequest('body/villageId', 'Residency is granted on a village of your county');
+  const [row] = await tx.insert(roleGrants).values({ countyId: by.countyId, userId, role: 'resident', unitId: villageId }).onConflictDoNothing().returning();
+  if (!row) return false;
+  await recordAudit(tx, by, { action: 'grant.add', entity: 'role_grant', entityId: row.id, details: { userId, role: 'resident', unitId: villageId, via } });
+  return true;
+}
+
+/** Withdraws the `resident` role on a village (the person was unlinked from the village's register). */
+export async function revokeVillageResidency(tx: Db, by: Actor, userId: string, villageId: string, via: string): Promise<boolean> {
+  const [row] = await tx
+    .delete(roleGrants)
+    .where(and(eq(roleGrants.countyId, by.countyId), eq(roleGrants.userId, userId), eq(roleGrants.role, 'resident'), eq(roleGrants.unitId, villageId)))
+    .returning();
+  if (!row) return false;
+  await recordAudit(tx, by, { action: 'grant.remove', entity: 'role_grant', entityId: row.id, details: { userId, role: 'resident', unitId: villageId, via } });
+  return true;
+}

@@ -21,4 +21,4 @@ export const interventionsModule = defineModule({
   close: closePortfolioPool,
 });
 
-export { fundedByVillage } from './service.ts';
+export { activeProjects, fundedByVillage } from './service.ts';

@@ -19,3 +19,13 @@ export type ArtisanLevel = (typeof ARTISAN_LEVELS)[number];
 
 export const APPRENTICESHIP_STATUSES = ['applied', 'active', 'declined', 'completed'] as const;
 export type ApprenticeshipStatus = (typeof APPRENTICESHIP_STATUSES)[number];
+
+/** The local jobs board: who posts (an inn's, a cooperative's, a workshop's organization, or an intervention project). */
+export const JOB_POSTER_KINDS = ['organization', 'project'] as const;
+export type JobPosterKind = (typeof JOB_POSTER_KINDS)[number];
+export const JOB_PAY_UNITS = ['hour', 'day', 'month', 'piece'] as const;
+export type JobPayUnit = (typeof JOB_PAY_UNITS)[number];
+export const JOB_STATUSES = ['open', 'closed'] as const;
+export type JobStatus = (typeof JOB_STATUSES)[number];
+export const JOB_APPLICATION_STATUSES = ['applied', 'accepted', 'declined', 'withdrawn'] as const;
+export type JobApplicationStatus = (typeof JOB_APPLICATION_STATUSES)[number];

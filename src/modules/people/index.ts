@@ -18,10 +18,16 @@ export const peopleModule = defineModule({
     // Personal data: the officials of the person's village and above (inherited downward), and the person.
     'people.residents.read': OFFICIAL_ROLES,
     'people.residents.manage': OFFICIAL_ROLES,
+    // Exporting rows of personal data (with a stated purpose, audited): the county admin only.
+    'people.residents.export_rows': ['county_admin'],
     'people.programmes.manage': ['county_admin', 'town_official'],
     // Each level approves only at its own level.
     'people.applications.approve_village': ['village_official'],
     'people.applications.approve_township': ['town_official'],
     'people.applications.approve_county': ['county_admin'],
+    // The jobs board: an organization's people (an inn's hosts, a cooperative's producers, a workshop's artisans) post
+    // for it, and officials for the organizations under them; the officials of a project's village post for the project.
+    'people.jobs.post': ['innkeeper', 'producer', 'artisan', ...OFFICIAL_ROLES],
+    'people.jobs.manage_project': OFFICIAL_ROLES,
   },
 });

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { as, signIn, startTestApp, type Session, type TestApp } from '../../../test/support/app.ts';
 import { describeEachDriver } from '../../../test/support/db.ts';
 import { queryRows } from '../../db/handle.ts';
+import { proposalBody } from '../interventions/test-fixtures.ts';
 
 type Tree = { county: { id: string }; townships: { id: string; nameZh: string; villages: { id: string; nameZh: string }[] }[] };
 type Resident = { id: string; name: string; phone: string; status: string; returnedFrom: string | null; ageBand: string; birthYear?: number };
@@ -157,5 +158,87 @@ describeEachDriver('people: residents and privacy', (driver) => {
     const audit = await queryRows<{ details: unknown }>(t.db.db, sql`select details from audit_log where action like 'people.%'`);
     const text = JSON.stringify(audit);
     for (const secret of ['叶美兰', '宋丽华', '13912345678', code, code.replace('-', '')]) expect(text).not.toContain(secret);
+  });
+
+  it('an enrolled person becomes a verified resident of the village: they may then propose and vote there, and only there', async () => {
+    const yjt = v('杨家堂村').id;
+    // A new record with a household of two, neither enrolled: one sheet of codes for the household.
+    for (const [fullName, birthYear] of [
+      ['宋大林', 1970],
+      ['宋小林', 1999],
+    ] as const) {
+      const res = await as(t.app, village)({ method: 'POST', url: '/api/v1/people/residents', payload: { villageId: yjt, fullName, household: '宋家 12 号', birthYear, status: 'living', consent: true } });
+      expect(res.statusCode).toBe(201);
+    }
+    expect((await as(t.app, otherOfficial)({ method: 'POST', url: '/api/v1/people/households/invitations', payload: { villageId: yjt, household: '宋家 12 号' } })).statusCode).toBe(403);
+    const none = await as(t.app, village)({ method: 'POST', url: '/api/v1/people/households/invitations', payload: { villageId: yjt, household: '没有这户' } });
+    expect(none.json()).toMatchObject({ code: 'no_members_to_invite', field: 'body/household' });
+    const sheet = await as(t.app, village)({ method: 'POST', url: '/api/v1/people/households/invitations', payload: { villageId: yjt, household: '宋家 12 号' } });
+    expect(sheet.statusCode).toBe(200);
+    const members = sheet.json().members as { name: string; code: string; link: string; qrSvg: string }[];
+    expect(members.map((m) => m.name).sort()).toEqual(['宋*林', '宋*林']);
+    expect(JSON.stringify(sheet.json())).not.toContain('宋大林');
+    const [first] = members;
+    expect(first.link).toBe(`/people/enrol?code=${first.code}`);
+    expect(first.qrSvg).toContain('<svg');
+
+    const made = await as(t.app, admin)({ method: 'POST', url: '/api/v1/users', payload: { username: 'dalin', displayName: 'dalin', password: 'a-long-password' } });
+    const dalinId = made.json().id as string;
+    let dalin = await signIn(t.app, 'dalin', 'a-long-password');
+    // Before enrolling: no resident of 杨家堂村, so no proposal, no vote.
+    expect((await as(t.app, dalin)({ method: 'POST', url: '/api/v1/interventions', payload: proposalBody(yjt) })).statusCode).toBe(403);
+    const open = (await queryRows<{ id: string }>(t.db.db, sql`select id from interventions where village_id = ${yjt} and status = 'submitted' limit 1`))[0];
+    expect(open).toBeDefined();
+    // (A proposal under review is not even visible to them: 404, or 403.)
+    expect([403, 404]).toContain((await as(t.app, dalin)({ method: 'PUT', url: `/api/v1/interventions/${open.id}/vote`, payload: { stance: 'support' } })).statusCode);
+
+    expect((await as(t.app, dalin)({ method: 'POST', url: '/api/v1/people/enrol', payload: { code: first.code } })).statusCode).toBe(200);
+    dalin = await signIn(t.app, 'dalin', 'a-long-password');
+    const grants = await queryRows<{ role: string; unit_id: string }>(t.db.db, sql`select role, unit_id from role_grants where user_id = ${dalinId}`);
+    expect(grants).toEqual([{ role: 'resident', unit_id: yjt }]);
+    expect(await queryRows(t.db.db, sql`select 1 from audit_log where action = 'grant.add' and details->>'userId' = ${dalinId} and details->>'via' = 'people.resident.enrol'`)).toHaveLength(1);
+    const proposed = await as(t.app, dalin)({ method: 'POST', url: '/api/v1/interventions', payload: proposalBody(yjt) });
+    expect(proposed.statusCode, proposed.body).toBe(201);
+    const voted = await as(t.app, dalin)({ method: 'PUT', url: `/api/v1/interventions/${open.id}/vote`, payload: { stance: 'support' } });
+    expect(voted.statusCode, voted.body).toBe(200);
+    // Only there: not in another village.
+    expect((await as(t.app, dalin)({ method: 'POST', url: '/api/v1/interventions', payload: proposalBody(v('陈家铺村').id) })).statusCode).toBe(403);
+    // The other member's code still works; the one used does not.
+    expect((await as(t.app, buyer)({ method: 'POST', url: '/api/v1/people/enrol', payload: { code: first.code } })).json().code).toBe('invalid_code');
+
+    // An official unlinking the account withdraws the residency; a status update that leaves the link out keeps it.
+    const record = (await as(t.app, dalin)({ url: '/api/v1/people/me' })).json().resident as { id: string };
+    const keep = await as(t.app, village)({ method: 'PUT', url: `/api/v1/people/residents/${record.id}`, payload: { fullName: '宋大林', birthYear: 1970, status: 'working_away' } });
+    expect(keep.json()).toMatchObject({ userId: dalinId, status: 'working_away' });
+    expect(await queryRows(t.db.db, sql`select 1 from role_grants where user_id = ${dalinId}`)).toHaveLength(1);
+    const unlink = await as(t.app, village)({ method: 'PUT', url: `/api/v1/people/residents/${record.id}`, payload: { fullName: '宋大林', birthYear: 1970, status: 'working_away', userId: null } });
+    expect(unlink.json().userId).toBeNull();
+    expect(await queryRows(t.db.db, sql`select 1 from role_grants where user_id = ${dalinId}`)).toHaveLength(0);
+    dalin = await signIn(t.app, 'dalin', 'a-long-password');
+    expect([403, 404]).toContain((await as(t.app, dalin)({ method: 'PUT', url: `/api/v1/interventions/${open.id}/vote`, payload: { stance: 'oppose' } })).statusCode);
+  });
+
+  it('exports are counts for officials; rows only for the county admin with a stated purpose, which the audit keeps', async () => {
+    const summary = await as(t.app, village)({ url: '/api/v1/people/residents/export.csv' });
+    expect(summary.statusCode).toBe(200);
+    expect(summary.headers['content-type']).toContain('text/csv');
+    expect(summary.body).toContain('village,status,age_band,people');
+    expect(summary.body).toContain('杨家堂村,returned,30s,');
+    for (const secret of ['宋晓明', '13805781203', '宋家 3 号']) expect(summary.body).not.toContain(secret);
+    // Only their scope: another village's official sees no 杨家堂村 figures.
+    expect((await as(t.app, otherOfficial)({ url: '/api/v1/people/residents/export.csv' })).body).not.toContain('杨家堂村');
+    for (const who of [resident, buyer]) expect((await as(t.app, who)({ url: '/api/v1/people/residents/export.csv' })).statusCode).toBe(403);
+
+    const purpose = '县人社局返乡创业补贴核对（2026 年第四季度）';
+    // A village or township official may not export rows, with or without a purpose; a purpose is a sentence.
+    for (const who of [village, town]) expect((await as(t.app, who)({ url: `/api/v1/people/residents/export.csv?purpose=${encodeURIComponent(purpose)}` })).statusCode).toBe(403);
+    const short = await as(t.app, admin)({ url: '/api/v1/people/residents/export.csv?purpose=x' });
+    expect(short.json().field).toBe('querystring/purpose');
+    const rows = await as(t.app, admin)({ url: `/api/v1/people/residents/export.csv?purpose=${encodeURIComponent(purpose)}` });
+    expect(rows.statusCode).toBe(200);
+    expect(rows.body).toContain('宋晓明');
+    expect(rows.body).toContain('13805781203');
+    const audit = await queryRows<{ details: { purpose?: string; aggregated: boolean } }>(t.db.db, sql`select details from audit_log where action = 'people.resident.export' order by at desc limit 1`);
+    expect(audit[0].details).toMatchObject({ aggregated: false, purpose });
   });
 });

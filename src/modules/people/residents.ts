@@ -6,7 +6,7 @@ import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import type { Db } from '../../db/handle.ts';
 import { recordAudit } from '../../server/audit.ts';
 import { badRequest, conflict, forbidden, notFound, Problem } from '../../server/problems.ts';
-import { authorize, getUnit, holdsPermissionAnywhere, OFFICIAL_ROLES, requireActor, type Actor } from '../governance/index.ts';
+import { authorize, getUnit, grantVillageResidency, holdsPermissionAnywhere, OFFICIAL_ROLES, requireActor, revokeVillageResidency, type Actor } from '../governance/index.ts';
 import { residents, type ResidentStatus } from './schema.ts';
 
 type Resident = typeof residents.$inferSelect;
@@ -86,7 +86,6 @@ async function villageOf(db: Db, villageId: string) {
 function recordFields(input: Omit<ResidentInput, 'villageId' | 'consent'>) {
   if (input.status === 'returned' && !input.returnedFrom?.trim()) throw badRequest('body/returnedFrom', 'Say where a returnee came back from');
   return {
-    userId: input.userId ?? null,
     fullName: input.fullName,
     household: input.household ?? '',
     birthYear: input.birthYear,
@@ -111,11 +110,14 @@ export async function registerResident(db: Db, actor: Actor | null, input: Resid
         villageId: village.id,
         townshipId: village.parentId!,
         ...fields,
+        userId: input.userId ?? null,
         consentAt: new Date(),
       })
       .returning();
     // The audit row names the record, never the person's data.
     await recordAudit(tx, who, { action: 'people.resident.register', entity: 'people_resident', entityId: row.id, details: { villageId: village.id, status: row.status } });
+    // A record linked to an account makes its person a verified resident of the village (vote, propose).
+    if (row.userId) await grantVillageResidency(tx, who, row.userId, row.villageId, 'people.resident.register');
     return fullResident(row);
   });
 }
@@ -129,6 +131,8 @@ export async function updateResident(db: Db, actor: Actor | null, id: string, in
       .update(residents)
       .set({
         ...fields,
+        // Left out, the link to the person's account stays; null unlinks it.
+        userId: input.userId === undefined ? current.userId : input.userId,
         updatedAt: new Date(),
       })
       .where(and(eq(residents.countyId, current.countyId), eq(residents.id, id)))
@@ -137,8 +141,13 @@ export async function updateResident(db: Db, actor: Actor | null, id: string, in
       action: 'people.resident.update',
       entity: 'people_resident',
       entityId: id,
-      details: { status: row.status, statusChanged: current.status !== row.status || undefined },
+      details: { status: row.status, statusChanged: current.status !== row.status || undefined, accountChanged: current.userId !== row.userId || undefined },
     });
+    // Residency follows the link: a new account becomes a resident of the village, an unlinked one stops being one.
+    if (current.userId !== row.userId) {
+      if (current.userId) await revokeVillageResidency(tx, who, current.userId, row.villageId, 'people.resident.update');
+      if (row.userId) await grantVillageResidency(tx, who, row.userId, row.villageId, 'people.resident.update');
+    }
     return fullResident(row);
   });
 }
@@ -220,21 +229,47 @@ const CODE_ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789'; // no 0/O, 1/I/L to mis
 const CODE_DAYS = 14;
 const hashCode = (code: string) => createHash('sha256').update(code.toUpperCase().replace(/[\s-]/g, '')).digest('hex');
 
+const newCode = () => Array.from({ length: 10 }, () => CODE_ALPHABET[randomInt(CODE_ALPHABET.length)]).join('');
+const shownCode = (code: string) => `${code.slice(0, 5)}-${code.slice(5)}`;
+/** The page that redeems a code: the official prints it (or its QR code) for the person to open on their phone. */
+export const enrolLink = (code: string) => `/people/enrol?code=${encodeURIComponent(code)}`;
+
+/** Writes fresh codes for the given un-enrolled rows (each replaces its row's previous code), audited, in one transaction. */
+async function issueCodes(db: Db, who: Actor, rows: Resident[], via: 'resident' | 'household') {
+  const expiresAt = new Date(Date.now() + CODE_DAYS * 86_400_000);
+  const issued = rows.map((row) => ({ row, code: newCode() }));
+  await db.transaction(async (tx) => {
+    for (const { row, code } of issued) {
+      await tx
+        .update(residents)
+        .set({ inviteHash: hashCode(code), inviteExpiresAt: expiresAt, updatedAt: new Date() })
+        .where(and(eq(residents.countyId, row.countyId), eq(residents.id, row.id), isNull(residents.userId)));
+      await recordAudit(tx, who, { action: 'people.resident.invite', entity: 'people_resident', entityId: row.id, details: { expiresAt: expiresAt.toISOString(), via } });
+    }
+  });
+  return issued.map(({ row, code }) => ({ residentId: row.id, name: maskName(row.fullName), code: shownCode(code), link: enrolLink(shownCode(code)), expiresAt: expiresAt.toISOString() }));
+}
+
 /** A new enrolment code for a resident not yet linked to an account (the previous one stops working). Shown once. */
 export async function inviteResident(db: Db, actor: Actor | null, id: string) {
   const row = await loadForOfficial(db, actor, id, 'people.residents.manage');
   const who = requireActor(actor);
   if (row.userId) throw conflict('already_enrolled', 'This resident is already linked to an account');
-  const code = Array.from({ length: 10 }, () => CODE_ALPHABET[randomInt(CODE_ALPHABET.length)]).join('');
-  const expiresAt = new Date(Date.now() + CODE_DAYS * 86_400_000);
-  await db.transaction(async (tx) => {
-    await tx
-      .update(residents)
-      .set({ inviteHash: hashCode(code), inviteExpiresAt: expiresAt, updatedAt: new Date() })
-      .where(and(eq(residents.countyId, row.countyId), eq(residents.id, id)));
-    await recordAudit(tx, who, { action: 'people.resident.invite', entity: 'people_resident', entityId: id, details: { expiresAt: expiresAt.toISOString() } });
-  });
-  return { code: `${code.slice(0, 5)}-${code.slice(5)}`, expiresAt: expiresAt.toISOString() };
+  const [issued] = await issueCodes(db, who, [row], 'resident');
+  return issued;
+}
+
+/** One sheet per household: a code for every member of the household not yet enrolled (officials of the village). */
+export async function inviteHousehold(db: Db, actor: Actor | null, input: { villageId: string; household: string }) {
+  const village = await villageOf(db, input.villageId);
+  const who = await authorize(db, actor, 'people.residents.manage', { unitId: village.id });
+  const rows = await db
+    .select()
+    .from(residents)
+    .where(and(eq(residents.countyId, who.countyId), eq(residents.villageId, village.id), eq(residents.household, input.household), isNull(residents.userId)))
+    .orderBy(asc(residents.createdAt));
+  if (rows.length === 0) throw new Problem(404, 'no_members_to_invite', 'No member of this household is waiting for a code', { field: 'body/household' });
+  return { household: input.household, members: await issueCodes(db, who, rows, 'household') };
 }
 
 /** The signed-in person redeems their code: their account becomes the record's, and they act as its resident. */
@@ -249,6 +284,54 @@ export async function enrol(db: Db, actor: Actor | null, code: string) {
       .returning();
     if (!row) throw new Problem(404, 'invalid_code', 'This code is unknown, used or expired; ask your village official for a new one', { field: 'body/code' });
     await recordAudit(tx, who, { action: 'people.resident.enrol', entity: 'people_resident', entityId: row.id, details: { villageId: row.villageId } });
+    // The code came from the village's official: the person is now a verified resident of the village.
+    await grantVillageResidency(tx, who, who.id, row.villageId, 'people.resident.enrol');
     return fullResident(row);
   });
+}
+
+// ---- exports: aggregated figures for officials; rows only for the county admin, with a stated purpose (audited) ----
+
+const csvCell = (v: unknown) => {
+  const s = v === null || v === undefined ? '' : String(v);
+  // A leading =, +, - or @ would be a formula in a spreadsheet.
+  const safe = /^[=+\-@]/.test(s) ? `'${s}` : s;
+  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+};
+const csv = (rows: unknown[][]) => `\ufeff${rows.map((r) => r.map(csvCell).join(',')).join('\r\n')}\r\n`;
+
+export async function exportResidents(db: Db, actor: Actor | null, input: { purpose?: string }) {
+  const who = requireActor(actor);
+  if (!holdsPermissionAnywhere(who, 'people.residents.read')) throw forbidden('Only officials export the register');
+  const rows = await db
+    .select()
+    .from(residents)
+    .where(and(eq(residents.countyId, who.countyId), scopeFilter(who, residents.villageId, residents.townshipId)))
+    .orderBy(asc(residents.villageId), asc(residents.household), asc(residents.createdAt));
+  if (!input.purpose) {
+    // Counts per village, status and age band: nobody is named, nor can be singled out by a contact.
+    const counts = new Map<string, number>();
+    for (const r of rows) {
+      const key = [r.villageId, r.status, ageBand(r.birthYear)].join('|');
+      counts.set(key, (counts.get(key) ?? 0) + 1);
+    }
+    const names = new Map<string, string>();
+    for (const id of new Set(rows.map((r) => r.villageId))) names.set(id, (await getUnit(db, id)).nameZh);
+    const body = [...counts].map(([key, n]) => {
+      const [villageId, status, band] = key.split('|');
+      return [names.get(villageId), status, band, n];
+    });
+    await recordAudit(db, who, { action: 'people.resident.export', entity: 'people_resident', details: { aggregated: true, rows: body.length } });
+    return { filename: 'residents-summary.csv', data: csv([['village', 'status', 'age_band', 'people'], ...body]) };
+  }
+  // Rows: the county admin only, and the purpose is kept with the audit row.
+  await authorize(db, who, 'people.residents.export_rows', { unitId: who.countyId });
+  await recordAudit(db, who, { action: 'people.resident.export', entity: 'people_resident', details: { aggregated: false, rows: rows.length, purpose: input.purpose } });
+  return {
+    filename: 'residents.csv',
+    data: csv([
+      ['village_id', 'household', 'name', 'birth_year', 'phone', 'status', 'status_since', 'returned_from', 'occupation', 'skills', 'consent_at'],
+      ...rows.map((r) => [r.villageId, r.household, r.fullName, r.birthYear, r.phone, r.status, r.statusSince, r.returnedFrom, r.occupation, r.skills.join('、'), r.consentAt.toISOString()]),
+    ]),
+  };
 }

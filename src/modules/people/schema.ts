@@ -10,11 +10,19 @@ import {
   APPLICATION_STATUSES,
   APPRENTICESHIP_STATUSES,
   ARTISAN_LEVELS,
+  JOB_APPLICATION_STATUSES,
+  JOB_PAY_UNITS,
+  JOB_POSTER_KINDS,
+  JOB_STATUSES,
   PROGRAMME_KINDS,
   RESIDENT_STATUSES,
   type ApplicationStatus,
   type ApprenticeshipStatus,
   type ArtisanLevel,
+  type JobApplicationStatus,
+  type JobPayUnit,
+  type JobPosterKind,
+  type JobStatus,
   type ProgrammeKind,
   type ResidentStatus,
 } from './constants.ts';
@@ -233,5 +241,67 @@ export const trainingSessions = pgTable(
     foreignKey({ name: 'people_training_sessions_apprenticeship_fk', columns: [t.countyId, t.apprenticeshipId], foreignColumns: [apprenticeships.countyId, apprenticeships.id] }),
     check('people_training_sessions_minutes_check', sql`${t.minutes} between 1 and 1440`),
     index('people_training_sessions_idx').on(t.countyId, t.apprenticeshipId, t.heldOn),
+  ],
+);
+
+/** A job on the local board, posted by an organization (inn, cooperative, workshop) or for an intervention project. */
+export const jobs = pgTable(
+  'people_jobs',
+  {
+    countyId: county(),
+    id: rowId(),
+    posterKind: text('poster_kind').$type<JobPosterKind>().notNull(),
+    orgId: uuid('org_id').references(() => organizations.id),
+    /** The intervention project (its id, as the interventions module knows it) and its title when posted. */
+    projectId: uuid('project_id'),
+    posterName: text('poster_name').notNull(),
+    /** Where the work is: the organization's unit, or the project's village. */
+    unitId: uuid('unit_id')
+      .notNull()
+      .references(() => adminUnits.id),
+    title: text('title').notNull(),
+    description: text('description').notNull().default(''),
+    payFen: fen('pay_fen').notNull(),
+    payUnit: text('pay_unit').$type<JobPayUnit>().notNull(),
+    positions: integer('positions').notNull().default(1),
+    /** The last day to apply (Asia/Shanghai). */
+    closesOn: date('closes_on').notNull(),
+    status: text('status').$type<JobStatus>().notNull().default('open'),
+    createdBy: uuid('created_by').references(() => users.id),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.countyId, t.id] }),
+    check('people_jobs_poster_check', sql`(${t.posterKind} = 'organization' and ${t.orgId} is not null) or (${t.posterKind} = 'project' and ${t.projectId} is not null)`),
+    check('people_jobs_poster_kind_check', inList('poster_kind', JOB_POSTER_KINDS)),
+    check('people_jobs_pay_unit_check', inList('pay_unit', JOB_PAY_UNITS)),
+    check('people_jobs_status_check', inList('status', JOB_STATUSES)),
+    check('people_jobs_numbers_check', sql`${t.payFen} >= 0 and ${t.positions} between 1 and 500`),
+    index('people_jobs_open_idx').on(t.countyId, t.status, t.closesOn),
+  ],
+);
+
+/** A resident's application to a job; the poster accepts or declines it. */
+export const jobApplications = pgTable(
+  'people_job_applications',
+  {
+    countyId: county(),
+    id: rowId(),
+    jobId: uuid('job_id').notNull(),
+    residentId: uuid('resident_id').notNull(),
+    /** How the poster may reach them, as the applicant chose to give it. */
+    contact: text('contact').notNull(),
+    note: text('note').notNull().default(''),
+    status: text('status').$type<JobApplicationStatus>().notNull().default('applied'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.countyId, t.id] }),
+    foreignKey({ name: 'people_job_applications_job_fk', columns: [t.countyId, t.jobId], foreignColumns: [jobs.countyId, jobs.id] }),
+    foreignKey({ name: 'people_job_applications_resident_fk', columns: [t.countyId, t.residentId], foreignColumns: [residents.countyId, residents.id] }),
+    check('people_job_applications_status_check', inList('status', JOB_APPLICATION_STATUSES)),
+    uniqueIndex('people_job_applications_once').on(t.countyId, t.jobId, t.residentId),
   ],
 );

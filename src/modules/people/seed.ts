@@ -5,7 +5,7 @@ import { sql } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
 import { queryRows, type Db } from '../../db/handle.ts';
 import { recordAudit } from '../../server/audit.ts';
-import { applications, applicationSteps, apprenticeships, artisans, programmes, residents, trainingSessions, type ApplicationStatus, type ProgrammeKind, type ResidentStatus } from './schema.ts';
+import { applications, applicationSteps, apprenticeships, artisans, jobs, programmes, residents, trainingSessions, type ApplicationStatus, type ProgrammeKind, type ResidentStatus } from './schema.ts';
 
 const addDays = (n: number) => new Date(Date.now() + n * 86_400_000).toISOString().slice(0, 10);
 
@@ -15,7 +15,8 @@ export async function seedPeople(tx: Db, countyId: string) {
     (await queryRows<{ name: string; id: string; parent: string | null }>(tx, sql`select name_zh as name, id, parent_id as parent from admin_units where name_zh in ('杨家堂村', '周山头村', '三都乡')`)).map((u) => [u.name, u]),
   );
   const users = new Map((await queryRows<{ username: string; id: string }>(tx, sql`select username, id from users where username in ('resident', 'village', 'admin')`)).map((u) => [u.username, u.id]));
-  const [coop] = await queryRows<{ id: string }>(tx, sql`select id from organizations where name = '杨家堂银猴茶叶专业合作社'`);
+  const [coop] = await queryRows<{ id: string; unit: string }>(tx, sql`select id, unit_id as unit from organizations where name = '杨家堂银猴茶叶专业合作社'`);
+  const [inn] = await queryRows<{ id: string; unit: string }>(tx, sql`select id, unit_id as unit from organizations where name = '杨家堂老屋民宿'`);
   const yjt = units.get('杨家堂村');
   const zst = units.get('周山头村');
   const sandu = units.get('三都乡');
@@ -110,5 +111,11 @@ export async function seedPeople(tx: Db, countyId: string) {
     await tx.insert(apprenticeships).values({ countyId, id, artisanId: p.master.id, residentId: byName.get(p.who)!.id, status: 'active', motivation: '想把手艺留在村里。' });
     for (const [heldOn, minutes, skills] of p.sessions) await tx.insert(trainingSessions).values({ countyId, id: uuidv7(), apprenticeshipId: id, heldOn, minutes, skills });
   }
+  // The jobs board: the inn and the tea cooperative are hiring.
+  const board = [
+    inn && { posterKind: 'organization' as const, orgId: inn.id, posterName: '杨家堂老屋民宿', unitId: inn.unit, title: '民宿客房保洁（周末）', description: '周六、周日整理六间客房，熟悉后可兼做早餐。', payFen: 15_000, payUnit: 'day' as const, positions: 2, closesOn: addDays(30) },
+    coop && { posterKind: 'organization' as const, orgId: coop.id, posterName: '杨家堂银猴茶叶专业合作社', unitId: coop.unit, title: '春茶采摘工', description: '清明前后采摘一芽一叶，合作社提供午饭和接送。', payFen: 20_000, payUnit: 'day' as const, positions: 10, closesOn: addDays(45) },
+  ].filter((j) => !!j);
+  if (board.length) await tx.insert(jobs).values(board.map((j) => ({ ...j, countyId, id: uuidv7(), createdBy: users.get('admin') ?? null })));
   await recordAudit(tx, { id: null, countyId }, { action: 'seed.people', entity: 'people_programme', entityId: grant.id, details: { residents: people.length, programmes: 2, artisans: masters.length } });
 }

@@ -1,8 +1,8 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import { Link } from 'react-router';
+import { Link, useSearchParams } from 'react-router';
 import { api } from '../../api.ts';
-import { hasRole, useMe } from '../../auth.tsx';
+import { hasRole, SignInRedirect, useMe } from '../../auth.tsx';
 import { NewProgramme } from './NewProgramme.tsx';
 import { PeopleError } from './PeopleError.tsx';
 import { OFFICIALS, yuan, type Application, type Craft, type Master, type MyPeople, type Programme, type ResidentRow } from './shared.ts';
@@ -127,10 +127,12 @@ function Crafts({ canAsk, asked, runs }: { canAsk: boolean; asked: Set<string>; 
 /** Someone signed in but not (yet) on a village's register redeems the code their village official gave them. */
 function Enrol() {
   const { t } = useTranslation('people');
+  const [params] = useSearchParams();
   const client = useQueryClient();
   const enrol = useMutation({
     mutationFn: (code: string) => api('/people/enrol', { method: 'POST', body: { code } }),
-    onSuccess: () => client.invalidateQueries({ queryKey: ['people'] }),
+    // The account now holds the village's resident role: the session's grants change too.
+    onSuccess: () => Promise.all([client.invalidateQueries({ queryKey: ['people'] }), client.invalidateQueries({ queryKey: ['me'] })]),
   });
   return (
     <form
@@ -145,7 +147,7 @@ function Enrol() {
       <p className="hint">{t('enrol.hint')}</p>
       <label>
         {t('enrol.code')}
-        <input name="code" required autoComplete="off" autoCapitalize="characters" maxLength={20} />
+        <input name="code" required autoComplete="off" autoCapitalize="characters" maxLength={20} defaultValue={params.get('code') ?? ''} />
       </label>
       <PeopleError error={enrol.error} />
       <button type="submit" className="primary" disabled={enrol.isPending}>
@@ -178,6 +180,7 @@ export function HomePage() {
         <section className="card" aria-labelledby="people-mine">
           <h2 id="people-mine">{t('mine.title')}</h2>
           <MyRecord r={mine.data.resident} />
+          {hasRole(me, 'resident') && <p className="hint">{t('enrol.verified')}</p>}
           {mine.data.applications.length === 0 && <p className="hint">{t('mine.none')}</p>}
           <ul className="people-list">
             {mine.data.applications.map((a) => (
@@ -213,4 +216,12 @@ export function HomePage() {
       <Crafts canAsk={!!mine.data?.resident} asked={asked} runs={(m) => hasRole(me, ...OFFICIALS) || !!mine.data?.masterOf.some((x) => x.id === m.id)} />
     </div>
   );
+}
+
+/** The page an enrolment link or QR code opens: sign in first (coming back here), then redeem the code. */
+export function EnrolPage() {
+  const { data: me, isPending } = useMe();
+  if (isPending) return null;
+  if (!me) return <SignInRedirect />;
+  return <HomePage />;
 }

@@ -2,7 +2,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Navigate } from 'react-router';
-import { api, type CountyTree, type Me } from '../../api.ts';
+import { api, upload, type CountyTree, type Me } from '../../api.ts';
 import { hasRole, useMe } from '../../auth.tsx';
 import { RESIDENT_STATUSES } from '../../../modules/people/constants.ts';
 import { useUnitName } from '../County.tsx';
@@ -107,12 +107,18 @@ function FullRecord({ id }: { id: string }) {
 /** A one-time code for a resident without an account, shown once for the official to hand over. */
 function Invite({ id }: { id: string }) {
   const { t } = useTranslation('people');
-  const invite = useMutation({ mutationFn: () => api<{ code: string; expiresAt: string }>(`/people/residents/${id}/invitation`, { method: 'POST' }) });
+  const invite = useMutation({ mutationFn: () => api<{ code: string; link: string; qrSvg: string; expiresAt: string }>(`/people/residents/${id}/invitation`, { method: 'POST' }) });
   if (invite.data)
     return (
-      <p className="notice" data-testid="invite-code">
-        {t('enrol.codeIs')} <code>{invite.data.code}</code> · {t('enrol.until', { date: invite.data.expiresAt.slice(0, 10) })}
-      </p>
+      <div className="notice" data-testid="invite-code">
+        <p>
+          {t('enrol.codeIs')} <code>{invite.data.code}</code> · {t('enrol.until', { date: invite.data.expiresAt.slice(0, 10) })}
+        </p>
+        <img className="people-qr" src={`data:image/svg+xml;utf8,${encodeURIComponent(invite.data.qrSvg)}`} alt={t('enrol.scan')} width={160} height={160} />
+        <p className="hint">
+          {t('enrol.scan')} · <a href={invite.data.link}>{invite.data.link}</a>
+        </p>
+      </div>
     );
   return (
     <>
@@ -310,6 +316,73 @@ export function ResidentsPage() {
           <AddResident villages={villages} />
         </section>
       )}
+      {villages.length > 0 && <ImportRegister villages={villages} />}
     </div>
+  );
+}
+
+type RowProblem = { row: number; field: string; code: string; reason: string };
+
+/** A village's household register from the XLSX template: all rows or none, with every row's problems listed. */
+function ImportRegister({ villages }: { villages: { id: string; name: string }[] }) {
+  const { t } = useTranslation('people');
+  const client = useQueryClient();
+  const [villageId, setVillageId] = useState(villages[0]?.id ?? '');
+  const [file, setFile] = useState<File | null>(null);
+  const run = useMutation({
+    mutationFn: () => upload<{ imported: number }>(`/people/import/residents?villageId=${villageId}`, file!),
+    onSuccess: () => client.invalidateQueries({ queryKey: ['people', 'residents'] }),
+  });
+  const report = ((run.error as unknown as { body?: { report?: RowProblem[] } } | null)?.body?.report ?? []) as RowProblem[];
+  return (
+    <section className="card">
+      <h2>{t('import.title')}</h2>
+      <p className="hint">{t('import.hint')}</p>
+      <p>
+        <a href="/api/v1/people/import/residents/template.xlsx" download>
+          {t('import.template')}
+        </a>
+      </p>
+      <form
+        className="form"
+        aria-label={t('import.title')}
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (file) run.mutate();
+        }}
+      >
+        <label>
+          {t('import.village')}
+          <select value={villageId} onChange={(e) => setVillageId(e.target.value)}>
+            {villages.map((v) => (
+              <option key={v.id} value={v.id}>
+                {v.name}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          {t('import.file')}
+          <input type="file" accept=".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" required onChange={(e) => setFile(e.target.files?.[0] ?? null)} />
+        </label>
+        <PeopleError error={run.error} />
+        {report.length > 0 && (
+          <ul className="people-list" data-testid="import-report">
+            <li className="warn-text">{t('import.failed')}</li>
+            {report.map((p, i) => (
+              <li key={i}>{t('import.row', { row: p.row, field: p.field, reason: p.reason })}</li>
+            ))}
+          </ul>
+        )}
+        {run.data && (
+          <p className="notice" data-testid="import-done">
+            {t('import.done', { n: run.data.imported })}
+          </p>
+        )}
+        <button type="submit" className="primary" disabled={run.isPending || !file}>
+          {t('import.submit')}
+        </button>
+      </form>
+    </section>
   );
 }

@@ -1,7 +1,8 @@
 import { useTranslation } from 'react-i18next';
 import { NavLink, Route, Routes } from 'react-router';
 import { hasRole, useMe } from '../../auth.tsx';
-import { HomePage } from './Home.tsx';
+import { EnrolPage, HomePage } from './Home.tsx';
+import { JobPage, JobsPage } from './Jobs.tsx';
 import { ProgrammePage } from './Programme.tsx';
 import { ResidentsPage } from './Residents.tsx';
 import { ReviewPage } from './Review.tsx';
@@ -18,6 +19,7 @@ function ModuleNav() {
       <NavLink to="/people" end>
         {t('nav.home')}
       </NavLink>
+      <NavLink to="/people/jobs">{t('nav.jobs')}</NavLink>
       {official && <NavLink to="/people/review">{t('nav.review')}</NavLink>}
       {official && <NavLink to="/people/residents">{t('nav.residents')}</NavLink>}
     </nav>
@@ -37,6 +39,9 @@ export default function PeoplePages() {
         <Route path="review" element={<ReviewPage />} />
         <Route path="residents" element={<ResidentsPage />} />
         <Route path="artisans/:id" element={<WorkshopPage />} />
+        <Route path="jobs" element={<JobsPage />} />
+        <Route path="jobs/:id" element={<JobPage />} />
+        <Route path="enrol" element={<EnrolPage />} />
       </Routes>
     </div>
   );
