@@ -5,6 +5,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../test/support/app.ts';
+import { undeclaredSecurity } from './openapi.ts';
 
 type Operation = {
   operationId?: string;
@@ -46,6 +47,8 @@ describe('the API contract (OpenAPI document)', () => {
       }
     }
     expect(gaps).toEqual([]);
+    // Each route says who may call it (PUBLIC, SESSION or OPTIONAL_SESSION), none left to the default.
+    expect([...undeclaredSecurity]).toEqual([]);
     expect(operations).toBeGreaterThan(120);
     expect(doc.servers?.length).toBeGreaterThan(0);
     expect(doc.tags?.every((tag) => tag.description)).toBe(true);

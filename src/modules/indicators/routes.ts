@@ -133,13 +133,13 @@ export const indicatorsRoutes: FastifyPluginAsync = async (base) => {
 
   app.get(
     '/indicators/definitions',
-    { schema: { tags, operationId: 'listIndicatorDefinitions', summary: 'The indicator catalogue of the county', response: { 200: z.array(definition) } } },
+    { schema: { security: SESSION, tags, operationId: 'listIndicatorDefinitions', summary: 'The indicator catalogue of the county', response: { 200: z.array(definition) } } },
     async (request) => indicators.listDefinitions(app.db, request.actor),
   );
   app.post(
     '/indicators/definitions',
     {
-      schema: {
+      schema: { security: SESSION,
         tags,
         operationId: 'createIndicatorDefinition',
         summary: 'Add an indicator to the catalogue (county admin)',
@@ -189,18 +189,18 @@ export const indicatorsRoutes: FastifyPluginAsync = async (base) => {
   );
   app.put(
     '/indicators/observations',
-    { schema: { tags, operationId: 'recordIndicatorObservation', summary: "Enter or correct a manual indicator's value for an admin unit (village, township or county) and year", body: observationBody, response: { 200: observation } } },
+    { schema: { security: SESSION, tags, operationId: 'recordIndicatorObservation', summary: "Enter or correct a manual indicator's value for an admin unit (village, township or county) and year", body: observationBody, response: { 200: observation } } },
     async (request) => indicators.recordObservation(app.db, request.actor, request.body),
   );
   app.put(
     '/indicators/targets',
-    { schema: { tags, operationId: 'setIndicatorTarget', summary: "Set a unit's target for an indicator and year: the county's and townships' by the county admin, villages' by their township", body: observationBody, response: { 200: observationBody.extend({ id: z.uuid() }) } } },
+    { schema: { security: SESSION, tags, operationId: 'setIndicatorTarget', summary: "Set a unit's target for an indicator and year: the county's and townships' by the county admin, villages' by their township", body: observationBody, response: { 200: observationBody.extend({ id: z.uuid() }) } } },
     async (request) => indicators.setTarget(app.db, request.actor, request.body),
   );
   app.put(
     '/indicators/weights',
     {
-      schema: {
+      schema: { security: SESSION,
         tags,
         operationId: 'setIndicatorPillarWeights',
         summary: 'How much each pillar counts in the composite index (county admin)',
@@ -213,7 +213,7 @@ export const indicatorsRoutes: FastifyPluginAsync = async (base) => {
   app.put(
     '/indicators/method',
     {
-      schema: {
+      schema: { security: SESSION,
         tags,
         operationId: 'setIndicatorIndexMethod',
         summary: 'Combine the indicators by expert pillar weights or by entropy-weight TOPSIS (county admin); the index follows at the next recomputation',
@@ -225,7 +225,7 @@ export const indicatorsRoutes: FastifyPluginAsync = async (base) => {
   );
   app.get(
     '/indicators/overview',
-    { schema: { tags, operationId: 'indicatorsOverview', summary: "Every village's index and rank in a year, pillar averages, the trend", querystring: periodQuery, response: { 200: overview } } },
+    { schema: { security: SESSION, tags, operationId: 'indicatorsOverview', summary: "Every village's index and rank in a year, pillar averages, the trend", querystring: periodQuery, response: { 200: overview } } },
     async (request) => indicators.overview(app.db, request.actor, request.query.period),
   );
   app.get(
@@ -310,7 +310,7 @@ export const indicatorsRoutes: FastifyPluginAsync = async (base) => {
   );
   app.get(
     '/indicators/villages/:id',
-    { schema: { tags, operationId: 'indicatorsVillage', summary: "A village's index over the years and its indicators in a year (as /indicators/units/{id})", params: idParams, querystring: periodQuery, response: { 200: unitDetail } } },
+    { schema: { security: SESSION, tags, operationId: 'indicatorsVillage', summary: "A village's index over the years and its indicators in a year (as /indicators/units/{id})", params: idParams, querystring: periodQuery, response: { 200: unitDetail } } },
     async (request) => indicators.unitDetail(app.db, request.actor, request.params.id, request.query.period),
   );
   app.get(
@@ -324,7 +324,7 @@ export const indicatorsRoutes: FastifyPluginAsync = async (base) => {
   app.post(
     '/indicators/recompute',
     {
-      schema: {
+      schema: { security: SESSION,
         tags,
         operationId: 'recomputeIndicators',
         summary: 'Recompute the computed indicators and the index of a year as a job; follow /indicators/jobs/{id}/events',

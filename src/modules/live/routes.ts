@@ -13,7 +13,7 @@ import { getCover, getHostView, getSession, listSessions, moveSession, mySession
 import multipart from '@fastify/multipart';
 import { PHOTO_MAX_BYTES, photoTooLarge } from '../../server/images.ts';
 import { readMultipart } from '../../server/multipart.ts';
-import { binary, PUBLIC, SESSION } from '../../server/openapi.ts';
+import { binary, OPTIONAL_SESSION, PUBLIC, SESSION } from '../../server/openapi.ts';
 import { storageFor } from '../../server/storage.ts';
 import { HLS_FILE, startVideo } from './video.ts';
 
@@ -91,13 +91,13 @@ export const liveRoutes: FastifyPluginAsync = async (base) => {
   // ---- public ----
   app.get(
     '/live/sessions',
-    { schema: { tags, summary: 'Live sessions, then upcoming ones, then recently ended', operationId: 'listLiveSessions', response: { 200: list } } },
+    { schema: { security: OPTIONAL_SESSION, tags, summary: 'Live sessions, then upcoming ones, then recently ended', operationId: 'listLiveSessions', response: { 200: list } } },
     async () => listSessions(app.db),
   );
 
   app.get(
     '/live/sessions/:id',
-    { schema: { tags, summary: 'A session page: products, open flash offers, recent chat, video URL', operationId: 'getLiveSession', params: idParams, response: { 200: sessionPage } } },
+    { schema: { security: OPTIONAL_SESSION, tags, summary: 'A session page: products, open flash offers, recent chat, video URL', operationId: 'getLiveSession', params: idParams, response: { 200: sessionPage } } },
     async (request) => getSession(app.db, request.params.id, video),
   );
 
@@ -113,16 +113,20 @@ export const liveRoutes: FastifyPluginAsync = async (base) => {
         security: PUBLIC,
         params: idParams,
         querystring: z.object({ after: z.coerce.number().int().min(0).optional(), client: z.string().max(64).optional() }),
-        response: { 426: z.object({ code: z.literal('upgrade_required'), detail: z.string() }) },
+        // OpenAPI 3 cannot describe a WebSocket (its answer is 101, not a 2xx): described in docs/live.md instead.
+        hide: true,
       },
     },
-    async (_request, reply) => reply.code(426).header('upgrade', 'websocket').send({ code: 'upgrade_required' as const, detail: 'Connect with a WebSocket' }),
+    async (_request, reply) => {
+      reply.header('upgrade', 'websocket');
+      throw new Problem(426, 'upgrade_required', 'Connect with a WebSocket');
+    },
   );
 
   app.get(
     '/live/hls/:id/:file',
     {
-      schema: {
+      schema: { security: OPTIONAL_SESSION,
         tags,
         summary: "A live session's HLS playlist or segment (while its stream is received)",
         operationId: 'getLiveHls',
@@ -154,7 +158,7 @@ export const liveRoutes: FastifyPluginAsync = async (base) => {
   app.post(
     '/live/ingest/on-publish',
     {
-      schema: {
+      schema: { security: PUBLIC,
         tags,
         summary: "A media server asks whether a publish is allowed: 200 { code: 0 } or 403 (SRS's and nginx-rtmp's on_publish)",
         operationId: 'authorizeLivePublish',
@@ -183,7 +187,7 @@ export const liveRoutes: FastifyPluginAsync = async (base) => {
   app.post(
     '/live/sessions/:id/messages',
     {
-      schema: {
+      schema: { security: SESSION,
         tags,
         summary: 'Send a chat message (rate-limited per user)',
         operationId: 'postLiveMessage',
@@ -198,7 +202,7 @@ export const liveRoutes: FastifyPluginAsync = async (base) => {
   app.post(
     '/live/sessions/:id/likes',
     {
-      schema: { tags, summary: 'Like the session', operationId: 'likeLiveSession', params: idParams, response: { 200: z.object({ likes: z.number().int() }) } },
+      schema: { security: SESSION, tags, summary: 'Like the session', operationId: 'likeLiveSession', params: idParams, response: { 200: z.object({ likes: z.number().int() }) } },
       config: { rateLimit: { max: 20, timeWindow: '10 seconds', keyGenerator: (r) => r.actor?.id ?? r.ip } },
     },
     async (request) => like(app.db, request.actor, request.params.id),
@@ -207,7 +211,7 @@ export const liveRoutes: FastifyPluginAsync = async (base) => {
   app.post(
     '/live/offers/:id/claims',
     {
-      schema: {
+      schema: { security: SESSION,
         tags,
         summary: 'Claim one unit of a flash offer and start paying for it',
         operationId: 'claimFlashOffer',
@@ -221,7 +225,7 @@ export const liveRoutes: FastifyPluginAsync = async (base) => {
   app.get(
     '/live/claims/:id',
     {
-      schema: {
+      schema: { security: SESSION,
         tags,
         summary: "The buyer's claim on a flash offer",
         operationId: 'getFlashClaim',
@@ -233,14 +237,14 @@ export const liveRoutes: FastifyPluginAsync = async (base) => {
   );
 
   // ---- hosts ----
-  app.get('/live/mine', { schema: { tags, summary: 'Sessions of the organizations the user hosts for', operationId: 'myLiveSessions', response: { 200: list } } }, async (request) =>
+  app.get('/live/mine', { schema: { security: SESSION, tags, summary: 'Sessions of the organizations the user hosts for', operationId: 'myLiveSessions', response: { 200: list } } }, async (request) =>
     mySessions(app.db, request.actor),
   );
 
   app.post(
     '/live/sessions',
     {
-      schema: {
+      schema: { security: SESSION,
         tags,
         summary: 'Schedule a session with products of the producer',
         operationId: 'scheduleLiveSession',
@@ -259,7 +263,7 @@ export const liveRoutes: FastifyPluginAsync = async (base) => {
 
   app.get(
     '/live/sessions/:id/host',
-    { schema: { tags, summary: "The host's view: adds the stream key and ingest URL", operationId: 'getLiveHostView', params: idParams, response: { 200: hostPage } } },
+    { schema: { security: SESSION, tags, summary: "The host's view: adds the stream key and ingest URL", operationId: 'getLiveHostView', params: idParams, response: { 200: hostPage } } },
     async (request) => getHostView(app.db, request.actor, request.params.id, video),
   );
 
@@ -268,6 +272,7 @@ export const liveRoutes: FastifyPluginAsync = async (base) => {
       `/live/sessions/:id/${move}`,
       {
         schema: {
+          security: SESSION,
           tags,
           summary: move === 'start' ? 'Go live' : 'End the session',
           operationId: move === 'start' ? 'startLiveSession' : 'endLiveSession',
@@ -385,7 +390,7 @@ export const liveRoutes: FastifyPluginAsync = async (base) => {
 
   app.delete(
     '/live/messages/:id',
-    { schema: { tags, summary: 'Host: delete a chat message for everyone', operationId: 'deleteLiveMessage', params: idParams, response: { 204: z.null() } } },
+    { schema: { security: SESSION, tags, summary: 'Host: delete a chat message for everyone', operationId: 'deleteLiveMessage', params: idParams, response: { 204: z.null() } } },
     async (request, reply) => {
       await deleteMessage(app.db, request.actor, request.params.id);
       return reply.code(204).send(null);
@@ -395,7 +400,7 @@ export const liveRoutes: FastifyPluginAsync = async (base) => {
   app.post(
     '/live/messages/:id/mute',
     {
-      schema: {
+      schema: { security: SESSION,
         tags,
         summary: "Host: mute a message's author for the rest of the session (the message is deleted too)",
         operationId: 'muteLiveViewer',
@@ -409,7 +414,7 @@ export const liveRoutes: FastifyPluginAsync = async (base) => {
   app.post(
     '/live/sessions/:id/offers',
     {
-      schema: {
+      schema: { security: SESSION,
         tags,
         summary: 'Host: pin a flash offer (a variant, a special price, a small quota)',
         operationId: 'createFlashOffer',
@@ -429,7 +434,7 @@ export const liveRoutes: FastifyPluginAsync = async (base) => {
 
   app.post(
     '/live/offers/:id/close',
-    { schema: { tags, summary: 'Host: close a flash offer', operationId: 'closeFlashOffer', params: idParams, response: { 200: offer } } },
+    { schema: { security: SESSION, tags, summary: 'Host: close a flash offer', operationId: 'closeFlashOffer', params: idParams, response: { 200: offer } } },
     async (request) => closeOffer(app.db, request.actor, request.params.id),
   );
 };

@@ -34,7 +34,7 @@ export const logisticsOpsRoutes: FastifyPluginAsync = async (base) => {
   app.post(
     '/logistics/requests/from-market',
     {
-      schema: {
+      schema: { security: SESSION,
         tags,
         summary: 'Create pickup requests for the county’s paid Market orders that have none yet',
         operationId: 'importMarketOrders',
@@ -47,7 +47,7 @@ export const logisticsOpsRoutes: FastifyPluginAsync = async (base) => {
   app.post(
     '/logistics/requests/import',
     {
-      schema: {
+      schema: { security: SESSION,
         tags,
         summary: 'Import delivery requests from a CSV or XLSX file (columns village, date, weight_kg, window_start, window_end[, kind, priority, recipient, note]); refused rows are reported',
         operationId: 'importDeliveryRequests',
@@ -62,7 +62,7 @@ export const logisticsOpsRoutes: FastifyPluginAsync = async (base) => {
   );
   app.get(
     '/logistics/requests/:id/label',
-    { schema: { tags, summary: 'The parcel label’s QR code (SVG), scanned as proof of delivery', operationId: 'parcelLabel', params: idParams, response: { 200: binary('image/svg+xml', 'The QR code') } } },
+    { schema: { security: SESSION, tags, summary: 'The parcel label’s QR code (SVG), scanned as proof of delivery', operationId: 'parcelLabel', params: idParams, response: { 200: binary('image/svg+xml', 'The QR code') } } },
     async (req, reply) => {
       const who = await operator(app.db, req.actor);
       const [r] = await app.db.select({ id: requests.id }).from(requests).where(and(eq(requests.countyId, who.countyId), eq(requests.id, req.params.id)));
@@ -74,7 +74,7 @@ export const logisticsOpsRoutes: FastifyPluginAsync = async (base) => {
   app.post(
     '/logistics/plans/:id/stops/:stopId/photo',
     {
-      schema: {
+      schema: { security: SESSION,
         tags,
         summary: 'Mark a stop delivered with a photo as proof (multipart, field file: JPEG, PNG or WebP)',
         operationId: 'deliverWithPhoto',
@@ -90,7 +90,7 @@ export const logisticsOpsRoutes: FastifyPluginAsync = async (base) => {
   );
   app.get(
     '/logistics/plans/:id/stops/:stopId/photo',
-    { schema: { tags, summary: 'The proof-of-delivery photo', operationId: 'proofPhoto', params: z.strictObject({ id: z.uuid(), stopId: z.uuid() }), response: { 200: binary('image/webp', 'The photo') } } },
+    { schema: { security: SESSION, tags, summary: 'The proof-of-delivery photo', operationId: 'proofPhoto', params: z.strictObject({ id: z.uuid(), stopId: z.uuid() }), response: { 200: binary('image/webp', 'The photo') } } },
     async (req, reply) => {
       const data = await proofPhoto(app.db, storage, req.actor, req.params.id, req.params.stopId);
       if (!data) throw notFound('Photo');
@@ -100,7 +100,7 @@ export const logisticsOpsRoutes: FastifyPluginAsync = async (base) => {
   app.post(
     '/logistics/plans/:id/replan',
     {
-      schema: {
+      schema: { security: SESSION,
         tags,
         summary: 'Plan the day again (after cancellations): trips that have left are kept, the rest is re-planned; the old plan is superseded',
         operationId: 'replanDay',
@@ -114,7 +114,7 @@ export const logisticsOpsRoutes: FastifyPluginAsync = async (base) => {
   app.post(
     '/logistics/plans/:id/what-if',
     {
-      schema: {
+      schema: { security: SESSION,
         tags,
         summary: 'Compare the plan with a changed fleet or rules (a job; its result holds both sides)',
         operationId: 'whatIf',
@@ -140,7 +140,7 @@ export const logisticsOpsRoutes: FastifyPluginAsync = async (base) => {
   app.get(
     '/logistics/jobs/:id',
     {
-      schema: {
+      schema: { security: SESSION,
         tags,
         summary: 'A planning or what-if job: its status and, once done, its result',
         operationId: 'getLogisticsJob',
@@ -156,7 +156,7 @@ export const logisticsOpsRoutes: FastifyPluginAsync = async (base) => {
   app.get(
     '/logistics/zones',
     {
-      schema: {
+      schema: { security: SESSION,
         tags,
         summary: 'No-fly zones: drawn by the county, and the Atlas’s protected buildings with their buffer',
         operationId: 'listNoFlyZones',
@@ -167,13 +167,13 @@ export const logisticsOpsRoutes: FastifyPluginAsync = async (base) => {
   );
   app.post(
     '/logistics/zones',
-    { schema: { tags, summary: 'Draw a no-fly zone (a polygon of [lon, lat] corners)', operationId: 'createNoFlyZone', body: z.strictObject({ name: text(120).min(1), ring }), response: { 201: zone } } },
+    { schema: { security: SESSION, tags, summary: 'Draw a no-fly zone (a polygon of [lon, lat] corners)', operationId: 'createNoFlyZone', body: z.strictObject({ name: text(120).min(1), ring }), response: { 201: zone } } },
     async (req, reply) => reply.code(201).send(await createZone(app.db, req.actor, req.body)),
   );
   app.patch(
     '/logistics/zones/:id',
     {
-      schema: {
+      schema: { security: SESSION,
         tags,
         summary: 'Rename or retire a no-fly zone',
         operationId: 'updateNoFlyZone',

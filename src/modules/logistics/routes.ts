@@ -166,16 +166,16 @@ export const logisticsRoutes: FastifyPluginAsync = async (base) => {
   app.addHook('onClose', async () => closeRoutingPool());
   await app.register(logisticsOpsRoutes);
 
-  app.get('/logistics/depots', { schema: { tags, summary: 'The county’s depots', operationId: 'listDepots', response: { 200: z.array(depot) } } }, async (request) =>
+  app.get('/logistics/depots', { schema: { security: SESSION, tags, summary: 'The county’s depots', operationId: 'listDepots', response: { 200: z.array(depot) } } }, async (request) =>
     listDepots(app.db, request.actor),
   );
-  app.post('/logistics/depots', { schema: { tags, summary: 'Add a depot', operationId: 'createDepot', body: z.strictObject(depotFields), response: { 201: depot } } }, async (request, reply) =>
+  app.post('/logistics/depots', { schema: { security: SESSION, tags, summary: 'Add a depot', operationId: 'createDepot', body: z.strictObject(depotFields), response: { 201: depot } } }, async (request, reply) =>
     reply.code(201).send(await createDepot(app.db, request.actor, request.body)),
   );
   app.patch(
     '/logistics/depots/:id',
     {
-      schema: {
+      schema: { security: SESSION,
         tags,
         summary: 'Change or retire a depot',
         operationId: 'updateDepot',
@@ -187,17 +187,17 @@ export const logisticsRoutes: FastifyPluginAsync = async (base) => {
     async (request) => updateDepot(app.db, request.actor, request.params.id, request.body),
   );
 
-  app.get('/logistics/vehicles', { schema: { tags, summary: 'The county’s fleet', operationId: 'listVehicles', response: { 200: z.array(vehicle) } } }, async (request) =>
+  app.get('/logistics/vehicles', { schema: { security: SESSION, tags, summary: 'The county’s fleet', operationId: 'listVehicles', response: { 200: z.array(vehicle) } } }, async (request) =>
     listVehicles(app.db, request.actor),
   );
-  app.post('/logistics/vehicles', { schema: { tags, summary: 'Add a van or a drone', operationId: 'createVehicle', body: z.strictObject(vehicleFields), response: { 201: vehicle } } }, async (request, reply) =>
+  app.post('/logistics/vehicles', { schema: { security: SESSION, tags, summary: 'Add a van or a drone', operationId: 'createVehicle', body: z.strictObject(vehicleFields), response: { 201: vehicle } } }, async (request, reply) =>
     reply.code(201).send(await createVehicle(app.db, request.actor, request.body)),
   );
   const { kind: _kind, ...vehiclePatch } = vehicleFields;
   app.patch(
     '/logistics/vehicles/:id',
     {
-      schema: {
+      schema: { security: SESSION,
         tags,
         summary: 'Change or retire a vehicle',
         operationId: 'updateVehicle',
@@ -211,18 +211,18 @@ export const logisticsRoutes: FastifyPluginAsync = async (base) => {
 
   app.get(
     '/logistics/requests',
-    { schema: { tags, summary: 'Delivery requests, optionally of one day', operationId: 'listDeliveryRequests', querystring: z.strictObject({ date: day.optional() }), response: { 200: z.array(request.extend({ villageName: z.string() })) } } },
+    { schema: { security: SESSION, tags, summary: 'Delivery requests, optionally of one day', operationId: 'listDeliveryRequests', querystring: z.strictObject({ date: day.optional() }), response: { 200: z.array(request.extend({ villageName: z.string() })) } } },
     async (req) => listRequests(app.db, req.actor, req.query),
   );
   app.post(
     '/logistics/requests',
-    { schema: { tags, summary: 'Add a delivery request', operationId: 'createDeliveryRequest', body: z.strictObject(requestFields), response: { 201: request } } },
+    { schema: { security: SESSION, tags, summary: 'Add a delivery request', operationId: 'createDeliveryRequest', body: z.strictObject(requestFields), response: { 201: request } } },
     async (req, reply) => reply.code(201).send(await createRequest(app.db, req.actor, req.body)),
   );
   app.patch(
     '/logistics/requests/:id',
     {
-      schema: {
+      schema: { security: SESSION,
         tags,
         summary: 'Change or cancel a delivery request',
         operationId: 'updateDeliveryRequest',
@@ -236,13 +236,13 @@ export const logisticsRoutes: FastifyPluginAsync = async (base) => {
 
   app.get(
     '/logistics/plans',
-    { schema: { tags, summary: 'Day plans, newest first', operationId: 'listPlans', querystring: z.strictObject({ date: day.optional() }), response: { 200: z.array(planSummary) } } },
+    { schema: { security: SESSION, tags, summary: 'Day plans, newest first', operationId: 'listPlans', querystring: z.strictObject({ date: day.optional() }), response: { 200: z.array(planSummary) } } },
     async (req) => listPlans(app.db, req.actor, req.query),
   );
   app.post(
     '/logistics/plans',
     {
-      schema: {
+      schema: { security: SESSION,
         tags,
         summary: 'Plan a day in a worker thread; follow /logistics/jobs/{jobId}/events',
         operationId: 'planDay',
@@ -256,18 +256,18 @@ export const logisticsRoutes: FastifyPluginAsync = async (base) => {
     },
     async (req, reply) => reply.code(202).send(await startPlan(app.db, app.jobs, req.actor, req.body)),
   );
-  app.get('/logistics/plans/:id', { schema: { tags, summary: 'A plan with its routes and stops', operationId: 'getPlan', params: idParams, response: { 200: plan } } }, async (req) =>
+  app.get('/logistics/plans/:id', { schema: { security: SESSION, tags, summary: 'A plan with its routes and stops', operationId: 'getPlan', params: idParams, response: { 200: plan } } }, async (req) =>
     getPlan(app.db, req.actor, req.params.id),
   );
   app.post(
     '/logistics/plans/:id/dispatch',
-    { schema: { tags, summary: 'Dispatch a ready plan', operationId: 'dispatchPlan', params: idParams, response: { 200: z.object({ id: z.uuid(), status: z.enum(PLAN_STATUSES), dispatchedAt: z.date().nullable() }) } } },
+    { schema: { security: SESSION, tags, summary: 'Dispatch a ready plan', operationId: 'dispatchPlan', params: idParams, response: { 200: z.object({ id: z.uuid(), status: z.enum(PLAN_STATUSES), dispatchedAt: z.date().nullable() }) } } },
     async (req) => dispatchPlan(app.db, req.actor, req.params.id),
   );
   app.post(
     '/logistics/plans/:id/stops/:stopId',
     {
-      schema: {
+      schema: { security: SESSION,
         tags,
         summary: 'Mark a stop picked up, delivered (optionally with the scanned label’s QR code as proof), or failed with a reason',
         operationId: 'closeStop',

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { SESSION } from '../../server/openapi.ts';
 import { requireActor } from '../governance/index.ts';
 import { vapidKeysFor } from './channels.ts';
 import { CHANNELS, NOTIFICATION_KINDS } from './schema.ts';
@@ -34,7 +35,7 @@ export const notificationsRoutes: FastifyPluginAsync = async (base) => {
   app.get(
     '/notifications',
     {
-      schema: {
+      schema: { security: SESSION,
         tags,
         summary: 'The signed-in user’s notifications, newest first',
         operationId: 'listNotifications',
@@ -54,32 +55,32 @@ export const notificationsRoutes: FastifyPluginAsync = async (base) => {
 
   app.get(
     '/notifications/unread-count',
-    { schema: { tags, summary: 'How many notifications the signed-in user has not read (the bell)', operationId: 'countUnreadNotifications', response: { 200: z.object({ unread: z.number().int() }) } } },
+    { schema: { security: SESSION, tags, summary: 'How many notifications the signed-in user has not read (the bell)', operationId: 'countUnreadNotifications', response: { 200: z.object({ unread: z.number().int() }) } } },
     async (req) => ({ unread: await svc.unreadCount(app.db, requireActor(req.actor)) }),
   );
 
   app.post(
     '/notifications/:id/read',
-    { schema: { tags, summary: 'Mark one notification read', operationId: 'markNotificationRead', params: z.strictObject({ id: z.uuid() }), response: { 200: z.object({ marked: z.number().int() }) } } },
+    { schema: { security: SESSION, tags, summary: 'Mark one notification read', operationId: 'markNotificationRead', params: z.strictObject({ id: z.uuid() }), response: { 200: z.object({ marked: z.number().int() }) } } },
     async (req) => svc.markRead(app.db, requireActor(req.actor), req.params.id),
   );
 
   app.post(
     '/notifications/read-all',
-    { schema: { tags, summary: 'Mark every notification read', operationId: 'markAllNotificationsRead', response: { 200: z.object({ marked: z.number().int() }) } } },
+    { schema: { security: SESSION, tags, summary: 'Mark every notification read', operationId: 'markAllNotificationsRead', response: { 200: z.object({ marked: z.number().int() }) } } },
     async (req) => svc.markRead(app.db, requireActor(req.actor)),
   );
 
   app.get(
     '/notifications/preferences',
-    { schema: { tags, summary: 'The channels the signed-in user chose for each kind, and their addresses', operationId: 'getNotificationPreferences', response: { 200: preferences } } },
+    { schema: { security: SESSION, tags, summary: 'The channels the signed-in user chose for each kind, and their addresses', operationId: 'getNotificationPreferences', response: { 200: preferences } } },
     async (req) => svc.getPreferences(app.db, requireActor(req.actor)),
   );
 
   app.put(
     '/notifications/preferences',
     {
-      schema: {
+      schema: { security: SESSION,
         tags,
         summary: 'Choose channels per kind, and the addresses to reach the user',
         operationId: 'setNotificationPreferences',
@@ -108,14 +109,14 @@ export const notificationsRoutes: FastifyPluginAsync = async (base) => {
 
   app.get(
     '/notifications/push/key',
-    { schema: { tags, summary: 'The VAPID public key a browser subscribes with', operationId: 'getPushKey', response: { 200: z.object({ publicKey: z.string() }) } } },
+    { schema: { security: SESSION, tags, summary: 'The VAPID public key a browser subscribes with', operationId: 'getPushKey', response: { 200: z.object({ publicKey: z.string() }) } } },
     async (req) => ({ publicKey: (await vapidKeysFor(app.db, requireActor(req.actor).countyId)).publicKey }),
   );
 
   app.post(
     '/notifications/push/subscriptions',
     {
-      schema: {
+      schema: { security: SESSION,
         tags,
         summary: 'Subscribe this browser to Web Push',
         operationId: 'subscribePush',
@@ -129,7 +130,7 @@ export const notificationsRoutes: FastifyPluginAsync = async (base) => {
   app.post(
     '/notifications/push/unsubscribe',
     {
-      schema: {
+      schema: { security: SESSION,
         tags,
         summary: 'Stop Web Push to this browser',
         operationId: 'unsubscribePush',
