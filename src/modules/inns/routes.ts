@@ -2,6 +2,7 @@ import multipart from '@fastify/multipart';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { paymentStartReply } from '../payments/index.ts';
 import { isValidDate } from './dates.ts';
 import { cancelAndRefund, startBookingPayment } from './payments.ts';
 import { ROOM_TYPES } from './schema.ts';
@@ -353,7 +354,7 @@ const getBookingReply = z.object({
   holdExpiresAt: z.date().nullable(),
   createdAt: z.date(),
 });
-const startBookingPaymentReply = z.object({ paymentId: z.string(), redirectUrl: z.string() });
+const startBookingPaymentReply = paymentStartReply;
 const cancelAndRefundReply = z.object({
   refundIssued: z.boolean(),
   booking: z.object({

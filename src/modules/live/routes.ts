@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { paymentStartReply } from '../payments/index.ts';
 import { notFound, Problem } from '../../server/problems.ts';
 import { deleteMessage, like, muteAuthor, postMessage } from './chat.ts';
 import { claimOffer, closeOffer, createOffer, getClaim } from './flash.ts';
@@ -216,7 +217,7 @@ export const liveRoutes: FastifyPluginAsync = async (base) => {
         summary: 'Claim one unit of a flash offer and start paying for it',
         operationId: 'claimFlashOffer',
         params: idParams,
-        response: { 201: z.object({ claimId: z.uuid(), status: z.enum(CLAIM_STATUSES), expiresAt: isoTime, paymentId: z.uuid(), redirectUrl: z.string() }) },
+        response: { 201: paymentStartReply.extend({ claimId: z.uuid(), status: z.enum(CLAIM_STATUSES), expiresAt: isoTime, paymentId: z.uuid() }) },
       },
     },
     async (request, reply) => reply.code(201).send(await claimOffer(app.db, request.actor, request.params.id)),

@@ -28,7 +28,7 @@ const depotFields = {
   opensMin: minute.optional(),
   closesMin: minute.optional(),
 };
-const depot = z.object({ id: z.uuid(), name: z.string(), kind: z.enum(DEPOT_KINDS), unitId: z.uuid(), lon: z.number(), lat: z.number(), opensMin: z.number(), closesMin: z.number(), active: z.boolean() });
+const depot = z.object({ id: z.uuid(), name: z.string(), kind: z.enum(DEPOT_KINDS), unitId: z.uuid(), lon: z.number(), lat: z.number(), opensMin: z.number(), closesMin: z.number(), active: z.boolean(), createdAt: z.date().optional() });
 
 const vehicleFields = {
   depotId: z.uuid(),
@@ -56,6 +56,7 @@ const vehicle = z.object({
   massKg: num,
   reloadMin: z.number(),
   active: z.boolean(),
+  createdAt: z.date().optional(),
 });
 
 const requestFields = {
@@ -85,6 +86,9 @@ const request = z.object({
   priority: z.number(),
   marketOrderId: z.uuid().nullable(),
   status: z.enum(REQUEST_STATUSES),
+  villageName: z.string().optional(),
+  createdBy: z.uuid().nullable().optional(),
+  createdAt: z.date().optional(),
 });
 const nonEmpty = (b: object) => Object.keys(b).length > 0;
 

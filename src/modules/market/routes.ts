@@ -3,6 +3,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import QRCode from 'qrcode';
 import { z } from 'zod';
+import { paymentStartReply } from '../payments/index.ts';
 import { documentTooLarge, PDF_MAX_BYTES, PHOTO_MAX_BYTES, photoTooLarge } from '../../server/images.ts';
 import { badRequest, Problem } from '../../server/problems.ts';
 import { storageFor } from '../../server/storage.ts';
@@ -370,7 +371,7 @@ const orderListItem = checkout201Reply.extend({
 const orderListReply = z.array(orderListItem);
 /** An order as its buyer or seller sees it. */
 const orderReply = orderListItem.extend({ viewerRole: z.enum(['buyer', 'seller']) });
-const payOrderReply = z.object({ paymentId: z.string(), redirectUrl: z.string() });
+const payOrderReply = paymentStartReply;
 const shopDashboardReply = z.object({
   days: z.number(),
   lowStockThreshold: z.number(),

@@ -37,3 +37,4 @@ export type { PaymentPurpose, PaymentPurposeHandlers } from './service.ts';
 export type { PaymentChannel } from './provider.ts';
 export type { ProviderName } from './settings.ts';
 export { signSandboxCallback } from './sandbox.ts';
+export { paymentStartReply } from './replies.ts';

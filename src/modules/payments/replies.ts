@@ -1,0 +1,15 @@
+import { z } from 'zod';
+
+/**
+ * What a route answers when a payment starts (market orders, inn bookings, flash claims): where to send the payer,
+ * and for WeChat Pay the QR code's content (Native) or the parameters the WeChat page signs with (JSAPI).
+ */
+export const paymentStartReply = z.object({
+  paymentId: z.string(),
+  redirectUrl: z.string(),
+  qrCode: z.string().optional().meta({ description: 'WeChat Pay Native: the text to draw as a QR code for the payer to scan' }),
+  jsapi: z
+    .object({ appId: z.string(), timeStamp: z.string(), nonceStr: z.string(), package: z.string(), signType: z.literal('RSA'), paySign: z.string() })
+    .optional()
+    .meta({ description: 'WeChat Pay JSAPI: the parameters for WeixinJSBridge.invoke("getBrandWCPayRequest")' }),
+});
