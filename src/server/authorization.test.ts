@@ -30,7 +30,12 @@ const OPEN_TO_ALL = new Set([
 ]);
 
 /** Routes whose scope is the whole county for a role granted on the county (no record of the county is outside it). */
-const COUNTY_WIDE: Record<string, string> = { 'POST /api/v1/logistics/requests': 'logistics' };
+const COUNTY_WIDE: Record<string, string> = {
+  'POST /api/v1/logistics/requests': 'logistics',
+  // The county's own no-fly zones and the county's paid orders: the logistics operator works on the whole county.
+  'POST /api/v1/logistics/requests/from-market': 'logistics',
+  'POST /api/v1/logistics/zones': 'logistics',
+};
 
 const ROLES = ['town', 'village', 'resident', 'producer', 'innkeeper', 'logistics', 'buyer'] as const;
 
