@@ -5,7 +5,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { as, signIn, startTestApp, type Session, type TestApp } from '../../../test/support/app.ts';
 import { describeEachDriver } from '../../../test/support/db.ts';
 import { queryRows } from '../../db/handle.ts';
-import { proposalBody } from './test-fixtures.ts';
+import { proposalBody } from '../../../test/support/proposal.ts';
 
 type Tree = { townships: { villages: { id: string; nameZh: string }[] }[] };
 

@@ -4,7 +4,7 @@ import { as, signIn, startTestApp, type Session, type TestApp } from '../../../t
 import { describeEachDriver } from '../../../test/support/db.ts';
 import { queryRows } from '../../db/handle.ts';
 import { checkHeritageRules, DEFAULT_RULE_PARAMS } from './rules.ts';
-import { proposalBody } from './test-fixtures.ts';
+import { proposalBody } from '../../../test/support/proposal.ts';
 
 type Tree = { county: { id: string }; townships: { id: string; nameZh: string; villages: { id: string; nameZh: string }[] }[] };
 

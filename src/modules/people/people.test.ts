@@ -3,7 +3,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { as, signIn, startTestApp, type Session, type TestApp } from '../../../test/support/app.ts';
 import { describeEachDriver } from '../../../test/support/db.ts';
 import { queryRows } from '../../db/handle.ts';
-import { proposalBody } from '../interventions/test-fixtures.ts';
+import { proposalBody } from '../../../test/support/proposal.ts';
 
 type Tree = { county: { id: string }; townships: { id: string; nameZh: string; villages: { id: string; nameZh: string }[] }[] };
 type Resident = { id: string; name: string; phone: string; status: string; returnedFrom: string | null; ageBand: string; birthYear?: number };
