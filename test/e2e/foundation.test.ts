@@ -98,7 +98,7 @@ describe('the platform in the browser', () => {
 
     await page.getByRole('button', { name: '菜单' }).click();
     await page.getByRole('link', { name: '审计日志' }).click();
-    await expect.poll(() => page.locator('.audit-list li').first().textContent()).toContain('grant.add');
+    await expect.poll(() => page.locator('.audit-list li').first().textContent()).toContain('授予');
 
     await page.getByRole('button', { name: '退出' }).click();
     await signIn('chen_jiapu', 'chenjiapu-pass');

@@ -145,7 +145,8 @@ describe('indicators in the browser (phone width)', () => {
     // The township's own page: the villages' roll-up, its own figure entered, a village target set and lit.
     await page.goto(`${server.url}/indicators`);
     await page.getByTestId('ranking').getByRole('link', { name: '杨家堂村' }).click();
-    await page.getByRole('link', { name: /三都乡/ }).click();
+    // The header's user link also names 三都乡 (the township official): the township's link is the page's own.
+    await page.locator('main').getByRole('link', { name: /三都乡/ }).first().click();
     await page.getByRole('heading', { name: /三都乡/ }).waitFor();
     const sewage = page.getByTestId('indicator-eco.sewage');
     expect(await sewage.getByTestId('rolled-up').textContent()).toMatch(/各村平均 [\d.]+（\d+\/\d+ 村有数据）/);

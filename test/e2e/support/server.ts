@@ -29,6 +29,9 @@ export function startServerProcess(options: { dataDir?: string; env?: Record<str
       DATA_DIR: dataDir,
       TERRACE_DEMO_PASSWORD: TEST_PASSWORD,
       LOG_LEVEL: 'warn',
+      // A browser test signs in as one role after another from one address, more than a person would in a minute;
+      // the sign-in limit itself is tested in src/server/http-hardening.test.ts.
+      LOGIN_RATE_LIMIT_PER_MINUTE: '600',
       ...options.env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
