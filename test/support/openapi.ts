@@ -126,9 +126,15 @@ export function tablesFor(path: string, field: string, tables: string[]): string
 }
 
 /** The application's tables. */
+/**
+ * The tables whose rows a request may change: every table but the kernel's own bookkeeping, which moves on every
+ * request by design (the shared rate-limit counters count refused writes too) or by itself (the job queue).
+ */
+const BOOKKEEPING = new Set(['rate_limit_hits', 'job_runs']);
+
 export async function publicTables(db: Db): Promise<string[]> {
   const rows = await queryRows<{ table_name: string }>(db, sql`select table_name from information_schema.tables where table_schema = 'public' and table_type = 'BASE TABLE' order by 1`);
-  return rows.map((r) => r.table_name);
+  return rows.map((r) => r.table_name).filter((name) => !BOOKKEEPING.has(name));
 }
 
 /** Changes whenever any row of these tables is inserted, updated or deleted: row counts and the sum of row versions. */
