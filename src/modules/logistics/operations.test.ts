@@ -49,8 +49,13 @@ describeEachDriver('logistics operations', (driver) => {
   const plan = async (day: string, extra: object = {}) => {
     const started = await post(op, '/logistics/plans', { serviceDate: day, timeLimitMs: 1000, ...extra });
     expect(started.statusCode, started.body).toBe(202);
-    await t.app.jobs.drain();
-    return (await get(op, `/logistics/plans/${started.json().planId}`)).json() as Plan;
+    // The plan is a job: drained here, and read again until it has left the queue (a loaded machine may pick it late).
+    for (let tries = 0; ; tries++) {
+      await t.app.jobs.drain();
+      const got = (await get(op, `/logistics/plans/${started.json().planId}`)).json() as Plan;
+      if (!['queued', 'solving'].includes(got.status) || tries >= 300) return got;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
   };
   const villageOf = async (requestId: string, day: string) =>
     ((await get(op, `/logistics/requests?date=${day}`)).json() as { id: string; lon: number; lat: number; villageId: string }[]).find((r) => r.id === requestId)!;
