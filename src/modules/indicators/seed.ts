@@ -76,12 +76,14 @@ export async function seedIndicators(tx: Db, countyId: string): Promise<void> {
   // its villages (a little above last year's figures, so some are behind).
   const units = await countyUnits(tx, countyId);
   const returnees = defs.find((d) => d.code === 'people.returnees')!;
+  // The township whose official the demo signs in as (三都乡), or else the first: its villages get their share.
+  const split = units.townships.find((t) => t.nameZh === '三都乡') ?? units.townships[0];
   const lastYear = new Map(rows.filter((r) => r.indicatorId === returnees.id && r.period === before).map((r) => [r.unitId, r.value]));
   const goal = (ids: string[]) => Math.ceil(ids.reduce((s, id) => s + (lastYear.get(id) ?? 0), 0) * 1.1);
   const targets = [
     { unitId: units.county.id, value: goal(villages.map((v) => v.id)) },
     ...units.townships.map((t) => ({ unitId: t.id, value: goal(units.villagesUnder(t.id).map((v) => v.id)) })),
-    ...(units.townships[0] ? units.villagesUnder(units.townships[0].id).map((v) => ({ unitId: v.id, value: goal([v.id]) })) : []),
+    ...(split ? units.villagesUnder(split.id).map((v) => ({ unitId: v.id, value: goal([v.id]) })) : []),
   ];
   await tx.insert(indicatorTargets).values(targets.map((t) => ({ countyId, indicatorId: returnees.id, period: now, ...t })));
   for (const period of [before, now]) await recomputePeriod(tx, { id: null, countyId }, period, null, async () => {});
