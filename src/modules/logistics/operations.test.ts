@@ -57,6 +57,15 @@ describeEachDriver('logistics operations', (driver) => {
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
   };
+  /** A job drained and read again until it has left the queue (a loaded machine may pick it late). */
+  const settled = async (jobId: string) => {
+    for (let tries = 0; ; tries++) {
+      await t.app.jobs.drain();
+      const run = await t.app.jobs.get(jobId);
+      if (!run || !['queued', 'running'].includes(run.status) || tries >= 300) return run;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  };
   const villageOf = async (requestId: string, day: string) =>
     ((await get(op, `/logistics/requests?date=${day}`)).json() as { id: string; lon: number; lat: number; villageId: string }[]).find((r) => r.id === requestId)!;
 
@@ -190,8 +199,13 @@ describeEachDriver('logistics operations', (driver) => {
     if (cancelled) expect((await as(t.app, op)({ method: 'PATCH', url: `/api/v1/logistics/requests/${cancelled.requestId}`, payload: { status: 'cancelled' } })).statusCode).toBe(200);
     const again = await post(op, `/logistics/plans/${p.id}/replan`, { timeLimitMs: 800 });
     expect(again.statusCode, again.body).toBe(202);
-    await t.app.jobs.drain();
-    const next = (await get(op, `/logistics/plans/${again.json().planId}`)).json() as Plan;
+    let next: Plan;
+    for (let tries = 0; ; tries++) {
+      await t.app.jobs.drain();
+      next = (await get(op, `/logistics/plans/${again.json().planId}`)).json() as Plan;
+      if (next.status !== 'solving' || tries >= 300) break;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
     expect(next.status).toBe('ready');
     expect((await get(op, `/logistics/plans/${p.id}`)).json().status).toBe('superseded');
     const kept = next.stops.filter((s) => s.keptFrom === p.id).map((s) => s.requestId);
@@ -209,8 +223,7 @@ describeEachDriver('logistics operations', (driver) => {
     for (const change of [{ ceilingM: 20 }, { addDrone: { depotId: depots[0].id } }, { batteryWh: 400 }]) {
       const started = await post(op, `/logistics/plans/${p.id}/what-if`, { ...change, timeLimitMs: 800 });
       expect(started.statusCode, started.body).toBe(202);
-      await t.app.jobs.drain();
-      const run = await t.app.jobs.get(started.json().jobId);
+      const run = await settled(started.json().jobId);
       expect(run!.status).toBe('succeeded');
       results.push(run!.result as { current: Record<string, number>; variant: Record<string, number> | null });
     }
