@@ -52,7 +52,8 @@ const searchInnsReply = z.object({
     })),
   })),
 });
-const myInnsReply = z.array(z.object({
+/** An inn as its row reads: what the innkeeper's list and a new inn answer. */
+const innRowReply = z.object({
   id: z.string(),
   name: z.string(),
   countyId: z.string(),
@@ -72,7 +73,8 @@ const myInnsReply = z.array(z.object({
   partialRefundDays: z.number(),
   partialRefundPercent: z.number(),
   holdMinutes: z.number(),
-}));
+});
+const myInnsReply = z.array(innRowReply);
 const getInnReply = z.object({
   gallery: z.array(z.object({
     id: z.string(),
@@ -151,27 +153,7 @@ const roomAvailabilityReply = z.object({
   nights: z.array(z.object({ date: z.string(), fen: z.number(), available: z.boolean() })),
 });
 const quoteStayReply = z.object({ nights: z.array(z.object({ date: z.string(), fen: z.number() })), totalFen: z.number() });
-const createInn201Reply = z.object({
-  id: z.string(),
-  name: z.string(),
-  countyId: z.string(),
-  lon: z.number().nullable(),
-  lat: z.number().nullable(),
-  createdAt: z.date(),
-  unitId: z.string(),
-  orgId: z.string(),
-  buildingIds: z.array(z.string()),
-  storyBefore: z.string(),
-  storyAfter: z.string(),
-  amenities: z.array(z.string()),
-  photos: z.array(z.string()),
-  houseRules: z.string(),
-  address: z.string(),
-  fullRefundDays: z.number(),
-  partialRefundDays: z.number(),
-  partialRefundPercent: z.number(),
-  holdMinutes: z.number(),
-});
+const createInn201Reply = innRowReply;
 const updateInnReply = z.object({
   id: z.string(),
   countyId: z.string(),
