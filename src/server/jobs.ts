@@ -16,6 +16,20 @@ export interface JobContext {
   progress(data: unknown): Promise<void>;
   /** Aborted when the queue stops (shutdown): finish or give up quickly; the run is retried elsewhere. */
   signal: AbortSignal;
+  /**
+   * Writes the job's outcome and marks the run succeeded in one transaction, only while this instance still holds
+   * the run: a run whose instance died between the two can never be done twice, and an instance that lost its lease
+   * (another took the run over) rolls its writes back. The value `work` answers is the run's result.
+   */
+  finish<R>(work: (tx: Db) => Promise<R>): Promise<R>;
+}
+
+/** Thrown by `finish` when another instance has taken the run over: this one's writes are rolled back. */
+export class JobLeaseLost extends Error {
+  constructor(id: string) {
+    super(`Job ${id} was taken over by another instance`);
+    this.name = 'JobLeaseLost';
+  }
 }
 
 export interface JobDefinition<T = any> {
@@ -141,13 +155,17 @@ export function createJobQueue(handle: DbHandle, definitions: JobDefinition[], o
     if (run) for (const l of set) l(run);
   }
 
+  // Only runs this instance knows how to do: during a rolling upgrade an older instance leaves a newer job alone.
+  const known = definitions.length ? sql.join(definitions.map((d) => sql`${d.name}`), sql`, `) : sql`null`;
+
   async function claim(): Promise<Record<string, unknown> | null> {
     const rows = await queryRows<Record<string, unknown>>(
       db,
       sql`update job_runs set status = 'running', attempts = attempts + 1, locked_by = ${worker},
             locked_until = now() + make_interval(secs => ${defaultLease}), updated_at = now()
           where id = (select id from job_runs
-                      where (status = 'queued' and run_after <= now()) or (status = 'running' and locked_until < now())
+                      where ((status = 'queued' and run_after <= now()) or (status = 'running' and locked_until < now()))
+                        and name in (${known})
                       order by run_after limit 1 for update skip locked)
           returning *`,
     );
@@ -158,7 +176,7 @@ export function createJobQueue(handle: DbHandle, definitions: JobDefinition[], o
     const run = toRun(row);
     const def = byName.get(run.name);
     const id = run.id;
-    if (!def) return; // another version's job: leave it to an instance that knows it (the lease will lapse)
+    if (!def) return; // not claimed (see `known`)
     const lease = def.leaseSeconds ?? defaultLease;
     await db.execute(sql`update job_runs set locked_until = now() + make_interval(secs => ${lease}) where id = ${id}`);
     const heartbeat = setInterval(() => {
@@ -166,6 +184,16 @@ export function createJobQueue(handle: DbHandle, definitions: JobDefinition[], o
     }, (lease * 1000) / 3);
     heartbeat.unref();
     await notify(id);
+    let finished = false;
+    const succeed = async (tx: Db, result: unknown) => {
+      const rows = await queryRows<{ id: string }>(
+        tx,
+        sql`update job_runs set status = 'succeeded', result = ${JSON.stringify(result ?? null)}::jsonb, error = null, locked_until = null, updated_at = now()
+            where id = ${id} and locked_by = ${worker} and status = 'running' returning id`,
+      );
+      if (!rows.length) throw new JobLeaseLost(id);
+      await scheduleNext(tx, def);
+    };
     try {
       const result = await def.run(row.data, {
         db,
@@ -177,15 +205,18 @@ export function createJobQueue(handle: DbHandle, definitions: JobDefinition[], o
           await db.execute(sql`update job_runs set progress = ${JSON.stringify(data ?? null)}::jsonb, updated_at = now() where id = ${id} and locked_by = ${worker}`);
           await notify(id);
         },
+        finish: async (work) =>
+          db.transaction(async (tx) => {
+            const value = await work(tx);
+            await succeed(tx, value);
+            finished = true;
+            return value;
+          }),
       });
-      await db.transaction(async (tx) => {
-        await tx.execute(
-          sql`update job_runs set status = 'succeeded', result = ${JSON.stringify(result ?? null)}::jsonb, error = null, locked_until = null, updated_at = now()
-              where id = ${id} and locked_by = ${worker}`,
-        );
-        await scheduleNext(tx, def);
-      });
+      if (!finished) await db.transaction((tx) => succeed(tx, result));
     } catch (error) {
+      // Another instance holds the run now: it is theirs to finish or fail.
+      if (error instanceof JobLeaseLost) return;
       const attempts = run.attempts;
       const maxAttempts = Number(row.max_attempts ?? 3);
       const giveUp = attempts >= maxAttempts;
@@ -245,12 +276,16 @@ export function createJobQueue(handle: DbHandle, definitions: JobDefinition[], o
       };
     },
     async drain() {
+      // Until nothing is due and nothing runs: a run that finishes may queue more work that is due at once.
       for (;;) {
         const row = await claim();
-        if (!row) break;
-        await execute(row);
+        if (row) {
+          await execute(row);
+          continue;
+        }
+        if (!inFlight.size) break;
+        await Promise.all(inFlight);
       }
-      await Promise.all(inFlight);
     },
     async start() {
       started = true;

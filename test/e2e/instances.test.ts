@@ -132,15 +132,29 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('two instances on one PostgreSQL
     const round = await call(a.url, admin, 'POST', '/interventions/rounds', { name: '中断的预算轮', budgetFen: 150_000_000, weights: { culturalValue: 1 } });
     const roundId = ((await round.json()) as { id: string }).id;
     const { jobId } = (await (await call(a.url, admin, 'POST', `/interventions/rounds/${roundId}/solve`, { timeLimitMs: 5000 })).json()) as { jobId: string };
-    // Whichever instance claimed the job is killed outright (no graceful shutdown) while it runs.
+    // Both instances are frozen at once, so that the run cannot finish before it is caught running on a busy machine;
+    // they are let go in short steps until one of them has claimed it.
+    const both = [a.child.pid!, b.child.pid!];
+    const signal = (s: NodeJS.Signals) => both.forEach((pid) => process.kill(pid, s));
+    signal('SIGSTOP');
     const claimedBy = await until(async () => {
       const [run] = await queryRows<{ status: string; locked_by: string | null }>(db.db, sql`select status, locked_by from job_runs where id = ${jobId}`);
-      return run?.status === 'running' && run.locked_by ? run.locked_by : null;
+      if (run?.status === 'running' && run.locked_by) return run.locked_by;
+      expect(run?.status).toBe('queued');
+      signal('SIGCONT');
+      await new Promise((r) => setTimeout(r, 20));
+      signal('SIGSTOP');
+      return null;
+    }).catch((error) => {
+      signal('SIGCONT'); // never leave the instances frozen for the suite's teardown
+      throw error;
     });
+    // Whichever instance claimed the job is killed outright (no graceful shutdown) while it runs.
     const pid = Number(claimedBy.split(':')[1]);
     const [victim, survivor] = a.child.pid === pid ? [a, b] : [b, a];
     expect(victim.child.pid).toBe(pid);
     await victim.stop('SIGKILL');
+    process.kill(survivor.child.pid!, 'SIGCONT');
     const [before] = await queryRows<{ status: string }>(db.db, sql`select status from job_runs where id = ${jobId}`);
     expect(before.status).toBe('running');
     // The survivor takes the job over when the lease lapses, and its result streams from it.

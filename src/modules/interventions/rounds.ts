@@ -158,7 +158,9 @@ export const solveRoundJob: JobDefinition<{ roundId: string; timeLimitMs: number
     });
     const titles = Object.fromEntries(cands.map((c) => [c.id, { title: c.title, villageName: c.villageName, townshipName: c.townshipName, costFen: c.costFen }]));
     const stored = { ...result, projects: titles };
-    await ctx.db.transaction(async (tx) => {
+    // The round's result, its audit row and the run's success commit together: an instance killed in between
+    // leaves nothing written, and the instance that takes the run over solves it once.
+    return ctx.finish(async (tx) => {
       await tx.update(budgetRounds).set({ result: stored, status: 'solved', solvedAt: new Date() }).where(and(eq(budgetRounds.id, roundId), inArray(budgetRounds.status, ['open', 'solved'])));
       await recordAudit(tx, who, {
         action: 'intervention.round.solve',
@@ -166,9 +168,9 @@ export const solveRoundJob: JobDefinition<{ roundId: string; timeLimitMs: number
         entityId: roundId,
         details: { status: result.status, selected: result.selection?.ids.length ?? 0, objective: result.selection?.objective, greedy: result.greedy.objective, timeMs: result.timeMs, jobId: ctx.jobId },
       });
+      const [after] = await tx.select().from(budgetRounds).where(eq(budgetRounds.id, roundId));
+      return after;
     });
-    const [after] = await ctx.db.select().from(budgetRounds).where(eq(budgetRounds.id, roundId));
-    return after;
   },
 };
 

@@ -299,28 +299,29 @@ export const planDayJob: JobDefinition<{ planId: string; timeLimitMs: number; se
     }
     if (!computed.ok) {
       const { error, unserved } = computed;
-      await ctx.db.transaction(async (tx) => {
+      return ctx.finish(async (tx) => {
         await tx.update(plans).set({ status: 'failed', inputs, error, solvedAt: new Date(), result: { unserved } }).where(and(eq(plans.countyId, who.countyId), eq(plans.id, planId)));
         await recordAudit(tx, who, { action: 'logistics.plan.fail', entity: 'logistics_plan', entityId: planId, details: { error, jobId: ctx.jobId } });
+        return { planId, status: 'failed', error };
       });
-      return { planId, status: 'failed', error };
     }
     const result = computed.result;
-    await ctx.db.transaction(async (tx) => {
+    // The plan, its stops, its audit row and the run's success commit together (see JobContext.finish).
+    return ctx.finish(async (tx) => {
       const [claimed] = await tx
         .update(plans)
         .set({ status: 'ready', inputs, result, solvedAt: new Date() })
         .where(and(eq(plans.countyId, who.countyId), eq(plans.id, planId), eq(plans.status, 'solving')))
         .returning({ id: plans.id });
-      if (!claimed) return;
+      if (!claimed) return { planId, status: 'unchanged' };
       // New trips follow the trips a vehicle kept from the earlier plan.
       const after = (vehicleId: string) => Math.max(-1, ...kept.filter((k) => k.vehicleId === vehicleId).map((k) => k.trip)) + 1;
       const rows = result.routes.flatMap((r) => r.trips.flatMap((trip, t) => trip.stops.map((x, i) => ({ countyId: who.countyId, planId, requestId: x.requestId, vehicleId: r.vehicleId, trip: after(r.vehicleId) + t, seq: i, plannedAt: new Date(x.arriveAt), loadKg: x.loadKg }))));
       const keptRows = kept.map((k) => ({ ...k, countyId: who.countyId, planId, plannedAt: new Date(k.plannedAt), closedAt: k.closedAt ? new Date(k.closedAt) : null }));
       if (rows.length + keptRows.length) await tx.insert(planStops).values([...keptRows, ...rows]);
       await recordAudit(tx, who, { action: 'logistics.plan.solve', entity: 'logistics_plan', entityId: planId, details: { served: rows.length, kept: keptRows.length, unserved: result.unserved.length, cost: result.cost, jobId: ctx.jobId } });
+      return { planId, status: 'ready', served: result.figures.served, kept: kept.length, unserved: result.unserved.length };
     });
-    return { planId, status: 'ready', served: result.figures.served, kept: kept.length, unserved: result.unserved.length };
   },
 };
 
