@@ -61,6 +61,12 @@ describe("a real county's first start in the browser: the first-run page", { tim
     expect((await (await page.request.get(`${server.url}/api/v1/setup`)).json()).needed).toBe(true);
 
     await page.getByLabel('乡镇和村的表格（XLSX 或 CSV）').setInputFiles(file('good.csv', ['乡镇,村,经度,纬度', '妙高街道,长濂村,119.27,28.59', '焦滩乡,独山村,119.36,28.71']));
+    // The dry run shows what the file will create before anything is written.
+    const preview = page.locator('.setup-preview');
+    await preview.filter({ hasText: '预览：将导入 2 个乡镇、2 个村' }).waitFor();
+    expect(await preview.locator('tbody tr').allTextContents()).toEqual([expect.stringContaining('妙高街道'), expect.stringContaining('焦滩乡')]);
+    expect(await preview.locator('tbody tr').first().textContent()).toContain('长濂村');
+    expect((await (await page.request.get(`${server.url}/api/v1/setup`)).json()).needed).toBe(true);
     await page.getByRole('button', { name: '设置本县' }).click();
     await page.getByRole('status').filter({ hasText: '遂昌县已设置：2 个乡镇、2 个村' }).waitFor();
     await page.locator('.whoami').filter({ hasText: '李县长' }).waitFor();

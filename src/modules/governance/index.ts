@@ -27,5 +27,5 @@ export type { Actor, Grant, Permission, Scope } from './permissions.ts';
 export { getCountyTree, getUnit, grantVillageResidency, listOrganizations, revokeVillageResidency, villageIdsWithin, villagesByIds } from './service.ts';
 export type { AdminUnit, PublicUnit, VillageWithTownship } from './service.ts';
 export { DEMO_ACCOUNTS, pinyinName, readVillagesCsv } from './seed.ts';
-export { issueSetupToken, setUpCounty, setupNeeded, SETUP_TOKEN_HOURS } from './setup.service.ts';
-export type { SetupInput, SetupResult } from './setup.service.ts';
+export { issueSetupToken, previewSetup, setUpCounty, setupNeeded, SETUP_TOKEN_HOURS } from './setup.service.ts';
+export type { SetupInput, SetupPreview, SetupResult } from './setup.service.ts';

@@ -8,7 +8,7 @@ import { Problem } from '../../server/problems.ts';
 import { setSessionCookie } from '../../server/session.ts';
 import { login, type LoginPolicy } from './auth.service.ts';
 import { displayName, password, username } from './fields.ts';
-import { setUpCounty, setupNeeded } from './setup.service.ts';
+import { previewSetup, setUpCounty, setupNeeded } from './setup.service.ts';
 import { UNIT_FILE_FORMATS, unitsTemplate } from './units-file.ts';
 
 const SETUP_FILE_MAX_BYTES = 5 * 1024 * 1024;
@@ -22,6 +22,14 @@ const setupFields = z.strictObject({
   adminUsername: username,
   adminDisplayName: displayName,
   adminPassword: password,
+});
+
+const previewFields = z.strictObject({ token: setupFields.shape.token });
+const tooLarge = () => new Problem(413, 'import_too_large', `The file is larger than ${SETUP_FILE_MAX_BYTES / 1048576} MB`, { field: 'file' });
+
+const setupPreviewReply = z.object({
+  rows: z.number(),
+  townships: z.array(z.object({ name: z.string(), pinyin: z.string(), villages: z.number(), located: z.number(), sample: z.array(z.string()) })),
 });
 
 const setupReply = z.object({
@@ -77,6 +85,28 @@ export const setupRoutes = (policy: LoginPolicy): FastifyPluginAsync => async (b
   );
 
   app.post(
+    '/setup/preview',
+    {
+      schema: {
+        tags,
+        summary:
+          'The dry run: what setting up with this file (field "file", XLSX or CSV) would create — each township with its villages — or the same 422 row report; nothing is written and the setup code (field "token") is checked, not spent.',
+        consumes: ['multipart/form-data'],
+        operationId: 'previewSetup',
+        security: PUBLIC,
+        response: { 200: setupPreviewReply },
+      },
+      config: { rateLimit: { max: app.config.loginRateLimitPerMinute, timeWindow: '1 minute' } },
+    },
+    async (request) => {
+      const { fields, file } = await readMultipart(request, SETUP_FILE_MAX_BYTES, tooLarge);
+      const parsed = previewFields.safeParse(fields);
+      if (!parsed.success) throw invalidFields(parsed.error);
+      return previewSetup(app.db, file.data, { token: parsed.data.token });
+    },
+  );
+
+  app.post(
     '/setup',
     {
       schema: {
@@ -91,11 +121,7 @@ export const setupRoutes = (policy: LoginPolicy): FastifyPluginAsync => async (b
       config: { rateLimit: { max: app.config.loginRateLimitPerMinute, timeWindow: '1 minute' } },
     },
     async (request, reply) => {
-      const { fields, file } = await readMultipart(
-        request,
-        SETUP_FILE_MAX_BYTES,
-        () => new Problem(413, 'import_too_large', `The file is larger than ${SETUP_FILE_MAX_BYTES / 1048576} MB`, { field: 'file' }),
-      );
+      const { fields, file } = await readMultipart(request, SETUP_FILE_MAX_BYTES, tooLarge);
       const parsed = setupFields.safeParse(fields);
       if (!parsed.success) throw invalidFields(parsed.error);
       const f = parsed.data;

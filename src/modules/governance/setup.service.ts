@@ -61,6 +61,52 @@ export interface SetupResult {
   passwordPath?: string;
 }
 
+/** What a units file would set up: each township with its villages (how many placed on the map), in file order. */
+export interface SetupPreview {
+  rows: number;
+  townships: { name: string; pinyin: string; villages: number; located: number; sample: string[] }[];
+}
+
+async function checkToken(db: Db, via: { token: string } | 'command') {
+  if (via === 'command') return;
+  const [valid] = await queryRows<{ ok: boolean }>(db, sql`select true as ok from setup_tokens where token_hash = ${sha256(via.token)} and expires_at > now()`);
+  if (!valid) throw badToken();
+}
+
+/** Every row checked as setup checks it: a bad row is the same 422 with the whole report. */
+async function checkedRows(file: Buffer) {
+  const { rows, report, total } = await readUnitsFile(file);
+  if (report.length)
+    throw new Problem(422, 'import_invalid', `${new Set(report.map((r) => r.row)).size} of ${total} rows have problems; nothing was set up`, {
+      field: 'file',
+      rows: total,
+      report,
+    });
+  return rows;
+}
+
+/**
+ * The dry run: what setting up with this file would create, or its row report; nothing is written and the code is
+ * not spent (it is checked, so that only the person at the console can have files parsed here).
+ */
+export async function previewSetup(db: Db, file: Buffer, via: { token: string } | 'command'): Promise<SetupPreview> {
+  if (!(await setupNeeded(db))) throw alreadySetUp();
+  await checkToken(db, via);
+  const rows = await checkedRows(file);
+  const byTownship = new Map<string, UnitRow[]>();
+  for (const r of rows) byTownship.set(r.township, [...(byTownship.get(r.township) ?? []), r]);
+  return {
+    rows: rows.length,
+    townships: [...byTownship].map(([name, mine]) => ({
+      name,
+      pinyin: mine.find((r) => r.townshipPinyin)?.townshipPinyin ?? pinyinName(name),
+      villages: mine.length,
+      located: mine.filter((r) => r.lon !== null && r.lat !== null).length,
+      sample: mine.slice(0, 3).map((r) => r.village),
+    })),
+  };
+}
+
 /**
  * Sets up the county, once. From the web (`token` given) the console's setup code is required; the setup command
  * (someone at the server's shell) needs none. Every row of the file is checked first: any bad row is a 422 with the
@@ -68,17 +114,8 @@ export interface SetupResult {
  */
 export async function setUpCounty(db: Db, input: SetupInput, via: { token: string } | 'command'): Promise<SetupResult> {
   if (!(await setupNeeded(db))) throw alreadySetUp();
-  if (via !== 'command') {
-    const [valid] = await queryRows<{ ok: boolean }>(db, sql`select true as ok from setup_tokens where token_hash = ${sha256(via.token)} and expires_at > now()`);
-    if (!valid) throw badToken();
-  }
-  const { rows, report, total } = await readUnitsFile(input.file);
-  if (report.length)
-    throw new Problem(422, 'import_invalid', `${new Set(report.map((r) => r.row)).size} of ${total} rows have problems; nothing was set up`, {
-      field: 'file',
-      rows: total,
-      report,
-    });
+  await checkToken(db, via);
+  const rows = await checkedRows(input.file);
   const passwordHash = input.adminPassword === undefined ? NO_PASSWORD : await hashPassword(input.adminPassword);
 
   return db.transaction(async (tx) => {

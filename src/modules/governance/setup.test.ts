@@ -1,4 +1,6 @@
+import { execFile } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
 import type { FastifyInstance } from 'fastify';
@@ -92,6 +94,33 @@ describeEachDriver('first start of a real county', (driver) => {
     expect(await accounts()).toBe(0);
   });
 
+  it('previews the file (dry run): each township with its villages, or the same row report; nothing written, the code not spent', async () => {
+    const preview = (fields: Record<string, string>, data: string) =>
+      app.inject({ method: 'POST', url: '/api/v1/setup/preview', remoteAddress: '203.0.113.12', ...multipart(fields, { name: 'v.csv', data: Buffer.from(data), type: 'text/csv' }) });
+    const good = await preview({ token }, GOOD_CSV);
+    expect(good.statusCode).toBe(200);
+    expect(good.json()).toEqual({
+      rows: 3,
+      townships: [
+        { name: '西屏街道', pinyin: 'Xiping', villages: 2, located: 2, sample: ['横山村', '南岱村'] },
+        { name: '大东坝镇', pinyin: 'Dadongba', villages: 1, located: 1, sample: ['横樟村'] },
+      ],
+    });
+    const bad = await preview({ token }, 'township,village\n西屏街道,\n西屏街道,南岱村');
+    expect(bad.statusCode).toBe(422);
+    expect(bad.json()).toMatchObject({ code: 'import_invalid', rows: 2, report: [{ row: 2, field: 'village', code: 'required' }] });
+    const wrong = await preview({ token: 'not-the-code' }, GOOD_CSV);
+    expect(wrong.statusCode).toBe(403);
+    expect(wrong.json()).toMatchObject({ code: 'setup_token_invalid', field: 'token' });
+    const extra = await preview({ token, countyName: 'x' }, GOOD_CSV);
+    expect(extra.statusCode).toBe(400);
+    expect(extra.json()).toMatchObject({ field: 'countyName' });
+    expect(await units()).toBe(0);
+    expect(await accounts()).toBe(0);
+    expect(await count(sql`select count(*)::int as n from setup_tokens`)).toBe(1);
+    expect((await app.inject({ url: '/api/v1/setup' })).json()).toEqual({ needed: true });
+  });
+
   it('sets up the county from the file, signs in its administrator with the password they chose (argon2id), and only once', async () => {
     const [first, second] = await Promise.all([
       post({ ...form, token }, { name: 'v.csv', data: Buffer.from(GOOD_CSV) }, '203.0.113.10'),
@@ -173,6 +202,44 @@ describeEachDriver('the setup command', (driver) => {
     expect(signedIn.json().grants).toMatchObject([{ role: 'county_admin' }]);
     await expect(setUpCounty(db.db, { countyName: '松阳县', adminUsername: 'li', adminDisplayName: '李', file }, 'command')).rejects.toMatchObject({ status: 409 });
   });
+});
+
+describeEachDriver('the setup command, dry run', (driver) => {
+  let db: TestDatabase | undefined;
+  let dir: string;
+  beforeAll(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'terrace-setup-'));
+    if (driver === 'postgres') db = await emptyDatabase(driver);
+  }, 300_000);
+  afterAll(async () => {
+    await db?.dispose();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+  const run = (args: string[]) =>
+    new Promise<{ code: number; out: string; err: string }>((resolve) => {
+      const env = { ...process.env, DATA_DIR: dir, DATABASE_URL: db?.url ?? '', LOG_LEVEL: 'silent' };
+      execFile(process.execPath, ['scripts/setup.mjs', ...args], { env, timeout: 240_000 }, (error, out, err) =>
+        resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, out, err }),
+      );
+    });
+
+  it('prints what the file would set up, or each bad row, and writes nothing', async () => {
+    const good = path.join(dir, 'good.csv');
+    fs.writeFileSync(good, GOOD_CSV);
+    const ok = await run(['--dry-run', '--file', good]);
+    expect(ok.code).toBe(0);
+    expect(ok.out).toContain('2 townships, 3 villages would be set up');
+    expect(ok.out).toMatch(/西屏街道 \(Xiping\): 2 villages, 2 on the map — 横山村、南岱村/);
+    const bad = path.join(dir, 'bad.csv');
+    fs.writeFileSync(bad, 'township,village\n西屏街道,\n');
+    const refused = await run(['--dry-run', '--file', bad]);
+    expect(refused.code).toBe(1);
+    expect(refused.err).toContain('row 2, village');
+    // Nothing was written: a real setup with the good file still works afterwards.
+    const done = await run(['--file', good, '--county', '遂昌县', '--admin', 'wang', '--admin-name', '王芳']);
+    expect(done.code).toBe(0);
+    expect(done.out).toContain('Set up 遂昌县: 2 townships, 3 villages');
+  }, 480_000);
 });
 
 describeEachDriver('which database gets the demo county', (driver) => {

@@ -13,6 +13,10 @@ interface SetupDone {
   admin: { id: string; username: string };
   csrfToken: string;
 }
+interface SetupPreview {
+  rows: number;
+  townships: { name: string; pinyin: string; villages: number; located: number; sample: string[] }[];
+}
 interface ReportEntry {
   row: number;
   field: string;
@@ -35,7 +39,16 @@ export default function SetupPage() {
       await client.invalidateQueries();
     },
   });
-  const failure = run.error instanceof ApiError ? ((run.error as ApiError & { body?: { report?: ReportEntry[]; rows?: number } }).body ?? null) : null;
+  // The dry run: what the file would set up, before anything is written.
+  const preview = useMutation({ mutationFn: (f: File) => upload<SetupPreview>('/setup/preview', f, { token: form.token }) });
+  const chooseFile = (f: File | null) => {
+    setFile(f);
+    run.reset();
+    preview.reset();
+    if (f && form.token) preview.mutate(f);
+  };
+  const refused = run.error ?? preview.error;
+  const failure = refused instanceof ApiError ? ((refused as ApiError & { body?: { report?: ReportEntry[]; rows?: number } }).body ?? null) : null;
   const report = failure?.report ?? null;
   const field = (name: keyof typeof form, type = 'text', autoComplete = 'off', required = true) => (
     <label>
@@ -75,8 +88,37 @@ export default function SetupPage() {
         {field('countyPinyin', 'text', 'off', false)}
         <label>
           {t('file')}
-          <FileField kind="units" required onFile={setFile} />
+          <FileField kind="units" required onFile={chooseFile} />
         </label>
+        {file && !form.token && <span className="hint">{t('previewNeedsCode')}</span>}
+        {preview.isPending && <p role="status">{t('previewing')}</p>}
+        {preview.data && (
+          <div className="setup-preview" role="status">
+            <p>{t('preview', { townships: preview.data.townships.length, villages: preview.data.rows })}</p>
+            <table>
+              <thead>
+                <tr>
+                  <th>{t('previewTable.township')}</th>
+                  <th>{t('previewTable.villages')}</th>
+                  <th>{t('previewTable.located')}</th>
+                  <th>{t('previewTable.sample')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {preview.data.townships.map((tw) => (
+                  <tr key={tw.name}>
+                    <td>
+                      {tw.name} <span className="muted">{tw.pinyin}</span>
+                    </td>
+                    <td>{tw.villages}</td>
+                    <td>{tw.located}</td>
+                    <td>{tw.sample.join('、')}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
         <span className="hint">
           {t('template')} <a href="/api/v1/setup/template?format=xlsx" download>XLSX</a> · <a href="/api/v1/setup/template?format=csv" download>CSV</a>
           <br />
@@ -112,7 +154,7 @@ export default function SetupPage() {
             </table>
           </div>
         ) : (
-          <ErrorText ns="setup" error={run.error} />
+          <ErrorText ns="setup" error={refused} />
         )}
         <button type="submit" className="primary" disabled={run.isPending || !file}>
           {run.isPending ? t('working') : t('submit')}
