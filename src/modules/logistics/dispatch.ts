@@ -5,7 +5,7 @@ import type { FileStorage } from '../../server/storage.ts';
 import { storeImage } from '../../server/images.ts';
 import type { Db } from '../../db/handle.ts';
 import { recordAudit } from '../../server/audit.ts';
-import { badRequest, conflict, notFound } from '../../server/problems.ts';
+import { badRequest, notFound, refusedTransition } from '../../server/problems.ts';
 import type { Actor } from '../governance/index.ts';
 import { deliverer, operator } from './access.ts';
 import type { PlanResult } from './planning.ts';
@@ -79,10 +79,7 @@ export async function dispatchPlan(db: Db, actor: Actor | null, id: string) {
       .set({ status: 'dispatched', dispatchedAt: new Date(), dispatchedBy: who.id })
       .where(and(eq(plans.countyId, who.countyId), eq(plans.id, id), eq(plans.status, 'ready')))
       .returning({ id: plans.id, status: plans.status, dispatchedAt: plans.dispatchedAt });
-    if (!row) {
-      await planRow(tx, who.countyId, id);
-      throw conflict('plan_not_ready', 'Only a ready plan can be dispatched');
-    }
+    if (!row) throw refusedTransition('Only a ready plan can be dispatched', (await planRow(tx, who.countyId, id)).status);
     await recordAudit(tx, who, { action: 'logistics.plan.dispatch', entity: 'logistics_plan', entityId: id });
     return row;
   });
@@ -105,7 +102,7 @@ export async function closeStop(db: Db, actor: Actor | null, planId: string, sto
   const qr = input.status === 'delivered' ? input.qr : undefined;
   return db.transaction(async (tx) => {
     const plan = await planRow(tx, who.countyId, planId);
-    if (plan.status !== 'dispatched') throw conflict('plan_not_dispatched', 'Stops close only on a dispatched plan');
+    if (plan.status !== 'dispatched') throw refusedTransition(`Stops close only on a dispatched plan; this plan is ${plan.status}`, plan.status);
     const [stop] = await tx.select({ status: planStops.status, requestId: planStops.requestId }).from(planStops).where(and(eq(planStops.countyId, who.countyId), eq(planStops.planId, planId), eq(planStops.id, stopId)));
     if (!stop) throw notFound('Stop');
     if (qr !== undefined && qr.trim() !== parcelCode(stop.requestId)) throw badRequest('body/qr', 'This QR code is not the label of this stop’s parcel');
@@ -117,7 +114,7 @@ export async function closeStop(db: Db, actor: Actor | null, planId: string, sto
       .set({ status: input.status, reason: input.status === 'failed' ? input.reason : null, ...(closing ? { closedAt: new Date(), closedBy: who.id } : {}), ...proof })
       .where(and(eq(planStops.countyId, who.countyId), eq(planStops.planId, planId), eq(planStops.id, stopId), inArray(planStops.status, from)))
       .returning({ id: planStops.id, status: planStops.status, reason: planStops.reason, closedAt: planStops.closedAt, proofKind: planStops.proofKind });
-    if (!row) throw conflict('stop_closed', `This stop is already ${stop.status}`);
+    if (!row) throw refusedTransition(`This stop is already ${stop.status}`, stop.status);
     await recordAudit(tx, who, { action: `logistics.stop.${input.status}`, entity: 'logistics_plan_stop', entityId: stopId, details: { planId, reason: input.status === 'failed' ? input.reason : null, proof: proof.proofKind ?? null } });
     const [open] = await tx.select({ id: planStops.id }).from(planStops).where(and(eq(planStops.countyId, who.countyId), eq(planStops.planId, planId), inArray(planStops.status, ['pending', 'picked_up']))).limit(1);
     if (!open) {

@@ -213,7 +213,9 @@ describeEachDriver('logistics operations', (driver) => {
     expect(next.stops.find((s) => s.requestId === delivered.requestId)!.status).toBe('delivered');
     if (cancelled) expect(next.stops.map((s) => s.requestId)).not.toContain(cancelled.requestId);
     expect(next.stops.length).toBe(p.stops.length - (cancelled ? 1 : 0));
-    expect((await post(op, `/logistics/plans/${p.id}/replan`, {})).statusCode).toBe(409);
+    const stale = await post(op, `/logistics/plans/${p.id}/replan`, {});
+    expect(stale.statusCode).toBe(409);
+    expect(stale.json()).toMatchObject({ code: 'invalid_transition', current: 'superseded' });
   });
 
   it('compares the plan with a what-if: a lower ceiling grounds the drones, an extra drone is priced side by side', async () => {

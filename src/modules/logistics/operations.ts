@@ -4,7 +4,7 @@ import { and, desc, eq, inArray, ne } from 'drizzle-orm';
 import type { Db } from '../../db/handle.ts';
 import { recordAudit } from '../../server/audit.ts';
 import type { JobDefinition, JobQueue } from '../../server/jobs.ts';
-import { badRequest, conflict, notFound } from '../../server/problems.ts';
+import { badRequest, conflict, notFound, refusedTransition } from '../../server/problems.ts';
 import type { Actor } from '../governance/index.ts';
 import { orderParties } from '../market/index.ts';
 import { protectedBuildingExtents } from '../atlas/index.ts';
@@ -26,7 +26,7 @@ export async function replanPlan(db: Db, jobs: JobQueue, actor: Actor | null, pl
   const who = await operator(db, actor);
   const [plan] = await db.select().from(plans).where(and(eq(plans.countyId, who.countyId), eq(plans.id, planId)));
   if (!plan) throw notFound('Plan');
-  if (plan.status !== 'ready' && plan.status !== 'dispatched') throw conflict('plan_not_replannable', 'Only a ready or dispatched plan can be planned again');
+  if (plan.status !== 'ready' && plan.status !== 'dispatched') throw refusedTransition('Only a ready or dispatched plan can be planned again', plan.status);
   const now = (input.now ?? new Date()).getTime();
   const stops = await db.select().from(planStops).where(and(eq(planStops.countyId, who.countyId), eq(planStops.planId, planId)));
   const trips = new Map<string, typeof stops>();

@@ -5,7 +5,7 @@ import { and, asc, desc, eq, inArray } from 'drizzle-orm';
 import type { Db } from '../../db/handle.ts';
 import { recordAudit } from '../../server/audit.ts';
 import type { JobDefinition, JobQueue } from '../../server/jobs.ts';
-import { badRequest, conflict, notFound } from '../../server/problems.ts';
+import { badRequest, notFound, refusedTransition } from '../../server/problems.ts';
 import { checkSolution, type SolveResult } from '../../solvers/routing/index.ts';
 import type { Actor } from '../governance/index.ts';
 import { operator } from './access.ts';
@@ -84,7 +84,11 @@ export async function startPlan(db: Db, jobs: JobQueue, actor: Actor | null, inp
     await tx.update(plans).set({ jobId }).where(and(eq(plans.countyId, who.countyId), eq(plans.id, plan.id)));
     if (replan) {
       const [old] = await tx.update(plans).set({ status: 'superseded' }).where(and(eq(plans.countyId, who.countyId), eq(plans.id, replan.from), inArray(plans.status, ['ready', 'dispatched']))).returning({ id: plans.id });
-      if (!old) throw conflict('plan_not_replannable', 'Only a ready or dispatched plan can be planned again');
+      if (!old) {
+        const [now] = await tx.select({ status: plans.status }).from(plans).where(and(eq(plans.countyId, who.countyId), eq(plans.id, replan.from)));
+        if (!now) throw notFound('Plan');
+        throw refusedTransition('Only a ready or dispatched plan can be planned again', now.status);
+      }
       await recordAudit(tx, who, { action: 'logistics.plan.supersede', entity: 'logistics_plan', entityId: replan.from, details: { by: plan.id, kept: replan.keep.length } });
     }
     await recordAudit(tx, who, { action: 'logistics.plan.start', entity: 'logistics_plan', entityId: plan.id, details: { serviceDate: input.serviceDate, requests: open.length, jobId, settings: input.settings ?? null, replanOf: replan?.from ?? null } });

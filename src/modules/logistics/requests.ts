@@ -2,7 +2,7 @@
 import { and, asc, eq } from 'drizzle-orm';
 import type { Db } from '../../db/handle.ts';
 import { recordAudit } from '../../server/audit.ts';
-import { badRequest, conflict, notFound } from '../../server/problems.ts';
+import { badRequest, notFound, refusedTransition } from '../../server/problems.ts';
 import { getCountyTree, type Actor } from '../governance/index.ts';
 import { operator } from './access.ts';
 import { requests } from './schema.ts';
@@ -61,7 +61,7 @@ export async function updateRequest(db: Db, actor: Actor | null, id: string, pat
   return db.transaction(async (tx) => {
     const [before] = await tx.select().from(requests).where(and(eq(requests.countyId, who.countyId), eq(requests.id, id))).for('update');
     if (!before) throw notFound('Delivery request');
-    if (before.status === 'cancelled' && patch.status !== 'open') throw conflict('request_cancelled', 'This request was cancelled');
+    if (before.status === 'cancelled' && patch.status !== 'open') throw refusedTransition('This request was cancelled; reopen it first', 'cancelled');
     checkWindow(patch.windowStartMin ?? before.windowStartMin, patch.windowEndMin ?? before.windowEndMin);
     const [row] = await tx
       .update(requests)
