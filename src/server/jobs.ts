@@ -3,6 +3,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
 import type { Db, DbHandle } from '../db/handle.ts';
 import { queryRows } from '../db/handle.ts';
+import { listen } from '../db/listen.ts';
 import { jobRuns, type JobStatus } from '../db/schema.ts';
 import { recordAudit } from './audit.ts';
 
@@ -296,17 +297,7 @@ export function createJobQueue(handle: DbHandle, definitions: JobDefinition[], o
         void announce(payload).catch(() => {});
         if (started) void tick();
       };
-      if (handle.pglite) {
-        unlisten = await handle.pglite.listen(CHANNEL, onNotify);
-      } else if (handle.pool) {
-        const client = await handle.pool.connect();
-        await client.query(`listen ${CHANNEL}`);
-        client.on('notification', (n) => n.payload && onNotify(n.payload));
-        unlisten = async () => {
-          await client.query(`unlisten ${CHANNEL}`).catch(() => {});
-          client.release();
-        };
-      }
+      unlisten = await listen(handle, CHANNEL, onNotify);
       timer = setInterval(() => void tick(), POLL_MS);
       timer.unref();
       // A missed notification (a reconnect) costs at most a second of staleness for watchers.
