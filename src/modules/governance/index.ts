@@ -24,8 +24,20 @@ export { adminUnits, organizations, users, ROLES, ORG_KINDS, UNIT_LEVELS } from 
 export type { Role, OrgKind, UnitLevel } from './schema.ts';
 export { authorize, requireActor, holdsAnyRole, holdsPermissionAnywhere, OFFICIAL_ROLES } from './permissions.ts';
 export type { Actor, Grant, Permission, Scope } from './permissions.ts';
-export { getCountyTree, getUnit, grantVillageResidency, listOrganizations, revokeVillageResidency, villageIdsWithin, villagesByIds } from './service.ts';
-export type { AdminUnit, PublicUnit, VillageWithTownship } from './service.ts';
+export {
+  getCountyTree,
+  getUnit,
+  grantVillageResidency,
+  listOrganizations,
+  orgMemberIds,
+  revokeVillageResidency,
+  unitsByName,
+  userIdsByUsername,
+  usersByIds,
+  villageIdsWithin,
+  villagesByIds,
+} from './service.ts';
+export type { AdminUnit, PublicUnit, UserCard, VillageWithTownship } from './service.ts';
 export { DEMO_ACCOUNTS, pinyinName, readVillagesCsv } from './seed.ts';
 export { issueSetupToken, previewSetup, setUpCounty, setupNeeded, SETUP_TOKEN_HOURS } from './setup.service.ts';
 export type { SetupInput, SetupPreview, SetupResult } from './setup.service.ts';

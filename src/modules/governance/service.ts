@@ -482,3 +482,49 @@ export async function revokeVillageResidency(tx: Db, by: Actor, userId: string, 
   await recordAudit(tx, by, { action: 'grant.remove', entity: 'role_grant', entityId: row.id, details: { userId, role: 'resident', unitId: villageId, via } });
   return true;
 }
+
+// ---- small reads for other modules (they reach governance's data only through these) ----
+
+/** The users holding any role on an organization of the county (to tell its members something). */
+export async function orgMemberIds(db: Db, countyId: string, orgId: string): Promise<string[]> {
+  const rows = await db
+    .selectDistinct({ userId: roleGrants.userId })
+    .from(roleGrants)
+    .where(and(eq(roleGrants.countyId, countyId), eq(roleGrants.orgId, orgId)));
+  return rows.map((r) => r.userId);
+}
+
+/** What another module may show of a user: the name they go by and the language they read. */
+export interface UserCard {
+  id: string;
+  displayName: string;
+  locale: string;
+}
+
+/** Users by id, for names and languages beside another module's rows (missing ids are left out). */
+export async function usersByIds(db: Db, ids: readonly string[]): Promise<Map<string, UserCard>> {
+  const unique = [...new Set(ids)];
+  if (!unique.length) return new Map();
+  const rows = await db
+    .select({ id: users.id, displayName: users.displayName, locale: users.locale })
+    .from(users)
+    .where(sql`${users.id} = any(${uuidArray(unique)}::uuid[])`);
+  return new Map(rows.map((r) => [r.id, r]));
+}
+
+/** Seeding only: the ids of accounts by username. */
+export async function userIdsByUsername(db: Db, usernames: readonly string[]): Promise<Map<string, string>> {
+  if (!usernames.length) return new Map();
+  const rows = await db.select({ id: users.id, username: users.username }).from(users).where(inArray(users.username, [...usernames]));
+  return new Map(rows.map((r) => [r.username, r.id]));
+}
+
+/** Seeding only: a county's units by their Chinese name, with their parent. */
+export async function unitsByName(db: Db, countyId: string, names: readonly string[]): Promise<Map<string, { id: string; parentId: string | null; level: UnitLevel }>> {
+  if (!names.length) return new Map();
+  const rows = await db
+    .select({ id: adminUnits.id, nameZh: adminUnits.nameZh, parentId: adminUnits.parentId, level: adminUnits.level })
+    .from(adminUnits)
+    .where(and(eq(adminUnits.countyId, countyId), inArray(adminUnits.nameZh, [...names])));
+  return new Map(rows.map((r) => [r.nameZh, { id: r.id, parentId: r.parentId, level: r.level }]));
+}

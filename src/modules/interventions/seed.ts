@@ -1,7 +1,7 @@
 // Demo proposals in 杨家堂村 at various stages, seeded with the demo county (inside its transaction).
-import { sql } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
-import { queryRows, type Db } from '../../db/handle.ts';
+import type { Db } from '../../db/handle.ts';
+import { unitsByName, userIdsByUsername } from '../governance/index.ts';
 import { checkHeritageRules, DEFAULT_RULE_PARAMS } from './rules.ts';
 import { interventionMilestones, interventions, interventionSpend, interventionTransitions, interventionVotes, type Outcomes, type Status } from './schema.ts';
 
@@ -28,13 +28,9 @@ const outcomes = (jobs: number, back: number, visitors: number, incomeYuan: numb
 
 export async function seedInterventions(tx: Db, countyId: string) {
   // Seeding only: the demo accounts and 杨家堂村 are looked up by their seeded names.
-  const users = new Map(
-    (await queryRows<{ username: string; id: string }>(tx, sql`select username, id from users where username in ('resident', 'village', 'town', 'admin')`)).map((u) => [u.username, u.id]),
-  );
-  const [place] = await queryRows<{ village: string; township: string }>(
-    tx,
-    sql`select v.id as village, v.parent_id as township from admin_units v where v.name_zh = '杨家堂村' and v.level = 'village'`,
-  );
+  const users = await userIdsByUsername(tx, ['resident', 'village', 'town', 'admin']);
+  const yangjiatang = (await unitsByName(tx, countyId, ['杨家堂村'])).get('杨家堂村');
+  const place = yangjiatang && { village: yangjiatang.id, township: yangjiatang.parentId! };
   if (!place || users.size < 4) return;
   const yuan = (y: number) => y * 100;
   const demos: { title: string; type: string; status: Status; costYuan: number; split: [number, number, number, number]; months: number; out: Outcomes; building?: [string, 'county' | 'historic' | 'traditional']; description: string }[] = [

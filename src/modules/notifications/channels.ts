@@ -9,6 +9,7 @@ import webpush from 'web-push';
 import type { Db } from '../../db/handle.ts';
 import { queryRows } from '../../db/handle.ts';
 import { recordAudit } from '../../server/audit.ts';
+import { usersByIds } from '../governance/index.ts';
 import { render } from './messages.ts';
 import { notificationContacts, notificationDeliveries, pushSubscriptions, vapidKeys, type DeliveryChannel, type NotificationKind } from './schema.ts';
 
@@ -151,11 +152,11 @@ export async function deliverDue(db: Db, options: { limit?: number; adapters?: P
           returning id, county_id, notification_id, channel, attempts`,
     );
     if (!due) break;
-    const [n] = await queryRows<{ user_id: string; kind: NotificationKind; params: Record<string, string | number>; link: string | null; locale: string }>(
+    const [row] = await queryRows<{ user_id: string; kind: NotificationKind; params: Record<string, string | number>; link: string | null }>(
       db,
-      sql`select n.user_id, n.kind, n.params, n.link, coalesce(u.locale, 'zh-CN') as locale
-          from notifications n left join users u on u.id = n.user_id where n.id = ${due.notification_id} and n.county_id = ${due.county_id}`,
+      sql`select n.user_id, n.kind, n.params, n.link from notifications n where n.id = ${due.notification_id} and n.county_id = ${due.county_id}`,
     );
+    const n = row && { ...row, locale: (await usersByIds(db, [row.user_id])).get(row.user_id)?.locale ?? 'zh-CN' };
     const where = and(eq(notificationDeliveries.countyId, due.county_id), eq(notificationDeliveries.id, due.id));
     const attempts = Number(due.attempts) + 1;
     /** Stores the outcome with its audit row (the platform acts: no user). */

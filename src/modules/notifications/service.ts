@@ -2,10 +2,9 @@
 import { and, desc, eq, inArray, isNull, lt, sql } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
 import type { Db } from '../../db/handle.ts';
-import { queryRows } from '../../db/handle.ts';
 import { recordAudit } from '../../server/audit.ts';
 import { notFound } from '../../server/problems.ts';
-import type { Actor } from '../governance/index.ts';
+import { orgMemberIds, type Actor } from '../governance/index.ts';
 import {
   CHANNELS,
   DELIVERY_CHANNELS,
@@ -34,12 +33,6 @@ export interface NotifyInput {
   link?: string | null;
 }
 
-/** The users holding any role on an organization (governance's role grants, read by SQL: no import of its internals). */
-async function orgMembers(tx: Db, countyId: string, orgId: string): Promise<string[]> {
-  const rows = await queryRows<{ user_id: string }>(tx, sql`select distinct user_id from role_grants where org_id = ${orgId} and county_id = ${countyId}`);
-  return rows.map((r) => r.user_id);
-}
-
 /**
  * Tells users about something, inside the caller's transaction: the in-app rows, and one outbox row per further
  * channel each user chose (the `notifications.deliver` job sends them and retries). Nothing here talks to the
@@ -47,7 +40,7 @@ async function orgMembers(tx: Db, countyId: string, orgId: string): Promise<stri
  */
 export async function notify(tx: Db, input: NotifyInput): Promise<string[]> {
   const recipients = new Set(input.userIds ?? []);
-  if (input.orgId) for (const id of await orgMembers(tx, input.countyId, input.orgId)) recipients.add(id);
+  if (input.orgId) for (const id of await orgMemberIds(tx, input.countyId, input.orgId)) recipients.add(id);
   if (!recipients.size) return [];
   const userIds = [...recipients];
   const prefs = await tx

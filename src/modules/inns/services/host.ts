@@ -1,7 +1,7 @@
 import { and, asc, eq, gt, gte, inArray, lt, sql } from 'drizzle-orm';
 import { queryRows, type Db } from '../../../db/handle.ts';
 import { badRequest } from '../../../server/problems.ts';
-import { authorize, type Actor } from '../../governance/index.ts';
+import { authorize, usersByIds, type Actor } from '../../governance/index.ts';
 import { daysBetween, monthStart, nextMonth, nightsOf } from '../dates.ts';
 import { bookings, inns, rooms, type BookingStatus } from '../schema.ts';
 import { occupying, today } from './common.ts';
@@ -28,16 +28,17 @@ export async function hostCalendar(db: Db, actor: Actor | null, innId: string, f
     amount_fen: number;
     refund_fen: number;
     note: string;
-    guest_name: string | null;
+    guest_id: string | null;
   }>(
     db,
     sql`select b.id, b.room_id, to_char(b.check_in, 'YYYY-MM-DD') as check_in, to_char(b.check_out, 'YYYY-MM-DD') as check_out,
-          b.status, b.block_source, b.guests, b.amount_fen, b.refund_fen, b.note, u.display_name as guest_name
-        from inn_bookings b left join users u on u.id = b.guest_id
+          b.status, b.block_source, b.guests, b.amount_fen, b.refund_fen, b.note, b.guest_id
+        from inn_bookings b
         where b.inn_id = ${innId} and b.stay && daterange(${from}::date, ${to}::date, '[)')
           and (${occupying('b')} or b.status = 'cancelled')
         order by b.check_in`,
   );
+  const guests = await usersByIds(db, rows.flatMap((r) => (r.guest_id ? [r.guest_id] : [])));
   return {
     inn: { id: inn.id, name: inn.name },
     from,
@@ -55,7 +56,7 @@ export async function hostCalendar(db: Db, actor: Actor | null, innId: string, f
       amountFen: r.amount_fen,
       refundFen: r.refund_fen,
       note: r.note,
-      guestName: r.guest_name,
+      guestName: (r.guest_id && guests.get(r.guest_id)?.displayName) ?? null,
     })),
   };
 }
