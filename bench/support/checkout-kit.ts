@@ -46,7 +46,7 @@ export const say = (s: string) => process.stdout.write(`${s}\n`);
 export async function startServer(databaseUrl: string, env: Record<string, string> = {}) {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     cwd: root,
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DATABASE_URL: databaseUrl, DATABASE_POOL_SIZE: String(POOL), TERRACE_DEMO_PASSWORD: PASSWORD, LOGIN_RATE_LIMIT_PER_MINUTE: '100000', LOG_LEVEL: 'warn', WEB_DIST: '/nonexistent', ...env },
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DATABASE_URL: databaseUrl, DATABASE_POOL_SIZE: String(POOL), TERRACE_DEMO: '1', TERRACE_DEMO_PASSWORD: PASSWORD, WRITE_RATE_LIMIT_PER_USER_PER_MINUTE: '0', WRITE_RATE_LIMIT_PER_ADDRESS_PER_MINUTE: '0', LOGIN_RATE_LIMIT_PER_MINUTE: '100000', LOG_LEVEL: 'warn', WEB_DIST: '/nonexistent', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
