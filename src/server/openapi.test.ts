@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../test/support/app.ts';
 import { undeclaredSecurity } from './openapi.ts';
+import { API_TYPES_FILE, apiTypes } from '../../scripts/api-types.ts';
 
 type Operation = {
   operationId?: string;
@@ -24,6 +25,11 @@ describe('the API contract (OpenAPI document)', () => {
     doc = t.app.swagger() as unknown as Document;
   });
   afterAll(() => t.close());
+
+  it("gives the web client its types from this document: src/web/api-types.ts is what `npm run api:types` makes of it now", async () => {
+    const fresh = await apiTypes(doc);
+    expect(fs.readFileSync(API_TYPES_FILE, 'utf8') === fresh, 'src/web/api-types.ts is out of date: run `npm run api:types`').toBe(true);
+  });
 
   it('describes every operation for a client generator: operationId, summary, security, a 2xx reply schema, problem+json 4xx replies', () => {
     const gaps: string[] = [];

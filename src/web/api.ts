@@ -1,3 +1,15 @@
+import type { operations } from './api-types.ts';
+
+type Json<R> = R extends { content: { 'application/json': infer T } } ? T : never;
+type Responses<Op extends keyof operations> = operations[Op]['responses'];
+/**
+ * An operation's success reply (its 200 or 201), typed from the route's own zod schema through the OpenAPI document
+ * (`src/web/api-types.ts`, made by `npm run api:types`): pages name the operation instead of writing the shape.
+ */
+export type Reply<Op extends keyof operations> = Json<Responses<Op>[Extract<keyof Responses<Op>, 200 | 201>]>;
+/** An operation's JSON request body. */
+export type RequestBody<Op extends keyof operations> = operations[Op] extends { requestBody?: { content: { 'application/json': infer B } } } ? B : never;
+
 /** One field a request got wrong, and the rule it broke (zod's issue code and the parameters a sentence needs). */
 export interface FieldProblem {
   field: string;

@@ -17,6 +17,12 @@ import { OPTIONAL_SESSION, SESSION, binary } from '../../server/openapi.ts';
 const geoJsonGeometry = z
   .custom<Geometry>((v) => typeof v === 'object' && v !== null && 'type' in v)
   .meta({ type: 'object', description: 'A GeoJSON geometry (RFC 7946)', properties: { type: { type: 'string' } }, required: ['type'] });
+/** A building's outline as stored: a GeoJSON Point or a one-ring Polygon (validated on the way in). */
+const position = z.array(z.number()).min(2).max(3);
+const buildingGeometry = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('Point'), coordinates: position }),
+  z.object({ type: z.literal('Polygon'), coordinates: z.array(z.array(position)) }),
+]);
 /** A GeoJSON bounding box: west, south, east, north (with heights when 3D). */
 const geoJsonBbox = z.array(z.number()).min(4).max(6).optional();
 const listVillagesReply = z.array(z.object({
@@ -143,7 +149,7 @@ const createBuilding201Reply = z.object({
   materials: z.string(),
   currentUse: z.string(),
   ownerType: z.string(),
-  geometry: geoJsonGeometry,
+  geometry: buildingGeometry,
   minLon: z.number(),
   minLat: z.number(),
   maxLon: z.number(),
@@ -153,7 +159,7 @@ const createBuilding201Reply = z.object({
   searchText: z.string(),
 });
 const getBuildingReply = z.object({
-  geometry: geoJsonGeometry,
+  geometry: buildingGeometry,
   crs: z.enum(['wgs84', 'gcj02']),
   village: z.object({ id: z.string(), nameZh: z.string(), namePinyin: z.string() }),
   editable: z.boolean(),
@@ -220,7 +226,7 @@ const updateBuildingReply = z.object({
   materials: z.string(),
   currentUse: z.string(),
   ownerType: z.string(),
-  geometry: geoJsonGeometry,
+  geometry: buildingGeometry,
   lon: z.number(),
   lat: z.number(),
   minLon: z.number(),

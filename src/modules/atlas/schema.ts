@@ -16,7 +16,7 @@ import {
   uuid,
   type AnyPgColumn,
 } from 'drizzle-orm/pg-core';
-import type { Geometry } from 'geojson';
+import type { Point, Polygon } from 'geojson';
 import { uuidv7 } from 'uuidv7';
 import { adminUnits, users } from '../governance/index.ts';
 import { createdAt, inList, tenantId, photoFileColumns } from '../../db/columns.ts';
@@ -108,7 +108,7 @@ export const atlasBuildings = pgTable(
     currentUse: text('current_use').notNull().default('other'),
     ownerType: text('owner_type').notNull().default('unknown'),
     /** WGS-84 GeoJSON Point or Polygon; lon/lat is the point or the polygon's centroid, the bbox its extent. */
-    geometry: jsonb('geometry').$type<Geometry>().notNull(),
+    geometry: jsonb('geometry').$type<Point | Polygon>().notNull(),
     lon: doublePrecision('lon').notNull(),
     lat: doublePrecision('lat').notNull(),
     minLon: doublePrecision('min_lon').notNull(),
