@@ -23,7 +23,8 @@ export const MODULES: readonly ModuleManifest[] = [
   innsModule,
   logisticsModule,
   peopleModule,
-  indicatorsModule,
   liveModule,
+  // After every module it computes indicators from, so that the demo's first computation sees their seeds.
+  indicatorsModule,
   notificationsModule,
 ];

@@ -5691,7 +5691,7 @@ export interface operations {
                         aggregation: "sum" | "mean";
                         code: string;
                         /** @enum {string|null} */
-                        computedKey: "market.sales" | "inns.nights" | "atlas.good_buildings" | "interventions.funded" | null;
+                        computedKey: "market.sales" | "live.revenue" | "inns.nights" | "atlas.good_buildings" | "interventions.funded" | "interventions.restored" | "people.apprenticeships" | "people.returnees" | "logistics.drone_deliveries" | "logistics.road_km_avoided" | null;
                         /** @enum {string} */
                         direction: "higher" | "lower";
                         /** Format: uuid */
@@ -5742,7 +5742,7 @@ export interface operations {
                     aggregation?: "sum" | "mean";
                     code: string;
                     /** @enum {string|null} */
-                    computedKey?: "market.sales" | "inns.nights" | "atlas.good_buildings" | "interventions.funded" | null;
+                    computedKey?: "market.sales" | "live.revenue" | "inns.nights" | "atlas.good_buildings" | "interventions.funded" | "interventions.restored" | "people.apprenticeships" | "people.returnees" | "logistics.drone_deliveries" | "logistics.road_km_avoided" | null;
                     /** @enum {string} */
                     direction: "higher" | "lower";
                     nameEn: string;
@@ -5768,7 +5768,7 @@ export interface operations {
                         aggregation: "sum" | "mean";
                         code: string;
                         /** @enum {string|null} */
-                        computedKey: "market.sales" | "inns.nights" | "atlas.good_buildings" | "interventions.funded" | null;
+                        computedKey: "market.sales" | "live.revenue" | "inns.nights" | "atlas.good_buildings" | "interventions.funded" | "interventions.restored" | "people.apprenticeships" | "people.returnees" | "logistics.drone_deliveries" | "logistics.road_km_avoided" | null;
                         /** @enum {string} */
                         direction: "higher" | "lower";
                         /** Format: uuid */
@@ -5860,7 +5860,7 @@ export interface operations {
                         aggregation: "sum" | "mean";
                         code: string;
                         /** @enum {string|null} */
-                        computedKey: "market.sales" | "inns.nights" | "atlas.good_buildings" | "interventions.funded" | null;
+                        computedKey: "market.sales" | "live.revenue" | "inns.nights" | "atlas.good_buildings" | "interventions.funded" | "interventions.restored" | "people.apprenticeships" | "people.returnees" | "logistics.drone_deliveries" | "logistics.road_km_avoided" | null;
                         /** @enum {string} */
                         direction: "higher" | "lower";
                         /** Format: uuid */
@@ -5947,7 +5947,7 @@ export interface operations {
                             aggregation: "sum" | "mean";
                             code: string;
                             /** @enum {string|null} */
-                            computedKey: "market.sales" | "inns.nights" | "atlas.good_buildings" | "interventions.funded" | null;
+                            computedKey: "market.sales" | "live.revenue" | "inns.nights" | "atlas.good_buildings" | "interventions.funded" | "interventions.restored" | "people.apprenticeships" | "people.returnees" | "logistics.drone_deliveries" | "logistics.road_km_avoided" | null;
                             /** @enum {string} */
                             direction: "higher" | "lower";
                             /** Format: uuid */
@@ -6686,7 +6686,7 @@ export interface operations {
                                 aggregation: "sum" | "mean";
                                 code: string;
                                 /** @enum {string|null} */
-                                computedKey: "market.sales" | "inns.nights" | "atlas.good_buildings" | "interventions.funded" | null;
+                                computedKey: "market.sales" | "live.revenue" | "inns.nights" | "atlas.good_buildings" | "interventions.funded" | "interventions.restored" | "people.apprenticeships" | "people.returnees" | "logistics.drone_deliveries" | "logistics.road_km_avoided" | null;
                                 /** @enum {string} */
                                 direction: "higher" | "lower";
                                 /** Format: uuid */
@@ -6866,7 +6866,7 @@ export interface operations {
                             aggregation: "sum" | "mean";
                             code: string;
                             /** @enum {string|null} */
-                            computedKey: "market.sales" | "inns.nights" | "atlas.good_buildings" | "interventions.funded" | null;
+                            computedKey: "market.sales" | "live.revenue" | "inns.nights" | "atlas.good_buildings" | "interventions.funded" | "interventions.restored" | "people.apprenticeships" | "people.returnees" | "logistics.drone_deliveries" | "logistics.road_km_avoided" | null;
                             /** @enum {string} */
                             direction: "higher" | "lower";
                             /** Format: uuid */
@@ -7006,7 +7006,7 @@ export interface operations {
                             aggregation: "sum" | "mean";
                             code: string;
                             /** @enum {string|null} */
-                            computedKey: "market.sales" | "inns.nights" | "atlas.good_buildings" | "interventions.funded" | null;
+                            computedKey: "market.sales" | "live.revenue" | "inns.nights" | "atlas.good_buildings" | "interventions.funded" | "interventions.restored" | "people.apprenticeships" | "people.returnees" | "logistics.drone_deliveries" | "logistics.road_km_avoided" | null;
                             /** @enum {string} */
                             direction: "higher" | "lower";
                             /** Format: uuid */

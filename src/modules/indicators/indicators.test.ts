@@ -214,8 +214,8 @@ describeEachDriver('indicators', (driver) => {
     expect(started.statusCode, started.body).toBe(202);
     const stream = await as(t.app, admin)({ url: `/api/v1/indicators/jobs/${started.json().jobId}/events` });
     const evs = events(stream.body);
-    expect(evs.at(-1)).toMatchObject({ type: 'result', data: { period: thisYear, computedIndicators: 4, changedValues: 0, indexChanged: true } });
-    expect(evs.filter((e) => e.type === 'progress').at(-1)!.data).toMatchObject({ step: 'index', done: 5, total: 5 });
+    expect(evs.at(-1)).toMatchObject({ type: 'result', data: { period: thisYear, computedIndicators: 10, changedValues: 0, indexChanged: true } });
+    expect(evs.filter((e) => e.type === 'progress').at(-1)!.data).toMatchObject({ step: 'index', done: 11, total: 11 });
     const after = (await get<Overview>(admin, '/api/v1/indicators/overview')).body.villages.find((x) => x.id === v.id)!;
     expect(after.score).toBeGreaterThan(v.score!);
     const indexAudit = await t.db.db.select().from(auditLog).where(and(eq(auditLog.action, 'indicators.index.compute'), eq(auditLog.actorId, admin.userId)));
@@ -230,6 +230,41 @@ describeEachDriver('indicators', (driver) => {
     const detail = (await get<Detail>(admin, `/api/v1/indicators/villages/${v.id}`)).body;
     expect(detail.indicators.find((i) => i.code === 'econ.income')).toMatchObject({ value: 1_000_000, previous: income.previous });
     expect(detail.scores.find((s) => s.period === thisYear)!.score).toBe(after.score);
+  });
+
+  it('computes indicators from the other modules, each value with the records it was counted from', async () => {
+    type WithProvenance = Detail['indicators'][number] & { provenance: { module: string; records: number; ids: string[] } | null };
+    const v = yjt();
+    const indicator = async (code: string) =>
+      (await get<{ indicators: WithProvenance[] }>(admin, `/api/v1/indicators/villages/${v.id}?period=${thisYear}`)).body.indicators.find((i) => i.code === code)!;
+    // The Atlas: of 杨家堂村's two assessed buildings, the ancestral hall is fair (grade 2), the dwellings damaged (3).
+    const good = await indicator('culture.good_buildings');
+    expect(good).toMatchObject({ source: 'computed', value: 50, provenance: { module: 'atlas', records: 2 } });
+    expect(good.provenance!.ids).toHaveLength(2);
+    // People: a returnee registered in the village counts after the recomputation, and is among its records.
+    const before = await indicator('people.returned');
+    expect(before.provenance).toMatchObject({ module: 'people' });
+    const registered = await as(t.app, village)({
+      method: 'POST',
+      url: '/api/v1/people/residents',
+      payload: { villageId: v.id, fullName: '宋归乡', birthYear: 1990, status: 'returned', statusSince: `${thisYear}-03-01`, returnedFrom: '杭州', consent: true },
+    });
+    expect(registered.statusCode, registered.body).toBe(201);
+    const started = await as(t.app, admin)({ method: 'POST', url: '/api/v1/indicators/recompute', payload: { period: thisYear } });
+    await as(t.app, admin)({ url: `/api/v1/indicators/jobs/${started.json().jobId}/events` });
+    const after = await indicator('people.returned');
+    expect(after.value).toBe((before.value ?? 0) + 1);
+    expect(after.provenance!.records).toBe(after.value);
+    expect(after.provenance!.ids).toContain(registered.json().id);
+    // Last year's figure does not count someone who came back this year.
+    const lastYearFigure = (await get<{ indicators: WithProvenance[] }>(admin, `/api/v1/indicators/villages/${v.id}?period=${lastYear}`)).body.indicators.find((i) => i.code === 'people.returned')!;
+    expect(lastYearFigure.provenance?.ids ?? []).not.toContain(registered.json().id);
+    // Every computed indicator of the catalogue has a value (0 where there is nothing to count), none NaN.
+    const all = (await get<{ indicators: WithProvenance[] }>(admin, `/api/v1/indicators/villages/${v.id}?period=${thisYear}`)).body.indicators.filter((i) => i.source === 'computed');
+    expect(all.map((i) => i.code).sort()).toEqual(
+      ['culture.apprenticeships', 'culture.good_buildings', 'culture.restored', 'eco.drone_deliveries', 'eco.renewal_funds', 'eco.road_km_avoided', 'econ.inn_nights', 'econ.live_revenue', 'econ.market_sales', 'people.returned'].sort(),
+    );
+    for (const i of all) expect(Number.isFinite(i.value), i.code).toBe(true);
   });
 
   it('refuses bad input with 4xx naming the field, and changes nothing', async () => {

@@ -16,7 +16,18 @@ export type Source = (typeof SOURCES)[number];
 export const AGGREGATIONS = ['sum', 'mean'] as const;
 export type Aggregation = (typeof AGGREGATIONS)[number];
 /** What Terrace computes from its own modules' records (see computed.ts). */
-export const COMPUTED_KEYS = ['market.sales', 'inns.nights', 'atlas.good_buildings', 'interventions.funded'] as const;
+export const COMPUTED_KEYS = [
+  'market.sales',
+  'live.revenue',
+  'inns.nights',
+  'atlas.good_buildings',
+  'interventions.funded',
+  'interventions.restored',
+  'people.apprenticeships',
+  'people.returnees',
+  'logistics.drone_deliveries',
+  'logistics.road_km_avoided',
+] as const;
 export type ComputedKey = (typeof COMPUTED_KEYS)[number];
 
 const countyId = () =>

@@ -21,6 +21,13 @@ export const DEMO_INDICATORS: Seeded[] = [
   { code: 'people.residents', nameZh: '常住人口', nameEn: 'Resident population', pillar: 'people', unit: '人', range: [120, 1600] },
   { code: 'people.returnees', nameZh: '返乡创业人员', nameEn: 'Returnees starting businesses', pillar: 'people', unit: '人', range: [0, 30] },
   { code: 'people.elderly', nameZh: '65岁以上人口占比', nameEn: 'Share of residents aged 65+', pillar: 'people', unit: '%', direction: 'lower', range: [18, 48] },
+  // Computed by Terrace from the other modules (after the entered ones, so the demo's entered figures stay as they were).
+  { code: 'econ.live_revenue', nameZh: '直播带货销售额', nameEn: 'Live-sale revenue', pillar: 'economy', unit: '元', computedKey: 'live.revenue' },
+  { code: 'culture.restored', nameZh: '修缮完成的历史建筑', nameEn: 'Heritage buildings restored', pillar: 'culture', unit: '座', computedKey: 'interventions.restored' },
+  { code: 'culture.apprenticeships', nameZh: '在传技艺师徒', nameEn: 'Apprenticeships under way', pillar: 'culture', unit: '对', computedKey: 'people.apprenticeships' },
+  { code: 'eco.drone_deliveries', nameZh: '无人机投递', nameEn: 'Parcels delivered by drone', pillar: 'ecology', unit: '件', computedKey: 'logistics.drone_deliveries' },
+  { code: 'eco.road_km_avoided', nameZh: '无人机减少的山路里程', nameEn: 'Mountain road spared by drones', pillar: 'ecology', unit: 'km', computedKey: 'logistics.road_km_avoided' },
+  { code: 'people.returned', nameZh: '登记在册的返乡人员', nameEn: 'Returnees on the village register', pillar: 'people', unit: '人', computedKey: 'people.returnees' },
 ];
 
 /** The demo's two years: last year and this one. */

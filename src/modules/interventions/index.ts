@@ -22,3 +22,4 @@ export const interventionsModule = defineModule({
 });
 
 export { activeProjects, fundedByVillage } from './service.ts';
+export { restoredByVillage } from './services/indicators.ts';

@@ -26,3 +26,4 @@ export const liveModule = defineModule({
     },
   ],
 });
+export { liveRevenueByProducer } from './indicators.ts';

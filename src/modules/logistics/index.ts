@@ -25,3 +25,4 @@ export const logisticsModule = defineModule({
 
 /** For Market's order page: where a paid order's parcel is on its way to the county hub. */
 export { orderDelivery, DELIVERY_STATES } from './operations.ts';
+export { droneDeliveriesByVillage } from './indicators.ts';

@@ -5,6 +5,7 @@ import { sql } from 'drizzle-orm';
 import { queryRows } from '../../db/handle.ts';
 import { checkSolution } from '../../solvers/routing/index.ts';
 import { toSolverInstance, type PlanInstance } from './instance.ts';
+import { droneDeliveriesByVillage } from './indicators.ts';
 import { tomorrow } from './seed.ts';
 
 /** Parses a Server-Sent Events body into its events. */
@@ -148,6 +149,21 @@ describeEachDriver('logistics', (driver) => {
     for (const s of plan.stops.slice(2)) expect((await as(t.app, op)({ method: 'POST', url: `/api/v1/logistics/plans/${plan.id}/stops/${s.id}`, payload: { status: 'delivered' } })).statusCode).toBe(200);
     expect((await as(t.app, op)({ url: `/api/v1/logistics/plans/${plan.id}` })).json().status).toBe('completed');
     expect(await auditActions([plan.id])).toContain('logistics.plan.complete');
+    // The Indicators count what the drones delivered, per village, with the mountain road their trips spared.
+    type Route = { kind: string; vehicleId: string; roadKmAvoided: number; trips: { stops: unknown[] }[] };
+    const drones = (plan.result.routes as Route[]).filter((r) => r.kind === 'drone');
+    const byDrone = new Set(drones.map((r) => r.vehicleId));
+    const droneStops = (plan.stops as { id: string; vehicleId: string }[]).filter((s) => byDrone.has(s.vehicleId));
+    const deliveredByDrone = droneStops.filter((s) => s.id !== plan.stops[1].id);
+    expect(deliveredByDrone.length).toBeGreaterThan(0);
+    const [{ county_id: countyId }] = await queryRows<{ county_id: string }>(t.db.db, sql`select county_id from logistics_plans where id = ${plan.id}`);
+    const year = Number(date.slice(0, 4));
+    const figures = await droneDeliveriesByVillage(t.db.db, countyId, `${year}-01-01`, `${year + 1}-01-01`);
+    expect(figures.flatMap((f) => f.ids).sort()).toEqual(deliveredByDrone.map((s) => s.id).sort());
+    expect(figures.reduce((n, f) => n + f.deliveries, 0)).toBe(deliveredByDrone.length);
+    const spared = drones.reduce((km, r) => km + r.roadKmAvoided * (deliveredByDrone.filter((s) => s.vehicleId === r.vehicleId).length / r.trips.reduce((n, trip) => n + trip.stops.length, 0)), 0);
+    expect(figures.reduce((km, f) => km + f.roadKmAvoided, 0)).toBeCloseTo(spared, 0);
+    expect(await droneDeliveriesByVillage(t.db.db, countyId, `${year - 1}-01-01`, `${year}-01-01`)).toEqual([]);
   });
 
   it('describes every route in the OpenAPI document, with its operation id and answer', async () => {

@@ -31,3 +31,4 @@ export const peopleModule = defineModule({
     'people.jobs.manage_project': OFFICIAL_ROLES,
   },
 });
+export { apprenticeshipsByVillage, returneesByVillage } from './indicators.ts';

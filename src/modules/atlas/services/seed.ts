@@ -83,14 +83,15 @@ export async function seedAtlas(tx: Db): Promise<void> {
 }
 
 
-/** Per village: its heritage buildings, those assessed, and those in good condition (latest grade 4 or 5), for the Indicators. */
+/** Per village: its heritage buildings, those assessed, and those in good condition (latest grade 1 sound or 2 fair; 5 is unsafe), for the Indicators. */
 export async function buildingConditionByVillage(db: Db, countyId: string) {
   return db
     .select({
       villageId: buildings.villageId,
       buildings: sql<number>`count(*)::int`,
       assessed: sql<number>`count(${buildings.condition})::int`,
-      good: sql<number>`(count(*) filter (where ${buildings.condition} >= 4))::int`,
+      good: sql<number>`(count(*) filter (where ${buildings.condition} <= 2))::int`,
+      ids: sql<string[]>`(array_agg(${buildings.id}::text order by ${buildings.id}) filter (where ${buildings.condition} is not null))[1:200]`,
     })
     .from(buildings)
     .where(eq(buildings.countyId, countyId))

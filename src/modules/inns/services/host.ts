@@ -106,7 +106,12 @@ export async function hostStats(db: Db, actor: Actor | null, innId: string, year
 /** Guest nights booked and paid (confirmed, checked in, completed) per village, by check-in date in [from, to). */
 export async function nightsByVillage(db: Db, countyId: string, from: string, to: string) {
   return db
-    .select({ unitId: inns.unitId, bookings: sql<number>`count(*)::int`, nights: sql<number>`sum(${bookings.checkOut} - ${bookings.checkIn})::int` })
+    .select({
+      unitId: inns.unitId,
+      bookings: sql<number>`count(*)::int`,
+      nights: sql<number>`sum(${bookings.checkOut} - ${bookings.checkIn})::int`,
+      ids: sql<string[]>`(array_agg(${bookings.id}::text order by ${bookings.id}))[1:200]`,
+    })
     .from(bookings)
     .innerJoin(inns, eq(inns.id, bookings.innId))
     .where(and(eq(bookings.countyId, countyId), inArray(bookings.status, ['confirmed', 'checked_in', 'completed']), gte(bookings.checkIn, from), lt(bookings.checkIn, to)))

@@ -124,7 +124,12 @@ export async function dashboard(db: Db, actor: Actor | null, today = new Date())
 /** Money granted to interventions so far, per village (funded, in progress or done), for the Indicators. */
 export async function fundedByVillage(db: Db, countyId: string) {
   return db
-    .select({ villageId: interventions.villageId, interventions: sql<number>`count(*)::int`, fundedFen: sql<number>`sum(${interventions.fundedFen})::bigint` })
+    .select({
+      villageId: interventions.villageId,
+      interventions: sql<number>`count(*)::int`,
+      fundedFen: sql<number>`sum(${interventions.fundedFen})::bigint`,
+      ids: sql<string[]>`(array_agg(${interventions.id}::text order by ${interventions.id}))[1:200]`,
+    })
     .from(interventions)
     .where(and(eq(interventions.countyId, countyId), gt(interventions.fundedFen, 0)))
     .groupBy(interventions.villageId);

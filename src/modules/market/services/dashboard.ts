@@ -54,7 +54,12 @@ export { GENESIS_HASH };
 /** Paid sales (goods, without shipping) per producer over [from, to) by payment time, for the Indicators. */
 export async function salesByProducer(db: Db, countyId: string, from: Date, to: Date) {
   return db
-    .select({ orgId: marketOrders.orgId, orders: sql<number>`count(*)::int`, salesFen: sql<number>`sum(${marketOrders.subtotalFen})::bigint` })
+    .select({
+      orgId: marketOrders.orgId,
+      orders: sql<number>`count(*)::int`,
+      salesFen: sql<number>`sum(${marketOrders.subtotalFen})::bigint`,
+      ids: sql<string[]>`(array_agg(${marketOrders.id}::text order by ${marketOrders.id}))[1:200]`,
+    })
     .from(marketOrders)
     .where(
       and(
