@@ -1433,7 +1433,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Approved projects with their timeline and spend (public) */
+        /** Approved projects with their timeline and spend (public); q searches title (Chinese, pinyin, initials), site and description */
         get: operations["listPublic"];
         put?: never;
         post?: never;
@@ -9619,6 +9619,7 @@ export interface operations {
         parameters: {
             query?: {
                 mine?: string;
+                q?: string;
                 status?: "draft" | "submitted" | "village_approved" | "township_reviewed" | "county_approved" | "funded" | "in_progress" | "completed" | "evaluated" | "rejected";
                 villageId?: string;
             };
@@ -11562,22 +11563,15 @@ export interface operations {
     };
     listPublic: {
         parameters: {
-            query?: never;
+            query?: {
+                q?: string;
+            };
             header?: never;
             path?: never;
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description A client error */
-            "4XX": {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
             /** @description Default Response */
             200: {
                 headers: {
@@ -11647,6 +11641,15 @@ export interface operations {
                         villageName: string;
                         villagePinyin: string;
                     }[];
+                };
+            };
+            /** @description Invalid input; `field` names the offending field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };

@@ -117,6 +117,26 @@ describeEachDriver('interventions', (driver) => {
     expect(audits.map((a) => a.action)).toEqual(['intervention.create', 'intervention.submit', 'intervention.approve', 'intervention.approve', 'intervention.approve']);
   });
 
+  it('finds proposals by title in Chinese, pinyin or initials, and by site or description; public projects too', async () => {
+    const titles = async (s: Session | null, url: string) => {
+      const res = await as(t.app, s)({ url });
+      expect(res.statusCode, res.body).toBe(200);
+      return (res.json() as { title: string }[]).map((p) => p.title);
+    };
+    for (const q of ['宗祠', 'zongci', 'zong ci', 'ZongCi', 'sszc', '小青瓦']) expect(await titles(admin, `/api/v1/interventions?q=${encodeURIComponent(q)}`), q).toContain('宋氏宗祠屋面修缮');
+    expect(await titles(admin, `/api/v1/interventions?q=${encodeURIComponent('宗祠')}`)).not.toContain('雨污分流管网');
+    for (const q of ['银猴', 'yinhou', 'yhcgf']) expect(await titles(null, `/api/v1/interventions/public?q=${q}`), q).toEqual(['银猴茶工坊']);
+    expect(await titles(null, '/api/v1/interventions/public?q=zzzz')).toEqual([]);
+    // A draft is found only by its proposer, as the list shows it.
+    expect(await titles(admin, `/api/v1/interventions?q=${encodeURIComponent('民宿')}`)).not.toContain('夯土老屋改民宿（草稿）');
+    expect(await titles(resident, `/api/v1/interventions?q=${encodeURIComponent('民宿')}`)).toContain('夯土老屋改民宿（草稿）');
+    // Characters a LIKE pattern would treat as wildcards are matched as themselves.
+    expect(await titles(admin, '/api/v1/interventions?q=%25')).toEqual([]);
+    const long = await as(t.app, null)({ url: `/api/v1/interventions/public?q=${'x'.repeat(65)}` });
+    expect(long.statusCode).toBe(400);
+    expect(long.json()).toMatchObject({ field: expect.stringMatching(/q/) });
+  });
+
   it('answers an invalid transition with 409 and the reason, and changes nothing', async () => {
     const p = await propose();
     // A draft is the proposer's alone: officials do not see it yet.

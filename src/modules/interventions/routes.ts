@@ -331,8 +331,15 @@ const transitionBody = z.discriminatedUnion('action', [
   z.strictObject({ action: z.literal('evaluate'), from, actualOutcomes: outcomes, evaluation: z.string().trim().min(2).max(20_000) }),
 ]);
 
+/** A search: up to 64 characters of Chinese, pinyin (run together or spaced) or initials. */
+const searchQuery = z.string().trim().max(64).optional();
+
 export const interventionsRoutes: FastifyPluginAsync = async (base) => {
   const app = base.withTypeProvider<ZodTypeProvider>();
+  // Proposals written before proposals were searchable get their search text once.
+  app.addHook('onReady', async () => {
+    await svc.backfillProposalSearch(app.db);
+  });
   const tags = ['interventions'];
   const uploadMax = Math.max(PHOTO_MAX_BYTES, PDF_MAX_BYTES);
 
@@ -379,13 +386,17 @@ export const interventionsRoutes: FastifyPluginAsync = async (base) => {
 
   app.get(
     '/interventions',
-    { schema: { tags, summary: 'Proposals the signed-in user may see', querystring: z.strictObject({ villageId: z.uuid().optional(), status: z.enum(STATUSES).optional(), mine: z.stringbool().optional() }), operationId: 'listProposals', security: SESSION, response: { 200: listProposalsReply } } },
+    { schema: { tags, summary: 'Proposals the signed-in user may see', querystring: z.strictObject({ villageId: z.uuid().optional(), status: z.enum(STATUSES).optional(), mine: z.stringbool().optional(), q: searchQuery }), operationId: 'listProposals', security: SESSION, response: { 200: listProposalsReply } } },
     async (request) => svc.listProposals(app.db, request.actor, request.query),
   );
   app.post('/interventions', { schema: { tags, summary: 'Propose an intervention (a draft)', body: proposal, operationId: 'createProposal', security: SESSION, response: { 201: createProposal201Reply } } }, async (request, reply) =>
     reply.code(201).send(await svc.createProposal(app.db, request.actor, request.body)),
   );
-  app.get('/interventions/public', { schema: { tags, summary: 'Approved projects with their timeline and spend (public)', operationId: 'listPublic', security: PUBLIC, response: { 200: listPublicReply } } }, async () => svc.listPublic(app.db));
+  app.get(
+    '/interventions/public',
+    { schema: { tags, summary: 'Approved projects with their timeline and spend (public); q searches title (Chinese, pinyin, initials), site and description', querystring: z.strictObject({ q: searchQuery }), operationId: 'listPublic', security: PUBLIC, response: { 200: listPublicReply } } },
+    async (request) => svc.listPublic(app.db, request.query),
+  );
   app.get('/interventions/dashboard', { schema: { tags, summary: 'Execution: budget against spend, schedule, delays (officials)', operationId: 'interventionsDashboard', security: SESSION, response: { 200: interventionsDashboardReply } } }, async (request) =>
     svc.dashboard(app.db, request.actor),
   );

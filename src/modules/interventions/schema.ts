@@ -62,6 +62,8 @@ export const interventions = pgTable(
     type: text('type').$type<InterventionType>().notNull(),
     description: text('description').notNull().default(''),
     site: text('site').notNull().default(''),
+    /** Title in Chinese, pinyin and initials, then site and description, lower-cased: what search matches. */
+    searchText: text('search_text').notNull().default(''),
     buildingIds: uuid('building_ids').array().notNull().default(sql`'{}'::uuid[]`),
     buildings: jsonb('buildings').$type<BuildingSnapshot[]>().notNull().default([]),
     changes: jsonb('changes').$type<PhysicalChanges>().notNull(),
@@ -106,6 +108,7 @@ export const interventions = pgTable(
     check('interventions_rejection_check', sql`(${t.status} = 'rejected') = (${t.rejectionReason} is not null)`),
     index('interventions_village_idx').on(t.villageId, t.status),
     index('interventions_status_idx').on(t.countyId, t.status),
+    index('interventions_search_idx').using('gin', sql`${t.searchText} gin_trgm_ops`),
   ],
 );
 

@@ -1,5 +1,6 @@
 import { and, eq, or, sql } from 'drizzle-orm';
 import { type Db } from '../../../db/handle.ts';
+import { searchText } from '../../../db/search-text.ts';
 import { badRequest, conflict, forbidden, notFound, Problem, refusedTransition } from '../../../server/problems.ts';
 import { recordAudit } from '../../../server/audit.ts';
 import { notify as tell } from '../../notifications/index.ts';
@@ -37,7 +38,19 @@ async function checkInput(db: Db, input: ProposalInput): Promise<{ place: Place;
   return { place, buildings, buildingIds: ids };
 }
 
+/** What search matches for a proposal: its title in Chinese, pinyin and initials; its site and description. */
+export const proposalSearchText = (p: { title: string; site?: string | null; description?: string | null }) => searchText([p.title], [p.site ?? '', p.description ?? '']);
+
+/** Rewrites the search text of proposals where it is missing or was made by an older rule (at start; a no-op once done). */
+export async function backfillProposalSearch(db: Db) {
+  const rows = await db.select({ id: interventions.id, title: interventions.title, site: interventions.site, description: interventions.description, searchText: interventions.searchText }).from(interventions);
+  const stale = rows.filter((p) => p.searchText !== proposalSearchText(p));
+  for (const p of stale) await db.update(interventions).set({ searchText: proposalSearchText(p) }).where(eq(interventions.id, p.id));
+  return stale.length;
+}
+
 const values = (input: ProposalInput) => ({
+  searchText: proposalSearchText(input),
   title: input.title,
   type: input.type,
   description: input.description ?? '',

@@ -1,4 +1,5 @@
-import { and, asc, desc, eq, inArray, or, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, ilike, inArray, or, sql } from 'drizzle-orm';
+import { likePatterns } from '../../../db/search-text.ts';
 import { type Db } from '../../../db/handle.ts';
 import { authorize, requireActor, type Actor } from '../../governance/index.ts';
 import { checkHeritageRules } from '../rules.ts';
@@ -126,7 +127,7 @@ export async function voteSummary(db: Db, id: string) {
   return { support: rows.find((r) => r.stance === 'support')?.n ?? 0, oppose: rows.find((r) => r.stance === 'oppose')?.n ?? 0 };
 }
 
-export async function listProposals(db: Db, actor: Actor | null, filter: { villageId?: string; status?: Status; mine?: boolean }) {
+export async function listProposals(db: Db, actor: Actor | null, filter: { villageId?: string; status?: Status; mine?: boolean; q?: string }) {
   const who = requireActor(actor);
   const places = await villagePlaces(db);
   const visibleVillages = [...places.values()].filter((pl) => isResidentOf(who, pl.villageId) || covers(who, pl, OFFICIAL_ROLES)).map((pl) => pl.villageId);
@@ -153,6 +154,7 @@ export async function listProposals(db: Db, actor: Actor | null, filter: { villa
             ),
         filter.villageId ? eq(interventions.villageId, filter.villageId) : undefined,
         filter.status ? eq(interventions.status, filter.status) : undefined,
+        matching(filter.q),
       ),
     )
     .orderBy(desc(interventions.updatedAt))
@@ -179,9 +181,12 @@ export async function listProposals(db: Db, actor: Actor | null, filter: { villa
 }
 
 /** Approved projects for everyone: their timeline (with the reviewers' published notes) and their spend. */
-export async function listPublic(db: Db) {
+/** Proposals whose title (Chinese, pinyin or initials), site or description contains the query (a trigram index). */
+const matching = (q?: string) => (q?.trim() ? or(...likePatterns(q).map((p) => ilike(interventions.searchText, p))) : undefined);
+
+export async function listPublic(db: Db, filter: { q?: string } = {}) {
   const places = await villagePlaces(db);
-  const rows = await db.select().from(interventions).where(inArray(interventions.status, PUBLIC_STATUSES)).orderBy(desc(interventions.updatedAt)).limit(500);
+  const rows = await db.select().from(interventions).where(and(inArray(interventions.status, PUBLIC_STATUSES), matching(filter.q))).orderBy(desc(interventions.updatedAt)).limit(500);
   const ids = rows.map((r) => r.id);
   const timeline = ids.length
     ? await db

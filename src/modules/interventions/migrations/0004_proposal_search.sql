@@ -1,0 +1,2 @@
+ALTER TABLE "interventions" ADD COLUMN "search_text" text DEFAULT '' NOT NULL;--> statement-breakpoint
+CREATE INDEX "interventions_search_idx" ON "interventions" USING gin ("search_text" gin_trgm_ops);
