@@ -3,10 +3,11 @@ import path from 'node:path';
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { shippingAddressInput } from '../market/index.ts';
 import { paymentStartReply } from '../payments/index.ts';
 import { notFound, Problem } from '../../server/problems.ts';
 import { deleteMessage, like, muteAuthor, postMessage } from './chat.ts';
-import { claimOffer, closeOffer, createOffer, getClaim } from './flash.ts';
+import { claimOffer, closeOffer, createOffer, getClaim, orderClaim } from './flash.ts';
 import { attachLiveSockets, createLiveHub } from './realtime.ts';
 import { liveFigures, sessionReport } from './report.ts';
 import { SESSION_STATUSES, CLAIM_STATUSES, OFFER_STATUSES } from './schema.ts';
@@ -214,10 +215,10 @@ export const liveRoutes: FastifyPluginAsync = async (base) => {
     {
       schema: { security: SESSION,
         tags,
-        summary: 'Claim one unit of a flash offer and start paying for it',
+        summary: 'Claim one unit of a flash offer: it is held for the buyer until they order and pay it, or it expires',
         operationId: 'claimFlashOffer',
         params: idParams,
-        response: { 201: paymentStartReply.extend({ claimId: z.uuid(), status: z.enum(CLAIM_STATUSES), expiresAt: isoTime, paymentId: z.uuid() }) },
+        response: { 201: z.object({ claimId: z.uuid(), status: z.enum(CLAIM_STATUSES), expiresAt: isoTime }) },
       },
     },
     async (request, reply) => reply.code(201).send(await claimOffer(app.db, request.actor, request.params.id)),
@@ -231,10 +232,27 @@ export const liveRoutes: FastifyPluginAsync = async (base) => {
         summary: "The buyer's claim on a flash offer",
         operationId: 'getFlashClaim',
         params: idParams,
-        response: { 200: z.object({ id: z.uuid(), status: z.enum(CLAIM_STATUSES), amountFen: z.number().int(), label: z.string(), sessionId: z.uuid(), expiresAt: isoTime }) },
+        response: {
+          200: z.object({ id: z.uuid(), status: z.enum(CLAIM_STATUSES), amountFen: z.number().int(), label: z.string(), sessionId: z.uuid(), expiresAt: isoTime, orderId: z.uuid().nullable() }),
+        },
       },
     },
     async (request) => getClaim(app.db, request.actor, request.params.id),
+  );
+
+  app.post(
+    '/live/claims/:id/order',
+    {
+      schema: { security: SESSION,
+        tags,
+        summary: 'Turn a held claim into a Market order to the delivery address given, and start paying it',
+        operationId: 'orderFlashClaim',
+        params: idParams,
+        body: z.strictObject({ address: shippingAddressInput }),
+        response: { 200: paymentStartReply.extend({ orderId: z.uuid(), paymentId: z.uuid() }) },
+      },
+    },
+    async (request) => orderClaim(app.db, request.actor, request.params.id, request.body.address),
   );
 
   // ---- hosts ----

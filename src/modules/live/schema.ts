@@ -141,6 +141,8 @@ export const liveFlashClaims = pgTable(
     status: text('status').$type<ClaimStatus>().notNull().default('held'),
     amountFen: integer('amount_fen').notNull(),
     paymentId: uuid('payment_id'),
+    /** The market order the unit was handed to when the buyer gave a delivery address (market module; linked by id). */
+    orderId: uuid('order_id'),
     expiresAt: tz('expires_at').notNull(),
     createdAt: createdAt(),
   },
@@ -152,6 +154,7 @@ export const liveFlashClaims = pgTable(
     // One per buyer: a released claim frees the buyer to try again.
     uniqueIndex('live_flash_claims_one_per_buyer').on(t.countyId, t.offerId, t.buyerId).where(sql`status <> 'released'`),
     index('live_flash_claims_expiry_idx').on(t.countyId, t.status, t.expiresAt),
+    uniqueIndex('live_flash_claims_order_unique').on(t.orderId, t.countyId),
   ],
 );
 

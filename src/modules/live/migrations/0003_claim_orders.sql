@@ -1,0 +1,2 @@
+ALTER TABLE "live_flash_claims" ADD COLUMN "order_id" uuid;--> statement-breakpoint
+CREATE UNIQUE INDEX "live_flash_claims_order_unique" ON "live_flash_claims" USING btree ("order_id","county_id");
