@@ -11,7 +11,7 @@ import { claimOffer, closeOffer, createOffer, getClaim, orderClaim } from './fla
 import { attachLiveSockets, createLiveHub } from './realtime.ts';
 import { liveFigures, sessionReport } from './report.ts';
 import { SESSION_STATUSES, CLAIM_STATUSES, OFFER_STATUSES } from './schema.ts';
-import { getCover, getHostView, getSession, listSessions, moveSession, mySessions, pinProduct, scheduleSession, setCover, streamKeyAllows } from './sessions.ts';
+import { getCover, getHostView, getSession, listSessions, moveSession, mySessions, pinProduct, scheduleSession, noteExternalStream, setCover, streamKeyAllows } from './sessions.ts';
 import multipart from '@fastify/multipart';
 import { PHOTO_MAX_BYTES, photoTooLarge } from '../../server/images.ts';
 import { readMultipart } from '../../server/multipart.ts';
@@ -157,6 +157,21 @@ export const liveRoutes: FastifyPluginAsync = async (base) => {
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 8192 }, (_request, body, done) => {
     done(null, Object.fromEntries(new URLSearchParams(body as string)));
   });
+  const ingestBody = z.looseObject({
+    stream: z.string().max(200).optional(),
+    name: z.string().max(200).optional(),
+    param: z.string().max(1000).optional(),
+    key: z.string().max(200).optional(),
+  });
+  /** The session a callback names and whether its key is the session's (live, for a publish). */
+  const ingestAllows = async (body: z.infer<typeof ingestBody>, whenLive: boolean) => {
+    const sessionId = body.stream ?? body.name ?? '';
+    const given = body.key ?? new URLSearchParams(body.param?.replace(/^\?/, '') ?? '').get('key') ?? '';
+    if (!z.uuid().safeParse(sessionId).success || !(await streamKeyAllows(app.db, sessionId, given, { whenLive }))) {
+      throw new Problem(403, 'publish_refused', 'Wrong stream key, or the session is not live');
+    }
+    return sessionId;
+  };
   app.post(
     '/live/ingest/on-publish',
     {
@@ -164,23 +179,30 @@ export const liveRoutes: FastifyPluginAsync = async (base) => {
         tags,
         summary: "A media server asks whether a publish is allowed: 200 { code: 0 } or 403 (SRS's and nginx-rtmp's on_publish)",
         operationId: 'authorizeLivePublish',
-        body: z.looseObject({
-          stream: z.string().max(200).optional(),
-          name: z.string().max(200).optional(),
-          param: z.string().max(1000).optional(),
-          key: z.string().max(200).optional(),
-        }),
+        body: ingestBody,
         response: { 200: z.object({ code: z.literal(0) }) },
       },
       config: { rateLimit: { max: 30, timeWindow: '1 minute' } },
     },
     async (request) => {
-      const { stream, name, param, key } = request.body;
-      const sessionId = stream ?? name ?? '';
-      const given = key ?? new URLSearchParams(param?.replace(/^\?/, '') ?? '').get('key') ?? '';
-      if (!z.uuid().safeParse(sessionId).success || !(await streamKeyAllows(app.db, sessionId, given))) {
-        throw new Problem(403, 'publish_refused', 'Wrong stream key, or the session is not live');
-      }
+      await noteExternalStream(app.db, await ingestAllows(request.body, true), true);
+      return { code: 0 as const };
+    },
+  );
+  app.post(
+    '/live/ingest/on-unpublish',
+    {
+      schema: { security: PUBLIC,
+        tags,
+        summary: "A media server says a stream stopped (SRS's on_unpublish, nginx-rtmp's on_publish_done): the page waits again",
+        operationId: 'liveUnpublished',
+        body: ingestBody,
+        response: { 200: z.object({ code: z.literal(0) }) },
+      },
+      config: { rateLimit: { max: 30, timeWindow: '1 minute' } },
+    },
+    async (request) => {
+      await noteExternalStream(app.db, await ingestAllows(request.body, false), false);
       return { code: 0 as const };
     },
   );

@@ -39,6 +39,8 @@ export const liveSessions = pgTable(
     endedAt: tz('ended_at'),
     /** When the embedded ingest began recording the session's HLS (the replay's time zero for chapter marks). */
     recordedFrom: tz('recorded_from'),
+    /** Since when an external media server has been receiving the session's stream (its publish callbacks say so). */
+    streamingSince: tz('streaming_since'),
     /** The cover image uploaded for the session (the kernel's file storage key); wins over `coverUrl`. */
     coverFile: text('cover_file'),
     createdBy: uuid('created_by').references(() => users.id),

@@ -17,7 +17,8 @@ export const iso = (d: Date | string | null) => (d == null ? null : new Date(d).
 
 /** How a session reaches the video ingest; absent when no ingest runs (the page shows its waiting state). */
 export interface VideoSettings {
-  hlsUrl(sessionId: string): string | null;
+  /** Where a live session's stream plays now; null while none arrives (`streamingSince`: an external server's word). */
+  hlsUrl(session: { id: string; streamingSince: Date | null }): string | null;
   /** The recorded HLS of an ended session, when the ingest recorded one. */
   replayUrl(sessionId: string): string | null;
   rtmpUrl(sessionId: string): string | null;
@@ -242,7 +243,7 @@ export async function getSession(db: Db, sessionId: string, video: VideoSettings
     ...summary(s),
     startedAt: iso(s.startedAt),
     endedAt: iso(s.endedAt),
-    hlsUrl: s.status === 'live' ? video.hlsUrl(s.id) : null,
+    hlsUrl: s.status === 'live' ? video.hlsUrl(s) : null,
     replayUrl,
     chapters:
       replayUrl && s.recordedFrom
@@ -290,11 +291,28 @@ export async function getHostView(db: Db, actor: Actor | null, sessionId: string
 }
 
 /** The ingest's question: may this key publish this session's stream? Only a live session's own key may. */
-export async function streamKeyAllows(db: Db, sessionId: string, key: string) {
+export async function streamKeyAllows(db: Db, sessionId: string, key: string, options: { whenLive: boolean } = { whenLive: true }) {
   const [row] = await db.select({ key: liveSessions.streamKey, status: liveSessions.status }).from(liveSessions).where(eq(liveSessions.id, sessionId));
-  if (!row || row.status !== 'live') return false;
+  if (!row || (options.whenLive && row.status !== 'live')) return false;
   const [expected, given] = [Buffer.from(row.key), Buffer.from(key)];
   return expected.length === given.length && timingSafeEqual(expected, given);
+}
+
+/**
+ * An external media server says a session's stream began (an allowed publish) or ended: the page plays the server's
+ * HLS meanwhile. The first publish is the replay's time zero. Audited and announced to the viewers.
+ */
+export async function noteExternalStream(db: Db, sessionId: string, streaming: boolean) {
+  await db.transaction(async (tx) => {
+    const [row] = await tx
+      .update(liveSessions)
+      .set(streaming ? { streamingSince: new Date(), recordedFrom: sql`coalesce(${liveSessions.recordedFrom}, now())` } : { streamingSince: null })
+      .where(eq(liveSessions.id, sessionId))
+      .returning({ countyId: liveSessions.countyId });
+    if (!row) return;
+    await recordAudit(tx, { id: null, countyId: row.countyId }, { action: streaming ? 'live.stream.start' : 'live.stream.stop', entity: 'live_session', entityId: sessionId });
+    await publishLiveEvent(tx, { sessionId, type: 'video', data: { available: streaming } });
+  });
 }
 
 /** The host uploads a cover image for the session (checked and stored by the kernel); the previous one is removed. */

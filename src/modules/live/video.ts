@@ -66,7 +66,49 @@ function freePort(host: string): Promise<number> {
   });
 }
 
+/**
+ * An external media server (SRS, nginx-rtmp) with the same contract: `LIVE_HLS_URL` is its HLS URL pattern, `{session}`
+ * standing for the session id (e.g. `https://media.example.cn/live/{session}.m3u8`); `LIVE_RTMP_URL` what hosts
+ * publish to; `LIVE_REPLAY_URL` (optional) where an ended session's recording plays. Null when LIVE_HLS_URL is unset;
+ * a bad value stops the server at start.
+ */
+export function externalVideo(env: NodeJS.ProcessEnv = process.env): (VideoIngest & { origins: string[] }) | null {
+  const pattern = env.LIVE_HLS_URL;
+  if (!pattern) return null;
+  const origins = new Set<string>();
+  const checked = (name: string, value: string, scheme: 'http' | 'rtmp') => {
+    let url: URL | null = null;
+    try {
+      url = new URL(value.replaceAll('{session}', '00000000-0000-0000-0000-000000000000'));
+    } catch {
+      // reported below
+    }
+    if (!url || !new RegExp(`^${scheme}s?:$`).test(url.protocol)) throw new Error(`${name} must be an ${scheme}(s) URL, not ${value}`);
+    if (name !== 'LIVE_RTMP_URL') {
+      if (!value.includes('{session}')) throw new Error(`${name} must contain {session} where the session id goes: ${value}`);
+      origins.add(url.origin);
+    }
+    return (sessionId: string) => value.replaceAll('{session}', sessionId);
+  };
+  const live = checked('LIVE_HLS_URL', pattern, 'http');
+  const replay = env.LIVE_REPLAY_URL ? checked('LIVE_REPLAY_URL', env.LIVE_REPLAY_URL, 'http') : null;
+  const rtmp = env.LIVE_RTMP_URL ? checked('LIVE_RTMP_URL', env.LIVE_RTMP_URL, 'rtmp') : null;
+  return {
+    origins: [...origins],
+    hlsUrl: (session) => (session.streamingSince ? live(session.id) : null),
+    replayUrl: (sessionId) => replay?.(sessionId) ?? null,
+    rtmpUrl: (sessionId) => rtmp?.(sessionId) ?? null,
+    hlsDir: () => null,
+    stop: async () => {},
+  };
+}
+
 export async function startVideo(db: Db, log: FastifyBaseLogger, dataDir: string): Promise<VideoIngest> {
+  const external = externalVideo();
+  if (external) {
+    log.info({ hls: process.env.LIVE_HLS_URL }, 'live: video from an external media server');
+    return external;
+  }
   const wanted = process.env.LIVE_RTMP_PORT;
   if (wanted === undefined || wanted === '' || wanted === 'off') return noVideo;
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'terrace-live-'));
@@ -160,7 +202,7 @@ export async function startVideo(db: Db, log: FastifyBaseLogger, dataDir: string
 
   return {
     hlsDir: (sessionId) => path.join(hlsRoot, sessionId),
-    hlsUrl: (sessionId) => (packagers.has(sessionId) && isFresh(path.join(hlsRoot, sessionId, 'index.m3u8')) ? `/api/v1/live/hls/${sessionId}/index.m3u8` : null),
+    hlsUrl: ({ id: sessionId }) => (packagers.has(sessionId) && isFresh(path.join(hlsRoot, sessionId, 'index.m3u8')) ? `/api/v1/live/hls/${sessionId}/index.m3u8` : null),
     replayUrl: (sessionId) => (fs.existsSync(path.join(hlsRoot, sessionId, 'index.m3u8')) ? `/api/v1/live/hls/${sessionId}/index.m3u8` : null),
     rtmpUrl: () => `rtmp://${publicHost}:${port}/live`,
     async stop() {
