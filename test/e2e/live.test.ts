@@ -200,7 +200,8 @@ describe('a live session in the browser', () => {
     const pinnedAt = await playedTo();
     await expect.poll(playedTo, { timeout: 30_000 }).toBeGreaterThan(pinnedAt + 4);
     encoder?.kill('SIGINT');
-    await viewer.getByTestId('live-waiting').waitFor({ timeout: 30_000 });
+    // The stream stopped: the session no longer offers it live (its recording is complete).
+    await expect.poll(async () => (await producer('GET', `/live/sessions/${sessionId}`)).body.hlsUrl, { timeout: 30_000 }).toBeNull();
     expect((await producer('POST', `/live/sessions/${sessionId}/end`)).status).toBe(200);
 
     const chapters = (await producer('GET', `/live/sessions/${sessionId}`)).body.chapters as { name: string; at: number }[];
