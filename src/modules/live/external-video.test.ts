@@ -46,6 +46,10 @@ describeEachDriver('video from an external media server', (driver) => {
     expect((await page()).hlsUrl).toBe(`https://media.example.cn/hls/live/${sessionId}.m3u8`);
     expect((await callback('on-unpublish', streamKey)).json()).toEqual({ code: 0 });
     expect((await page()).hlsUrl).toBeNull();
+    // The demo test pattern needs the embedded ingest: not here.
+    const demo = await as(t.app, producer)({ method: 'POST', url: `/api/v1/live/sessions/${sessionId}/demo-stream` });
+    expect(demo.statusCode).toBe(409);
+    expect(demo.json().code).toBe('no_ingest');
   });
 
   it('refuses a setting that is not an http(s) URL with {session} in it, at start', () => {

@@ -11,7 +11,7 @@ import { claimOffer, closeOffer, createOffer, getClaim, orderClaim } from './fla
 import { attachLiveSockets, createLiveHub } from './realtime.ts';
 import { liveFigures, sessionReport } from './report.ts';
 import { SESSION_STATUSES, CLAIM_STATUSES, OFFER_STATUSES } from './schema.ts';
-import { getCover, getHostView, getSession, listSessions, moveSession, mySessions, pinProduct, scheduleSession, noteExternalStream, setCover, streamKeyAllows } from './sessions.ts';
+import { getCover, getHostView, getSession, listSessions, moveSession, mySessions, pinProduct, scheduleSession, noteExternalStream, setCover, startDemoStream, streamKeyAllows } from './sessions.ts';
 import multipart from '@fastify/multipart';
 import { PHOTO_MAX_BYTES, photoTooLarge } from '../../server/images.ts';
 import { readMultipart } from '../../server/multipart.ts';
@@ -72,7 +72,7 @@ const sessionPage = summary.extend({
   offers: z.array(offer),
   messages: z.array(message),
 });
-const hostPage = sessionPage.extend({ streamKey: z.string(), rtmpUrl: z.string().nullable() });
+const hostPage = sessionPage.extend({ streamKey: z.string(), rtmpUrl: z.string().nullable(), demoStream: z.boolean().describe('Whether a demo stream (test pattern) can be started here') });
 const list = z.object({ items: z.array(summary) });
 
 export const liveRoutes: FastifyPluginAsync = async (base) => {
@@ -339,6 +339,21 @@ export const liveRoutes: FastifyPluginAsync = async (base) => {
       },
     },
     async (request) => pinProduct(app.db, request.actor, request.params.id, request.body.productId),
+  );
+
+  app.post(
+    '/live/sessions/:id/demo-stream',
+    {
+      schema: {
+        tags,
+        summary: 'Host: publish a generated test pattern as the live session\'s stream (embedded ingest), to see real video without a camera',
+        operationId: 'startLiveDemoStream',
+        security: SESSION,
+        params: idParams,
+        response: { 202: z.object({ started: z.literal(true) }) },
+      },
+    },
+    async (request, reply) => reply.code(202).send(await startDemoStream(app.db, request.actor, request.params.id, video)),
   );
 
   app.get(

@@ -6,7 +6,7 @@ import type { Db } from '../../db/handle.ts';
 import { recordAudit } from '../../server/audit.ts';
 import { storeImage } from '../../server/images.ts';
 import type { FileStorage } from '../../server/storage.ts';
-import { badRequest, conflict, notFound } from '../../server/problems.ts';
+import { badRequest, conflict, notFound, refusedTransition } from '../../server/problems.ts';
 import { authorize, requireActor, type Actor } from '../governance/index.ts';
 import { getProduct } from '../market/index.ts';
 import { closeOffersTx } from './flash.ts';
@@ -22,6 +22,8 @@ export interface VideoSettings {
   /** The recorded HLS of an ended session, when the ingest recorded one. */
   replayUrl(sessionId: string): string | null;
   rtmpUrl(sessionId: string): string | null;
+  /** The embedded ingest only: publishes a generated test pattern (and tone) as the session's stream, for a demo without a camera. */
+  startDemoStream?(sessionId: string, streamKey: string): void;
 }
 
 export const newStreamKey = () => randomBytes(18).toString('base64url');
@@ -287,7 +289,17 @@ export async function pinProduct(db: Db, actor: Actor | null, sessionId: string,
 /** The host's view adds the stream key and the ingest address. */
 export async function getHostView(db: Db, actor: Actor | null, sessionId: string, video: VideoSettings) {
   const { session } = await hostedSession(db, actor, sessionId);
-  return { ...(await getSession(db, sessionId, video)), streamKey: session.streamKey, rtmpUrl: video.rtmpUrl(session.id) };
+  return { ...(await getSession(db, sessionId, video)), streamKey: session.streamKey, rtmpUrl: video.rtmpUrl(session.id), demoStream: !!video.startDemoStream };
+}
+
+/** The host starts a demo stream (a generated test pattern through the embedded ingest): real video with no camera. */
+export async function startDemoStream(db: Db, actor: Actor | null, sessionId: string, video: VideoSettings) {
+  const { who, session } = await hostedSession(db, actor, sessionId);
+  if (session.status !== 'live') throw refusedTransition('Go live first: only a live session takes a stream', session.status);
+  if (!video.startDemoStream) throw conflict('no_ingest', 'No embedded ingest runs on this server (set LIVE_RTMP_PORT)');
+  await db.transaction((tx) => recordAudit(tx, who, { action: 'live.stream.demo', entity: 'live_session', entityId: sessionId }));
+  video.startDemoStream(sessionId, session.streamKey);
+  return { started: true as const };
 }
 
 /** The ingest's question: may this key publish this session's stream? Only a live session's own key may. */

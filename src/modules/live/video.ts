@@ -1,5 +1,6 @@
 // Video: an RTMP ingest (node-media-server) that encoders publish to with the session's stream key, and an ffmpeg
-// per live stream that repackages it as HLS for the page's player. Started only when LIVE_RTMP_PORT is set.
+// per live stream that repackages it as HLS for the page's player. Started when LIVE_RTMP_PORT is set (`npm start`
+// sets 1935 on the embedded database).
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
@@ -53,6 +54,15 @@ interface Nms {
 function isFresh(playlist: string) {
   const stat = fs.statSync(playlist, { throwIfNoEntry: false });
   return !!stat && Date.now() - stat.mtimeMs < STALE_AFTER_MS;
+}
+
+/** Whether the port can be listened on (another program may hold it: the ingest is then left off, not the server). */
+function portFree(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const probe = net.createServer();
+    probe.once('error', () => resolve(false));
+    probe.listen(port, host, () => probe.close(() => resolve(true)));
+  });
 }
 
 function freePort(host: string): Promise<number> {
@@ -111,6 +121,11 @@ export async function startVideo(db: Db, log: FastifyBaseLogger, dataDir: string
   }
   const wanted = process.env.LIVE_RTMP_PORT;
   if (wanted === undefined || wanted === '' || wanted === 'off') return noVideo;
+  const bindTo = process.env.LIVE_RTMP_BIND ?? '0.0.0.0';
+  if (Number(wanted) && !(await portFree(bindTo, Number(wanted)))) {
+    log.warn({ port: Number(wanted) }, 'live: the RTMP port is in use; the ingest is off (set LIVE_RTMP_PORT)');
+    return noVideo;
+  }
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'terrace-live-'));
   // Recordings are kept for the replay: in the data folder when there is one (they outlive the process).
   const keep = !!dataDir && fs.existsSync(dataDir);
@@ -120,7 +135,7 @@ export async function startVideo(db: Db, log: FastifyBaseLogger, dataDir: string
   const playSecret = randomBytes(24).toString('hex');
   const NodeMediaServer = require('node-media-server') as new (config: object, configPath: string) => Nms;
   const nmsLogger = require('node-media-server/src/core/logger.js') as { level: string };
-  const bind = process.env.LIVE_RTMP_BIND ?? '0.0.0.0';
+  const bind = bindTo;
   // node-media-server takes port 0 as "no RTMP": ask the system for a free port instead.
   const port = Number(wanted) || (await freePort(bind));
   const nms = new NodeMediaServer(
@@ -199,14 +214,30 @@ export async function startVideo(db: Db, log: FastifyBaseLogger, dataDir: string
   if (tcp && !tcp.listening) await new Promise((resolve) => tcp.once('listening', resolve));
   log.info({ port }, 'live: RTMP ingest listening');
   const publicHost = process.env.LIVE_RTMP_PUBLIC_HOST ?? 'localhost';
+  // Demo streams: ffmpeg publishing a generated test pattern and tone with the session's key, as an encoder would.
+  const demos = new Map<string, ChildProcess>();
+  const startDemoStream = (sessionId: string, streamKey: string) => {
+    if (demos.has(sessionId)) return;
+    const target = `rtmp://127.0.0.1:${port}/live/${sessionId}?key=${encodeURIComponent(streamKey)}`;
+    const child = spawn(
+      ffmpegPath(),
+      ['-hide_banner', '-loglevel', 'error', '-re', '-f', 'lavfi', '-i', 'testsrc2=size=640x360:rate=25', '-f', 'lavfi', '-i', 'sine=frequency=440', '-t', '600',
+        '-c:v', 'libx264', '-preset', 'ultrafast', '-tune', 'zerolatency', '-g', '50', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-b:a', '64k', '-f', 'flv', target],
+      { stdio: 'ignore' },
+    );
+    child.on('error', () => log.warn({ sessionId }, 'live: ffmpeg could not start the demo stream; set FFMPEG_PATH'));
+    child.on('exit', () => demos.get(sessionId) === child && demos.delete(sessionId));
+    demos.set(sessionId, child);
+  };
 
   return {
     hlsDir: (sessionId) => path.join(hlsRoot, sessionId),
     hlsUrl: ({ id: sessionId }) => (packagers.has(sessionId) && isFresh(path.join(hlsRoot, sessionId, 'index.m3u8')) ? `/api/v1/live/hls/${sessionId}/index.m3u8` : null),
     replayUrl: (sessionId) => (fs.existsSync(path.join(hlsRoot, sessionId, 'index.m3u8')) ? `/api/v1/live/hls/${sessionId}/index.m3u8` : null),
     rtmpUrl: () => `rtmp://${publicHost}:${port}/live`,
+    startDemoStream,
     async stop() {
-      for (const child of packagers.values()) child.kill('SIGTERM');
+      for (const child of [...demos.values(), ...packagers.values()]) child.kill('SIGTERM');
       await nms.stop();
       // node-media-server keeps its listeners in a process-wide emitter: a later ingest must not reach this app.
       const events = (require('node-media-server/src/core/context.js') as { eventEmitter: import('node:events').EventEmitter }).eventEmitter;
