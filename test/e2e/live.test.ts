@@ -42,8 +42,11 @@ describe('a live session in the browser', () => {
     await buyer.getByRole('button', { name: '登录' }).click();
     await buyer.locator('.whoami').waitFor();
 
-    await buyer.goto(`${server.url}/live`);
-    await buyer.getByRole('link', { name: /杨家堂茶园直播/ }).click();
+    // The market page shows the producers' sessions, the live one first.
+    await buyer.goto(`${server.url}/market`);
+    const onMarket = buyer.getByTestId('market-live').locator('li').first();
+    await expect.poll(() => onMarket.textContent()).toContain('直播中');
+    await onMarket.getByRole('link', { name: /杨家堂茶园直播/ }).click();
     await buyer.waitForURL(`${server.url}/live/${sessionId}`);
     await expect.poll(() => buyer.getByTestId('live-waiting').textContent()).toContain('等待直播信号');
     await viewer.goto(`${server.url}/live/${sessionId}`);
