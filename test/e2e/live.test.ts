@@ -45,7 +45,7 @@ describe('a live session in the browser', () => {
     // The market page shows the producers' sessions, the live one first.
     await buyer.goto(`${server.url}/market`);
     const onMarket = buyer.getByTestId('market-live').locator('li').first();
-    await expect.poll(() => onMarket.textContent()).toContain('直播中');
+    await expect.poll(() => onMarket.textContent(), { timeout: 20_000 }).toContain('直播中');
     await onMarket.getByRole('link', { name: /杨家堂茶园直播/ }).click();
     await buyer.waitForURL(`${server.url}/live/${sessionId}`);
     await expect.poll(() => buyer.getByTestId('live-waiting').textContent()).toContain('等待直播信号');
@@ -77,13 +77,13 @@ describe('a live session in the browser', () => {
     const shopper = await apiSession(server.url, 'buyer');
     const order = (await shopper('GET', '/market/orders')).body.find((o: { items: { unitPriceFen: number }[] }) => o.items[0].unitPriceFen === 6800);
     expect(order.subtotalFen).toBe(6800);
-    await expect.poll(() => buyer.getByTestId('pay-amount').textContent()).toBe(`¥${(order.totalFen / 100).toFixed(2)}`);
+    await expect.poll(() => buyer.getByTestId('pay-amount').textContent(), { timeout: 20_000 }).toBe(`¥${(order.totalFen / 100).toFixed(2)}`);
     await buyer.getByRole('button', { name: /确认支付/ }).click();
     await buyer.getByText('支付成功').waitFor();
     // Back on the market's page of the order, like any order: paid, to the address given.
     await buyer.getByRole('link', { name: /返回/ }).click();
     await buyer.waitForURL(`${server.url}/market/orders/${order.id}`);
-    await expect.poll(() => buyer.locator('.tag.status').first().textContent()).toBe('已付款');
+    await expect.poll(() => buyer.locator('.tag.status').first().textContent(), { timeout: 20_000 }).toBe('已付款');
     expect(await buyer.locator('main').textContent()).toContain('张三');
     await buyer.goBack();
     await buyer.goBack();
@@ -123,7 +123,7 @@ describe('a live session in the browser', () => {
     // The order of the flash offer is in the producer's orders, like any order.
     await buyer.goto(`${server.url}/market/seller`);
     const sold = buyer.locator('.seller-order').filter({ hasText: '张三' });
-    await expect.poll(() => sold.count()).toBe(1);
+    await expect.poll(() => sold.count(), { timeout: 20_000 }).toBe(1);
     expect(await sold.textContent()).toContain('已付款');
     await buyer.goBack();
     await buyer.getByLabel('秒杀价（元）').fill('99');
@@ -158,6 +158,7 @@ describe('a live session in the browser', () => {
     await buyer.goto(`${server.url}/live/${sessionId}`);
     await buyer.getByTestId('live-offer').filter({ hasText: '¥12.34' }).getByRole('button', { name: '立即抢购' }).click();
     await buyer.waitForURL(/\/live\/claims\//);
+    await buyer.getByTestId('saved-address').waitFor();
     expect(await buyer.getByTestId('saved-address').textContent()).toContain('张三 13800000000 · 浙江杭州西湖区文三路 1 号');
     expect(await buyer.getByRole('radio', { name: /寄到常用地址/ }).isChecked()).toBe(true);
     await buyer.getByRole('button', { name: /下单并付款/ }).click();
@@ -205,6 +206,7 @@ describe('a live session in the browser', () => {
     encoder?.kill('SIGINT');
     // The stream stopped: the session no longer offers it live (its recording is complete).
     await expect.poll(async () => (await producer('GET', `/live/sessions/${sessionId}`)).body.hlsUrl, { timeout: 30_000 }).toBeNull();
+    await viewer.getByTestId('live-waiting').waitFor({ timeout: 30_000 });
     expect((await producer('POST', `/live/sessions/${sessionId}/end`)).status).toBe(200);
 
     const chapters = (await producer('GET', `/live/sessions/${sessionId}`)).body.chapters as { name: string; at: number }[];

@@ -173,12 +173,15 @@ export async function startVideo(db: Db, log: FastifyBaseLogger, dataDir: string
       { stdio: 'ignore' },
     );
     child.on('error', () => log.warn({ sessionId }, 'live: ffmpeg could not start; set FFMPEG_PATH'));
-    // Viewers' pages read the session again when the first playlist appears and when the stream goes away.
+    // Viewers' pages read the session again when a fresh playlist appears and when the stream goes away…
     const announce = (available: boolean) => void db.transaction((tx) => publishLiveEvent(tx, { sessionId, type: 'video', data: { available } })).catch(() => {});
+    // …and when it goes stale (an encoder that stalls or leaves while the packager still waits for it), or fresh again.
+    let playing = false;
     const watch = setInterval(() => {
-      if (!fs.existsSync(path.join(dir, 'index.m3u8'))) return;
-      clearInterval(watch);
-      announce(true);
+      const fresh = isFresh(path.join(dir, 'index.m3u8'));
+      if (fresh === playing) return;
+      playing = fresh;
+      announce(fresh);
     }, 500);
     watch.unref();
     child.on('exit', () => {
