@@ -46,6 +46,7 @@ describe('a live session in the browser', () => {
     await buyer.goto(`${server.url}/market`);
     const onMarket = buyer.getByTestId('market-live').locator('li').first();
     await expect.poll(() => onMarket.textContent(), { timeout: 20_000 }).toContain('直播中');
+    await buyer.screenshot({ path: '.test-tmp/live-on-market-phone.png' });
     await onMarket.getByRole('link', { name: /杨家堂茶园直播/ }).click();
     await buyer.waitForURL(`${server.url}/live/${sessionId}`);
     await expect.poll(() => buyer.getByTestId('live-waiting').textContent()).toContain('等待直播信号');
@@ -161,6 +162,10 @@ describe('a live session in the browser', () => {
     await buyer.getByTestId('saved-address').waitFor();
     expect(await buyer.getByTestId('saved-address').textContent()).toContain('张三 13800000000 · 浙江杭州西湖区文三路 1 号');
     expect(await buyer.getByRole('radio', { name: /寄到常用地址/ }).isChecked()).toBe(true);
+    await buyer.getByRole('button', { name: 'English' }).click();
+    await buyer.getByRole('heading', { name: 'Yours: please pay soon' }).waitFor();
+    await buyer.screenshot({ path: '.test-tmp/live-claim-saved-phone-en.png', fullPage: true });
+    await buyer.getByRole('button', { name: '中文' }).click();
     await buyer.getByRole('button', { name: /下单并付款/ }).click();
     await buyer.waitForURL(/\/market\/pay\//);
     await buyer.getByRole('button', { name: /确认支付/ }).click();
