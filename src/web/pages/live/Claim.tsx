@@ -74,13 +74,13 @@ function OrderForm({ claim }: { claim: Claim }) {
           <legend>{t('claim.address')}</legend>
           {saved && (
             <>
-              <label className="live-check">
+              <label className="check live-choice">
                 <input type="radio" name="which" checked={useSaved} onChange={() => setUseSaved(true)} />
                 <span>
                   {t('claim.useSaved')}：<span data-testid="saved-address">{oneLine(saved)}</span>
                 </span>
               </label>
-              <label className="live-check">
+              <label className="check live-choice">
                 <input type="radio" name="which" checked={!useSaved} onChange={() => setUseSaved(false)} />
                 {t('claim.newAddress')}
               </label>
