@@ -18,6 +18,7 @@ describeEachDriver('video from an external media server', (driver) => {
   beforeAll(async () => {
     process.env.LIVE_HLS_URL = 'https://media.example.cn/hls/live/{session}.m3u8';
     process.env.LIVE_RTMP_URL = 'rtmp://media.example.cn/live';
+    process.env.LIVE_REPLAY_URL = 'https://media.example.cn/dvr/{session}/index.m3u8';
     t = await startTestApp(driver);
     producer = await signIn(t.app, 'producer');
     sessionId = (await t.app.inject({ method: 'GET', url: '/api/v1/live/sessions' })).json().items[0].id;
@@ -50,6 +51,17 @@ describeEachDriver('video from an external media server', (driver) => {
     const demo = await as(t.app, producer)({ method: 'POST', url: `/api/v1/live/sessions/${sessionId}/demo-stream` });
     expect(demo.statusCode).toBe(409);
     expect(demo.json().code).toBe('no_ingest');
+  });
+
+  it("plays an ended session's recording from LIVE_REPLAY_URL, with chapters counted from the first publish", async () => {
+    const { products } = (await as(t.app, producer)({ method: 'GET', url: `/api/v1/live/sessions/${sessionId}/host` })).json();
+    expect((await as(t.app, producer)({ method: 'PUT', url: `/api/v1/live/sessions/${sessionId}/pin`, payload: { productId: products[0].id } })).statusCode).toBe(200);
+    expect((await as(t.app, producer)({ method: 'POST', url: `/api/v1/live/sessions/${sessionId}/end` })).statusCode).toBe(200);
+    const ended = await page();
+    expect(ended.hlsUrl).toBeNull();
+    expect(ended.replayUrl).toBe(`https://media.example.cn/dvr/${sessionId}/index.m3u8`);
+    expect(ended.chapters).toEqual([{ productId: products[0].id, name: products[0].name, at: expect.any(Number) }]);
+    expect(ended.chapters[0].at).toBeGreaterThanOrEqual(0);
   });
 
   it('refuses a setting that is not an http(s) URL with {session} in it, at start', () => {
