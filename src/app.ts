@@ -88,7 +88,7 @@ export async function buildApp(config: Config, handle: DbHandle, options: BuildO
   registerInputSafety(app);
   registerDraining(app);
   registerRequestTimeout(app, config.requestTimeoutSeconds);
-  await registerSecurityHeaders(app);
+  await registerSecurityHeaders(app, modules.flatMap((m) => m.mediaOrigins?.() ?? []));
   await app.register(cookie);
   const rateCounter = config.rateLimitStore === 'database' ? databaseRateCounter(handle.db) : memoryRateCounter();
   await app.register(rateLimit, {

@@ -36,6 +36,8 @@ export interface ModuleManifest {
   jobs?: JobDefinition[];
   /** The module that owns accounts resolves sessions. */
   sessions?: SessionLoader;
+  /** Origins outside this site the web client may stream media from (an external HLS server): added to the CSP. */
+  mediaOrigins?: () => string[];
   /** Called when the app closes (worker pools, listeners). */
   close?: () => Promise<void>;
 }

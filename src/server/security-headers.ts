@@ -6,9 +6,9 @@ import type { FastifyInstance } from 'fastify';
  * works under: its own scripts only, inline styles (React style props, MapLibre and ECharts set them), images and
  * workers from blob: and data: (MapLibre builds its tiles and worker there), no plugins, never framed. HSTS only
  * on requests that came over TLS (directly, or through a proxy trusted with TRUST_PROXY), so a plain-HTTP demo
- * on a LAN keeps working.
+ * on a LAN keeps working. `mediaOrigins` (the modules' external media servers) may be fetched and played from.
  */
-export async function registerSecurityHeaders(app: FastifyInstance) {
+export async function registerSecurityHeaders(app: FastifyInstance, mediaOrigins: string[] = []) {
   await app.register(helmet, {
     contentSecurityPolicy: {
       useDefaults: false,
@@ -18,10 +18,10 @@ export async function registerSecurityHeaders(app: FastifyInstance) {
         styleSrc: ["'self'", "'unsafe-inline'"],
         imgSrc: ["'self'", 'data:', 'blob:'],
         fontSrc: ["'self'", 'data:'],
-        connectSrc: ["'self'"],
+        connectSrc: ["'self'", ...mediaOrigins],
         workerSrc: ["'self'", 'blob:'],
         childSrc: ["'self'", 'blob:'],
-        mediaSrc: ["'self'", 'blob:'],
+        mediaSrc: ["'self'", 'blob:', ...mediaOrigins],
         objectSrc: ["'none'"],
         baseUri: ["'self'"],
         formAction: ["'self'"],

@@ -42,8 +42,12 @@ describe('a live session in the browser', () => {
     await buyer.getByRole('button', { name: '登录' }).click();
     await buyer.locator('.whoami').waitFor();
 
-    await buyer.goto(`${server.url}/live`);
-    await buyer.getByRole('link', { name: /杨家堂茶园直播/ }).click();
+    // The market page shows the producers' sessions, the live one first.
+    await buyer.goto(`${server.url}/market`);
+    const onMarket = buyer.getByTestId('market-live').locator('li').first();
+    await expect.poll(() => onMarket.textContent(), { timeout: 20_000 }).toContain('直播中');
+    await buyer.screenshot({ path: '.test-tmp/live-on-market-phone.png' });
+    await onMarket.getByRole('link', { name: /杨家堂茶园直播/ }).click();
     await buyer.waitForURL(`${server.url}/live/${sessionId}`);
     await expect.poll(() => buyer.getByTestId('live-waiting').textContent()).toContain('等待直播信号');
     await viewer.goto(`${server.url}/live/${sessionId}`);
@@ -61,14 +65,33 @@ describe('a live session in the browser', () => {
     expect(await viewer.locator('.live-messages b').count()).toBe(0);
     await buyer.screenshot({ path: '.test-tmp/live-session-phone.png', fullPage: true });
 
+    // The claim holds a unit; the buyer gives a delivery address, and the Market order it becomes is paid.
     await buyer.getByRole('button', { name: '立即抢购' }).click();
+    await buyer.waitForURL(/\/live\/claims\//);
+    await buyer.getByRole('heading', { name: '已抢到，请尽快付款' }).waitFor();
+    expect(await buyer.getByTestId('claim').textContent()).toContain('¥68.00');
+    const fields: [string, string][] = [['收货人', '张三'], ['手机号', '13800000000'], ['省份', '浙江'], ['城市', '杭州'], ['详细地址', '西湖区文三路 1 号']];
+    for (const [label, value] of fields) await buyer.getByLabel(label, { exact: true }).fill(value);
+    await buyer.screenshot({ path: '.test-tmp/live-claim-phone.png', fullPage: true });
+    await buyer.getByRole('button', { name: /下单并付款/ }).click();
     await buyer.waitForURL(/\/market\/pay\//);
-    await expect.poll(() => buyer.getByTestId('pay-amount').textContent()).toBe('¥68.00');
+    const shopper = await apiSession(server.url, 'buyer');
+    const order = (await shopper('GET', '/market/orders')).body.find((o: { items: { unitPriceFen: number }[] }) => o.items[0].unitPriceFen === 6800);
+    expect(order.subtotalFen).toBe(6800);
+    await expect.poll(() => buyer.getByTestId('pay-amount').textContent(), { timeout: 20_000 }).toBe(`¥${(order.totalFen / 100).toFixed(2)}`);
     await buyer.getByRole('button', { name: /确认支付/ }).click();
     await buyer.getByText('支付成功').waitFor();
+    // Back on the market's page of the order, like any order: paid, to the address given.
     await buyer.getByRole('link', { name: /返回/ }).click();
+    await buyer.waitForURL(`${server.url}/market/orders/${order.id}`);
+    await expect.poll(() => buyer.locator('.tag.status').first().textContent(), { timeout: 20_000 }).toBe('已付款');
+    expect(await buyer.locator('main').textContent()).toContain('张三');
+    await buyer.goBack();
+    await buyer.goBack();
     await buyer.waitForURL(/\/live\/claims\//);
+    await buyer.reload();
     await buyer.getByRole('heading', { name: '抢购成功，已付款' }).waitFor();
+    await buyer.getByRole('link', { name: /查看订单/ }).waitFor();
     // The other viewer saw the quota go down as it happened.
     await expect.poll(() => offer.textContent()).toContain('剩 4 / 5 件');
     await viewer.screenshot({ path: '.test-tmp/live-viewer-phone.png', fullPage: true });
@@ -98,6 +121,12 @@ describe('a live session in the browser', () => {
     await buyer.getByTestId('live-message').filter({ hasText: '<b>明前</b>的银猴还有吗？' }).getByRole('button', { name: '删除' }).click();
     await expect.poll(() => message.count()).toBe(0);
 
+    // The order of the flash offer is in the producer's orders, like any order.
+    await buyer.goto(`${server.url}/market/seller`);
+    const sold = buyer.locator('.seller-order').filter({ hasText: '张三' });
+    await expect.poll(() => sold.count(), { timeout: 20_000 }).toBe(1);
+    expect(await sold.textContent()).toContain('已付款');
+    await buyer.goBack();
     await buyer.getByLabel('秒杀价（元）').fill('99');
     await buyer.getByLabel('名额').fill('3');
     await buyer.getByRole('button', { name: '发起', exact: true }).click();
@@ -120,8 +149,27 @@ describe('a live session in the browser', () => {
     expect(offer.status).toBe(201);
     const card = viewer.getByTestId('live-offer').filter({ hasText: '¥12.34' });
     await expect.poll(() => card.textContent()).toContain('1 of 1 left');
-    const someone = await apiSession(server.url, 'buyer');
-    expect((await someone('POST', `/live/offers/${offer.body.id}/claims`)).status).toBe(201);
+    // The buyer takes the last unit, sent to the address the first order saved on this device, and pays.
+    await buyerBrowser.clearCookies();
+    await buyer.goto(`${server.url}/login`);
+    await buyer.getByLabel('用户名', { exact: true }).fill('buyer');
+    await buyer.getByLabel('密码', { exact: true }).fill(TEST_PASSWORD);
+    await buyer.getByRole('button', { name: '登录' }).click();
+    await buyer.locator('.whoami').waitFor();
+    await buyer.goto(`${server.url}/live/${sessionId}`);
+    await buyer.getByTestId('live-offer').filter({ hasText: '¥12.34' }).getByRole('button', { name: '立即抢购' }).click();
+    await buyer.waitForURL(/\/live\/claims\//);
+    await buyer.getByTestId('saved-address').waitFor();
+    expect(await buyer.getByTestId('saved-address').textContent()).toContain('张三 13800000000 · 浙江杭州西湖区文三路 1 号');
+    expect(await buyer.getByRole('radio', { name: /寄到常用地址/ }).isChecked()).toBe(true);
+    await buyer.getByRole('button', { name: 'English' }).click();
+    await buyer.getByRole('heading', { name: 'Yours: please pay soon' }).waitFor();
+    await buyer.screenshot({ path: '.test-tmp/live-claim-saved-phone-en.png', fullPage: true });
+    await buyer.getByRole('button', { name: '中文' }).click();
+    await buyer.getByRole('button', { name: /下单并付款/ }).click();
+    await buyer.waitForURL(/\/market\/pay\//);
+    await buyer.getByRole('button', { name: /确认支付/ }).click();
+    await buyer.getByText('支付成功').waitFor();
     await expect.poll(() => card.getByRole('button').textContent()).toBe('Sold out');
     expect(await card.getByRole('button').isDisabled()).toBe(true);
     await viewer.screenshot({ path: '.test-tmp/live-viewer-soldout-phone.png', fullPage: true });
@@ -148,4 +196,79 @@ describe('a live session in the browser', () => {
     await expect.poll(playedTo, { timeout: 20_000 }).toBeGreaterThan(first + 1);
     await viewer.screenshot({ path: '.test-tmp/live-video-phone.png', fullPage: true });
   }, 120_000);
+
+  it('the ended session plays its recording, and clicking a chapter seeks the video to the moment the product was presented', async () => {
+    const producer = await apiSession(server.url, 'producer');
+    const host = (await producer('GET', `/live/sessions/${sessionId}/host`)).body;
+    const second = host.products[host.products.length - 1];
+    const live = viewer.getByTestId('live-video');
+    const playedTo = () => live.evaluate((v: HTMLVideoElement) => v.currentTime);
+    // Presented a few seconds into the recording, then streamed on a little: a chapter inside the replay.
+    await expect.poll(playedTo, { timeout: 30_000 }).toBeGreaterThan(5);
+    expect((await producer('PUT', `/live/sessions/${sessionId}/pin`, { productId: second.id })).status).toBe(200);
+    const pinnedAt = await playedTo();
+    await expect.poll(playedTo, { timeout: 30_000 }).toBeGreaterThan(pinnedAt + 4);
+    encoder?.kill('SIGINT');
+    // The stream stopped: the session no longer offers it live (its recording is complete).
+    await expect.poll(async () => (await producer('GET', `/live/sessions/${sessionId}`)).body.hlsUrl, { timeout: 30_000 }).toBeNull();
+    await viewer.getByTestId('live-waiting').waitFor({ timeout: 30_000 });
+    expect((await producer('POST', `/live/sessions/${sessionId}/end`)).status).toBe(200);
+
+    const chapters = (await producer('GET', `/live/sessions/${sessionId}`)).body.chapters as { name: string; at: number }[];
+    const chapter = chapters[chapters.length - 1];
+    expect(chapter.name).toBe(second.name);
+    expect(chapter.at).toBeGreaterThan(3);
+    await viewer.goto(`${server.url}/live/${sessionId}`);
+    const replay = viewer.getByTestId('live-replay');
+    await replay.waitFor();
+    await expect.poll(() => replay.evaluate((v: HTMLVideoElement) => v.readyState), { timeout: 30_000 }).toBeGreaterThan(0);
+    // Every place the video is sought to is noted; the chapter's button names the product and its time.
+    await replay.evaluate((v: HTMLVideoElement) => {
+      v.pause();
+      const w = window as unknown as { seeks: number[] };
+      w.seeks = [];
+      v.addEventListener('seeked', () => w.seeks.push(v.currentTime));
+    });
+    const button = viewer.getByTestId('live-chapter').last();
+    const clock = `${Math.floor(chapter.at / 60)}:${String(Math.floor(chapter.at % 60)).padStart(2, '0')}`;
+    expect(await button.textContent()).toContain(`${clock} ${second.name}`);
+    await button.click();
+    const seeks = () => viewer.evaluate(() => (window as unknown as { seeks: number[] }).seeks);
+    await expect.poll(async () => (await seeks()).length, { timeout: 20_000 }).toBeGreaterThan(0);
+    expect((await seeks())[0]).toBeCloseTo(chapter.at, 0);
+    await expect.poll(() => replay.evaluate((v: HTMLVideoElement) => v.currentTime), { timeout: 20_000 }).toBeGreaterThanOrEqual(chapter.at - 0.5);
+    await viewer.screenshot({ path: '.test-tmp/live-replay-phone.png', fullPage: true });
+  }, 180_000);
+
+  it("the producer's report shows viewers over time, conversion, and units and revenue per product", async () => {
+    await buyerBrowser.clearCookies();
+    await buyer.goto(`${server.url}/login`);
+    await buyer.getByLabel('用户名', { exact: true }).fill('producer');
+    await buyer.getByLabel('密码', { exact: true }).fill(TEST_PASSWORD);
+    await buyer.getByRole('button', { name: '登录' }).click();
+    await buyer.locator('.whoami').waitFor();
+    await buyer.goto(`${server.url}/live/host/${sessionId}`);
+    await buyer.getByRole('link', { name: '查看直播报告' }).click();
+    await buyer.waitForURL(`${server.url}/live/host/${sessionId}/report`);
+    await buyer.getByRole('heading', { name: '直播报告' }).waitFor();
+    // Viewers over time: a drawn chart, and a peak of at least the two pages that watched.
+    await expect.poll(() => buyer.getByTestId('report-viewers-chart').getAttribute('data-rendered'), { timeout: 20_000 }).toBe('true');
+    expect(Number((await buyer.getByTestId('report-peak').locator('dd').textContent()) ?? 0)).toBeGreaterThanOrEqual(2);
+    // One paying buyer among the distinct viewers.
+    const report = (await (await apiSession(server.url, 'producer'))('GET', `/live/sessions/${sessionId}/report`)).body;
+    expect(report.buyers).toBe(1);
+    expect(await buyer.getByTestId('report-conversion').locator('dd').textContent()).toBe(`${(report.conversion * 100).toFixed(1)}%`);
+    expect(report.conversion).toBeGreaterThan(0);
+    expect(await buyer.getByTestId('report-revenue').locator('dd').textContent()).toBe('¥80.34');
+    // Per product: the two flash units the buyer paid (¥68.00 and ¥12.34) are the first product's.
+    const row = buyer.getByTestId('report-product').first();
+    const cells = await row.locator('td').allTextContents();
+    expect(cells[0]).toContain(report.products[0].label);
+    expect(cells.slice(1)).toEqual(['2', '¥80.34']);
+    await expect.poll(() => buyer.getByTestId('report-revenue-chart').getAttribute('data-rendered'), { timeout: 20_000 }).toBe('true');
+    await buyer.screenshot({ path: '.test-tmp/live-report-phone.png', fullPage: true });
+    await buyer.getByRole('button', { name: 'English' }).click();
+    await buyer.getByRole('heading', { name: 'Session report' }).waitFor();
+    await buyer.screenshot({ path: '.test-tmp/live-report-phone-en.png', fullPage: true });
+  });
 });

@@ -1,13 +1,12 @@
 // Flash offers: the host pins a variant with a small quota at a special price; each buyer may hold one unit, paid
-// through the payments module (purpose 'flash_offer'); unpaid holds are released by a job and return to the quota.
+// as a Market order (delivery address, payments module); unpaid holds are released by a job and return to the quota.
 // The quota is enforced by the database alone: `UPDATE … SET remaining = remaining - 1 WHERE remaining >= 1`.
 import { and, eq, lt, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/handle.ts';
 import { recordAudit } from '../../server/audit.ts';
-import { badRequest, conflict, forbidden, notFound } from '../../server/problems.ts';
+import { badRequest, conflict, notFound, refusedTransition } from '../../server/problems.ts';
 import { requireActor, type Actor } from '../governance/index.ts';
-import { getProduct, returnStock, setAsideStock } from '../market/index.ts';
-import { createPayment, registerPaymentPurpose } from '../payments/index.ts';
+import { expireUnpaidOrder, getProduct, orderSetAsideUnit, payOrder, returnStock, setAsideStock, whenOrderPaid, type ShippingAddress } from '../market/index.ts';
 import { publishLiveEvent } from './realtime.ts';
 import { hostedSession, iso, offerView } from './sessions.ts';
 import { liveFlashClaims, liveFlashOffers, liveSessionProducts } from './schema.ts';
@@ -153,7 +152,7 @@ async function holdUnit(db: Db, who: Actor, offer: typeof liveFlashOffers.$infer
   });
 }
 
-/** Holds one unit for the buyer and starts its payment: answers the payment page to send the buyer to. */
+/** Holds one unit for the buyer (or answers the unit they already hold): they then give a delivery address and pay. */
 export async function claimOffer(db: Db, actor: Actor | null, offerId: string) {
   const who = requireActor(actor);
   const offer = await offerRow(db, offerId);
@@ -163,62 +162,119 @@ export async function claimOffer(db: Db, actor: Actor | null, offerId: string) {
     .where(and(eq(liveFlashClaims.countyId, offer.countyId), eq(liveFlashClaims.offerId, offerId), eq(liveFlashClaims.buyerId, who.id), sql`${liveFlashClaims.status} <> 'released'`));
   if (mine?.status === 'paid') throw conflict('already_claimed', 'You already have this offer');
   const claim = mine ?? (await holdUnit(db, who, offer));
-  const payment = await createPayment(db, who, { purpose: 'flash_offer', referenceId: claim.id, amountFen: claim.amountFen, description: offer.label });
-  return { claimId: claim.id, status: claim.status, expiresAt: iso(claim.expiresAt)!, ...payment };
+  return { claimId: claim.id, status: claim.status, expiresAt: iso(claim.expiresAt)! };
 }
 
-export async function getClaim(db: Db, actor: Actor | null, claimId: string) {
-  const who = requireActor(actor);
+async function claimOf(db: Db, who: Actor, claimId: string) {
   const [row] = await db
     .select({ claim: liveFlashClaims, offer: liveFlashOffers })
     .from(liveFlashClaims)
     .innerJoin(liveFlashOffers, and(eq(liveFlashOffers.countyId, liveFlashClaims.countyId), eq(liveFlashOffers.id, liveFlashClaims.offerId)))
     .where(eq(liveFlashClaims.id, claimId));
-  if (!row) throw notFound('Claim');
-  if (row.claim.buyerId !== who.id) throw forbidden();
-  return { id: row.claim.id, status: row.claim.status, amountFen: row.claim.amountFen, label: row.offer.label, sessionId: row.offer.sessionId, expiresAt: iso(row.claim.expiresAt)! };
+  // Someone else's claim is answered as if it did not exist.
+  if (!row || row.claim.buyerId !== who.id) throw notFound('Claim');
+  return row;
 }
 
-/** Marks a held claim paid in the payment's transaction; a claim already released is refunded in full. */
-export async function confirmPaidClaim(tx: Db, claimId: string, paymentId: string): Promise<void | 'refund'> {
+export async function getClaim(db: Db, actor: Actor | null, claimId: string) {
+  const { claim, offer } = await claimOf(db, requireActor(actor), claimId);
+  return {
+    id: claim.id,
+    status: claim.status,
+    amountFen: claim.amountFen,
+    label: offer.label,
+    sessionId: offer.sessionId,
+    expiresAt: iso(claim.expiresAt)!,
+    orderId: claim.orderId,
+  };
+}
+
+/**
+ * The buyer turns a held unit into a Market order with their delivery address (once: asking again answers the same
+ * order) and starts paying it through the payments module, as any market order. The order may be paid until the
+ * claim expires; paid, the claim is paid with it (`whenOrderPaid`).
+ */
+export async function orderClaim(db: Db, actor: Actor | null, claimId: string, address: ShippingAddress) {
+  const who = requireActor(actor);
+  const { claim, offer } = await claimOf(db, who, claimId);
+  if (claim.status !== 'held') throw refusedTransition(`A claim that is ${claim.status} cannot be ordered`, claim.status);
+  if (claim.expiresAt.getTime() <= Date.now()) throw conflict('claim_expired', 'The time to pay for this unit is over');
+  const orderId =
+    claim.orderId ??
+    (await db.transaction(async (tx) => {
+      const [locked] = await tx
+        .select()
+        .from(liveFlashClaims)
+        .where(and(eq(liveFlashClaims.countyId, claim.countyId), eq(liveFlashClaims.id, claim.id), eq(liveFlashClaims.status, 'held')))
+        .for('update');
+      if (!locked) throw refusedTransition('The claim is no longer held', 'released');
+      if (locked.orderId) return locked.orderId;
+      // The unit set aside for the offer becomes the order's reservation: from now on the order holds it.
+      const placed = await orderSetAsideUnit(tx, who, { variantId: offer.variantId, unitPriceFen: claim.amountFen, address, idempotencyKey: `live-claim:${claim.id}`, reservedUntil: claim.expiresAt });
+      await tx.update(liveFlashClaims).set({ orderId: placed.orderId }).where(and(eq(liveFlashClaims.countyId, claim.countyId), eq(liveFlashClaims.id, claim.id)));
+      await recordAudit(tx, who, { action: 'live.offer.order', entity: 'live_flash_claim', entityId: claim.id, details: { orderId: placed.orderId } });
+      return placed.orderId;
+    }));
+  return { orderId, ...(await payOrder(db, who, orderId)) };
+}
+
+/** A claim's order was paid (in the payment's transaction): the claim is paid, and the host's figures move. */
+whenOrderPaid(async (tx, order) => {
   const [paid] = await tx
     .update(liveFlashClaims)
-    .set({ status: 'paid', paymentId })
-    .where(and(eq(liveFlashClaims.id, claimId), eq(liveFlashClaims.status, 'held')))
+    .set({ status: 'paid', paymentId: order.paymentId })
+    .where(and(eq(liveFlashClaims.orderId, order.id), eq(liveFlashClaims.status, 'held')))
     .returning();
-  if (!paid) return 'refund';
-  await recordAudit(tx, { id: paid.buyerId, countyId: paid.countyId }, { action: 'live.offer.paid', entity: 'live_flash_claim', entityId: claimId, details: { paymentId } });
-}
-
-registerPaymentPurpose('flash_offer', {
-  onPaid: confirmPaidClaim,
-  returnUrl: (claimId) => `/live/claims/${claimId}`,
+  if (!paid) return;
+  await recordAudit(tx, { id: paid.buyerId, countyId: paid.countyId }, { action: 'live.offer.paid', entity: 'live_flash_claim', entityId: paid.id, details: { paymentId: order.paymentId, orderId: order.id } });
+  const offer = await offerRow(tx, paid.offerId);
+  await publishLiveEvent(tx, { sessionId: offer.sessionId, type: 'offer', data: offerView(offer) });
 });
 
-/** Returns unpaid claims past their time to their offers' quotas (each release audited and announced). */
+/** Takes a unit back from the market's stock for an open offer; false when the shop sold it meanwhile. */
+async function takeBackUnit(tx: Db, variantId: string) {
+  try {
+    await setAsideStock(tx, variantId, 1);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Returns unpaid claims past their time to their offers' quotas (each release audited and announced). A claim handed
+ * to an order cancels that order first (its row is locked before the claim's, as a payment does): the order gives the
+ * unit back to the market's stock, and an open offer takes it back from there.
+ */
 export async function releaseExpiredClaims(db: Db, now = new Date(), limit = 500): Promise<number> {
   const due = await db
-    .select({ id: liveFlashClaims.id, countyId: liveFlashClaims.countyId })
+    .select({ id: liveFlashClaims.id, countyId: liveFlashClaims.countyId, orderId: liveFlashClaims.orderId })
     .from(liveFlashClaims)
     .where(and(eq(liveFlashClaims.status, 'held'), lt(liveFlashClaims.expiresAt, now)))
     .limit(limit);
   let released = 0;
-  for (const { id, countyId } of due) {
+  for (const { id, countyId, orderId } of due) {
     await db.transaction(async (tx) => {
+      const orderStatus = orderId ? await expireUnpaidOrder(tx, orderId) : null;
+      const paidInTime = orderStatus !== null && orderStatus !== 'cancelled';
       const [claim] = await tx
         .update(liveFlashClaims)
-        .set({ status: 'released' })
+        .set({ status: paidInTime ? 'paid' : 'released' })
         .where(and(eq(liveFlashClaims.countyId, countyId), eq(liveFlashClaims.id, id), eq(liveFlashClaims.status, 'held')))
         .returning();
-      if (!claim) return;
-      // Back to an open offer's quota; a closed offer's unit goes back to the market's stock.
-      const [reopened] = await tx
-        .update(liveFlashOffers)
-        .set({ remaining: sql`${liveFlashOffers.remaining} + 1` })
-        .where(and(eq(liveFlashOffers.countyId, countyId), eq(liveFlashOffers.id, claim.offerId), eq(liveFlashOffers.status, 'open')))
-        .returning();
-      const offer = reopened ?? (await offerRow(tx, claim.offerId));
-      if (!reopened) await returnStock(tx, offer.variantId, 1);
+      if (!claim || paidInTime) return;
+      const before = await offerRow(tx, claim.offerId);
+      const reopen = before.status === 'open' && (!orderId || (await takeBackUnit(tx, before.variantId)));
+      const [reopened] = reopen
+        ? await tx
+            .update(liveFlashOffers)
+            .set({ remaining: sql`${liveFlashOffers.remaining} + 1` })
+            .where(and(eq(liveFlashOffers.countyId, countyId), eq(liveFlashOffers.id, claim.offerId), eq(liveFlashOffers.status, 'open')))
+            .returning()
+        : [];
+      const offer = reopened ?? before;
+      // A closed offer's unit goes back to the market's stock (a cancelled order's is there already).
+      if (!reopened && !orderId) await returnStock(tx, offer.variantId, 1);
       await recordAudit(tx, { id: null, countyId }, { action: 'live.offer.release', entity: 'live_flash_claim', entityId: id, details: { offerId: claim.offerId } });
       await publishLiveEvent(tx, { sessionId: offer.sessionId, type: 'offer', data: offerView(offer) });
       released++;

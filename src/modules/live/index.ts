@@ -7,6 +7,7 @@ import { closeEndedOffers, releaseExpiredClaims } from './flash.ts';
 import { liveRoutes } from './routes.ts';
 import * as schema from './schema.ts';
 import { seedDemoSession } from './seed.ts';
+import { externalVideo } from './video.ts';
 
 export const liveModule = defineModule({
   name: 'live',
@@ -15,6 +16,8 @@ export const liveModule = defineModule({
   routes: liveRoutes,
   seed: (tx, ctx) => seedDemoSession(tx, ctx.countyId!),
   permissions: { 'live.host': ['county_admin', 'producer'] },
+  // An external media server's HLS (LIVE_HLS_URL) is fetched and played by the page from its own origin.
+  mediaOrigins: () => externalVideo()?.origins ?? [],
   jobs: [
     {
       // Unpaid flash-offer claims past their time return to the quota (each release audited and announced);

@@ -190,16 +190,20 @@ describeEachDriver('live sessions, chat and flash offers', (driver) => {
     const [offer] = await t.app.db.select().from(liveFlashOffers).where(eq(liveFlashOffers.id, offerId));
     expect(offer.remaining).toBe(0);
 
-    // The buyer account claims after the unpaid ones are released, then pays in the sandbox.
+    // The buyer account claims after the unpaid ones are released, orders it to an address and pays in the sandbox.
     expect((await as(t.app, buyer)({ method: 'POST', url: `/api/v1/live/offers/${offerId}/claims` })).json().code).toBe('sold_out');
     expect(await releaseExpiredClaims(t.app.db, new Date(Date.now() + 3600_000))).toBe(5);
     const claim = await as(t.app, buyer)({ method: 'POST', url: `/api/v1/live/offers/${offerId}/claims` });
     expect(claim.statusCode).toBe(201);
-    expect(claim.json().redirectUrl).toContain(`/market/pay/${claim.json().paymentId}`);
-    const paid = await as(t.app, buyer)({ method: 'POST', url: `/api/v1/payments/${claim.json().paymentId}/sandbox`, payload: { outcome: 'succeeded' } });
+    expect(claim.json().status).toBe('held');
+    const address = { name: '李四', phone: '13800000000', province: '上海', city: '上海', detail: '南京路 1 号' };
+    const ordered = await as(t.app, buyer)({ method: 'POST', url: `/api/v1/live/claims/${claim.json().claimId}/order`, payload: { address } });
+    expect(ordered.statusCode).toBe(200);
+    expect(ordered.json().redirectUrl).toContain(`/market/pay/${ordered.json().paymentId}`);
+    const paid = await as(t.app, buyer)({ method: 'POST', url: `/api/v1/payments/${ordered.json().paymentId}/sandbox`, payload: { outcome: 'succeeded' } });
     expect(paid.statusCode).toBe(200);
     const mine = (await as(t.app, buyer)({ method: 'GET', url: `/api/v1/live/claims/${claim.json().claimId}` })).json();
-    expect(mine).toMatchObject({ status: 'paid', amountFen: 100 });
+    expect(mine).toMatchObject({ status: 'paid', amountFen: 100, orderId: ordered.json().orderId });
     expect((await as(t.app, buyer)({ method: 'POST', url: `/api/v1/live/offers/${offerId}/claims` })).json().code).toBe('already_claimed');
     // A paid claim is not released.
     expect(await releaseExpiredClaims(t.app.db, new Date(Date.now() + 3600_000))).toBe(0);

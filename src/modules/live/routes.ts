@@ -3,14 +3,15 @@ import path from 'node:path';
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { shippingAddressInput } from '../market/index.ts';
 import { paymentStartReply } from '../payments/index.ts';
 import { notFound, Problem } from '../../server/problems.ts';
 import { deleteMessage, like, muteAuthor, postMessage } from './chat.ts';
-import { claimOffer, closeOffer, createOffer, getClaim } from './flash.ts';
+import { claimOffer, closeOffer, createOffer, getClaim, orderClaim } from './flash.ts';
 import { attachLiveSockets, createLiveHub } from './realtime.ts';
 import { liveFigures, sessionReport } from './report.ts';
 import { SESSION_STATUSES, CLAIM_STATUSES, OFFER_STATUSES } from './schema.ts';
-import { getCover, getHostView, getSession, listSessions, moveSession, mySessions, pinProduct, scheduleSession, setCover, streamKeyAllows } from './sessions.ts';
+import { getCover, getHostView, getSession, listSessions, moveSession, mySessions, pinProduct, scheduleSession, noteExternalStream, setCover, startDemoStream, streamKeyAllows } from './sessions.ts';
 import multipart from '@fastify/multipart';
 import { PHOTO_MAX_BYTES, photoTooLarge } from '../../server/images.ts';
 import { readMultipart } from '../../server/multipart.ts';
@@ -71,7 +72,7 @@ const sessionPage = summary.extend({
   offers: z.array(offer),
   messages: z.array(message),
 });
-const hostPage = sessionPage.extend({ streamKey: z.string(), rtmpUrl: z.string().nullable() });
+const hostPage = sessionPage.extend({ streamKey: z.string(), rtmpUrl: z.string().nullable(), demoStream: z.boolean().describe('Whether a demo stream (test pattern) can be started here') });
 const list = z.object({ items: z.array(summary) });
 
 export const liveRoutes: FastifyPluginAsync = async (base) => {
@@ -156,6 +157,21 @@ export const liveRoutes: FastifyPluginAsync = async (base) => {
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 8192 }, (_request, body, done) => {
     done(null, Object.fromEntries(new URLSearchParams(body as string)));
   });
+  const ingestBody = z.looseObject({
+    stream: z.string().max(200).optional(),
+    name: z.string().max(200).optional(),
+    param: z.string().max(1000).optional(),
+    key: z.string().max(200).optional(),
+  });
+  /** The session a callback names and whether its key is the session's (live, for a publish). */
+  const ingestAllows = async (body: z.infer<typeof ingestBody>, whenLive: boolean) => {
+    const sessionId = body.stream ?? body.name ?? '';
+    const given = body.key ?? new URLSearchParams(body.param?.replace(/^\?/, '') ?? '').get('key') ?? '';
+    if (!z.uuid().safeParse(sessionId).success || !(await streamKeyAllows(app.db, sessionId, given, { whenLive }))) {
+      throw new Problem(403, 'publish_refused', 'Wrong stream key, or the session is not live');
+    }
+    return sessionId;
+  };
   app.post(
     '/live/ingest/on-publish',
     {
@@ -163,23 +179,30 @@ export const liveRoutes: FastifyPluginAsync = async (base) => {
         tags,
         summary: "A media server asks whether a publish is allowed: 200 { code: 0 } or 403 (SRS's and nginx-rtmp's on_publish)",
         operationId: 'authorizeLivePublish',
-        body: z.looseObject({
-          stream: z.string().max(200).optional(),
-          name: z.string().max(200).optional(),
-          param: z.string().max(1000).optional(),
-          key: z.string().max(200).optional(),
-        }),
+        body: ingestBody,
         response: { 200: z.object({ code: z.literal(0) }) },
       },
       config: { rateLimit: { max: 30, timeWindow: '1 minute' } },
     },
     async (request) => {
-      const { stream, name, param, key } = request.body;
-      const sessionId = stream ?? name ?? '';
-      const given = key ?? new URLSearchParams(param?.replace(/^\?/, '') ?? '').get('key') ?? '';
-      if (!z.uuid().safeParse(sessionId).success || !(await streamKeyAllows(app.db, sessionId, given))) {
-        throw new Problem(403, 'publish_refused', 'Wrong stream key, or the session is not live');
-      }
+      await noteExternalStream(app.db, await ingestAllows(request.body, true), true);
+      return { code: 0 as const };
+    },
+  );
+  app.post(
+    '/live/ingest/on-unpublish',
+    {
+      schema: { security: PUBLIC,
+        tags,
+        summary: "A media server says a stream stopped (SRS's on_unpublish, nginx-rtmp's on_publish_done): the page waits again",
+        operationId: 'liveUnpublished',
+        body: ingestBody,
+        response: { 200: z.object({ code: z.literal(0) }) },
+      },
+      config: { rateLimit: { max: 30, timeWindow: '1 minute' } },
+    },
+    async (request) => {
+      await noteExternalStream(app.db, await ingestAllows(request.body, false), false);
       return { code: 0 as const };
     },
   );
@@ -214,10 +237,10 @@ export const liveRoutes: FastifyPluginAsync = async (base) => {
     {
       schema: { security: SESSION,
         tags,
-        summary: 'Claim one unit of a flash offer and start paying for it',
+        summary: 'Claim one unit of a flash offer: it is held for the buyer until they order and pay it, or it expires',
         operationId: 'claimFlashOffer',
         params: idParams,
-        response: { 201: paymentStartReply.extend({ claimId: z.uuid(), status: z.enum(CLAIM_STATUSES), expiresAt: isoTime, paymentId: z.uuid() }) },
+        response: { 201: z.object({ claimId: z.uuid(), status: z.enum(CLAIM_STATUSES), expiresAt: isoTime }) },
       },
     },
     async (request, reply) => reply.code(201).send(await claimOffer(app.db, request.actor, request.params.id)),
@@ -231,10 +254,27 @@ export const liveRoutes: FastifyPluginAsync = async (base) => {
         summary: "The buyer's claim on a flash offer",
         operationId: 'getFlashClaim',
         params: idParams,
-        response: { 200: z.object({ id: z.uuid(), status: z.enum(CLAIM_STATUSES), amountFen: z.number().int(), label: z.string(), sessionId: z.uuid(), expiresAt: isoTime }) },
+        response: {
+          200: z.object({ id: z.uuid(), status: z.enum(CLAIM_STATUSES), amountFen: z.number().int(), label: z.string(), sessionId: z.uuid(), expiresAt: isoTime, orderId: z.uuid().nullable() }),
+        },
       },
     },
     async (request) => getClaim(app.db, request.actor, request.params.id),
+  );
+
+  app.post(
+    '/live/claims/:id/order',
+    {
+      schema: { security: SESSION,
+        tags,
+        summary: 'Turn a held claim into a Market order to the delivery address given, and start paying it',
+        operationId: 'orderFlashClaim',
+        params: idParams,
+        body: z.strictObject({ address: shippingAddressInput }),
+        response: { 200: paymentStartReply.extend({ orderId: z.uuid(), paymentId: z.uuid() }) },
+      },
+    },
+    async (request) => orderClaim(app.db, request.actor, request.params.id, request.body.address),
   );
 
   // ---- hosts ----
@@ -299,6 +339,21 @@ export const liveRoutes: FastifyPluginAsync = async (base) => {
       },
     },
     async (request) => pinProduct(app.db, request.actor, request.params.id, request.body.productId),
+  );
+
+  app.post(
+    '/live/sessions/:id/demo-stream',
+    {
+      schema: {
+        tags,
+        summary: 'Host: publish a generated test pattern as the live session\'s stream (embedded ingest), to see real video without a camera',
+        operationId: 'startLiveDemoStream',
+        security: SESSION,
+        params: idParams,
+        response: { 202: z.object({ started: z.literal(true) }) },
+      },
+    },
+    async (request, reply) => reply.code(202).send(await startDemoStream(app.db, request.actor, request.params.id, video)),
   );
 
   app.get(

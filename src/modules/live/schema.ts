@@ -39,6 +39,8 @@ export const liveSessions = pgTable(
     endedAt: tz('ended_at'),
     /** When the embedded ingest began recording the session's HLS (the replay's time zero for chapter marks). */
     recordedFrom: tz('recorded_from'),
+    /** Since when an external media server has been receiving the session's stream (its publish callbacks say so). */
+    streamingSince: tz('streaming_since'),
     /** The cover image uploaded for the session (the kernel's file storage key); wins over `coverUrl`. */
     coverFile: text('cover_file'),
     createdBy: uuid('created_by').references(() => users.id),
@@ -141,6 +143,8 @@ export const liveFlashClaims = pgTable(
     status: text('status').$type<ClaimStatus>().notNull().default('held'),
     amountFen: integer('amount_fen').notNull(),
     paymentId: uuid('payment_id'),
+    /** The market order the unit was handed to when the buyer gave a delivery address (market module; linked by id). */
+    orderId: uuid('order_id'),
     expiresAt: tz('expires_at').notNull(),
     createdAt: createdAt(),
   },
@@ -152,6 +156,7 @@ export const liveFlashClaims = pgTable(
     // One per buyer: a released claim frees the buyer to try again.
     uniqueIndex('live_flash_claims_one_per_buyer').on(t.countyId, t.offerId, t.buyerId).where(sql`status <> 'released'`),
     index('live_flash_claims_expiry_idx').on(t.countyId, t.status, t.expiresAt),
+    uniqueIndex('live_flash_claims_order_unique').on(t.orderId, t.countyId),
   ],
 );
 

@@ -6,7 +6,7 @@ import type { Db } from '../../db/handle.ts';
 import { recordAudit } from '../../server/audit.ts';
 import { storeImage } from '../../server/images.ts';
 import type { FileStorage } from '../../server/storage.ts';
-import { badRequest, conflict, notFound } from '../../server/problems.ts';
+import { badRequest, conflict, notFound, refusedTransition } from '../../server/problems.ts';
 import { authorize, requireActor, type Actor } from '../governance/index.ts';
 import { getProduct } from '../market/index.ts';
 import { closeOffersTx } from './flash.ts';
@@ -17,10 +17,13 @@ export const iso = (d: Date | string | null) => (d == null ? null : new Date(d).
 
 /** How a session reaches the video ingest; absent when no ingest runs (the page shows its waiting state). */
 export interface VideoSettings {
-  hlsUrl(sessionId: string): string | null;
+  /** Where a live session's stream plays now; null while none arrives (`streamingSince`: an external server's word). */
+  hlsUrl(session: { id: string; streamingSince: Date | null }): string | null;
   /** The recorded HLS of an ended session, when the ingest recorded one. */
   replayUrl(sessionId: string): string | null;
   rtmpUrl(sessionId: string): string | null;
+  /** The embedded ingest only: publishes a generated test pattern (and tone) as the session's stream, for a demo without a camera. */
+  startDemoStream?(sessionId: string, streamKey: string): void;
 }
 
 export const newStreamKey = () => randomBytes(18).toString('base64url');
@@ -242,7 +245,7 @@ export async function getSession(db: Db, sessionId: string, video: VideoSettings
     ...summary(s),
     startedAt: iso(s.startedAt),
     endedAt: iso(s.endedAt),
-    hlsUrl: s.status === 'live' ? video.hlsUrl(s.id) : null,
+    hlsUrl: s.status === 'live' ? video.hlsUrl(s) : null,
     replayUrl,
     chapters:
       replayUrl && s.recordedFrom
@@ -286,15 +289,42 @@ export async function pinProduct(db: Db, actor: Actor | null, sessionId: string,
 /** The host's view adds the stream key and the ingest address. */
 export async function getHostView(db: Db, actor: Actor | null, sessionId: string, video: VideoSettings) {
   const { session } = await hostedSession(db, actor, sessionId);
-  return { ...(await getSession(db, sessionId, video)), streamKey: session.streamKey, rtmpUrl: video.rtmpUrl(session.id) };
+  return { ...(await getSession(db, sessionId, video)), streamKey: session.streamKey, rtmpUrl: video.rtmpUrl(session.id), demoStream: !!video.startDemoStream };
+}
+
+/** The host starts a demo stream (a generated test pattern through the embedded ingest): real video with no camera. */
+export async function startDemoStream(db: Db, actor: Actor | null, sessionId: string, video: VideoSettings) {
+  const { who, session } = await hostedSession(db, actor, sessionId);
+  if (session.status !== 'live') throw refusedTransition('Go live first: only a live session takes a stream', session.status);
+  if (!video.startDemoStream) throw conflict('no_ingest', 'No embedded ingest runs on this server (set LIVE_RTMP_PORT)');
+  await db.transaction((tx) => recordAudit(tx, who, { action: 'live.stream.demo', entity: 'live_session', entityId: sessionId }));
+  video.startDemoStream(sessionId, session.streamKey);
+  return { started: true as const };
 }
 
 /** The ingest's question: may this key publish this session's stream? Only a live session's own key may. */
-export async function streamKeyAllows(db: Db, sessionId: string, key: string) {
+export async function streamKeyAllows(db: Db, sessionId: string, key: string, options: { whenLive: boolean } = { whenLive: true }) {
   const [row] = await db.select({ key: liveSessions.streamKey, status: liveSessions.status }).from(liveSessions).where(eq(liveSessions.id, sessionId));
-  if (!row || row.status !== 'live') return false;
+  if (!row || (options.whenLive && row.status !== 'live')) return false;
   const [expected, given] = [Buffer.from(row.key), Buffer.from(key)];
   return expected.length === given.length && timingSafeEqual(expected, given);
+}
+
+/**
+ * An external media server says a session's stream began (an allowed publish) or ended: the page plays the server's
+ * HLS meanwhile. The first publish is the replay's time zero. Audited and announced to the viewers.
+ */
+export async function noteExternalStream(db: Db, sessionId: string, streaming: boolean) {
+  await db.transaction(async (tx) => {
+    const [row] = await tx
+      .update(liveSessions)
+      .set(streaming ? { streamingSince: new Date(), recordedFrom: sql`coalesce(${liveSessions.recordedFrom}, now())` } : { streamingSince: null })
+      .where(eq(liveSessions.id, sessionId))
+      .returning({ countyId: liveSessions.countyId });
+    if (!row) return;
+    await recordAudit(tx, { id: null, countyId: row.countyId }, { action: streaming ? 'live.stream.start' : 'live.stream.stop', entity: 'live_session', entityId: sessionId });
+    await publishLiveEvent(tx, { sessionId, type: 'video', data: { available: streaming } });
+  });
 }
 
 /** The host uploads a cover image for the session (checked and stored by the kernel); the previous one is removed. */

@@ -69,4 +69,14 @@ describeEachDriver('live video: RTMP ingest with the stream key, HLS out', (driv
     push.kill('SIGKILL');
     await expect.poll(async () => (await page()).hlsUrl, { timeout: 20_000, interval: 500 }).toBeNull();
   }, 90_000);
+
+  it('lets the host start a demo stream (a generated test pattern) that the page then plays, with no camera', async () => {
+    expect(((await as(t.app, producer)({ method: 'GET', url: `/api/v1/live/sessions/${sessionId}/host` })).json()).demoStream).toBe(true);
+    const buyer = await signIn(t.app, 'buyer');
+    expect((await as(t.app, buyer)({ method: 'POST', url: `/api/v1/live/sessions/${sessionId}/demo-stream` })).statusCode).toBe(403);
+    const started = await as(t.app, producer)({ method: 'POST', url: `/api/v1/live/sessions/${sessionId}/demo-stream` });
+    expect(started.statusCode).toBe(202);
+    await expect.poll(async () => (await page()).hlsUrl, { timeout: 25_000, interval: 500 }).toBe(`/api/v1/live/hls/${sessionId}/index.m3u8`);
+    await expect.poll(async () => (await t.app.inject({ method: 'GET', url: `/api/v1/live/hls/${sessionId}/index.m3u8` })).body, { timeout: 15_000, interval: 500 }).toMatch(/seg-\d{5}\.ts/);
+  }, 60_000);
 });

@@ -1,5 +1,6 @@
 // Video: an RTMP ingest (node-media-server) that encoders publish to with the session's stream key, and an ffmpeg
-// per live stream that repackages it as HLS for the page's player. Started only when LIVE_RTMP_PORT is set.
+// per live stream that repackages it as HLS for the page's player. Started when LIVE_RTMP_PORT is set (`npm start`
+// sets 1935 on the embedded database).
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
@@ -55,6 +56,15 @@ function isFresh(playlist: string) {
   return !!stat && Date.now() - stat.mtimeMs < STALE_AFTER_MS;
 }
 
+/** Whether the port can be listened on (another program may hold it: the ingest is then left off, not the server). */
+function portFree(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const probe = net.createServer();
+    probe.once('error', () => resolve(false));
+    probe.listen(port, host, () => probe.close(() => resolve(true)));
+  });
+}
+
 function freePort(host: string): Promise<number> {
   return new Promise((resolve, reject) => {
     const probe = net.createServer();
@@ -66,9 +76,56 @@ function freePort(host: string): Promise<number> {
   });
 }
 
+/**
+ * An external media server (SRS, nginx-rtmp) with the same contract: `LIVE_HLS_URL` is its HLS URL pattern, `{session}`
+ * standing for the session id (e.g. `https://media.example.cn/live/{session}.m3u8`); `LIVE_RTMP_URL` what hosts
+ * publish to; `LIVE_REPLAY_URL` (optional) where an ended session's recording plays. Null when LIVE_HLS_URL is unset;
+ * a bad value stops the server at start.
+ */
+export function externalVideo(env: NodeJS.ProcessEnv = process.env): (VideoIngest & { origins: string[] }) | null {
+  const pattern = env.LIVE_HLS_URL;
+  if (!pattern) return null;
+  const origins = new Set<string>();
+  const checked = (name: string, value: string, scheme: 'http' | 'rtmp') => {
+    let url: URL | null = null;
+    try {
+      url = new URL(value.replaceAll('{session}', '00000000-0000-0000-0000-000000000000'));
+    } catch {
+      // reported below
+    }
+    if (!url || !new RegExp(`^${scheme}s?:$`).test(url.protocol)) throw new Error(`${name} must be an ${scheme}(s) URL, not ${value}`);
+    if (name !== 'LIVE_RTMP_URL') {
+      if (!value.includes('{session}')) throw new Error(`${name} must contain {session} where the session id goes: ${value}`);
+      origins.add(url.origin);
+    }
+    return (sessionId: string) => value.replaceAll('{session}', sessionId);
+  };
+  const live = checked('LIVE_HLS_URL', pattern, 'http');
+  const replay = env.LIVE_REPLAY_URL ? checked('LIVE_REPLAY_URL', env.LIVE_REPLAY_URL, 'http') : null;
+  const rtmp = env.LIVE_RTMP_URL ? checked('LIVE_RTMP_URL', env.LIVE_RTMP_URL, 'rtmp') : null;
+  return {
+    origins: [...origins],
+    hlsUrl: (session) => (session.streamingSince ? live(session.id) : null),
+    replayUrl: (sessionId) => replay?.(sessionId) ?? null,
+    rtmpUrl: (sessionId) => rtmp?.(sessionId) ?? null,
+    hlsDir: () => null,
+    stop: async () => {},
+  };
+}
+
 export async function startVideo(db: Db, log: FastifyBaseLogger, dataDir: string): Promise<VideoIngest> {
+  const external = externalVideo();
+  if (external) {
+    log.info({ hls: process.env.LIVE_HLS_URL }, 'live: video from an external media server');
+    return external;
+  }
   const wanted = process.env.LIVE_RTMP_PORT;
   if (wanted === undefined || wanted === '' || wanted === 'off') return noVideo;
+  const bindTo = process.env.LIVE_RTMP_BIND ?? '0.0.0.0';
+  if (Number(wanted) && !(await portFree(bindTo, Number(wanted)))) {
+    log.warn({ port: Number(wanted) }, 'live: the RTMP port is in use; the ingest is off (set LIVE_RTMP_PORT)');
+    return noVideo;
+  }
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'terrace-live-'));
   // Recordings are kept for the replay: in the data folder when there is one (they outlive the process).
   const keep = !!dataDir && fs.existsSync(dataDir);
@@ -78,7 +135,7 @@ export async function startVideo(db: Db, log: FastifyBaseLogger, dataDir: string
   const playSecret = randomBytes(24).toString('hex');
   const NodeMediaServer = require('node-media-server') as new (config: object, configPath: string) => Nms;
   const nmsLogger = require('node-media-server/src/core/logger.js') as { level: string };
-  const bind = process.env.LIVE_RTMP_BIND ?? '0.0.0.0';
+  const bind = bindTo;
   // node-media-server takes port 0 as "no RTMP": ask the system for a free port instead.
   const port = Number(wanted) || (await freePort(bind));
   const nms = new NodeMediaServer(
@@ -116,12 +173,15 @@ export async function startVideo(db: Db, log: FastifyBaseLogger, dataDir: string
       { stdio: 'ignore' },
     );
     child.on('error', () => log.warn({ sessionId }, 'live: ffmpeg could not start; set FFMPEG_PATH'));
-    // Viewers' pages read the session again when the first playlist appears and when the stream goes away.
+    // Viewers' pages read the session again when a fresh playlist appears and when the stream goes away…
     const announce = (available: boolean) => void db.transaction((tx) => publishLiveEvent(tx, { sessionId, type: 'video', data: { available } })).catch(() => {});
+    // …and when it goes stale (an encoder that stalls or leaves while the packager still waits for it), or fresh again.
+    let playing = false;
     const watch = setInterval(() => {
-      if (!fs.existsSync(path.join(dir, 'index.m3u8'))) return;
-      clearInterval(watch);
-      announce(true);
+      const fresh = isFresh(path.join(dir, 'index.m3u8'));
+      if (fresh === playing) return;
+      playing = fresh;
+      announce(fresh);
     }, 500);
     watch.unref();
     child.on('exit', () => {
@@ -157,14 +217,30 @@ export async function startVideo(db: Db, log: FastifyBaseLogger, dataDir: string
   if (tcp && !tcp.listening) await new Promise((resolve) => tcp.once('listening', resolve));
   log.info({ port }, 'live: RTMP ingest listening');
   const publicHost = process.env.LIVE_RTMP_PUBLIC_HOST ?? 'localhost';
+  // Demo streams: ffmpeg publishing a generated test pattern and tone with the session's key, as an encoder would.
+  const demos = new Map<string, ChildProcess>();
+  const startDemoStream = (sessionId: string, streamKey: string) => {
+    if (demos.has(sessionId)) return;
+    const target = `rtmp://127.0.0.1:${port}/live/${sessionId}?key=${encodeURIComponent(streamKey)}`;
+    const child = spawn(
+      ffmpegPath(),
+      ['-hide_banner', '-loglevel', 'error', '-re', '-f', 'lavfi', '-i', 'testsrc2=size=640x360:rate=25', '-f', 'lavfi', '-i', 'sine=frequency=440', '-t', '600',
+        '-c:v', 'libx264', '-preset', 'ultrafast', '-tune', 'zerolatency', '-g', '50', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-b:a', '64k', '-f', 'flv', target],
+      { stdio: 'ignore' },
+    );
+    child.on('error', () => log.warn({ sessionId }, 'live: ffmpeg could not start the demo stream; set FFMPEG_PATH'));
+    child.on('exit', () => demos.get(sessionId) === child && demos.delete(sessionId));
+    demos.set(sessionId, child);
+  };
 
   return {
     hlsDir: (sessionId) => path.join(hlsRoot, sessionId),
-    hlsUrl: (sessionId) => (packagers.has(sessionId) && isFresh(path.join(hlsRoot, sessionId, 'index.m3u8')) ? `/api/v1/live/hls/${sessionId}/index.m3u8` : null),
+    hlsUrl: ({ id: sessionId }) => (packagers.has(sessionId) && isFresh(path.join(hlsRoot, sessionId, 'index.m3u8')) ? `/api/v1/live/hls/${sessionId}/index.m3u8` : null),
     replayUrl: (sessionId) => (fs.existsSync(path.join(hlsRoot, sessionId, 'index.m3u8')) ? `/api/v1/live/hls/${sessionId}/index.m3u8` : null),
     rtmpUrl: () => `rtmp://${publicHost}:${port}/live`,
+    startDemoStream,
     async stop() {
-      for (const child of packagers.values()) child.kill('SIGTERM');
+      for (const child of [...demos.values(), ...packagers.values()]) child.kill('SIGTERM');
       await nms.stop();
       // node-media-server keeps its listeners in a process-wide emitter: a later ingest must not reach this app.
       const events = (require('node-media-server/src/core/context.js') as { eventEmitter: import('node:events').EventEmitter }).eventEmitter;

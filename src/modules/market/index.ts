@@ -26,6 +26,9 @@ export const marketModule = defineModule({
 });
 
 export { salesByProducer } from './service.ts';
-export { getProduct, listProducts } from './service.ts';
+export { getProduct, listProducts, payOrder } from './service.ts';
+export { expireUnpaidOrder, orderSetAsideUnit, whenOrderPaid } from './service.ts';
+export type { ShippingAddress } from './schema.ts';
+export { address as shippingAddressInput } from './routes.ts';
 export { returnStock, setAsideStock } from './stock.ts';
 export { orderParties, paidOrdersForPickup } from './logistics-seam.ts';

@@ -396,7 +396,8 @@ const paging = { limit: z.coerce.number().int().min(1).max(200).default(50), off
 const fen = z.number().int().min(0).max(100_000_000);
 const text = (max: number) => z.string().trim().max(max);
 const item = z.strictObject({ variantId: z.uuid(), qty: z.number().int().min(1).max(99) });
-const address = z.strictObject({
+/** A delivery address as a buyer gives it (also for orders other modules make: `orderSetAsideUnit`). */
+export const address = z.strictObject({
   name: text(40).min(1),
   phone: z.string().trim().regex(/^[0-9+\- ]{5,20}$/, 'A phone number'),
   province: text(20).min(1),

@@ -6,3 +6,4 @@ export * from './services/photos.ts';
 export * from './services/trace.ts';
 export * from './services/orders.ts';
 export * from './services/dashboard.ts';
+export * from './services/handover.ts';

@@ -10,6 +10,7 @@ import { notify } from '../../notifications/index.ts';
 import { marketOrderItems, marketOrders, marketReservations, marketVariants, type OrderStatus, type ShippingAddress } from '../schema.ts';
 import { reservationMinutes } from './common.ts';
 import { isRemote, producers } from './producers.ts';
+import { orderPaid } from './handover.ts';
 
 // ---------------------------------------------------------------- checkout and orders
 
@@ -173,7 +174,7 @@ export async function checkout(db: Db, actor: Actor | null, input: CheckoutInput
 }
 
 /** Gives the units of orders back to stock: their reservations of the given status become released. */
-async function releaseStock(tx: Db, orderIds: string[], from: 'held' | 'sold') {
+export async function releaseStock(tx: Db, orderIds: string[], from: 'held' | 'sold') {
   if (orderIds.length === 0) return;
   const released = await tx
     .update(marketReservations)
@@ -246,6 +247,7 @@ registerPaymentPurpose('order', {
     if (!row) return 'refund';
     await tx.update(marketReservations).set({ status: 'sold' }).where(and(eq(marketReservations.orderId, orderId), eq(marketReservations.status, 'held')));
     await recordAudit(tx, { id: null, countyId: row.countyId }, { action: 'order.paid', entity: 'market_order', entityId: orderId, details: { paymentId } });
+    await orderPaid(tx, { id: orderId, paymentId });
     await notify(tx, { countyId: row.countyId, orgId: row.orgId, kind: 'order.new', params: { orderNo: orderId.slice(-8), total: `¥${(row.totalFen / 100).toFixed(2)}` }, link: '/market/seller' });
   },
   async onRefunded(tx, orderId, paymentId) {

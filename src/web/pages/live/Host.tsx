@@ -250,6 +250,7 @@ export function HostSession() {
     onSuccess: () => client.invalidateQueries({ queryKey: key }),
   });
   const close = useMutation({ mutationFn: (offerId: string) => api(`/live/offers/${offerId}/close`, { method: 'POST' }) });
+  const demo = useMutation({ mutationFn: () => api(`/live/sessions/${id}/demo-stream`, { method: 'POST' }) });
   if (page.error) return <ErrorText error={page.error} />;
   const s = page.data;
   if (!s) return null;
@@ -274,9 +275,14 @@ export function HostSession() {
             {t('host.end')}
           </button>
         )}
+        {s.status === 'live' && s.demoStream && !s.hlsUrl && (
+          <button type="button" onClick={() => demo.mutate()} disabled={demo.isPending || demo.isSuccess}>
+            {demo.isSuccess ? t('host.demoStarting') : t('host.demoStream')}
+          </button>
+        )}
         <span className="muted">♥ {s.likes}</span>
       </div>
-      <ErrorText error={move.error ?? close.error} />
+      <ErrorText error={move.error ?? close.error ?? demo.error} />
       <details className="card">
         <summary>{t('host.streamSettings')}</summary>
         <p>

@@ -11,8 +11,8 @@ function OfferCard({ offer, onClose }: { offer: FlashOffer; onClose?: () => void
   const { data: me } = useMe();
   const navigate = useNavigate();
   const claim = useMutation({
-    mutationFn: () => api<{ redirectUrl: string }>(`/live/offers/${offer.id}/claims`, { method: 'POST' }),
-    onSuccess: ({ redirectUrl }) => (redirectUrl.startsWith('/') ? navigate(redirectUrl) : window.location.assign(redirectUrl)),
+    mutationFn: () => api<{ claimId: string }>(`/live/offers/${offer.id}/claims`, { method: 'POST' }),
+    onSuccess: ({ claimId }) => navigate(`/live/claims/${claimId}`),
   });
   const soldOut = offer.remaining === 0;
   return (

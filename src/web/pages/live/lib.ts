@@ -58,6 +58,8 @@ export interface SessionPage extends SessionSummary {
 export interface HostPage extends SessionPage {
   streamKey: string;
   rtmpUrl: string | null;
+  /** A demo stream (test pattern) can be started on this server. */
+  demoStream: boolean;
 }
 
 /** Integer fen shown as ¥12.34. */

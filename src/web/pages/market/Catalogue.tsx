@@ -6,6 +6,7 @@ import { Link, useParams, useSearchParams } from 'react-router';
 import { api } from '../../api.ts';
 import { yuan, type ProductSummary } from './lib.tsx';
 import { photoSrc } from './SellerCatalogue.tsx';
+import { LiveStrip } from './LiveStrip.tsx';
 
 export function ProductCard({ p }: { p: ProductSummary }) {
   const { t } = useTranslation('market');
@@ -68,6 +69,7 @@ export function CataloguePage() {
           ))}
         </div>
       </div>
+      <LiveStrip />
       <ErrorText ns="market" error={products.error} />
       {products.data && (products.data.items.length ? (
         <ul className="product-grid">

@@ -1,6 +1,7 @@
 // The market module's strings (i18next namespace 'market'): the same keys in both languages.
 export const zhCN = {
   title: '茶与手作集市',
+  live: { title: '茶园直播', live: '直播中', scheduled: '预告', ended: '回放', all: '全部直播' },
   intro: '松阳的茶农、合作社和手艺人直接卖给城里的你；每一批茶都能扫码溯源。',
   search: '搜索茶叶或手作',
   searchButton: '搜索',
@@ -227,6 +228,7 @@ export const zhCN = {
 
 export const en: typeof zhCN = {
   title: 'Tea and craft market',
+  live: { title: 'Live from the gardens', live: 'Live', scheduled: 'Upcoming', ended: 'Replay', all: 'All sessions' },
   intro: 'Songyang’s tea farmers, cooperatives and craftspeople sell straight to you in the city; every batch can be traced by its QR code.',
   search: 'Search tea or crafts',
   searchButton: 'Search',
