@@ -1547,6 +1547,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/live/claims/{id}/order": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Turn a held claim into a Market order to the delivery address given, and start paying it */
+        post: operations["orderFlashClaim"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/live/hls/{id}/{file}": {
         parameters: {
             query?: never;
@@ -1575,6 +1592,23 @@ export interface paths {
         put?: never;
         /** A media server asks whether a publish is allowed: 200 { code: 0 } or 403 (SRS's and nginx-rtmp's on_publish) */
         post: operations["authorizeLivePublish"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/live/ingest/on-unpublish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A media server says a stream stopped (SRS's on_unpublish, nginx-rtmp's on_publish_done): the page waits again */
+        post: operations["liveUnpublished"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1641,7 +1675,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Claim one unit of a flash offer and start paying for it */
+        /** Claim one unit of a flash offer: it is held for the buyer until they order and pay it, or it expires */
         post: operations["claimFlashOffer"];
         delete?: never;
         options?: never;
@@ -1713,6 +1747,23 @@ export interface paths {
         put?: never;
         /** Host: upload a JPEG, PNG or WebP cover image for the session (field "file") */
         post: operations["uploadLiveCover"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/live/sessions/{id}/demo-stream": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Host: publish a generated test pattern as the live session's stream (embedded ingest), to see real video without a camera */
+        post: operations["startLiveDemoStream"];
         delete?: never;
         options?: never;
         head?: never;
@@ -12237,6 +12288,8 @@ export interface operations {
                         id: string;
                         label: string;
                         /** Format: uuid */
+                        orderId: string | null;
+                        /** Format: uuid */
                         sessionId: string;
                         /** @enum {string} */
                         status: "held" | "paid" | "released";
@@ -12272,6 +12325,103 @@ export interface operations {
             };
             /** @description Not found (or not visible to this user) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    orderFlashClaim: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    address: {
+                        city: string;
+                        detail: string;
+                        name: string;
+                        phone: string;
+                        province: string;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description WeChat Pay JSAPI: the parameters for WeixinJSBridge.invoke("getBrandWCPayRequest") */
+                        jsapi?: {
+                            appId: string;
+                            nonceStr: string;
+                            package: string;
+                            paySign: string;
+                            /** @enum {string} */
+                            signType: "RSA";
+                            timeStamp: string;
+                        };
+                        /** Format: uuid */
+                        orderId: string;
+                        /** Format: uuid */
+                        paymentId: string;
+                        /** @description WeChat Pay Native: the text to draw as a QR code for the payer to scan */
+                        qrCode?: string;
+                        redirectUrl: string;
+                    };
+                };
+            };
+            /** @description Invalid input; `field` names the offending field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed for this user */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found (or not visible to this user) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state (a refused transition, a duplicate, stock gone) */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -12323,6 +12473,58 @@ export interface operations {
         };
     };
     authorizeLivePublish: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    key?: string;
+                    name?: string;
+                    param?: string;
+                    stream?: string;
+                } & {
+                    [key: string]: unknown;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {number} */
+                        code: 0;
+                    };
+                };
+            };
+            /** @description Invalid input; `field` names the offending field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many attempts; retry later */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    liveUnpublished: {
         parameters: {
             query?: never;
             header?: never;
@@ -12582,21 +12784,6 @@ export interface operations {
                         /** Format: uuid */
                         claimId: string;
                         expiresAt: string;
-                        /** @description WeChat Pay JSAPI: the parameters for WeixinJSBridge.invoke("getBrandWCPayRequest") */
-                        jsapi?: {
-                            appId: string;
-                            nonceStr: string;
-                            package: string;
-                            paySign: string;
-                            /** @enum {string} */
-                            signType: "RSA";
-                            timeStamp: string;
-                        };
-                        /** Format: uuid */
-                        paymentId: string;
-                        /** @description WeChat Pay Native: the text to draw as a QR code for the payer to scan */
-                        qrCode?: string;
-                        redirectUrl: string;
                         /** @enum {string} */
                         status: "held" | "paid" | "released";
                     };
@@ -13069,6 +13256,76 @@ export interface operations {
             };
         };
     };
+    startLiveDemoStream: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        started: true;
+                    };
+                };
+            };
+            /** @description Invalid input; `field` names the offending field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed for this user */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found (or not visible to this user) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state (a refused transition, a duplicate, stock gone) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     endLiveSession: {
         parameters: {
             query?: never;
@@ -13232,6 +13489,8 @@ export interface operations {
                             productId: string;
                         }[];
                         coverUrl: string | null;
+                        /** @description Whether a demo stream (test pattern) can be started here */
+                        demoStream: boolean;
                         endedAt: string | null;
                         hlsUrl: string | null;
                         /** Format: uuid */

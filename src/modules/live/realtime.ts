@@ -5,6 +5,7 @@
 // number it saw gets what it missed from the log, in order, once; a viewer too slow to keep up is disconnected
 // (its page reconnects and resumes) so it never slows the others. Presence is counted per client (a browser
 // tab), in the database, with a grace period, so a reconnect does not count twice or drop out.
+import { listen } from '../../db/listen.ts';
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -193,17 +194,7 @@ export function createLiveHub(handle: DbHandle): LiveHub {
 
   return {
     async start() {
-      if (handle.pglite) {
-        unlisten = await handle.pglite.listen(CHANNEL, deliver);
-      } else if (handle.pool) {
-        const client = await handle.pool.connect();
-        await client.query(`listen ${CHANNEL}`);
-        client.on('notification', (n) => n.payload && deliver(n.payload));
-        unlisten = async () => {
-          await client.query(`unlisten ${CHANNEL}`).catch(() => {});
-          client.release();
-        };
-      }
+      unlisten = await listen(handle, CHANNEL, deliver);
       timer = setInterval(() => void tick(), presenceMs());
       timer.unref();
     },
