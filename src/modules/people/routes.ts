@@ -5,6 +5,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import QRCode from 'qrcode';
 import { z } from 'zod';
 import { binary, OPTIONAL_SESSION, PUBLIC, SESSION } from '../../server/openapi.ts';
+import { affairsRoutes } from './affairs-routes.ts';
 import * as artisans from './artisans.ts';
 import * as jobs from './jobs.ts';
 import { importRegister, registerTemplate } from './import.ts';
@@ -12,19 +13,9 @@ import { readMultipart } from '../../server/multipart.ts';
 import { Problem } from '../../server/problems.ts';
 import * as programmes from './programmes.ts';
 import * as residents from './residents.ts';
+import { day, fen, idParams, text } from './route-schemas.ts';
 import { JOB_APPLICATION_STATUSES, JOB_PAY_UNITS, JOB_POSTER_KINDS, JOB_STATUSES, APPLICATION_ACTIONS, APPLICATION_STATUSES, APPRENTICESHIP_STATUSES, ARTISAN_LEVELS, PROGRAMME_KINDS, RESIDENT_STATUSES } from './schema.ts';
 
-// Database text cannot hold NUL: refuse it here, naming the field.
-const text = (max: number, min = 0) =>
-  z
-    .string()
-    .trim()
-    .min(min)
-    .max(max)
-    .refine((s) => !s.includes('\u0000'), 'No NUL characters');
-const idParams = z.strictObject({ id: z.uuid() });
-const day = z.iso.date();
-const fen = z.number().int().min(0).max(1e12);
 const year = new Date().getUTCFullYear();
 
 const residentFields = {
@@ -186,6 +177,7 @@ async function withQr<T extends { link: string }>(request: FastifyRequest, i: T)
 export const peopleRoutes: FastifyPluginAsync = async (base) => {
   const app = base.withTypeProvider<ZodTypeProvider>();
   const tags = ['people'];
+  await app.register(affairsRoutes);
 
   // ---- residents ----
   app.get(
