@@ -13,6 +13,7 @@ import { readMultipart } from '../../server/multipart.ts';
 import { Problem } from '../../server/problems.ts';
 import * as programmes from './programmes.ts';
 import * as residents from './residents.ts';
+import { confirmPhoneCode, requestPhoneCode } from './phone-enrol.ts';
 import { day, fen, idParams, text } from './route-schemas.ts';
 import { JOB_APPLICATION_STATUSES, JOB_PAY_UNITS, JOB_POSTER_KINDS, JOB_STATUSES, APPLICATION_ACTIONS, APPLICATION_STATUSES, APPRENTICESHIP_STATUSES, ARTISAN_LEVELS, PROGRAMME_KINDS, RESIDENT_STATUSES } from './schema.ts';
 
@@ -267,6 +268,36 @@ export const peopleRoutes: FastifyPluginAsync = async (base) => {
       config: { rateLimit: { max: app.config.loginRateLimitPerMinute, timeWindow: '1 minute' } },
     },
     async (request) => residents.enrol(app.db, request.actor, request.body.code),
+  );
+  app.post(
+    '/people/enrol/phone',
+    {
+      schema: {
+        tags,
+        operationId: 'requestEnrolmentSms',
+        security: SESSION,
+        summary: 'Enrol by phone, step one: a one-time code by SMS to the number, if it is on a village register (the answer is the same either way)',
+        body: z.strictObject({ phone: phone }),
+        response: { 202: z.object({ expiresAt: z.string() }) },
+      },
+      config: { rateLimit: { max: app.config.loginRateLimitPerMinute, timeWindow: '1 minute' } },
+    },
+    async (request, reply) => reply.code(202).send(await requestPhoneCode(app.db, request.actor, request.body.phone)),
+  );
+  app.post(
+    '/people/enrol/phone/confirm',
+    {
+      schema: {
+        tags,
+        operationId: 'confirmEnrolmentSms',
+        security: SESSION,
+        summary: 'Enrol by phone, step two: the code from the SMS links the signed-in account to the register’s record (five attempts)',
+        body: z.strictObject({ phone: phone, code: z.string().trim().regex(/^[0-9]{6}$/, 'The six digits of the text message') }),
+        response: { 200: fullResident },
+      },
+      config: { rateLimit: { max: app.config.loginRateLimitPerMinute, timeWindow: '1 minute' } },
+    },
+    async (request) => confirmPhoneCode(app.db, request.actor, request.body.phone, request.body.code),
   );
   app.get(
     '/people/villages/:id/summary',
