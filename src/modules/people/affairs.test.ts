@@ -118,7 +118,7 @@ describeEachDriver('people: the village notice board and published accounts', (d
     const published = await as(t.app, village)({ method: 'POST', url: `/api/v1/people/accounts/${id}/publish` });
     expect(published.statusCode).toBe(200);
     expect(published.json()).toMatchObject({ status: 'published', incomeFen: 150_000, expenseFen: 48_000, balanceFen: 102_000 });
-    expect((await t.app.inject({ url: `/api/v1/people/accounts/${id}` })).json().entries.map((e: { item: string }) => e.item)).toEqual(['灭火器购置', '防火宣传补助']);
+    expect((await t.app.inject({ url: `/api/v1/people/accounts/${id}` })).json().entries.map((e: { item: string }) => e.item)).toEqual(['防火宣传补助', '灭火器购置']);
 
     // Locked: no new line, no removal, no second publication.
     const late = await line({ item: '补录' });

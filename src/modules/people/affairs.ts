@@ -184,7 +184,7 @@ export async function getPeriod(db: Db, actor: Actor | null, id: string) {
     .select()
     .from(accountEntries)
     .where(and(eq(accountEntries.countyId, p.countyId), eq(accountEntries.periodId, p.id)))
-    .orderBy(asc(accountEntries.direction), asc(accountEntries.occurredOn), asc(accountEntries.createdAt));
+    .orderBy(desc(accountEntries.direction), asc(accountEntries.occurredOn), asc(accountEntries.createdAt));
   return {
     ...periodView(p),
     villageName: unit.nameZh,

@@ -410,9 +410,11 @@ export function AccountsPage() {
           {editable && (
             <>
               <AddEntry periodId={p.id} />
-              <button type="button" className="primary" disabled={publish.isPending} onClick={() => window.confirm(t('board.confirmPublish')) && publish.mutate()}>
-                {t('board.publish')}
-              </button>
+              <div className="people-publish">
+                <button type="button" className="primary" disabled={publish.isPending} onClick={() => window.confirm(t('board.confirmPublish')) && publish.mutate()}>
+                  {t('board.publish')}
+                </button>
+              </div>
             </>
           )}
         </section>
