@@ -6,6 +6,7 @@ import QRCode from 'qrcode';
 import { z } from 'zod';
 import { binary, OPTIONAL_SESSION, PUBLIC, SESSION } from '../../server/openapi.ts';
 import { affairsRoutes } from './affairs-routes.ts';
+import { apprenticeshipRoutes } from './apprenticeship-routes.ts';
 import * as artisans from './artisans.ts';
 import * as jobs from './jobs.ts';
 import { importRegister, registerTemplate } from './import.ts';
@@ -179,6 +180,7 @@ export const peopleRoutes: FastifyPluginAsync = async (base) => {
   const app = base.withTypeProvider<ZodTypeProvider>();
   const tags = ['people'];
   await app.register(affairsRoutes);
+  await app.register(apprenticeshipRoutes);
 
   // ---- residents ----
   app.get(
@@ -438,25 +440,6 @@ export const peopleRoutes: FastifyPluginAsync = async (base) => {
     '/people/artisans',
     { schema: { tags, operationId: 'registerArtisan', security: SESSION, summary: 'Record a resident as a master of a craft (officials of their village and above)', body: artisanBody, response: { 201: artisan } } },
     async (request, reply) => reply.code(201).send(await artisans.registerArtisan(app.db, request.actor, request.body)),
-  );
-  app.get(
-    '/people/artisans/:id/workshop',
-    {
-      schema: {
-        tags,
-        operationId: 'artisanWorkshop', security: SESSION,
-        summary: 'A master’s apprentices and their sessions (the master, or officials)',
-        params: idParams,
-        response: {
-          200: artisan.extend({
-            apprentices: z.array(
-              z.object({ id: z.uuid(), name: z.string(), status: z.enum(APPRENTICESHIP_STATUSES), motivation: z.string(), minutes: z.number(), sessions: z.array(session) }),
-            ),
-          }),
-        },
-      },
-    },
-    async (request) => artisans.workshop(app.db, request.actor, request.params.id),
   );
   app.post(
     '/people/artisans/:id/apprenticeships',
