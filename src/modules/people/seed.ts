@@ -5,7 +5,7 @@ import { sql } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
 import { queryRows, type Db } from '../../db/handle.ts';
 import { recordAudit } from '../../server/audit.ts';
-import { accountEntries, accountPeriods, applications, applicationSteps, apprenticeships, artisans, jobs, notices, programmes, residents, trainingSessions, type ApplicationStatus, type ProgrammeKind, type ResidentStatus } from './schema.ts';
+import { accountEntries, accountPeriods, applications, applicationSteps, apprenticeships, artisans, jobs, milestones, notices, workshops, programmes, residents, trainingSessions, type ApplicationStatus, type ProgrammeKind, type ResidentStatus } from './schema.ts';
 
 const addDays = (n: number) => new Date(Date.now() + n * 86_400_000).toISOString().slice(0, 10);
 
@@ -110,7 +110,11 @@ export async function seedPeople(tx: Db, countyId: string) {
     const id = uuidv7();
     await tx.insert(apprenticeships).values({ countyId, id, artisanId: p.master.id, residentId: byName.get(p.who)!.id, status: 'active', motivation: '想把手艺留在村里。' });
     for (const [heldOn, minutes, skills] of p.sessions) await tx.insert(trainingSessions).values({ countyId, id: uuidv7(), apprenticeshipId: id, heldOn, minutes, skills });
+    await tx.insert(milestones).values({ countyId, id: uuidv7(), apprenticeshipId: id, skill: p.sessions[0][2].split('、')[0], reachedOn: p.sessions[0][0], note: '' });
   }
+  // A workshop visitors may book: ten days from now, 09:30 in the county.
+  const tenDays = new Date(`${addDays(10)}T09:30:00+08:00`);
+  await tx.insert(workshops).values({ countyId, id: uuidv7(), artisanId: masters[0].id, title: '竹编茶杯垫体验课', description: '跟宋师傅学劈篾、编织，一个半小时编一只自己的杯垫带回家。', startsAt: tenDays, minutes: 90, seats: 8, priceFen: 8_000 });
   // The jobs board: the inn and the tea cooperative are hiring.
   const board = [
     inn && { posterKind: 'organization' as const, orgId: inn.id, posterName: '杨家堂老屋民宿', unitId: inn.unit, title: '民宿客房保洁（周末）', description: '周六、周日整理六间客房，熟悉后可兼做早餐。', payFen: 15_000, payUnit: 'day' as const, positions: 2, closesOn: addDays(30) },

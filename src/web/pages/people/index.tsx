@@ -7,7 +7,7 @@ import { JobPage, JobsPage } from './Jobs.tsx';
 import { ProgrammePage } from './Programme.tsx';
 import { ResidentsPage } from './Residents.tsx';
 import { ReviewPage } from './Review.tsx';
-import { WorkshopPage } from './Workshop.tsx';
+import { ApprenticeshipPage, WorkshopPage } from './Workshop.tsx';
 import { OFFICIALS } from './shared.ts';
 import './people.css';
 
@@ -41,6 +41,7 @@ export default function PeoplePages() {
         <Route path="review" element={<ReviewPage />} />
         <Route path="residents" element={<ResidentsPage />} />
         <Route path="artisans/:id" element={<WorkshopPage />} />
+        <Route path="apprenticeships/:id" element={<ApprenticeshipPage />} />
         <Route path="board" element={<BoardPage />} />
         <Route path="board/:villageId" element={<BoardPage />} />
         <Route path="accounts/:id" element={<AccountsPage />} />
