@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { binary, OPTIONAL_SESSION, PUBLIC, SESSION } from '../../server/openapi.ts';
 import { affairsRoutes } from './affairs-routes.ts';
 import { apprenticeshipRoutes } from './apprenticeship-routes.ts';
+import { documentsRoutes } from './documents-routes.ts';
 import * as artisans from './artisans.ts';
 import * as jobs from './jobs.ts';
 import { importRegister, registerTemplate } from './import.ts';
@@ -70,6 +71,7 @@ const programmeBody = z.strictObject({
   budgetFen: fen.min(1),
   maxAwardFen: fen.min(1),
   deadline: day,
+  documents: z.array(text(60, 1)).max(10).optional(),
 });
 const programme = z.object({
   id: z.uuid(),
@@ -83,6 +85,7 @@ const programme = z.object({
   maxAwardFen: z.number(),
   disbursedFen: z.number(),
   deadline: z.string(),
+  documents: z.array(z.string()),
   open: z.boolean(),
 });
 const status = z.enum(APPLICATION_STATUSES);
@@ -103,6 +106,8 @@ const application = z.object({
   createdAt: z.string(),
   updatedAt: z.string(),
   steps: z.array(z.object({ from: status, to: status, note: z.string(), at: z.string() })),
+  requiredDocuments: z.array(z.string()),
+  documents: z.array(z.object({ id: z.uuid(), name: z.string(), contentType: z.string(), bytes: z.number() })),
 });
 const decisionBody = z
   .strictObject({
@@ -181,6 +186,7 @@ export const peopleRoutes: FastifyPluginAsync = async (base) => {
   const tags = ['people'];
   await app.register(affairsRoutes);
   await app.register(apprenticeshipRoutes);
+  await app.register(documentsRoutes);
 
   // ---- residents ----
   app.get(

@@ -115,6 +115,8 @@ export const programmes = pgTable(
     criteria: text('criteria').notNull().default(''),
     /** Only returnees may apply. */
     returneesOnly: boolean('returnees_only').notNull().default(false),
+    /** The documents an applicant attaches (an ID card, a business plan, a lease), by name. */
+    documents: text('documents').array().notNull().default(sql`'{}'::text[]`),
     budgetFen: fen('budget_fen').notNull(),
     /** The most one applicant may receive. */
     maxAwardFen: fen('max_award_fen').notNull(),
@@ -515,5 +517,28 @@ export const workshopBookings = pgTable(
     check('people_workshop_bookings_seats_check', sql`${t.seats} between 1 and 20`),
     // One live booking per visitor and workshop (a cancelled one may be booked again).
     uniqueIndex('people_workshop_bookings_once').on(t.countyId, t.workshopId, t.userId).where(sql`status = 'booked'`),
+  ],
+);
+
+/** A document an applicant attached to their application (an image or a PDF), under one of the programme's names. */
+export const applicationDocuments = pgTable(
+  'people_application_documents',
+  {
+    countyId: county(),
+    id: rowId(),
+    applicationId: uuid('application_id').notNull(),
+    name: text('name').notNull(),
+    storageKey: text('storage_key').notNull(),
+    thumbKey: text('thumb_key'),
+    contentType: text('content_type').notNull(),
+    bytes: integer('bytes').notNull(),
+    uploadedBy: uuid('uploaded_by').references(() => users.id, { onDelete: 'set null' }),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.countyId, t.id] }),
+    foreignKey({ name: 'people_application_documents_application_fk', columns: [t.countyId, t.applicationId], foreignColumns: [applications.countyId, applications.id] }),
+    check('people_application_documents_type_check', inList('content_type', ['image/jpeg', 'image/png', 'image/webp', 'application/pdf'])),
+    index('people_application_documents_idx').on(t.countyId, t.applicationId),
   ],
 );

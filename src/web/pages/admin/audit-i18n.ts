@@ -106,6 +106,7 @@ const ACTIONS: Record<string, Pair> = {
   'people.resident.update': ['修改了', 'updated'],
   'people.resident.view': ['查看了', 'viewed'],
   'people.session.log': ['记录了', 'logged'],
+  'people.application.document_add': ['上传了材料到', 'attached a document to'],
   'people.notice.post': ['发布了', 'posted'],
   'people.notice.withdraw': ['撤下了', 'withdrew'],
   'people.accounts.open': ['新建了', 'opened'],
