@@ -47,6 +47,11 @@ describe('people in the browser', () => {
     await page.getByRole('button', { name: '提交申请' }).click();
     await poll(() => myApplication().textContent()).toContain('已提交');
     expect(await myApplication().textContent()).toContain('¥20,000');
+    // The grant asks for two documents: the returnee attaches the business plan as a PDF.
+    await poll(() => myApplication().textContent()).toContain('还需提交：身份证、创业计划书');
+    await myApplication().getByLabel('上传创业计划书（图片或 PDF）').setInputFiles({ name: 'plan.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4\n%%EOF\n') });
+    await poll(() => myApplication().getByTestId('application-documents').textContent()).toContain('创业计划书');
+    expect(await myApplication().textContent()).toContain('还需提交：身份证');
     expect(await page.getByRole('heading', { name: '申请这个项目' }).count()).toBe(0);
   });
 
@@ -56,6 +61,7 @@ describe('people in the browser', () => {
     const row = page.getByTestId('review-application').filter({ hasText: '宋晓明' });
     await poll(() => row.textContent()).toContain('返乡创业启动资金');
     expect(await row.textContent()).toContain('开一家卖松阳山货的网店');
+    expect(await row.getByRole('link', { name: '创业计划书' }).count()).toBe(1);
     await page.screenshot({ path: '.test-tmp/people-review-phone.png', fullPage: true });
     await row.getByRole('button', { name: '通过', exact: true }).click();
     // Done at the village's level: it leaves the queue.

@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router';
 import { api } from '../../api.ts';
 import { hasRole, SignInRedirect, useMe } from '../../auth.tsx';
+import { AttachDocuments, DocumentLinks } from './Documents.tsx';
 import { Experiences } from './Experiences.tsx';
 import { NewProgramme } from './NewProgramme.tsx';
 import { PeopleError } from './PeopleError.tsx';
@@ -38,6 +39,8 @@ export function MyApplication({ a }: { a: Application }) {
         {a.disbursedFen > 0 && ` · ${t('mine.disbursedTo', { amount: yuan(a.disbursedFen) })}`}
       </div>
       {a.reason && <div className="warn-text">{t('mine.reason', { reason: a.reason })}</div>}
+      <DocumentLinks a={a} />
+      {['submitted', 'village_approved', 'township_approved'].includes(a.status) && <AttachDocuments a={a} />}
       <PeopleError error={withdraw.error} />
       {pending && (
         <button type="button" className="people-withdraw" disabled={withdraw.isPending} onClick={() => window.confirm(t('mine.confirmWithdraw')) && withdraw.mutate()}>

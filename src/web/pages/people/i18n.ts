@@ -201,6 +201,13 @@ export const zhCN = {
     milestoneOn: '掌握日期',
     milestoneSubmit: '记录技能节点',
   },
+  documents: {
+    required: '需要提交的材料',
+    placeholder: '如：身份证、创业计划书',
+    attached: '已交材料：',
+    missing: '还需提交：{{names}}',
+    upload: '上传{{name}}（图片或 PDF）',
+  },
   experiences: {
     title: '手艺体验课',
     hint: '跟着师傅亲手做一件竹编、炒一锅茶：预约名额，到场付费。',
@@ -510,6 +517,13 @@ export const en: typeof zhCN = {
     milestoneSkill: 'Skill mastered',
     milestoneOn: 'Mastered on',
     milestoneSubmit: 'Record the milestone',
+  },
+  documents: {
+    required: 'Documents to attach',
+    placeholder: 'e.g. ID card, business plan',
+    attached: 'Attached:',
+    missing: 'Still to attach: {{names}}',
+    upload: 'Upload {{name}} (an image or a PDF)',
   },
   experiences: {
     title: 'Craft workshops',
