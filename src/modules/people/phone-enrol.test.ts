@@ -53,7 +53,7 @@ describeEachDriver('people: enrolment by phone number alone', (driver) => {
     delete process.env.SMS_GATEWAY_URL;
     const { session } = await newcomer('nogateway');
     const res = await ask(session, '13905789870');
-    expect(res.statusCode).toBe(503);
+    expect(res.statusCode).toBe(409);
     expect(res.json().code).toBe('sms_unavailable');
   });
 

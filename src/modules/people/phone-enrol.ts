@@ -29,10 +29,10 @@ function waitingWith(db: Db, countyId: string, phone: string) {
     .where(and(eq(residents.countyId, countyId), isNull(residents.userId), sql`${digitsOf(residents.phone)} in (${phone}, ${`86${phone}`})`));
 }
 
-/** The county's SMS gateway (the one notifications use), or a 503 saying to use a code instead. */
+/** The county's SMS gateway (the one notifications use), or a 409 saying to use a code instead (not a fault of the server). */
 function smsGateway() {
   const gateway = process.env.SMS_GATEWAY_URL;
-  if (!gateway) throw new Problem(503, 'sms_unavailable', 'This county sends no text messages yet; ask your village official for an enrolment code');
+  if (!gateway) throw new Problem(409, 'sms_unavailable', 'This county sends no text messages yet; ask your village official for an enrolment code');
   return gateway;
 }
 
