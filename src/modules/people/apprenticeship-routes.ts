@@ -203,6 +203,11 @@ export const apprenticeshipRoutes: FastifyPluginAsync = async (base) => {
     },
     async (request, reply) => reply.code(201).send(await workshops.bookWorkshop(app.db, request.actor, request.params.id, request.body)),
   );
+  app.post(
+    '/people/workshops/:id/cancel',
+    { schema: { tags, operationId: 'cancelWorkshop', security: SESSION, summary: 'Cancel a workshop and every booking of it (the master, or officials)', params: idParams, response: { 200: workshop } } },
+    async (request) => workshops.cancelWorkshop(app.db, request.actor, request.params.id),
+  );
   app.get(
     '/people/workshop-bookings',
     { schema: { tags, operationId: 'myWorkshopBookings', security: SESSION, summary: 'The signed-in visitor’s workshop bookings', response: { 200: z.array(booking) } } },

@@ -153,5 +153,16 @@ describeEachDriver('people: session photos, skill milestones, workshops visitors
     expect(second.json().code).toBe('already_booked');
     const left = ((await t.app.inject({ url: '/api/v1/people/workshops' })).json() as Workshop[]).find((w) => w.id === id)!;
     expect(left.seatsLeft).toBe(8);
+
+    // The master cancels the workshop: it leaves the list, and the visitor's booking is cancelled with it.
+    expect((await as(t.app, buyer)({ method: 'POST', url: `/api/v1/people/workshops/${id}/cancel` })).statusCode).toBe(403);
+    const cancelled = await as(t.app, village)({ method: 'POST', url: `/api/v1/people/workshops/${id}/cancel` });
+    expect(cancelled.json()).toMatchObject({ status: 'cancelled' });
+    expect(((await t.app.inject({ url: '/api/v1/people/workshops' })).json() as Workshop[]).some((w) => w.id === id)).toBe(false);
+    const mine = (await as(t.app, buyer)({ url: '/api/v1/people/workshop-bookings' })).json() as { workshopId: string; status: string }[];
+    expect(mine.find((b) => b.workshopId === id)!.status).toBe('cancelled');
+    expect((await as(t.app, buyer)({ method: 'POST', url: `/api/v1/people/workshops/${id}/bookings`, payload: { seats: 1, name: '买家' } })).json().code).toBe('workshop_closed');
+    expect((await as(t.app, village)({ method: 'POST', url: `/api/v1/people/workshops/${id}/cancel` })).json()).toMatchObject({ code: 'invalid_transition', current: 'cancelled' });
+    expect(await audit(id)).toEqual(['people.workshop.open', 'people.workshop.cancel']);
   });
 });

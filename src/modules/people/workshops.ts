@@ -158,3 +158,31 @@ export async function masterWorkshops(db: Db, actor: Actor | null, artisanId: st
     : [];
   return rows.map((w) => ({ ...view(w, master.a), bookings: bookings.filter((b) => b.workshopId === w.id).map((b) => ({ id: b.id, name: b.name, seats: b.seats })) }));
 }
+
+/** The master (or an official) cancels a workshop: it takes no more bookings, and every booking is cancelled with it. */
+export async function cancelWorkshop(db: Db, actor: Actor | null, workshopId: string) {
+  const who = requireActor(actor);
+  const { w, ...master } = await loadWorkshop(db, workshopId);
+  if (w.countyId !== who.countyId) throw notFound('Workshop');
+  await mayRun(db, who, await loadArtisan(db, who.countyId, w.artisanId));
+  return db.transaction(async (tx) => {
+    const cancelled = await transition(
+      () =>
+        tx
+          .update(workshops)
+          .set({ status: 'cancelled', booked: 0 })
+          .where(and(eq(workshops.countyId, w.countyId), eq(workshops.id, w.id), eq(workshops.status, 'open')))
+          .returning(),
+      async () => (await tx.select({ status: workshops.status }).from(workshops).where(and(eq(workshops.countyId, w.countyId), eq(workshops.id, w.id))))[0]?.status,
+      (now) => ({ detail: `This workshop is already ${now}` }),
+      'Workshop',
+    );
+    const dropped = await tx
+      .update(workshopBookings)
+      .set({ status: 'cancelled', updatedAt: new Date() })
+      .where(and(eq(workshopBookings.countyId, w.countyId), eq(workshopBookings.workshopId, w.id), eq(workshopBookings.status, 'booked')))
+      .returning({ id: workshopBookings.id });
+    await recordAudit(tx, who, { action: 'people.workshop.cancel', entity: 'people_workshop', entityId: w.id, details: { from: 'open', to: 'cancelled', bookingsCancelled: dropped.length } });
+    return view(cancelled, master);
+  });
+}

@@ -360,13 +360,17 @@ export function AccountsPage() {
   const done = { onSuccess: () => client.invalidateQueries({ queryKey: ['people'] }) };
   const remove = useMutation({ mutationFn: (entryId: string) => api(`/people/account-entries/${entryId}`, { method: 'DELETE' }), ...done });
   const publish = useMutation({ mutationFn: () => api(`/people/accounts/${id}/publish`, { method: 'POST' }), ...done });
+  const county = useQuery({ queryKey: ['county'], queryFn: () => api<CountyTree>('/county') });
+  const unitName = useUnitName();
   const p = q.data;
+  const village = county.data?.townships.flatMap((tw) => tw.villages).find((v) => v.id === p?.villageId);
+  const villageName = village ? unitName(village) : (p?.villageName ?? '');
   const editable = !!p && p.canManage && p.status === 'draft';
   return (
     <div className="stack people">
       {p && (
         <p>
-          <Link to={`/people/board/${p.villageId}`}>← {t('board.backTo', { village: p.villageName })}</Link>
+          <Link to={`/people/board/${p.villageId}`}>← {t('board.backTo', { village: villageName })}</Link>
         </p>
       )}
       <PeopleError error={q.error} />
@@ -374,7 +378,7 @@ export function AccountsPage() {
       {p && (
         <section className="card" aria-labelledby="people-period">
           <h2 id="people-period">
-            {p.villageName} · {t('board.periodTitle', { period: p.period })}
+            {villageName} · {t('board.periodTitle', { period: p.period })}
           </h2>
           <div className="row wrap">
             {p.status === 'draft' ? <span className="tag warn">{t('board.draft')}</span> : <span className="tag">{t('board.publishedOn', { date: shanghaiDay(p.publishedAt!) })}</span>}

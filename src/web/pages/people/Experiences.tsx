@@ -133,7 +133,8 @@ export function Experiences() {
 export function MasterWorkshops({ artisanId }: { artisanId: string }) {
   const { t } = useTranslation('people');
   const client = useQueryClient();
-  const q = useQuery({ queryKey: ['people', 'master-workshops', artisanId], queryFn: () => api<(Experience & { bookings: { id: string; name: string; seats: number }[] })[]>(`/people/artisans/${artisanId}/workshops`) });
+  const q = useQuery({ queryKey: ['people', 'master-workshops', artisanId], queryFn: () => api<(Experience & { status: 'open' | 'cancelled'; bookings: { id: string; name: string; seats: number }[] })[]>(`/people/artisans/${artisanId}/workshops`) });
+  const cancel = useMutation({ mutationFn: (id: string) => api(`/people/workshops/${id}/cancel`, { method: 'POST' }), onSuccess: () => client.invalidateQueries({ queryKey: ['people'] }) });
   const open = useMutation({
     mutationFn: (body: Record<string, unknown>) => api(`/people/artisans/${artisanId}/workshops`, { method: 'POST', body }),
     onSuccess: () => client.invalidateQueries({ queryKey: ['people'] }),
@@ -141,12 +142,19 @@ export function MasterWorkshops({ artisanId }: { artisanId: string }) {
   return (
     <section className="card" aria-labelledby="people-master-workshops">
       <h2 id="people-master-workshops">{t('experiences.mine')}</h2>
-      <PeopleError error={q.error} />
+      <PeopleError error={q.error ?? cancel.error} />
       <ul className="people-list">
         {q.data?.map((w) => (
           <li key={w.id} className="people-row" data-testid="master-workshop">
             <ExperienceHead w={w} />
             {w.bookings.length > 0 && <div className="muted">{t('experiences.roster', { names: w.bookings.map((b) => `${b.name}×${b.seats}`).join('、') })}</div>}
+            {w.status === 'cancelled' ? (
+              <span className="tag warn">{t('experiences.cancelled')}</span>
+            ) : (
+              <button type="button" className="people-withdraw" disabled={cancel.isPending} onClick={() => window.confirm(t('experiences.confirmCancel')) && cancel.mutate(w.id)}>
+                {t('experiences.cancelWorkshop')}
+              </button>
+            )}
           </li>
         ))}
       </ul>

@@ -234,6 +234,9 @@ export const zhCN = {
     seatsTotal: '名额',
     priceLabel: '每位价格（元，0 为免费）',
     openSubmit: '开放预约',
+    cancelWorkshop: '取消这堂课',
+    confirmCancel: '取消后所有预约都会一并取消。确定吗？',
+    cancelled: '已取消',
   },
   board: {
     intro: '村务、党务、财务公开：村干部发布的公告，以及村集体每一期的收入和支出明细。',
@@ -551,6 +554,9 @@ export const en: typeof zhCN = {
     seatsTotal: 'Seats',
     priceLabel: 'Price each (yuan, 0 if free)',
     openSubmit: 'Open for booking',
+    cancelWorkshop: 'Cancel this workshop',
+    confirmCancel: 'Every booking is cancelled with it. Cancel the workshop?',
+    cancelled: 'Cancelled',
   },
   board: {
     intro: 'Village affairs in the open: notices from the village officials, and the village collective’s income and spending, a period at a time.',
