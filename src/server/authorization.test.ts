@@ -22,6 +22,8 @@ const OPEN_TO_ALL = new Set([
   'POST /api/v1/market/orders',
   'POST /api/v1/inns/bookings',
   'POST /api/v1/interventions/notifications/read',
+  // Asking for an enrolment code by SMS for one's own account (answered alike whether or not the number is registered).
+  'POST /api/v1/people/enrol/phone',
   // The caller's own notification centre, preferences and push subscriptions.
   'POST /api/v1/notifications/read-all',
   'PUT /api/v1/notifications/preferences',

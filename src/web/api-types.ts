@@ -3058,6 +3058,91 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/people/account-entries/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Remove a line from a draft (officials) */
+        delete: operations["removeAccountEntry"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/people/accounts/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A period’s accounts: every line, and totals by head (public once published) */
+        get: operations["getAccountPeriod"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/people/accounts/{id}/entries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Add a line of income or spending to a draft (officials); published accounts are locked */
+        post: operations["addAccountEntry"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/people/accounts/{id}/publish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Publish a draft for the village to read; its lines are then locked (officials) */
+        post: operations["publishAccountPeriod"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/people/application-documents/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A document of an application (the applicant, or the officials who review it) */
+        get: operations["getApplicationDocument"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/people/applications": {
         parameters: {
             query?: never;
@@ -3109,6 +3194,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/people/applications/{id}/documents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Attach one of the documents the programme asks for (field "file", an image or a PDF; field "name", the document’s name), while the application is under review (the applicant) */
+        post: operations["addApplicationDocument"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/people/apprenticeships/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An apprenticeship’s sessions with photos and its milestones (the apprentice, the master, or officials) */
+        get: operations["apprenticeshipProgress"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/people/apprenticeships/{id}/decisions": {
         parameters: {
             query?: never;
@@ -3120,6 +3239,23 @@ export interface paths {
         put?: never;
         /** Accept, decline or complete an apprenticeship (the master, or officials) */
         post: operations["decideApprenticeship"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/people/apprenticeships/{id}/milestones": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Record a skill the apprentice has mastered, once per skill (the master, or officials) */
+        post: operations["recordMilestone"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3184,10 +3320,28 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A master’s apprentices and their sessions (the master, or officials) */
+        /** A master’s apprentices, their sessions with photos, and their milestones (the master, or officials) */
         get: operations["artisanWorkshop"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/people/artisans/{id}/workshops": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A master’s workshops and who booked them (the master, or officials) */
+        get: operations["masterWorkshops"];
+        put?: never;
+        /** Open a workshop to visitors, with its seats and price in fen, paid at the workshop (the master, or officials) */
+        post: operations["openWorkshop"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3222,6 +3376,40 @@ export interface paths {
         put?: never;
         /** Redeem an enrolment code: the signed-in account becomes the resident’s */
         post: operations["enrolAsResident"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/people/enrol/phone": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Enrol by phone, step one: a one-time code by SMS to the number, if it is on a village register (the answer is the same either way) */
+        post: operations["requestEnrolmentSms"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/people/enrol/phone/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Enrol by phone, step two: the code from the SMS links the signed-in account to the register’s record (five attempts) */
+        post: operations["confirmEnrolmentSms"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3400,6 +3588,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/people/notices/{id}/withdraw": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Take a notice off the board, saying why (officials); it stays on record */
+        post: operations["withdrawNotice"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/people/programmes": {
         parameters: {
             query?: never;
@@ -3522,6 +3727,77 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/people/session-photos/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A training session’s photo (size=thumb for the small WebP; the apprentice, the master, or officials) */
+        get: operations["getSessionPhoto"];
+        put?: never;
+        post?: never;
+        /** Remove a training session’s photo (the master, or officials) */
+        delete: operations["removeSessionPhoto"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/people/training-sessions/{id}/photos": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Upload a JPEG, PNG or WebP photo of a training session (field "file", optional "caption"; the master, or officials) */
+        post: operations["addSessionPhoto"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/people/villages/{id}/accounts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A village’s accounts, a period at a time, with income, spending and balance in fen (public once published; drafts for its officials) */
+        get: operations["villageAccounts"];
+        put?: never;
+        /** Open a draft of a period’s accounts, a month ("2026-10") or a quarter ("2026-Q4") (officials) */
+        post: operations["openAccountPeriod"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/people/villages/{id}/notices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A village’s notice board: pinned first, then the newest (public; its officials also see withdrawn notices) */
+        get: operations["villageNotices"];
+        put?: never;
+        /** Post a notice on the village’s board (officials of the village and above) */
+        post: operations["postNotice"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/people/villages/{id}/summary": {
         parameters: {
             query?: never;
@@ -3533,6 +3809,91 @@ export interface paths {
         get: operations["villagePeopleSummary"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/people/workshop-bookings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The signed-in visitor’s workshop bookings */
+        get: operations["myWorkshopBookings"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/people/workshop-bookings/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Cancel a booking, freeing its seats (the visitor, the master, or officials) */
+        post: operations["cancelWorkshopBooking"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/people/workshops": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Workshops to come that visitors may book, with the seats left (public) */
+        get: operations["upcomingWorkshops"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/people/workshops/{id}/bookings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Book seats at a workshop (anyone signed in); refused once the seats are taken */
+        post: operations["bookWorkshop"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/people/workshops/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Cancel a workshop and every booking of it (the master, or officials) */
+        post: operations["cancelWorkshop"];
         delete?: never;
         options?: never;
         head?: never;
@@ -20086,6 +20447,401 @@ export interface operations {
             };
         };
     };
+    removeAccountEntry: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input; `field` names the offending field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed for this user */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found (or not visible to this user) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state (a refused transition, a duplicate, stock gone) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getAccountPeriod: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        balanceFen: number;
+                        canManage: boolean;
+                        entries: {
+                            amountFen: number;
+                            /** @enum {string} */
+                            category: "operations" | "contracting" | "investment" | "subsidy" | "other_income" | "operating_costs" | "management" | "public_welfare" | "construction" | "other_expense";
+                            /** @enum {string} */
+                            direction: "income" | "expense";
+                            /** Format: uuid */
+                            id: string;
+                            item: string;
+                            occurredOn: string;
+                        }[];
+                        expense: {
+                            amountFen: number;
+                            /** @enum {string} */
+                            category: "operations" | "contracting" | "investment" | "subsidy" | "other_income" | "operating_costs" | "management" | "public_welfare" | "construction" | "other_expense";
+                        }[];
+                        expenseFen: number;
+                        /** Format: uuid */
+                        id: string;
+                        income: {
+                            amountFen: number;
+                            /** @enum {string} */
+                            category: "operations" | "contracting" | "investment" | "subsidy" | "other_income" | "operating_costs" | "management" | "public_welfare" | "construction" | "other_expense";
+                        }[];
+                        incomeFen: number;
+                        note: string;
+                        period: string;
+                        publishedAt: string | null;
+                        /** @enum {string} */
+                        status: "draft" | "published";
+                        /** Format: uuid */
+                        villageId: string;
+                        villageName: string;
+                    };
+                };
+            };
+            /** @description Invalid input; `field` names the offending field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found (or not visible to this user) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    addAccountEntry: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    amountFen: number;
+                    /** @enum {string} */
+                    category: "operations" | "contracting" | "investment" | "subsidy" | "other_income" | "operating_costs" | "management" | "public_welfare" | "construction" | "other_expense";
+                    /** @enum {string} */
+                    direction: "income" | "expense";
+                    item: string;
+                    /** Format: date */
+                    occurredOn: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        amountFen: number;
+                        /** @enum {string} */
+                        category: "operations" | "contracting" | "investment" | "subsidy" | "other_income" | "operating_costs" | "management" | "public_welfare" | "construction" | "other_expense";
+                        /** @enum {string} */
+                        direction: "income" | "expense";
+                        /** Format: uuid */
+                        id: string;
+                        item: string;
+                        occurredOn: string;
+                    };
+                };
+            };
+            /** @description Invalid input; `field` names the offending field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed for this user */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found (or not visible to this user) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state (a refused transition, a duplicate, stock gone) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    publishAccountPeriod: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        balanceFen: number;
+                        canManage: boolean;
+                        entries: {
+                            amountFen: number;
+                            /** @enum {string} */
+                            category: "operations" | "contracting" | "investment" | "subsidy" | "other_income" | "operating_costs" | "management" | "public_welfare" | "construction" | "other_expense";
+                            /** @enum {string} */
+                            direction: "income" | "expense";
+                            /** Format: uuid */
+                            id: string;
+                            item: string;
+                            occurredOn: string;
+                        }[];
+                        expense: {
+                            amountFen: number;
+                            /** @enum {string} */
+                            category: "operations" | "contracting" | "investment" | "subsidy" | "other_income" | "operating_costs" | "management" | "public_welfare" | "construction" | "other_expense";
+                        }[];
+                        expenseFen: number;
+                        /** Format: uuid */
+                        id: string;
+                        income: {
+                            amountFen: number;
+                            /** @enum {string} */
+                            category: "operations" | "contracting" | "investment" | "subsidy" | "other_income" | "operating_costs" | "management" | "public_welfare" | "construction" | "other_expense";
+                        }[];
+                        incomeFen: number;
+                        note: string;
+                        period: string;
+                        publishedAt: string | null;
+                        /** @enum {string} */
+                        status: "draft" | "published";
+                        /** Format: uuid */
+                        villageId: string;
+                        villageName: string;
+                    };
+                };
+            };
+            /** @description Invalid input; `field` names the offending field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed for this user */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found (or not visible to this user) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state (a refused transition, a duplicate, stock gone) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getApplicationDocument: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The file */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": string;
+                    "image/jpeg": string;
+                    "image/png": string;
+                    "image/webp": string;
+                };
+            };
+            /** @description Invalid input; `field` names the offending field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed for this user */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found (or not visible to this user) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     reviewQueue: {
         parameters: {
             query?: {
@@ -20110,6 +20866,13 @@ export interface operations {
                         businessLink: string | null;
                         createdAt: string;
                         disbursedFen: number;
+                        documents: {
+                            bytes: number;
+                            contentType: string;
+                            /** Format: uuid */
+                            id: string;
+                            name: string;
+                        }[];
                         /** Format: uuid */
                         id: string;
                         plan: string;
@@ -20119,6 +20882,7 @@ export interface operations {
                         programmeKind: "startup_grant" | "subsidised_loan" | "training" | "workspace" | "housing";
                         programmeTitle: string;
                         reason: string | null;
+                        requiredDocuments: string[];
                         /** Format: uuid */
                         residentId: string;
                         /** @enum {string} */
@@ -20189,6 +20953,13 @@ export interface operations {
                         businessLink: string | null;
                         createdAt: string;
                         disbursedFen: number;
+                        documents: {
+                            bytes: number;
+                            contentType: string;
+                            /** Format: uuid */
+                            id: string;
+                            name: string;
+                        }[];
                         /** Format: uuid */
                         id: string;
                         plan: string;
@@ -20198,6 +20969,7 @@ export interface operations {
                         programmeKind: "startup_grant" | "subsidised_loan" | "training" | "workspace" | "housing";
                         programmeTitle: string;
                         reason: string | null;
+                        requiredDocuments: string[];
                         /** Format: uuid */
                         residentId: string;
                         /** @enum {string} */
@@ -20289,6 +21061,13 @@ export interface operations {
                         businessLink: string | null;
                         createdAt: string;
                         disbursedFen: number;
+                        documents: {
+                            bytes: number;
+                            contentType: string;
+                            /** Format: uuid */
+                            id: string;
+                            name: string;
+                        }[];
                         /** Format: uuid */
                         id: string;
                         plan: string;
@@ -20298,6 +21077,7 @@ export interface operations {
                         programmeKind: "startup_grant" | "subsidised_loan" | "training" | "workspace" | "housing";
                         programmeTitle: string;
                         reason: string | null;
+                        requiredDocuments: string[];
                         /** Format: uuid */
                         residentId: string;
                         /** @enum {string} */
@@ -20363,6 +21143,172 @@ export interface operations {
             };
         };
     };
+    addApplicationDocument: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        bytes: number;
+                        contentType: string;
+                        /** Format: uuid */
+                        id: string;
+                        name: string;
+                    };
+                };
+            };
+            /** @description Invalid input; `field` names the offending field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed for this user */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found (or not visible to this user) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state (a refused transition, a duplicate, stock gone) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The upload is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    apprenticeshipProgress: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        milestones: {
+                            /** Format: uuid */
+                            id: string;
+                            note: string;
+                            reachedOn: string;
+                            skill: string;
+                        }[];
+                        minutes: number;
+                        sessions: {
+                            heldOn: string;
+                            /** Format: uuid */
+                            id: string;
+                            minutes: number;
+                            note: string;
+                            photos: {
+                                caption: string;
+                                /** Format: uuid */
+                                id: string;
+                            }[];
+                            skills: string;
+                        }[];
+                        /** @enum {string} */
+                        status: "applied" | "active" | "declined" | "completed";
+                    };
+                };
+            };
+            /** @description Invalid input; `field` names the offending field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed for this user */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found (or not visible to this user) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     decideApprenticeship: {
         parameters: {
             query?: never;
@@ -20394,6 +21340,88 @@ export interface operations {
                         id: string;
                         /** @enum {string} */
                         status: "applied" | "active" | "declined" | "completed";
+                    };
+                };
+            };
+            /** @description Invalid input; `field` names the offending field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed for this user */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found (or not visible to this user) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state (a refused transition, a duplicate, stock gone) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    recordMilestone: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    note?: string;
+                    /** Format: date */
+                    reachedOn: string;
+                    skill: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        note: string;
+                        reachedOn: string;
+                        skill: string;
                     };
                 };
             };
@@ -20713,6 +21741,13 @@ export interface operations {
                         apprentices: {
                             /** Format: uuid */
                             id: string;
+                            milestones: {
+                                /** Format: uuid */
+                                id: string;
+                                note: string;
+                                reachedOn: string;
+                                skill: string;
+                            }[];
                             minutes: number;
                             motivation: string;
                             name: string;
@@ -20722,6 +21757,11 @@ export interface operations {
                                 id: string;
                                 minutes: number;
                                 note: string;
+                                photos: {
+                                    caption: string;
+                                    /** Format: uuid */
+                                    id: string;
+                                }[];
                                 skills: string;
                             }[];
                             /** @enum {string} */
@@ -20771,6 +21811,181 @@ export interface operations {
             };
             /** @description Not found (or not visible to this user) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    masterWorkshops: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        artisanId: string;
+                        bookings: {
+                            /** Format: uuid */
+                            id: string;
+                            name: string;
+                            seats: number;
+                        }[];
+                        craft: string;
+                        description: string;
+                        /** Format: uuid */
+                        id: string;
+                        master: string;
+                        minutes: number;
+                        priceFen: number;
+                        seats: number;
+                        seatsLeft: number;
+                        startsAt: string;
+                        /** @enum {string} */
+                        status: "open" | "cancelled";
+                        title: string;
+                    }[];
+                };
+            };
+            /** @description Invalid input; `field` names the offending field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed for this user */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found (or not visible to this user) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    openWorkshop: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    description?: string;
+                    minutes: number;
+                    priceFen: number;
+                    seats: number;
+                    /** Format: date-time */
+                    startsAt: string;
+                    title: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        artisanId: string;
+                        craft: string;
+                        description: string;
+                        /** Format: uuid */
+                        id: string;
+                        master: string;
+                        minutes: number;
+                        priceFen: number;
+                        seats: number;
+                        seatsLeft: number;
+                        startsAt: string;
+                        /** @enum {string} */
+                        status: "open" | "cancelled";
+                        title: string;
+                    };
+                };
+            };
+            /** @description Invalid input; `field` names the offending field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed for this user */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found (or not visible to this user) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state (a refused transition, a duplicate, stock gone) */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -20842,6 +22057,172 @@ export interface operations {
             content: {
                 "application/json": {
                     code: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        ageBand: string;
+                        birthYear: number;
+                        consentAt: string;
+                        enrolled: boolean;
+                        household: string;
+                        /** Format: uuid */
+                        id: string;
+                        name: string;
+                        occupation: string;
+                        phone: string;
+                        returnedFrom: string | null;
+                        skills: string[];
+                        /** @enum {string} */
+                        status: "living" | "working_away" | "returned";
+                        statusSince: string | null;
+                        updatedAt: string;
+                        /** Format: uuid */
+                        userId: string | null;
+                        /** Format: uuid */
+                        villageId: string;
+                    };
+                };
+            };
+            /** @description Invalid input; `field` names the offending field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed for this user */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state (a refused transition, a duplicate, stock gone) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many attempts; retry later */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    requestEnrolmentSms: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    phone: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        expiresAt: string;
+                    };
+                };
+            };
+            /** @description Invalid input; `field` names the offending field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed for this user */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state (a refused transition, a duplicate, stock gone) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many attempts; retry later */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    confirmEnrolmentSms: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    code: string;
+                    phone: string;
                 };
             };
         };
@@ -21721,6 +23102,13 @@ export interface operations {
                             businessLink: string | null;
                             createdAt: string;
                             disbursedFen: number;
+                            documents: {
+                                bytes: number;
+                                contentType: string;
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                            }[];
                             /** Format: uuid */
                             id: string;
                             plan: string;
@@ -21730,6 +23118,7 @@ export interface operations {
                             programmeKind: "startup_grant" | "subsidised_loan" | "training" | "workspace" | "housing";
                             programmeTitle: string;
                             reason: string | null;
+                            requiredDocuments: string[];
                             /** Format: uuid */
                             residentId: string;
                             /** @enum {string} */
@@ -21825,6 +23214,94 @@ export interface operations {
             };
         };
     };
+    withdrawNotice: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        body: string;
+                        /** @enum {string} */
+                        category: "affairs" | "party" | "finance" | "notice";
+                        /** Format: uuid */
+                        id: string;
+                        pinned: boolean;
+                        postedAt: string;
+                        /** @enum {string} */
+                        status: "published" | "withdrawn";
+                        title: string;
+                        /** Format: uuid */
+                        villageId: string;
+                        withdrawnAt: string | null;
+                        withdrawnReason: string | null;
+                    };
+                };
+            };
+            /** @description Invalid input; `field` names the offending field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed for this user */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found (or not visible to this user) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state (a refused transition, a duplicate, stock gone) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     listProgrammes: {
         parameters: {
             query?: never;
@@ -21855,6 +23332,7 @@ export interface operations {
                         deadline: string;
                         description: string;
                         disbursedFen: number;
+                        documents: string[];
                         /** Format: uuid */
                         id: string;
                         /** @enum {string} */
@@ -21885,6 +23363,7 @@ export interface operations {
                     /** Format: date */
                     deadline: string;
                     description?: string;
+                    documents?: string[];
                     /** @enum {string} */
                     kind: "startup_grant" | "subsidised_loan" | "training" | "workspace" | "housing";
                     maxAwardFen: number;
@@ -21908,6 +23387,7 @@ export interface operations {
                         deadline: string;
                         description: string;
                         disbursedFen: number;
+                        documents: string[];
                         /** Format: uuid */
                         id: string;
                         /** @enum {string} */
@@ -21984,6 +23464,7 @@ export interface operations {
                         deadline: string;
                         description: string;
                         disbursedFen: number;
+                        documents: string[];
                         /** Format: uuid */
                         id: string;
                         /** @enum {string} */
@@ -22048,6 +23529,13 @@ export interface operations {
                         businessLink: string | null;
                         createdAt: string;
                         disbursedFen: number;
+                        documents: {
+                            bytes: number;
+                            contentType: string;
+                            /** Format: uuid */
+                            id: string;
+                            name: string;
+                        }[];
                         /** Format: uuid */
                         id: string;
                         plan: string;
@@ -22057,6 +23545,7 @@ export interface operations {
                         programmeKind: "startup_grant" | "subsidised_loan" | "training" | "workspace" | "housing";
                         programmeTitle: string;
                         reason: string | null;
+                        requiredDocuments: string[];
                         /** Format: uuid */
                         residentId: string;
                         /** @enum {string} */
@@ -22594,6 +24083,516 @@ export interface operations {
             };
         };
     };
+    getSessionPhoto: {
+        parameters: {
+            query?: {
+                size?: "thumb" | "full";
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The file */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/jpeg": string;
+                    "image/png": string;
+                    "image/webp": string;
+                };
+            };
+            /** @description Invalid input; `field` names the offending field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed for this user */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found (or not visible to this user) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    removeSessionPhoto: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input; `field` names the offending field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed for this user */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found (or not visible to this user) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state (a refused transition, a duplicate, stock gone) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    addSessionPhoto: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        caption: string;
+                        height: number;
+                        /** Format: uuid */
+                        id: string;
+                        /** Format: uuid */
+                        sessionId: string;
+                        width: number;
+                    };
+                };
+            };
+            /** @description Invalid input; `field` names the offending field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed for this user */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found (or not visible to this user) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state (a refused transition, a duplicate, stock gone) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The upload is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    villageAccounts: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        canManage: boolean;
+                        periods: {
+                            balanceFen: number;
+                            expenseFen: number;
+                            /** Format: uuid */
+                            id: string;
+                            incomeFen: number;
+                            note: string;
+                            period: string;
+                            publishedAt: string | null;
+                            /** @enum {string} */
+                            status: "draft" | "published";
+                            /** Format: uuid */
+                            villageId: string;
+                        }[];
+                        /** Format: uuid */
+                        villageId: string;
+                        villageName: string;
+                    };
+                };
+            };
+            /** @description Invalid input; `field` names the offending field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found (or not visible to this user) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    openAccountPeriod: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    note?: string;
+                    period: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        balanceFen: number;
+                        expenseFen: number;
+                        /** Format: uuid */
+                        id: string;
+                        incomeFen: number;
+                        note: string;
+                        period: string;
+                        publishedAt: string | null;
+                        /** @enum {string} */
+                        status: "draft" | "published";
+                        /** Format: uuid */
+                        villageId: string;
+                    };
+                };
+            };
+            /** @description Invalid input; `field` names the offending field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed for this user */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found (or not visible to this user) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state (a refused transition, a duplicate, stock gone) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    villageNotices: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        canManage: boolean;
+                        notices: {
+                            body: string;
+                            /** @enum {string} */
+                            category: "affairs" | "party" | "finance" | "notice";
+                            /** Format: uuid */
+                            id: string;
+                            pinned: boolean;
+                            postedAt: string;
+                            /** @enum {string} */
+                            status: "published" | "withdrawn";
+                            title: string;
+                            /** Format: uuid */
+                            villageId: string;
+                            withdrawnAt: string | null;
+                            withdrawnReason: string | null;
+                        }[];
+                        /** Format: uuid */
+                        villageId: string;
+                        villageName: string;
+                    };
+                };
+            };
+            /** @description Invalid input; `field` names the offending field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found (or not visible to this user) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    postNotice: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    body: string;
+                    /** @enum {string} */
+                    category: "affairs" | "party" | "finance" | "notice";
+                    pinned?: boolean;
+                    title: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        body: string;
+                        /** @enum {string} */
+                        category: "affairs" | "party" | "finance" | "notice";
+                        /** Format: uuid */
+                        id: string;
+                        pinned: boolean;
+                        postedAt: string;
+                        /** @enum {string} */
+                        status: "published" | "withdrawn";
+                        title: string;
+                        /** Format: uuid */
+                        villageId: string;
+                        withdrawnAt: string | null;
+                        withdrawnReason: string | null;
+                    };
+                };
+            };
+            /** @description Invalid input; `field` names the offending field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed for this user */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found (or not visible to this user) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state (a refused transition, a duplicate, stock gone) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     villagePeopleSummary: {
         parameters: {
             query?: never;
@@ -22631,6 +24630,388 @@ export interface operations {
             };
             /** @description Not found (or not visible to this user) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    myWorkshopBookings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        seats: number;
+                        /** @enum {string} */
+                        status: "booked" | "cancelled";
+                        workshop: {
+                            /** Format: uuid */
+                            artisanId: string;
+                            craft: string;
+                            description: string;
+                            /** Format: uuid */
+                            id: string;
+                            master: string;
+                            minutes: number;
+                            priceFen: number;
+                            seats: number;
+                            seatsLeft: number;
+                            startsAt: string;
+                            /** @enum {string} */
+                            status: "open" | "cancelled";
+                            title: string;
+                        };
+                        /** Format: uuid */
+                        workshopId: string;
+                    }[];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed for this user */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    cancelWorkshopBooking: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        seats: number;
+                        /** @enum {string} */
+                        status: "booked" | "cancelled";
+                        workshop: {
+                            /** Format: uuid */
+                            artisanId: string;
+                            craft: string;
+                            description: string;
+                            /** Format: uuid */
+                            id: string;
+                            master: string;
+                            minutes: number;
+                            priceFen: number;
+                            seats: number;
+                            seatsLeft: number;
+                            startsAt: string;
+                            /** @enum {string} */
+                            status: "open" | "cancelled";
+                            title: string;
+                        };
+                        /** Format: uuid */
+                        workshopId: string;
+                    };
+                };
+            };
+            /** @description Invalid input; `field` names the offending field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed for this user */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found (or not visible to this user) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state (a refused transition, a duplicate, stock gone) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    upcomingWorkshops: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A client error */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        artisanId: string;
+                        craft: string;
+                        description: string;
+                        /** Format: uuid */
+                        id: string;
+                        master: string;
+                        minutes: number;
+                        priceFen: number;
+                        seats: number;
+                        seatsLeft: number;
+                        startsAt: string;
+                        /** @enum {string} */
+                        status: "open" | "cancelled";
+                        title: string;
+                    }[];
+                };
+            };
+        };
+    };
+    bookWorkshop: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    name: string;
+                    seats: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        seats: number;
+                        /** @enum {string} */
+                        status: "booked" | "cancelled";
+                        workshop: {
+                            /** Format: uuid */
+                            artisanId: string;
+                            craft: string;
+                            description: string;
+                            /** Format: uuid */
+                            id: string;
+                            master: string;
+                            minutes: number;
+                            priceFen: number;
+                            seats: number;
+                            seatsLeft: number;
+                            startsAt: string;
+                            /** @enum {string} */
+                            status: "open" | "cancelled";
+                            title: string;
+                        };
+                        /** Format: uuid */
+                        workshopId: string;
+                    };
+                };
+            };
+            /** @description Invalid input; `field` names the offending field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed for this user */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found (or not visible to this user) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state (a refused transition, a duplicate, stock gone) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    cancelWorkshop: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        artisanId: string;
+                        craft: string;
+                        description: string;
+                        /** Format: uuid */
+                        id: string;
+                        master: string;
+                        minutes: number;
+                        priceFen: number;
+                        seats: number;
+                        seatsLeft: number;
+                        startsAt: string;
+                        /** @enum {string} */
+                        status: "open" | "cancelled";
+                        title: string;
+                    };
+                };
+            };
+            /** @description Invalid input; `field` names the offending field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed for this user */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found (or not visible to this user) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state (a refused transition, a duplicate, stock gone) */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

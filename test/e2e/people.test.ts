@@ -47,6 +47,11 @@ describe('people in the browser', () => {
     await page.getByRole('button', { name: '提交申请' }).click();
     await poll(() => myApplication().textContent()).toContain('已提交');
     expect(await myApplication().textContent()).toContain('¥20,000');
+    // The grant asks for two documents: the returnee attaches the business plan as a PDF.
+    await poll(() => myApplication().textContent()).toContain('还需提交：身份证、创业计划书');
+    await myApplication().getByLabel('上传创业计划书（图片或 PDF）').setInputFiles({ name: 'plan.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4\n%%EOF\n') });
+    await poll(() => myApplication().getByTestId('application-documents').textContent()).toContain('创业计划书');
+    expect(await myApplication().textContent()).toContain('还需提交：身份证');
     expect(await page.getByRole('heading', { name: '申请这个项目' }).count()).toBe(0);
   });
 
@@ -56,6 +61,7 @@ describe('people in the browser', () => {
     const row = page.getByTestId('review-application').filter({ hasText: '宋晓明' });
     await poll(() => row.textContent()).toContain('返乡创业启动资金');
     expect(await row.textContent()).toContain('开一家卖松阳山货的网店');
+    expect(await row.getByRole('link', { name: '创业计划书' }).count()).toBe(1);
     await page.screenshot({ path: '.test-tmp/people-review-phone.png', fullPage: true });
     await row.getByRole('button', { name: '通过', exact: true }).click();
     // Done at the village's level: it leaves the queue.
@@ -174,7 +180,7 @@ describe('people in the browser', () => {
     await signIn('buyer');
     await page.goto(`${server.url}/people`);
     await page.getByLabel('邀请码').fill(code);
-    await page.getByRole('button', { name: '绑定' }).click();
+    await page.getByRole('button', { name: '绑定', exact: true }).click();
     await poll(() => page.getByTestId('my-record').textContent()).toContain('叶美兰');
     expect(await page.getByRole('form', { name: '加入村民名册' }).count()).toBe(0);
   });
@@ -193,9 +199,9 @@ describe('people in the browser', () => {
     // She opens the link with her own account (the demo producer of the tea cooperative): the code is filled in.
     await signIn('producer');
     await page.goto(`${server.url}${link}`);
-    await page.getByRole('button', { name: '绑定' }).click();
+    await page.getByRole('button', { name: '绑定', exact: true }).click();
     await poll(() => page.getByTestId('my-record').textContent()).toContain('宋春华');
-    // The residency is granted with the link; the page says so once it has re-read who she is.
+    // The session's roles are read again after the record: the verified line follows.
     await poll(() => page.getByText('你已是本村认证村民').count()).toBe(1);
 
     // The demo resident asks her to teach them.

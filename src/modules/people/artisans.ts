@@ -78,7 +78,7 @@ export async function crafts(db: Db) {
   }));
 }
 
-async function loadArtisan(db: Db, countyId: string, id: string) {
+export async function loadArtisan(db: Db, countyId: string, id: string) {
   const [row] = await db
     .select({ a: artisans, villageId: residents.villageId, masterUser: residents.userId })
     .from(artisans)
@@ -89,7 +89,7 @@ async function loadArtisan(db: Db, countyId: string, id: string) {
 }
 
 /** The master (their own account) or an official of their village may run the apprenticeship. */
-async function mayRun(db: Db, who: Actor, master: { villageId: string; masterUser: string | null }) {
+export async function mayRun(db: Db, who: Actor, master: { villageId: string; masterUser: string | null }) {
   if (master.masterUser === who.id) return;
   await authorize(db, who, 'people.residents.manage', { unitId: master.villageId });
 }
@@ -120,7 +120,7 @@ const NEXT: Record<'accept' | 'decline' | 'complete', { from: ApprenticeshipStat
   complete: { from: 'active', to: 'completed' },
 };
 
-async function loadApprenticeship(db: Db, countyId: string, id: string) {
+export async function loadApprenticeship(db: Db, countyId: string, id: string) {
   const [row] = await db.select().from(apprenticeships).where(and(eq(apprenticeships.countyId, countyId), eq(apprenticeships.id, id)));
   if (!row) throw notFound('Apprenticeship');
   return row;

@@ -29,6 +29,8 @@ export const peopleModule = defineModule({
     // for it, and officials for the organizations under them; the officials of a project's village post for the project.
     'people.jobs.post': ['innkeeper', 'producer', 'artisan', ...OFFICIAL_ROLES],
     'people.jobs.manage_project': OFFICIAL_ROLES,
+    // The village notice board and its published accounts: the officials of the village and above keep them.
+    'people.affairs.manage': OFFICIAL_ROLES,
   },
 });
 export { apprenticeshipsByVillage, returneesByVillage } from './indicators.ts';

@@ -6,7 +6,7 @@ import { recordAudit } from '../../server/audit.ts';
 import { badRequest, conflict, forbidden, notFound } from '../../server/problems.ts';
 import { authorize, getUnit, holdsPermissionAnywhere, requireActor, type Actor } from '../governance/index.ts';
 import { myResidentRow, scopeFilter } from './residents.ts';
-import { applications, applicationSteps, programmes, residents, type ApplicationAction, type ApplicationStatus, type ProgrammeKind } from './schema.ts';
+import { applicationDocuments, applications, applicationSteps, programmes, residents, type ApplicationAction, type ApplicationStatus, type ProgrammeKind } from './schema.ts';
 
 type Programme = typeof programmes.$inferSelect;
 
@@ -20,6 +20,7 @@ export interface ProgrammeInput {
   budgetFen: number;
   maxAwardFen: number;
   deadline: string;
+  documents?: string[];
 }
 
 const shanghaiToday = () => new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
@@ -37,6 +38,7 @@ function programmeView(p: Programme) {
     maxAwardFen: p.maxAwardFen,
     disbursedFen: p.disbursedFen,
     deadline: p.deadline,
+    documents: p.documents,
     open: p.deadline >= shanghaiToday(),
   };
 }
@@ -60,6 +62,7 @@ export async function createProgramme(db: Db, actor: Actor | null, input: Progra
         budgetFen: input.budgetFen,
         maxAwardFen: input.maxAwardFen,
         deadline: input.deadline,
+        documents: input.documents ?? [],
         createdBy: who.id,
       })
       .returning();
@@ -100,12 +103,23 @@ async function stepsOf(db: Db, countyId: string, ids: string[]) {
   return out;
 }
 
+/** The documents attached to the given applications, by application. */
+async function documentsOf(db: Db, countyId: string, ids: string[]) {
+  const out = new Map<string, { id: string; name: string; contentType: string; bytes: number }[]>();
+  if (ids.length === 0) return out;
+  const rows = await db
+    .select({ id: applicationDocuments.id, applicationId: applicationDocuments.applicationId, name: applicationDocuments.name, contentType: applicationDocuments.contentType, bytes: applicationDocuments.bytes })
+    .from(applicationDocuments)
+    .where(and(eq(applicationDocuments.countyId, countyId), inArray(applicationDocuments.applicationId, ids)))
+    .orderBy(asc(applicationDocuments.createdAt), asc(applicationDocuments.id));
+  for (const { applicationId, ...d } of rows) out.set(applicationId, [...(out.get(applicationId) ?? []), d]);
+  return out;
+}
+
 async function applicationViews(db: Db, countyId: string, rows: { a: ApplicationRow; p: Programme; applicant: string }[]) {
-  const steps = await stepsOf(
-    db,
-    countyId,
-    rows.map((r) => r.a.id),
-  );
+  const ids = rows.map((r) => r.a.id);
+  const steps = await stepsOf(db, countyId, ids);
+  const documents = await documentsOf(db, countyId, ids);
   return rows.map(({ a, p, applicant }) => ({
     id: a.id,
     programmeId: a.programmeId,
@@ -123,6 +137,8 @@ async function applicationViews(db: Db, countyId: string, rows: { a: Application
     createdAt: a.createdAt.toISOString(),
     updatedAt: a.updatedAt.toISOString(),
     steps: steps.get(a.id) ?? [],
+    requiredDocuments: p.documents,
+    documents: documents.get(a.id) ?? [],
   }));
 }
 
@@ -191,7 +207,7 @@ export async function reviewQueue(db: Db, actor: Actor | null, filter: { status?
 }
 
 /** An application with its programme and applicant; the caller checks who may see it. */
-async function loadApplication(db: Db, countyId: string, id: string) {
+export async function loadApplication(db: Db, countyId: string, id: string) {
   const [row] = await db
     .select({ a: applications, p: programmes, applicant: residents.fullName, applicantUser: residents.userId })
     .from(applications)

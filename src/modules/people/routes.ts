@@ -5,6 +5,9 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import QRCode from 'qrcode';
 import { z } from 'zod';
 import { binary, OPTIONAL_SESSION, PUBLIC, SESSION } from '../../server/openapi.ts';
+import { affairsRoutes } from './affairs-routes.ts';
+import { apprenticeshipRoutes } from './apprenticeship-routes.ts';
+import { documentsRoutes } from './documents-routes.ts';
 import * as artisans from './artisans.ts';
 import * as jobs from './jobs.ts';
 import { importRegister, registerTemplate } from './import.ts';
@@ -12,19 +15,10 @@ import { readMultipart } from '../../server/multipart.ts';
 import { Problem } from '../../server/problems.ts';
 import * as programmes from './programmes.ts';
 import * as residents from './residents.ts';
+import { confirmPhoneCode, requestPhoneCode } from './phone-enrol.ts';
+import { day, fen, idParams, text } from './route-schemas.ts';
 import { JOB_APPLICATION_STATUSES, JOB_PAY_UNITS, JOB_POSTER_KINDS, JOB_STATUSES, APPLICATION_ACTIONS, APPLICATION_STATUSES, APPRENTICESHIP_STATUSES, ARTISAN_LEVELS, PROGRAMME_KINDS, RESIDENT_STATUSES } from './schema.ts';
 
-// Database text cannot hold NUL: refuse it here, naming the field.
-const text = (max: number, min = 0) =>
-  z
-    .string()
-    .trim()
-    .min(min)
-    .max(max)
-    .refine((s) => !s.includes('\u0000'), 'No NUL characters');
-const idParams = z.strictObject({ id: z.uuid() });
-const day = z.iso.date();
-const fen = z.number().int().min(0).max(1e12);
 const year = new Date().getUTCFullYear();
 
 const residentFields = {
@@ -77,6 +71,7 @@ const programmeBody = z.strictObject({
   budgetFen: fen.min(1),
   maxAwardFen: fen.min(1),
   deadline: day,
+  documents: z.array(text(60, 1)).max(10).optional(),
 });
 const programme = z.object({
   id: z.uuid(),
@@ -90,6 +85,7 @@ const programme = z.object({
   maxAwardFen: z.number(),
   disbursedFen: z.number(),
   deadline: z.string(),
+  documents: z.array(z.string()),
   open: z.boolean(),
 });
 const status = z.enum(APPLICATION_STATUSES);
@@ -110,6 +106,8 @@ const application = z.object({
   createdAt: z.string(),
   updatedAt: z.string(),
   steps: z.array(z.object({ from: status, to: status, note: z.string(), at: z.string() })),
+  requiredDocuments: z.array(z.string()),
+  documents: z.array(z.object({ id: z.uuid(), name: z.string(), contentType: z.string(), bytes: z.number() })),
 });
 const decisionBody = z
   .strictObject({
@@ -186,6 +184,9 @@ async function withQr<T extends { link: string }>(request: FastifyRequest, i: T)
 export const peopleRoutes: FastifyPluginAsync = async (base) => {
   const app = base.withTypeProvider<ZodTypeProvider>();
   const tags = ['people'];
+  await app.register(affairsRoutes);
+  await app.register(apprenticeshipRoutes);
+  await app.register(documentsRoutes);
 
   // ---- residents ----
   app.get(
@@ -275,6 +276,36 @@ export const peopleRoutes: FastifyPluginAsync = async (base) => {
       config: { rateLimit: { max: app.config.loginRateLimitPerMinute, timeWindow: '1 minute' } },
     },
     async (request) => residents.enrol(app.db, request.actor, request.body.code),
+  );
+  app.post(
+    '/people/enrol/phone',
+    {
+      schema: {
+        tags,
+        operationId: 'requestEnrolmentSms',
+        security: SESSION,
+        summary: 'Enrol by phone, step one: a one-time code by SMS to the number, if it is on a village register (the answer is the same either way)',
+        body: z.strictObject({ phone: phone }),
+        response: { 202: z.object({ expiresAt: z.string() }) },
+      },
+      config: { rateLimit: { max: app.config.loginRateLimitPerMinute, timeWindow: '1 minute' } },
+    },
+    async (request, reply) => reply.code(202).send(await requestPhoneCode(app.db, request.actor, request.body.phone)),
+  );
+  app.post(
+    '/people/enrol/phone/confirm',
+    {
+      schema: {
+        tags,
+        operationId: 'confirmEnrolmentSms',
+        security: SESSION,
+        summary: 'Enrol by phone, step two: the code from the SMS links the signed-in account to the register’s record (five attempts)',
+        body: z.strictObject({ phone: phone, code: z.string().trim().regex(/^[0-9]{6}$/, 'The six digits of the text message') }),
+        response: { 200: fullResident },
+      },
+      config: { rateLimit: { max: app.config.loginRateLimitPerMinute, timeWindow: '1 minute' } },
+    },
+    async (request) => confirmPhoneCode(app.db, request.actor, request.body.phone, request.body.code),
   );
   app.get(
     '/people/villages/:id/summary',
@@ -415,25 +446,6 @@ export const peopleRoutes: FastifyPluginAsync = async (base) => {
     '/people/artisans',
     { schema: { tags, operationId: 'registerArtisan', security: SESSION, summary: 'Record a resident as a master of a craft (officials of their village and above)', body: artisanBody, response: { 201: artisan } } },
     async (request, reply) => reply.code(201).send(await artisans.registerArtisan(app.db, request.actor, request.body)),
-  );
-  app.get(
-    '/people/artisans/:id/workshop',
-    {
-      schema: {
-        tags,
-        operationId: 'artisanWorkshop', security: SESSION,
-        summary: 'A master’s apprentices and their sessions (the master, or officials)',
-        params: idParams,
-        response: {
-          200: artisan.extend({
-            apprentices: z.array(
-              z.object({ id: z.uuid(), name: z.string(), status: z.enum(APPRENTICESHIP_STATUSES), motivation: z.string(), minutes: z.number(), sessions: z.array(session) }),
-            ),
-          }),
-        },
-      },
-    },
-    async (request) => artisans.workshop(app.db, request.actor, request.params.id),
   );
   app.post(
     '/people/artisans/:id/apprenticeships',

@@ -4,9 +4,23 @@
 import { sql } from 'drizzle-orm';
 import { bigint, boolean, check, date, foreignKey, index, integer, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { uuidv7 } from 'uuidv7';
-import { createdAt, inList } from '../../db/columns.ts';
+import { createdAt, inList, photoFileColumns } from '../../db/columns.ts';
 import { adminUnits, organizations, users } from '../governance/index.ts';
 import {
+  ACCOUNT_DIRECTIONS,
+  ACCOUNT_PERIOD_STATUSES,
+  ALL_ACCOUNT_CATEGORIES,
+  NOTICE_CATEGORIES,
+  NOTICE_STATUSES,
+  WORKSHOP_BOOKING_STATUSES,
+  WORKSHOP_STATUSES,
+  type AccountCategory,
+  type AccountDirection,
+  type AccountPeriodStatus,
+  type NoticeCategory,
+  type NoticeStatus,
+  type WorkshopBookingStatus,
+  type WorkshopStatus,
   APPLICATION_STATUSES,
   APPRENTICESHIP_STATUSES,
   ARTISAN_LEVELS,
@@ -101,6 +115,8 @@ export const programmes = pgTable(
     criteria: text('criteria').notNull().default(''),
     /** Only returnees may apply. */
     returneesOnly: boolean('returnees_only').notNull().default(false),
+    /** The documents an applicant attaches (an ID card, a business plan, a lease), by name. */
+    documents: text('documents').array().notNull().default(sql`'{}'::text[]`),
     budgetFen: fen('budget_fen').notNull(),
     /** The most one applicant may receive. */
     maxAwardFen: fen('max_award_fen').notNull(),
@@ -303,5 +319,226 @@ export const jobApplications = pgTable(
     foreignKey({ name: 'people_job_applications_resident_fk', columns: [t.countyId, t.residentId], foreignColumns: [residents.countyId, residents.id] }),
     check('people_job_applications_status_check', inList('status', JOB_APPLICATION_STATUSES)),
     uniqueIndex('people_job_applications_once').on(t.countyId, t.jobId, t.residentId),
+  ],
+);
+
+// ---- the village notice board and its published accounts (村务公开) ----
+
+/** A notice the village's officials post on its board; withdrawn, it leaves the board but stays on record. */
+export const notices = pgTable(
+  'people_notices',
+  {
+    countyId: county(),
+    id: rowId(),
+    villageId: uuid('village_id')
+      .notNull()
+      .references(() => adminUnits.id),
+    category: text('category').$type<NoticeCategory>().notNull(),
+    title: text('title').notNull(),
+    body: text('body').notNull(),
+    pinned: boolean('pinned').notNull().default(false),
+    status: text('status').$type<NoticeStatus>().notNull().default('published'),
+    postedBy: uuid('posted_by').references(() => users.id),
+    postedAt: timestamp('posted_at', { withTimezone: true }).notNull().defaultNow(),
+    withdrawnAt: timestamp('withdrawn_at', { withTimezone: true }),
+    withdrawnReason: text('withdrawn_reason'),
+  },
+  (t) => [
+    primaryKey({ columns: [t.countyId, t.id] }),
+    check('people_notices_category_check', inList('category', NOTICE_CATEGORIES)),
+    check('people_notices_status_check', inList('status', NOTICE_STATUSES)),
+    check('people_notices_withdrawn_check', sql`(${t.status} = 'withdrawn') = (${t.withdrawnAt} is not null and ${t.withdrawnReason} is not null)`),
+    index('people_notices_board_idx').on(t.countyId, t.villageId, t.status, t.postedAt),
+  ],
+);
+
+/** One period (a month or a quarter) of a village's accounts: drafted by its officials, then published and locked. */
+export const accountPeriods = pgTable(
+  'people_account_periods',
+  {
+    countyId: county(),
+    id: rowId(),
+    villageId: uuid('village_id')
+      .notNull()
+      .references(() => adminUnits.id),
+    /** "2026-10" or "2026-Q4". */
+    period: text('period').notNull(),
+    note: text('note').notNull().default(''),
+    status: text('status').$type<AccountPeriodStatus>().notNull().default('draft'),
+    createdBy: uuid('created_by').references(() => users.id),
+    createdAt: createdAt(),
+    publishedBy: uuid('published_by').references(() => users.id),
+    publishedAt: timestamp('published_at', { withTimezone: true }),
+  },
+  (t) => [
+    primaryKey({ columns: [t.countyId, t.id] }),
+    check('people_account_periods_status_check', inList('status', ACCOUNT_PERIOD_STATUSES)),
+    check('people_account_periods_published_check', sql`(${t.status} = 'published') = (${t.publishedAt} is not null)`),
+    uniqueIndex('people_account_periods_once').on(t.countyId, t.villageId, t.period),
+  ],
+);
+
+/** One line of a period's accounts: income or spending, under a head, for an item, in integer fen. */
+export const accountEntries = pgTable(
+  'people_account_entries',
+  {
+    countyId: county(),
+    id: rowId(),
+    periodId: uuid('period_id').notNull(),
+    direction: text('direction').$type<AccountDirection>().notNull(),
+    category: text('category').$type<AccountCategory>().notNull(),
+    item: text('item').notNull(),
+    amountFen: fen('amount_fen').notNull(),
+    occurredOn: date('occurred_on').notNull(),
+    createdBy: uuid('created_by').references(() => users.id),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.countyId, t.id] }),
+    foreignKey({ name: 'people_account_entries_period_fk', columns: [t.countyId, t.periodId], foreignColumns: [accountPeriods.countyId, accountPeriods.id] }),
+    check('people_account_entries_direction_check', inList('direction', ACCOUNT_DIRECTIONS)),
+    check('people_account_entries_category_check', inList('category', ALL_ACCOUNT_CATEGORIES)),
+    check('people_account_entries_amount_check', sql`${t.amountFen} > 0`),
+    index('people_account_entries_period_idx').on(t.countyId, t.periodId, t.occurredOn),
+  ],
+);
+
+// ---- enrolment by phone: a one-time code sent by SMS to a number on the register ----
+
+/** A signed-in person's pending proof that a phone number is theirs (only hashes are kept), one per account. */
+export const phoneChallenges = pgTable(
+  'people_phone_challenges',
+  {
+    countyId: county(),
+    id: rowId(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    phoneHash: text('phone_hash').notNull(),
+    codeHash: text('code_hash').notNull(),
+    attempts: integer('attempts').notNull().default(0),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.countyId, t.id] }), uniqueIndex('people_phone_challenges_user_unique').on(t.countyId, t.userId), check('people_phone_challenges_attempts_check', sql`${t.attempts} between 0 and 5`)],
+);
+
+// ---- apprenticeship details: photos of sessions, skill milestones, workshops visitors book ----
+
+/** A photo of a training session; the files live in the storage under `people/`. */
+export const sessionPhotos = pgTable(
+  'people_session_photos',
+  {
+    countyId: county(),
+    id: rowId(),
+    sessionId: uuid('session_id').notNull(),
+    ...photoFileColumns(),
+    uploadedBy: uuid('uploaded_by').references(() => users.id, { onDelete: 'set null' }),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.countyId, t.id] }),
+    foreignKey({ name: 'people_session_photos_session_fk', columns: [t.countyId, t.sessionId], foreignColumns: [trainingSessions.countyId, trainingSessions.id] }).onDelete('cascade'),
+    check('people_session_photos_type_check', inList('content_type', ['image/jpeg', 'image/png', 'image/webp'])),
+    index('people_session_photos_session_idx').on(t.countyId, t.sessionId),
+  ],
+);
+
+/** A skill an apprentice has mastered, as the master attests it (once per skill). */
+export const milestones = pgTable(
+  'people_milestones',
+  {
+    countyId: county(),
+    id: rowId(),
+    apprenticeshipId: uuid('apprenticeship_id').notNull(),
+    skill: text('skill').notNull(),
+    reachedOn: date('reached_on').notNull(),
+    note: text('note').notNull().default(''),
+    recordedBy: uuid('recorded_by').references(() => users.id),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.countyId, t.id] }),
+    foreignKey({ name: 'people_milestones_apprenticeship_fk', columns: [t.countyId, t.apprenticeshipId], foreignColumns: [apprenticeships.countyId, apprenticeships.id] }),
+    uniqueIndex('people_milestones_once').on(t.countyId, t.apprenticeshipId, t.skill),
+  ],
+);
+
+/** A workshop session a master opens to visitors: a bookable experience with a number of seats. */
+export const workshops = pgTable(
+  'people_workshops',
+  {
+    countyId: county(),
+    id: rowId(),
+    artisanId: uuid('artisan_id').notNull(),
+    title: text('title').notNull(),
+    description: text('description').notNull().default(''),
+    startsAt: timestamp('starts_at', { withTimezone: true }).notNull(),
+    minutes: integer('minutes').notNull(),
+    seats: integer('seats').notNull(),
+    /** Seats taken: a booking is a conditional increment that the check below backs, so no workshop is overbooked. */
+    booked: integer('booked').notNull().default(0),
+    /** Paid to the master at the workshop; 0 when free. */
+    priceFen: fen('price_fen').notNull().default(0),
+    status: text('status').$type<WorkshopStatus>().notNull().default('open'),
+    createdBy: uuid('created_by').references(() => users.id),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.countyId, t.id] }),
+    foreignKey({ name: 'people_workshops_artisan_fk', columns: [t.countyId, t.artisanId], foreignColumns: [artisans.countyId, artisans.id] }),
+    check('people_workshops_status_check', inList('status', WORKSHOP_STATUSES)),
+    check('people_workshops_numbers_check', sql`${t.minutes} between 15 and 1440 and ${t.seats} between 1 and 200 and ${t.booked} between 0 and ${t.seats} and ${t.priceFen} >= 0`),
+    index('people_workshops_when_idx').on(t.countyId, t.status, t.startsAt),
+  ],
+);
+
+/** A visitor's seats at a workshop. */
+export const workshopBookings = pgTable(
+  'people_workshop_bookings',
+  {
+    countyId: county(),
+    id: rowId(),
+    workshopId: uuid('workshop_id').notNull(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id),
+    seats: integer('seats').notNull(),
+    /** The name the master calls the visitor by. */
+    name: text('name').notNull(),
+    status: text('status').$type<WorkshopBookingStatus>().notNull().default('booked'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.countyId, t.id] }),
+    foreignKey({ name: 'people_workshop_bookings_workshop_fk', columns: [t.countyId, t.workshopId], foreignColumns: [workshops.countyId, workshops.id] }),
+    check('people_workshop_bookings_status_check', inList('status', WORKSHOP_BOOKING_STATUSES)),
+    check('people_workshop_bookings_seats_check', sql`${t.seats} between 1 and 20`),
+    // One live booking per visitor and workshop (a cancelled one may be booked again).
+    uniqueIndex('people_workshop_bookings_once').on(t.countyId, t.workshopId, t.userId).where(sql`status = 'booked'`),
+  ],
+);
+
+/** A document an applicant attached to their application (an image or a PDF), under one of the programme's names. */
+export const applicationDocuments = pgTable(
+  'people_application_documents',
+  {
+    countyId: county(),
+    id: rowId(),
+    applicationId: uuid('application_id').notNull(),
+    name: text('name').notNull(),
+    storageKey: text('storage_key').notNull(),
+    thumbKey: text('thumb_key'),
+    contentType: text('content_type').notNull(),
+    bytes: integer('bytes').notNull(),
+    uploadedBy: uuid('uploaded_by').references(() => users.id, { onDelete: 'set null' }),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.countyId, t.id] }),
+    foreignKey({ name: 'people_application_documents_application_fk', columns: [t.countyId, t.applicationId], foreignColumns: [applications.countyId, applications.id] }),
+    check('people_application_documents_type_check', inList('content_type', ['image/jpeg', 'image/png', 'image/webp', 'application/pdf'])),
+    index('people_application_documents_idx').on(t.countyId, t.applicationId),
   ],
 );

@@ -5,7 +5,7 @@ import { sql } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
 import { queryRows, type Db } from '../../db/handle.ts';
 import { recordAudit } from '../../server/audit.ts';
-import { applications, applicationSteps, apprenticeships, artisans, jobs, programmes, residents, trainingSessions, type ApplicationStatus, type ProgrammeKind, type ResidentStatus } from './schema.ts';
+import { accountEntries, accountPeriods, applications, applicationSteps, apprenticeships, artisans, jobs, milestones, notices, workshops, programmes, residents, trainingSessions, type ApplicationStatus, type ProgrammeKind, type ResidentStatus } from './schema.ts';
 
 const addDays = (n: number) => new Date(Date.now() + n * 86_400_000).toISOString().slice(0, 10);
 
@@ -62,6 +62,7 @@ export async function seedPeople(tx: Db, countyId: string) {
     description: '县里为回乡创业的村民提供一次性启动资金，用于开设网店、民宿、农家乐或手工作坊。',
     criteria: '返乡满三个月的本县村民；提交创业计划；资金须用于所述项目。',
     returneesOnly: true,
+    documents: ['身份证', '创业计划书'],
     budgetFen: 50_000_000,
     maxAwardFen: 5_000_000,
     deadline: addDays(90),
@@ -76,6 +77,7 @@ export async function seedPeople(tx: Db, countyId: string) {
     description: '跟随本乡手艺人学习竹编、制茶与夯土修缮，结业发放补贴。',
     criteria: '三都乡各村村民，年满十八岁。',
     returneesOnly: false,
+    documents: ['身份证'],
     budgetFen: 6_000_000,
     maxAwardFen: 300_000,
     deadline: addDays(60),
@@ -110,12 +112,35 @@ export async function seedPeople(tx: Db, countyId: string) {
     const id = uuidv7();
     await tx.insert(apprenticeships).values({ countyId, id, artisanId: p.master.id, residentId: byName.get(p.who)!.id, status: 'active', motivation: '想把手艺留在村里。' });
     for (const [heldOn, minutes, skills] of p.sessions) await tx.insert(trainingSessions).values({ countyId, id: uuidv7(), apprenticeshipId: id, heldOn, minutes, skills });
+    await tx.insert(milestones).values({ countyId, id: uuidv7(), apprenticeshipId: id, skill: p.sessions[0][2].split('、')[0], reachedOn: p.sessions[0][0], note: '' });
   }
+  // A workshop visitors may book: ten days from now, 09:30 in the county.
+  const tenDays = new Date(`${addDays(10)}T09:30:00+08:00`);
+  await tx.insert(workshops).values({ countyId, id: uuidv7(), artisanId: masters[0].id, title: '竹编茶杯垫体验课', description: '跟宋师傅学劈篾、编织，一个半小时编一只自己的杯垫带回家。', startsAt: tenDays, minutes: 90, seats: 8, priceFen: 8_000 });
   // The jobs board: the inn and the tea cooperative are hiring.
   const board = [
     inn && { posterKind: 'organization' as const, orgId: inn.id, posterName: '杨家堂老屋民宿', unitId: inn.unit, title: '民宿客房保洁（周末）', description: '周六、周日整理六间客房，熟悉后可兼做早餐。', payFen: 15_000, payUnit: 'day' as const, positions: 2, closesOn: addDays(30) },
     coop && { posterKind: 'organization' as const, orgId: coop.id, posterName: '杨家堂银猴茶叶专业合作社', unitId: coop.unit, title: '春茶采摘工', description: '清明前后采摘一芽一叶，合作社提供午饭和接送。', payFen: 20_000, payUnit: 'day' as const, positions: 10, closesOn: addDays(45) },
   ].filter((j) => !!j);
   if (board.length) await tx.insert(jobs).values(board.map((j) => ({ ...j, countyId, id: uuidv7(), createdBy: users.get('admin') ?? null })));
+  // 杨家堂村's notice board: two notices, the third quarter's accounts published, October's in draft.
+  const official = users.get('village') ?? null;
+  await tx.insert(notices).values([
+    { countyId, id: uuidv7(), villageId: yjt.id, category: 'affairs' as const, title: '关于村道硬化工程招标结果的公示', body: '村道硬化工程（村口至祠堂段，约 800 米）经村民代表会议表决，由松阳县某建筑公司中标，中标价 ¥326,000。公示期七天，有异议请向村委会反映。', pinned: true, postedBy: official },
+    { countyId, id: uuidv7(), villageId: yjt.id, category: 'notice' as const, title: '秋季茶园病虫害防治培训通知', body: '本周六上午九点在村文化礼堂举办茶园病虫害绿色防控培训，请各户派一人参加。', postedBy: official },
+  ]);
+  const q3 = { countyId, id: uuidv7(), villageId: yjt.id, period: '2026-Q3', note: '经村务监督委员会审核。', status: 'published' as const, createdBy: official, publishedBy: official, publishedAt: new Date() };
+  const oct = { countyId, id: uuidv7(), villageId: yjt.id, period: '2026-10', note: '', status: 'draft' as const, createdBy: official };
+  await tx.insert(accountPeriods).values([q3, oct]);
+  const line = (periodId: string, direction: 'income' | 'expense', category: (typeof accountEntries.$inferInsert)['category'], item: string, amountFen: number, occurredOn: string) => ({ countyId, id: uuidv7(), periodId, direction, category, item, amountFen, occurredOn, createdBy: official });
+  await tx.insert(accountEntries).values([
+    line(q3.id, 'income', 'contracting', '集体茶园承包费', 4_800_000, '2026-07-05'),
+    line(q3.id, 'income', 'subsidy', '美丽乡村建设补助', 12_000_000, '2026-08-12'),
+    line(q3.id, 'income', 'operations', '老屋民宿租金分成', 1_650_000, '2026-09-30'),
+    line(q3.id, 'expense', 'construction', '村道硬化工程预付款', 9_780_000, '2026-08-20'),
+    line(q3.id, 'expense', 'public_welfare', '老年食堂运营补贴', 360_000, '2026-09-01'),
+    line(q3.id, 'expense', 'management', '村干部误工补贴', 540_000, '2026-09-28'),
+    line(oct.id, 'income', 'contracting', '集体山林承包费', 2_000_000, '2026-10-08'),
+  ]);
   await recordAudit(tx, { id: null, countyId }, { action: 'seed.people', entity: 'people_programme', entityId: grant.id, details: { residents: people.length, programmes: 2, artisans: masters.length } });
 }

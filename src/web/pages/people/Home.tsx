@@ -1,8 +1,11 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router';
 import { api } from '../../api.ts';
 import { hasRole, SignInRedirect, useMe } from '../../auth.tsx';
+import { AttachDocuments, DocumentLinks } from './Documents.tsx';
+import { Experiences } from './Experiences.tsx';
 import { NewProgramme } from './NewProgramme.tsx';
 import { PeopleError } from './PeopleError.tsx';
 import { OFFICIALS, yuan, type Application, type Craft, type Master, type MyPeople, type Programme, type ResidentRow } from './shared.ts';
@@ -36,6 +39,8 @@ export function MyApplication({ a }: { a: Application }) {
         {a.disbursedFen > 0 && ` · ${t('mine.disbursedTo', { amount: yuan(a.disbursedFen) })}`}
       </div>
       {a.reason && <div className="warn-text">{t('mine.reason', { reason: a.reason })}</div>}
+      <DocumentLinks a={a} />
+      {['submitted', 'village_approved', 'township_approved'].includes(a.status) && <AttachDocuments a={a} />}
       <PeopleError error={withdraw.error} />
       {pending && (
         <button type="button" className="people-withdraw" disabled={withdraw.isPending} onClick={() => window.confirm(t('mine.confirmWithdraw')) && withdraw.mutate()}>
@@ -136,7 +141,7 @@ function Enrol() {
   });
   return (
     <form
-      className="card form"
+      className="form"
       aria-label={t('enrol.title')}
       onSubmit={(e) => {
         e.preventDefault();
@@ -154,6 +159,70 @@ function Enrol() {
         {t('enrol.submit')}
       </button>
     </form>
+  );
+}
+
+function Enrolment() {
+  return (
+    <div className="card stack">
+      <Enrol />
+      <EnrolByPhone />
+    </div>
+  );
+}
+
+/** Enrolment by the phone number on the register: a code comes by text message, and goes back here. */
+function EnrolByPhone() {
+  const { t } = useTranslation('people');
+  const client = useQueryClient();
+  const [phone, setPhone] = useState('');
+  const ask = useMutation({ mutationFn: () => api('/people/enrol/phone', { method: 'POST', body: { phone } }) });
+  const confirm = useMutation({
+    mutationFn: (code: string) => api('/people/enrol/phone/confirm', { method: 'POST', body: { phone, code } }),
+    onSuccess: () => Promise.all([client.invalidateQueries({ queryKey: ['people'] }), client.invalidateQueries({ queryKey: ['me'] })]),
+  });
+  return (
+    <div className="stack">
+      <h3>{t('enrol.byPhone')}</h3>
+      <p className="hint">{t('enrol.byPhoneHint')}</p>
+      <form
+        className="form"
+        aria-label={t('enrol.byPhone')}
+        onSubmit={(e) => {
+          e.preventDefault();
+          ask.mutate();
+        }}
+      >
+        <label>
+          {t('enrol.phone')}
+          <input type="tel" inputMode="tel" autoComplete="tel" value={phone} onChange={(e) => setPhone(e.target.value)} required pattern="[+0-9 \-]{5,20}" />
+        </label>
+        <PeopleError error={ask.error} />
+        <button type="submit" disabled={ask.isPending}>
+          {t('enrol.sendCode')}
+        </button>
+      </form>
+      {ask.isSuccess && (
+        <form
+          className="form"
+          aria-label={t('enrol.confirm')}
+          onSubmit={(e) => {
+            e.preventDefault();
+            confirm.mutate(String(new FormData(e.currentTarget).get('code')).trim());
+          }}
+        >
+          <p className="notice">{t('enrol.sent')}</p>
+          <label>
+            {t('enrol.smsCode')}
+            <input name="code" inputMode="numeric" autoComplete="one-time-code" pattern="[0-9]{6}" maxLength={6} required />
+          </label>
+          <PeopleError error={confirm.error} />
+          <button type="submit" className="primary" disabled={confirm.isPending}>
+            {t('enrol.confirm')}
+          </button>
+        </form>
+      )}
+    </div>
   );
 }
 
@@ -193,7 +262,10 @@ export function HomePage() {
               <ul className="people-list">
                 {mine.data.apprenticeships.map((s) => (
                   <li key={s.id} className="people-row">
-                    {s.craft} · {s.master} <span className="tag">{t(`crafts.apprenticeStatus.${s.status}`)}</span>
+                    <Link to={`/people/apprenticeships/${s.id}`}>
+                      {s.craft} · {s.master}
+                    </Link>{' '}
+                    <span className="tag">{t(`crafts.apprenticeStatus.${s.status}`)}</span>
                   </li>
                 ))}
               </ul>
@@ -201,7 +273,7 @@ export function HomePage() {
           )}
         </section>
       )}
-      {mine.data && !mine.data.resident && !hasRole(me, ...OFFICIALS) && <Enrol />}
+      {mine.data && !mine.data.resident && !hasRole(me, ...OFFICIALS) && <Enrolment />}
       <section className="card" aria-labelledby="people-programmes">
         <h2 id="people-programmes">{t('programmes.title')}</h2>
         <PeopleError error={programmes.error} />
@@ -214,6 +286,7 @@ export function HomePage() {
       </section>
       {me && hasRole(me, 'county_admin', 'town_official') && <NewProgramme me={me} />}
       <Crafts canAsk={!!mine.data?.resident} asked={asked} runs={(m) => hasRole(me, ...OFFICIALS) || !!mine.data?.masterOf.some((x) => x.id === m.id)} />
+      <Experiences />
     </div>
   );
 }

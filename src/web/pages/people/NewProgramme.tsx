@@ -44,6 +44,10 @@ export function NewProgramme({ me }: { me: Me }) {
             budgetFen: fen(f.get('budget')),
             maxAwardFen: fen(f.get('maxAward')),
             deadline: String(f.get('deadline')),
+            documents: String(f.get('documents') ?? '')
+              .split(/[、,，;；]/)
+              .map((d) => d.trim())
+              .filter(Boolean),
           });
         }}
       >
@@ -78,6 +82,10 @@ export function NewProgramme({ me }: { me: Me }) {
         <label>
           {t('programmes.criteria')}
           <textarea name="criteria" rows={2} maxLength={4_000} />
+        </label>
+        <label>
+          {t('documents.required')}
+          <input name="documents" maxLength={600} placeholder={t('documents.placeholder')} />
         </label>
         <label className="check">
           <input name="returneesOnly" type="checkbox" /> {t('programmes.returneesOnly')}

@@ -78,6 +78,14 @@ export function ProgrammePage() {
               <p className="description">{p.criteria}</p>
             </>
           )}
+          {p.documents.length > 0 && (
+            <>
+              <h2>{t('documents.required')}</h2>
+              <p className="description" data-testid="required-documents">
+                {p.documents.join('、')}
+              </p>
+            </>
+          )}
           <p className="stats">
             <span>{t('programmes.maxAward', { amount: yuan(p.maxAwardFen) })}</span>
             <span>{t('programmes.budget', { amount: yuan(p.budgetFen) })}</span>

@@ -6,6 +6,7 @@ import { api, type Me } from '../../api.ts';
 import { hasRole, useMe } from '../../auth.tsx';
 import { APPLICATION_STATUSES } from '../../../modules/people/constants.ts';
 import { StatusTag } from './Home.tsx';
+import { DocumentLinks } from './Documents.tsx';
 import { PeopleError } from './PeopleError.tsx';
 import { OFFICIALS, yuan, type Application, type ApplicationStatus } from './shared.ts';
 
@@ -35,6 +36,7 @@ function Decision({ a, canAct }: { a: Application; canAct: boolean }) {
       </div>
       <div className="muted">{t('mine.amount', { amount: yuan(a.amountFen) })}</div>
       <p className="description">{a.plan}</p>
+      <DocumentLinks a={a} />
       {a.steps.length > 0 && (
         <details>
           <summary>{t('review.trail')}</summary>

@@ -16,6 +16,7 @@ export interface Programme {
   maxAwardFen: number;
   disbursedFen: number;
   deadline: string;
+  documents: string[];
   open: boolean;
   applied?: number;
   approved?: number;
@@ -33,6 +34,8 @@ export interface Application {
   disbursedFen: number;
   createdAt: string;
   steps: { from: ApplicationStatus; to: ApplicationStatus; note: string; at: string }[];
+  requiredDocuments: string[];
+  documents: { id: string; name: string; contentType: string }[];
 }
 export interface ResidentRow {
   id: string;
