@@ -172,7 +172,14 @@ describeEachDriver('authorization, generated over every write route', (driver) =
           reasons.set(res.statusCode, (reasons.get(res.statusCode) ?? 0) + 1);
           const shown = `${route} as ${who} → ${res.statusCode} ${res.body.slice(0, 160)} ← ${JSON.stringify(body)?.slice(0, 160)}`;
           if (res.statusCode < 400 || res.statusCode >= 500) failures.push(`not refused: ${shown}`);
-          else if ((await rowFingerprint(t.db.db, names)) !== before) failures.push(`refused but changed rows: ${shown}`);
+          else {
+            const after = await rowFingerprint(t.db.db, names);
+            if (after !== before) {
+              const was = new Map((JSON.parse(before) as { t: string; n: string; x: string }[]).map((r) => [r.t, `${r.n}/${r.x}`]));
+              const changed = (JSON.parse(after) as { t: string; n: string; x: string }[]).filter((r) => was.get(r.t) !== `${r.n}/${r.x}`).map((r) => r.t);
+              failures.push(`refused but changed rows (${changed.join(', ')}): ${shown}`);
+            }
+          }
         }
       }
     }

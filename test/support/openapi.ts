@@ -140,5 +140,7 @@ export async function publicTables(db: Db): Promise<string[]> {
 /** Changes whenever any row of these tables is inserted, updated or deleted: row counts and the sum of row versions. */
 export async function rowFingerprint(db: Db, tables: string[]): Promise<string> {
   const parts = tables.map((name) => `select '${name}' as t, count(*)::text as n, coalesce(sum(xmin::text::bigint), 0)::text as x from "${name}"`);
-  return JSON.stringify(await queryRows(db, sql.raw(parts.join(' union all '))));
+  // Sorted here: PostgreSQL may answer a long UNION ALL in any order (it does, with parallel appends).
+  const rows = await queryRows<{ t: string; n: string; x: string }>(db, sql.raw(parts.join(' union all ')));
+  return JSON.stringify(rows.sort((a, b) => (a.t < b.t ? -1 : a.t > b.t ? 1 : 0)));
 }
