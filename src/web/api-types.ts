@@ -5084,18 +5084,31 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        bbox?: number[];
                         clustered: boolean;
                         features: {
-                            bbox?: number[];
-                            /** @description A GeoJSON geometry (RFC 7946) */
                             geometry: {
-                                type: string;
+                                coordinates: number[];
+                                /** @enum {string} */
+                                type: "Point";
                             };
-                            id?: string | number;
+                            id?: string;
                             properties: {
-                                [key: string]: unknown;
-                            } | null;
+                                condition: number | null;
+                                id: string;
+                                name: string;
+                                /** @enum {string} */
+                                protection: "national" | "provincial" | "county" | "listed" | "none";
+                                /** @enum {string} */
+                                type: "dwelling" | "ancestral_hall" | "temple" | "bridge" | "well" | "pavilion" | "tea_house" | "workshop" | "school" | "gate" | "pagoda" | "other";
+                            } | {
+                                condition: number | null;
+                                count: number;
+                                /** @description The building, when the cluster holds one */
+                                id?: string;
+                                meanCondition: number | null;
+                                /** @enum {string} */
+                                protection: "national" | "provincial" | "county" | "listed" | "none";
+                            };
                             /** @enum {string} */
                             type: "Feature";
                         }[];
@@ -5262,7 +5275,8 @@ export interface operations {
                         id: string;
                         lat: number | null;
                         listingBatch: number | null;
-                        listingLevel: string | null;
+                        /** @enum {string|null} */
+                        listingLevel: "national" | "provincial" | null;
                         lon: number | null;
                         namePinyin: string;
                         nameZh: string;
@@ -5349,7 +5363,8 @@ export interface operations {
                         id: string;
                         lat: number | null;
                         listingBatch: number | null;
-                        listingLevel: string | null;
+                        /** @enum {string|null} */
+                        listingLevel: "national" | "provincial" | null;
                         lon: number | null;
                         namePinyin: string;
                         nameZh: string;
@@ -5435,7 +5450,8 @@ export interface operations {
                         id: string;
                         lat: number | null;
                         listingBatch: number | null;
-                        listingLevel: string | null;
+                        /** @enum {string|null} */
+                        listingLevel: "national" | "provincial" | null;
                         lon: number | null;
                         namePinyin: string;
                         nameZh: string;
@@ -5702,7 +5718,8 @@ export interface operations {
                         grants: {
                             id: string;
                             orgId: string | null;
-                            role: string;
+                            /** @enum {string} */
+                            role: "county_admin" | "town_official" | "village_official" | "resident" | "producer" | "innkeeper" | "artisan" | "logistics_operator";
                             unitId: string | null;
                         }[];
                         id: string;
@@ -5923,7 +5940,8 @@ export interface operations {
                         grants: {
                             id: string;
                             orgId: string | null;
-                            role: string;
+                            /** @enum {string} */
+                            role: "county_admin" | "town_official" | "village_official" | "resident" | "producer" | "innkeeper" | "artisan" | "logistics_operator";
                             unitId: string | null;
                         }[];
                         id: string;
@@ -6918,7 +6936,10 @@ export interface operations {
                         period: number | null;
                         periods: number[];
                         pillarAverages: {
-                            [key: string]: number | null;
+                            culture: number | null;
+                            ecology: number | null;
+                            economy: number | null;
+                            people: number | null;
                         };
                         pillarWeights: {
                             culture: number;
@@ -6948,7 +6969,10 @@ export interface operations {
                             namePinyin: string;
                             nameZh: string;
                             pillars: {
-                                [key: string]: number;
+                                culture?: number;
+                                ecology?: number;
+                                economy?: number;
+                                people?: number;
                             };
                             previousScore: number | null;
                             rank: number | null;
@@ -7314,7 +7338,10 @@ export interface operations {
                         scores: {
                             period: number;
                             pillars: {
-                                [key: string]: number;
+                                culture?: number;
+                                ecology?: number;
+                                economy?: number;
+                                people?: number;
                             };
                             rank: number | null;
                             score: number;
@@ -7454,7 +7481,10 @@ export interface operations {
                         scores: {
                             period: number;
                             pillars: {
-                                [key: string]: number;
+                                culture?: number;
+                                ecology?: number;
+                                economy?: number;
+                                people?: number;
                             };
                             rank: number | null;
                             score: number;
@@ -10255,8 +10285,21 @@ export interface operations {
                         /** Format: date-time */
                         reviewFinishedAt: string | null;
                         risks: string;
-                        /** @description Heritage-rule report: passed, strictestLevel, results */
-                        rules: Record<string, never>;
+                        rules: {
+                            passed: boolean;
+                            results: {
+                                /** @enum {string} */
+                                code: "no_demolition" | "conservation_plan" | "height" | "volume" | "materials";
+                                message: string;
+                                passed: boolean;
+                                /** @description What the sentence for code and passed names (level, limit, change, materials…) */
+                                values: {
+                                    [key: string]: string | number;
+                                };
+                            }[];
+                            /** @enum {string|null} */
+                            strictestLevel: "national" | "provincial" | "county" | "historic" | "traditional" | "none" | null;
+                        };
                         site: string;
                         spend: {
                             amountFen: number;
@@ -10438,8 +10481,21 @@ export interface operations {
                         /** Format: date-time */
                         reviewFinishedAt: string | null;
                         risks: string;
-                        /** @description Heritage-rule report: passed, strictestLevel, results */
-                        rules: Record<string, never>;
+                        rules: {
+                            passed: boolean;
+                            results: {
+                                /** @enum {string} */
+                                code: "no_demolition" | "conservation_plan" | "height" | "volume" | "materials";
+                                message: string;
+                                passed: boolean;
+                                /** @description What the sentence for code and passed names (level, limit, change, materials…) */
+                                values: {
+                                    [key: string]: string | number;
+                                };
+                            }[];
+                            /** @enum {string|null} */
+                            strictestLevel: "national" | "provincial" | "county" | "historic" | "traditional" | "none" | null;
+                        };
                         site: string;
                         spend: {
                             amountFen: number;
@@ -10656,8 +10712,21 @@ export interface operations {
                         /** Format: date-time */
                         reviewFinishedAt: string | null;
                         risks: string;
-                        /** @description Heritage-rule report: passed, strictestLevel, results */
-                        rules: Record<string, never>;
+                        rules: {
+                            passed: boolean;
+                            results: {
+                                /** @enum {string} */
+                                code: "no_demolition" | "conservation_plan" | "height" | "volume" | "materials";
+                                message: string;
+                                passed: boolean;
+                                /** @description What the sentence for code and passed names (level, limit, change, materials…) */
+                                values: {
+                                    [key: string]: string | number;
+                                };
+                            }[];
+                            /** @enum {string|null} */
+                            strictestLevel: "national" | "provincial" | "county" | "historic" | "traditional" | "none" | null;
+                        };
                         site: string;
                         spend: {
                             amountFen: number;
@@ -11282,8 +11351,21 @@ export interface operations {
                         /** Format: date-time */
                         reviewFinishedAt: string | null;
                         risks: string;
-                        /** @description Heritage-rule report: passed, strictestLevel, results */
-                        rules: Record<string, never>;
+                        rules: {
+                            passed: boolean;
+                            results: {
+                                /** @enum {string} */
+                                code: "no_demolition" | "conservation_plan" | "height" | "volume" | "materials";
+                                message: string;
+                                passed: boolean;
+                                /** @description What the sentence for code and passed names (level, limit, change, materials…) */
+                                values: {
+                                    [key: string]: string | number;
+                                };
+                            }[];
+                            /** @enum {string|null} */
+                            strictestLevel: "national" | "provincial" | "county" | "historic" | "traditional" | "none" | null;
+                        };
                         site: string;
                         spend: {
                             amountFen: number;
@@ -11603,7 +11685,7 @@ export interface operations {
                         projects: {
                             /** Format: date-time */
                             completedAt: string | null;
-                            delays: string[];
+                            delays: ("milestone_overdue" | "past_planned_end" | "not_started" | "over_funded_amount")[];
                             fundedFen: number;
                             id: string;
                             milestones: {
@@ -11858,7 +11940,11 @@ export interface operations {
                             at: string;
                             id: string;
                             interventionId: string;
-                            kind: string;
+                            /**
+                             * @description The workflow step taken
+                             * @enum {string}
+                             */
+                            kind: "submit" | "approve" | "reject" | "fund" | "start" | "complete" | "evaluate";
                             /** @enum {string} */
                             status: "completed" | "draft" | "submitted" | "village_approved" | "township_reviewed" | "county_approved" | "funded" | "in_progress" | "evaluated" | "rejected";
                             title: string;
@@ -12185,8 +12271,183 @@ export interface operations {
                         createdBy: string | null;
                         id: string;
                         name: string;
-                        params: unknown;
-                        result: unknown;
+                        params: {
+                            capsFen?: {
+                                county?: number;
+                                private?: number;
+                                provincial?: number;
+                                village?: number;
+                            };
+                            dependencies?: {
+                                needsId: string;
+                                proposalId: string;
+                            }[];
+                            exclusions?: {
+                                a: string;
+                                b: string;
+                            }[];
+                            maxPerVillage?: number;
+                            minPerPillar?: {
+                                culturalValue?: number;
+                                ecologicalEffect?: number;
+                                incomeFen?: number;
+                                jobs?: number;
+                                returningResidents?: number;
+                                visitorsPerYear?: number;
+                            };
+                            townshipShares?: {
+                                max?: number;
+                                min?: number;
+                                townshipId: string;
+                            }[];
+                            weights: {
+                                culturalValue?: number;
+                                ecologicalEffect?: number;
+                                incomeFen?: number;
+                                jobs?: number;
+                                returningResidents?: number;
+                                visitorsPerYear?: number;
+                            };
+                        };
+                        result: {
+                            binding: {
+                                activity: number;
+                                bound: number;
+                                /** @description A constraint group: where constraints bind, conflict and are relaxed */
+                                group: {
+                                    /** @enum {string} */
+                                    kind: "budget";
+                                } | {
+                                    /** @enum {string} */
+                                    kind: "cap";
+                                    source: string;
+                                } | {
+                                    /** @enum {string} */
+                                    kind: "township_min" | "township_max";
+                                    township: string;
+                                } | {
+                                    /** @enum {string} */
+                                    kind: "pillar_min";
+                                    pillar: string;
+                                } | {
+                                    /** @enum {string} */
+                                    kind: "village_max";
+                                } | {
+                                    /** @enum {string} */
+                                    kind: "dependency";
+                                    needs: string;
+                                    project: string;
+                                } | {
+                                    a: string;
+                                    b: string;
+                                    /** @enum {string} */
+                                    kind: "exclusion";
+                                };
+                                /** @enum {string} */
+                                sense: "max" | "min";
+                                slack: number;
+                            }[];
+                            conflict: {
+                                groups: ({
+                                    /** @enum {string} */
+                                    kind: "budget";
+                                } | {
+                                    /** @enum {string} */
+                                    kind: "cap";
+                                    source: string;
+                                } | {
+                                    /** @enum {string} */
+                                    kind: "township_min" | "township_max";
+                                    township: string;
+                                } | {
+                                    /** @enum {string} */
+                                    kind: "pillar_min";
+                                    pillar: string;
+                                } | {
+                                    /** @enum {string} */
+                                    kind: "village_max";
+                                } | {
+                                    /** @enum {string} */
+                                    kind: "dependency";
+                                    needs: string;
+                                    project: string;
+                                } | {
+                                    a: string;
+                                    b: string;
+                                    /** @enum {string} */
+                                    kind: "exclusion";
+                                })[];
+                                minimal: boolean;
+                            } | null;
+                            gap: number | null;
+                            greedy: {
+                                bySourceFen: {
+                                    [key: string]: number;
+                                };
+                                costFen: number;
+                                ids: string[];
+                                objective: number;
+                                violations: ({
+                                    /** @enum {string} */
+                                    kind: "budget";
+                                } | {
+                                    /** @enum {string} */
+                                    kind: "cap";
+                                    source: string;
+                                } | {
+                                    /** @enum {string} */
+                                    kind: "township_min" | "township_max";
+                                    township: string;
+                                } | {
+                                    /** @enum {string} */
+                                    kind: "pillar_min";
+                                    pillar: string;
+                                } | {
+                                    /** @enum {string} */
+                                    kind: "village_max";
+                                } | {
+                                    /** @enum {string} */
+                                    kind: "dependency";
+                                    needs: string;
+                                    project: string;
+                                } | {
+                                    a: string;
+                                    b: string;
+                                    /** @enum {string} */
+                                    kind: "exclusion";
+                                })[];
+                            };
+                            projects: {
+                                [key: string]: {
+                                    costFen: number;
+                                    title: string;
+                                    townshipName: string;
+                                    villageName: string;
+                                };
+                            };
+                            scores: {
+                                [key: string]: number;
+                            };
+                            selection: {
+                                bySourceFen: {
+                                    [key: string]: number;
+                                };
+                                costFen: number;
+                                ids: string[];
+                                objective: number;
+                            } | null;
+                            /** @enum {string} */
+                            status: "optimal" | "gap" | "infeasible" | "no_solution";
+                            timeMs: number;
+                            whatIfs: {
+                                budgetFen: number;
+                                factor: number;
+                                ids: string[];
+                                objective: number | null;
+                                /** @enum {string} */
+                                status: "optimal" | "gap" | "infeasible" | "no_solution";
+                            }[];
+                        } | null;
                         /** Format: date-time */
                         solvedAt: string | null;
                         /** @enum {string} */
@@ -12257,8 +12518,183 @@ export interface operations {
                         createdBy: string | null;
                         id: string;
                         name: string;
-                        params: unknown;
-                        result: unknown;
+                        params: {
+                            capsFen?: {
+                                county?: number;
+                                private?: number;
+                                provincial?: number;
+                                village?: number;
+                            };
+                            dependencies?: {
+                                needsId: string;
+                                proposalId: string;
+                            }[];
+                            exclusions?: {
+                                a: string;
+                                b: string;
+                            }[];
+                            maxPerVillage?: number;
+                            minPerPillar?: {
+                                culturalValue?: number;
+                                ecologicalEffect?: number;
+                                incomeFen?: number;
+                                jobs?: number;
+                                returningResidents?: number;
+                                visitorsPerYear?: number;
+                            };
+                            townshipShares?: {
+                                max?: number;
+                                min?: number;
+                                townshipId: string;
+                            }[];
+                            weights: {
+                                culturalValue?: number;
+                                ecologicalEffect?: number;
+                                incomeFen?: number;
+                                jobs?: number;
+                                returningResidents?: number;
+                                visitorsPerYear?: number;
+                            };
+                        };
+                        result: {
+                            binding: {
+                                activity: number;
+                                bound: number;
+                                /** @description A constraint group: where constraints bind, conflict and are relaxed */
+                                group: {
+                                    /** @enum {string} */
+                                    kind: "budget";
+                                } | {
+                                    /** @enum {string} */
+                                    kind: "cap";
+                                    source: string;
+                                } | {
+                                    /** @enum {string} */
+                                    kind: "township_min" | "township_max";
+                                    township: string;
+                                } | {
+                                    /** @enum {string} */
+                                    kind: "pillar_min";
+                                    pillar: string;
+                                } | {
+                                    /** @enum {string} */
+                                    kind: "village_max";
+                                } | {
+                                    /** @enum {string} */
+                                    kind: "dependency";
+                                    needs: string;
+                                    project: string;
+                                } | {
+                                    a: string;
+                                    b: string;
+                                    /** @enum {string} */
+                                    kind: "exclusion";
+                                };
+                                /** @enum {string} */
+                                sense: "max" | "min";
+                                slack: number;
+                            }[];
+                            conflict: {
+                                groups: ({
+                                    /** @enum {string} */
+                                    kind: "budget";
+                                } | {
+                                    /** @enum {string} */
+                                    kind: "cap";
+                                    source: string;
+                                } | {
+                                    /** @enum {string} */
+                                    kind: "township_min" | "township_max";
+                                    township: string;
+                                } | {
+                                    /** @enum {string} */
+                                    kind: "pillar_min";
+                                    pillar: string;
+                                } | {
+                                    /** @enum {string} */
+                                    kind: "village_max";
+                                } | {
+                                    /** @enum {string} */
+                                    kind: "dependency";
+                                    needs: string;
+                                    project: string;
+                                } | {
+                                    a: string;
+                                    b: string;
+                                    /** @enum {string} */
+                                    kind: "exclusion";
+                                })[];
+                                minimal: boolean;
+                            } | null;
+                            gap: number | null;
+                            greedy: {
+                                bySourceFen: {
+                                    [key: string]: number;
+                                };
+                                costFen: number;
+                                ids: string[];
+                                objective: number;
+                                violations: ({
+                                    /** @enum {string} */
+                                    kind: "budget";
+                                } | {
+                                    /** @enum {string} */
+                                    kind: "cap";
+                                    source: string;
+                                } | {
+                                    /** @enum {string} */
+                                    kind: "township_min" | "township_max";
+                                    township: string;
+                                } | {
+                                    /** @enum {string} */
+                                    kind: "pillar_min";
+                                    pillar: string;
+                                } | {
+                                    /** @enum {string} */
+                                    kind: "village_max";
+                                } | {
+                                    /** @enum {string} */
+                                    kind: "dependency";
+                                    needs: string;
+                                    project: string;
+                                } | {
+                                    a: string;
+                                    b: string;
+                                    /** @enum {string} */
+                                    kind: "exclusion";
+                                })[];
+                            };
+                            projects: {
+                                [key: string]: {
+                                    costFen: number;
+                                    title: string;
+                                    townshipName: string;
+                                    villageName: string;
+                                };
+                            };
+                            scores: {
+                                [key: string]: number;
+                            };
+                            selection: {
+                                bySourceFen: {
+                                    [key: string]: number;
+                                };
+                                costFen: number;
+                                ids: string[];
+                                objective: number;
+                            } | null;
+                            /** @enum {string} */
+                            status: "optimal" | "gap" | "infeasible" | "no_solution";
+                            timeMs: number;
+                            whatIfs: {
+                                budgetFen: number;
+                                factor: number;
+                                ids: string[];
+                                objective: number | null;
+                                /** @enum {string} */
+                                status: "optimal" | "gap" | "infeasible" | "no_solution";
+                            }[];
+                        } | null;
                         /** Format: date-time */
                         solvedAt: string | null;
                         /** @enum {string} */
@@ -14698,9 +15134,63 @@ export interface operations {
                         error: string | null;
                         /** Format: uuid */
                         id: string;
-                        name: string;
-                        result: unknown;
-                        status: string;
+                        /** @enum {string} */
+                        name: "logistics.plan-day" | "logistics.what-if";
+                        result: ({
+                            change: {
+                                addDrone?: {
+                                    batteryWh?: number;
+                                    capacityKg?: number;
+                                    /** Format: uuid */
+                                    depotId: string;
+                                };
+                                batteryWh?: number;
+                                ceilingM?: number;
+                                moveDepot?: {
+                                    /** Format: uuid */
+                                    depotId: string;
+                                    lat: number;
+                                    lon: number;
+                                };
+                            };
+                            current: {
+                                airKm: number;
+                                co2Kg: number;
+                                cost: number;
+                                meanDeliveryMin: number;
+                                mountainRoadKmAvoided: number;
+                                roadKm: number;
+                                served: number;
+                                unserved: number;
+                            };
+                            /** Format: uuid */
+                            planId: string;
+                            variant: {
+                                airKm: number;
+                                co2Kg: number;
+                                cost: number;
+                                meanDeliveryMin: number;
+                                mountainRoadKmAvoided: number;
+                                roadKm: number;
+                                served: number;
+                                unserved: number;
+                            } | null;
+                            variantError: string | null;
+                        } | null) | {
+                            error?: string;
+                            kept?: number;
+                            /** Format: uuid */
+                            planId: string;
+                            served?: number;
+                            /**
+                             * @description The plan’s state after the job; unchanged when another run had settled it
+                             * @enum {string}
+                             */
+                            status: "solving" | "ready" | "failed" | "dispatched" | "completed" | "superseded" | "unchanged";
+                            unserved?: number;
+                        };
+                        /** @enum {string} */
+                        status: "queued" | "running" | "succeeded" | "failed";
                     };
                 };
             };
@@ -15059,13 +15549,20 @@ export interface operations {
                                 /** @enum {string} */
                                 kind: "van" | "drone";
                                 name: string;
-                                path: (number)[][];
+                                path: [
+                                    number,
+                                    number
+                                ][];
                                 roadKmAvoided?: number;
                                 trips: {
                                     batteryWh?: number;
                                     departAt: string;
                                     energyWh?: number;
-                                    profile?: (number)[][];
+                                    profile?: [
+                                        number,
+                                        number,
+                                        number
+                                    ][];
                                     returnAt: string;
                                     stops: {
                                         arriveAt: string;
@@ -15094,7 +15591,8 @@ export interface operations {
                                 violations: string[];
                             };
                             unserved?: {
-                                reason: string;
+                                /** @enum {string} */
+                                reason: "too_heavy" | "out_of_range" | "window_unreachable";
                                 /** Format: uuid */
                                 requestId: string;
                             }[];
@@ -15134,7 +15632,8 @@ export interface operations {
                             weightKg: number;
                         }[];
                         unserved: {
-                            reason: string;
+                            /** @enum {string} */
+                            reason: "too_heavy" | "out_of_range" | "window_unreachable";
                             /** Format: uuid */
                             requestId: string;
                             villageName: string;
@@ -15509,7 +16008,8 @@ export interface operations {
                         closedAt: string | null;
                         /** Format: uuid */
                         id: string;
-                        proofKind: string | null;
+                        /** @enum {string|null} */
+                        proofKind: "photo" | "qr" | null;
                         reason: string | null;
                         /** @enum {string} */
                         status: "pending" | "picked_up" | "delivered" | "failed";
@@ -16424,15 +16924,23 @@ export interface operations {
                             /** Format: uuid */
                             id: string;
                             name: string;
-                            ring: (number)[][];
+                            ring: [
+                                number,
+                                number
+                            ][];
                         }[];
                         heritage: {
                             /** Format: uuid */
                             id: string;
-                            kind: string;
+                            /** @enum {string} */
+                            kind: "heritage";
                             name: string;
-                            protectionLevel: string;
-                            ring: (number)[][];
+                            /** @enum {string} */
+                            protectionLevel: "national" | "provincial" | "county" | "listed" | "none";
+                            ring: [
+                                number,
+                                number
+                            ][];
                         }[];
                     };
                 };
@@ -16468,7 +16976,10 @@ export interface operations {
             content: {
                 "application/json": {
                     name: string;
-                    ring: (number)[][];
+                    ring: [
+                        number,
+                        number
+                    ][];
                 };
             };
         };
@@ -16486,7 +16997,10 @@ export interface operations {
                         /** Format: uuid */
                         id: string;
                         name: string;
-                        ring: (number)[][];
+                        ring: [
+                            number,
+                            number
+                        ][];
                     };
                 };
             };
@@ -16559,7 +17073,10 @@ export interface operations {
                         /** Format: uuid */
                         id: string;
                         name: string;
-                        ring: (number)[][];
+                        ring: [
+                            number,
+                            number
+                        ][];
                     };
                 };
             };
@@ -19418,12 +19935,13 @@ export interface operations {
                 content: {
                     "application/json": {
                         countyId: string;
-                        csrfToken: string | null;
+                        csrfToken: string;
                         displayName: string;
                         grants: {
                             id: string;
                             orgId: string | null;
-                            role: string;
+                            /** @enum {string} */
+                            role: "county_admin" | "town_official" | "village_official" | "resident" | "producer" | "innkeeper" | "artisan" | "logistics_operator";
                             unitId: string | null;
                         }[];
                         id: string;

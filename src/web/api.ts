@@ -3,10 +3,10 @@ import type { operations } from './api-types.ts';
 type Json<R> = R extends { content: { 'application/json': infer T } } ? T : never;
 type Responses<Op extends keyof operations> = operations[Op]['responses'];
 /**
- * An operation's success reply (its 200 or 201), typed from the route's own zod schema through the OpenAPI document
+ * An operation's success reply (its 200, 201 or 202), typed from the route's own zod schema through the OpenAPI document
  * (`src/web/api-types.ts`, made by `npm run api:types`): pages name the operation instead of writing the shape.
  */
-export type Reply<Op extends keyof operations> = Json<Responses<Op>[Extract<keyof Responses<Op>, 200 | 201>]>;
+export type Reply<Op extends keyof operations> = Json<Responses<Op>[Extract<keyof Responses<Op>, 200 | 201 | 202>]>;
 /** An operation's JSON request body. */
 export type RequestBody<Op extends keyof operations> = operations[Op] extends { requestBody?: { content: { 'application/json': infer B } } } ? B : never;
 
@@ -89,32 +89,9 @@ export async function upload<T>(path: string, file: File, fields: Record<string,
   return body as T;
 }
 
-export interface Grant {
-  id: string;
-  role: string;
-  unitId: string | null;
-  orgId: string | null;
-}
-export interface Me {
-  id: string;
-  username: string;
-  displayName: string;
-  countyId: string;
-  grants: Grant[];
-  csrfToken: string;
-}
-export interface Unit {
-  id: string;
-  parentId: string | null;
-  level: 'county' | 'township' | 'village';
-  nameZh: string;
-  namePinyin: string;
-  description: string;
-  lon: number | null;
-  lat: number | null;
-  listingBatch: number | null;
-}
-export interface CountyTree {
-  county: Unit;
-  townships: (Unit & { villages: Unit[] })[];
-}
+/** The signed-in user, their role grants and their session's CSRF token. */
+export type Me = Reply<'getMe'>;
+export type Grant = Me['grants'][number];
+/** The county, a township or a village. */
+export type Unit = Reply<'getUnit'>;
+export type CountyTree = Reply<'getCountyTree'>;

@@ -20,6 +20,7 @@ export const atlasModule = defineModule({
 
 export { buildingConditionByVillage, getBuilding, getBuildingFacts, listBuildings } from './service.ts';
 export type { BuildingFacts } from './service.ts';
+export { HERITAGE_LEVELS, type HeritageLevel } from './schema.ts';
 export { elevationAt, songyangDem, type Grid } from './dem.ts';
 
 /** For logistics' no-fly zones: the extent of every protected building (any protection level but none) of a county. */

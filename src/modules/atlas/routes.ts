@@ -1,4 +1,3 @@
-import type { Geometry } from 'geojson';
 import multipart from '@fastify/multipart';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
@@ -13,18 +12,12 @@ import { readMultipart } from '../../server/multipart.ts';
 import { OPTIONAL_SESSION, SESSION, binary } from '../../server/openapi.ts';
 
 // ---- replies: what each route answers (the serializer and the OpenAPI document use them) ----
-/** A GeoJSON geometry (RFC 7946), passed through as it is. */
-const geoJsonGeometry = z
-  .custom<Geometry>((v) => typeof v === 'object' && v !== null && 'type' in v)
-  .meta({ type: 'object', description: 'A GeoJSON geometry (RFC 7946)', properties: { type: { type: 'string' } }, required: ['type'] });
 /** A building's outline as stored: a GeoJSON Point or a one-ring Polygon (validated on the way in). */
 const position = z.array(z.number()).min(2).max(3);
 const buildingGeometry = z.discriminatedUnion('type', [
   z.object({ type: z.literal('Point'), coordinates: position }),
   z.object({ type: z.literal('Polygon'), coordinates: z.array(z.array(position)) }),
 ]);
-/** A GeoJSON bounding box: west, south, east, north (with heights when 3D). */
-const geoJsonBbox = z.array(z.number()).min(4).max(6).optional();
 const listVillagesReply = z.array(z.object({
   id: z.string(),
   nameZh: z.string(),
@@ -36,7 +29,7 @@ const listVillagesReply = z.array(z.object({
   registeredPopulation: z.number().nullable(),
   residentPopulation: z.number().nullable(),
   altitudeM: z.number().nullable(),
-  listingLevel: z.string().nullable(),
+  listingLevel: z.enum(LISTING_LEVELS).nullable(),
   listingBatch: z.number().nullable(),
   story: z.string(),
   published: z.boolean(),
@@ -91,7 +84,7 @@ const getVillageReply = z.object({
   registeredPopulation: z.number().nullable(),
   residentPopulation: z.number().nullable(),
   altitudeM: z.number().nullable(),
-  listingLevel: z.string().nullable(),
+  listingLevel: z.enum(LISTING_LEVELS).nullable(),
   listingBatch: z.number().nullable(),
   story: z.string(),
   published: z.boolean(),
@@ -108,7 +101,7 @@ const updateVillageProfileReply = z.object({
   registeredPopulation: z.number().nullable(),
   residentPopulation: z.number().nullable(),
   altitudeM: z.number().nullable(),
-  listingLevel: z.string().nullable(),
+  listingLevel: z.enum(LISTING_LEVELS).nullable(),
   listingBatch: z.number().nullable(),
   story: z.string(),
   published: z.boolean(),
@@ -250,16 +243,23 @@ const addAssessment201Reply = z.object({
   assessor: z.string(),
   recordedBy: z.string().nullable(),
 });
+/** A building on the map (zoomed in), or a grid cluster of buildings (its count, worst and mean condition, highest protection). */
+const mapBuilding = z.object({ id: z.string(), name: z.string(), type: z.enum(BUILDING_TYPES), protection: z.enum(HERITAGE_LEVELS), condition: z.number().nullable() });
+const mapCluster = z.object({
+  count: z.number(),
+  id: z.string().optional().meta({ description: 'The building, when the cluster holds one' }),
+  condition: z.number().nullable(),
+  meanCondition: z.number().nullable(),
+  protection: z.enum(HERITAGE_LEVELS),
+});
 const mapLayerReply = z.object({
   type: z.literal('FeatureCollection'),
   features: z.array(z.object({
     type: z.literal('Feature'),
-    geometry: geoJsonGeometry,
-    id: z.union([z.string(), z.number()]).optional(),
-    properties: z.record(z.string(), z.unknown()).nullable(),
-    bbox: geoJsonBbox,
+    id: z.string().optional(),
+    geometry: z.object({ type: z.literal('Point'), coordinates: position }),
+    properties: z.union([mapBuilding, mapCluster]),
   })),
-  bbox: geoJsonBbox,
   clustered: z.boolean(),
   total: z.number(),
 });

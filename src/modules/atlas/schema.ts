@@ -71,7 +71,7 @@ export const atlasVillageProfiles = pgTable(
     registeredPopulation: integer('registered_population'),
     residentPopulation: integer('resident_population'),
     altitudeM: integer('altitude_m'),
-    listingLevel: text('listing_level'),
+    listingLevel: text('listing_level').$type<(typeof LISTING_LEVELS)[number]>(),
     listingBatch: integer('listing_batch'),
     story: text('story').notNull().default(''),
     published: boolean('published').notNull().default(false),

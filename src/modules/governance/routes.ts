@@ -5,23 +5,26 @@ import { unauthorized } from '../../server/problems.ts';
 import { clearSessionCookie, setSessionCookie } from '../../server/session.ts';
 import { login, logout, registerBuyer, type LoginPolicy } from './auth.service.ts';
 import { changePassword, createPasswordReset, resetPassword } from './password.service.ts';
-import { ORG_KINDS, ROLES } from './schema.ts';
+import type { Actor } from './permissions.ts';
+import { ORG_KINDS, ROLES, type Role } from './schema.ts';
 import * as governance from './service.ts';
 import { PUBLIC, SESSION, noContent } from '../../server/openapi.ts';
 import { displayName, password, username } from './fields.ts';
 import { setupRoutes } from './setup.routes.ts';
 
 // ---- replies: what each route answers (the serializer and the OpenAPI document use them) ----
-const registerBuyer201Reply = z.object({
+/** The signed-in user, their role grants and the CSRF token of their session (sign-in, registration, /me). */
+const meReply = z.object({
   csrfToken: z.string(),
   id: z.string(),
   username: z.string(),
   displayName: z.string(),
   countyId: z.string(),
   locale: z.string(),
-  grants: z.array(z.object({ id: z.string(), role: z.string(), unitId: z.string().nullable(), orgId: z.string().nullable() })),
+  grants: z.array(z.object({ id: z.string(), role: z.enum(ROLES), unitId: z.string().nullable(), orgId: z.string().nullable() })),
 });
-const getMeReply = registerBuyer201Reply.extend({ csrfToken: z.string().nullable() });
+/** The signed-in user as /me answers: the kernel's actor (whose roles are strings) with governance's role words. */
+const me = (actor: Actor, csrfToken: string) => ({ ...actor, grants: actor.grants.map((g) => ({ ...g, role: g.role as Role })), csrfToken });
 const getCountyTreeReply = z.object({
   county: z.object({
     id: z.string(),
@@ -171,26 +174,26 @@ export const governanceRoutes: FastifyPluginAsync = async (base) => {
   app.post(
     '/auth/register',
     {
-      schema: { tags: ['auth'], summary: 'Register a buyer account and sign in', body: z.strictObject({ username, password, displayName }), operationId: 'registerBuyer', security: PUBLIC, response: { 201: registerBuyer201Reply } },
+      schema: { tags: ['auth'], summary: 'Register a buyer account and sign in', body: z.strictObject({ username, password, displayName }), operationId: 'registerBuyer', security: PUBLIC, response: { 201: meReply } },
       config: { rateLimit: { max: app.config.loginRateLimitPerMinute, timeWindow: '1 minute' } },
     },
     async (request, reply) => {
       const session = await registerBuyer(app.db, request.body, policy);
       setSessionCookie(request, reply, session);
-      return reply.code(201).send({ ...session.actor, csrfToken: session.csrfToken });
+      return reply.code(201).send(me(session.actor, session.csrfToken));
     },
   );
 
   app.post(
     '/auth/login',
     {
-      schema: { tags: ['auth'], summary: 'Sign in', body: z.strictObject({ username: z.string().trim().min(1).max(64), password: z.string().min(1).max(200) }), operationId: 'login', security: PUBLIC, response: { 200: registerBuyer201Reply } },
+      schema: { tags: ['auth'], summary: 'Sign in', body: z.strictObject({ username: z.string().trim().min(1).max(64), password: z.string().min(1).max(200) }), operationId: 'login', security: PUBLIC, response: { 200: meReply } },
       config: { rateLimit: { max: app.config.loginRateLimitPerMinute, timeWindow: '1 minute' } },
     },
     async (request, reply) => {
       const session = await login(app.db, request.body, policy);
       setSessionCookie(request, reply, session);
-      return { ...session.actor, csrfToken: session.csrfToken };
+      return me(session.actor, session.csrfToken);
     },
   );
 
@@ -254,9 +257,9 @@ export const governanceRoutes: FastifyPluginAsync = async (base) => {
     async (request, reply) => reply.code(201).send(await createPasswordReset(app.db, request.actor, request.params.id)),
   );
 
-  app.get('/me', { schema: { tags: ['auth'], summary: 'The signed-in user, their roles and CSRF token', operationId: 'getMe', security: SESSION, response: { 200: getMeReply } } }, async (request) => {
-    if (!request.actor) throw unauthorized();
-    return { ...request.actor, csrfToken: request.csrfToken };
+  app.get('/me', { schema: { tags: ['auth'], summary: 'The signed-in user, their roles and CSRF token', operationId: 'getMe', security: SESSION, response: { 200: meReply } } }, async (request) => {
+    if (!request.actor || request.csrfToken === null) throw unauthorized();
+    return me(request.actor, request.csrfToken);
   });
 
   // ---- admin units ----

@@ -20,7 +20,9 @@ const periodQuery = z.strictObject({ period: z.coerce.number().int().min(2000).m
 /** Finite, and far inside what a double holds exactly. */
 const value = z.number().min(-1e12).max(1e12);
 const noNul = (max: number) => z.string().trim().min(1).max(max).refine((s) => !s.includes('\u0000'), 'No NUL characters');
-const pillarScores = z.partialRecord(z.enum(PILLARS), z.number());
+const perPillar = <T extends z.ZodType>(v: T) => z.object(Object.fromEntries(PILLARS.map((p) => [p, v])) as Record<(typeof PILLARS)[number], T>);
+/** A score per pillar, for the pillars the unit has figures in. */
+const pillarScores = perPillar(z.number().optional());
 const pillarNumbers = z.strictObject(Object.fromEntries(PILLARS.map((p) => [p, z.number()])) as Record<(typeof PILLARS)[number], z.ZodNumber>);
 
 const definition = z.object({
@@ -54,7 +56,7 @@ const overview = z.object({
     village.extend({ score: z.number().nullable(), rank: z.number().nullable(), pillars: pillarScores, previousScore: z.number().nullable(), weightedScore: z.number().nullable(), entropyScore: z.number().nullable() }),
   ),
   townships: z.array(z.object({ id: z.uuid(), nameZh: z.string(), namePinyin: z.string(), average: z.number().nullable(), villages: z.number() })),
-  pillarAverages: z.record(z.enum(PILLARS), z.number().nullable()),
+  pillarAverages: perPillar(z.number().nullable()),
   trend: z.array(z.object({ period: z.number(), average: z.number().nullable(), villages: z.number() })),
 });
 const unitDetail = z.object({

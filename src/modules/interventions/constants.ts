@@ -41,3 +41,7 @@ export type Outcomes = Record<Pillar, number>;
 /** Protection levels as the heritage rules know them, strictest first. */
 export const PROTECTION_LEVELS = ['national', 'provincial', 'county', 'historic', 'traditional', 'none'] as const;
 export type ProtectionLevel = (typeof PROTECTION_LEVELS)[number];
+
+/** The workflow steps a proposal takes (a notification names the step that was taken). */
+export const ACTIONS = ['submit', 'approve', 'reject', 'fund', 'start', 'complete', 'evaluate'] as const;
+export type Action = (typeof ACTIONS)[number];

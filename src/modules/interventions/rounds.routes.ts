@@ -34,26 +34,49 @@ const listRoundsReply = z.array(z.object({
   createdAt: z.date(),
   solvedAt: z.date().nullable(),
 }));
-const createRound201Reply = z.object({
-  params: z.unknown(),
-  id: z.string(),
-  name: z.string(),
-  countyId: z.string(),
-  createdAt: z.date(),
-  result: z.unknown(),
-  status: z.enum(['open', 'solved', 'applied']),
-  budgetFen: z.number(),
-  createdBy: z.string().nullable(),
-  solvedAt: z.date().nullable(),
+const roundGroup = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('budget') }),
+  z.object({ kind: z.literal('cap'), source: z.string() }),
+  z.object({ kind: z.enum(['township_min', 'township_max']), township: z.string() }),
+  z.object({ kind: z.literal('pillar_min'), pillar: z.string() }),
+  z.object({ kind: z.literal('village_max') }),
+  z.object({ kind: z.literal('dependency'), project: z.string(), needs: z.string() }),
+  z.object({ kind: z.literal('exclusion'), a: z.string(), b: z.string() }),
+]).meta({ description: 'A constraint group: where constraints bind, conflict and are relaxed' });
+const solveStatus = z.enum(['optimal', 'gap', 'infeasible', 'no_solution']);
+const roundSelection = z.object({ ids: z.array(z.string()), objective: z.number(), costFen: z.number(), bySourceFen: z.record(z.string(), z.number()) });
+/** What the optimizer found for a round, with the title and place of each candidate it weighed. */
+const roundResult = z.object({
+  status: solveStatus,
+  gap: z.number().nullable(),
+  timeMs: z.number(),
+  selection: roundSelection.nullable(),
+  greedy: roundSelection.extend({ violations: z.array(roundGroup) }),
+  binding: z.array(z.object({ group: roundGroup, sense: z.enum(['max', 'min']), activity: z.number(), bound: z.number(), slack: z.number() })),
+  whatIfs: z.array(z.object({ factor: z.number(), budgetFen: z.number(), status: solveStatus, objective: z.number().nullable(), ids: z.array(z.string()) })),
+  conflict: z.object({ groups: z.array(roundGroup), minimal: z.boolean() }).nullable(),
+  scores: z.record(z.string(), z.number()),
+  projects: z.record(z.string(), z.object({ title: z.string(), villageName: z.string(), townshipName: z.string(), costFen: z.number() })),
+});
+const perPillarReply = z.object(Object.fromEntries(PILLARS.map((p) => [p, z.number().optional()])) as Record<(typeof PILLARS)[number], z.ZodOptional<z.ZodNumber>>);
+/** The round's constraints as it was opened. */
+const roundParams = z.object({
+  capsFen: z.object(Object.fromEntries(FUNDING_SOURCES.map((s) => [s, z.number().optional()])) as Record<(typeof FUNDING_SOURCES)[number], z.ZodOptional<z.ZodNumber>>).optional(),
+  townshipShares: z.array(z.object({ townshipId: z.string(), min: z.number().optional(), max: z.number().optional() })).optional(),
+  minPerPillar: perPillarReply.optional(),
+  maxPerVillage: z.number().optional(),
+  dependencies: z.array(z.object({ proposalId: z.string(), needsId: z.string() })).optional(),
+  exclusions: z.array(z.object({ a: z.string(), b: z.string() })).optional(),
+  weights: perPillarReply,
 });
 const getRoundReply = z.object({
   id: z.string(),
   countyId: z.string(),
   name: z.string(),
   budgetFen: z.number(),
-  params: z.unknown(),
+  params: roundParams,
   status: z.enum(['open', 'solved', 'applied']),
-  result: z.unknown(),
+  result: roundResult.nullable(),
   createdBy: z.string().nullable(),
   createdAt: z.date(),
   solvedAt: z.date().nullable(),
@@ -85,7 +108,7 @@ export const roundRoutes: FastifyPluginAsync = async (base) => {
 
   app.get('/interventions/candidates', { schema: { tags, summary: 'County-approved proposals awaiting funds', operationId: 'listCandidates', security: SESSION, response: { 200: listCandidatesReply } } }, async (request) => rounds.listCandidates(app.db, request.actor));
   app.get('/interventions/rounds', { schema: { tags, summary: 'Budget rounds', operationId: 'listRounds', security: SESSION, response: { 200: listRoundsReply } } }, async (request) => rounds.listRounds(app.db, request.actor));
-  app.post('/interventions/rounds', { schema: { tags, summary: 'Open a budget round', body: roundBody, operationId: 'createRound', security: SESSION, response: { 201: createRound201Reply } } }, async (request, reply) =>
+  app.post('/interventions/rounds', { schema: { tags, summary: 'Open a budget round', body: roundBody, operationId: 'createRound', security: SESSION, response: { 201: getRoundReply } } }, async (request, reply) =>
     reply.code(201).send(await rounds.createRound(app.db, request.actor, request.body)),
   );
   app.get('/interventions/rounds/:id', { schema: { tags, params: idParams, summary: 'A budget round with its solve result', operationId: 'getRound', security: SESSION, response: { 200: getRoundReply } } }, async (request) => rounds.getRound(app.db, request.actor, request.params.id));

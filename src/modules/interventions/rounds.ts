@@ -21,6 +21,9 @@ export interface RoundParams {
   weights: Partial<Record<Pillar, number>>;
 }
 
+/** A solved round as stored: the optimizer's result with the title, place and cost of every candidate it weighed. */
+export type RoundResult = PortfolioResult & { projects: Record<string, { title: string; villageName: string; townshipName: string; costFen: number }> };
+
 export interface RoundInput extends RoundParams {
   name: string;
   budgetFen: number;
@@ -157,7 +160,7 @@ export const solveRoundJob: JobDefinition<{ roundId: string; timeLimitMs: number
       void ctx.progress(p).catch(() => {});
     });
     const titles = Object.fromEntries(cands.map((c) => [c.id, { title: c.title, villageName: c.villageName, townshipName: c.townshipName, costFen: c.costFen }]));
-    const stored = { ...result, projects: titles };
+    const stored: RoundResult = { ...result, projects: titles };
     // The round's result, its audit row and the run's success commit together: an instance killed in between
     // leaves nothing written, and the instance that takes the run over solves it once.
     return ctx.finish(async (tx) => {

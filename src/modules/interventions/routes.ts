@@ -7,7 +7,7 @@ import { addFile, getFile } from './files.ts';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ruleParamsSchema } from './rules.ts';
-import { FILE_KINDS, FILE_PHASES, FUNDING_SOURCES, INTERVENTION_TYPES, PILLARS, PROTECTION_LEVELS, STATUSES } from './schema.ts';
+import { ACTIONS, FILE_KINDS, FILE_PHASES, FUNDING_SOURCES, INTERVENTION_TYPES, PILLARS, PROTECTION_LEVELS, STATUSES } from './schema.ts';
 import * as svc from './service.ts';
 import { roundRoutes } from './rounds.routes.ts';
 import { readMultipart } from '../../server/multipart.ts';
@@ -15,9 +15,16 @@ import { OPTIONAL_SESSION, PUBLIC, SESSION, binary, noContent } from '../../serv
 
 // ---- replies: what each route answers (the serializer and the OpenAPI document use them) ----
 /** The heritage-rule report of a proposal (stored for submitted ones, computed for drafts). */
-const ruleReport = z
-  .custom<object>((v) => typeof v === 'object' && v !== null)
-  .meta({ type: 'object', description: 'Heritage-rule report: passed, strictestLevel, results' });
+const ruleReport = z.object({
+  passed: z.boolean(),
+  strictestLevel: z.enum(PROTECTION_LEVELS).nullable(),
+  results: z.array(z.object({
+    code: z.enum(['no_demolition', 'conservation_plan', 'height', 'volume', 'materials']),
+    passed: z.boolean(),
+    message: z.string(),
+    values: z.record(z.string(), z.union([z.string(), z.number()])).meta({ description: 'What the sentence for code and passed names (level, limit, change, materials…)' }),
+  })),
+});
 const uploadProposalFile201Reply = z.object({
   hasThumb: z.boolean(),
   id: z.string(),
@@ -226,7 +233,7 @@ const interventionsDashboardReply = z.object({
       doneOn: z.string().nullable(),
       overdue: z.boolean(),
     })),
-    delays: z.array(z.string()),
+    delays: z.array(z.enum(svc.DELAYS)),
   })),
 });
 const listNotificationsReply = z.object({
@@ -236,7 +243,7 @@ const listNotificationsReply = z.object({
     id: z.string(),
     interventionId: z.string(),
     title: z.string(),
-    kind: z.string(),
+    kind: z.enum(ACTIONS).meta({ description: 'The workflow step taken' }),
     status: z.enum(['completed', 'draft', 'submitted', 'village_approved', 'township_reviewed', 'county_approved', 'funded', 'in_progress', 'evaluated', 'rejected']),
     at: z.date(),
   })),

@@ -4,10 +4,12 @@ import { sql } from 'drizzle-orm';
 import { bigint, boolean, check, date, foreignKey, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid, type AnyPgColumn } from 'drizzle-orm/pg-core';
 import { uuidv7 } from 'uuidv7';
 import { adminUnits, users } from '../governance/index.ts';
-import { INTERVENTION_TYPES, STATUSES, type InterventionType, type Outcomes, type ProtectionLevel, type Status } from './constants.ts';
+import { INTERVENTION_TYPES, STATUSES, type Action, type InterventionType, type Outcomes, type ProtectionLevel, type Status } from './constants.ts';
+import type { RuleReport } from './rules.ts';
+import type { RoundParams, RoundResult } from './rounds.ts';
 import { createdAt, inList, tenantId } from '../../db/columns.ts';
 
-export { FUNDING_SOURCES, INTERVENTION_TYPES, PILLARS, PROTECTION_LEVELS, STATUSES } from './constants.ts';
+export { ACTIONS, FUNDING_SOURCES, INTERVENTION_TYPES, PILLARS, PROTECTION_LEVELS, STATUSES } from './constants.ts';
 export type { FundingSource, InterventionType, Outcomes, Pillar, ProtectionLevel, Status } from './constants.ts';
 /** The facts of a target building the heritage rules need, as entered with the proposal (or read from the Atlas). */
 export interface BuildingSnapshot {
@@ -79,7 +81,7 @@ export const interventions = pgTable(
     risks: text('risks').notNull().default(''),
     status: text('status').$type<Status>().notNull().default('draft'),
     /** The heritage-rule report as it stood when the proposal was submitted. */
-    ruleReport: jsonb('rule_report').$type<unknown>(),
+    ruleReport: jsonb('rule_report').$type<RuleReport>(),
     rejectionReason: text('rejection_reason'),
     rejectedAt: text('rejected_at_status').$type<Status>(),
     /** Set when the review ends (county approval or a rejection): review notes become public then. */
@@ -200,7 +202,7 @@ export const interventionNotifications = pgTable(
     userId: uuid('user_id').references(() => users.id, { onDelete: 'cascade' }),
     role: text('role'),
     unitId: uuid('unit_id').references(() => adminUnits.id),
-    kind: text('kind').notNull(),
+    kind: text('kind').$type<Action>().notNull(),
     status: text('status').$type<Status>().notNull(),
     createdAt: createdAt(),
   },
@@ -273,9 +275,9 @@ export const budgetRounds = pgTable(
     countyId: countyId(),
     name: text('name').notNull(),
     budgetFen: fen('budget_fen').notNull(),
-    params: jsonb('params').$type<unknown>().notNull(),
+    params: jsonb('params').$type<RoundParams>().notNull(),
     status: text('status').$type<'open' | 'solved' | 'applied'>().notNull().default('open'),
-    result: jsonb('result').$type<unknown>(),
+    result: jsonb('result').$type<RoundResult>(),
     createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
     createdAt: createdAt(),
     solvedAt: timestamp('solved_at', { withTimezone: true }),

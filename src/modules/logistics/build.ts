@@ -19,7 +19,8 @@ export const SERVICE_S = 180;
 /** With a road engine, vans drive at its times: the time matrix holds its seconds × this speed (m/s), vans run at it. */
 export const ROAD_REFERENCE_SPEED = 40 / 3.6;
 
-export type UnservedReason = 'too_heavy' | 'out_of_range' | 'window_unreachable';
+export const UNSERVED_REASONS = ['too_heavy', 'out_of_range', 'window_unreachable'] as const;
+export type UnservedReason = (typeof UNSERVED_REASONS)[number];
 
 type Depot = Pick<typeof depots.$inferSelect, 'id' | 'name' | 'lon' | 'lat' | 'opensMin' | 'closesMin'>;
 type Vehicle = Pick<typeof vehicles.$inferSelect, 'id' | 'name' | 'kind' | 'depotId' | 'capacityKg' | 'speedKmh' | 'batteryWh' | 'whPerKm' | 'whPerKmKg' | 'massKg' | 'reloadMin'>;

@@ -78,7 +78,7 @@ export async function listZones(db: Db, actor: Actor | null) {
   return {
     bufferM: DEFAULT_SETTINGS.heritageBufferM,
     drawn: drawn.map((z) => ({ id: z.id, name: z.name, ring: z.ring, active: z.active, createdAt: z.createdAt })),
-    heritage: heritage.map((b) => ({ ...heritageZone(b, DEFAULT_SETTINGS.heritageBufferM), protectionLevel: b.protectionLevel })),
+    heritage: heritage.map((b) => ({ ...heritageZone(b, DEFAULT_SETTINGS.heritageBufferM), kind: 'heritage' as const, protectionLevel: b.protectionLevel })),
   };
 }
 

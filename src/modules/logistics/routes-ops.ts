@@ -14,9 +14,11 @@ import { and, eq } from 'drizzle-orm';
 import { operator } from './access.ts';
 import { deliverWithPhoto, parcelCode, proofPhoto } from './dispatch.ts';
 import { importMarketOrdersAs, importRequestsFile } from './intake.ts';
-import { createZone, DELIVERY_STATES, listZones, orderDelivery, replanPlan, startWhatIf, updateZone } from './operations.ts';
-import { planRun } from './planning.ts';
-import { requests, STOP_STATUSES } from './schema.ts';
+import { createZone, DELIVERY_STATES, listZones, orderDelivery, replanPlan, startWhatIf, updateZone, WHAT_IF_JOB } from './operations.ts';
+import { PLAN_DAY_JOB, planRun } from './planning.ts';
+import { JOB_STATUSES } from '../../db/schema.ts';
+import { HERITAGE_LEVELS } from '../atlas/index.ts';
+import { PLAN_STATUSES, PROOF_KINDS, requests, STOP_STATUSES } from './schema.ts';
 
 const tags = ['logistics'];
 const idParams = z.strictObject({ id: z.uuid() });
@@ -26,6 +28,34 @@ const lat = z.number().min(-90).max(90);
 const ring = z.array(z.tuple([lon, lat])).min(3).max(200);
 const zone = z.object({ id: z.uuid(), name: z.string(), ring: z.array(z.tuple([z.number(), z.number()])), active: z.boolean(), createdAt: z.date() });
 
+/** A plan's figures: requests served, road and air km, km of mountain road the drones spared, mean delivery time, CO2. */
+export const planFigures = z.object({ served: z.number(), roadKm: z.number(), airKm: z.number(), mountainRoadKmAvoided: z.number(), meanDeliveryMin: z.number(), co2Kg: z.number() });
+/** One side of a what-if: the plan's figures with its cost and the requests it leaves unserved. */
+const whatIfSide = planFigures.extend({ cost: z.number(), unserved: z.number() });
+/** What a planning job ends with (the plan itself is read from /logistics/plans/{id}). */
+const planJobResult = z.object({
+  planId: z.uuid(),
+  status: z.enum([...PLAN_STATUSES, 'unchanged']).meta({ description: 'The plan’s state after the job; unchanged when another run had settled it' }),
+  error: z.string().optional(),
+  served: z.number().optional(),
+  kept: z.number().optional(),
+  unserved: z.number().optional(),
+});
+/** What a what-if job ends with: the plan as it is and the variant side by side. */
+const whatIfJobResult = z.object({
+  planId: z.uuid(),
+  change: z.object({
+    addDrone: z.object({ depotId: z.uuid(), batteryWh: z.number().optional(), capacityKg: z.number().optional() }).optional(),
+    moveDepot: z.object({ depotId: z.uuid(), lon: z.number(), lat: z.number() }).optional(),
+    batteryWh: z.number().optional(),
+    ceilingM: z.number().optional(),
+  }),
+  current: whatIfSide,
+  variant: whatIfSide.nullable(),
+  variantError: z.string().nullable(),
+});
+/** A job's result: null until it has succeeded (null on one member: OpenAPI 3.0 has no nullable anyOf). */
+const jobResult = z.union([whatIfJobResult.nullable(), planJobResult]);
 export const logisticsOpsRoutes: FastifyPluginAsync = async (base) => {
   const app = base.withTypeProvider<ZodTypeProvider>();
   await app.register(multipart, { throwFileSizeLimit: true, limits: { fileSize: PHOTO_MAX_BYTES, files: 1 } });
@@ -80,7 +110,7 @@ export const logisticsOpsRoutes: FastifyPluginAsync = async (base) => {
         operationId: 'deliverWithPhoto',
         params: z.strictObject({ id: z.uuid(), stopId: z.uuid() }),
         consumes: ['multipart/form-data'],
-        response: { 200: z.object({ id: z.uuid(), status: z.enum(STOP_STATUSES), reason: z.string().nullable(), closedAt: z.date().nullable(), proofKind: z.string().nullable() }) },
+        response: { 200: z.object({ id: z.uuid(), status: z.enum(STOP_STATUSES), reason: z.string().nullable(), closedAt: z.date().nullable(), proofKind: z.enum(PROOF_KINDS).nullable() }) },
       },
     },
     async (req) => {
@@ -145,12 +175,14 @@ export const logisticsOpsRoutes: FastifyPluginAsync = async (base) => {
         summary: 'A planning or what-if job: its status and, once done, its result',
         operationId: 'getLogisticsJob',
         params: idParams,
-        response: { 200: z.object({ id: z.uuid(), name: z.string(), status: z.string(), result: z.unknown(), error: z.string().nullable() }) },
+        response: { 200: z.object({ id: z.uuid(), name: z.enum([PLAN_DAY_JOB, WHAT_IF_JOB]), status: z.enum(JOB_STATUSES), result: jobResult, error: z.string().nullable() }) },
       },
     },
     async (req) => {
       const run = await planRun(app.db, app.jobs, req.actor, req.params.id);
-      return { id: run.id, name: run.name, status: run.status, result: run.result ?? null, error: run.error ?? null };
+      // planRun answers only for the two logistics jobs, whose results are these shapes.
+      const result = (run.result ?? null) as z.output<typeof whatIfJobResult> | z.output<typeof planJobResult> | null;
+      return { id: run.id, name: run.name as typeof PLAN_DAY_JOB | typeof WHAT_IF_JOB, status: run.status, result, error: run.error ?? null };
     },
   );
   app.get(
@@ -160,7 +192,7 @@ export const logisticsOpsRoutes: FastifyPluginAsync = async (base) => {
         tags,
         summary: 'No-fly zones: drawn by the county, and the Atlas’s protected buildings with their buffer',
         operationId: 'listNoFlyZones',
-        response: { 200: z.object({ bufferM: z.number(), drawn: z.array(zone), heritage: z.array(z.object({ id: z.uuid(), name: z.string(), kind: z.string(), ring: z.array(z.tuple([z.number(), z.number()])), protectionLevel: z.string() })) }) },
+        response: { 200: z.object({ bufferM: z.number(), drawn: z.array(zone), heritage: z.array(z.object({ id: z.uuid(), name: z.string(), kind: z.literal('heritage'), ring: z.array(z.tuple([z.number(), z.number()])), protectionLevel: z.enum(HERITAGE_LEVELS) })) }) },
       },
     },
     async (req) => listZones(app.db, req.actor),

@@ -8,7 +8,8 @@ import { createDepot, createVehicle, listDepots, listVehicles, updateDepot, upda
 import { listPlans, planRun, startPlan } from './planning.ts';
 import { createRequest, listRequests, updateRequest } from './requests.ts';
 import { DEPOT_KINDS, PLAN_STATUSES, PROOF_KINDS, REQUEST_KINDS, REQUEST_SOURCES, REQUEST_STATUSES, STOP_STATUSES, VEHICLE_KINDS } from './schema.ts';
-import { logisticsOpsRoutes } from './routes-ops.ts';
+import { logisticsOpsRoutes, planFigures } from './routes-ops.ts';
+import { UNSERVED_REASONS } from './build.ts';
 import { closeRoutingPool } from './solver-pool/pool.ts';
 
 const tags = ['logistics'];
@@ -118,11 +119,11 @@ const planResult = z.object({
       }),
     )
     .optional(),
-  unserved: z.array(z.object({ requestId: z.uuid(), reason: z.string() })).optional(),
+  unserved: z.array(z.object({ requestId: z.uuid(), reason: z.enum(UNSERVED_REASONS) })).optional(),
   check: z.object({ feasible: z.boolean(), violations: z.array(z.string()) }).optional(),
   terrainCheck: z.object({ legs: z.number(), violations: z.array(z.string()) }).optional(),
   droneLegs: z.object({ total: z.number(), blocked: z.number() }).optional(),
-  figures: z.object({ served: z.number(), roadKm: z.number(), airKm: z.number(), mountainRoadKmAvoided: z.number(), meanDeliveryMin: z.number(), co2Kg: z.number() }).optional(),
+  figures: planFigures.optional(),
   roads: z.string().optional(),
   settings: z.object({ ceilingM: z.number(), clearanceM: z.number(), heritageBufferM: z.number(), windingFactor: z.number(), roadMetresPerClimbMetre: z.number(), sampleM: z.number() }).optional(),
   solver: z.object({ iterations: z.number(), elapsedMs: z.number() }).optional(),
@@ -160,7 +161,7 @@ const plan = planSummary.extend({
       keptFrom: z.uuid().nullable(),
     }),
   ),
-  unserved: z.array(z.object({ requestId: z.uuid(), reason: z.string(), villageName: z.string(), weightKg: z.number() })),
+  unserved: z.array(z.object({ requestId: z.uuid(), reason: z.enum(UNSERVED_REASONS), villageName: z.string(), weightKg: z.number() })),
 });
 const stopClosed = z.object({ id: z.uuid(), status: z.enum(STOP_STATUSES), reason: z.string().nullable(), closedAt: z.date().nullable(), proofKind: z.enum(PROOF_KINDS).nullable() });
 

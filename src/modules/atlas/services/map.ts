@@ -1,8 +1,7 @@
 import { and, eq, gte, inArray, lte, sql } from 'drizzle-orm';
-import type { Feature, FeatureCollection } from 'geojson';
 import type { Db } from '../../../db/handle.ts';
 import { type Actor } from '../../governance/index.ts';
-import { atlasBuildings as buildings, atlasMapCells as mapCells, MAP_CELL_ZOOMS, type BuildingType, type HeritageLevel } from '../schema.ts';
+import { atlasBuildings as buildings, atlasMapCells as mapCells, HERITAGE_LEVELS, MAP_CELL_ZOOMS, type BuildingType, type HeritageLevel } from '../schema.ts';
 import { buildingWhere } from './buildings.ts';
 import { visibleVillages } from './villages.ts';
 
@@ -16,6 +15,22 @@ export interface MapQuery {
   villageId?: string;
 }
 
+/** A point of the map layer (GeoJSON): a building, or a cluster of buildings with its count and conditions. */
+interface MapFeature {
+  type: 'Feature';
+  id?: string;
+  geometry: { type: 'Point'; coordinates: number[] };
+  properties:
+    | { id: string; name: string; type: BuildingType; protection: HeritageLevel; condition: number | null }
+    | { count: number; id?: string; condition: number | null; meanCondition: number | null; protection: HeritageLevel };
+}
+export interface MapLayer {
+  type: 'FeatureCollection';
+  features: MapFeature[];
+  clustered: boolean;
+  total: number;
+}
+
 /** Above this many buildings in view the layer is served as grid clusters, whatever the zoom. */
 export const MAP_POINT_LIMIT = 1500;
 /** From this zoom on, buildings are served one by one (unless too many are in view). */
@@ -26,7 +41,7 @@ export const MAP_DETAIL_ZOOM = 15;
  * otherwise grid clusters (count, mean position, worst and mean condition), so the payload stays bounded
  * however many buildings the county records.
  */
-export async function mapLayer(db: Db, actor: Actor | null, q: MapQuery): Promise<FeatureCollection & { clustered: boolean; total: number }> {
+export async function mapLayer(db: Db, actor: Actor | null, q: MapQuery): Promise<MapLayer> {
   const vis = await visibleVillages(db, actor);
   const [w, s, e, n] = q.bbox;
   const where = and(
@@ -56,7 +71,7 @@ export async function mapLayer(db: Db, actor: Actor | null, q: MapQuery): Promis
         clustered: false,
         total: rows.length,
         features: rows.map(
-          (r): Feature => ({
+          (r): MapFeature => ({
             type: 'Feature',
             id: r.id,
             geometry: { type: 'Point', coordinates: [round6(r.lon), round6(r.lat)] },
@@ -84,13 +99,12 @@ export async function mapLayer(db: Db, actor: Actor | null, q: MapQuery): Promis
     .from(buildings)
     .where(where)
     .groupBy(sql`1`, sql`2`);
-  const levels = ['national', 'provincial', 'county', 'listed', 'none'];
   return {
     type: 'FeatureCollection',
     clustered: true,
     total: rows.reduce((t, r) => t + r.n, 0),
     features: rows.map(
-      (r): Feature => ({
+      (r): MapFeature => ({
         type: 'Feature',
         geometry: { type: 'Point', coordinates: [round6(r.lon), round6(r.lat)] },
         properties: {
@@ -98,7 +112,7 @@ export async function mapLayer(db: Db, actor: Actor | null, q: MapQuery): Promis
           ...(r.n === 1 ? { id: r.one } : {}),
           condition: r.worst,
           meanCondition: r.mean === null ? null : Math.round(r.mean * 10) / 10,
-          protection: levels[Number(r.top)],
+          protection: HERITAGE_LEVELS[Number(r.top)],
         },
       }),
     ),
@@ -111,7 +125,7 @@ export const round6 = (x: number) => Math.round(x * 1e6) / 1e6;
  * Zoomed out (zoom 12 and below): the grid summaries the triggers keep, so the cost follows the number of
  * cells in view, not the number of buildings. Zooms below 8 use the level-8 grid.
  */
-async function summaryLayer(db: Db, ids: string[], q: MapQuery): Promise<FeatureCollection & { clustered: boolean; total: number }> {
+async function summaryLayer(db: Db, ids: string[], q: MapQuery): Promise<MapLayer> {
   const z = Math.max(MAP_CELL_ZOOMS[0], Math.floor(q.zoom));
   const cell = 360 / 2 ** (z + 2);
   const [w, s, e, n] = q.bbox;
@@ -145,14 +159,13 @@ async function summaryLayer(db: Db, ids: string[], q: MapQuery): Promise<Feature
       ),
     )
     .groupBy(c.gx, c.gy);
-  const levels = ['national', 'provincial', 'county', 'listed', 'none'];
   return {
     type: 'FeatureCollection',
     clustered: true,
     total: rows.reduce((t, r) => t + r.n, 0),
     features: rows
       .filter((r) => r.n > 0)
-      .map((r): Feature => {
+      .map((r): MapFeature => {
         const graded = r.c1 + r.c2 + r.c3 + r.c4 + r.c5;
         const worst = r.c5 ? 5 : r.c4 ? 4 : r.c3 ? 3 : r.c2 ? 2 : r.c1 ? 1 : null;
         return {
@@ -162,7 +175,7 @@ async function summaryLayer(db: Db, ids: string[], q: MapQuery): Promise<Feature
             count: r.n,
             condition: worst,
             meanCondition: graded ? Math.round(((r.c1 + 2 * r.c2 + 3 * r.c3 + 4 * r.c4 + 5 * r.c5) / graded) * 10) / 10 : null,
-            protection: levels[Number(r.top)],
+            protection: HERITAGE_LEVELS[Number(r.top)],
           },
         };
       }),

@@ -76,6 +76,10 @@ const addMonths = (d: Date, months: number) => {
   return x;
 };
 
+/** Why a project shows as delayed on the dashboard. */
+export const DELAYS = ['milestone_overdue', 'past_planned_end', 'not_started', 'over_funded_amount'] as const;
+type Delay = (typeof DELAYS)[number];
+
 /** Budget against spend, schedule and delays of the funded projects the official oversees. */
 export async function dashboard(db: Db, actor: Actor | null, today = new Date()) {
   const who = requireActor(actor);
@@ -95,7 +99,7 @@ export async function dashboard(db: Db, actor: Actor | null, today = new Date())
     const plannedEnd = p.startedAt ? addMonths(p.startedAt, p.durationMonths) : null;
     const milestones = ms.filter((m) => m.interventionId === p.id).sort((a, b) => a.dueOn.localeCompare(b.dueOn));
     const overdue = milestones.filter((m) => !m.doneOn && m.dueOn < day);
-    const delays: string[] = [];
+    const delays: Delay[] = [];
     if (overdue.length) delays.push('milestone_overdue');
     if (plannedEnd && p.status === 'in_progress' && plannedEnd < today) delays.push('past_planned_end');
     if (p.status === 'funded' && (today.getTime() - (p.updatedAt?.getTime() ?? 0)) / 86_400_000 > 90) delays.push('not_started');

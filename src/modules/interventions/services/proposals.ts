@@ -169,7 +169,7 @@ function audience(p: Intervention, to: Status): { role: string; unitId: string }
   }
 }
 
-export async function notify(tx: Db, p: Intervention, to: Status, kind: string, exceptUserId: string) {
+export async function notify(tx: Db, p: Intervention, to: Status, kind: Action, exceptUserId: string) {
   const rows = audience(p, to).map((a) => ({ countyId: p.countyId, interventionId: p.id, role: a.role, unitId: a.unitId, kind, status: to }));
   if (p.proposerId !== exceptUserId) rows.push({ countyId: p.countyId, interventionId: p.id, userId: p.proposerId, kind, status: to } as never);
   if (rows.length) await tx.insert(interventionNotifications).values(rows);

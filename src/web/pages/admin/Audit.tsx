@@ -2,33 +2,16 @@ import { useQuery } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router';
-import { api, type CountyTree } from '../../api.ts';
+import { api, type CountyTree, type Reply } from '../../api.ts';
 import { ErrorText } from '../../components/ErrorText.tsx';
 import { addStrings } from '../../modules.tsx';
 import * as strings from './audit-i18n.ts';
 
 addStrings('audit', strings);
 
-interface AuditRow {
-  id: string;
-  at: string;
-  action: string;
-  entity: string;
-  entityId: string | null;
-  unitId: string | null;
-  actor: string | null;
-  actorName: string | null;
-  details: Record<string, unknown>;
-}
-interface Names {
-  units: Record<string, { nameZh: string; namePinyin: string }>;
-  users: Record<string, { username: string; displayName: string }>;
-}
-interface AuditPage {
-  items: AuditRow[];
-  total: number;
-  names: Names;
-}
+type AuditPage = Reply<'listAudit'>;
+type AuditRow = AuditPage['items'][number];
+type Names = AuditPage['names'];
 
 const PAGE = 50;
 const FILTERS = ['who', 'entity', 'unitId', 'from', 'to'] as const;

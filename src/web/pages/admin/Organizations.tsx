@@ -5,27 +5,14 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
-import { api, type CountyTree } from '../../api.ts';
+import { api, type CountyTree, type Reply } from '../../api.ts';
 import { ErrorText } from '../../components/ErrorText.tsx';
 
 export const ORG_KINDS = ['cooperative', 'family_farm', 'workshop', 'inn', 'company', 'logistics_operator'] as const;
 type OrgKind = (typeof ORG_KINDS)[number];
 
-interface OrgRow {
-  id: string;
-  unitId: string;
-  unitName: string;
-  kind: OrgKind;
-  name: string;
-  description: string;
-  members: number;
-}
-interface Member {
-  id: string;
-  username: string;
-  displayName: string;
-  role: string;
-}
+type OrgRow = Reply<'listOrganizations'>[number];
+type Member = Reply<'organizationMembers'>[number];
 
 function KindOptions() {
   const { t } = useTranslation();
@@ -63,7 +50,7 @@ export function OrganizationsPage() {
   const [form, setForm] = useState(blank);
   const [open, setOpen] = useState('');
   const create = useMutation({
-    mutationFn: () => api<OrgRow>('/organizations', { method: 'POST', body: { ...form, name: form.name.trim(), description: form.description.trim() } }),
+    mutationFn: () => api<Reply<'createOrganization'>>('/organizations', { method: 'POST', body: { ...form, name: form.name.trim(), description: form.description.trim() } }),
     onSuccess: () => {
       setForm(blank);
       void client.invalidateQueries({ queryKey: ['organizations'] });

@@ -1,23 +1,11 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api, type CountyTree } from '../../api.ts';
+import { api, type CountyTree, type Reply } from '../../api.ts';
 import { ErrorText } from '../../components/ErrorText.tsx';
 
-interface UserRow {
-  id: string;
-  username: string;
-  displayName: string;
-  disabled: boolean;
-  lockedUntil: string | null;
-  grants: { id: string; role: string; unitId: string | null; unitName: string | null; orgId: string | null; orgName: string | null }[];
-}
-interface Org {
-  id: string;
-  name: string;
-  kind: string;
-  unitName: string;
-}
+type UserRow = Reply<'listUsers'>['items'][number];
+type Org = Reply<'listOrganizations'>[number];
 
 const ROLES = ['county_admin', 'town_official', 'village_official', 'resident', 'producer', 'innkeeper', 'artisan', 'logistics_operator'] as const;
 type Role = (typeof ROLES)[number];
@@ -76,7 +64,7 @@ function GrantPicker({ onPick, submitLabel, pending }: { onPick: (g: { role: Rol
 /** A one-time reset link for one user, made on request and shown once to give to the person. */
 function ResetLink({ userId }: { userId: string }) {
   const { t } = useTranslation();
-  const make = useMutation({ mutationFn: () => api<{ path: string; expiresAt: string }>(`/users/${userId}/password-reset`, { method: 'POST' }) });
+  const make = useMutation({ mutationFn: () => api<Reply<'createPasswordReset'>>(`/users/${userId}/password-reset`, { method: 'POST' }) });
   return (
     <>
       <button type="button" onClick={() => make.mutate()} disabled={make.isPending}>
@@ -96,12 +84,12 @@ export function UsersPage() {
   const { t } = useTranslation();
   const client = useQueryClient();
   const [q, setQ] = useState('');
-  const users = useQuery({ queryKey: ['users', q], queryFn: () => api<{ total: number; items: UserRow[] }>('/users', { query: { q, limit: 200 } }) });
+  const users = useQuery({ queryKey: ['users', q], queryFn: () => api<Reply<'listUsers'>>('/users', { query: { q, limit: 200 } }) });
   const refresh = () => client.invalidateQueries({ queryKey: ['users'] });
   const [form, setForm] = useState({ username: '', displayName: '', password: '' });
   const [notice, setNotice] = useState('');
   const create = useMutation({
-    mutationFn: () => api<{ username: string }>('/users', { method: 'POST', body: form }),
+    mutationFn: () => api<Reply<'createUser'>>('/users', { method: 'POST', body: form }),
     onSuccess: (u) => {
       setNotice(t('admin.created', { username: u.username }));
       setForm({ username: '', displayName: '', password: '' });

@@ -3,7 +3,7 @@ import 'maplibre-gl/dist/maplibre-gl.css';
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import type { FeatureCollection, Geometry } from 'geojson';
 import { useEffect, useRef } from 'react';
-import { api } from '../../api.ts';
+import { api, type Reply } from '../../api.ts';
 
 maplibregl.setWorkerUrl(workerUrl);
 
@@ -121,7 +121,7 @@ export function AtlasMap({ label, villages, bounds, highlight, colourBy = 'condi
       const clamp = (x: number, lo: number, hi: number) => Math.max(lo, Math.min(hi, x));
       const bbox = [clamp(b.getWest(), -180, 180), clamp(b.getSouth(), -90, 90), clamp(b.getEast(), -180, 180), clamp(b.getNorth(), -90, 90)].map((x) => x.toFixed(6)).join(',');
       try {
-        const fc = await api<FeatureCollection & { total: number; clustered: boolean }>('/atlas/map/buildings', {
+        const fc = await api<Reply<'mapLayer'>>('/atlas/map/buildings', {
           query: { bbox, zoom: Math.floor(map.getZoom()), ...JSON.parse(filterKeyRef.current) },
         });
         if (my !== seq || !mapRef.current) return;

@@ -4,17 +4,10 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
-import { ApiError } from '../../api.ts';
+import { ApiError, type Reply } from '../../api.ts';
 import { upload, type ReportEntry } from './api.ts';
 
-interface ImportResult {
-  rows: number;
-  imported: number;
-  created: number;
-  updated: number;
-  unchanged: number;
-  dryRun: boolean;
-}
+type ImportResult = Reply<'importBuildings'>;
 
 const FORMAT_OF: Record<string, string> = { csv: 'csv', xlsx: 'xlsx', geojson: 'geojson', json: 'geojson' };
 

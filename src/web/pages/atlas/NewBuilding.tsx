@@ -4,7 +4,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate, useSearchParams } from 'react-router';
-import { api } from '../../api.ts';
+import { api, type Reply } from '../../api.ts';
 import { upload } from './api.ts';
 import { useAtlasVillages, useLocalName } from './common.tsx';
 
@@ -44,7 +44,7 @@ export function NewBuildingPage() {
   const villageId = form.villageId || editable[0]?.id || '';
   const save = useMutation({
     mutationFn: async () => {
-      const b = await api<{ id: string }>('/atlas/buildings', {
+      const b = await api<Reply<'createBuilding'>>('/atlas/buildings', {
         method: 'POST',
         body: {
           villageId,

@@ -8,12 +8,8 @@ export type Photo = BuildingDetail['photos'][number];
 export type AtlasVillage = Reply<'listVillages'>[number];
 export type VillageDetail = Reply<'getVillage'>;
 export type CultureItem = VillageDetail['culture'][number];
-export interface ReportEntry {
-  row: number;
-  field: string;
-  code: string;
-  reason: string;
-}
+/** A refused row of an import (the 422 problem carries the same rows as a dry run's report). */
+export type ReportEntry = Reply<'importBuildings'>['report'][number];
 
 export const photoUrl = (id: string, size: 'thumb' | 'full' = 'thumb') => `/api/v1/atlas/photos/${id}?size=${size}`;
 

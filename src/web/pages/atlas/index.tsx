@@ -3,10 +3,9 @@ import { useQuery } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, Route, Routes, useNavigate, useSearchParams } from 'react-router';
-import { api } from '../../api.ts';
+import { api, type Reply } from '../../api.ts';
 import { hasRole, useMe } from '../../auth.tsx';
 import { AtlasMap, CONDITION_COLOURS, getBasemap, PROTECTION_COLOURS, setBasemap, UNKNOWN_COLOUR, type ColourBy } from './AtlasMap.tsx';
-import type { AtlasVillage, BuildingSummary, CultureItem } from './api.ts';
 import { BuildingPage } from './BuildingPage.tsx';
 import { EditorsOnly, OFFICIAL_ROLES, useAtlasVillages, useLocalName } from './common.tsx';
 import { ImportPage } from './ImportPage.tsx';
@@ -46,7 +45,7 @@ function AtlasHome() {
   const query = params.get('q') ?? '';
   const results = useQuery({
     queryKey: ['atlas', 'search', query],
-    queryFn: () => api<{ villages: AtlasVillage[]; buildings: BuildingSummary[]; culture: CultureItem[] }>('/atlas/search', { query: { q: query } }),
+    queryFn: () => api<Reply<'searchAtlas'>>('/atlas/search', { query: { q: query } }),
     enabled: query.length > 0,
   });
   const points = useMemo(

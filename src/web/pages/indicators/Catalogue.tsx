@@ -2,16 +2,14 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
-import { api } from '../../api.ts';
+import { api, type Reply } from '../../api.ts';
 import { hasRole, useMe } from '../../auth.tsx';
 import { ErrorText } from '../../components/ErrorText.tsx';
-import { PILLARS, useNames, type IndicatorRow, type Pillar } from './shared.ts';
+import { PILLARS, useNames, type Pillar } from './shared.ts';
 
-type Definition = Pick<IndicatorRow, 'id' | 'code' | 'nameZh' | 'nameEn' | 'pillar' | 'unit' | 'direction' | 'source' | 'version' | 'aggregation'> & { computedKey: string | null; weight: number };
+type Definition = Reply<'listIndicatorDefinitions'>[number];
 
-interface History {
-  versions: { version: number; nameZh: string; nameEn: string; unit: string; direction: 'higher' | 'lower'; aggregation: 'sum' | 'mean'; note: string; changedAt: string; observations: number }[];
-}
+type History = Reply<'indicatorDefinitionVersions'>;
 
 /** The county admin changes a definition (a new version, with why); everyone reads its versions. */
 function Versions({ def, canEdit }: { def: Definition; canEdit: boolean }) {

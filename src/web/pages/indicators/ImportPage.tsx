@@ -2,19 +2,10 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
-import { upload } from '../../api.ts';
+import { upload, type Reply } from '../../api.ts';
 import { ErrorText } from '../../components/ErrorText.tsx';
 
-interface ImportReply {
-  rows: number;
-  written: number;
-  unchanged: number;
-  skipped: number;
-  errors: number;
-  dryRun: boolean;
-  accepted: boolean;
-  report: { row: number; status: string; code?: string; field?: string; error?: string; reason?: string }[];
-}
+type ImportReply = Reply<'importIndicatorObservations'>;
 
 /** Officials import a year's figures from CSV or XLSX: a template to fill in, a check, then all rows or none. */
 export default function ImportPage() {

@@ -1,7 +1,7 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api } from '../../api.ts';
+import { api, type Reply } from '../../api.ts';
 import { ErrorText } from '../../components/ErrorText.tsx';
 
 type State = { kind: 'idle' } | { kind: 'running'; done: number; total: number } | { kind: 'done'; villages: number } | { kind: 'failed'; detail: string };
@@ -18,7 +18,7 @@ export function RecomputeButton({ year }: { year: number }) {
   async function start() {
     setError(null);
     try {
-      const { jobId } = await api<{ jobId: string }>('/indicators/recompute', { method: 'POST', body: { period: year } });
+      const { jobId } = await api<Reply<'recomputeIndicators'>>('/indicators/recompute', { method: 'POST', body: { period: year } });
       setState({ kind: 'running', done: 0, total: 1 });
       const events = new EventSource(`/api/v1/indicators/jobs/${jobId}/events`);
       source.current = events;

@@ -1,102 +1,19 @@
 import { useTranslation } from 'react-i18next';
+import type { Reply } from '../../api.ts';
 
 export const PILLARS = ['economy', 'culture', 'ecology', 'people'] as const;
 export type Pillar = (typeof PILLARS)[number];
 export const INDEX_METHODS = ['weighted', 'entropy_topsis'] as const;
 export type IndexMethod = (typeof INDEX_METHODS)[number];
-export type PillarScores = Partial<Record<Pillar, number>>;
 
-export interface Village {
-  id: string;
-  nameZh: string;
-  namePinyin: string;
-  townshipId: string;
-  townshipZh: string;
-  townshipPinyin: string;
-  lon: number | null;
-  lat: number | null;
-}
-
-export interface Overview {
-  countyId: string;
-  period: number | null;
-  periods: number[];
-  computedAt: string | null;
-  pillarWeights: Record<Pillar, number>;
-  method: IndexMethod;
-  villages: (Village & { score: number | null; rank: number | null; pillars: PillarScores; previousScore: number | null; weightedScore: number | null; entropyScore: number | null })[];
-  townships: { id: string; nameZh: string; namePinyin: string; average: number | null; villages: number }[];
-  pillarAverages: Record<Pillar, number | null>;
-  trend: { period: number; average: number | null; villages: number }[];
-}
-
-export interface IndicatorRow {
-  id: string;
-  code: string;
-  nameZh: string;
-  nameEn: string;
-  pillar: Pillar;
-  unit: string;
-  direction: 'higher' | 'lower';
-  source: 'manual' | 'computed';
-  value: number | null;
-  previous: number | null;
-  target: number | null;
-  recordedAt: string | null;
-  version: number;
-  aggregation: 'sum' | 'mean';
-  rolledUp: { value: number; villages: number; of: number } | null;
-  progress: number | null;
-  light: Light;
-  recordedVersion: number | null;
-}
-
-export type Light = 'green' | 'amber' | 'red' | 'none';
-export type Level = 'county' | 'township' | 'village';
-
-export interface UnitDetail {
-  unit: { id: string; level: Level; nameZh: string; namePinyin: string; parentId: string | null; parentZh: string | null; parentPinyin: string | null };
-  children: { id: string; level: Level; nameZh: string; namePinyin: string }[];
-  period: number | null;
-  periods: number[];
-  canObserve: boolean;
-  canPlan: boolean;
-  scores: { period: number; score: number; rank: number | null; pillars: PillarScores; villages: number }[];
-  indicators: IndicatorRow[];
-}
-
-export interface CascadeLine {
-  unitId: string;
-  level: Level;
-  nameZh: string;
-  namePinyin: string;
-  target: number | null;
-  actual: number | null;
-  progress: number | null;
-  light: Light;
-}
-
-export interface Cascade {
-  unit: { id: string; level: Level; nameZh: string; namePinyin: string; parentId: string | null };
-  period: number;
-  rows: (CascadeLine & { indicator: { id: string; code: string; nameZh: string; nameEn: string; unit: string; aggregation: 'sum' | 'mean' }; allocated: number | null; unallocated: number | null; childrenWithTarget: number; children: CascadeLine[] })[];
-}
-
-export interface Shift {
-  units: number;
-  maxShift: number;
-  meanShift: number;
-  mostMoved: string | null;
-}
-
-export interface Weights {
-  period: number | null;
-  method: IndexMethod;
-  pillarWeights: Record<Pillar, number>;
-  indicators: { id: string; code: string; nameZh: string; nameEn: string; pillar: Pillar; weight: number; expertShare: number; entropyShare: number | null }[];
-  agreement: Shift & { spearman: number | null };
-  sensitivity: { pillar: Pillar; weight: number; lower: Shift; higher: Shift }[];
-}
+// The replies, as the indicators routes declare them (see src/web/api-types.ts).
+export type Overview = Reply<'indicatorsOverview'>;
+export type PillarScores = Overview['villages'][number]['pillars'];
+export type UnitDetail = Reply<'indicatorsUnit'>;
+export type IndicatorRow = UnitDetail['indicators'][number];
+export type Light = IndicatorRow['light'];
+export type Cascade = Reply<'indicatorTargetCascade'>;
+export type Weights = Reply<'indicatorWeights'>;
 
 /** Where a unit's page is. */
 export const unitPath = (id: string, period?: number | null) => `/indicators/u/${id}${period ? `?year=${period}` : ''}`;

@@ -3,27 +3,11 @@ import * as echarts from 'echarts';
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
-import { api } from '../../api.ts';
+import { api, type Reply } from '../../api.ts';
 import { ErrorText } from '../../components/ErrorText.tsx';
-import { usePlaceName, yuan, type Status } from './shared.ts';
+import { usePlaceName, yuan } from './shared.ts';
 
-type Delay = 'milestone_overdue' | 'past_planned_end' | 'not_started' | 'over_funded_amount';
-interface Dash {
-  totals: { fundedFen: number; spentFen: number; delayed: number };
-  projects: {
-    id: string;
-    title: string;
-    status: Status;
-    villageName: string;
-    villagePinyin: string;
-    fundedFen: number;
-    spentFen: number;
-    startedAt: string | null;
-    plannedEnd: string | null;
-    milestones: { id: string; title: string; dueOn: string; doneOn: string | null; overdue: boolean }[];
-    delays: Delay[];
-  }[];
-}
+type Dash = Reply<'interventionsDashboard'>;
 
 function BudgetChart({ projects }: { projects: Dash['projects'] }) {
   const { t, i18n } = useTranslation('interventions');

@@ -2,7 +2,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
-import { api } from '../../api.ts';
+import { api, type Reply } from '../../api.ts';
 import { hasRole, SignInPrompt, SignInRedirect, useMe } from '../../auth.tsx';
 import { FileGallery, FileUpload } from './Files.tsx';
 import { ErrorText } from '../../components/ErrorText.tsx';
@@ -203,20 +203,12 @@ function Votes({ p, onChange }: { p: Proposal; onChange: () => void }) {
   );
 }
 
-interface Comment {
-  id: string;
-  parentId: string | null;
-  author: string;
-  body: string;
-  hidden: boolean;
-  moderationReason: string | null;
-  createdAt: string;
-}
+type Comment = Reply<'listComments'>['items'][number];
 
 function Comments({ id }: { id: string }) {
   const { t } = useTranslation('interventions');
   const client = useQueryClient();
-  const list = useQuery({ queryKey: ['intervention-comments', id], queryFn: () => api<{ mayComment: boolean; mayModerate: boolean; items: Comment[] }>(`/interventions/${id}/comments`) });
+  const list = useQuery({ queryKey: ['intervention-comments', id], queryFn: () => api<Reply<'listComments'>>(`/interventions/${id}/comments`) });
   const refresh = () => client.invalidateQueries({ queryKey: ['intervention-comments', id] });
   const [body, setBody] = useState('');
   const [replyTo, setReplyTo] = useState<string | null>(null);

@@ -2,7 +2,7 @@ import { FileField } from '../../components/FileField.tsx';
 import { useMutation } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { upload } from '../../api.ts';
+import { upload, type Reply } from '../../api.ts';
 import { ErrorText } from '../../components/ErrorText.tsx';
 import type { ProposalFile } from './shared.ts';
 
@@ -77,7 +77,7 @@ export function FileUpload({ proposalId, phases, kinds, onDone }: { proposalId: 
   const [kind, setKind] = useState<Kind>(kinds[0]);
   const [inputKey, setInputKey] = useState(0);
   const send = useMutation({
-    mutationFn: () => upload<ProposalFile>(`/interventions/${proposalId}/files`, file!, { kind, phase, caption }),
+    mutationFn: () => upload<Reply<'uploadProposalFile'>>(`/interventions/${proposalId}/files`, file!, { kind, phase, caption }),
     onSuccess: () => {
       setFile(null);
       setCaption('');

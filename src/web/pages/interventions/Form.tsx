@@ -2,7 +2,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate, useParams } from 'react-router';
-import { api, type CountyTree } from '../../api.ts';
+import { api, type CountyTree, type Reply, type RequestBody } from '../../api.ts';
 import { SignInRedirect, useMe } from '../../auth.tsx';
 import { ErrorText } from '../../components/ErrorText.tsx';
 import { LEVELS, MATERIALS, PILLARS, SOURCES, toFen, TYPES, yuan, type Proposal } from './shared.ts';
@@ -83,7 +83,9 @@ function fromProposal(p: Proposal): Fields {
   };
 }
 
-function toBody(f: Fields) {
+type ProposalBody = RequestBody<'createProposal'>;
+
+function toBody(f: Fields): ProposalBody {
   const num = (s: string) => (s.trim() === '' ? 0 : Number(s));
   const fen = (s: string) => (s.trim() === '' ? 0 : toFen(s));
   return {
@@ -101,9 +103,9 @@ function toBody(f: Fields) {
     },
     conservationPlanUrl: f.conservationPlanUrl.trim() || null,
     costFen: fen(f.cost),
-    funding: Object.fromEntries(SOURCES.map((s) => [s, fen(f.funding[s])])),
+    funding: Object.fromEntries(SOURCES.map((s) => [s, fen(f.funding[s])])) as ProposalBody['funding'],
     durationMonths: num(f.durationMonths),
-    outcomes: Object.fromEntries(PILLARS.map((k) => [k, k === 'incomeFen' ? fen(f.outcomes[k]) : num(f.outcomes[k])])),
+    outcomes: Object.fromEntries(PILLARS.map((k) => [k, k === 'incomeFen' ? fen(f.outcomes[k]) : num(f.outcomes[k])])) as ProposalBody['outcomes'],
     risks: f.risks,
   };
 }
@@ -139,7 +141,7 @@ function ProposalForm({ initial, id, villages }: { initial: Fields; id?: string;
   const set = <K extends keyof Fields>(k: K, v: Fields[K]) => setF((x) => ({ ...x, [k]: v }));
   const atlas = useQuery({
     queryKey: ['atlas-buildings', f.villageId],
-    queryFn: () => api<{ items: { id: string; name: string; protectionLevel: string }[] }>('/atlas/buildings', { query: { villageId: f.villageId, limit: 200 } }),
+    queryFn: () => api<Reply<'listBuildings'>>('/atlas/buildings', { query: { villageId: f.villageId, limit: 200 } }),
     retry: false,
   });
   const ATLAS_LEVELS: Record<string, Fields['protectionLevel']> = { national: 'national', provincial: 'provincial', county: 'county', listed: 'historic', none: 'none' };

@@ -2,49 +2,15 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
-import { api, type CountyTree } from '../../api.ts';
+import { api, type CountyTree, type Reply } from '../../api.ts';
 import { ErrorText } from '../../components/ErrorText.tsx';
 import { PILLARS, SOURCES, toFen, yuan, type Pillar } from './shared.ts';
 
-interface Candidate {
-  id: string;
-  title: string;
-  villageName: string;
-  townshipId: string;
-  townshipName: string;
-  costFen: number;
-}
-type Group =
-  | { kind: 'budget' }
-  | { kind: 'cap'; source: string }
-  | { kind: 'township_min' | 'township_max'; township: string }
-  | { kind: 'pillar_min'; pillar: string }
-  | { kind: 'village_max' }
-  | { kind: 'dependency'; project: string; needs: string }
-  | { kind: 'exclusion'; a: string; b: string };
-interface Selection {
-  ids: string[];
-  objective: number;
-  costFen: number;
-}
-interface Result {
-  status: 'optimal' | 'gap' | 'infeasible' | 'no_solution';
-  gap: number | null;
-  timeMs: number;
-  selection: Selection | null;
-  greedy: Selection & { violations: Group[] };
-  binding: { group: Group; sense: 'max' | 'min'; slack: number }[];
-  whatIfs: { factor: number; budgetFen: number; status: string; objective: number | null; ids: string[] }[];
-  conflict: { groups: Group[]; minimal: boolean } | null;
-  projects: Record<string, { title: string; villageName: string; townshipName: string; costFen: number }>;
-}
-interface Round {
-  id: string;
-  name: string;
-  budgetFen: number;
-  status: 'open' | 'solved' | 'applied';
-  result: Result | null;
-}
+type Candidate = Reply<'listCandidates'>[number];
+type Round = Reply<'getRound'>;
+type Result = NonNullable<Round['result']>;
+type Selection = NonNullable<Result['selection']>;
+type Group = Result['greedy']['violations'][number];
 interface Progress {
   phase: string;
   message: string;
@@ -97,7 +63,7 @@ function ResultView({ round, townships, onApplied }: { round: Round; townships: 
   const { t } = useTranslation('interventions');
   const r = round.result!;
   const text = useGroupText(r, townships);
-  const apply = useMutation({ mutationFn: () => api<{ funded: number }>(`/interventions/rounds/${round.id}/apply`, { method: 'POST' }), onSuccess: onApplied });
+  const apply = useMutation({ mutationFn: () => api<Reply<'applyRound'>>(`/interventions/rounds/${round.id}/apply`, { method: 'POST' }), onSuccess: onApplied });
   const statusText = t(`rounds.status.${r.status}`, { gap: ((r.gap ?? 0) * 100).toFixed(3) });
   const pct = r.selection && r.greedy.objective > 0 ? ((r.selection.objective / r.greedy.objective - 1) * 100).toFixed(1) : null;
   return (
@@ -215,7 +181,7 @@ export default function RoundsPage() {
           exclusions: excl,
         },
       });
-      const { jobId } = await api<{ jobId: string }>(`/interventions/rounds/${created.id}/solve`, { method: 'POST', body: {} });
+      const { jobId } = await api<Reply<'startSolve'>>(`/interventions/rounds/${created.id}/solve`, { method: 'POST', body: {} });
       await new Promise<void>((resolve, reject) => {
         const es = new EventSource(`/api/v1/interventions/jobs/${jobId}/events`);
         source.current = es;

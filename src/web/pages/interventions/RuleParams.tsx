@@ -1,16 +1,12 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api } from '../../api.ts';
+import { api, type Reply } from '../../api.ts';
 import { hasRole, useMe } from '../../auth.tsx';
 import { PROTECTION_LEVELS, type ProtectionLevel } from '../../../modules/interventions/constants.ts';
 import { ErrorText } from '../../components/ErrorText.tsx';
 
-interface RuleParams {
-  limits: Record<ProtectionLevel, { maxHeightChangeM: number; maxVolumeChangePct: number }>;
-  protectedLevels: ProtectionLevel[];
-  compatibleMaterials: string[];
-}
+type RuleParams = Reply<'getCountyRuleParams'>;
 type Draft = { limits: Record<ProtectionLevel, { maxHeightChangeM: string; maxVolumeChangePct: string }>; protectedLevels: ProtectionLevel[]; materials: string };
 
 const toDraft = (r: RuleParams): Draft => ({

@@ -2,7 +2,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { lazy, Suspense, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, NavLink, Route, Routes } from 'react-router';
-import { api } from '../../api.ts';
+import { api, type Reply } from '../../api.ts';
 import { hasRole, SignInPrompt, useMe } from '../../auth.tsx';
 import { ErrorText } from '../../components/ErrorText.tsx';
 import { DetailPage, Timeline } from './Detail.tsx';
@@ -14,35 +14,15 @@ const DashboardPage = lazy(() => import('./Dashboard.tsx'));
 const RoundsPage = lazy(() => import('./Rounds.tsx'));
 const RuleParamsPage = lazy(() => import('./RuleParams.tsx'));
 
-interface Row {
-  id: string;
-  title: string;
-  type: string;
-  status: Status;
-  villageName: string;
-  townshipName: string;
-  villagePinyin: string;
-  townshipPinyin: string;
-  costFen: number;
-  isMine: boolean;
-  votes: { support: number; oppose: number };
-}
+type Row = Reply<'listProposals'>[number];
 
-interface Notification {
-  id: string;
-  interventionId: string;
-  title: string;
-  kind: 'submit' | 'approve' | 'reject' | 'fund' | 'start' | 'complete' | 'evaluate';
-  status: Status;
-  at: string;
-  unread: boolean;
-}
+type Notification = Reply<'listInterventionNotifications'>['items'][number];
 
 function Bell() {
   const { t } = useTranslation('interventions');
   const client = useQueryClient();
   const [open, setOpen] = useState(false);
-  const q = useQuery({ queryKey: ['intervention-notifications'], queryFn: () => api<{ unread: number; items: Notification[] }>('/interventions/notifications'), refetchInterval: 30_000 });
+  const q = useQuery({ queryKey: ['intervention-notifications'], queryFn: () => api<Reply<'listInterventionNotifications'>>('/interventions/notifications'), refetchInterval: 30_000 });
   const read = useMutation({ mutationFn: () => api('/interventions/notifications/read', { method: 'POST' }), onSuccess: () => client.invalidateQueries({ queryKey: ['intervention-notifications'] }) });
   const unread = q.data?.unread ?? 0;
   return (
@@ -145,22 +125,7 @@ function ListPage() {
   );
 }
 
-interface PublicProject {
-  id: string;
-  title: string;
-  type: string;
-  status: Status;
-  description: string;
-  villageName: string;
-  townshipName: string;
-  villagePinyin: string;
-  townshipPinyin: string;
-  costFen: number;
-  fundedFen: number;
-  spentFen: number;
-  timeline: { to: Status; note: string; at: string }[];
-  files: ProposalFile[];
-}
+type PublicProject = Reply<'listPublic'>[number];
 
 function PublicPage() {
   const { t } = useTranslation('interventions');

@@ -1,4 +1,5 @@
 import { useTranslation } from 'react-i18next';
+import type { Reply } from '../../api.ts';
 import { FUNDING_SOURCES, INTERVENTION_TYPES, PILLARS, PROTECTION_LEVELS, STATUSES, type Pillar, type Status } from '../../../modules/interventions/constants.ts';
 import { useUnitName } from '../County.tsx';
 
@@ -13,59 +14,11 @@ export const TYPES = INTERVENTION_TYPES;
 export const LEVELS = PROTECTION_LEVELS;
 export const SOURCES = FUNDING_SOURCES;
 export const MATERIALS = ['rammed_earth', 'timber', 'stone', 'grey_tile', 'bamboo', 'lime_plaster', 'blue_brick'] as const;
-export type Action = 'submit' | 'approve' | 'reject' | 'fund' | 'start' | 'complete' | 'evaluate';
+export type Proposal = Reply<'getProposal'>;
+export type ProposalFile = Proposal['files'][number];
+export type RuleResult = Proposal['rules']['results'][number];
+export type Action = Proposal['actions'][number];
 
-export interface RuleResult {
-  code: 'no_demolition' | 'conservation_plan' | 'height' | 'volume' | 'materials';
-  passed: boolean;
-  values: Record<string, string | number>;
-}
-export interface ProposalFile {
-  id: string;
-  kind: 'drawing' | 'photo';
-  phase: 'proposal' | 'progress' | 'before' | 'after';
-  contentType: string;
-  caption: string;
-  hasThumb: boolean;
-  createdAt: string;
-}
-export interface Proposal {
-  id: string;
-  title: string;
-  type: (typeof TYPES)[number];
-  status: Status;
-  description: string;
-  site: string;
-  villageId: string;
-  villageName: string;
-  townshipName: string;
-  villagePinyin: string;
-  townshipPinyin: string;
-  isMine: boolean;
-  buildings: { buildingId?: string | null; name: string; protectionLevel: (typeof LEVELS)[number]; heightM: number; volumeM3: number }[];
-  changes: { demolishesProtectedElements: boolean; heightChangeM: number; volumeChangePct: number; materials: string[] };
-  conservationPlanUrl: string | null;
-  media: { kind: string; url: string; caption?: string; phase?: string }[];
-  files: ProposalFile[];
-  costFen: number;
-  funding: Record<(typeof SOURCES)[number], number>;
-  durationMonths: number;
-  outcomes: Record<Pillar, number>;
-  risks: string;
-  rules: { passed: boolean; results: RuleResult[] };
-  rejectionReason: string | null;
-  timeline: { from: Status; to: Status; note: string; at: string }[];
-  votes: { support: number; oppose: number };
-  myVote: 'support' | 'oppose' | null;
-  mayVote: boolean;
-  fundedFen: number;
-  spentFen: number;
-  actualOutcomes: Record<Pillar, number> | null;
-  evaluation: string | null;
-  milestones: { id: string; title: string; dueOn: string; doneOn: string | null }[];
-  spend: { id: string; amountFen: number; note: string; spentOn: string; override: boolean }[];
-  actions: Action[];
-}
 
 /** A heritage-rule result in plain words, in the reader's language. */
 export function useRuleText() {

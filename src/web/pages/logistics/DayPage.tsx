@@ -2,7 +2,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useSearchParams } from 'react-router';
-import { api, upload, type CountyTree } from '../../api.ts';
+import { api, upload, type CountyTree, type Reply } from '../../api.ts';
 import { ErrorText } from '../../components/ErrorText.tsx';
 import { hhmm, minutes, tomorrow, type DeliveryRequest, type PlanSummary } from './shared.ts';
 
@@ -119,11 +119,11 @@ function Intake({ date }: { date: string }) {
   const client = useQueryClient();
   const refresh = () => client.invalidateQueries({ queryKey: ['logistics-requests'] });
   const market = useMutation({
-    mutationFn: () => api<{ created: number; skipped: unknown[] }>('/logistics/requests/from-market', { method: 'POST', body: { serviceDate: date } }),
+    mutationFn: () => api<Reply<'importMarketOrders'>>('/logistics/requests/from-market', { method: 'POST', body: { serviceDate: date } }),
     onSuccess: refresh,
   });
   const file = useMutation({
-    mutationFn: (f: File) => upload<{ created: number; problems: { row: number; field: string; message: string }[] }>('/logistics/requests/import', f),
+    mutationFn: (f: File) => upload<Reply<'importDeliveryRequests'>>('/logistics/requests/import', f),
     onSuccess: refresh,
   });
   return (
@@ -184,7 +184,7 @@ export default function DayPage() {
   const plan = useMutation({
     mutationFn: async () => {
       setProgress({ phase: 'terrain', fraction: 0 });
-      const started = await api<{ planId: string; jobId: string }>('/logistics/plans', { method: 'POST', body: { serviceDate: date } });
+      const started = await api<Reply<'planDay'>>('/logistics/plans', { method: 'POST', body: { serviceDate: date } });
       await followJob(started.jobId, setProgress, source);
       return started.planId;
     },

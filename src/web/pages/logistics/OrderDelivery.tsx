@@ -2,7 +2,7 @@
 // logistics' seam (GET /logistics/orders/{id}/delivery) and carries its own few strings.
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import { api } from '../../api.ts';
+import { api, type Reply } from '../../api.ts';
 import { addStrings } from '../../modules.tsx';
 
 const zhCN = {
@@ -17,11 +17,7 @@ const en: typeof zhCN = {
 };
 addStrings('logistics-order', { zhCN, en });
 
-interface Delivery {
-  state: keyof typeof zhCN.state;
-  serviceDate: string | null;
-  proof: string | null;
-}
+type Delivery = Reply<'orderDelivery'>;
 
 export function OrderDelivery({ orderId }: { orderId: string }) {
   const { t } = useTranslation('logistics-order');

@@ -2,7 +2,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams } from 'react-router';
-import { api, upload } from '../../api.ts';
+import { api, upload, type Reply } from '../../api.ts';
 import { ErrorText } from '../../components/ErrorText.tsx';
 import { followJob, ProgressBar } from './DayPage.tsx';
 import { ElevationProfile } from './ElevationProfile.tsx';
@@ -161,7 +161,7 @@ export default function PlanPage() {
   });
   const navigate = useNavigate();
   const replan = useMutation({
-    mutationFn: () => api<{ planId: string }>(`/logistics/plans/${id}/replan`, { method: 'POST', body: {} }),
+    mutationFn: () => api<Reply<'replanDay'>>(`/logistics/plans/${id}/replan`, { method: 'POST', body: {} }),
     onSuccess: (r) => navigate(`/logistics/plans/${r.planId}`),
   });
   if (!plan) return <ErrorText error={q.error} />;

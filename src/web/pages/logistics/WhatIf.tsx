@@ -1,7 +1,7 @@
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api } from '../../api.ts';
+import { api, type Reply } from '../../api.ts';
 import { ErrorText } from '../../components/ErrorText.tsx';
 import { followJob, ProgressBar } from './DayPage.tsx';
 import { hhmm, type Depot, type Figures as PlanFigures } from './shared.ts';
@@ -16,12 +16,10 @@ export function Figures({ figures }: { figures: PlanFigures }) {
   );
 }
 
-type Side = PlanFigures & { cost: number; unserved: number };
-interface Answer {
-  current: Side;
-  variant: Side | null;
-  variantError: string | null;
-}
+type JobResult = NonNullable<Reply<'getLogisticsJob'>['result']>;
+/** A what-if job's result: the plan as it is and the variant, side by side. */
+type Answer = Extract<JobResult, { current: unknown }>;
+type Side = Answer['current'];
 
 /** Add a drone, move a depot, change the battery or the ceiling: the plan and the variant side by side. */
 export function WhatIf({ planId }: { planId: string }) {
@@ -44,10 +42,10 @@ export function WhatIf({ planId }: { planId: string }) {
             ? { moveDepot: { depotId: depot, lon: Number(lon), lat: Number(lat) } }
             : { [kind]: Number(value) };
       setProgress(null);
-      const { jobId } = await api<{ jobId: string }>(`/logistics/plans/${planId}/what-if`, { method: 'POST', body: { ...body, timeLimitMs: 5000 } });
+      const { jobId } = await api<Reply<'whatIf'>>(`/logistics/plans/${planId}/what-if`, { method: 'POST', body: { ...body, timeLimitMs: 5000 } });
       await followJob(jobId, setProgress, source);
-      const runs = await api<{ result: Answer }>(`/logistics/jobs/${jobId}`).catch(() => null);
-      return runs?.result ?? null;
+      const job = await api<Reply<'getLogisticsJob'>>(`/logistics/jobs/${jobId}`).catch(() => null);
+      return job?.result && 'current' in job.result ? job.result : null;
     },
   });
   const rows: [string, (s: Side) => string][] = [

@@ -5,17 +5,13 @@ import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import type { Feature } from 'geojson';
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api } from '../../api.ts';
+import { api, type Reply } from '../../api.ts';
 import { ErrorText } from '../../components/ErrorText.tsx';
 
 maplibregl.setWorkerUrl(workerUrl);
 
 type Ring = [number, number][];
-interface Zones {
-  bufferM: number;
-  drawn: { id: string; name: string; ring: Ring; active: boolean }[];
-  heritage: { id: string; name: string; ring: Ring; protectionLevel: string }[];
-}
+type Zones = Reply<'listNoFlyZones'>;
 
 const closed = (r: Ring): Ring => (r.length ? [...r, r[0]] : r);
 

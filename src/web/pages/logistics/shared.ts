@@ -1,112 +1,15 @@
-// Types of the logistics API's answers and small helpers for its pages.
-export interface DeliveryRequest {
-  id: string;
-  villageId: string;
-  villageName: string;
-  serviceDate: string;
-  weightKg: number;
-  windowStartMin: number;
-  windowEndMin: number;
-  recipient: string;
-  kind: 'delivery' | 'pickup';
-  source: 'entered' | 'import' | 'market';
-  status: 'open' | 'cancelled';
-}
+// The logistics API's answers, as its routes declare them (see src/web/api-types.ts), and small helpers for its pages.
+import type { Reply } from '../../api.ts';
 
-export interface Depot {
-  id: string;
-  name: string;
-  kind: 'hub' | 'township';
-  unitId: string;
-  lon: number;
-  lat: number;
-  opensMin: number;
-  closesMin: number;
-  active: boolean;
-}
-
-export interface Vehicle {
-  id: string;
-  depotId: string;
-  name: string;
-  kind: 'van' | 'drone';
-  capacityKg: number;
-  speedKmh: number;
-  batteryWh: number | null;
-  active: boolean;
-}
-
-export type PlanStatus = 'solving' | 'ready' | 'failed' | 'dispatched' | 'completed' | 'superseded';
-
-export interface PlanSummary {
-  id: string;
-  serviceDate: string;
-  status: PlanStatus;
-  jobId: string | null;
-  createdAt: string;
-}
-
-export interface Trip {
-  departAt: string;
-  returnAt: string;
-  energyWh?: number;
-  batteryWh?: number;
-  profile?: [number, number, number][];
-  stops: { requestId: string; arriveAt: string; loadKg: number }[];
-}
-
-export interface PlanRoute {
-  vehicleId: string;
-  name: string;
-  kind: 'van' | 'drone';
-  depotId: string;
-  distanceKm: number;
-  roadKmAvoided?: number;
-  trips: Trip[];
-  path: [number, number][];
-}
-
-export interface PlanStop {
-  id: string;
-  requestId: string;
-  vehicleId: string;
-  trip: number;
-  seq: number;
-  plannedAt: string;
-  status: 'pending' | 'picked_up' | 'delivered' | 'failed';
-  reason: string | null;
-  villageName: string;
-  weightKg: number;
-  kind: 'delivery' | 'pickup';
-  proofKind: 'photo' | 'qr' | null;
-  keptFrom: string | null;
-}
-
-export interface Figures {
-  served: number;
-  roadKm: number;
-  airKm: number;
-  mountainRoadKmAvoided: number;
-  meanDeliveryMin: number;
-  co2Kg: number;
-}
-
-export interface Plan extends PlanSummary {
-  error: string | null;
-  result: {
-    cost?: number;
-    roadKm?: number;
-    airKm?: number;
-    routes?: PlanRoute[];
-    check?: { feasible: boolean; violations: string[] };
-    terrainCheck?: { legs: number; violations: string[] };
-    droneLegs?: { total: number; blocked: number };
-    figures?: Figures;
-    roads?: string;
-  } | null;
-  stops: PlanStop[];
-  unserved: { requestId: string; reason: 'too_heavy' | 'out_of_range' | 'window_unreachable'; villageName: string; weightKg: number }[];
-}
+export type DeliveryRequest = Reply<'listDeliveryRequests'>[number];
+export type Depot = Reply<'listDepots'>[number];
+export type Vehicle = Reply<'listVehicles'>[number];
+export type PlanSummary = Reply<'listPlans'>[number];
+export type Plan = Reply<'getPlan'>;
+type PlanResult = NonNullable<Plan['result']>;
+export type PlanRoute = NonNullable<PlanResult['routes']>[number];
+export type PlanStop = Plan['stops'][number];
+export type Figures = NonNullable<PlanResult['figures']>;
 
 /** Minutes after midnight as HH:MM. */
 export const hhmm = (min: number) => `${String(Math.floor(min / 60)).padStart(2, '0')}:${String(min % 60).padStart(2, '0')}`;

@@ -2,7 +2,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
-import { api } from '../../api.ts';
+import { api, type Reply } from '../../api.ts';
 import { addStrings } from '../../modules.tsx';
 import * as strings from './i18n.ts';
 import './notifications.css';
@@ -11,7 +11,7 @@ addStrings('notifications', strings);
 
 export function NotificationBell() {
   const { t } = useTranslation('notifications');
-  const q = useQuery({ queryKey: ['notifications', 'unread'], queryFn: () => api<{ unread: number }>('/notifications/unread-count'), refetchInterval: 30_000 });
+  const q = useQuery({ queryKey: ['notifications', 'unread'], queryFn: () => api<Reply<'countUnreadNotifications'>>('/notifications/unread-count'), refetchInterval: 30_000 });
   const unread = q.data?.unread ?? 0;
   return (
     <Link to="/notifications" className="nt-bell" aria-label={`${t('bell')}${unread ? ` · ${t('unread', { count: unread })}` : ''}`}>

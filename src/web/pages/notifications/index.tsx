@@ -3,31 +3,20 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, Route, Routes } from 'react-router';
-import { api } from '../../api.ts';
+import { api, type Reply } from '../../api.ts';
 import { ErrorText } from '../../components/ErrorText.tsx';
 import { localize } from '../../../modules/notifications/messages.ts';
 import type { Channel, NotificationKind } from '../../../modules/notifications/schema.ts';
 import './notifications.css';
 
-interface Item {
-  id: string;
-  kind: NotificationKind;
-  params: Record<string, string | number>;
-  link: string | null;
-  read: boolean;
-  createdAt: string;
-}
-interface Prefs {
-  kinds: { kind: NotificationKind; channels: Channel[] }[];
-  contacts: { email: string | null; phone: string | null; wechatOpenId: string | null };
-  pushSubscriptions: number;
-}
+type Item = Reply<'listNotifications'>['items'][number];
+type Prefs = Reply<'getNotificationPreferences'>;
 const CHANNELS: Channel[] = ['in_app', 'push', 'email', 'sms', 'wechat'];
 
 function Centre() {
   const { t, i18n } = useTranslation('notifications');
   const client = useQueryClient();
-  const q = useQuery({ queryKey: ['notifications', 'list'], queryFn: () => api<{ items: Item[]; unread: number }>('/notifications') });
+  const q = useQuery({ queryKey: ['notifications', 'list'], queryFn: () => api<Reply<'listNotifications'>>('/notifications') });
   const refresh = () => client.invalidateQueries({ queryKey: ['notifications'] });
   const read = useMutation({ mutationFn: (id?: string) => api(id ? `/notifications/${id}/read` : '/notifications/read-all', { method: 'POST' }), onSuccess: refresh });
   return (
@@ -88,7 +77,7 @@ function Preferences() {
   const push = useMutation({
     mutationFn: async () => {
       const reg = await navigator.serviceWorker.register('/notifications-sw.js');
-      const { publicKey } = await api<{ publicKey: string }>('/notifications/push/key');
+      const { publicKey } = await api<Reply<'getPushKey'>>('/notifications/push/key');
       const sub = await reg.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: urlB64ToBytes(publicKey) });
       return api('/notifications/push/subscriptions', { method: 'POST', body: sub.toJSON() });
     },

@@ -2,21 +2,13 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router';
-import { ApiError, upload } from '../../api.ts';
+import { ApiError, upload, type Reply } from '../../api.ts';
 import { ErrorText } from '../../components/ErrorText.tsx';
 import { FileField } from '../../components/FileField.tsx';
 
-interface SetupDone {
-  county: { id: string; nameZh: string };
-  townships: number;
-  villages: number;
-  admin: { id: string; username: string };
-  csrfToken: string;
-}
-interface SetupPreview {
-  rows: number;
-  townships: { name: string; pinyin: string; villages: number; located: number; sample: string[] }[];
-}
+type SetupDone = Reply<'setUpCounty'>;
+type SetupPreview = Reply<'previewSetup'>;
+/** A refused row of the file, as the 422 problem reports it (problem members are not in the reply types). */
 interface ReportEntry {
   row: number;
   field: string;
