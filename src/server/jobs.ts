@@ -102,6 +102,30 @@ const toRun = (r: Record<string, unknown>): JobRun => ({
 const errorText = (error: unknown) => (error instanceof Error ? `${error.name}: ${error.message}` : String(error)).slice(0, 500);
 
 /**
+ * Queues a run of a module's own job in the caller's transaction (the run exists only if it commits), for code that
+ * has no queue handle at hand (a service called from a route, a callback or another job). Every instance's workers
+ * are woken when the transaction commits.
+ */
+export async function enqueueJob(target: Db, def: Pick<JobDefinition, 'name' | 'maxAttempts'>, data: unknown, o: SendOptions = {}): Promise<string> {
+  const id = uuidv7();
+  const runAfter = new Date(Date.now() + (o.delaySeconds ?? 0) * 1000);
+  const inserted = await target
+    .insert(jobRuns)
+    .values({ id, name: def.name, data: data ?? {}, countyId: o.countyId ?? null, requestedBy: o.requestedBy ?? null, singletonKey: o.singletonKey ?? null, maxAttempts: def.maxAttempts ?? 3, runAfter })
+    .onConflictDoNothing()
+    .returning({ id: jobRuns.id });
+  if (inserted.length) {
+    await target.execute(sql`select pg_notify(${CHANNEL}, ${id})`);
+    return id;
+  }
+  const [existing] = await target
+    .select({ id: jobRuns.id })
+    .from(jobRuns)
+    .where(and(eq(jobRuns.singletonKey, o.singletonKey!), sql`${jobRuns.status} in ('queued', 'running')`));
+  return existing?.id ?? id;
+}
+
+/**
  * A durable job queue in the database, the same on PostgreSQL and the embedded database: runs are rows, claimed with
  * `FOR UPDATE SKIP LOCKED` and a lease, so each runs once across instances and a run whose instance died is taken
  * over when its lease lapses; failures retry with exponential backoff; progress is stored and announced with NOTIFY.
@@ -128,19 +152,7 @@ export function createJobQueue(handle: DbHandle, definitions: JobDefinition[], o
   async function insert(target: Db, name: string, data: unknown, o: SendOptions = {}): Promise<string> {
     const def = byName.get(name);
     if (!def) throw new Error(`Unknown job ${name}`);
-    const id = uuidv7();
-    const runAfter = new Date(Date.now() + (o.delaySeconds ?? 0) * 1000);
-    const inserted = await target
-      .insert(jobRuns)
-      .values({ id, name, data: data ?? {}, countyId: o.countyId ?? null, requestedBy: o.requestedBy ?? null, singletonKey: o.singletonKey ?? null, maxAttempts: def.maxAttempts ?? 3, runAfter })
-      .onConflictDoNothing()
-      .returning({ id: jobRuns.id });
-    if (inserted.length) return id;
-    const [existing] = await target
-      .select({ id: jobRuns.id })
-      .from(jobRuns)
-      .where(and(eq(jobRuns.singletonKey, o.singletonKey!), sql`${jobRuns.status} in ('queued', 'running')`));
-    return existing?.id ?? id;
+    return enqueueJob(target, def, data, o);
   }
 
   async function get(id: string): Promise<JobRun | null> {

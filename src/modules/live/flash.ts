@@ -10,7 +10,7 @@ import { getProduct, returnStock, setAsideStock } from '../market/index.ts';
 import { createPayment, registerPaymentPurpose } from '../payments/index.ts';
 import { publishLiveEvent } from './realtime.ts';
 import { hostedSession, iso, offerView } from './sessions.ts';
-import { liveFlashClaims, liveFlashOffers, liveSessionProducts } from './schema.ts';
+import { liveFlashClaims, liveFlashOffers, liveSessionProducts, liveSessions } from './schema.ts';
 
 /** How long a buyer has to pay for a claimed unit before it returns to the quota. */
 export const claimHoldMinutes = () => Number(process.env.LIVE_FLASH_HOLD_MINUTES ?? 5);
@@ -163,7 +163,9 @@ export async function claimOffer(db: Db, actor: Actor | null, offerId: string) {
     .where(and(eq(liveFlashClaims.countyId, offer.countyId), eq(liveFlashClaims.offerId, offerId), eq(liveFlashClaims.buyerId, who.id), sql`${liveFlashClaims.status} <> 'released'`));
   if (mine?.status === 'paid') throw conflict('already_claimed', 'You already have this offer');
   const claim = mine ?? (await holdUnit(db, who, offer));
-  const payment = await createPayment(db, who, { purpose: 'flash_offer', referenceId: claim.id, amountFen: claim.amountFen, description: offer.label });
+  // The session's organization is owed the money (its settlement statement counts the claim).
+  const [host] = await db.select({ orgId: liveSessions.orgId }).from(liveSessions).where(eq(liveSessions.id, offer.sessionId));
+  const payment = await createPayment(db, who, { purpose: 'flash_offer', referenceId: claim.id, countyId: offer.countyId, payeeOrgId: host?.orgId, amountFen: claim.amountFen, description: offer.label });
   return { claimId: claim.id, status: claim.status, expiresAt: iso(claim.expiresAt)!, ...payment };
 }
 

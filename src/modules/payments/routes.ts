@@ -2,6 +2,8 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import * as payments from './service.ts';
+import * as refunds from './refunds.ts';
+import { refundView } from './replies.ts';
 import { PUBLIC, SESSION } from '../../server/openapi.ts';
 
 // ---- replies: what each route answers (the serializer and the OpenAPI document use them) ----
@@ -15,6 +17,7 @@ const getPaymentForPayerReply = z.object({
   provider: z.string(),
   status: z.enum(['pending', 'paid', 'failed', 'refunded']),
   returnUrl: z.string(),
+  refunds: z.array(refundView),
 });
 const handleCallbackReply = z.object({
   paymentId: z.string(),
@@ -25,8 +28,15 @@ const handleCallbackReply = z.object({
 const sandboxCompleteReply = handleCallbackReply.extend({ callback: z.enum(['none', 'delivered', 'lost']) });
 const refundPayment201Reply = z.object({
   paymentId: z.string(),
+  refundId: z.string(),
   refundedFen: z.number(),
   status: z.enum(['pending', 'paid', 'failed', 'refunded']),
+  refundStatus: z.literal('pending').meta({ description: 'The provider is asked by a job; follow it on GET /payments/:id' }),
+});
+const countyRefund = refundView.extend({
+  paymentId: z.string(),
+  lastError: z.string().nullable(),
+  payment: z.object({ purpose: z.string(), referenceId: z.string(), description: z.string(), provider: z.string(), amountFen: z.number() }),
 });
 
 
@@ -64,9 +74,30 @@ export const paymentRoutes: FastifyPluginAsync = async (base) => {
       },
     },
     async (request, reply) => {
-      const result = await payments.refundPayment(app.db, request.actor, request.params.id, request.body.amountFen, request.body.reason);
+      const result = await refunds.refundPayment(app.db, request.actor, request.params.id, request.body.amountFen, request.body.reason);
       return reply.code(201).send(result);
     },
+  );
+
+  app.get(
+    '/payments/refunds',
+    {
+      schema: {
+        tags: ['payments'],
+        summary: "The county's refunds for its administrator: failed first, then those being sent",
+        querystring: z.strictObject({ status: z.enum(['pending', 'succeeded', 'failed']).optional(), limit: z.coerce.number().int().min(1).max(500).default(100) }),
+        operationId: 'listRefunds',
+        security: SESSION,
+        response: { 200: z.array(countyRefund) },
+      },
+    },
+    async (request) => refunds.listRefunds(app.db, request.actor, request.query),
+  );
+
+  app.post(
+    '/payments/refunds/:id/retry',
+    { schema: { tags: ['payments'], summary: 'Send a failed refund again (county administrator)', params: idParams, operationId: 'retryRefund', security: SESSION, response: { 200: refundView } } },
+    async (request) => refunds.retryRefund(app.db, request.actor, request.params.id),
   );
 
   // Providers' notifications: the signature covers the exact bytes, so this route keeps the body as text.

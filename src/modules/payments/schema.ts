@@ -2,7 +2,7 @@
 // nonce against replays), refunds, the sandbox provider's ledger and signing keys.
 import { sql } from 'drizzle-orm';
 import { boolean, check, foreignKey, integer, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid, index, type AnyPgColumn } from 'drizzle-orm/pg-core';
-import { adminUnits, users } from '../governance/index.ts';
+import { adminUnits, organizations, users } from '../governance/index.ts';
 import { createdAt, inList, tenantId } from '../../db/columns.ts';
 
 const tz = (name: string) => timestamp(name, { withTimezone: true });
@@ -30,6 +30,8 @@ export const payments = pgTable(
     purpose: text('purpose').notNull(),
     referenceId: uuid('reference_id').notNull(),
     payerId: uuid('payer_id').references(() => users.id, { onDelete: 'set null' }),
+    /** Who is owed the money (the producer, the inn's organization): the settlement statement's row. */
+    payeeOrgId: uuid('payee_org_id').references(() => organizations.id),
     amountFen: integer('amount_fen').notNull(),
     refundedFen: integer('refunded_fen').notNull().default(0),
     description: text('description').notNull(),
@@ -72,6 +74,14 @@ export const paymentCallbacks = pgTable(
   ],
 );
 
+export const REFUND_STATUSES = ['pending', 'succeeded', 'failed'] as const;
+export type RefundStatus = (typeof REFUND_STATUSES)[number];
+
+/**
+ * Refunds: asked for in the transaction that reserves their amount on the payment (`refunded_fen`), then sent to
+ * the provider by the `payments.refund` job, retried with backoff; `failed` once the retries are spent (the county
+ * administrator sees it and may send it again).
+ */
 export const paymentRefunds = pgTable(
   'payment_refunds',
   {
@@ -83,8 +93,31 @@ export const paymentRefunds = pgTable(
     refundReference: text('refund_reference'),
     actorId: uuid('actor_id').references(() => users.id, { onDelete: 'set null' }),
     createdAt: createdAt(),
+    status: text('status').$type<RefundStatus>().notNull().default('succeeded'),
+    /** Tries at the provider so far. */
+    attempts: integer('attempts').notNull().default(0),
+    /** The provider's error code of the last try (never a message: it may carry personal data). */
+    lastError: text('last_error'),
+    settledAt: tz('settled_at'),
   },
-  (t) => [pk(t), ofPayment(t), check('payment_refunds_amount_check', sql`${t.amountFen} > 0`)],
+  (t) => [
+    pk(t),
+    ofPayment(t),
+    check('payment_refunds_amount_check', sql`${t.amountFen} > 0`),
+    check('payment_refunds_status_check', inList('status', REFUND_STATUSES)),
+    index('payment_refunds_open_idx').on(t.countyId, t.status).where(sql`status <> 'succeeded'`),
+  ],
+);
+
+/** The platform fee a county takes on its sellers' sales, in basis points (1/100 of a percent). */
+export const paymentFeeRates = pgTable(
+  'payment_fee_rates',
+  {
+    countyId: countyId().primaryKey(),
+    feeBps: integer('fee_bps').notNull(),
+    updatedAt: tz('updated_at').notNull().defaultNow(),
+  },
+  (t) => [check('payment_fee_rates_bps_check', sql`${t.feeBps} between 0 and 10000`)],
 );
 
 /**
