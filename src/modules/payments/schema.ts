@@ -1,7 +1,7 @@
 // The payments module's tables: payments of every purpose other modules register, verified callbacks (keyed by
 // nonce against replays), refunds, the sandbox provider's ledger and signing keys.
 import { sql } from 'drizzle-orm';
-import { boolean, check, foreignKey, integer, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid, index, type AnyPgColumn } from 'drizzle-orm/pg-core';
+import { boolean, check, date, foreignKey, integer, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid, index, type AnyPgColumn } from 'drizzle-orm/pg-core';
 import { adminUnits, organizations, users } from '../governance/index.ts';
 import { createdAt, inList, tenantId } from '../../db/columns.ts';
 
@@ -153,3 +153,28 @@ export const paymentKeys = pgTable('payment_keys', {
   createdAt: createdAt(),
 });
 
+
+/** Money paid out to a seller for a settlement period (recorded by the county; the transfer itself happens at the bank). */
+export const paymentPayouts = pgTable(
+  'payment_payouts',
+  {
+    id: tenantId(),
+    countyId: countyId(),
+    orgId: uuid('org_id')
+      .notNull()
+      .references(() => organizations.id),
+    periodFrom: date('period_from', { mode: 'string' }).notNull(),
+    periodTo: date('period_to', { mode: 'string' }).notNull(),
+    amountFen: integer('amount_fen').notNull(),
+    /** The bank transfer's reference, as the county's finance office gives it. */
+    reference: text('reference').notNull(),
+    recordedBy: uuid('recorded_by').references(() => users.id, { onDelete: 'set null' }),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    pk(t),
+    check('payment_payouts_amount_check', sql`${t.amountFen} > 0`),
+    check('payment_payouts_period_check', sql`${t.periodFrom} <= ${t.periodTo}`),
+    index('payment_payouts_org_idx').on(t.countyId, t.orgId, t.periodFrom),
+  ],
+);
