@@ -5,14 +5,15 @@ import { api } from '../../api.ts';
 import { useMe } from '../../auth.tsx';
 import { ErrorText } from '../../components/ErrorText.tsx';
 import { yuan, type FlashOffer } from './lib.ts';
+import { goToPayment, type PaymentStart } from '../payments/start.ts';
 
 function OfferCard({ offer, onClose }: { offer: FlashOffer; onClose?: () => void }) {
   const { t } = useTranslation('live');
   const { data: me } = useMe();
   const navigate = useNavigate();
   const claim = useMutation({
-    mutationFn: () => api<{ redirectUrl: string }>(`/live/offers/${offer.id}/claims`, { method: 'POST' }),
-    onSuccess: ({ redirectUrl }) => (redirectUrl.startsWith('/') ? navigate(redirectUrl) : window.location.assign(redirectUrl)),
+    mutationFn: () => api<PaymentStart>(`/live/offers/${offer.id}/claims`, { method: 'POST' }),
+    onSuccess: (p) => goToPayment(navigate, p),
   });
   const soldOut = offer.remaining === 0;
   return (
