@@ -111,7 +111,7 @@ function FeeRate({ bps }: { bps: number }) {
       }}
     >
       <label>
-        {t('settlement.fee')} <input type="number" min={0} max={10000} step={1} value={draft} onChange={(e) => setDraft(e.target.value)} /> ‱ ({(Number(draft) / 100).toFixed(2)}%)
+        {t('settlement.fee')} <input type="number" min={0} max={10000} step={1} value={draft} onChange={(e) => setDraft(e.target.value)} /> ({(Number(draft) / 100).toFixed(2)}%)
       </label>
       <button type="submit" disabled={save.isPending}>
         {t('settlement.feeSave')}
