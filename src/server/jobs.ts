@@ -144,6 +144,7 @@ export function createJobQueue(handle: DbHandle, definitions: JobDefinition[], o
   let watchTimer: NodeJS.Timeout | undefined;
   let unlisten: (() => Promise<void>) | undefined;
   const inFlight = new Set<Promise<void>>();
+  const claims = new Set<Promise<unknown>>();
 
   const notify = async (id: string) => {
     await db.execute(sql`select pg_notify(${CHANNEL}, ${id})`);
@@ -260,8 +261,14 @@ export function createJobQueue(handle: DbHandle, definitions: JobDefinition[], o
 
   async function tick(): Promise<void> {
     while (started && running < concurrency) {
-      const row = await claim().catch(() => null);
-      if (!row) return;
+      // A claim under way counts as in flight until its run is: `drain` must not see neither and return meanwhile.
+      const claiming = claim().catch(() => null);
+      claims.add(claiming);
+      const row = await claiming;
+      if (!row) {
+        claims.delete(claiming);
+        return;
+      }
       running++;
       const p = execute(row)
         .catch(() => {})
@@ -271,6 +278,7 @@ export function createJobQueue(handle: DbHandle, definitions: JobDefinition[], o
           if (started) void tick();
         });
       inFlight.add(p);
+      claims.delete(claiming);
     }
   }
 
@@ -295,8 +303,8 @@ export function createJobQueue(handle: DbHandle, definitions: JobDefinition[], o
           await execute(row);
           continue;
         }
-        if (!inFlight.size) break;
-        await Promise.all(inFlight);
+        if (!inFlight.size && !claims.size) break;
+        await Promise.all([...inFlight, ...claims]);
       }
     },
     async start() {

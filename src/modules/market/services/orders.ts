@@ -268,7 +268,9 @@ registerPaymentPurpose('order', {
     if (refund.status !== 'succeeded') return;
     const payment = await getPaymentRecord(tx, paymentId);
     const [o] = await tx.select({ countyId: marketOrders.countyId, buyerId: marketOrders.buyerId }).from(marketOrders).where(eq(marketOrders.id, orderId));
-    if (o && payment) await notify(tx, { countyId: o.countyId, userIds: [o.buyerId], kind: 'order.refunded', params: { orderNo: orderId.slice(-8), refunded: yuan(refund.amountFen), paid: yuan(payment.amountFen) }, link: `/market/orders/${orderId}` });
+    // What has come back so far, of what was paid (the refunds that went through, this one included).
+    const back = ((await refundsOf(tx, [paymentId])).get(paymentId) ?? []).filter((r) => r.status === 'succeeded' || r.id === refund.id).reduce((sum, r) => sum + r.amountFen, 0);
+    if (o && payment) await notify(tx, { countyId: o.countyId, userIds: [o.buyerId], kind: 'order.refunded', params: { orderNo: orderId.slice(-8), refunded: yuan(back), paid: yuan(payment.amountFen) }, link: `/market/orders/${orderId}` });
   },
   async authorizeRefund(db, actor, orderId) {
     const [o] = await db.select({ orgId: marketOrders.orgId }).from(marketOrders).where(eq(marketOrders.id, orderId));
