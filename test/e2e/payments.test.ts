@@ -149,5 +149,17 @@ describe('paying with WeChat Pay, a partial refund and the settlement statement 
     await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toContain('County statement');
     await page.screenshot({ path: '.test-tmp/payments-settlement-phone-en.png', fullPage: true });
     await page.getByRole('button', { name: '中文' }).click();
+
+    // The seller's lines: the sale and the refund.
+    await coop.getByRole('link', { name: '明细' }).click();
+    await expect.poll(() => page.locator('.st-lines li').count()).toBe(2);
+    expect(await page.locator('.st-lines li[data-kind="refund"]').textContent()).toContain('礼盒破损');
+    await page.screenshot({ path: '.test-tmp/payments-statement-phone.png', fullPage: true });
+    // No refund has failed: the county's refunds page says so; all of them shows the one that went through.
+    await page.goto(`${server.url}/payments/refunds`);
+    await expect.poll(() => page.getByText('没有需要处理的退款。').count()).toBe(1);
+    await page.getByLabel('全部').check();
+    await expect.poll(() => page.locator('[data-refund-status]').textContent()).toBe('已退款');
+    await page.screenshot({ path: '.test-tmp/payments-refunds-phone.png', fullPage: true });
   });
 });

@@ -36,7 +36,7 @@ export function RefundsPage() {
   return (
     <section className="stack">
       <h1>{t('refunds.title')}</h1>
-      <label>
+      <label className="check">
         <input type="checkbox" checked={all} onChange={(e) => setAll(e.target.checked)} /> {t('refunds.all')}
       </label>
       <ErrorText ns="payments" error={q.error ?? retry.error} />
