@@ -23,7 +23,8 @@ const dayAfter = (date: string) => new Date(startOf(date).getTime() + 86_400_000
 export function checkPeriod(p: Period, where: 'querystring' | 'body' = 'querystring'): Period {
   for (const k of ['from', 'to'] as const) {
     const day = new Date(`${p[k]}T00:00:00Z`);
-    if (!DAY.test(p[k]) || Number.isNaN(day.getTime()) || day.toISOString().slice(0, 10) !== p[k]) {
+    // Real days of this era only (PostgreSQL has no year 0; a statement before 2000 or after 2999 is a typing error).
+    if (!DAY.test(p[k]) || Number.isNaN(day.getTime()) || day.toISOString().slice(0, 10) !== p[k] || p[k] < '2000-01-01' || p[k] > '2999-12-31') {
       throw badRequest(`${where}/${k}`, 'A date YYYY-MM-DD');
     }
   }
