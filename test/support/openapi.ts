@@ -140,5 +140,6 @@ export async function publicTables(db: Db): Promise<string[]> {
 /** Changes whenever any row of these tables is inserted, updated or deleted: row counts and the sum of row versions. */
 export async function rowFingerprint(db: Db, tables: string[]): Promise<string> {
   const parts = tables.map((name) => `select '${name}' as t, count(*)::text as n, coalesce(sum(xmin::text::bigint), 0)::text as x from "${name}"`);
-  return JSON.stringify(await queryRows(db, sql.raw(parts.join(' union all '))));
+  // Ordered: PostgreSQL may return the branches of a UNION ALL in any order (a parallel append does, under load).
+  return JSON.stringify(await queryRows(db, sql.raw(`${parts.join(' union all ')} order by 1`)));
 }
