@@ -103,6 +103,30 @@ const toRun = (r: Record<string, unknown>): JobRun => ({
 const errorText = (error: unknown) => (error instanceof Error ? `${error.name}: ${error.message}` : String(error)).slice(0, 500);
 
 /**
+ * Queues a run of a module's own job in the caller's transaction (the run exists only if it commits), for code that
+ * has no queue handle at hand (a service called from a route, a callback or another job). Every instance's workers
+ * are woken when the transaction commits.
+ */
+export async function enqueueJob(target: Db, def: Pick<JobDefinition, 'name' | 'maxAttempts'>, data: unknown, o: SendOptions = {}): Promise<string> {
+  const id = uuidv7();
+  const runAfter = new Date(Date.now() + (o.delaySeconds ?? 0) * 1000);
+  const inserted = await target
+    .insert(jobRuns)
+    .values({ id, name: def.name, data: data ?? {}, countyId: o.countyId ?? null, requestedBy: o.requestedBy ?? null, singletonKey: o.singletonKey ?? null, maxAttempts: def.maxAttempts ?? 3, runAfter })
+    .onConflictDoNothing()
+    .returning({ id: jobRuns.id });
+  if (inserted.length) {
+    await target.execute(sql`select pg_notify(${CHANNEL}, ${id})`);
+    return id;
+  }
+  const [existing] = await target
+    .select({ id: jobRuns.id })
+    .from(jobRuns)
+    .where(and(eq(jobRuns.singletonKey, o.singletonKey!), sql`${jobRuns.status} in ('queued', 'running')`));
+  return existing?.id ?? id;
+}
+
+/**
  * A durable job queue in the database, the same on PostgreSQL and the embedded database: runs are rows, claimed with
  * `FOR UPDATE SKIP LOCKED` and a lease, so each runs once across instances and a run whose instance died is taken
  * over when its lease lapses; failures retry with exponential backoff; progress is stored and announced with NOTIFY.
@@ -121,6 +145,7 @@ export function createJobQueue(handle: DbHandle, definitions: JobDefinition[], o
   let watchTimer: NodeJS.Timeout | undefined;
   let unlisten: (() => Promise<void>) | undefined;
   const inFlight = new Set<Promise<void>>();
+  const claims = new Set<Promise<unknown>>();
 
   const notify = async (id: string) => {
     await db.execute(sql`select pg_notify(${CHANNEL}, ${id})`);
@@ -129,19 +154,7 @@ export function createJobQueue(handle: DbHandle, definitions: JobDefinition[], o
   async function insert(target: Db, name: string, data: unknown, o: SendOptions = {}): Promise<string> {
     const def = byName.get(name);
     if (!def) throw new Error(`Unknown job ${name}`);
-    const id = uuidv7();
-    const runAfter = new Date(Date.now() + (o.delaySeconds ?? 0) * 1000);
-    const inserted = await target
-      .insert(jobRuns)
-      .values({ id, name, data: data ?? {}, countyId: o.countyId ?? null, requestedBy: o.requestedBy ?? null, singletonKey: o.singletonKey ?? null, maxAttempts: def.maxAttempts ?? 3, runAfter })
-      .onConflictDoNothing()
-      .returning({ id: jobRuns.id });
-    if (inserted.length) return id;
-    const [existing] = await target
-      .select({ id: jobRuns.id })
-      .from(jobRuns)
-      .where(and(eq(jobRuns.singletonKey, o.singletonKey!), sql`${jobRuns.status} in ('queued', 'running')`));
-    return existing?.id ?? id;
+    return enqueueJob(target, def, data, o);
   }
 
   async function get(id: string): Promise<JobRun | null> {
@@ -249,8 +262,14 @@ export function createJobQueue(handle: DbHandle, definitions: JobDefinition[], o
 
   async function tick(): Promise<void> {
     while (started && running < concurrency) {
-      const row = await claim().catch(() => null);
-      if (!row) return;
+      // A claim under way counts as in flight until its run is: `drain` must not see neither and return meanwhile.
+      const claiming = claim().catch(() => null);
+      claims.add(claiming);
+      const row = await claiming;
+      if (!row) {
+        claims.delete(claiming);
+        return;
+      }
       running++;
       const p = execute(row)
         .catch(() => {})
@@ -260,6 +279,7 @@ export function createJobQueue(handle: DbHandle, definitions: JobDefinition[], o
           if (started) void tick();
         });
       inFlight.add(p);
+      claims.delete(claiming);
     }
   }
 
@@ -284,8 +304,8 @@ export function createJobQueue(handle: DbHandle, definitions: JobDefinition[], o
           await execute(row);
           continue;
         }
-        if (!inFlight.size) break;
-        await Promise.all(inFlight);
+        if (!inFlight.size && !claims.size) break;
+        await Promise.all([...inFlight, ...claims]);
       }
     },
     async start() {

@@ -2491,6 +2491,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/market/orders/{id}/returns": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Seller: take lines back by quantity and refund them (shipping too with the last unit) */
+        post: operations["returnLines"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/market/photos/{id}": {
         parameters: {
             query?: never;
@@ -3052,6 +3069,142 @@ export interface paths {
         put?: never;
         /** Signed callback from a payment provider (idempotent); Alipay is answered with the text "success" */
         post: operations["handleCallback"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/payments/refunds": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The county's refunds for its administrator: failed first, then those being sent */
+        get: operations["listRefunds"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/payments/refunds/{id}/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send a failed refund again (county administrator) */
+        post: operations["retryRefund"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/payments/settlement": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What each seller of the county is owed for a period (default: this month) */
+        get: operations["countyStatement"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/payments/settlement/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The county's settlement statement as an XLSX workbook */
+        get: operations["exportCountyStatement"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/payments/settlement/fee-rate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** The platform fee the county takes, in basis points */
+        put: operations["setFeeRate"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/payments/settlement/orgs/{orgId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One seller's statement for a period, with its lines (its members, the county's officials) */
+        get: operations["orgStatement"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/payments/settlement/orgs/{orgId}/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One seller's statement as an XLSX workbook */
+        get: operations["exportOrgStatement"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/payments/settlement/payouts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Record money paid out to a seller for a period (never more than it is owed) */
+        post: operations["recordPayout"];
         delete?: never;
         options?: never;
         head?: never;
@@ -9112,6 +9265,19 @@ export interface operations {
                         innName: string;
                         paymentId: string | null;
                         refundFen: number;
+                        refunds: {
+                            amountFen: number;
+                            attempts: number;
+                            createdAt: string;
+                            id: string;
+                            reason: string;
+                            settledAt: string | null;
+                            /**
+                             * @description pending: being sent to the provider (retried); failed: given up, the county administrator acts
+                             * @enum {string}
+                             */
+                            status: "pending" | "succeeded" | "failed";
+                        }[];
                         reviewed: boolean;
                         roomId: string;
                         roomName: string;
@@ -17647,6 +17813,8 @@ export interface operations {
                             lineFen: number;
                             productName: string;
                             qty: number;
+                            /** @description Units the producer has taken back and refunded */
+                            returnedQty?: number;
                             unitPriceFen: number;
                             variantId: string;
                             variantLabel: string;
@@ -17658,6 +17826,19 @@ export interface operations {
                         producer: string;
                         /** Format: date-time */
                         refundedAt: string | null;
+                        refunds: {
+                            amountFen: number;
+                            attempts: number;
+                            createdAt: string;
+                            id: string;
+                            reason: string;
+                            settledAt: string | null;
+                            /**
+                             * @description pending: being sent to the provider (retried); failed: given up, the county administrator acts
+                             * @enum {string}
+                             */
+                            status: "pending" | "succeeded" | "failed";
+                        }[];
                         /** Format: date-time */
                         reservedUntil: string;
                         /** Format: date-time */
@@ -17755,6 +17936,8 @@ export interface operations {
                             lineFen: number;
                             productName: string;
                             qty: number;
+                            /** @description Units the producer has taken back and refunded */
+                            returnedQty?: number;
                             unitPriceFen: number;
                             variantId: string;
                             variantLabel: string;
@@ -17766,6 +17949,19 @@ export interface operations {
                         producer: string;
                         /** Format: date-time */
                         refundedAt: string | null;
+                        refunds: {
+                            amountFen: number;
+                            attempts: number;
+                            createdAt: string;
+                            id: string;
+                            reason: string;
+                            settledAt: string | null;
+                            /**
+                             * @description pending: being sent to the provider (retried); failed: given up, the county administrator acts
+                             * @enum {string}
+                             */
+                            status: "pending" | "succeeded" | "failed";
+                        }[];
                         /** Format: date-time */
                         reservedUntil: string;
                         /** Format: date-time */
@@ -17803,6 +17999,8 @@ export interface operations {
                             lineFen: number;
                             productName: string;
                             qty: number;
+                            /** @description Units the producer has taken back and refunded */
+                            returnedQty?: number;
                             unitPriceFen: number;
                             variantId: string;
                             variantLabel: string;
@@ -17895,6 +18093,8 @@ export interface operations {
                             lineFen: number;
                             productName: string;
                             qty: number;
+                            /** @description Units the producer has taken back and refunded */
+                            returnedQty?: number;
                             unitPriceFen: number;
                             variantId: string;
                             variantLabel: string;
@@ -17906,6 +18106,19 @@ export interface operations {
                         producer: string;
                         /** Format: date-time */
                         refundedAt: string | null;
+                        refunds: {
+                            amountFen: number;
+                            attempts: number;
+                            createdAt: string;
+                            id: string;
+                            reason: string;
+                            settledAt: string | null;
+                            /**
+                             * @description pending: being sent to the provider (retried); failed: given up, the county administrator acts
+                             * @enum {string}
+                             */
+                            status: "pending" | "succeeded" | "failed";
+                        }[];
                         /** Format: date-time */
                         reservedUntil: string;
                         /** Format: date-time */
@@ -18005,6 +18218,8 @@ export interface operations {
                             lineFen: number;
                             productName: string;
                             qty: number;
+                            /** @description Units the producer has taken back and refunded */
+                            returnedQty?: number;
                             unitPriceFen: number;
                             variantId: string;
                             variantLabel: string;
@@ -18016,6 +18231,19 @@ export interface operations {
                         producer: string;
                         /** Format: date-time */
                         refundedAt: string | null;
+                        refunds: {
+                            amountFen: number;
+                            attempts: number;
+                            createdAt: string;
+                            id: string;
+                            reason: string;
+                            settledAt: string | null;
+                            /**
+                             * @description pending: being sent to the provider (retried); failed: given up, the county administrator acts
+                             * @enum {string}
+                             */
+                            status: "pending" | "succeeded" | "failed";
+                        }[];
                         /** Format: date-time */
                         reservedUntil: string;
                         /** Format: date-time */
@@ -18205,6 +18433,8 @@ export interface operations {
                             lineFen: number;
                             productName: string;
                             qty: number;
+                            /** @description Units the producer has taken back and refunded */
+                            returnedQty?: number;
                             unitPriceFen: number;
                             variantId: string;
                             variantLabel: string;
@@ -18216,6 +18446,157 @@ export interface operations {
                         producer: string;
                         /** Format: date-time */
                         refundedAt: string | null;
+                        refunds: {
+                            amountFen: number;
+                            attempts: number;
+                            createdAt: string;
+                            id: string;
+                            reason: string;
+                            settledAt: string | null;
+                            /**
+                             * @description pending: being sent to the provider (retried); failed: given up, the county administrator acts
+                             * @enum {string}
+                             */
+                            status: "pending" | "succeeded" | "failed";
+                        }[];
+                        /** Format: date-time */
+                        reservedUntil: string;
+                        /** Format: date-time */
+                        shippedAt: string | null;
+                        shippingFen: number;
+                        /** @enum {string} */
+                        status: "pending" | "paid" | "packed" | "shipped" | "delivered" | "completed" | "cancelled" | "refunded";
+                        subtotalFen: number;
+                        totalFen: number;
+                        trackingNo: string | null;
+                        /** @enum {string} */
+                        viewerRole: "buyer" | "seller";
+                    };
+                };
+            };
+            /** @description Invalid input; `field` names the offending field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed for this user */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found (or not visible to this user) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state (a refused transition, a duplicate, stock gone) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    returnLines: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    lines: {
+                        qty: number;
+                        /** Format: uuid */
+                        variantId: string;
+                    }[];
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        address: {
+                            city: string;
+                            detail: string;
+                            name: string;
+                            phone: string;
+                            province: string;
+                        };
+                        /** Format: date-time */
+                        cancelledAt: string | null;
+                        /** Format: date-time */
+                        completedAt: string | null;
+                        /** Format: date-time */
+                        createdAt: string;
+                        /** Format: date-time */
+                        deliveredAt: string | null;
+                        id: string;
+                        items: {
+                            batchId: string | null;
+                            lineFen: number;
+                            productName: string;
+                            qty: number;
+                            /** @description Units the producer has taken back and refunded */
+                            returnedQty?: number;
+                            unitPriceFen: number;
+                            variantId: string;
+                            variantLabel: string;
+                        }[];
+                        orgId: string;
+                        /** Format: date-time */
+                        paidAt: string | null;
+                        paymentId: string | null;
+                        producer: string;
+                        /** Format: date-time */
+                        refundedAt: string | null;
+                        refunds: {
+                            amountFen: number;
+                            attempts: number;
+                            createdAt: string;
+                            id: string;
+                            reason: string;
+                            settledAt: string | null;
+                            /**
+                             * @description pending: being sent to the provider (retried); failed: given up, the county administrator acts
+                             * @enum {string}
+                             */
+                            status: "pending" | "succeeded" | "failed";
+                        }[];
                         /** Format: date-time */
                         reservedUntil: string;
                         /** Format: date-time */
@@ -19549,6 +19930,8 @@ export interface operations {
                             lineFen: number;
                             productName: string;
                             qty: number;
+                            /** @description Units the producer has taken back and refunded */
+                            returnedQty?: number;
                             unitPriceFen: number;
                             variantId: string;
                             variantLabel: string;
@@ -19560,6 +19943,19 @@ export interface operations {
                         producer: string;
                         /** Format: date-time */
                         refundedAt: string | null;
+                        refunds: {
+                            amountFen: number;
+                            attempts: number;
+                            createdAt: string;
+                            id: string;
+                            reason: string;
+                            settledAt: string | null;
+                            /**
+                             * @description pending: being sent to the provider (retried); failed: given up, the county administrator acts
+                             * @enum {string}
+                             */
+                            status: "pending" | "succeeded" | "failed";
+                        }[];
                         /** Format: date-time */
                         reservedUntil: string;
                         /** Format: date-time */
@@ -20709,6 +21105,19 @@ export interface operations {
                         purpose: string;
                         referenceId: string;
                         refundedFen: number;
+                        refunds: {
+                            amountFen: number;
+                            attempts: number;
+                            createdAt: string;
+                            id: string;
+                            reason: string;
+                            settledAt: string | null;
+                            /**
+                             * @description pending: being sent to the provider (retried); failed: given up, the county administrator acts
+                             * @enum {string}
+                             */
+                            status: "pending" | "succeeded" | "failed";
+                        }[];
                         returnUrl: string;
                         /** @enum {string} */
                         status: "pending" | "paid" | "failed" | "refunded";
@@ -20780,6 +21189,12 @@ export interface operations {
                     "application/json": {
                         paymentId: string;
                         refundedFen: number;
+                        refundId: string;
+                        /**
+                         * @description The provider is asked by a job; follow it on GET /payments/:id
+                         * @enum {string}
+                         */
+                        refundStatus: "pending";
                         /** @enum {string} */
                         status: "pending" | "paid" | "failed" | "refunded";
                     };
@@ -20956,6 +21371,584 @@ export interface operations {
             };
             /** @description Not found (or not visible to this user) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listRefunds: {
+        parameters: {
+            query?: {
+                limit?: number;
+                status?: "pending" | "succeeded" | "failed";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        amountFen: number;
+                        attempts: number;
+                        createdAt: string;
+                        id: string;
+                        lastError: string | null;
+                        payment: {
+                            amountFen: number;
+                            description: string;
+                            provider: string;
+                            purpose: string;
+                            referenceId: string;
+                        };
+                        paymentId: string;
+                        reason: string;
+                        settledAt: string | null;
+                        /**
+                         * @description pending: being sent to the provider (retried); failed: given up, the county administrator acts
+                         * @enum {string}
+                         */
+                        status: "pending" | "succeeded" | "failed";
+                    }[];
+                };
+            };
+            /** @description Invalid input; `field` names the offending field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed for this user */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    retryRefund: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        amountFen: number;
+                        attempts: number;
+                        createdAt: string;
+                        id: string;
+                        reason: string;
+                        settledAt: string | null;
+                        /**
+                         * @description pending: being sent to the provider (retried); failed: given up, the county administrator acts
+                         * @enum {string}
+                         */
+                        status: "pending" | "succeeded" | "failed";
+                    };
+                };
+            };
+            /** @description Invalid input; `field` names the offending field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed for this user */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found (or not visible to this user) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state (a refused transition, a duplicate, stock gone) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    countyStatement: {
+        parameters: {
+            query?: {
+                from?: string;
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        feeBps: number;
+                        period: {
+                            from: string;
+                            to: string;
+                        };
+                        rows: {
+                            feeFen: number;
+                            grossFen: number;
+                            kind: string;
+                            name: string;
+                            netFen: number;
+                            orgId: string;
+                            owedFen: number;
+                            paidOutFen: number;
+                            payments: number;
+                            refunds: number;
+                            refundsFen: number;
+                        }[];
+                        totals: {
+                            feeFen: number;
+                            grossFen: number;
+                            netFen: number;
+                            owedFen: number;
+                            paidOutFen: number;
+                            payments: number;
+                            refunds: number;
+                            refundsFen: number;
+                        };
+                    };
+                };
+            };
+            /** @description Invalid input; `field` names the offending field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed for this user */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    exportCountyStatement: {
+        parameters: {
+            query?: {
+                from?: string;
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The file */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
+            };
+            /** @description Invalid input; `field` names the offending field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed for this user */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    setFeeRate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    feeBps: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        feeBps: number;
+                    };
+                };
+            };
+            /** @description Invalid input; `field` names the offending field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed for this user */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state (a refused transition, a duplicate, stock gone) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    orgStatement: {
+        parameters: {
+            query?: {
+                from?: string;
+                to?: string;
+            };
+            header?: never;
+            path: {
+                orgId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        feeBps: number;
+                        lines: {
+                            amountFen: number;
+                            at: string;
+                            description: string;
+                            /** @enum {string} */
+                            kind: "sale" | "refund" | "payout";
+                            purpose: string;
+                        }[];
+                        org: {
+                            id: string;
+                            name: string;
+                        };
+                        period: {
+                            from: string;
+                            to: string;
+                        };
+                        rows: {
+                            feeFen: number;
+                            grossFen: number;
+                            kind: string;
+                            name: string;
+                            netFen: number;
+                            orgId: string;
+                            owedFen: number;
+                            paidOutFen: number;
+                            payments: number;
+                            refunds: number;
+                            refundsFen: number;
+                        }[];
+                        totals: {
+                            feeFen: number;
+                            grossFen: number;
+                            netFen: number;
+                            owedFen: number;
+                            paidOutFen: number;
+                            payments: number;
+                            refunds: number;
+                            refundsFen: number;
+                        };
+                    };
+                };
+            };
+            /** @description Invalid input; `field` names the offending field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed for this user */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found (or not visible to this user) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    exportOrgStatement: {
+        parameters: {
+            query?: {
+                from?: string;
+                to?: string;
+            };
+            header?: never;
+            path: {
+                orgId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The file */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
+            };
+            /** @description Invalid input; `field` names the offending field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed for this user */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found (or not visible to this user) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    recordPayout: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    amountFen: number;
+                    from: string;
+                    /** Format: uuid */
+                    orgId: string;
+                    reference: string;
+                    to: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        amountFen: number;
+                        id: string;
+                        orgId: string;
+                        owedFen: number;
+                    };
+                };
+            };
+            /** @description Invalid input; `field` names the offending field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed for this user */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state (a refused transition, a duplicate, stock gone) */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -43,6 +43,7 @@ export const WEB_MODULES: WebModule[] = [
   webModule('logistics', { zhCN: '物流', en: 'Logistics' }, () => import('./pages/logistics/index.tsx'), () => import('./pages/logistics/i18n.ts')),
   webModule('people', { zhCN: '人才', en: 'People' }, () => import('./pages/people/index.tsx'), () => import('./pages/people/i18n.ts')),
   webModule('indicators', { zhCN: '指标', en: 'Indicators' }, () => import('./pages/indicators/index.tsx'), () => import('./pages/indicators/i18n.ts')),
+  webModule('payments', { zhCN: '结算', en: 'Settlement' }, () => import('./pages/payments/index.tsx'), () => import('./pages/payments/i18n.ts')),
   webModule('notifications', { zhCN: '消息', en: 'Notifications' }, () => import('./pages/notifications/index.tsx'), () => import('./pages/notifications/i18n.ts')),
 ];
 

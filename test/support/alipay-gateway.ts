@@ -59,6 +59,8 @@ export interface AlipayStandIn {
   trades: Map<string, StandInTrade>;
   /** Every request the gateway refused for its signature. */
   refusedSignatures: number;
+  /** The next this many refund requests meet a system error (an outage), as the gateway answers one. */
+  refundOutage: number;
   /** The buyer pays at the cashier; the notification is delivered unless `deliver: false` (a lost notification). */
   pay(outTradeNo: string, options?: { deliver?: boolean }): Promise<{ delivered: boolean; status?: number; answer?: string; form: Record<string, string> }>;
   /** The signed notification Alipay would send for a trade (to replay or tamper with in tests). */
@@ -71,7 +73,7 @@ export interface AlipayStandIn {
 export async function startAlipayStandIn(options: { appId: string; appPublicKey: KeyObject | string; alipayPrivateKey: KeyObject | string }): Promise<AlipayStandIn> {
   const trades = new Map<string, StandInTrade>();
   const notifyIds = new Map<string, string>();
-  const state = { refusedSignatures: 0 };
+  const state = { refusedSignatures: 0, refundOutage: 0 };
 
   const verified = (params: Record<string, string>) => {
     const ok = typeof params.sign === 'string' && params.app_id === options.appId && params.sign_type === 'RSA2' && rsa2Verify(options.appPublicKey, alipaySignContent(params), params.sign);
@@ -94,6 +96,10 @@ export async function startAlipayStandIn(options: { appId: string; appPublicKey:
       return { ...success, out_trade_no: trade.outTradeNo, trade_no: trade.tradeNo, trade_status: trade.status, total_amount: trade.totalAmount };
     }
     if (method === 'alipay.trade.refund') {
+      if (state.refundOutage > 0) {
+        state.refundOutage--;
+        return { code: '20000', msg: 'Service Currently Unavailable', sub_code: 'isp.unknow-error', sub_msg: '系统繁忙' };
+      }
       if (!trade) return businessError('ACQ.TRADE_NOT_EXIST', '交易不存在');
       const fen = yuanToFen(biz.refund_amount);
       // The same out_request_no again (a retry) answers the earlier refund and moves no money.
@@ -177,6 +183,12 @@ export async function startAlipayStandIn(options: { appId: string; appPublicKey:
   const standIn: AlipayStandIn = {
     gateway: `http://127.0.0.1:${port}/gateway.do`,
     trades,
+    get refundOutage() {
+      return state.refundOutage;
+    },
+    set refundOutage(n: number) {
+      state.refundOutage = n;
+    },
     get refusedSignatures() {
       return state.refusedSignatures;
     },

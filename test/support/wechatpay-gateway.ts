@@ -48,6 +48,8 @@ export interface WeChatPayStandIn {
   baseUrl: string;
   orders: Map<string, StandInOrder>;
   refusedSignatures: number;
+  /** The next this many refund requests meet a system error (an outage), as the gateway answers one. */
+  refundOutage: number;
   /** Headers WeChat Pay sends with a signed body (answers and notifications). */
   signedHeaders(body: string, options?: { timestamp?: number; signWith?: KeyObject | string; serial?: string }): Record<string, string>;
   /** The notification body for an order (JSON text), with its id (stable across redeliveries). */
@@ -70,7 +72,7 @@ export async function startWeChatPayStandIn(options: {
 }): Promise<WeChatPayStandIn> {
   const orders = new Map<string, StandInOrder>();
   const notificationIds = new Map<string, string>();
-  const state = { refusedSignatures: 0 };
+  const state = { refusedSignatures: 0, refundOutage: 0 };
 
   const signedHeaders: WeChatPayStandIn['signedHeaders'] = (body, opts = {}) => {
     const timestamp = String(opts.timestamp ?? Math.floor(Date.now() / 1000));
@@ -153,6 +155,10 @@ export async function startWeChatPayStandIn(options: {
         return reply(res, 200, transaction(order));
       }
       if (url.pathname === '/v3/refund/domestic/refunds' && req.method === 'POST') {
+        if (state.refundOutage > 0) {
+          state.refundOutage--;
+          return reply(res, 500, { code: 'SYSTEM_ERROR', message: '系统错误' });
+        }
         const r = JSON.parse(body);
         const order = orders.get(r.out_trade_no);
         if (!order) return reply(res, 404, { code: 'RESOURCE_NOT_EXISTS', message: '订单不存在' });
@@ -187,6 +193,12 @@ export async function startWeChatPayStandIn(options: {
   const standIn: WeChatPayStandIn = {
     baseUrl: `http://127.0.0.1:${port}`,
     orders,
+    get refundOutage() {
+      return state.refundOutage;
+    },
+    set refundOutage(n: number) {
+      state.refundOutage = n;
+    },
     get refusedSignatures() {
       return state.refusedSignatures;
     },

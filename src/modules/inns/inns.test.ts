@@ -275,6 +275,10 @@ describeEachDriver('inns', (driver) => {
     expect(cancelFar.json()).toMatchObject({ refundFen: far.amountFen, refundIssued: true, booking: { status: 'cancelled' } });
     const farPayment = (await api(buyer)({ url: `/api/v1/payments/${cancelFar.json().paymentId}` })).json();
     expect(farPayment).toMatchObject({ status: 'refunded', refundedFen: far.amountFen });
+    // The refund the policy gives is sent by its job; the guest follows it in their bookings.
+    await t.app.jobs.drain();
+    const mine = (await api(buyer)({ url: '/api/v1/inns/bookings/mine' })).json() as { id: string; refunds: { amountFen: number; status: string }[] }[];
+    expect(mine.find((b) => b.id === far.id)!.refunds).toMatchObject([{ amountFen: far.amountFen, reason: 'booking cancelled', status: 'succeeded' }]);
     const cancelNear = await api(buyer)({ method: 'POST', url: `/api/v1/inns/bookings/${near.id}/cancel` });
     expect(cancelNear.json()).toMatchObject({ refundFen: Math.floor(near.amountFen / 2), refundIssued: true });
     // The guest cannot refund themselves the rest through the payment API; the inn can.

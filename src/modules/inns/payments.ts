@@ -39,14 +39,15 @@ registerPaymentPurpose('booking', {
 
 /** Starts paying a held booking: answers the payment page to send the guest to. */
 export async function startBookingPayment(db: Db, actor: Actor | null, bookingId: string) {
-  const { booking, description } = await bookingForPayment(db, actor, bookingId);
-  return createPayment(db, actor, { purpose: 'booking', referenceId: booking.id, countyId: booking.countyId, amountFen: booking.amountFen, description });
+  const { booking, payeeOrgId, description } = await bookingForPayment(db, actor, bookingId);
+  return createPayment(db, actor, { purpose: 'booking', referenceId: booking.id, countyId: booking.countyId, payeeOrgId, amountFen: booking.amountFen, description });
 }
 
 /**
- * Cancels, then refunds what the policy gives through the payment provider. If the refund fails after the
- * cancellation committed, the booking keeps the refund due (`refundFen`) and the answer says `refundIssued: false`;
- * the inn or the county administrator can issue it from the payment.
+ * Cancels, then asks the refund the policy gives (the `payments.refund` job sends it to the provider, retrying; its
+ * state shows in the guest's bookings). If asking fails after the cancellation committed (the provider switched off),
+ * the booking keeps the refund due (`refundFen`) and the answer says `refundIssued: false`; the inn or the county
+ * administrator can issue it from the payment.
  */
 export async function cancelAndRefund(db: Db, actor: Actor | null, bookingId: string) {
   const outcome = await cancelBooking(db, actor, bookingId);

@@ -2,7 +2,7 @@ import multipart from '@fastify/multipart';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { paymentStartReply } from '../payments/index.ts';
+import { paymentStartReply, refundView } from '../payments/index.ts';
 import { isValidDate } from './dates.ts';
 import { cancelAndRefund, startBookingPayment } from './payments.ts';
 import { ROOM_TYPES } from './schema.ts';
@@ -306,6 +306,7 @@ const myBookingsReply = z.array(z.object({
   innName: z.string(),
   roomName: z.string(),
   reviewed: z.boolean(),
+  refunds: z.array(refundView),
   id: z.string(),
   innId: z.string(),
   roomId: z.string(),

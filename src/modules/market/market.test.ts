@@ -225,6 +225,45 @@ describeEachDriver('market', (driver) => {
     expect((await post(producer, `/market/orders/${o.id}/pack`, {})).statusCode).toBe(409);
   });
 
+  it('takes lines back by quantity: each return refunded through the job, shown to the buyer; the last unit brings the shipping back', async () => {
+    const [tea] = await variantsOf('松阳香茶 一级 雨前');
+    const [silver] = await variantsOf('松阳银猴 特级 明前');
+    const o = (await order(buyer, [{ variantId: tea.id, qty: 3 }, { variantId: silver.id, qty: 1 }])).json();
+    const { paymentId } = await payInSandbox(buyer, o.id);
+    const giveBack = (s: Session, lines: { variantId: string; qty: number }[]) => post(s, `/market/orders/${o.id}/returns`, { lines, reason: '一罐受潮' });
+
+    expect((await giveBack(buyer, [{ variantId: tea.id, qty: 1 }])).json()).toMatchObject({ code: 'not_yours' });
+    const one = await giveBack(producer, [{ variantId: tea.id, qty: 1 }]);
+    expect(one.statusCode).toBe(200);
+    expect(one.json()).toMatchObject({ status: 'paid', refunds: [{ amountFen: tea.priceFen, reason: '一罐受潮', status: 'pending' }] });
+    await t.app.jobs.drain();
+    const seen = (await get(buyer, `/market/orders/${o.id}`)).json();
+    expect(seen.items.find((i: { variantId: string }) => i.variantId === tea.id)).toMatchObject({ qty: 3, returnedQty: 1 });
+    expect(seen.refunds).toMatchObject([{ amountFen: tea.priceFen, status: 'succeeded' }]);
+    const told = (await get(buyer, '/notifications')).json();
+    expect(JSON.stringify(told)).toContain(`¥${(tea.priceFen / 100).toFixed(2)}`);
+
+    // More than is left on a line, a line the order does not have, a line twice: refused by field, nothing changes.
+    const tooMany = await giveBack(producer, [{ variantId: tea.id, qty: 3 }]);
+    expect(tooMany.json()).toMatchObject({ code: 'return_too_large', field: 'body/lines/0/qty' });
+    expect((await giveBack(producer, [{ variantId: silver.id, qty: 1 }, { variantId: randomUUID(), qty: 1 }])).json()).toMatchObject({ status: 400, field: 'body/lines/1/variantId' });
+    expect((await giveBack(producer, [{ variantId: tea.id, qty: 1 }, { variantId: tea.id, qty: 1 }])).statusCode).toBe(400);
+    expect((await get(buyer, `/market/orders/${o.id}`)).json().items.map((i: { returnedQty: number }) => i.returnedQty).sort()).toEqual([0, 1]);
+    expect(await getPaymentRecord(t.db.db, paymentId)).toMatchObject({ refundedFen: tea.priceFen });
+
+    // The rest comes back: everything paid is refunded, shipping included, and the order is refunded.
+    const rest = await giveBack(producer, [{ variantId: tea.id, qty: 2 }, { variantId: silver.id, qty: 1 }]);
+    expect(rest.json()).toMatchObject({ status: 'refunded' });
+    await t.app.jobs.drain();
+    const done = (await get(buyer, `/market/orders/${o.id}`)).json();
+    expect(done.refunds.map((r: { amountFen: number; status: string }) => [r.amountFen, r.status])).toEqual([
+      [tea.priceFen, 'succeeded'],
+      [o.totalFen - tea.priceFen, 'succeeded'],
+    ]);
+    expect(await getPaymentRecord(t.db.db, paymentId)).toMatchObject({ status: 'refunded', refundedFen: o.totalFen });
+    expect((await giveBack(producer, [{ variantId: tea.id, qty: 1 }])).json()).toMatchObject({ code: 'invalid_transition', current: 'refunded' });
+  });
+
   it('shows the seeded batch’s trace with a verified hash chain, resolves its Digital Link and prints its QR code', async () => {
     const { batchId } = (await get(null, `/market/gs1/01/${DEMO_GTIN}/10/${DEMO_LOT}`)).json();
     const trace = (await get(null, `/market/trace/${batchId}`)).json();

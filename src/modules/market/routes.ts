@@ -3,7 +3,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import QRCode from 'qrcode';
 import { z } from 'zod';
-import { paymentStartReply } from '../payments/index.ts';
+import { paymentStartReply, refundView } from '../payments/index.ts';
 import { documentTooLarge, PDF_MAX_BYTES, PHOTO_MAX_BYTES, photoTooLarge } from '../../server/images.ts';
 import { badRequest, Problem } from '../../server/problems.ts';
 import { storageFor } from '../../server/storage.ts';
@@ -343,6 +343,7 @@ const orderItem = z.object({
   qty: z.number(),
   unitPriceFen: z.number(),
   lineFen: z.number(),
+  returnedQty: z.number().optional().meta({ description: 'Units the producer has taken back and refunded' }),
 });
 /** A new order as checkout holds it. */
 const checkout201Reply = z.object({
@@ -367,6 +368,7 @@ const orderListItem = checkout201Reply.extend({
   completedAt: z.date().nullable(),
   cancelledAt: z.date().nullable(),
   refundedAt: z.date().nullable(),
+  refunds: z.array(refundView),
 });
 const orderListReply = z.array(orderListItem);
 /** An order as its buyer or seller sees it. */
@@ -734,6 +736,21 @@ export const marketRoutes: FastifyPluginAsync = async (base) => {
     '/market/orders/:id/refund',
     { schema: { tags: ['market'], params: idParams, body: z.strictObject({ reason: text(500).min(1) }), summary: 'Seller: refund an order', operationId: 'refundOrder', security: SESSION, response: { 200: orderReply } } },
     async (request) => market.refundOrder(app.db, request.actor, request.params.id, request.body.reason),
+  );
+  app.post(
+    '/market/orders/:id/returns',
+    {
+      schema: {
+        tags: ['market'],
+        params: idParams,
+        body: z.strictObject({ lines: z.array(z.strictObject({ variantId: z.uuid(), qty: z.number().int().positive().max(10_000) })).min(1).max(50), reason: text(500).min(1) }),
+        summary: 'Seller: take lines back by quantity and refund them (shipping too with the last unit)',
+        operationId: 'returnLines',
+        security: SESSION,
+        response: { 200: orderReply },
+      },
+    },
+    async (request) => market.returnLines(app.db, request.actor, request.params.id, request.body),
   );
   app.get(
     '/market/shops/:orgId/orders',

@@ -349,6 +349,8 @@ export const marketOrderItems = pgTable(
     qty: integer('qty').notNull(),
     unitPriceFen: integer('unit_price_fen').notNull(),
     lineFen: integer('line_fen').notNull(),
+    /** Units the producer has taken back and refunded (a return by line and quantity). */
+    returnedQty: integer('returned_qty').notNull().default(0),
   },
   (t) => [
     pk(t),
@@ -356,6 +358,7 @@ export const marketOrderItems = pgTable(
     ofVariant(t),
     ofBatch(t),
     check('market_order_items_qty_check', sql`${t.qty} > 0`),
+    check('market_order_items_returned_check', sql`${t.returnedQty} between 0 and ${t.qty}`),
     check('market_order_items_amount_check', sql`${t.unitPriceFen} > 0 and ${t.lineFen} = ${t.unitPriceFen} * ${t.qty}`),
     uniqueIndex('market_order_items_unique').on(t.orderId, t.variantId, t.countyId),
   ],

@@ -153,9 +153,12 @@ describeEachDriver('notifications', (driver) => {
     const order = await buyAndPay();
     const part = await req(producer, 'POST', `/payments/${order.paymentId}/refunds`, { amountFen: 3800, reason: '少发一罐' });
     expect(part.statusCode, part.body).toBeLessThan(300);
+    // The buyer is told once the refund has gone through at the provider (its job).
+    await t.app.jobs.drain();
     let items = (await req(buyer, 'GET', '/notifications')).json().items;
     expect(items[0]).toMatchObject({ kind: 'order.refunded', link: `/market/orders/${order.id}`, params: { orderNo: order.id.slice(-8), refunded: '¥38.00', paid: '¥138.00' } });
     await req(producer, 'POST', `/payments/${order.paymentId}/refunds`, { amountFen: 10000, reason: '退货' });
+    await t.app.jobs.drain();
     items = (await req(buyer, 'GET', '/notifications')).json().items;
     expect(items[0].params).toMatchObject({ refunded: '¥138.00', paid: '¥138.00' });
     expect((await req(buyer, 'GET', `/market/orders/${order.id}`)).json().status).toBe('refunded');

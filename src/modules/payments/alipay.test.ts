@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { as, signIn, startTestApp, type Session, type TestApp } from '../../../test/support/app.ts';
 import { describeEachDriver } from '../../../test/support/db.ts';
 import { alipaySignContent, beijingTime, rsa2Sign, startAlipayStandIn, type AlipayStandIn } from '../../../test/support/alipay-gateway.ts';
+import { checkRefundRetries } from '../../../test/support/refund-jobs.ts';
 import { KeyDir, leaks, LogCapture, rsaKeys, setEnv } from '../../../test/support/payment-keys.ts';
 import { queryRows } from '../../db/handle.ts';
 import { AlipayProvider, alipayTime } from './alipay.ts';
@@ -281,11 +282,14 @@ describeEachDriver('Alipay through a stand-in gateway', (driver) => {
     expect((await getPaymentRecord(t.db.db, p.paymentId))!.status).toBe('paid');
     const refund = (amountFen: number) => as(t.app, admin)({ method: 'POST', url: `/api/v1/payments/${p.paymentId}/refunds`, payload: { amountFen, reason: '退订一晚' } });
 
-    expect((await refund(4000)).json()).toMatchObject({ refundedFen: 4000, status: 'paid' });
+    expect((await refund(4000)).json()).toMatchObject({ refundedFen: 4000, status: 'paid', refundStatus: 'pending' });
+    await t.app.jobs.drain();
     expect(gateway.trades.get(p.tradeNo)!.refunded).toBe(4000);
     expect((await refund(6001)).statusCode).toBe(409);
+    await t.app.jobs.drain();
     expect(gateway.trades.get(p.tradeNo)!.refunded).toBe(4000);
     expect((await refund(6000)).json()).toMatchObject({ refundedFen: 10000, status: 'refunded' });
+    await t.app.jobs.drain();
     expect(gateway.trades.get(p.tradeNo)!).toMatchObject({ refunded: 10000, status: 'TRADE_CLOSED' });
     expect((await refund(1)).statusCode).toBe(409);
 
@@ -299,6 +303,12 @@ describeEachDriver('Alipay through a stand-in gateway', (driver) => {
     // Asking again with the same refund id (a retry) moves no money twice.
     expect(await provider.refund({ providerReference: p.tradeNo, refundId: rows[0].id, amountFen: 4000, totalFen: 10000, reason: '重试' })).toMatchObject({ status: 'succeeded' });
     expect(gateway.trades.get(p.tradeNo)!.refunded).toBe(10000);
+  });
+
+  it('retries a refund through an outage with backoff; one that outlasts its tries fails, the county admin sends it again', async () => {
+    const p = await openTestPayment(8800);
+    await gateway.pay(p.tradeNo);
+    await checkRefundRetries(t, { admin, payer: buyer }, p.paymentId, gateway, () => gateway.trades.get(p.tradeNo)!.refunded);
   });
 
   it('a gateway that refuses the request signature is a 502 naming only its code', async () => {

@@ -7,6 +7,7 @@ import type { JobDefinition } from '../../server/jobs.ts';
 import { paymentRoutes } from './routes.ts';
 import * as schema from './schema.ts';
 import { reconcilePendingPayments } from './service.ts';
+import { refundJob } from './refunds.ts';
 import { paymentSettings } from './settings.ts';
 
 /** Asks the provider about payments whose notification has not arrived (see ./README.md). */
@@ -26,13 +27,15 @@ export const paymentsModule = defineModule({
     paymentSettings();
     await app.register(paymentRoutes);
   },
-  permissions: { 'payments.refund': ['county_admin'] },
-  jobs: [reconcileJob],
+  permissions: { 'payments.refund': ['county_admin'], 'payments.settlement': ['county_admin'], 'payments.statement': ['county_admin', 'producer', 'innkeeper', 'artisan'] },
+  jobs: [reconcileJob, refundJob],
 });
 
 export { payments } from './schema.ts';
 export type { PaymentStatus } from './schema.ts';
-export { createPayment, getPaymentRecord, refundPayment, registerPaymentPurpose, sandboxSecret, reconcilePendingPayments } from './service.ts';
+export { createPayment, getPaymentRecord, registerPaymentPurpose, sandboxSecret, reconcilePendingPayments } from './service.ts';
+export { refundPayment, refundsOf, type RefundView } from './refunds.ts';
+export { refundView } from './replies.ts';
 export type { PaymentPurpose, PaymentPurposeHandlers } from './service.ts';
 export type { PaymentChannel } from './provider.ts';
 export type { ProviderName } from './settings.ts';

@@ -64,10 +64,12 @@ describeEachDriver('payments (sandbox provider)', (driver) => {
     expect(late.statusCode).toBe(200);
     expect((await getPaymentRecord(t.db.db, first.paymentId))?.status).toBe('refunded');
     expect(paid.length).toBe(before);
+    // The refund is sent by its job.
+    await t.app.jobs.drain();
     const after = await queryRows<{ action: string }>(t.db.db, sql`select action from audit_log where entity = 'payment' and entity_id = ${first.paymentId} order by at`);
-    expect(after.map((a) => a.action)).toEqual(['payment.create', 'payment.superseded', 'payment.auto_refund']);
-    const [refund] = await queryRows<{ amount_fen: number }>(t.db.db, sql`select amount_fen from payment_refunds where payment_id = ${first.paymentId}`);
-    expect(refund.amount_fen).toBe(20000);
+    expect(after.map((a) => a.action)).toEqual(['payment.create', 'payment.superseded', 'payment.auto_refund', 'payment.refund_succeeded']);
+    const [refund] = await queryRows<{ amount_fen: number; status: string }>(t.db.db, sql`select amount_fen, status from payment_refunds where payment_id = ${first.paymentId}`);
+    expect(refund).toEqual({ amount_fen: 20000, status: 'succeeded' });
   });
 
   it('opens a payment whose page belongs to the payer only; asking again answers the same payment', async () => {

@@ -13,3 +13,14 @@ export const paymentStartReply = z.object({
     .optional()
     .meta({ description: 'WeChat Pay JSAPI: the parameters for WeixinJSBridge.invoke("getBrandWCPayRequest")' }),
 });
+
+/** A refund as its payer and the seller see it (beside an order, a booking, a payment). */
+export const refundView = z.object({
+  id: z.string(),
+  amountFen: z.number(),
+  reason: z.string(),
+  status: z.enum(['pending', 'succeeded', 'failed']).meta({ description: 'pending: being sent to the provider (retried); failed: given up, the county administrator acts' }),
+  attempts: z.number(),
+  createdAt: z.string(),
+  settledAt: z.string().nullable(),
+});

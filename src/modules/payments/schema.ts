@@ -1,8 +1,8 @@
 // The payments module's tables: payments of every purpose other modules register, verified callbacks (keyed by
 // nonce against replays), refunds, the sandbox provider's ledger and signing keys.
 import { sql } from 'drizzle-orm';
-import { boolean, check, foreignKey, integer, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid, index, type AnyPgColumn } from 'drizzle-orm/pg-core';
-import { adminUnits, users } from '../governance/index.ts';
+import { boolean, check, date, foreignKey, integer, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid, index, type AnyPgColumn } from 'drizzle-orm/pg-core';
+import { adminUnits, organizations, users } from '../governance/index.ts';
 import { createdAt, inList, tenantId } from '../../db/columns.ts';
 
 const tz = (name: string) => timestamp(name, { withTimezone: true });
@@ -30,6 +30,8 @@ export const payments = pgTable(
     purpose: text('purpose').notNull(),
     referenceId: uuid('reference_id').notNull(),
     payerId: uuid('payer_id').references(() => users.id, { onDelete: 'set null' }),
+    /** Who is owed the money (the producer, the inn's organization): the settlement statement's row. */
+    payeeOrgId: uuid('payee_org_id').references(() => organizations.id),
     amountFen: integer('amount_fen').notNull(),
     refundedFen: integer('refunded_fen').notNull().default(0),
     description: text('description').notNull(),
@@ -72,6 +74,14 @@ export const paymentCallbacks = pgTable(
   ],
 );
 
+export const REFUND_STATUSES = ['pending', 'succeeded', 'failed'] as const;
+export type RefundStatus = (typeof REFUND_STATUSES)[number];
+
+/**
+ * Refunds: asked for in the transaction that reserves their amount on the payment (`refunded_fen`), then sent to
+ * the provider by the `payments.refund` job, retried with backoff; `failed` once the retries are spent (the county
+ * administrator sees it and may send it again).
+ */
 export const paymentRefunds = pgTable(
   'payment_refunds',
   {
@@ -83,8 +93,31 @@ export const paymentRefunds = pgTable(
     refundReference: text('refund_reference'),
     actorId: uuid('actor_id').references(() => users.id, { onDelete: 'set null' }),
     createdAt: createdAt(),
+    status: text('status').$type<RefundStatus>().notNull().default('succeeded'),
+    /** Tries at the provider so far. */
+    attempts: integer('attempts').notNull().default(0),
+    /** The provider's error code of the last try (never a message: it may carry personal data). */
+    lastError: text('last_error'),
+    settledAt: tz('settled_at'),
   },
-  (t) => [pk(t), ofPayment(t), check('payment_refunds_amount_check', sql`${t.amountFen} > 0`)],
+  (t) => [
+    pk(t),
+    ofPayment(t),
+    check('payment_refunds_amount_check', sql`${t.amountFen} > 0`),
+    check('payment_refunds_status_check', inList('status', REFUND_STATUSES)),
+    index('payment_refunds_open_idx').on(t.countyId, t.status).where(sql`status <> 'succeeded'`),
+  ],
+);
+
+/** The platform fee a county takes on its sellers' sales, in basis points (1/100 of a percent). */
+export const paymentFeeRates = pgTable(
+  'payment_fee_rates',
+  {
+    countyId: countyId().primaryKey(),
+    feeBps: integer('fee_bps').notNull(),
+    updatedAt: tz('updated_at').notNull().defaultNow(),
+  },
+  (t) => [check('payment_fee_rates_bps_check', sql`${t.feeBps} between 0 and 10000`)],
 );
 
 /**
@@ -120,3 +153,28 @@ export const paymentKeys = pgTable('payment_keys', {
   createdAt: createdAt(),
 });
 
+
+/** Money paid out to a seller for a settlement period (recorded by the county; the transfer itself happens at the bank). */
+export const paymentPayouts = pgTable(
+  'payment_payouts',
+  {
+    id: tenantId(),
+    countyId: countyId(),
+    orgId: uuid('org_id')
+      .notNull()
+      .references(() => organizations.id),
+    periodFrom: date('period_from', { mode: 'string' }).notNull(),
+    periodTo: date('period_to', { mode: 'string' }).notNull(),
+    amountFen: integer('amount_fen').notNull(),
+    /** The bank transfer's reference, as the county's finance office gives it. */
+    reference: text('reference').notNull(),
+    recordedBy: uuid('recorded_by').references(() => users.id, { onDelete: 'set null' }),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    pk(t),
+    check('payment_payouts_amount_check', sql`${t.amountFen} > 0`),
+    check('payment_payouts_period_check', sql`${t.periodFrom} <= ${t.periodTo}`),
+    index('payment_payouts_org_idx').on(t.countyId, t.orgId, t.periodFrom),
+  ],
+);

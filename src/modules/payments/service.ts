@@ -4,9 +4,10 @@ import type { Db } from '../../db/handle.ts';
 import { badRequest, conflict, forbidden, notFound, Problem } from '../../server/problems.ts';
 import { recordAudit } from '../../server/audit.ts';
 import { authorize, holdsAnyRole, requireActor, type Actor } from '../governance/index.ts';
-import { paymentCallbacks, paymentRefunds, payments, paymentSandboxOutcomes } from './schema.ts';
+import { paymentCallbacks, payments, paymentSandboxOutcomes } from './schema.ts';
 import type { PaymentCallback, PaymentChannel, PaymentProvider, PaymentPurpose, PaymentStart } from './provider.ts';
 import { newSandboxOutcome, signSandboxCallback } from './sandbox.ts';
+import { queueRefundIn, refundsOf } from './refunds.ts';
 import { paymentSettings, sandboxEnabled, type ProviderName } from './settings.ts';
 import { enabledProviders, providerFor, sandboxDisabled, sandboxSecret } from './providers.ts';
 
@@ -25,8 +26,13 @@ export interface PaymentPurposeHandlers {
    * expired meanwhile): the payment is then refunded in full at once.
    */
   onPaid(tx: Db, referenceId: string, paymentId: string): Promise<void | 'refund'>;
-  /** Called after every refund of a payment (partial or full); read the payment with `getPaymentRecord`. */
+  /**
+   * Called in the transaction that asks for a refund (partial or full; its amount is already in the payment's
+   * `refundedFen`, read with `getPaymentRecord`); the provider is asked afterwards by the `payments.refund` job.
+   */
   onRefunded?(tx: Db, referenceId: string, paymentId: string): Promise<void>;
+  /** Called when a refund is settled at the provider (succeeded), or given up after its retries (failed). */
+  onRefundSettled?(tx: Db, referenceId: string, paymentId: string, refund: { id: string; amountFen: number; status: 'succeeded' | 'failed' }): Promise<void>;
   /** Who may refund payments of this purpose; default: the county administrator. Throws forbidden otherwise. */
   authorizeRefund?(db: Db, actor: Actor | null, referenceId: string): Promise<Actor>;
   /** Where the payer returns after the payment page; default `/`. */
@@ -45,7 +51,7 @@ export function registerPaymentPurpose(purpose: PaymentPurpose, handlers: Paymen
   purposes.set(purpose, handlers);
 }
 
-const handlersOf = (purpose: PaymentPurpose) => {
+export const handlersOf = (purpose: PaymentPurpose) => {
   const h = purposes.get(purpose);
   if (!h) throw new Problem(500, 'purpose_not_registered', `No module handles payments for ${purpose}`);
   return h;
@@ -74,6 +80,8 @@ export async function createPayment(
     description: string;
     /** The county of what is paid for (the order's, the booking's): the payment is kept with it. Default: the payer's. */
     countyId?: string;
+    /** The organization owed the money (the producer, the inn's): its settlement statement counts the payment. */
+    payeeOrgId?: string;
     /** Who takes the payment; default `PAYMENTS_PROVIDER` (see settings.ts). */
     provider?: ProviderName;
     /** How the payer pays at that provider (Alipay page/wap, WeChat Pay native/jsapi/h5); default wap / native. */
@@ -125,6 +133,7 @@ export async function createPayment(
       purpose: input.purpose,
       referenceId: input.referenceId,
       payerId: who.id,
+      payeeOrgId: input.payeeOrgId ?? null,
       amountFen: input.amountFen,
       description: input.description,
       provider: provider.name,
@@ -184,8 +193,7 @@ async function applyOutcome(
   cb: Pick<PaymentCallback, 'paymentId' | 'providerReference' | 'outcome' | 'nonce' | 'amountFen'>,
   via: Via,
 ): Promise<CallbackResult | null> {
-  const refunds: { refundId: string; reference: string; amountFen: number; totalFen: number; reason: string }[] = [];
-  const result = await db.transaction(async (tx): Promise<CallbackResult | null> => {
+  return db.transaction(async (tx): Promise<CallbackResult | null> => {
     const row = tx.select().from(payments).where(eq(payments.id, cb.paymentId));
     const [payment] = via.kind === 'reconciliation' ? await row.for('update', { skipLocked: true }) : await row.for('update');
     if (!payment && via.kind === 'reconciliation') return null;
@@ -210,11 +218,8 @@ async function applyOutcome(
     const system = { id: null, countyId: payment.countyId };
     if (takenAfterFailure) {
       await tx.update(payments).set({ status: 'refunded', paidAt: new Date(), refundedFen: payment.amountFen }).where(eq(payments.id, payment.id));
-      const refundId = uuidv7();
-      const reason = 'paid after the payment was given up';
-      await tx.insert(paymentRefunds).values({ id: refundId, countyId: payment.countyId, paymentId: payment.id, amountFen: payment.amountFen, reason });
-      await recordAudit(tx, system, { action: 'payment.auto_refund', entity: 'payment', entityId: payment.id, details: { amountFen: payment.amountFen, via: via.kind, after: 'failed' } });
-      refunds.push({ refundId, reference: cb.providerReference, amountFen: payment.amountFen, totalFen: payment.amountFen, reason });
+      const refundId = await queueRefundIn(tx, system, payment, payment.amountFen, 'paid after the payment was given up');
+      await recordAudit(tx, system, { action: 'payment.auto_refund', entity: 'payment', entityId: payment.id, details: { refundId, amountFen: payment.amountFen, via: via.kind, after: 'failed' } });
       return { paymentId: payment.id, applied: true, duplicate: false, status: 'refunded' };
     }
     if (via.kind === 'reconciliation') {
@@ -243,19 +248,12 @@ async function applyOutcome(
         .update(payments)
         .set({ status: 'refunded', refundedFen: payment.amountFen })
         .where(eq(payments.id, payment.id));
-      const refundId = uuidv7();
-      const reason = 'no longer available when paid';
-      await tx.insert(paymentRefunds).values({ id: refundId, countyId: payment.countyId, paymentId: payment.id, amountFen: payment.amountFen, reason });
-      await recordAudit(tx, system, { action: 'payment.auto_refund', entity: 'payment', entityId: payment.id, details: { amountFen: payment.amountFen } });
-      refunds.push({ refundId, reference: cb.providerReference, amountFen: payment.amountFen, totalFen: payment.amountFen, reason });
+      const refundId = await queueRefundIn(tx, system, payment, payment.amountFen, 'no longer available when paid');
+      await recordAudit(tx, system, { action: 'payment.auto_refund', entity: 'payment', entityId: payment.id, details: { refundId, amountFen: payment.amountFen } });
       return { paymentId: payment.id, applied: true, duplicate: false, status: 'refunded' };
     }
     return { paymentId: payment.id, applied: true, duplicate: false, status: 'paid' };
   });
-  for (const r of refunds) {
-    await provider.refund({ refundId: r.refundId, providerReference: r.reference, amountFen: r.amountFen, totalFen: r.totalFen, reason: r.reason });
-  }
-  return result;
 }
 
 /** Payments older than this are no longer asked about (the providers close unpaid transactions well before). */
@@ -332,43 +330,6 @@ export async function reconcilePendingPayments(
   return result;
 }
 
-/** Refunds part or all of a paid payment; the purpose's module decides who may. */
-export async function refundPayment(db: Db, actor: Actor | null, paymentId: string, amountFen: number, reason: string) {
-  const payment = await getPaymentRecord(db, paymentId);
-  if (!payment) throw notFound('Payment');
-  const handlers = handlersOf(payment.purpose);
-  const who = handlers.authorizeRefund
-    ? await handlers.authorizeRefund(db, actor, payment.referenceId)
-    : await authorize(db, actor, 'payments.refund', { unitId: payment.countyId });
-  if (!Number.isInteger(amountFen) || amountFen <= 0) throw badRequest('amountFen', 'Must be a positive whole number of fen');
-  if (!reason.trim()) throw badRequest('reason', 'Give a reason');
-  const provider = await providerFor(db, payment.provider);
-  return db.transaction(async (tx) => {
-    const [row] = await tx
-      .update(payments)
-      .set({
-        refundedFen: sql`${payments.refundedFen} + ${amountFen}`,
-        status: sql`case when ${payments.refundedFen} + ${amountFen} = ${payments.amountFen} then 'refunded' else ${payments.status} end`,
-      })
-      .where(and(eq(payments.id, paymentId), eq(payments.status, 'paid'), sql`${payments.refundedFen} + ${amountFen} <= ${payments.amountFen}`))
-      .returning();
-    if (!row) {
-      const current = await getPaymentRecord(tx, paymentId);
-      if (current?.status !== 'paid') throw conflict('not_refundable', `A ${current?.status} payment cannot be refunded`);
-      throw conflict('refund_too_large', 'The refund exceeds what remains of the payment', { field: 'body/amountFen' });
-    }
-    // The provider is asked inside the transaction: if it refuses, nothing here is recorded. Its idempotency key is
-    // the refund row's id, so a retry of the same refund is not paid twice.
-    const refundId = uuidv7();
-    const answer = await provider.refund({ refundId, providerReference: row.providerReference ?? row.id, amountFen, totalFen: row.amountFen, reason });
-    if (answer.status === 'failed') throw new Problem(502, 'provider_error', `${provider.name}: the refund was refused`);
-    await tx.insert(paymentRefunds).values({ id: refundId, countyId: row.countyId, paymentId, amountFen, reason, refundReference: answer.refundReference, actorId: who.id });
-    await recordAudit(tx, who, { action: 'payment.refund', entity: 'payment', entityId: paymentId, details: { amountFen, reason } });
-    await handlers.onRefunded?.(tx, row.referenceId, paymentId);
-    return { paymentId, refundedFen: row.refundedFen, status: row.status };
-  });
-}
-
 /** What the payment page shows: only to the payer (and the county administrator). */
 export async function getPaymentForPayer(db: Db, actor: Actor | null, paymentId: string) {
   const who = requireActor(actor);
@@ -387,6 +348,7 @@ export async function getPaymentForPayer(db: Db, actor: Actor | null, paymentId:
     provider: payment.provider,
     status: payment.status,
     returnUrl,
+    refunds: (await refundsOf(db, [payment.id])).get(payment.id) ?? [],
   };
 }
 

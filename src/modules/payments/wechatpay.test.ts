@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { as, signIn, startTestApp, type Session, type TestApp } from '../../../test/support/app.ts';
 import { describeEachDriver } from '../../../test/support/db.ts';
 import { encryptResource, startWeChatPayStandIn, type WeChatPayStandIn } from '../../../test/support/wechatpay-gateway.ts';
+import { checkRefundRetries } from '../../../test/support/refund-jobs.ts';
 import { KeyDir, leaks, LogCapture, rsaKeys, setEnv } from '../../../test/support/payment-keys.ts';
 import { queryRows } from '../../db/handle.ts';
 import { outTradeNo } from './money-text.ts';
@@ -264,10 +265,12 @@ describeEachDriver('WeChat Pay through a stand-in gateway', (driver) => {
     const p = await open(10000);
     await gateway.pay(p.tradeNo);
     const refund = (amountFen: number) => as(t.app, admin)({ method: 'POST', url: `/api/v1/payments/${p.paymentId}/refunds`, payload: { amountFen, reason: '退订一晚' } });
-    expect((await refund(2500)).json()).toMatchObject({ refundedFen: 2500, status: 'paid' });
+    expect((await refund(2500)).json()).toMatchObject({ refundedFen: 2500, status: 'paid', refundStatus: 'pending' });
     expect((await refund(7501)).statusCode).toBe(409);
+    await t.app.jobs.drain();
     expect(gateway.orders.get(p.tradeNo)!.refunded).toBe(2500);
     expect((await refund(7500)).json()).toMatchObject({ refundedFen: 10000, status: 'refunded' });
+    await t.app.jobs.drain();
     expect(gateway.orders.get(p.tradeNo)!.refunded).toBe(10000);
     const rows = await queryRows<{ id: string; refund_reference: string }>(t.db.db, sql`select id, refund_reference from payment_refunds where payment_id = ${p.paymentId} order by created_at`);
     const provider = await providerFor(t.db.db, 'wechatpay');
@@ -276,6 +279,12 @@ describeEachDriver('WeChat Pay through a stand-in gateway', (driver) => {
     // A retry with the same out_refund_no moves no money twice.
     await provider.refund({ providerReference: p.tradeNo, refundId: rows[0].id, amountFen: 2500, totalFen: 10000, reason: '重试' });
     expect(gateway.orders.get(p.tradeNo)!.refunded).toBe(10000);
+  });
+
+  it('retries a refund through an outage with backoff; one that outlasts its tries fails, the county admin sends it again', async () => {
+    const p = await open(8800);
+    await gateway.pay(p.tradeNo);
+    await checkRefundRetries(t, { admin, payer: buyer }, p.paymentId, gateway, () => gateway.orders.get(p.tradeNo)!.refunded);
   });
 
   it('refuses an answer not signed by the platform key (a 502 naming only the cause), and the stand-in refuses unsigned requests', async () => {

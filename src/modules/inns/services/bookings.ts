@@ -3,6 +3,7 @@ import { type Db } from '../../../db/handle.ts';
 import { badRequest, conflict, forbidden, notFound, Problem, refusedTransition } from '../../../server/problems.ts';
 import { recordAudit } from '../../../server/audit.ts';
 import { authorize, requireActor, type Actor } from '../../governance/index.ts';
+import { refundsOf } from '../../payments/index.ts';
 import { notify } from '../../notifications/index.ts';
 import { quote, refundFor } from '../pricing.ts';
 import { bookings, inns, reviews, rooms, type BookingStatus } from '../schema.ts';
@@ -166,7 +167,7 @@ export async function bookingForPayment(db: Db, actor: Actor | null, bookingId: 
   if (b.status !== 'held') throw refusedTransition(`The booking is ${b.status}, not waiting for payment`, b.status);
   if (!b.holdExpiresAt || b.holdExpiresAt <= innsClock.now()) throw conflict('hold_expired', 'The hold on this room has expired; book again');
   const [room] = await db.select().from(rooms).where(eq(rooms.id, b.roomId));
-  return { booking: b, description: `${inn.name} · ${room.name} · ${b.checkIn} → ${b.checkOut}` };
+  return { booking: b, payeeOrgId: inn.orgId, description: `${inn.name} · ${room.name} · ${b.checkIn} → ${b.checkOut}` };
 }
 
 export async function myBookings(db: Db, actor: Actor | null) {
@@ -180,7 +181,8 @@ export async function myBookings(db: Db, actor: Actor | null) {
     .where(eq(bookings.guestId, who.id))
     .orderBy(desc(bookings.checkIn), desc(bookings.createdAt))
     .limit(200);
-  return rows.map((r) => ({ ...guestView(r.b), innName: r.innName, roomName: r.roomName, reviewed: !!r.reviewId }));
+  const refunds = await refundsOf(db, rows.flatMap((r) => (r.b.paymentId ? [r.b.paymentId] : [])));
+  return rows.map((r) => ({ ...guestView(r.b), innName: r.innName, roomName: r.roomName, reviewed: !!r.reviewId, refunds: (r.b.paymentId && refunds.get(r.b.paymentId)) || [] }));
 }
 
 export interface CancelOutcome {

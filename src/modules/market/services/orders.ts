@@ -5,7 +5,7 @@ import { namedQuery, queryRows } from '../../../db/handle.ts';
 import { badRequest, conflict, notFound, refusedTransition, transition } from '../../../server/problems.ts';
 import { recordAudit } from '../../../server/audit.ts';
 import { authorize, requireActor, type Actor } from '../../governance/index.ts';
-import { createPayment, getPaymentRecord, refundPayment, registerPaymentPurpose } from '../../payments/index.ts';
+import { createPayment, getPaymentRecord, refundPayment, refundsOf, registerPaymentPurpose } from '../../payments/index.ts';
 import { notify } from '../../notifications/index.ts';
 import { marketOrderItems, marketOrders, marketReservations, marketVariants, type OrderStatus, type ShippingAddress } from '../schema.ts';
 import { reservationMinutes } from './common.ts';
@@ -236,6 +236,10 @@ async function moveOrder(tx: Db, orderId: string, from: OrderStatus[], to: Order
   );
 }
 
+/** Orders the producer may still refund or take lines back from: paid, and not cancelled or refunded already. */
+const REFUNDABLE: OrderStatus[] = ['paid', 'packed', 'shipped', 'delivered', 'completed'];
+const yuan = (fen: number) => `¥${(fen / 100).toFixed(2)}`;
+
 registerPaymentPurpose('order', {
   async onPaid(tx, orderId, paymentId) {
     const [row] = await tx
@@ -252,16 +256,23 @@ registerPaymentPurpose('order', {
   },
   async onRefunded(tx, orderId, paymentId) {
     const payment = await getPaymentRecord(tx, paymentId);
-    const [o] = await tx.select({ countyId: marketOrders.countyId, buyerId: marketOrders.buyerId }).from(marketOrders).where(eq(marketOrders.id, orderId));
-    const yuan = (fen: number) => `¥${(fen / 100).toFixed(2)}`;
-    if (o && payment) await notify(tx, { countyId: o.countyId, userIds: [o.buyerId], kind: 'order.refunded', params: { orderNo: orderId.slice(-8), refunded: yuan(payment.refundedFen), paid: yuan(payment.amountFen) }, link: `/market/orders/${orderId}` });
     if (!payment || payment.refundedFen < payment.amountFen) return;
+    // Everything paid goes back: the order is refunded; stock not yet sent out returns to the shelf.
+    const [before] = await tx.select({ status: marketOrders.status }).from(marketOrders).where(eq(marketOrders.id, orderId));
     const [row] = await tx
       .update(marketOrders)
       .set({ status: 'refunded', refundedAt: new Date() })
-      .where(and(eq(marketOrders.id, orderId), inArray(marketOrders.status, ['paid', 'packed'])))
+      .where(and(eq(marketOrders.id, orderId), inArray(marketOrders.status, REFUNDABLE)))
       .returning({ id: marketOrders.id });
-    if (row) await releaseStock(tx, [orderId], 'sold');
+    if (row && (before?.status === 'paid' || before?.status === 'packed')) await releaseStock(tx, [orderId], 'sold');
+  },
+  async onRefundSettled(tx, orderId, paymentId, refund) {
+    if (refund.status !== 'succeeded') return;
+    const payment = await getPaymentRecord(tx, paymentId);
+    const [o] = await tx.select({ countyId: marketOrders.countyId, buyerId: marketOrders.buyerId }).from(marketOrders).where(eq(marketOrders.id, orderId));
+    // What has come back so far, of what was paid (the refunds that went through, this one included).
+    const back = ((await refundsOf(tx, [paymentId])).get(paymentId) ?? []).filter((r) => r.status === 'succeeded' || r.id === refund.id).reduce((sum, r) => sum + r.amountFen, 0);
+    if (o && payment) await notify(tx, { countyId: o.countyId, userIds: [o.buyerId], kind: 'order.refunded', params: { orderNo: orderId.slice(-8), refunded: yuan(back), paid: yuan(payment.amountFen) }, link: `/market/orders/${orderId}` });
   },
   async authorizeRefund(db, actor, orderId) {
     const [o] = await db.select({ orgId: marketOrders.orgId }).from(marketOrders).where(eq(marketOrders.id, orderId));
@@ -317,10 +328,12 @@ async function withItems(db: Db, orders: OrderRow[]) {
       qty: marketOrderItems.qty,
       unitPriceFen: marketOrderItems.unitPriceFen,
       lineFen: marketOrderItems.lineFen,
+      returnedQty: marketOrderItems.returnedQty,
     })
     .from(marketOrderItems)
     .where(inArray(marketOrderItems.orderId, orders.map((o) => o.id)));
   const orgs = await producers(db);
+  const refunds = await refundsOf(db, orders.flatMap((o) => (o.paymentId ? [o.paymentId] : [])));
   return orders.map((o) => ({
     id: o.id,
     orgId: o.orgId,
@@ -341,6 +354,7 @@ async function withItems(db: Db, orders: OrderRow[]) {
     cancelledAt: o.cancelledAt,
     refundedAt: o.refundedAt,
     items: items.filter((i) => i.orderId === o.id).map(({ orderId: _o, ...i }) => i),
+    refunds: (o.paymentId && refunds.get(o.paymentId)) || [],
   }));
 }
 
@@ -386,6 +400,7 @@ export async function payOrder(db: Db, actor: Actor | null, orderId: string) {
     referenceId: orderId,
     countyId: order.countyId,
     amountFen: order.totalFen,
+    payeeOrgId: order.orgId,
     description: items.map((i) => i.name).join('、').slice(0, 120),
   });
 }
@@ -424,5 +439,46 @@ export async function refundOrder(db: Db, actor: Actor | null, orderId: string, 
   }
   const payment = await getPaymentRecord(db, order.paymentId);
   await refundPayment(db, who, order.paymentId, payment!.amountFen - payment!.refundedFen, reason);
+  return getOrder(db, who, orderId);
+}
+
+/**
+ * Producer takes lines back (by line and quantity, with the reason) and refunds them: each line's returned quantity
+ * moves with a conditional `UPDATE … WHERE returned_qty + qty <= qty`, and the refund is asked in the same
+ * transaction. When the last unit comes back, the shipping is refunded too (everything paid). Units taken back are
+ * not put back on sale (they may be opened or spoilt): the producer adjusts stock.
+ */
+export async function returnLines(db: Db, actor: Actor | null, orderId: string, input: { lines: { variantId: string; qty: number }[]; reason: string }) {
+  const { order, role, who } = await orderFor(db, actor, orderId);
+  if (role !== 'seller') throw conflict('not_yours', 'The producer takes lines back');
+  if (!REFUNDABLE.includes(order.status) || !order.paymentId) throw refusedTransition(`Nothing can be returned from an order that is ${order.status}`, order.status);
+  const paymentId = order.paymentId;
+  const seen = new Set<string>();
+  input.lines.forEach((l, i) => {
+    if (seen.has(l.variantId)) throw badRequest(`body/lines/${i}/variantId`, 'This line is given twice');
+    seen.add(l.variantId);
+  });
+  await db.transaction(async (tx) => {
+    let amountFen = 0;
+    for (const [i, line] of input.lines.entries()) {
+      const [moved] = await tx
+        .update(marketOrderItems)
+        .set({ returnedQty: sql`${marketOrderItems.returnedQty} + ${line.qty}` })
+        .where(and(eq(marketOrderItems.orderId, orderId), eq(marketOrderItems.variantId, line.variantId), sql`${marketOrderItems.returnedQty} + ${line.qty} <= ${marketOrderItems.qty}`))
+        .returning({ unitPriceFen: marketOrderItems.unitPriceFen });
+      if (!moved) {
+        const [exists] = await tx.select({ qty: marketOrderItems.qty, returnedQty: marketOrderItems.returnedQty }).from(marketOrderItems).where(and(eq(marketOrderItems.orderId, orderId), eq(marketOrderItems.variantId, line.variantId)));
+        if (!exists) throw badRequest(`body/lines/${i}/variantId`, 'This order has no such line');
+        throw conflict('return_too_large', `Only ${exists.qty - exists.returnedQty} of this line can still be returned`, { field: `body/lines/${i}/qty` });
+      }
+      amountFen += moved.unitPriceFen * line.qty;
+    }
+    const [left] = await queryRows<{ n: number | string }>(tx, sql`select count(*) as n from market_order_items where order_id = ${orderId} and returned_qty < qty`);
+    const payment = (await getPaymentRecord(tx, paymentId))!;
+    // The last units back: everything still paid goes back, shipping included.
+    if (Number(left.n) === 0) amountFen = payment.amountFen - payment.refundedFen;
+    const refund = await refundPayment(tx, who, paymentId, amountFen, input.reason);
+    await recordAudit(tx, who, { action: 'order.return', entity: 'market_order', entityId: orderId, details: { lines: input.lines, amountFen, refundId: refund.refundId, reason: input.reason } });
+  });
   return getOrder(db, who, orderId);
 }

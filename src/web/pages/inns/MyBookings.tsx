@@ -6,6 +6,7 @@ import { Link, Navigate, useNavigate, useSearchParams } from 'react-router';
 import { api } from '../../api.ts';
 import { useMe, SignInRedirect } from '../../auth.tsx';
 import { yuan, type BookingView } from './shared.ts';
+import { goToPayment, type PaymentStart } from '../payments/start.ts';
 
 function ReviewForm({ booking }: { booking: BookingView }) {
   const { t } = useTranslation('inns');
@@ -54,8 +55,8 @@ export function MyBookingsPage() {
     onSuccess: () => client.invalidateQueries({ queryKey: ['inns'] }),
   });
   const pay = useMutation({
-    mutationFn: (id: string) => api<{ redirectUrl: string }>(`/inns/bookings/${id}/pay`, { method: 'POST' }),
-    onSuccess: ({ redirectUrl }) => (redirectUrl.startsWith('/') ? navigate(redirectUrl) : window.location.assign(redirectUrl)),
+    mutationFn: (id: string) => api<PaymentStart>(`/inns/bookings/${id}/pay`, { method: 'POST' }),
+    onSuccess: (p) => goToPayment(navigate, p),
   });
   if (mePending) return <p>{tc('common.loading')}</p>;
   if (!me) return <SignInRedirect />;
@@ -80,6 +81,11 @@ export function MyBookingsPage() {
                 <span className={`tag status-${b.status}`}>{t(`status.${b.status}`)}</span> {yuan(b.amountFen)}
                 {b.status === 'cancelled' && b.refundFen > 0 && <> · {t('mine.cancelled', { refund: yuan(b.refundFen) })}</>}
               </div>
+              {b.refunds?.map((r) => (
+                <div key={r.id} data-refund-status={r.status}>
+                  <span className={`tag ${r.status === 'succeeded' ? '' : 'warn'}`}>{t(`mine.refund.${r.status}`, { amount: yuan(r.amountFen) })}</span>
+                </div>
+              ))}
             </div>
             <div className="row wrap">
               {b.status === 'held' && (

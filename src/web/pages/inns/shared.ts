@@ -82,6 +82,8 @@ export interface BookingView {
   roomName?: string;
   reviewed?: boolean;
   holdActive?: boolean;
+  /** The booking's refunds as they go through (the guest's bookings). */
+  refunds?: { id: string; amountFen: number; status: 'pending' | 'succeeded' | 'failed' }[];
 }
 export interface SearchResult {
   checkIn: string;

@@ -3,6 +3,7 @@ import { useLocation, useNavigate } from 'react-router';
 import { api } from '../../api.ts';
 import { loginPath, useMe } from '../../auth.tsx';
 import type { BookingView } from './shared.ts';
+import { goToPayment, type PaymentStart } from '../payments/start.ts';
 
 /** Holds the room, starts the payment and goes to the payment page. */
 export function useBook() {
@@ -17,9 +18,7 @@ export function useBook() {
         return;
       }
       const booking = await api<BookingView>('/inns/bookings', { method: 'POST', body: input });
-      const { redirectUrl } = await api<{ redirectUrl: string }>(`/inns/bookings/${booking.id}/pay`, { method: 'POST' });
-      if (redirectUrl.startsWith('/')) navigate(redirectUrl);
-      else window.location.assign(redirectUrl);
+      goToPayment(navigate, await api<PaymentStart>(`/inns/bookings/${booking.id}/pay`, { method: 'POST' }));
     },
   });
 }

@@ -6,6 +6,7 @@ import { Link, useNavigate } from 'react-router';
 import { api } from '../../api.ts';
 import { SignInPrompt, useMe } from '../../auth.tsx';
 import { cart, useCart, yuan, type CartLine, type Order } from './lib.tsx';
+import { goToPayment, type PaymentStart } from '../payments/start.ts';
 
 interface Quote {
   subtotalFen: number;
@@ -29,12 +30,12 @@ function ShopCheckout({ lines, address, valid, signedIn }: { lines: CartLine[]; 
   const checkout = useMutation({
     mutationFn: async () => {
       const order = await api<Order>('/market/orders', { method: 'POST', body: { items, address, idempotencyKey: key.current } });
-      return api<{ paymentId: string; redirectUrl: string }>(`/market/orders/${order.id}/pay`, { method: 'POST' });
+      return api<PaymentStart>(`/market/orders/${order.id}/pay`, { method: 'POST' });
     },
     onSuccess: (payment) => {
       key.current = crypto.randomUUID();
       cart.remove(lines.map((l) => l.variantId));
-      navigate(payment.redirectUrl);
+      goToPayment(navigate, payment);
     },
   });
   const priceOf = (variantId: string) => quote.data?.lines.find((l) => l.variantId === variantId);

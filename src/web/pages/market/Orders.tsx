@@ -6,6 +6,7 @@ import { api } from '../../api.ts';
 import { useMe, SignInRedirect } from '../../auth.tsx';
 import { formatTime, yuan, type Order } from './lib.tsx';
 import { OrderDelivery } from '../logistics/OrderDelivery.tsx';
+import { goToPayment, type PaymentStart } from '../payments/start.ts';
 
 export function StatusTag({ status }: { status: Order['status'] }) {
   const { t } = useTranslation('market');
@@ -25,6 +26,11 @@ export function OrderItems({ order }: { order: Order }) {
         <li key={i.variantId}>
           <span>
             {i.productName} <span className="muted">{i.variantLabel} × {i.qty}</span>
+            {!!i.returnedQty && (
+              <span className="tag warn" data-testid="returned">
+                {t('order.returned', { count: i.returnedQty })}
+              </span>
+            )}
           </span>
           <span className="row">
             {i.batchId && <Link to={`/market/trace/${i.batchId}`}>{t('order.trace')}</Link>}
@@ -33,6 +39,32 @@ export function OrderItems({ order }: { order: Order }) {
         </li>
       ))}
     </ul>
+  );
+}
+
+/** The order's refunds as they go through: asked, refunded, or failed (then the county administrator acts). */
+export function OrderRefunds({ order }: { order: Order }) {
+  const { t, i18n } = useTranslation('market');
+  if (!order.refunds.length) return null;
+  return (
+    <>
+      <h2>{t('order.refunds')}</h2>
+      <ul className="order-items">
+        {order.refunds.map((r) => (
+          <li key={r.id} data-refund={r.id}>
+            <span>
+              {r.reason} <span className="muted">{formatTime(r.settledAt ?? r.createdAt, i18n.language)}</span>
+            </span>
+            <span className="row">
+              <span className={`tag ${r.status === 'succeeded' ? '' : 'warn'}`} data-refund-status={r.status}>
+                {t(`order.refundStatus.${r.status}`)}
+              </span>
+              <span className="price">−{yuan(r.amountFen)}</span>
+            </span>
+          </li>
+        ))}
+      </ul>
+    </>
   );
 }
 
@@ -75,8 +107,8 @@ export function OrderPage() {
   const order = useQuery({ queryKey: ['market', 'order', id], queryFn: () => api<Order>(`/market/orders/${id}`) });
   const refresh = () => client.invalidateQueries({ queryKey: ['market'] });
   const pay = useMutation({
-    mutationFn: () => api<{ redirectUrl: string }>(`/market/orders/${id}/pay`, { method: 'POST' }),
-    onSuccess: (p) => navigate(p.redirectUrl),
+    mutationFn: () => api<PaymentStart>(`/market/orders/${id}/pay`, { method: 'POST' }),
+    onSuccess: (p) => goToPayment(navigate, p),
   });
   const act = useMutation({
     mutationFn: (action: 'cancel' | 'complete') => api<Order>(`/market/orders/${id}/${action}`, { method: 'POST', body: {} }),
@@ -107,6 +139,7 @@ export function OrderPage() {
         <dt>{t('cart.total')}</dt>
         <dd className="total">{yuan(o.totalFen)}</dd>
       </dl>
+      <OrderRefunds order={o} />
       {o.viewerRole === 'buyer' && o.status !== 'pending' && o.status !== 'cancelled' && <OrderDelivery orderId={o.id} />}
       {o.trackingNo && (
         <p>

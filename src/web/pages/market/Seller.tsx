@@ -8,7 +8,7 @@ import { api, upload } from '../../api.ts';
 import { useMe, SignInRedirect } from '../../auth.tsx';
 import { Chart } from './Chart.tsx';
 import { formatTime, yuan, type Order, type OrderStatus } from './lib.tsx';
-import { OrderItems, StatusTag } from './Orders.tsx';
+import { OrderItems, OrderRefunds, StatusTag } from './Orders.tsx';
 import { GardensSection, NewBatch, ProductsSection } from './SellerCatalogue.tsx';
 
 interface Dashboard {
@@ -283,8 +283,65 @@ function SellerOrder({ order }: { order: Order }) {
           </button>
         )}
       </div>
+      {['paid', 'packed', 'shipped', 'delivered', 'completed'].includes(order.status) && <ReturnLines order={order} />}
+      <OrderRefunds order={order} />
       <ErrorText ns="market" error={act.error} />
     </li>
+  );
+}
+
+/** The producer takes lines back by quantity, with the reason: the units' price is refunded (and the shipping with the last unit). */
+function ReturnLines({ order }: { order: Order }) {
+  const { t } = useTranslation('market');
+  const client = useQueryClient();
+  const [open, setOpen] = useState(false);
+  const [qty, setQty] = useState<Record<string, number>>({});
+  const [reason, setReason] = useState('');
+  const give = useMutation({
+    mutationFn: () =>
+      api<Order>(`/market/orders/${order.id}/returns`, {
+        method: 'POST',
+        body: { lines: Object.entries(qty).filter(([, n]) => n > 0).map(([variantId, n]) => ({ variantId, qty: n })), reason: reason.trim() },
+      }),
+    onSuccess: () => {
+      setOpen(false);
+      setQty({});
+      setReason('');
+      void client.invalidateQueries({ queryKey: ['market'] });
+    },
+  });
+  const left = order.items.filter((i) => i.qty > (i.returnedQty ?? 0));
+  if (!left.length) return null;
+  if (!open)
+    return (
+      <button type="button" className="link-button" onClick={() => setOpen(true)}>
+        {t('seller.returnLines')}
+      </button>
+    );
+  return (
+    <form
+      className="stack seller-return"
+      onSubmit={(e) => {
+        e.preventDefault();
+        give.mutate();
+      }}
+    >
+      <h3>{t('seller.returnLines')}</h3>
+      {left.map((i) => (
+        <label key={i.variantId}>
+          {t('seller.returnQty', { name: `${i.productName} ${i.variantLabel}` })}
+          <input type="number" min={0} max={i.qty - (i.returnedQty ?? 0)} value={qty[i.variantId] ?? 0} onChange={(e) => setQty({ ...qty, [i.variantId]: Number(e.target.value) })} />
+        </label>
+      ))}
+      <label>
+        {t('seller.returnReason')}
+        <input value={reason} required maxLength={500} onChange={(e) => setReason(e.target.value)} />
+      </label>
+      <button type="submit" className="primary" disabled={give.isPending || !Object.values(qty).some((n) => n > 0)}>
+        {t('seller.returnSubmit')}
+      </button>
+      <ErrorText ns="market" error={give.error} />
+    </form>
   );
 }
 

@@ -1,0 +1,2 @@
+ALTER TABLE "market_order_items" ADD COLUMN "returned_qty" integer DEFAULT 0 NOT NULL;--> statement-breakpoint
+ALTER TABLE "market_order_items" ADD CONSTRAINT "market_order_items_returned_check" CHECK ("market_order_items"."returned_qty" between 0 and "market_order_items"."qty");
