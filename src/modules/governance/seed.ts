@@ -58,6 +58,14 @@ export const DEMO_ACCOUNTS: { username: string; displayName: string; role: Role 
   { username: 'buyer', displayName: '城市买家（演示）', role: null, on: '' },
 ];
 
+/** The demo organizations: a tea cooperative and an inn in 杨家堂村 (the demo accounts'), and one of each in two other townships. */
+export const DEMO_ORGANIZATIONS = [
+  { name: '杨家堂银猴茶叶专业合作社', village: '杨家堂村', kind: 'cooperative' as const, description: '种植和制作松阳银猴茶的村级合作社（演示）。' },
+  { name: '杨家堂老屋民宿', village: '杨家堂村', kind: 'inn' as const, description: '由百年夯土老屋改造的民宿（演示）。' },
+  { name: '山下阳端午茶合作社', village: '山下阳村', kind: 'cooperative' as const, description: '采集山间草木、按老方子配制端午茶的合作社（演示）。' },
+  { name: '陈家铺崖居民宿', village: '陈家铺村', kind: 'inn' as const, description: '悬崖边的夯土老屋改造的民宿（演示）。' },
+];
+
 /** The demo county: Songyang's townships and listed villages, two organizations, the demo accounts and their roles. */
 export async function seedGovernance(tx: Db, ctx: SeedContext): Promise<void> {
   const password = ctx.password;
@@ -111,21 +119,16 @@ export async function seedGovernance(tx: Db, ctx: SeedContext): Promise<void> {
         listingBatch: r.batch,
       });
     }
-    const village = idsByName.get('杨家堂村')!;
-    const orgs = [
-      { name: '杨家堂银猴茶叶专业合作社', kind: 'cooperative' as const, description: '种植和制作松阳银猴茶的村级合作社（演示）。' },
-      { name: '杨家堂老屋民宿', kind: 'inn' as const, description: '由百年夯土老屋改造的民宿（演示）。' },
-    ];
-    for (const o of orgs) {
+    for (const o of DEMO_ORGANIZATIONS) {
       const id = uuidv7();
       idsByName.set(o.name, id);
-      await tx.insert(organizations).values({ id, countyId, unitId: village, kind: o.kind, name: o.name, description: o.description });
+      await tx.insert(organizations).values({ id, countyId, unitId: idsByName.get(o.village)!, kind: o.kind, name: o.name, description: o.description });
     }
     for (const [i, a] of DEMO_ACCOUNTS.entries()) {
       const userId = uuidv7();
       await tx.insert(users).values({ id: userId, countyId, username: a.username, displayName: a.displayName, passwordHash: passwordHashes[i] });
       if (a.role) {
-        const isOrg = orgs.some((o) => o.name === a.on);
+        const isOrg = DEMO_ORGANIZATIONS.some((o) => o.name === a.on);
         await tx.insert(roleGrants).values({
           countyId,
           userId,
