@@ -13,7 +13,7 @@ import { adminUnits, organizations, roleGrants, users, type Role } from './schem
 
 const CSV = path.join(path.dirname(fileURLToPath(import.meta.url)), 'seed-data', 'songyang_traditional_villages.csv');
 const BATCH: Record<string, number> = { 一: 1, 二: 2, 三: 3, 四: 4, 五: 5, 六: 6 };
-const SUFFIXES = ['街道', '畲族乡', '县', '乡', '镇', '村'];
+const SUFFIXES = ['自然村', '街道', '畲族乡', '县', '乡', '镇', '村'];
 
 export interface VillageRow {
   township: string;
@@ -39,12 +39,17 @@ export function readVillagesCsv(text = fs.readFileSync(CSV, 'utf8')): VillageRow
   });
 }
 
-/** "杨家堂村" → "Yangjiatang": the pinyin of the name without its administrative suffix. */
+/**
+ * "杨家堂村" → "Yangjiatang", "赤岸村" → "Chi'an": the pinyin of the name without its administrative suffix (kept when
+ * the name is nothing without it: "七村" → "Qicun"), an apostrophe where a syllable starting with a, o or e would
+ * otherwise run into the one before.
+ */
 export function pinyinName(nameZh: string): string {
-  const suffix = SUFFIXES.find((s) => nameZh.endsWith(s) && nameZh.length > s.length);
+  const suffix = SUFFIXES.find((s) => nameZh.endsWith(s) && nameZh.length > s.length + 1);
   const base = suffix ? nameZh.slice(0, -suffix.length) : nameZh;
-  const syllables = pinyin(base, { toneType: 'none', type: 'array', v: true }).join('');
-  return syllables.charAt(0).toUpperCase() + syllables.slice(1);
+  const syllables = pinyin(base, { toneType: 'none', type: 'array', v: true }).filter((s) => s.trim());
+  const joined = syllables.map((s, i) => (i > 0 && /^[aoe]/.test(s) ? `'${s}` : s)).join('');
+  return joined.charAt(0).toUpperCase() + joined.slice(1);
 }
 
 export const DEMO_ACCOUNTS: { username: string; displayName: string; role: Role | null; on: string }[] = [

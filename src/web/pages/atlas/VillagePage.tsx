@@ -8,13 +8,15 @@ import { hasRole, useMe } from '../../auth.tsx';
 import { AtlasMap } from './AtlasMap.tsx';
 import { PhotoUpload } from './BuildingPage.tsx';
 import { photoUrl, type VillageDetail } from './api.ts';
-import { ConditionBadge, useLocalName } from './common.tsx';
+import { ConditionBadge } from './common.tsx';
+import { useName, useNameAndOther } from '../../names.ts';
 
 /** The visitor-facing page of a published village: story, heritage highlights, living culture, map. */
 export function VillagePage() {
   const { id = '' } = useParams();
   const { t } = useTranslation('atlas');
-  const name = useLocalName();
+  const name = useName();
+  const nameAndOther = useNameAndOther();
   const navigate = useNavigate();
   const village = useQuery({ queryKey: ['atlas', 'village', id], queryFn: () => api<VillageDetail>(`/atlas/villages/${id}`) });
   const v = village.data;
@@ -38,10 +40,10 @@ export function VillagePage() {
           <Link to="/atlas">← {t('back')}</Link>
         </p>
         <h1>
-          {name(v)} <small className="muted">{name(v) === v.nameZh ? v.namePinyin : v.nameZh}</small>
+          {nameAndOther(v, 'village').shown} <small className="muted">{nameAndOther(v, 'village').other}</small>
         </h1>
         <p className="stats">
-          <span>{name(v.township)}</span>
+          <span>{name(v.township, 'township')}</span>
           {level && <span>{v.listingBatch ? t('village.listing', { level, batch: v.listingBatch }) : t('village.listingNoBatch', { level })}</span>}
           {v.altitudeM !== null && <span>{t('village.altitude', { m: v.altitudeM })}</span>}
           {v.residentPopulation !== null && <span>{t('village.resident', { count: v.residentPopulation })}</span>}
@@ -52,7 +54,7 @@ export function VillagePage() {
           <div className="photo-strip">
             {v.photos.map((p) => (
               <a key={p.id} href={photoUrl(p.id, 'full')}>
-                <img src={photoUrl(p.id)} alt={p.caption || name(v)} loading="lazy" />
+                <img src={photoUrl(p.id)} alt={p.caption || name(v, 'village')} loading="lazy" />
               </a>
             ))}
           </div>

@@ -8,7 +8,8 @@ import { hasRole, useMe } from '../../auth.tsx';
 import { AtlasMap, CONDITION_COLOURS, getBasemap, PROTECTION_COLOURS, setBasemap, UNKNOWN_COLOUR, type ColourBy } from './AtlasMap.tsx';
 import type { AtlasVillage, BuildingSummary, CultureItem } from './api.ts';
 import { BuildingPage } from './BuildingPage.tsx';
-import { EditorsOnly, OFFICIAL_ROLES, useAtlasVillages, useLocalName } from './common.tsx';
+import { EditorsOnly, OFFICIAL_ROLES, useAtlasVillages } from './common.tsx';
+import { useName } from '../../names.ts';
 import { ImportPage } from './ImportPage.tsx';
 import { NewBuildingPage } from './NewBuilding.tsx';
 import { VillagePage } from './VillagePage.tsx';
@@ -31,7 +32,7 @@ export default function AtlasPages() {
 
 function AtlasHome() {
   const { t } = useTranslation('atlas');
-  const name = useLocalName();
+  const name = useName();
   const navigate = useNavigate();
   const [params, setParams] = useSearchParams();
   const { data: me } = useMe();
@@ -101,7 +102,7 @@ function AtlasHome() {
               <ul className="plain">
                 {results.data.villages.map((v) => (
                   <li key={v.id}>
-                    <Link to={`/atlas/villages/${v.id}`}>{name(v)}</Link> <span className="muted">{name(v.township)}</span>
+                    <Link to={`/atlas/villages/${v.id}`}>{name(v, 'village')}</Link> <span className="muted">{name(v.township, 'township')}</span>
                   </li>
                 ))}
               </ul>
@@ -128,7 +129,7 @@ function AtlasHome() {
                     {name(c)} <span className="tag">{t(`kinds.${c.kind}` as 'kinds.craft')}</span>{' '}
                     {c.villages.map((v) => (
                       <Link key={v.id} to={`/atlas/villages/${v.id}`} className="muted">
-                        {name(v)}{' '}
+                        {name(v, 'village')}{' '}
                       </Link>
                     ))}
                   </li>
@@ -211,7 +212,7 @@ function AtlasHome() {
         <ul className="villages">
           {(villages.data ?? []).map((v) => (
             <li key={v.id}>
-              <Link to={`/atlas/villages/${v.id}`}>{name(v)}</Link>
+              <Link to={`/atlas/villages/${v.id}`}>{name(v, 'village')}</Link>
               {!v.published && <span className="tag warn">{t('unpublished')}</span>}
             </li>
           ))}
