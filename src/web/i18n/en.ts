@@ -36,6 +36,12 @@ export const en: Messages = {
       import: 'Sign in to import buildings',
     },
   },
+  map: {
+    relief: 'Elevation {{low}}–{{high}} m',
+    village: 'Village',
+    credit: 'Terrain: SRTM (NASA/USGS); villages: list of Chinese traditional villages',
+    sources: 'Data sources',
+  },
   about: {
     title: 'About Terrace',
     intro: 'Terrace is an open-source platform for rural revitalization: a heritage atlas, local products traced from the garden, inns, proposals and votes, live sales, deliveries and indicators, one instance per county. Released under the MIT License.',

@@ -34,6 +34,12 @@ export const zhCN = {
       import: '请登录后导入建筑',
     },
   },
+  map: {
+    relief: '海拔 {{low}}–{{high}} 米',
+    village: '村落',
+    credit: '地形：SRTM（NASA/USGS）；村落位置：中国传统村落名录',
+    sources: '数据来源',
+  },
   about: {
     title: '关于梯田',
     intro: '梯田是一个开源的乡村振兴平台：村落档案、农产品与溯源、民宿、提案与投票、直播、物流和指标，一个县一套。以 MIT 许可证发布。',

@@ -13,7 +13,7 @@ const VillageMap = lazy(() => import('../components/VillageMap.tsx').then((m) =>
 export { useName as useUnitName } from '../names.ts';
 
 export function CountyPage() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const name = useName();
   const navigate = useNavigate();
   const [filter, setFilter] = useState('');
@@ -21,8 +21,10 @@ export function CountyPage() {
 
   const villages = useMemo(() => county.data?.townships.flatMap((t) => t.villages) ?? [], [county.data]);
   const points = useMemo(
-    () => villages.filter((v) => v.lon !== null && v.lat !== null).map((v) => ({ id: v.id, name: v.nameZh, lon: v.lon!, lat: v.lat! })),
-    [villages],
+    () => villages.filter((v) => v.lon !== null && v.lat !== null).map((v) => ({ id: v.id, name: name(v), lon: v.lon!, lat: v.lat! })),
+    // The labels follow the reader's language.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [villages, i18n.language],
   );
   if (county.isPending) return <p>{t('common.loading')}</p>;
   if (county.error) return <ErrorText error={county.error} />;

@@ -14,13 +14,15 @@ import { useName, useNameAndOther } from '../../names.ts';
 /** The visitor-facing page of a published village: story, heritage highlights, living culture, map. */
 export function VillagePage() {
   const { id = '' } = useParams();
-  const { t } = useTranslation('atlas');
+  const { t, i18n } = useTranslation('atlas');
   const name = useName();
   const nameAndOther = useNameAndOther();
   const navigate = useNavigate();
   const village = useQuery({ queryKey: ['atlas', 'village', id], queryFn: () => api<VillageDetail>(`/atlas/villages/${id}`) });
   const v = village.data;
-  const points = useMemo(() => (v && v.lon !== null && v.lat !== null ? [{ id: v.id, name: v.nameZh, lon: v.lon, lat: v.lat }] : []), [v]);
+  // The label follows the reader's language.
+  // eslint-disable-next-line react-hooks/exhaustive-deps
+  const points = useMemo(() => (v && v.lon !== null && v.lat !== null ? [{ id: v.id, name: name(v, 'village'), lon: v.lon, lat: v.lat }] : []), [v, i18n.language]);
   const bounds = useMemo((): [number, number, number, number] | undefined => {
     if (!v) return undefined;
     const xs = [...v.buildings.map((b) => b.lon), ...(v.lon !== null ? [v.lon] : [])];

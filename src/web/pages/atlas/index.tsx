@@ -31,7 +31,7 @@ export default function AtlasPages() {
 }
 
 function AtlasHome() {
-  const { t } = useTranslation('atlas');
+  const { t, i18n } = useTranslation('atlas');
   const name = useName();
   const navigate = useNavigate();
   const [params, setParams] = useSearchParams();
@@ -51,8 +51,10 @@ function AtlasHome() {
     enabled: query.length > 0,
   });
   const points = useMemo(
-    () => (villages.data ?? []).filter((v) => v.lon !== null && v.lat !== null).map((v) => ({ id: v.id, name: v.nameZh, lon: v.lon!, lat: v.lat! })),
-    [villages.data],
+    () => (villages.data ?? []).filter((v) => v.lon !== null && v.lat !== null).map((v) => ({ id: v.id, name: name(v, 'village'), lon: v.lon!, lat: v.lat! })),
+    // The labels follow the reader's language.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [villages.data, i18n.language],
   );
   const focus = params.get('focus')?.split(',').map(Number);
   const bounds = focus && focus.length === 2 && focus.every(Number.isFinite) ? ([focus[0] - 0.0015, focus[1] - 0.0012, focus[0] + 0.0015, focus[1] + 0.0012] as [number, number, number, number]) : undefined;
