@@ -9,16 +9,17 @@ import { countyRelief, RELIEF_STOPS } from './terrain.ts';
 /** The font families labels are drawn in (CSS names, first found wins). */
 const LABEL_FONTS = ['Noto Sans CJK SC', 'PingFang SC', 'Microsoft YaHei', 'Source Han Sans SC', 'sans-serif'];
 
-/** The relief image as a style source, and the layers under everything else: a plain ground colour, then the relief. */
-export function baseStyle(): { sources: Record<string, maplibregl.SourceSpecification>; layers: maplibregl.LayerSpecification[] } {
-  const relief = countyRelief();
-  return {
-    sources: { relief: { type: 'image', url: relief.url, coordinates: relief.coordinates } },
-    layers: [
-      { id: 'background', type: 'background', paint: { 'background-color': '#eef3ea' } },
-      { id: 'relief', type: 'raster', source: 'relief', paint: { 'raster-opacity': 0.85, 'raster-fade-duration': 0 } },
-    ],
-  };
+/** The ground under every map: a plain colour (the relief is added over it by `addRelief`). */
+export const GROUND: maplibregl.LayerSpecification = { id: 'background', type: 'background', paint: { 'background-color': '#eef3ea' } };
+
+/** Lays the county's shaded relief just above the ground, under the map's own layers, once the style has loaded. */
+export function addRelief(map: maplibregl.Map) {
+  map.once('load', () => {
+    const { canvas, coordinates } = countyRelief();
+    map.addSource('relief', { type: 'canvas', canvas, coordinates, animate: false });
+    const above = map.getStyle().layers.find((l) => l.id !== GROUND.id)?.id;
+    map.addLayer({ id: 'relief', type: 'raster', source: 'relief', paint: { 'raster-opacity': 0.9, 'raster-fade-duration': 0 } }, above);
+  });
 }
 
 /** Names of a point source's features (`name` property) beside their points, shown without hover; labels that would collide are left out. */

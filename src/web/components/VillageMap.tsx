@@ -3,7 +3,7 @@ import 'maplibre-gl/dist/maplibre-gl.css';
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import type { FeatureCollection } from 'geojson';
 import { useEffect, useRef } from 'react';
-import { baseStyle, labelLayer, MapKey, reportLabels } from './MapBase.tsx';
+import { addRelief, GROUND, labelLayer, MapKey, reportLabels } from './MapBase.tsx';
 
 maplibregl.setWorkerUrl(workerUrl);
 
@@ -33,13 +33,11 @@ export function VillageMap({ points, onSelect, label, journey = false }: { point
       features: points.map((p) => ({ type: 'Feature', id: p.id, properties: { id: p.id, name: p.name }, geometry: { type: 'Point', coordinates: [p.lon, p.lat] } })),
     };
     const bounds = points.reduce((b, p) => b.extend([p.lon, p.lat]), new maplibregl.LngLatBounds([points[0].lon, points[0].lat], [points[0].lon, points[0].lat]));
-    const base = baseStyle();
     const map = new maplibregl.Map({
       container: container.current,
       style: {
         version: 8,
         sources: {
-          ...base.sources,
           villages: { type: 'geojson', data },
           journey: {
             type: 'geojson',
@@ -47,7 +45,7 @@ export function VillageMap({ points, onSelect, label, journey = false }: { point
           },
         },
         layers: [
-          ...base.layers,
+          GROUND,
           { id: 'journey', type: 'line', source: 'journey', layout: { 'line-cap': 'round', 'line-join': 'round' }, paint: { 'line-color': JOURNEY_COLOUR, 'line-width': 3, 'line-dasharray': [2, 1.5] } },
           {
             id: 'villages',
@@ -64,6 +62,7 @@ export function VillageMap({ points, onSelect, label, journey = false }: { point
       canvasContextAttributes: { preserveDrawingBuffer: true },
     });
     map.addControl(new maplibregl.NavigationControl({ showCompass: false }), 'top-right');
+    addRelief(map);
     reportLabels(map, container.current, 'village-labels');
     const popup = new maplibregl.Popup({ closeButton: false, offset: 8 });
     map.on('mousemove', 'villages', (e) => {

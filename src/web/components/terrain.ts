@@ -23,9 +23,9 @@ const tint = (m: number): [number, number, number] => {
 };
 
 export interface Relief {
-  /** A PNG data URL. */
-  url: string;
-  /** Corners for a MapLibre image source: NW, NE, SE, SW. */
+  /** The relief, drawn once: a canvas is handed to MapLibre as it is (a data URL would be fetched, which the CSP's connect-src refuses). */
+  canvas: HTMLCanvasElement;
+  /** Corners for a MapLibre canvas source: NW, NE, SE, SW. */
   coordinates: [[number, number], [number, number], [number, number], [number, number]];
 }
 
@@ -87,6 +87,6 @@ export function countyRelief(): Relief {
   const e = g.xll + g.ncols * g.cell;
   const s = g.yll;
   const n = g.yll + g.nrows * g.cell;
-  relief = { url: canvas.toDataURL('image/png'), coordinates: [[w, n], [e, n], [e, s], [w, s]] };
+  relief = { canvas, coordinates: [[w, n], [e, n], [e, s], [w, s]] };
   return relief;
 }

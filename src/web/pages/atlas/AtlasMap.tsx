@@ -4,7 +4,7 @@ import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import type { FeatureCollection, Geometry } from 'geojson';
 import { useEffect, useRef } from 'react';
 import { api } from '../../api.ts';
-import { baseStyle, labelLayer, MapKey, reportLabels } from '../../components/MapBase.tsx';
+import { addRelief, GROUND, labelLayer, MapKey, reportLabels } from '../../components/MapBase.tsx';
 
 maplibregl.setWorkerUrl(workerUrl);
 
@@ -77,20 +77,18 @@ export function AtlasMap({ label, villages, bounds, highlight, colourBy = 'condi
     };
     const fit = bounds ?? (villages.length ? villages.reduce((b, v) => [Math.min(b[0], v.lon), Math.min(b[1], v.lat), Math.max(b[2], v.lon), Math.max(b[3], v.lat)], [180, 90, -180, -90] as [number, number, number, number]) : [119.2, 28.2, 119.8, 28.7]);
     const basemap = getBasemap();
-    const base = baseStyle();
     const map = new maplibregl.Map({
       container: el,
       style: {
         version: 8,
         sources: {
-          ...base.sources,
           villages: { type: 'geojson', data: vdata },
           buildings: { type: 'geojson', data: { type: 'FeatureCollection', features: [] } },
           highlight: { type: 'geojson', data: highlight ? { type: 'Feature', properties: {}, geometry: highlight } : { type: 'FeatureCollection', features: [] } },
           ...(basemap ? { basemap: { type: 'raster' as const, tiles: [basemap], tileSize: 256 } } : {}),
         },
         layers: [
-          ...base.layers,
+          GROUND,
           ...(basemap ? [{ id: 'basemap', type: 'raster' as const, source: 'basemap' }] : []),
           { id: 'highlight-fill', type: 'fill', source: 'highlight', filter: ['==', ['geometry-type'], 'Polygon'], paint: { 'fill-color': '#b08d57', 'fill-opacity': 0.5 } },
           { id: 'highlight-line', type: 'line', source: 'highlight', filter: ['==', ['geometry-type'], 'Polygon'], paint: { 'line-color': '#5d4037', 'line-width': 2 } },
@@ -107,9 +105,10 @@ export function AtlasMap({ label, villages, bounds, highlight, colourBy = 'condi
             },
           },
           { id: 'highlight-point', type: 'circle', source: 'highlight', filter: ['==', ['geometry-type'], 'Point'], paint: { 'circle-radius': 9, 'circle-color': 'rgba(0,0,0,0)', 'circle-stroke-color': '#5d4037', 'circle-stroke-width': 3 } },
-          labelLayer('village-labels', 'villages'),
           // Single buildings carry a name (clusters a count only): named once the view is close enough to read them.
           labelLayer('building-labels', 'buildings', 15),
+          // Last, so a village's name wins its place over its buildings' names.
+          labelLayer('village-labels', 'villages'),
         ],
       },
       bounds: fit,
@@ -119,6 +118,7 @@ export function AtlasMap({ label, villages, bounds, highlight, colourBy = 'condi
     });
     mapRef.current = map;
     map.addControl(new maplibregl.NavigationControl({ showCompass: false }), 'top-right');
+    addRelief(map);
     reportLabels(map, el, 'village-labels');
 
     let seq = 0;

@@ -4,7 +4,7 @@ import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import type { FeatureCollection, Point } from 'geojson';
 import { useEffect, useRef } from 'react';
 import { colourScale } from './shared.ts';
-import { baseStyle, labelLayer, MapKey, reportLabels } from '../../components/MapBase.tsx';
+import { addRelief, GROUND, labelLayer, MapKey, reportLabels } from '../../components/MapBase.tsx';
 
 maplibregl.setWorkerUrl(workerUrl);
 
@@ -40,14 +40,13 @@ export function IndexMap({ places, label, onOpen, focus }: { places: ScoredPlace
     if (focused) box.current.setAttribute('data-focus-colour', colourOf(focused.score));
     const lons = places.map((p) => p.lon);
     const lats = places.map((p) => p.lat);
-    const base = baseStyle();
     const map = new maplibregl.Map({
       container: box.current,
       style: {
         version: 8,
-        sources: { ...base.sources, scored: { type: 'geojson', data: villages } },
+        sources: { scored: { type: 'geojson', data: villages } },
         layers: [
-          ...base.layers,
+          GROUND,
           {
             id: 'scored',
             type: 'circle',
@@ -70,6 +69,7 @@ export function IndexMap({ places, label, onOpen, focus }: { places: ScoredPlace
       canvasContextAttributes: { preserveDrawingBuffer: true },
     });
     map.addControl(new maplibregl.NavigationControl({ showCompass: false }), 'top-right');
+    addRelief(map);
     reportLabels(map, box.current, 'village-labels');
     const tip = new maplibregl.Popup({ closeButton: false, offset: 9 });
     map.on('mousemove', 'scored', (e) => {
