@@ -122,6 +122,27 @@ describe.each(drivers)('first use of places (%s)', (driver) => {
     await page.screenshot({ path: '.test-tmp/first-use-about-en.png', fullPage: true });
   });
 
+  it("a village's page shows its inns, products, live sessions and projects, in villages of different townships", async () => {
+    const county = await (await page.request.get(`${server.url}/api/v1/county`)).json();
+    const idOf = (name: string) => county.townships.flatMap((t: { villages: { id: string; nameZh: string }[] }) => t.villages).find((v: { nameZh: string }) => v.nameZh === name).id;
+    const section = (key: string) => page.getByTestId(`village-${key}`);
+    await page.goto(`${server.url}/atlas/villages/${idOf('杨家堂村')}`);
+    await expect.poll(() => section('inns').getByRole('link').allTextContents()).toEqual(['杨家堂老屋民宿']);
+    await expect.poll(() => section('products').getByRole('link').allTextContents()).toEqual(['松阳银猴 特级 明前', '松阳香茶 一级 雨前', '竹编茶叶罐']);
+    await expect.poll(() => section('live').getByRole('link').allTextContents()).toEqual(['杨家堂茶园直播：明前银猴开采（演示）']);
+    await expect.poll(() => section('projects').getByRole('link').allTextContents()).toContain('银猴茶工坊');
+    await page.getByTestId('village-life').screenshot({ path: '.test-tmp/first-use-village-life.png' });
+
+    // 四都乡 and 古市镇: an inn in one, a producer in the other.
+    await page.goto(`${server.url}/atlas/villages/${idOf('陈家铺村')}`);
+    await expect.poll(() => section('inns').getByRole('link').allTextContents()).toEqual(['陈家铺崖居民宿']);
+    expect(await section('products').textContent()).toContain('暂无');
+    await page.goto(`${server.url}/atlas/villages/${idOf('山下阳村')}`);
+    await expect.poll(() => section('products').getByRole('link').allTextContents()).toEqual(['松阳端午茶 草本拼配']);
+    await section('products').getByRole('link').click();
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('松阳端午茶 草本拼配');
+  });
+
   it('an Atlas export imported again adds nothing: the check and the import both say every building is unchanged', async () => {
     await signIn('admin');
     await page.goto(`${server.url}/atlas`);

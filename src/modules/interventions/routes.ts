@@ -170,6 +170,7 @@ const listPublicReply = z.array(z.object({
     caption: z.string(),
     createdAt: z.date(),
   })),
+  villageId: z.string(),
   villageName: z.string(),
   townshipName: z.string(),
   villagePinyin: z.string(),

@@ -9,6 +9,7 @@ import { AtlasMap } from './AtlasMap.tsx';
 import { PhotoUpload } from './BuildingPage.tsx';
 import { photoUrl, type VillageDetail } from './api.ts';
 import { ConditionBadge } from './common.tsx';
+import { VillageLife } from './VillageLife.tsx';
 import { useName, useNameAndOther } from '../../names.ts';
 
 /** The visitor-facing page of a published village: story, heritage highlights, living culture, map. */
@@ -141,6 +142,8 @@ export function VillagePage() {
         )}
         {v.editable && <CultureForm village={v} />}
       </section>
+
+      <VillageLife villageId={v.id} />
 
       <section className="card">
         <h2>{t('village.map')}</h2>
