@@ -3,30 +3,13 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_PASSWORD } from '../support/constants.ts';
 import { freshDatabase, type TestDatabase } from '../support/db.ts';
-import { launchBrowser } from './support/browser.ts';
+import { launchBrowser, mapCanvas } from './support/browser.ts';
 import { startServerProcess, type ServerProcess } from './support/server.ts';
 
 // Places as a new user meets them: maps that read without hover or internet, one name for a place on every page in
 // English, the data credited, and an Atlas export that goes back in without adding anything twice.
 // Each journey runs on the embedded database and, when TEST_DATABASE_URL is set, on PostgreSQL.
 const drivers = ['pglite', ...(process.env.TEST_DATABASE_URL ? ['postgres' as const] : [])] as const;
-
-/** How many different colours the map's canvas holds: a plain background and dots make a handful, shaded relief hundreds. */
-function canvasColours(page: Page, testId: string): Promise<number> {
-  return page.evaluate((testId) => {
-    const c = document.querySelector<HTMLCanvasElement>(`[data-testid="${testId}"] canvas`);
-    if (!c) return 0;
-    const copy = document.createElement('canvas');
-    copy.width = c.width;
-    copy.height = c.height;
-    const ctx = copy.getContext('2d')!;
-    ctx.drawImage(c, 0, 0);
-    const { data } = ctx.getImageData(0, 0, copy.width, copy.height);
-    const seen = new Set<number>();
-    for (let i = 0; i < data.length; i += 4) seen.add((data[i] << 16) | (data[i + 1] << 8) | data[i + 2]);
-    return seen.size;
-  }, testId);
-}
 
 const labelsOf = async (page: Page, testId: string) => ((await page.getByTestId(testId).getAttribute('data-labels')) ?? '').split('|').filter(Boolean);
 
@@ -72,7 +55,7 @@ describe.each(drivers)('first use of places (%s)', (driver) => {
     const county = await (await page.request.get(`${server.url}/api/v1/county`)).json();
     const villages = new Set(county.townships.flatMap((t: { villages: { nameZh: string }[] }) => t.villages.map((v) => v.nameZh)));
     for (const label of await labelsOf(page, 'village-map')) expect(villages).toContain(label);
-    await expect.poll(() => canvasColours(page, 'village-map')).toBeGreaterThan(200);
+    await expect.poll(async () => (await mapCanvas(page, 'village-map')).colours).toBeGreaterThan(200);
     expect(await page.getByTestId('map-key').textContent()).toContain('地形：SRTM（NASA/USGS）');
     await page.screenshot({ path: '.test-tmp/first-use-county-map-zh.png' });
 
