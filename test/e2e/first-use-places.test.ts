@@ -37,11 +37,16 @@ describe.each(drivers)('first use of places (%s)', (driver) => {
     await db?.dispose();
   });
 
-  async function signIn(username: string) {
-    await browser.clearCookies();
-    await page.goto(`${server.url}/login`);
+  /** Opens a page in Chinese, whatever language an earlier journey left chosen. */
+  async function openInChinese(path: string) {
+    await page.goto(`${server.url}${path}`);
     await page.evaluate(() => localStorage.setItem('terrace.lang', 'zh-CN'));
     await page.reload();
+  }
+
+  async function signIn(username: string) {
+    await browser.clearCookies();
+    await openInChinese('/login');
     await page.getByLabel('用户名', { exact: true }).fill(username);
     await page.getByLabel('密码', { exact: true }).fill(TEST_PASSWORD);
     await page.getByRole('button', { name: '登录', exact: true }).click();
@@ -109,7 +114,7 @@ describe.each(drivers)('first use of places (%s)', (driver) => {
     const county = await (await page.request.get(`${server.url}/api/v1/county`)).json();
     const idOf = (name: string) => county.townships.flatMap((t: { villages: { id: string; nameZh: string }[] }) => t.villages).find((v: { nameZh: string }) => v.nameZh === name).id;
     const section = (key: string) => page.getByTestId(`village-${key}`);
-    await page.goto(`${server.url}/atlas/villages/${idOf('杨家堂村')}`);
+    await openInChinese(`/atlas/villages/${idOf('杨家堂村')}`);
     await expect.poll(() => section('inns').getByRole('link').allTextContents()).toEqual(['杨家堂老屋民宿']);
     await expect.poll(() => section('products').getByRole('link').allTextContents()).toEqual(['松阳银猴 特级 明前', '松阳香茶 一级 雨前', '竹编茶叶罐']);
     await expect.poll(() => section('live').getByRole('link').allTextContents()).toEqual(['杨家堂茶园直播：明前银猴开采（演示）']);

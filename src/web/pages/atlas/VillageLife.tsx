@@ -2,6 +2,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { api } from '../../api.ts';
+import { useName } from '../../names.ts';
 
 interface Shop {
   id: string;
@@ -11,11 +12,13 @@ interface Shop {
 interface Product {
   id: string;
   name: string;
+  namePinyin: string;
   minPriceFen: number | null;
 }
 interface Inn {
   id: string;
   name: string;
+  namePinyin: string;
   roomCount: number;
 }
 interface LiveSession {
@@ -36,6 +39,7 @@ const yuan = (fen: number) => `¥${(fen / 100).toFixed(2)}`;
 /** What the village offers and what is being done there: its inns, its producers' products and live sessions, its approved projects. */
 export function VillageLife({ villageId }: { villageId: string }) {
   const { t } = useTranslation('atlas');
+  const name = useName();
   const inns = useQuery({ queryKey: ['inns', 'village', villageId], queryFn: () => api<Inn[]>('/inns', { query: { unitId: villageId } }) });
   const shops = useQuery({ queryKey: ['market', 'shops'], queryFn: () => api<Shop[]>('/market/shops') });
   const here = (shops.data ?? []).filter((s) => s.unitId === villageId);
@@ -50,8 +54,8 @@ export function VillageLife({ villageId }: { villageId: string }) {
   const ours = (projects.data ?? []).filter((p) => p.villageId === villageId);
 
   const lists = [
-    { key: 'inns', items: (inns.data ?? []).map((i) => ({ id: i.id, to: `/inns/${i.id}`, text: i.name, note: t('life.rooms', { count: i.roomCount }) })) },
-    { key: 'products', items: (products.data ?? []).map((p) => ({ id: p.id, to: `/market/products/${p.id}`, text: p.name, note: p.minPriceFen === null ? '' : t('life.from', { price: yuan(p.minPriceFen) }) })) },
+    { key: 'inns', items: (inns.data ?? []).map((i) => ({ id: i.id, to: `/inns/${i.id}`, text: name(i), note: t('life.rooms', { count: i.roomCount }) })) },
+    { key: 'products', items: (products.data ?? []).map((p) => ({ id: p.id, to: `/market/products/${p.id}`, text: name(p), note: p.minPriceFen === null ? '' : t('life.from', { price: yuan(p.minPriceFen) }) })) },
     { key: 'live', items: sessions.map((s) => ({ id: s.id, to: `/live/${s.id}`, text: s.title, note: t(`life.liveStatus.${s.status}`, { defaultValue: '' }) })) },
     { key: 'projects', items: ours.map((p) => ({ id: p.id, to: '/interventions/public', text: p.title, note: '' })) },
   ] as const;
