@@ -98,6 +98,8 @@ describe.each(drivers)('first use of places (%s)', (driver) => {
     await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toMatch(/^Yangjiatang Village/);
     await expect.poll(() => labelsOf(page, 'atlas-map'), { timeout: 30_000 }).toContain('Yangjiatang Village');
     expect(await page.locator('main').textContent()).toContain('Sandou Township');
+    await expect.poll(() => page.getByTestId('village-inns').getByRole('link').allTextContents()).toEqual(['Yangjiatanglaowuminsu']);
+    await page.screenshot({ path: '.test-tmp/first-use-atlas-village-en.png', fullPage: true });
 
     await page.goto(`${server.url}/admin/organizations`);
     const option = page.locator('select option', { hasText: 'Yangjiatang Village' });
