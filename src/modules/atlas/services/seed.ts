@@ -13,7 +13,10 @@ const roundOrNull = (x: number | null) => (x === null ? null : Math.round(x));
 
 type DemoBuilding = Omit<BuildingInput, 'villageId' | 'geometry'> & { dx: number; dy: number; grades: [string, number][] };
 
-/** Demo buildings in villages of four townships (placed a few hundred metres around the village's point), and stories. */
+/**
+ * Demo buildings in villages of four townships, and stories. Outside 杨家堂村 they carry no protection level: a protected
+ * building is a no-fly zone for the drones, and the logistics demo plans its drone routes over these villages.
+ */
 const DEMO_VILLAGES: Record<string, { story?: string; buildings: DemoBuilding[] }> = {
   杨家堂村: {
     buildings: [
@@ -25,20 +28,20 @@ const DEMO_VILLAGES: Record<string, { story?: string; buildings: DemoBuilding[] 
   陈家铺村: {
     story: '陈家铺村在四都乡的悬崖边上，村舍沿陡坡层层排开，云雾常从崖下升起。近年几座空置老屋改作书店和民宿，吸引了不少游客（演示）。',
     buildings: [
-      { name: '崖边夯土民居', type: 'dwelling', era: '清', buildYear: 1880, protectionLevel: 'county', structure: '夯土墙承重', materials: '黄泥夯土、木、青瓦', currentUse: 'inn', ownerType: 'private', dx: 0.0006, dy: -0.0003, notes: '悬崖边的三开间老屋，已改作民宿（演示）。', grades: [['2022-06-15', 2]] },
+      { name: '崖边夯土民居', type: 'dwelling', era: '清', buildYear: 1880, protectionLevel: 'none', structure: '夯土墙承重', materials: '黄泥夯土、木、青瓦', currentUse: 'inn', ownerType: 'private', dx: 0.0006, dy: -0.0003, notes: '悬崖边的三开间老屋，已改作民宿（演示）。', grades: [['2022-06-15', 2]] },
       { name: '陈家铺观景平台', type: 'pavilion', era: '当代', protectionLevel: 'none', materials: '木、石', currentUse: 'public', ownerType: 'collective', dx: -0.0004, dy: -0.0005, notes: '', grades: [] },
     ],
   },
   山下阳村: {
     story: '山下阳村在古市镇以北的平原边上，巷弄纵横交错，老屋鳞次栉比，当地人说村子布局像八卦迷宫（演示）。',
     buildings: [
-      { name: '山下阳巷弄民居群', type: 'dwelling', era: '清', buildYear: 1820, protectionLevel: 'county', structure: '砖木结构', materials: '青砖、木、青瓦', currentUse: 'residence', ownerType: 'private', dx: 0.0003, dy: 0.0004, notes: '曲折巷弄两侧的砖木民居（演示）。', grades: [['2020-10-12', 3], ['2025-03-20', 3]] },
-      { name: '山下阳古戏台', type: 'temple', era: '清', protectionLevel: 'listed', structure: '抬梁式木构', materials: '木、青瓦', currentUse: 'public', ownerType: 'collective', dx: -0.0006, dy: 0.0002, notes: '', grades: [['2023-08-01', 4]] },
+      { name: '山下阳巷弄民居群', type: 'dwelling', era: '清', buildYear: 1820, protectionLevel: 'none', structure: '砖木结构', materials: '青砖、木、青瓦', currentUse: 'residence', ownerType: 'private', dx: 0.0003, dy: 0.0004, notes: '曲折巷弄两侧的砖木民居（演示）。', grades: [['2020-10-12', 3], ['2025-03-20', 3]] },
+      { name: '山下阳古戏台', type: 'temple', era: '清', protectionLevel: 'none', structure: '抬梁式木构', materials: '木、青瓦', currentUse: 'public', ownerType: 'collective', dx: -0.0006, dy: 0.0002, notes: '', grades: [['2023-08-01', 4]] },
     ],
   },
   靖居村: {
     buildings: [
-      { name: '靖居渡口', type: 'other', era: '清', protectionLevel: 'listed', materials: '条石', currentUse: 'public', ownerType: 'collective', dx: 0.0002, dy: -0.0008, notes: '松阴溪边的老渡口（演示）。', grades: [] },
+      { name: '靖居渡口', type: 'other', era: '清', protectionLevel: 'none', materials: '条石', currentUse: 'public', ownerType: 'collective', dx: 0.0002, dy: -0.0008, notes: '松阴溪边的老渡口（演示）。', grades: [] },
     ],
   },
 };
