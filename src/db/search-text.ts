@@ -8,10 +8,16 @@ export function pinyinOf(text: string): string {
     .toLowerCase();
 }
 
-/** "黄家大院" → "Huang Jia Da Yuan" → "Huangjiadayuan": capitalised for display. */
+/** "黄家大院" → "Huangjiadayuan", "松阳银猴 特级 明前" → "Songyangyinhou Teji Mingqian": each word as typed, capitalised for display. */
 export function displayPinyin(text: string): string {
-  const p = pinyinOf(text);
-  return p.charAt(0).toUpperCase() + p.slice(1);
+  return text
+    .trim()
+    .split(/\s+/)
+    .map((word) => {
+      const p = pinyinOf(word);
+      return p.charAt(0).toUpperCase() + p.slice(1);
+    })
+    .join(' ');
 }
 
 /**

@@ -12,6 +12,7 @@ import { CountyPage } from './pages/County.tsx';
 import { AccountPage, ResetPasswordPage } from './pages/Account.tsx';
 import { LoginPage, RegisterPage } from './pages/Login.tsx';
 import { UnitPage } from './pages/Unit.tsx';
+import { AboutPage } from './pages/About.tsx';
 
 // The audit page carries a sentence for every action the platform records: it loads when opened.
 const AuditPage = lazy(() => import('./pages/admin/Audit.tsx').then((m) => ({ default: m.AuditPage })));
@@ -63,6 +64,7 @@ export function App() {
             <Route path="reset-password" element={<ResetPasswordPage />} />
             <Route path="setup" element={<SetupPage />} />
             <Route path="units/:id" element={<UnitPage />} />
+            <Route path="about" element={<AboutPage />} />
             <Route path="admin/users" element={<AdminOnly><UsersPage /></AdminOnly>} />
             <Route path="admin/organizations" element={<AdminOnly><OrganizationsPage /></AdminOnly>} />
             <Route path="admin/audit" element={<AdminOnly><AuditPage /></AdminOnly>} />

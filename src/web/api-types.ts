@@ -5798,6 +5798,8 @@ export interface operations {
                         names: {
                             units: {
                                 [key: string]: {
+                                    /** @enum {string} */
+                                    level: "county" | "township" | "village";
                                     namePinyin: string;
                                     nameZh: string;
                                 };
@@ -7896,6 +7898,8 @@ export interface operations {
                         fromFen: number | null;
                         id: string;
                         name: string;
+                        /** @description The name in pinyin, shown to English readers */
+                        namePinyin: string;
                         orgId: string;
                         photoId: string | null;
                         photos: string[];
@@ -8094,6 +8098,8 @@ export interface operations {
                         lat: number | null;
                         lon: number | null;
                         name: string;
+                        /** @description The name in pinyin, shown to English readers */
+                        namePinyin: string;
                         orgId: string;
                         partialRefundDays: number;
                         partialRefundPercent: number;
@@ -12302,6 +12308,7 @@ export interface operations {
                         townshipPinyin: string;
                         /** @enum {string} */
                         type: "restoration" | "reuse_inn" | "reuse_tea_workshop" | "reuse_museum" | "reuse_library" | "reuse_craft_workshop" | "reuse_public_space" | "infra_water" | "infra_sewage" | "infra_paths" | "infra_lighting" | "infra_broadband" | "infra_landscape";
+                        villageId: string;
                         villageName: string;
                         villagePinyin: string;
                     }[];
@@ -18799,6 +18806,8 @@ export interface operations {
                             kind: "craft" | "tea";
                             minPriceFen: number;
                             name: string;
+                            /** @description The name in pinyin, shown to English readers */
+                            namePinyin: string;
                             orgId: string;
                             photoId: string | null;
                             photoUrl: string | null;
@@ -18958,6 +18967,8 @@ export interface operations {
                         /** @enum {string} */
                         kind: "craft" | "tea";
                         name: string;
+                        /** @description The name in pinyin, shown to English readers */
+                        namePinyin: string;
                         orgId: string;
                         photos: {
                             bytes: number;
@@ -19133,6 +19144,8 @@ export interface operations {
                         /** @enum {string} */
                         kind: "craft" | "tea";
                         name: string;
+                        /** @description The name in pinyin, shown to English readers */
+                        namePinyin: string;
                         orgId: string;
                         photos: {
                             bytes: number;
@@ -19579,6 +19592,8 @@ export interface operations {
                             kind: "craft" | "tea";
                             minPriceFen: number;
                             name: string;
+                            /** @description The name in pinyin, shown to English readers */
+                            namePinyin: string;
                             orgId: string;
                             photoId: string | null;
                             photoUrl: string | null;
@@ -20033,6 +20048,8 @@ export interface operations {
                             kind: "craft" | "tea";
                             minPriceFen: number;
                             name: string;
+                            /** @description The name in pinyin, shown to English readers */
+                            namePinyin: string;
                             orgId: string;
                             photoId: string | null;
                             photoUrl: string | null;

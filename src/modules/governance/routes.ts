@@ -139,7 +139,7 @@ const listAuditReply = z.object({
   })),
   total: z.number().int(),
   names: z.object({
-    units: z.record(z.string(), z.object({ nameZh: z.string(), namePinyin: z.string() })),
+    units: z.record(z.string(), z.object({ nameZh: z.string(), namePinyin: z.string(), level: z.enum(['county', 'township', 'village']) })),
     users: z.record(z.string(), z.object({ username: z.string(), displayName: z.string() })),
   }),
 });

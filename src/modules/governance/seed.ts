@@ -13,7 +13,7 @@ import { adminUnits, organizations, roleGrants, users, type Role } from './schem
 
 const CSV = path.join(path.dirname(fileURLToPath(import.meta.url)), 'seed-data', 'songyang_traditional_villages.csv');
 const BATCH: Record<string, number> = { 一: 1, 二: 2, 三: 3, 四: 4, 五: 5, 六: 6 };
-const SUFFIXES = ['街道', '畲族乡', '县', '乡', '镇', '村'];
+const SUFFIXES = ['自然村', '街道', '畲族乡', '县', '乡', '镇', '村'];
 
 export interface VillageRow {
   township: string;
@@ -39,12 +39,17 @@ export function readVillagesCsv(text = fs.readFileSync(CSV, 'utf8')): VillageRow
   });
 }
 
-/** "杨家堂村" → "Yangjiatang": the pinyin of the name without its administrative suffix. */
+/**
+ * "杨家堂村" → "Yangjiatang", "赤岸村" → "Chi'an": the pinyin of the name without its administrative suffix (kept when
+ * the name is nothing without it: "七村" → "Qicun"), an apostrophe where a syllable starting with a, o or e would
+ * otherwise run into the one before.
+ */
 export function pinyinName(nameZh: string): string {
-  const suffix = SUFFIXES.find((s) => nameZh.endsWith(s) && nameZh.length > s.length);
+  const suffix = SUFFIXES.find((s) => nameZh.endsWith(s) && nameZh.length > s.length + 1);
   const base = suffix ? nameZh.slice(0, -suffix.length) : nameZh;
-  const syllables = pinyin(base, { toneType: 'none', type: 'array', v: true }).join('');
-  return syllables.charAt(0).toUpperCase() + syllables.slice(1);
+  const syllables = pinyin(base, { toneType: 'none', type: 'array', v: true }).filter((s) => s.trim());
+  const joined = syllables.map((s, i) => (i > 0 && /^[aoe]/.test(s) ? `'${s}` : s)).join('');
+  return joined.charAt(0).toUpperCase() + joined.slice(1);
 }
 
 export const DEMO_ACCOUNTS: { username: string; displayName: string; role: Role | null; on: string }[] = [
@@ -56,6 +61,14 @@ export const DEMO_ACCOUNTS: { username: string; displayName: string; role: Role 
   { username: 'innkeeper', displayName: '老屋民宿主人（演示）', role: 'innkeeper', on: '杨家堂老屋民宿' },
   { username: 'logistics', displayName: '乡村物流调度（演示）', role: 'logistics_operator', on: '松阳县' },
   { username: 'buyer', displayName: '城市买家（演示）', role: null, on: '' },
+];
+
+/** The demo organizations: a tea cooperative and an inn in 杨家堂村 (the demo accounts'), and one of each in two other townships. */
+export const DEMO_ORGANIZATIONS = [
+  { name: '杨家堂银猴茶叶专业合作社', village: '杨家堂村', kind: 'cooperative' as const, description: '种植和制作松阳银猴茶的村级合作社（演示）。' },
+  { name: '杨家堂老屋民宿', village: '杨家堂村', kind: 'inn' as const, description: '由百年夯土老屋改造的民宿（演示）。' },
+  { name: '山下阳端午茶合作社', village: '山下阳村', kind: 'cooperative' as const, description: '采集山间草木、按老方子配制端午茶的合作社（演示）。' },
+  { name: '陈家铺崖居民宿', village: '陈家铺村', kind: 'inn' as const, description: '悬崖边的夯土老屋改造的民宿（演示）。' },
 ];
 
 /** The demo county: Songyang's townships and listed villages, two organizations, the demo accounts and their roles. */
@@ -111,21 +124,16 @@ export async function seedGovernance(tx: Db, ctx: SeedContext): Promise<void> {
         listingBatch: r.batch,
       });
     }
-    const village = idsByName.get('杨家堂村')!;
-    const orgs = [
-      { name: '杨家堂银猴茶叶专业合作社', kind: 'cooperative' as const, description: '种植和制作松阳银猴茶的村级合作社（演示）。' },
-      { name: '杨家堂老屋民宿', kind: 'inn' as const, description: '由百年夯土老屋改造的民宿（演示）。' },
-    ];
-    for (const o of orgs) {
+    for (const o of DEMO_ORGANIZATIONS) {
       const id = uuidv7();
       idsByName.set(o.name, id);
-      await tx.insert(organizations).values({ id, countyId, unitId: village, kind: o.kind, name: o.name, description: o.description });
+      await tx.insert(organizations).values({ id, countyId, unitId: idsByName.get(o.village)!, kind: o.kind, name: o.name, description: o.description });
     }
     for (const [i, a] of DEMO_ACCOUNTS.entries()) {
       const userId = uuidv7();
       await tx.insert(users).values({ id: userId, countyId, username: a.username, displayName: a.displayName, passwordHash: passwordHashes[i] });
       if (a.role) {
-        const isOrg = orgs.some((o) => o.name === a.on);
+        const isOrg = DEMO_ORGANIZATIONS.some((o) => o.name === a.on);
         await tx.insert(roleGrants).values({
           countyId,
           userId,

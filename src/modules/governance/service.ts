@@ -441,7 +441,7 @@ async function auditNames(db: Db, countyId: string, rows: { unitId: string | nul
   const [units, people] = await Promise.all([
     unitIds.size
       ? db
-          .select({ id: adminUnits.id, nameZh: adminUnits.nameZh, namePinyin: adminUnits.namePinyin })
+          .select({ id: adminUnits.id, nameZh: adminUnits.nameZh, namePinyin: adminUnits.namePinyin, level: adminUnits.level })
           .from(adminUnits)
           .where(and(inArray(adminUnits.id, [...unitIds]), or(eq(adminUnits.countyId, countyId), eq(adminUnits.id, countyId))))
       : [],
@@ -450,7 +450,7 @@ async function auditNames(db: Db, countyId: string, rows: { unitId: string | nul
       : [],
   ]);
   return {
-    units: Object.fromEntries(units.map((u) => [u.id, { nameZh: u.nameZh, namePinyin: u.namePinyin }])),
+    units: Object.fromEntries(units.map((u) => [u.id, { nameZh: u.nameZh, namePinyin: u.namePinyin, level: u.level }])),
     users: Object.fromEntries(people.map((u) => [u.id, { username: u.username, displayName: u.displayName }])),
   };
 }

@@ -5,7 +5,7 @@ import { defineModule } from '../../server/module.ts';
 import { listOrganizations } from '../governance/index.ts';
 import { innsRoutes } from './routes.ts';
 import * as schema from './schema.ts';
-import { seedDemoInn } from './seed.ts';
+import { DEMO_INNS, seedDemoInn } from './seed.ts';
 import { expireHolds } from './service.ts';
 
 export const innsModule = defineModule({
@@ -14,8 +14,10 @@ export const innsModule = defineModule({
   migrations: { folder: path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations') },
   routes: innsRoutes,
   async seed(tx, ctx) {
-    const [org] = (await listOrganizations(tx, { kind: 'inn' })).filter((o) => o.name === '杨家堂老屋民宿');
-    if (org) await seedDemoInn(tx, { countyId: ctx.countyId!, orgId: org.id, unitId: org.unitId });
+    for (const org of await listOrganizations(tx, { kind: 'inn' })) {
+      const demo = DEMO_INNS[org.name];
+      if (demo) await seedDemoInn(tx, org.name, demo, { countyId: ctx.countyId!, orgId: org.id, unitId: org.unitId });
+    }
   },
   permissions: { 'inns.manage': ['county_admin', 'town_official', 'innkeeper'] },
   jobs: [

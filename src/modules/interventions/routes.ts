@@ -177,6 +177,7 @@ const listPublicReply = z.array(z.object({
     caption: z.string(),
     createdAt: z.date(),
   })),
+  villageId: z.string(),
   villageName: z.string(),
   townshipName: z.string(),
   villagePinyin: z.string(),

@@ -77,7 +77,9 @@ describeEachDriver('market', (driver) => {
   };
 
   it('lists the seeded catalogue, searches and filters it, and shows a product with variants and its batch', async () => {
-    expect(products.map((p) => p.name)).toEqual(['松阳银猴 特级 明前', '松阳香茶 一级 雨前', '竹编茶叶罐']);
+    // The tea cooperative of 杨家堂村 (三都乡), and the herbal-tea cooperative of 山下阳村 (古市镇).
+    expect(products.map((p) => p.name)).toEqual(['松阳银猴 特级 明前', '松阳香茶 一级 雨前', '竹编茶叶罐', '松阳端午茶 草本拼配']);
+    expect((await get(null, `/market/products/${products[3].id}`)).json()).toMatchObject({ producer: '山下阳端午茶合作社', village: '山下阳村' });
     expect((await get(null, '/market/products?q=银猴')).json().items).toHaveLength(1);
     expect((await get(null, '/market/products?kind=craft')).json().items.map((p: { name: string }) => p.name)).toEqual(['竹编茶叶罐']);
     expect((await get(null, '/market/products?season=明前')).json().items).toHaveLength(1);

@@ -113,4 +113,46 @@ export async function seedMarketDemo(tx: Db, coopName = '杨家堂银猴茶叶�
   for (const [kind, at, operator, notes, documentTitle] of events) {
     await appendEventTx(tx, batch.id, { kind, occurredAt: new Date(at), operator, notes, documentTitle: documentTitle ?? null }, null);
   }
+  await seedHerbalTeaShop(tx);
+}
+
+/** A second shop in another township (古市镇): 山下阳村's herbal-tea cooperative, one product and its traced batch. */
+async function seedHerbalTeaShop(tx: Db) {
+  const [coop] = await tx
+    .select({ id: organizations.id, countyId: organizations.countyId, unitId: organizations.unitId, lon: adminUnits.lon, lat: adminUnits.lat })
+    .from(organizations)
+    .innerJoin(adminUnits, eq(adminUnits.id, organizations.unitId))
+    .where(eq(organizations.name, '山下阳端午茶合作社'));
+  if (!coop) return;
+  await tx.insert(marketShops).values({
+    orgId: coop.id,
+    countyId: coop.countyId,
+    intro: '端午前后上山采集草木，晒干后按村里的老方子配成端午茶。（演示）',
+    shippingBaseFen: 800,
+    freeShippingOverFen: 9900,
+    remoteSurchargeFen: 1500,
+    lowStockThreshold: 10,
+  });
+  const [garden] = await tx
+    .insert(marketGardens)
+    .values({ countyId: coop.countyId, orgId: coop.id, villageId: coop.unitId, name: '村后山坡采集地', lon: coop.lon != null ? coop.lon - 0.003 : null, lat: coop.lat != null ? coop.lat + 0.003 : null, altitudeM: 260 })
+    .returning();
+  const product = { kind: 'tea' as const, name: '松阳端午茶 草本拼配', description: '十余种山间草木晒干拼配，煮水代茶，松阳人夏天常喝。（演示）', variety: '端午茶', grade: null, season: '端午', gtin: demoGtin(4) };
+  const [row] = await tx
+    .insert(marketProducts)
+    .values({ ...product, countyId: coop.countyId, orgId: coop.id, searchText: productSearchText(product) })
+    .returning({ id: marketProducts.id });
+  const [batch] = await tx
+    .insert(marketBatches)
+    .values({ countyId: coop.countyId, orgId: coop.id, productId: row.id, gardenId: garden.id, lot: 'DW2026-0531', harvestDate: '2026-05-31', quantity: 60, notes: '端午前采集（演示）' })
+    .returning();
+  await tx.insert(marketVariants).values({ countyId: coop.countyId, productId: row.id, batchId: batch.id, label: '200 克 袋装', weightG: 200, priceFen: 3800, stock: 60 });
+  const events: [TraceKind, string, string, string][] = [
+    ['picking', '2026-05-31T07:00:00+08:00', '合作社 8 人', '上山采集草木 30 公斤（演示）'],
+    ['drying', '2026-06-02T15:00:00+08:00', '合作社', '晒干后拣去杂质（演示）'],
+    ['packing', '2026-06-05T09:00:00+08:00', '合作社包装间', '分装 200 克袋装 60 袋（演示）'],
+  ];
+  for (const [kind, at, operator, notes] of events) {
+    await appendEventTx(tx, batch.id, { kind, occurredAt: new Date(at), operator, notes, documentTitle: null }, null);
+  }
 }

@@ -68,11 +68,14 @@ export function Layout() {
         {hasRole(me, 'county_admin') && <NavLink to="/admin/users">{t('nav.admin')}</NavLink>}
         {hasRole(me, 'county_admin') && <NavLink to="/admin/organizations">{t('nav.orgs')}</NavLink>}
         {hasRole(me, 'county_admin') && <NavLink to="/admin/audit">{t('nav.audit')}</NavLink>}
+        <NavLink to="/about">{t('nav.about')}</NavLink>
       </nav>
       <main id="main" className="main">
         <Outlet />
       </main>
-      <footer className="footer">{t('app.tagline')}</footer>
+      <footer className="footer">
+        {t('app.tagline')} · <Link to="/about">{t('nav.about')}</Link>
+      </footer>
     </div>
   );
 }

@@ -3,6 +3,7 @@ import 'maplibre-gl/dist/maplibre-gl.css';
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import type { FeatureCollection } from 'geojson';
 import { useEffect, useRef } from 'react';
+import { addRelief, GROUND, labelLayer, MapKey, reportLabels } from './MapBase.tsx';
 
 maplibregl.setWorkerUrl(workerUrl);
 
@@ -17,7 +18,7 @@ export interface MapPoint {
 export const JOURNEY_COLOUR = '#c8882a';
 
 /**
- * Villages as dots on a plain background: it draws our own layers only, so it works with no internet.
+ * Villages as labelled dots over the county's shaded relief: it draws our own layers only, so it works with no internet.
  * A click on a dot calls onSelect with the village id. With `journey`, a line joins the points in order.
  */
 export function VillageMap({ points, onSelect, label, journey = false }: { points: MapPoint[]; onSelect?: (id: string) => void; label: string; journey?: boolean }) {
@@ -44,7 +45,7 @@ export function VillageMap({ points, onSelect, label, journey = false }: { point
           },
         },
         layers: [
-          { id: 'background', type: 'background', paint: { 'background-color': '#eef3ea' } },
+          GROUND,
           { id: 'journey', type: 'line', source: 'journey', layout: { 'line-cap': 'round', 'line-join': 'round' }, paint: { 'line-color': JOURNEY_COLOUR, 'line-width': 3, 'line-dasharray': [2, 1.5] } },
           {
             id: 'villages',
@@ -52,6 +53,7 @@ export function VillageMap({ points, onSelect, label, journey = false }: { point
             source: 'villages',
             paint: { 'circle-radius': 6, 'circle-color': '#2f6b3a', 'circle-stroke-color': '#ffffff', 'circle-stroke-width': 1.5 },
           },
+          labelLayer('village-labels', 'villages'),
         ],
       },
       bounds,
@@ -60,6 +62,8 @@ export function VillageMap({ points, onSelect, label, journey = false }: { point
       canvasContextAttributes: { preserveDrawingBuffer: true },
     });
     map.addControl(new maplibregl.NavigationControl({ showCompass: false }), 'top-right');
+    addRelief(map);
+    reportLabels(map, container.current, 'village-labels');
     const popup = new maplibregl.Popup({ closeButton: false, offset: 8 });
     map.on('mousemove', 'villages', (e) => {
       const f = e.features?.[0];
@@ -78,5 +82,10 @@ export function VillageMap({ points, onSelect, label, journey = false }: { point
     return () => map.remove();
   }, [points, journey]);
 
-  return <div ref={container} className="map" role="img" aria-label={label} data-testid="village-map" />;
+  return (
+    <div>
+      <div ref={container} className="map" role="img" aria-label={label} data-testid="village-map" />
+      <MapKey />
+    </div>
+  );
 }

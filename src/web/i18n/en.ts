@@ -3,6 +3,7 @@ import type { Messages } from './index.ts';
 export const en: Messages = {
   app: { name: 'Terrace', tagline: 'Rural revitalization, the Songyang way', skip: 'Skip to content' },
   nav: {
+    about: 'About',
     home: 'County',
     admin: 'Users',
     orgs: 'Organizations',
@@ -34,6 +35,29 @@ export const en: Messages = {
       building: 'Sign in to add a building',
       import: 'Sign in to import buildings',
     },
+  },
+  map: {
+    relief: 'Elevation {{low}}–{{high}} m',
+    village: 'Village',
+    credit: 'Terrain: SRTM (NASA/USGS); villages: list of Chinese traditional villages',
+    sources: 'Data sources',
+  },
+  about: {
+    title: 'About Terrace',
+    intro: 'Terrace is an open-source platform for rural revitalization: a heritage atlas, local products traced from the garden, inns, proposals and votes, live sales, deliveries and indicators, one instance per county. Released under the MIT License.',
+    demo: 'In the demo county, the names, positions and listing batches of the villages come from the data below; the cooperatives, inns, accounts and stories were written for the demo.',
+    sourcesTitle: 'Data sources',
+    villagesName: 'The villages of Songyang in the list of Chinese traditional villages (batches 1–6), with coordinates',
+    villagesWho: 'List published by the Ministry of Housing and Urban-Rural Development with other ministries; coordinates from Flipped-cloud/ancient-buildings on GitHub (commit 8766b65), their maker not stated',
+    villagesLicence: 'No licence stated; used as demo data, positions good to about ±0.5 km. Four entries corrected (e.g. “赤寿镇” is 赤寿乡, Chishou township): see the data’s README.',
+    demName: 'Elevation around Songyang (30 arc-second grid), for village altitudes and the maps’ shaded relief',
+    demWho: 'Shuttle Radar Topography Mission (SRTM), NASA/USGS, public domain, aggregated by floroChen/zhejiangDEM on GitHub (commit 3350fa0)',
+    demLicence: 'No licence stated for the aggregate; cells of about 900 m smooth ridges and valleys: not for surveying.',
+    mapsName: 'Maps',
+    mapsWho: 'Maps are drawn in the browser by MapLibre GL JS (BSD-3-Clause) from this platform’s own data: no internet is needed for base maps or fonts.',
+    notice: 'The NOTICE file in the source repository gives every source and licence in full.',
+    licenceLabel: 'Licence',
+    sourceLabel: 'Source',
   },
   notFound: { title: 'Page not found', body: 'There is nothing at {{path}}: the link may be wrong, or the page has moved.', home: 'Back to the county home page' },
   validation: {

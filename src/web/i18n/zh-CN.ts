@@ -1,6 +1,7 @@
 export const zhCN = {
   app: { name: '梯田', tagline: '松阳式乡村振兴平台', skip: '跳到正文' },
   nav: {
+    about: '关于',
     home: '县域',
     admin: '用户管理',
     orgs: '组织',
@@ -32,6 +33,29 @@ export const zhCN = {
       building: '请登录后添加建筑',
       import: '请登录后导入建筑',
     },
+  },
+  map: {
+    relief: '海拔 {{low}}–{{high}} 米',
+    village: '村落',
+    credit: '地形：SRTM（NASA/USGS）；村落位置：中国传统村落名录',
+    sources: '数据来源',
+  },
+  about: {
+    title: '关于梯田',
+    intro: '梯田是一个开源的乡村振兴平台：村落档案、农产品与溯源、民宿、提案与投票、直播、物流和指标，一个县一套。以 MIT 许可证发布。',
+    demo: '演示县的村落、建筑、商品和民宿中，村名、位置和批次来自下列数据；合作社、民宿、账号和故事是为演示编写的。',
+    sourcesTitle: '数据来源',
+    villagesName: '中国传统村落名录（第一至六批）中的松阳县村落及其坐标',
+    villagesWho: '住房和城乡建设部等部门公布名录；坐标来自 GitHub 上的 Flipped-cloud/ancient-buildings（提交 8766b65），坐标作者不详',
+    villagesLicence: '未声明许可证；仅作演示，位置误差约 ±0.5 公里。四处已更正（如“赤寿镇”应为赤寿乡），见数据说明。',
+    demName: '松阳一带的高程（30 角秒网格），用于村落海拔和地图的地形晕渲',
+    demWho: 'NASA/USGS 航天飞机雷达地形测绘（SRTM，公有领域），经 GitHub 上的 floroChen/zhejiangDEM（提交 3350fa0）汇总',
+    demLicence: '汇总数据未声明许可证；格网约 900 米，山脊和山谷被平滑，不可用于测量。',
+    mapsName: '地图',
+    mapsWho: '地图由 MapLibre GL JS（BSD-3-Clause）在浏览器内绘制，只用本平台自带的数据，不需要联网取底图或字体。',
+    notice: '完整的来源和许可说明见代码仓库中的 NOTICE 文件。',
+    licenceLabel: '许可',
+    sourceLabel: '来源',
   },
   notFound: { title: '页面不存在', body: '没有找到 {{path}}：链接可能有误，或页面已经移走。', home: '回到县域首页' },
   validation: {

@@ -4,28 +4,27 @@ import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
 import { api, type CountyTree, type Unit } from '../api.ts';
 import { ErrorText } from '../components/ErrorText.tsx';
+import { useName } from '../names.ts';
 
 // MapLibre is the heaviest part of the client: it loads after the page's text.
 const VillageMap = lazy(() => import('../components/VillageMap.tsx').then((m) => ({ default: m.VillageMap })));
 
-/** The unit's name in the current language: Chinese, or pinyin with the level in English. */
-export function useUnitName() {
-  const { t, i18n } = useTranslation();
-  return (u: Pick<Unit, 'nameZh' | 'namePinyin' | 'level'>) =>
-    i18n.language === 'en' && u.namePinyin ? `${u.namePinyin}${u.level === 'county' ? '' : ` ${t(`level.${u.level}`)}`}` : u.nameZh;
-}
+/** Pages that import the unit-name helper from here get the one rule of src/web/names.ts. */
+export { useName as useUnitName } from '../names.ts';
 
 export function CountyPage() {
-  const { t } = useTranslation();
-  const name = useUnitName();
+  const { t, i18n } = useTranslation();
+  const name = useName();
   const navigate = useNavigate();
   const [filter, setFilter] = useState('');
   const county = useQuery({ queryKey: ['county'], queryFn: () => api<CountyTree>('/county') });
 
   const villages = useMemo(() => county.data?.townships.flatMap((t) => t.villages) ?? [], [county.data]);
   const points = useMemo(
-    () => villages.filter((v) => v.lon !== null && v.lat !== null).map((v) => ({ id: v.id, name: v.nameZh, lon: v.lon!, lat: v.lat! })),
-    [villages],
+    () => villages.filter((v) => v.lon !== null && v.lat !== null).map((v) => ({ id: v.id, name: name(v), lon: v.lon!, lat: v.lat! })),
+    // The labels follow the reader's language.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [villages, i18n.language],
   );
   if (county.isPending) return <p>{t('common.loading')}</p>;
   if (county.error) return <ErrorText error={county.error} />;

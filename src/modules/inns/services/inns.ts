@@ -8,6 +8,7 @@ import { getBuilding } from '../../atlas/index.ts';
 import { innPhotos, inns, reviews, rooms } from '../schema.ts';
 import { Inn, Room } from './common.ts';
 import { coverPhotos } from './photos.ts';
+import { displayPinyin } from '../../../db/search-text.ts';
 
 // ---- inns ----
 
@@ -163,6 +164,7 @@ export const summary = (inn: Inn) => ({
   orgId: inn.orgId,
   unitId: inn.unitId,
   name: inn.name,
+  namePinyin: displayPinyin(inn.name),
   storyAfter: inn.storyAfter,
   amenities: inn.amenities,
   photos: inn.photos,
@@ -184,7 +186,7 @@ export async function getInn(db: Db, innId: string) {
     .from(innPhotos)
     .where(eq(innPhotos.innId, innId))
     .orderBy(asc(innPhotos.createdAt), asc(innPhotos.id));
-  return { ...rest, gallery, rooms: roomRows.map(publicRoom), reviews: reviewRows, buildings: await houseRecords(db, inn.buildingIds) };
+  return { ...rest, namePinyin: displayPinyin(inn.name), gallery, rooms: roomRows.map(publicRoom), reviews: reviewRows, buildings: await houseRecords(db, inn.buildingIds) };
 }
 
 /** The inns the actor runs: innkeepers their organizations' inns; county and township officials those below them. */

@@ -205,6 +205,7 @@ export async function listPublic(db: Db, filter: { q?: string } = {}) {
     status: p.status,
     description: p.description,
     files: files.filter((f) => f.interventionId === p.id).map(({ interventionId: _i, ...f }) => ({ ...f, hasThumb: !!f.hasThumb })),
+    villageId: p.villageId,
     villageName: places.get(p.villageId)?.villageName ?? '',
     townshipName: places.get(p.villageId)?.townshipName ?? '',
     villagePinyin: places.get(p.villageId)?.villagePinyin ?? '',

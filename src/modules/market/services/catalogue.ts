@@ -1,7 +1,7 @@
 import { randomInt } from 'node:crypto';
 import { and, asc, desc, eq, ilike, or, sql } from 'drizzle-orm';
 import type { Db } from '../../../db/handle.ts';
-import { likePatterns, searchText } from '../../../db/search-text.ts';
+import { displayPinyin, likePatterns, searchText } from '../../../db/search-text.ts';
 import { badRequest, conflict, notFound } from '../../../server/problems.ts';
 import { changedFields, recordAudit } from '../../../server/audit.ts';
 import { authorize, type Actor } from '../../governance/index.ts';
@@ -51,7 +51,7 @@ export async function listProducts(
     .offset(filter.offset);
   const orgs = await producers(db);
   return {
-    items: rows.map((r) => ({ ...r, producer: orgs.get(r.orgId)?.name ?? '', village: orgs.get(r.orgId)?.unitName ?? '' })),
+    items: rows.map((r) => ({ ...r, namePinyin: displayPinyin(r.name), producer: orgs.get(r.orgId)?.name ?? '', village: orgs.get(r.orgId)?.unitName ?? '' })),
   };
 }
 
@@ -100,6 +100,7 @@ export async function getProduct(db: Db, id: string, options: { allVariants?: bo
     village: org.unitName,
     kind: p.kind,
     name: p.name,
+    namePinyin: displayPinyin(p.name),
     description: p.description,
     variety: p.variety,
     grade: p.grade,

@@ -6,6 +6,7 @@ import { api, type CountyTree, type Reply } from '../../api.ts';
 import { ErrorText } from '../../components/ErrorText.tsx';
 import { addStrings } from '../../modules.tsx';
 import * as strings from './audit-i18n.ts';
+import { useName, type UnitLevel } from '../../names.ts';
 
 addStrings('audit', strings);
 
@@ -47,14 +48,14 @@ export function recordLink(row: Pick<AuditRow, 'entity' | 'entityId' | 'details'
 
 /** Turns an audit row into the sentence a person reads: who did what to which record, where. */
 export function useAuditSentence() {
-  const { t, i18n } = useTranslation('audit');
-  const en = i18n.language === 'en';
+  const { t } = useTranslation('audit');
+  const name = useName();
   return (r: AuditRow, names: Names) => {
     const who = r.actor ? (r.actorName ? `${r.actorName} (${r.actor})` : r.actor) : t('system');
     const verb = t(`actions.${r.action.replaceAll('.', '_')}`, { defaultValue: r.action });
     const entity = t(`entities.${r.entity}`, { defaultValue: r.entity });
     const unit = r.unitId ? names.units[r.unitId] : undefined;
-    const unitName = unit ? (en && unit.namePinyin ? unit.namePinyin : unit.nameZh) : '';
+    const unitName = unit ? name(unit) : '';
     const where = unit && r.entity !== 'admin_unit' ? t('inUnit', { unit: unitName }) : '';
     const userOf = (id: unknown) => (typeof id === 'string' && names.users[id] ? names.users[id].username : t('someone'));
     if (r.entity === 'role_grant') {
@@ -142,8 +143,7 @@ export function AuditPage() {
     queryKey: ['audit', query, offset],
     queryFn: () => api<AuditPage>('/audit', { query: { ...query, limit: PAGE, offset } }),
   });
-  const en = i18n.language === 'en';
-  const unitName = (u: { nameZh: string; namePinyin: string }) => (en && u.namePinyin ? u.namePinyin : u.nameZh);
+  const unitName = useName();
 
   function apply(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();

@@ -7,6 +7,7 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { api, type CountyTree, type Reply } from '../../api.ts';
 import { ErrorText } from '../../components/ErrorText.tsx';
+import { useName } from '../../names.ts';
 
 export const ORG_KINDS = ['cooperative', 'family_farm', 'workshop', 'inn', 'company', 'logistics_operator'] as const;
 type OrgKind = (typeof ORG_KINDS)[number];
@@ -42,6 +43,7 @@ function Members({ orgId }: { orgId: string }) {
 
 export function OrganizationsPage() {
   const { t } = useTranslation();
+  const name = useName();
   const client = useQueryClient();
   const county = useQuery({ queryKey: ['county'], queryFn: () => api<CountyTree>('/county') });
   const [kind, setKind] = useState<OrgKind | ''>('');
@@ -77,10 +79,10 @@ export function OrganizationsPage() {
             <select value={form.unitId} onChange={(e) => setForm({ ...form, unitId: e.target.value })} required>
               <option value="" />
               {county.data?.townships.map((tw) => (
-                <optgroup key={tw.id} label={tw.nameZh}>
+                <optgroup key={tw.id} label={name(tw)}>
                   {tw.villages.map((v) => (
                     <option key={v.id} value={v.id}>
-                      {v.nameZh}
+                      {name(v)}
                     </option>
                   ))}
                 </optgroup>

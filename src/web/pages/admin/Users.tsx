@@ -3,6 +3,7 @@ import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, type CountyTree, type Reply } from '../../api.ts';
 import { ErrorText } from '../../components/ErrorText.tsx';
+import { useName } from '../../names.ts';
 
 type UserRow = Reply<'listUsers'>['items'][number];
 type Org = Reply<'listOrganizations'>[number];
@@ -15,13 +16,14 @@ const ORG_ROLES: Role[] = ['producer', 'innkeeper', 'artisan'];
 function useScopes() {
   const county = useQuery({ queryKey: ['county'], queryFn: () => api<CountyTree>('/county') });
   const orgs = useQuery({ queryKey: ['organizations'], queryFn: () => api<Org[]>('/organizations') });
+  const name = useName();
   return (role: Role): { value: string; label: string; kind: 'unit' | 'org' }[] => {
     const c = county.data;
     if (!c) return [];
-    if (role === 'county_admin' || role === 'logistics_operator') return [{ value: c.county.id, label: c.county.nameZh, kind: 'unit' }];
-    if (role === 'town_official') return c.townships.map((t) => ({ value: t.id, label: t.nameZh, kind: 'unit' }));
+    if (role === 'county_admin' || role === 'logistics_operator') return [{ value: c.county.id, label: name(c.county), kind: 'unit' }];
+    if (role === 'town_official') return c.townships.map((t) => ({ value: t.id, label: name(t), kind: 'unit' }));
     if (ORG_ROLES.includes(role)) return (orgs.data ?? []).map((o) => ({ value: o.id, label: `${o.name}（${o.unitName}）`, kind: 'org' }));
-    return c.townships.flatMap((t) => t.villages.map((v) => ({ value: v.id, label: `${t.nameZh} · ${v.nameZh}`, kind: 'unit' as const })));
+    return c.townships.flatMap((t) => t.villages.map((v) => ({ value: v.id, label: `${name(t)} · ${name(v)}`, kind: 'unit' as const })));
   };
 }
 

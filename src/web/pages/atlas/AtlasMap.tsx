@@ -4,6 +4,7 @@ import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import type { FeatureCollection, Geometry } from 'geojson';
 import { useEffect, useRef } from 'react';
 import { api, type Reply } from '../../api.ts';
+import { addRelief, GROUND, labelLayer, MapKey, reportLabels } from '../../components/MapBase.tsx';
 
 maplibregl.setWorkerUrl(workerUrl);
 
@@ -55,8 +56,8 @@ interface Props {
 }
 
 /**
- * Villages and heritage buildings on our own layers over a plain background (no internet needed); a basemap
- * tile URL can be set. Buildings come from the map-layer endpoint for the visible box and zoom, as single
+ * Villages and heritage buildings, labelled, on our own layers over the county's shaded relief (no internet needed);
+ * a basemap tile URL can be set. Buildings come from the map-layer endpoint for the visible box and zoom, as single
  * buildings or grid clusters; a click opens a building, zooms into a cluster, or opens a village.
  */
 export function AtlasMap({ label, villages, bounds, highlight, colourBy = 'condition', filter, onVillage, onBuilding, onLayer, className }: Props) {
@@ -87,7 +88,7 @@ export function AtlasMap({ label, villages, bounds, highlight, colourBy = 'condi
           ...(basemap ? { basemap: { type: 'raster' as const, tiles: [basemap], tileSize: 256 } } : {}),
         },
         layers: [
-          { id: 'background', type: 'background', paint: { 'background-color': '#eef3ea' } },
+          GROUND,
           ...(basemap ? [{ id: 'basemap', type: 'raster' as const, source: 'basemap' }] : []),
           { id: 'highlight-fill', type: 'fill', source: 'highlight', filter: ['==', ['geometry-type'], 'Polygon'], paint: { 'fill-color': '#b08d57', 'fill-opacity': 0.5 } },
           { id: 'highlight-line', type: 'line', source: 'highlight', filter: ['==', ['geometry-type'], 'Polygon'], paint: { 'line-color': '#5d4037', 'line-width': 2 } },
@@ -104,6 +105,10 @@ export function AtlasMap({ label, villages, bounds, highlight, colourBy = 'condi
             },
           },
           { id: 'highlight-point', type: 'circle', source: 'highlight', filter: ['==', ['geometry-type'], 'Point'], paint: { 'circle-radius': 9, 'circle-color': 'rgba(0,0,0,0)', 'circle-stroke-color': '#5d4037', 'circle-stroke-width': 3 } },
+          // Single buildings carry a name (clusters a count only): named once the view is close enough to read them.
+          labelLayer('building-labels', 'buildings', 15),
+          // Last, so a village's name wins its place over its buildings' names.
+          labelLayer('village-labels', 'villages'),
         ],
       },
       bounds: fit,
@@ -113,6 +118,8 @@ export function AtlasMap({ label, villages, bounds, highlight, colourBy = 'condi
     });
     mapRef.current = map;
     map.addControl(new maplibregl.NavigationControl({ showCompass: false }), 'top-right');
+    addRelief(map);
+    reportLabels(map, el, 'village-labels');
 
     let seq = 0;
     const load = async () => {
@@ -183,5 +190,10 @@ export function AtlasMap({ label, villages, bounds, highlight, colourBy = 'condi
     if (map?.getLayer('buildings')) map.setPaintProperty('buildings', 'circle-color', colour(colourBy));
   }, [colourBy]);
 
-  return <div ref={container} className={`map atlas-map ${className ?? ''}`} role="img" aria-label={label} data-testid="atlas-map" />;
+  return (
+    <div>
+      <div ref={container} className={`map atlas-map ${className ?? ''}`} role="img" aria-label={label} data-testid="atlas-map" />
+      <MapKey />
+    </div>
+  );
 }

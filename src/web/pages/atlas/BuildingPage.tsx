@@ -8,13 +8,15 @@ import { api } from '../../api.ts';
 import { useMe } from '../../auth.tsx';
 import { AtlasMap } from './AtlasMap.tsx';
 import { photoUrl, upload, type BuildingDetail } from './api.ts';
-import { ConditionBadge, useLocalName } from './common.tsx';
+import { ConditionBadge } from './common.tsx';
+import { useName, useNameAndOther } from '../../names.ts';
 import { ConditionChart } from './ConditionChart.tsx';
 
 export function BuildingPage() {
   const { id = '' } = useParams();
   const { t } = useTranslation('atlas');
-  const name = useLocalName();
+  const name = useName();
+  const nameAndOther = useNameAndOther();
   const building = useQuery({ queryKey: ['atlas', 'building', id], queryFn: () => api<BuildingDetail>(`/atlas/buildings/${id}`) });
   const b = building.data;
   const points = useMemo(() => [] as { id: string; name: string; lon: number; lat: number }[], []);
@@ -40,10 +42,10 @@ export function BuildingPage() {
     <article className="stack atlas building-page">
       <section className="card">
         <p>
-          <Link to={`/atlas/villages/${b.village.id}`}>← {name(b.village)}</Link>
+          <Link to={`/atlas/villages/${b.village.id}`}>← {name(b.village, 'village')}</Link>
         </p>
         <h1>
-          {name(b)} <small className="muted">{name(b) === b.name ? b.namePinyin : b.name}</small>
+          {nameAndOther(b).shown} <small className="muted">{nameAndOther(b).other}</small>
         </h1>
         <p>
           {t('building.condition')}: <ConditionBadge grade={b.condition} />

@@ -6,7 +6,8 @@ import { useTranslation } from 'react-i18next';
 import { useNavigate, useSearchParams } from 'react-router';
 import { api, type Reply } from '../../api.ts';
 import { upload } from './api.ts';
-import { useAtlasVillages, useLocalName } from './common.tsx';
+import { useAtlasVillages } from './common.tsx';
+import { useName } from '../../names.ts';
 
 const TYPES = ['dwelling', 'ancestral_hall', 'temple', 'bridge', 'well', 'pavilion', 'tea_house', 'workshop', 'school', 'gate', 'pagoda', 'other'] as const;
 const LEVELS = ['none', 'listed', 'county', 'provincial', 'national'] as const;
@@ -16,7 +17,7 @@ const OWNERS = ['private', 'collective', 'state', 'clan', 'religious', 'unknown'
 /** An official records a building: the facts, a point (WGS-84 or GCJ-02) and, optionally, a first photo. */
 export function NewBuildingPage() {
   const { t } = useTranslation('atlas');
-  const name = useLocalName();
+  const name = useName();
   const navigate = useNavigate();
   const client = useQueryClient();
   const [params] = useSearchParams();
@@ -98,7 +99,7 @@ export function NewBuildingPage() {
           <select value={villageId} onChange={set('villageId')} required>
             {editable.map((v) => (
               <option key={v.id} value={v.id}>
-                {name(v.township)} · {name(v)}
+                {name(v.township, 'township')} · {name(v, 'village')}
               </option>
             ))}
           </select>

@@ -8,17 +8,22 @@ import { hasRole, useMe } from '../../auth.tsx';
 import { AtlasMap } from './AtlasMap.tsx';
 import { PhotoUpload } from './BuildingPage.tsx';
 import { photoUrl, type VillageDetail } from './api.ts';
-import { ConditionBadge, useLocalName } from './common.tsx';
+import { ConditionBadge } from './common.tsx';
+import { VillageLife } from './VillageLife.tsx';
+import { useName, useNameAndOther } from '../../names.ts';
 
 /** The visitor-facing page of a published village: story, heritage highlights, living culture, map. */
 export function VillagePage() {
   const { id = '' } = useParams();
-  const { t } = useTranslation('atlas');
-  const name = useLocalName();
+  const { t, i18n } = useTranslation('atlas');
+  const name = useName();
+  const nameAndOther = useNameAndOther();
   const navigate = useNavigate();
   const village = useQuery({ queryKey: ['atlas', 'village', id], queryFn: () => api<VillageDetail>(`/atlas/villages/${id}`) });
   const v = village.data;
-  const points = useMemo(() => (v && v.lon !== null && v.lat !== null ? [{ id: v.id, name: v.nameZh, lon: v.lon, lat: v.lat }] : []), [v]);
+  // The label follows the reader's language.
+  // eslint-disable-next-line react-hooks/exhaustive-deps
+  const points = useMemo(() => (v && v.lon !== null && v.lat !== null ? [{ id: v.id, name: name(v, 'village'), lon: v.lon, lat: v.lat }] : []), [v, i18n.language]);
   const bounds = useMemo((): [number, number, number, number] | undefined => {
     if (!v) return undefined;
     const xs = [...v.buildings.map((b) => b.lon), ...(v.lon !== null ? [v.lon] : [])];
@@ -38,10 +43,10 @@ export function VillagePage() {
           <Link to="/atlas">← {t('back')}</Link>
         </p>
         <h1>
-          {name(v)} <small className="muted">{name(v) === v.nameZh ? v.namePinyin : v.nameZh}</small>
+          {nameAndOther(v, 'village').shown} <small className="muted">{nameAndOther(v, 'village').other}</small>
         </h1>
         <p className="stats">
-          <span>{name(v.township)}</span>
+          <span>{name(v.township, 'township')}</span>
           {level && <span>{v.listingBatch ? t('village.listing', { level, batch: v.listingBatch }) : t('village.listingNoBatch', { level })}</span>}
           {v.altitudeM !== null && <span>{t('village.altitude', { m: v.altitudeM })}</span>}
           {v.residentPopulation !== null && <span>{t('village.resident', { count: v.residentPopulation })}</span>}
@@ -52,7 +57,7 @@ export function VillagePage() {
           <div className="photo-strip">
             {v.photos.map((p) => (
               <a key={p.id} href={photoUrl(p.id, 'full')}>
-                <img src={photoUrl(p.id)} alt={p.caption || name(v)} loading="lazy" />
+                <img src={photoUrl(p.id)} alt={p.caption || name(v, 'village')} loading="lazy" />
               </a>
             ))}
           </div>
@@ -137,6 +142,8 @@ export function VillagePage() {
         )}
         {v.editable && <CultureForm village={v} />}
       </section>
+
+      <VillageLife villageId={v.id} />
 
       <section className="card">
         <h2>{t('village.map')}</h2>

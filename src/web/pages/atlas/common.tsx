@@ -6,12 +6,6 @@ import { SignInPrompt, useMe, type SignInReason } from '../../auth.tsx';
 import { ErrorText } from '../../components/ErrorText.tsx';
 import { CONDITION_COLOURS, UNKNOWN_COLOUR } from './AtlasMap.tsx';
 
-/** A name in the current language: Chinese, or its pinyin in English. */
-export function useLocalName() {
-  const { i18n } = useTranslation();
-  return (x: { nameZh?: string; name?: string; namePinyin: string }) => (i18n.language === 'en' && x.namePinyin ? x.namePinyin : (x.nameZh ?? x.name ?? ''));
-}
-
 export function ConditionBadge({ grade }: { grade: number | null }) {
   const { t } = useTranslation('atlas');
   const colour = CONDITION_COLOURS.find(([g]) => g === grade)?.[1] ?? UNKNOWN_COLOUR;

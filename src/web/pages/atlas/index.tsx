@@ -7,7 +7,8 @@ import { api, type Reply } from '../../api.ts';
 import { hasRole, useMe } from '../../auth.tsx';
 import { AtlasMap, CONDITION_COLOURS, getBasemap, PROTECTION_COLOURS, setBasemap, UNKNOWN_COLOUR, type ColourBy } from './AtlasMap.tsx';
 import { BuildingPage } from './BuildingPage.tsx';
-import { EditorsOnly, OFFICIAL_ROLES, useAtlasVillages, useLocalName } from './common.tsx';
+import { EditorsOnly, OFFICIAL_ROLES, useAtlasVillages } from './common.tsx';
+import { useName } from '../../names.ts';
 import { ImportPage } from './ImportPage.tsx';
 import { NewBuildingPage } from './NewBuilding.tsx';
 import { VillagePage } from './VillagePage.tsx';
@@ -29,8 +30,8 @@ export default function AtlasPages() {
 }
 
 function AtlasHome() {
-  const { t } = useTranslation('atlas');
-  const name = useLocalName();
+  const { t, i18n } = useTranslation('atlas');
+  const name = useName();
   const navigate = useNavigate();
   const [params, setParams] = useSearchParams();
   const { data: me } = useMe();
@@ -49,8 +50,10 @@ function AtlasHome() {
     enabled: query.length > 0,
   });
   const points = useMemo(
-    () => (villages.data ?? []).filter((v) => v.lon !== null && v.lat !== null).map((v) => ({ id: v.id, name: v.nameZh, lon: v.lon!, lat: v.lat! })),
-    [villages.data],
+    () => (villages.data ?? []).filter((v) => v.lon !== null && v.lat !== null).map((v) => ({ id: v.id, name: name(v, 'village'), lon: v.lon!, lat: v.lat! })),
+    // The labels follow the reader's language.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [villages.data, i18n.language],
   );
   const focus = params.get('focus')?.split(',').map(Number);
   const bounds = focus && focus.length === 2 && focus.every(Number.isFinite) ? ([focus[0] - 0.0015, focus[1] - 0.0012, focus[0] + 0.0015, focus[1] + 0.0012] as [number, number, number, number]) : undefined;
@@ -100,7 +103,7 @@ function AtlasHome() {
               <ul className="plain">
                 {results.data.villages.map((v) => (
                   <li key={v.id}>
-                    <Link to={`/atlas/villages/${v.id}`}>{name(v)}</Link> <span className="muted">{name(v.township)}</span>
+                    <Link to={`/atlas/villages/${v.id}`}>{name(v, 'village')}</Link> <span className="muted">{name(v.township, 'township')}</span>
                   </li>
                 ))}
               </ul>
@@ -127,7 +130,7 @@ function AtlasHome() {
                     {name(c)} <span className="tag">{t(`kinds.${c.kind}` as 'kinds.craft')}</span>{' '}
                     {c.villages.map((v) => (
                       <Link key={v.id} to={`/atlas/villages/${v.id}`} className="muted">
-                        {name(v)}{' '}
+                        {name(v, 'village')}{' '}
                       </Link>
                     ))}
                   </li>
@@ -210,7 +213,7 @@ function AtlasHome() {
         <ul className="villages">
           {(villages.data ?? []).map((v) => (
             <li key={v.id}>
-              <Link to={`/atlas/villages/${v.id}`}>{name(v)}</Link>
+              <Link to={`/atlas/villages/${v.id}`}>{name(v, 'village')}</Link>
               {!v.published && <span className="tag warn">{t('unpublished')}</span>}
             </li>
           ))}

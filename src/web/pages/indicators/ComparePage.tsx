@@ -35,7 +35,7 @@ export default function ComparePage() {
               .filter((v) => !chosen.includes(v.id))
               .map((v) => (
                 <option key={v.id} value={v.id}>
-                  {names.village(v)}
+                  {names.place(v, 'village')}
                 </option>
               ))}
           </select>
@@ -44,8 +44,8 @@ export default function ComparePage() {
           <ul className="row wrap ind-chips">
             {picked.map((v) => (
               <li key={v.id}>
-                {names.village(v)}{' '}
-                <button type="button" className="small" aria-label={`${t('compare.remove')} ${names.village(v)}`} onClick={() => setChosen(chosen.filter((x) => x !== v.id))}>
+                {names.place(v, 'village')}{' '}
+                <button type="button" className="small" aria-label={`${t('compare.remove')} ${names.place(v, 'village')}`} onClick={() => setChosen(chosen.filter((x) => x !== v.id))}>
                   ×
                 </button>
               </li>
@@ -55,7 +55,7 @@ export default function ComparePage() {
       </section>
       {picked.length > 0 && (
         <section className="card">
-          <PillarRadar series={picked.map((v) => ({ name: names.village(v), pillars: v.pillars }))} label={t('compare.title')} />
+          <PillarRadar series={picked.map((v) => ({ name: names.place(v, 'village'), pillars: v.pillars }))} label={t('compare.title')} />
           <table className="ind-table" data-testid="compare-table">
             <thead>
               <tr>
@@ -70,7 +70,7 @@ export default function ComparePage() {
             <tbody>
               {picked.map((v) => (
                 <tr key={v.id}>
-                  <td>{names.village(v)}</td>
+                  <td>{names.place(v, 'village')}</td>
                   <td>{fmt(v.score)}</td>
                   <td>{v.rank ?? '—'}</td>
                   {PILLARS.map((p) => (

@@ -25,7 +25,7 @@ export default function DashboardPage() {
   const scored = d.villages.filter((v) => v.score !== null);
   const average = d.trend.find((x) => x.period === d.period)?.average ?? null;
   const colourOf = colourScale(d.villages.map((v) => v.score));
-  const places = d.villages.flatMap((v) => (v.lon === null || v.lat === null ? [] : [{ id: v.id, name: names.village(v), lon: v.lon, lat: v.lat, score: v.score }]));
+  const places = d.villages.flatMap((v) => (v.lon === null || v.lat === null ? [] : [{ id: v.id, name: names.place(v, 'village'), lon: v.lon, lat: v.lat, score: v.score }]));
   return (
     <div className="stack">
       <section className="card">
@@ -78,11 +78,11 @@ export default function DashboardPage() {
             <h2>{t('overview.trend')}</h2>
             <TrendLine points={d.trend.map((x) => ({ period: x.period, value: x.average }))} label={t('overview.trend')} />
             <h2>{t('overview.townships')}</h2>
-            <RankedBars items={d.townships.map((x) => ({ name: names.village(x), value: x.average }))} label={t('overview.townships')} />
+            <RankedBars items={d.townships.map((x) => ({ name: names.place(x, 'township'), value: x.average }))} label={t('overview.townships')} />
             <ul className="row wrap ind-chips">
               {d.townships.map((x) => (
                 <li key={x.id}>
-                  <Link to={unitPath(x.id, d.period)}>{names.village(x)}</Link>
+                  <Link to={unitPath(x.id, d.period)}>{names.place(x, 'township')}</Link>
                 </li>
               ))}
             </ul>
@@ -106,8 +106,8 @@ export default function DashboardPage() {
                 return (
                   <li key={v.id}>
                     <span className="ind-rank">{v.rank ?? '—'}</span>
-                    <Link to={`/indicators/v/${v.id}?year=${d.period}`}>{names.village(v)}</Link>
-                    <span className="muted ind-town">{names.village({ nameZh: v.townshipZh, namePinyin: v.townshipPinyin })}</span>
+                    <Link to={`/indicators/v/${v.id}?year=${d.period}`}>{names.place(v, 'village')}</Link>
+                    <span className="muted ind-town">{names.place({ nameZh: v.townshipZh, namePinyin: v.townshipPinyin }, 'township')}</span>
                     <span className="ind-score" style={{ borderColor: colourOf(v.score) }} title={`${t('method.weighted')} ${v.weightedScore?.toFixed(1) ?? '—'} · ${t('method.entropy_topsis')} ${v.entropyScore?.toFixed(1) ?? '—'}`}>
                       {v.score === null ? '—' : v.score.toFixed(1)}
                     </span>

@@ -4,6 +4,7 @@ import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import type { FeatureCollection, Point } from 'geojson';
 import { useEffect, useRef } from 'react';
 import { colourScale } from './shared.ts';
+import { addRelief, GROUND, labelLayer, MapKey, reportLabels } from '../../components/MapBase.tsx';
 
 maplibregl.setWorkerUrl(workerUrl);
 
@@ -31,7 +32,7 @@ export function IndexMap({ places, label, onOpen, focus }: { places: ScoredPlace
       type: 'FeatureCollection',
       features: places.map((p) => ({
         type: 'Feature',
-        properties: { id: p.id, label: p.score === null ? p.name : `${p.name} ${p.score.toFixed(1)}`, colour: colourOf(p.score) },
+        properties: { id: p.id, name: p.name, label: p.score === null ? p.name : `${p.name} ${p.score.toFixed(1)}`, colour: colourOf(p.score) },
         geometry: { type: 'Point', coordinates: [p.lon, p.lat] },
       })),
     };
@@ -45,7 +46,7 @@ export function IndexMap({ places, label, onOpen, focus }: { places: ScoredPlace
         version: 8,
         sources: { scored: { type: 'geojson', data: villages } },
         layers: [
-          { id: 'paper', type: 'background', paint: { 'background-color': '#f3f1ea' } },
+          GROUND,
           {
             id: 'scored',
             type: 'circle',
@@ -60,6 +61,7 @@ export function IndexMap({ places, label, onOpen, focus }: { places: ScoredPlace
             filter: ['==', ['get', 'id'], focus ?? ''],
             paint: { 'circle-radius': 16, 'circle-color': ['get', 'colour'], 'circle-opacity': 0.9, 'circle-stroke-color': '#111111', 'circle-stroke-width': 2 },
           },
+          labelLayer('village-labels', 'scored'),
         ],
       },
       ...(focused ? { center: [focused.lon, focused.lat] as [number, number], zoom: 12 } : { bounds: [Math.min(...lons), Math.min(...lats), Math.max(...lons), Math.max(...lats)] as [number, number, number, number], fitBoundsOptions: { padding: 28 } }),
@@ -67,6 +69,8 @@ export function IndexMap({ places, label, onOpen, focus }: { places: ScoredPlace
       canvasContextAttributes: { preserveDrawingBuffer: true },
     });
     map.addControl(new maplibregl.NavigationControl({ showCompass: false }), 'top-right');
+    addRelief(map);
+    reportLabels(map, box.current, 'village-labels');
     const tip = new maplibregl.Popup({ closeButton: false, offset: 9 });
     map.on('mousemove', 'scored', (e) => {
       const f = e.features?.[0];
@@ -87,5 +91,10 @@ export function IndexMap({ places, label, onOpen, focus }: { places: ScoredPlace
     return () => map.remove();
   }, [places, focus]);
 
-  return <div ref={box} className="map ind-map" role="img" aria-label={label} data-testid="index-map" />;
+  return (
+    <div>
+      <div ref={box} className="map ind-map" role="img" aria-label={label} data-testid="index-map" />
+      <MapKey dot={false} />
+    </div>
+  );
 }

@@ -59,7 +59,7 @@ export default function ReportPage() {
           <tbody>
             {d.townships.map((x) => (
               <tr key={x.id}>
-                <td>{names.village(x)}</td>
+                <td>{names.place(x, 'township')}</td>
                 <td>{fmt(x.average)}</td>
               </tr>
             ))}
@@ -87,7 +87,7 @@ export default function ReportPage() {
               <tr key={v.id}>
                 <td>{v.rank ?? '—'}</td>
                 <td>
-                  {names.village(v)} <span className="muted">{names.village({ nameZh: v.townshipZh, namePinyin: v.townshipPinyin })}</span>
+                  {names.place(v, 'village')} <span className="muted">{names.place({ nameZh: v.townshipZh, namePinyin: v.townshipPinyin }, 'township')}</span>
                 </td>
                 <td>{fmt(v.score)}</td>
                 <td>{fmt(v.weightedScore)}</td>

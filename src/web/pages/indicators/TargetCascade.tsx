@@ -31,7 +31,7 @@ export function TargetCascade({ unitId, period, compact }: { unitId: string; per
             <ol className="ind-behind">
               {(compact ? r.children.filter((c) => c.target !== null).slice(0, 5) : r.children).map((c) => (
                 <li key={c.unitId}>
-                  <Link to={unitPath(c.unitId, period)}>{names.village(c)}</Link>
+                  <Link to={unitPath(c.unitId, period)}>{names.place(c)}</Link>
                   <span className="muted">
                     {fmt(c.actual)} / {fmt(c.target)}
                   </span>

@@ -66,10 +66,10 @@ export default function UnitPage() {
         <div className="row wrap spread">
           <Link to={`/indicators${d.period ? `?year=${d.period}` : ''}`}>← {t('village.back')}</Link>
           {level === 'village' && <Link to={`/indicators?${d.period ? `year=${d.period}&` : ''}focus=${d.unit.id}#map`}>{t('place.onMap')}</Link>}
-          {d.unit.parentId && <Link to={unitPath(d.unit.parentId, d.period)}>{names.village({ nameZh: d.unit.parentZh!, namePinyin: d.unit.parentPinyin! })} →</Link>}
+          {d.unit.parentId && <Link to={unitPath(d.unit.parentId, d.period)}>{names.place({ nameZh: d.unit.parentZh!, namePinyin: d.unit.parentPinyin! }, d.unit.level === 'village' ? 'township' : 'county')} →</Link>}
         </div>
         <h1>
-          {names.village(d.unit)} <span className="muted">· {t(`level.${level}`)}</span>
+          {names.place(d.unit)}
         </h1>
         <p className="stats">
           <span data-testid="village-score">
@@ -78,7 +78,7 @@ export default function UnitPage() {
           {now?.rank && <span className="muted">{t('overview.rank', { rank: now.rank })}</span>}
           {now && level !== 'village' && <span className="muted">{t('overview.villages', { count: now.villages })}</span>}
         </p>
-        {now && <PillarRadar series={[{ name: names.village(d.unit), pillars: now.pillars }]} label={t('village.radar')} />}
+        {now && <PillarRadar series={[{ name: names.place(d.unit), pillars: now.pillars }]} label={t('village.radar')} />}
         {d.scores.length > 0 && (
           <>
             <h2>{t('village.history')}</h2>
@@ -91,7 +91,7 @@ export default function UnitPage() {
             <ul className="row wrap">
               {d.children.map((c) => (
                 <li key={c.id}>
-                  <Link to={unitPath(c.id, d.period)}>{names.village(c)}</Link>
+                  <Link to={unitPath(c.id, d.period)}>{names.place(c)}</Link>
                 </li>
               ))}
             </ul>

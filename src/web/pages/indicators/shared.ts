@@ -1,5 +1,6 @@
 import { useTranslation } from 'react-i18next';
 import type { Reply } from '../../api.ts';
+import { useName } from '../../names.ts';
 
 export const PILLARS = ['economy', 'culture', 'ecology', 'people'] as const;
 export type Pillar = (typeof PILLARS)[number];
@@ -18,12 +19,12 @@ export type Weights = Reply<'indicatorWeights'>;
 /** Where a unit's page is. */
 export const unitPath = (id: string, period?: number | null) => `/indicators/u/${id}${period ? `?year=${period}` : ''}`;
 
-/** A name in the reader's language: Chinese names as they are, pinyin for English readers. */
+/** Names and numbers in the reader's language: places by the one rule of src/web/names.ts, indicators by their English name. */
 export function useNames() {
   const { t, i18n } = useTranslation('indicators');
   const en = i18n.language.startsWith('en');
   return {
-    village: (v: { nameZh: string; namePinyin: string }) => (en && v.namePinyin ? v.namePinyin : v.nameZh),
+    place: useName(),
     indicator: (d: { nameZh: string; nameEn: string }) => (en ? d.nameEn : d.nameZh),
     unit: (u: string) => t(`unit.${u}`, { defaultValue: u }),
     number: (x: number) => new Intl.NumberFormat(i18n.language, { maximumFractionDigits: 2 }).format(x),

@@ -5,6 +5,7 @@ import { Link, useParams, useSearchParams } from 'react-router';
 import { api } from '../../api.ts';
 import { addDays, hotelToday, innPhotoUrl, yuan, type InnDetail, type RoomView, type SearchResult } from './shared.ts';
 import { useBook } from './useBook.ts';
+import { useName } from '../../names.ts';
 
 function Availability({ room, from }: { room: RoomView; from: string }) {
   const to = addDays(from, 14);
@@ -27,6 +28,7 @@ function Availability({ room, from }: { room: RoomView; from: string }) {
 export function InnPage() {
   const { id = '' } = useParams();
   const { t } = useTranslation('inns');
+  const innName = useName();
   const { t: tc } = useTranslation();
   const [params, setParams] = useSearchParams();
   const today = hotelToday();
@@ -51,7 +53,7 @@ export function InnPage() {
         <Link to="/inns">← {t('inn.back')}</Link>
       </p>
       <section className="card">
-        <h1>{d.name}</h1>
+        <h1>{innName(d)}</h1>
         {d.address && <p className="muted">{d.address}</p>}
         {d.gallery.length > 0 && (
           <ul className="inn-gallery" aria-label={t('inn.photos')}>

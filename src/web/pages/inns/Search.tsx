@@ -146,7 +146,7 @@ export function SearchPage() {
           {all.data.map((inn) => (
             <li key={inn.id} className="card inn-card">
               <h2>
-                <Link to={`/inns/${inn.id}`}>{inn.name}</Link>
+                <Link to={`/inns/${inn.id}`}>{name(inn)}</Link>
               </h2>
               <p className="muted">
                 {villageName(inn.unitId)}

@@ -17,6 +17,7 @@ export interface InnSummary {
   id: string;
   unitId: string;
   name: string;
+  namePinyin: string;
   storyAfter: string;
   amenities: string[];
   fromFen: number | null;
@@ -37,6 +38,7 @@ export interface InnDetail {
   id: string;
   orgId: string;
   unitId: string;
+  namePinyin: string;
   name: string;
   storyBefore: string;
   storyAfter: string;

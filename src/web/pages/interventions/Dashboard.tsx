@@ -5,7 +5,8 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { api, type Reply } from '../../api.ts';
 import { ErrorText } from '../../components/ErrorText.tsx';
-import { usePlaceName, yuan } from './shared.ts';
+import { yuan, type Status } from './shared.ts';
+import { useName } from '../../names.ts';
 
 type Dash = Reply<'interventionsDashboard'>;
 
@@ -43,7 +44,7 @@ function BudgetChart({ projects }: { projects: Dash['projects'] }) {
 
 export default function DashboardPage() {
   const { t } = useTranslation('interventions');
-  const place = usePlaceName();
+  const name = useName();
   const q = useQuery({ queryKey: ['intervention-dashboard'], queryFn: () => api<Dash>('/interventions/dashboard') });
   if (q.error) return <ErrorText ns="interventions" error={q.error} />;
   if (!q.data) return null;
@@ -64,7 +65,7 @@ export default function DashboardPage() {
                 <Link to={`/interventions/p/${p.id}`}>{p.title}</Link>
                 <div className="row wrap">
                   <span className={`tag iv-status-${p.status}`}>{t(`status.${p.status}`)}</span>
-                  <span className="muted">{place(p.villageName, p.villagePinyin, 'village')}</span>
+                  <span className="muted">{name({ nameZh: p.villageName, namePinyin: p.villagePinyin }, 'village')}</span>
                   {p.plannedEnd && <span className="muted">{t('dashboard.plannedEnd', { date: p.plannedEnd.slice(0, 10) })}</span>}
                   {p.delays.map((x) => (
                     <span key={x} className="tag warn">

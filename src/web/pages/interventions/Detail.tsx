@@ -6,7 +6,8 @@ import { api, type Reply } from '../../api.ts';
 import { hasRole, SignInPrompt, SignInRedirect, useMe } from '../../auth.tsx';
 import { FileGallery, FileUpload } from './Files.tsx';
 import { ErrorText } from '../../components/ErrorText.tsx';
-import { PILLARS, toFen, usePlaceName, useRuleText, yuan, type Action, type Pillar, type Proposal } from './shared.ts';
+import { PILLARS, toFen, useRuleText, yuan, type Action, type Pillar, type Proposal } from './shared.ts';
+import { useName } from '../../names.ts';
 
 export function RulesReport({ rules }: { rules: Proposal['rules'] }) {
   const { t } = useTranslation('interventions');
@@ -402,7 +403,7 @@ export function DetailPage() {
   const { id = '' } = useParams();
   const { t } = useTranslation('interventions');
   const client = useQueryClient();
-  const place = usePlaceName();
+  const name = useName();
   const { data: me, isPending: mePending } = useMe();
   const q = useQuery({ queryKey: ['intervention', id], queryFn: () => api<Proposal>(`/interventions/${id}`) });
   const refresh = () => {
@@ -435,7 +436,7 @@ export function DetailPage() {
             {t(`status.${p.status}`)}
           </span>
           <span className="muted">{t(`type.${p.type}`)}</span>
-          <span className="muted">{t('detail.place', { village: place(p.villageName, p.villagePinyin, 'village'), township: place(p.townshipName, p.townshipPinyin, 'township') })}</span>
+          <span className="muted">{t('detail.place', { village: name({ nameZh: p.villageName, namePinyin: p.villagePinyin }, 'village'), township: name({ nameZh: p.townshipName, namePinyin: p.townshipPinyin }, 'township') })}</span>
         </p>
         {p.rejectionReason && <p className="error">{t('detail.rejected', { reason: p.rejectionReason })}</p>}
         {p.description && <p className="description">{p.description}</p>}

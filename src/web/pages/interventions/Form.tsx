@@ -6,6 +6,7 @@ import { api, type CountyTree, type Reply, type RequestBody } from '../../api.ts
 import { SignInRedirect, useMe } from '../../auth.tsx';
 import { ErrorText } from '../../components/ErrorText.tsx';
 import { LEVELS, MATERIALS, PILLARS, SOURCES, toFen, TYPES, yuan, type Proposal } from './shared.ts';
+import { useName } from '../../names.ts';
 
 type Fields = {
   villageId: string;
@@ -114,11 +115,12 @@ function toBody(f: Fields): ProposalBody {
 function useVillages() {
   const { data: me } = useMe();
   const county = useQuery({ queryKey: ['county'], queryFn: () => api<CountyTree>('/county') });
+  const name = useName();
   const units = new Set(me?.grants.map((g) => g.unitId) ?? []);
   const c = county.data;
   if (!c) return [];
   return c.townships.flatMap((t) =>
-    t.villages.filter((v) => units.has(c.county.id) || units.has(t.id) || units.has(v.id)).map((v) => ({ id: v.id, label: `${t.nameZh} · ${v.nameZh}` })),
+    t.villages.filter((v) => units.has(c.county.id) || units.has(t.id) || units.has(v.id)).map((v) => ({ id: v.id, label: `${name(t)} · ${name(v)}` })),
   );
 }
 

@@ -8,7 +8,8 @@ import { ErrorText } from '../../components/ErrorText.tsx';
 import { DetailPage, Timeline } from './Detail.tsx';
 import { FileGallery } from './Files.tsx';
 import { ProposalFormPage } from './Form.tsx';
-import { STATUSES, usePlaceName, yuan, type ProposalFile, type Status } from './shared.ts';
+import { STATUSES, yuan, type ProposalFile, type Status } from './shared.ts';
+import { useName } from '../../names.ts';
 
 const DashboardPage = lazy(() => import('./Dashboard.tsx'));
 const RoundsPage = lazy(() => import('./Rounds.tsx'));
@@ -88,7 +89,7 @@ function ListPage() {
   const { t } = useTranslation('interventions');
   const { data: me, isPending } = useMe();
   const [status, setStatus] = useState<Status | ''>('');
-  const place = usePlaceName();
+  const name = useName();
   const q = useQuery({ queryKey: ['interventions', status], queryFn: () => api<Row[]>('/interventions', { query: { status } }), enabled: !!me });
   if (isPending) return null;
   if (!me) return <PublicPage />;
@@ -114,7 +115,7 @@ function ListPage() {
               <span className={`tag iv-status-${r.status}`}>{t(`status.${r.status}`)}</span>
               {r.isMine && <span className="tag">{t('list.mine')}</span>}
               <span className="muted">
-                {place(r.villageName, r.villagePinyin, 'village')} · {yuan(r.costFen)}
+                {name({ nameZh: r.villageName, namePinyin: r.villagePinyin }, 'village')} · {yuan(r.costFen)}
               </span>
             </div>
             {r.status !== 'draft' && <span className="muted">{t('list.votes', r.votes)}</span>}
@@ -130,7 +131,7 @@ type PublicProject = Reply<'listPublic'>[number];
 function PublicPage() {
   const { t } = useTranslation('interventions');
   const { data: me, isPending } = useMe();
-  const place = usePlaceName();
+  const name = useName();
   const q = useQuery({ queryKey: ['interventions-public'], queryFn: () => api<PublicProject[]>('/interventions/public') });
   return (
     <section className="card">
@@ -146,7 +147,7 @@ function PublicPage() {
             <div className="row wrap">
               <span className={`tag iv-status-${p.status}`}>{t(`status.${p.status}`)}</span>
               <span className="muted">
-                {place(p.townshipName, p.townshipPinyin, 'township')} · {place(p.villageName, p.villagePinyin, 'village')} · {yuan(p.costFen)}
+                {name({ nameZh: p.townshipName, namePinyin: p.townshipPinyin }, 'township')} · {name({ nameZh: p.villageName, namePinyin: p.villagePinyin }, 'village')} · {yuan(p.costFen)}
               </span>
             </div>
             {p.description && <p className="description">{p.description}</p>}

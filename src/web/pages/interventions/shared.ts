@@ -1,7 +1,6 @@
 import { useTranslation } from 'react-i18next';
 import type { Reply } from '../../api.ts';
 import { FUNDING_SOURCES, INTERVENTION_TYPES, PILLARS, PROTECTION_LEVELS, STATUSES, type Pillar, type Status } from '../../../modules/interventions/constants.ts';
-import { useUnitName } from '../County.tsx';
 
 /** Integer fen shown as yuan: 123456 → ¥1,234.56. */
 export const yuan = (fen: number) => `¥${(fen / 100).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
@@ -35,8 +34,3 @@ export function useRuleText() {
   };
 }
 
-/** A village or township name in the reader's language (pinyin in English), as the county page shows it. */
-export function usePlaceName() {
-  const name = useUnitName();
-  return (nameZh: string, namePinyin: string | undefined, level: 'township' | 'village') => name({ nameZh, namePinyin: namePinyin ?? '', level });
-}

@@ -5,6 +5,7 @@ import { Link, useNavigate, useSearchParams } from 'react-router';
 import { api, upload, type CountyTree, type Reply } from '../../api.ts';
 import { ErrorText } from '../../components/ErrorText.tsx';
 import { hhmm, minutes, tomorrow, type DeliveryRequest, type PlanSummary } from './shared.ts';
+import { useName } from '../../names.ts';
 
 interface Progress {
   phase: 'terrain' | 'solving';
@@ -46,6 +47,7 @@ export function ProgressBar({ progress }: { progress: Progress | null }) {
 }
 
 function RequestForm({ date }: { date: string }) {
+  const name = useName();
   const { t } = useTranslation('logistics');
   const client = useQueryClient();
   const county = useQuery({ queryKey: ['county'], queryFn: () => api<CountyTree>('/county') });
@@ -76,10 +78,10 @@ function RequestForm({ date }: { date: string }) {
           <select required value={form.villageId} onChange={(e) => setForm({ ...form, villageId: e.target.value })}>
             <option value="">{t('day.chooseVillage')}</option>
             {county.data?.townships.map((tw) => (
-              <optgroup key={tw.id} label={tw.nameZh}>
+              <optgroup key={tw.id} label={name(tw)}>
                 {tw.villages.map((v) => (
                   <option key={v.id} value={v.id}>
-                    {v.nameZh}
+                    {name(v)}
                   </option>
                 ))}
               </optgroup>

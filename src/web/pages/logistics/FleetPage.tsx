@@ -4,9 +4,11 @@ import { useTranslation } from 'react-i18next';
 import { api, type CountyTree } from '../../api.ts';
 import { ErrorText } from '../../components/ErrorText.tsx';
 import { hhmm, type Depot, type Vehicle } from './shared.ts';
+import { useName } from '../../names.ts';
 
 function DepotForm() {
   const { t } = useTranslation('logistics');
+  const name = useName();
   const client = useQueryClient();
   const county = useQuery({ queryKey: ['county'], queryFn: () => api<CountyTree>('/county') });
   const [f, setF] = useState({ name: '', unitId: '', lon: '', lat: '' });
@@ -31,10 +33,10 @@ function DepotForm() {
           {t('fleet.unit')}
           <select required value={f.unitId} onChange={(e) => pick(e.target.value)}>
             <option value="" />
-            {county.data && <option value={county.data.county.id}>{`${county.data.county.nameZh} · ${t('fleet.kinds.hub')}`}</option>}
+            {county.data && <option value={county.data.county.id}>{`${name(county.data.county)} · ${t('fleet.kinds.hub')}`}</option>}
             {county.data?.townships.map((x) => (
               <option key={x.id} value={x.id}>
-                {x.nameZh}
+                {name(x)}
               </option>
             ))}
           </select>

@@ -4,11 +4,12 @@ import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import type { Feature, FeatureCollection } from 'geojson';
 import { useEffect, useRef } from 'react';
 import { ROUTE_COLOURS, type PlanRoute } from './shared.ts';
+import { addRelief, GROUND, MapKey } from '../../components/MapBase.tsx';
 
 maplibregl.setWorkerUrl(workerUrl);
 
 /**
- * Each vehicle's route as a coloured line (drones dashed) with its stops, on a plain background: it draws our own
+ * Each vehicle's route as a coloured line (drones dashed) with its stops, over the county's shaded relief: it draws our own
  * layers only, so it works with no internet.
  */
 export function RouteMap({ routes, label }: { routes: PlanRoute[]; label: string }) {
@@ -35,7 +36,7 @@ export function RouteMap({ routes, label }: { routes: PlanRoute[]; label: string
         version: 8,
         sources: { routes: { type: 'geojson', data: { type: 'FeatureCollection', features: lines } }, stops: { type: 'geojson', data: stops } },
         layers: [
-          { id: 'background', type: 'background', paint: { 'background-color': '#eef3ea' } },
+          GROUND,
           { id: 'van-routes', type: 'line', source: 'routes', filter: ['!', ['get', 'drone']], layout: { 'line-cap': 'round', 'line-join': 'round' }, paint: { 'line-color': ['get', 'colour'], 'line-width': 3 } },
           { id: 'drone-routes', type: 'line', source: 'routes', filter: ['get', 'drone'], paint: { 'line-color': ['get', 'colour'], 'line-width': 2.5, 'line-dasharray': [2, 1.5] } },
           { id: 'stops', type: 'circle', source: 'stops', paint: { 'circle-radius': ['case', ['get', 'depot'], 8, 5], 'circle-color': ['case', ['get', 'depot'], '#ffffff', ['get', 'colour']], 'circle-stroke-color': ['get', 'colour'], 'circle-stroke-width': 2 } },
@@ -47,9 +48,15 @@ export function RouteMap({ routes, label }: { routes: PlanRoute[]; label: string
       canvasContextAttributes: { preserveDrawingBuffer: true },
     });
     map.addControl(new maplibregl.NavigationControl({ showCompass: false }), 'top-right');
+    addRelief(map);
     map.once('idle', () => container.current?.setAttribute('data-drawn', 'true'));
     return () => map.remove();
   }, [routes]);
 
-  return <div ref={container} className="map lg-map" role="img" aria-label={label} data-testid="route-map" />;
+  return (
+    <div>
+      <div ref={container} className="map lg-map" role="img" aria-label={label} data-testid="route-map" />
+      <MapKey dot={false} />
+    </div>
+  );
 }

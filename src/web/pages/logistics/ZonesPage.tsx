@@ -7,6 +7,7 @@ import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, type Reply } from '../../api.ts';
 import { ErrorText } from '../../components/ErrorText.tsx';
+import { addRelief, GROUND, MapKey } from '../../components/MapBase.tsx';
 
 maplibregl.setWorkerUrl(workerUrl);
 
@@ -34,7 +35,7 @@ function ZoneMap({ zones, draft, onClick, label }: { zones: Zones; draft: Ring; 
         version: 8,
         sources: { zones: { type: 'geojson', data: { type: 'FeatureCollection', features: features() } }, draft: { type: 'geojson', data: { type: 'FeatureCollection', features: [] } } },
         layers: [
-          { id: 'background', type: 'background', paint: { 'background-color': '#eef3ea' } },
+          GROUND,
           { id: 'zones', type: 'fill', source: 'zones', paint: { 'fill-color': ['case', ['==', ['get', 'kind'], 'heritage'], '#a33b5b', '#c8882a'], 'fill-opacity': 0.35 } },
           { id: 'zone-edges', type: 'line', source: 'zones', paint: { 'line-color': '#7a2a40', 'line-width': 1.5 } },
           { id: 'draft', type: 'line', source: 'draft', paint: { 'line-color': '#3a6ea5', 'line-width': 2, 'line-dasharray': [2, 1] } },
@@ -45,6 +46,7 @@ function ZoneMap({ zones, draft, onClick, label }: { zones: Zones; draft: Ring; 
       attributionControl: false,
     });
     m.addControl(new maplibregl.NavigationControl({ showCompass: false }), 'top-right');
+    addRelief(m);
     m.on('click', (e) => click.current([Math.round(e.lngLat.lng * 1e6) / 1e6, Math.round(e.lngLat.lat * 1e6) / 1e6]));
     map.current = m;
     return () => {
@@ -65,7 +67,12 @@ function ZoneMap({ zones, draft, onClick, label }: { zones: Zones; draft: Ring; 
       features: draft.length ? [{ type: 'Feature', properties: {}, geometry: draft.length > 1 ? { type: 'LineString', coordinates: closed(draft) } : { type: 'Point', coordinates: draft[0] } }] : [],
     });
   }, [draft]);
-  return <div ref={container} className="map lg-map" role="img" aria-label={label} data-testid="zone-map" />;
+  return (
+    <div>
+      <div ref={container} className="map lg-map" role="img" aria-label={label} data-testid="zone-map" />
+      <MapKey dot={false} />
+    </div>
+  );
 }
 
 /** No-fly zones: the Atlas's protected buildings (read only) and the county's own, drawn on the map or typed. */

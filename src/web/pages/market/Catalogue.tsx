@@ -7,9 +7,11 @@ import { api } from '../../api.ts';
 import { yuan, type ProductSummary } from './lib.tsx';
 import { photoSrc } from './SellerCatalogue.tsx';
 import { LiveStrip } from './LiveStrip.tsx';
+import { useName } from '../../names.ts';
 
 export function ProductCard({ p }: { p: ProductSummary }) {
   const { t } = useTranslation('market');
+  const name = useName();
   return (
     <li className="product-card" data-product={p.name}>
       <Link to={`/market/products/${p.id}`} className="product-link">
@@ -17,7 +19,7 @@ export function ProductCard({ p }: { p: ProductSummary }) {
           {p.photoId ? <img src={photoSrc(p.photoId, 'thumb')} alt="" /> : p.photoUrl ? <img src={p.photoUrl} alt="" /> : <span>{p.kind === 'tea' ? '茶' : '竹'}</span>}
         </span>
         <span className="product-text">
-          <strong>{p.name}</strong>
+          <strong>{name(p)}</strong>
           <span className="muted">{t('producerVillage', { producer: p.producer, village: p.village })}</span>
           <span className="tags">
             <span className="tag">{t(`kind.${p.kind}`)}</span>

@@ -6,10 +6,12 @@ import { Link, useParams } from 'react-router';
 import { api } from '../../api.ts';
 import { cart, yuan, type Product } from './lib.tsx';
 import { photoSrc } from './SellerCatalogue.tsx';
+import { useName } from '../../names.ts';
 
 export function ProductPage() {
   const { id = '' } = useParams();
   const { t } = useTranslation('market');
+  const name = useName();
   const product = useQuery({ queryKey: ['market', 'product', id], queryFn: () => api<Product>(`/market/products/${id}`) });
   const [variantId, setVariantId] = useState('');
   const [qty, setQty] = useState(1);
@@ -34,7 +36,7 @@ export function ProductPage() {
           {p.photoUrl ? <img src={p.photoUrl} alt="" /> : <span>{p.kind === 'tea' ? '茶' : '竹'}</span>}
         </span>
       )}
-      <h1>{p.name}</h1>
+      <h1>{name(p)}</h1>
       <p className="muted">
         <Link to={`/market/shops/${p.orgId}`}>{t('producerVillage', { producer: p.producer, village: p.village })}</Link>
       </p>

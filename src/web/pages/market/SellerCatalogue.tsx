@@ -6,6 +6,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, upload } from '../../api.ts';
 import { yuan, type Product, type ProductPhoto, type ProductSummary, type Variant } from './lib.tsx';
+import { useName } from '../../names.ts';
 
 /** "12.5" yuan → 1250 fen; null unless a positive amount with at most two decimals. */
 export function yuanToFen(text: string): number | null {
@@ -487,7 +488,7 @@ interface CountyTree {
 }
 
 export function GardensSection({ orgId, villageId }: { orgId: string; villageId?: string }) {
-  const { t, i18n } = useTranslation('market');
+  const { t } = useTranslation('market');
   const client = useQueryClient();
   const gardens = useQuery({ queryKey: ['market', 'gardens', orgId], queryFn: () => api<Garden[]>(`/market/shops/${orgId}/gardens`) });
   const county = useQuery({ queryKey: ['county'], queryFn: () => api<CountyTree>('/county'), staleTime: 3_600_000 });
@@ -504,7 +505,7 @@ export function GardensSection({ orgId, villageId }: { orgId: string; villageId?
       void client.invalidateQueries({ queryKey: ['market', 'gardens', orgId] });
     },
   });
-  const name = (u: { nameZh: string; namePinyin: string }) => (i18n.language === 'en' ? u.namePinyin : u.nameZh);
+  const name = useName();
   const villageName = new Map(county.data?.townships.flatMap((tw) => tw.villages.map((v) => [v.id, name(v)] as const)) ?? []);
   const set = (k: keyof typeof blank) => (e: { target: { value: string } }) => setD({ ...d, [k]: e.target.value });
   return (
