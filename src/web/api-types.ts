@@ -678,7 +678,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Inns, optionally in one village */
+        /** Inns, optionally in one village; q searches the name (Chinese, pinyin, initials), stories and address */
         get: operations["listInns"];
         put?: never;
         /** Open the inn of an organization of kind inn */
@@ -7879,6 +7879,7 @@ export interface operations {
     listInns: {
         parameters: {
             query?: {
+                q?: string;
                 unitId?: string;
             };
             header?: never;
@@ -10177,6 +10178,7 @@ export interface operations {
                 checkIn: string;
                 checkOut: string;
                 guests?: number;
+                q?: string;
                 unitId?: string;
             };
             header?: never;

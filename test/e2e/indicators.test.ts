@@ -57,6 +57,12 @@ describe('indicators in the browser (phone width)', () => {
     await expect.poll(() => page.getByTestId('radar-chart').getAttribute('data-rendered')).toBe('true');
     const before = await scoreOf();
     expect(before).toBeGreaterThan(0);
+    // A computed figure says where it came from: the Atlas's two assessed buildings, with their ids on request.
+    const good = page.getByTestId('indicator-culture.good_buildings');
+    expect(await good.getByTestId('value').textContent()).toBe('50');
+    expect(await good.getByTestId('provenance').textContent()).toContain('依据遗产名录的 2 条记录');
+    await good.getByText('记录编号（2 条）').click();
+    expect((await good.locator('.provenance code').textContent())!.split(' ')).toHaveLength(2);
     // Fewer elderly residents than any village (lower is better): the village tops this indicator.
     const elderly = page.getByTestId('indicator-people.elderly');
     await elderly.getByRole('button', { name: '填报 65岁以上人口占比' }).click();

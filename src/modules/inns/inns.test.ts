@@ -131,6 +131,26 @@ describeEachDriver('inns', (driver) => {
     expect(same.statusCode).toBe(200);
   });
 
+  it('finds inns by name in Chinese, pinyin or initials, and by story, across the county; a renamed inn by its new name', async () => {
+    const names = async (url: string) => {
+      const res = await api(null)({ url });
+      expect(res.statusCode, res.body).toBe(200);
+      const body = res.json() as { name: string }[] | { inns: { name: string }[] };
+      return (Array.isArray(body) ? body : body.inns).map((i) => i.name).sort();
+    };
+    for (const q of ['崖居', 'yaju', 'ya ju', 'cjpyjms']) expect(await names(`/api/v1/inns?q=${encodeURIComponent(q)}`), q).toEqual(['陈家铺崖居民宿']);
+    expect(await names(`/api/v1/inns?q=${encodeURIComponent('民宿')}`)).toEqual(['杨家堂老屋民宿', '陈家铺崖居民宿']);
+    expect(await names('/api/v1/inns?q=zzzz')).toEqual([]);
+    // Free rooms for the dates, anywhere in the county, in the inns the query names.
+    expect(await names(`/api/v1/inns/search?q=laowu&checkIn=${d(40)}&checkOut=${d(41)}&guests=1`)).toEqual(['杨家堂老屋民宿']);
+    expect((await api(null)({ url: `/api/v1/inns?q=${'x'.repeat(65)}` })).statusCode).toBe(400);
+    const renamed = await api(keeper)({ method: 'PATCH', url: `/api/v1/inns/${innId}`, payload: { name: '杨家堂听雨民宿' } });
+    expect(renamed.statusCode, renamed.body).toBe(200);
+    expect(await names('/api/v1/inns?q=tingyu')).toEqual(['杨家堂听雨民宿']);
+    expect(await names('/api/v1/inns?q=laowu')).toEqual([]);
+    await api(keeper)({ method: 'PATCH', url: `/api/v1/inns/${innId}`, payload: { name: '杨家堂老屋民宿' } });
+  });
+
   it('searches a village for dates and guests, holds, pays, and shows it to the guest and in the host calendar', async () => {
     const search = await t.app.inject({ url: `/api/v1/inns/search?unitId=${villageId}&checkIn=${d(0)}&checkOut=${d(2)}&guests=3` });
     expect(search.statusCode).toBe(200);

@@ -402,15 +402,22 @@ const roomFields = {
 };
 const nonEmpty = (b: object) => Object.keys(b).length > 0;
 
+/** A search: up to 64 characters of Chinese, pinyin (run together or spaced) or initials. */
+const searchQuery = z.string().trim().max(64).optional();
+
 export const innsRoutes: FastifyPluginAsync = async (base) => {
   const app = base.withTypeProvider<ZodTypeProvider>();
+  // Inns written before inns were searchable get their search text once.
+  app.addHook('onReady', async () => {
+    await inns.backfillInnSearch(app.db);
+  });
   await app.register(multipart, { throwFileSizeLimit: true, limits: { fileSize: PHOTO_MAX_BYTES, files: 1 } });
   const storage = storageFor(app.config);
 
   // ---- public ----
   app.get(
     '/inns',
-    { schema: { tags: ['inns'], summary: 'Inns, optionally in one village', querystring: z.strictObject({ unitId: z.uuid().optional() }), operationId: 'listInns', security: PUBLIC, response: { 200: listInnsReply } } },
+    { schema: { tags: ['inns'], summary: 'Inns, optionally in one village; q searches the name (Chinese, pinyin, initials), stories and address', querystring: z.strictObject({ unitId: z.uuid().optional(), q: searchQuery }), operationId: 'listInns', security: PUBLIC, response: { 200: listInnsReply } } },
     async (request) => inns.listInns(app.db, request.query),
   );
 
@@ -420,7 +427,7 @@ export const innsRoutes: FastifyPluginAsync = async (base) => {
       schema: {
         tags: ['inns'],
         summary: 'Rooms free for a stay [checkIn, checkOut) in a village, for a number of guests',
-        querystring: z.strictObject({ unitId: z.uuid().optional(), checkIn: day, checkOut: day, guests: z.coerce.number().int().min(1).max(50).default(2) }), operationId: 'searchInns', security: PUBLIC, response: { 200: searchInnsReply },
+        querystring: z.strictObject({ unitId: z.uuid().optional(), q: searchQuery, checkIn: day, checkOut: day, guests: z.coerce.number().int().min(1).max(50).default(2) }), operationId: 'searchInns', security: PUBLIC, response: { 200: searchInnsReply },
       },
     },
     async (request) => inns.search(app.db, request.query),

@@ -54,12 +54,15 @@ export const inns = pgTable(
     partialRefundDays: integer('partial_refund_days').notNull().default(2),
     partialRefundPercent: integer('partial_refund_percent').notNull().default(50),
     holdMinutes: integer('hold_minutes').notNull().default(15),
+    /** Name in Chinese, pinyin and initials, then the stories and address, lower-cased: what search matches. */
+    searchText: text('search_text').notNull().default(''),
     createdAt: createdAt(),
   },
   (t) => [
     pk(t),
     uniqueIndex('inns_org_unique').on(t.orgId, t.countyId),
     index('inns_unit_idx').on(t.unitId),
+    index('inns_search_idx').using('gin', sql`${t.searchText} gin_trgm_ops`),
     check('inns_policy_check', sql`${t.fullRefundDays} >= ${t.partialRefundDays} and ${t.partialRefundDays} >= 0 and ${t.partialRefundPercent} between 0 and 100`),
     check('inns_hold_check', sql`${t.holdMinutes} between 1 and 1440`),
   ],

@@ -1,4 +1,4 @@
-import { asc, desc, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, ilike, inArray, or, sql } from 'drizzle-orm';
 import { type Db } from '../../../db/handle.ts';
 import { badRequest, conflict, notFound, Problem } from '../../../server/problems.ts';
 import { changedFields, recordAudit } from '../../../server/audit.ts';
@@ -8,7 +8,7 @@ import { getBuilding } from '../../atlas/index.ts';
 import { innPhotos, inns, reviews, rooms } from '../schema.ts';
 import { Inn, Room } from './common.ts';
 import { coverPhotos } from './photos.ts';
-import { displayPinyin } from '../../../db/search-text.ts';
+import { displayPinyin, likePatterns, searchText } from '../../../db/search-text.ts';
 
 // ---- inns ----
 
@@ -98,6 +98,21 @@ function checkPolicy(p: { fullRefundDays: number; partialRefundDays: number }) {
   if (p.partialRefundDays > p.fullRefundDays) throw badRequest('body/partialRefundDays', 'Must not be more than fullRefundDays');
 }
 
+/** What search matches for an inn: its name in Chinese, pinyin and initials; its stories and address. */
+export const innSearchText = (i: { name: string; storyBefore?: string | null; storyAfter?: string | null; address?: string | null }) =>
+  searchText([i.name], [i.storyBefore ?? '', i.storyAfter ?? '', i.address ?? '']);
+
+/** Rewrites the search text of inns where it is missing or was made by an older rule (at start; a no-op once done). */
+export async function backfillInnSearch(db: Db) {
+  const rows = await db.select().from(inns);
+  const stale = rows.filter((i) => i.searchText !== innSearchText(i));
+  for (const i of stale) await db.update(inns).set({ searchText: innSearchText(i) }).where(eq(inns.id, i.id));
+  return stale.length;
+}
+
+/** Inns whose name (Chinese, pinyin or initials), stories or address contain the query (a trigram index). */
+export const innMatching = (q?: string) => (q?.trim() ? or(...likePatterns(q).map((p) => ilike(inns.searchText, p))) : undefined);
+
 /** Opens an inn for an organization of kind 'inn'; the organization's unit is the inn's village. */
 export async function createInn(db: Db, actor: Actor | null, input: InnInput & { orgId: string }) {
   const who = await authorize(db, actor, 'inns.manage', { orgId: input.orgId });
@@ -110,7 +125,7 @@ export async function createInn(db: Db, actor: Actor | null, input: InnInput & {
     if (existing) throw conflict('inn_exists', 'This organization already has an inn', { field: 'body/orgId' });
     const [inn] = await tx
       .insert(inns)
-      .values({ ...input, name: input.name ?? org.name, countyId: who.countyId, unitId: org.unitId })
+      .values({ ...input, name: input.name ?? org.name, searchText: innSearchText({ ...input, name: input.name ?? org.name }), countyId: who.countyId, unitId: org.unitId })
       .returning();
     await recordAudit(tx, who, { action: 'inn.create', entity: 'inn', entityId: inn.id, details: { orgId: input.orgId } });
     return inn;
@@ -123,18 +138,22 @@ export async function updateInn(db: Db, actor: Actor | null, innId: string, patc
   checkPolicy({ fullRefundDays: patch.fullRefundDays ?? inn.fullRefundDays, partialRefundDays: patch.partialRefundDays ?? inn.partialRefundDays });
   await checkBuildings(db, who, patch.buildingIds, inn.unitId);
   return db.transaction(async (tx) => {
-    const [after] = await tx.update(inns).set(patch).where(eq(inns.id, innId)).returning();
+    const [after] = await tx
+      .update(inns)
+      .set({ ...patch, searchText: innSearchText({ ...inn, ...patch }) })
+      .where(eq(inns.id, innId))
+      .returning();
     await recordAudit(tx, who, { action: 'inn.update', entity: 'inn', entityId: innId, unitId: inn.unitId, details: { name: after.name, fields: Object.keys(patch), ...changedFields(inn, patch) } });
     return after;
   });
 }
 
 /** Inns, optionally in one village, with their rooms' lowest price and average rating. */
-export async function listInns(db: Db, filter: { unitId?: string }) {
+export async function listInns(db: Db, filter: { unitId?: string; q?: string }) {
   const rows = await db
     .select()
     .from(inns)
-    .where(filter.unitId ? eq(inns.unitId, filter.unitId) : undefined)
+    .where(and(filter.unitId ? eq(inns.unitId, filter.unitId) : undefined, innMatching(filter.q)))
     .orderBy(asc(inns.name));
   if (rows.length === 0) return [];
   const ids = rows.map((r) => r.id);

@@ -6,13 +6,13 @@ import { quote } from '../pricing.ts';
 import { inns, rooms } from '../schema.ts';
 import { occupying, today } from './common.ts';
 import { checkStay } from './dates.ts';
-import { publicRoom, roomRow } from './inns.ts';
+import { innMatching, publicRoom, roomRow } from './inns.ts';
 import { coverPhotos, seasonsOf } from './photos.ts';
 
 // ---- search and availability ----
 
 /** Rooms free for every night of the stay and large enough, in one village or all; each with its price for the stay. */
-export async function search(db: Db, input: { unitId?: string; checkIn: string; checkOut: string; guests: number; limit?: number }) {
+export async function search(db: Db, input: { unitId?: string; q?: string; checkIn: string; checkOut: string; guests: number; limit?: number }) {
   checkStay(input.checkIn, input.checkOut);
   // One round trip for the free rooms (each checked against the constraint's gist index), one for their seasons.
   const rows = await db
@@ -23,6 +23,7 @@ export async function search(db: Db, input: { unitId?: string; checkIn: string; 
       and(
         gte(rooms.capacity, input.guests),
         input.unitId ? eq(inns.unitId, input.unitId) : undefined,
+        innMatching(input.q),
         sql`not exists (
           select 1 from inn_bookings b
           where b.room_id = ${rooms.id} and b.stay && daterange(${input.checkIn}::date, ${input.checkOut}::date, '[)')

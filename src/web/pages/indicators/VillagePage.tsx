@@ -11,6 +11,29 @@ import { PILLARS, unitPath, useNames, type IndicatorRow, type UnitDetail } from 
 
 type Kind = 'observation' | 'target';
 
+const MODULES = ['market', 'live', 'inns', 'atlas', 'interventions', 'people', 'logistics'] as const;
+
+/** Where a computed value came from: the module, how many records, when; the records' ids on request. */
+function Provenance({ provenance }: { provenance: Record<string, unknown> }) {
+  const { t } = useTranslation('indicators');
+  const module = MODULES.find((m) => m === provenance.module);
+  const ids = Array.isArray(provenance.ids) ? (provenance.ids as string[]) : [];
+  const at = typeof provenance.computedAt === 'string' ? new Date(provenance.computedAt).toLocaleString() : null;
+  if (!module) return null;
+  return (
+    <span className="muted provenance" data-testid="provenance">
+      {t('provenance.from', { module: t(`provenance.module.${module}`), count: Number(provenance.records ?? 0) })}
+      {at && ` · ${t('provenance.at', { at })}`}
+      {ids.length > 0 && (
+        <details>
+          <summary>{t('provenance.ids', { count: ids.length })}</summary>
+          <code>{ids.join(' ')}</code>
+        </details>
+      )}
+    </span>
+  );
+}
+
 /** An official's entry of a manual indicator's value, or a target, for the unit and year shown. */
 function EntryForm({ row, unitId, period, kind, onDone }: { row: IndicatorRow; unitId: string; period: number; kind: Kind; onDone: () => void }) {
   const { t } = useTranslation('indicators');
@@ -131,6 +154,7 @@ export default function UnitPage() {
                       <span className="muted">
                         {t('village.previous')}: {fmt(r.previous)}
                       </span>
+                      {r.source === 'computed' && r.provenance && <Provenance provenance={r.provenance} />}
                       {r.target !== null && (
                         <span className="muted">
                           {t('village.target')}: {fmt(r.target)}

@@ -130,6 +130,12 @@ export const zhCN = {
     newValue: '{{name}}（{{unit}}）',
     lowerBetter: '越低越好',
   },
+  provenance: {
+    from: '依据{{module}}的 {{count}} 条记录',
+    at: '{{at}} 计算',
+    ids: '记录编号（{{count}} 条）',
+    module: { market: '集市订单', live: '直播抢购', inns: '民宿预订', atlas: '遗产名录', interventions: '微改造项目', people: '人才与村民', logistics: '物流配送' },
+  },
   place: {
     meanIndex: '所辖各村平均指数',
     townships: '{{count}} 个乡镇',
@@ -270,6 +276,12 @@ export const en: typeof zhCN = {
     saved: 'Saved; the index follows when recomputed',
     newValue: '{{name}} ({{unit}})',
     lowerBetter: 'lower is better',
+  },
+  provenance: {
+    from: 'From {{count}} records of {{module}}',
+    at: 'computed {{at}}',
+    ids: 'Record ids ({{count}})',
+    module: { market: 'market orders', live: 'live-sale claims', inns: 'inn bookings', atlas: 'the heritage atlas', interventions: 'renewal projects', people: 'people and residents', logistics: 'deliveries' },
   },
   place: {
     meanIndex: 'Mean index of its villages',
