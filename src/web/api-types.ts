@@ -3835,7 +3835,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A resident’s full record (the person, or officials of their village and above); audited */
+        /** A resident’s full record (the person, or officials of their village and above), with the shops and inns they run; audited */
         get: operations["viewResident"];
         /** Correct a resident’s record or their status (officials) */
         put: operations["updateResident"];
@@ -25340,6 +25340,12 @@ export interface operations {
                         updatedAt: string;
                         /** Format: uuid */
                         userId: string | null;
+                        ventures: {
+                            /** @enum {string} */
+                            kind: "shop" | "inn";
+                            name: string;
+                            path: string;
+                        }[];
                         /** Format: uuid */
                         villageId: string;
                     };

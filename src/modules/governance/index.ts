@@ -30,6 +30,7 @@ export {
   grantVillageResidency,
   listOrganizations,
   orgMemberIds,
+  orgsOfUser,
   revokeVillageResidency,
   unitsByName,
   userIdsByUsername,

@@ -528,3 +528,13 @@ export async function unitsByName(db: Db, countyId: string, names: readonly stri
     .where(and(eq(adminUnits.countyId, countyId), inArray(adminUnits.nameZh, [...names])));
   return new Map(rows.map((r) => [r.nameZh, { id: r.id, parentId: r.parentId, level: r.level }]));
 }
+
+/** The organizations a user holds a role in (a producer's cooperative, an innkeeper's inn), for their profile. */
+export async function orgsOfUser(db: Db, countyId: string, userId: string): Promise<{ id: string; name: string; kind: OrgKind }[]> {
+  return db
+    .selectDistinct({ id: organizations.id, name: organizations.name, kind: organizations.kind })
+    .from(roleGrants)
+    .innerJoin(organizations, eq(organizations.id, roleGrants.orgId))
+    .where(and(eq(roleGrants.countyId, countyId), eq(roleGrants.userId, userId)))
+    .orderBy(asc(organizations.name));
+}

@@ -32,3 +32,4 @@ export const innsModule = defineModule({
 });
 
 export { nightsByVillage } from './service.ts';
+export { innsOfOrgs } from './services/ventures.ts';

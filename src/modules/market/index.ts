@@ -32,3 +32,4 @@ export type { ShippingAddress } from './schema.ts';
 export { address as shippingAddressInput } from './routes.ts';
 export { returnStock, setAsideStock } from './stock.ts';
 export { orderParties, paidOrdersForPickup } from './logistics-seam.ts';
+export { shopOrgIds } from './services/ventures.ts';

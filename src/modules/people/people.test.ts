@@ -87,6 +87,26 @@ describeEachDriver('people: residents and privacy', (driver) => {
     expect(theirs).toEqual([]);
   });
 
+  it("an entrepreneur's record links to the shop and the inn they run", async () => {
+    const ids = new Map((await queryRows<{ username: string; id: string }>(t.db.db, sql`select username, id from users where username in ('producer', 'innkeeper')`)).map((u) => [u.username, u.id]));
+    const [coop] = await queryRows<{ id: string }>(t.db.db, sql`select id from organizations where name = '杨家堂银猴茶叶专业合作社'`);
+    const [inn] = await queryRows<{ id: string }>(t.db.db, sql`select id from inns where name = '杨家堂老屋民宿'`);
+    const open = async (fullName: string, userId: string | null) => {
+      const made = await as(t.app, village)({
+        method: 'POST',
+        url: '/api/v1/people/residents',
+        payload: { villageId: v('杨家堂村').id, fullName, birthYear: 1988, status: 'returned', statusSince: '2025-04-01', returnedFrom: '杭州', userId, consent: true },
+      });
+      expect(made.statusCode, made.body).toBe(201);
+      const viewed = await as(t.app, village)({ url: `/api/v1/people/residents/${made.json().id}` });
+      expect(viewed.statusCode, viewed.body).toBe(200);
+      return viewed.json().ventures;
+    };
+    expect(await open('宋茶农', ids.get('producer')!)).toEqual([{ kind: 'shop', name: '杨家堂银猴茶叶专业合作社', path: `/market/shops/${coop.id}` }]);
+    expect(await open('宋店主', ids.get('innkeeper')!)).toEqual([{ kind: 'inn', name: '杨家堂老屋民宿', path: `/inns/${inn.id}` }]);
+    expect(await open('宋无业', null)).toEqual([]);
+  });
+
   it('public figures for a village name nobody', async () => {
     const res = await t.app.inject({ url: `/api/v1/people/villages/${v('杨家堂村').id}/summary` });
     expect(res.statusCode).toBe(200);

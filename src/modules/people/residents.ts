@@ -1,5 +1,6 @@
 // The village's register of residents: officials keep it; lists show masked fields; a full view is audited; only the
 // person and the officials of their village and above read a record.
+import { venturesOf } from './ventures.ts';
 import { createHash, randomInt } from 'node:crypto';
 import { and, asc, eq, gt, isNull, or, sql, type SQL } from 'drizzle-orm';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
@@ -171,7 +172,7 @@ export async function viewResident(db: Db, actor: Actor | null, id: string) {
   const row = await loadRow(db, who.countyId, id);
   if (row.userId !== who.id) await authorize(db, who, 'people.residents.read', { unitId: row.villageId });
   await recordAudit(db, who, { action: 'people.resident.view', entity: 'people_resident', entityId: id, details: { own: row.userId === who.id || undefined } });
-  return fullResident(row);
+  return { ...fullResident(row), ventures: await venturesOf(db, who.countyId, row.userId) };
 }
 
 /** The signed-in person's own record, or null when no village has registered them. */

@@ -61,6 +61,11 @@ const fullResident = maskedResident.extend({
   updatedAt: z.string(),
 });
 
+/** The full record as opened, with the entrepreneur's shops and inns (through the organizations they hold a role in). */
+const viewedResident = fullResident.extend({
+  ventures: z.array(z.object({ kind: z.enum(['shop', 'inn']), name: z.string(), path: z.string() })),
+});
+
 const programmeBody = z.strictObject({
   unitId: z.uuid(),
   kind: z.enum(PROGRAMME_KINDS),
@@ -209,7 +214,7 @@ export const peopleRoutes: FastifyPluginAsync = async (base) => {
   );
   app.get(
     '/people/residents/:id',
-    { schema: { tags, operationId: 'viewResident', security: SESSION, summary: 'A resident’s full record (the person, or officials of their village and above); audited', params: idParams, response: { 200: fullResident } } },
+    { schema: { tags, operationId: 'viewResident', security: SESSION, summary: 'A resident’s full record (the person, or officials of their village and above), with the shops and inns they run; audited', params: idParams, response: { 200: viewedResident } } },
     async (request) => residents.viewResident(app.db, request.actor, request.params.id),
   );
   app.put(

@@ -1,8 +1,8 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Navigate } from 'react-router';
-import { api, upload, type CountyTree, type Me } from '../../api.ts';
+import { Link, Navigate } from 'react-router';
+import { api, upload, type CountyTree, type Me, type Reply } from '../../api.ts';
 import { hasRole, useMe } from '../../auth.tsx';
 import { RESIDENT_STATUSES } from '../../../modules/people/constants.ts';
 import { useUnitName } from '../County.tsx';
@@ -20,12 +20,12 @@ function villagesInScope(tree: CountyTree | undefined, me: Me | null | undefined
 function FullRecord({ id }: { id: string }) {
   const { t } = useTranslation('people');
   const client = useQueryClient();
-  const q = useQuery({ queryKey: ['people', 'resident', id], queryFn: () => api<ResidentRow & { userId: string | null }>(`/people/residents/${id}`) });
+  const q = useQuery({ queryKey: ['people', 'resident', id], queryFn: () => api<Reply<'viewResident'>>(`/people/residents/${id}`) });
   const [status, setStatus] = useState<ResidentStatus | null>(null);
   const save = useMutation({
     mutationFn: (body: Record<string, unknown>) => api<ResidentRow>(`/people/residents/${id}`, { method: 'PUT', body }),
     onSuccess: (row) => {
-      client.setQueryData(['people', 'resident', id], row);
+      client.setQueryData(['people', 'resident', id], (before: Reply<'viewResident'> | undefined) => ({ ...row, ventures: before?.ventures ?? [] }));
       return client.invalidateQueries({ queryKey: ['people', 'residents'] });
     },
   });
@@ -46,6 +46,18 @@ function FullRecord({ id }: { id: string }) {
         <dd>{r.phone}</dd>
         <dt>{t('residents.skills')}</dt>
         <dd>{r.skills?.join('、')}</dd>
+        {r.ventures.length > 0 && (
+          <>
+            <dt>{t('residents.ventures')}</dt>
+            <dd data-testid="ventures">
+              {r.ventures.map((v) => (
+                <span key={v.path}>
+                  <Link to={v.path}>{v.name}</Link> <span className="muted">{t(`residents.ventureKind.${v.kind}`)}</span>{' '}
+                </span>
+              ))}
+            </dd>
+          </>
+        )}
       </dl>
       <form
         className="form"
