@@ -23098,6 +23098,8 @@ export interface operations {
                 "application/json": {
                     bio?: string;
                     craft: string;
+                    /** Format: uuid */
+                    craftAssetId?: string | null;
                     /** @enum {string} */
                     level: "national" | "provincial" | "municipal" | "county" | "none";
                     /** Format: uuid */
@@ -23119,6 +23121,8 @@ export interface operations {
                     "application/json": {
                         bio: string;
                         craft: string;
+                        /** Format: uuid */
+                        craftAssetId: string | null;
                         /** Format: uuid */
                         id: string;
                         /** @enum {string} */
@@ -23299,6 +23303,8 @@ export interface operations {
                         }[];
                         bio: string;
                         craft: string;
+                        /** Format: uuid */
+                        craftAssetId: string | null;
                         /** Format: uuid */
                         id: string;
                         /** @enum {string} */
@@ -23558,8 +23564,16 @@ export interface operations {
                                 /** @enum {string} */
                                 status: "applied" | "active" | "declined" | "completed";
                             }[];
+                            atlasCraft: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                                path: string;
+                            } | null;
                             bio: string;
                             craft: string;
+                            /** Format: uuid */
+                            craftAssetId: string | null;
                             /** Format: uuid */
                             id: string;
                             /** @enum {string} */
@@ -24688,6 +24702,8 @@ export interface operations {
                         masterOf: {
                             bio: string;
                             craft: string;
+                            /** Format: uuid */
+                            craftAssetId: string | null;
                             /** Format: uuid */
                             id: string;
                             /** @enum {string} */

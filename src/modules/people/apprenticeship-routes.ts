@@ -52,6 +52,7 @@ export const apprenticeshipRoutes: FastifyPluginAsync = async (base) => {
             id: z.uuid(),
             publicName: z.string(),
             craft: z.string(),
+            craftAssetId: z.uuid().nullable(),
             level: z.enum(ARTISAN_LEVELS),
             orgId: z.uuid().nullable(),
             bio: z.string(),

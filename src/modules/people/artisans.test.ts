@@ -92,6 +92,20 @@ describeEachDriver('people: artisans and apprenticeships', (driver) => {
     expect((await as(t.app, village)({ method: 'POST', url: '/api/v1/people/artisans', payload: { ...body, level: 'world' } })).json().field).toBe('body/level');
     expect((await as(t.app, village)({ method: 'POST', url: '/api/v1/people/artisans', payload: body })).statusCode).toBe(201);
     expect((await as(t.app, village)({ method: 'POST', url: '/api/v1/people/artisans', payload: body })).json().code).toBe('already_registered');
+    // A master linked to the craft as the Atlas documents it: the public page links to it; a festival is not a craft.
+    const [craft] = await queryRows<{ id: string; village_id: string }>(t.db.db, sql`select id, village_id from atlas_cultural_assets where name = '松阳银猴茶制作技艺'`);
+    const [festival] = await queryRows<{ id: string }>(t.db.db, sql`select id from atlas_cultural_assets where kind <> 'craft' limit 1`);
+    const teaBody = { ...body, publicName: '宋晓明', craft: '银猴茶制作', craftAssetId: craft.id };
+    const notCraft = await as(t.app, village)({ method: 'POST', url: '/api/v1/people/artisans', payload: { ...teaBody, craftAssetId: festival.id } });
+    expect(notCraft.statusCode).toBe(400);
+    expect(notCraft.json().field).toBe('body/craftAssetId');
+    const linked = await as(t.app, village)({ method: 'POST', url: '/api/v1/people/artisans', payload: teaBody });
+    expect(linked.statusCode, linked.body).toBe(201);
+    expect(linked.json().craftAssetId).toBe(craft.id);
+    const listed = ((await as(t.app, null)({ url: '/api/v1/people/crafts' })).json() as { craft: string; masters: { id: string; atlasCraft: unknown }[] }[])
+      .flatMap((c) => c.masters)
+      .find((m) => m.id === linked.json().id)!;
+    expect(listed.atlasCraft).toEqual({ id: craft.id, name: '松阳银猴茶制作技艺', path: `/atlas/villages/${craft.village_id}` });
     // The master (their own account) now runs their workshop.
     const mine = (await as(t.app, resident)({ url: '/api/v1/people/me' })).json().masterOf;
     expect((await as(t.app, resident)({ url: `/api/v1/people/artisans/${mine[0].id}/workshop` })).statusCode).toBe(200);

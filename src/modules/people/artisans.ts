@@ -3,7 +3,8 @@
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../../db/handle.ts';
 import { recordAudit } from '../../server/audit.ts';
-import { conflict, forbidden, notFound } from '../../server/problems.ts';
+import { badRequest, conflict, forbidden, notFound } from '../../server/problems.ts';
+import { craftsByIds } from '../atlas/index.ts';
 import { authorize, requireActor, type Actor } from '../governance/index.ts';
 import { maskName, myResidentRow } from './residents.ts';
 import { apprenticeships, artisans, residents, trainingSessions, type ArtisanLevel, type ApprenticeshipStatus } from './schema.ts';
@@ -12,6 +13,7 @@ export interface ArtisanInput {
   residentId: string;
   publicName: string;
   craft: string;
+  craftAssetId?: string | null;
   level: ArtisanLevel;
   orgId?: string | null;
   bio?: string;
@@ -24,6 +26,7 @@ const artisanView = (a: ArtisanRow, villageId: string) => ({
   id: a.id,
   publicName: a.publicName,
   craft: a.craft,
+  craftAssetId: a.craftAssetId,
   level: a.level,
   orgId: a.orgId,
   bio: a.bio,
@@ -37,10 +40,12 @@ export async function registerArtisan(db: Db, actor: Actor | null, input: Artisa
   const [person] = await db.select().from(residents).where(and(eq(residents.countyId, who.countyId), eq(residents.id, input.residentId)));
   if (!person) throw notFound('Resident');
   await authorize(db, who, 'people.residents.manage', { unitId: person.villageId });
+  if (input.craftAssetId && !(await craftsByIds(db, who.countyId, [input.craftAssetId])).has(input.craftAssetId))
+    throw badRequest('body/craftAssetId', 'Not a craft the Atlas records in this county');
   return db.transaction(async (tx) => {
     const [row] = await tx
       .insert(artisans)
-      .values({ countyId: who.countyId, residentId: person.id, publicName: input.publicName, craft: input.craft, level: input.level, orgId: input.orgId ?? null, bio: input.bio ?? '', places: input.places })
+      .values({ countyId: who.countyId, residentId: person.id, publicName: input.publicName, craft: input.craft, craftAssetId: input.craftAssetId ?? null, level: input.level, orgId: input.orgId ?? null, bio: input.bio ?? '', places: input.places })
       .onConflictDoNothing()
       .returning();
     if (!row) throw conflict('already_registered', 'This resident is already registered as a master of this craft', { field: 'body/craft' });
@@ -65,10 +70,19 @@ export async function crafts(db: Db) {
         .where(and(inArray(apprenticeships.artisanId, ids), inArray(apprenticeships.status, ['active', 'completed'])))
         .orderBy(asc(apprenticeships.createdAt))
     : [];
+  // The Atlas's record of each craft, where the county linked one: the public page links to its village there.
+  const documented = new Map<string, Awaited<ReturnType<typeof craftsByIds>>>();
+  for (const countyId of new Set(masters.map((m) => m.a.countyId)))
+    documented.set(countyId, await craftsByIds(db, countyId, masters.filter((m) => m.a.countyId === countyId && m.a.craftAssetId).map((m) => m.a.craftAssetId!)));
   const byCraft = new Map<string, ReturnType<typeof masterWithPupils>[]>();
   function masterWithPupils(m: (typeof masters)[number]) {
     const mine = pupils.filter((p) => p.artisanId === m.a.id);
-    return { ...artisanView(m.a, m.villageId), apprentices: mine.map((p) => ({ name: maskName(p.name), status: p.status })) };
+    const atlas = m.a.craftAssetId ? documented.get(m.a.countyId)?.get(m.a.craftAssetId) : undefined;
+    return {
+      ...artisanView(m.a, m.villageId),
+      atlasCraft: atlas ? { id: atlas.id, name: atlas.name, path: atlas.villageId ? `/atlas/villages/${atlas.villageId}` : '/atlas' } : null,
+      apprentices: mine.map((p) => ({ name: maskName(p.name), status: p.status })),
+    };
   }
   for (const m of masters) byCraft.set(m.a.craft, [...(byCraft.get(m.a.craft) ?? []), masterWithPupils(m)]);
   return [...byCraft.entries()].map(([craft, list]) => ({

@@ -200,6 +200,8 @@ export const artisans = pgTable(
     /** The name the master is publicly known by (recognised inheritors are public figures). */
     publicName: text('public_name').notNull(),
     craft: text('craft').notNull(),
+    /** The craft as the Atlas documents it (its living culture of kind `craft`), when the county has recorded it there. */
+    craftAssetId: uuid('craft_asset_id'),
     level: text('level').$type<ArtisanLevel>().notNull().default('none'),
     /** Their workshop, as governance registers organizations. */
     orgId: uuid('org_id').references(() => organizations.id),

@@ -100,3 +100,14 @@ export async function listAssets(db: Db, actor: Actor | null, f: { villageId?: s
     buildings: blinks.filter((l) => l.assetId === r.id).map(({ id, name }) => ({ id, name })),
   }));
 }
+
+/** The Atlas's crafts (living culture of kind `craft`) among these ids, for another module to link to: name and village. */
+export async function craftsByIds(db: Db, countyId: string, ids: readonly string[]): Promise<Map<string, { id: string; name: string; villageId: string | null }>> {
+  const unique = [...new Set(ids)];
+  if (!unique.length) return new Map();
+  const rows = await db
+    .select({ id: culturalAssets.id, name: culturalAssets.name, villageId: culturalAssets.villageId })
+    .from(culturalAssets)
+    .where(and(eq(culturalAssets.countyId, countyId), eq(culturalAssets.kind, 'craft'), inArray(culturalAssets.id, unique)));
+  return new Map(rows.map((r) => [r.id, r]));
+}

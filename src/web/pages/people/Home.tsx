@@ -95,6 +95,11 @@ function Crafts({ canAsk, asked, runs }: { canAsk: boolean; asked: Set<string>; 
                   <strong>{m.publicName}</strong>
                   <span className="tag">{t(`crafts.levels.${m.level}`)}</span>
                   {m.places > 0 && <span className="muted">{t('crafts.places', { count: m.places })}</span>}
+                  {m.atlasCraft && (
+                    <Link to={m.atlasCraft.path} className="muted" data-testid="atlas-craft">
+                      {t('crafts.inAtlas', { name: m.atlasCraft.name })}
+                    </Link>
+                  )}
                   {runs(m) && (
                     <Link to={`/people/artisans/${m.id}`}>
                       {t('workshop.open')} {m.publicName}

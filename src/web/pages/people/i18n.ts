@@ -95,6 +95,7 @@ export const zhCN = {
   },
   crafts: {
     title: '手艺与传承',
+    inAtlas: '遗产名录：{{name}}',
     none: '还没有登记的手艺人',
     masters: '师傅',
     apprentices_one: '{{count}} 位徒弟',
@@ -417,6 +418,7 @@ export const en: typeof zhCN = {
   },
   crafts: {
     title: 'Crafts and apprentices',
+    inAtlas: 'In the heritage atlas: {{name}}',
     none: 'No artisans registered yet',
     masters: 'Masters',
     apprentices_one: '{{count}} apprentice',

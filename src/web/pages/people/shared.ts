@@ -60,6 +60,8 @@ export interface Master {
   bio: string;
   places: number;
   villageId: string;
+  /** The craft as the Atlas documents it, when the county linked it (only in the public list of crafts). */
+  atlasCraft?: { id: string; name: string; path: string } | null;
   apprentices: { name: string; status: (typeof APPRENTICESHIP_STATUSES)[number] }[];
 }
 export interface Craft {

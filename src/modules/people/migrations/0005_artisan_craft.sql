@@ -1,0 +1,1 @@
+ALTER TABLE "people_artisans" ADD COLUMN "craft_asset_id" uuid;
