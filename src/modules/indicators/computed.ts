@@ -1,4 +1,5 @@
 // Indicators Terrace computes from its own records, read only through the other modules' public functions.
+import { PROVENANCE_IDS } from '../../db/aggregates.ts';
 import type { Db } from '../../db/handle.ts';
 import { buildingConditionByVillage } from '../atlas/index.ts';
 import { listOrganizations } from '../governance/index.ts';
@@ -42,7 +43,7 @@ export async function computeIndicator(db: Db, countyId: string, key: ComputedKe
       if (!unitId) continue;
       const prev = out.get(unitId)?.provenance;
       const fen = Number(r.fen) + ((prev?.[fenKey] as number) ?? 0);
-      out.set(unitId, { value: fen / 100, provenance: { module, records: r.records + (prev?.records ?? 0), ids: [...(prev?.ids ?? []), ...r.ids].slice(0, 200), [fenKey]: fen, ...span } });
+      out.set(unitId, { value: fen / 100, provenance: { module, records: r.records + (prev?.records ?? 0), ids: [...(prev?.ids ?? []), ...r.ids].slice(0, PROVENANCE_IDS), [fenKey]: fen, ...span } });
     }
   };
   switch (key) {

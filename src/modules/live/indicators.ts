@@ -1,4 +1,5 @@
 // What live sales tell the Indicators module: paid flash-sale revenue per producer, with the claims it came from.
+import { firstIds } from '../../db/aggregates.ts';
 import { and, eq, gte, lt, sql } from 'drizzle-orm';
 import type { Db } from '../../db/handle.ts';
 import { liveFlashClaims, liveFlashOffers, liveSessions } from './schema.ts';
@@ -10,7 +11,7 @@ export async function liveRevenueByProducer(db: Db, countyId: string, from: Date
       orgId: liveSessions.orgId,
       revenueFen: sql<number>`sum(${liveFlashClaims.amountFen})::bigint`,
       claims: sql<number>`count(*)::int`,
-      ids: sql<string[]>`(array_agg(${liveFlashClaims.id}::text order by ${liveFlashClaims.id}))[1:200]`,
+      ids: firstIds(liveFlashClaims.id),
     })
     .from(liveFlashClaims)
     .innerJoin(liveFlashOffers, and(eq(liveFlashOffers.countyId, liveFlashClaims.countyId), eq(liveFlashOffers.id, liveFlashClaims.offerId)))

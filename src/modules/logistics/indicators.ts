@@ -1,4 +1,5 @@
 // What logistics tells the Indicators module: parcels drones delivered per village, and the mountain road they spared.
+import { PROVENANCE_IDS } from '../../db/aggregates.ts';
 import { and, eq, gte, inArray, lt } from 'drizzle-orm';
 import type { Db } from '../../db/handle.ts';
 import type { PlanResult } from './planning.ts';
@@ -9,7 +10,7 @@ export interface DroneVillageFigures {
   deliveries: number;
   /** Road km the drones' trips spared, shared equally over the stops of each drone's day. */
   roadKmAvoided: number;
-  /** The delivered stops counted (up to 200 ids). */
+  /** The delivered stops counted (the first PROVENANCE_IDS). */
   ids: string[];
 }
 
@@ -45,7 +46,7 @@ export async function droneDeliveriesByVillage(db: Db, countyId: string, from: s
     const v = byVillage.get(r.villageId) ?? { villageId: r.villageId, deliveries: 0, roadKmAvoided: 0, ids: [] };
     v.deliveries++;
     v.roadKmAvoided += perStop.get(`${r.planId}:${r.vehicleId}`) ?? 0;
-    if (v.ids.length < 200) v.ids.push(r.stopId);
+    if (v.ids.length < PROVENANCE_IDS) v.ids.push(r.stopId);
     byVillage.set(r.villageId, v);
   }
   return [...byVillage.values()].map((v) => ({ ...v, roadKmAvoided: Math.round(v.roadKmAvoided * 10) / 10 }));

@@ -1,10 +1,8 @@
 // What People tells the Indicators module: counts per village, with the records they were counted from.
+import { firstIds } from '../../db/aggregates.ts';
 import { and, eq, inArray, lt, or, gte, sql } from 'drizzle-orm';
 import type { Db } from '../../db/handle.ts';
 import { apprenticeships, artisans, residents } from './schema.ts';
-
-/** At most this many record ids are kept as a value's provenance (the count is always whole). */
-export const PROVENANCE_IDS = 200;
 
 /** Residents who had come back to their village by the end of the period (status `returned`, since before `to`). */
 export async function returneesByVillage(db: Db, countyId: string, to: string) {
@@ -12,7 +10,7 @@ export async function returneesByVillage(db: Db, countyId: string, to: string) {
     .select({
       villageId: residents.villageId,
       returnees: sql<number>`count(*)::int`,
-      ids: sql<string[]>`(array_agg(${residents.id}::text order by ${residents.id}))[1:${sql.raw(String(PROVENANCE_IDS))}]`,
+      ids: firstIds(residents.id),
     })
     .from(residents)
     .where(and(eq(residents.countyId, countyId), eq(residents.status, 'returned'), or(sql`${residents.statusSince} is null`, lt(residents.statusSince, to))))
@@ -28,7 +26,7 @@ export async function apprenticeshipsByVillage(db: Db, countyId: string, from: D
     .select({
       villageId: residents.villageId,
       apprenticeships: sql<number>`count(*)::int`,
-      ids: sql<string[]>`(array_agg(${apprenticeships.id}::text order by ${apprenticeships.id}))[1:${sql.raw(String(PROVENANCE_IDS))}]`,
+      ids: firstIds(apprenticeships.id),
     })
     .from(apprenticeships)
     .innerJoin(artisans, and(eq(artisans.countyId, apprenticeships.countyId), eq(artisans.id, apprenticeships.artisanId)))

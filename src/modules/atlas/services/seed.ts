@@ -1,4 +1,5 @@
 import { and, eq, sql } from 'drizzle-orm';
+import { firstIds } from '../../../db/aggregates.ts';
 import type { Db } from '../../../db/handle.ts';
 import { elevationAt, songyangDem } from '../dem.ts';
 import { atlasAssetBuildings as assetBuildings, atlasAssetVillages as assetVillages, atlasBuildings as buildings, atlasConditionAssessments as conditionAssessments, atlasCulturalAssets as culturalAssets, atlasVillageProfiles as villageProfiles } from '../schema.ts';
@@ -126,7 +127,7 @@ export async function buildingConditionByVillage(db: Db, countyId: string) {
       buildings: sql<number>`count(*)::int`,
       assessed: sql<number>`count(${buildings.condition})::int`,
       good: sql<number>`(count(*) filter (where ${buildings.condition} <= 2))::int`,
-      ids: sql<string[]>`(array_agg(${buildings.id}::text order by ${buildings.id}) filter (where ${buildings.condition} is not null))[1:200]`,
+      ids: firstIds(buildings.id, sql`${buildings.condition} is not null`),
     })
     .from(buildings)
     .where(eq(buildings.countyId, countyId))

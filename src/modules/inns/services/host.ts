@@ -1,4 +1,5 @@
 import { and, asc, eq, gt, gte, inArray, lt, sql } from 'drizzle-orm';
+import { firstIds } from '../../../db/aggregates.ts';
 import { queryRows, type Db } from '../../../db/handle.ts';
 import { badRequest } from '../../../server/problems.ts';
 import { authorize, usersByIds, type Actor } from '../../governance/index.ts';
@@ -110,7 +111,7 @@ export async function nightsByVillage(db: Db, countyId: string, from: string, to
       unitId: inns.unitId,
       bookings: sql<number>`count(*)::int`,
       nights: sql<number>`sum(${bookings.checkOut} - ${bookings.checkIn})::int`,
-      ids: sql<string[]>`(array_agg(${bookings.id}::text order by ${bookings.id}))[1:200]`,
+      ids: firstIds(bookings.id),
     })
     .from(bookings)
     .innerJoin(inns, eq(inns.id, bookings.innId))

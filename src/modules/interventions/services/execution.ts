@@ -1,4 +1,5 @@
 import { and, asc, eq, gt, inArray, sql } from 'drizzle-orm';
+import { firstIds } from '../../../db/aggregates.ts';
 import { type Db } from '../../../db/handle.ts';
 import { conflict, forbidden, notFound } from '../../../server/problems.ts';
 import { recordAudit } from '../../../server/audit.ts';
@@ -132,7 +133,7 @@ export async function fundedByVillage(db: Db, countyId: string) {
       villageId: interventions.villageId,
       interventions: sql<number>`count(*)::int`,
       fundedFen: sql<number>`sum(${interventions.fundedFen})::bigint`,
-      ids: sql<string[]>`(array_agg(${interventions.id}::text order by ${interventions.id}))[1:200]`,
+      ids: firstIds(interventions.id),
     })
     .from(interventions)
     .where(and(eq(interventions.countyId, countyId), gt(interventions.fundedFen, 0)))

@@ -1,4 +1,5 @@
 // What Interventions tell the Indicators module: buildings restored per village, with the projects they came from.
+import { firstIds } from '../../../db/aggregates.ts';
 import { and, eq, gte, inArray, lt, sql } from 'drizzle-orm';
 import type { Db } from '../../../db/handle.ts';
 import { interventions, interventionTransitions } from '../schema.ts';
@@ -17,7 +18,7 @@ export async function restoredByVillage(db: Db, countyId: string, from: Date, to
       villageId: interventions.villageId,
       buildings: sql<number>`sum(greatest(jsonb_array_length(${interventions.buildings}), 1))::int`,
       interventions: sql<number>`count(*)::int`,
-      ids: sql<string[]>`(array_agg(${interventions.id}::text order by ${interventions.id}))[1:200]`,
+      ids: firstIds(interventions.id),
     })
     .from(interventions)
     .where(and(eq(interventions.countyId, countyId), inArray(interventions.id, done), inArray(interventions.status, ['completed', 'evaluated'])))

@@ -1,4 +1,5 @@
 import { and, desc, eq, inArray, sql } from 'drizzle-orm';
+import { firstIds } from '../../../db/aggregates.ts';
 import type { Db } from '../../../db/handle.ts';
 import { queryRows } from '../../../db/handle.ts';
 import { authorize, type Actor } from '../../governance/index.ts';
@@ -58,7 +59,7 @@ export async function salesByProducer(db: Db, countyId: string, from: Date, to: 
       orgId: marketOrders.orgId,
       orders: sql<number>`count(*)::int`,
       salesFen: sql<number>`sum(${marketOrders.subtotalFen})::bigint`,
-      ids: sql<string[]>`(array_agg(${marketOrders.id}::text order by ${marketOrders.id}))[1:200]`,
+      ids: firstIds(marketOrders.id),
     })
     .from(marketOrders)
     .where(
