@@ -19,6 +19,9 @@ export const OPTIONAL_SESSION: Security = [{ session: [] }, {}];
 /** Open to anyone. */
 export const PUBLIC: Security = [];
 
+/** A text search's query parameter: up to 64 characters of Chinese, pinyin (run together or spaced) or initials. */
+export const searchQuery = z.string().trim().max(64).optional();
+
 /** An RFC 9457 problem as the error handler writes it (extra members such as `field` or `errors` may follow). */
 export const problemSchema = z
   .looseObject({

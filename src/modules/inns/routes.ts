@@ -11,7 +11,7 @@ import { badRequest, Problem } from '../../server/problems.ts';
 import { storageFor } from '../../server/storage.ts';
 import * as inns from './service.ts';
 import { readMultipart } from '../../server/multipart.ts';
-import { PUBLIC, SESSION, binary, noContent } from '../../server/openapi.ts';
+import { PUBLIC, SESSION, binary, noContent, searchQuery } from '../../server/openapi.ts';
 
 // ---- replies: what each route answers (the serializer and the OpenAPI document use them) ----
 const listInnsReply = z.array(z.object({
@@ -401,9 +401,6 @@ const roomFields = {
   weekendFen: fen.nullable().optional(),
 };
 const nonEmpty = (b: object) => Object.keys(b).length > 0;
-
-/** A search: up to 64 characters of Chinese, pinyin (run together or spaced) or initials. */
-const searchQuery = z.string().trim().max(64).optional();
 
 export const innsRoutes: FastifyPluginAsync = async (base) => {
   const app = base.withTypeProvider<ZodTypeProvider>();

@@ -11,7 +11,7 @@ import { ACTIONS, FILE_KINDS, FILE_PHASES, FUNDING_SOURCES, INTERVENTION_TYPES, 
 import * as svc from './service.ts';
 import { roundRoutes } from './rounds.routes.ts';
 import { readMultipart } from '../../server/multipart.ts';
-import { OPTIONAL_SESSION, PUBLIC, SESSION, binary, noContent } from '../../server/openapi.ts';
+import { OPTIONAL_SESSION, PUBLIC, SESSION, binary, noContent, searchQuery } from '../../server/openapi.ts';
 
 // ---- replies: what each route answers (the serializer and the OpenAPI document use them) ----
 /** The heritage-rule report of a proposal (stored for submitted ones, computed for drafts). */
@@ -338,9 +338,6 @@ const transitionBody = z.discriminatedUnion('action', [
   z.strictObject({ action: z.literal('complete'), from, note, media: z.array(media).max(30).optional() }),
   z.strictObject({ action: z.literal('evaluate'), from, actualOutcomes: outcomes, evaluation: z.string().trim().min(2).max(20_000) }),
 ]);
-
-/** A search: up to 64 characters of Chinese, pinyin (run together or spaced) or initials. */
-const searchQuery = z.string().trim().max(64).optional();
 
 export const interventionsRoutes: FastifyPluginAsync = async (base) => {
   const app = base.withTypeProvider<ZodTypeProvider>();
