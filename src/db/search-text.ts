@@ -1,3 +1,5 @@
+import { like, or, type SQL } from 'drizzle-orm';
+import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import { pinyin } from 'pinyin-pro';
 
 /** "黄家大院" → "huangjiadayuan". */
@@ -22,7 +24,7 @@ export function displayPinyin(text: string): string {
 
 /**
  * What search matches: the Chinese texts, their pinyin run together and spaced, and the initials
- * ("hjdy"), lower-cased. Searched with ILIKE and a pg_trgm index on both drivers.
+ * ("hjdy"), lower-cased. Searched with LIKE on a lower-cased pattern (see `textMatches`) and a pg_trgm index on both drivers.
  */
 export function searchText(names: string[], texts: string[] = []): string {
   const parts: string[] = [];
@@ -40,4 +42,13 @@ export function likePatterns(q: string): string[] {
   const esc = (s: string) => `%${s.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
   const joined = clean.replace(/\s+/g, '');
   return [...new Set([esc(clean), esc(joined)])];
+}
+
+/**
+ * The condition "this search-text column contains the user's query" (as typed, or with its spaces dropped).
+ * The column is lower-cased when written and so is the pattern, so this is a plain LIKE: PostgreSQL's ILIKE
+ * folds the case of every row's multi-byte text on each scan, which made a search over 5,000 villages ~4× slower.
+ */
+export function textMatches(column: AnyPgColumn, q: string): SQL | undefined {
+  return or(...likePatterns(q).map((p) => like(column, p)));
 }

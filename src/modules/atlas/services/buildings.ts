@@ -1,11 +1,11 @@
-import { and, asc, eq, ilike, inArray, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../../db/handle.ts';
 import { notFound } from '../../../server/problems.ts';
 import { changedFields, recordAudit } from '../../../server/audit.ts';
 import { authorize, type Actor } from '../../governance/index.ts';
 import { placement, toGcj02, validateGeometry, type BuildingGeometry, type Crs } from '../geo.ts';
 import { atlasAssetBuildings as assetBuildings, atlasBuildings as buildings, atlasConditionAssessments as conditionAssessments, atlasCulturalAssets as culturalAssets, atlasPhotos as photos, type BuildingType, type HeritageLevel } from '../schema.ts';
-import { displayPinyin, likePatterns, searchText } from '../../../db/search-text.ts';
+import { displayPinyin, textMatches, searchText } from '../../../db/search-text.ts';
 import { type Sight, VillageRef, geometryProblem, mayEdit, sightOf, villageFor, visibleVillages } from './villages.ts';
 
 // ---- buildings ----
@@ -185,7 +185,7 @@ export function buildingWhere(seen: string[] | SQL, f: Omit<BuildingFilter, 'lim
     f.villageId ? eq(buildings.villageId, f.villageId) : undefined,
     f.type ? eq(buildings.type, f.type) : undefined,
     f.protectionLevel ? eq(buildings.protectionLevel, f.protectionLevel) : undefined,
-    f.q ? or(...likePatterns(f.q).map((p) => ilike(buildings.searchText, p))) : undefined,
+    f.q ? textMatches(buildings.searchText, f.q) : undefined,
   );
 }
 

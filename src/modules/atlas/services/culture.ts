@@ -1,10 +1,10 @@
-import { and, asc, eq, ilike, inArray, or } from 'drizzle-orm';
+import { and, asc, eq, inArray } from 'drizzle-orm';
 import type { Db } from '../../../db/handle.ts';
 import { badRequest } from '../../../server/problems.ts';
 import { recordAudit } from '../../../server/audit.ts';
 import { authorize, type Actor } from '../../governance/index.ts';
 import { atlasAssetBuildings as assetBuildings, atlasAssetVillages as assetVillages, atlasBuildings as buildings, atlasCulturalAssets as culturalAssets, type AssetKind } from '../schema.ts';
-import { displayPinyin, likePatterns, searchText } from '../../../db/search-text.ts';
+import { displayPinyin, textMatches, searchText } from '../../../db/search-text.ts';
 import { type Sight, sightOf, villageRefs, villageRefsOf } from './villages.ts';
 
 // ---- living culture ----
@@ -76,7 +76,7 @@ export async function listAssets(db: Db, actor: Actor | null, f: { villageId?: s
         sight.sees(assetVillages.villageId),
         f.villageId ? eq(assetVillages.villageId, f.villageId) : undefined,
         f.kind ? eq(culturalAssets.kind, f.kind) : undefined,
-        f.q ? or(...likePatterns(f.q).map((p) => ilike(culturalAssets.searchText, p))) : undefined,
+        f.q ? textMatches(culturalAssets.searchText, f.q) : undefined,
       ),
     )
     .orderBy(asc(culturalAssets.kind), asc(culturalAssets.name));

@@ -1,10 +1,10 @@
-import { and, asc, eq, ilike, sql } from 'drizzle-orm';
+import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Db } from '../../../db/handle.ts';
 import { notFound } from '../../../server/problems.ts';
 import { recordAudit } from '../../../server/audit.ts';
 import { authorize, setupNeeded, type Actor } from '../../governance/index.ts';
 import { atlasBuildings as buildings, atlasPhotos as photos, atlasVillageProfiles as villageProfiles } from '../schema.ts';
-import { likePatterns, searchText } from '../../../db/search-text.ts';
+import { textMatches, searchText } from '../../../db/search-text.ts';
 import { buildingSummaryColumns, photoColumns } from './buildings.ts';
 import { listAssets } from './culture.ts';
 import { type Sight, VillageRef, mayEdit, sightOf, villageRefs, villageRefsOf, visibleVillages } from './villages.ts';
@@ -45,16 +45,21 @@ export async function listVillages(db: Db, actor: Actor | null, filter: { q?: st
  * The villages whose search text matches, read through its trigram index with the actor's sight checked in the
  * same query; only the matches' names are fetched from governance. With a limit, the first by Chinese name.
  */
+const profilesSeen = new WeakSet<Db>();
 async function findVillages(db: Db, actor: Actor | null, q: string, limit?: number, known?: Sight) {
   // A county set up at its first start has villages but no search text yet: written on the first search.
-  if ((await db.select({ unitId: villageProfiles.unitId }).from(villageProfiles).limit(1)).length === 0) await refreshVillageSearch(db);
+  // Once a database has profiles it keeps them, so the check is made until it first finds one, not per search.
+  if (!profilesSeen.has(db)) {
+    if ((await db.select({ unitId: villageProfiles.unitId }).from(villageProfiles).limit(1)).length === 0) await refreshVillageSearch(db);
+    else profilesSeen.add(db);
+  }
   const sight = known ?? (await sightOf(db, actor));
   // The text is stored without spaces, so pinyin typed with or without them finds it.
   const query = db
     .select()
     .from(villageProfiles)
-    .where(and(ilike(villageProfiles.searchText, likePatterns(q.replace(/\s+/g, ''))[0]), sight.sees(villageProfiles.unitId)))
-    .orderBy(asc(villageProfiles.searchText));
+    .where(and(textMatches(villageProfiles.searchText, q.replace(/\s+/g, '')), sight.seesProfile()))
+    .orderBy(sql`left(${villageProfiles.searchText}, 48) collate "C"`, asc(villageProfiles.unitId));
   const profiles = limit ? await query.limit(limit) : await query;
   const refs = await villageRefsOf(db, profiles.map((p) => p.unitId));
   const list = profiles.filter((p) => refs.has(p.unitId)).map((p) => villageOut(refs.get(p.unitId)!, p, mayEdit(actor, refs.get(p.unitId)!)));

@@ -77,17 +77,21 @@ export interface Sight {
   editable: string[];
   /** A condition that the village id in `column` is one the actor sees. */
   sees(column: AnyPgColumn | SQL): SQL;
+  /** The same condition on the village profiles' own rows: their `published` flag, without a subquery per row. */
+  seesProfile(): SQL;
 }
 
 export async function sightOf(db: Db, actor: Actor | null | undefined): Promise<Sight> {
   const grantUnits = [...new Set(actor?.grants.filter((g) => EDIT_ROLES.includes(g.role) && g.unitId !== null).map((g) => g.unitId!) ?? [])];
   const editable = await villageIdsWithin(db, grantUnits);
   const list = `{${editable.join(',')}}`;
+  const editing = (column: AnyPgColumn | SQL) => sql`${column} = any(${list}::uuid[])`;
   return {
     editable,
+    seesProfile: () => (editable.length ? or(sql`${villageProfiles.published}`, editing(villageProfiles.unitId))! : sql`${villageProfiles.published}`),
     sees: (column) => {
       const published = sql`${column} in (select ${villageProfiles.unitId} from ${villageProfiles} where ${villageProfiles.published})`;
-      return editable.length ? or(published, sql`${column} = any(${list}::uuid[])`)! : published;
+      return editable.length ? or(published, editing(column))! : published;
     },
   };
 }

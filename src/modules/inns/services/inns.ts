@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, ilike, inArray, or, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
 import { type Db } from '../../../db/handle.ts';
 import { badRequest, conflict, notFound, Problem } from '../../../server/problems.ts';
 import { changedFields, recordAudit } from '../../../server/audit.ts';
@@ -8,7 +8,7 @@ import { getBuilding } from '../../atlas/index.ts';
 import { innPhotos, inns, reviews, rooms } from '../schema.ts';
 import { Inn, Room } from './common.ts';
 import { coverPhotos } from './photos.ts';
-import { displayPinyin, likePatterns, searchText } from '../../../db/search-text.ts';
+import { displayPinyin, textMatches, searchText } from '../../../db/search-text.ts';
 
 // ---- inns ----
 
@@ -111,7 +111,7 @@ export async function backfillInnSearch(db: Db) {
 }
 
 /** Inns whose name (Chinese, pinyin or initials), stories or address contain the query (a trigram index). */
-export const innMatching = (q?: string) => (q?.trim() ? or(...likePatterns(q).map((p) => ilike(inns.searchText, p))) : undefined);
+export const innMatching = (q?: string) => (q?.trim() ? textMatches(inns.searchText, q) : undefined);
 
 /** Opens an inn for an organization of kind 'inn'; the organization's unit is the inn's village. */
 export async function createInn(db: Db, actor: Actor | null, input: InnInput & { orgId: string }) {

@@ -1,5 +1,5 @@
-import { and, asc, desc, eq, ilike, inArray, or, sql } from 'drizzle-orm';
-import { likePatterns } from '../../../db/search-text.ts';
+import { and, asc, desc, eq, inArray, or, sql } from 'drizzle-orm';
+import { textMatches } from '../../../db/search-text.ts';
 import { type Db } from '../../../db/handle.ts';
 import { authorize, requireActor, type Actor } from '../../governance/index.ts';
 import { checkHeritageRules } from '../rules.ts';
@@ -182,7 +182,7 @@ export async function listProposals(db: Db, actor: Actor | null, filter: { villa
 
 /** Approved projects for everyone: their timeline (with the reviewers' published notes) and their spend. */
 /** Proposals whose title (Chinese, pinyin or initials), site or description contains the query (a trigram index). */
-const matching = (q?: string) => (q?.trim() ? or(...likePatterns(q).map((p) => ilike(interventions.searchText, p))) : undefined);
+const matching = (q?: string) => (q?.trim() ? textMatches(interventions.searchText, q) : undefined);
 
 export async function listPublic(db: Db, filter: { q?: string } = {}) {
   const places = await villagePlaces(db);

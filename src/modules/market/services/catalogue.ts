@@ -1,7 +1,7 @@
 import { randomInt } from 'node:crypto';
-import { and, asc, desc, eq, ilike, or, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, sql } from 'drizzle-orm';
 import type { Db } from '../../../db/handle.ts';
-import { displayPinyin, likePatterns, searchText } from '../../../db/search-text.ts';
+import { displayPinyin, textMatches, searchText } from '../../../db/search-text.ts';
 import { badRequest, conflict, notFound } from '../../../server/problems.ts';
 import { changedFields, recordAudit } from '../../../server/audit.ts';
 import { authorize, type Actor } from '../../governance/index.ts';
@@ -24,7 +24,7 @@ export async function listProducts(
     filter.q
       ? // Name and variety in Chinese, pinyin ("yinhou", "yin hou") or initials ("syyh"); grade, season and the
         // description as typed: all in the one indexed search text.
-        or(...likePatterns(filter.q).map((p) => ilike(marketProducts.searchText, p)))
+        textMatches(marketProducts.searchText, filter.q)
       : undefined,
   );
   const rows = await db

@@ -1,0 +1,1 @@
+CREATE INDEX "atlas_village_profiles_order_idx" ON "atlas_village_profiles" USING btree (left("search_text", 48) collate "C");
