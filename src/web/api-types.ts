@@ -4264,6 +4264,7 @@ export interface operations {
                             lat: number;
                             lon: number;
                             name: string;
+                            nameEn: string | null;
                             namePinyin: string;
                             /** @enum {string} */
                             protectionLevel: "county" | "national" | "provincial" | "listed" | "none";
@@ -4314,6 +4315,8 @@ export interface operations {
                     };
                     materials?: string;
                     name: string;
+                    /** @description The name in English (optional; English readers see the pinyin without it) */
+                    nameEn?: string | null;
                     notes?: string;
                     /** @enum {string} */
                     ownerType?: "private" | "collective" | "state" | "clan" | "religious" | "unknown";
@@ -4360,6 +4363,7 @@ export interface operations {
                         minLat: number;
                         minLon: number;
                         name: string;
+                        nameEn: string | null;
                         namePinyin: string;
                         notes: string;
                         ownerType: string;
@@ -4476,6 +4480,7 @@ export interface operations {
                         minLat: number;
                         minLon: number;
                         name: string;
+                        nameEn: string | null;
                         namePinyin: string;
                         notes: string;
                         ownerType: string;
@@ -4558,6 +4563,8 @@ export interface operations {
                     };
                     materials?: string;
                     name?: string;
+                    /** @description The name in English (optional; English readers see the pinyin without it) */
+                    nameEn?: string | null;
                     notes?: string;
                     /** @enum {string} */
                     ownerType?: "private" | "collective" | "state" | "clan" | "religious" | "unknown";
@@ -4602,6 +4609,7 @@ export interface operations {
                         minLat: number;
                         minLon: number;
                         name: string;
+                        nameEn: string | null;
                         namePinyin: string;
                         notes: string;
                         ownerType: string;
@@ -5353,6 +5361,7 @@ export interface operations {
                             lat: number;
                             lon: number;
                             name: string;
+                            nameEn: string | null;
                             namePinyin: string;
                             /** @enum {string} */
                             protectionLevel: "county" | "national" | "provincial" | "listed" | "none";
@@ -5484,6 +5493,7 @@ export interface operations {
                             lat: number;
                             lon: number;
                             name: string;
+                            nameEn: string | null;
                             namePinyin: string;
                             /** @enum {string} */
                             protectionLevel: "county" | "national" | "provincial" | "listed" | "none";
@@ -7899,6 +7909,8 @@ export interface operations {
                         fromFen: number | null;
                         id: string;
                         name: string;
+                        /** @description The name in English as entered; null when none was */
+                        nameEn: string | null;
                         /** @description The name in pinyin, shown to English readers */
                         namePinyin: string;
                         orgId: string;
@@ -7942,6 +7954,8 @@ export interface operations {
                     lat?: number | null;
                     lon?: number | null;
                     name?: string;
+                    /** @description The name in English (optional; English readers see the pinyin without it) */
+                    nameEn?: string | null;
                     /** Format: uuid */
                     orgId: string;
                     partialRefundDays?: number;
@@ -7973,6 +7987,7 @@ export interface operations {
                         lat: number | null;
                         lon: number | null;
                         name: string;
+                        nameEn: string | null;
                         orgId: string;
                         partialRefundDays: number;
                         partialRefundPercent: number;
@@ -8099,6 +8114,8 @@ export interface operations {
                         lat: number | null;
                         lon: number | null;
                         name: string;
+                        /** @description The name in English as entered; null when none was */
+                        nameEn: string | null;
                         /** @description The name in pinyin, shown to English readers */
                         namePinyin: string;
                         orgId: string;
@@ -8171,6 +8188,8 @@ export interface operations {
                     lat?: number | null;
                     lon?: number | null;
                     name?: string;
+                    /** @description The name in English (optional; English readers see the pinyin without it) */
+                    nameEn?: string | null;
                     partialRefundDays?: number;
                     partialRefundPercent?: number;
                     photos?: string[];
@@ -9382,6 +9401,7 @@ export interface operations {
                         lat: number | null;
                         lon: number | null;
                         name: string;
+                        nameEn: string | null;
                         orgId: string;
                         partialRefundDays: number;
                         partialRefundPercent: number;
@@ -10199,6 +10219,8 @@ export interface operations {
                         inns: {
                             id: string;
                             name: string;
+                            nameEn: string | null;
+                            namePinyin: string;
                             photoId: string | null;
                             rooms: {
                                 beds: string;
@@ -18808,6 +18830,8 @@ export interface operations {
                             kind: "craft" | "tea";
                             minPriceFen: number;
                             name: string;
+                            /** @description The name in English as entered; null when none was */
+                            nameEn: string | null;
                             /** @description The name in pinyin, shown to English readers */
                             namePinyin: string;
                             orgId: string;
@@ -18849,6 +18873,8 @@ export interface operations {
                     /** @enum {string} */
                     kind: "tea" | "craft";
                     name: string;
+                    /** @description The name in English (optional; English readers see the pinyin without it) */
+                    nameEn?: string | null;
                     /** Format: uuid */
                     orgId: string;
                     /** Format: uri */
@@ -18883,6 +18909,7 @@ export interface operations {
                         /** @enum {string} */
                         kind: "craft" | "tea";
                         name: string;
+                        nameEn: string | null;
                         orgId: string;
                         photoUrl: string | null;
                         searchText: string;
@@ -18969,6 +18996,8 @@ export interface operations {
                         /** @enum {string} */
                         kind: "craft" | "tea";
                         name: string;
+                        /** @description The name in English as entered; null when none was */
+                        nameEn: string | null;
                         /** @description The name in pinyin, shown to English readers */
                         namePinyin: string;
                         orgId: string;
@@ -19036,6 +19065,7 @@ export interface operations {
                     description?: string;
                     grade?: string | null;
                     name?: string;
+                    nameEn?: string | null;
                     season?: string | null;
                     variety?: string | null;
                 };
@@ -19060,6 +19090,7 @@ export interface operations {
                         /** @enum {string} */
                         kind: "craft" | "tea";
                         name: string;
+                        nameEn: string | null;
                         orgId: string;
                         photoUrl: string | null;
                         searchText: string;
@@ -19146,6 +19177,8 @@ export interface operations {
                         /** @enum {string} */
                         kind: "craft" | "tea";
                         name: string;
+                        /** @description The name in English as entered; null when none was */
+                        nameEn: string | null;
                         /** @description The name in pinyin, shown to English readers */
                         namePinyin: string;
                         orgId: string;
@@ -19594,6 +19627,8 @@ export interface operations {
                             kind: "craft" | "tea";
                             minPriceFen: number;
                             name: string;
+                            /** @description The name in English as entered; null when none was */
+                            nameEn: string | null;
                             /** @description The name in pinyin, shown to English readers */
                             namePinyin: string;
                             orgId: string;
@@ -20050,6 +20085,8 @@ export interface operations {
                             kind: "craft" | "tea";
                             minPriceFen: number;
                             name: string;
+                            /** @description The name in English as entered; null when none was */
+                            nameEn: string | null;
                             /** @description The name in pinyin, shown to English readers */
                             namePinyin: string;
                             orgId: string;

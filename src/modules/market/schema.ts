@@ -102,6 +102,8 @@ export const marketProducts = pgTable(
       .references(() => organizations.id),
     kind: text('kind').$type<ProductKind>().notNull(),
     name: text('name').notNull(),
+    /** The name in English as the producer entered it (English readers see it; else the pinyin). */
+    nameEn: text('name_en'),
     description: text('description').notNull().default(''),
     /** Tea: variety (e.g. 松阳银猴), grade (特级), season (明前). */
     variety: text('variety'),
