@@ -8219,6 +8219,7 @@ export interface operations {
                         lat: number | null;
                         lon: number | null;
                         name: string;
+                        nameEn: string | null;
                         orgId: string;
                         partialRefundDays: number;
                         partialRefundPercent: number;

@@ -167,6 +167,7 @@ const updateInnReply = z.object({
   orgId: z.string(),
   unitId: z.string(),
   name: z.string(),
+  nameEn: z.string().nullable(),
   buildingIds: z.array(z.string()),
   storyBefore: z.string(),
   storyAfter: z.string(),
