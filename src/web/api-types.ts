@@ -17512,10 +17512,17 @@ export interface operations {
                     documentUrl?: string | null;
                     /** @enum {string} */
                     kind: "planting" | "picking" | "withering" | "fixing" | "rolling" | "drying" | "crafting" | "inspection" | "certificate" | "packing" | "note";
+                    lat?: number | null;
+                    lon?: number | null;
                     notes?: string;
                     /** Format: date-time */
                     occurredAt: string;
                     operator?: string;
+                    /**
+                     * Format: uuid
+                     * @description The village where it happened (its position unless lon/lat are given)
+                     */
+                    placeUnitId?: string | null;
                 };
             };
         };
@@ -17542,6 +17549,9 @@ export interface operations {
                         /** Format: date-time */
                         occurredAt: string;
                         operator: string;
+                        placeLat: number | null;
+                        placeLon: number | null;
+                        placeUnitId: string | null;
                         prevHash: string;
                         recordedBy: string | null;
                         seq: number;
@@ -20221,6 +20231,13 @@ export interface operations {
                             /** Format: date-time */
                             occurredAt: string;
                             operator: string;
+                            place: {
+                                lat: number;
+                                lon: number;
+                                name: string | null;
+                                namePinyin: string | null;
+                                unitId: string | null;
+                            } | null;
                             prevHash: string;
                             seq: number;
                         }[];
@@ -20234,11 +20251,15 @@ export interface operations {
                             villageLon: number | null;
                             villagePinyin: string;
                         } | null;
+                        /** @description The garden, then where the events happened in their order; without places, the garden, its village and the county seat */
                         journey: {
                             id: string;
+                            /** @enum {string|null} */
+                            kind: "planting" | "picking" | "withering" | "fixing" | "rolling" | "drying" | "crafting" | "inspection" | "certificate" | "packing" | "note" | null;
                             lat: number;
                             lon: number;
                             name: string;
+                            namePinyin: string | null;
                         }[];
                         producer: {
                             id: string;

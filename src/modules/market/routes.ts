@@ -248,6 +248,9 @@ const appendTraceEvent201Reply = z.object({
   documentUrl: z.string().nullable(),
   documentId: z.string().nullable(),
   documentSha256: z.string().nullable(),
+  placeUnitId: z.string().nullable(),
+  placeLon: z.number().nullable(),
+  placeLat: z.number().nullable(),
   prevHash: z.string(),
 });
 const addTraceDocument201Reply = z.object({
@@ -287,7 +290,9 @@ const getTraceReply = z.object({
     villageLat: z.number().nullable(),
   }).nullable(),
   digitalLink: z.string(),
-  journey: z.array(z.object({ id: z.string(), name: z.string(), lon: z.number(), lat: z.number() })),
+  journey: z
+    .array(z.object({ id: z.string(), name: z.string(), namePinyin: z.string().nullable(), kind: z.enum(TRACE_KINDS).nullable(), lon: z.number(), lat: z.number() }))
+    .describe('The garden, then where the events happened in their order; without places, the garden, its village and the county seat'),
   events: z.array(z.object({
     seq: z.number(),
     kind: z.enum(['note', 'planting', 'picking', 'withering', 'fixing', 'rolling', 'drying', 'crafting', 'inspection', 'certificate', 'packing']),
@@ -298,6 +303,7 @@ const getTraceReply = z.object({
     documentUrl: z.string().nullable(),
     documentSha256: z.string().nullable(),
     documentVerified: z.boolean().nullable(),
+    place: z.object({ unitId: z.string().nullable(), name: z.string().nullable(), namePinyin: z.string().nullable(), lon: z.number(), lat: z.number() }).nullable(),
     hash: z.string(),
     prevHash: z.string(),
   })),
@@ -639,6 +645,9 @@ export const marketRoutes: FastifyPluginAsync = async (base) => {
           documentTitle: text(120).nullish(),
           documentUrl: z.string().url().max(500).nullish(),
           documentId: z.uuid().nullish(),
+          placeUnitId: z.uuid().nullish().describe('The village where it happened (its position unless lon/lat are given)'),
+          lon: z.number().min(-180).max(180).nullish(),
+          lat: z.number().min(-90).max(90).nullish(),
         }), operationId: 'appendTraceEvent', security: SESSION, response: { 201: appendTraceEvent201Reply },
       },
     },

@@ -266,6 +266,10 @@ export const marketTraceEvents = pgTable(
     /** An uploaded document (market_trace_documents) and the sha256 of its bytes, which the event's hash covers. */
     documentId: uuid('document_id'),
     documentSha256: text('document_sha256'),
+    /** Where the event happened: a village (governance's admin unit, checked by the service) and/or a WGS-84 point. */
+    placeUnitId: uuid('place_unit_id'),
+    placeLon: doublePrecision('place_lon'),
+    placeLat: doublePrecision('place_lat'),
     prevHash: text('prev_hash').notNull(),
     hash: text('hash').notNull(),
     recordedBy: uuid('recorded_by').references(() => users.id, { onDelete: 'set null' }),
