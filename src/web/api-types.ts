@@ -20273,6 +20273,8 @@ export interface operations {
                             /** @enum {string} */
                             kind: "craft" | "tea";
                             name: string;
+                            nameEn: string | null;
+                            namePinyin: string;
                             season: string | null;
                             variety: string | null;
                         };

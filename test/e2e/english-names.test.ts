@@ -6,7 +6,8 @@ import { launchBrowser } from './support/browser.ts';
 import { startServerProcess, type ServerProcess } from './support/server.ts';
 
 // Issue 18 item 5: a name entered in English for a product, an inn or a building is what an English reader sees, on
-// the list and on the record's own page; in Chinese the Chinese name stays. On both database drivers.
+// the list and on the record's own page; in Chinese the Chinese name stays. A trace shows where its events happened
+// (item 12). On both database drivers.
 const drivers = ['pglite', ...(process.env.TEST_DATABASE_URL ? ['postgres' as const] : [])] as const;
 
 /** Signs in over HTTP as the browser does and returns a caller for the API. */
@@ -71,6 +72,14 @@ describe.each(drivers)('names entered in English (%s)', (driver) => {
     await page.getByRole('link', { name: 'The Ancestral Hall of the Yang' }).first().waitFor();
     await page.getByRole('link', { name: 'The Ancestral Hall of the Yang' }).first().click();
     await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toContain('The Ancestral Hall of the Yang');
+
+    // The trace says where its events happened, in the reader's language, and its journey runs through them.
+    const [batch] = (await producer('GET', `/market/products/${product.id}`)).batches;
+    await producer('POST', `/market/batches/${batch.id}/events`, { kind: 'packing', occurredAt: new Date().toISOString(), placeUnitId: inn.unitId });
+    await open(`/market/trace/${batch.id}`, 'en');
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Songyang Silver Monkey, first flush');
+    await expect.poll(() => page.getByTestId('event-place').last().textContent()).toBe('Yangjiatang Village');
+    await expect.poll(() => page.locator('ol.journey li').last().textContent()).toBe('Yangjiatang VillagePacking');
 
     // In Chinese the names stay Chinese.
     await open(`/atlas/buildings/${building.id}`, 'zh-CN');

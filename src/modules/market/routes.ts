@@ -272,6 +272,8 @@ const getTraceReply = z.object({
   product: z.object({
     id: z.string(),
     name: z.string(),
+    nameEn: z.string().nullable(),
+    namePinyin: z.string(),
     kind: z.enum(['craft', 'tea']),
     variety: z.string().nullable(),
     grade: z.string().nullable(),

@@ -9,6 +9,7 @@ import { getUnit } from '../../governance/index.ts';
 import { marketBatches, marketGardens, marketProducts, marketTraceDocuments, marketTraceEvents, marketVariants, type TraceKind } from '../schema.ts';
 import { digitalLinkPath, eventHash, sha256Hex, verifyChain } from '../trace.ts';
 import { productInScope } from './catalogue.ts';
+import { displayPinyin } from '../../../db/search-text.ts';
 import { producerOf } from './producers.ts';
 
 // ---------------------------------------------------------------- gardens, batches, trace
@@ -254,7 +255,7 @@ export async function getTrace(db: Db, storage: FileStorage, batchId: string) {
   }
   return {
     batch: { id: batch.id, lot: batch.lot, harvestDate: batch.harvestDate, quantity: batch.quantity, notes: batch.notes },
-    product: { id: product.id, name: product.name, kind: product.kind, variety: product.variety, grade: product.grade, season: product.season, gtin: product.gtin },
+    product: { id: product.id, name: product.name, nameEn: product.nameEn, namePinyin: displayPinyin(product.name), kind: product.kind, variety: product.variety, grade: product.grade, season: product.season, gtin: product.gtin },
     producer: { id: org.id, name: org.name, village: org.unitName },
     garden,
     digitalLink: digitalLinkPath(product.gtin, batch.lot),
