@@ -453,6 +453,7 @@ export const photoSrc = (id: string, size: 'thumb' | 'full' = 'full') => `/api/v
 
 export function ProductsSection({ orgId }: { orgId: string }) {
   const { t } = useTranslation('market');
+  const name = useName();
   const products = useQuery({
     queryKey: ['market', 'shop-products', orgId],
     queryFn: () => api<{ items: ProductSummary[] }>(`/market/shops/${orgId}/products`),
@@ -467,7 +468,7 @@ export function ProductsSection({ orgId }: { orgId: string }) {
         {products.data?.items.map((p) => (
           <li key={p.id} data-product={p.name} className={p.active ? '' : 'off-sale'}>
             <button type="button" className="link-button" aria-expanded={open === p.id} onClick={() => setOpen(open === p.id ? '' : p.id)}>
-              {p.name}
+              {name(p)}
             </button>{' '}
             {!p.active && <span className="tag warn">{t('manage.offSale')}</span>}{' '}
             <span className="muted">
