@@ -10278,6 +10278,8 @@ export interface operations {
                         costFen: number;
                         id: string;
                         isMine: boolean;
+                        lat: number | null;
+                        lon: number | null;
                         /** @enum {string} */
                         status: "completed" | "draft" | "submitted" | "village_approved" | "township_reviewed" | "county_approved" | "funded" | "in_progress" | "evaluated" | "rejected";
                         title: string;
@@ -10361,6 +10363,9 @@ export interface operations {
                         provincial: number;
                         village: number;
                     };
+                    lat?: number | null;
+                    /** @description A point in the village (WGS-84), shown on its Atlas map */
+                    lon?: number | null;
                     media?: {
                         caption?: string;
                         /** @enum {string} */
@@ -10451,6 +10456,9 @@ export interface operations {
                         };
                         id: string;
                         isMine: boolean;
+                        lat: number | null;
+                        /** @description Where in its village (WGS-84), if given */
+                        lon: number | null;
                         mayVote: boolean;
                         media: {
                             caption?: string;
@@ -10647,6 +10655,9 @@ export interface operations {
                         };
                         id: string;
                         isMine: boolean;
+                        lat: number | null;
+                        /** @description Where in its village (WGS-84), if given */
+                        lon: number | null;
                         mayVote: boolean;
                         media: {
                             caption?: string;
@@ -10788,6 +10799,9 @@ export interface operations {
                         provincial: number;
                         village: number;
                     };
+                    lat?: number | null;
+                    /** @description A point in the village (WGS-84), shown on its Atlas map */
+                    lon?: number | null;
                     media?: {
                         caption?: string;
                         /** @enum {string} */
@@ -10878,6 +10892,9 @@ export interface operations {
                         };
                         id: string;
                         isMine: boolean;
+                        lat: number | null;
+                        /** @description Where in its village (WGS-84), if given */
+                        lon: number | null;
                         mayVote: boolean;
                         media: {
                             caption?: string;
@@ -11517,6 +11534,9 @@ export interface operations {
                         };
                         id: string;
                         isMine: boolean;
+                        lat: number | null;
+                        /** @description Where in its village (WGS-84), if given */
+                        lon: number | null;
                         mayVote: boolean;
                         media: {
                             caption?: string;
@@ -12302,6 +12322,8 @@ export interface operations {
                         }[];
                         fundedFen: number;
                         id: string;
+                        lat: number | null;
+                        lon: number | null;
                         media: {
                             caption?: string;
                             /** @enum {string} */
