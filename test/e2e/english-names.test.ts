@@ -2,7 +2,8 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_PASSWORD } from '../support/constants.ts';
 import { freshDatabase, type TestDatabase } from '../support/db.ts';
-import { launchBrowser } from './support/browser.ts';
+import { launchBrowser, mapCanvas } from './support/browser.ts';
+import { proposalBody } from '../support/proposal.ts';
 import { startServerProcess, type ServerProcess } from './support/server.ts';
 
 // Issue 18 item 5: a name entered in English for a product, an inn or a building is what an English reader sees, on
@@ -22,7 +23,7 @@ async function apiAs(base: string, username: string) {
   };
 }
 
-describe.each(drivers)('names entered in English (%s)', (driver) => {
+describe.each(drivers)('names entered in English, places of traces and proposals (%s)', (driver) => {
   let server: ServerProcess;
   let browser: BrowserContext;
   let page: Page;
@@ -86,5 +87,24 @@ describe.each(drivers)('names entered in English (%s)', (driver) => {
     await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toContain(building.name);
     await open(`/inns/${inn.id}`, 'zh-CN');
     await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe(inn.name);
+  });
+
+  it("a proposal with a point in its village shows on the village's Atlas map, and a click opens it", async () => {
+    const tree = await (await fetch(`${server.url}/api/v1/county`)).json();
+    const yjt = tree.townships.flatMap((x: { villages: { nameZh: string }[] }) => x.villages).find((x: { nameZh: string }) => x.nameZh === '杨家堂村');
+    const resident = await apiAs(server.url, 'resident');
+    const made = await resident('POST', '/interventions', proposalBody(yjt.id, { title: '村口古井修缮', lon: yjt.lon + 0.0005, lat: yjt.lat + 0.0005 }));
+    await resident('POST', `/interventions/${made.id}/transitions`, { action: 'submit', from: 'draft' });
+    // Signed in as the resident, the submitted proposal is on the map of the village.
+    const res = await fetch(`${server.url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'resident', password: TEST_PASSWORD }) });
+    const cookie = res.headers.getSetCookie()[0].split(';')[0];
+    const [cname, cvalue] = [cookie.slice(0, cookie.indexOf('=')), cookie.slice(cookie.indexOf('=') + 1)];
+    await browser.addCookies([{ name: cname, value: cvalue, url: server.url }]);
+    await open(`/atlas/villages/${yjt.id}`, 'zh-CN');
+    const map = page.getByTestId('atlas-map');
+    await map.locator('canvas').waitFor();
+    await expect.poll(() => map.getAttribute('data-proposals'), { timeout: 30_000 }).toContain(made.id);
+    await expect.poll(async () => (await mapCanvas(page, 'atlas-map', '#6a4c93')).near, { timeout: 30_000 }).toBeGreaterThan(20);
+    await browser.clearCookies();
   });
 });
