@@ -89,7 +89,7 @@ describe.each(drivers)('names entered in English, places of traces and proposals
     await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe(inn.name);
   });
 
-  it("a proposal with a point in its village shows on the village's Atlas map, and a click opens it", async () => {
+  it("a proposal with a point in its village is drawn on the village's Atlas map", async () => {
     const tree = await (await fetch(`${server.url}/api/v1/county`)).json();
     const yjt = tree.townships.flatMap((x: { villages: { nameZh: string }[] }) => x.villages).find((x: { nameZh: string }) => x.nameZh === '杨家堂村');
     const resident = await apiAs(server.url, 'resident');

@@ -15,7 +15,7 @@ interface Trace {
   batch: { id: string; lot: string; harvestDate: string | null; quantity: number; notes: string };
   product: { id: string; name: string; nameEn: string | null; namePinyin: string; kind: string; variety: string | null; grade: string | null; season: string | null; gtin: string };
   producer: { id: string; name: string; village: string };
-  garden: { name: string; lon: number | null; lat: number | null; altitudeM: number | null; village: string; villageLon: number | null; villageLat: number | null } | null;
+  garden: { name: string; lon: number | null; lat: number | null; altitudeM: number | null; village: string; villagePinyin: string; villageLon: number | null; villageLat: number | null } | null;
   digitalLink: string;
   /** The garden, then where the events happened (a village's names, the event's kind). */
   journey: (MapPoint & { namePinyin: string | null; kind: string | null })[];
@@ -36,7 +36,8 @@ export function TracePage() {
   if (!trace.data) return null;
   const { batch, product, producer, garden, events, verification, journey } = trace.data;
   // A village's name in the reader's language; a bare position says what happened there.
-  const placeName = (p: { name: string | null; namePinyin: string | null }) => (p.name ? name({ name: p.name, namePinyin: p.namePinyin }, p.namePinyin ? 'village' : undefined) : '');
+  const placeName = (p: { id?: string; name: string | null; namePinyin: string | null }) =>
+    p.name ? name({ name: p.name, namePinyin: p.namePinyin }, !p.namePinyin ? undefined : p.id === 'county' ? 'county' : 'village') : '';
   const points = journey.map((p) => ({ ...p, name: placeName(p) || (p.kind ? t(`trace.kinds.${p.kind as 'picking'}`) : '') }));
   return (
     <section className="stack trace">
@@ -63,7 +64,7 @@ export function TracePage() {
             <>
               <dt>{t('trace.origin')}</dt>
               <dd>
-                {garden.village} · {garden.name}
+                {placeName({ name: garden.village, namePinyin: garden.villagePinyin })} · {garden.name}
                 {garden.altitudeM != null && ` · ${t('trace.altitude', { m: garden.altitudeM })}`}
               </dd>
             </>
