@@ -25,6 +25,8 @@ if (!process.env.TEST_DATABASE_URL) {
   process.stdout.write('TEST_DATABASE_URL is not set: database tests run on PGlite only (CI sets it to run them on PostgreSQL too).\n');
 }
 
+process.stdout.write(`Node ${process.version} (${process.execPath}): tsc, Vitest and the browser tests' servers run on it.\n`);
+
 // TypeScript strict is part of the bar: a type error fails the run like a failing test.
 process.stdout.write('Type-checking (tsc, strict)…\n');
 const tsc = spawnSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.json'], { stdio: 'inherit' });

@@ -4264,6 +4264,7 @@ export interface operations {
                             lat: number;
                             lon: number;
                             name: string;
+                            nameEn: string | null;
                             namePinyin: string;
                             /** @enum {string} */
                             protectionLevel: "county" | "national" | "provincial" | "listed" | "none";
@@ -4314,6 +4315,8 @@ export interface operations {
                     };
                     materials?: string;
                     name: string;
+                    /** @description The name in English (optional; English readers see the pinyin without it) */
+                    nameEn?: string | null;
                     notes?: string;
                     /** @enum {string} */
                     ownerType?: "private" | "collective" | "state" | "clan" | "religious" | "unknown";
@@ -4360,6 +4363,7 @@ export interface operations {
                         minLat: number;
                         minLon: number;
                         name: string;
+                        nameEn: string | null;
                         namePinyin: string;
                         notes: string;
                         ownerType: string;
@@ -4476,6 +4480,7 @@ export interface operations {
                         minLat: number;
                         minLon: number;
                         name: string;
+                        nameEn: string | null;
                         namePinyin: string;
                         notes: string;
                         ownerType: string;
@@ -4558,6 +4563,8 @@ export interface operations {
                     };
                     materials?: string;
                     name?: string;
+                    /** @description The name in English (optional; English readers see the pinyin without it) */
+                    nameEn?: string | null;
                     notes?: string;
                     /** @enum {string} */
                     ownerType?: "private" | "collective" | "state" | "clan" | "religious" | "unknown";
@@ -4602,6 +4609,7 @@ export interface operations {
                         minLat: number;
                         minLon: number;
                         name: string;
+                        nameEn: string | null;
                         namePinyin: string;
                         notes: string;
                         ownerType: string;
@@ -5353,6 +5361,7 @@ export interface operations {
                             lat: number;
                             lon: number;
                             name: string;
+                            nameEn: string | null;
                             namePinyin: string;
                             /** @enum {string} */
                             protectionLevel: "county" | "national" | "provincial" | "listed" | "none";
@@ -5484,6 +5493,7 @@ export interface operations {
                             lat: number;
                             lon: number;
                             name: string;
+                            nameEn: string | null;
                             namePinyin: string;
                             /** @enum {string} */
                             protectionLevel: "county" | "national" | "provincial" | "listed" | "none";
@@ -7899,6 +7909,8 @@ export interface operations {
                         fromFen: number | null;
                         id: string;
                         name: string;
+                        /** @description The name in English as entered; null when none was */
+                        nameEn: string | null;
                         /** @description The name in pinyin, shown to English readers */
                         namePinyin: string;
                         orgId: string;
@@ -7942,6 +7954,8 @@ export interface operations {
                     lat?: number | null;
                     lon?: number | null;
                     name?: string;
+                    /** @description The name in English (optional; English readers see the pinyin without it) */
+                    nameEn?: string | null;
                     /** Format: uuid */
                     orgId: string;
                     partialRefundDays?: number;
@@ -7973,6 +7987,7 @@ export interface operations {
                         lat: number | null;
                         lon: number | null;
                         name: string;
+                        nameEn: string | null;
                         orgId: string;
                         partialRefundDays: number;
                         partialRefundPercent: number;
@@ -8099,6 +8114,8 @@ export interface operations {
                         lat: number | null;
                         lon: number | null;
                         name: string;
+                        /** @description The name in English as entered; null when none was */
+                        nameEn: string | null;
                         /** @description The name in pinyin, shown to English readers */
                         namePinyin: string;
                         orgId: string;
@@ -8171,6 +8188,8 @@ export interface operations {
                     lat?: number | null;
                     lon?: number | null;
                     name?: string;
+                    /** @description The name in English (optional; English readers see the pinyin without it) */
+                    nameEn?: string | null;
                     partialRefundDays?: number;
                     partialRefundPercent?: number;
                     photos?: string[];
@@ -8200,6 +8219,7 @@ export interface operations {
                         lat: number | null;
                         lon: number | null;
                         name: string;
+                        nameEn: string | null;
                         orgId: string;
                         partialRefundDays: number;
                         partialRefundPercent: number;
@@ -9382,6 +9402,7 @@ export interface operations {
                         lat: number | null;
                         lon: number | null;
                         name: string;
+                        nameEn: string | null;
                         orgId: string;
                         partialRefundDays: number;
                         partialRefundPercent: number;
@@ -10199,6 +10220,8 @@ export interface operations {
                         inns: {
                             id: string;
                             name: string;
+                            nameEn: string | null;
+                            namePinyin: string;
                             photoId: string | null;
                             rooms: {
                                 beds: string;
@@ -10255,6 +10278,8 @@ export interface operations {
                         costFen: number;
                         id: string;
                         isMine: boolean;
+                        lat: number | null;
+                        lon: number | null;
                         /** @enum {string} */
                         status: "completed" | "draft" | "submitted" | "village_approved" | "township_reviewed" | "county_approved" | "funded" | "in_progress" | "evaluated" | "rejected";
                         title: string;
@@ -10338,6 +10363,9 @@ export interface operations {
                         provincial: number;
                         village: number;
                     };
+                    lat?: number | null;
+                    /** @description A point in the village (WGS-84), shown on its Atlas map */
+                    lon?: number | null;
                     media?: {
                         caption?: string;
                         /** @enum {string} */
@@ -10428,6 +10456,9 @@ export interface operations {
                         };
                         id: string;
                         isMine: boolean;
+                        lat: number | null;
+                        /** @description Where in its village (WGS-84), if given */
+                        lon: number | null;
                         mayVote: boolean;
                         media: {
                             caption?: string;
@@ -10624,6 +10655,9 @@ export interface operations {
                         };
                         id: string;
                         isMine: boolean;
+                        lat: number | null;
+                        /** @description Where in its village (WGS-84), if given */
+                        lon: number | null;
                         mayVote: boolean;
                         media: {
                             caption?: string;
@@ -10765,6 +10799,9 @@ export interface operations {
                         provincial: number;
                         village: number;
                     };
+                    lat?: number | null;
+                    /** @description A point in the village (WGS-84), shown on its Atlas map */
+                    lon?: number | null;
                     media?: {
                         caption?: string;
                         /** @enum {string} */
@@ -10855,6 +10892,9 @@ export interface operations {
                         };
                         id: string;
                         isMine: boolean;
+                        lat: number | null;
+                        /** @description Where in its village (WGS-84), if given */
+                        lon: number | null;
                         mayVote: boolean;
                         media: {
                             caption?: string;
@@ -11494,6 +11534,9 @@ export interface operations {
                         };
                         id: string;
                         isMine: boolean;
+                        lat: number | null;
+                        /** @description Where in its village (WGS-84), if given */
+                        lon: number | null;
                         mayVote: boolean;
                         media: {
                             caption?: string;
@@ -12279,6 +12322,8 @@ export interface operations {
                         }[];
                         fundedFen: number;
                         id: string;
+                        lat: number | null;
+                        lon: number | null;
                         media: {
                             caption?: string;
                             /** @enum {string} */
@@ -17489,10 +17534,17 @@ export interface operations {
                     documentUrl?: string | null;
                     /** @enum {string} */
                     kind: "planting" | "picking" | "withering" | "fixing" | "rolling" | "drying" | "crafting" | "inspection" | "certificate" | "packing" | "note";
+                    lat?: number | null;
+                    lon?: number | null;
                     notes?: string;
                     /** Format: date-time */
                     occurredAt: string;
                     operator?: string;
+                    /**
+                     * Format: uuid
+                     * @description The village where it happened (its position unless lon/lat are given)
+                     */
+                    placeUnitId?: string | null;
                 };
             };
         };
@@ -17519,6 +17571,9 @@ export interface operations {
                         /** Format: date-time */
                         occurredAt: string;
                         operator: string;
+                        placeLat: number | null;
+                        placeLon: number | null;
+                        placeUnitId: string | null;
                         prevHash: string;
                         recordedBy: string | null;
                         seq: number;
@@ -18808,6 +18863,8 @@ export interface operations {
                             kind: "craft" | "tea";
                             minPriceFen: number;
                             name: string;
+                            /** @description The name in English as entered; null when none was */
+                            nameEn: string | null;
                             /** @description The name in pinyin, shown to English readers */
                             namePinyin: string;
                             orgId: string;
@@ -18849,6 +18906,8 @@ export interface operations {
                     /** @enum {string} */
                     kind: "tea" | "craft";
                     name: string;
+                    /** @description The name in English (optional; English readers see the pinyin without it) */
+                    nameEn?: string | null;
                     /** Format: uuid */
                     orgId: string;
                     /** Format: uri */
@@ -18883,6 +18942,7 @@ export interface operations {
                         /** @enum {string} */
                         kind: "craft" | "tea";
                         name: string;
+                        nameEn: string | null;
                         orgId: string;
                         photoUrl: string | null;
                         searchText: string;
@@ -18969,6 +19029,8 @@ export interface operations {
                         /** @enum {string} */
                         kind: "craft" | "tea";
                         name: string;
+                        /** @description The name in English as entered; null when none was */
+                        nameEn: string | null;
                         /** @description The name in pinyin, shown to English readers */
                         namePinyin: string;
                         orgId: string;
@@ -19036,6 +19098,7 @@ export interface operations {
                     description?: string;
                     grade?: string | null;
                     name?: string;
+                    nameEn?: string | null;
                     season?: string | null;
                     variety?: string | null;
                 };
@@ -19060,6 +19123,7 @@ export interface operations {
                         /** @enum {string} */
                         kind: "craft" | "tea";
                         name: string;
+                        nameEn: string | null;
                         orgId: string;
                         photoUrl: string | null;
                         searchText: string;
@@ -19146,6 +19210,8 @@ export interface operations {
                         /** @enum {string} */
                         kind: "craft" | "tea";
                         name: string;
+                        /** @description The name in English as entered; null when none was */
+                        nameEn: string | null;
                         /** @description The name in pinyin, shown to English readers */
                         namePinyin: string;
                         orgId: string;
@@ -19594,6 +19660,8 @@ export interface operations {
                             kind: "craft" | "tea";
                             minPriceFen: number;
                             name: string;
+                            /** @description The name in English as entered; null when none was */
+                            nameEn: string | null;
                             /** @description The name in pinyin, shown to English readers */
                             namePinyin: string;
                             orgId: string;
@@ -20050,6 +20118,8 @@ export interface operations {
                             kind: "craft" | "tea";
                             minPriceFen: number;
                             name: string;
+                            /** @description The name in English as entered; null when none was */
+                            nameEn: string | null;
                             /** @description The name in pinyin, shown to English readers */
                             namePinyin: string;
                             orgId: string;
@@ -20183,6 +20253,13 @@ export interface operations {
                             /** Format: date-time */
                             occurredAt: string;
                             operator: string;
+                            place: {
+                                lat: number;
+                                lon: number;
+                                name: string | null;
+                                namePinyin: string | null;
+                                unitId: string | null;
+                            } | null;
                             prevHash: string;
                             seq: number;
                         }[];
@@ -20196,11 +20273,15 @@ export interface operations {
                             villageLon: number | null;
                             villagePinyin: string;
                         } | null;
+                        /** @description The garden, then where the events happened in their order; without places, the garden, its village and the county seat */
                         journey: {
                             id: string;
+                            /** @enum {string|null} */
+                            kind: "planting" | "picking" | "withering" | "fixing" | "rolling" | "drying" | "crafting" | "inspection" | "certificate" | "packing" | "note" | null;
                             lat: number;
                             lon: number;
                             name: string;
+                            namePinyin: string | null;
                         }[];
                         producer: {
                             id: string;
@@ -20214,6 +20295,8 @@ export interface operations {
                             /** @enum {string} */
                             kind: "craft" | "tea";
                             name: string;
+                            nameEn: string | null;
+                            namePinyin: string;
                             season: string | null;
                             variety: string | null;
                         };

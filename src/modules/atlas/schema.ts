@@ -102,6 +102,8 @@ export const atlasBuildings = pgTable(
       .references(() => adminUnits.id),
     name: text('name').notNull(),
     namePinyin: text('name_pinyin').notNull().default(''),
+    /** The name in English as entered (English readers see it; else the pinyin). */
+    nameEn: text('name_en'),
     type: text('type').$type<BuildingType>().notNull(),
     era: text('era').notNull().default(''),
     buildYear: integer('build_year'),

@@ -21,6 +21,7 @@ export const COLUMNS = [
   'id',
   'village',
   'name',
+  'name_en',
   'type',
   'era',
   'build_year',
@@ -179,6 +180,7 @@ function checkRow(raw: RawRow, villages: { byName: Map<string, VillageRef[]>; by
   const name = str(v.name);
   if (!name) add('name', 'required', 'A name is required');
   else if (name.length > 120) add('name', 'too_long', 'At most 120 characters');
+  if (str(v.name_en).length > 120) add('name_en', 'too_long', 'At most 120 characters');
 
   const enumField = <T extends string>(field: string, allowed: readonly T[], required: boolean): T | undefined => {
     const val = str(v[field]);
@@ -241,6 +243,8 @@ function checkRow(raw: RawRow, villages: { byName: Map<string, VillageRef[]>; by
     input: {
       villageId: village!.id,
       name,
+      // A file without the column (an older export) leaves an entered English name as it is.
+      nameEn: 'name_en' in v ? str(v.name_en) || null : undefined,
       type: type!,
       era: str(v.era),
       buildYear: buildYear ?? null,
@@ -268,7 +272,7 @@ export interface ImportResult {
 }
 
 /** The fields an import may change, compared to tell an updated building from an unchanged one. */
-const COMPARED = ['villageId', 'name', 'type', 'era', 'buildYear', 'protectionLevel', 'structure', 'materials', 'currentUse', 'ownerType', 'geometry', 'notes'] as const;
+const COMPARED = ['villageId', 'name', 'nameEn', 'type', 'era', 'buildYear', 'protectionLevel', 'structure', 'materials', 'currentUse', 'ownerType', 'geometry', 'notes'] as const;
 
 /** JSON with sorted keys: a stored geometry (jsonb reorders keys) equals the same geometry read from a file. */
 function canonical(x: unknown): string {
@@ -324,7 +328,7 @@ export async function importBuildings(db: Db, actor: Actor | null, input: { form
       continue;
     }
     try {
-      const row = buildingRow(checked.village.countyId, checked.village, checked.input, input.crs);
+      const row = buildingRow(checked.village.countyId, checked.village, { ...checked.input, nameEn: checked.input.nameEn === undefined ? before?.nameEn : checked.input.nameEn }, input.crs);
       if (!before) rows.push(checked.id ? { ...row, id: checked.id } : row);
       else if (COMPARED.every((k) => canonical(before[k]) === canonical(row[k]))) unchanged++;
       else updates.push({ ...row, id: before.id });
@@ -384,6 +388,7 @@ export async function exportBuildings(db: Db, actor: Actor | null, f: { format: 
     id: b.id,
     village: vis.refs.get(b.villageId)!.nameZh,
     name: b.name,
+    name_en: b.nameEn ?? '',
     type: b.type,
     era: b.era,
     build_year: b.buildYear ?? '',
@@ -442,6 +447,7 @@ export async function importTemplate(db: Db, format: Format): Promise<{ data: Bu
   const example = {
     village: first?.nameZh ?? '',
     name: '示例老屋',
+    name_en: 'Example old house',
     type: 'dwelling',
     era: '清代',
     build_year: 1850,

@@ -24,6 +24,7 @@ const listInnsReply = z.array(z.object({
   orgId: z.string(),
   unitId: z.string(),
   name: z.string(),
+  nameEn: z.string().nullable().describe('The name in English as entered; null when none was'),
   namePinyin: z.string().describe('The name in pinyin, shown to English readers'),
   storyAfter: z.string(),
   amenities: z.array(z.string()),
@@ -36,6 +37,8 @@ const searchInnsReply = z.object({
   inns: z.array(z.object({
     id: z.string(),
     name: z.string(),
+    nameEn: z.string().nullable(),
+    namePinyin: z.string(),
     unitId: z.string(),
     storyAfter: z.string(),
     photoId: z.string().nullable(),
@@ -57,6 +60,7 @@ const searchInnsReply = z.object({
 const innRowReply = z.object({
   id: z.string(),
   name: z.string(),
+  nameEn: z.string().nullable(),
   countyId: z.string(),
   lon: z.number().nullable(),
   lat: z.number().nullable(),
@@ -125,6 +129,7 @@ const getInnReply = z.object({
   orgId: z.string(),
   unitId: z.string(),
   name: z.string(),
+  nameEn: z.string().nullable().describe('The name in English as entered; null when none was'),
   namePinyin: z.string().describe('The name in pinyin, shown to English readers'),
   buildingIds: z.array(z.string()),
   storyBefore: z.string(),
@@ -162,6 +167,7 @@ const updateInnReply = z.object({
   orgId: z.string(),
   unitId: z.string(),
   name: z.string(),
+  nameEn: z.string().nullable(),
   buildingIds: z.array(z.string()),
   storyBefore: z.string(),
   storyAfter: z.string(),
@@ -377,6 +383,7 @@ const fen = z.number().int().min(1).max(100_000_000);
 const text = (max: number) => z.string().max(max);
 const innFields = {
   name: z.string().trim().min(1).max(120).optional(),
+  nameEn: z.string().trim().max(120).nullish().describe('The name in English (optional; English readers see the pinyin without it)'),
   buildingIds: z.array(z.uuid()).max(20).optional(),
   storyBefore: text(20_000).optional(),
   storyAfter: text(20_000).optional(),

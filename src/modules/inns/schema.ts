@@ -39,6 +39,8 @@ export const inns = pgTable(
       .notNull()
       .references(() => adminUnits.id),
     name: text('name').notNull(),
+    /** The name in English as the innkeeper entered it (English readers see it; else the pinyin). */
+    nameEn: text('name_en'),
     /** Atlas building ids (resolved through the Atlas service). */
     buildingIds: uuid('building_ids').array().notNull().default(sql`'{}'::uuid[]`),
     storyBefore: text('story_before').notNull().default(''),

@@ -61,6 +61,8 @@ const listProposalsReply = z.array(z.object({
   type: z.enum(['restoration', 'reuse_inn', 'reuse_tea_workshop', 'reuse_museum', 'reuse_library', 'reuse_craft_workshop', 'reuse_public_space', 'infra_water', 'infra_sewage', 'infra_paths', 'infra_lighting', 'infra_broadband', 'infra_landscape']),
   status: z.enum(['completed', 'draft', 'submitted', 'village_approved', 'township_reviewed', 'county_approved', 'funded', 'in_progress', 'evaluated', 'rejected']),
   villageId: z.string(),
+  lon: z.number().nullable(),
+  lat: z.number().nullable(),
   costFen: z.number(),
   updatedAt: z.date(),
 }));
@@ -71,6 +73,8 @@ const createProposal201Reply = z.object({
   status: z.enum(['completed', 'draft', 'submitted', 'village_approved', 'township_reviewed', 'county_approved', 'funded', 'in_progress', 'evaluated', 'rejected']),
   description: z.string(),
   site: z.string(),
+  lon: z.number().nullable().describe('Where in its village (WGS-84), if given'),
+  lat: z.number().nullable(),
   villageId: z.string(),
   townshipId: z.string(),
   villageName: z.string(),
@@ -178,6 +182,8 @@ const listPublicReply = z.array(z.object({
     createdAt: z.date(),
   })),
   villageId: z.string(),
+  lon: z.number().nullable(),
+  lat: z.number().nullable(),
   villageName: z.string(),
   townshipName: z.string(),
   villagePinyin: z.string(),
@@ -304,6 +310,8 @@ const proposal = z.strictObject({
   type: z.enum(INTERVENTION_TYPES),
   description: z.string().max(20_000).optional(),
   site: z.string().max(200).optional(),
+  lon: z.number().min(-180).max(180).nullish().describe('A point in the village (WGS-84), shown on its Atlas map'),
+  lat: z.number().min(-90).max(90).nullish(),
   buildings: z
     .array(
       z.strictObject({

@@ -1,7 +1,7 @@
 // The interventions module's tables: proposals for "gentle" interventions, their review trail, residents'
 // votes and comments, notifications, execution (milestones, spend) and the county's budget rounds.
 import { sql } from 'drizzle-orm';
-import { bigint, boolean, check, date, foreignKey, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid, type AnyPgColumn } from 'drizzle-orm/pg-core';
+import { bigint, boolean, check, date, doublePrecision, foreignKey, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid, type AnyPgColumn } from 'drizzle-orm/pg-core';
 import { uuidv7 } from 'uuidv7';
 import { adminUnits, users } from '../governance/index.ts';
 import { INTERVENTION_TYPES, STATUSES, type Action, type InterventionType, type Outcomes, type ProtectionLevel, type Status } from './constants.ts';
@@ -64,6 +64,9 @@ export const interventions = pgTable(
     type: text('type').$type<InterventionType>().notNull(),
     description: text('description').notNull().default(''),
     site: text('site').notNull().default(''),
+    /** Where in its village (WGS-84), for the Atlas map of the village; optional. */
+    lon: doublePrecision('lon'),
+    lat: doublePrecision('lat'),
     /** Title in Chinese, pinyin and initials, then site and description, lower-cased: what search matches. */
     searchText: text('search_text').notNull().default(''),
     buildingIds: uuid('building_ids').array().notNull().default(sql`'{}'::uuid[]`),

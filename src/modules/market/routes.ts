@@ -21,6 +21,7 @@ const productListReply = z.object({
     orgId: z.string(),
     kind: z.enum(['craft', 'tea']),
     name: z.string(),
+    nameEn: z.string().nullable().describe('The name in English as entered; null when none was'),
     namePinyin: z.string().describe('The name in pinyin, shown to English readers'),
     variety: z.string().nullable(),
     grade: z.string().nullable(),
@@ -39,6 +40,7 @@ const productReply = z.object({
   village: z.string(),
   kind: z.enum(['craft', 'tea']),
   name: z.string(),
+  nameEn: z.string().nullable().describe('The name in English as entered; null when none was'),
   namePinyin: z.string().describe('The name in pinyin, shown to English readers'),
   description: z.string(),
   variety: z.string().nullable(),
@@ -126,6 +128,7 @@ const createProduct201Reply = z.object({
   description: z.string(),
   id: z.string(),
   name: z.string(),
+  nameEn: z.string().nullable(),
   countyId: z.string(),
   createdAt: z.date(),
   kind: z.enum(['craft', 'tea']),
@@ -144,6 +147,7 @@ const updateProductReply = z.object({
   orgId: z.string(),
   kind: z.enum(['craft', 'tea']),
   name: z.string(),
+  nameEn: z.string().nullable(),
   description: z.string(),
   variety: z.string().nullable(),
   grade: z.string().nullable(),
@@ -244,6 +248,9 @@ const appendTraceEvent201Reply = z.object({
   documentUrl: z.string().nullable(),
   documentId: z.string().nullable(),
   documentSha256: z.string().nullable(),
+  placeUnitId: z.string().nullable(),
+  placeLon: z.number().nullable(),
+  placeLat: z.number().nullable(),
   prevHash: z.string(),
 });
 const addTraceDocument201Reply = z.object({
@@ -265,6 +272,8 @@ const getTraceReply = z.object({
   product: z.object({
     id: z.string(),
     name: z.string(),
+    nameEn: z.string().nullable(),
+    namePinyin: z.string(),
     kind: z.enum(['craft', 'tea']),
     variety: z.string().nullable(),
     grade: z.string().nullable(),
@@ -283,7 +292,9 @@ const getTraceReply = z.object({
     villageLat: z.number().nullable(),
   }).nullable(),
   digitalLink: z.string(),
-  journey: z.array(z.object({ id: z.string(), name: z.string(), lon: z.number(), lat: z.number() })),
+  journey: z
+    .array(z.object({ id: z.string(), name: z.string(), namePinyin: z.string().nullable(), kind: z.enum(TRACE_KINDS).nullable(), lon: z.number(), lat: z.number() }))
+    .describe('The garden, then where the events happened in their order; without places, the garden, its village and the county seat'),
   events: z.array(z.object({
     seq: z.number(),
     kind: z.enum(['note', 'planting', 'picking', 'withering', 'fixing', 'rolling', 'drying', 'crafting', 'inspection', 'certificate', 'packing']),
@@ -294,6 +305,7 @@ const getTraceReply = z.object({
     documentUrl: z.string().nullable(),
     documentSha256: z.string().nullable(),
     documentVerified: z.boolean().nullable(),
+    place: z.object({ unitId: z.string().nullable(), name: z.string().nullable(), namePinyin: z.string().nullable(), lon: z.number(), lat: z.number() }).nullable(),
     hash: z.string(),
     prevHash: z.string(),
   })),
@@ -472,6 +484,7 @@ export const marketRoutes: FastifyPluginAsync = async (base) => {
           orgId: z.uuid(),
           kind: z.enum(PRODUCT_KINDS),
           name: text(80).min(1),
+          nameEn: text(80).nullish().describe('The name in English (optional; English readers see the pinyin without it)'),
           description: text(4000).optional(),
           variety: text(40).nullish(),
           grade: text(40).nullish(),
@@ -494,6 +507,7 @@ export const marketRoutes: FastifyPluginAsync = async (base) => {
         body: z
           .strictObject({
             name: text(80).min(1).optional(),
+            nameEn: text(80).nullish(),
             description: text(4000).optional(),
             variety: text(40).nullish(),
             grade: text(40).nullish(),
@@ -633,6 +647,9 @@ export const marketRoutes: FastifyPluginAsync = async (base) => {
           documentTitle: text(120).nullish(),
           documentUrl: z.string().url().max(500).nullish(),
           documentId: z.uuid().nullish(),
+          placeUnitId: z.uuid().nullish().describe('The village where it happened (its position unless lon/lat are given)'),
+          lon: z.number().min(-180).max(180).nullish(),
+          lat: z.number().min(-90).max(90).nullish(),
         }), operationId: 'appendTraceEvent', security: SESSION, response: { 201: appendTraceEvent201Reply },
       },
     },

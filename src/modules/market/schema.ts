@@ -102,6 +102,8 @@ export const marketProducts = pgTable(
       .references(() => organizations.id),
     kind: text('kind').$type<ProductKind>().notNull(),
     name: text('name').notNull(),
+    /** The name in English as the producer entered it (English readers see it; else the pinyin). */
+    nameEn: text('name_en'),
     description: text('description').notNull().default(''),
     /** Tea: variety (e.g. 松阳银猴), grade (特级), season (明前). */
     variety: text('variety'),
@@ -264,6 +266,10 @@ export const marketTraceEvents = pgTable(
     /** An uploaded document (market_trace_documents) and the sha256 of its bytes, which the event's hash covers. */
     documentId: uuid('document_id'),
     documentSha256: text('document_sha256'),
+    /** Where the event happened: a village (governance's admin unit, checked by the service) and/or a WGS-84 point. */
+    placeUnitId: uuid('place_unit_id'),
+    placeLon: doublePrecision('place_lon'),
+    placeLat: doublePrecision('place_lat'),
     prevHash: text('prev_hash').notNull(),
     hash: text('hash').notNull(),
     recordedBy: uuid('recorded_by').references(() => users.id, { onDelete: 'set null' }),

@@ -14,6 +14,10 @@ export interface ChainedEvent {
   documentUrl: string | null;
   /** The sha256 of an uploaded document's bytes: the chain then covers the file itself, not only its link. */
   documentSha256?: string | null;
+  /** Where it happened: a village of the Atlas and/or a WGS-84 position. */
+  placeUnitId?: string | null;
+  placeLon?: number | null;
+  placeLat?: number | null;
 }
 
 /** JSON with object keys sorted at every level, so the same event always gives the same bytes. */
@@ -42,6 +46,10 @@ export function eventHash(prevHash: string, e: ChainedEvent): string {
     documentUrl: e.documentUrl,
     // Left out when absent, so the hashes of events without an uploaded document stay as they were.
     documentSha256: e.documentSha256 ?? undefined,
+    // The place too, left out when absent (events recorded before events had places keep their hashes).
+    placeUnitId: e.placeUnitId ?? undefined,
+    placeLon: e.placeLon ?? undefined,
+    placeLat: e.placeLat ?? undefined,
   };
   return createHash('sha256').update(prevHash).update(canonicalJson(content)).digest('hex');
 }

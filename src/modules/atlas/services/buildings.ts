@@ -15,6 +15,7 @@ export const buildingSummaryColumns = {
   villageId: buildings.villageId,
   name: buildings.name,
   namePinyin: buildings.namePinyin,
+  nameEn: buildings.nameEn,
   type: buildings.type,
   era: buildings.era,
   buildYear: buildings.buildYear,
@@ -41,6 +42,7 @@ export const photoColumns = {
 export interface BuildingInput {
   villageId: string;
   name: string;
+  nameEn?: string | null;
   type: BuildingType;
   era?: string;
   buildYear?: number | null;
@@ -63,6 +65,7 @@ export function buildingRow(countyId: string, v: VillageRef, input: BuildingInpu
     villageId: v.id,
     name: input.name,
     namePinyin: displayPinyin(input.name),
+    nameEn: input.nameEn || null,
     type: input.type,
     era: input.era ?? '',
     buildYear: input.buildYear ?? null,
@@ -74,7 +77,7 @@ export function buildingRow(countyId: string, v: VillageRef, input: BuildingInpu
     geometry,
     ...placement(geometry),
     notes: input.notes ?? '',
-    searchText: searchText([input.name], [v.nameZh, v.namePinyin, input.era ?? '', input.notes ?? '']),
+    searchText: searchText([input.name], [input.nameEn ?? '', v.nameZh, v.namePinyin, input.era ?? '', input.notes ?? '']),
   };
 }
 

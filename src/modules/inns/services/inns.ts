@@ -38,6 +38,7 @@ export async function roomRow(db: Db, roomId: string) {
 
 export interface InnInput {
   name?: string;
+  nameEn?: string | null;
   buildingIds?: string[];
   storyBefore?: string;
   storyAfter?: string;
@@ -99,8 +100,8 @@ function checkPolicy(p: { fullRefundDays: number; partialRefundDays: number }) {
 }
 
 /** What search matches for an inn: its name in Chinese, pinyin and initials; its stories and address. */
-export const innSearchText = (i: { name: string; storyBefore?: string | null; storyAfter?: string | null; address?: string | null }) =>
-  searchText([i.name], [i.storyBefore ?? '', i.storyAfter ?? '', i.address ?? '']);
+export const innSearchText = (i: { name: string; nameEn?: string | null; storyBefore?: string | null; storyAfter?: string | null; address?: string | null }) =>
+  searchText([i.name], [i.nameEn ?? '', i.storyBefore ?? '', i.storyAfter ?? '', i.address ?? '']);
 
 /** Rewrites the search text of inns where it is missing or was made by an older rule (at start; a no-op once done). */
 export async function backfillInnSearch(db: Db) {
@@ -125,7 +126,7 @@ export async function createInn(db: Db, actor: Actor | null, input: InnInput & {
     if (existing) throw conflict('inn_exists', 'This organization already has an inn', { field: 'body/orgId' });
     const [inn] = await tx
       .insert(inns)
-      .values({ ...input, name: input.name ?? org.name, searchText: innSearchText({ ...input, name: input.name ?? org.name }), countyId: who.countyId, unitId: org.unitId })
+      .values({ ...input, nameEn: input.nameEn || null, name: input.name ?? org.name, searchText: innSearchText({ ...input, name: input.name ?? org.name }), countyId: who.countyId, unitId: org.unitId })
       .returning();
     await recordAudit(tx, who, { action: 'inn.create', entity: 'inn', entityId: inn.id, details: { orgId: input.orgId } });
     return inn;
@@ -133,6 +134,7 @@ export async function createInn(db: Db, actor: Actor | null, input: InnInput & {
 }
 
 export async function updateInn(db: Db, actor: Actor | null, innId: string, patch: InnInput) {
+  if (patch.nameEn === '') patch = { ...patch, nameEn: null };
   const inn = await innRow(db, innId);
   const who = await authorize(db, actor, 'inns.manage', { orgId: inn.orgId });
   checkPolicy({ fullRefundDays: patch.fullRefundDays ?? inn.fullRefundDays, partialRefundDays: patch.partialRefundDays ?? inn.partialRefundDays });
@@ -183,6 +185,7 @@ export const summary = (inn: Inn) => ({
   orgId: inn.orgId,
   unitId: inn.unitId,
   name: inn.name,
+  nameEn: inn.nameEn,
   namePinyin: displayPinyin(inn.name),
   storyAfter: inn.storyAfter,
   amenities: inn.amenities,

@@ -6,6 +6,7 @@ import { quote } from '../pricing.ts';
 import { inns, rooms } from '../schema.ts';
 import { occupying, today } from './common.ts';
 import { checkStay } from './dates.ts';
+import { displayPinyin } from '../../../db/search-text.ts';
 import { innMatching, publicRoom, roomRow } from './inns.ts';
 import { coverPhotos, seasonsOf } from './photos.ts';
 
@@ -16,7 +17,7 @@ export async function search(db: Db, input: { unitId?: string; q?: string; check
   checkStay(input.checkIn, input.checkOut);
   // One round trip for the free rooms (each checked against the constraint's gist index), one for their seasons.
   const rows = await db
-    .select({ innId: inns.id, innName: inns.name, unitId: inns.unitId, storyAfter: inns.storyAfter, room: rooms })
+    .select({ innId: inns.id, innName: inns.name, innNameEn: inns.nameEn, unitId: inns.unitId, storyAfter: inns.storyAfter, room: rooms })
     .from(rooms)
     .innerJoin(inns, eq(inns.id, rooms.innId))
     .where(
@@ -34,9 +35,9 @@ export async function search(db: Db, input: { unitId?: string; q?: string; check
     .limit(input.limit ?? 500);
   const seasons = await seasonsOf(db, rows.map((r) => r.room.id));
   const covers = await coverPhotos(db, [...new Set(rows.map((r) => r.innId))]);
-  const byInn = new Map<string, { id: string; name: string; unitId: string; storyAfter: string; photoId: string | null; rooms: (ReturnType<typeof publicRoom> & { totalFen: number })[] }>();
+  const byInn = new Map<string, { id: string; name: string; nameEn: string | null; namePinyin: string; unitId: string; storyAfter: string; photoId: string | null; rooms: (ReturnType<typeof publicRoom> & { totalFen: number })[] }>();
   for (const r of rows) {
-    const entry = byInn.get(r.innId) ?? { id: r.innId, name: r.innName, unitId: r.unitId, storyAfter: r.storyAfter, photoId: covers.get(r.innId) ?? null, rooms: [] };
+    const entry = byInn.get(r.innId) ?? { id: r.innId, name: r.innName, nameEn: r.innNameEn, namePinyin: displayPinyin(r.innName), unitId: r.unitId, storyAfter: r.storyAfter, photoId: covers.get(r.innId) ?? null, rooms: [] };
     entry.rooms.push({ ...publicRoom(r.room), totalFen: quote(r.room, seasons.get(r.room.id) ?? [], input.checkIn, input.checkOut).totalFen });
     byInn.set(r.innId, entry);
   }

@@ -9,6 +9,9 @@ export interface ProposalInput {
   type: InterventionType;
   description?: string;
   site?: string;
+  /** A point in the village (WGS-84), or none. */
+  lon?: number | null;
+  lat?: number | null;
   buildings: BuildingSnapshot[];
   changes: PhysicalChanges;
   conservationPlanUrl?: string | null;

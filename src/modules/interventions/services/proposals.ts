@@ -22,6 +22,11 @@ async function checkInput(db: Db, input: ProposalInput): Promise<{ place: Place;
   if (unit.level !== 'village') throw badRequest('body/villageId', `This is a ${unit.level}, not a village`);
   const places = await villagePlaces(db);
   const place = places.get(unit.id)!;
+  if ((input.lon == null) !== (input.lat == null)) throw badRequest(input.lon == null ? 'body/lon' : 'body/lat', 'Give both longitude and latitude, or neither');
+  if (input.lon != null && input.lat != null && place.villageLon != null && place.villageLat != null) {
+    const km = distanceKm(input.lon, input.lat, place.villageLon, place.villageLat);
+    if (km > VILLAGE_RADIUS_KM) throw badRequest('body/lon', `This point is ${km.toFixed(1)} km from the village, not in it (at most ${VILLAGE_RADIUS_KM} km)`);
+  }
   const funded = input.funding.county + input.funding.provincial + input.funding.village + input.funding.private;
   if (funded !== input.costFen) throw badRequest('body/funding', `The funding sources add up to ${funded} fen, not the cost of ${input.costFen} fen`);
   const ids = input.buildings.map((b) => b.buildingId).filter((x): x is string => !!x);
@@ -49,7 +54,18 @@ export async function backfillProposalSearch(db: Db) {
   return stale.length;
 }
 
+/** How far from a village's recorded position a point still counts as in the village. */
+const VILLAGE_RADIUS_KM = 5;
+/** Great-circle distance (haversine) in km between two WGS-84 points. */
+function distanceKm(lon1: number, lat1: number, lon2: number, lat2: number) {
+  const r = Math.PI / 180;
+  const a = Math.sin(((lat2 - lat1) * r) / 2) ** 2 + Math.cos(lat1 * r) * Math.cos(lat2 * r) * Math.sin(((lon2 - lon1) * r) / 2) ** 2;
+  return 2 * 6371 * Math.asin(Math.sqrt(a));
+}
+
 const values = (input: ProposalInput) => ({
+  lon: input.lon ?? null,
+  lat: input.lat ?? null,
   searchText: proposalSearchText(input),
   title: input.title,
   type: input.type,

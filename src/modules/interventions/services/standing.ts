@@ -13,6 +13,8 @@ export interface Place {
   townshipName: string;
   villagePinyin: string;
   townshipPinyin: string;
+  villageLon: number | null;
+  villageLat: number | null;
 }
 
 /** Every village of the county with its township, through the governance service. */
@@ -20,7 +22,7 @@ export async function villagePlaces(db: Db): Promise<Map<string, Place>> {
   const tree = await getCountyTree(db);
   const map = new Map<string, Place>();
   for (const t of tree.townships)
-    for (const v of t.villages) map.set(v.id, { villageId: v.id, townshipId: t.id, countyId: tree.county.id, villageName: v.nameZh, townshipName: t.nameZh, villagePinyin: v.namePinyin, townshipPinyin: t.namePinyin });
+    for (const v of t.villages) map.set(v.id, { villageId: v.id, townshipId: t.id, countyId: tree.county.id, villageName: v.nameZh, townshipName: t.nameZh, villagePinyin: v.namePinyin, townshipPinyin: t.namePinyin, villageLon: v.lon, villageLat: v.lat });
   return map;
 }
 

@@ -33,6 +33,7 @@ export async function listProducts(
       orgId: marketProducts.orgId,
       kind: marketProducts.kind,
       name: marketProducts.name,
+      nameEn: marketProducts.nameEn,
       variety: marketProducts.variety,
       grade: marketProducts.grade,
       season: marketProducts.season,
@@ -66,8 +67,8 @@ const variantColumns = {
 };
 
 /** What the catalogue's search matches for a product: name and variety in Chinese, pinyin and initials; grade, season, description. */
-export const productSearchText = (p: { name: string; variety?: string | null; grade?: string | null; season?: string | null; description?: string | null }) =>
-  searchText([p.name, p.variety ?? ''], [p.grade ?? '', p.season ?? '', p.description ?? '']);
+export const productSearchText = (p: { name: string; nameEn?: string | null; variety?: string | null; grade?: string | null; season?: string | null; description?: string | null }) =>
+  searchText([p.name, p.variety ?? ''], [p.nameEn ?? '', p.grade ?? '', p.season ?? '', p.description ?? '']);
 
 /** Rewrites the search text of products where it is missing or was computed by an older rule (at start; a no-op once done). */
 export async function backfillProductSearch(db: Db) {
@@ -100,6 +101,7 @@ export async function getProduct(db: Db, id: string, options: { allVariants?: bo
     village: org.unitName,
     kind: p.kind,
     name: p.name,
+    nameEn: p.nameEn,
     namePinyin: displayPinyin(p.name),
     description: p.description,
     variety: p.variety,
@@ -147,6 +149,7 @@ export async function createProduct(
     orgId: string;
     kind: ProductKind;
     name: string;
+    nameEn?: string | null;
     description?: string;
     variety?: string | null;
     grade?: string | null;
@@ -167,6 +170,7 @@ export async function createProduct(
         orgId: input.orgId,
         kind: input.kind,
         name: input.name,
+        nameEn: input.nameEn || null,
         description: input.description ?? '',
         variety: input.variety ?? null,
         grade: input.grade ?? null,
@@ -224,9 +228,10 @@ export async function updateProduct(
   db: Db,
   actor: Actor | null,
   productId: string,
-  patch: { name?: string; description?: string; variety?: string | null; grade?: string | null; season?: string | null; active?: boolean },
+  patch: { name?: string; nameEn?: string | null; description?: string; variety?: string | null; grade?: string | null; season?: string | null; active?: boolean },
 ) {
   const { who, product } = await productInScope(db, actor, productId);
+  if (patch.nameEn === '') patch = { ...patch, nameEn: null };
   return db.transaction(async (tx) => {
     const [row] = await tx
       .update(marketProducts)

@@ -9,6 +9,7 @@ import { getUnit } from '../../governance/index.ts';
 import { marketBatches, marketGardens, marketProducts, marketTraceDocuments, marketTraceEvents, marketVariants, type TraceKind } from '../schema.ts';
 import { digitalLinkPath, eventHash, sha256Hex, verifyChain } from '../trace.ts';
 import { productInScope } from './catalogue.ts';
+import { displayPinyin } from '../../../db/search-text.ts';
 import { producerOf } from './producers.ts';
 
 // ---------------------------------------------------------------- gardens, batches, trace
@@ -97,6 +98,23 @@ export interface TraceEventInput {
   documentUrl?: string | null;
   /** An uploaded document of this batch (addTraceDocument): its title, link and sha256 go into the event. */
   documentId?: string | null;
+  /** Where it happened: a village of the county (its position unless lon/lat are given) and/or a WGS-84 point. */
+  placeUnitId?: string | null;
+  lon?: number | null;
+  lat?: number | null;
+}
+
+/** The place of an event as stored: a village of the actor's county, a position (the village's when none is given). */
+async function resolvePlace(db: Db, countyId: string, input: TraceEventInput) {
+  if ((input.lon == null) !== (input.lat == null)) throw badRequest(input.lon == null ? 'body/lon' : 'body/lat', 'Give both longitude and latitude, or neither');
+  if (!input.placeUnitId) return { placeUnitId: null, placeLon: input.lon ?? null, placeLat: input.lat ?? null };
+  const notVillage = () => badRequest('body/placeUnitId', 'Not a village of this county');
+  const village = await getUnit(db, input.placeUnitId).catch(() => {
+    throw notVillage();
+  });
+  const township = village.parentId ? await getUnit(db, village.parentId) : null;
+  if (village.level !== 'village' || township?.parentId !== countyId) throw notVillage();
+  return { placeUnitId: village.id, placeLon: input.lon ?? village.lon, placeLat: input.lat ?? village.lat };
 }
 
 /** The public address of an uploaded trace document. */
@@ -122,6 +140,7 @@ export async function appendEventTx(tx: Db, batchId: string, input: TraceEventIn
     documentUrl: document ? traceDocumentUrl(document.id) : (input.documentUrl ?? null),
     documentId: document?.id ?? null,
     documentSha256: document?.sha256 ?? null,
+    ...(await resolvePlace(tx, batch.countyId, input)),
   };
   const hash = eventHash(batch.headHash, event);
   const [row] = await tx.insert(marketTraceEvents).values({ countyId: batch.countyId, ...event, prevHash: batch.headHash, hash, recordedBy }).returning();
@@ -209,16 +228,34 @@ export async function getTrace(db: Db, storage: FileStorage, batchId: string) {
     const data = key ? await storage.get(key) : null;
     documentChecks.set(e.id, data !== null && sha256Hex(data) === e.documentSha256);
   }
-  // The journey on the map: the garden, the village where it was made, the county seat it ships from.
-  const county = await getUnit(db, batch.countyId);
-  const journey = [
-    garden && garden.lon != null && garden.lat != null ? { id: 'garden', name: garden.name, lon: garden.lon, lat: garden.lat } : null,
-    garden && garden.villageLon != null && garden.villageLat != null ? { id: 'village', name: garden.village, lon: garden.villageLon, lat: garden.villageLat } : null,
-    county.lon != null && county.lat != null ? { id: 'county', name: county.nameZh, lon: county.lon, lat: county.lat } : null,
-  ].filter((p) => p !== null);
+  // Where each event happened: its village's names, its position.
+  const villages = new Map<string, { nameZh: string; namePinyin: string }>();
+  for (const id of new Set(events.flatMap((e) => (e.placeUnitId ? [e.placeUnitId] : [])))) villages.set(id, await getUnit(db, id));
+  const placeOf = (e: (typeof events)[number]) =>
+    e.placeLon == null || e.placeLat == null
+      ? null
+      : { unitId: e.placeUnitId, name: e.placeUnitId ? villages.get(e.placeUnitId)!.nameZh : null, namePinyin: e.placeUnitId ? villages.get(e.placeUnitId)!.namePinyin : null, lon: e.placeLon, lat: e.placeLat };
+  // The journey on the map: the garden, then where the events happened, in their order (one point for events in a row
+  // at one place). A batch whose events have no place: the garden, its village and the county seat it ships from.
+  const gardenPoint = garden && garden.lon != null && garden.lat != null ? [{ id: 'garden', name: garden.name, namePinyin: null, kind: null, lon: garden.lon, lat: garden.lat }] : [];
+  const placed = events.flatMap((e) => {
+    const p = placeOf(e);
+    return p ? [{ id: `event-${e.seq}`, name: p.name ?? '', namePinyin: p.namePinyin, kind: e.kind as TraceKind | null, lon: p.lon, lat: p.lat }] : [];
+  });
+  let journey;
+  if (placed.length) {
+    journey = [...gardenPoint, ...placed].filter((p, i, all) => i === 0 || p.lon !== all[i - 1].lon || p.lat !== all[i - 1].lat);
+  } else {
+    const county = await getUnit(db, batch.countyId);
+    journey = [
+      ...gardenPoint,
+      garden && garden.villageLon != null && garden.villageLat != null ? { id: 'village', name: garden.village, namePinyin: garden.villagePinyin, kind: null, lon: garden.villageLon, lat: garden.villageLat } : null,
+      county.lon != null && county.lat != null ? { id: 'county', name: county.nameZh, namePinyin: county.namePinyin, kind: null, lon: county.lon, lat: county.lat } : null,
+    ].filter((p) => p !== null);
+  }
   return {
     batch: { id: batch.id, lot: batch.lot, harvestDate: batch.harvestDate, quantity: batch.quantity, notes: batch.notes },
-    product: { id: product.id, name: product.name, kind: product.kind, variety: product.variety, grade: product.grade, season: product.season, gtin: product.gtin },
+    product: { id: product.id, name: product.name, nameEn: product.nameEn, namePinyin: displayPinyin(product.name), kind: product.kind, variety: product.variety, grade: product.grade, season: product.season, gtin: product.gtin },
     producer: { id: org.id, name: org.name, village: org.unitName },
     garden,
     digitalLink: digitalLinkPath(product.gtin, batch.lot),
@@ -234,6 +271,7 @@ export async function getTrace(db: Db, storage: FileStorage, batchId: string) {
       documentSha256: e.documentSha256,
       /** Uploaded documents only: the stored file's sha256 is the one the chain recorded. */
       documentVerified: documentChecks.get(e.id) ?? null,
+      place: placeOf(e),
       hash: e.hash,
       prevHash: e.prevHash,
     })),

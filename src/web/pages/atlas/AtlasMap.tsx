@@ -33,6 +33,10 @@ const colour = (by: ColourBy): maplibregl.ExpressionSpecification =>
     ? ['match', ['coalesce', ['get', 'condition'], 0], ...CONDITION_COLOURS.flat(), UNKNOWN_COLOUR] as unknown as maplibregl.ExpressionSpecification
     : ['match', ['coalesce', ['get', 'protection'], 'none'], ...PROTECTION_COLOURS.flat(), UNKNOWN_COLOUR] as unknown as maplibregl.ExpressionSpecification;
 
+const NO_POINTS: VillagePoint[] = [];
+/** Proposals on a village's map: a colour of their own, apart from the condition and protection scales. */
+export const PROPOSAL_COLOUR = '#6a4c93';
+
 export interface VillagePoint {
   id: string;
   name: string;
@@ -43,6 +47,8 @@ export interface VillagePoint {
 interface Props {
   label: string;
   villages: VillagePoint[];
+  /** Intervention proposals with a position (a village's page): drawn and named, a click opens one. */
+  proposals?: VillagePoint[];
   /** Initial view: fit these bounds [w, s, e, n]; otherwise the villages. */
   bounds?: [number, number, number, number];
   /** Draw this footprint or point highlighted (a building page). */
@@ -51,6 +57,7 @@ interface Props {
   filter?: { type?: string; protectionLevel?: string; villageId?: string };
   onVillage?: (id: string) => void;
   onBuilding?: (id: string) => void;
+  onProposal?: (id: string) => void;
   onLayer?: (info: { total: number; clustered: boolean }) => void;
   className?: string;
 }
@@ -60,11 +67,11 @@ interface Props {
  * a basemap tile URL can be set. Buildings come from the map-layer endpoint for the visible box and zoom, as single
  * buildings or grid clusters; a click opens a building, zooms into a cluster, or opens a village.
  */
-export function AtlasMap({ label, villages, bounds, highlight, colourBy = 'condition', filter, onVillage, onBuilding, onLayer, className }: Props) {
+export function AtlasMap({ label, villages, proposals = NO_POINTS, bounds, highlight, colourBy = 'condition', filter, onVillage, onBuilding, onProposal, onLayer, className }: Props) {
   const container = useRef<HTMLDivElement>(null);
   const mapRef = useRef<maplibregl.Map | null>(null);
-  const handlers = useRef({ onVillage, onBuilding, onLayer });
-  handlers.current = { onVillage, onBuilding, onLayer };
+  const handlers = useRef({ onVillage, onBuilding, onProposal, onLayer });
+  handlers.current = { onVillage, onBuilding, onProposal, onLayer };
   const filterKey = JSON.stringify(filter ?? {});
   const reload = useRef<() => void>(() => {});
 
@@ -83,6 +90,7 @@ export function AtlasMap({ label, villages, bounds, highlight, colourBy = 'condi
         version: 8,
         sources: {
           villages: { type: 'geojson', data: vdata },
+          proposals: { type: 'geojson', data: { type: 'FeatureCollection', features: proposals.map((p) => ({ type: 'Feature', properties: { id: p.id, name: p.name }, geometry: { type: 'Point', coordinates: [p.lon, p.lat] } })) } },
           buildings: { type: 'geojson', data: { type: 'FeatureCollection', features: [] } },
           highlight: { type: 'geojson', data: highlight ? { type: 'Feature', properties: {}, geometry: highlight } : { type: 'FeatureCollection', features: [] } },
           ...(basemap ? { basemap: { type: 'raster' as const, tiles: [basemap], tileSize: 256 } } : {}),
@@ -107,6 +115,8 @@ export function AtlasMap({ label, villages, bounds, highlight, colourBy = 'condi
           { id: 'highlight-point', type: 'circle', source: 'highlight', filter: ['==', ['geometry-type'], 'Point'], paint: { 'circle-radius': 9, 'circle-color': 'rgba(0,0,0,0)', 'circle-stroke-color': '#5d4037', 'circle-stroke-width': 3 } },
           // Single buildings carry a name (clusters a count only): named once the view is close enough to read them.
           labelLayer('building-labels', 'buildings', 15),
+          { id: 'proposals', type: 'circle', source: 'proposals', paint: { 'circle-radius': 8, 'circle-color': PROPOSAL_COLOUR, 'circle-stroke-color': '#ffffff', 'circle-stroke-width': 2 } },
+          labelLayer('proposal-labels', 'proposals'),
           // Last, so a village's name wins its place over its buildings' names.
           labelLayer('village-labels', 'villages'),
         ],
@@ -120,6 +130,7 @@ export function AtlasMap({ label, villages, bounds, highlight, colourBy = 'condi
     map.addControl(new maplibregl.NavigationControl({ showCompass: false }), 'top-right');
     addRelief(map);
     reportLabels(map, el, 'village-labels');
+    el.dataset.proposals = proposals.map((p) => p.id).join(',');
 
     let seq = 0;
     const load = async () => {
@@ -146,7 +157,7 @@ export function AtlasMap({ label, villages, bounds, highlight, colourBy = 'condi
     map.on('moveend', () => void load());
 
     const popup = new maplibregl.Popup({ closeButton: false, offset: 8 });
-    for (const layer of ['villages', 'buildings']) {
+    for (const layer of ['villages', 'buildings', 'proposals']) {
       map.on('mouseenter', layer, () => (map.getCanvas().style.cursor = 'pointer'));
       map.on('mouseleave', layer, () => {
         map.getCanvas().style.cursor = '';
@@ -162,7 +173,12 @@ export function AtlasMap({ label, villages, bounds, highlight, colourBy = 'condi
       if (p?.name) popup.setLngLat(e.lngLat).setText(String(p.name)).addTo(map);
     });
     map.on('click', (e) => {
-      const hit = map.queryRenderedFeatures(e.point, { layers: ['buildings', 'villages'] });
+      const hit = map.queryRenderedFeatures(e.point, { layers: ['proposals', 'buildings', 'villages'] });
+      const proposal = hit.find((f) => f.layer.id === 'proposals');
+      if (proposal) {
+        handlers.current.onProposal?.(String(proposal.properties.id));
+        return;
+      }
       const b = hit.find((f) => f.layer.id === 'buildings');
       if (b) {
         if (b.properties.id) handlers.current.onBuilding?.(String(b.properties.id));
@@ -178,7 +194,7 @@ export function AtlasMap({ label, villages, bounds, highlight, colourBy = 'condi
     };
     // The map is made once per set of villages and view; filters and colours change it in place.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [villages, JSON.stringify(bounds), JSON.stringify(highlight)]);
+  }, [villages, proposals, JSON.stringify(bounds), JSON.stringify(highlight)]);
 
   const filterKeyRef = useRef(filterKey);
   filterKeyRef.current = filterKey;

@@ -250,7 +250,7 @@ function BuildingEditor({ building: b }: { building: BuildingDetail }) {
   const { t } = useTranslation('atlas');
   const client = useQueryClient();
   const [open, setOpen] = useState(false);
-  const [form, setForm] = useState({ protectionLevel: b.protectionLevel, currentUse: b.currentUse, era: b.era, structure: b.structure, materials: b.materials, notes: b.notes });
+  const [form, setForm] = useState({ name: b.name, nameEn: b.nameEn ?? '', protectionLevel: b.protectionLevel, currentUse: b.currentUse, era: b.era, structure: b.structure, materials: b.materials, notes: b.notes });
   const set = (k: keyof typeof form) => (e: { target: { value: string } }) => setForm((f) => ({ ...f, [k]: e.target.value }));
   const save = useMutation({
     mutationFn: () => api(`/atlas/buildings/${b.id}`, { method: 'PATCH', body: form }),
@@ -273,6 +273,14 @@ function BuildingEditor({ building: b }: { building: BuildingDetail }) {
         save.mutate();
       }}
     >
+      <label>
+        {t('building.name')}
+        <input name="name" required maxLength={120} value={form.name} onChange={set('name')} />
+      </label>
+      <label>
+        {t('building.nameEn')}
+        <input name="nameEn" lang="en" maxLength={120} value={form.nameEn} onChange={set('nameEn')} />
+      </label>
       <div className="row wrap">
         <label>
           {t('building.protection')}

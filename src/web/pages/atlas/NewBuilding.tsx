@@ -26,6 +26,7 @@ export function NewBuildingPage() {
   const [form, setForm] = useState({
     villageId: params.get('village') ?? '',
     name: '',
+    nameEn: '',
     type: 'dwelling',
     era: '',
     buildYear: '',
@@ -50,6 +51,7 @@ export function NewBuildingPage() {
         body: {
           villageId,
           name: form.name,
+          nameEn: form.nameEn.trim() || null,
           type: form.type,
           era: form.era,
           buildYear: form.buildYear ? Number(form.buildYear) : null,
@@ -107,6 +109,10 @@ export function NewBuildingPage() {
         <label>
           {t('building.name')}
           <input required maxLength={120} value={form.name} onChange={set('name')} />
+        </label>
+        <label>
+          {t('building.nameEn')}
+          <input name="nameEn" lang="en" maxLength={120} value={form.nameEn} onChange={set('nameEn')} />
         </label>
         <div className="row wrap">
           {select('type', t('building.type'), TYPES, 'types')}

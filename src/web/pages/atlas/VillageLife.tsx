@@ -12,12 +12,14 @@ interface Shop {
 interface Product {
   id: string;
   name: string;
+  nameEn: string | null;
   namePinyin: string;
   minPriceFen: number | null;
 }
 interface Inn {
   id: string;
   name: string;
+  nameEn: string | null;
   namePinyin: string;
   roomCount: number;
 }

@@ -3,7 +3,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams } from 'react-router';
-import { api } from '../../api.ts';
+import { api, type Reply } from '../../api.ts';
 import { hasRole, useMe } from '../../auth.tsx';
 import { AtlasMap } from './AtlasMap.tsx';
 import { PhotoUpload } from './BuildingPage.tsx';
@@ -21,6 +21,7 @@ export function VillagePage() {
   const navigate = useNavigate();
   const village = useQuery({ queryKey: ['atlas', 'village', id], queryFn: () => api<VillageDetail>(`/atlas/villages/${id}`) });
   const v = village.data;
+  const proposals = useVillageProposals(id);
   // The label follows the reader's language.
   // eslint-disable-next-line react-hooks/exhaustive-deps
   const points = useMemo(() => (v && v.lon !== null && v.lat !== null ? [{ id: v.id, name: name(v, 'village'), lon: v.lon, lat: v.lat }] : []), [v, i18n.language]);
@@ -147,7 +148,7 @@ export function VillagePage() {
 
       <section className="card">
         <h2>{t('village.map')}</h2>
-        <AtlasMap label={t('village.map')} villages={points} bounds={bounds} filter={{ villageId: v.id }} onBuilding={(bid) => navigate(`/atlas/buildings/${bid}`)} />
+        <AtlasMap label={t('village.map')} villages={points} proposals={proposals} onProposal={(pid) => navigate(`/interventions/p/${pid}`)} bounds={bounds} filter={{ villageId: v.id }} onBuilding={(bid) => navigate(`/atlas/buildings/${bid}`)} />
       </section>
     </article>
   );
@@ -318,4 +319,24 @@ function CultureForm({ village: v }: { village: VillageDetail }) {
       </form>
     </details>
   );
+}
+
+/**
+ * The village's intervention proposals that have a position: approved projects for everyone, and for a signed-in
+ * user also those they may see (the interventions module decides which).
+ */
+function useVillageProposals(villageId: string) {
+  const { data: me } = useMe();
+  const open = useQuery({ queryKey: ['interventions', 'public'], queryFn: () => api<Reply<'listPublic'>>('/interventions/public') });
+  const mine = useQuery({
+    queryKey: ['interventions', 'list', villageId],
+    queryFn: () => api<Reply<'listProposals'>>('/interventions', { query: { villageId } }),
+    enabled: !!me,
+  });
+  return useMemo(() => {
+    const all = new Map<string, { id: string; name: string; lon: number; lat: number }>();
+    for (const p of [...(open.data ?? []), ...(mine.data ?? [])])
+      if (p.villageId === villageId && p.lon !== null && p.lat !== null) all.set(p.id, { id: p.id, name: p.title, lon: p.lon, lat: p.lat });
+    return [...all.values()];
+  }, [open.data, mine.data, villageId]);
 }

@@ -70,6 +70,7 @@ export const zhCN = {
     new: '登记古建筑',
     village: '所在村落',
     name: '名称',
+    nameEn: '英文名称（可选，英文界面显示；不填则显示拼音）',
     type: '类型',
     era: '年代',
     buildYear: '估计建造年份',
@@ -125,7 +126,7 @@ export const zhCN = {
   },
   import: {
     title: '批量导入古建筑',
-    hint: '支持 GeoJSON、CSV 和 XLSX，按文件扩展名识别。导出的文件带有 id 列：改好后再导入，会更新这些建筑而不会重复添加；id 为空的行是新建筑。CSV/XLSX 第一行为列名：id, village, name, type, era, build_year, protection_level, structure, materials, current_use, owner_type, lon, lat, notes, geometry。任何一行有误则全部不导入。',
+    hint: '支持 GeoJSON、CSV 和 XLSX，按文件扩展名识别。导出的文件带有 id 列：改好后再导入，会更新这些建筑而不会重复添加；id 为空的行是新建筑。CSV/XLSX 第一行为列名：id, village, name, name_en, type, era, build_year, protection_level, structure, materials, current_use, owner_type, lon, lat, notes, geometry。任何一行有误则全部不导入。',
     format: '文件格式',
     file: '文件',
     crs: '坐标系',
@@ -279,6 +280,7 @@ export const en: typeof zhCN = {
     new: 'Record a heritage building',
     village: 'Village',
     name: 'Name',
+    nameEn: 'Name in English (optional; English readers see the pinyin without it)',
     type: 'Type',
     era: 'Era',
     buildYear: 'Estimated year built',
@@ -334,7 +336,7 @@ export const en: typeof zhCN = {
   },
   import: {
     title: 'Import heritage buildings',
-    hint: 'GeoJSON, CSV or XLSX, told apart by the file extension. An export carries an id column: edit it and import it again to update those buildings, not to add them twice; a row without an id is a new building. CSV/XLSX have a header row: id, village, name, type, era, build_year, protection_level, structure, materials, current_use, owner_type, lon, lat, notes, geometry. If any row is wrong, nothing is imported.',
+    hint: 'GeoJSON, CSV or XLSX, told apart by the file extension. An export carries an id column: edit it and import it again to update those buildings, not to add them twice; a row without an id is a new building. CSV/XLSX have a header row: id, village, name, name_en, type, era, build_year, protection_level, structure, materials, current_use, owner_type, lon, lat, notes, geometry. If any row is wrong, nothing is imported.',
     format: 'File format',
     file: 'File',
     crs: 'Coordinate system',

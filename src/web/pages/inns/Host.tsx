@@ -382,9 +382,11 @@ function OpenInn({ orgs }: { orgs: { id: string; name: string }[] }) {
           e.preventDefault();
           const f = new FormData(e.currentTarget);
           const name = String(f.get('name')).trim();
+          const nameEn = String(f.get('nameEn')).trim();
           open.mutate({
             orgId: String(f.get('orgId')),
             ...(name ? { name } : {}),
+            ...(nameEn ? { nameEn } : {}),
             storyBefore: String(f.get('storyBefore')),
             storyAfter: String(f.get('storyAfter')),
             houseRules: String(f.get('houseRules')),
@@ -405,6 +407,10 @@ function OpenInn({ orgs }: { orgs: { id: string; name: string }[] }) {
         <label>
           {t('host.name')}
           <input name="name" maxLength={120} placeholder={orgs[0].name} />
+        </label>
+        <label>
+          {t('host.nameEn')}
+          <input name="nameEn" lang="en" maxLength={120} />
         </label>
         <label>
           {t('inn.storyBefore')}
@@ -432,6 +438,8 @@ function OpenInn({ orgs }: { orgs: { id: string; name: string }[] }) {
 }
 
 interface InnProfile {
+  name: string;
+  nameEn: string | null;
   storyBefore: string;
   storyAfter: string;
   houseRules: string;
@@ -461,7 +469,10 @@ function EditInn({ innId }: { innId: string }) {
         onSubmit={(e) => {
           e.preventDefault();
           const f = new FormData(e.currentTarget);
+          const name = String(f.get('name')).trim();
           save.mutate({
+            ...(name ? { name } : {}),
+            nameEn: String(f.get('nameEn')).trim() || null,
             storyBefore: String(f.get('storyBefore')),
             storyAfter: String(f.get('storyAfter')),
             houseRules: String(f.get('houseRules')),
@@ -473,6 +484,14 @@ function EditInn({ innId }: { innId: string }) {
           });
         }}
       >
+        <label>
+          {t('host.name')}
+          <input name="name" maxLength={120} defaultValue={d.name} />
+        </label>
+        <label>
+          {t('host.nameEn')}
+          <input name="nameEn" lang="en" maxLength={120} defaultValue={d.nameEn ?? ''} />
+        </label>
         <label>
           {t('inn.storyBefore')}
           <textarea name="storyBefore" rows={3} defaultValue={d.storyBefore} />

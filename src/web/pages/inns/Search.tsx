@@ -106,7 +106,7 @@ export function SearchPage() {
             {results.data.inns.map((inn) => (
               <li key={inn.id} className="card inn-card">
                 <h2>
-                  <Link to={`/inns/${inn.id}?checkIn=${checkIn}&checkOut=${checkOut}&guests=${guests}`}>{inn.name}</Link>
+                  <Link to={`/inns/${inn.id}?checkIn=${checkIn}&checkOut=${checkOut}&guests=${guests}`}>{name(inn)}</Link>
                 </h2>
                 {inn.photoId && <img className="inn-cover" data-testid="inn-cover" src={innPhotoUrl(inn.photoId)} alt={inn.name} loading="lazy" />}
                 <p className="muted">{villageName(inn.unitId)}</p>

@@ -17,6 +17,7 @@ export interface InnSummary {
   id: string;
   unitId: string;
   name: string;
+  nameEn: string | null;
   namePinyin: string;
   storyAfter: string;
   amenities: string[];
@@ -40,6 +41,7 @@ export interface InnDetail {
   unitId: string;
   namePinyin: string;
   name: string;
+  nameEn: string | null;
   storyBefore: string;
   storyAfter: string;
   amenities: string[];
@@ -91,7 +93,7 @@ export interface SearchResult {
   checkIn: string;
   checkOut: string;
   nights: number;
-  inns: { id: string; name: string; unitId: string; storyAfter: string; photoId: string | null; rooms: RoomView[] }[];
+  inns: { id: string; name: string; nameEn: string | null; namePinyin: string; unitId: string; storyAfter: string; photoId: string | null; rooms: RoomView[] }[];
 }
 
 export const innPhotoUrl = (id: string, size: 'thumb' | 'full' = 'thumb') => `/api/v1/inns/photos/${id}?size=${size}`;

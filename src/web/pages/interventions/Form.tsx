@@ -14,6 +14,8 @@ type Fields = {
   type: (typeof TYPES)[number];
   description: string;
   site: string;
+  lon: string;
+  lat: string;
   buildingId: string;
   buildingName: string;
   protectionLevel: (typeof LEVELS)[number];
@@ -38,6 +40,8 @@ const blank = (villageId: string): Fields => ({
   type: 'restoration',
   description: '',
   site: '',
+  lon: '',
+  lat: '',
   buildingId: '',
   buildingName: '',
   protectionLevel: 'none',
@@ -65,6 +69,8 @@ function fromProposal(p: Proposal): Fields {
     type: p.type,
     description: p.description,
     site: p.site,
+    lon: p.lon === null ? '' : String(p.lon),
+    lat: p.lat === null ? '' : String(p.lat),
     buildingId: b?.buildingId ?? '',
     buildingName: b?.name ?? '',
     protectionLevel: b?.protectionLevel ?? 'none',
@@ -95,6 +101,8 @@ function toBody(f: Fields): ProposalBody {
     type: f.type,
     description: f.description,
     site: f.site,
+    lon: f.lon.trim() === '' ? null : Number(f.lon),
+    lat: f.lat.trim() === '' ? null : Number(f.lat),
     buildings: f.buildingName.trim() ? [{ ...(f.buildingId ? { buildingId: f.buildingId } : {}), name: f.buildingName.trim(), protectionLevel: f.protectionLevel, heightM: num(f.heightM), volumeM3: num(f.volumeM3) }] : [],
     changes: {
       demolishesProtectedElements: f.demolishes,
@@ -246,6 +254,17 @@ function ProposalForm({ initial, id, villages }: { initial: Fields; id?: string;
           {t('form.site')}
           <input name="site" value={f.site} onChange={(e) => set('site', e.target.value)} />
         </label>
+        <div className="row wrap">
+          <label>
+            {t('form.lon')}
+            <input name="lon" inputMode="decimal" value={f.lon} onChange={(e) => set('lon', e.target.value)} />
+          </label>
+          <label>
+            {t('form.lat')}
+            <input name="lat" inputMode="decimal" value={f.lat} onChange={(e) => set('lat', e.target.value)} />
+          </label>
+        </div>
+        <p className="hint">{t('form.positionHint')}</p>
       </fieldset>
       <fieldset>
         <legend>{t('form.changes')}</legend>

@@ -10,6 +10,7 @@ import { Chart } from './Chart.tsx';
 import { formatTime, yuan, type Order, type OrderStatus } from './lib.tsx';
 import { OrderItems, OrderRefunds, StatusTag } from './Orders.tsx';
 import { GardensSection, NewBatch, ProductsSection } from './SellerCatalogue.tsx';
+import { PlaceSelect } from './PlaceSelect.tsx';
 
 interface Dashboard {
   lowStockThreshold: number;
@@ -123,6 +124,7 @@ function AddTraceEvent({ batchId }: { batchId: string }) {
   const [when, setWhen] = useState('');
   const [operator, setOperator] = useState('');
   const [notes, setNotes] = useState('');
+  const [place, setPlace] = useState('');
   const [file, setFile] = useState<File | null>(null);
   const [title, setTitle] = useState('');
   const [fileKey, setFileKey] = useState(0);
@@ -132,7 +134,7 @@ function AddTraceEvent({ batchId }: { batchId: string }) {
       const document = file ? await upload<{ id: string }>(`/market/batches/${batchId}/documents`, file, { title: title.trim() || file.name }) : null;
       return api<{ seq: number }>(`/market/batches/${batchId}/events`, {
         method: 'POST',
-        body: { kind, occurredAt: new Date(when || Date.now()).toISOString(), operator: operator.trim(), notes: notes.trim(), documentId: document?.id ?? null },
+        body: { kind, occurredAt: new Date(when || Date.now()).toISOString(), operator: operator.trim(), notes: notes.trim(), documentId: document?.id ?? null, placeUnitId: place || null },
       });
     },
     onSuccess: () => {
@@ -167,6 +169,7 @@ function AddTraceEvent({ batchId }: { batchId: string }) {
           {t('seller.eventWhen')}
           <input type="datetime-local" value={when} onChange={(e) => setWhen(e.target.value)} />
         </label>
+        <PlaceSelect value={place} onChange={setPlace} />
         <label>
           {t('seller.eventOperator')}
           <input value={operator} onChange={(e) => setOperator(e.target.value)} maxLength={60} />

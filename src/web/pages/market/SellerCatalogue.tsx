@@ -31,6 +31,10 @@ function ProductFields({ value, onChange }: { value: ProductDraft; onChange: (d:
         {t('manage.name')}
         <input name="name" value={value.name} onChange={set('name')} required maxLength={80} />
       </label>
+      <label>
+        {t('manage.nameEn')}
+        <input name="nameEn" lang="en" value={value.nameEn} onChange={set('nameEn')} maxLength={80} />
+      </label>
       {value.kind === 'tea' && (
         <div className="row wrap">
           <label>
@@ -57,6 +61,7 @@ function ProductFields({ value, onChange }: { value: ProductDraft; onChange: (d:
 interface ProductDraft {
   kind: 'tea' | 'craft';
   name: string;
+  nameEn: string;
   variety: string;
   grade: string;
   season: string;
@@ -110,7 +115,7 @@ function variantBody(d: VariantDraft, t: (k: string) => string): { label: string
 function NewProduct({ orgId }: { orgId: string }) {
   const { t } = useTranslation('market');
   const client = useQueryClient();
-  const blank: ProductDraft = { kind: 'tea', name: '', variety: '', grade: '', season: '', description: '' };
+  const blank: ProductDraft = { kind: 'tea', name: '', nameEn: '', variety: '', grade: '', season: '', description: '' };
   const [draft, setDraft] = useState(blank);
   const [variant, setVariant] = useState(emptyVariant);
   const [problem, setProblem] = useState('');
@@ -122,6 +127,7 @@ function NewProduct({ orgId }: { orgId: string }) {
           orgId,
           kind: draft.kind,
           name: draft.name.trim(),
+          nameEn: orNull(draft.nameEn),
           description: draft.description.trim(),
           ...(draft.kind === 'tea' ? { variety: orNull(draft.variety), grade: orNull(draft.grade), season: orNull(draft.season) } : {}),
           variants: [v],
@@ -392,6 +398,7 @@ function ProductEditor({ id }: { id: string }) {
         method: 'PATCH',
         body: {
           name: d.name.trim(),
+          nameEn: orNull(d.nameEn),
           description: d.description.trim(),
           ...(d.kind === 'tea' ? { variety: orNull(d.variety), grade: orNull(d.grade), season: orNull(d.season) } : {}),
         },
@@ -404,7 +411,7 @@ function ProductEditor({ id }: { id: string }) {
   if (product.error) return <ErrorText ns="market" error={product.error} />;
   if (!product.data) return null;
   const p = product.data;
-  const current = draft ?? { kind: p.kind, name: p.name, variety: p.variety ?? '', grade: p.grade ?? '', season: p.season ?? '', description: p.description };
+  const current = draft ?? { kind: p.kind, name: p.name, nameEn: p.nameEn ?? '', variety: p.variety ?? '', grade: p.grade ?? '', season: p.season ?? '', description: p.description };
   return (
     <div className="stack product-editor">
       <PhotoManager productId={id} name={p.name} photos={p.photos} />
@@ -446,6 +453,7 @@ export const photoSrc = (id: string, size: 'thumb' | 'full' = 'full') => `/api/v
 
 export function ProductsSection({ orgId }: { orgId: string }) {
   const { t } = useTranslation('market');
+  const name = useName();
   const products = useQuery({
     queryKey: ['market', 'shop-products', orgId],
     queryFn: () => api<{ items: ProductSummary[] }>(`/market/shops/${orgId}/products`),
@@ -460,7 +468,7 @@ export function ProductsSection({ orgId }: { orgId: string }) {
         {products.data?.items.map((p) => (
           <li key={p.id} data-product={p.name} className={p.active ? '' : 'off-sale'}>
             <button type="button" className="link-button" aria-expanded={open === p.id} onClick={() => setOpen(open === p.id ? '' : p.id)}>
-              {p.name}
+              {name(p)}
             </button>{' '}
             {!p.active && <span className="tag warn">{t('manage.offSale')}</span>}{' '}
             <span className="muted">

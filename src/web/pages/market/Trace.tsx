@@ -6,18 +6,20 @@ import { Link, Navigate, useParams } from 'react-router';
 import { api } from '../../api.ts';
 import type { MapPoint } from '../../components/VillageMap.tsx';
 import { formatTime } from './lib.tsx';
+import { useName } from '../../names.ts';
 
 // A buyer scanning the QR code reads the trace at once; MapLibre downloads only when they ask to see the journey's map.
 const VillageMap = lazy(() => import('../../components/VillageMap.tsx').then((m) => ({ default: m.VillageMap })));
 
 interface Trace {
   batch: { id: string; lot: string; harvestDate: string | null; quantity: number; notes: string };
-  product: { id: string; name: string; kind: string; variety: string | null; grade: string | null; season: string | null; gtin: string };
+  product: { id: string; name: string; nameEn: string | null; namePinyin: string; kind: string; variety: string | null; grade: string | null; season: string | null; gtin: string };
   producer: { id: string; name: string; village: string };
-  garden: { name: string; lon: number | null; lat: number | null; altitudeM: number | null; village: string; villageLon: number | null; villageLat: number | null } | null;
+  garden: { name: string; lon: number | null; lat: number | null; altitudeM: number | null; village: string; villagePinyin: string; villageLon: number | null; villageLat: number | null } | null;
   digitalLink: string;
-  journey: MapPoint[];
-  events: { seq: number; kind: string; occurredAt: string; operator: string; notes: string; documentTitle: string | null; documentUrl: string | null; documentVerified: boolean | null; hash: string }[];
+  /** The garden, then where the events happened (a village's names, the event's kind). */
+  journey: (MapPoint & { namePinyin: string | null; kind: string | null })[];
+  events: { seq: number; kind: string; occurredAt: string; operator: string; notes: string; documentTitle: string | null; documentUrl: string | null; documentVerified: boolean | null; place: { unitId: string | null; name: string | null; namePinyin: string | null } | null; hash: string }[];
   verification: { valid: boolean; brokenAtSeq: number | null; events: number };
 }
 
@@ -28,15 +30,20 @@ export function TracePage() {
   const { id = '' } = useParams();
   const { t, i18n } = useTranslation('market');
   const trace = useTrace(id);
+  const name = useName();
   const [showMap, setShowMap] = useState(false);
   if (trace.error) return <ErrorText ns="market" error={trace.error} />;
   if (!trace.data) return null;
-  const { batch, product, producer, garden, events, verification, journey: points } = trace.data;
+  const { batch, product, producer, garden, events, verification, journey } = trace.data;
+  // A village's name in the reader's language; a bare position says what happened there.
+  const placeName = (p: { id?: string; name: string | null; namePinyin: string | null }) =>
+    p.name ? name({ name: p.name, namePinyin: p.namePinyin }, !p.namePinyin ? undefined : p.id === 'county' ? 'county' : 'village') : '';
+  const points = journey.map((p) => ({ ...p, name: placeName(p) || (p.kind ? t(`trace.kinds.${p.kind as 'picking'}`) : '') }));
   return (
     <section className="stack trace">
       <div className="card">
         <p className="muted">{t('trace.title')}</p>
-        <h1>{product.name}</h1>
+        <h1>{name(product)}</h1>
         <p className={verification.valid ? 'verified' : 'broken'} role="status" data-testid="trace-verification">
           {verification.valid ? t('trace.verified', { count: verification.events }) : t('trace.broken', { seq: (verification.brokenAtSeq ?? 1) - 1 })}
         </p>
@@ -57,7 +64,7 @@ export function TracePage() {
             <>
               <dt>{t('trace.origin')}</dt>
               <dd>
-                {garden.village} · {garden.name}
+                {placeName({ name: garden.village, namePinyin: garden.villagePinyin })} · {garden.name}
                 {garden.altitudeM != null && ` · ${t('trace.altitude', { m: garden.altitudeM })}`}
               </dd>
             </>
@@ -78,7 +85,10 @@ export function TracePage() {
           )}
           <ol className="journey">
             {points.map((p) => (
-              <li key={p.id}>{p.name}</li>
+              <li key={p.id}>
+                {p.name}
+                {p.kind && placeName(p) && <span className="tag">{t(`trace.kinds.${p.kind as 'picking'}`)}</span>}
+              </li>
             ))}
           </ol>
         </div>
@@ -90,6 +100,7 @@ export function TracePage() {
             <li key={e.seq} data-kind={e.kind}>
               <span className="when">{formatTime(e.occurredAt, i18n.language)}</span>
               <strong>{t(`trace.kinds.${e.kind as 'picking'}`)}</strong>
+              {e.place?.name && <span className="tag" data-testid="event-place">{placeName(e.place)}</span>}
               {e.notes && <span>{e.notes}</span>}
               {e.operator && (
                 <span className="muted">

@@ -1,0 +1,1 @@
+ALTER TABLE "atlas_buildings" ADD COLUMN "name_en" text;

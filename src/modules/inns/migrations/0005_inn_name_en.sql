@@ -1,0 +1,1 @@
+ALTER TABLE "inns" ADD COLUMN "name_en" text;

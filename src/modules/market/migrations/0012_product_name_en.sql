@@ -1,0 +1,1 @@
+ALTER TABLE "market_products" ADD COLUMN "name_en" text;

@@ -1,0 +1,110 @@
+import type { BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TEST_PASSWORD } from '../support/constants.ts';
+import { freshDatabase, type TestDatabase } from '../support/db.ts';
+import { launchBrowser, mapCanvas } from './support/browser.ts';
+import { proposalBody } from '../support/proposal.ts';
+import { startServerProcess, type ServerProcess } from './support/server.ts';
+
+// Issue 18 item 5: a name entered in English for a product, an inn or a building is what an English reader sees, on
+// the list and on the record's own page; in Chinese the Chinese name stays. A trace shows where its events happened
+// (item 12). On both database drivers.
+const drivers = ['pglite', ...(process.env.TEST_DATABASE_URL ? ['postgres' as const] : [])] as const;
+
+/** Signs in over HTTP as the browser does and returns a caller for the API. */
+async function apiAs(base: string, username: string) {
+  const login = await fetch(`${base}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password: TEST_PASSWORD }) });
+  const cookie = login.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+  const { csrfToken } = (await login.json()) as { csrfToken: string };
+  return async (method: string, path: string, body?: unknown) => {
+    const r = await fetch(`${base}/api/v1${path}`, { method, headers: { cookie, 'x-csrf-token': csrfToken, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+    expect(r.status, `${method} ${path}`).toBeLessThan(300);
+    return r.json();
+  };
+}
+
+describe.each(drivers)('names entered in English, places of traces and proposals (%s)', (driver) => {
+  let server: ServerProcess;
+  let browser: BrowserContext;
+  let page: Page;
+  let db: TestDatabase | undefined;
+
+  beforeAll(async () => {
+    db = driver === 'postgres' ? await freshDatabase('postgres', 1) : undefined;
+    [server, browser] = await Promise.all([startServerProcess({ timeoutMs: 240_000, ...(db && { env: { DATABASE_URL: db.url! } }) }), launchBrowser()]);
+    page = await browser.newPage();
+  }, 300_000);
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+    await db?.dispose();
+  });
+
+  async function open(path: string, lang: 'en' | 'zh-CN') {
+    await page.goto(`${server.url}${path}`);
+    await page.evaluate((l) => localStorage.setItem('terrace.lang', l), lang);
+    await page.reload();
+  }
+
+  it('a product, an inn and a building show their English names in English, on the list and the page; Chinese in Chinese', async () => {
+    const producer = await apiAs(server.url, 'producer');
+    const keeper = await apiAs(server.url, 'innkeeper');
+    const village = await apiAs(server.url, 'village');
+    const { items } = await producer('GET', '/market/products');
+    const product = items.find((p: { name: string }) => p.name === '松阳银猴 特级 明前');
+    await producer('PATCH', `/market/products/${product.id}`, { nameEn: 'Songyang Silver Monkey, first flush' });
+    const [inn] = await keeper('GET', '/inns/mine');
+    await keeper('PATCH', `/inns/${inn.id}`, { nameEn: 'Old House Inn' });
+    const { items: buildings } = await village('GET', `/atlas/buildings?villageId=${inn.unitId}`);
+    const building = buildings[0];
+    await village('PATCH', `/atlas/buildings/${building.id}`, { nameEn: 'The Ancestral Hall of the Yang' });
+
+    await open('/market', 'en');
+    await page.getByRole('link', { name: 'Songyang Silver Monkey, first flush' }).first().waitFor();
+    await page.getByRole('link', { name: 'Songyang Silver Monkey, first flush' }).first().click();
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Songyang Silver Monkey, first flush');
+
+    await open('/inns', 'en');
+    await page.getByRole('link', { name: 'Old House Inn' }).first().waitFor();
+    await page.getByRole('link', { name: 'Old House Inn' }).first().click();
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Old House Inn');
+
+    await open(`/atlas/villages/${inn.unitId}`, 'en');
+    await page.getByRole('link', { name: 'The Ancestral Hall of the Yang' }).first().waitFor();
+    await page.getByRole('link', { name: 'The Ancestral Hall of the Yang' }).first().click();
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toContain('The Ancestral Hall of the Yang');
+
+    // The trace says where its events happened, in the reader's language, and its journey runs through them.
+    const [batch] = (await producer('GET', `/market/products/${product.id}`)).batches;
+    await producer('POST', `/market/batches/${batch.id}/events`, { kind: 'packing', occurredAt: new Date().toISOString(), placeUnitId: inn.unitId });
+    await open(`/market/trace/${batch.id}`, 'en');
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Songyang Silver Monkey, first flush');
+    await expect.poll(() => page.getByTestId('event-place').last().textContent()).toBe('Yangjiatang Village');
+    await expect.poll(() => page.locator('ol.journey li').last().textContent()).toBe('Yangjiatang VillagePacking');
+
+    // In Chinese the names stay Chinese.
+    await open(`/atlas/buildings/${building.id}`, 'zh-CN');
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toContain(building.name);
+    await open(`/inns/${inn.id}`, 'zh-CN');
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe(inn.name);
+  });
+
+  it("a proposal with a point in its village is drawn on the village's Atlas map", async () => {
+    const tree = await (await fetch(`${server.url}/api/v1/county`)).json();
+    const yjt = tree.townships.flatMap((x: { villages: { nameZh: string }[] }) => x.villages).find((x: { nameZh: string }) => x.nameZh === '杨家堂村');
+    const resident = await apiAs(server.url, 'resident');
+    const made = await resident('POST', '/interventions', proposalBody(yjt.id, { title: '村口古井修缮', lon: yjt.lon + 0.0005, lat: yjt.lat + 0.0005 }));
+    await resident('POST', `/interventions/${made.id}/transitions`, { action: 'submit', from: 'draft' });
+    // Signed in as the resident, the submitted proposal is on the map of the village.
+    const res = await fetch(`${server.url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'resident', password: TEST_PASSWORD }) });
+    const cookie = res.headers.getSetCookie()[0].split(';')[0];
+    const [cname, cvalue] = [cookie.slice(0, cookie.indexOf('=')), cookie.slice(cookie.indexOf('=') + 1)];
+    await browser.addCookies([{ name: cname, value: cvalue, url: server.url }]);
+    await open(`/atlas/villages/${yjt.id}`, 'zh-CN');
+    const map = page.getByTestId('atlas-map');
+    await map.locator('canvas').waitFor();
+    await expect.poll(() => map.getAttribute('data-proposals'), { timeout: 30_000 }).toContain(made.id);
+    await expect.poll(async () => (await mapCanvas(page, 'atlas-map', '#6a4c93')).near, { timeout: 30_000 }).toBeGreaterThan(20);
+    await browser.clearCookies();
+  });
+});
