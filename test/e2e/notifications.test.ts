@@ -9,14 +9,18 @@ import { startServerProcess, type ServerProcess } from './support/server.ts';
 const ADDRESS = { name: '王小明', phone: '13800001234', province: '上海市', city: '上海市', detail: '徐汇区漕溪北路 88 号' };
 
 /** A buyer's checkout and sandbox payment over real HTTP, as their browser makes them. */
-async function buyerCheckout(base: string) {
-  const login = await fetch(`${base}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'buyer', password: TEST_PASSWORD }) });
+async function apiAs(base: string, username: string) {
+  const login = await fetch(`${base}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password: TEST_PASSWORD }) });
   const cookie = login.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
   const { csrfToken } = (await login.json()) as { csrfToken: string };
-  const call = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
+  return async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
     const r = await fetch(`${base}/api/v1${path}`, { method, headers: { cookie, 'x-csrf-token': csrfToken, 'content-type': 'application/json', ...headers }, body: body === undefined ? undefined : JSON.stringify(body) });
     return r.json();
   };
+}
+
+async function buyerCheckout(base: string) {
+  const call = await apiAs(base, 'buyer');
   const { items } = await call('GET', '/market/products');
   const product = items.find((p: { name: string }) => p.name === '松阳银猴 特级 明前');
   const [variant] = (await call('GET', `/market/products/${product.id}`)).variants;
@@ -143,5 +147,24 @@ describe('notifications in the browser', () => {
     const message = JSON.parse(decryptPush(pushed.body, keys));
     expect(message).toMatchObject({ kind: 'order.new', title: '新订单', url: 'https://terrace.example/market/seller' });
     expect(message.body).toBe(`订单 ${orderId.slice(-8)} 已付款，共 ¥138.00，请尽快备货。`);
+  });
+
+  it('a buyer asks to be reminded of a live session on its page, and finds it in the centre when the producer goes live', async () => {
+    const producer = await apiAs(server.url, 'producer');
+    const { items } = await producer('GET', '/market/products');
+    const session = await producer('POST', '/live/sessions', { orgId: items[0].orgId, title: '春茶开采直播', scheduledAt: new Date(Date.now() + 3600_000).toISOString(), productIds: [items[0].id] });
+    await page.evaluate(() => localStorage.setItem('terrace.lang', 'zh-CN'));
+    await signIn('buyer');
+    await page.goto(`${server.url}/live/${session.id}`);
+    await page.getByRole('button', { name: /开播提醒我/ }).click();
+    await page.getByRole('button', { name: /已设开播提醒/ }).waitFor();
+    await page.reload();
+    await page.getByRole('button', { name: /已设开播提醒/ }).waitFor();
+    expect((await producer('POST', `/live/sessions/${session.id}/start`)).status).toBe('live');
+    await page.goto(`${server.url}/notifications`);
+    await page.getByRole('heading', { name: '直播提醒' }).waitFor();
+    await expect.poll(() => page.locator('.nt-item').first().textContent()).toContain('直播“春茶开采直播”正在直播，快来观看。');
+    await page.getByRole('link', { name: '查看' }).first().click();
+    await expect.poll(() => page.url()).toContain(`/live/${session.id}`);
   });
 });
