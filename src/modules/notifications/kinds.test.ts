@@ -7,6 +7,7 @@ import { as, signIn, startTestApp, type Session, type TestApp } from '../../../t
 import { describeEachDriver } from '../../../test/support/db.ts';
 import { proposalBody } from '../../../test/support/proposal.ts';
 import { queryRows } from '../../db/handle.ts';
+import { notify } from './index.ts';
 import { render } from './messages.ts';
 
 process.env.NOTIFY_DELIVER_EVERY_SECONDS = '0';
@@ -192,5 +193,25 @@ describeEachDriver('notification kinds sent by other modules', (driver) => {
     const set = await send(buyer, 'PUT', '/notifications/preferences', { kinds: [{ kind: 'live.starting', channels: ['email'] }] });
     expect(set.statusCode, set.body).toBe(200);
     expect(set.json().kinds.find((k: { kind: string }) => k.kind === 'live.starting').channels).toEqual(['in_app', 'email']);
+  });
+
+  it('a notification that cannot be recorded never undoes the change that sent it', async () => {
+    const [{ county_id: countyId }] = await queryRows<{ county_id: string }>(t.db.db, sql`select county_id from users where id = ${buyer.userId}`);
+    const before = (await centre(buyer, 'order.shipped')).length;
+    const warnings: string[] = [];
+    const onWarning = (w: Error) => warnings.push(w.message);
+    process.on('warning', onWarning);
+    const result = await t.db.db.transaction(async (tx) => {
+      // The database refuses this kind (its check constraint): that notification is dropped, the transaction goes on.
+      const refused = await notify(tx, { countyId, userIds: [buyer.userId], kind: 'no.such.kind' as never, params: { orderNo: 'x' } });
+      const kept = await notify(tx, { countyId, userIds: [buyer.userId], kind: 'order.shipped', params: { orderNo: 'ABCD1234', trackingNo: 'SF123' } });
+      return { refused, kept };
+    });
+    await new Promise((resolve) => setImmediate(resolve));
+    process.off('warning', onWarning);
+    expect(result.refused).toEqual([]);
+    expect(result.kept).toHaveLength(1);
+    expect((await centre(buyer, 'order.shipped')).length).toBe(before + 1);
+    expect(warnings).toEqual(['notifications: a no.such.kind notification was not recorded (23514)']);
   });
 });

@@ -41,9 +41,26 @@ export interface NotifyInput {
 /**
  * Tells users about something, inside the caller's transaction: the in-app rows, and one outbox row per further
  * channel each user chose (the `notifications.deliver` job sends them and retries). Nothing here talks to the
- * network, so a channel that is down can never roll back the change that caused the notification.
+ * network, so a channel that is down can never roll back the change that caused the notification; and the rows are
+ * written in a savepoint, so a notification that cannot be recorded is dropped (with a warning naming only its kind
+ * and the database's error code) while the change itself commits.
  */
 export async function notify(tx: Db, input: NotifyInput): Promise<string[]> {
+  try {
+    return await tx.transaction((sp) => record(sp, input));
+  } catch (error) {
+    process.emitWarning(`notifications: a ${String(input.kind)} notification was not recorded (${errorCode(error)})`);
+    return [];
+  }
+}
+
+/** The database's error code (drizzle wraps the driver's error), never its message: that carries the parameters. */
+const errorCode = (error: unknown): string => {
+  const e = error as { code?: string; cause?: { code?: string }; name?: string };
+  return e.cause?.code ?? e.code ?? e.name ?? 'error';
+};
+
+async function record(tx: Db, input: NotifyInput): Promise<string[]> {
   const recipients = new Set(input.userIds ?? []);
   if (input.orgId) for (const id of await orgMemberIds(tx, input.countyId, input.orgId)) recipients.add(id);
   if (input.followersOf?.length) for (const id of await followerIds(tx, input.countyId, input.followersOf)) recipients.add(id);
