@@ -1889,6 +1889,24 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/live/sessions/{id}/reminder": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Whether the signed-in user will be told when the session starts */
+        get: operations["getLiveReminder"];
+        /** Be told (or stop being told) when the session is about to start and when it goes live */
+        put: operations["setLiveReminder"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/live/sessions/{id}/report": {
         parameters: {
             query?: never;
@@ -14934,6 +14952,141 @@ export interface operations {
             };
         };
     };
+    getLiveReminder: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        reminded: boolean;
+                    };
+                };
+            };
+            /** @description Invalid input; `field` names the offending field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed for this user */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found (or not visible to this user) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    setLiveReminder: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    on: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        reminded: boolean;
+                    };
+                };
+            };
+            /** @description Invalid input; `field` names the offending field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed for this user */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found (or not visible to this user) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state (a refused transition, a duplicate, stock gone) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     getLiveReport: {
         parameters: {
             query?: never;
@@ -20493,7 +20646,7 @@ export interface operations {
                             /** Format: uuid */
                             id: string;
                             /** @enum {string} */
-                            kind: "order.new" | "order.shipped" | "order.refunded" | "booking.made" | "booking.cancelled" | "proposal.step";
+                            kind: "order.new" | "order.shipped" | "order.refunded" | "delivery.made" | "booking.made" | "booking.cancelled" | "proposal.step" | "vote.closing" | "live.starting";
                             link: string | null;
                             params: {
                                 [key: string]: string | number;
@@ -20626,7 +20779,7 @@ export interface operations {
                         kinds: {
                             channels: ("in_app" | "email" | "push" | "sms" | "wechat")[];
                             /** @enum {string} */
-                            kind: "order.new" | "order.shipped" | "order.refunded" | "booking.made" | "booking.cancelled" | "proposal.step";
+                            kind: "order.new" | "order.shipped" | "order.refunded" | "delivery.made" | "booking.made" | "booking.cancelled" | "proposal.step" | "vote.closing" | "live.starting";
                         }[];
                         pushSubscriptions: number;
                     };
@@ -20671,7 +20824,7 @@ export interface operations {
                     kinds?: {
                         channels: ("in_app" | "email" | "push" | "sms" | "wechat")[];
                         /** @enum {string} */
-                        kind: "order.new" | "order.shipped" | "order.refunded" | "booking.made" | "booking.cancelled" | "proposal.step";
+                        kind: "order.new" | "order.shipped" | "order.refunded" | "delivery.made" | "booking.made" | "booking.cancelled" | "proposal.step" | "vote.closing" | "live.starting";
                     }[];
                 };
             };
@@ -20692,7 +20845,7 @@ export interface operations {
                         kinds: {
                             channels: ("in_app" | "email" | "push" | "sms" | "wechat")[];
                             /** @enum {string} */
-                            kind: "order.new" | "order.shipped" | "order.refunded" | "booking.made" | "booking.cancelled" | "proposal.step";
+                            kind: "order.new" | "order.shipped" | "order.refunded" | "delivery.made" | "booking.made" | "booking.cancelled" | "proposal.step" | "vote.closing" | "live.starting";
                         }[];
                         pushSubscriptions: number;
                     };

@@ -32,6 +32,7 @@ export {
   orgMemberIds,
   orgsOfUser,
   revokeVillageResidency,
+  unitRoleHolderIds,
   unitsByName,
   userIdsByUsername,
   usersByIds,

@@ -494,6 +494,15 @@ export async function orgMemberIds(db: Db, countyId: string, orgId: string): Pro
   return rows.map((r) => r.userId);
 }
 
+/** The users holding a role on one unit itself (not inherited from above), e.g. a village's residents. */
+export async function unitRoleHolderIds(db: Db, countyId: string, unitId: string, role: Role): Promise<string[]> {
+  const rows = await db
+    .selectDistinct({ userId: roleGrants.userId })
+    .from(roleGrants)
+    .where(and(eq(roleGrants.countyId, countyId), eq(roleGrants.unitId, unitId), eq(roleGrants.role, role)));
+  return rows.map((r) => r.userId);
+}
+
 /** What another module may show of a user: the name they go by and the language they read. */
 export interface UserCard {
   id: string;

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineModule } from '../../server/module.ts';
 import { closeEndedOffers, releaseExpiredClaims } from './flash.ts';
+import { remindStartingSoon } from './reminders.ts';
 import { liveRoutes } from './routes.ts';
 import * as schema from './schema.ts';
 import { seedDemoSession } from './seed.ts';
@@ -26,6 +27,13 @@ export const liveModule = defineModule({
       every: () => Number(process.env.LIVE_RELEASE_SECONDS ?? 30),
       maxAttempts: 1,
       run: async (_data, ctx) => ({ released: await releaseExpiredClaims(ctx.db), closed: await closeEndedOffers(ctx.db) }),
+    },
+    {
+      // Followers of a session starting within LIVE_REMIND_MINUTES are reminded, once each (a re-run tells nobody twice).
+      name: 'live.remind-starting',
+      every: () => Number(process.env.LIVE_REMIND_EVERY_SECONDS ?? 60),
+      maxAttempts: 1,
+      run: async (_data, ctx) => ({ told: await remindStartingSoon(ctx.db) }),
     },
   ],
 });

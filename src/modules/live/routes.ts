@@ -9,6 +9,7 @@ import { notFound, Problem } from '../../server/problems.ts';
 import { deleteMessage, like, muteAuthor, postMessage } from './chat.ts';
 import { claimOffer, closeOffer, createOffer, getClaim, orderClaim } from './flash.ts';
 import { attachLiveSockets, createLiveHub } from './realtime.ts';
+import { getReminder, setReminder } from './reminders.ts';
 import { liveFigures, sessionReport } from './report.ts';
 import { SESSION_STATUSES, CLAIM_STATUSES, OFFER_STATUSES } from './schema.ts';
 import { getCover, getHostView, getSession, listSessions, moveSession, mySessions, pinProduct, scheduleSession, noteExternalStream, setCover, startDemoStream, streamKeyAllows } from './sessions.ts';
@@ -324,6 +325,28 @@ export const liveRoutes: FastifyPluginAsync = async (base) => {
       async (request) => moveSession(app.db, request.actor, request.params.id, move),
     );
   }
+
+  app.get(
+    '/live/sessions/:id/reminder',
+    { schema: { security: SESSION, tags, summary: 'Whether the signed-in user will be told when the session starts', operationId: 'getLiveReminder', params: idParams, response: { 200: z.object({ reminded: z.boolean() }) } } },
+    async (request) => getReminder(app.db, request.actor, request.params.id),
+  );
+
+  app.put(
+    '/live/sessions/:id/reminder',
+    {
+      schema: {
+        security: SESSION,
+        tags,
+        summary: 'Be told (or stop being told) when the session is about to start and when it goes live',
+        operationId: 'setLiveReminder',
+        params: idParams,
+        body: z.strictObject({ on: z.boolean() }),
+        response: { 200: z.object({ reminded: z.boolean() }) },
+      },
+    },
+    async (request) => setReminder(app.db, request.actor, request.params.id, request.body.on),
+  );
 
   app.put(
     '/live/sessions/:id/pin',

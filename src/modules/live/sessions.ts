@@ -11,6 +11,7 @@ import { authorize, requireActor, type Actor } from '../governance/index.ts';
 import { getProduct } from '../market/index.ts';
 import { closeOffersTx } from './flash.ts';
 import { countViewers, currentSeq, publishLiveEvent } from './realtime.ts';
+import { tellFollowers } from './reminders.ts';
 import { liveFlashOffers, liveMessages, livePins, liveSessionProducts, liveSessions, type SessionStatus } from './schema.ts';
 
 export const iso = (d: Date | string | null) => (d == null ? null : new Date(d).toISOString());
@@ -108,6 +109,7 @@ export async function moveSession(db: Db, actor: Actor | null, sessionId: string
     }
     await recordAudit(tx, who, { action: `live.session.${move}`, entity: 'live_session', entityId: sessionId, details: { from: session.status, to } });
     await publishLiveEvent(tx, { sessionId, type: 'status', data: { status: to } });
+    if (to === 'live') await tellFollowers(tx, moved, 'now');
     return { id: sessionId, status: to };
   });
 }

@@ -7,6 +7,8 @@ import type { Db } from '../../db/handle.ts';
 import { recordAudit } from '../../server/audit.ts';
 import { badRequest, notFound, refusedTransition } from '../../server/problems.ts';
 import type { Actor } from '../governance/index.ts';
+import { orderParties } from '../market/index.ts';
+import { notify } from '../notifications/index.ts';
 import { deliverer, operator } from './access.ts';
 import type { PlanResult } from './planning.ts';
 import { villagesById } from './requests.ts';
@@ -116,6 +118,7 @@ export async function closeStop(db: Db, actor: Actor | null, planId: string, sto
       .returning({ id: planStops.id, status: planStops.status, reason: planStops.reason, closedAt: planStops.closedAt, proofKind: planStops.proofKind });
     if (!row) throw refusedTransition(`This stop is already ${stop.status}`, stop.status);
     await recordAudit(tx, who, { action: `logistics.stop.${input.status}`, entity: 'logistics_plan_stop', entityId: stopId, details: { planId, reason: input.status === 'failed' ? input.reason : null, proof: proof.proofKind ?? null } });
+    if (input.status === 'delivered') await tellBuyer(tx, who.countyId, stop.requestId);
     const [open] = await tx.select({ id: planStops.id }).from(planStops).where(and(eq(planStops.countyId, who.countyId), eq(planStops.planId, planId), inArray(planStops.status, ['pending', 'picked_up']))).limit(1);
     if (!open) {
       await tx.update(plans).set({ status: 'completed' }).where(and(eq(plans.countyId, who.countyId), eq(plans.id, planId), ne(plans.status, 'completed')));
@@ -123,6 +126,14 @@ export async function closeStop(db: Db, actor: Actor | null, planId: string, sto
     }
     return row;
   });
+}
+
+/** The buyer of the Market order a delivered stop carried is told (in the same transaction; the outbox sends). */
+async function tellBuyer(tx: Db, countyId: string, requestId: string) {
+  const [req] = await tx.select({ orderId: requests.marketOrderId }).from(requests).where(and(eq(requests.countyId, countyId), eq(requests.id, requestId)));
+  const order = req?.orderId ? await orderParties(tx, req.orderId) : null;
+  if (!order || order.countyId !== countyId) return;
+  await notify(tx, { countyId, userIds: [order.buyerId], kind: 'delivery.made', params: { orderNo: req!.orderId!.slice(-8) }, link: `/market/orders/${req!.orderId}`, onceKey: `delivery.made:${req!.orderId}` });
 }
 
 /** Delivered with a photo as proof: the image is stored first, then the stop closes (a refused close removes it). */

@@ -23,5 +23,5 @@ export const notificationsModule = defineModule({
   ],
 });
 
-export { notify, type NotifyInput } from './service.ts';
+export { follow, isFollowing, notify, type NotifyInput } from './service.ts';
 export { NOTIFICATION_KINDS, type NotificationKind } from './schema.ts';

@@ -6,7 +6,7 @@ import { describeEachDriver } from '../../../test/support/db.ts';
 import { queryRows } from '../../db/handle.ts';
 import { deliverDue, MAX_ATTEMPTS } from './channels.ts';
 import { notify } from './index.ts';
-import { browserKeys, checkVapid, decryptPush, startPushService, startSmtpServer } from './test-stand-ins.ts';
+import { browserKeys, checkVapid, decryptPush, startPushService, startSmtpServer } from '../../../test/support/notify-stand-ins.ts';
 
 // The tests drain the outbox themselves (deterministically) instead of the recurring job.
 process.env.NOTIFY_DELIVER_EVERY_SECONDS = '0';

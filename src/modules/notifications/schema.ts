@@ -6,7 +6,17 @@ import { adminUnits, users } from '../governance/index.ts';
 import { createdAt, inList, tenantId } from '../../db/columns.ts';
 
 /** Every kind a module may send; each has a sentence in the web's i18n (notifications namespace, `kind.<kind>`). */
-export const NOTIFICATION_KINDS = ['order.new', 'order.shipped', 'order.refunded', 'booking.made', 'booking.cancelled', 'proposal.step'] as const;
+export const NOTIFICATION_KINDS = [
+  'order.new',
+  'order.shipped',
+  'order.refunded',
+  'delivery.made',
+  'booking.made',
+  'booking.cancelled',
+  'proposal.step',
+  'vote.closing',
+  'live.starting',
+] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 
 /** `in_app` is the centre itself (always on); the rest are delivered by the outbox. */
@@ -38,10 +48,17 @@ export const notifications = pgTable(
     kind: text('kind').$type<NotificationKind>().notNull(),
     params: jsonb('params').$type<Record<string, string | number>>().notNull().default(sql`'{}'::jsonb`),
     link: text('link'),
+    /** Set by a sender that may say the same thing twice (a recurring job): a user is told once per key. */
+    onceKey: text('once_key'),
     readAt: timestamp('read_at', { withTimezone: true }),
     createdAt: createdAt(),
   },
-  (t) => [pk(t), check('notifications_kind_check', inList('kind', NOTIFICATION_KINDS)), index('notifications_user_idx').on(t.countyId, t.userId, t.createdAt)],
+  (t) => [
+    pk(t),
+    check('notifications_kind_check', inList('kind', NOTIFICATION_KINDS)),
+    index('notifications_user_idx').on(t.countyId, t.userId, t.createdAt),
+    uniqueIndex('notifications_once_unique').on(t.countyId, t.userId, t.onceKey),
+  ],
 );
 
 /** The outbox: one row per notification and channel the user chose, sent by the `notifications.deliver` job. */
@@ -81,6 +98,22 @@ export const notificationPreferences = pgTable(
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [pk(t), uniqueIndex('notification_preferences_unique').on(t.countyId, t.userId, t.kind), check('notification_preferences_kind_check', inList('kind', NOTIFICATION_KINDS))],
+);
+
+/**
+ * What a user asked to be told about without being a party to it: a topic named by its module, like
+ * `live.session:<id>` (tell me when this live session starts). Modules name the topics; this table only keeps them.
+ */
+export const notificationFollows = pgTable(
+  'notification_follows',
+  {
+    id: tenantId(),
+    countyId: county(),
+    userId: user(),
+    topic: text('topic').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [pk(t), uniqueIndex('notification_follows_unique').on(t.countyId, t.topic, t.userId), index('notification_follows_user_idx').on(t.countyId, t.userId)],
 );
 
 /** Where a user may be reached outside the app (users carry no address of their own). */

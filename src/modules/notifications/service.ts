@@ -11,6 +11,7 @@ import {
   NOTIFICATION_KINDS,
   notificationContacts,
   notificationDeliveries,
+  notificationFollows,
   notificationPreferences,
   notifications,
   pushSubscriptions,
@@ -27,6 +28,10 @@ export interface NotifyInput {
   /** The users to tell, or every member of an organization (its role holders). */
   userIds?: string[];
   orgId?: string;
+  /** And everyone who follows one of these topics (see `follow`). */
+  followersOf?: string[];
+  /** Users already told under this key are not told again (for senders that may repeat, like recurring jobs). */
+  onceKey?: string;
   kind: NotificationKind;
   params?: Record<string, string | number>;
   /** Where the notification leads in the app (a path like `/market/orders`). */
@@ -36,11 +41,29 @@ export interface NotifyInput {
 /**
  * Tells users about something, inside the caller's transaction: the in-app rows, and one outbox row per further
  * channel each user chose (the `notifications.deliver` job sends them and retries). Nothing here talks to the
- * network, so a channel that is down can never roll back the change that caused the notification.
+ * network, so a channel that is down can never roll back the change that caused the notification; and the rows are
+ * written in a savepoint, so a notification that cannot be recorded is dropped (with a warning naming only its kind
+ * and the database's error code) while the change itself commits.
  */
 export async function notify(tx: Db, input: NotifyInput): Promise<string[]> {
+  try {
+    return await tx.transaction((sp) => record(sp, input));
+  } catch (error) {
+    process.emitWarning(`notifications: a ${String(input.kind)} notification was not recorded (${errorCode(error)})`);
+    return [];
+  }
+}
+
+/** The database's error code (drizzle wraps the driver's error), never its message: that carries the parameters. */
+const errorCode = (error: unknown): string => {
+  const e = error as { code?: string; cause?: { code?: string }; name?: string };
+  return e.cause?.code ?? e.code ?? e.name ?? 'error';
+};
+
+async function record(tx: Db, input: NotifyInput): Promise<string[]> {
   const recipients = new Set(input.userIds ?? []);
   if (input.orgId) for (const id of await orgMemberIds(tx, input.countyId, input.orgId)) recipients.add(id);
+  if (input.followersOf?.length) for (const id of await followerIds(tx, input.countyId, input.followersOf)) recipients.add(id);
   if (!recipients.size) return [];
   const userIds = [...recipients];
   const prefs = await tx
@@ -48,8 +71,9 @@ export async function notify(tx: Db, input: NotifyInput): Promise<string[]> {
     .from(notificationPreferences)
     .where(and(eq(notificationPreferences.countyId, input.countyId), eq(notificationPreferences.kind, input.kind), inArray(notificationPreferences.userId, userIds)));
   const chosen = new Map(prefs.map((p) => [p.userId, p.channels]));
-  const rows = userIds.map((userId) => ({ id: uuidv7(), countyId: input.countyId, userId, kind: input.kind, params: input.params ?? {}, link: input.link ?? null }));
-  await tx.insert(notifications).values(rows);
+  const values = userIds.map((userId) => ({ id: uuidv7(), countyId: input.countyId, userId, kind: input.kind, params: input.params ?? {}, link: input.link ?? null, onceKey: input.onceKey ?? null }));
+  // Those already told under the once-key are left out (the unique key decides, even when two senders race).
+  const rows = await tx.insert(notifications).values(values).onConflictDoNothing().returning({ id: notifications.id, userId: notifications.userId });
   const deliveries = rows.flatMap((n) =>
     (chosen.get(n.userId) ?? DEFAULT_CHANNELS)
       .filter((c): c is DeliveryChannel => (DELIVERY_CHANNELS as readonly string[]).includes(c))
@@ -57,6 +81,33 @@ export async function notify(tx: Db, input: NotifyInput): Promise<string[]> {
   );
   if (deliveries.length) await tx.insert(notificationDeliveries).values(deliveries);
   return rows.map((r) => r.id);
+}
+
+/** Who follows any of the topics (each user once). */
+export async function followerIds(db: Db, countyId: string, topics: string[]): Promise<string[]> {
+  const rows = await db
+    .selectDistinct({ userId: notificationFollows.userId })
+    .from(notificationFollows)
+    .where(and(eq(notificationFollows.countyId, countyId), inArray(notificationFollows.topic, topics)));
+  return rows.map((r) => r.userId);
+}
+
+/**
+ * Starts or stops following a topic (inside the caller's transaction, which has checked the topic's record and
+ * audits the change); answers whether the user now follows it. Following twice is following once.
+ */
+export async function follow(tx: Db, who: { id: string; countyId: string }, topic: string, on: boolean): Promise<boolean> {
+  if (on) await tx.insert(notificationFollows).values({ countyId: who.countyId, userId: who.id, topic }).onConflictDoNothing();
+  else await tx.delete(notificationFollows).where(and(eq(notificationFollows.countyId, who.countyId), eq(notificationFollows.userId, who.id), eq(notificationFollows.topic, topic)));
+  return on;
+}
+
+export async function isFollowing(db: Db, who: { id: string; countyId: string }, topic: string): Promise<boolean> {
+  const [row] = await db
+    .select({ id: notificationFollows.id })
+    .from(notificationFollows)
+    .where(and(eq(notificationFollows.countyId, who.countyId), eq(notificationFollows.userId, who.id), eq(notificationFollows.topic, topic)));
+  return !!row;
 }
 
 export interface NotificationView {

@@ -4,11 +4,11 @@ import { searchText } from '../../../db/search-text.ts';
 import { badRequest, conflict, forbidden, notFound, Problem, refusedTransition } from '../../../server/problems.ts';
 import { recordAudit } from '../../../server/audit.ts';
 import { notify as tell } from '../../notifications/index.ts';
-import { authorize, requireActor, type Actor, type Permission } from '../../governance/index.ts';
+import { authorize, requireActor, unitRoleHolderIds, type Actor, type Permission } from '../../governance/index.ts';
 import { getUnit } from '../../governance/index.ts';
 import { lookupBuildings } from '../atlas.ts';
 import { checkHeritageRules } from '../rules.ts';
-import { interventionNotifications, interventions, interventionTransitions, type BuildingSnapshot, type Media, type Outcomes, type Status } from '../schema.ts';
+import { interventionNotifications, interventions, interventionTransitions, interventionVotes, type BuildingSnapshot, type Media, type Outcomes, type Status } from '../schema.ts';
 import { Intervention, ProposalInput } from './common.ts';
 import { getProposal } from './reading.ts';
 import { getRuleParams } from './rules.ts';
@@ -190,6 +190,13 @@ export async function notify(tx: Db, p: Intervention, to: Status, kind: Action, 
   if (p.proposerId !== exceptUserId) rows.push({ countyId: p.countyId, interventionId: p.id, userId: p.proposerId, kind, status: to } as never);
   if (rows.length) await tx.insert(interventionNotifications).values(rows);
   if (p.proposerId !== exceptUserId) await tell(tx, { countyId: p.countyId, userIds: [p.proposerId], kind: 'proposal.step', params: { title: p.title, step: to }, link: `/interventions/p/${p.id}` });
+  // Reviewed by the township, the proposal goes to the county, whose decision ends the residents' vote: the
+  // village's residents who have not voted yet are told once that voting closes soon.
+  if (to === 'township_reviewed') {
+    const voted = new Set((await tx.select({ userId: interventionVotes.userId }).from(interventionVotes).where(and(eq(interventionVotes.countyId, p.countyId), eq(interventionVotes.interventionId, p.id)))).map((v) => v.userId));
+    const residents = (await unitRoleHolderIds(tx, p.countyId, p.villageId, 'resident')).filter((id) => !voted.has(id));
+    await tell(tx, { countyId: p.countyId, userIds: residents, kind: 'vote.closing', params: { title: p.title }, link: `/interventions/p/${p.id}`, onceKey: `vote.closing:${p.id}` });
+  }
 }
 
 export const STATUS_WORDS: Record<Status, string> = {

@@ -6,6 +6,7 @@ import { useMe } from '../../auth.tsx';
 import { ErrorText } from '../../components/ErrorText.tsx';
 import { Chat } from './Chat.tsx';
 import { Offers } from './Offers.tsx';
+import { Reminder } from './Reminder.tsx';
 import { SessionStage } from './Video.tsx';
 import { useSessionEvents, yuan, type SessionPage } from './lib.ts';
 
@@ -28,6 +29,7 @@ export function SessionView() {
         <button type="button" onClick={() => like.mutate()} disabled={!me || s.status === 'ended'} aria-label={t('like')}>
           ♥ <span data-testid="live-likes">{s.likes}</span>
         </button>
+        {me && s.status === 'scheduled' && <Reminder sessionId={s.id} />}
       </div>
       <ErrorText error={like.error} />
       <Offers offers={s.offers} />

@@ -1,6 +1,6 @@
 // Local stand-ins the tests deliver to: an SMTP server (smtp-server) that keeps what it receives, and a Web Push
 // service over HTTPS that checks the VAPID signature and decrypts each RFC 8291 (aes128gcm) message with the
-// subscription's own keys, as a browser does. Test support only: nothing in the app imports this file.
+// subscription's own keys, as a browser does. Test support only (module and browser tests): nothing in the app imports it.
 import { execFileSync } from 'node:child_process';
 import { createECDH, createHmac, createDecipheriv, createPublicKey, randomBytes, verify } from 'node:crypto';
 import fs from 'node:fs';
