@@ -2,7 +2,7 @@
 import { and, count, eq, gt, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../../db/handle.ts';
 import { recordAudit } from '../../server/audit.ts';
-import { conflict, notFound, Problem } from '../../server/problems.ts';
+import { conflict, notFound, Problem, refusedTransition } from '../../server/problems.ts';
 import { requireActor, type Actor } from '../governance/index.ts';
 import { publishLiveEvent } from './realtime.ts';
 import { hostedSession, iso } from './sessions.ts';
@@ -19,7 +19,7 @@ const tooFast = () => new Problem(429, 'rate_limited', 'Too many messages; wait 
 async function openSession(db: Db, sessionId: string) {
   const [s] = await db.select({ countyId: liveSessions.countyId, status: liveSessions.status }).from(liveSessions).where(eq(liveSessions.id, sessionId));
   if (!s) throw notFound('Session');
-  if (s.status === 'ended') throw conflict('session_ended', 'The session has ended');
+  if (s.status === 'ended') throw refusedTransition('The session has ended', 'ended');
   return s;
 }
 

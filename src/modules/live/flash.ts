@@ -24,7 +24,7 @@ export interface OfferInput {
 
 export async function createOffer(db: Db, actor: Actor | null, sessionId: string, input: OfferInput) {
   const { who, session } = await hostedSession(db, actor, sessionId);
-  if (session.status === 'ended') throw conflict('session_ended', 'The session has ended');
+  if (session.status === 'ended') throw refusedTransition('The session has ended', 'ended');
   const [link] = await db
     .select()
     .from(liveSessionProducts)

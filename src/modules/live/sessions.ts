@@ -6,7 +6,7 @@ import type { Db } from '../../db/handle.ts';
 import { recordAudit } from '../../server/audit.ts';
 import { storeImage } from '../../server/images.ts';
 import type { FileStorage } from '../../server/storage.ts';
-import { badRequest, conflict, notFound, refusedTransition } from '../../server/problems.ts';
+import { badRequest, conflict, notFound, refusedTransition, transition } from '../../server/problems.ts';
 import { authorize, requireActor, type Actor } from '../governance/index.ts';
 import { getProduct } from '../market/index.ts';
 import { closeOffersTx } from './flash.ts';
@@ -94,12 +94,17 @@ export async function moveSession(db: Db, actor: Actor | null, sessionId: string
   const { from, to } = MOVES[move];
   return db.transaction(async (tx) => {
     const now = new Date();
-    const [moved] = await tx
-      .update(liveSessions)
-      .set(move === 'start' ? { status: to, startedAt: now } : { status: to, endedAt: now })
-      .where(and(eq(liveSessions.countyId, session.countyId), eq(liveSessions.id, sessionId), inArray(liveSessions.status, from)))
-      .returning();
-    if (!moved) throw conflict('invalid_state', `The session is ${session.status}`);
+    const moved = await transition(
+      () =>
+        tx
+          .update(liveSessions)
+          .set(move === 'start' ? { status: to, startedAt: now } : { status: to, endedAt: now })
+          .where(and(eq(liveSessions.countyId, session.countyId), eq(liveSessions.id, sessionId), inArray(liveSessions.status, from)))
+          .returning(),
+      async () => (await tx.select({ status: liveSessions.status }).from(liveSessions).where(and(eq(liveSessions.countyId, session.countyId), eq(liveSessions.id, sessionId))))[0]?.status,
+      (current) => ({ detail: `A session that is ${current} cannot ${move}` }),
+      'Session',
+    );
     if (to === 'ended') {
       await tx
         .update(livePins)
@@ -265,7 +270,7 @@ export async function getSession(db: Db, sessionId: string, video: VideoSettings
 /** The host presents a product of the session (or none): viewers see it at once; the replay gets a chapter mark. */
 export async function pinProduct(db: Db, actor: Actor | null, sessionId: string, productId: string | null) {
   const { who, session } = await hostedSession(db, actor, sessionId);
-  if (session.status === 'ended') throw conflict('session_ended', 'The session has ended');
+  if (session.status === 'ended') throw refusedTransition('The session has ended', 'ended');
   if (productId) {
     const [link] = await db
       .select()
@@ -332,7 +337,7 @@ export async function noteExternalStream(db: Db, sessionId: string, streaming: b
 /** The host uploads a cover image for the session (checked and stored by the kernel); the previous one is removed. */
 export async function setCover(db: Db, storage: FileStorage, actor: Actor | null, sessionId: string, file: { data: Buffer; declaredType: string }) {
   const { who, session } = await hostedSession(db, actor, sessionId);
-  if (session.status === 'ended') throw conflict('session_ended', 'The session has ended');
+  if (session.status === 'ended') throw refusedTransition('The session has ended', 'ended');
   const image = await storeImage(storage, 'live', file);
   await storage.delete(image.thumbKey);
   try {

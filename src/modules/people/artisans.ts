@@ -3,7 +3,7 @@
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../../db/handle.ts';
 import { recordAudit } from '../../server/audit.ts';
-import { badRequest, conflict, forbidden, notFound } from '../../server/problems.ts';
+import { badRequest, conflict, forbidden, notFound, refusedTransition } from '../../server/problems.ts';
 import { craftsByIds } from '../atlas/index.ts';
 import { authorize, requireActor, type Actor } from '../governance/index.ts';
 import { maskName, myResidentRow } from './residents.ts';
@@ -160,7 +160,7 @@ export async function decideApprenticeship(db: Db, actor: Actor | null, id: stri
     if (!moved) {
       const [now] = await tx.select({ status: apprenticeships.status }).from(apprenticeships).where(and(eq(apprenticeships.countyId, who.countyId), eq(apprenticeships.id, id)));
       if (now.status === step.from) throw conflict('no_places', 'Every place with this master is taken');
-      throw conflict('invalid_transition', `Cannot ${action} an apprenticeship that is ${now.status}`, { field: 'body/action', current: now.status });
+      throw refusedTransition(`Cannot ${action} an apprenticeship that is ${now.status}`, now.status, { field: 'body/action' });
     }
     await recordAudit(tx, who, { action: `people.apprenticeship.${action}`, entity: 'people_apprenticeship', entityId: id, details: { from: step.from, to: step.to } });
     return { id, artisanId: moved.artisanId, status: moved.status };
@@ -173,7 +173,7 @@ export async function logSession(db: Db, actor: Actor | null, apprenticeshipId: 
   const ship = await loadApprenticeship(db, who.countyId, apprenticeshipId);
   const master = await loadArtisan(db, who.countyId, ship.artisanId);
   await mayRun(db, who, master);
-  if (ship.status !== 'active') throw conflict('not_active', `Sessions are logged with an active apprentice; this apprenticeship is ${ship.status}`);
+  if (ship.status !== 'active') throw refusedTransition(`Sessions are logged with an active apprentice; this apprenticeship is ${ship.status}`, ship.status);
   return db.transaction(async (tx) => {
     const [row] = await tx
       .insert(trainingSessions)

@@ -3,7 +3,7 @@
 import { and, asc, desc, eq, gte, inArray } from 'drizzle-orm';
 import type { Db } from '../../db/handle.ts';
 import { recordAudit } from '../../server/audit.ts';
-import { badRequest, conflict, forbidden, notFound, Problem } from '../../server/problems.ts';
+import { badRequest, conflict, forbidden, notFound, refusedTransition } from '../../server/problems.ts';
 import { authorize, getUnit, holdsPermissionAnywhere, listOrganizations, requireActor, type Actor } from '../governance/index.ts';
 import { activeProjects } from '../interventions/index.ts';
 import { myResidentRow } from './residents.ts';
@@ -166,7 +166,7 @@ export async function closeJob(db: Db, actor: Actor | null, id: string) {
       .set({ status: 'closed', updatedAt: new Date() })
       .where(and(eq(jobs.countyId, row.countyId), eq(jobs.id, id), eq(jobs.status, 'open')))
       .returning();
-    if (!closed) throw conflict('job_closed', 'This job is already closed');
+    if (!closed) throw refusedTransition('This job is already closed', 'closed');
     await recordAudit(tx, who, { action: 'people.job.close', entity: 'people_job', entityId: id });
     return jobView(closed, (await getUnit(tx, closed.unitId)).nameZh);
   });
@@ -231,7 +231,7 @@ export async function decideJobApplication(db: Db, actor: Actor | null, applicat
       .set({ status: step.to, updatedAt: new Date() })
       .where(and(eq(jobApplications.countyId, app.countyId), eq(jobApplications.id, applicationId), inArray(jobApplications.status, step.from)))
       .returning();
-    if (!row) throw new Problem(409, 'invalid_transition', `An application that is ${app.status} cannot be ${step.to}`, { field: 'body/action', current: app.status });
+    if (!row) throw refusedTransition(`An application that is ${app.status} cannot be ${step.to}`, app.status, { field: 'body/action' });
     await recordAudit(tx, who, { action: `people.job.${action}`, entity: 'people_job_application', entityId: applicationId, details: { jobId: app.jobId, from: app.status } });
     return { id: row.id, jobId: row.jobId, status: row.status };
   });

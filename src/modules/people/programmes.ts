@@ -3,7 +3,7 @@
 import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../../db/handle.ts';
 import { recordAudit } from '../../server/audit.ts';
-import { badRequest, conflict, forbidden, notFound } from '../../server/problems.ts';
+import { badRequest, conflict, forbidden, notFound, refusedTransition } from '../../server/problems.ts';
 import { authorize, getUnit, holdsPermissionAnywhere, requireActor, type Actor } from '../governance/index.ts';
 import { myResidentRow, scopeFilter } from './residents.ts';
 import { applicationDocuments, applications, applicationSteps, programmes, residents, type ApplicationAction, type ApplicationStatus, type ProgrammeKind } from './schema.ts';
@@ -247,7 +247,7 @@ export interface DecisionInput {
 }
 
 const refused = (action: string, status: ApplicationStatus) =>
-  conflict('invalid_transition', `Cannot ${action} an application that is ${status.replace('_', ' ')}`, { field: 'body/from', current: status });
+  refusedTransition(`Cannot ${action} an application that is ${status.replace('_', ' ')}`, status, { field: 'body/from' });
 
 /** Takes one step of the chain; the update is conditional on the status the caller saw, so two reviewers cannot both act. */
 export async function decide(db: Db, actor: Actor | null, id: string, input: DecisionInput) {

@@ -1,4 +1,5 @@
 import { useEffect, useRef } from 'react';
+import type { Reply } from '../../api.ts';
 import { BarChart, LineChart } from 'echarts/charts';
 import { GridComponent, LegendComponent, TooltipComponent } from 'echarts/components';
 import * as echarts from 'echarts/core';
@@ -6,11 +7,8 @@ import { CanvasRenderer } from 'echarts/renderers';
 
 echarts.use([BarChart, LineChart, GridComponent, LegendComponent, TooltipComponent, CanvasRenderer]);
 
-export interface MonthStat {
-  month: string;
-  occupancy: number;
-  revenueFen: number;
-}
+/** A month's occupancy (0–1) and revenue (fen), as the innkeeper's stats give it. */
+export type MonthStat = Reply<'hostStats'>['months'][number];
 
 /** Occupancy (line, %) and revenue (bars, yuan) per month. Sets data-rendered once ECharts has finished drawing. */
 export function OccupancyRevenueChart({ months, labels }: { months: MonthStat[]; labels: { occupancy: string; revenue: string } }) {

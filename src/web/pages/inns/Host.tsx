@@ -4,30 +4,14 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
-import { api, upload } from '../../api.ts';
+import { api, upload, type Reply, type RequestBody } from '../../api.ts';
 import { useMe, SignInRedirect } from '../../auth.tsx';
-import { OccupancyRevenueChart, type MonthStat } from './Charts.tsx';
-import { addDays, hotelToday, innPhotoUrl, yuan, type InnDetail, type RoomView, type Status } from './shared.ts';
+import { OccupancyRevenueChart } from './Charts.tsx';
+import { addDays, hotelToday, innPhotoUrl, yuan, type InnDetail, type RoomView } from './shared.ts';
 
-interface HostBooking {
-  id: string;
-  roomId: string;
-  checkIn: string;
-  checkOut: string;
-  status: Status;
-  blockSource: string | null;
-  guests: number;
-  amountFen: number;
-  refundFen: number;
-  note: string;
-  guestName: string | null;
-}
-interface Calendar {
-  inn: { id: string; name: string };
-  today: string;
-  rooms: RoomView[];
-  bookings: HostBooking[];
-}
+type Calendar = Reply<'hostCalendar'>;
+type HostBooking = Calendar['bookings'][number];
+type HostRoom = Calendar['rooms'][number];
 
 const DAYS = 14;
 
@@ -97,14 +81,7 @@ const roomOf = (f: FormData) => ({
   ...pricesOf(f),
 });
 
-interface Rate {
-  id: string;
-  name: string;
-  startDate: string;
-  endDate: string;
-  nightlyFen: number;
-  weekendFen: number | null;
-}
+type Rate = Reply<'listRates'>[number];
 
 function EditRoom({ room, innId }: { room: RoomView; innId: string }) {
   const { t } = useTranslation('inns');
@@ -164,7 +141,7 @@ function Rates({ roomId }: { roomId: string }) {
   );
 }
 
-function RoomTools({ room, innId }: { room: RoomView; innId: string }) {
+function RoomTools({ room, innId }: { room: HostRoom; innId: string }) {
   const { t } = useTranslation('inns');
   const client = useQueryClient();
   const refresh = () => client.invalidateQueries({ queryKey: ['inns', 'host', innId] });
@@ -174,7 +151,7 @@ function RoomTools({ room, innId }: { room: RoomView; innId: string }) {
     onSuccess: refresh,
   });
   const importIcs = useMutation({
-    mutationFn: (ics: string) => api<{ imported: number; conflicts: unknown[] }>(`/inns/rooms/${room.id}/ical-import`, { method: 'POST', body: { ics } }),
+    mutationFn: (ics: string) => api<Reply<'importRoomCalendar'>>(`/inns/rooms/${room.id}/ical-import`, { method: 'POST', body: { ics } }),
     onSuccess: refresh,
   });
   const addRate = useMutation({
@@ -369,7 +346,7 @@ function OpenInn({ orgs }: { orgs: { id: string; name: string }[] }) {
   const { t } = useTranslation('inns');
   const client = useQueryClient();
   const open = useMutation({
-    mutationFn: (body: unknown) => api<{ id: string }>('/inns', { method: 'POST', body }),
+    mutationFn: (body: unknown) => api<Reply<'createInn'>>('/inns', { method: 'POST', body }),
     onSuccess: () => client.invalidateQueries({ queryKey: ['inns', 'host', 'mine'] }),
   });
   return (
@@ -437,25 +414,14 @@ function OpenInn({ orgs }: { orgs: { id: string; name: string }[] }) {
   );
 }
 
-interface InnProfile {
-  name: string;
-  nameEn: string | null;
-  storyBefore: string;
-  storyAfter: string;
-  houseRules: string;
-  address: string;
-  fullRefundDays: number;
-  partialRefundDays: number;
-  partialRefundPercent: number;
-  holdMinutes: number;
-}
+type InnProfile = Reply<'getInn'>;
 
 function EditInn({ innId }: { innId: string }) {
   const { t } = useTranslation('inns');
   const client = useQueryClient();
   const inn = useQuery({ queryKey: ['inn', innId], queryFn: () => api<InnProfile>(`/inns/${innId}`) });
   const save = useMutation({
-    mutationFn: (body: Partial<InnProfile>) => api(`/inns/${innId}`, { method: 'PATCH', body }),
+    mutationFn: (body: RequestBody<'updateInn'>) => api(`/inns/${innId}`, { method: 'PATCH', body }),
     onSuccess: () => client.invalidateQueries({ queryKey: ['inn', innId] }),
   });
   if (!inn.data) return null;
@@ -548,7 +514,7 @@ function InnHost({ innId }: { innId: string }) {
   const to = addDays(from, DAYS);
   const year = Number(today.slice(0, 4));
   const cal = useQuery({ queryKey: ['inns', 'host', innId, from], queryFn: () => api<Calendar>(`/inns/${innId}/calendar`, { query: { from, to } }) });
-  const stats = useQuery({ queryKey: ['inns', 'host', innId, 'stats', year], queryFn: () => api<{ months: MonthStat[] }>(`/inns/${innId}/stats`, { query: { year } }) });
+  const stats = useQuery({ queryKey: ['inns', 'host', innId, 'stats', year], queryFn: () => api<Reply<'hostStats'>>(`/inns/${innId}/stats`, { query: { year } }) });
   const act = useMutation({
     mutationFn: ({ id, action }: { id: string; action: 'check-in' | 'check-out' | 'cancel' }) => api(`/inns/bookings/${id}/${action}`, { method: 'POST' }),
     onSuccess: () => client.invalidateQueries({ queryKey: ['inns', 'host', innId] }),
@@ -679,11 +645,11 @@ export function HostPage() {
   const { t } = useTranslation('inns');
   const { t: tc } = useTranslation();
   const { data: me, isPending } = useMe();
-  const mine = useQuery({ queryKey: ['inns', 'host', 'mine'], queryFn: () => api<{ id: string; name: string }[]>('/inns/mine'), enabled: !!me });
+  const mine = useQuery({ queryKey: ['inns', 'host', 'mine'], queryFn: () => api<Reply<'myInns'>>('/inns/mine'), enabled: !!me });
   const keeperOrgs = useMemo(() => new Set((me?.grants ?? []).filter((g) => g.role === 'innkeeper' && g.orgId).map((g) => g.orgId!)), [me]);
   const innOrgs = useQuery({
     queryKey: ['inns', 'host', 'orgs'],
-    queryFn: () => api<{ id: string; name: string }[]>('/organizations', { query: { kind: 'inn' } }),
+    queryFn: () => api<Reply<'listOrganizations'>>('/organizations', { query: { kind: 'inn' } }),
     enabled: !!me && keeperOrgs.size > 0 && mine.data?.length === 0,
   });
   const [chosen, setChosen] = useState<string | null>(null);

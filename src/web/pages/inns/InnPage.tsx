@@ -2,7 +2,7 @@ import { ErrorText } from '../../components/ErrorText.tsx';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams, useSearchParams } from 'react-router';
-import { api } from '../../api.ts';
+import { api, type Reply } from '../../api.ts';
 import { addDays, hotelToday, innPhotoUrl, yuan, type InnDetail, type RoomView, type SearchResult } from './shared.ts';
 import { useBook } from './useBook.ts';
 import { useName } from '../../names.ts';
@@ -11,7 +11,7 @@ function Availability({ room, from }: { room: RoomView; from: string }) {
   const to = addDays(from, 14);
   const q = useQuery({
     queryKey: ['inns', 'availability', room.id, from],
-    queryFn: () => api<{ nights: { date: string; fen: number; available: boolean }[] }>(`/inns/rooms/${room.id}/availability`, { query: { from, to } }),
+    queryFn: () => api<Reply<'roomAvailability'>>(`/inns/rooms/${room.id}/availability`, { query: { from, to } }),
   });
   if (!q.data) return null;
   return (

@@ -3,10 +3,10 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, Navigate, useNavigate, useSearchParams } from 'react-router';
-import { api } from '../../api.ts';
+import { api, type Reply } from '../../api.ts';
 import { useMe, SignInRedirect } from '../../auth.tsx';
 import { yuan, type BookingView } from './shared.ts';
-import { goToPayment, type PaymentStart } from '../payments/start.ts';
+import { goToPayment } from '../payments/start.ts';
 
 function ReviewForm({ booking }: { booking: BookingView }) {
   const { t } = useTranslation('inns');
@@ -55,7 +55,7 @@ export function MyBookingsPage() {
     onSuccess: () => client.invalidateQueries({ queryKey: ['inns'] }),
   });
   const pay = useMutation({
-    mutationFn: (id: string) => api<PaymentStart>(`/inns/bookings/${id}/pay`, { method: 'POST' }),
+    mutationFn: (id: string) => api<Reply<'startBookingPayment'>>(`/inns/bookings/${id}/pay`, { method: 'POST' }),
     onSuccess: (p) => goToPayment(navigate, p),
   });
   if (mePending) return <p>{tc('common.loading')}</p>;

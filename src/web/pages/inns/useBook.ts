@@ -1,9 +1,8 @@
 import { useMutation } from '@tanstack/react-query';
 import { useLocation, useNavigate } from 'react-router';
-import { api } from '../../api.ts';
+import { api, type Reply } from '../../api.ts';
 import { loginPath, useMe } from '../../auth.tsx';
-import type { BookingView } from './shared.ts';
-import { goToPayment, type PaymentStart } from '../payments/start.ts';
+import { goToPayment } from '../payments/start.ts';
 
 /** Holds the room, starts the payment and goes to the payment page. */
 export function useBook() {
@@ -17,8 +16,8 @@ export function useBook() {
         navigate(loginPath(`${location.pathname}${location.search}`, 'book'));
         return;
       }
-      const booking = await api<BookingView>('/inns/bookings', { method: 'POST', body: input });
-      goToPayment(navigate, await api<PaymentStart>(`/inns/bookings/${booking.id}/pay`, { method: 'POST' }));
+      const booking = await api<Reply<'holdBooking'>>('/inns/bookings', { method: 'POST', body: input });
+      goToPayment(navigate, await api<Reply<'startBookingPayment'>>(`/inns/bookings/${booking.id}/pay`, { method: 'POST' }));
     },
   });
 }

@@ -2,7 +2,7 @@ import { useMutation } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
-import { api, ApiError } from '../../api.ts';
+import { api, ApiError, type Reply } from '../../api.ts';
 import { useMe } from '../../auth.tsx';
 import { ErrorText } from '../../components/ErrorText.tsx';
 import type { ChatMessage, SessionStatus } from './lib.ts';
@@ -13,7 +13,7 @@ export function Chat({ sessionId, messages, status, moderate }: { sessionId: str
   const { data: me } = useMe();
   const [body, setBody] = useState('');
   const send = useMutation({
-    mutationFn: (text: string) => api<ChatMessage>(`/live/sessions/${sessionId}/messages`, { method: 'POST', body: { body: text } }),
+    mutationFn: (text: string) => api<Reply<'postLiveMessage'>>(`/live/sessions/${sessionId}/messages`, { method: 'POST', body: { body: text } }),
     onSuccess: () => setBody(''),
   });
   const remove = useMutation({ mutationFn: (id: string) => api(`/live/messages/${id}`, { method: 'DELETE' }) });

@@ -2,20 +2,12 @@ import { useMutation, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams } from 'react-router';
-import { api } from '../../api.ts';
+import { api, type Reply, type RequestBody } from '../../api.ts';
 import { ErrorText } from '../../components/ErrorText.tsx';
 import { yuan } from './lib.ts';
 
-interface Claim {
-  id: string;
-  status: 'held' | 'paid' | 'released';
-  amountFen: number;
-  label: string;
-  sessionId: string;
-  expiresAt: string;
-  orderId: string | null;
-}
-type Address = { name: string; phone: string; province: string; city: string; detail: string };
+type Claim = Reply<'getFlashClaim'>;
+type Address = RequestBody<'orderFlashClaim'>['address'];
 const FIELDS: { field: keyof Address; auto: string }[] = [
   { field: 'name', auto: 'name' },
   { field: 'phone', auto: 'tel' },
@@ -50,8 +42,8 @@ function OrderForm({ claim }: { claim: Claim }) {
   const order = useMutation({
     mutationFn: () =>
       claim.orderId
-        ? api<{ redirectUrl: string }>(`/market/orders/${claim.orderId}/pay`, { method: 'POST' })
-        : api<{ redirectUrl: string }>(`/live/claims/${claim.id}/order`, { method: 'POST', body: { address } }),
+        ? api<Reply<'payOrder'>>(`/market/orders/${claim.orderId}/pay`, { method: 'POST' })
+        : api<Reply<'orderFlashClaim'>>(`/live/claims/${claim.id}/order`, { method: 'POST', body: { address } }),
     onSuccess: (payment) => {
       if (!claim.orderId) localStorage.setItem(ADDRESS_KEY, JSON.stringify(address));
       go(payment);

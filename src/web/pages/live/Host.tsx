@@ -2,36 +2,28 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams } from 'react-router';
-import { api, upload } from '../../api.ts';
+import { api, upload, type Reply } from '../../api.ts';
 import { ErrorText } from '../../components/ErrorText.tsx';
 import { Chat } from './Chat.tsx';
 import { Offers } from './Offers.tsx';
 import { SessionList } from './Sessions.tsx';
 import { SessionStage } from './Video.tsx';
-import { useSessionEvents, yuan, type HostPage, type SessionSummary } from './lib.ts';
+import { useSessionEvents, yuan, type HostPage } from './lib.ts';
 
-interface Shop {
-  id: string;
-  name: string;
-}
-interface ShopProduct {
-  id: string;
-  name: string;
-}
 
 function ScheduleForm() {
   const { t } = useTranslation('live');
   const navigate = useNavigate();
-  const shops = useQuery({ queryKey: ['market', 'my-shops'], queryFn: () => api<Shop[]>('/market/my-shops') });
+  const shops = useQuery({ queryKey: ['market', 'my-shops'], queryFn: () => api<Reply<'myShops'>>('/market/my-shops') });
   const [orgId, setOrgId] = useState('');
   const shop = orgId || shops.data?.[0]?.id || '';
   const products = useQuery({
     queryKey: ['live', 'shop-products', shop],
-    queryFn: () => api<{ items: ShopProduct[] }>(`/market/shops/${shop}/products`),
+    queryFn: () => api<Reply<'listShopProducts'>>(`/market/shops/${shop}/products`),
     enabled: !!shop,
   });
   const schedule = useMutation({
-    mutationFn: (body: object) => api<{ id: string }>('/live/sessions', { method: 'POST', body }),
+    mutationFn: (body: object) => api<Reply<'scheduleLiveSession'>>('/live/sessions', { method: 'POST', body }),
     onSuccess: ({ id }) => navigate(`/live/host/${id}`),
   });
   return (
@@ -94,7 +86,7 @@ function ScheduleForm() {
 
 export function HostConsole() {
   const { t } = useTranslation('live');
-  const mine = useQuery({ queryKey: ['live', 'mine'], queryFn: () => api<{ items: SessionSummary[] }>('/live/mine') });
+  const mine = useQuery({ queryKey: ['live', 'mine'], queryFn: () => api<Reply<'myLiveSessions'>>('/live/mine') });
   return (
     <section className="live">
       <p>
@@ -150,14 +142,7 @@ function OfferForm({ session }: { session: HostPage }) {
   );
 }
 
-interface Figures {
-  viewers: number;
-  peakViewers: number;
-  likes: number;
-  heldOrders: number;
-  paidOrders: number;
-  revenueFen: number;
-}
+type Figures = Reply<'getLiveFigures'>;
 
 /** Viewers (from the socket, at once), orders and revenue (read every few seconds) while the session runs. */
 function LiveFigures({ session }: { session: HostPage }) {

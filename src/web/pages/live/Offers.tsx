@@ -1,7 +1,7 @@
 import { useMutation } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
-import { api } from '../../api.ts';
+import { api, type Reply } from '../../api.ts';
 import { useMe } from '../../auth.tsx';
 import { ErrorText } from '../../components/ErrorText.tsx';
 import { yuan, type FlashOffer } from './lib.ts';
@@ -11,7 +11,7 @@ function OfferCard({ offer, onClose }: { offer: FlashOffer; onClose?: () => void
   const { data: me } = useMe();
   const navigate = useNavigate();
   const claim = useMutation({
-    mutationFn: () => api<{ claimId: string }>(`/live/offers/${offer.id}/claims`, { method: 'POST' }),
+    mutationFn: () => api<Reply<'claimFlashOffer'>>(`/live/offers/${offer.id}/claims`, { method: 'POST' }),
     onSuccess: ({ claimId }) => navigate(`/live/claims/${claimId}`),
   });
   const soldOut = offer.remaining === 0;

@@ -2,28 +2,12 @@ import { useQuery } from '@tanstack/react-query';
 import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
-import { api } from '../../api.ts';
+import { api, type Reply } from '../../api.ts';
 import { ErrorText } from '../../components/ErrorText.tsx';
 import { Chart } from '../market/Chart.tsx';
 import { yuan } from './lib.ts';
 
-interface Report {
-  id: string;
-  title: string;
-  viewers: { at: string; viewers: number }[];
-  peakViewers: number;
-  uniqueViewers: number;
-  likes: number;
-  messages: number;
-  chatters: number;
-  chatPerMinute: number;
-  chat: { at: string; messages: number }[];
-  buyers: number;
-  paidOrders: number;
-  conversion: number;
-  revenueFen: number;
-  products: { productId: string; label: string; units: number; claimed: number; revenueFen: number }[];
-}
+type Report = Reply<'getLiveReport'>;
 
 const hhmm = (iso: string) => new Date(iso).toLocaleTimeString('zh-CN', { hour: '2-digit', minute: '2-digit', second: '2-digit', timeZone: 'Asia/Shanghai' });
 

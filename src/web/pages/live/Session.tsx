@@ -1,7 +1,7 @@
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
-import { api } from '../../api.ts';
+import { api, type Reply } from '../../api.ts';
 import { useMe } from '../../auth.tsx';
 import { ErrorText } from '../../components/ErrorText.tsx';
 import { Chat } from './Chat.tsx';
@@ -17,7 +17,7 @@ export function SessionView() {
   const key = ['live', 'session', id];
   const page = useQuery({ queryKey: key, queryFn: () => api<SessionPage>(`/live/sessions/${id}`) });
   useSessionEvents(id, key);
-  const like = useMutation({ mutationFn: () => api<{ likes: number }>(`/live/sessions/${id}/likes`, { method: 'POST' }) });
+  const like = useMutation({ mutationFn: () => api<Reply<'likeLiveSession'>>(`/live/sessions/${id}/likes`, { method: 'POST' }) });
   if (page.error) return <ErrorText error={page.error} />;
   const s = page.data;
   if (!s) return null;

@@ -1,7 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
-import { api } from '../../api.ts';
+import { api, type Reply } from '../../api.ts';
 import { hasRole, useMe } from '../../auth.tsx';
 import { ErrorText } from '../../components/ErrorText.tsx';
 import { formatTime, type SessionSummary } from './lib.ts';
@@ -24,7 +24,7 @@ export function SessionList({ sessions, linkTo = (id) => `/live/${id}` }: { sess
 export function SessionsPage() {
   const { t } = useTranslation('live');
   const { data: me } = useMe();
-  const list = useQuery({ queryKey: ['live', 'sessions'], queryFn: () => api<{ items: SessionSummary[] }>('/live/sessions') });
+  const list = useQuery({ queryKey: ['live', 'sessions'], queryFn: () => api<Reply<'listLiveSessions'>>('/live/sessions') });
   return (
     <section className="live">
       <h1>{t('list.title')}</h1>

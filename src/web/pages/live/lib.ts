@@ -1,66 +1,17 @@
 import { useQueryClient, type QueryKey } from '@tanstack/react-query';
 import { useEffect } from 'react';
+import type { Reply } from '../../api.ts';
 
-export type SessionStatus = 'scheduled' | 'live' | 'ended';
-
-export interface SessionSummary {
-  id: string;
-  orgId: string;
-  title: string;
-  coverUrl: string | null;
-  scheduledAt: string;
-  status: SessionStatus;
-  likes: number;
-}
-export interface ChatMessage {
-  id: string;
-  authorName: string;
-  body: string;
-  createdAt: string;
-}
-export interface FlashOffer {
-  id: string;
-  productId: string;
-  variantId: string;
-  label: string;
-  priceFen: number;
-  regularPriceFen: number;
-  quota: number;
-  remaining: number;
-  status: 'open' | 'closed';
-  endsAt: string | null;
-}
-export interface SessionProduct {
-  id: string;
-  name: string;
-  photoUrl: string | null;
-  variants: { id: string; label: string; priceFen: number; stock: number }[];
-}
-export interface Chapter {
-  productId: string;
-  name: string;
-  /** Seconds into the replay. */
-  at: number;
-}
-export interface SessionPage extends SessionSummary {
-  startedAt: string | null;
-  endedAt: string | null;
-  hlsUrl: string | null;
-  replayUrl: string | null;
-  chapters: Chapter[];
-  pinnedProductId: string | null;
-  viewers: number;
-  seq: number;
-  products: SessionProduct[];
-  offers: FlashOffer[];
-  messages: ChatMessage[];
-}
-export interface HostPage extends SessionPage {
-  streamKey: string;
-  rtmpUrl: string | null;
-  /** A demo stream (test pattern) can be started on this server. */
-  demoStream: boolean;
-}
+export type SessionSummary = Reply<'listLiveSessions'>['items'][number];
+export type SessionStatus = SessionSummary['status'];
+/** A session's page as a viewer receives it: products, offers and chat so far, and the event number it reflects. */
+export type SessionPage = Reply<'getLiveSession'>;
+/** The host's page adds the stream key, the RTMP address and whether a demo stream can be started here. */
+export type HostPage = Reply<'getLiveHostView'>;
+export type ChatMessage = SessionPage['messages'][number];
+export type FlashOffer = SessionPage['offers'][number];
+export type SessionProduct = SessionPage['products'][number];
+export type Chapter = SessionPage['chapters'][number];
 
 /** Integer fen shown as ¥12.34. */
 export const yuan = (fen: number) => `¥${(fen / 100).toFixed(2)}`;

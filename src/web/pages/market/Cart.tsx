@@ -3,18 +3,13 @@ import { useMutation, useQuery } from '@tanstack/react-query';
 import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
-import { api } from '../../api.ts';
+import { api, type Reply, type RequestBody } from '../../api.ts';
 import { SignInPrompt, useMe } from '../../auth.tsx';
 import { cart, useCart, yuan, type CartLine, type Order } from './lib.tsx';
-import { goToPayment, type PaymentStart } from '../payments/start.ts';
+import { goToPayment } from '../payments/start.ts';
 
-interface Quote {
-  subtotalFen: number;
-  shippingFen: number;
-  totalFen: number;
-  lines: { variantId: string; unitPriceFen: number; lineFen: number; stock: number }[];
-}
-type Address = { name: string; phone: string; province: string; city: string; detail: string };
+type Quote = Reply<'quote'>;
+type Address = RequestBody<'checkout'>['address'];
 const ADDRESS_KEY = 'terrace.market.address';
 
 function ShopCheckout({ lines, address, valid, signedIn }: { lines: CartLine[]; address: Address; valid: boolean; signedIn: boolean }) {
@@ -29,8 +24,8 @@ function ShopCheckout({ lines, address, valid, signedIn }: { lines: CartLine[]; 
   });
   const checkout = useMutation({
     mutationFn: async () => {
-      const order = await api<Order>('/market/orders', { method: 'POST', body: { items, address, idempotencyKey: key.current } });
-      return api<PaymentStart>(`/market/orders/${order.id}/pay`, { method: 'POST' });
+      const order = await api<Reply<'checkout'>>('/market/orders', { method: 'POST', body: { items, address, idempotencyKey: key.current } });
+      return api<Reply<'payOrder'>>(`/market/orders/${order.id}/pay`, { method: 'POST' });
     },
     onSuccess: (payment) => {
       key.current = crypto.randomUUID();

@@ -3,7 +3,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams, useSearchParams } from 'react-router';
-import { api } from '../../api.ts';
+import { api, type Reply } from '../../api.ts';
 import { yuan, type ProductSummary } from './lib.tsx';
 import { photoSrc } from './SellerCatalogue.tsx';
 import { LiveStrip } from './LiveStrip.tsx';
@@ -41,7 +41,7 @@ export function CataloguePage() {
   const [draft, setDraft] = useState(q);
   const products = useQuery({
     queryKey: ['market', 'products', q, kind],
-    queryFn: () => api<{ items: ProductSummary[] }>('/market/products', { query: { q, kind, limit: 100 } }),
+    queryFn: () => api<Reply<'listProducts'>>('/market/products', { query: { q, kind, limit: 100 } }),
   });
   const set = (next: Record<string, string>) => {
     const merged = { q, kind, ...next };
@@ -86,15 +86,7 @@ export function CataloguePage() {
   );
 }
 
-interface Shop {
-  id: string;
-  name: string;
-  unitName: string;
-  description: string;
-  intro: string;
-  shipping: { baseFen: number; freeOverFen: number | null; remoteSurchargeFen: number };
-  products: ProductSummary[];
-}
+type Shop = Reply<'getShop'>;
 
 export function ShopPage() {
   const { orgId = '' } = useParams();

@@ -1,20 +1,14 @@
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
-import { api } from '../../api.ts';
+import { api, type Reply } from '../../api.ts';
 import { formatTime } from './lib.tsx';
 
-interface LiveSession {
-  id: string;
-  title: string;
-  scheduledAt: string;
-  status: 'scheduled' | 'live' | 'ended';
-}
 
 /** The producers' live sessions on the market page: live first, then upcoming, then replays (as /live lists them). */
 export function LiveStrip() {
   const { t, i18n } = useTranslation('market');
-  const list = useQuery({ queryKey: ['live', 'sessions'], queryFn: () => api<{ items: LiveSession[] }>('/live/sessions') });
+  const list = useQuery({ queryKey: ['live', 'sessions'], queryFn: () => api<Reply<'listLiveSessions'>>('/live/sessions') });
   const shown = list.data?.items.slice(0, 4) ?? [];
   if (shown.length === 0) return null;
   return (

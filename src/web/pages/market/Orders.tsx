@@ -2,11 +2,11 @@ import { ErrorText } from '../../components/ErrorText.tsx';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link, Navigate, useNavigate, useParams } from 'react-router';
-import { api } from '../../api.ts';
+import { api, type Reply } from '../../api.ts';
 import { useMe, SignInRedirect } from '../../auth.tsx';
 import { formatTime, yuan, type Order } from './lib.tsx';
 import { OrderDelivery } from '../logistics/OrderDelivery.tsx';
-import { goToPayment, type PaymentStart } from '../payments/start.ts';
+import { goToPayment } from '../payments/start.ts';
 
 export function StatusTag({ status }: { status: Order['status'] }) {
   const { t } = useTranslation('market');
@@ -104,14 +104,14 @@ export function OrderPage() {
   const { t, i18n } = useTranslation('market');
   const navigate = useNavigate();
   const client = useQueryClient();
-  const order = useQuery({ queryKey: ['market', 'order', id], queryFn: () => api<Order>(`/market/orders/${id}`) });
+  const order = useQuery({ queryKey: ['market', 'order', id], queryFn: () => api<Reply<'getOrder'>>(`/market/orders/${id}`) });
   const refresh = () => client.invalidateQueries({ queryKey: ['market'] });
   const pay = useMutation({
-    mutationFn: () => api<PaymentStart>(`/market/orders/${id}/pay`, { method: 'POST' }),
+    mutationFn: () => api<Reply<'payOrder'>>(`/market/orders/${id}/pay`, { method: 'POST' }),
     onSuccess: (p) => goToPayment(navigate, p),
   });
   const act = useMutation({
-    mutationFn: (action: 'cancel' | 'complete') => api<Order>(`/market/orders/${id}/${action}`, { method: 'POST', body: {} }),
+    mutationFn: (action: 'cancel' | 'complete') => api<Reply<'actOnOrder'>>(`/market/orders/${id}/${action}`, { method: 'POST', body: {} }),
     onSuccess: (o) => {
       client.setQueryData(['market', 'order', id], o);
       void refresh();

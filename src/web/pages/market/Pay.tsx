@@ -2,16 +2,10 @@ import { ErrorText } from '../../components/ErrorText.tsx';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams, useSearchParams } from 'react-router';
-import { api } from '../../api.ts';
+import { api, type Reply } from '../../api.ts';
 import { yuan } from './lib.tsx';
 
-interface Payment {
-  id: string;
-  amountFen: number;
-  description: string;
-  status: 'pending' | 'paid' | 'failed' | 'refunded';
-  returnUrl: string;
-}
+type Payment = Reply<'getPaymentForPayer'>;
 
 /** The sandbox provider's simulated payment page (what WeChat Pay or Alipay would show). */
 export function PayPage() {
@@ -22,7 +16,7 @@ export function PayPage() {
   const payment = useQuery({ queryKey: ['payment', paymentId], queryFn: () => api<Payment>(`/payments/${paymentId}`) });
   const complete = useMutation({
     mutationFn: ({ outcome, callback = 'deliver' }: { outcome: 'succeeded' | 'failed'; callback?: 'deliver' | 'lose' }) =>
-      api<{ status: Payment['status']; callback?: 'lost' }>(`/payments/${paymentId}/sandbox`, { method: 'POST', body: { outcome, callback } }),
+      api<Reply<'sandboxComplete'>>(`/payments/${paymentId}/sandbox`, { method: 'POST', body: { outcome, callback } }),
     onSuccess: () => client.invalidateQueries({ queryKey: ['payment', paymentId] }),
   });
   if (payment.error) return <ErrorText ns="market" error={payment.error} />;

@@ -3,7 +3,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
-import { api } from '../../api.ts';
+import { api, type Reply } from '../../api.ts';
 import { cart, yuan, type Product } from './lib.tsx';
 import { photoSrc } from './SellerCatalogue.tsx';
 import { useName } from '../../names.ts';
@@ -12,7 +12,7 @@ export function ProductPage() {
   const { id = '' } = useParams();
   const { t } = useTranslation('market');
   const name = useName();
-  const product = useQuery({ queryKey: ['market', 'product', id], queryFn: () => api<Product>(`/market/products/${id}`) });
+  const product = useQuery({ queryKey: ['market', 'product', id], queryFn: () => api<Reply<'getProduct'>>(`/market/products/${id}`) });
   const [variantId, setVariantId] = useState('');
   const [qty, setQty] = useState(1);
   const [added, setAdded] = useState(false);

@@ -4,7 +4,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
-import { api, upload } from '../../api.ts';
+import { api, upload, type Reply } from '../../api.ts';
 import { useMe, SignInRedirect } from '../../auth.tsx';
 import { Chart } from './Chart.tsx';
 import { formatTime, yuan, type Order, type OrderStatus } from './lib.tsx';
@@ -12,19 +12,8 @@ import { OrderItems, OrderRefunds, StatusTag } from './Orders.tsx';
 import { GardensSection, NewBatch, ProductsSection } from './SellerCatalogue.tsx';
 import { PlaceSelect } from './PlaceSelect.tsx';
 
-interface Dashboard {
-  lowStockThreshold: number;
-  salesByDay: { day: string; orders: number; revenueFen: number }[];
-  salesByProduct: { product: string; qty: number; revenueFen: number }[];
-  stock: { variantId: string; product: string; label: string; stock: number; held: number; sold: number; low: boolean }[];
-}
-interface Batch {
-  id: string;
-  lot: string;
-  productName: string;
-  harvestDate: string | null;
-  eventCount: number;
-}
+type Dashboard = Reply<'shopDashboard'>;
+type Batch = Reply<'listBatches'>[number];
 const STATUSES: OrderStatus[] = ['pending', 'paid', 'packed', 'shipped', 'delivered', 'completed', 'cancelled', 'refunded'];
 
 function DashboardSection({ orgId }: { orgId: string }) {
@@ -131,8 +120,8 @@ function AddTraceEvent({ batchId }: { batchId: string }) {
   const save = useMutation({
     mutationFn: async () => {
       // A certificate or test report is uploaded first; the record then cites it and the chain covers its sha256.
-      const document = file ? await upload<{ id: string }>(`/market/batches/${batchId}/documents`, file, { title: title.trim() || file.name }) : null;
-      return api<{ seq: number }>(`/market/batches/${batchId}/events`, {
+      const document = file ? await upload<Reply<'addTraceDocument'>>(`/market/batches/${batchId}/documents`, file, { title: title.trim() || file.name }) : null;
+      return api<Reply<'appendTraceEvent'>>(`/market/batches/${batchId}/events`, {
         method: 'POST',
         body: { kind, occurredAt: new Date(when || Date.now()).toISOString(), operator: operator.trim(), notes: notes.trim(), documentId: document?.id ?? null, placeUnitId: place || null },
       });
@@ -208,7 +197,7 @@ function ShopMembers({ orgId }: { orgId: string }) {
   const { t: tc } = useTranslation();
   const members = useQuery({
     queryKey: ['organizations', orgId, 'members'],
-    queryFn: () => api<{ id: string; username: string; displayName: string; role: string }[]>(`/organizations/${orgId}/members`),
+    queryFn: () => api<Reply<'organizationMembers'>>(`/organizations/${orgId}/members`),
   });
   return (
     <section className="card stack" aria-labelledby="shop-members">
@@ -231,7 +220,7 @@ function SellerOrder({ order }: { order: Order }) {
   const client = useQueryClient();
   const [tracking, setTracking] = useState('');
   const act = useMutation({
-    mutationFn: ({ action, body }: { action: string; body: Record<string, string> }) => api<Order>(`/market/orders/${order.id}/${action}`, { method: 'POST', body }),
+    mutationFn: ({ action, body }: { action: string; body: Record<string, string> }) => api<Reply<'actOnOrder'>>(`/market/orders/${order.id}/${action}`, { method: 'POST', body }),
     onSuccess: () => client.invalidateQueries({ queryKey: ['market'] }),
   });
   const a = order.address;
@@ -302,7 +291,7 @@ function ReturnLines({ order }: { order: Order }) {
   const [reason, setReason] = useState('');
   const give = useMutation({
     mutationFn: () =>
-      api<Order>(`/market/orders/${order.id}/returns`, {
+      api<Reply<'returnLines'>>(`/market/orders/${order.id}/returns`, {
         method: 'POST',
         body: { lines: Object.entries(qty).filter(([, n]) => n > 0).map(([variantId, n]) => ({ variantId, qty: n })), reason: reason.trim() },
       }),
@@ -351,7 +340,7 @@ function ReturnLines({ order }: { order: Order }) {
 export function SellerPage() {
   const { t } = useTranslation('market');
   const { data: me, isPending } = useMe();
-  const shops = useQuery({ queryKey: ['market', 'my-shops'], queryFn: () => api<{ id: string; name: string; unitId: string }[]>('/market/my-shops'), enabled: !!me });
+  const shops = useQuery({ queryKey: ['market', 'my-shops'], queryFn: () => api<Reply<'myShops'>>('/market/my-shops'), enabled: !!me });
   const [chosen, setChosen] = useState('');
   const [status, setStatus] = useState<OrderStatus | ''>('');
   const orgId = chosen || shops.data?.[0]?.id || '';

@@ -4,7 +4,7 @@ import { ErrorText } from '../../components/ErrorText.tsx';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api, upload } from '../../api.ts';
+import { api, upload, type CountyTree, type Reply } from '../../api.ts';
 import { yuan, type Product, type ProductPhoto, type ProductSummary, type Variant } from './lib.tsx';
 import { useName } from '../../names.ts';
 
@@ -121,7 +121,7 @@ function NewProduct({ orgId }: { orgId: string }) {
   const [problem, setProblem] = useState('');
   const save = useMutation({
     mutationFn: (v: { label: string; weightG: number | null; priceFen: number; stock: number }) =>
-      api<{ id: string; name: string }>('/market/products', {
+      api<Reply<'createProduct'>>('/market/products', {
         method: 'POST',
         body: {
           orgId,
@@ -187,7 +187,7 @@ function VariantRow({ v }: { v: Variant }) {
   const [draft, setDraft] = useState<VariantDraft>({ label: v.label, weightG: v.weightG?.toString() ?? '', price: fenToYuan(v.priceFen), stock: '0' });
   const [problem, setProblem] = useState('');
   const save = useMutation({
-    mutationFn: (body: Record<string, unknown>) => api<Variant>(`/market/variants/${v.id}`, { method: 'PATCH', body }),
+    mutationFn: (body: Record<string, unknown>) => api<Reply<'updateVariant'>>(`/market/variants/${v.id}`, { method: 'PATCH', body }),
     onSuccess: () => {
       setDraft((d) => ({ ...d, stock: '0' }));
       void client.invalidateQueries({ queryKey: ['market'] });
@@ -229,7 +229,7 @@ function AddVariant({ productId }: { productId: string }) {
   const [draft, setDraft] = useState(emptyVariant);
   const [problem, setProblem] = useState('');
   const save = useMutation({
-    mutationFn: (body: Record<string, unknown>) => api<Variant>(`/market/products/${productId}/variants`, { method: 'POST', body }),
+    mutationFn: (body: Record<string, unknown>) => api<Reply<'addVariant'>>(`/market/products/${productId}/variants`, { method: 'POST', body }),
     onSuccess: () => {
       setDraft(emptyVariant);
       void client.invalidateQueries({ queryKey: ['market'] });
@@ -267,7 +267,7 @@ function PhotoUpload({ productId }: { productId: string }) {
   const [caption, setCaption] = useState('');
   const [key, setKey] = useState(0);
   const send = useMutation({
-    mutationFn: () => upload<{ id: string }>(`/market/products/${productId}/photos`, file!, { caption: caption.trim() }),
+    mutationFn: () => upload<Reply<'addProductPhoto'>>(`/market/products/${productId}/photos`, file!, { caption: caption.trim() }),
     onSuccess: () => {
       setFile(null);
       setCaption('');
@@ -390,11 +390,11 @@ function PhotoManager({ productId, name, photos }: { productId: string; name: st
 function ProductEditor({ id }: { id: string }) {
   const { t } = useTranslation('market');
   const client = useQueryClient();
-  const product = useQuery({ queryKey: ['market', 'product-manage', id], queryFn: () => api<Product>(`/market/products/${id}/manage`) });
+  const product = useQuery({ queryKey: ['market', 'product-manage', id], queryFn: () => api<Reply<'getProductForSeller'>>(`/market/products/${id}/manage`) });
   const [draft, setDraft] = useState<ProductDraft | null>(null);
   const save = useMutation({
     mutationFn: (d: ProductDraft) =>
-      api<Product>(`/market/products/${id}`, {
+      api<Reply<'updateProduct'>>(`/market/products/${id}`, {
         method: 'PATCH',
         body: {
           name: d.name.trim(),
@@ -456,7 +456,7 @@ export function ProductsSection({ orgId }: { orgId: string }) {
   const name = useName();
   const products = useQuery({
     queryKey: ['market', 'shop-products', orgId],
-    queryFn: () => api<{ items: ProductSummary[] }>(`/market/shops/${orgId}/products`),
+    queryFn: () => api<Reply<'listShopProducts'>>(`/market/shops/${orgId}/products`),
   });
   const [open, setOpen] = useState('');
   return (
@@ -483,17 +483,7 @@ export function ProductsSection({ orgId }: { orgId: string }) {
   );
 }
 
-interface Garden {
-  id: string;
-  name: string;
-  villageId: string;
-  altitudeM: number | null;
-  lon: number | null;
-  lat: number | null;
-}
-interface CountyTree {
-  townships: { id: string; nameZh: string; namePinyin: string; villages: { id: string; nameZh: string; namePinyin: string }[] }[];
-}
+type Garden = Reply<'listGardens'>[number];
 
 export function GardensSection({ orgId, villageId }: { orgId: string; villageId?: string }) {
   const { t } = useTranslation('market');
@@ -504,7 +494,7 @@ export function GardensSection({ orgId, villageId }: { orgId: string; villageId?
   const [d, setD] = useState(blank);
   const save = useMutation({
     mutationFn: () =>
-      api<Garden>('/market/gardens', {
+      api<Reply<'createGarden'>>('/market/gardens', {
         method: 'POST',
         body: { orgId, villageId: d.villageId, name: d.name.trim(), lon: intOrNullFloat(d.lon), lat: intOrNullFloat(d.lat), altitudeM: intOrNull(d.altitudeM) },
       }),
@@ -586,14 +576,14 @@ export function NewBatch({ orgId }: { orgId: string }) {
   const client = useQueryClient();
   const products = useQuery({
     queryKey: ['market', 'shop-products', orgId],
-    queryFn: () => api<{ items: ProductSummary[] }>(`/market/shops/${orgId}/products`),
+    queryFn: () => api<Reply<'listShopProducts'>>(`/market/shops/${orgId}/products`),
   });
   const gardens = useQuery({ queryKey: ['market', 'gardens', orgId], queryFn: () => api<Garden[]>(`/market/shops/${orgId}/gardens`) });
   const blank = { productId: '', lot: '', gardenId: '', harvestDate: '', quantity: '', notes: '' };
   const [d, setD] = useState(blank);
   const save = useMutation({
     mutationFn: () =>
-      api<{ id: string; lot: string }>('/market/batches', {
+      api<Reply<'createBatch'>>('/market/batches', {
         method: 'POST',
         body: {
           productId: d.productId,

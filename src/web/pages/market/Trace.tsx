@@ -3,7 +3,7 @@ import { useQuery } from '@tanstack/react-query';
 import { lazy, Suspense, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, Navigate, useParams } from 'react-router';
-import { api } from '../../api.ts';
+import { api, type Reply } from '../../api.ts';
 import type { MapPoint } from '../../components/VillageMap.tsx';
 import { formatTime } from './lib.tsx';
 import { useName } from '../../names.ts';
@@ -11,17 +11,7 @@ import { useName } from '../../names.ts';
 // A buyer scanning the QR code reads the trace at once; MapLibre downloads only when they ask to see the journey's map.
 const VillageMap = lazy(() => import('../../components/VillageMap.tsx').then((m) => ({ default: m.VillageMap })));
 
-interface Trace {
-  batch: { id: string; lot: string; harvestDate: string | null; quantity: number; notes: string };
-  product: { id: string; name: string; nameEn: string | null; namePinyin: string; kind: string; variety: string | null; grade: string | null; season: string | null; gtin: string };
-  producer: { id: string; name: string; village: string };
-  garden: { name: string; lon: number | null; lat: number | null; altitudeM: number | null; village: string; villagePinyin: string; villageLon: number | null; villageLat: number | null } | null;
-  digitalLink: string;
-  /** The garden, then where the events happened (a village's names, the event's kind). */
-  journey: (MapPoint & { namePinyin: string | null; kind: string | null })[];
-  events: { seq: number; kind: string; occurredAt: string; operator: string; notes: string; documentTitle: string | null; documentUrl: string | null; documentVerified: boolean | null; place: { unitId: string | null; name: string | null; namePinyin: string | null } | null; hash: string }[];
-  verification: { valid: boolean; brokenAtSeq: number | null; events: number };
-}
+type Trace = Reply<'getTrace'>;
 
 const useTrace = (id: string) => useQuery({ queryKey: ['market', 'trace', id], queryFn: () => api<Trace>(`/market/trace/${id}`) });
 
@@ -140,7 +130,7 @@ export function TracePage() {
 export function DigitalLinkPage() {
   const { gtin = '', lot = '' } = useParams();
   const { t } = useTranslation('market');
-  const found = useQuery({ queryKey: ['market', 'gs1', gtin, lot], queryFn: () => api<{ batchId: string }>(`/market/gs1/01/${gtin}/10/${encodeURIComponent(lot)}`) });
+  const found = useQuery({ queryKey: ['market', 'gs1', gtin, lot], queryFn: () => api<Reply<'resolveDigitalLink'>>(`/market/gs1/01/${gtin}/10/${encodeURIComponent(lot)}`) });
   if (found.error) return <ErrorText ns="market" error={found.error} />;
   if (found.data) return <Navigate to={`/market/trace/${found.data.batchId}`} replace />;
   return <p className="hint">{t('trace.resolving')}</p>;

@@ -2,7 +2,7 @@ import { useQuery } from '@tanstack/react-query';
 import { lazy } from 'react';
 import { useTranslation } from 'react-i18next';
 import { NavLink, Route, Routes } from 'react-router';
-import { api } from '../../api.ts';
+import { api, type Reply } from '../../api.ts';
 import { hasRole, useMe } from '../../auth.tsx';
 import { CartPage } from './Cart.tsx';
 import { CataloguePage, ShopPage } from './Catalogue.tsx';
@@ -22,7 +22,7 @@ function MarketNav() {
   const count = lines.reduce((s, l) => s + l.qty, 0);
   const shops = useQuery({
     queryKey: ['market', 'my-shops'],
-    queryFn: () => api<{ id: string }[]>('/market/my-shops'),
+    queryFn: () => api<Reply<'myShops'>>('/market/my-shops'),
     enabled: !!me && hasRole(me, 'producer', 'county_admin'),
   });
   return (

@@ -1,7 +1,6 @@
 import { useSyncExternalStore } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { MarketReplies } from '../../../modules/market/routes.ts';
-import { ApiError } from '../../api.ts';
+import { ApiError, type Reply } from '../../api.ts';
 import { ErrorText } from '../../components/ErrorText.tsx';
 
 /** Integer fen shown as ¥12.34. */
@@ -11,12 +10,12 @@ export const formatTime = (iso: string | null | undefined, lang: string) =>
   iso ? new Date(iso).toLocaleString(lang === 'en' ? 'en-GB' : 'zh-CN', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'Asia/Shanghai' }) : '';
 
 // Reply types come from the schemas the server answers with (src/modules/market/routes.ts), as they arrive.
-export type ProductSummary = MarketReplies['productList']['items'][number];
-export type Product = MarketReplies['product'];
+export type ProductSummary = Reply<'listProducts'>['items'][number];
+export type Product = Reply<'getProduct'>;
 export type Variant = Product['variants'][number];
 export type ProductPhoto = Product['photos'][number];
 /** An order in a list, or alone (then with the viewer's role). */
-export type Order = MarketReplies['orders'][number] & Partial<Pick<MarketReplies['order'], 'viewerRole'>>;
+export type Order = Reply<'listMyOrders'>[number] & Partial<Pick<Reply<'getOrder'>, 'viewerRole'>>;
 export type OrderStatus = Order['status'];
 
 // ---- the cart: kept in the browser; prices shown here are informative, the server prices the order ----

@@ -4,17 +4,11 @@ import QRCode from 'qrcode';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams, useSearchParams } from 'react-router';
-import { api } from '../../api.ts';
+import { api, type Reply } from '../../api.ts';
 import { ErrorText } from '../../components/ErrorText.tsx';
 import { yuan } from '../market/lib.tsx';
 
-interface Payment {
-  id: string;
-  amountFen: number;
-  description: string;
-  status: 'pending' | 'paid' | 'failed' | 'refunded';
-  returnUrl: string;
-}
+type Payment = Reply<'getPaymentForPayer'>;
 
 /** Only WeChat Pay's own code URLs are drawn: a link carrying another text shows no code. */
 const WECHAT_CODE = /^weixin:\/\/wxpay\/bizpayurl\?pr=[A-Za-z0-9_-]{1,64}$/;

@@ -2,21 +2,11 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api } from '../../api.ts';
+import { api, type Reply } from '../../api.ts';
 import { ErrorText } from '../../components/ErrorText.tsx';
 import { formatTime, yuan } from '../market/lib.tsx';
 
-interface CountyRefund {
-  id: string;
-  paymentId: string;
-  amountFen: number;
-  reason: string;
-  status: 'pending' | 'succeeded' | 'failed';
-  attempts: number;
-  createdAt: string;
-  lastError: string | null;
-  payment: { purpose: string; description: string; provider: string; amountFen: number };
-}
+type CountyRefund = Reply<'listRefunds'>[number];
 
 export function RefundStatus({ status }: { status: CountyRefund['status'] }) {
   const { t } = useTranslation('payments');

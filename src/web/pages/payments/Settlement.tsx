@@ -3,31 +3,14 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams, useSearchParams } from 'react-router';
-import { api } from '../../api.ts';
+import { api, type Reply } from '../../api.ts';
 import { hasRole, useMe, SignInRedirect } from '../../auth.tsx';
 import { ErrorText } from '../../components/ErrorText.tsx';
 import { formatTime, yuan } from '../market/lib.tsx';
 
-interface Sums {
-  payments: number;
-  grossFen: number;
-  refunds: number;
-  refundsFen: number;
-  feeFen: number;
-  netFen: number;
-  paidOutFen: number;
-  owedFen: number;
-}
-interface Statement {
-  period: { from: string; to: string };
-  feeBps: number;
-  rows: (Sums & { orgId: string; name: string; kind: string })[];
-  totals: Sums;
-}
-interface OrgStatement extends Statement {
-  org: { id: string; name: string };
-  lines: { at: string; kind: 'sale' | 'refund' | 'payout'; purpose: string; description: string; amountFen: number }[];
-}
+type Statement = Reply<'countyStatement'>;
+type OrgStatement = Reply<'orgStatement'>;
+type Sums = Statement['totals'];
 
 const thisMonth = () => {
   const today = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);

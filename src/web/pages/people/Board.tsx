@@ -2,7 +2,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams } from 'react-router';
-import { api, type CountyTree, type Me } from '../../api.ts';
+import { api, type CountyTree, type Me, type Reply } from '../../api.ts';
 import { useMe } from '../../auth.tsx';
 import { ACCOUNT_CATEGORIES, ACCOUNT_DIRECTIONS, NOTICE_CATEGORIES } from '../../../modules/people/constants.ts';
 import { useUnitName } from '../County.tsx';
@@ -11,42 +11,12 @@ import { yuan } from './shared.ts';
 
 type Direction = (typeof ACCOUNT_DIRECTIONS)[number];
 type Category = (typeof ACCOUNT_CATEGORIES)[Direction][number];
-interface Notice {
-  id: string;
-  category: (typeof NOTICE_CATEGORIES)[number];
-  title: string;
-  body: string;
-  pinned: boolean;
-  status: 'published' | 'withdrawn';
-  postedAt: string;
-  withdrawnReason: string | null;
-}
-interface Totals {
-  incomeFen: number;
-  expenseFen: number;
-  balanceFen: number;
-}
-interface Period extends Totals {
-  id: string;
-  period: string;
-  note: string;
-  status: 'draft' | 'published';
-  publishedAt: string | null;
-}
-interface PeriodDetail extends Period {
-  villageId: string;
-  villageName: string;
-  canManage: boolean;
-  income: { category: Category; amountFen: number }[];
-  expense: { category: Category; amountFen: number }[];
-  entries: { id: string; direction: Direction; category: Category; item: string; amountFen: number; occurredOn: string }[];
-}
-interface Board<T> {
-  villageName: string;
-  canManage: boolean;
-  notices?: T;
-  periods?: T;
-}
+type Notices = Reply<'villageNotices'>;
+type Notice = Notices['notices'][number];
+type Accounts = Reply<'villageAccounts'>;
+type Period = Accounts['periods'][number];
+type Totals = Pick<Period, 'incomeFen' | 'expenseFen' | 'balanceFen'>;
+type PeriodDetail = Reply<'getAccountPeriod'>;
 
 const shanghaiDay = (iso: string) => new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date(iso));
 
@@ -166,7 +136,7 @@ function OpenPeriod({ villageId }: { villageId: string }) {
   const client = useQueryClient();
   const navigate = useNavigate();
   const open = useMutation({
-    mutationFn: (body: Record<string, unknown>) => api<Period>(`/people/villages/${villageId}/accounts`, { method: 'POST', body }),
+    mutationFn: (body: Record<string, unknown>) => api<Reply<'openAccountPeriod'>>(`/people/villages/${villageId}/accounts`, { method: 'POST', body }),
     onSuccess: async (p) => {
       await client.invalidateQueries({ queryKey: ['people', 'accounts'] });
       await navigate(`/people/accounts/${p.id}`);
@@ -211,8 +181,8 @@ export function BoardPage() {
   const { data: me } = useMe();
   const county = useQuery({ queryKey: ['county'], queryFn: () => api<CountyTree>('/county') });
   const villageId = chosen ?? homeVillage(county.data, me);
-  const notices = useQuery({ queryKey: ['people', 'notices', villageId], queryFn: () => api<Board<Notice[]>>(`/people/villages/${villageId}/notices`), enabled: !!villageId });
-  const accounts = useQuery({ queryKey: ['people', 'accounts', villageId], queryFn: () => api<Board<Period[]>>(`/people/villages/${villageId}/accounts`), enabled: !!villageId });
+  const notices = useQuery({ queryKey: ['people', 'notices', villageId], queryFn: () => api<Notices>(`/people/villages/${villageId}/notices`), enabled: !!villageId });
+  const accounts = useQuery({ queryKey: ['people', 'accounts', villageId], queryFn: () => api<Accounts>(`/people/villages/${villageId}/accounts`), enabled: !!villageId });
   return (
     <div className="stack people">
       <p className="hint">{t('board.intro')}</p>

@@ -1,28 +1,12 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import { api } from '../../api.ts';
+import { api, type Reply } from '../../api.ts';
 import { useMe } from '../../auth.tsx';
 import { PeopleError } from './PeopleError.tsx';
 import { yuan } from './shared.ts';
 
-interface Experience {
-  id: string;
-  master: string;
-  craft: string;
-  title: string;
-  description: string;
-  startsAt: string;
-  minutes: number;
-  seats: number;
-  seatsLeft: number;
-  priceFen: number;
-}
-interface Booking {
-  id: string;
-  seats: number;
-  status: 'booked' | 'cancelled';
-  workshop: Experience;
-}
+type Experience = Reply<'upcomingWorkshops'>[number];
+type Booking = Reply<'myWorkshopBookings'>[number];
 
 /** "12月8日 09:30" / "Dec 8, 09:30" in the county's time. */
 function useWhen() {
@@ -133,7 +117,7 @@ export function Experiences() {
 export function MasterWorkshops({ artisanId }: { artisanId: string }) {
   const { t } = useTranslation('people');
   const client = useQueryClient();
-  const q = useQuery({ queryKey: ['people', 'master-workshops', artisanId], queryFn: () => api<(Experience & { status: 'open' | 'cancelled'; bookings: { id: string; name: string; seats: number }[] })[]>(`/people/artisans/${artisanId}/workshops`) });
+  const q = useQuery({ queryKey: ['people', 'master-workshops', artisanId], queryFn: () => api<Reply<'masterWorkshops'>>(`/people/artisans/${artisanId}/workshops`) });
   const cancel = useMutation({ mutationFn: (id: string) => api(`/people/workshops/${id}/cancel`, { method: 'POST' }), onSuccess: () => client.invalidateQueries({ queryKey: ['people'] }) });
   const open = useMutation({
     mutationFn: (body: Record<string, unknown>) => api(`/people/artisans/${artisanId}/workshops`, { method: 'POST', body }),

@@ -2,7 +2,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router';
-import { api } from '../../api.ts';
+import { api, type Reply } from '../../api.ts';
 import { hasRole, SignInRedirect, useMe } from '../../auth.tsx';
 import { AttachDocuments, DocumentLinks } from './Documents.tsx';
 import { Experiences } from './Experiences.tsx';
@@ -11,7 +11,7 @@ import { PeopleError } from './PeopleError.tsx';
 import { OFFICIALS, yuan, type Application, type Craft, type Master, type MyPeople, type Programme, type ResidentRow } from './shared.ts';
 
 export function useMyPeople(enabled: boolean) {
-  return useQuery({ queryKey: ['people', 'me'], queryFn: () => api<MyPeople>('/people/me'), enabled });
+  return useQuery({ queryKey: ['people', 'me'], queryFn: () => api<Reply<'myPeopleRecord'>>('/people/me'), enabled });
 }
 
 export function StatusTag({ status }: { status: Application['status'] }) {
@@ -73,7 +73,7 @@ function ProgrammeCard({ p }: { p: Programme }) {
 function Crafts({ canAsk, asked, runs }: { canAsk: boolean; asked: Set<string>; runs: (m: Master) => boolean }) {
   const { t } = useTranslation('people');
   const client = useQueryClient();
-  const crafts = useQuery({ queryKey: ['people', 'crafts'], queryFn: () => api<Craft[]>('/people/crafts') });
+  const crafts = useQuery({ queryKey: ['people', 'crafts'], queryFn: () => api<Reply<'listCrafts'>>('/people/crafts') });
   const ask = useMutation({
     mutationFn: (artisanId: string) => api(`/people/artisans/${artisanId}/apprenticeships`, { method: 'POST', body: {} }),
     onSuccess: () => client.invalidateQueries({ queryKey: ['people'] }),
@@ -244,7 +244,7 @@ function MyRecord({ r }: { r: ResidentRow }) {
 export function HomePage() {
   const { t } = useTranslation('people');
   const { data: me } = useMe();
-  const programmes = useQuery({ queryKey: ['people', 'programmes'], queryFn: () => api<Programme[]>('/people/programmes') });
+  const programmes = useQuery({ queryKey: ['people', 'programmes'], queryFn: () => api<Reply<'listProgrammes'>>('/people/programmes') });
   const mine = useMyPeople(!!me);
   const asked = new Set(mine.data?.apprenticeships.map((a) => a.artisanId));
   return (

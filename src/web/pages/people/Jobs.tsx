@@ -2,34 +2,15 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
-import { api } from '../../api.ts';
+import { api, type Reply } from '../../api.ts';
 import { useMe } from '../../auth.tsx';
 import { PeopleError } from './PeopleError.tsx';
 import { yuan } from './shared.ts';
 
 const PAY_UNITS = ['day', 'hour', 'month', 'piece'] as const;
-type AppStatus = 'applied' | 'accepted' | 'declined' | 'withdrawn';
-interface Job {
-  id: string;
-  posterKind: 'organization' | 'project';
-  posterName: string;
-  unitName: string;
-  title: string;
-  description: string;
-  payFen: number;
-  payUnit: (typeof PAY_UNITS)[number];
-  positions: number;
-  closesOn: string;
-  status: 'open' | 'closed';
-  open: boolean;
-  canManage?: boolean;
-  canApply?: boolean;
-  myApplication?: { id: string; status: AppStatus } | null;
-}
-interface Options {
-  organizations: { id: string; name: string }[];
-  projects: { id: string; title: string }[];
-}
+/** A job as the list shows it; its own page adds whether the viewer may apply or manage, and their application. */
+type Job = Reply<'listJobs'>[number] & Partial<Pick<Reply<'getJob'>, 'canApply' | 'canManage' | 'myApplication'>>;
+type Options = Reply<'jobPostingOptions'>;
 
 function JobFacts({ j }: { j: Job }) {
   const { t } = useTranslation('people');
@@ -44,7 +25,7 @@ function NewJob({ options }: { options: Options }) {
   const { t } = useTranslation('people');
   const client = useQueryClient();
   const post = useMutation({
-    mutationFn: (body: Record<string, unknown>) => api<Job>('/people/jobs', { method: 'POST', body }),
+    mutationFn: (body: Record<string, unknown>) => api<Reply<'postJob'>>('/people/jobs', { method: 'POST', body }),
     onSuccess: () => client.invalidateQueries({ queryKey: ['people', 'jobs'] }),
   });
   return (
@@ -130,11 +111,11 @@ function NewJob({ options }: { options: Options }) {
 export function JobsPage() {
   const { t } = useTranslation('people');
   const { data: me } = useMe();
-  const list = useQuery({ queryKey: ['people', 'jobs'], queryFn: () => api<Job[]>('/people/jobs') });
+  const list = useQuery({ queryKey: ['people', 'jobs'], queryFn: () => api<Reply<'listJobs'>>('/people/jobs') });
   const options = useQuery({ queryKey: ['people', 'jobs', 'options'], queryFn: () => api<Options>('/people/jobs/posting-options'), enabled: !!me });
   const mine = useQuery({
     queryKey: ['people', 'me'],
-    queryFn: () => api<{ jobApplications: { id: string; jobId: string; title: string; posterName: string; status: AppStatus }[] }>('/people/me'),
+    queryFn: () => api<Reply<'myPeopleRecord'>>('/people/me'),
     enabled: !!me,
   });
   const canPost = !!options.data && options.data.organizations.length + options.data.projects.length > 0;
@@ -178,7 +159,7 @@ function Applications({ jobId }: { jobId: string }) {
   const client = useQueryClient();
   const list = useQuery({
     queryKey: ['people', 'jobs', jobId, 'applications'],
-    queryFn: () => api<{ id: string; name: string; contact: string; note: string; status: AppStatus }[]>(`/people/jobs/${jobId}/applications`),
+    queryFn: () => api<Reply<'listJobApplications'>>(`/people/jobs/${jobId}/applications`),
   });
   const decide = useMutation({
     mutationFn: (v: { id: string; action: 'accept' | 'decline' }) => api(`/people/job-applications/${v.id}/decisions`, { method: 'POST', body: { action: v.action } }),
@@ -222,7 +203,7 @@ export function JobPage() {
   const { data: me } = useMe();
   const client = useQueryClient();
   const [contact, setContact] = useState('');
-  const job = useQuery({ queryKey: ['people', 'jobs', id], queryFn: () => api<Job>(`/people/jobs/${id}`) });
+  const job = useQuery({ queryKey: ['people', 'jobs', id], queryFn: () => api<Reply<'getJob'>>(`/people/jobs/${id}`) });
   const apply = useMutation({
     mutationFn: (body: { contact?: string; note?: string }) => api(`/people/jobs/${id}/applications`, { method: 'POST', body }),
     onSuccess: () => client.invalidateQueries({ queryKey: ['people'] }),

@@ -1,10 +1,9 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import { api, type CountyTree, type Me } from '../../api.ts';
+import { api, type CountyTree, type Me, type Reply } from '../../api.ts';
 import { PROGRAMME_KINDS } from '../../../modules/people/constants.ts';
 import { useUnitName } from '../County.tsx';
 import { PeopleError } from './PeopleError.tsx';
-import type { Programme } from './shared.ts';
 
 /** The units a programme may be set for: the county (its admin) or the townships a township official holds. */
 function unitsFor(tree: CountyTree | undefined, me: Me) {
@@ -20,7 +19,7 @@ export function NewProgramme({ me }: { me: Me }) {
   const client = useQueryClient();
   const county = useQuery({ queryKey: ['county'], queryFn: () => api<CountyTree>('/county'), staleTime: 3_600_000 });
   const save = useMutation({
-    mutationFn: (body: Record<string, unknown>) => api<Programme>('/people/programmes', { method: 'POST', body }),
+    mutationFn: (body: Record<string, unknown>) => api<Reply<'createProgramme'>>('/people/programmes', { method: 'POST', body }),
     onSuccess: () => client.invalidateQueries({ queryKey: ['people'] }),
   });
   const units = unitsFor(county.data, me);

@@ -1,7 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
-import { api } from '../../api.ts';
+import { api, type Reply } from '../../api.ts';
 import { useMe } from '../../auth.tsx';
 import { MyApplication, useMyPeople } from './Home.tsx';
 import { PeopleError } from './PeopleError.tsx';
@@ -11,7 +11,7 @@ function ApplyForm({ p }: { p: Programme }) {
   const { t } = useTranslation('people');
   const client = useQueryClient();
   const send = useMutation({
-    mutationFn: (body: { amountFen: number; plan: string; businessLink?: string }) => api<Application>(`/people/programmes/${p.id}/applications`, { method: 'POST', body }),
+    mutationFn: (body: { amountFen: number; plan: string; businessLink?: string }) => api<Reply<'applyToProgramme'>>(`/people/programmes/${p.id}/applications`, { method: 'POST', body }),
     onSuccess: () => client.invalidateQueries({ queryKey: ['people'] }),
   });
   return (
@@ -52,7 +52,7 @@ export function ProgrammePage() {
   const { t: tc } = useTranslation();
   const { id } = useParams();
   const { data: me } = useMe();
-  const q = useQuery({ queryKey: ['people', 'programme', id], queryFn: () => api<Programme>(`/people/programmes/${id}`) });
+  const q = useQuery({ queryKey: ['people', 'programme', id], queryFn: () => api<Reply<'getProgramme'>>(`/people/programmes/${id}`) });
   const mine = useMyPeople(!!me);
   const p = q.data;
   const applied = mine.data?.applications.filter((a) => a.programmeId === id) ?? [];

@@ -23,7 +23,7 @@ function FullRecord({ id }: { id: string }) {
   const q = useQuery({ queryKey: ['people', 'resident', id], queryFn: () => api<Reply<'viewResident'>>(`/people/residents/${id}`) });
   const [status, setStatus] = useState<ResidentStatus | null>(null);
   const save = useMutation({
-    mutationFn: (body: Record<string, unknown>) => api<ResidentRow>(`/people/residents/${id}`, { method: 'PUT', body }),
+    mutationFn: (body: Record<string, unknown>) => api<Reply<'updateResident'>>(`/people/residents/${id}`, { method: 'PUT', body }),
     onSuccess: (row) => {
       client.setQueryData(['people', 'resident', id], (before: Reply<'viewResident'> | undefined) => ({ ...row, ventures: before?.ventures ?? [] }));
       return client.invalidateQueries({ queryKey: ['people', 'residents'] });
@@ -119,7 +119,7 @@ function FullRecord({ id }: { id: string }) {
 /** A one-time code for a resident without an account, shown once for the official to hand over. */
 function Invite({ id }: { id: string }) {
   const { t } = useTranslation('people');
-  const invite = useMutation({ mutationFn: () => api<{ code: string; link: string; qrSvg: string; expiresAt: string }>(`/people/residents/${id}/invitation`, { method: 'POST' }) });
+  const invite = useMutation({ mutationFn: () => api<Reply<'inviteResident'>>(`/people/residents/${id}/invitation`, { method: 'POST' }) });
   if (invite.data)
     return (
       <div className="notice" data-testid="invite-code">
@@ -147,7 +147,7 @@ function AddResident({ villages }: { villages: { id: string; name: string }[] })
   const client = useQueryClient();
   const [status, setStatus] = useState<ResidentStatus>('living');
   const save = useMutation({
-    mutationFn: (body: Record<string, unknown>) => api<ResidentRow>('/people/residents', { method: 'POST', body }),
+    mutationFn: (body: Record<string, unknown>) => api<Reply<'registerResident'>>('/people/residents', { method: 'POST', body }),
     onSuccess: () => client.invalidateQueries({ queryKey: ['people'] }),
   });
   return (
@@ -259,7 +259,7 @@ export function ResidentsPage() {
   const official = hasRole(me, ...OFFICIALS);
   const list = useQuery({
     queryKey: ['people', 'residents', villageId, status],
-    queryFn: () => api<ResidentRow[]>('/people/residents', { query: { villageId, status } }),
+    queryFn: () => api<Reply<'listResidents'>>('/people/residents', { query: { villageId, status } }),
     enabled: official,
   });
   if (isPending) return <p>{tc('common.loading')}</p>;
@@ -342,7 +342,7 @@ function ImportRegister({ villages }: { villages: { id: string; name: string }[]
   const [villageId, setVillageId] = useState(villages[0]?.id ?? '');
   const [file, setFile] = useState<File | null>(null);
   const run = useMutation({
-    mutationFn: () => upload<{ imported: number }>(`/people/import/residents?villageId=${villageId}`, file!),
+    mutationFn: () => upload<Reply<'importRegister'>>(`/people/import/residents?villageId=${villageId}`, file!),
     onSuccess: () => client.invalidateQueries({ queryKey: ['people', 'residents'] }),
   });
   const report = ((run.error as unknown as { body?: { report?: RowProblem[] } } | null)?.body?.report ?? []) as RowProblem[];

@@ -2,7 +2,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Navigate } from 'react-router';
-import { api, type Me } from '../../api.ts';
+import { api, type Me, type Reply } from '../../api.ts';
 import { hasRole, useMe } from '../../auth.tsx';
 import { APPLICATION_STATUSES } from '../../../modules/people/constants.ts';
 import { StatusTag } from './Home.tsx';
@@ -24,7 +24,7 @@ function Decision({ a, canAct }: { a: Application; canAct: boolean }) {
   const client = useQueryClient();
   const [rejecting, setRejecting] = useState(false);
   const decide = useMutation({
-    mutationFn: (body: Record<string, unknown>) => api<Application>(`/people/applications/${a.id}/decisions`, { method: 'POST', body: { from: a.status, ...body } }),
+    mutationFn: (body: Record<string, unknown>) => api<Reply<'decideApplication'>>(`/people/applications/${a.id}/decisions`, { method: 'POST', body: { from: a.status, ...body } }),
     onSuccess: () => client.invalidateQueries({ queryKey: ['people'] }),
   });
   return (
@@ -97,7 +97,7 @@ export function ReviewPage() {
   const [status, setStatus] = useState<ApplicationStatus | '' | 'todo'>('todo');
   const q = useQuery({
     queryKey: ['people', 'review', status],
-    queryFn: () => api<Application[]>('/people/applications', { query: { status: status === 'todo' ? undefined : status } }),
+    queryFn: () => api<Reply<'reviewQueue'>>('/people/applications', { query: { status: status === 'todo' ? undefined : status } }),
     enabled: hasRole(me, ...OFFICIALS),
   });
   if (isPending) return <p>{tc('common.loading')}</p>;

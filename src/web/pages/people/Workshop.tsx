@@ -1,35 +1,14 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
-import { api, upload } from '../../api.ts';
+import { api, upload, type Reply } from '../../api.ts';
 import { MasterWorkshops } from './Experiences.tsx';
 import { PeopleError } from './PeopleError.tsx';
-import type { Master } from './shared.ts';
 
-interface Session {
-  id: string;
-  heldOn: string;
-  minutes: number;
-  skills: string;
-  note: string;
-  photos: { id: string; caption: string }[];
-}
-interface Milestone {
-  id: string;
-  skill: string;
-  reachedOn: string;
-  note: string;
-}
-interface Apprentice {
-  id: string;
-  name: string;
-  status: Master['apprentices'][number]['status'];
-  motivation: string;
-  minutes: number;
-  sessions: Session[];
-  milestones: Milestone[];
-}
-type Workshop = Omit<Master, 'apprentices'> & { apprentices: Apprentice[] };
+type Workshop = Reply<'artisanWorkshop'>;
+type Apprentice = Workshop['apprentices'][number];
+type Session = Apprentice['sessions'][number];
+type Milestone = Apprentice['milestones'][number];
 
 const today = () => new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
 
@@ -233,7 +212,7 @@ export function ApprenticeshipPage() {
   const { t } = useTranslation('people');
   const { t: tc } = useTranslation();
   const { id } = useParams();
-  const q = useQuery({ queryKey: ['people', 'apprenticeship', id], queryFn: () => api<{ status: Apprentice['status']; minutes: number; sessions: Session[]; milestones: Milestone[] }>(`/people/apprenticeships/${id}`) });
+  const q = useQuery({ queryKey: ['people', 'apprenticeship', id], queryFn: () => api<Reply<'apprenticeshipProgress'>>(`/people/apprenticeships/${id}`) });
   return (
     <div className="stack people">
       <p>
