@@ -15763,11 +15763,12 @@ export interface operations {
                             };
                             terrainCheck?: {
                                 legs: number;
+                                rejected?: number;
                                 violations: string[];
                             };
                             unserved?: {
                                 /** @enum {string} */
-                                reason: "too_heavy" | "out_of_range" | "window_unreachable";
+                                reason: "too_heavy" | "out_of_range" | "no_fly" | "window_unreachable" | "fleet_full";
                                 /** Format: uuid */
                                 requestId: string;
                             }[];
@@ -15808,7 +15809,7 @@ export interface operations {
                         }[];
                         unserved: {
                             /** @enum {string} */
-                            reason: "too_heavy" | "out_of_range" | "window_unreachable";
+                            reason: "too_heavy" | "out_of_range" | "no_fly" | "window_unreachable" | "fleet_full";
                             /** Format: uuid */
                             requestId: string;
                             villageName: string;
