@@ -15961,11 +15961,12 @@ export interface operations {
                             };
                             terrainCheck?: {
                                 legs: number;
+                                rejected?: number;
                                 violations: string[];
                             };
                             unserved?: {
                                 /** @enum {string} */
-                                reason: "too_heavy" | "out_of_range" | "window_unreachable";
+                                reason: "too_heavy" | "out_of_range" | "no_fly" | "window_unreachable" | "fleet_full";
                                 /** Format: uuid */
                                 requestId: string;
                             }[];
@@ -16006,7 +16007,7 @@ export interface operations {
                         }[];
                         unserved: {
                             /** @enum {string} */
-                            reason: "too_heavy" | "out_of_range" | "window_unreachable";
+                            reason: "too_heavy" | "out_of_range" | "no_fly" | "window_unreachable" | "fleet_full";
                             /** Format: uuid */
                             requestId: string;
                             villageName: string;

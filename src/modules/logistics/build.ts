@@ -3,6 +3,7 @@
 import type { SearchParams } from '../../solvers/routing/index.ts';
 import { legEnergyWh, type PlanInstance } from './instance.ts';
 import { blockingZone, type Zone } from './nofly.ts';
+import { subInstance } from './repair.ts';
 import type { RoadMatrix } from './roads.ts';
 import type { depots, requests, vehicles } from './schema.ts';
 import { DEFAULT_TERRAIN, legMatrices, type TerrainSettings } from './terrain.ts';
@@ -19,7 +20,12 @@ export const SERVICE_S = 180;
 /** With a road engine, vans drive at its times: the time matrix holds its seconds × this speed (m/s), vans run at it. */
 export const ROAD_REFERENCE_SPEED = 40 / 3.6;
 
-export const UNSERVED_REASONS = ['too_heavy', 'out_of_range', 'window_unreachable'] as const;
+/**
+ * Why a request is left out of a plan: heavier than every vehicle; beyond every carrier's battery (drones only can
+ * carry it); only drones can carry it and a no-fly zone or the ceiling blocks their way; no vehicle reaches it within
+ * its window; or the day is full (the fleet cannot fit it with the others: capacity, battery or the depot's hours).
+ */
+export const UNSERVED_REASONS = ['too_heavy', 'out_of_range', 'no_fly', 'window_unreachable', 'fleet_full'] as const;
 export type UnservedReason = (typeof UNSERVED_REASONS)[number];
 
 type Depot = Pick<typeof depots.$inferSelect, 'id' | 'name' | 'lon' | 'lat' | 'opensMin' | 'closesMin'>;
@@ -118,7 +124,9 @@ export function buildInstance(g: Gathered): Built {
     const carriers = full.vehicleTypes.map((t, k) => k).filter((k) => (full.vehicleTypes[k].capacity ?? Infinity) >= r.weightKg);
     if (carriers.length === 0) return unserved.push({ requestId: r.id, reason: 'too_heavy' });
     let inRange = false;
+    let flyable = false;
     for (const k of carriers) {
+      if (!flyable && (!full.drones[k] || !(full.blocked[k][nd + i] || full.blocked[nd + i][k]))) flyable = true;
       if (!servedAlone(full, k, i)) continue;
       inRange = true;
       const t = full.vehicleTypes[k];
@@ -127,7 +135,7 @@ export function buildInstance(g: Gathered): Built {
       const arrive = Math.max(depot.open + time[k][st] / t.speed!, stop.early);
       if (arrive <= stop.late && arrive + stop.service + time[st][k] / t.speed! <= depot.close) return keep.push(i);
     }
-    unserved.push({ requestId: r.id, reason: inRange ? 'window_unreachable' : 'out_of_range' });
+    unserved.push({ requestId: r.id, reason: inRange ? 'window_unreachable' : flyable ? 'out_of_range' : 'no_fly' });
   });
   // Bound each vehicle's trips by what it could possibly do: one trip per stop it could serve alone, and no more
   // trips than fit in its depot's day (each at least a reload plus its shortest round trip); vans at most
@@ -145,10 +153,8 @@ export function buildInstance(g: Gathered): Built {
     const byDay = Math.floor(Math.max(0, depot.close - depot.open) / ((t.reloadTime ?? 0) + Math.max(shortest, 60))) + 1;
     t.maxTrips = Math.max(1, Math.min(servable, byDay, full.drones[k] ? Infinity : VAN_MAX_TRIPS));
   });
-  const locs = [...Array(nd).keys(), ...keep.map((i) => nd + i)];
-  const sub = (mat: number[][]) => locs.map((a) => locs.map((b) => mat[a][b]));
   return {
-    instance: { ...full, stops: keep.map((i) => full.stops[i]), pickupAt: locs.map((l) => full.pickupAt[l]), distance: sub(distance), time: sub(time), road: sub(full.road), air: sub(m.air), climb: sub(m.climb), blocked: sub(blocked) },
+    instance: subInstance(full, keep),
     keep,
     unserved,
     droneLegs: { total, blocked: blockedCount },
@@ -166,8 +172,10 @@ function servedAlone(p: PlanInstance, k: number, i: number): boolean {
   const drone = p.drones[k];
   if (!drone) return true;
   const s = p.depots.length + i;
-  if (p.blocked[k][s] || p.blocked[s][k] || p.pickupAt[s]) return false;
-  return legEnergyWh(drone, p.air[k][s], p.climb[k][s], stop.demand) + legEnergyWh(drone, p.air[s][k], p.climb[s][k], 0) <= t.battery!;
+  if (p.blocked[k][s] || p.blocked[s][k]) return false;
+  // A delivery flies out loaded and back empty; a pickup the other way round.
+  const [out, back] = p.pickupAt[s] ? [0, stop.demand] : [stop.demand, 0];
+  return legEnergyWh(drone, p.air[k][s], p.climb[k][s], out) + legEnergyWh(drone, p.air[s][k], p.climb[s][k], back) <= t.battery!;
 }
 
 /**

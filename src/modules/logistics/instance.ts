@@ -29,8 +29,8 @@ export interface PlanInstance {
   blocked: number[][];
   /**
    * 1 at the locations of pickups (carried back to the depot). The solver's payload on a leg counts the stops still
-   * to visit, which is right for deliveries only, so drones carry deliveries only: a drone leg to or from a pickup
-   * cannot be flown, and pickups go by van.
+   * to visit, which is right for deliveries only; a drone therefore takes a pickup on a trip of its own (depot →
+   * pickup → depot: out empty, back loaded), and a drone leg between a pickup and any other stop cannot be flown.
    */
   pickupAt: number[];
 }
@@ -56,7 +56,22 @@ export function toSolverInstance(p: PlanInstance): Instance {
     vehicleTypes: p.vehicleTypes.map((t, k) => {
       const d = p.drones[k];
       if (!d) return { ...t };
-      return { ...t, energy: (from: number, to: number, payload: number) => (p.blocked[from][to] || p.pickupAt[from] || p.pickupAt[to] ? Infinity : legEnergyWh(d, p.air[from][to], p.climb[from][to], payload)) };
+      const nd = p.depots.length;
+      return { ...t, energy: (from: number, to: number, payload: number) => droneLegWh(p, d, from, to, payload, nd) };
     }),
   };
+}
+
+/**
+ * A drone's energy on the leg from → to, as the solver asks for it (payload: the demand of the stops left on the trip,
+ * `to` included). A pickup is flown to empty and back loaded, alone on its trip; Infinity where the leg cannot be flown.
+ */
+function droneLegWh(p: PlanInstance, d: DroneEnergy, from: number, to: number, payload: number, nd: number): number {
+  if (p.blocked[from][to]) return Infinity;
+  const toPickup = p.pickupAt[to] === 1;
+  const fromPickup = p.pickupAt[from] === 1;
+  if ((toPickup && from >= nd) || (fromPickup && to >= nd)) return Infinity;
+  if (toPickup) return legEnergyWh(d, p.air[from][to], p.climb[from][to], 0);
+  if (fromPickup) return legEnergyWh(d, p.air[from][to], p.climb[from][to], p.stops[from - nd].demand);
+  return legEnergyWh(d, p.air[from][to], p.climb[from][to], payload);
 }

@@ -12,6 +12,7 @@ import { operator } from './access.ts';
 import { buildInstance, DEFAULT_SETTINGS, searchParams, type Gathered, type PlanSettings, type UnservedReason } from './build.ts';
 export { buildInstance, searchParams, type Gathered } from './build.ts';
 import { legEnergyWh, toSolverInstance, type PlanInstance } from './instance.ts';
+import { asResult, renumber, repairSolution, subInstance } from './repair.ts';
 import { terrainCheck } from './terrainCheck.ts';
 import type { SolveAnswer } from './solver-pool/worker.ts';
 import { heritageZone, type Zone } from './nofly.ts';
@@ -55,7 +56,8 @@ export interface PlanResult {
   routes: PlannedRoute[];
   unserved: { requestId: string; reason: UnservedReason }[];
   check: { feasible: boolean; violations: string[] };
-  terrainCheck: { legs: number; violations: string[] };
+  /** Drone legs checked, violations left (none in a stored plan), and legs the check rejected and the plan avoided. */
+  terrainCheck: { legs: number; violations: string[]; rejected?: number };
   droneLegs: { total: number; blocked: number };
   figures: ReturnType<typeof planFigures>;
   /** Where van distances came from: 'osrm', 'valhalla', or the terrain estimate. */
@@ -229,21 +231,68 @@ export type SolveFn = (instance: PlanInstance, options: { timeLimitMs: number; s
 export async function computePlan(g: Gathered, serviceDate: string, options: { timeLimitMs: number; onBest?: (cost: number) => void; solver?: SolveFn }): Promise<{ ok: true; result: PlanResult } | { ok: false; error: string; unserved: PlanResult['unserved'] }> {
   const { roads, source } = g.roads === undefined ? await roadsFor(g) : { roads: g.roads, source: g.roads ? 'given' : 'estimate' };
   const withRoads = { ...g, roads };
-  const { instance, keep, unserved, droneLegs } = buildInstance(withRoads);
-  let answer: SolveAnswer = { ok: true, result: { routes: [], cost: 0, distance: 0, feasible: true, violations: [], iterations: 0, elapsedMs: 0 } };
-  if (instance.stops.length > 0) {
-    try {
-      answer = await (options.solver ?? solveInWorker)(instance, { timeLimitMs: options.timeLimitMs, seed: 1, params: searchParams(instance.stops.length) }, (p) => options.onBest?.(p.bestCost));
-    } catch (error) {
-      return { ok: false, error: `The solver stopped unexpectedly (${error instanceof Error ? error.name : 'error'})`, unserved };
-    }
+  const built = buildInstance(withRoads);
+  const { droneLegs } = built;
+  let { instance, keep } = built;
+  const unserved = [...built.unserved];
+  const solver = options.solver ?? solveInWorker;
+  const run = async (p: PlanInstance, timeLimitMs: number): Promise<SolveAnswer> => {
+    if (p.stops.length === 0) return { ok: true, result: { routes: [], cost: 0, distance: 0, feasible: true, violations: [], iterations: 0, elapsedMs: 0 } };
+    return solver(p, { timeLimitMs, seed: 1, params: searchParams(p.stops.length) }, (x) => options.onBest?.(x.bestCost));
+  };
+  let answer: SolveAnswer;
+  try {
+    answer = await run(instance, options.timeLimitMs);
+  } catch (error) {
+    return { ok: false, error: `The solver stopped unexpectedly (${error instanceof Error ? error.name : 'error'})`, unserved };
   }
   if (!answer.ok) return { ok: false, error: answer.reasons.slice(0, 5).join('; '), unserved };
-  const solution = answer.result;
-  const check = checkSolution(toSolverInstance(instance), solution);
-  if (!solution.feasible || !check.feasible) return { ok: false, error: [...solution.violations, ...check.violations].slice(0, 5).join('; ') || 'no feasible plan', unserved };
-  const routes = describeRoutes(withRoads, instance, keep, solution, serviceDate);
-  const terrain = terrainCheck(routes, withRoads);
+  let solution = answer.result;
+  let check = checkSolution(toSolverInstance(instance), solution);
+  /** Cuts the routes back to what the instance allows and lists the requests left over (see repair.ts). */
+  const settle = (routes: SolveResult['routes']) => {
+    const fixed = repairSolution(instance, routes);
+    for (const d of fixed.dropped) unserved.push({ requestId: g.requests[keep[d.stop]].id, reason: d.failure === 'window' ? 'window_unreachable' : 'fleet_full' });
+    const served = fixed.routes.flatMap((r) => r.trips.flat()).sort((a, b) => a - b);
+    const from = solution;
+    instance = subInstance(instance, served);
+    keep = served.map((i) => keep[i]);
+    solution = asResult(renumber(fixed.routes, served), fixed.distance, from);
+  };
+  if (!solution.feasible || !check.feasible) {
+    // The day does not fit: serve what can be served, list the rest with its reason.
+    settle(solution.routes);
+    // A second search over what fits, with a third of the budget, kept when it is feasible and cheaper.
+    try {
+      const again = await run(instance, Math.max(200, Math.round(options.timeLimitMs / 3)));
+      if (again.ok && again.result.feasible && again.result.cost < solution.cost && checkSolution(toSolverInstance(instance), again.result).feasible) solution = again.result;
+    } catch {
+      // The repaired routes stand.
+    }
+    check = checkSolution(toSolverInstance(instance), solution);
+    if (!check.feasible) return { ok: false, error: check.violations.slice(0, 5).join('; '), unserved };
+  }
+  let routes = describeRoutes(withRoads, instance, keep, solution, serviceDate);
+  let terrain = terrainCheck(routes, withRoads);
+  let rejectedLegs = 0;
+  // A leg the finer terrain check rejects (the ground between the planner's samples) is closed to drones, and the
+  // routes settled again around it: its stops go to another vehicle, or are listed.
+  for (let round = 0; terrain.violations.length > 0 && terrain.rejected.length > 0 && round < 5; round++) {
+    rejectedLegs += terrain.rejected.length;
+    const nd = instance.depots.length;
+    const stopOf = new Map(keep.map((r, i) => [g.requests[r].id, nd + i]));
+    const blocked = instance.blocked.map((row) => [...row]);
+    for (const leg of terrain.rejected) {
+      const k = g.vehicles.findIndex((v) => v.id === leg.vehicleId);
+      blocked[leg.from === null ? k : stopOf.get(leg.from)!][leg.to === null ? k : stopOf.get(leg.to)!] = 1;
+    }
+    instance = { ...instance, blocked };
+    settle(solution.routes);
+    check = checkSolution(toSolverInstance(instance), solution);
+    if (!check.feasible) return { ok: false, error: check.violations.slice(0, 5).join('; '), unserved };
+    routes = describeRoutes(withRoads, instance, keep, solution, serviceDate);
+    terrain = terrainCheck(routes, withRoads);
+  }
   if (terrain.violations.length > 0) return { ok: false, error: `terrain check: ${terrain.violations.slice(0, 5).join('; ')}`, unserved };
   const figures = planFigures(routes, serviceDate);
   return {
@@ -256,7 +305,7 @@ export async function computePlan(g: Gathered, serviceDate: string, options: { t
       routes,
       unserved,
       check: { feasible: check.feasible, violations: check.violations },
-      terrainCheck: { legs: terrain.legs, violations: terrain.violations },
+      terrainCheck: { legs: terrain.legs, violations: terrain.violations, rejected: rejectedLegs },
       droneLegs,
       roads: source,
       settings: g.settings ?? DEFAULT_SETTINGS,

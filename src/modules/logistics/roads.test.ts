@@ -99,7 +99,7 @@ describe('independent terrain check', () => {
   const base: Gathered = { depots: [depot], vehicles: [drone], requests: [parcel], zones: [], settings: DEFAULT_SETTINGS };
 
   it('passes a clean trip and finds a zone on the way, a ceiling under the clearance, an overload and a flat battery', () => {
-    expect(terrainCheck([route], base)).toEqual({ legs: 2, violations: [] });
+    expect(terrainCheck([route], base)).toEqual({ legs: 2, violations: [], rejected: [] });
     // A protected building half way, with its buffer.
     const mid = { lon: (depot.lon + parcel.lon) / 2, lat: (depot.lat + parcel.lat) / 2 };
     const zone = heritageZone({ id: 'h', name: '宗祠', minLon: mid.lon, minLat: mid.lat, maxLon: mid.lon + 0.0002, maxLat: mid.lat + 0.0001 }, 50);

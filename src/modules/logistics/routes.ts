@@ -121,7 +121,7 @@ const planResult = z.object({
     .optional(),
   unserved: z.array(z.object({ requestId: z.uuid(), reason: z.enum(UNSERVED_REASONS) })).optional(),
   check: z.object({ feasible: z.boolean(), violations: z.array(z.string()) }).optional(),
-  terrainCheck: z.object({ legs: z.number(), violations: z.array(z.string()) }).optional(),
+  terrainCheck: z.object({ legs: z.number(), violations: z.array(z.string()), rejected: z.number().optional() }).optional(),
   droneLegs: z.object({ total: z.number(), blocked: z.number() }).optional(),
   figures: planFigures.optional(),
   roads: z.string().optional(),

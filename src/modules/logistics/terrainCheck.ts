@@ -30,6 +30,8 @@ export interface TerrainVerdict {
   /** Drone legs checked. */
   legs: number;
   violations: string[];
+  /** The legs that break a terrain rule (a no-fly zone, the ceiling, the ground), by request id; null is the depot. */
+  rejected: { vehicleId: string; from: string | null; to: string | null }[];
 }
 
 /** Checks every drone leg and trip of the routes against the zones, the ceiling, the payload and the battery. */
@@ -38,6 +40,7 @@ export function terrainCheck(routes: PlannedRoute[], g: Gathered, grid: Grid = s
   const zones = g.zones ?? [];
   const requests = new Map(g.requests.map((r) => [r.id, r]));
   const violations: string[] = [];
+  const rejected: TerrainVerdict['rejected'] = [];
   let legs = 0;
   for (const route of routes) {
     if (route.kind !== 'drone') continue;
@@ -60,6 +63,7 @@ export function terrainCheck(routes: PlannedRoute[], g: Gathered, grid: Grid = s
         const b = points[i];
         const name = `${route.name} trip ${t + 1} leg ${i}`;
         if (load > v.capacityKg + 1e-9) violations.push(`${name}: carries ${load} kg, above its payload ${v.capacityKg} kg`);
+        const before = violations.length;
         const metres = straightMetres(a, b);
         const n = Math.max(1, Math.ceil(metres / STEP_M));
         // No-fly zones, sampled along the leg.
@@ -95,6 +99,7 @@ export function terrainCheck(routes: PlannedRoute[], g: Gathered, grid: Grid = s
             break;
           }
         }
+        if (violations.length > before) rejected.push({ vehicleId: v.id, from: i === 1 ? null : ps[i - 2].id, to: i === points.length - 1 ? null : ps[i - 1].id });
         energy += legEnergyWh({ whPerKm: v.whPerKm!, whPerKmKg: v.whPerKmKg!, massKg: v.massKg! }, metres, climb, load);
         const p = ps[i - 1];
         if (p) load += p.kind === 'pickup' ? p.weightKg : -p.weightKg;
@@ -103,5 +108,5 @@ export function terrainCheck(routes: PlannedRoute[], g: Gathered, grid: Grid = s
       if (energy > v.batteryWh! * 1.02) violations.push(`${route.name} trip ${t + 1}: needs ${Math.round(energy)} Wh, above its battery ${v.batteryWh} Wh`);
     });
   }
-  return { legs, violations };
+  return { legs, violations, rejected };
 }

@@ -48,7 +48,9 @@ export const zhCN = {
     reason: {
       too_heavy: '超重：没有车辆或无人机载得动',
       out_of_range: '超出航程：无人机电量不够往返，货车又装不下',
+      no_fly: '禁飞：只有无人机载得动，但航线穿过禁飞区或超出限高',
       window_unreachable: '时间窗内无法到达',
+      fleet_full: '当天运力已满：车辆的载重、电量或营业时间排不下',
     },
     trip: '第 {{n}} 趟 {{from}}–{{to}}',
     battery: '电量 {{used}} / {{total}} Wh',
@@ -185,7 +187,9 @@ export const en: typeof zhCN = {
     reason: {
       too_heavy: 'Too heavy for every van and drone',
       out_of_range: 'Out of range: no drone can fly there and back, and no van can carry it',
+      no_fly: 'No-fly: only a drone can carry it, and a no-fly zone or the ceiling blocks the way',
       window_unreachable: 'Its time window cannot be reached',
+      fleet_full: 'The day is full: the fleet has no load, battery or hours left for it',
     },
     trip: 'Trip {{n}} {{from}}–{{to}}',
     battery: 'Battery {{used}} / {{total}} Wh',
