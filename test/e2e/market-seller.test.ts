@@ -173,7 +173,7 @@ describe('a producer runs their shop in the browser', () => {
     await page.goto(`${server.url}/market/seller`);
     const batch = page.locator('.batch-list > li', { hasText: 'BC2026-0402' });
     await batch.getByText('添加溯源记录').click();
-    await batch.getByLabel('环节', { exact: true }).selectOption({ label: '检测' });
+    await batch.getByRole('combobox').first().selectOption({ label: '检测' });
     await batch.getByLabel('操作人', { exact: true }).fill('丽水市农产品检测中心');
     const report = Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n', 'latin1');
     await batch.getByLabel(/证明文件/).setInputFiles({ name: 'nongcan.pdf', mimeType: 'application/pdf', buffer: report });
