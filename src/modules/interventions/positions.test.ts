@@ -1,9 +1,9 @@
 // Issue 18 item 12: a proposal may carry a point in its village, refused when it is not in the village; officials and
 // the proposer see it in their list, and once approved everyone sees it on the public list (the Atlas map reads both).
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { as, signIn, startTestApp, type Session, type TestApp } from '../test/support/app.ts';
-import { describeEachDriver } from '../test/support/db.ts';
-import { proposalBody } from '../test/support/proposal.ts';
+import { as, signIn, startTestApp, type Session, type TestApp } from '../../../test/support/app.ts';
+import { describeEachDriver } from '../../../test/support/db.ts';
+import { proposalBody } from '../../../test/support/proposal.ts';
 
 describeEachDriver('proposals with a position', (driver) => {
   let t: TestApp;
