@@ -1,4 +1,5 @@
-import { and, asc, eq, inArray } from 'drizzle-orm';
+import { and, asc, eq, exists, inArray, sql } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
 import type { Db } from '../../../db/handle.ts';
 import { badRequest } from '../../../server/problems.ts';
 import { recordAudit } from '../../../server/audit.ts';
@@ -56,10 +57,18 @@ export async function createAsset(db: Db, actor: Actor | null, input: AssetInput
   });
 }
 
+/**
+ * Cultural assets the actor may see, filtered. One query reads the assets with their visible village ids and
+ * linked buildings (correlated subqueries); a second fetches those villages' names from governance.
+ */
 export async function listAssets(db: Db, actor: Actor | null, f: { villageId?: string; kind?: AssetKind; q?: string; limit?: number }, known?: Sight) {
   const sight = known ?? (await sightOf(db, actor));
+  const seen = alias(assetVillages, 'seen_village');
+  const linked = alias(assetVillages, 'linked_village');
+  const link = alias(assetBuildings, 'linked_building');
+  const building = alias(buildings, 'building');
   const query = db
-    .selectDistinct({
+    .select({
       id: culturalAssets.id,
       villageId: culturalAssets.villageId,
       kind: culturalAssets.kind,
@@ -68,36 +77,39 @@ export async function listAssets(db: Db, actor: Actor | null, f: { villageId?: s
       description: culturalAssets.description,
       seasons: culturalAssets.seasons,
       dates: culturalAssets.dates,
+      villageIds: sql<string[] | null>`(${db
+        .select({ ids: sql`json_agg(${linked.villageId})` })
+        .from(linked)
+        .where(and(eq(linked.assetId, culturalAssets.id), sight.sees(linked.villageId)))})`,
+      buildings: sql<{ id: string; name: string }[] | null>`(${db
+        .select({ list: sql`json_agg(json_build_object('id', ${building.id}, 'name', ${building.name}))` })
+        .from(link)
+        .innerJoin(building, eq(building.id, link.buildingId))
+        .where(and(eq(link.assetId, culturalAssets.id), sight.sees(building.villageId)))})`,
     })
     .from(culturalAssets)
-    .innerJoin(assetVillages, eq(assetVillages.assetId, culturalAssets.id))
     .where(
       and(
-        sight.sees(assetVillages.villageId),
-        f.villageId ? eq(assetVillages.villageId, f.villageId) : undefined,
+        exists(
+          db
+            .select({ one: sql`1` })
+            .from(seen)
+            .where(and(eq(seen.assetId, culturalAssets.id), sight.sees(seen.villageId), f.villageId ? eq(seen.villageId, f.villageId) : undefined)),
+        ),
         f.kind ? eq(culturalAssets.kind, f.kind) : undefined,
         f.q ? textMatches(culturalAssets.searchText, f.q) : undefined,
       ),
     )
-    .orderBy(asc(culturalAssets.kind), asc(culturalAssets.name));
+    .orderBy(asc(culturalAssets.kind), asc(culturalAssets.name), asc(culturalAssets.id));
   const rows = f.limit ? await query.limit(f.limit) : await query;
   if (rows.length === 0) return [];
-  const ids = rows.map((r) => r.id);
-  const [links, blinks] = await Promise.all([
-    db.select().from(assetVillages).where(and(inArray(assetVillages.assetId, ids), sight.sees(assetVillages.villageId))),
-    db
-      .select({ assetId: assetBuildings.assetId, id: buildings.id, name: buildings.name, villageId: buildings.villageId })
-      .from(assetBuildings)
-      .innerJoin(buildings, eq(buildings.id, assetBuildings.buildingId))
-      .where(and(inArray(assetBuildings.assetId, ids), sight.sees(buildings.villageId))),
-  ]);
-  const refs = await villageRefsOf(db, links.map((l) => l.villageId));
-  return rows.map((r) => ({
+  const refs = await villageRefsOf(db, [...new Set(rows.flatMap((r) => r.villageIds ?? []))]);
+  return rows.map(({ villageIds, buildings: linkedBuildings, ...r }) => ({
     ...r,
-    villages: links
-      .filter((l) => l.assetId === r.id && refs.has(l.villageId))
-      .map((l) => ({ id: l.villageId, nameZh: refs.get(l.villageId)!.nameZh, namePinyin: refs.get(l.villageId)!.namePinyin })),
-    buildings: blinks.filter((l) => l.assetId === r.id).map(({ id, name }) => ({ id, name })),
+    villages: (villageIds ?? [])
+      .filter((id) => refs.has(id))
+      .map((id) => ({ id, nameZh: refs.get(id)!.nameZh, namePinyin: refs.get(id)!.namePinyin })),
+    buildings: linkedBuildings ?? [],
   }));
 }
 
