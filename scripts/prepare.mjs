@@ -1,9 +1,16 @@
-// `npm ci` / `npm install` (the `prepare` script): builds the web client and the migrated embedded-database
-// template, so that neither happens on the first `npm start` (see src/db/template.ts).
+// `npm ci` / `npm install` (the `prepare` script): builds the web client, compiles the server and makes the migrated
+// embedded-database template, so that none of it happens on the first `npm start` (see src/db/template.ts).
 import { register } from 'tsx/esm/api';
+import { ensureServerBuilt } from './build-server.mjs';
 import { ensureWebBuilt } from './build-web.mjs';
 
 await ensureWebBuilt();
+try {
+  await ensureServerBuilt();
+} catch (error) {
+  // Only a speed-up: `npm start` compiles it, or runs the sources.
+  process.stderr.write(`Could not compile the server (npm start will): ${error instanceof Error ? error.message : String(error)}\n`);
+}
 register();
 try {
   const { ensureTemplate } = await import('../src/db/template.ts');

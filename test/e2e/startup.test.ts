@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { apiSession } from './support/http.ts';
 import { startServerProcess, tempDataDir, type ServerProcess } from './support/server.ts';
 
 const running: ServerProcess[] = [];
@@ -47,5 +48,31 @@ describe('starting on the embedded database', { timeout: 900_000 }, () => {
     expect(second.output()).toContain('Opening the embedded database');
     expect(second.output()).not.toContain('Seeded the demo county');
     expect(await searchVillages(second.url, 'yjtc')).toEqual(['杨家堂村']);
+  });
+});
+
+describe('npm start', { timeout: 900_000 }, () => {
+  it('runs the compiled server: the pages, the demo county, and a budget round solved in its worker thread', async () => {
+    const s = await startServerProcess({ npmStart: true, env: { TERRACE_TEMPLATE_DIR: templates }, timeoutMs: 300_000 });
+    running.push(s);
+    expect(s.output()).not.toContain('running it from its sources');
+    const page = await fetch(`${s.url}/market`);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('<div id="root">');
+    expect(await searchVillages(s.url, 'yjtc')).toEqual(['杨家堂村']);
+
+    // The solve runs in a worker thread whose bootstrap the compiled server finds beside its source.
+    const admin = await apiSession(s.url, 'admin');
+    const round = await admin('POST', '/interventions/rounds', { name: '编译后的预算轮', budgetFen: 150_000_000, weights: { culturalValue: 1 } });
+    expect(round.status).toBe(201);
+    const id = (round.body as { id: string }).id;
+    expect((await admin('POST', `/interventions/rounds/${id}/solve`, { timeLimitMs: 1000 })).status).toBe(202);
+    let status = '';
+    for (let i = 0; i < 600 && status !== 'solved'; i++) {
+      status = ((await admin('GET', `/interventions/rounds/${id}`)).body as { status: string }).status;
+      if (status !== 'solved') await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(status).toBe('solved');
+    await s.stop();
   });
 });

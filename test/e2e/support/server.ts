@@ -15,12 +15,14 @@ export interface ServerProcess {
 export const tempDataDir = () => fs.mkdtempSync(path.join(os.tmpdir(), 'terrace-e2e-'));
 
 /**
- * Starts the real server (`src/main.ts`, as `npm start` runs it) as a child process on a free port,
- * and resolves once it prints that it is ready. It rejects with the server's output if the process exits first.
+ * Starts the real server as a child process on a free port, and resolves once it prints that it is ready. It rejects
+ * with the server's output if the process exits first. By default it runs `src/main.ts` through tsx; `npmStart` runs
+ * `scripts/start.mjs`, as `npm start` does (the compiled server).
  */
-export function startServerProcess(options: { dataDir?: string; env?: Record<string, string>; timeoutMs?: number } = {}): Promise<ServerProcess> {
+export function startServerProcess(options: { dataDir?: string; env?: Record<string, string>; timeoutMs?: number; npmStart?: boolean } = {}): Promise<ServerProcess> {
   const dataDir = options.dataDir ?? tempDataDir();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+  // npm start turns on the embedded RTMP ingest at 1935; here it takes a free port, as every test server may run at once.
+  const child = spawn(process.execPath, options.npmStart ? ['scripts/start.mjs'] : ['--import', 'tsx', 'src/main.ts'], {
     cwd: path.resolve(import.meta.dirname, '../../..'),
     env: {
       ...process.env,
@@ -32,6 +34,7 @@ export function startServerProcess(options: { dataDir?: string; env?: Record<str
       // A browser test signs in as one role after another from one address, more than a person would in a minute;
       // the sign-in limit itself is tested in src/server/http-hardening.test.ts.
       LOGIN_RATE_LIMIT_PER_MINUTE: '600',
+      ...(options.npmStart ? { LIVE_RTMP_PORT: '0', LIVE_RTMP_BIND: '127.0.0.1' } : {}),
       ...options.env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
