@@ -43,7 +43,7 @@ export async function startServer(config: Config, say: (line: string) => void = 
     handle = await openDatabase({ databaseUrl: config.databaseUrl, poolSize: config.databasePoolSize, dataDir, loadDataDir: embedded?.loadDataDir });
     say('正在检查数据库结构 / Applying database migrations…');
     await migrateAll(handle);
-    if (embedded?.fresh && !embedded.loadDataDir) {
+    if (embedded?.fresh && !embedded.fromTemplate) {
       say('正在保存数据库模板，下次全新启动更快 / Saving the migrated database as a template for the next fresh start…');
       await saveTemplate(handle, migrationSets(MODULES));
     }

@@ -36,6 +36,9 @@ export function templateKey(sets: readonly MigrationSet[]): string {
 }
 
 const templateFile = (key: string) => path.join(TEMPLATE_DIR, `pgdata-${key}.tar.gz`);
+/** The same template unpacked: a fresh DATA_DIR is a plain copy of it (a native file copy, not an untar in WebAssembly). */
+const templateDirectory = (key: string) => path.join(TEMPLATE_DIR, `pgdata-${key}`);
+const COMPLETE = '.terrace-template-complete';
 
 /** The template for these migrations, if one was made. */
 export function readTemplate(sets: readonly MigrationSet[]): Blob | undefined {
@@ -53,13 +56,35 @@ export async function saveTemplate(handle: DbHandle, sets: readonly MigrationSet
   const partial = `${file}.${process.pid}.partial`;
   fs.writeFileSync(partial, dump);
   fs.renameSync(partial, file);
-  for (const old of fs.readdirSync(TEMPLATE_DIR)) if (old.startsWith('pgdata-') && path.join(TEMPLATE_DIR, old) !== file && !old.endsWith('.partial')) fs.rmSync(path.join(TEMPLATE_DIR, old), { force: true });
+  const keep = [file, templateDirectory(templateKey(sets))];
+  for (const old of fs.readdirSync(TEMPLATE_DIR))
+    if (old.startsWith('pgdata-') && !keep.includes(path.join(TEMPLATE_DIR, old)) && !old.endsWith('.partial')) fs.rmSync(path.join(TEMPLATE_DIR, old), { recursive: true, force: true });
   return file;
+}
+
+/**
+ * Unpacks the template into a directory once (opened by PGlite from the tarball and closed cleanly), so that a fresh
+ * DATA_DIR is a copy of it. Written aside and renamed; a marker file says it is whole.
+ */
+export async function unpackTemplate(sets: readonly MigrationSet[]): Promise<boolean> {
+  const key = templateKey(sets);
+  const dir = templateDirectory(key);
+  if (fs.existsSync(path.join(dir, COMPLETE))) return false;
+  const tarball = readTemplate(sets);
+  if (!tarball) return false;
+  const partial = `${dir}.${process.pid}.partial`;
+  fs.rmSync(partial, { recursive: true, force: true });
+  const handle = await openDatabase({ dataDir: partial, loadDataDir: tarball });
+  await handle.close();
+  fs.writeFileSync(path.join(partial, COMPLETE), key);
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.renameSync(partial, dir);
+  return true;
 }
 
 /** Makes the template (in memory, then saved) unless an up-to-date one exists; for `npm ci` (prepare). */
 export async function ensureTemplate(sets: readonly MigrationSet[], say: (line: string) => void = () => {}): Promise<boolean> {
-  if (fs.existsSync(templateFile(templateKey(sets)))) return false;
+  if (fs.existsSync(templateFile(templateKey(sets)))) return (await unpackTemplate(sets), false);
   say('正在准备内置数据库模板 / Preparing the embedded database template (once, about 10–20 s)…');
   const handle = await openDatabase({});
   try {
@@ -68,6 +93,7 @@ export async function ensureTemplate(sets: readonly MigrationSet[], say: (line: 
   } finally {
     await handle.close();
   }
+  await unpackTemplate(sets);
   return true;
 }
 
@@ -75,13 +101,23 @@ export async function ensureTemplate(sets: readonly MigrationSet[], say: (line: 
  * Prepares the embedded data directory `pgdata` before it is opened: an existing one is opened as it is; a new one
  * starts from the template when there is one (returned as `loadDataDir`). Says on the console which it is.
  */
-export function prepareEmbeddedDataDir(pgdata: string, sets: readonly MigrationSet[], say: (line: string) => void): { fresh: boolean; loadDataDir?: Blob } {
+export function prepareEmbeddedDataDir(pgdata: string, sets: readonly MigrationSet[], say: (line: string) => void): { fresh: boolean; fromTemplate: boolean; loadDataDir?: Blob } {
   if (fs.existsSync(path.join(pgdata, 'PG_VERSION'))) {
     say(`正在打开内置数据库 / Opening the embedded database in ${pgdata}…`);
-    return { fresh: false };
+    return { fresh: false, fromTemplate: false };
+  }
+  const unpacked = templateDirectory(templateKey(sets));
+  if (fs.existsSync(path.join(unpacked, COMPLETE))) {
+    say(`正在从模板复制内置数据库 / Creating the embedded database in ${pgdata} from the migrated template (copying its files)…`);
+    // Copied aside and renamed, so an interrupted copy is never taken for a database at the next start.
+    const partial = `${pgdata}.partial`;
+    fs.rmSync(partial, { recursive: true, force: true });
+    fs.cpSync(unpacked, partial, { recursive: true, filter: (source) => path.basename(source) !== COMPLETE });
+    fs.renameSync(partial, pgdata);
+    return { fresh: true, fromTemplate: true };
   }
   const loadDataDir = readTemplate(sets);
   if (loadDataDir) say(`正在从模板创建内置数据库 / Creating the embedded database in ${pgdata} from the migrated template…`);
   else say(`正在创建内置数据库 / Creating the embedded database in ${pgdata} (first start without a template: about 10–20 s)…`);
-  return { fresh: true, loadDataDir };
+  return { fresh: true, fromTemplate: !!loadDataDir, loadDataDir };
 }

@@ -2,6 +2,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { ensureTemplate } from '../../src/db/template.ts';
+import { MODULES } from '../../src/modules.ts';
+import { migrationSets } from '../../src/server/module.ts';
 import { apiSession } from './support/http.ts';
 import { startServerProcess, tempDataDir, type ServerProcess } from './support/server.ts';
 
@@ -52,10 +55,16 @@ describe('starting on the embedded database', { timeout: 900_000 }, () => {
 });
 
 describe('npm start', { timeout: 900_000 }, () => {
-  it('runs the compiled server: the pages, the demo county, and a budget round solved in its worker thread', async () => {
-    const s = await startServerProcess({ npmStart: true, env: { TERRACE_TEMPLATE_DIR: templates }, timeoutMs: 300_000 });
+  it('runs the compiled server on a copy of the unpacked template: the pages, the demo county, and a budget round solved in its worker thread', async () => {
+    // What `npm ci` (prepare) leaves in dist/pgdata-template: the template, also unpacked as a directory.
+    await ensureTemplate(migrationSets(MODULES));
+    const dataDir = tempDataDir();
+    const s = await startServerProcess({ npmStart: true, dataDir, timeoutMs: 300_000 });
     running.push(s);
     expect(s.output()).not.toContain('running it from its sources');
+    expect(s.output()).toContain('from the migrated template (copying its files)');
+    expect(s.output()).toContain('Seeded the demo county');
+    expect(fs.existsSync(path.join(dataDir, 'pgdata', 'PG_VERSION'))).toBe(true);
     const page = await fetch(`${s.url}/market`);
     expect(page.status).toBe(200);
     expect(await page.text()).toContain('<div id="root">');
