@@ -262,6 +262,21 @@ export const governanceRoutes: FastifyPluginAsync = async (base) => {
     return me(request.actor, request.csrfToken);
   });
 
+  app.patch(
+    '/me',
+    {
+      schema: {
+        tags: ['auth'],
+        summary: "The signed-in user's own language, used for the emails and pushes sent to them",
+        operationId: 'updateMe',
+        security: SESSION,
+        body: z.strictObject({ locale: z.enum(governance.LOCALES) }),
+        response: { 200: z.object({ locale: z.enum(governance.LOCALES) }) },
+      },
+    },
+    async (request) => governance.setOwnLocale(app.db, request.actor, request.body.locale),
+  );
+
   // ---- admin units ----
   app.get('/county', { schema: { tags: ['units'], summary: 'The county, its townships and villages', operationId: 'getCountyTree', security: PUBLIC, response: { 200: getCountyTreeReply } } }, async () =>
     governance.getCountyTree(app.db),

@@ -547,3 +547,22 @@ export async function orgsOfUser(db: Db, countyId: string, userId: string): Prom
     .where(and(eq(roleGrants.countyId, countyId), eq(roleGrants.userId, userId)))
     .orderBy(asc(organizations.name));
 }
+
+export const LOCALES = ['zh-CN', 'en'] as const;
+export type Locale = (typeof LOCALES)[number];
+
+/**
+ * The signed-in user's own language, which the platform uses for what it sends them (emails, pushes): the page's
+ * language switch sets it, so a user who reads in English is written to in English. Audited when it changes.
+ */
+export async function setOwnLocale(db: Db, actor: Actor | null, locale: Locale): Promise<{ locale: Locale }> {
+  const who = requireActor(actor);
+  return db.transaction(async (tx) => {
+    const [before] = await tx.select({ locale: users.locale }).from(users).where(eq(users.id, who.id)).for('update');
+    if (before && before.locale !== locale) {
+      await tx.update(users).set({ locale }).where(eq(users.id, who.id));
+      await recordAudit(tx, who, { action: 'user.locale', entity: 'user', entityId: who.id, details: { from: before.locale, to: locale } });
+    }
+    return { locale };
+  });
+}

@@ -2,10 +2,17 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, NavLink, Outlet, useLocation, useNavigate } from 'react-router';
 import { hasRole, loginPath, useMe, useSignOut } from '../auth.tsx';
-import { setLanguage } from '../i18n/index.ts';
+import { api } from '../api.ts';
+import { setLanguage, type Language } from '../i18n/index.ts';
 import { WEB_MODULES } from '../modules.tsx';
 import { NotificationBell } from '../pages/notifications/Bell.tsx';
 
+
+/** Switches the page's language and, for a signed-in user, their account's: emails and pushes follow it. */
+function switchLanguage(lang: Language, signedIn: boolean) {
+  setLanguage(lang);
+  if (signedIn) void api('/me', { method: 'PATCH', body: { locale: lang } }).catch(() => {});
+}
 
 export function Layout() {
   const { t, i18n } = useTranslation();
@@ -28,7 +35,7 @@ export function Layout() {
           <span>{t('app.name')}</span>
         </Link>
         <div className="topbar-actions">
-          <button type="button" className="link-button" onClick={() => setLanguage(otherLanguage)} title={t('lang.label')} lang={otherLanguage}>
+          <button type="button" className="link-button" onClick={() => switchLanguage(otherLanguage, !!me)} title={t('lang.label')} lang={otherLanguage}>
             {t('lang.switch')}
           </button>
           {me ? (
