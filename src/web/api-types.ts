@@ -16006,6 +16006,7 @@ export interface operations {
                             weightKg: number;
                         }[];
                         unserved: {
+                            priority: number;
                             /** @enum {string} */
                             reason: "too_heavy" | "out_of_range" | "no_fly" | "window_unreachable" | "fleet_full";
                             /** Format: uuid */

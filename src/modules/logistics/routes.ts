@@ -161,7 +161,7 @@ const plan = planSummary.extend({
       keptFrom: z.uuid().nullable(),
     }),
   ),
-  unserved: z.array(z.object({ requestId: z.uuid(), reason: z.enum(UNSERVED_REASONS), villageName: z.string(), weightKg: z.number() })),
+  unserved: z.array(z.object({ requestId: z.uuid(), reason: z.enum(UNSERVED_REASONS), villageName: z.string(), weightKg: z.number(), priority: z.number() })),
 });
 const stopClosed = z.object({ id: z.uuid(), status: z.enum(STOP_STATUSES), reason: z.string().nullable(), closedAt: z.date().nullable(), proofKind: z.enum(PROOF_KINDS).nullable() });
 

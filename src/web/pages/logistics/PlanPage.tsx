@@ -218,7 +218,7 @@ export default function PlanPage() {
           <ul className="lg-list" data-testid="unserved">
             {plan.unserved.map((u) => (
               <li key={u.requestId}>
-                <strong>{u.villageName}</strong> {t('day.weight', { kg: u.weightKg })} — {t(`plan.reason.${u.reason}`)}
+                <strong>{u.villageName}</strong> {t('day.weight', { kg: u.weightKg })} · {t('plan.priority', { n: u.priority })} — {t(`plan.reason.${u.reason}`)}
               </li>
             ))}
           </ul>
