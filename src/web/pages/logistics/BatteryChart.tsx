@@ -52,14 +52,14 @@ export function BatteryChart({ route }: { route: PlanRoute }) {
       animation: false,
       aria: { enabled: true, label: { description: label } },
       title: { text: title, left: 8, textStyle: { fontSize: 13 } },
-      legend: { data: [legend.battery, legend.swap], right: 8, top: 0 },
+      legend: { data: [legend.battery, legend.swap], left: 8, bottom: 0 },
       tooltip: { trigger: 'axis', valueFormatter: (v: number) => `${v} %` },
-      grid: { left: 8, right: 16, top: 36, bottom: 8, containLabel: true },
+      grid: { left: 8, right: 16, top: 32, bottom: 28, containLabel: true },
       xAxis: { type: 'time', axisLabel: { formatter: hhmm } },
       yAxis: { type: 'value', min: 0, max: 100, axisLabel: { formatter: '{value} %' } },
       series: [
         { name: legend.battery, type: 'line', data: points.map(([x, y]) => [x, Number.isNaN(y) ? null : y]), connectNulls: false, showSymbol: true, symbolSize: 5, itemStyle: { color: BLUE } },
-        { name: legend.swap, type: 'scatter', data: swaps, symbol: 'triangle', symbolSize: 10, itemStyle: { color: AMBER } },
+        { name: legend.swap, type: 'scatter', data: swaps, symbol: 'triangle', symbolSize: 12, z: 3, itemStyle: { color: AMBER } },
       ],
     });
     // Follows its own box (the card narrows on a phone turned upright), not only the window.
