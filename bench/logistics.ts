@@ -13,7 +13,7 @@ import { solve } from '../src/solvers/routing/index.ts';
 import { readVillagesCsv } from '../src/modules/governance/index.ts';
 import { toSolverInstance } from '../src/modules/logistics/instance.ts';
 import { heritageZone, type Zone } from '../src/modules/logistics/nofly.ts';
-import { computePlan, type Gathered, type SolveFn } from '../src/modules/logistics/planning.ts';
+import { computePlan, type Gathered, type PlanPhase, type SolveFn } from '../src/modules/logistics/planning.ts';
 
 const arg = (name: string, fallback: number) => (process.argv.includes(name) ? Number(process.argv[process.argv.indexOf(name) + 1]) : fallback);
 const n = arg('--requests', 500);
@@ -73,11 +73,12 @@ const inProcess: SolveFn = async (instance, options, onProgress) => ({ ok: true,
 async function plan(vehicles: typeof fleet) {
   const g = { depots, vehicles, requests, zones, roads: null } as unknown as Gathered;
   const trace: [number, number][] = [];
+  const phases: Record<PlanPhase, number> = { instance: 0, solve: 0, checks: 0 };
   const t0 = performance.now();
-  const out = await computePlan(g, '2027-01-15', { timeLimitMs: seconds * 1000, solver: inProcess, onBest: (c) => trace.push([(performance.now() - t0) / 1000, c]) });
+  const out = await computePlan(g, '2027-01-15', { timeLimitMs: seconds * 1000, solver: inProcess, onBest: (c) => trace.push([(performance.now() - t0) / 1000, c]), onPhase: (p, ms) => (phases[p] += ms / 1000) });
   const totalS = (performance.now() - t0) / 1000;
-  if (!out.ok) return { totalS, error: out.error, unserved: out.unserved.length, trace };
-  return { totalS, result: out.result, trace };
+  if (!out.ok) return { totalS, phases, error: out.error, unserved: out.unserved.length, trace };
+  return { totalS, phases, result: out.result, trace };
 }
 
 const hhmm = (m: number) => `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(Math.round(m % 60)).padStart(2, '0')}`;
@@ -99,6 +100,12 @@ for (const [name, r] of [['mixed', mixed], ['vans only', vansOnly]] as const) {
     `| ${name} | ${f.served} | ${x.unserved.length} | ${r.totalS.toFixed(1)} | ${x.solver.iterations} | ${x.cost} | ${hhmm(f.meanDeliveryMin)} | ${f.roadKm.toFixed(1)} | ${f.airKm.toFixed(1)} | ${f.mountainRoadKmAvoided.toFixed(1)} | ${f.co2Kg.toFixed(1)} | ${x.check.feasible ? 'pass' : 'FAIL'} | ${x.terrainCheck.violations.length === 0 ? `pass (${x.terrainCheck.legs} legs)` : 'FAIL'} |`,
   );
 }
+// Plan time against its baseline in the same run: the same day solved by the solver alone (its wall time inside the
+// plan), with what the planning path adds around it (terrain matrices and no-fly tests; repair and both checks).
+console.log('\n| fleet | plan s (wall) | solver alone s | instance (terrain, no-fly) s | repair and checks s | plan / solver alone |');
+console.log('| --- | ---: | ---: | ---: | ---: | ---: |');
+for (const [name, r] of [['mixed', mixed], ['vans only', vansOnly]] as const)
+  console.log(`| ${name} | ${r.totalS.toFixed(1)} | ${r.phases.solve.toFixed(1)} | ${r.phases.instance.toFixed(1)} | ${r.phases.checks.toFixed(1)} | ${ratio(r.totalS, r.phases.solve)} |`);
 if ('result' in mixed && mixed.result && 'result' in vansOnly && vansOnly.result) {
   const a = mixed.result;
   const b = vansOnly.result;

@@ -2234,6 +2234,41 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/logistics/terrain": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The elevation model the county plans on: the bundled one (with its provenance) or an uploaded file */
+        get: operations["terrainInUse"];
+        put?: never;
+        /** Upload an elevation file to plan on (multipart, field file): an SRTM .hgt tile (1 or 3 arc-second, named like N28E119.hgt) or a GeoTIFF in EPSG:4326, covering every depot and village, at most 32 MB */
+        post: operations["uploadTerrain"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/logistics/terrain/bundled": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Plan on the bundled elevation model again (the uploaded file is retired) */
+        post: operations["useBundledTerrain"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/logistics/vehicles": {
         parameters: {
             query?: never;
@@ -15960,6 +15995,8 @@ export interface operations {
                                 elapsedMs: number;
                                 iterations: number;
                             };
+                            /** @description The elevation model planned on: bundled, or the uploaded file’s name */
+                            terrain?: string;
                             terrainCheck?: {
                                 legs: number;
                                 rejected?: number;
@@ -16007,6 +16044,7 @@ export interface operations {
                             weightKg: number;
                         }[];
                         unserved: {
+                            priority: number;
                             /** @enum {string} */
                             reason: "too_heavy" | "out_of_range" | "no_fly" | "window_unreachable" | "fleet_full";
                             /** Format: uuid */
@@ -17018,6 +17056,246 @@ export interface operations {
             };
             /** @description The upload is too large */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    terrainInUse: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        bundled: {
+                            arcSeconds: number;
+                            name: string;
+                            provenance: string;
+                        };
+                        /**
+                         * @description Which elevation model plans use
+                         * @enum {string}
+                         */
+                        source: "bundled" | "uploaded";
+                        uploaded: {
+                            arcSeconds: number;
+                            bytes: number;
+                            /** @description Depots and villages of the county the file covers (all of them) */
+                            covered: number;
+                            fileName: string;
+                            /** @enum {string} */
+                            format: "hgt" | "geotiff";
+                            /** Format: uuid */
+                            id: string;
+                            maxElevationM: number;
+                            maxLat: number;
+                            maxLon: number;
+                            minElevationM: number;
+                            minLat: number;
+                            minLon: number;
+                            /** Format: date-time */
+                            uploadedAt: string;
+                        } | null;
+                    };
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed for this user */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    uploadTerrain: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        bundled: {
+                            arcSeconds: number;
+                            name: string;
+                            provenance: string;
+                        };
+                        /**
+                         * @description Which elevation model plans use
+                         * @enum {string}
+                         */
+                        source: "bundled" | "uploaded";
+                        uploaded: {
+                            arcSeconds: number;
+                            bytes: number;
+                            /** @description Depots and villages of the county the file covers (all of them) */
+                            covered: number;
+                            fileName: string;
+                            /** @enum {string} */
+                            format: "hgt" | "geotiff";
+                            /** Format: uuid */
+                            id: string;
+                            maxElevationM: number;
+                            maxLat: number;
+                            maxLon: number;
+                            minElevationM: number;
+                            minLat: number;
+                            minLon: number;
+                            /** Format: date-time */
+                            uploadedAt: string;
+                        } | null;
+                    };
+                };
+            };
+            /** @description Invalid input; `field` names the offending field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed for this user */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state (a refused transition, a duplicate, stock gone) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The upload is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    useBundledTerrain: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        bundled: {
+                            arcSeconds: number;
+                            name: string;
+                            provenance: string;
+                        };
+                        /**
+                         * @description Which elevation model plans use
+                         * @enum {string}
+                         */
+                        source: "bundled" | "uploaded";
+                        uploaded: {
+                            arcSeconds: number;
+                            bytes: number;
+                            /** @description Depots and villages of the county the file covers (all of them) */
+                            covered: number;
+                            fileName: string;
+                            /** @enum {string} */
+                            format: "hgt" | "geotiff";
+                            /** Format: uuid */
+                            id: string;
+                            maxElevationM: number;
+                            maxLat: number;
+                            maxLon: number;
+                            minElevationM: number;
+                            minLat: number;
+                            minLon: number;
+                            /** Format: date-time */
+                            uploadedAt: string;
+                        } | null;
+                    };
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed for this user */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state (a refused transition, a duplicate, stock gone) */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -34,6 +34,16 @@ describe('mountain logistics in the browser', { timeout: 300_000 }, () => {
 
     await page.goto(`${server.url}/logistics`);
     await poll(() => page.getByRole('heading', { name: /配送需求/ }).textContent()).toBe('配送需求（20 件）');
+    // The terrain in use: the bundled model with its provenance; a county's own .hgt tile replaces it, and back.
+    await page.getByText('地形（高程模型）').click();
+    const terrain = page.getByTestId('terrain-in-use');
+    await poll(() => terrain.textContent()).toMatch(/^使用内置高程模型（30″ 网格） 来源：SRTM3/);
+    const tile = Buffer.alloc(1201 * 1201 * 2);
+    for (let i = 0; i < 1201 * 1201; i++) tile.writeInt16BE(300 + (i % 1201), i * 2);
+    await page.getByLabel('上传高程文件（.hgt 或 GeoTIFF）').setInputFiles({ name: 'N28E119.hgt', mimeType: 'application/octet-stream', buffer: tile });
+    await poll(() => terrain.textContent(), { timeout: 60_000 }).toMatch(/使用上传的高程文件：N28E119\.hgt.*SRTM \.hgt · 3″.*覆盖全县 \d+ 个站点和村/);
+    await page.getByRole('button', { name: '改回内置高程模型' }).click();
+    await poll(() => terrain.textContent()).toMatch(/^使用内置高程模型/);
     await page.getByRole('button', { name: '规划当天配送' }).click();
     // Progress while the job runs, then the plan.
     await page.getByRole('progressbar', { name: '规划进度' }).waitFor();
@@ -50,6 +60,12 @@ describe('mountain logistics in the browser', { timeout: 300_000 }, () => {
     const profile = page.getByRole('img', { name: /^高程剖面：航程 [\d.]+ 公里，海拔 \d+–\d+ 米/ }).first();
     await profile.waitFor();
     expect(await profile.locator('polyline').count()).toBe(1);
+    // Beside it, the drone's battery over the day: drawn on a canvas, titled and with its legend for screen readers.
+    const battery = page.getByTestId('battery-chart').first();
+    await poll(() => battery.getAttribute('data-rendered')).toBe('true');
+    expect(await battery.locator('canvas').count()).toBeGreaterThan(0);
+    expect(await battery.getAttribute('aria-label')).toMatch(/^无人机 \d 号 电量随时间变化：电量（%）、换电池$/);
+    expect(await page.locator('.lg-battery figcaption').first().textContent()).toMatch(/^\d+ 趟，换电池 \d+ 次/);
     await page.screenshot({ path: '.test-tmp/logistics-plan-phone.png', fullPage: true });
 
     await page.getByRole('button', { name: '派发方案' }).click();
@@ -70,6 +86,10 @@ describe('mountain logistics in the browser', { timeout: 300_000 }, () => {
     await poll(() => page.getByRole('heading', { level: 1 }).textContent()).toMatch(/^Delivery plan for \d{4}-\d{2}-\d{2}$/);
     expect(await page.getByTestId('plan-status').textContent()).toBe('Dispatched');
     expect(await page.getByRole('img', { name: /^Elevation profile: [\d.]+ km flown/ }).count()).toBeGreaterThan(0);
+    const battery = page.getByTestId('battery-chart').first();
+    await poll(() => battery.getAttribute('aria-label')).toMatch(/: battery over time: Battery \(%\), Battery swap$/);
+    await poll(() => battery.getAttribute('data-rendered')).toBe('true');
+    expect(await battery.locator('canvas').count()).toBeGreaterThan(0);
     await page.screenshot({ path: '.test-tmp/logistics-plan-en.png', fullPage: true });
     await page.getByRole('link', { name: 'Depots and fleet' }).click();
     await poll(() => page.getByTestId('vehicles').locator('li').count()).toBe(5);

@@ -1,6 +1,7 @@
 // From what the day's plan is computed of (depots, vehicles, requests, no-fly zones, settings, optionally a road
 // engine's matrix) to the routing instance, with the requests no vehicle can serve listed with their reason.
 import type { SearchParams } from '../../solvers/routing/index.ts';
+import type { Grid } from '../atlas/index.ts';
 import { legEnergyWh, type PlanInstance } from './instance.ts';
 import { blockingZone, type Zone } from './nofly.ts';
 import { subInstance } from './repair.ts';
@@ -30,7 +31,7 @@ export type UnservedReason = (typeof UNSERVED_REASONS)[number];
 
 type Depot = Pick<typeof depots.$inferSelect, 'id' | 'name' | 'lon' | 'lat' | 'opensMin' | 'closesMin'>;
 type Vehicle = Pick<typeof vehicles.$inferSelect, 'id' | 'name' | 'kind' | 'depotId' | 'capacityKg' | 'speedKmh' | 'batteryWh' | 'whPerKm' | 'whPerKmKg' | 'massKg' | 'reloadMin'>;
-type Request = Pick<typeof requests.$inferSelect, 'id' | 'lon' | 'lat' | 'weightKg' | 'windowStartMin' | 'windowEndMin'> & { kind?: 'delivery' | 'pickup' };
+type Request = Pick<typeof requests.$inferSelect, 'id' | 'lon' | 'lat' | 'weightKg' | 'windowStartMin' | 'windowEndMin'> & { kind?: 'delivery' | 'pickup'; priority?: number };
 
 /** What a plan is computed from. */
 export interface Gathered {
@@ -41,6 +42,10 @@ export interface Gathered {
   settings?: PlanSettings;
   /** Road matrix over [vehicles' depots in vehicle order, then requests], from a road engine. */
   roads?: RoadMatrix | null;
+  /** The elevation model to plan on (the county's uploaded file); the bundled one when absent. */
+  grid?: Grid;
+  /** Its label: `bundled`, or the uploaded file's name. */
+  terrain?: string;
   /** Seconds after local midnight from which a vehicle is free (re-planning: after the trip that has left). */
   availableFrom?: Record<string, number>;
 }
@@ -66,7 +71,7 @@ export function buildInstance(g: Gathered): Built {
   const nd = g.vehicles.length;
   const depotOf = (v: Vehicle) => g.depots.find((d) => d.id === v.depotId)!;
   const points = [...g.vehicles.map(depotOf), ...g.requests];
-  const m = legMatrices(points, s);
+  const m = legMatrices(points, s, g.grid);
   const drone = (i: number) => i < nd && g.vehicles[i].kind === 'drone';
   const byAir = (i: number, j: number) => drone(i) || drone(j);
   const roadM = (i: number, j: number) => g.roads?.distance[i]?.[j] ?? m.road[i][j];
@@ -96,7 +101,7 @@ export function buildInstance(g: Gathered): Built {
       const d = depotOf(v);
       return { x: d.lon, y: d.lat, open: Math.max(d.opensMin * 60, g.availableFrom?.[v.id] ?? 0), close: d.closesMin * 60 };
     }),
-    stops: g.requests.map((r) => ({ x: r.lon, y: r.lat, demand: r.weightKg, service: SERVICE_S, early: r.windowStartMin * 60, late: r.windowEndMin * 60 })),
+    stops: g.requests.map((r) => ({ x: r.lon, y: r.lat, demand: r.weightKg, service: SERVICE_S, early: r.windowStartMin * 60, late: r.windowEndMin * 60, priority: r.priority ?? 0 })),
     vehicleTypes: g.vehicles.map((v, k) => ({
       name: v.name,
       depot: k,

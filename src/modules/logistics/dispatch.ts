@@ -53,7 +53,7 @@ export async function getPlan(db: Db, actor: Actor | null, id: string) {
   const result = plan.result as Partial<PlanResult> | null;
   const unservedIds = (result?.unserved ?? []).map((u) => u.requestId);
   const unservedRequests = unservedIds.length
-    ? await db.select({ id: requests.id, villageId: requests.villageId, weightKg: requests.weightKg }).from(requests).where(and(eq(requests.countyId, who.countyId), inArray(requests.id, unservedIds)))
+    ? await db.select({ id: requests.id, villageId: requests.villageId, weightKg: requests.weightKg, priority: requests.priority }).from(requests).where(and(eq(requests.countyId, who.countyId), inArray(requests.id, unservedIds)))
     : [];
   return {
     id: plan.id,
@@ -68,7 +68,7 @@ export async function getPlan(db: Db, actor: Actor | null, id: string) {
     stops: stops.map((s) => ({ ...s, villageName: villages.get(s.villageId)?.nameZh ?? '' })),
     unserved: (result?.unserved ?? []).map((u) => {
       const r = unservedRequests.find((x) => x.id === u.requestId);
-      return { ...u, villageName: r ? (villages.get(r.villageId)?.nameZh ?? '') : '', weightKg: r?.weightKg ?? 0 };
+      return { ...u, villageName: r ? (villages.get(r.villageId)?.nameZh ?? '') : '', weightKg: r?.weightKg ?? 0, priority: r?.priority ?? 0 };
     }),
   };
 }

@@ -12,7 +12,7 @@ export interface DroneEnergy {
 export interface PlanInstance {
   /** Locations: depots first, then stops, as the solver numbers them. Times in seconds after local midnight. */
   depots: { x: number; y: number; open: number; close: number }[];
-  stops: { x: number; y: number; demand: number; service: number; early: number; late: number }[];
+  stops: { x: number; y: number; demand: number; service: number; early: number; late: number; /** 0–2: on a full day, higher is served first. */ priority?: number }[];
   /** One type per vehicle (count 1), energy attached from `drones` by the type's index. */
   vehicleTypes: Omit<VehicleType, 'energy'>[];
   drones: Record<number, DroneEnergy>;

@@ -70,8 +70,8 @@ describeEachDriver('logistics', (driver) => {
     const plan = (await as(t.app, op)({ url: `/api/v1/logistics/plans/${started.json().planId}` })).json();
     expect(plan.status).toBe('ready');
     expect(plan.unserved).toEqual([
-      { requestId: heavy.json().id, reason: 'too_heavy', villageName: village.nameZh, weightKg: 2000 },
-      { requestId: night.json().id, reason: 'window_unreachable', villageName: village.nameZh, weightKg: 3 },
+      { requestId: heavy.json().id, reason: 'too_heavy', villageName: village.nameZh, weightKg: 2000, priority: 0 },
+      { requestId: night.json().id, reason: 'window_unreachable', villageName: village.nameZh, weightKg: 3, priority: 0 },
     ]);
     const served = plan.stops.map((s: { requestId: string }) => s.requestId);
     expect(served).toHaveLength(6);
@@ -171,7 +171,7 @@ describeEachDriver('logistics', (driver) => {
     const ops = Object.entries(doc.paths as Record<string, Record<string, { operationId?: string; responses?: Record<string, unknown> }>>)
       .filter(([path]) => path.startsWith('/api/v1/logistics/'))
       .flatMap(([, methods]) => Object.values(methods));
-    expect(ops.length).toBe(27);
+    expect(ops.length).toBe(30);
     expect(ops.every((o) => o.operationId)).toBe(true);
     expect(doc.paths['/api/v1/logistics/plans'].post.operationId).toBe('planDay');
     expect(doc.paths['/api/v1/logistics/plans/{id}'].get.responses['200']).toBeDefined();

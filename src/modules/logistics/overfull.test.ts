@@ -88,4 +88,41 @@ describeEachDriver('logistics: a day over capacity and over windows', (driver) =
           expect(minute).toBeLessThanOrEqual(req.windowEndMin + 1e-6);
         }
   });
+  it('on a full day serves the higher priorities first and lists lower ones as day full', async () => {
+    const day = '2027-03-03';
+    const villages = tree.townships.flatMap((x) => x.villages);
+    const post = async (i: number, priority: number) => {
+      const v = villages[(i * 7) % villages.length];
+      const res = await as(t.app, op)({ method: 'POST', url: '/api/v1/logistics/requests', payload: { villageId: v.id, serviceDate: day, weightKg: 150, windowStartMin: 480, windowEndMin: 570, priority } });
+      expect(res.statusCode, res.body).toBe(201);
+      return res.json().id as string;
+    };
+    // 40 parcels of ordinary priority entered first, then 4 urgent ones (one van's load): the vans cannot carry all 44
+    // in the window, and the urgent ones, entered last, are the solver's last concern.
+    const low: string[] = [];
+    for (let i = 0; i < 40; i++) low.push(await post(i, 0));
+    const high: string[] = [];
+    for (let i = 40; i < 44; i++) high.push(await post(i, 2));
+    const started = await as(t.app, op)({ method: 'POST', url: '/api/v1/logistics/plans', payload: { serviceDate: day, timeLimitMs: 1500 } });
+    expect(started.statusCode, started.body).toBe(202);
+    await t.app.jobs.drain();
+    const plan = (await as(t.app, op)({ url: `/api/v1/logistics/plans/${started.json().planId}` })).json();
+    expect(plan.status, plan.error).toBe('ready');
+    const served = new Set<string>(plan.stops.map((s: { requestId: string }) => s.requestId));
+    const unserved = plan.unserved as { requestId: string; reason: string; priority: number }[];
+    // The day is overfull: ordinary parcels are left over because the day is full, and the list shows their priority.
+    const leftLow = unserved.filter((u) => low.includes(u.requestId) && u.reason === 'fleet_full');
+    expect(leftLow.length).toBeGreaterThan(0);
+    for (const u of leftLow) expect(u.priority).toBe(0);
+    // No urgent parcel is left over for a full day while ordinary ones are served: each urgent one is served, or
+    // listed for a reason of its own (no vehicle could reach it in its window even alone).
+    for (const id of high) {
+      const u = unserved.find((x) => x.requestId === id);
+      if (u) expect(u.reason).not.toBe('fleet_full');
+      else expect(served.has(id)).toBe(true);
+    }
+    expect(high.filter((id) => served.has(id)).length).toBeGreaterThan(0);
+    expect(plan.result.check).toEqual({ feasible: true, violations: [] });
+    expect(plan.result.terrainCheck.violations).toEqual([]);
+  });
 });

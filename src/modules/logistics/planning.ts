@@ -19,7 +19,8 @@ import { heritageZone, type Zone } from './nofly.ts';
 import { roadEngineFromEnv, roadMatrix, type RoadMatrix } from './roads.ts';
 import { depots, noFlyZones, planStops, plans, requests, vehicles } from './schema.ts';
 import { solveInWorker } from './solver-pool/pool.ts';
-import { protectedBuildingExtents, songyangDem } from '../atlas/index.ts';
+import { protectedBuildingExtents, songyangDem, type Grid } from '../atlas/index.ts';
+import { countyTerrain } from './terrain-source.ts';
 import { flightPath, groundProfile, straightMetres } from './terrain.ts';
 
 export const PLAN_DAY_JOB = 'logistics.plan-day';
@@ -62,6 +63,8 @@ export interface PlanResult {
   figures: ReturnType<typeof planFigures>;
   /** Where van distances came from: 'osrm', 'valhalla', or the terrain estimate. */
   roads: string;
+  /** The elevation model planned on: `bundled`, or the uploaded file's name. */
+  terrain?: string;
   settings: PlanSettings;
   solver: { iterations: number; elapsedMs: number };
 }
@@ -99,18 +102,19 @@ export async function startPlan(db: Db, jobs: JobQueue, actor: Actor | null, inp
 }
 
 /** What the day's solve is given, read from the database as it stands when the job runs. */
-export async function gather(db: Db, countyId: string, serviceDate: string, settings: PlanSettings = DEFAULT_SETTINGS): Promise<Gathered & { depots: (typeof depots.$inferSelect)[]; vehicles: (typeof vehicles.$inferSelect)[]; requests: (typeof requests.$inferSelect)[] }> {
-  const [ds, vs, rs, drawn, heritage] = await Promise.all([
+export async function gather(db: Db, countyId: string, serviceDate: string, settings: PlanSettings = DEFAULT_SETTINGS): Promise<Gathered & { terrain: string; depots: (typeof depots.$inferSelect)[]; vehicles: (typeof vehicles.$inferSelect)[]; requests: (typeof requests.$inferSelect)[] }> {
+  const [ds, vs, rs, drawn, heritage, terrain] = await Promise.all([
     db.select().from(depots).where(and(eq(depots.countyId, countyId), eq(depots.active, true))),
     db.select().from(vehicles).where(and(eq(vehicles.countyId, countyId), eq(vehicles.active, true))),
     db.select().from(requests).where(and(eq(requests.countyId, countyId), eq(requests.serviceDate, serviceDate), eq(requests.status, 'open'))).orderBy(asc(requests.createdAt), asc(requests.id)),
     db.select().from(noFlyZones).where(and(eq(noFlyZones.countyId, countyId), eq(noFlyZones.active, true))),
     protectedBuildingExtents(db, countyId),
+    countyTerrain(db, countyId),
   ]);
   const usedDepots = ds.filter((d) => vs.some((v) => v.depotId === d.id));
   const fleet = vs.filter((v) => usedDepots.some((d) => d.id === v.depotId));
   const zones: Zone[] = [...heritage.map((b) => heritageZone(b, settings.heritageBufferM)), ...drawn.map((z) => ({ id: z.id, name: z.name, kind: 'county' as const, ring: z.ring }))];
-  return { depots: usedDepots, vehicles: fleet, requests: rs, zones, settings };
+  return { depots: usedDepots, vehicles: fleet, requests: rs, zones, settings, grid: terrain.grid, terrain: terrain.label };
 }
 
 /** The road engine's matrix over the vehicles' depots then the requests, or null (estimate) when none is configured or it fails. */
@@ -128,8 +132,7 @@ export async function roadsFor(g: Gathered): Promise<{ roads: RoadMatrix | null;
 const PROFILE_POINTS = 80;
 
 /** The ground and the drone's height along a trip's legs, thinned to at most PROFILE_POINTS samples. */
-function tripProfile(points: { x: number; y: number }[], s: PlanSettings): [number, number, number][] {
-  const grid = songyangDem();
+function tripProfile(points: { x: number; y: number }[], s: PlanSettings, grid: Grid): [number, number, number][] {
   const out: [number, number, number][] = [];
   let km = 0;
   for (let i = 1; i < points.length; i++) {
@@ -199,7 +202,7 @@ export function describeRoutes(g: Gathered, p: PlanInstance, keep: number[], sol
       leg(prev, dep);
       path.push([depot.x, depot.y]);
       const out: PlannedTrip = { departAt: at(serviceDate, depart), returnAt: at(serviceDate, now), stops };
-      if (drone) Object.assign(out, { energyWh: Math.round(wh * 10) / 10, batteryWh: t.battery, profile: tripProfile([dep, ...locsOf, dep].map((l) => (l < nd ? p.depots[l] : p.stops[l - nd])), s) });
+      if (drone) Object.assign(out, { energyWh: Math.round(wh * 10) / 10, batteryWh: t.battery, profile: tripProfile([dep, ...locsOf, dep].map((l) => (l < nd ? p.depots[l] : p.stops[l - nd])), s, g.grid ?? songyangDem()) });
       clock = now + (t.reloadTime ?? 0);
       return out;
     });
@@ -222,23 +225,39 @@ export function planFigures(routes: PlannedRoute[], serviceDate: string) {
   };
 }
 
+/** Where a plan's time goes: the instance (terrain profiles, no-fly tests), the solver, repair and both checks. */
+export type PlanPhase = 'instance' | 'solve' | 'checks';
+
 export type SolveFn = (instance: PlanInstance, options: { timeLimitMs: number; seed?: number; params?: ReturnType<typeof searchParams> }, onProgress: (p: { bestCost: number }) => void) => Promise<SolveAnswer>;
 
 /**
  * A plan computed from what was gathered: road matrix (engine or estimate), instance, solve, the routing checker and
  * the independent terrain check. Either the result, or why there is none (never a plan that fails a check).
  */
-export async function computePlan(g: Gathered, serviceDate: string, options: { timeLimitMs: number; onBest?: (cost: number) => void; solver?: SolveFn }): Promise<{ ok: true; result: PlanResult } | { ok: false; error: string; unserved: PlanResult['unserved'] }> {
+export async function computePlan(g: Gathered, serviceDate: string, options: { timeLimitMs: number; onBest?: (cost: number) => void; solver?: SolveFn; onPhase?: (phase: PlanPhase, ms: number) => void }): Promise<{ ok: true; result: PlanResult } | { ok: false; error: string; unserved: PlanResult['unserved'] }> {
+  let lap = performance.now();
+  /** Wall time since the last phase ended, told to the caller (the benchmark splits plan time by it). */
+  const phase = (name: PlanPhase) => {
+    const now = performance.now();
+    options.onPhase?.(name, now - lap);
+    lap = now;
+  };
   const { roads, source } = g.roads === undefined ? await roadsFor(g) : { roads: g.roads, source: g.roads ? 'given' : 'estimate' };
   const withRoads = { ...g, roads };
   const built = buildInstance(withRoads);
+  phase('instance');
   const { droneLegs } = built;
   let { instance, keep } = built;
   const unserved = [...built.unserved];
   const solver = options.solver ?? solveInWorker;
   const run = async (p: PlanInstance, timeLimitMs: number): Promise<SolveAnswer> => {
     if (p.stops.length === 0) return { ok: true, result: { routes: [], cost: 0, distance: 0, feasible: true, violations: [], iterations: 0, elapsedMs: 0 } };
-    return solver(p, { timeLimitMs, seed: 1, params: searchParams(p.stops.length) }, (x) => options.onBest?.(x.bestCost));
+    phase('checks');
+    try {
+      return await solver(p, { timeLimitMs, seed: 1, params: searchParams(p.stops.length) }, (x) => options.onBest?.(x.bestCost));
+    } finally {
+      phase('solve');
+    }
   };
   let answer: SolveAnswer;
   try {
@@ -293,6 +312,7 @@ export async function computePlan(g: Gathered, serviceDate: string, options: { t
     routes = describeRoutes(withRoads, instance, keep, solution, serviceDate);
     terrain = terrainCheck(routes, withRoads);
   }
+  phase('checks');
   if (terrain.violations.length > 0) return { ok: false, error: `terrain check: ${terrain.violations.slice(0, 5).join('; ')}`, unserved };
   const figures = planFigures(routes, serviceDate);
   return {
@@ -308,6 +328,7 @@ export async function computePlan(g: Gathered, serviceDate: string, options: { t
       terrainCheck: { legs: terrain.legs, violations: terrain.violations, rejected: rejectedLegs },
       droneLegs,
       roads: source,
+      terrain: g.terrain ?? 'bundled',
       settings: g.settings ?? DEFAULT_SETTINGS,
       solver: { iterations: solution.iterations, elapsedMs: solution.elapsedMs },
     },
@@ -335,6 +356,7 @@ export const planDayJob: JobDefinition<{ planId: string; timeLimitMs: number; se
       requests: g.requests.map((r) => ({ id: r.id, kind: r.kind, weightKg: r.weightKg, windowStartMin: r.windowStartMin, windowEndMin: r.windowEndMin })),
       zones: (all.zones ?? []).map((z) => ({ id: z.id, kind: z.kind, name: z.name })),
       settings: g.settings,
+      terrain: all.terrain,
       kept: kept.map((k) => k.requestId),
       availableFrom: availableFrom ?? {},
     };

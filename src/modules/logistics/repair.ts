@@ -117,35 +117,75 @@ export function repairSolution(p: PlanInstance, routes: VehicleRoute[]): Repaire
   p.stops.forEach((_, s) => {
     if (!seen.has(s)) cut.set(s, 'full');
   });
-  const dropped: Repaired['dropped'] = [];
-  // Stops with the earliest closing window first: they have the fewest places left to go.
-  for (const s of [...cut.keys()].sort((a, b) => p.stops[a].late - p.stops[b].late || a - b)) {
+  const prio = (s: number) => p.stops[s].priority ?? 0;
+  /** The cheapest place for stop s in vehicle k's trips (given), or null; `full` is told when a place failed on load, battery or hours. */
+  const place = (s: number, k: number, trips: number[][], full?: () => void) => {
+    const t = p.vehicleTypes[k];
+    if ((t.capacity ?? Infinity) < p.stops[s].demand) return null;
+    let best: { trips: number[][]; delta: number } | null = null;
+    const before = routeDistance(p, k, trips);
+    const candidates: number[][][] = [];
+    trips.forEach((trip, n) => {
+      for (let i = 0; i <= trip.length; i++) candidates.push(trips.map((x, m) => (m === n ? [...x.slice(0, i), s, ...x.slice(i)] : x)));
+    });
+    if (trips.length === 0 || t.multiTrip) for (let n = 0; n <= trips.length; n++) candidates.push([...trips.slice(0, n), [s], ...trips.slice(n)]);
+    for (const c of candidates) {
+      const delta = routeDistance(p, k, c) - before;
+      if (best && delta >= best.delta) continue;
+      const f = routeFailure(p, energy[k], k, c);
+      if (f === null) best = { trips: c, delta };
+      else if (f === 'full') full?.();
+    }
+    return best;
+  };
+  /** Stop s put where it adds the least distance on any vehicle; false when it fits nowhere. */
+  const insert = (s: number, full?: () => void) => {
     let best: { k: number; trips: number[][]; delta: number } | null = null;
-    // The reason: its window, when that is all that stopped every place tried; otherwise the day is full.
-    let onlyWindows = true;
     for (let k = 0; k < p.vehicleTypes.length; k++) {
-      const t = p.vehicleTypes[k];
-      if ((t.capacity ?? Infinity) < p.stops[s].demand) continue;
-      const trips = plan[k];
-      const before = routeDistance(p, k, trips);
-      const candidates: number[][][] = [];
-      trips.forEach((trip, n) => {
-        for (let i = 0; i <= trip.length; i++) candidates.push(trips.map((x, m) => (m === n ? [...x.slice(0, i), s, ...x.slice(i)] : x)));
-      });
-      if (trips.length === 0 || t.multiTrip) for (let n = 0; n <= trips.length; n++) candidates.push([...trips.slice(0, n), [s], ...trips.slice(n)]);
-      for (const c of candidates) {
-        const delta = routeDistance(p, k, c) - before;
-        if (best && delta >= best.delta) continue;
-        const f = routeFailure(p, energy[k], k, c);
-        if (f === null) best = { k, trips: c, delta };
-        else if (f === 'full') onlyWindows = false;
-      }
+      const b = place(s, k, plan[k], full);
+      if (b && (!best || b.delta < best.delta)) best = { k, ...b };
     }
     if (best) plan[best.k] = best.trips;
-    else dropped.push({ stop: s, failure: onlyWindows && cut.get(s) === 'window' ? 'window' : 'full' });
+    return best !== null;
+  };
+  const dropped: Repaired['dropped'] = [];
+  // Higher priority first; then the earliest closing window: they have the fewest places left to go.
+  for (const s of [...cut.keys()].sort((a, b) => prio(b) - prio(a) || p.stops[a].late - p.stops[b].late || a - b)) {
+    // The reason: its window, when that is all that stopped every place tried; otherwise the day is full.
+    let onlyWindows = true;
+    if (!insert(s, () => (onlyWindows = false))) dropped.push({ stop: s, failure: onlyWindows && cut.get(s) === 'window' ? 'window' : 'full' });
   }
+  // Priority decides what is left over. A request left out takes a vehicle whose lower-priority stops make room for
+  // it: those stops leave the vehicle, it is put in, and they are put back wherever they still fit (on any vehicle),
+  // higher priority first; those that fit nowhere are left over in its place. Of all vehicles, the one leaving over
+  // the fewest (then the lowest priorities, then the least distance) is taken. So a request is left over for a full
+  // day only when no vehicle could carry it beside the stops of its own or higher priority it already carries.
+  const byPriority = (a: number, b: number) => prio(b) - prio(a) || p.stops[a].late - p.stops[b].late || a - b;
+  const total = () => plan.reduce((d, trips, k) => d + routeDistance(p, k, trips), 0);
+  dropped.sort((a, b) => byPriority(a.stop, b.stop));
+  for (let i = 0; i < dropped.length; i++) {
+    const s = dropped[i].stop;
+    const before = plan.map((trips) => trips.map((x) => [...x]));
+    let best: { plan: number[][][]; out: number[]; score: number } | null = null;
+    for (let k = 0; k < p.vehicleTypes.length; k++) {
+      const low = before[k].flat().filter((x) => prio(x) < prio(s));
+      if (low.length === 0) continue;
+      const b = place(s, k, before[k].map((trip) => trip.filter((x) => prio(x) >= prio(s))).filter((trip) => trip.length > 0));
+      if (!b) continue;
+      plan.splice(0, plan.length, ...before.map((trips, m) => (m === k ? b.trips : trips.map((x) => [...x]))));
+      const out = low.sort(byPriority).filter((x) => !insert(x));
+      const score = out.length * 1e12 + out.reduce((sum, x) => sum + prio(x), 0) * 1e10 + total();
+      if (!best || score < best.score) best = { plan: plan.map((trips) => trips.map((x) => [...x])), out, score };
+    }
+    plan.splice(0, plan.length, ...(best ? best.plan : before));
+    if (!best) continue;
+    dropped.splice(i, 1, ...best.out.map((x) => ({ stop: x, failure: 'full' as const })));
+    dropped.sort((a, b) => byPriority(a.stop, b.stop));
+    i = -1; // the list changed: start again from its highest priority
+  }
+  dropped.sort((a, b) => a.stop - b.stop);
   const out: VehicleRoute[] = plan.flatMap((trips, k) => (trips.length > 0 ? [{ vehicleType: k, trips }] : []));
-  return { routes: out, dropped: dropped.sort((a, b) => a.stop - b.stop), distance: out.reduce((d, r) => d + routeDistance(p, r.vehicleType, r.trips), 0) };
+  return { routes: out, dropped, distance: out.reduce((d, r) => d + routeDistance(p, r.vehicleType, r.trips), 0) };
 }
 
 /** The instance over some of its stops (indices in order), depots unchanged. */

@@ -16,9 +16,11 @@ import { deliverWithPhoto, parcelCode, proofPhoto } from './dispatch.ts';
 import { importMarketOrdersAs, importRequestsFile } from './intake.ts';
 import { createZone, DELIVERY_STATES, listZones, orderDelivery, replanPlan, startWhatIf, updateZone, WHAT_IF_JOB } from './operations.ts';
 import { PLAN_DAY_JOB, planRun } from './planning.ts';
+import { TERRAIN_MAX_BYTES, terrainTooLarge } from './dem-file.ts';
+import { terrainInUse, uploadTerrain, useBundledTerrain } from './terrain-source.ts';
 import { JOB_STATUSES } from '../../db/schema.ts';
 import { HERITAGE_LEVELS } from '../atlas/index.ts';
-import { PLAN_STATUSES, PROOF_KINDS, requests, STOP_STATUSES } from './schema.ts';
+import { PLAN_STATUSES, PROOF_KINDS, requests, STOP_STATUSES, TERRAIN_FORMATS } from './schema.ts';
 
 const tags = ['logistics'];
 const idParams = z.strictObject({ id: z.uuid() });
@@ -230,5 +232,53 @@ export const logisticsOpsRoutes: FastifyPluginAsync = async (base) => {
       },
     },
     async (req) => orderDelivery(app.db, req.actor, req.params.id),
+  );
+  const terrain = z.object({
+    source: z.enum(['bundled', 'uploaded']).meta({ description: 'Which elevation model plans use' }),
+    bundled: z.object({ name: z.string(), arcSeconds: z.number(), provenance: z.string() }),
+    uploaded: z
+      .object({
+        id: z.uuid(),
+        fileName: z.string(),
+        format: z.enum(TERRAIN_FORMATS),
+        bytes: z.number(),
+        arcSeconds: z.number(),
+        minLon: z.number(),
+        minLat: z.number(),
+        maxLon: z.number(),
+        maxLat: z.number(),
+        minElevationM: z.number(),
+        maxElevationM: z.number(),
+        covered: z.number().meta({ description: 'Depots and villages of the county the file covers (all of them)' }),
+        uploadedAt: z.date(),
+      })
+      .nullable(),
+  });
+  app.get(
+    '/logistics/terrain',
+    { schema: { security: SESSION, tags, summary: 'The elevation model the county plans on: the bundled one (with its provenance) or an uploaded file', operationId: 'terrainInUse', response: { 200: terrain } } },
+    async (req) => terrainInUse(app.db, req.actor),
+  );
+  app.post(
+    '/logistics/terrain',
+    {
+      schema: {
+        security: SESSION,
+        tags,
+        summary: `Upload an elevation file to plan on (multipart, field file): an SRTM .hgt tile (1 or 3 arc-second, named like N28E119.hgt) or a GeoTIFF in EPSG:4326, covering every depot and village, at most ${TERRAIN_MAX_BYTES / 1048576} MB`,
+        operationId: 'uploadTerrain',
+        consumes: ['multipart/form-data'],
+        response: { 201: terrain },
+      },
+    },
+    async (req, reply) => {
+      const { file } = await readMultipart(req, TERRAIN_MAX_BYTES, terrainTooLarge);
+      return reply.code(201).send(await uploadTerrain(app.db, storage, req.actor, { data: file.data, filename: file.filename || 'upload' }));
+    },
+  );
+  app.post(
+    '/logistics/terrain/bundled',
+    { schema: { security: SESSION, tags, summary: 'Plan on the bundled elevation model again (the uploaded file is retired)', operationId: 'useBundledTerrain', response: { 200: terrain } } },
+    async (req) => useBundledTerrain(app.db, req.actor),
   );
 };

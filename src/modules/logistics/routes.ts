@@ -125,6 +125,7 @@ const planResult = z.object({
   droneLegs: z.object({ total: z.number(), blocked: z.number() }).optional(),
   figures: planFigures.optional(),
   roads: z.string().optional(),
+  terrain: z.string().optional().meta({ description: 'The elevation model planned on: bundled, or the uploaded file’s name' }),
   settings: z.object({ ceilingM: z.number(), clearanceM: z.number(), heritageBufferM: z.number(), windingFactor: z.number(), roadMetresPerClimbMetre: z.number(), sampleM: z.number() }).optional(),
   solver: z.object({ iterations: z.number(), elapsedMs: z.number() }).optional(),
 });
@@ -161,7 +162,7 @@ const plan = planSummary.extend({
       keptFrom: z.uuid().nullable(),
     }),
   ),
-  unserved: z.array(z.object({ requestId: z.uuid(), reason: z.enum(UNSERVED_REASONS), villageName: z.string(), weightKg: z.number() })),
+  unserved: z.array(z.object({ requestId: z.uuid(), reason: z.enum(UNSERVED_REASONS), villageName: z.string(), weightKg: z.number(), priority: z.number() })),
 });
 const stopClosed = z.object({ id: z.uuid(), status: z.enum(STOP_STATUSES), reason: z.string().nullable(), closedAt: z.date().nullable(), proofKind: z.enum(PROOF_KINDS).nullable() });
 

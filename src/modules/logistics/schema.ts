@@ -218,3 +218,45 @@ export const noFlyZones = pgTable(
   },
   (t) => [primaryKey({ columns: [t.countyId, t.id] })],
 );
+
+export const TERRAIN_FORMATS = ['hgt', 'geotiff'] as const;
+export type TerrainFormat = (typeof TERRAIN_FORMATS)[number];
+
+/**
+ * Elevation files a county uploaded to plan on instead of the bundled model. The original is in the file storage
+ * (`storageKey`); the part around the county's depots and villages is kept here (`grid`: big-endian 16-bit metres,
+ * base64, rows north to south) so every instance plans on it. At most one is active per county; none: the bundled one.
+ */
+export const terrainFiles = pgTable(
+  'logistics_terrain_files',
+  {
+    countyId: county(),
+    id: key(),
+    fileName: text('file_name').notNull(),
+    format: text('format').$type<TerrainFormat>().notNull(),
+    storageKey: text('storage_key').notNull(),
+    bytes: integer('bytes').notNull(),
+    arcSeconds: doublePrecision('arc_seconds').notNull(),
+    /** The file's extent in degrees. */
+    minLon: doublePrecision('min_lon').notNull(),
+    minLat: doublePrecision('min_lat').notNull(),
+    maxLon: doublePrecision('max_lon').notNull(),
+    maxLat: doublePrecision('max_lat').notNull(),
+    minElevationM: doublePrecision('min_elevation_m').notNull(),
+    maxElevationM: doublePrecision('max_elevation_m').notNull(),
+    /** The kept grid: columns, rows, lower-left corner and cell (degrees), and its values. */
+    ncols: integer('ncols').notNull(),
+    nrows: integer('nrows').notNull(),
+    xll: doublePrecision('xll').notNull(),
+    yll: doublePrecision('yll').notNull(),
+    cell: doublePrecision('cell').notNull(),
+    grid: text('grid').notNull(),
+    /** Depots and villages the file covers (all of them when it was accepted). */
+    covered: integer('covered').notNull(),
+    active: boolean('active').notNull().default(true),
+    uploadedBy: uuid('uploaded_by').references(() => users.id),
+    createdAt: createdAt(),
+    retiredAt: timestamp('retired_at', { withTimezone: true }),
+  },
+  (t) => [primaryKey({ columns: [t.countyId, t.id] }), index('logistics_terrain_files_active').on(t.countyId, t.active), check('logistics_terrain_files_format_check', inList('format', TERRAIN_FORMATS))],
+);

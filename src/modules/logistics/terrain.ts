@@ -77,7 +77,8 @@ export interface LegMatrices {
 }
 
 /** The three matrices between every pair of points, on the bundled elevation model of the county. */
-export function legMatrices(points: Point[], s: TerrainSettings = DEFAULT_TERRAIN, grid: Grid = songyangDem()): LegMatrices {
+export function legMatrices(points: Point[], s: TerrainSettings = DEFAULT_TERRAIN, grid?: Grid): LegMatrices {
+  grid ??= songyangDem();
   const n = points.length;
   const air = points.map(() => new Array<number>(n).fill(0));
   const road = points.map(() => new Array<number>(n).fill(0));

@@ -35,7 +35,7 @@ export interface TerrainVerdict {
 }
 
 /** Checks every drone leg and trip of the routes against the zones, the ceiling, the payload and the battery. */
-export function terrainCheck(routes: PlannedRoute[], g: Gathered, grid: Grid = songyangDem()): TerrainVerdict {
+export function terrainCheck(routes: PlannedRoute[], g: Gathered, grid: Grid = g.grid ?? songyangDem()): TerrainVerdict {
   const s = g.settings ?? DEFAULT_SETTINGS;
   const zones = g.zones ?? [];
   const requests = new Map(g.requests.map((r) => [r.id, r]));

@@ -6,6 +6,7 @@ import { api, upload, type CountyTree, type Reply } from '../../api.ts';
 import { ErrorText } from '../../components/ErrorText.tsx';
 import { hhmm, minutes, tomorrow, type DeliveryRequest, type PlanSummary } from './shared.ts';
 import { useName } from '../../names.ts';
+import { TerrainCard } from './TerrainCard.tsx';
 
 interface Progress {
   phase: 'terrain' | 'solving';
@@ -225,6 +226,7 @@ export default function DayPage() {
       </section>
       <RequestForm date={date} />
       <Intake date={date} />
+      <TerrainCard />
       <section className="card">
         <h2>{t('day.requests', { count: open.length })}</h2>
         <ErrorText error={reqs.error ?? cancel.error} />

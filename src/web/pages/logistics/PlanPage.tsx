@@ -5,6 +5,7 @@ import { Link, useNavigate, useParams } from 'react-router';
 import { api, upload, type Reply } from '../../api.ts';
 import { ErrorText } from '../../components/ErrorText.tsx';
 import { followJob, ProgressBar } from './DayPage.tsx';
+import { BatteryChart } from './BatteryChart.tsx';
 import { ElevationProfile } from './ElevationProfile.tsx';
 import { RouteMap } from './RouteMap.tsx';
 import { Figures, WhatIf } from './WhatIf.tsx';
@@ -218,7 +219,7 @@ export default function PlanPage() {
           <ul className="lg-list" data-testid="unserved">
             {plan.unserved.map((u) => (
               <li key={u.requestId}>
-                <strong>{u.villageName}</strong> {t('day.weight', { kg: u.weightKg })} — {t(`plan.reason.${u.reason}`)}
+                <strong>{u.villageName}</strong> {t('day.weight', { kg: u.weightKg })} · {t('plan.priority', { n: u.priority })} — {t(`plan.reason.${u.reason}`)}
               </li>
             ))}
           </ul>
@@ -243,6 +244,7 @@ export default function PlanPage() {
             <span className="lg-swatch" style={{ background: ROUTE_COLOURS[i % ROUTE_COLOURS.length] }} aria-hidden /> {r.name}{' '}
             <span className="tag">{t(`plan.kind.${r.kind}`)}</span> <span className="muted">{t('plan.distance', { km: r.distanceKm })}</span>
           </h2>
+          {r.kind === 'drone' && <BatteryChart route={r} />}
           {r.trips.map((trip, k) => (
             <div key={k}>
               <h3>
