@@ -55,6 +55,19 @@ export class LocalSearch {
   private y = 0;
   private yy = 0;
   private yIsDepot = false;
+  // arcs around u and v, read once per u (setU) and once per v (setV) instead of once per move
+  private dPuU = 0;
+  private dUX = 0;
+  private dXXx = 0;
+  private dPuX = 0;
+  private dPuXx = 0;
+  private dPvV = 0;
+  private dVY = 0;
+  private dYYy = 0;
+  /** Row offset of u in the distance matrix (with symmetric distances every arc at u is read from it). */
+  private rowU = 0;
+  /** Some node is a reload node (multi-trip types): moves must check `stray`. */
+  private readonly hasReloads: boolean;
 
   constructor(
     private readonly p: Problem,
@@ -78,6 +91,7 @@ export class LocalSearch {
     this.dist = p.dist;
     this.demand = p.demand;
     this.N = p.nNodes;
+    this.hasReloads = p.firstReload < p.nNodes;
     this.scalar = p.fast && !p.hasTime && p.symmetric;
     this.fixedCost = Float64Array.from(this.table.types, (t) => t.fixedCost);
     this.capacity = Float64Array.from(this.table.types, (t) => t.capacity);
@@ -182,6 +196,12 @@ export class LocalSearch {
     this.x = t.node(r, pos + 1);
     this.xIsDepot = pos + 1 === this.lenU - 1;
     this.xx = this.xIsDepot ? this.x : t.node(r, pos + 2);
+    this.rowU = u * this.N;
+    this.dPuU = this.d(this.pu, u);
+    this.dUX = this.d(u, this.x);
+    this.dXXx = this.d(this.x, this.xx);
+    this.dPuX = this.d(this.pu, this.x);
+    this.dPuXx = this.d(this.pu, this.xx);
   }
 
   private setV(r: number, pos: number): void {
@@ -194,14 +214,28 @@ export class LocalSearch {
     this.y = t.node(r, pos + 1);
     this.yIsDepot = pos + 1 === this.lenV - 1;
     this.yy = this.yIsDepot ? this.y : t.node(r, pos + 2);
+    this.dPvV = this.d(this.pv, this.v);
+    this.dVY = this.d(this.v, this.y);
+    this.dYYy = this.d(this.y, this.yy);
   }
 
   private d(a: number, b: number): number {
     return this.dist[a * this.N + b];
   }
 
+  /** Distance from u's current node to w. */
+  private fromU(w: number): number {
+    return this.dist[this.rowU + w];
+  }
+
+  /** Distance from w to u's current node (from u's row when distances are symmetric, which stays in cache). */
+  private toU(w: number): number {
+    return this.p.symmetric ? this.dist[this.rowU + w] : this.dist[w * this.N + this.u];
+  }
+
   /** Node v is a reload node that route r cannot use: moving it there never pays. */
   private stray(v: number, r: number): boolean {
+    if (!this.hasReloads) return false;
     return v >= this.p.firstReload && !(this.table.types[r].multiTrip && this.p.location[v] === this.table.types[r].depot);
   }
 
@@ -291,10 +325,10 @@ export class LocalSearch {
 
   /** u moves after v. */
   private relocate(): boolean {
-    const { u, rU, pU, rV, pV, pu, x, v, y } = this;
+    const { u, rU, pU, rV, pV, v, y } = this;
     if ((rU === rV && (pV === pU || pV === pU - 1)) || this.stray(u, rV)) return false;
-    const ddU = this.d(pu, x) - this.d(pu, u) - this.d(u, x);
-    const ddV = this.d(v, u) + this.d(u, y) - this.d(v, y);
+    const ddU = this.dPuX - this.dPuU - this.dUX;
+    const ddV = this.toU(v) + this.fromU(y) - this.dVY;
     if (rU !== rV) {
       const du = this.demand[u];
       if (!this.screenInter(ddU, ddV, -du, du, this.lenU - 3, this.lenV - 1)) return false;
@@ -310,19 +344,19 @@ export class LocalSearch {
 
   /** (u, x) moves after v. */
   private relocatePair(): boolean {
-    const { u, rU, pU, rV, pV, pu, x, xx, v, y } = this;
+    const { rU, pU, rV, pV, x, v, y } = this;
     if (this.xIsDepot || (rU === rV && pV >= pU - 1 && pV <= pU + 1)) return false;
-    const ddU = this.d(pu, xx) - this.d(pu, u) - this.d(u, x) - this.d(x, xx);
-    const ddV = this.d(v, u) + this.d(u, x) + this.d(x, y) - this.d(v, y);
+    const ddU = this.dPuXx - this.dPuU - this.dUX - this.dXXx;
+    const ddV = this.toU(v) + this.dUX + this.d(x, y) - this.dVY;
     return this.relocateBlock(ddU, ddV, false);
   }
 
   /** (x, u) moves after v. */
   private relocatePairReversed(): boolean {
-    const { u, rU, pU, rV, pV, pu, x, xx, v, y } = this;
+    const { rU, pU, rV, pV, x, v, y } = this;
     if (this.xIsDepot || (rU === rV && pV >= pU - 1 && pV <= pU + 1)) return false;
-    const ddU = this.d(pu, xx) - this.d(pu, u) - this.d(u, x) - this.d(x, xx);
-    const ddV = this.d(v, x) + this.d(x, u) + this.d(u, y) - this.d(v, y);
+    const ddU = this.dPuXx - this.dPuU - this.dUX - this.dXXx;
+    const ddV = this.d(v, x) + this.toU(x) + this.fromU(y) - this.dVY;
     return this.relocateBlock(ddU, ddV, true);
   }
 
@@ -352,8 +386,8 @@ export class LocalSearch {
     const { u, rU, pU, rV, pV, pu, x, v, pv, y } = this;
     if (pV === 0 || (rU === rV && (pV === pU - 1 || pV === pU + 1 || pV === pU))) return false;
     if (this.stray(u, rV) || this.stray(v, rU)) return false;
-    const ddU = this.d(pu, v) + this.d(v, x) - this.d(pu, u) - this.d(u, x);
-    const ddV = this.d(pv, u) + this.d(u, y) - this.d(pv, v) - this.d(v, y);
+    const ddU = this.d(pu, v) + this.d(v, x) - this.dPuU - this.dUX;
+    const ddV = this.toU(pv) + this.fromU(y) - this.dPvV - this.dVY;
     if (rU !== rV) {
       const shift = this.demand[v] - this.demand[u];
       if (!this.screenInter(ddU, ddV, shift, -shift, this.lenU - 2, this.lenV - 2)) return false;
@@ -375,8 +409,8 @@ export class LocalSearch {
     if (this.xIsDepot || pV === 0 || v === x || v === u) return false;
     if (this.stray(u, rV) || this.stray(x, rV) || this.stray(v, rU)) return false;
     if (rU === rV && (pV === pU - 1 || pV === pU + 2)) return false;
-    const ddU = this.d(pu, v) + this.d(v, xx) - this.d(pu, u) - this.d(u, x) - this.d(x, xx);
-    const ddV = this.d(pv, u) + this.d(u, x) + this.d(x, y) - this.d(pv, v) - this.d(v, y);
+    const ddU = this.d(pu, v) + this.d(v, xx) - this.dPuU - this.dUX - this.dXXx;
+    const ddV = this.toU(pv) + this.dUX + this.d(x, y) - this.dPvV - this.dVY;
     if (rU !== rV) {
       const shift = this.demand[v] - this.demand[u] - this.demand[x];
       if (!this.screenInter(ddU, ddV, shift, -shift, this.lenU - 3, this.lenV - 1)) return false;
@@ -396,8 +430,8 @@ export class LocalSearch {
     if (this.xIsDepot || this.yIsDepot || pV === 0) return false;
     if (this.stray(u, rV) || this.stray(x, rV) || this.stray(v, rU) || this.stray(y, rU)) return false;
     if (rU === rV && pV >= pU - 2 && pV <= pU + 2) return false;
-    const ddU = this.d(pu, v) + this.d(v, y) + this.d(y, xx) - this.d(pu, u) - this.d(u, x) - this.d(x, xx);
-    const ddV = this.d(pv, u) + this.d(u, x) + this.d(x, yy) - this.d(pv, v) - this.d(v, y) - this.d(y, yy);
+    const ddU = this.d(pu, v) + this.dVY + this.d(y, xx) - this.dPuU - this.dUX - this.dXXx;
+    const ddV = this.toU(pv) + this.dUX + this.d(x, yy) - this.dPvV - this.dVY - this.dYYy;
     if (rU !== rV) {
       const shift = this.demand[v] + this.demand[y] - this.demand[u] - this.demand[x];
       if (!this.screenInter(ddU, ddV, shift, -shift, this.lenU - 2, this.lenV - 2)) return false;
@@ -414,9 +448,9 @@ export class LocalSearch {
 
   /** Reverses x .. v inside one route. */
   private twoOpt(): boolean {
-    const { u, rU, pU, pV, x, v, y } = this;
+    const { rU, pU, pV, x, v, y } = this;
     if (pV <= pU + 1) return false;
-    const dd = this.d(u, v) + this.d(x, y) - this.d(u, x) - this.d(v, y);
+    const dd = this.fromU(v) + this.d(x, y) - this.dUX - this.dVY;
     if (this.p.symmetric && !this.screenIntra(dd)) return false;
     this.cu.reset().prefix(rU, pU).midReversed(rU, pU + 1, pV).suffix(rU, pV + 1);
     return this.p.symmetric ? this.tryIntra() : this.tryIntraExactly();
@@ -424,13 +458,13 @@ export class LocalSearch {
 
   /** Routes become 0..u, v..0 (reversed) and 0..x (reversed), y..0. */
   private twoOptStarReversed(): boolean {
-    const { u, rU, pU, rV, pV, lenU, lenV, x, v, y } = this;
+    const { rU, pU, rV, pV, lenU, lenV, x, v, y } = this;
     const t = this.table;
     if (this.p.symmetric) {
       // with symmetric distances a reversed prefix or suffix keeps its length
       const preU = t.prefixDistance(rU, pU);
       const preV = t.prefixDistance(rV, pV);
-      const ddU = preU + this.d(u, v) + preV - t.distance[rU];
+      const ddU = preU + this.fromU(v) + preV - t.distance[rU];
       const ddV = t.distance[rU] - t.prefixDistance(rU, pU + 1) + this.d(x, y) + t.distance[rV] - t.prefixDistance(rV, pV + 1) - t.distance[rV];
       const loadU = t.prefixLoad(rU, pU) + t.prefixLoad(rV, pV);
       const loadV = t.load[rU] + t.load[rV] - loadU;
@@ -443,9 +477,9 @@ export class LocalSearch {
 
   /** Tails after u and after v exchange. */
   private twoOptStar(): boolean {
-    const { u, rU, pU, rV, pV, lenU, lenV, x, v, y } = this;
+    const { rU, pU, rV, pV, lenU, lenV, x, v, y } = this;
     const t = this.table;
-    const ddU = t.prefixDistance(rU, pU) + this.d(u, y) + t.distance[rV] - t.prefixDistance(rV, pV + 1) - t.distance[rU];
+    const ddU = t.prefixDistance(rU, pU) + this.fromU(y) + t.distance[rV] - t.prefixDistance(rV, pV + 1) - t.distance[rU];
     const ddV = t.prefixDistance(rV, pV) + this.d(v, x) + t.distance[rU] - t.prefixDistance(rU, pU + 1) - t.distance[rV];
     const loadU = t.prefixLoad(rU, pU) + t.load[rV] - t.prefixLoad(rV, pV);
     const loadV = t.load[rU] + t.load[rV] - loadU;

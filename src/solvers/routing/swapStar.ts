@@ -44,10 +44,6 @@ export class SwapStar {
     this.symmetric = t.p.symmetric;
   }
 
-  private d(a: number, b: number): number {
-    return this.dist[a * this.N + b];
-  }
-
   /** Cheapest insertions of every node of route `from` into route `to`, and the removal gain of each. */
   private preprocess(from: number, to: number): number {
     const t = this.t;
@@ -117,19 +113,28 @@ export class SwapStar {
 
   private bestPos = 0;
 
-  /** Cheapest cost of inserting u into v's route once v has left it; sets bestPos (insert after that position). */
-  private insertInPlaceOf(u: number, rV: number, pV: number): number {
-    const t = this.t;
-    const pv = t.node(rV, pV - 1);
-    const y = t.node(rV, pV + 1);
-    let best = this.d(pv, u) + this.d(u, y) - this.d(pv, y);
+  /**
+   * Cheapest cost of inserting u into v's route once v has left it; sets bestPos (insert after that position).
+   * pv and y are v's neighbours and dPvY the arc that replaces v's two (read once per v, not once per u).
+   */
+  private insertInPlaceOf(u: number, rV: number, pV: number, pv: number, y: number, dPvY: number): number {
+    const dist = this.dist;
+    let best: number;
+    if (this.symmetric) {
+      const rowU = u * this.N;
+      best = dist[rowU + pv] + dist[rowU + y] - dPvY;
+    } else {
+      best = dist[pv * this.N + u] + dist[u * this.N + y] - dPvY;
+    }
     this.bestPos = pV - 1;
     const o = 3 * (u * this.S + rV);
+    const insPos = this.insPos;
+    const insCost = this.insCost;
     for (let k = 0; k < 3; k++) {
-      const q = this.insPos[o + k];
+      const q = insPos[o + k];
       if (q === NONE) break;
-      if (q !== pV && q !== pV - 1 && this.insCost[o + k] < best) {
-        best = this.insCost[o + k];
+      if (q !== pV && q !== pV - 1 && insCost[o + k] < best) {
+        best = insCost[o + k];
         this.bestPos = q;
         break;
       }
@@ -203,20 +208,30 @@ export class SwapStar {
     const capV = t.types[rV].capacity;
     const w = t.penalties.capacity;
     const removal = this.removal;
+    const nodes = t.nodes;
+    const baseU = rU * t.maxLen;
+    const baseV = rV * t.maxLen;
+    const dist = this.dist;
+    const N = this.N;
     for (let i = 1; i < lenU - 1; i++) {
-      const u = t.node(rU, i);
+      const u = nodes[baseU + i];
       const du = dem[u];
       const remU = removal[u];
+      const pu = nodes[baseU + i - 1];
+      const x = nodes[baseU + i + 1];
+      const dPuX = dist[pu * N + x];
       for (let j = 1; j < lenV - 1; j++) {
-        const v = t.node(rV, j);
+        const v = nodes[baseV + j];
         const newU = loadU + dem[v] - du;
         const newV = loadV + du - dem[v];
         const deltaPenU = (newU > capU ? w * (newU - capU) : 0) - penU;
         const deltaPenV = (newV > capV ? w * (newV - capV) : 0) - penV;
         if (deltaPenU + remU + deltaPenV + removal[v] > 0) continue;
-        const inV = this.insertInPlaceOf(u, rV, j);
+        const pv = nodes[baseV + j - 1];
+        const y = nodes[baseV + j + 1];
+        const inV = this.insertInPlaceOf(u, rV, j, pv, y, dist[pv * N + y]);
         const qV = this.bestPos;
-        const inU = this.insertInPlaceOf(v, rU, i);
+        const inU = this.insertInPlaceOf(v, rU, i, pu, x, dPuX);
         const qU = this.bestPos;
         const delta = deltaPenU + deltaPenV + remU + removal[v] + inU + inV;
         if (delta < this.best) this.keep(delta, i, v, qU, j, u, qV);
