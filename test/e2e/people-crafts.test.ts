@@ -68,6 +68,10 @@ describe('apprenticeship details, workshops and enrolment by phone in the browse
   it('a visitor books seats at a master’s workshop; the master sees the booking', async () => {
     await signIn('buyer');
     await page.goto(`${server.url}/people`);
+    // The demo's tea master links to the craft as the heritage atlas documents it.
+    const inAtlas = page.getByRole('link', { name: '遗产名录：松阳银猴茶制作技艺' });
+    await poll(() => inAtlas.count()).toBe(1);
+    expect(await inAtlas.getAttribute('href')).toMatch(/^\/atlas\/villages\/[0-9a-f-]{36}$/);
     const card = page.getByTestId('experience').filter({ hasText: '竹编茶杯垫体验课' });
     await poll(() => card.textContent()).toContain('剩 8 个名额');
     expect(await card.textContent()).toContain('每位 ¥80，到场付');
