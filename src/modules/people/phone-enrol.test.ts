@@ -4,7 +4,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { as, signIn, startTestApp, type Session, type TestApp } from '../../../test/support/app.ts';
 import { describeEachDriver } from '../../../test/support/db.ts';
-import { LogCapture } from '../../../test/support/payment-keys.ts';
+import { LogCapture } from '../../../test/support/log-capture.ts';
 import { queryRows } from '../../db/handle.ts';
 
 type Sms = { to: string; template: string; params: { code: string } };
