@@ -1,26 +1,14 @@
 import { randomBytes } from 'node:crypto';
-import { Writable } from 'node:stream';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { queryRows } from '../db/handle.ts';
 import { as, signIn, startTestApp, type Session, type TestApp } from '../../test/support/app.ts';
 import { describeEachDriver } from '../../test/support/db.ts';
-
-/** Everything the server logs, as the text a log shipper would read. */
-class CapturedLog extends Writable {
-  text = '';
-  override _write(chunk: Buffer, _encoding: string, done: () => void) {
-    this.text += chunk.toString('utf8');
-    done();
-  }
-  lines() {
-    return this.text.split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
-  }
-}
+import { LogCapture } from '../../test/support/log-capture.ts';
 
 describeEachDriver('logs hold no secret and no personal data', (driver) => {
   let t: TestApp;
-  const log = new CapturedLog();
+  const log = new LogCapture();
   const tag = randomBytes(4).toString('hex');
   /** Every secret or personal value the burst below sends or receives; none may appear in the log. */
   const secrets = new Set<string>();

@@ -1,44 +1,20 @@
-import type { BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TEST_PASSWORD } from '../support/constants.ts';
-import { freshDatabase, type TestDatabase } from '../support/db.ts';
-import { launchBrowser, mapCanvas } from './support/browser.ts';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { mapCanvas } from './support/browser.ts';
+import { apiCaller } from './support/http.ts';
+import { browserJourney, e2eDrivers } from './support/journey.ts';
 import { proposalBody } from '../support/proposal.ts';
-import { startServerProcess, type ServerProcess } from './support/server.ts';
+import type { ServerProcess } from './support/server.ts';
 
 // Issue 18 item 5: a name entered in English for a product, an inn or a building is what an English reader sees, on
 // the list and on the record's own page; in Chinese the Chinese name stays. A trace shows where its events happened
 // (item 12). On both database drivers.
-const drivers = ['pglite', ...(process.env.TEST_DATABASE_URL ? ['postgres' as const] : [])] as const;
 
-/** Signs in over HTTP as the browser does and returns a caller for the API. */
-async function apiAs(base: string, username: string) {
-  const login = await fetch(`${base}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password: TEST_PASSWORD }) });
-  const cookie = login.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
-  const { csrfToken } = (await login.json()) as { csrfToken: string };
-  return async (method: string, path: string, body?: unknown) => {
-    const r = await fetch(`${base}/api/v1${path}`, { method, headers: { cookie, 'x-csrf-token': csrfToken, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
-    expect(r.status, `${method} ${path}`).toBeLessThan(300);
-    return r.json();
-  };
-}
-
-describe.each(drivers)('names entered in English, places of traces and proposals (%s)', (driver) => {
+describe.each(e2eDrivers)('names entered in English, places of traces and proposals (%s)', (driver) => {
+  const journey = browserJourney({ driver, timeoutMs: 240_000 });
   let server: ServerProcess;
-  let browser: BrowserContext;
   let page: Page;
-  let db: TestDatabase | undefined;
-
-  beforeAll(async () => {
-    db = driver === 'postgres' ? await freshDatabase('postgres', 1) : undefined;
-    [server, browser] = await Promise.all([startServerProcess({ timeoutMs: 240_000, ...(db && { env: { DATABASE_URL: db.url! } }) }), launchBrowser()]);
-    page = await browser.newPage();
-  }, 300_000);
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-    await db?.dispose();
-  });
+  beforeAll(() => void ({ server, page } = journey));
 
   async function open(path: string, lang: 'en' | 'zh-CN') {
     await page.goto(`${server.url}${path}`);
@@ -47,9 +23,9 @@ describe.each(drivers)('names entered in English, places of traces and proposals
   }
 
   it('a product, an inn and a building show their English names in English, on the list and the page; Chinese in Chinese', async () => {
-    const producer = await apiAs(server.url, 'producer');
-    const keeper = await apiAs(server.url, 'innkeeper');
-    const village = await apiAs(server.url, 'village');
+    const producer = await apiCaller(server.url, 'producer');
+    const keeper = await apiCaller(server.url, 'innkeeper');
+    const village = await apiCaller(server.url, 'village');
     const { items } = await producer('GET', '/market/products');
     const product = items.find((p: { name: string }) => p.name === '松阳银猴 特级 明前');
     await producer('PATCH', `/market/products/${product.id}`, { nameEn: 'Songyang Silver Monkey, first flush' });
@@ -92,19 +68,16 @@ describe.each(drivers)('names entered in English, places of traces and proposals
   it("a proposal with a point in its village is drawn on the village's Atlas map", async () => {
     const tree = await (await fetch(`${server.url}/api/v1/county`)).json();
     const yjt = tree.townships.flatMap((x: { villages: { nameZh: string }[] }) => x.villages).find((x: { nameZh: string }) => x.nameZh === '杨家堂村');
-    const resident = await apiAs(server.url, 'resident');
+    const resident = await apiCaller(server.url, 'resident');
     const made = await resident('POST', '/interventions', proposalBody(yjt.id, { title: '村口古井修缮', lon: yjt.lon + 0.0005, lat: yjt.lat + 0.0005 }));
     await resident('POST', `/interventions/${made.id}/transitions`, { action: 'submit', from: 'draft' });
     // Signed in as the resident, the submitted proposal is on the map of the village.
-    const res = await fetch(`${server.url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'resident', password: TEST_PASSWORD }) });
-    const cookie = res.headers.getSetCookie()[0].split(';')[0];
-    const [cname, cvalue] = [cookie.slice(0, cookie.indexOf('=')), cookie.slice(cookie.indexOf('=') + 1)];
-    await browser.addCookies([{ name: cname, value: cvalue, url: server.url }]);
+    await journey.signIn('resident');
     await open(`/atlas/villages/${yjt.id}`, 'zh-CN');
     const map = page.getByTestId('atlas-map');
     await map.locator('canvas').waitFor();
     await expect.poll(() => map.getAttribute('data-proposals'), { timeout: 30_000 }).toContain(made.id);
     await expect.poll(async () => (await mapCanvas(page, 'atlas-map', '#6a4c93')).near, { timeout: 30_000 }).toBeGreaterThan(20);
-    await browser.clearCookies();
+    await page.context().clearCookies();
   });
 });

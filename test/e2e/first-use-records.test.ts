@@ -1,41 +1,19 @@
 import fs from 'node:fs';
-import type { BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TEST_PASSWORD } from '../support/constants.ts';
-import { freshDatabase, type TestDatabase } from '../support/db.ts';
-import { launchBrowser } from './support/browser.ts';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { apiSession } from './support/http.ts';
-import { startServerProcess, type ServerProcess } from './support/server.ts';
+import { browserJourney, e2eDrivers } from './support/journey.ts';
+import type { ServerProcess } from './support/server.ts';
 
 // The records a county keeps, read and moved as a new administrator would: the audit log, Atlas exports and imports.
 // Each journey runs on the embedded database and, when TEST_DATABASE_URL is set, on PostgreSQL.
-const drivers = ['pglite', ...(process.env.TEST_DATABASE_URL ? ['postgres' as const] : [])] as const;
 
-describe.each(drivers)('first use of the records (%s)', (driver) => {
+describe.each(e2eDrivers)('first use of the records (%s)', (driver) => {
+  const journey = browserJourney({ driver, timeoutMs: 240_000 });
   let server: ServerProcess;
-  let browser: BrowserContext;
   let page: Page;
-  let db: TestDatabase | undefined;
-
-  beforeAll(async () => {
-    db = driver === 'postgres' ? await freshDatabase('postgres', 1) : undefined;
-    [server, browser] = await Promise.all([startServerProcess({ timeoutMs: 240_000, ...(db && { env: { DATABASE_URL: db.url! } }) }), launchBrowser()]);
-    page = await browser.newPage();
-  }, 300_000);
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-    await db?.dispose();
-  });
-
-  async function signIn(username: string) {
-    await browser.clearCookies();
-    await page.goto(`${server.url}/login`);
-    await page.getByLabel('用户名', { exact: true }).fill(username);
-    await page.getByLabel('密码', { exact: true }).fill(TEST_PASSWORD);
-    await page.getByRole('button', { name: '登录', exact: true }).click();
-    await page.locator('.whoami').waitFor();
-  }
+  beforeAll(() => void ({ server, page } = journey));
+  const signIn = (username: string) => journey.signIn(username);
 
   it('the audit log filters by who and place, reads as sentences, shows before and after, links and exports', async () => {
     const official = await apiSession(server.url, 'village');

@@ -4,16 +4,16 @@ import os from 'node:os';
 import path from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TEST_PASSWORD } from '../support/constants.ts';
-import { launchBrowser } from './support/browser.ts';
 import { apiSession } from './support/http.ts';
-import { startServerProcess, type ServerProcess } from './support/server.ts';
+import { browserJourney } from './support/journey.ts';
+import type { ServerProcess } from './support/server.ts';
 
 const shanghaiToday = () =>
   new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
 const addDays = (s: string, n: number) => new Date(Date.parse(`${s}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
 
 describe('inns: the innkeeper runs the inn in the browser', () => {
+  const journey = browserJourney();
   let server: ServerProcess;
   let browser: BrowserContext;
   let page: Page;
@@ -22,25 +22,15 @@ describe('inns: the innkeeper runs the inn in the browser', () => {
   const checkOut = addDays(checkIn, 2);
 
   beforeAll(async () => {
-    [server, browser] = await Promise.all([startServerProcess(), launchBrowser()]);
-    page = await browser.newPage();
+    ({ server, browser, page } = journey);
     photoPath = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'terrace-inn-photo-')), '正屋.jpg');
     fs.writeFileSync(photoPath, await sharp({ create: { width: 900, height: 600, channels: 3, background: '#a0764a' } }).jpeg().toBuffer());
   });
   afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
     if (photoPath) fs.rmSync(path.dirname(photoPath), { recursive: true, force: true });
   });
 
-  async function signIn(username: string, password = TEST_PASSWORD) {
-    await browser.clearCookies();
-    await page.goto(`${server.url}/login`);
-    await page.getByLabel('用户名', { exact: true }).fill(username);
-    await page.getByLabel('密码', { exact: true }).fill(password);
-    await page.getByRole('button', { name: '登录' }).click();
-    await page.locator('.whoami').waitFor();
-  }
+  const signIn = journey.signIn;
 
   it('the innkeeper uploads a photo and changes a room\'s price; a visitor sees both in search and on the inn page', async () => {
     await signIn('innkeeper');

@@ -1,15 +1,15 @@
 import type { BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TEST_PASSWORD } from '../support/constants.ts';
-import { launchBrowser } from './support/browser.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { apiSession } from './support/http.ts';
-import { startServerProcess, type ServerProcess } from './support/server.ts';
+import { browserJourney } from './support/journey.ts';
+import type { ServerProcess } from './support/server.ts';
 
 const shanghaiToday = () =>
   new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
 const addDays = (s: string, n: number) => new Date(Date.parse(`${s}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
 
 describe('inns in the browser', () => {
+  const journey = browserJourney();
   let server: ServerProcess;
   let browser: BrowserContext;
   let page: Page;
@@ -17,23 +17,9 @@ describe('inns in the browser', () => {
   const checkIn = addDays(shanghaiToday(), 2);
   const checkOut = addDays(checkIn, 2);
 
-  beforeAll(async () => {
-    [server, browser] = await Promise.all([startServerProcess(), launchBrowser()]);
-    page = await browser.newPage();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  beforeAll(() => void ({ server, browser, page } = journey));
 
-  async function signIn(username: string, password = TEST_PASSWORD) {
-    await browser.clearCookies();
-    await page.goto(`${server.url}/login`);
-    await page.getByLabel('用户名', { exact: true }).fill(username);
-    await page.getByLabel('密码', { exact: true }).fill(password);
-    await page.getByRole('button', { name: '登录' }).click();
-    await page.locator('.whoami').waitFor();
-  }
+  const signIn = journey.signIn;
 
   async function searchYangjiatang() {
     await page.goto(`${server.url}/inns`);

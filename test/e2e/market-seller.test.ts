@@ -1,32 +1,18 @@
 import sharp from 'sharp';
 import type { BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TEST_PASSWORD } from '../support/constants.ts';
-import { launchBrowser } from './support/browser.ts';
-import { startServerProcess, type ServerProcess } from './support/server.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { browserJourney } from './support/journey.ts';
+import type { ServerProcess } from './support/server.ts';
 
 describe('a producer runs their shop in the browser', () => {
+  const journey = browserJourney();
   let server: ServerProcess;
   let browser: BrowserContext;
   let page: Page;
 
-  beforeAll(async () => {
-    [server, browser] = await Promise.all([startServerProcess(), launchBrowser()]);
-    page = await browser.newPage();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  beforeAll(() => void ({ server, browser, page } = journey));
 
-  async function signInAs(username: string) {
-    await browser.clearCookies();
-    await page.goto(`${server.url}/login`);
-    await page.getByLabel('用户名', { exact: true }).fill(username);
-    await page.getByLabel('密码', { exact: true }).fill(TEST_PASSWORD);
-    await page.getByRole('button', { name: '登录' }).click();
-    await page.locator('.whoami').waitFor();
-  }
+  const signInAs = (username: string) => journey.signIn(username);
 
   it('the producer adds a tea with a variant and a photo; a buyer finds it in the catalogue with its photo', async () => {
     await signInAs('producer');

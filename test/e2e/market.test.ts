@@ -3,34 +3,21 @@ import pg from 'pg';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_GTIN, DEMO_LOT } from '../../src/modules/market/seed.ts';
-import { TEST_PASSWORD } from '../support/constants.ts';
 import { freshDatabase, type TestDatabase } from '../support/db.ts';
-import { launchBrowser, mapPixels } from './support/browser.ts';
+import { mapPixels } from './support/browser.ts';
 import { apiSession } from './support/http.ts';
+import { browserJourney } from './support/journey.ts';
 import { startServerProcess, type ServerProcess } from './support/server.ts';
 
 describe('the market in the browser', () => {
+  const journey = browserJourney();
   let server: ServerProcess;
   let browser: BrowserContext;
   let page: Page;
 
-  beforeAll(async () => {
-    [server, browser] = await Promise.all([startServerProcess(), launchBrowser()]);
-    page = await browser.newPage();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  beforeAll(() => void ({ server, browser, page } = journey));
 
-  async function signInAs(username: string) {
-    await browser.clearCookies();
-    await page.goto(`${server.url}/login`);
-    await page.getByLabel('用户名', { exact: true }).fill(username);
-    await page.getByLabel('密码', { exact: true }).fill(TEST_PASSWORD);
-    await page.getByRole('button', { name: '登录' }).click();
-    await page.locator('.whoami').waitFor();
-  }
+  const signInAs = (username: string) => journey.signIn(username);
 
   let orderId = '';
 

@@ -1,35 +1,15 @@
 import type { BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TEST_PASSWORD } from '../support/constants.ts';
-import { launchBrowser } from './support/browser.ts';
-import { startServerProcess, type ServerProcess } from './support/server.ts';
-
-// A page on a shared, busy machine can take seconds to answer: wait up to 15 s for what the user would see.
-const poll = <T,>(fn: () => T | Promise<T>) => expect.poll(fn, { timeout: 15_000, interval: 100 });
+import { beforeAll, describe, expect, it } from 'vitest';
+import { browserJourney, poll } from './support/journey.ts';
+import type { ServerProcess } from './support/server.ts';
 
 describe('the village notice board in the browser', () => {
+  const journey = browserJourney();
   let server: ServerProcess;
   let browser: BrowserContext;
   let page: Page;
-
-  beforeAll(async () => {
-    [server, browser] = await Promise.all([startServerProcess({ timeoutMs: 300_000 }), launchBrowser()]);
-    page = await browser.newPage();
-    await page.setViewportSize({ width: 390, height: 844 });
-  }, 330_000);
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
-
-  async function signIn(username: string, password = TEST_PASSWORD) {
-    await browser.clearCookies();
-    await page.goto(`${server.url}/login`);
-    await page.getByLabel('用户名', { exact: true }).fill(username);
-    await page.getByLabel('密码', { exact: true }).fill(password);
-    await page.getByRole('button', { name: '登录' }).click();
-    await page.locator('.whoami').waitFor();
-  }
+  beforeAll(() => void ({ server, browser, page } = journey));
+  const signIn = journey.signIn;
 
   it('the village official posts a notice and publishes a month of accounts', async () => {
     await signIn('village');

@@ -3,17 +3,10 @@ import type { AddressInfo } from 'node:net';
 import sharp from 'sharp';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TEST_PASSWORD } from '../support/constants.ts';
-import { launchBrowser } from './support/browser.ts';
-import { startServerProcess, type ServerProcess } from './support/server.ts';
-
-// A page on a shared, busy machine can take seconds to answer: wait up to 15 s for what the user would see.
-const poll = <T,>(fn: () => T | Promise<T>) => expect.poll(fn, { timeout: 15_000, interval: 100 });
+import { browserJourney, poll } from './support/journey.ts';
+import type { ServerProcess } from './support/server.ts';
 
 describe('apprenticeship details, workshops and enrolment by phone in the browser', () => {
-  let server: ServerProcess;
-  let browser: BrowserContext;
-  let page: Page;
   let gateway: http.Server;
   const texts: { to: string; params: { code: string } }[] = [];
 
@@ -28,24 +21,14 @@ describe('apprenticeship details, workshops and enrolment by phone in the browse
       });
     });
     await new Promise<void>((resolve) => gateway.listen(0, '127.0.0.1', resolve));
-    const sms = `http://127.0.0.1:${(gateway.address() as AddressInfo).port}/sms`;
-    [server, browser] = await Promise.all([startServerProcess({ timeoutMs: 300_000, env: { SMS_GATEWAY_URL: sms } }), launchBrowser()]);
-    page = await browser.newPage();
-  }, 330_000);
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-    await new Promise((resolve) => gateway?.close(resolve));
   });
-
-  async function signIn(username: string, password = TEST_PASSWORD) {
-    await browser.clearCookies();
-    await page.goto(`${server.url}/login`);
-    await page.getByLabel('用户名', { exact: true }).fill(username);
-    await page.getByLabel('密码', { exact: true }).fill(password);
-    await page.getByRole('button', { name: '登录' }).click();
-    await page.locator('.whoami').waitFor();
-  }
+  afterAll(() => new Promise((resolve) => gateway?.close(resolve)));
+  const journey = browserJourney({ env: () => ({ SMS_GATEWAY_URL: `http://127.0.0.1:${(gateway.address() as AddressInfo).port}/sms` }) });
+  let server: ServerProcess;
+  let browser: BrowserContext;
+  let page: Page;
+  beforeAll(() => void ({ server, browser, page } = journey));
+  const signIn = journey.signIn;
 
   it('the master’s side adds a photo to a session and records a milestone', async () => {
     await signIn('village');
@@ -68,6 +51,10 @@ describe('apprenticeship details, workshops and enrolment by phone in the browse
   it('a visitor books seats at a master’s workshop; the master sees the booking', async () => {
     await signIn('buyer');
     await page.goto(`${server.url}/people`);
+    // The demo's tea master links to the craft as the heritage atlas documents it.
+    const inAtlas = page.getByRole('link', { name: '遗产名录：松阳银猴茶制作技艺' });
+    await poll(() => inAtlas.count()).toBe(1);
+    expect(await inAtlas.getAttribute('href')).toMatch(/^\/atlas\/villages\/[0-9a-f-]{36}$/);
     const card = page.getByTestId('experience').filter({ hasText: '竹编茶杯垫体验课' });
     await poll(() => card.textContent()).toContain('剩 8 个名额');
     expect(await card.textContent()).toContain('每位 ¥80，到场付');

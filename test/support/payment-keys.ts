@@ -4,7 +4,6 @@ import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Writable } from 'node:stream';
 
 export interface RsaKeys {
   privateKey: KeyObject;
@@ -53,14 +52,7 @@ export function setEnv(vars: Record<string, string | undefined>): () => void {
   };
 }
 
-/** Everything the server logged, as text. */
-export class LogCapture extends Writable {
-  text = '';
-  override _write(chunk: Buffer | string, _enc: BufferEncoding, done: () => void) {
-    this.text += chunk.toString();
-    done();
-  }
-}
+export { LogCapture } from './log-capture.ts';
 
 /**
  * Whether a text shows any of the secrets: a whole secret, or any 24-character run of a key's base64 body (a key

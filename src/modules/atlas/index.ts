@@ -19,7 +19,7 @@ export const atlasModule = defineModule({
 });
 
 export { buildingConditionByVillage, getBuilding, getBuildingFacts, listBuildings } from './service.ts';
-export { craftsByIds } from './services/culture.ts';
+export { craftsByIds, craftsByName } from './services/culture.ts';
 export type { BuildingFacts } from './service.ts';
 export { HERITAGE_LEVELS, type HeritageLevel } from './schema.ts';
 export { elevationAt, songyangDem, type Grid } from './dem.ts';

@@ -14,6 +14,18 @@ import { readMultipart } from '../../server/multipart.ts';
 import { PUBLIC, SESSION, binary, noContent, searchQuery } from '../../server/openapi.ts';
 
 // ---- replies: what each route answers (the serializer and the OpenAPI document use them) ----
+/** A room as its row reads. */
+const roomReply = z.object({
+  id: z.string(),
+  innId: z.string(),
+  name: z.string(),
+  type: z.enum(['single', 'double', 'twin', 'family', 'suite', 'dorm']),
+  capacity: z.number(),
+  beds: z.string(),
+  description: z.string(),
+  nightlyFen: z.number(),
+  weekendFen: z.number().nullable(),
+});
 const listInnsReply = z.array(z.object({
   photoId: z.string().nullable(),
   fromFen: z.number().nullable(),
@@ -42,18 +54,7 @@ const searchInnsReply = z.object({
     unitId: z.string(),
     storyAfter: z.string(),
     photoId: z.string().nullable(),
-    rooms: z.array(z.object({
-      id: z.string(),
-      innId: z.string(),
-      name: z.string(),
-      type: z.enum(['single', 'double', 'twin', 'family', 'suite', 'dorm']),
-      capacity: z.number(),
-      beds: z.string(),
-      description: z.string(),
-      nightlyFen: z.number(),
-      weekendFen: z.number().nullable(),
-      totalFen: z.number(),
-    })),
+    rooms: z.array(roomReply.extend({ totalFen: z.number() })),
   })),
 });
 /** An inn as its row reads: what the innkeeper's list and a new inn answer. */
@@ -88,17 +89,7 @@ const getInnReply = z.object({
     width: z.number(),
     height: z.number(),
   })),
-  rooms: z.array(z.object({
-    id: z.string(),
-    innId: z.string(),
-    name: z.string(),
-    type: z.enum(['single', 'double', 'twin', 'family', 'suite', 'dorm']),
-    capacity: z.number(),
-    beds: z.string(),
-    description: z.string(),
-    nightlyFen: z.number(),
-    weekendFen: z.number().nullable(),
-  })),
+  rooms: z.array(roomReply),
   reviews: z.array(z.object({ id: z.string(), rating: z.number(), body: z.string(), createdAt: z.date() })),
   buildings: z.array(z.union([z.object({
     id: z.string(),
@@ -146,54 +137,13 @@ const getInnReply = z.object({
   holdMinutes: z.number(),
 });
 const roomAvailabilityReply = z.object({
-  room: z.object({
-    id: z.string(),
-    innId: z.string(),
-    name: z.string(),
-    type: z.enum(['single', 'double', 'twin', 'family', 'suite', 'dorm']),
-    capacity: z.number(),
-    beds: z.string(),
-    description: z.string(),
-    nightlyFen: z.number(),
-    weekendFen: z.number().nullable(),
-  }),
+  room: roomReply,
   nights: z.array(z.object({ date: z.string(), fen: z.number(), available: z.boolean() })),
 });
 const quoteStayReply = z.object({ nights: z.array(z.object({ date: z.string(), fen: z.number() })), totalFen: z.number() });
 const createInn201Reply = innRowReply;
-const updateInnReply = z.object({
-  id: z.string(),
-  countyId: z.string(),
-  orgId: z.string(),
-  unitId: z.string(),
-  name: z.string(),
-  nameEn: z.string().nullable(),
-  buildingIds: z.array(z.string()),
-  storyBefore: z.string(),
-  storyAfter: z.string(),
-  amenities: z.array(z.string()),
-  photos: z.array(z.string()),
-  houseRules: z.string(),
-  address: z.string(),
-  lon: z.number().nullable(),
-  lat: z.number().nullable(),
-  fullRefundDays: z.number(),
-  partialRefundDays: z.number(),
-  partialRefundPercent: z.number(),
-  holdMinutes: z.number(),
-  createdAt: z.date(),
-});
-const addRoom201Reply = z.object({
-  id: z.string(),
-  innId: z.string(),
-  name: z.string(),
-  type: z.enum(['single', 'double', 'twin', 'family', 'suite', 'dorm']),
-  capacity: z.number(),
-  beds: z.string(),
-  description: z.string(),
-  nightlyFen: z.number(),
-  weekendFen: z.number().nullable(),
-});
+const updateInnReply = innRowReply;
+const addRoom201Reply = roomReply;
 const addInnPhoto201Reply = z.object({
   id: z.string(),
   innId: z.string(),
@@ -259,18 +209,7 @@ const hostCalendarReply = z.object({
   from: z.string(),
   to: z.string(),
   today: z.string(),
-  rooms: z.array(z.object({
-    icalToken: z.string(),
-    id: z.string(),
-    innId: z.string(),
-    name: z.string(),
-    type: z.enum(['single', 'double', 'twin', 'family', 'suite', 'dorm']),
-    capacity: z.number(),
-    beds: z.string(),
-    description: z.string(),
-    nightlyFen: z.number(),
-    weekendFen: z.number().nullable(),
-  })),
+  rooms: z.array(roomReply.extend({ icalToken: z.string() })),
   bookings: z.array(z.object({
     id: z.string(),
     roomId: z.string(),

@@ -3,11 +3,10 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { solve } from '../../solvers/routing/index.ts';
 import { DEFAULT_SETTINGS, type Gathered } from './build.ts';
-import { toSolverInstance } from './instance.ts';
 import { heritageZone } from './nofly.ts';
-import { computePlan, type PlannedRoute, type SolveFn } from './planning.ts';
+import type { PlannedRoute } from './planning.ts';
+import { checkPlanOnEngine } from './road-plan.test-kit.ts';
 import { roadEngineFromEnv, roadMatrix } from './roads.ts';
 import { terrainCheck } from './terrainCheck.ts';
 import { straightMetres } from './terrain.ts';
@@ -34,8 +33,6 @@ function standIn() {
   });
   return { server, asked };
 }
-
-const inProcess: SolveFn = async (instance, options) => ({ ok: true, result: solve(toSolverInstance(instance), options) });
 
 describe('road engine (OSRM table protocol)', () => {
   const { server, asked } = standIn();
@@ -64,30 +61,7 @@ describe('road engine (OSRM table protocol)', () => {
   });
 
   it('feeds the vans’ plan: road km as the engine measures them; a dead engine falls back to the estimate and says so', async () => {
-    const g: Gathered = {
-      depots: [{ id: 'd', name: 'hub', lon: 119.482, lat: 28.449, opensMin: 420, closesMin: 1140 }],
-      vehicles: [{ id: 'v', name: 'van', kind: 'van', depotId: 'd', capacityKg: 500, speedKmh: 40, batteryWh: null, whPerKm: null, whPerKmKg: null, massKg: null, reloadMin: 15 }],
-      requests: [
-        { id: 'a', lon: 119.45, lat: 28.47, weightKg: 5, windowStartMin: 480, windowEndMin: 1080 },
-        { id: 'b', lon: 119.5, lat: 28.42, weightKg: 5, windowStartMin: 480, windowEndMin: 1080 },
-      ],
-    };
-    const saved = { ...process.env };
-    try {
-      Object.assign(process.env, { LOGISTICS_ROAD_ENGINE: 'osrm', LOGISTICS_ROAD_URL: url });
-      const out = await computePlan(g, '2027-01-15', { timeLimitMs: 300, solver: inProcess });
-      if (!out.ok) throw new Error(out.error);
-      expect(out.result.roads).toBe('osrm');
-      const pts = [g.depots[0], ...out.result.routes[0].trips[0].stops.map((s) => g.requests.find((r) => r.id === s.requestId)!), g.depots[0]];
-      const expected = pts.slice(1).reduce((a, p, i) => a + 3 * straightMetres(pts[i], p), 0) / 1000;
-      expect(out.result.roadKm).toBeCloseTo(expected, 0);
-      process.env.LOGISTICS_ROAD_URL = 'http://127.0.0.1:9';
-      const fallback = await computePlan(g, '2027-01-15', { timeLimitMs: 300, solver: inProcess });
-      if (!fallback.ok) throw new Error(fallback.error);
-      expect(fallback.result.roads).toMatch(/^estimate \(osrm failed/);
-    } finally {
-      process.env = saved;
-    }
+    await checkPlanOnEngine('osrm', { url, detour: 3, failingUrl: 'http://127.0.0.1:9', fallback: /^estimate \(osrm failed/ });
   });
 });
 

@@ -4,10 +4,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { solve } from '../../solvers/routing/index.ts';
-import type { Gathered } from './build.ts';
-import { toSolverInstance } from './instance.ts';
-import { computePlan, type SolveFn } from './planning.ts';
+import { checkPlanOnEngine } from './road-plan.test-kit.ts';
 import { roadMatrix } from './roads.ts';
 import { straightMetres } from './terrain.ts';
 
@@ -43,8 +40,6 @@ function standIn() {
   return { server, bodies };
 }
 
-const inProcess: SolveFn = async (instance, options) => ({ ok: true, result: solve(toSolverInstance(instance), options) });
-
 describe('road engine (Valhalla sources_to_targets protocol)', () => {
   const { server, bodies } = standIn();
   let url = '';
@@ -70,29 +65,6 @@ describe('road engine (Valhalla sources_to_targets protocol)', () => {
   });
 
   it('feeds the vans’ plan; an engine that answers with an error leaves the plan on the estimate, and it says so', async () => {
-    const g: Gathered = {
-      depots: [{ id: 'd', name: 'hub', lon: 119.482, lat: 28.449, opensMin: 420, closesMin: 1140 }],
-      vehicles: [{ id: 'v', name: 'van', kind: 'van', depotId: 'd', capacityKg: 500, speedKmh: 40, batteryWh: null, whPerKm: null, whPerKmKg: null, massKg: null, reloadMin: 15 }],
-      requests: [
-        { id: 'a', lon: 119.45, lat: 28.47, weightKg: 5, windowStartMin: 480, windowEndMin: 1080 },
-        { id: 'b', lon: 119.5, lat: 28.42, weightKg: 5, windowStartMin: 480, windowEndMin: 1080 },
-      ],
-    };
-    const saved = { ...process.env };
-    try {
-      Object.assign(process.env, { LOGISTICS_ROAD_ENGINE: 'valhalla', LOGISTICS_ROAD_URL: url });
-      const out = await computePlan(g, '2027-01-15', { timeLimitMs: 300, solver: inProcess });
-      if (!out.ok) throw new Error(out.error);
-      expect(out.result.roads).toBe('valhalla');
-      const pts = [g.depots[0], ...out.result.routes[0].trips[0].stops.map((s) => g.requests.find((r) => r.id === s.requestId)!), g.depots[0]];
-      const expected = pts.slice(1).reduce((a, p, i) => a + 2.5 * straightMetres(pts[i], p), 0) / 1000;
-      expect(out.result.roadKm).toBeCloseTo(expected, 0);
-      process.env.LOGISTICS_ROAD_URL = `${url}/wrong-path`;
-      const fallback = await computePlan(g, '2027-01-15', { timeLimitMs: 300, solver: inProcess });
-      if (!fallback.ok) throw new Error(fallback.error);
-      expect(fallback.result.roads).toBe('estimate (valhalla failed: road engine answered HTTP 404)');
-    } finally {
-      process.env = saved;
-    }
+    await checkPlanOnEngine('valhalla', { url, detour: 2.5, failingUrl: `${url}/wrong-path`, fallback: 'estimate (valhalla failed: road engine answered HTTP 404)' });
   });
 });

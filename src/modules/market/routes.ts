@@ -10,7 +10,7 @@ import { storageFor } from '../../server/storage.ts';
 import { ORDER_STATUSES, PRODUCT_KINDS, TRACE_KINDS } from './schema.ts';
 import * as market from './service.ts';
 import { readMultipart } from '../../server/multipart.ts';
-import { binary, noContent, PUBLIC, type Reply, SESSION } from '../../server/openapi.ts';
+import { binary, noContent, PUBLIC, SESSION } from '../../server/openapi.ts';
 
 // ---- replies: what each route answers (the serializer and the OpenAPI document use them) ----
 const productListReply = z.object({
@@ -411,14 +411,6 @@ const variant = z.strictObject({
   priceFen: fen.min(1),
   stock: z.number().int().min(0).max(1_000_000),
 });
-
-/** The replies the web client reads, typed from the same schemas the server answers with. */
-export interface MarketReplies {
-  productList: Reply<typeof productListReply>;
-  product: Reply<typeof productReply>;
-  order: Reply<typeof orderReply>;
-  orders: Reply<typeof orderListReply>;
-}
 
 /** Market: catalogue, shops, batches and trace, checkout and orders, producer dashboard. */
 export const marketRoutes: FastifyPluginAsync = async (base) => {

@@ -1,13 +1,13 @@
 // Alipay: the adapter (alipay-sdk) against vectors built from Alipay's published signing rules, and the whole
 // flow against a local stand-in of Alipay's gateway that signs like Alipay (test/support/alipay-gateway.ts).
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { as, signIn, startTestApp, type Session, type TestApp } from '../../../test/support/app.ts';
+import { as, type Session, type TestApp } from '../../../test/support/app.ts';
 import { describeEachDriver } from '../../../test/support/db.ts';
 import { alipaySignContent, beijingTime, rsa2Sign, startAlipayStandIn, type AlipayStandIn } from '../../../test/support/alipay-gateway.ts';
 import { checkRefundRetries } from '../../../test/support/refund-jobs.ts';
+import { countRows, orderAndPay as sharedOrderAndPay, paymentSnapshot, startProviderApp, type ProviderApp } from '../../../test/support/provider-app.ts';
 import { KeyDir, leaks, LogCapture, rsaKeys, setEnv } from '../../../test/support/payment-keys.ts';
 import { queryRows } from '../../db/handle.ts';
 import { AlipayProvider, alipayTime } from './alipay.ts';
@@ -146,7 +146,6 @@ describe('Alipay: vectors from the published rules', () => {
   });
 });
 
-const ADDRESS = { name: '王小明', phone: '13800001234', province: '上海市', city: '上海市', detail: '徐汇区漕溪北路 88 号' };
 const later = () => new Date(Date.now() + 61_000);
 
 describeEachDriver('Alipay through a stand-in gateway', (driver) => {
@@ -155,6 +154,7 @@ describeEachDriver('Alipay through a stand-in gateway', (driver) => {
   let buyer: Session;
   let admin: Session;
   let variantId: string;
+  let shop: ProviderApp;
   let restore: () => void;
   const keys = new KeyDir();
   const log = new LogCapture();
@@ -169,13 +169,8 @@ describeEachDriver('Alipay through a stand-in gateway', (driver) => {
       ALIPAY_NOTIFY_URL: 'http://127.0.0.1:9/placeholder',
       ALIPAY_GATEWAY: gateway.gateway,
     });
-    // Background jobs stopped: a refused callback is shown to change nothing by comparing rows before and after.
-    t = await startTestApp(driver, { LOG_LEVEL: 'info' }, { logStream: log, runJobs: false });
-    await t.app.listen({ port: 0, host: '127.0.0.1' });
-    process.env.ALIPAY_NOTIFY_URL = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}/api/v1/payments/callback/alipay`;
-    [buyer, admin] = await Promise.all([signIn(t.app, 'buyer'), signIn(t.app, 'admin')]);
-    const products = (await t.app.inject({ method: 'GET', url: '/api/v1/market/products' })).json().items as { id: string }[];
-    variantId = (await t.app.inject({ method: 'GET', url: `/api/v1/market/products/${products[0].id}` })).json().variants[0].id;
+    shop = await startProviderApp(driver, 'alipay', log);
+    ({ t, buyer, admin, variantId } = shop);
   });
   afterAll(async () => {
     await t?.close();
@@ -185,22 +180,9 @@ describeEachDriver('Alipay through a stand-in gateway', (driver) => {
   });
 
   const get = (url: string) => as(t.app, buyer)({ method: 'GET', url: `/api/v1${url}` });
-  const count = async (query: ReturnType<typeof sql>) => Number((await queryRows<{ n: number | string }>(t.db.db, query))[0].n);
-  /** What a refused callback must leave alone: the payment, its callbacks, the audit log. */
-  const snapshot = async (paymentId: string) => ({
-    payment: await getPaymentRecord(t.db.db, paymentId),
-    callbacks: await count(sql`select count(*) as n from payment_callbacks where payment_id = ${paymentId}`),
-    audit: await count(sql`select count(*) as n from audit_log`),
-  });
-
-  async function orderAndPay() {
-    const ordered = await as(t.app, buyer)({ method: 'POST', url: '/api/v1/market/orders', payload: { items: [{ variantId, qty: 1 }], address: ADDRESS }, headers: { 'idempotency-key': randomUUID() } });
-    expect(ordered.statusCode).toBe(201);
-    const orderId: string = ordered.json().id;
-    const started = await as(t.app, buyer)({ method: 'POST', url: `/api/v1/market/orders/${orderId}/pay` });
-    expect(started.statusCode).toBe(200);
-    return { orderId, totalFen: ordered.json().totalFen as number, paymentId: started.json().paymentId as string, redirectUrl: started.json().redirectUrl as string };
-  }
+  const count = (query: ReturnType<typeof sql>) => countRows(t, query);
+  const snapshot = (paymentId: string) => paymentSnapshot(t, paymentId);
+  const orderAndPay = () => sharedOrderAndPay(shop);
 
   async function openTestPayment(amountFen: number) {
     const { createPayment } = await import('./service.ts');

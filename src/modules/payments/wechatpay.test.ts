@@ -5,13 +5,13 @@
 import { execFileSync } from 'node:child_process';
 import { createPrivateKey, createVerify, randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { as, signIn, startTestApp, type Session, type TestApp } from '../../../test/support/app.ts';
+import { as, type Session, type TestApp } from '../../../test/support/app.ts';
 import { describeEachDriver } from '../../../test/support/db.ts';
 import { encryptResource, startWeChatPayStandIn, type WeChatPayStandIn } from '../../../test/support/wechatpay-gateway.ts';
 import { checkRefundRetries } from '../../../test/support/refund-jobs.ts';
+import { countRows, orderAndPay as sharedOrderAndPay, paymentSnapshot, startProviderApp, type ProviderApp } from '../../../test/support/provider-app.ts';
 import { KeyDir, leaks, LogCapture, rsaKeys, setEnv } from '../../../test/support/payment-keys.ts';
 import { queryRows } from '../../db/handle.ts';
 import { outTradeNo } from './money-text.ts';
@@ -140,7 +140,6 @@ describe('WeChat Pay: vectors from the specification', () => {
   });
 });
 
-const ADDRESS = { name: '王小明', phone: '13800001234', province: '上海市', city: '上海市', detail: '徐汇区漕溪北路 88 号' };
 const later = () => new Date(Date.now() + 61_000);
 
 describeEachDriver('WeChat Pay through a stand-in gateway', (driver) => {
@@ -149,6 +148,7 @@ describeEachDriver('WeChat Pay through a stand-in gateway', (driver) => {
   let buyer: Session;
   let admin: Session;
   let variantId: string;
+  let shop: ProviderApp;
   let restore: () => void;
   const keys = new KeyDir();
   const log = new LogCapture();
@@ -156,13 +156,8 @@ describeEachDriver('WeChat Pay through a stand-in gateway', (driver) => {
   beforeAll(async () => {
     gateway = await startWeChatPayStandIn({ mchid: MCHID, appid: APPID, merchantSerialNo: SERIAL, merchantPublicKey: merchant.publicKey, platformPrivateKey: platform.privateKey, platformSerial: PUB_KEY_ID, apiV3Key: APIV3_KEY });
     restore = setEnv({ ...baseEnv(keys), PAYMENTS_PROVIDER: 'wechatpay', WECHATPAY_BASE_URL: gateway.baseUrl, WECHATPAY_NOTIFY_URL: 'http://127.0.0.1:9/placeholder' });
-    // Background jobs stopped: a refused callback is shown to change nothing by comparing rows before and after.
-    t = await startTestApp(driver, { LOG_LEVEL: 'info' }, { logStream: log, runJobs: false });
-    await t.app.listen({ port: 0, host: '127.0.0.1' });
-    process.env.WECHATPAY_NOTIFY_URL = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}/api/v1/payments/callback/wechatpay`;
-    [buyer, admin] = await Promise.all([signIn(t.app, 'buyer'), signIn(t.app, 'admin')]);
-    const products = (await t.app.inject({ method: 'GET', url: '/api/v1/market/products' })).json().items as { id: string }[];
-    variantId = (await t.app.inject({ method: 'GET', url: `/api/v1/market/products/${products[0].id}` })).json().variants[0].id;
+    shop = await startProviderApp(driver, 'wechatpay', log);
+    ({ t, buyer, admin, variantId } = shop);
   });
   afterAll(async () => {
     await t?.close();
@@ -172,21 +167,9 @@ describeEachDriver('WeChat Pay through a stand-in gateway', (driver) => {
   });
 
   const get = (url: string) => as(t.app, buyer)({ method: 'GET', url: `/api/v1${url}` });
-  const count = async (query: ReturnType<typeof sql>) => Number((await queryRows<{ n: number | string }>(t.db.db, query))[0].n);
-  const snapshot = async (paymentId: string) => ({
-    payment: await getPaymentRecord(t.db.db, paymentId),
-    callbacks: await count(sql`select count(*) as n from payment_callbacks where payment_id = ${paymentId}`),
-    audit: await count(sql`select count(*) as n from audit_log`),
-  });
-
-  async function orderAndPay() {
-    const ordered = await as(t.app, buyer)({ method: 'POST', url: '/api/v1/market/orders', payload: { items: [{ variantId, qty: 1 }], address: ADDRESS }, headers: { 'idempotency-key': randomUUID() } });
-    expect(ordered.statusCode).toBe(201);
-    const orderId: string = ordered.json().id;
-    const started = await as(t.app, buyer)({ method: 'POST', url: `/api/v1/market/orders/${orderId}/pay` });
-    expect(started.statusCode).toBe(200);
-    return { orderId, totalFen: ordered.json().totalFen as number, paymentId: started.json().paymentId as string, redirectUrl: started.json().redirectUrl as string };
-  }
+  const count = (query: ReturnType<typeof sql>) => countRows(t, query);
+  const snapshot = (paymentId: string) => paymentSnapshot(t, paymentId);
+  const orderAndPay = () => sharedOrderAndPay(shop);
 
   async function open(amountFen: number, how: { channel?: 'native' | 'jsapi' | 'h5'; payerOpenId?: string; clientIp?: string } = {}) {
     const { createPayment } = await import('./service.ts');

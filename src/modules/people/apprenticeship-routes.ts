@@ -8,14 +8,11 @@ import { readMultipart } from '../../server/multipart.ts';
 import { binary, noContent, PUBLIC, SESSION } from '../../server/openapi.ts';
 import { badRequest } from '../../server/problems.ts';
 import { storageFor } from '../../server/storage.ts';
-import { day, fen, idParams, text } from './route-schemas.ts';
-import { APPRENTICESHIP_STATUSES, ARTISAN_LEVELS, WORKSHOP_BOOKING_STATUSES, WORKSHOP_STATUSES } from './schema.ts';
+import { apprenticeProgress, artisanReply, day, fen, idParams, milestoneReply, text } from './route-schemas.ts';
+import { WORKSHOP_BOOKING_STATUSES, WORKSHOP_STATUSES } from './schema.ts';
 import * as training from './training.ts';
 import * as workshops from './workshops.ts';
 
-const photoRef = z.object({ id: z.uuid(), caption: z.string() });
-const milestone = z.object({ id: z.uuid(), skill: z.string(), reachedOn: z.string(), note: z.string() });
-const sessionWithPhotos = z.object({ id: z.uuid(), heldOn: z.string(), minutes: z.number(), skills: z.string(), note: z.string(), photos: z.array(photoRef) });
 const workshop = z.object({
   id: z.uuid(),
   artisanId: z.uuid(),
@@ -48,20 +45,7 @@ export const apprenticeshipRoutes: FastifyPluginAsync = async (base) => {
         summary: 'A master’s apprentices, their sessions with photos, and their milestones (the master, or officials)',
         params: idParams,
         response: {
-          200: z.object({
-            id: z.uuid(),
-            publicName: z.string(),
-            craft: z.string(),
-            craftAssetId: z.uuid().nullable(),
-            level: z.enum(ARTISAN_LEVELS),
-            orgId: z.uuid().nullable(),
-            bio: z.string(),
-            places: z.number(),
-            villageId: z.uuid(),
-            apprentices: z.array(
-              z.object({ id: z.uuid(), name: z.string(), status: z.enum(APPRENTICESHIP_STATUSES), motivation: z.string(), minutes: z.number(), sessions: z.array(sessionWithPhotos), milestones: z.array(milestone) }),
-            ),
-          }),
+          200: artisanReply.extend({ apprentices: z.array(apprenticeProgress.extend({ name: z.string(), motivation: z.string() })) }),
         },
       },
     },
@@ -76,7 +60,7 @@ export const apprenticeshipRoutes: FastifyPluginAsync = async (base) => {
         security: SESSION,
         summary: 'An apprenticeship’s sessions with photos and its milestones (the apprentice, the master, or officials)',
         params: idParams,
-        response: { 200: z.object({ id: z.uuid(), status: z.enum(APPRENTICESHIP_STATUSES), minutes: z.number(), sessions: z.array(sessionWithPhotos), milestones: z.array(milestone) }) },
+        response: { 200: apprenticeProgress },
       },
     },
     async (request) => training.myApprenticeship(app.db, request.actor, request.params.id),
@@ -141,7 +125,7 @@ export const apprenticeshipRoutes: FastifyPluginAsync = async (base) => {
         summary: 'Record a skill the apprentice has mastered, once per skill (the master, or officials)',
         params: idParams,
         body: z.strictObject({ skill: text(80, 1), reachedOn: day, note: text(1000).optional() }),
-        response: { 201: milestone },
+        response: { 201: milestoneReply },
       },
     },
     async (request, reply) => reply.code(201).send(await training.recordMilestone(app.db, request.actor, request.params.id, request.body)),

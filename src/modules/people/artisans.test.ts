@@ -25,7 +25,14 @@ describeEachDriver('people: artisans and apprenticeships', (driver) => {
     expect(bamboo.masters.map((m) => m.publicName)).toEqual(['宋建国']);
     expect(bamboo.masters[0]).toMatchObject({ level: 'county', places: 3 });
     expect(bamboo.masters[0].apprentices).toEqual([{ name: '宋*军', status: 'active' }]);
-    expect(list.find((c) => c.craft === '松阳银猴茶制作技艺')!.apprentices).toBe(1);
+    const tea = list.find((c) => c.craft === '松阳银猴茶制作技艺')!;
+    expect(tea.apprentices).toBe(1);
+    // The demo's tea master is linked to the craft as the Atlas documents it (found through the Atlas's own API).
+    const documented = (await t.app.inject({ url: '/api/v1/atlas/culture?kind=craft' })).json() as { id: string; name: string; villageId: string }[];
+    const craft = documented.find((c) => c.name === '松阳银猴茶制作技艺')!;
+    expect(craft).toBeDefined();
+    expect((tea.masters[0] as Master & { atlasCraft: unknown }).atlasCraft).toEqual({ id: craft.id, name: '松阳银猴茶制作技艺', path: `/atlas/villages/${craft.villageId}` });
+    expect((bamboo.masters[0] as Master & { atlasCraft: unknown }).atlasCraft).toBeNull();
   });
 
   it('a resident asks a master; the village official accepts for the master and logs a session; the workshop shows the hours', async () => {

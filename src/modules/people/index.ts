@@ -4,6 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineModule } from '../../server/module.ts';
 import { OFFICIAL_ROLES } from '../governance/index.ts';
+import { sendEnrolCodeJob } from './phone-enrol.ts';
 import { peopleRoutes } from './routes.ts';
 import * as schema from './schema.ts';
 import { seedPeople } from './seed.ts';
@@ -14,6 +15,7 @@ export const peopleModule = defineModule({
   migrations: { folder: path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations') },
   routes: peopleRoutes,
   seed: (tx, ctx) => seedPeople(tx, ctx.countyId!),
+  jobs: [sendEnrolCodeJob],
   permissions: {
     // Personal data: the officials of the person's village and above (inherited downward), and the person.
     'people.residents.read': OFFICIAL_ROLES,

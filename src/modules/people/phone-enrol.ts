@@ -4,8 +4,10 @@
 // The first step answers the same whether or not the number is on a register, so it tells nobody who is registered.
 import { createHash, randomInt, timingSafeEqual } from 'node:crypto';
 import { and, eq, isNull, sql } from 'drizzle-orm';
+import { uuidv7 } from 'uuidv7';
 import type { Db } from '../../db/handle.ts';
 import { recordAudit } from '../../server/audit.ts';
+import { enqueueJob, type JobDefinition } from '../../server/jobs.ts';
 import { conflict, Problem } from '../../server/problems.ts';
 import { grantVillageResidency, requireActor, type Actor } from '../governance/index.ts';
 import { fullResident, myResidentRow } from './residents.ts';
@@ -36,7 +38,7 @@ function smsGateway() {
   return gateway;
 }
 
-/** Sends the code: POST `{ to, template, params }`, as the notifications' SMS channel does. */
+/** Sends the code: POST `{ to, template, params }`, as the notifications' SMS channel does. The error names neither. */
 async function sendSms(gateway: string, to: string, code: string) {
   const res = await fetch(gateway, {
     method: 'POST',
@@ -44,36 +46,61 @@ async function sendSms(gateway: string, to: string, code: string) {
     body: JSON.stringify({ to, template: 'people.enrol_code', params: { code, minutes: CODE_MINUTES } }),
     signal: AbortSignal.timeout(10_000),
   }).catch(() => null);
-  if (!res?.ok) throw new Problem(502, 'sms_failed', 'The text message could not be sent; try again in a moment');
+  if (!res?.ok) throw new Error(`The SMS gateway did not take the message (${res ? `HTTP ${res.status}` : 'no answer'})`);
 }
 
+const newCode = () => String(randomInt(1_000_000)).padStart(6, '0');
+
 /**
- * Step one: a code for the number, by SMS when the number waits on a register of the county. The answer is the
- * same either way; a new request replaces the account's previous code.
+ * Sends a challenge's code by SMS, in the job queue (off the request, retried with backoff when the gateway is
+ * down). The run's data names the challenge and the register's record only: the code is made here, its hash stored
+ * on the challenge, and it goes nowhere but to the gateway (not in the run, its error, the audit or a log). A newer
+ * request replaces the challenge's id, so a run for an older one sends nothing.
+ */
+export const sendEnrolCodeJob: JobDefinition<{ challengeId: string; residentId: string }> = {
+  name: 'people.send-enrol-code',
+  maxAttempts: 3,
+  async run({ challengeId, residentId }, ctx) {
+    const countyId = ctx.countyId!;
+    const [resident] = await ctx.db.select({ phone: residents.phone }).from(residents).where(and(eq(residents.countyId, countyId), eq(residents.id, residentId), isNull(residents.userId)));
+    if (!resident?.phone) return { sent: false };
+    const code = newCode();
+    const [challenge] = await ctx.db
+      .update(phoneChallenges)
+      .set({ codeHash: sha(code).toString('hex'), expiresAt: new Date(Date.now() + CODE_MINUTES * 60_000) })
+      .where(and(eq(phoneChallenges.countyId, countyId), eq(phoneChallenges.id, challengeId), sql`${phoneChallenges.expiresAt} > now()`))
+      .returning({ id: phoneChallenges.id, userId: phoneChallenges.userId });
+    if (!challenge) return { sent: false };
+    await sendSms(smsGateway(), normalPhone(resident.phone), code);
+    return ctx.finish(async (tx) => {
+      await recordAudit(tx, { id: null, countyId }, { action: 'people.resident.enrol_code_sent', entity: 'people_resident', entityId: residentId, details: { userId: challenge.userId, jobId: ctx.jobId } });
+      return { sent: true };
+    });
+  },
+};
+
+/**
+ * Step one: a code for the number, by SMS (a job) when the number waits on a register of the county. The answer is
+ * the same either way; a new request replaces the account's previous code.
  */
 export async function requestPhoneCode(db: Db, actor: Actor | null, rawPhone: string) {
   const who = requireActor(actor);
   if (await myResidentRow(db, who)) throw conflict('already_enrolled', 'Your account is already linked to a resident record');
-  const gateway = smsGateway();
+  smsGateway();
   const phone = normalPhone(rawPhone);
-  const onRegister = (await waitingWith(db, who.countyId, phone)).length > 0;
-  const code = String(randomInt(1_000_000)).padStart(6, '0');
   const expiresAt = new Date(Date.now() + CODE_MINUTES * 60_000);
-  const values = { phoneHash: sha(phone).toString('hex'), codeHash: sha(code).toString('hex'), attempts: 0, expiresAt };
   await db.transaction(async (tx) => {
-    await tx
+    const [waiting] = await waitingWith(tx, who.countyId, phone);
+    // Until the job sends one, the challenge holds the hash of a code nobody knows (also for a number on no register).
+    const values = { id: uuidv7(), phoneHash: sha(phone).toString('hex'), codeHash: sha(newCode()).toString('hex'), attempts: 0, expiresAt };
+    const [challenge] = await tx
       .insert(phoneChallenges)
       .values({ countyId: who.countyId, userId: who.id, ...values })
-      .onConflictDoUpdate({ target: [phoneChallenges.countyId, phoneChallenges.userId], set: values });
+      .onConflictDoUpdate({ target: [phoneChallenges.countyId, phoneChallenges.userId], set: values })
+      .returning({ id: phoneChallenges.id });
+    await recordAudit(tx, who, { action: 'people.resident.enrol_code_requested', entity: 'people_phone_challenge', entityId: challenge.id });
+    if (waiting) await enqueueJob(tx, sendEnrolCodeJob, { challengeId: challenge.id, residentId: waiting.id }, { countyId: who.countyId, requestedBy: who.id });
   });
-  if (onRegister) {
-    try {
-      await sendSms(gateway, phone, code);
-    } catch (error) {
-      await db.delete(phoneChallenges).where(and(eq(phoneChallenges.countyId, who.countyId), eq(phoneChallenges.userId, who.id)));
-      throw error;
-    }
-  }
   return { expiresAt: expiresAt.toISOString() };
 }
 

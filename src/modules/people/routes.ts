@@ -16,7 +16,7 @@ import { Problem } from '../../server/problems.ts';
 import * as programmes from './programmes.ts';
 import * as residents from './residents.ts';
 import { confirmPhoneCode, requestPhoneCode } from './phone-enrol.ts';
-import { day, fen, idParams, text } from './route-schemas.ts';
+import { apprenticeshipReply, artisanReply, day, fen, idParams, sessionReply, text } from './route-schemas.ts';
 import { JOB_APPLICATION_STATUSES, JOB_PAY_UNITS, JOB_POSTER_KINDS, JOB_STATUSES, APPLICATION_ACTIONS, APPLICATION_STATUSES, APPRENTICESHIP_STATUSES, ARTISAN_LEVELS, PROGRAMME_KINDS, RESIDENT_STATUSES } from './schema.ts';
 
 const year = new Date().getUTCFullYear();
@@ -134,19 +134,9 @@ const artisanBody = z.strictObject({
   bio: text(4000).optional(),
   places: z.number().int().min(0).max(50),
 });
-const artisan = z.object({
-  id: z.uuid(),
-  publicName: z.string(),
-  craft: z.string(),
-  craftAssetId: z.uuid().nullable(),
-  level: z.enum(ARTISAN_LEVELS),
-  orgId: z.uuid().nullable(),
-  bio: z.string(),
-  places: z.number(),
-  villageId: z.uuid(),
-});
-const apprenticeship = z.object({ id: z.uuid(), artisanId: z.uuid(), status: z.enum(APPRENTICESHIP_STATUSES) });
-const session = z.object({ id: z.uuid(), heldOn: z.string(), minutes: z.number(), skills: z.string(), note: z.string() });
+const artisan = artisanReply;
+const apprenticeship = apprenticeshipReply;
+const session = sessionReply;
 
 const job = z.object({
   id: z.uuid(),

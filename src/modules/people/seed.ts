@@ -1,33 +1,35 @@
 // The demo county's people: residents and returnees of 杨家堂村 (the demo resident among them), one of 周山头村, the
 // county's returnee start-up grant with applications on the way, a township training course, and two masters with
 // their apprentices and sessions. Runs inside the seed's transaction.
-import { sql } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
-import { queryRows, type Db } from '../../db/handle.ts';
+import type { Db } from '../../db/handle.ts';
 import { recordAudit } from '../../server/audit.ts';
+import { craftsByName } from '../atlas/index.ts';
+import { listOrganizations, unitsByName, userIdsByUsername } from '../governance/index.ts';
 import { accountEntries, accountPeriods, applications, applicationSteps, apprenticeships, artisans, jobs, milestones, notices, workshops, programmes, residents, trainingSessions, type ApplicationStatus, type ProgrammeKind, type ResidentStatus } from './schema.ts';
 
 const addDays = (n: number) => new Date(Date.now() + n * 86_400_000).toISOString().slice(0, 10);
 
 export async function seedPeople(tx: Db, countyId: string) {
-  // Seeding only: the demo accounts, villages and workshop are looked up by their seeded names.
-  const units = new Map(
-    (await queryRows<{ name: string; id: string; parent: string | null }>(tx, sql`select name_zh as name, id, parent_id as parent from admin_units where name_zh in ('杨家堂村', '周山头村', '三都乡')`)).map((u) => [u.name, u]),
-  );
-  const users = new Map((await queryRows<{ username: string; id: string }>(tx, sql`select username, id from users where username in ('resident', 'village', 'admin')`)).map((u) => [u.username, u.id]));
-  const [coop] = await queryRows<{ id: string; unit: string }>(tx, sql`select id, unit_id as unit from organizations where name = '杨家堂银猴茶叶专业合作社'`);
-  const [inn] = await queryRows<{ id: string; unit: string }>(tx, sql`select id, unit_id as unit from organizations where name = '杨家堂老屋民宿'`);
+  // Seeding only: the demo accounts, villages, organizations and the Atlas's crafts are looked up by their seeded
+  // names through their modules' public APIs.
+  const units = await unitsByName(tx, countyId, ['杨家堂村', '周山头村', '三都乡']);
+  const users = await userIdsByUsername(tx, ['resident', 'village', 'admin']);
   const yjt = units.get('杨家堂村');
   const zst = units.get('周山头村');
   const sandu = units.get('三都乡');
   if (!yjt || !zst || !sandu) return;
+  const yjtOrgs = new Map((await listOrganizations(tx, { unitId: yjt.id })).map((o) => [o.name, { id: o.id, unit: o.unitId }]));
+  const coop = yjtOrgs.get('杨家堂银猴茶叶专业合作社');
+  const inn = yjtOrgs.get('杨家堂老屋民宿');
+  const atlasCrafts = await craftsByName(tx, countyId, ['松阳银猴茶制作技艺']);
   const consentAt = new Date();
 
   const person = (village: typeof yjt, p: { name: string; household: string; born: number; phone: string; status: ResidentStatus; since?: string; from?: string; work: string; skills: string[]; user?: string }) => ({
     countyId,
     id: uuidv7(),
     villageId: village.id,
-    townshipId: village.parent!,
+    townshipId: village.parentId!,
     userId: p.user ? (users.get(p.user) ?? null) : null,
     fullName: p.name,
     household: p.household,
@@ -100,8 +102,8 @@ export async function seedPeople(tx: Db, countyId: string) {
   }
 
   const masters = [
-    { countyId, id: uuidv7(), residentId: byName.get('宋建国')!.id, publicName: '宋建国', craft: '竹编', level: 'county' as const, orgId: null, bio: '编了五十年竹器，县级非遗传承人，擅长茶篓与米筛。', places: 3 },
-    { countyId, id: uuidv7(), residentId: byName.get('宋春华')!.id, publicName: '宋春华', craft: '松阳银猴茶制作技艺', level: 'provincial' as const, orgId: coop?.id ?? null, bio: '省级非遗传承人，手工炒制银猴茶三十余年。', places: 2 },
+    { countyId, id: uuidv7(), residentId: byName.get('宋建国')!.id, publicName: '宋建国', craft: '竹编', craftAssetId: null, level: 'county' as const, orgId: null, bio: '编了五十年竹器，县级非遗传承人，擅长茶篓与米筛。', places: 3 },
+    { countyId, id: uuidv7(), residentId: byName.get('宋春华')!.id, publicName: '宋春华', craft: '松阳银猴茶制作技艺', craftAssetId: atlasCrafts.get('松阳银猴茶制作技艺')?.id ?? null, level: 'provincial' as const, orgId: coop?.id ?? null, bio: '省级非遗传承人，手工炒制银猴茶三十余年。', places: 2 },
   ];
   await tx.insert(artisans).values(masters);
   const pupils = [

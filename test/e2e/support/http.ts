@@ -1,3 +1,4 @@
+import { expect } from 'vitest';
 import { TEST_PASSWORD } from '../../support/constants.ts';
 
 /** A signed-in API client over real HTTP, as the browser holds it: session cookie plus CSRF header. */
@@ -17,5 +18,15 @@ export async function apiSession(baseUrl: string, username: string, password = T
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     return { status: r.status, body: r.status === 204 ? null : await r.json() };
+  };
+}
+
+/** The same, for calls that must succeed: answers the body, failing the test (naming the call) on any other status. */
+export async function apiCaller(baseUrl: string, username: string, password = TEST_PASSWORD) {
+  const call = await apiSession(baseUrl, username, password);
+  return async (method: string, path: string, body?: unknown) => {
+    const r = await call(method, path, body);
+    expect(r.status, `${method} ${path}`).toBeLessThan(300);
+    return r.body;
   };
 }

@@ -113,13 +113,20 @@ export async function listAssets(db: Db, actor: Actor | null, f: { villageId?: s
   }));
 }
 
-/** The Atlas's crafts (living culture of kind `craft`) among these ids, for another module to link to: name and village. */
-export async function craftsByIds(db: Db, countyId: string, ids: readonly string[]): Promise<Map<string, { id: string; name: string; villageId: string | null }>> {
-  const unique = [...new Set(ids)];
+type CraftRef = { id: string; name: string; villageId: string | null };
+
+async function craftsWhere(db: Db, countyId: string, by: 'id' | 'name', values: readonly string[]): Promise<Map<string, CraftRef>> {
+  const unique = [...new Set(values)];
   if (!unique.length) return new Map();
   const rows = await db
     .select({ id: culturalAssets.id, name: culturalAssets.name, villageId: culturalAssets.villageId })
     .from(culturalAssets)
-    .where(and(eq(culturalAssets.countyId, countyId), eq(culturalAssets.kind, 'craft'), inArray(culturalAssets.id, unique)));
-  return new Map(rows.map((r) => [r.id, r]));
+    .where(and(eq(culturalAssets.countyId, countyId), eq(culturalAssets.kind, 'craft'), inArray(by === 'id' ? culturalAssets.id : culturalAssets.name, unique)));
+  return new Map(rows.map((r) => [r[by], r]));
 }
+
+/** The Atlas's crafts (living culture of kind `craft`) among these ids, for another module to link to: name and village. */
+export const craftsByIds = (db: Db, countyId: string, ids: readonly string[]) => craftsWhere(db, countyId, 'id', ids);
+
+/** Seeding: a county's crafts by their name (keyed by name). */
+export const craftsByName = (db: Db, countyId: string, names: readonly string[]) => craftsWhere(db, countyId, 'name', names);

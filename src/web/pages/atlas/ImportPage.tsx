@@ -1,11 +1,12 @@
 import { FileField } from '../../components/FileField.tsx';
 import { ErrorText } from '../../components/ErrorText.tsx';
+import { ImportReport, importFailure } from '../../components/ImportReport.tsx';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
-import { ApiError, type Reply } from '../../api.ts';
-import { upload, type ReportEntry } from './api.ts';
+import type { Reply } from '../../api.ts';
+import { upload } from './api.ts';
 
 type ImportResult = Reply<'importBuildings'>;
 
@@ -23,8 +24,7 @@ export function ImportPage() {
     mutationFn: () => upload<ImportResult>(`/atlas/import/buildings?format=${format}&crs=${crs}&dryRun=${dryRun}`, file!),
     onSuccess: () => client.invalidateQueries({ queryKey: ['atlas'] }),
   });
-  const failure = run.error instanceof ApiError ? ((run.error as ApiError & { body?: { report?: ReportEntry[]; rows?: number } }).body ?? null) : null;
-  const report = failure?.report ?? null;
+  const failure = importFailure(run.error);
 
   return (
     <section className="card atlas import-page">
@@ -90,33 +90,8 @@ export function ImportPage() {
           {t(run.data.dryRun ? 'import.checked' : 'import.success', { created: run.data.created, updated: run.data.updated, unchanged: run.data.unchanged })}
         </p>
       )}
-      {report ? (
-        <div className="import-report" role="alert">
-          <p className="error">{t('import.failed', { bad: new Set(report.map((r) => r.row)).size, rows: failure?.rows ?? 0 })}</p>
-          <table>
-            <thead>
-              <tr>
-                <th>{t('import.reportRow')}</th>
-                <th>{t('import.reportField')}</th>
-                <th>{t('import.reportReason')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {report.map((r, i) => (
-                <tr key={i} data-row={r.row}>
-                  <td>{r.row}</td>
-                  <td>
-                    <code>{r.field}</code>
-                  </td>
-                  <td>
-                    {t(`import.reasons.${r.code}` as 'import.reasons.required')}
-                    <div className="muted">{r.reason}</div>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+      {failure ? (
+        <ImportReport failure={failure} summary={(n) => t('import.failed', n)} reason={(code) => t(`import.reasons.${code}` as 'import.reasons.required')} />
       ) : (
         <ErrorText ns="atlas" error={run.error} />
       )}

@@ -136,9 +136,6 @@ export const zhCN = {
     checked: '预检通过（尚未写入）：将新增 {{created}} 座，更新 {{updated}} 座，{{unchanged}} 座未变',
     template: '下载导入模板：',
     failed: '{{bad}} 行有问题（共 {{rows}} 行），没有导入任何记录',
-    reportRow: '行',
-    reportField: '字段',
-    reportReason: '问题',
     reasons: {
       required: '必填',
       unknown_value: '不是允许的取值',
@@ -346,9 +343,6 @@ export const en: typeof zhCN = {
     checked: 'Checked, nothing written yet: {{created}} new, {{updated}} updated, {{unchanged}} unchanged',
     template: 'Download an import template:',
     failed: '{{bad}} of {{rows}} rows have problems; nothing was imported',
-    reportRow: 'Row',
-    reportField: 'Field',
-    reportReason: 'Problem',
     reasons: {
       required: 'required',
       unknown_value: 'not an allowed value',

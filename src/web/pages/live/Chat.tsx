@@ -44,7 +44,7 @@ export function Chat({ sessionId, messages, status, moderate }: { sessionId: str
           {t('chat.muted')}
         </p>
       ) : (
-        <ErrorText error={send.error ?? remove.error ?? mute.error} />
+        <ErrorText ns="live" error={send.error ?? remove.error ?? mute.error} />
       )}
       {status === 'ended' ? null : me ? (
         <form

@@ -87,7 +87,7 @@ function OrderForm({ claim }: { claim: Claim }) {
             ))}
         </fieldset>
       )}
-      <ErrorText error={order.error} />
+      <ErrorText ns="live" error={order.error} />
       <button type="submit" className="primary" disabled={order.isPending || (!claim.orderId && !complete(address))}>
         {t('claim.pay', { amount: yuan(claim.amountFen) })}
       </button>
@@ -100,7 +100,7 @@ export function ClaimPage() {
   const { id = '' } = useParams();
   const { t } = useTranslation('live');
   const claim = useQuery({ queryKey: ['live', 'claim', id], queryFn: () => api<Claim>(`/live/claims/${id}`) });
-  if (claim.error) return <ErrorText error={claim.error} />;
+  if (claim.error) return <ErrorText ns="live" error={claim.error} />;
   const c = claim.data;
   if (!c) return null;
   return (

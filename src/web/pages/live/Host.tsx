@@ -76,7 +76,7 @@ function ScheduleForm() {
           </label>
         ))}
       </fieldset>
-      <ErrorText error={schedule.error ?? shops.error} />
+      <ErrorText ns="live" error={schedule.error ?? shops.error} />
       <button type="submit" className="primary" disabled={schedule.isPending || !shop}>
         {t('host.scheduleButton')}
       </button>
@@ -93,7 +93,7 @@ export function HostConsole() {
         <Link to="/live">← {t('list.back')}</Link>
       </p>
       <h1>{t('host.console')}</h1>
-      <ErrorText error={mine.error} />
+      <ErrorText ns="live" error={mine.error} />
       {mine.data && <SessionList sessions={mine.data.items} linkTo={(id) => `/live/host/${id}`} />}
       <ScheduleForm />
     </section>
@@ -134,7 +134,7 @@ function OfferForm({ session }: { session: HostPage }) {
         {t('host.quota')}
         <input name="quota" type="number" min={1} max={1000} defaultValue={5} required />
       </label>
-      <ErrorText error={create.error} />
+      <ErrorText ns="live" error={create.error} />
       <button type="submit" className="primary" disabled={create.isPending}>
         {t('host.pinButton')}
       </button>
@@ -172,7 +172,7 @@ function LiveFigures({ session }: { session: HostPage }) {
           </div>
         ))}
       </dl>
-      <ErrorText error={figures.error} />
+      <ErrorText ns="live" error={figures.error} />
       <Link to={`/live/host/${session.id}/report`}>{t('report.link')} →</Link>
     </section>
   );
@@ -200,7 +200,7 @@ function PinProducts({ session }: { session: HostPage }) {
           );
         })}
       </ul>
-      <ErrorText error={pin.error} />
+      <ErrorText ns="live" error={pin.error} />
     </section>
   );
 }
@@ -218,7 +218,7 @@ function CoverUpload({ session }: { session: HostPage }) {
     <label className="live-cover-upload">
       {t('host.coverUpload')}
       <input type="file" accept="image/jpeg,image/png,image/webp" onChange={(e) => e.target.files?.[0] && send.mutate(e.target.files[0])} />
-      <ErrorText error={send.error} />
+      <ErrorText ns="live" error={send.error} />
     </label>
   );
 }
@@ -236,7 +236,7 @@ export function HostSession() {
   });
   const close = useMutation({ mutationFn: (offerId: string) => api(`/live/offers/${offerId}/close`, { method: 'POST' }) });
   const demo = useMutation({ mutationFn: () => api(`/live/sessions/${id}/demo-stream`, { method: 'POST' }) });
-  if (page.error) return <ErrorText error={page.error} />;
+  if (page.error) return <ErrorText ns="live" error={page.error} />;
   const s = page.data;
   if (!s) return null;
   return (
@@ -267,7 +267,7 @@ export function HostSession() {
         )}
         <span className="muted">♥ {s.likes}</span>
       </div>
-      <ErrorText error={move.error ?? close.error ?? demo.error} />
+      <ErrorText ns="live" error={move.error ?? close.error ?? demo.error} />
       <details className="card">
         <summary>{t('host.streamSettings')}</summary>
         <p>

@@ -33,7 +33,7 @@ function OfferCard({ offer, onClose }: { offer: FlashOffer; onClose?: () => void
           {soldOut ? t('offer.soldOut') : t('offer.buy')}
         </button>
       )}
-      <ErrorText error={claim.error} />
+      <ErrorText ns="live" error={claim.error} />
     </li>
   );
 }

@@ -19,7 +19,7 @@ export function Reminder({ sessionId }: { sessionId: string }) {
       <button type="button" aria-pressed={on} disabled={!state.data || toggle.isPending} onClick={() => toggle.mutate(!on)}>
         🔔 {on ? t('remind.set') : t('remind.on')}
       </button>
-      <ErrorText error={toggle.error} />
+      <ErrorText ns="live" error={toggle.error} />
     </>
   );
 }

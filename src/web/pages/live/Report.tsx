@@ -43,7 +43,7 @@ export function ReportPage() {
       },
     };
   }, [r]);
-  if (report.error) return <ErrorText error={report.error} />;
+  if (report.error) return <ErrorText ns="live" error={report.error} />;
   if (!r || !options) return null;
   const figures: [string, string, string][] = [
     ['peak', t('report.peak'), String(r.peakViewers)],

@@ -18,7 +18,7 @@ export function SessionView() {
   const page = useQuery({ queryKey: key, queryFn: () => api<SessionPage>(`/live/sessions/${id}`) });
   useSessionEvents(id, key);
   const like = useMutation({ mutationFn: () => api<Reply<'likeLiveSession'>>(`/live/sessions/${id}/likes`, { method: 'POST' }) });
-  if (page.error) return <ErrorText error={page.error} />;
+  if (page.error) return <ErrorText ns="live" error={page.error} />;
   const s = page.data;
   if (!s) return null;
   const pinned = s.products.find((p) => p.id === s.pinnedProductId);
@@ -31,7 +31,7 @@ export function SessionView() {
         </button>
         {me && s.status === 'scheduled' && <Reminder sessionId={s.id} />}
       </div>
-      <ErrorText error={like.error} />
+      <ErrorText ns="live" error={like.error} />
       <Offers offers={s.offers} />
       {pinned && (
         <section className="live-pinned card" data-testid="live-pinned">

@@ -33,7 +33,7 @@ export function SessionsPage() {
           <Link to="/live/host">{t('host.console')}</Link>
         </p>
       )}
-      <ErrorText error={list.error} />
+      <ErrorText ns="live" error={list.error} />
       {list.data?.items.length === 0 && <p className="hint">{t('list.empty')}</p>}
       {list.data && <SessionList sessions={list.data.items} />}
     </section>

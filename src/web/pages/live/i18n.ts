@@ -82,6 +82,15 @@ export const zhCN = {
     coverUpload: '上传封面图片',
     coverAlt: '直播封面',
   },
+  errors: {
+    invalid_transition: '直播状态已经变了（可能已开播或已结束），这一步不能再做，请刷新后再看。',
+    sold_out: '已抢光了，下次早点来。',
+    already_claimed: '你已经抢到这件了，去付款吧。',
+    claim_expired: '付款时间已过，这件已经放回给其他人。',
+    cannot_mute_self: '主播不能禁言自己。',
+    no_ingest: '这台服务器没有运行内置推流服务，请用外部推流。',
+    muted: '主播已将你禁言。',
+  },
 };
 
 export const en: typeof zhCN = {
@@ -167,5 +176,14 @@ export const en: typeof zhCN = {
     presenting: 'Presenting',
     coverUpload: 'Upload a cover image',
     coverAlt: 'Session cover',
+  },
+  errors: {
+    invalid_transition: 'The session has changed (it may have gone live or ended), so this step can no longer be taken. Reload to see where it stands.',
+    sold_out: 'Sold out: come earlier next time.',
+    already_claimed: 'You already have this one: go and pay for it.',
+    claim_expired: 'The time to pay is over; the unit has gone back to the others.',
+    cannot_mute_self: 'The host cannot mute themselves.',
+    no_ingest: 'This server runs no built-in stream ingest; stream from an external server.',
+    muted: 'The host has muted you.',
   },
 };

@@ -318,7 +318,6 @@ export const zhCN = {
     milestone_exists: '这项技能已经记录过了。',
     phone_shared: '名册上有几个人用同一个手机号，请向村干部要你自己的邀请码。',
     sms_unavailable: '本县还不能发短信，请向村干部要邀请码。',
-    sms_failed: '短信没发出去，请稍后再试。',
   },
 };
 
@@ -641,6 +640,5 @@ export const en: typeof zhCN = {
     milestone_exists: 'This skill is already recorded.',
     phone_shared: 'Several people on the register share this number; ask your village official for your own code.',
     sms_unavailable: 'This county sends no text messages yet; ask your village official for a code.',
-    sms_failed: 'The text message could not be sent; try again in a moment.',
   },
 };

@@ -23,7 +23,6 @@ export const zhCN = {
   done: '{{county}}已设置：{{townships}} 个乡镇、{{villages}} 个村。您已作为县管理员登录。',
   next: { county: '查看本县', users: '添加用户' },
   failed: '{{bad}} 行有问题（共 {{rows}} 行），没有导入任何内容。请修改后重新上传：',
-  report: { row: '行', field: '列', reason: '问题' },
   reasons: {
     required: '必填',
     too_long: '太长（最多 80 个字）',
@@ -67,7 +66,6 @@ export const en: typeof zhCN = {
   done: '{{county}} is set up: {{townships}} townships, {{villages}} villages. You are signed in as its administrator.',
   next: { county: 'See the county', users: 'Add users' },
   failed: '{{bad}} of {{rows}} rows have problems; nothing was imported. Fix them and upload again:',
-  report: { row: 'Row', field: 'Column', reason: 'Problem' },
   reasons: {
     required: 'Required',
     too_long: 'Too long (80 characters at most)',

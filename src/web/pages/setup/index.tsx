@@ -2,19 +2,13 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router';
-import { ApiError, upload, type Reply } from '../../api.ts';
+import { upload, type Reply } from '../../api.ts';
 import { ErrorText } from '../../components/ErrorText.tsx';
 import { FileField } from '../../components/FileField.tsx';
+import { ImportReport, importFailure } from '../../components/ImportReport.tsx';
 
 type SetupDone = Reply<'setUpCounty'>;
 type SetupPreview = Reply<'previewSetup'>;
-/** A refused row of the file, as the 422 problem reports it (problem members are not in the reply types). */
-interface ReportEntry {
-  row: number;
-  field: string;
-  code: string;
-  reason: string;
-}
 
 /** The first-run page: the county, its townships and villages from a file, and its first administrator. */
 export default function SetupPage() {
@@ -40,8 +34,7 @@ export default function SetupPage() {
     if (f && form.token) preview.mutate(f);
   };
   const refused = run.error ?? preview.error;
-  const failure = refused instanceof ApiError ? ((refused as ApiError & { body?: { report?: ReportEntry[]; rows?: number } }).body ?? null) : null;
-  const report = failure?.report ?? null;
+  const failure = importFailure(refused);
   const field = (name: keyof typeof form, type = 'text', autoComplete = 'off', required = true) => (
     <label>
       {t(name)}
@@ -121,30 +114,8 @@ export default function SetupPage() {
         {field('adminDisplayName', 'text', 'name')}
         {field('adminPassword', 'password', 'new-password')}
         <span className="hint">{tc('auth.passwordRule')}</span>
-        {report ? (
-          <div className="import-report" role="alert">
-            <p className="error">{t('failed', { bad: new Set(report.map((r) => r.row)).size, rows: failure?.rows ?? 0 })}</p>
-            <table>
-              <thead>
-                <tr>
-                  <th>{t('report.row')}</th>
-                  <th>{t('report.field')}</th>
-                  <th>{t('report.reason')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {report.map((r, i) => (
-                  <tr key={i} data-row={r.row}>
-                    <td>{r.row}</td>
-                    <td>
-                      <code>{r.field}</code>
-                    </td>
-                    <td>{t(`reasons.${r.code}` as 'reasons.required')}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+        {failure ? (
+          <ImportReport failure={failure} summary={(n) => t('failed', n)} reason={(code) => t(`reasons.${code}` as 'reasons.required')} />
         ) : (
           <ErrorText ns="setup" error={refused} />
         )}
