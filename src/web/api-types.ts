@@ -8154,6 +8154,9 @@ export interface operations {
                             id: string;
                             innId: string;
                             name: string;
+                            /** @description The room's name in English as entered; null when none was */
+                            nameEn: string | null;
+                            namePinyin: string;
                             nightlyFen: number;
                             /** @enum {string} */
                             type: "single" | "double" | "twin" | "family" | "suite" | "dorm";
@@ -8343,6 +8346,9 @@ export interface operations {
                             id: string;
                             innId: string;
                             name: string;
+                            /** @description The room's name in English as entered; null when none was */
+                            nameEn: string | null;
+                            namePinyin: string;
                             nightlyFen: number;
                             /** @enum {string} */
                             type: "single" | "double" | "twin" | "family" | "suite" | "dorm";
@@ -8491,6 +8497,8 @@ export interface operations {
                     capacity: number;
                     description?: string;
                     name: string;
+                    /** @description The room's name in English (optional; English readers see the pinyin without it) */
+                    nameEn?: string | null;
                     nightlyFen: number;
                     /** @enum {string} */
                     type: "single" | "double" | "twin" | "family" | "suite" | "dorm";
@@ -8512,6 +8520,9 @@ export interface operations {
                         id: string;
                         innId: string;
                         name: string;
+                        /** @description The room's name in English as entered; null when none was */
+                        nameEn: string | null;
+                        namePinyin: string;
                         nightlyFen: number;
                         /** @enum {string} */
                         type: "single" | "double" | "twin" | "family" | "suite" | "dorm";
@@ -9641,6 +9652,8 @@ export interface operations {
                     capacity?: number;
                     description?: string;
                     name?: string;
+                    /** @description The room's name in English (optional; English readers see the pinyin without it) */
+                    nameEn?: string | null;
                     nightlyFen?: number;
                     /** @enum {string} */
                     type?: "single" | "double" | "twin" | "family" | "suite" | "dorm";
@@ -9662,6 +9675,9 @@ export interface operations {
                         id: string;
                         innId: string;
                         name: string;
+                        /** @description The room's name in English as entered; null when none was */
+                        nameEn: string | null;
+                        namePinyin: string;
                         nightlyFen: number;
                         /** @enum {string} */
                         type: "single" | "double" | "twin" | "family" | "suite" | "dorm";
@@ -9749,6 +9765,9 @@ export interface operations {
                             id: string;
                             innId: string;
                             name: string;
+                            /** @description The room's name in English as entered; null when none was */
+                            nameEn: string | null;
+                            namePinyin: string;
                             nightlyFen: number;
                             /** @enum {string} */
                             type: "single" | "double" | "twin" | "family" | "suite" | "dorm";
@@ -10248,6 +10267,9 @@ export interface operations {
                                 id: string;
                                 innId: string;
                                 name: string;
+                                /** @description The room's name in English as entered; null when none was */
+                                nameEn: string | null;
+                                namePinyin: string;
                                 nightlyFen: number;
                                 totalFen: number;
                                 /** @enum {string} */
@@ -10301,6 +10323,8 @@ export interface operations {
                         /** @enum {string} */
                         status: "completed" | "draft" | "submitted" | "village_approved" | "township_reviewed" | "county_approved" | "funded" | "in_progress" | "evaluated" | "rejected";
                         title: string;
+                        /** @description The title in English as entered; null when none was (English readers then see the Chinese title) */
+                        titleEn: string | null;
                         townshipName: string;
                         townshipPinyin: string;
                         /** @enum {string} */
@@ -10403,6 +10427,8 @@ export interface operations {
                     risks?: string;
                     site?: string;
                     title: string;
+                    /** @description The title in English (optional; English readers see the Chinese title without it) */
+                    titleEn?: string | null;
                     /** @enum {string} */
                     type: "restoration" | "reuse_inn" | "reuse_tea_workshop" | "reuse_museum" | "reuse_library" | "reuse_craft_workshop" | "reuse_public_space" | "infra_water" | "infra_sewage" | "infra_paths" | "infra_lighting" | "infra_broadband" | "infra_landscape";
                     /** Format: uuid */
@@ -10546,6 +10572,8 @@ export interface operations {
                             to: "completed" | "draft" | "submitted" | "village_approved" | "township_reviewed" | "county_approved" | "funded" | "in_progress" | "evaluated" | "rejected";
                         }[];
                         title: string;
+                        /** @description The title in English as entered; null when none was (English readers then see the Chinese title) */
+                        titleEn: string | null;
                         townshipId: string;
                         townshipName: string;
                         townshipPinyin: string;
@@ -10745,6 +10773,8 @@ export interface operations {
                             to: "completed" | "draft" | "submitted" | "village_approved" | "township_reviewed" | "county_approved" | "funded" | "in_progress" | "evaluated" | "rejected";
                         }[];
                         title: string;
+                        /** @description The title in English as entered; null when none was (English readers then see the Chinese title) */
+                        titleEn: string | null;
                         townshipId: string;
                         townshipName: string;
                         townshipPinyin: string;
@@ -10839,6 +10869,8 @@ export interface operations {
                     risks?: string;
                     site?: string;
                     title: string;
+                    /** @description The title in English (optional; English readers see the Chinese title without it) */
+                    titleEn?: string | null;
                     /** @enum {string} */
                     type: "restoration" | "reuse_inn" | "reuse_tea_workshop" | "reuse_museum" | "reuse_library" | "reuse_craft_workshop" | "reuse_public_space" | "infra_water" | "infra_sewage" | "infra_paths" | "infra_lighting" | "infra_broadband" | "infra_landscape";
                     /** Format: uuid */
@@ -10982,6 +11014,8 @@ export interface operations {
                             to: "completed" | "draft" | "submitted" | "village_approved" | "township_reviewed" | "county_approved" | "funded" | "in_progress" | "evaluated" | "rejected";
                         }[];
                         title: string;
+                        /** @description The title in English as entered; null when none was (English readers then see the Chinese title) */
+                        titleEn: string | null;
                         townshipId: string;
                         townshipName: string;
                         townshipPinyin: string;
@@ -11624,6 +11658,8 @@ export interface operations {
                             to: "completed" | "draft" | "submitted" | "village_approved" | "township_reviewed" | "county_approved" | "funded" | "in_progress" | "evaluated" | "rejected";
                         }[];
                         title: string;
+                        /** @description The title in English as entered; null when none was (English readers then see the Chinese title) */
+                        titleEn: string | null;
                         townshipId: string;
                         townshipName: string;
                         townshipPinyin: string;
@@ -11800,12 +11836,17 @@ export interface operations {
                             visitorsPerYear: number;
                         };
                         title: string;
+                        /** @description The title in English as entered, or null */
+                        titleEn: string | null;
                         townshipId: string;
                         townshipName: string;
+                        townshipPinyin: string;
                         /** @enum {string} */
                         type: "restoration" | "reuse_inn" | "reuse_tea_workshop" | "reuse_museum" | "reuse_library" | "reuse_craft_workshop" | "reuse_public_space" | "infra_water" | "infra_sewage" | "infra_paths" | "infra_lighting" | "infra_broadband" | "infra_landscape";
                         villageId: string;
                         villageName: string;
+                        /** @description The village's name in pinyin, for English readers */
+                        villagePinyin: string;
                     }[];
                 };
             };
@@ -11938,6 +11979,7 @@ export interface operations {
                             /** @enum {string} */
                             status: "completed" | "draft" | "submitted" | "village_approved" | "township_reviewed" | "county_approved" | "funded" | "in_progress" | "evaluated" | "rejected";
                             title: string;
+                            titleEn: string | null;
                             villageName: string;
                             villagePinyin: string;
                         }[];
@@ -12183,6 +12225,7 @@ export interface operations {
                             /** @enum {string} */
                             status: "completed" | "draft" | "submitted" | "village_approved" | "township_reviewed" | "county_approved" | "funded" | "in_progress" | "evaluated" | "rejected";
                             title: string;
+                            titleEn: string | null;
                             unread: boolean;
                         }[];
                         unread: number;
@@ -12369,6 +12412,8 @@ export interface operations {
                             to: "completed" | "draft" | "submitted" | "village_approved" | "township_reviewed" | "county_approved" | "funded" | "in_progress" | "evaluated" | "rejected";
                         }[];
                         title: string;
+                        /** @description The title in English as entered; null when none was (English readers then see the Chinese title) */
+                        titleEn: string | null;
                         townshipName: string;
                         townshipPinyin: string;
                         /** @enum {string} */
@@ -12659,8 +12704,12 @@ export interface operations {
                                 [key: string]: {
                                     costFen: number;
                                     title: string;
+                                    titleEn?: string | null;
                                     townshipName: string;
+                                    townshipPinyin?: string;
                                     villageName: string;
+                                    /** @description Absent in rounds solved before names in English */
+                                    villagePinyin?: string;
                                 };
                             };
                             scores: {
@@ -12906,8 +12955,12 @@ export interface operations {
                                 [key: string]: {
                                     costFen: number;
                                     title: string;
+                                    titleEn?: string | null;
                                     townshipName: string;
+                                    townshipPinyin?: string;
                                     villageName: string;
+                                    /** @description Absent in rounds solved before names in English */
+                                    villagePinyin?: string;
                                 };
                             };
                             scores: {
@@ -13774,6 +13827,8 @@ export interface operations {
                             /** @enum {string} */
                             status: "scheduled" | "live" | "ended";
                             title: string;
+                            /** @description The title in English as entered; null when none was (English readers then see the Chinese title) */
+                            titleEn: string | null;
                         }[];
                     };
                 };
@@ -13989,6 +14044,8 @@ export interface operations {
                             /** @enum {string} */
                             status: "scheduled" | "live" | "ended";
                             title: string;
+                            /** @description The title in English as entered; null when none was (English readers then see the Chinese title) */
+                            titleEn: string | null;
                         }[];
                     };
                 };
@@ -14013,6 +14070,8 @@ export interface operations {
                     /** Format: date-time */
                     scheduledAt: string;
                     title: string;
+                    /** @description The title in English (optional; English readers see the Chinese title without it) */
+                    titleEn?: string | null;
                 };
             };
         };
@@ -14129,6 +14188,9 @@ export interface operations {
                             /** Format: uuid */
                             id: string;
                             name: string;
+                            /** @description The name in English as entered, or null */
+                            nameEn: string | null;
+                            namePinyin: string;
                             photoUrl: string | null;
                             variants: {
                                 /** Format: uuid */
@@ -14147,6 +14209,8 @@ export interface operations {
                         /** @enum {string} */
                         status: "scheduled" | "live" | "ended";
                         title: string;
+                        /** @description The title in English as entered; null when none was (English readers then see the Chinese title) */
+                        titleEn: string | null;
                         viewers: number;
                     };
                 };
@@ -14562,6 +14626,9 @@ export interface operations {
                             /** Format: uuid */
                             id: string;
                             name: string;
+                            /** @description The name in English as entered, or null */
+                            nameEn: string | null;
+                            namePinyin: string;
                             photoUrl: string | null;
                             variants: {
                                 /** Format: uuid */
@@ -14582,6 +14649,8 @@ export interface operations {
                         status: "scheduled" | "live" | "ended";
                         streamKey: string;
                         title: string;
+                        /** @description The title in English as entered; null when none was (English readers then see the Chinese title) */
+                        titleEn: string | null;
                         viewers: number;
                     };
                 };
@@ -15133,6 +15202,7 @@ export interface operations {
                         /** @enum {string} */
                         status: "scheduled" | "live" | "ended";
                         title: string;
+                        titleEn: string | null;
                         uniqueViewers: number;
                         viewers: {
                             at: string;
@@ -21179,6 +21249,10 @@ export interface operations {
                         kind: "cooperative" | "company" | "inn" | "workshop" | "logistics_operator" | "family_farm";
                         members: number;
                         name: string;
+                        /** @description The name in English as entered; null when none was */
+                        nameEn: string | null;
+                        /** @description The name in pinyin, shown to English readers without an English name */
+                        namePinyin: string;
                         unitId: string;
                         unitName: string;
                     }[];
@@ -21209,6 +21283,8 @@ export interface operations {
                     /** @enum {string} */
                     kind: "cooperative" | "company" | "inn" | "workshop" | "logistics_operator" | "family_farm";
                     name: string;
+                    /** @description The name in English (optional; English readers see the pinyin without it) */
+                    nameEn?: string | null;
                     /** Format: uuid */
                     unitId: string;
                 };
@@ -21230,6 +21306,7 @@ export interface operations {
                         /** @enum {string} */
                         kind: "cooperative" | "company" | "inn" | "workshop" | "logistics_operator" | "family_farm";
                         name: string;
+                        nameEn: string | null;
                         unitId: string;
                     };
                 };
@@ -22648,6 +22725,7 @@ export interface operations {
                         /** @enum {string} */
                         programmeKind: "startup_grant" | "subsidised_loan" | "training" | "workspace" | "housing";
                         programmeTitle: string;
+                        programmeTitleEn: string | null;
                         reason: string | null;
                         requiredDocuments: string[];
                         /** Format: uuid */
@@ -22735,6 +22813,7 @@ export interface operations {
                         /** @enum {string} */
                         programmeKind: "startup_grant" | "subsidised_loan" | "training" | "workspace" | "housing";
                         programmeTitle: string;
+                        programmeTitleEn: string | null;
                         reason: string | null;
                         requiredDocuments: string[];
                         /** Format: uuid */
@@ -22843,6 +22922,7 @@ export interface operations {
                         /** @enum {string} */
                         programmeKind: "startup_grant" | "subsidised_loan" | "training" | "workspace" | "housing";
                         programmeTitle: string;
+                        programmeTitleEn: string | null;
                         reason: string | null;
                         requiredDocuments: string[];
                         /** Format: uuid */
@@ -24393,6 +24473,8 @@ export interface operations {
                         /** @enum {string} */
                         status: "open" | "closed";
                         title: string;
+                        /** @description The title in English as entered; null when none was */
+                        titleEn: string | null;
                         /** Format: uuid */
                         unitId: string;
                         unitName: string;
@@ -24423,6 +24505,8 @@ export interface operations {
                     /** Format: uuid */
                     projectId?: string | null;
                     title: string;
+                    /** @description The title in English (optional; English readers see the Chinese title without it) */
+                    titleEn?: string | null;
                 };
             };
         };
@@ -24454,6 +24538,8 @@ export interface operations {
                         /** @enum {string} */
                         status: "open" | "closed";
                         title: string;
+                        /** @description The title in English as entered; null when none was */
+                        titleEn: string | null;
                         /** Format: uuid */
                         unitId: string;
                         unitName: string;
@@ -24544,6 +24630,8 @@ export interface operations {
                         /** @enum {string} */
                         status: "open" | "closed";
                         title: string;
+                        /** @description The title in English as entered; null when none was */
+                        titleEn: string | null;
                         /** Format: uuid */
                         unitId: string;
                         unitName: string;
@@ -24756,6 +24844,8 @@ export interface operations {
                         /** @enum {string} */
                         status: "open" | "closed";
                         title: string;
+                        /** @description The title in English as entered; null when none was */
+                        titleEn: string | null;
                         /** Format: uuid */
                         unitId: string;
                         unitName: string;
@@ -24898,6 +24988,7 @@ export interface operations {
                             /** @enum {string} */
                             programmeKind: "startup_grant" | "subsidised_loan" | "training" | "workspace" | "housing";
                             programmeTitle: string;
+                            programmeTitleEn: string | null;
                             reason: string | null;
                             requiredDocuments: string[];
                             /** Format: uuid */
@@ -24935,6 +25026,7 @@ export interface operations {
                             /** @enum {string} */
                             status: "applied" | "accepted" | "declined" | "withdrawn";
                             title: string;
+                            titleEn: string | null;
                         }[];
                         masterOf: {
                             bio: string;
@@ -25124,6 +25216,8 @@ export interface operations {
                         open: boolean;
                         returneesOnly: boolean;
                         title: string;
+                        /** @description The title in English as entered; null when none was */
+                        titleEn: string | null;
                         /** Format: uuid */
                         unitId: string;
                     }[];
@@ -25152,6 +25246,8 @@ export interface operations {
                     maxAwardFen: number;
                     returneesOnly?: boolean;
                     title: string;
+                    /** @description The title in English (optional; English readers see the Chinese title without it) */
+                    titleEn?: string | null;
                     /** Format: uuid */
                     unitId: string;
                 };
@@ -25179,6 +25275,8 @@ export interface operations {
                         open: boolean;
                         returneesOnly: boolean;
                         title: string;
+                        /** @description The title in English as entered; null when none was */
+                        titleEn: string | null;
                         /** Format: uuid */
                         unitId: string;
                     };
@@ -25256,6 +25354,8 @@ export interface operations {
                         open: boolean;
                         returneesOnly: boolean;
                         title: string;
+                        /** @description The title in English as entered; null when none was */
+                        titleEn: string | null;
                         /** Format: uuid */
                         unitId: string;
                     };
@@ -25327,6 +25427,7 @@ export interface operations {
                         /** @enum {string} */
                         programmeKind: "startup_grant" | "subsidised_loan" | "training" | "workspace" | "housing";
                         programmeTitle: string;
+                        programmeTitleEn: string | null;
                         reason: string | null;
                         requiredDocuments: string[];
                         /** Format: uuid */

@@ -16,6 +16,8 @@ export const publicRoom = (r: Room) => ({
   id: r.id,
   innId: r.innId,
   name: r.name,
+  nameEn: r.nameEn,
+  namePinyin: displayPinyin(r.name),
   type: r.type,
   capacity: r.capacity,
   beds: r.beds,

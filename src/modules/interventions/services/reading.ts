@@ -55,6 +55,7 @@ export async function getProposal(db: Db, actor: Actor | null, id: string) {
   return {
     id: p.id,
     title: p.title,
+    titleEn: p.titleEn,
     type: p.type,
     status: p.status,
     description: p.description,
@@ -137,6 +138,7 @@ export async function listProposals(db: Db, actor: Actor | null, filter: { villa
     .select({
       id: interventions.id,
       title: interventions.title,
+      titleEn: interventions.titleEn,
       type: interventions.type,
       status: interventions.status,
       villageId: interventions.villageId,
@@ -205,6 +207,7 @@ export async function listPublic(db: Db, filter: { q?: string } = {}) {
   return rows.map((p) => ({
     id: p.id,
     title: p.title,
+    titleEn: p.titleEn,
     type: p.type,
     status: p.status,
     description: p.description,
