@@ -8337,6 +8337,8 @@ export interface operations {
                         inn: {
                             id: string;
                             name: string;
+                            nameEn: string | null;
+                            namePinyin: string;
                         };
                         rooms: {
                             beds: string;
@@ -9432,6 +9434,8 @@ export interface operations {
                         lon: number | null;
                         name: string;
                         nameEn: string | null;
+                        /** @description The name in pinyin, shown to English readers without an English name */
+                        namePinyin: string;
                         orgId: string;
                         partialRefundDays: number;
                         partialRefundPercent: number;
@@ -18036,6 +18040,9 @@ export interface operations {
                         kind: "cooperative" | "company" | "inn" | "workshop" | "logistics_operator" | "family_farm";
                         members: number;
                         name: string;
+                        /** @description The producer's name in English as entered, or null */
+                        nameEn: string | null;
+                        namePinyin: string;
                         unitId: string;
                         unitName: string;
                     }[];
@@ -19843,6 +19850,9 @@ export interface operations {
                         kind: "cooperative" | "company" | "inn" | "workshop" | "logistics_operator" | "family_farm";
                         members: number;
                         name: string;
+                        /** @description The producer's name in English as entered, or null */
+                        nameEn: string | null;
+                        namePinyin: string;
                         products: number;
                         unitId: string;
                         unitName: string;
@@ -19876,6 +19886,9 @@ export interface operations {
                         kind: "cooperative" | "company" | "inn" | "workshop" | "logistics_operator" | "family_farm";
                         members: number;
                         name: string;
+                        /** @description The producer's name in English as entered, or null */
+                        nameEn: string | null;
+                        namePinyin: string;
                         products: {
                             active: boolean;
                             grade: string | null;
@@ -20038,6 +20051,9 @@ export interface operations {
                         lot: string;
                         productId: string;
                         productName: string;
+                        /** @description The product's name in English as entered, or null */
+                        productNameEn: string | null;
+                        productNamePinyin: string;
                         quantity: number;
                     }[];
                 };
@@ -24920,11 +24936,14 @@ export interface operations {
                             id: string;
                             kind: string;
                             name: string;
+                            nameEn: string | null;
+                            namePinyin: string;
                         }[];
                         projects: {
                             /** Format: uuid */
                             id: string;
                             title: string;
+                            titleEn: string | null;
                             /** Format: uuid */
                             villageId: string;
                         }[];

@@ -81,7 +81,7 @@ const innRowReply = z.object({
   partialRefundPercent: z.number(),
   holdMinutes: z.number(),
 });
-const myInnsReply = z.array(innRowReply);
+const myInnsReply = z.array(innRowReply.extend({ namePinyin: z.string().describe('The name in pinyin, shown to English readers without an English name') }));
 const getInnReply = z.object({
   gallery: z.array(z.object({
     id: z.string(),
@@ -263,7 +263,7 @@ const importRoomCalendarReply = z.object({
   skipped: z.number(),
 });
 const hostCalendarReply = z.object({
-  inn: z.object({ id: z.string(), name: z.string() }),
+  inn: z.object({ id: z.string(), name: z.string(), nameEn: z.string().nullable(), namePinyin: z.string() }),
   from: z.string(),
   to: z.string(),
   today: z.string(),

@@ -58,7 +58,7 @@ export async function postingOptions(db: Db, actor: Actor | null) {
   for (const o of orgs) {
     try {
       await authorize(db, who, 'people.jobs.post', { orgId: o.id });
-      mayOrgs.push({ id: o.id, name: o.name, kind: o.kind });
+      mayOrgs.push({ id: o.id, name: o.name, nameEn: o.nameEn, namePinyin: o.namePinyin, kind: o.kind });
     } catch {
       // not theirs
     }
@@ -68,7 +68,7 @@ export async function postingOptions(db: Db, actor: Actor | null) {
   for (const p of projects) {
     try {
       await authorize(db, who, 'people.jobs.manage_project', { unitId: p.villageId });
-      mayProjects.push({ id: p.id, title: p.title, villageId: p.villageId });
+      mayProjects.push({ id: p.id, title: p.title, titleEn: p.titleEn, villageId: p.villageId });
     } catch {
       // not in their scope
     }

@@ -518,8 +518,8 @@ export const peopleRoutes: FastifyPluginAsync = async (base) => {
         summary: 'The organizations and intervention projects the signed-in person may post jobs for',
         response: {
           200: z.object({
-            organizations: z.array(z.object({ id: z.uuid(), name: z.string(), kind: z.string() })),
-            projects: z.array(z.object({ id: z.uuid(), title: z.string(), villageId: z.uuid() })),
+            organizations: z.array(z.object({ id: z.uuid(), name: z.string(), nameEn: z.string().nullable(), namePinyin: z.string(), kind: z.string() })),
+            projects: z.array(z.object({ id: z.uuid(), title: z.string(), titleEn: z.string().nullable(), villageId: z.uuid() })),
           }),
         },
       },

@@ -233,7 +233,7 @@ export async function listPublic(db: Db, filter: { q?: string } = {}) {
 /** Funded or running projects, for other modules that attach work to a project (people's jobs board). */
 export async function activeProjects(db: Db, countyId: string) {
   return db
-    .select({ id: interventions.id, villageId: interventions.villageId, title: interventions.title, status: interventions.status })
+    .select({ id: interventions.id, villageId: interventions.villageId, title: interventions.title, titleEn: interventions.titleEn, status: interventions.status })
     .from(interventions)
     .where(and(eq(interventions.countyId, countyId), inArray(interventions.status, ['funded', 'in_progress'])))
     .orderBy(asc(interventions.title));
