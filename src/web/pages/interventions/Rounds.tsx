@@ -302,7 +302,7 @@ export default function RoundsPage() {
                     <option value="" />
                     {list.map((c) => (
                       <option key={c.id} value={c.id}>
-                        {title(c)}（{name({ nameZh: c.villageName, namePinyin: c.villagePinyin }, 'village')}）
+                        {title(c)} · {name({ nameZh: c.villageName, namePinyin: c.villagePinyin }, 'village')}
                       </option>
                     ))}
                   </select>
