@@ -150,6 +150,7 @@ export function ProposalFormPage() {
 
 function ProposalForm({ initial, id, villages }: { initial: Fields; id?: string; villages: { id: string; label: string }[] }) {
   const { t } = useTranslation('interventions');
+  const name = useName();
   const navigate = useNavigate();
   const client = useQueryClient();
   const [f, setF] = useState<Fields>(initial);
@@ -226,7 +227,7 @@ function ProposalForm({ initial, id, villages }: { initial: Fields; id?: string;
               <option value="">{t('form.byHand')}</option>
               {atlas.data.items.map((b) => (
                 <option key={b.id} value={b.id}>
-                  {b.name}
+                  {name(b)}
                 </option>
               ))}
             </select>
