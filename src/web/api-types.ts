@@ -8190,6 +8190,9 @@ export interface operations {
                             id: string;
                             innId: string;
                             name: string;
+                            /** @description The room's name in English as entered; null when none was */
+                            nameEn: string | null;
+                            namePinyin: string;
                             nightlyFen: number;
                             /** @enum {string} */
                             type: "single" | "double" | "twin" | "family" | "suite" | "dorm";
@@ -8370,6 +8373,8 @@ export interface operations {
                         inn: {
                             id: string;
                             name: string;
+                            nameEn: string | null;
+                            namePinyin: string;
                         };
                         rooms: {
                             beds: string;
@@ -8379,6 +8384,9 @@ export interface operations {
                             id: string;
                             innId: string;
                             name: string;
+                            /** @description The room's name in English as entered; null when none was */
+                            nameEn: string | null;
+                            namePinyin: string;
                             nightlyFen: number;
                             /** @enum {string} */
                             type: "single" | "double" | "twin" | "family" | "suite" | "dorm";
@@ -8527,6 +8535,8 @@ export interface operations {
                     capacity: number;
                     description?: string;
                     name: string;
+                    /** @description The room's name in English (optional; English readers see the pinyin without it) */
+                    nameEn?: string | null;
                     nightlyFen: number;
                     /** @enum {string} */
                     type: "single" | "double" | "twin" | "family" | "suite" | "dorm";
@@ -8548,6 +8558,9 @@ export interface operations {
                         id: string;
                         innId: string;
                         name: string;
+                        /** @description The room's name in English as entered; null when none was */
+                        nameEn: string | null;
+                        namePinyin: string;
                         nightlyFen: number;
                         /** @enum {string} */
                         type: "single" | "double" | "twin" | "family" | "suite" | "dorm";
@@ -9457,6 +9470,8 @@ export interface operations {
                         lon: number | null;
                         name: string;
                         nameEn: string | null;
+                        /** @description The name in pinyin, shown to English readers without an English name */
+                        namePinyin: string;
                         orgId: string;
                         partialRefundDays: number;
                         partialRefundPercent: number;
@@ -9677,6 +9692,8 @@ export interface operations {
                     capacity?: number;
                     description?: string;
                     name?: string;
+                    /** @description The room's name in English (optional; English readers see the pinyin without it) */
+                    nameEn?: string | null;
                     nightlyFen?: number;
                     /** @enum {string} */
                     type?: "single" | "double" | "twin" | "family" | "suite" | "dorm";
@@ -9698,6 +9715,9 @@ export interface operations {
                         id: string;
                         innId: string;
                         name: string;
+                        /** @description The room's name in English as entered; null when none was */
+                        nameEn: string | null;
+                        namePinyin: string;
                         nightlyFen: number;
                         /** @enum {string} */
                         type: "single" | "double" | "twin" | "family" | "suite" | "dorm";
@@ -9785,6 +9805,9 @@ export interface operations {
                             id: string;
                             innId: string;
                             name: string;
+                            /** @description The room's name in English as entered; null when none was */
+                            nameEn: string | null;
+                            namePinyin: string;
                             nightlyFen: number;
                             /** @enum {string} */
                             type: "single" | "double" | "twin" | "family" | "suite" | "dorm";
@@ -10284,6 +10307,9 @@ export interface operations {
                                 id: string;
                                 innId: string;
                                 name: string;
+                                /** @description The room's name in English as entered; null when none was */
+                                nameEn: string | null;
+                                namePinyin: string;
                                 nightlyFen: number;
                                 totalFen: number;
                                 /** @enum {string} */
@@ -10337,6 +10363,8 @@ export interface operations {
                         /** @enum {string} */
                         status: "completed" | "draft" | "submitted" | "village_approved" | "township_reviewed" | "county_approved" | "funded" | "in_progress" | "evaluated" | "rejected";
                         title: string;
+                        /** @description The title in English as entered; null when none was (English readers then see the Chinese title) */
+                        titleEn: string | null;
                         townshipName: string;
                         townshipPinyin: string;
                         /** @enum {string} */
@@ -10439,6 +10467,8 @@ export interface operations {
                     risks?: string;
                     site?: string;
                     title: string;
+                    /** @description The title in English (optional; English readers see the Chinese title without it) */
+                    titleEn?: string | null;
                     /** @enum {string} */
                     type: "restoration" | "reuse_inn" | "reuse_tea_workshop" | "reuse_museum" | "reuse_library" | "reuse_craft_workshop" | "reuse_public_space" | "infra_water" | "infra_sewage" | "infra_paths" | "infra_lighting" | "infra_broadband" | "infra_landscape";
                     /** Format: uuid */
@@ -10582,6 +10612,8 @@ export interface operations {
                             to: "completed" | "draft" | "submitted" | "village_approved" | "township_reviewed" | "county_approved" | "funded" | "in_progress" | "evaluated" | "rejected";
                         }[];
                         title: string;
+                        /** @description The title in English as entered; null when none was (English readers then see the Chinese title) */
+                        titleEn: string | null;
                         townshipId: string;
                         townshipName: string;
                         townshipPinyin: string;
@@ -10781,6 +10813,8 @@ export interface operations {
                             to: "completed" | "draft" | "submitted" | "village_approved" | "township_reviewed" | "county_approved" | "funded" | "in_progress" | "evaluated" | "rejected";
                         }[];
                         title: string;
+                        /** @description The title in English as entered; null when none was (English readers then see the Chinese title) */
+                        titleEn: string | null;
                         townshipId: string;
                         townshipName: string;
                         townshipPinyin: string;
@@ -10875,6 +10909,8 @@ export interface operations {
                     risks?: string;
                     site?: string;
                     title: string;
+                    /** @description The title in English (optional; English readers see the Chinese title without it) */
+                    titleEn?: string | null;
                     /** @enum {string} */
                     type: "restoration" | "reuse_inn" | "reuse_tea_workshop" | "reuse_museum" | "reuse_library" | "reuse_craft_workshop" | "reuse_public_space" | "infra_water" | "infra_sewage" | "infra_paths" | "infra_lighting" | "infra_broadband" | "infra_landscape";
                     /** Format: uuid */
@@ -11018,6 +11054,8 @@ export interface operations {
                             to: "completed" | "draft" | "submitted" | "village_approved" | "township_reviewed" | "county_approved" | "funded" | "in_progress" | "evaluated" | "rejected";
                         }[];
                         title: string;
+                        /** @description The title in English as entered; null when none was (English readers then see the Chinese title) */
+                        titleEn: string | null;
                         townshipId: string;
                         townshipName: string;
                         townshipPinyin: string;
@@ -11660,6 +11698,8 @@ export interface operations {
                             to: "completed" | "draft" | "submitted" | "village_approved" | "township_reviewed" | "county_approved" | "funded" | "in_progress" | "evaluated" | "rejected";
                         }[];
                         title: string;
+                        /** @description The title in English as entered; null when none was (English readers then see the Chinese title) */
+                        titleEn: string | null;
                         townshipId: string;
                         townshipName: string;
                         townshipPinyin: string;
@@ -11836,12 +11876,17 @@ export interface operations {
                             visitorsPerYear: number;
                         };
                         title: string;
+                        /** @description The title in English as entered, or null */
+                        titleEn: string | null;
                         townshipId: string;
                         townshipName: string;
+                        townshipPinyin: string;
                         /** @enum {string} */
                         type: "restoration" | "reuse_inn" | "reuse_tea_workshop" | "reuse_museum" | "reuse_library" | "reuse_craft_workshop" | "reuse_public_space" | "infra_water" | "infra_sewage" | "infra_paths" | "infra_lighting" | "infra_broadband" | "infra_landscape";
                         villageId: string;
                         villageName: string;
+                        /** @description The village's name in pinyin, for English readers */
+                        villagePinyin: string;
                     }[];
                 };
             };
@@ -11974,6 +12019,7 @@ export interface operations {
                             /** @enum {string} */
                             status: "completed" | "draft" | "submitted" | "village_approved" | "township_reviewed" | "county_approved" | "funded" | "in_progress" | "evaluated" | "rejected";
                             title: string;
+                            titleEn: string | null;
                             villageName: string;
                             villagePinyin: string;
                         }[];
@@ -12219,6 +12265,7 @@ export interface operations {
                             /** @enum {string} */
                             status: "completed" | "draft" | "submitted" | "village_approved" | "township_reviewed" | "county_approved" | "funded" | "in_progress" | "evaluated" | "rejected";
                             title: string;
+                            titleEn: string | null;
                             unread: boolean;
                         }[];
                         unread: number;
@@ -12405,6 +12452,8 @@ export interface operations {
                             to: "completed" | "draft" | "submitted" | "village_approved" | "township_reviewed" | "county_approved" | "funded" | "in_progress" | "evaluated" | "rejected";
                         }[];
                         title: string;
+                        /** @description The title in English as entered; null when none was (English readers then see the Chinese title) */
+                        titleEn: string | null;
                         townshipName: string;
                         townshipPinyin: string;
                         /** @enum {string} */
@@ -12695,8 +12744,12 @@ export interface operations {
                                 [key: string]: {
                                     costFen: number;
                                     title: string;
+                                    titleEn?: string | null;
                                     townshipName: string;
+                                    townshipPinyin?: string;
                                     villageName: string;
+                                    /** @description Absent in rounds solved before names in English */
+                                    villagePinyin?: string;
                                 };
                             };
                             scores: {
@@ -12942,8 +12995,12 @@ export interface operations {
                                 [key: string]: {
                                     costFen: number;
                                     title: string;
+                                    titleEn?: string | null;
                                     townshipName: string;
+                                    townshipPinyin?: string;
                                     villageName: string;
+                                    /** @description Absent in rounds solved before names in English */
+                                    villagePinyin?: string;
                                 };
                             };
                             scores: {
@@ -13810,6 +13867,8 @@ export interface operations {
                             /** @enum {string} */
                             status: "scheduled" | "live" | "ended";
                             title: string;
+                            /** @description The title in English as entered; null when none was (English readers then see the Chinese title) */
+                            titleEn: string | null;
                         }[];
                     };
                 };
@@ -14025,6 +14084,8 @@ export interface operations {
                             /** @enum {string} */
                             status: "scheduled" | "live" | "ended";
                             title: string;
+                            /** @description The title in English as entered; null when none was (English readers then see the Chinese title) */
+                            titleEn: string | null;
                         }[];
                     };
                 };
@@ -14049,6 +14110,8 @@ export interface operations {
                     /** Format: date-time */
                     scheduledAt: string;
                     title: string;
+                    /** @description The title in English (optional; English readers see the Chinese title without it) */
+                    titleEn?: string | null;
                 };
             };
         };
@@ -14165,6 +14228,9 @@ export interface operations {
                             /** Format: uuid */
                             id: string;
                             name: string;
+                            /** @description The name in English as entered, or null */
+                            nameEn: string | null;
+                            namePinyin: string;
                             photoUrl: string | null;
                             variants: {
                                 /** Format: uuid */
@@ -14183,6 +14249,8 @@ export interface operations {
                         /** @enum {string} */
                         status: "scheduled" | "live" | "ended";
                         title: string;
+                        /** @description The title in English as entered; null when none was (English readers then see the Chinese title) */
+                        titleEn: string | null;
                         viewers: number;
                     };
                 };
@@ -14598,6 +14666,9 @@ export interface operations {
                             /** Format: uuid */
                             id: string;
                             name: string;
+                            /** @description The name in English as entered, or null */
+                            nameEn: string | null;
+                            namePinyin: string;
                             photoUrl: string | null;
                             variants: {
                                 /** Format: uuid */
@@ -14618,6 +14689,8 @@ export interface operations {
                         status: "scheduled" | "live" | "ended";
                         streamKey: string;
                         title: string;
+                        /** @description The title in English as entered; null when none was (English readers then see the Chinese title) */
+                        titleEn: string | null;
                         viewers: number;
                     };
                 };
@@ -15169,6 +15242,7 @@ export interface operations {
                         /** @enum {string} */
                         status: "scheduled" | "live" | "ended";
                         title: string;
+                        titleEn: string | null;
                         uniqueViewers: number;
                         viewers: {
                             at: string;
@@ -18245,6 +18319,9 @@ export interface operations {
                         kind: "cooperative" | "company" | "inn" | "workshop" | "logistics_operator" | "family_farm";
                         members: number;
                         name: string;
+                        /** @description The producer's name in English as entered, or null */
+                        nameEn: string | null;
+                        namePinyin: string;
                         unitId: string;
                         unitName: string;
                     }[];
@@ -20052,6 +20129,9 @@ export interface operations {
                         kind: "cooperative" | "company" | "inn" | "workshop" | "logistics_operator" | "family_farm";
                         members: number;
                         name: string;
+                        /** @description The producer's name in English as entered, or null */
+                        nameEn: string | null;
+                        namePinyin: string;
                         products: number;
                         unitId: string;
                         unitName: string;
@@ -20085,6 +20165,9 @@ export interface operations {
                         kind: "cooperative" | "company" | "inn" | "workshop" | "logistics_operator" | "family_farm";
                         members: number;
                         name: string;
+                        /** @description The producer's name in English as entered, or null */
+                        nameEn: string | null;
+                        namePinyin: string;
                         products: {
                             active: boolean;
                             grade: string | null;
@@ -20247,6 +20330,9 @@ export interface operations {
                         lot: string;
                         productId: string;
                         productName: string;
+                        /** @description The product's name in English as entered, or null */
+                        productNameEn: string | null;
+                        productNamePinyin: string;
                         quantity: number;
                     }[];
                 };
@@ -21524,6 +21610,10 @@ export interface operations {
                         kind: "cooperative" | "company" | "inn" | "workshop" | "logistics_operator" | "family_farm";
                         members: number;
                         name: string;
+                        /** @description The name in English as entered; null when none was */
+                        nameEn: string | null;
+                        /** @description The name in pinyin, shown to English readers without an English name */
+                        namePinyin: string;
                         unitId: string;
                         unitName: string;
                     }[];
@@ -21554,6 +21644,8 @@ export interface operations {
                     /** @enum {string} */
                     kind: "cooperative" | "company" | "inn" | "workshop" | "logistics_operator" | "family_farm";
                     name: string;
+                    /** @description The name in English (optional; English readers see the pinyin without it) */
+                    nameEn?: string | null;
                     /** Format: uuid */
                     unitId: string;
                 };
@@ -21575,6 +21667,7 @@ export interface operations {
                         /** @enum {string} */
                         kind: "cooperative" | "company" | "inn" | "workshop" | "logistics_operator" | "family_farm";
                         name: string;
+                        nameEn: string | null;
                         unitId: string;
                     };
                 };
@@ -22993,6 +23086,7 @@ export interface operations {
                         /** @enum {string} */
                         programmeKind: "startup_grant" | "subsidised_loan" | "training" | "workspace" | "housing";
                         programmeTitle: string;
+                        programmeTitleEn: string | null;
                         reason: string | null;
                         requiredDocuments: string[];
                         /** Format: uuid */
@@ -23080,6 +23174,7 @@ export interface operations {
                         /** @enum {string} */
                         programmeKind: "startup_grant" | "subsidised_loan" | "training" | "workspace" | "housing";
                         programmeTitle: string;
+                        programmeTitleEn: string | null;
                         reason: string | null;
                         requiredDocuments: string[];
                         /** Format: uuid */
@@ -23188,6 +23283,7 @@ export interface operations {
                         /** @enum {string} */
                         programmeKind: "startup_grant" | "subsidised_loan" | "training" | "workspace" | "housing";
                         programmeTitle: string;
+                        programmeTitleEn: string | null;
                         reason: string | null;
                         requiredDocuments: string[];
                         /** Format: uuid */
@@ -24738,6 +24834,8 @@ export interface operations {
                         /** @enum {string} */
                         status: "open" | "closed";
                         title: string;
+                        /** @description The title in English as entered; null when none was */
+                        titleEn: string | null;
                         /** Format: uuid */
                         unitId: string;
                         unitName: string;
@@ -24768,6 +24866,8 @@ export interface operations {
                     /** Format: uuid */
                     projectId?: string | null;
                     title: string;
+                    /** @description The title in English (optional; English readers see the Chinese title without it) */
+                    titleEn?: string | null;
                 };
             };
         };
@@ -24799,6 +24899,8 @@ export interface operations {
                         /** @enum {string} */
                         status: "open" | "closed";
                         title: string;
+                        /** @description The title in English as entered; null when none was */
+                        titleEn: string | null;
                         /** Format: uuid */
                         unitId: string;
                         unitName: string;
@@ -24889,6 +24991,8 @@ export interface operations {
                         /** @enum {string} */
                         status: "open" | "closed";
                         title: string;
+                        /** @description The title in English as entered; null when none was */
+                        titleEn: string | null;
                         /** Format: uuid */
                         unitId: string;
                         unitName: string;
@@ -25101,6 +25205,8 @@ export interface operations {
                         /** @enum {string} */
                         status: "open" | "closed";
                         title: string;
+                        /** @description The title in English as entered; null when none was */
+                        titleEn: string | null;
                         /** Format: uuid */
                         unitId: string;
                         unitName: string;
@@ -25175,11 +25281,14 @@ export interface operations {
                             id: string;
                             kind: string;
                             name: string;
+                            nameEn: string | null;
+                            namePinyin: string;
                         }[];
                         projects: {
                             /** Format: uuid */
                             id: string;
                             title: string;
+                            titleEn: string | null;
                             /** Format: uuid */
                             villageId: string;
                         }[];
@@ -25243,6 +25352,7 @@ export interface operations {
                             /** @enum {string} */
                             programmeKind: "startup_grant" | "subsidised_loan" | "training" | "workspace" | "housing";
                             programmeTitle: string;
+                            programmeTitleEn: string | null;
                             reason: string | null;
                             requiredDocuments: string[];
                             /** Format: uuid */
@@ -25280,6 +25390,7 @@ export interface operations {
                             /** @enum {string} */
                             status: "applied" | "accepted" | "declined" | "withdrawn";
                             title: string;
+                            titleEn: string | null;
                         }[];
                         masterOf: {
                             bio: string;
@@ -25469,6 +25580,8 @@ export interface operations {
                         open: boolean;
                         returneesOnly: boolean;
                         title: string;
+                        /** @description The title in English as entered; null when none was */
+                        titleEn: string | null;
                         /** Format: uuid */
                         unitId: string;
                     }[];
@@ -25497,6 +25610,8 @@ export interface operations {
                     maxAwardFen: number;
                     returneesOnly?: boolean;
                     title: string;
+                    /** @description The title in English (optional; English readers see the Chinese title without it) */
+                    titleEn?: string | null;
                     /** Format: uuid */
                     unitId: string;
                 };
@@ -25524,6 +25639,8 @@ export interface operations {
                         open: boolean;
                         returneesOnly: boolean;
                         title: string;
+                        /** @description The title in English as entered; null when none was */
+                        titleEn: string | null;
                         /** Format: uuid */
                         unitId: string;
                     };
@@ -25601,6 +25718,8 @@ export interface operations {
                         open: boolean;
                         returneesOnly: boolean;
                         title: string;
+                        /** @description The title in English as entered; null when none was */
+                        titleEn: string | null;
                         /** Format: uuid */
                         unitId: string;
                     };
@@ -25672,6 +25791,7 @@ export interface operations {
                         /** @enum {string} */
                         programmeKind: "startup_grant" | "subsidised_loan" | "training" | "workspace" | "housing";
                         programmeTitle: string;
+                        programmeTitleEn: string | null;
                         reason: string | null;
                         requiredDocuments: string[];
                         /** Format: uuid */

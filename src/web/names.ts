@@ -41,3 +41,23 @@ export function useNameAndOther() {
     return { shown, other: shown === zh ? (x.nameEn ?? x.namePinyin ?? '') : zh };
   };
 }
+
+/** Anything with a free-text title in Chinese and maybe its English form as entered. */
+export interface Titled {
+  title: string;
+  titleEn?: string | null;
+}
+
+/**
+ * A title in the reader's language: in English the English form someone entered, else the Chinese as written (a title is
+ * a phrase, not a name: it is never spelt out in pinyin).
+ */
+export function displayTitle(x: Titled, english: boolean): string {
+  return english && x.titleEn ? x.titleEn : x.title;
+}
+
+export function useTitle() {
+  const { i18n } = useTranslation();
+  const english = i18n.language.startsWith('en');
+  return (x: Titled) => displayTitle(x, english);
+}

@@ -113,7 +113,7 @@ describe('the platform in the browser', () => {
     const form = page.getByRole('form', { name: '登记组织' });
     await form.getByLabel('所在村').selectOption({ label: '杨家堂村' });
     await form.getByLabel('类型').selectOption({ label: '合作社' });
-    await form.getByLabel('名称').fill('杨家堂竹编合作社');
+    await form.getByLabel('名称', { exact: true }).fill('杨家堂竹编合作社');
     await form.getByRole('button', { name: '创建' }).click();
     await expect.poll(() => form.getByRole('status').textContent()).toBe('已登记：杨家堂竹编合作社');
     const org = page.locator('.org-list li[data-org="杨家堂竹编合作社"]');

@@ -101,7 +101,7 @@ describe('inns: the innkeeper runs the inn in the browser', () => {
     // A first room, and a seasonal rate that the innkeeper then removes.
     await page.getByText('添加客房').click();
     const add = page.locator('details', { hasText: '添加客房' }).locator('form');
-    await add.getByLabel('名称').fill('云起');
+    await add.getByLabel('名称', { exact: true }).fill('云起');
     await add.getByLabel('平日价（元/晚）').fill('300');
     await add.getByRole('button', { name: '保存' }).click();
     const tools = page.locator('[data-testid="room-tools"][data-room="云起"]');

@@ -142,7 +142,8 @@ describe('a live session in the browser', () => {
     await buyer.getByTestId('host-product').filter({ hasText: first.name }).getByRole('button', { name: '讲解', exact: true }).click();
     const pinned = viewer.getByTestId('live-pinned');
     await expect.poll(() => pinned.textContent()).toContain('Now presenting');
-    expect(await pinned.textContent()).toContain(first.name);
+    // The viewer reads English: the product's English name, else its pinyin.
+    expect(await pinned.textContent()).toContain(first.nameEn ?? first.namePinyin);
     await buyer.getByTestId('host-product').filter({ hasText: first.name }).getByText('讲解中').waitFor();
 
     const offer = await producer('POST', `/live/sessions/${sessionId}/offers`, { productId: first.id, variantId: first.variants[0].id, priceFen: 1234, quota: 1 });

@@ -12,7 +12,8 @@ describe('people in the browser', () => {
   beforeAll(() => void ({ server, browser, page } = journey));
   const signIn = journey.signIn;
 
-  const myApplication = () => page.getByTestId('my-application').filter({ hasText: '返乡创业启动资金' });
+  // The programme's title as the reader sees it: Chinese, or the English title the demo data gives it.
+  const myApplication = () => page.getByTestId('my-application').filter({ hasText: /返乡创业启动资金|Start-up grant for returnees/ });
 
   it('a returnee applies for the start-up grant and sees it submitted', async () => {
     await signIn('resident');

@@ -77,6 +77,8 @@ const listOrganizationsReply = z.array(z.object({
   unitName: z.string(),
   kind: z.enum(['cooperative', 'company', 'inn', 'workshop', 'logistics_operator', 'family_farm']),
   name: z.string(),
+  nameEn: z.string().nullable().describe('The name in English as entered; null when none was'),
+  namePinyin: z.string().describe('The name in pinyin, shown to English readers without an English name'),
   description: z.string(),
   members: z.number(),
 }));
@@ -90,6 +92,7 @@ const createOrganization201Reply = z.object({
   description: z.string(),
   id: z.string(),
   name: z.string(),
+  nameEn: z.string().nullable(),
   countyId: z.string(),
   createdAt: z.date(),
   unitId: z.string(),
@@ -321,7 +324,7 @@ export const governanceRoutes: FastifyPluginAsync = async (base) => {
     {
       schema: {
         tags: ['organizations'],
-        body: z.strictObject({ unitId: z.uuid(), kind: z.enum(ORG_KINDS), name: z.string().trim().min(1).max(120), description: z.string().max(20_000).optional() }), summary: 'Add an organization', operationId: 'createOrganization', security: SESSION, response: { 201: createOrganization201Reply },
+        body: z.strictObject({ unitId: z.uuid(), kind: z.enum(ORG_KINDS), name: z.string().trim().min(1).max(120), nameEn: z.string().trim().max(120).nullish().describe('The name in English (optional; English readers see the pinyin without it)'), description: z.string().max(20_000).optional() }), summary: 'Add an organization', operationId: 'createOrganization', security: SESSION, response: { 201: createOrganization201Reply },
       },
     },
     async (request, reply) => reply.code(201).send(await governance.createOrganization(app.db, request.actor, request.body)),

@@ -75,6 +75,8 @@ export const organizations = pgTable(
       .references(() => adminUnits.id),
     kind: text('kind').$type<OrgKind>().notNull(),
     name: text('name').notNull(),
+    /** The name in English as entered (English readers see it; else the pinyin). */
+    nameEn: text('name_en'),
     description: text('description').notNull().default(''),
     createdAt: createdAt(),
   },

@@ -65,10 +65,10 @@ export const DEMO_ACCOUNTS: { username: string; displayName: string; role: Role 
 
 /** The demo organizations: a tea cooperative and an inn in 杨家堂村 (the demo accounts'), and one of each in two other townships. */
 export const DEMO_ORGANIZATIONS = [
-  { name: '杨家堂银猴茶叶专业合作社', village: '杨家堂村', kind: 'cooperative' as const, description: '种植和制作松阳银猴茶的村级合作社（演示）。' },
+  { name: '杨家堂银猴茶叶专业合作社', nameEn: 'Yangjiatang Silver Monkey Tea Cooperative', village: '杨家堂村', kind: 'cooperative' as const, description: '种植和制作松阳银猴茶的村级合作社（演示）。' },
   { name: '杨家堂老屋民宿', village: '杨家堂村', kind: 'inn' as const, description: '由百年夯土老屋改造的民宿（演示）。' },
   { name: '山下阳端午茶合作社', village: '山下阳村', kind: 'cooperative' as const, description: '采集山间草木、按老方子配制端午茶的合作社（演示）。' },
-  { name: '陈家铺崖居民宿', village: '陈家铺村', kind: 'inn' as const, description: '悬崖边的夯土老屋改造的民宿（演示）。' },
+  { name: '陈家铺崖居民宿', nameEn: 'Chenjiapu Cliffside Inn', village: '陈家铺村', kind: 'inn' as const, description: '悬崖边的夯土老屋改造的民宿（演示）。' },
 ];
 
 /** The demo county: Songyang's townships and listed villages, two organizations, the demo accounts and their roles. */
@@ -127,7 +127,7 @@ export async function seedGovernance(tx: Db, ctx: SeedContext): Promise<void> {
     for (const o of DEMO_ORGANIZATIONS) {
       const id = uuidv7();
       idsByName.set(o.name, id);
-      await tx.insert(organizations).values({ id, countyId, unitId: idsByName.get(o.village)!, kind: o.kind, name: o.name, description: o.description });
+      await tx.insert(organizations).values({ id, countyId, unitId: idsByName.get(o.village)!, kind: o.kind, name: o.name, nameEn: 'nameEn' in o ? o.nameEn : null, description: o.description });
     }
     for (const [i, a] of DEMO_ACCOUNTS.entries()) {
       const userId = uuidv7();

@@ -4,6 +4,7 @@ import type { Db } from '../../db/handle.ts';
 import { badRequest, conflict, notFound, Problem } from '../../server/problems.ts';
 import { changedFields, recordAudit } from '../../server/audit.ts';
 import { auditLog } from '../../db/schema.ts';
+import { displayPinyin } from '../../db/search-text.ts';
 import { hashPassword } from './passwords.ts';
 import { authorize, requireActor, type Actor } from './permissions.ts';
 import {
@@ -133,6 +134,7 @@ export async function listOrganizations(db: Db, filter: { unitId?: string; kind?
       unitName: adminUnits.nameZh,
       kind: organizations.kind,
       name: organizations.name,
+      nameEn: organizations.nameEn,
       description: organizations.description,
       /** People holding a role on the organization (a cooperative's member households, an inn's hosts). */
       members: sql<number>`(select count(distinct ${roleGrants.userId})::int from ${roleGrants} where ${roleGrants.orgId} = ${organizations.id})`,
@@ -140,7 +142,8 @@ export async function listOrganizations(db: Db, filter: { unitId?: string; kind?
     .from(organizations)
     .innerJoin(adminUnits, eq(adminUnits.id, organizations.unitId))
     .where(where)
-    .orderBy(asc(organizations.name));
+    .orderBy(asc(organizations.name))
+    .then((rows) => rows.map((r) => ({ ...r, namePinyin: displayPinyin(r.name) })));
 }
 
 /**
@@ -164,13 +167,13 @@ export async function organizationMembers(db: Db, actor: Actor | null, orgId: st
 export async function createOrganization(
   db: Db,
   actor: Actor | null,
-  input: { unitId: string; kind: OrgKind; name: string; description?: string },
+  input: { unitId: string; kind: OrgKind; name: string; nameEn?: string | null; description?: string },
 ) {
   const who = await authorize(db, actor, 'organizations.manage', { unitId: input.unitId });
   return db.transaction(async (tx) => {
     const [org] = await tx
       .insert(organizations)
-      .values({ countyId: who.countyId, unitId: input.unitId, kind: input.kind, name: input.name, description: input.description ?? '' })
+      .values({ countyId: who.countyId, unitId: input.unitId, kind: input.kind, name: input.name, nameEn: input.nameEn || null, description: input.description ?? '' })
       .returning();
     await recordAudit(tx, who, { action: 'organization.create', entity: 'organization', entityId: org.id, details: { kind: org.kind } });
     return org;

@@ -19,6 +19,8 @@ const roomReply = z.object({
   id: z.string(),
   innId: z.string(),
   name: z.string(),
+  nameEn: z.string().nullable().describe("The room's name in English as entered; null when none was"),
+  namePinyin: z.string(),
   type: z.enum(['single', 'double', 'twin', 'family', 'suite', 'dorm']),
   capacity: z.number(),
   beds: z.string(),
@@ -80,7 +82,7 @@ const innRowReply = z.object({
   partialRefundPercent: z.number(),
   holdMinutes: z.number(),
 });
-const myInnsReply = z.array(innRowReply);
+const myInnsReply = z.array(innRowReply.extend({ namePinyin: z.string().describe('The name in pinyin, shown to English readers without an English name') }));
 const getInnReply = z.object({
   gallery: z.array(z.object({
     id: z.string(),
@@ -205,7 +207,7 @@ const importRoomCalendarReply = z.object({
   skipped: z.number(),
 });
 const hostCalendarReply = z.object({
-  inn: z.object({ id: z.string(), name: z.string() }),
+  inn: z.object({ id: z.string(), name: z.string(), nameEn: z.string().nullable(), namePinyin: z.string() }),
   from: z.string(),
   to: z.string(),
   today: z.string(),
@@ -339,6 +341,7 @@ const innFields = {
 };
 const roomFields = {
   name: z.string().trim().min(1).max(60),
+  nameEn: z.string().trim().max(80).nullish().describe("The room's name in English (optional; English readers see the pinyin without it)"),
   type: z.enum(ROOM_TYPES),
   capacity: z.number().int().min(1).max(50),
   beds: text(120).optional(),

@@ -79,6 +79,8 @@ export const rooms = pgTable(
       .references(() => adminUnits.id),
     innId: uuid('inn_id').notNull(),
     name: text('name').notNull(),
+    /** The room's name in English as entered (English readers see it; else the pinyin). */
+    nameEn: text('name_en'),
     type: text('type').$type<RoomType>().notNull(),
     capacity: integer('capacity').notNull(),
     beds: text('beds').notNull().default(''),

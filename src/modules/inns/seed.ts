@@ -4,7 +4,7 @@ import type { Db } from '../../db/handle.ts';
 import { listBuildings } from '../atlas/index.ts';
 import { inns, rooms, seasonalRates } from './schema.ts';
 
-type DemoRoom = Pick<typeof rooms.$inferInsert, 'name' | 'type' | 'capacity' | 'beds' | 'nightlyFen' | 'weekendFen' | 'description'>;
+type DemoRoom = Pick<typeof rooms.$inferInsert, 'name' | 'nameEn' | 'type' | 'capacity' | 'beds' | 'nightlyFen' | 'weekendFen' | 'description'>;
 interface DemoInn {
   storyBefore: string;
   storyAfter: string;
@@ -26,8 +26,8 @@ export const DEMO_INNS: Record<string, DemoInn> = {
     address: '浙江省丽水市松阳县三都乡杨家堂村',
     house: '杨家堂夯土民居群',
     rooms: [
-      { name: '望山', type: 'double', capacity: 2, beds: '1.8 米大床', nightlyFen: 38_800, weekendFen: 45_800, description: '二楼朝南，推窗见梯田与对面山峦。' },
-      { name: '听雨', type: 'twin', capacity: 2, beds: '两张 1.2 米床', nightlyFen: 32_800, weekendFen: 39_800, description: '保留原木格窗，雨天可听瓦上雨声。' },
+      { name: '望山', nameEn: 'Mountain View', type: 'double', capacity: 2, beds: '1.8 米大床', nightlyFen: 38_800, weekendFen: 45_800, description: '二楼朝南，推窗见梯田与对面山峦。' },
+      { name: '听雨', nameEn: 'Rain Room', type: 'twin', capacity: 2, beds: '两张 1.2 米床', nightlyFen: 32_800, weekendFen: 39_800, description: '保留原木格窗，雨天可听瓦上雨声。' },
       { name: '晒秋', type: 'family', capacity: 4, beds: '1.8 米大床 + 上下铺', nightlyFen: 56_800, weekendFen: 66_800, description: '带小阁楼的家庭房，适合带孩子的一家。' },
       { name: '茶间', type: 'single', capacity: 1, beds: '1.2 米床', nightlyFen: 19_800, weekendFen: null, description: '小而安静，紧邻茶室。' },
     ],
@@ -39,7 +39,7 @@ export const DEMO_INNS: Record<string, DemoInn> = {
     address: '浙江省丽水市松阳县四都乡陈家铺村',
     house: '崖边夯土民居',
     rooms: [
-      { name: '云海', type: 'double', capacity: 2, beds: '1.8 米大床', nightlyFen: 42_800, weekendFen: 49_800, description: '整面窗朝向崖下的云海。' },
+      { name: '云海', nameEn: 'Sea of Clouds', type: 'double', capacity: 2, beds: '1.8 米大床', nightlyFen: 42_800, weekendFen: 49_800, description: '整面窗朝向崖下的云海。' },
       { name: '崖居', type: 'twin', capacity: 2, beds: '两张 1.2 米床', nightlyFen: 36_800, weekendFen: 42_800, description: '木梁下的双床房。' },
     ],
   },

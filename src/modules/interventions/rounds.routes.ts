@@ -10,11 +10,14 @@ import { eventStream, SESSION } from '../../server/openapi.ts';
 const listCandidatesReply = z.array(z.object({
   id: z.string(),
   title: z.string(),
+  titleEn: z.string().nullable().describe('The title in English as entered, or null'),
   type: z.enum(['restoration', 'reuse_inn', 'reuse_tea_workshop', 'reuse_museum', 'reuse_library', 'reuse_craft_workshop', 'reuse_public_space', 'infra_water', 'infra_sewage', 'infra_paths', 'infra_lighting', 'infra_broadband', 'infra_landscape']),
   villageId: z.string(),
   townshipId: z.string(),
   villageName: z.string(),
   townshipName: z.string(),
+  villagePinyin: z.string().describe("The village's name in pinyin, for English readers"),
+  townshipPinyin: z.string(),
   costFen: z.number(),
   funding: z.object({ county: z.number(), provincial: z.number(), village: z.number(), private: z.number() }),
   outcomes: z.object({
@@ -56,7 +59,7 @@ const roundResult = z.object({
   whatIfs: z.array(z.object({ factor: z.number(), budgetFen: z.number(), status: solveStatus, objective: z.number().nullable(), ids: z.array(z.string()) })),
   conflict: z.object({ groups: z.array(roundGroup), minimal: z.boolean() }).nullable(),
   scores: z.record(z.string(), z.number()),
-  projects: z.record(z.string(), z.object({ title: z.string(), villageName: z.string(), townshipName: z.string(), costFen: z.number() })),
+  projects: z.record(z.string(), z.object({ title: z.string(), titleEn: z.string().nullable().optional(), villageName: z.string(), townshipName: z.string(), villagePinyin: z.string().optional().describe('Absent in rounds solved before names in English'), townshipPinyin: z.string().optional(), costFen: z.number() })),
 });
 const perPillarReply = z.object(Object.fromEntries(PILLARS.map((p) => [p, z.number().optional()])) as Record<(typeof PILLARS)[number], z.ZodOptional<z.ZodNumber>>);
 /** The round's constraints as it was opened. */

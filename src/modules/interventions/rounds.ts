@@ -22,7 +22,7 @@ export interface RoundParams {
 }
 
 /** A solved round as stored: the optimizer's result with the title, place and cost of every candidate it weighed. */
-export type RoundResult = PortfolioResult & { projects: Record<string, { title: string; villageName: string; townshipName: string; costFen: number }> };
+export type RoundResult = PortfolioResult & { projects: Record<string, { title: string; titleEn?: string | null; villageName: string; townshipName: string; villagePinyin?: string; townshipPinyin?: string; costFen: number }> };
 
 export interface RoundInput extends RoundParams {
   name: string;
@@ -44,11 +44,14 @@ export async function candidates(db: Db, countyId: string) {
   return rows.map((p) => ({
     id: p.id,
     title: p.title,
+    titleEn: p.titleEn,
     type: p.type,
     villageId: p.villageId,
     townshipId: p.townshipId,
     villageName: places.get(p.villageId)?.villageName ?? '',
     townshipName: places.get(p.villageId)?.townshipName ?? '',
+    villagePinyin: places.get(p.villageId)?.villagePinyin ?? '',
+    townshipPinyin: places.get(p.villageId)?.townshipPinyin ?? '',
     costFen: p.costFen,
     funding: { county: p.fundCountyFen, provincial: p.fundProvincialFen, village: p.fundVillageFen, private: p.fundPrivateFen },
     outcomes: p.outcomes,
@@ -159,7 +162,7 @@ export const solveRoundJob: JobDefinition<{ roundId: string; timeLimitMs: number
       last = now;
       void ctx.progress(p).catch(() => {});
     });
-    const titles = Object.fromEntries(cands.map((c) => [c.id, { title: c.title, villageName: c.villageName, townshipName: c.townshipName, costFen: c.costFen }]));
+    const titles = Object.fromEntries(cands.map((c) => [c.id, { title: c.title, titleEn: c.titleEn, villageName: c.villageName, townshipName: c.townshipName, villagePinyin: c.villagePinyin, townshipPinyin: c.townshipPinyin, costFen: c.costFen }]));
     const stored: RoundResult = { ...result, projects: titles };
     // The round's result, its audit row and the run's success commit together: an instance killed in between
     // leaves nothing written, and the instance that takes the run over solves it once.

@@ -58,6 +58,7 @@ const listProposalsReply = z.array(z.object({
   votes: z.object({ support: z.number(), oppose: z.number() }),
   id: z.string(),
   title: z.string(),
+  titleEn: z.string().nullable().describe('The title in English as entered; null when none was (English readers then see the Chinese title)'),
   type: z.enum(['restoration', 'reuse_inn', 'reuse_tea_workshop', 'reuse_museum', 'reuse_library', 'reuse_craft_workshop', 'reuse_public_space', 'infra_water', 'infra_sewage', 'infra_paths', 'infra_lighting', 'infra_broadband', 'infra_landscape']),
   status: z.enum(['completed', 'draft', 'submitted', 'village_approved', 'township_reviewed', 'county_approved', 'funded', 'in_progress', 'evaluated', 'rejected']),
   villageId: z.string(),
@@ -69,6 +70,7 @@ const listProposalsReply = z.array(z.object({
 const createProposal201Reply = z.object({
   id: z.string(),
   title: z.string(),
+  titleEn: z.string().nullable().describe('The title in English as entered; null when none was (English readers then see the Chinese title)'),
   type: z.enum(['restoration', 'reuse_inn', 'reuse_tea_workshop', 'reuse_museum', 'reuse_library', 'reuse_craft_workshop', 'reuse_public_space', 'infra_water', 'infra_sewage', 'infra_paths', 'infra_lighting', 'infra_broadband', 'infra_landscape']),
   status: z.enum(['completed', 'draft', 'submitted', 'village_approved', 'township_reviewed', 'county_approved', 'funded', 'in_progress', 'evaluated', 'rejected']),
   description: z.string(),
@@ -166,6 +168,7 @@ const createProposal201Reply = z.object({
 const listPublicReply = z.array(z.object({
   id: z.string(),
   title: z.string(),
+  titleEn: z.string().nullable().describe('The title in English as entered; null when none was (English readers then see the Chinese title)'),
   type: z.enum(['restoration', 'reuse_inn', 'reuse_tea_workshop', 'reuse_museum', 'reuse_library', 'reuse_craft_workshop', 'reuse_public_space', 'infra_water', 'infra_sewage', 'infra_paths', 'infra_lighting', 'infra_broadband', 'infra_landscape']),
   status: z.enum(['completed', 'draft', 'submitted', 'village_approved', 'township_reviewed', 'county_approved', 'funded', 'in_progress', 'evaluated', 'rejected']),
   description: z.string(),
@@ -225,6 +228,7 @@ const interventionsDashboardReply = z.object({
   projects: z.array(z.object({
     id: z.string(),
     title: z.string(),
+    titleEn: z.string().nullable(),
     status: z.enum(['completed', 'draft', 'submitted', 'village_approved', 'township_reviewed', 'county_approved', 'funded', 'in_progress', 'evaluated', 'rejected']),
     villageName: z.string(),
     villagePinyin: z.string(),
@@ -250,6 +254,7 @@ const listNotificationsReply = z.object({
     id: z.string(),
     interventionId: z.string(),
     title: z.string(),
+    titleEn: z.string().nullable(),
     kind: z.enum(ACTIONS).meta({ description: 'The workflow step taken' }),
     status: z.enum(['completed', 'draft', 'submitted', 'village_approved', 'township_reviewed', 'county_approved', 'funded', 'in_progress', 'evaluated', 'rejected']),
     at: z.date(),
@@ -307,6 +312,7 @@ const media = z.strictObject({
 const proposal = z.strictObject({
   villageId: z.uuid(),
   title: z.string().trim().min(2).max(120),
+  titleEn: z.string().trim().max(160).nullish().describe('The title in English (optional; English readers see the Chinese title without it)'),
   type: z.enum(INTERVENTION_TYPES),
   description: z.string().max(20_000).optional(),
   site: z.string().max(200).optional(),

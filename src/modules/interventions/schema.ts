@@ -61,6 +61,8 @@ export const interventions = pgTable(
       .notNull()
       .references(() => users.id),
     title: text('title').notNull(),
+    /** The title in English as entered (English readers see it; else the Chinese title). */
+    titleEn: text('title_en'),
     type: text('type').$type<InterventionType>().notNull(),
     description: text('description').notNull().default(''),
     site: text('site').notNull().default(''),

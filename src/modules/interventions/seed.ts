@@ -33,16 +33,16 @@ export async function seedInterventions(tx: Db, countyId: string) {
   const place = yangjiatang && { village: yangjiatang.id, township: yangjiatang.parentId! };
   if (!place || users.size < 4) return;
   const yuan = (y: number) => y * 100;
-  const demos: { title: string; type: string; status: Status; costYuan: number; split: [number, number, number, number]; months: number; out: Outcomes; building?: [string, 'county' | 'historic' | 'traditional']; description: string }[] = [
+  const demos: { title: string; titleEn?: string; type: string; status: Status; costYuan: number; split: [number, number, number, number]; months: number; out: Outcomes; building?: [string, 'county' | 'historic' | 'traditional']; description: string }[] = [
     { title: '夯土老屋改民宿（草稿）', type: 'reuse_inn', status: 'draft', costYuan: 800_000, split: [0, 0, 0.2, 0.8], months: 8, out: outcomes(5, 2, 3000, 400_000, 4, 1), building: ['村东夯土老屋', 'traditional'], description: '将空置的夯土老屋改为六间客房的民宿。' },
-    { title: '宋氏宗祠屋面修缮', type: 'restoration', status: 'submitted', costYuan: 450_000, split: [0.5, 0.4, 0.1, 0], months: 6, out: outcomes(0, 0, 1500, 0, 8, 1), building: ['宋氏宗祠', 'county'], description: '更换糟朽椽木，按原样铺设小青瓦。' },
+    { title: '宋氏宗祠屋面修缮', titleEn: 'Song Ancestral Hall roof repair', type: 'restoration', status: 'submitted', costYuan: 450_000, split: [0.5, 0.4, 0.1, 0], months: 6, out: outcomes(0, 0, 1500, 0, 8, 1), building: ['宋氏宗祠', 'county'], description: '更换糟朽椽木，按原样铺设小青瓦。' },
     { title: '村口古道石阶修复', type: 'infra_paths', status: 'village_approved', costYuan: 260_000, split: [0.6, 0.3, 0.1, 0], months: 4, out: outcomes(1, 0, 4000, 0, 6, 3), description: '修复通往松阴溪的古道石阶约 800 米。' },
     { title: '雨污分流管网', type: 'infra_sewage', status: 'township_reviewed', costYuan: 900_000, split: [0.5, 0.5, 0, 0], months: 10, out: outcomes(0, 0, 0, 0, 1, 9), description: '全村雨污分流，接入生态处理池。' },
-    { title: '黄家大院村史馆', type: 'reuse_museum', status: 'county_approved', costYuan: 1_200_000, split: [0.5, 0.35, 0.15, 0], months: 10, out: outcomes(4, 2, 6000, 300_000, 9, 2), building: ['黄家大院', 'county'], description: '修缮黄家大院，改作村史馆与研学教室。' },
+    { title: '黄家大院村史馆', titleEn: 'Huang Family Compound village museum', type: 'reuse_museum', status: 'county_approved', costYuan: 1_200_000, split: [0.5, 0.35, 0.15, 0], months: 10, out: outcomes(4, 2, 6000, 300_000, 9, 2), building: ['黄家大院', 'county'], description: '修缮黄家大院，改作村史馆与研学教室。' },
     { title: '竹编手工作坊', type: 'reuse_craft_workshop', status: 'county_approved', costYuan: 500_000, split: [0.4, 0.2, 0.1, 0.3], months: 6, out: outcomes(6, 2, 1500, 250_000, 7, 1), building: ['老粮仓', 'traditional'], description: '老粮仓改为竹编传习与销售工坊。' },
     { title: '农家书屋', type: 'reuse_library', status: 'county_approved', costYuan: 180_000, split: [0.6, 0.2, 0.2, 0], months: 3, out: outcomes(1, 0, 800, 0, 5, 0), description: '在村委会旧址设书屋与自习室。' },
     { title: '古村夜间照明', type: 'infra_lighting', status: 'county_approved', costYuan: 220_000, split: [0.7, 0.3, 0, 0], months: 2, out: outcomes(0, 0, 2000, 50_000, 2, 1), description: '低色温、低亮度的巷道照明。' },
-    { title: '银猴茶工坊', type: 'reuse_tea_workshop', status: 'in_progress', costYuan: 650_000, split: [0.3, 0.2, 0.2, 0.3], months: 6, out: outcomes(8, 3, 2500, 600_000, 5, 2), building: ['老茶厂', 'historic'], description: '老茶厂改为手工制茶体验工坊。' },
+    { title: '银猴茶工坊', titleEn: 'Silver Monkey tea workshop', type: 'reuse_tea_workshop', status: 'in_progress', costYuan: 650_000, split: [0.3, 0.2, 0.2, 0.3], months: 6, out: outcomes(8, 3, 2500, 600_000, 5, 2), building: ['老茶厂', 'historic'], description: '老茶厂改为手工制茶体验工坊。' },
   ];
   const now = Date.now();
   for (const [k, d] of demos.entries()) {
@@ -64,6 +64,7 @@ export async function seedInterventions(tx: Db, countyId: string) {
       villageId: place.village,
       proposerId: users.get('resident')!,
       title: d.title,
+      titleEn: d.titleEn ?? null,
       type: d.type as never,
       description: d.description,
       buildings,

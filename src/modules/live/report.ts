@@ -71,6 +71,7 @@ export async function sessionReport(db: Db, actor: Actor | null, sessionId: stri
   return {
     id: session.id,
     title: session.title,
+    titleEn: session.titleEn,
     status: session.status,
     startedAt: iso(session.startedAt),
     endedAt: iso(session.endedAt),

@@ -36,6 +36,7 @@ const summary = z.object({
   id: z.uuid(),
   orgId: z.uuid(),
   title: z.string(),
+  titleEn: z.string().nullable().describe('The title in English as entered; null when none was (English readers then see the Chinese title)'),
   coverUrl: z.string().nullable(),
   scheduledAt: isoTime,
   status: z.enum(SESSION_STATUSES),
@@ -57,6 +58,8 @@ const offer = z.object({
 const product = z.object({
   id: z.uuid(),
   name: z.string(),
+  nameEn: z.string().nullable().describe('The name in English as entered, or null'),
+  namePinyin: z.string(),
   photoUrl: z.string().nullable(),
   variants: z.array(z.object({ id: z.uuid(), label: z.string(), priceFen: z.number().int(), stock: z.number().int() })),
 });
@@ -293,6 +296,7 @@ export const liveRoutes: FastifyPluginAsync = async (base) => {
         body: z.strictObject({
           orgId: z.uuid(),
           title: typed(1, 80),
+          titleEn: typed(0, 120).nullish().describe('The title in English (optional; English readers see the Chinese title without it)'),
           coverUrl: z.string().max(500).regex(/^(\/|https:\/\/)/, 'A path on this site or an https URL').nullable().optional(),
           scheduledAt: z.iso.datetime({ offset: true }),
           productIds: z.array(z.uuid()).max(20).default([]),
@@ -416,6 +420,7 @@ export const liveRoutes: FastifyPluginAsync = async (base) => {
           200: z.object({
             id: z.uuid(),
             title: z.string(),
+            titleEn: z.string().nullable(),
             status: z.enum(SESSION_STATUSES),
             startedAt: isoTime.nullable(),
             endedAt: isoTime.nullable(),

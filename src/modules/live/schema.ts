@@ -29,6 +29,8 @@ export const liveSessions = pgTable(
       .notNull()
       .references(() => organizations.id),
     title: text('title').notNull(),
+    /** The title in English as entered (English readers see it; else the Chinese title). */
+    titleEn: text('title_en'),
     coverUrl: text('cover_url'),
     scheduledAt: tz('scheduled_at').notNull(),
     status: text('status').$type<SessionStatus>().notNull().default('scheduled'),

@@ -13,7 +13,7 @@ export async function seedDemoSession(tx: Db, countyId: string, coopName = '杨�
   const scheduledAt = new Date(`${tomorrow.toISOString().slice(0, 10)}T02:00:00Z`);
   const [session] = await tx
     .insert(liveSessions)
-    .values({ countyId, orgId: coop.id, title: '杨家堂茶园直播：明前银猴开采（演示）', scheduledAt, streamKey: newStreamKey() })
+    .values({ countyId, orgId: coop.id, title: '杨家堂茶园直播：明前银猴开采（演示）', titleEn: 'Live from the Yangjiatang tea gardens: the first Silver Monkey picking (demo)', scheduledAt, streamKey: newStreamKey() })
     .returning();
   if (items.length) {
     await tx.insert(liveSessionProducts).values(items.map((p, position) => ({ countyId, sessionId: session.id, productId: p.id, position })));

@@ -32,6 +32,7 @@ export const newStreamKey = () => randomBytes(18).toString('base64url');
 export interface ScheduleInput {
   orgId: string;
   title: string;
+  titleEn?: string | null;
   coverUrl?: string | null;
   scheduledAt: string;
   productIds: string[];
@@ -56,6 +57,7 @@ export async function scheduleSession(db: Db, actor: Actor | null, input: Schedu
         countyId: who.countyId,
         orgId: input.orgId,
         title: input.title,
+        titleEn: input.titleEn || null,
         coverUrl: input.coverUrl ?? null,
         scheduledAt: new Date(input.scheduledAt),
         streamKey: newStreamKey(),
@@ -123,18 +125,20 @@ const summaryColumns = {
   id: liveSessions.id,
   orgId: liveSessions.orgId,
   title: liveSessions.title,
+  titleEn: liveSessions.titleEn,
   coverUrl: liveSessions.coverUrl,
   scheduledAt: liveSessions.scheduledAt,
   status: liveSessions.status,
   likes: liveSessions.likes,
   coverFile: liveSessions.coverFile,
 };
-type SummaryRow = { id: string; orgId: string; title: string; coverUrl: string | null; coverFile: string | null; scheduledAt: Date; status: SessionStatus; likes: number };
+type SummaryRow = { id: string; orgId: string; title: string; titleEn: string | null; coverUrl: string | null; coverFile: string | null; scheduledAt: Date; status: SessionStatus; likes: number };
 /** A session as lists show it; an uploaded cover wins over a cover URL. */
 const summary = (r: SummaryRow) => ({
   id: r.id,
   orgId: r.orgId,
   title: r.title,
+  titleEn: r.titleEn,
   coverUrl: r.coverFile ? `/api/v1/live/sessions/${r.id}/cover` : r.coverUrl,
   scheduledAt: iso(r.scheduledAt)!,
   status: r.status,
@@ -181,6 +185,8 @@ async function sessionProducts(db: Db, countyId: string, sessionId: string) {
     products.push({
       id: p.id,
       name: p.name,
+      nameEn: p.nameEn,
+      namePinyin: p.namePinyin,
       photoUrl: p.photos[0] ? `/api/v1/market/photos/${p.photos[0].id}?size=thumb` : p.photoUrl,
       variants: p.variants.map((v) => ({ id: v.id, label: v.label, priceFen: v.priceFen, stock: v.stock })),
     });

@@ -77,6 +77,8 @@ const listShopsReply = z.array(z.object({
   unitName: z.string(),
   kind: z.enum(['cooperative', 'company', 'inn', 'workshop', 'logistics_operator', 'family_farm']),
   name: z.string(),
+  nameEn: z.string().nullable().describe("The producer's name in English as entered, or null"),
+  namePinyin: z.string(),
   description: z.string(),
   members: z.number(),
 }));
@@ -94,6 +96,8 @@ const getShopReply = z.object({
   unitName: z.string(),
   kind: z.enum(['cooperative', 'company', 'inn', 'workshop', 'logistics_operator', 'family_farm']),
   name: z.string(),
+  nameEn: z.string().nullable().describe("The producer's name in English as entered, or null"),
+  namePinyin: z.string(),
   description: z.string(),
   members: z.number(),
 });
@@ -103,6 +107,8 @@ const myShopsReply = z.array(z.object({
   unitName: z.string(),
   kind: z.enum(['cooperative', 'company', 'inn', 'workshop', 'logistics_operator', 'family_farm']),
   name: z.string(),
+  nameEn: z.string().nullable().describe("The producer's name in English as entered, or null"),
+  namePinyin: z.string(),
   description: z.string(),
   members: z.number(),
 }));
@@ -214,6 +220,8 @@ const listBatchesReply = z.array(z.object({
   lot: z.string(),
   productId: z.string(),
   productName: z.string(),
+  productNameEn: z.string().nullable().describe("The product's name in English as entered, or null"),
+  productNamePinyin: z.string(),
   gtin: z.string(),
   harvestDate: z.string().nullable(),
   quantity: z.number(),

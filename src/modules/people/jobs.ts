@@ -17,6 +17,7 @@ export interface JobInput {
   orgId?: string | null;
   projectId?: string | null;
   title: string;
+  titleEn?: string | null;
   description?: string;
   payFen: number;
   payUnit: JobPayUnit;
@@ -33,6 +34,7 @@ const jobView = (j: Job, unitName: string) => ({
   unitId: j.unitId,
   unitName,
   title: j.title,
+  titleEn: j.titleEn,
   description: j.description,
   payFen: j.payFen,
   payUnit: j.payUnit,
@@ -56,7 +58,7 @@ export async function postingOptions(db: Db, actor: Actor | null) {
   for (const o of orgs) {
     try {
       await authorize(db, who, 'people.jobs.post', { orgId: o.id });
-      mayOrgs.push({ id: o.id, name: o.name, kind: o.kind });
+      mayOrgs.push({ id: o.id, name: o.name, nameEn: o.nameEn, namePinyin: o.namePinyin, kind: o.kind });
     } catch {
       // not theirs
     }
@@ -66,7 +68,7 @@ export async function postingOptions(db: Db, actor: Actor | null) {
   for (const p of projects) {
     try {
       await authorize(db, who, 'people.jobs.manage_project', { unitId: p.villageId });
-      mayProjects.push({ id: p.id, title: p.title, villageId: p.villageId });
+      mayProjects.push({ id: p.id, title: p.title, titleEn: p.titleEn, villageId: p.villageId });
     } catch {
       // not in their scope
     }
@@ -97,6 +99,7 @@ export async function postJob(db: Db, actor: Actor | null, input: JobInput) {
         countyId: who.countyId,
         ...poster,
         title: input.title,
+        titleEn: input.titleEn || null,
         description: input.description ?? '',
         payFen: input.payFen,
         payUnit: input.payUnit,
@@ -242,7 +245,7 @@ export async function myJobApplications(db: Db, actor: Actor | null) {
   const me = await myResidentRow(db, actor);
   if (!me) return [];
   const rows = await db
-    .select({ id: jobApplications.id, jobId: jobApplications.jobId, status: jobApplications.status, title: jobs.title, posterName: jobs.posterName })
+    .select({ id: jobApplications.id, jobId: jobApplications.jobId, status: jobApplications.status, title: jobs.title, titleEn: jobs.titleEn, posterName: jobs.posterName })
     .from(jobApplications)
     .innerJoin(jobs, and(eq(jobs.countyId, jobApplications.countyId), eq(jobs.id, jobApplications.jobId)))
     .where(and(eq(jobApplications.countyId, me.countyId), eq(jobApplications.residentId, me.id)))

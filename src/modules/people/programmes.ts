@@ -14,6 +14,7 @@ export interface ProgrammeInput {
   unitId: string;
   kind: ProgrammeKind;
   title: string;
+  titleEn?: string | null;
   description?: string;
   criteria?: string;
   returneesOnly?: boolean;
@@ -31,6 +32,7 @@ function programmeView(p: Programme) {
     unitId: p.unitId,
     kind: p.kind,
     title: p.title,
+    titleEn: p.titleEn,
     description: p.description,
     criteria: p.criteria,
     returneesOnly: p.returneesOnly,
@@ -56,6 +58,7 @@ export async function createProgramme(db: Db, actor: Actor | null, input: Progra
         unitId: unit.id,
         kind: input.kind,
         title: input.title,
+        titleEn: input.titleEn || null,
         description: input.description ?? '',
         criteria: input.criteria ?? '',
         returneesOnly: input.returneesOnly ?? false,
@@ -124,6 +127,7 @@ async function applicationViews(db: Db, countyId: string, rows: { a: Application
     id: a.id,
     programmeId: a.programmeId,
     programmeTitle: p.title,
+    programmeTitleEn: p.titleEn,
     programmeKind: p.kind,
     residentId: a.residentId,
     villageId: a.villageId,

@@ -111,6 +111,8 @@ export const programmes = pgTable(
       .references(() => adminUnits.id),
     kind: text('kind').$type<ProgrammeKind>().notNull(),
     title: text('title').notNull(),
+    /** The title in English as entered (English readers see it; else the Chinese title). */
+    titleEn: text('title_en'),
     description: text('description').notNull().default(''),
     criteria: text('criteria').notNull().default(''),
     /** Only returnees may apply. */
@@ -278,6 +280,8 @@ export const jobs = pgTable(
       .notNull()
       .references(() => adminUnits.id),
     title: text('title').notNull(),
+    /** The job's title in English as entered (English readers see it; else the Chinese title). */
+    titleEn: text('title_en'),
     description: text('description').notNull().default(''),
     payFen: fen('pay_fen').notNull(),
     payUnit: text('pay_unit').$type<JobPayUnit>().notNull(),

@@ -61,6 +61,7 @@ export async function seedPeople(tx: Db, countyId: string) {
     unitId: countyId,
     kind: 'startup_grant' as ProgrammeKind,
     title: '返乡创业启动资金',
+    titleEn: 'Start-up grant for returnees' as string | null,
     description: '县里为回乡创业的村民提供一次性启动资金，用于开设网店、民宿、农家乐或手工作坊。',
     criteria: '返乡满三个月的本县村民；提交创业计划；资金须用于所述项目。',
     returneesOnly: true,
@@ -76,6 +77,7 @@ export async function seedPeople(tx: Db, countyId: string) {
     unitId: sandu.id,
     kind: 'training' as ProgrammeKind,
     title: '三都乡传统工艺培训班',
+    titleEn: null as string | null,
     description: '跟随本乡手艺人学习竹编、制茶与夯土修缮，结业发放补贴。',
     criteria: '三都乡各村村民，年满十八岁。',
     returneesOnly: false,
@@ -122,7 +124,7 @@ export async function seedPeople(tx: Db, countyId: string) {
   // The jobs board: the inn and the tea cooperative are hiring.
   const board = [
     inn && { posterKind: 'organization' as const, orgId: inn.id, posterName: '杨家堂老屋民宿', unitId: inn.unit, title: '民宿客房保洁（周末）', description: '周六、周日整理六间客房，熟悉后可兼做早餐。', payFen: 15_000, payUnit: 'day' as const, positions: 2, closesOn: addDays(30) },
-    coop && { posterKind: 'organization' as const, orgId: coop.id, posterName: '杨家堂银猴茶叶专业合作社', unitId: coop.unit, title: '春茶采摘工', description: '清明前后采摘一芽一叶，合作社提供午饭和接送。', payFen: 20_000, payUnit: 'day' as const, positions: 10, closesOn: addDays(45) },
+    coop && { posterKind: 'organization' as const, orgId: coop.id, posterName: '杨家堂银猴茶叶专业合作社', unitId: coop.unit, title: '春茶采摘工', titleEn: 'Spring tea picker', description: '清明前后采摘一芽一叶，合作社提供午饭和接送。', payFen: 20_000, payUnit: 'day' as const, positions: 10, closesOn: addDays(45) },
   ].filter((j) => !!j);
   if (board.length) await tx.insert(jobs).values(board.map((j) => ({ ...j, countyId, id: uuidv7(), createdBy: users.get('admin') ?? null })));
   // 杨家堂村's notice board: two notices, the third quarter's accounts published, October's in draft.

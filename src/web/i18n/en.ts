@@ -210,5 +210,5 @@ export const en: Messages = {
   audit: { title: 'Audit log', system: 'system', newer: 'Newer', older: 'Older' },
   soon: { title: '{{module}}', body: 'This module is being built and will open soon.' },
   importReport: { row: 'Row', field: 'Field', reason: 'Problem' },
-  common: { loading: 'Loading…', retry: 'Retry' },
+  common: { loading: 'Loading…', retry: 'Retry', nameEn: 'English name (optional)' },
 };

@@ -208,5 +208,5 @@ export const zhCN = {
   audit: { title: '审计日志', system: '系统', newer: '较新', older: '较早' },
   soon: { title: '{{module}}', body: '这个模块正在建设中，即将上线。' },
   importReport: { row: '行', field: '字段', reason: '问题' },
-  common: { loading: '加载中…', retry: '重试' },
+  common: { loading: '加载中…', retry: '重试', nameEn: '英文名称（选填）' },
 };

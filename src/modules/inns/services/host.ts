@@ -8,6 +8,7 @@ import { bookings, inns, rooms, type BookingStatus } from '../schema.ts';
 import { occupying, today } from './common.ts';
 import { checkStay } from './dates.ts';
 import { innRow, publicRoom } from './inns.ts';
+import { displayPinyin } from '../../../db/search-text.ts';
 
 // ---- host side ----
 
@@ -41,7 +42,7 @@ export async function hostCalendar(db: Db, actor: Actor | null, innId: string, f
   );
   const guests = await usersByIds(db, rows.flatMap((r) => (r.guest_id ? [r.guest_id] : [])));
   return {
-    inn: { id: inn.id, name: inn.name },
+    inn: { id: inn.id, name: inn.name, nameEn: inn.nameEn, namePinyin: displayPinyin(inn.name) },
     from,
     to,
     today: today(),

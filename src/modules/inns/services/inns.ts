@@ -16,6 +16,8 @@ export const publicRoom = (r: Room) => ({
   id: r.id,
   innId: r.innId,
   name: r.name,
+  nameEn: r.nameEn,
+  namePinyin: displayPinyin(r.name),
   type: r.type,
   capacity: r.capacity,
   beds: r.beds,
@@ -215,11 +217,11 @@ export async function getInn(db: Db, innId: string) {
 export async function myInns(db: Db, actor: Actor | null) {
   const who = requireActor(actor);
   const all = await db.select().from(inns).where(eq(inns.countyId, who.countyId)).orderBy(asc(inns.name));
-  const out: Inn[] = [];
+  const out: (Inn & { namePinyin: string })[] = [];
   for (const inn of all) {
     try {
       await authorize(db, who, 'inns.manage', { orgId: inn.orgId });
-      out.push(inn);
+      out.push({ ...inn, namePinyin: displayPinyin(inn.name) });
     } catch (error) {
       if (!(error instanceof Problem) || error.status !== 403) throw error;
     }

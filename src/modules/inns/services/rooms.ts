@@ -12,6 +12,7 @@ import { innRow, publicRoom, roomRow } from './inns.ts';
 
 export interface RoomInput {
   name: string;
+  nameEn?: string | null;
   type: RoomType;
   capacity: number;
   beds?: string;
@@ -28,7 +29,7 @@ export async function addRoom(db: Db, actor: Actor | null, innId: string, input:
     if (taken) throw conflict('room_name_taken', 'The inn already has a room of this name', { field: 'body/name' });
     const [room] = await tx
       .insert(rooms)
-      .values({ ...input, innId, countyId: inn.countyId, icalToken: randomBytes(18).toString('base64url') })
+      .values({ ...input, nameEn: input.nameEn || null, innId, countyId: inn.countyId, icalToken: randomBytes(18).toString('base64url') })
       .returning();
     await recordAudit(tx, who, { action: 'room.create', entity: 'inn_room', entityId: room.id, details: { innId } });
     return publicRoom(room);
@@ -37,6 +38,7 @@ export async function addRoom(db: Db, actor: Actor | null, innId: string, input:
 
 export async function updateRoom(db: Db, actor: Actor | null, roomId: string, patch: Partial<RoomInput>) {
   const { inn } = await roomRow(db, roomId);
+  if (patch.nameEn === '') patch = { ...patch, nameEn: null };
   const who = await authorize(db, actor, 'inns.manage', { orgId: inn.orgId });
   return db.transaction(async (tx) => {
     if (patch.name !== undefined) {

@@ -6,6 +6,7 @@ export type Intervention = typeof interventions.$inferSelect;
 export interface ProposalInput {
   villageId: string;
   title: string;
+  titleEn?: string | null;
   type: InterventionType;
   description?: string;
   site?: string;

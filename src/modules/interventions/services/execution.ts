@@ -108,6 +108,7 @@ export async function dashboard(db: Db, actor: Actor | null, today = new Date())
     return {
       id: p.id,
       title: p.title,
+      titleEn: p.titleEn,
       status: p.status,
       villageName: places.get(p.villageId)?.villageName ?? '',
       villagePinyin: places.get(p.villageId)?.villagePinyin ?? '',

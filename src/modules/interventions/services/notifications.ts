@@ -14,7 +14,7 @@ export async function listNotifications(db: Db, actor: Actor | null) {
   const who = requireActor(actor);
   const [read] = await db.select().from(interventionNotificationReads).where(and(eq(interventionNotificationReads.countyId, who.countyId), eq(interventionNotificationReads.userId, who.id)));
   const rows = await db
-    .select({ id: interventionNotifications.id, interventionId: interventionNotifications.interventionId, title: interventions.title, kind: interventionNotifications.kind, status: interventionNotifications.status, at: interventionNotifications.createdAt })
+    .select({ id: interventionNotifications.id, interventionId: interventionNotifications.interventionId, title: interventions.title, titleEn: interventions.titleEn, kind: interventionNotifications.kind, status: interventionNotifications.status, at: interventionNotifications.createdAt })
     .from(interventionNotifications)
     .innerJoin(interventions, eq(interventions.id, interventionNotifications.interventionId))
     .where(notificationFilter(who))

@@ -44,11 +44,12 @@ async function checkInput(db: Db, input: ProposalInput): Promise<{ place: Place;
 }
 
 /** What search matches for a proposal: its title in Chinese, pinyin and initials; its site and description. */
-export const proposalSearchText = (p: { title: string; site?: string | null; description?: string | null }) => searchText([p.title], [p.site ?? '', p.description ?? '']);
+export const proposalSearchText = (p: { title: string; titleEn?: string | null; site?: string | null; description?: string | null }) =>
+  searchText([p.title], [p.titleEn ?? '', p.site ?? '', p.description ?? '']);
 
 /** Rewrites the search text of proposals where it is missing or was made by an older rule (at start; a no-op once done). */
 export async function backfillProposalSearch(db: Db) {
-  const rows = await db.select({ id: interventions.id, title: interventions.title, site: interventions.site, description: interventions.description, searchText: interventions.searchText }).from(interventions);
+  const rows = await db.select({ id: interventions.id, title: interventions.title, titleEn: interventions.titleEn, site: interventions.site, description: interventions.description, searchText: interventions.searchText }).from(interventions);
   const stale = rows.filter((p) => p.searchText !== proposalSearchText(p));
   for (const p of stale) await db.update(interventions).set({ searchText: proposalSearchText(p) }).where(eq(interventions.id, p.id));
   return stale.length;
@@ -68,6 +69,7 @@ const values = (input: ProposalInput) => ({
   lat: input.lat ?? null,
   searchText: proposalSearchText(input),
   title: input.title,
+  titleEn: input.titleEn || null,
   type: input.type,
   description: input.description ?? '',
   site: input.site ?? '',

@@ -55,6 +55,7 @@ export async function getProposal(db: Db, actor: Actor | null, id: string) {
   return {
     id: p.id,
     title: p.title,
+    titleEn: p.titleEn,
     type: p.type,
     status: p.status,
     description: p.description,
@@ -137,6 +138,7 @@ export async function listProposals(db: Db, actor: Actor | null, filter: { villa
     .select({
       id: interventions.id,
       title: interventions.title,
+      titleEn: interventions.titleEn,
       type: interventions.type,
       status: interventions.status,
       villageId: interventions.villageId,
@@ -205,6 +207,7 @@ export async function listPublic(db: Db, filter: { q?: string } = {}) {
   return rows.map((p) => ({
     id: p.id,
     title: p.title,
+    titleEn: p.titleEn,
     type: p.type,
     status: p.status,
     description: p.description,
@@ -230,7 +233,7 @@ export async function listPublic(db: Db, filter: { q?: string } = {}) {
 /** Funded or running projects, for other modules that attach work to a project (people's jobs board). */
 export async function activeProjects(db: Db, countyId: string) {
   return db
-    .select({ id: interventions.id, villageId: interventions.villageId, title: interventions.title, status: interventions.status })
+    .select({ id: interventions.id, villageId: interventions.villageId, title: interventions.title, titleEn: interventions.titleEn, status: interventions.status })
     .from(interventions)
     .where(and(eq(interventions.countyId, countyId), inArray(interventions.status, ['funded', 'in_progress'])))
     .orderBy(asc(interventions.title));

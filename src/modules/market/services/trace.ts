@@ -78,6 +78,7 @@ export async function listBatches(db: Db, orgId: string) {
       lot: marketBatches.lot,
       productId: marketBatches.productId,
       productName: marketProducts.name,
+      productNameEn: marketProducts.nameEn,
       gtin: marketProducts.gtin,
       harvestDate: marketBatches.harvestDate,
       quantity: marketBatches.quantity,
@@ -86,7 +87,8 @@ export async function listBatches(db: Db, orgId: string) {
     .from(marketBatches)
     .innerJoin(marketProducts, eq(marketProducts.id, marketBatches.productId))
     .where(eq(marketBatches.orgId, orgId))
-    .orderBy(desc(marketBatches.createdAt));
+    .orderBy(desc(marketBatches.createdAt))
+    .then((rows) => rows.map((r) => ({ ...r, productNamePinyin: displayPinyin(r.productName) })));
 }
 
 export interface TraceEventInput {

@@ -46,13 +46,14 @@ export function OrganizationsPage() {
   const name = useName();
   const client = useQueryClient();
   const county = useQuery({ queryKey: ['county'], queryFn: () => api<CountyTree>('/county') });
+  const villages = new Map((county.data?.townships ?? []).flatMap((tw) => tw.villages.map((v) => [v.id, v] as const)));
   const [kind, setKind] = useState<OrgKind | ''>('');
   const orgs = useQuery({ queryKey: ['organizations', 'all', kind], queryFn: () => api<OrgRow[]>('/organizations', { query: { kind: kind || undefined } }) });
-  const blank = { unitId: '', kind: 'cooperative' as OrgKind, name: '', description: '' };
+  const blank = { unitId: '', kind: 'cooperative' as OrgKind, name: '', nameEn: '', description: '' };
   const [form, setForm] = useState(blank);
   const [open, setOpen] = useState('');
   const create = useMutation({
-    mutationFn: () => api<Reply<'createOrganization'>>('/organizations', { method: 'POST', body: { ...form, name: form.name.trim(), description: form.description.trim() } }),
+    mutationFn: () => api<Reply<'createOrganization'>>('/organizations', { method: 'POST', body: { ...form, name: form.name.trim(), nameEn: form.nameEn.trim() || null, description: form.description.trim() } }),
     onSuccess: () => {
       setForm(blank);
       void client.invalidateQueries({ queryKey: ['organizations'] });
@@ -100,13 +101,17 @@ export function OrganizationsPage() {
             <input value={form.name} onChange={(e) => setForm({ ...form, name: e.target.value })} required maxLength={120} />
           </label>
           <label>
+            {t('common.nameEn')}
+            <input name="nameEn" lang="en" value={form.nameEn} onChange={(e) => setForm({ ...form, nameEn: e.target.value })} maxLength={120} />
+          </label>
+          <label>
             {t('orgs.description')}
             <textarea value={form.description} onChange={(e) => setForm({ ...form, description: e.target.value })} rows={2} maxLength={2000} />
           </label>
           <ErrorText error={create.error} />
           {create.data && (
             <p className="notice" role="status">
-              {t('orgs.created', { name: create.data.name })}
+              {t('orgs.created', { name: name(create.data) })}
             </p>
           )}
           <button type="submit" className="primary" disabled={create.isPending}>
@@ -127,9 +132,9 @@ export function OrganizationsPage() {
           {orgs.data?.map((o) => (
             <li key={o.id} data-org={o.name}>
               <button type="button" className="link-button" aria-expanded={open === o.id} onClick={() => setOpen(open === o.id ? '' : o.id)}>
-                {o.name}
+                {name(o)}
               </button>{' '}
-              <span className="tag">{t(`orgs.kinds.${o.kind}`)}</span> <span className="muted">{o.unitName} ·</span>{' '}
+              <span className="tag">{t(`orgs.kinds.${o.kind}`)}</span> <span className="muted">{villages.get(o.unitId) ? name(villages.get(o.unitId)!, 'village') : o.unitName} ·</span>{' '}
               <span className="muted" data-testid="org-members">{t('orgs.members', { count: o.members })}</span>
               {open === o.id && <Members orgId={o.id} />}
             </li>

@@ -22,7 +22,10 @@ function useScopes() {
     if (!c) return [];
     if (role === 'county_admin' || role === 'logistics_operator') return [{ value: c.county.id, label: name(c.county), kind: 'unit' }];
     if (role === 'town_official') return c.townships.map((t) => ({ value: t.id, label: name(t), kind: 'unit' }));
-    if (ORG_ROLES.includes(role)) return (orgs.data ?? []).map((o) => ({ value: o.id, label: `${o.name}（${o.unitName}）`, kind: 'org' }));
+    if (ORG_ROLES.includes(role)) {
+      const village = new Map(c.townships.flatMap((t) => t.villages.map((v) => [v.id, name(v, 'village')] as const)));
+      return (orgs.data ?? []).map((o) => ({ value: o.id, label: `${name(o)}（${village.get(o.unitId) ?? o.unitName}）`, kind: 'org' }));
+    }
     return c.townships.flatMap((t) => t.villages.map((v) => ({ value: v.id, label: `${name(t)} · ${name(v)}`, kind: 'unit' as const })));
   };
 }

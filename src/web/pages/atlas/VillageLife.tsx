@@ -2,7 +2,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { api } from '../../api.ts';
-import { useName } from '../../names.ts';
+import { useName, useTitle } from '../../names.ts';
 
 interface Shop {
   id: string;
@@ -27,11 +27,13 @@ interface LiveSession {
   id: string;
   orgId: string;
   title: string;
+  titleEn: string | null;
   status: string;
 }
 interface Project {
   id: string;
   title: string;
+  titleEn: string | null;
   villageId: string;
   status: string;
 }
@@ -42,6 +44,7 @@ const yuan = (fen: number) => `¥${(fen / 100).toFixed(2)}`;
 export function VillageLife({ villageId }: { villageId: string }) {
   const { t } = useTranslation('atlas');
   const name = useName();
+  const title = useTitle();
   const inns = useQuery({ queryKey: ['inns', 'village', villageId], queryFn: () => api<Inn[]>('/inns', { query: { unitId: villageId } }) });
   const shops = useQuery({ queryKey: ['market', 'shops'], queryFn: () => api<Shop[]>('/market/shops') });
   const here = (shops.data ?? []).filter((s) => s.unitId === villageId);
@@ -58,8 +61,8 @@ export function VillageLife({ villageId }: { villageId: string }) {
   const lists = [
     { key: 'inns', items: (inns.data ?? []).map((i) => ({ id: i.id, to: `/inns/${i.id}`, text: name(i), note: t('life.rooms', { count: i.roomCount }) })) },
     { key: 'products', items: (products.data ?? []).map((p) => ({ id: p.id, to: `/market/products/${p.id}`, text: name(p), note: p.minPriceFen === null ? '' : t('life.from', { price: yuan(p.minPriceFen) }) })) },
-    { key: 'live', items: sessions.map((s) => ({ id: s.id, to: `/live/${s.id}`, text: s.title, note: t(`life.liveStatus.${s.status}`, { defaultValue: '' }) })) },
-    { key: 'projects', items: ours.map((p) => ({ id: p.id, to: '/interventions/public', text: p.title, note: '' })) },
+    { key: 'live', items: sessions.map((s) => ({ id: s.id, to: `/live/${s.id}`, text: title(s), note: t(`life.liveStatus.${s.status}`, { defaultValue: '' }) })) },
+    { key: 'projects', items: ours.map((p) => ({ id: p.id, to: '/interventions/public', text: title(p), note: '' })) },
   ] as const;
   return (
     <section className="card village-life" data-testid="village-life">

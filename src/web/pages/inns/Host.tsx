@@ -8,6 +8,8 @@ import { api, upload, type Reply, type RequestBody } from '../../api.ts';
 import { useMe, SignInRedirect } from '../../auth.tsx';
 import { OccupancyRevenueChart } from './Charts.tsx';
 import { addDays, hotelToday, innPhotoUrl, yuan, type InnDetail, type RoomView } from './shared.ts';
+import { NameEnField } from '../../components/NameEnField.tsx';
+import { useName } from '../../names.ts';
 
 type Calendar = Reply<'hostCalendar'>;
 type HostBooking = Calendar['bookings'][number];
@@ -48,6 +50,7 @@ function RoomFields({ room }: { room?: RoomView }) {
         {t('host.name')}
         <input name="name" required maxLength={60} defaultValue={room?.name} />
       </label>
+      <NameEnField maxLength={80} defaultValue={room?.nameEn ?? ''} />
       <label>
         {t('host.type')}
         <select name="type" defaultValue={room?.type ?? 'double'}>
@@ -75,6 +78,7 @@ function RoomFields({ room }: { room?: RoomView }) {
 
 const roomOf = (f: FormData) => ({
   name: String(f.get('name')).trim(),
+  nameEn: String(f.get('nameEn') ?? '').trim() || null,
   type: String(f.get('type')),
   capacity: Number(f.get('capacity')),
   beds: String(f.get('beds') ?? ''),
@@ -143,6 +147,7 @@ function Rates({ roomId }: { roomId: string }) {
 
 function RoomTools({ room, innId }: { room: HostRoom; innId: string }) {
   const { t } = useTranslation('inns');
+  const name = useName();
   const client = useQueryClient();
   const refresh = () => client.invalidateQueries({ queryKey: ['inns', 'host', innId] });
   const today = hotelToday();
@@ -162,10 +167,10 @@ function RoomTools({ room, innId }: { room: HostRoom; innId: string }) {
   return (
     <details className="room-tools" data-testid="room-tools" data-room={room.name}>
       <summary>
-        {room.name} · {t(`room.types.${room.type}`)} · {yuan(room.nightlyFen)}
+        {name(room)} · {t(`room.types.${room.type}`)} · {yuan(room.nightlyFen)}
         {room.weekendFen ? ` / ${yuan(room.weekendFen)}` : ''}
       </summary>
-      <EditRoom key={`${room.name}|${room.type}|${room.capacity}|${room.beds}|${room.nightlyFen}|${room.weekendFen}`} room={room} innId={innId} />
+      <EditRoom key={`${room.name}|${room.nameEn}|${room.type}|${room.capacity}|${room.beds}|${room.nightlyFen}|${room.weekendFen}`} room={room} innId={innId} />
       <form
         className="form"
         onSubmit={(e) => {
@@ -271,6 +276,7 @@ function AddRoom({ innId }: { innId: string }) {
 /** The inn's photos: upload (of the inn or one room) and remove. */
 function Photos({ innId, rooms }: { innId: string; rooms: RoomView[] }) {
   const { t } = useTranslation('inns');
+  const name = useName();
   const client = useQueryClient();
   const { data: me } = useMe();
   const [file, setFile] = useState<File | null>(null);
@@ -326,7 +332,7 @@ function Photos({ innId, rooms }: { innId: string; rooms: RoomView[] }) {
             <option value="">{t('host.photoWholeInn')}</option>
             {rooms.map((r) => (
               <option key={r.id} value={r.id}>
-                {r.name}
+                {name(r)}
               </option>
             ))}
           </select>
@@ -342,8 +348,9 @@ function Photos({ innId, rooms }: { innId: string; rooms: RoomView[] }) {
 }
 
 /** The form an innkeeper of an inn organization without an inn sees instead of an empty page. */
-function OpenInn({ orgs }: { orgs: { id: string; name: string }[] }) {
+function OpenInn({ orgs }: { orgs: { id: string; name: string; nameEn: string | null; namePinyin: string }[] }) {
   const { t } = useTranslation('inns');
+  const name = useName();
   const client = useQueryClient();
   const open = useMutation({
     mutationFn: (body: unknown) => api<Reply<'createInn'>>('/inns', { method: 'POST', body }),
@@ -376,7 +383,7 @@ function OpenInn({ orgs }: { orgs: { id: string; name: string }[] }) {
           <select name="orgId" defaultValue={orgs[0].id}>
             {orgs.map((o) => (
               <option key={o.id} value={o.id}>
-                {o.name}
+                {name(o)}
               </option>
             ))}
           </select>
@@ -506,6 +513,7 @@ function EditInn({ innId }: { innId: string }) {
 
 function InnHost({ innId }: { innId: string }) {
   const { t } = useTranslation('inns');
+  const name = useName();
   const { t: tc } = useTranslation();
   const client = useQueryClient();
   const [offset, setOffset] = useState(0);
@@ -530,11 +538,15 @@ function InnHost({ innId }: { innId: string }) {
   const c = cal.data;
   const visible = c.bookings.filter((b) => b.status !== 'cancelled');
   const at = (roomId: string, day: string) => visible.find((b) => b.roomId === roomId && b.checkIn <= day && day < b.checkOut);
+  const roomName = (roomId: string) => {
+    const r = c.rooms.find((x) => x.id === roomId);
+    return r ? name(r) : '';
+  };
 
   return (
     <>
       <section className="card">
-        <h1>{c.inn.name}</h1>
+        <h1>{name(c.inn)}</h1>
         <h2>{t('host.calendar')}</h2>
         <div className="row">
           <button type="button" onClick={() => setOffset(offset - 1)} aria-label={t('host.prev')}>
@@ -562,7 +574,7 @@ function InnHost({ innId }: { innId: string }) {
             <tbody>
               {c.rooms.map((r) => (
                 <tr key={r.id}>
-                  <th scope="row">{r.name}</th>
+                  <th scope="row">{name(r)}</th>
                   {days.map((d) => {
                     const b = at(r.id, d);
                     return (
@@ -586,7 +598,7 @@ function InnHost({ innId }: { innId: string }) {
           {visible.map((b) => (
             <li key={b.id} className="booking" data-testid="host-booking">
               <div>
-                <strong>{c.rooms.find((r) => r.id === b.roomId)?.name}</strong> · {b.guestName ?? t('host.blocked')}
+                <strong>{roomName(b.roomId)}</strong> · {b.guestName ?? t('host.blocked')}
                 <div>
                   {b.checkIn} → {b.checkOut} · <span className={`tag status-${b.status}`}>{t(`status.${b.status}`)}</span>
                   {b.amountFen > 0 && <> · {yuan(b.amountFen)}</>}
@@ -643,6 +655,7 @@ function InnHost({ innId }: { innId: string }) {
 
 export function HostPage() {
   const { t } = useTranslation('inns');
+  const name = useName();
   const { t: tc } = useTranslation();
   const { data: me, isPending } = useMe();
   const mine = useQuery({ queryKey: ['inns', 'host', 'mine'], queryFn: () => api<Reply<'myInns'>>('/inns/mine'), enabled: !!me });
@@ -678,7 +691,7 @@ export function HostPage() {
         <select value={innId} onChange={(e) => setChosen(e.target.value)} aria-label={t('host.title')}>
           {mine.data.map((i) => (
             <option key={i.id} value={i.id}>
-              {i.name}
+              {name(i)}
             </option>
           ))}
         </select>

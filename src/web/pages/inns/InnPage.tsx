@@ -45,6 +45,10 @@ export function InnPage() {
   if (inn.isPending) return <p>{tc('common.loading')}</p>;
   if (inn.error) return <ErrorText ns="inns" error={inn.error} />;
   const d = inn.data;
+  const roomName = (roomId: string | null) => {
+    const r = d.rooms.find((x) => x.id === roomId);
+    return r ? innName(r) : '';
+  };
   const freeRooms = free.data?.inns.find((x) => x.id === id)?.rooms ?? [];
 
   return (
@@ -60,9 +64,9 @@ export function InnPage() {
             {d.gallery.map((p) => (
               <li key={p.id}>
                 <a href={innPhotoUrl(p.id, 'full')} target="_blank" rel="noreferrer">
-                  <img data-testid="inn-photo" src={innPhotoUrl(p.id)} alt={p.caption || d.rooms.find((r) => r.id === p.roomId)?.name || d.name} loading="lazy" />
+                  <img data-testid="inn-photo" src={innPhotoUrl(p.id)} alt={p.caption || roomName(p.roomId) || d.name} loading="lazy" />
                 </a>
-                {(p.caption || p.roomId) && <span className="hint">{p.caption || d.rooms.find((r) => r.id === p.roomId)?.name}</span>}
+                {(p.caption || p.roomId) && <span className="hint">{p.caption || roomName(p.roomId)}</span>}
               </li>
             ))}
           </ul>
@@ -153,7 +157,7 @@ export function InnPage() {
             return (
               <li key={r.id} className="room">
                 <div>
-                  <strong>{r.name}</strong> <span className="tag">{t(`room.types.${r.type}`)}</span>
+                  <strong>{innName(r)}</strong> <span className="tag">{t(`room.types.${r.type}`)}</span>
                   <div className="hint">
                     {t('room.capacity', { count: r.capacity })} · {r.beds} · {t('room.perNight', { price: yuan(r.nightlyFen) })}
                   </div>

@@ -6,13 +6,14 @@ import { Link } from 'react-router';
 import { api, type Reply } from '../../api.ts';
 import { ErrorText } from '../../components/ErrorText.tsx';
 import { yuan, type Status } from './shared.ts';
-import { useName } from '../../names.ts';
+import { useName, useTitle } from '../../names.ts';
 
 type Dash = Reply<'interventionsDashboard'>;
 
 function BudgetChart({ projects }: { projects: Dash['projects'] }) {
   const { t, i18n } = useTranslation('interventions');
   const compact = new Intl.NumberFormat(i18n.language, { notation: 'compact' });
+  const title = useTitle();
   const ref = useRef<HTMLDivElement>(null);
   const [rendered, setRendered] = useState(false);
   useEffect(() => {
@@ -26,7 +27,7 @@ function BudgetChart({ projects }: { projects: Dash['projects'] }) {
       legend: { data: [t('dashboard.budget'), t('dashboard.spent')], top: 0 },
       grid: { left: 8, right: 16, top: 36, bottom: 8, containLabel: true },
       xAxis: { type: 'value', axisLabel: { formatter: (v: number) => compact.format(v), hideOverlap: true } },
-      yAxis: { type: 'category', data: projects.map((p) => p.title), axisLabel: { width: 110, overflow: 'truncate' } },
+      yAxis: { type: 'category', data: projects.map((p) => title(p)), axisLabel: { width: 110, overflow: 'truncate' } },
       series: [
         { name: t('dashboard.budget'), type: 'bar', data: projects.map((p) => p.fundedFen / 100), itemStyle: { color: '#9dbf8e' } },
         { name: t('dashboard.spent'), type: 'bar', itemStyle: { color: '#2f6b3a' }, data: projects.map((p) => ({ value: p.spentFen / 100, itemStyle: { color: p.spentFen > p.fundedFen ? '#a8431f' : '#2f6b3a' } })) },
@@ -38,13 +39,14 @@ function BudgetChart({ projects }: { projects: Dash['projects'] }) {
       window.removeEventListener('resize', resize);
       chart.dispose();
     };
-  }, [projects, t, i18n.language]);
+  }, [projects, t, i18n.language]); // eslint-disable-line react-hooks/exhaustive-deps -- title follows i18n.language
   return <div ref={ref} className="iv-chart" role="img" aria-label={t('dashboard.chart')} data-rendered={rendered} style={{ height: `${Math.max(180, 60 + projects.length * 48)}px` }} />;
 }
 
 export default function DashboardPage() {
   const { t } = useTranslation('interventions');
   const name = useName();
+  const title = useTitle();
   const q = useQuery({ queryKey: ['intervention-dashboard'], queryFn: () => api<Dash>('/interventions/dashboard') });
   if (q.error) return <ErrorText ns="interventions" error={q.error} />;
   if (!q.data) return null;
@@ -62,7 +64,7 @@ export default function DashboardPage() {
           <ul className="iv-cards">
             {d.projects.map((p) => (
               <li key={p.id} className={`iv-row ${p.delays.length ? 'delayed' : ''}`}>
-                <Link to={`/interventions/p/${p.id}`}>{p.title}</Link>
+                <Link to={`/interventions/p/${p.id}`}>{title(p)}</Link>
                 <div className="row wrap">
                   <span className={`tag iv-status-${p.status}`}>{t(`status.${p.status}`)}</span>
                   <span className="muted">{name({ nameZh: p.villageName, namePinyin: p.villagePinyin }, 'village')}</span>

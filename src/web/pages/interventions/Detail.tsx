@@ -7,7 +7,7 @@ import { hasRole, SignInPrompt, SignInRedirect, useMe } from '../../auth.tsx';
 import { FileGallery, FileUpload } from './Files.tsx';
 import { ErrorText } from '../../components/ErrorText.tsx';
 import { PILLARS, toFen, useRuleText, yuan, type Action, type Pillar, type Proposal } from './shared.ts';
-import { useName } from '../../names.ts';
+import { useName, useTitle } from '../../names.ts';
 
 export function RulesReport({ rules }: { rules: Proposal['rules'] }) {
   const { t } = useTranslation('interventions');
@@ -404,6 +404,7 @@ export function DetailPage() {
   const { t } = useTranslation('interventions');
   const client = useQueryClient();
   const name = useName();
+  const title = useTitle();
   const { data: me, isPending: mePending } = useMe();
   const q = useQuery({ queryKey: ['intervention', id], queryFn: () => api<Proposal>(`/interventions/${id}`) });
   const refresh = () => {
@@ -430,7 +431,7 @@ export function DetailPage() {
         <p>
           <Link to="/interventions">← {t('detail.back')}</Link>
         </p>
-        <h1>{p.title}</h1>
+        <h1>{title(p)}</h1>
         <p className="row wrap">
           <span className={`tag iv-status-${p.status}`} data-testid="status">
             {t(`status.${p.status}`)}

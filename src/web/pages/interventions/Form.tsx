@@ -7,10 +7,12 @@ import { SignInRedirect, useMe } from '../../auth.tsx';
 import { ErrorText } from '../../components/ErrorText.tsx';
 import { LEVELS, MATERIALS, PILLARS, SOURCES, toFen, TYPES, yuan, type Proposal } from './shared.ts';
 import { useName } from '../../names.ts';
+import { NameEnField } from '../../components/NameEnField.tsx';
 
 type Fields = {
   villageId: string;
   title: string;
+  titleEn: string;
   type: (typeof TYPES)[number];
   description: string;
   site: string;
@@ -37,6 +39,7 @@ type Fields = {
 const blank = (villageId: string): Fields => ({
   villageId,
   title: '',
+  titleEn: '',
   type: 'restoration',
   description: '',
   site: '',
@@ -66,6 +69,7 @@ function fromProposal(p: Proposal): Fields {
   return {
     villageId: p.villageId,
     title: p.title,
+    titleEn: p.titleEn ?? '',
     type: p.type,
     description: p.description,
     site: p.site,
@@ -98,6 +102,7 @@ function toBody(f: Fields): ProposalBody {
   return {
     villageId: f.villageId,
     title: f.title,
+    titleEn: f.titleEn.trim() || null,
     type: f.type,
     description: f.description,
     site: f.site,
@@ -145,6 +150,7 @@ export function ProposalFormPage() {
 
 function ProposalForm({ initial, id, villages }: { initial: Fields; id?: string; villages: { id: string; label: string }[] }) {
   const { t } = useTranslation('interventions');
+  const name = useName();
   const navigate = useNavigate();
   const client = useQueryClient();
   const [f, setF] = useState<Fields>(initial);
@@ -180,6 +186,7 @@ function ProposalForm({ initial, id, villages }: { initial: Fields; id?: string;
         {t('form.name')}
         <input name="title" value={f.title} onChange={(e) => set('title', e.target.value)} required minLength={2} maxLength={120} />
       </label>
+      <NameEnField name="titleEn" value={f.titleEn} onChange={(e) => set('titleEn', e.target.value)} maxLength={160} />
       <label>
         {t('form.type')}
         <select name="type" value={f.type} onChange={(e) => set('type', e.target.value as Fields['type'])}>
@@ -220,7 +227,7 @@ function ProposalForm({ initial, id, villages }: { initial: Fields; id?: string;
               <option value="">{t('form.byHand')}</option>
               {atlas.data.items.map((b) => (
                 <option key={b.id} value={b.id}>
-                  {b.name}
+                  {name(b)}
                 </option>
               ))}
             </select>

@@ -5,6 +5,7 @@ import { Link } from 'react-router';
 import { api, type CountyTree, type Reply } from '../../api.ts';
 import { ErrorText } from '../../components/ErrorText.tsx';
 import { PILLARS, SOURCES, toFen, yuan, type Pillar } from './shared.ts';
+import { useName, useTitle } from '../../names.ts';
 
 type Candidate = Reply<'listCandidates'>[number];
 type Round = Reply<'getRound'>;
@@ -20,7 +21,8 @@ interface Progress {
 
 function useGroupText(result: Result | null, townships: Map<string, string>) {
   const { t } = useTranslation('interventions');
-  const title = (id: string) => result?.projects[id]?.title ?? id;
+  const titled = useTitle();
+  const title = (id: string) => (result?.projects[id] ? titled(result.projects[id]) : id);
   return (g: Group) => {
     switch (g.kind) {
       case 'cap':
@@ -42,6 +44,8 @@ function useGroupText(result: Result | null, townships: Map<string, string>) {
 
 function SelectionCard({ heading, sel, result, testId, children }: { heading: string; sel: Selection; result: Result; testId: string; children?: React.ReactNode }) {
   const { t } = useTranslation('interventions');
+  const name = useName();
+  const title = useTitle();
   return (
     <section className="card" data-testid={testId}>
       <h2>{heading}</h2>
@@ -51,7 +55,16 @@ function SelectionCard({ heading, sel, result, testId, children }: { heading: st
       <ul className="iv-list">
         {sel.ids.map((id) => (
           <li key={id}>
-            <Link to={`/interventions/p/${id}`}>{result.projects[id]?.title ?? id}</Link> <span className="muted">· {result.projects[id]?.villageName} · {yuan(result.projects[id]?.costFen ?? 0)}</span>
+            {result.projects[id] ? (
+              <>
+                <Link to={`/interventions/p/${id}`}>{title(result.projects[id])}</Link>{' '}
+                <span className="muted">
+                  · {name({ nameZh: result.projects[id].villageName, namePinyin: result.projects[id].villagePinyin }, 'village')} · {yuan(result.projects[id].costFen)}
+                </span>
+              </>
+            ) : (
+              <Link to={`/interventions/p/${id}`}>{id}</Link>
+            )}
           </li>
         ))}
       </ul>
@@ -132,10 +145,12 @@ function ResultView({ round, townships, onApplied }: { round: Round; townships: 
 
 export default function RoundsPage() {
   const { t } = useTranslation('interventions');
+  const name = useName();
+  const title = useTitle();
   const client = useQueryClient();
   const cands = useQuery({ queryKey: ['intervention-candidates'], queryFn: () => api<Candidate[]>('/interventions/candidates') });
   const county = useQuery({ queryKey: ['county'], queryFn: () => api<CountyTree>('/county') });
-  const townships = new Map((county.data?.townships ?? []).map((x) => [x.id, x.nameZh]));
+  const townships = new Map((county.data?.townships ?? []).map((x) => [x.id, name(x)]));
   const [form, setForm] = useState({
     name: '',
     budget: '',
@@ -156,6 +171,10 @@ export default function RoundsPage() {
   useEffect(() => () => source.current?.close(), []);
 
   const list = cands.data ?? [];
+  const candidateTitle = (id: string) => {
+    const c = list.find((x) => x.id === id);
+    return c ? title(c) : '';
+  };
   const townshipIds = [...new Set(list.map((c) => c.townshipId))];
   const num = (s: string) => (s.trim() === '' ? undefined : Number(s));
   const run = useMutation({
@@ -283,7 +302,7 @@ export default function RoundsPage() {
                     <option value="" />
                     {list.map((c) => (
                       <option key={c.id} value={c.id}>
-                        {c.title}（{c.villageName}）
+                        {title(c)} · {name({ nameZh: c.villageName, namePinyin: c.villagePinyin }, 'village')}
                       </option>
                     ))}
                   </select>
@@ -300,12 +319,12 @@ export default function RoundsPage() {
               <ul className="iv-list">
                 {deps.map((d, i) => (
                   <li key={`d${i}`}>
-                    {list.find((c) => c.id === d.proposalId)?.title} {t('rounds.needs')} {list.find((c) => c.id === d.needsId)?.title}
+                    {candidateTitle(d.proposalId)} {t('rounds.needs')} {candidateTitle(d.needsId)}
                   </li>
                 ))}
                 {excl.map((x, i) => (
                   <li key={`x${i}`}>
-                    {list.find((c) => c.id === x.a)?.title} {t('rounds.excludes')} {list.find((c) => c.id === x.b)?.title}
+                    {candidateTitle(x.a)} {t('rounds.excludes')} {candidateTitle(x.b)}
                   </li>
                 ))}
               </ul>

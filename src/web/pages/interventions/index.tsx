@@ -9,7 +9,7 @@ import { DetailPage, Timeline } from './Detail.tsx';
 import { FileGallery } from './Files.tsx';
 import { ProposalFormPage } from './Form.tsx';
 import { STATUSES, yuan, type ProposalFile, type Status } from './shared.ts';
-import { useName } from '../../names.ts';
+import { useName, useTitle } from '../../names.ts';
 
 const DashboardPage = lazy(() => import('./Dashboard.tsx'));
 const RoundsPage = lazy(() => import('./Rounds.tsx'));
@@ -21,6 +21,7 @@ type Notification = Reply<'listInterventionNotifications'>['items'][number];
 
 function Bell() {
   const { t } = useTranslation('interventions');
+  const title = useTitle();
   const client = useQueryClient();
   const [open, setOpen] = useState(false);
   const q = useQuery({ queryKey: ['intervention-notifications'], queryFn: () => api<Reply<'listInterventionNotifications'>>('/interventions/notifications'), refetchInterval: 30_000 });
@@ -42,7 +43,7 @@ function Bell() {
               {q.data.items.map((n) => (
                 <li key={n.id} className={n.unread ? 'unread' : ''}>
                   <Link to={`/interventions/p/${n.interventionId}`} onClick={() => setOpen(false)}>
-                    {t(`notice.${n.kind}`, { title: n.title, status: t(`status.${n.status}`) })}
+                    {t(`notice.${n.kind}`, { title: title(n), status: t(`status.${n.status}`) })}
                   </Link>
                   <span className="muted"> · {new Date(n.at).toLocaleString()}</span>
                 </li>
@@ -90,6 +91,7 @@ function ListPage() {
   const { data: me, isPending } = useMe();
   const [status, setStatus] = useState<Status | ''>('');
   const name = useName();
+  const title = useTitle();
   const q = useQuery({ queryKey: ['interventions', status], queryFn: () => api<Row[]>('/interventions', { query: { status } }), enabled: !!me });
   if (isPending) return null;
   if (!me) return <PublicPage />;
@@ -110,7 +112,7 @@ function ListPage() {
       <ul className="iv-cards">
         {q.data?.map((r) => (
           <li key={r.id} className="iv-row">
-            <Link to={`/interventions/p/${r.id}`}>{r.title}</Link>
+            <Link to={`/interventions/p/${r.id}`}>{title(r)}</Link>
             <div className="row wrap">
               <span className={`tag iv-status-${r.status}`}>{t(`status.${r.status}`)}</span>
               {r.isMine && <span className="tag">{t('list.mine')}</span>}
@@ -132,6 +134,7 @@ function PublicPage() {
   const { t } = useTranslation('interventions');
   const { data: me, isPending } = useMe();
   const name = useName();
+  const title = useTitle();
   const q = useQuery({ queryKey: ['interventions-public'], queryFn: () => api<PublicProject[]>('/interventions/public') });
   return (
     <section className="card">
@@ -143,7 +146,7 @@ function PublicPage() {
       <ul className="iv-cards">
         {q.data?.map((p) => (
           <li key={p.id} className="iv-row iv-public" data-testid="public-project">
-            <h2>{p.title}</h2>
+            <h2>{title(p)}</h2>
             <div className="row wrap">
               <span className={`tag iv-status-${p.status}`}>{t(`status.${p.status}`)}</span>
               <span className="muted">

@@ -4,6 +4,8 @@ import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams } from 'react-router';
 import { api, upload, type Reply } from '../../api.ts';
 import { ErrorText } from '../../components/ErrorText.tsx';
+import { NameEnField } from '../../components/NameEnField.tsx';
+import { useName } from '../../names.ts';
 import { Chat } from './Chat.tsx';
 import { Offers } from './Offers.tsx';
 import { SessionList } from './Sessions.tsx';
@@ -13,6 +15,7 @@ import { useSessionEvents, yuan, type HostPage } from './lib.ts';
 
 function ScheduleForm() {
   const { t } = useTranslation('live');
+  const name = useName();
   const navigate = useNavigate();
   const shops = useQuery({ queryKey: ['market', 'my-shops'], queryFn: () => api<Reply<'myShops'>>('/market/my-shops') });
   const [orgId, setOrgId] = useState('');
@@ -36,6 +39,7 @@ function ScheduleForm() {
         schedule.mutate({
           orgId: shop,
           title: String(f.get('title')),
+          titleEn: String(f.get('titleEn') ?? '').trim() || null,
           coverUrl: String(f.get('coverUrl') ?? '') || null,
           // The time is entered in Beijing time, whatever the device's zone.
           scheduledAt: when ? new Date(`${when}:00+08:00`).toISOString() : '',
@@ -50,7 +54,7 @@ function ScheduleForm() {
           <select value={shop} onChange={(e) => setOrgId(e.target.value)}>
             {shops.data!.map((s) => (
               <option key={s.id} value={s.id}>
-                {s.name}
+                {name(s)}
               </option>
             ))}
           </select>
@@ -60,6 +64,7 @@ function ScheduleForm() {
         {t('host.titleField')}
         <input name="title" required maxLength={80} />
       </label>
+      <NameEnField name="titleEn" maxLength={120} />
       <label>
         {t('host.time')}
         <input name="scheduledAt" type="datetime-local" required />
@@ -72,7 +77,7 @@ function ScheduleForm() {
         <legend>{t('host.products')}</legend>
         {products.data?.items.map((p) => (
           <label key={p.id} className="live-check">
-            <input type="checkbox" name="productIds" value={p.id} /> {p.name}
+            <input type="checkbox" name="productIds" value={p.id} /> {name(p)}
           </label>
         ))}
       </fieldset>
@@ -102,7 +107,8 @@ export function HostConsole() {
 
 function OfferForm({ session }: { session: HostPage }) {
   const { t } = useTranslation('live');
-  const variants = session.products.flatMap((p) => p.variants.map((v) => ({ ...v, productId: p.id, name: `${p.name} · ${v.label} (${yuan(v.priceFen)})` })));
+  const name = useName();
+  const variants = session.products.flatMap((p) => p.variants.map((v) => ({ ...v, productId: p.id, name: `${name(p)} · ${v.label} (${yuan(v.priceFen)})` })));
   const create = useMutation({ mutationFn: (body: object) => api(`/live/sessions/${session.id}/offers`, { method: 'POST', body }) });
   if (!variants.length) return <p className="hint">{t('host.noProducts')}</p>;
   return (
@@ -181,6 +187,7 @@ function LiveFigures({ session }: { session: HostPage }) {
 /** The session's products, each with a button to present it to the viewers now (a chapter of the replay). */
 function PinProducts({ session }: { session: HostPage }) {
   const { t } = useTranslation('live');
+  const name = useName();
   const pin = useMutation({ mutationFn: (productId: string | null) => api(`/live/sessions/${session.id}/pin`, { method: 'PUT', body: { productId } }) });
   if (!session.products.length || session.status === 'ended') return null;
   return (
@@ -191,7 +198,7 @@ function PinProducts({ session }: { session: HostPage }) {
           const on = session.pinnedProductId === p.id;
           return (
             <li key={p.id} data-testid="host-product">
-              <span>{p.name}</span>
+              <span>{name(p)}</span>
               {on && <span className="tag warn">{t('host.presenting')}</span>}
               <button type="button" onClick={() => pin.mutate(on ? null : p.id)} disabled={pin.isPending}>
                 {on ? t('host.unpin') : t('host.present')}

@@ -6,6 +6,7 @@ import { api, type Reply } from '../../api.ts';
 import { ErrorText } from '../../components/ErrorText.tsx';
 import { Chart } from '../market/Chart.tsx';
 import { yuan } from './lib.ts';
+import { useTitle } from '../../names.ts';
 
 type Report = Reply<'getLiveReport'>;
 
@@ -15,6 +16,7 @@ const hhmm = (iso: string) => new Date(iso).toLocaleTimeString('zh-CN', { hour: 
 export function ReportPage() {
   const { id = '' } = useParams();
   const { t } = useTranslation('live');
+  const title = useTitle();
   const report = useQuery({ queryKey: ['live', 'report', id], queryFn: () => api<Report>(`/live/sessions/${id}/report`) });
   const r = report.data;
   const options = useMemo(() => {
@@ -56,7 +58,7 @@ export function ReportPage() {
   return (
     <article className="live-session">
       <p>
-        <Link to={`/live/host/${r.id}`}>← {r.title}</Link>
+        <Link to={`/live/host/${r.id}`}>← {title(r)}</Link>
       </p>
       <h1>{t('report.title')}</h1>
       <dl className="live-figures">

@@ -9,10 +9,12 @@ import { Offers } from './Offers.tsx';
 import { Reminder } from './Reminder.tsx';
 import { SessionStage } from './Video.tsx';
 import { useSessionEvents, yuan, type SessionPage } from './lib.ts';
+import { useName } from '../../names.ts';
 
 export function SessionView() {
   const { id = '' } = useParams();
   const { t } = useTranslation('live');
+  const name = useName();
   const { data: me } = useMe();
   const key = ['live', 'session', id];
   const page = useQuery({ queryKey: key, queryFn: () => api<SessionPage>(`/live/sessions/${id}`) });
@@ -35,7 +37,7 @@ export function SessionView() {
       <Offers offers={s.offers} />
       {pinned && (
         <section className="live-pinned card" data-testid="live-pinned">
-          <span className="tag warn">{t('pinned')}</span> <Link to={`/market/products/${pinned.id}`}>{pinned.name}</Link>
+          <span className="tag warn">{t('pinned')}</span> <Link to={`/market/products/${pinned.id}`}>{name(pinned)}</Link>
           {pinned.variants[0] && <span className="muted"> · {yuan(pinned.variants[0].priceFen)}</span>}
         </section>
       )}
@@ -45,7 +47,7 @@ export function SessionView() {
           <ul className="live-products">
             {s.products.map((p) => (
               <li key={p.id}>
-                <Link to={`/market/products/${p.id}`}>{p.name}</Link>
+                <Link to={`/market/products/${p.id}`}>{name(p)}</Link>
                 {p.variants[0] && <span className="muted"> · {yuan(p.variants[0].priceFen)}</span>}
               </li>
             ))}

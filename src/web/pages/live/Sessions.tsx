@@ -5,14 +5,16 @@ import { api, type Reply } from '../../api.ts';
 import { hasRole, useMe } from '../../auth.tsx';
 import { ErrorText } from '../../components/ErrorText.tsx';
 import { formatTime, type SessionSummary } from './lib.ts';
+import { useTitle } from '../../names.ts';
 
 export function SessionList({ sessions, linkTo = (id) => `/live/${id}` }: { sessions: SessionSummary[]; linkTo?: (id: string) => string }) {
   const { t, i18n } = useTranslation('live');
+  const title = useTitle();
   return (
     <ul className="live-list">
       {sessions.map((s) => (
         <li key={s.id} className="card" data-testid="live-session">
-          <span className={`tag live-status-${s.status}`}>{t(`status.${s.status}`)}</span> <Link to={linkTo(s.id)}>{s.title}</Link>
+          <span className={`tag live-status-${s.status}`}>{t(`status.${s.status}`)}</span> <Link to={linkTo(s.id)}>{title(s)}</Link>
           <div className="muted">{formatTime(s.scheduledAt, i18n.language)}</div>
         </li>
       ))}

@@ -2,6 +2,7 @@ import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { SessionPage } from './lib.ts';
 import { formatTime } from './lib.ts';
+import { useName, useTitle } from '../../names.ts';
 
 /** Plays an HLS stream with hls.js (loaded on demand) over Media Source Extensions, natively where those are missing (iOS). */
 function HlsPlayer({ src, replay = false, seekTo }: { src: string; replay?: boolean; seekTo?: { at: number } | null }) {
@@ -41,6 +42,11 @@ const clock = (seconds: number) => `${Math.floor(seconds / 60)}:${String(Math.fl
 /** The recording of an ended session, with a chapter at each moment a product was presented: a chapter seeks there. */
 function Replay({ session }: { session: SessionPage }) {
   const { t } = useTranslation('live');
+  const name = useName();
+  const chapterName = (c: { productId: string; name: string }) => {
+    const p = session.products.find((x) => x.id === c.productId);
+    return p ? name(p) : c.name;
+  };
   const [seekTo, setSeekTo] = useState<{ at: number } | null>(null);
   return (
     <>
@@ -52,7 +58,7 @@ function Replay({ session }: { session: SessionPage }) {
             {session.chapters.map((c, i) => (
               <li key={`${c.productId}-${i}`}>
                 <button type="button" data-testid="live-chapter" onClick={() => setSeekTo({ at: c.at })}>
-                  <span className="muted">{clock(c.at)}</span> {c.name}
+                  <span className="muted">{clock(c.at)}</span> {chapterName(c)}
                 </button>
               </li>
             ))}
@@ -85,11 +91,12 @@ export function VideoArea({ session }: { session: SessionPage }) {
 /** The top of a session's page for viewers and the host alike: the way back, the title and status, the video. */
 export function SessionStage({ session, back }: { session: SessionPage; back: ReactNode }) {
   const { t } = useTranslation('live');
+  const title = useTitle();
   return (
     <>
       <p>{back}</p>
       <h1>
-        {session.title} <span className={`tag live-status-${session.status}`}>{t(`status.${session.status}`)}</span>
+        {title(session)} <span className={`tag live-status-${session.status}`}>{t(`status.${session.status}`)}</span>
       </h1>
       {session.coverUrl && session.status === 'scheduled' && <img className="live-cover" src={session.coverUrl} alt={t('host.coverAlt')} />}
       {session.status === 'live' && (

@@ -11,6 +11,7 @@ import { formatTime, yuan, type Order, type OrderStatus } from './lib.tsx';
 import { OrderItems, OrderRefunds, StatusTag } from './Orders.tsx';
 import { GardensSection, NewBatch, ProductsSection } from './SellerCatalogue.tsx';
 import { PlaceSelect } from './PlaceSelect.tsx';
+import { useName } from '../../names.ts';
 
 type Dashboard = Reply<'shopDashboard'>;
 type Batch = Reply<'listBatches'>[number];
@@ -339,6 +340,7 @@ function ReturnLines({ order }: { order: Order }) {
 
 export function SellerPage() {
   const { t } = useTranslation('market');
+  const name = useName();
   const { data: me, isPending } = useMe();
   const shops = useQuery({ queryKey: ['market', 'my-shops'], queryFn: () => api<Reply<'myShops'>>('/market/my-shops'), enabled: !!me });
   const [chosen, setChosen] = useState('');
@@ -361,12 +363,12 @@ export function SellerPage() {
         <select aria-label={t('seller.title')} value={orgId} onChange={(e) => setChosen(e.target.value)}>
           {shops.data!.map((s) => (
             <option key={s.id} value={s.id}>
-              {s.name}
+              {name(s)}
             </option>
           ))}
         </select>
       ) : (
-        <p className="muted">{shop.name}</p>
+        <p className="muted">{name(shop)}</p>
       )}
       <DashboardSection orgId={orgId} />
       <ProductsSection orgId={orgId} />
@@ -397,7 +399,7 @@ export function SellerPage() {
           {batches.data?.map((b) => (
             <li key={b.id}>
               <Link to={`/market/trace/${b.id}`}>
-                {b.productName} · {b.lot}
+                {name({ name: b.productName, nameEn: b.productNameEn, namePinyin: b.productNamePinyin })} · {b.lot}
               </Link>{' '}
               <span className="muted">{t('seller.events', { count: b.eventCount })}</span>{' '}
               <Link to={`/market/trace/${b.id}/label`}>{t('seller.label')}</Link>

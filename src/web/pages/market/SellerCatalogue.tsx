@@ -573,6 +573,7 @@ const intOrNullFloat = (s: string) => (s.trim() === '' ? null : Number(s));
 
 export function NewBatch({ orgId }: { orgId: string }) {
   const { t } = useTranslation('market');
+  const name = useName();
   const client = useQueryClient();
   const products = useQuery({
     queryKey: ['market', 'shop-products', orgId],
@@ -616,7 +617,7 @@ export function NewBatch({ orgId }: { orgId: string }) {
             <option value="" />
             {products.data?.items.map((p) => (
               <option key={p.id} value={p.id}>
-                {p.name}
+                {name(p)}
               </option>
             ))}
           </select>

@@ -8,6 +8,7 @@ import { AttachDocuments, DocumentLinks } from './Documents.tsx';
 import { Experiences } from './Experiences.tsx';
 import { NewProgramme } from './NewProgramme.tsx';
 import { PeopleError } from './PeopleError.tsx';
+import { useTitle } from '../../names.ts';
 import { OFFICIALS, yuan, type Application, type Craft, type Master, type MyPeople, type Programme, type ResidentRow } from './shared.ts';
 
 export function useMyPeople(enabled: boolean) {
@@ -22,6 +23,7 @@ export function StatusTag({ status }: { status: Application['status'] }) {
 /** An application as its applicant follows it: the status, the amounts, the reason of a refusal. */
 export function MyApplication({ a }: { a: Application }) {
   const { t } = useTranslation('people');
+  const title = useTitle();
   const client = useQueryClient();
   const withdraw = useMutation({
     mutationFn: () => api(`/people/applications/${a.id}/decisions`, { method: 'POST', body: { action: 'withdraw', from: a.status } }),
@@ -31,7 +33,7 @@ export function MyApplication({ a }: { a: Application }) {
   return (
     <li className="people-row" data-testid="my-application">
       <div className="row wrap">
-        <Link to={`/people/programmes/${a.programmeId}`}>{a.programmeTitle}</Link>
+        <Link to={`/people/programmes/${a.programmeId}`}>{title({ title: a.programmeTitle, titleEn: a.programmeTitleEn })}</Link>
         <StatusTag status={a.status} />
       </div>
       <div className="muted">
@@ -53,10 +55,11 @@ export function MyApplication({ a }: { a: Application }) {
 
 function ProgrammeCard({ p }: { p: Programme }) {
   const { t } = useTranslation('people');
+  const title = useTitle();
   return (
     <li className="people-row" data-testid="programme">
       <Link to={`/people/programmes/${p.id}`} className="people-title">
-        {p.title}
+        {title(p)}
       </Link>
       <div className="row wrap">
         <span className="tag">{t(`programmes.kinds.${p.kind}`)}</span>

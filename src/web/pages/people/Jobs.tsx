@@ -6,6 +6,8 @@ import { api, type Reply } from '../../api.ts';
 import { useMe } from '../../auth.tsx';
 import { PeopleError } from './PeopleError.tsx';
 import { yuan } from './shared.ts';
+import { NameEnField } from '../../components/NameEnField.tsx';
+import { useName, useTitle } from '../../names.ts';
 
 const PAY_UNITS = ['day', 'hour', 'month', 'piece'] as const;
 /** A job as the list shows it; its own page adds whether the viewer may apply or manage, and their application. */
@@ -23,6 +25,8 @@ function JobFacts({ j }: { j: Job }) {
 
 function NewJob({ options }: { options: Options }) {
   const { t } = useTranslation('people');
+  const name = useName();
+  const title = useTitle();
   const client = useQueryClient();
   const post = useMutation({
     mutationFn: (body: Record<string, unknown>) => api<Reply<'postJob'>>('/people/jobs', { method: 'POST', body }),
@@ -41,6 +45,7 @@ function NewJob({ options }: { options: Options }) {
           post.mutate({
             ...(kind === 'org' ? { orgId: id } : { projectId: id }),
             title: String(f.get('title')),
+            titleEn: String(f.get('titleEn') ?? '').trim() || null,
             description: String(f.get('description') ?? ''),
             payFen: Math.round(Number(f.get('pay')) * 100),
             payUnit: String(f.get('payUnit')),
@@ -54,12 +59,12 @@ function NewJob({ options }: { options: Options }) {
           <select name="poster" required>
             {options.organizations.map((o) => (
               <option key={o.id} value={`org:${o.id}`}>
-                {o.name}
+                {name(o)}
               </option>
             ))}
             {options.projects.map((p) => (
               <option key={p.id} value={`project:${p.id}`}>
-                {t('jobs.project')} · {p.title}
+                {t('jobs.project')} · {title(p)}
               </option>
             ))}
           </select>
@@ -68,6 +73,7 @@ function NewJob({ options }: { options: Options }) {
           {t('jobs.jobTitle')}
           <input name="title" required minLength={2} maxLength={120} />
         </label>
+        <NameEnField name="titleEn" maxLength={160} />
         <label>
           {t('jobs.description')}
           <textarea name="description" maxLength={4000} rows={3} />
@@ -110,6 +116,7 @@ function NewJob({ options }: { options: Options }) {
 /** The local jobs board (/people/jobs): open jobs for everyone; posting for those who hire; the resident's applications. */
 export function JobsPage() {
   const { t } = useTranslation('people');
+  const title = useTitle();
   const { data: me } = useMe();
   const list = useQuery({ queryKey: ['people', 'jobs'], queryFn: () => api<Reply<'listJobs'>>('/people/jobs') });
   const options = useQuery({ queryKey: ['people', 'jobs', 'options'], queryFn: () => api<Options>('/people/jobs/posting-options'), enabled: !!me });
@@ -130,7 +137,7 @@ export function JobsPage() {
           {list.data?.map((j) => (
             <li key={j.id} className="people-row" data-testid="job">
               <Link to={`/people/jobs/${j.id}`} className="people-title">
-                {j.title}
+                {title(j)}
               </Link>
               <JobFacts j={j} />
             </li>
@@ -143,7 +150,7 @@ export function JobsPage() {
           <ul className="people-list">
             {mine.data.jobApplications.map((a) => (
               <li key={a.id} className="people-row" data-testid="my-job-application">
-                <Link to={`/people/jobs/${a.jobId}`}>{a.title}</Link> · {a.posterName} <span className="tag">{t(`jobs.statuses.${a.status}`)}</span>
+                <Link to={`/people/jobs/${a.jobId}`}>{title(a)}</Link> · {a.posterName} <span className="tag">{t(`jobs.statuses.${a.status}`)}</span>
               </li>
             ))}
           </ul>
@@ -200,6 +207,7 @@ function Applications({ jobId }: { jobId: string }) {
 export function JobPage() {
   const { id = '' } = useParams();
   const { t } = useTranslation('people');
+  const title = useTitle();
   const { data: me } = useMe();
   const client = useQueryClient();
   const [contact, setContact] = useState('');
@@ -215,7 +223,7 @@ export function JobPage() {
       <PeopleError error={job.error} />
       {j && (
         <section className="card">
-          <h2>{j.title}</h2>
+          <h2>{title(j)}</h2>
           <JobFacts j={j} />
           {j.description && <p>{j.description}</p>}
           {j.myApplication && <p className="notice" data-testid="job-applied">{t('jobs.applied', { status: t(`jobs.statuses.${j.myApplication.status}`) })}</p>}

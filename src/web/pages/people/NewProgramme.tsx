@@ -4,6 +4,7 @@ import { api, type CountyTree, type Me, type Reply } from '../../api.ts';
 import { PROGRAMME_KINDS } from '../../../modules/people/constants.ts';
 import { useUnitName } from '../County.tsx';
 import { PeopleError } from './PeopleError.tsx';
+import { NameEnField } from '../../components/NameEnField.tsx';
 
 /** The units a programme may be set for: the county (its admin) or the townships a township official holds. */
 function unitsFor(tree: CountyTree | undefined, me: Me) {
@@ -37,6 +38,7 @@ export function NewProgramme({ me }: { me: Me }) {
             unitId: String(f.get('unitId')),
             kind: String(f.get('kind')),
             title: String(f.get('title')),
+            titleEn: String(f.get('titleEn') ?? '').trim() || null,
             description: String(f.get('description') ?? ''),
             criteria: String(f.get('criteria') ?? ''),
             returneesOnly: f.get('returneesOnly') === 'on',
@@ -74,6 +76,7 @@ export function NewProgramme({ me }: { me: Me }) {
           {t('newProgramme.name')}
           <input name="title" required minLength={2} maxLength={120} />
         </label>
+        <NameEnField name="titleEn" maxLength={160} />
         <label>
           {t('newProgramme.description')}
           <textarea name="description" rows={3} maxLength={10_000} />

@@ -5,6 +5,7 @@ import { api, type Reply } from '../../api.ts';
 import { useMe } from '../../auth.tsx';
 import { MyApplication, useMyPeople } from './Home.tsx';
 import { PeopleError } from './PeopleError.tsx';
+import { useTitle } from '../../names.ts';
 import { yuan, type Application, type Programme } from './shared.ts';
 
 function ApplyForm({ p }: { p: Programme }) {
@@ -49,6 +50,7 @@ function ApplyForm({ p }: { p: Programme }) {
 
 export function ProgrammePage() {
   const { t } = useTranslation('people');
+  const title = useTitle();
   const { t: tc } = useTranslation();
   const { id } = useParams();
   const { data: me } = useMe();
@@ -65,7 +67,7 @@ export function ProgrammePage() {
       {!p && !q.error && <p>{tc('common.loading')}</p>}
       {p && (
         <section className="card">
-          <h2>{p.title}</h2>
+          <h2>{title(p)}</h2>
           <div className="row wrap">
             <span className="tag">{t(`programmes.kinds.${p.kind}`)}</span>
             {p.returneesOnly && <span className="tag">{t('programmes.returneesOnly')}</span>}

@@ -8,6 +8,7 @@ import { APPLICATION_STATUSES } from '../../../modules/people/constants.ts';
 import { StatusTag } from './Home.tsx';
 import { DocumentLinks } from './Documents.tsx';
 import { PeopleError } from './PeopleError.tsx';
+import { useTitle } from '../../names.ts';
 import { OFFICIALS, yuan, type Application, type ApplicationStatus } from './shared.ts';
 
 /** The status an official's level acts on: the village first, then the township, then the county (which also disburses). */
@@ -21,6 +22,7 @@ function myStep(me: Me | null | undefined): ApplicationStatus[] {
 
 function Decision({ a, canAct }: { a: Application; canAct: boolean }) {
   const { t } = useTranslation('people');
+  const title = useTitle();
   const client = useQueryClient();
   const [rejecting, setRejecting] = useState(false);
   const decide = useMutation({
@@ -31,7 +33,7 @@ function Decision({ a, canAct }: { a: Application; canAct: boolean }) {
     <li className="people-row" data-testid="review-application">
       <div className="row wrap">
         <strong>{a.applicant}</strong>
-        <span>{a.programmeTitle}</span>
+        <span>{title({ title: a.programmeTitle, titleEn: a.programmeTitleEn })}</span>
         <StatusTag status={a.status} />
       </div>
       <div className="muted">{t('mine.amount', { amount: yuan(a.amountFen) })}</div>

@@ -1,0 +1,1 @@
+ALTER TABLE "inn_rooms" ADD COLUMN "name_en" text;

@@ -1,0 +1,1 @@
+ALTER TABLE "interventions" ADD COLUMN "title_en" text;
