@@ -29,6 +29,8 @@ const OPEN_TO_ALL = new Set([
   'PUT /api/v1/notifications/preferences',
   'POST /api/v1/notifications/push/subscriptions',
   'POST /api/v1/notifications/push/unsubscribe',
+  // The caller's own language (for what is sent to them).
+  'PATCH /api/v1/me',
 ]);
 
 /** Routes whose scope is the whole county for a role granted on the county (no record of the county is outside it). */

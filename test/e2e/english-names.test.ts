@@ -135,7 +135,9 @@ describe.each(e2eDrivers)('names entered in English, places of traces and propos
     const resident = await apiCaller(server.url, 'resident');
     const made = await resident('POST', '/interventions', proposalBody(yjt.id, { title: '村口古井修缮', lon: yjt.lon + 0.0005, lat: yjt.lat + 0.0005 }));
     await resident('POST', `/interventions/${made.id}/transitions`, { action: 'submit', from: 'draft' });
-    // Signed in as the resident, the submitted proposal is on the map of the village.
+    // Signed in as the resident (on the Chinese sign-in page: the tests before left the page in English), the submitted
+    // proposal is on the map of the village.
+    await open('/', 'zh-CN');
     await journey.signIn('resident');
     await open(`/atlas/villages/${yjt.id}`, 'zh-CN');
     const map = page.getByTestId('atlas-map');

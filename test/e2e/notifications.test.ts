@@ -109,8 +109,8 @@ describe('notifications in the browser', () => {
     const orderId = await buyerCheckout(server.url);
     await expect.poll(() => smtp.mails.find((m) => m.to.includes('coop@example.com') && m.raw.includes(orderId.slice(-8))), { timeout: 30_000, interval: 500 }).toBeTruthy();
     const mail = smtp.mails.find((m) => m.to.includes('coop@example.com') && m.raw.includes(orderId.slice(-8)))!;
-    // The page's English is the browser's choice; the account reads zh-CN, so the mail is in Chinese.
-    expect(mailText(mail.raw)).toContain(`订单 ${orderId.slice(-8)} 已付款，共 ¥138.00，请尽快备货。`);
+    // The producer switched the page to English while signed in: that is the account's language, so the mail is too.
+    expect(mailText(mail.raw)).toContain(`Order ${orderId.slice(-8)} was paid, total ¥138.00: time to pack it.`);
     expect(mail.raw).toContain('https://terrace.example/market/seller');
   });
 
@@ -145,8 +145,8 @@ describe('notifications in the browser', () => {
     // Signed with the county's VAPID key, the very key the page subscribed with.
     expect(checkVapid(pushed.headers.authorization as string, pushService.origin).publicKey).toBe(subscribedWith);
     const message = JSON.parse(decryptPush(pushed.body, keys));
-    expect(message).toMatchObject({ kind: 'order.new', title: '新订单', url: 'https://terrace.example/market/seller' });
-    expect(message.body).toBe(`订单 ${orderId.slice(-8)} 已付款，共 ¥138.00，请尽快备货。`);
+    expect(message).toMatchObject({ kind: 'order.new', title: 'New order', url: 'https://terrace.example/market/seller' });
+    expect(message.body).toBe(`Order ${orderId.slice(-8)} was paid, total ¥138.00: time to pack it.`);
   });
 
   it('a buyer asks to be reminded of a live session on its page, and finds it in the centre when the producer goes live', async () => {
