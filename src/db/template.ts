@@ -84,7 +84,10 @@ export async function unpackTemplate(sets: readonly MigrationSet[]): Promise<boo
 
 /** Makes the template (in memory, then saved) unless an up-to-date one exists; for `npm ci` (prepare). */
 export async function ensureTemplate(sets: readonly MigrationSet[], say: (line: string) => void = () => {}): Promise<boolean> {
-  if (fs.existsSync(templateFile(templateKey(sets)))) return (await unpackTemplate(sets), false);
+  if (fs.existsSync(templateFile(templateKey(sets)))) {
+    await unpackTemplate(sets);
+    return false;
+  }
   say('正在准备内置数据库模板 / Preparing the embedded database template (once, about 10–20 s)…');
   const handle = await openDatabase({});
   try {
