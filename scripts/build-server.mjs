@@ -4,16 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-
-function newest(dir) {
-  let latest = 0;
-  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) latest = Math.max(latest, newest(full));
-    else if (/\.(ts|mjs|js|json)$/.test(entry.name)) latest = Math.max(latest, fs.statSync(full).mtimeMs);
-  }
-  return latest;
-}
+import { newest } from './build-web.mjs';
 
 /**
  * Source files find their neighbours (migrations, seed data, worker bootstraps) through `import.meta.url`. In one
@@ -37,7 +28,7 @@ export const serverBundle = (root = process.cwd()) => path.join(root, 'dist/serv
 /** Builds dist/server/main.mjs if it is missing or stale; returns its path. */
 export async function ensureServerBuilt(root = process.cwd(), say = (line) => process.stdout.write(`${line}\n`)) {
   const out = serverBundle(root);
-  const sources = Math.max(newest(path.join(root, 'src')), fs.statSync(path.join(root, 'package.json')).mtimeMs);
+  const sources = Math.max(newest(path.join(root, 'src'), (name) => /\.(ts|mjs|js|json)$/.test(name)), fs.statSync(path.join(root, 'package.json')).mtimeMs);
   if (fs.existsSync(out) && fs.statSync(out).mtimeMs >= sources) return out;
   say('正在编译服务器 / Compiling the server…');
   const started = new Date();

@@ -2,11 +2,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
-function newest(dir) {
+/** The newest modification time of the files under `dir` (those whose name `counts`, when given). */
+export function newest(dir, counts = () => true) {
   let latest = 0;
   for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
     const full = path.join(dir, entry.name);
-    latest = Math.max(latest, entry.isDirectory() ? newest(full) : fs.statSync(full).mtimeMs);
+    if (entry.isDirectory()) latest = Math.max(latest, newest(full, counts));
+    else if (counts(entry.name)) latest = Math.max(latest, fs.statSync(full).mtimeMs);
   }
   return latest;
 }
