@@ -2,10 +2,21 @@ import type { Matrix, Problem } from './model.ts';
 import { neighbourLists, type SearchParams } from './params.ts';
 import type { Penalties } from './penalties.ts';
 import type { Rng } from './rng.ts';
-import { Composer, RouteTable } from './segments.ts';
+import { Composer, F, RouteTable } from './segments.ts';
 import { SwapStar } from './swapStar.ts';
 
 const EPSILON = 1e-5;
+
+// the moves of the scalar screen, applied by their own methods
+const RELOCATE = 0;
+const RELOCATE_PAIR = 1;
+const RELOCATE_PAIR_REVERSED = 2;
+const SWAP = 3;
+const SWAP_PAIR_WITH_ONE = 4;
+const SWAP_PAIRS = 5;
+const TWO_OPT = 6;
+const TWO_OPT_STAR_REVERSED = 7;
+const TWO_OPT_STAR = 8;
 
 /**
  * Granular local search in the manner of HGS-CVRP: for each node u and each of its Γ neighbours v, try
@@ -36,6 +47,11 @@ export class LocalSearch {
   private readonly capacity: Float64Array;
   private readonly maxDistance: Float64Array;
   private nbMoves = 0;
+  /** First empty slot of each vehicle type (-1: none), as of move emptyAt. */
+  private readonly firstEmpty: Int32Array;
+  private emptyAt = -1;
+  /** No vehicle type has a fixed cost: the fixed-cost term of the inter-route screen is 0. */
+  private readonly noFixedCosts: boolean;
   private searchCompleted = false;
 
   // the move under evaluation: u at (rU, pU) with predecessor pu, successor x and x's successor xx; same for v
@@ -96,6 +112,8 @@ export class LocalSearch {
     this.fixedCost = Float64Array.from(this.table.types, (t) => t.fixedCost);
     this.capacity = Float64Array.from(this.table.types, (t) => t.capacity);
     this.maxDistance = Float64Array.from(this.table.types, (t) => t.maxDistance);
+    this.firstEmpty = new Int32Array(this.slotsByType.length);
+    this.noFixedCosts = this.fixedCost.every((f) => f === 0);
   }
 
   /** Improves the given routes (one list of nodes per slot) to a local optimum under the given penalties. */
@@ -107,13 +125,15 @@ export class LocalSearch {
     this.rng.shuffle(this.routeOrder);
     for (const u of this.order) if (this.rng.int(this.neighbours[u].length || 1) === 0) this.rng.shuffle(this.neighbours[u]);
     this.nbMoves = 0;
+    this.emptyAt = -1;
     this.lastModified.fill(0);
     this.lastTested.fill(-1);
     this.lastTestedSwapStar.fill(-1);
     this.searchCompleted = false;
     for (let loop = 0; !this.searchCompleted; loop++) {
       if (loop > 1) this.searchCompleted = true;
-      for (let k = 0; k < this.order.length; k++) this.improveAround(this.order[k], loop);
+      if (this.scalar) for (let k = 0; k < this.order.length; k++) this.improveAroundScalar(this.order[k], loop);
+      else for (let k = 0; k < this.order.length; k++) this.improveAround(this.order[k], loop);
       this.swapStarPass(loop);
     }
   }
@@ -153,15 +173,231 @@ export class LocalSearch {
         if (this.rU !== this.rV && (this.twoOptStarReversed() || this.twoOptStar())) continue;
       }
     }
-    if (loop > 0) {
-      for (const slots of this.slotsByType) {
-        let empty = -1;
-        for (let k = 0; k < slots.length && empty < 0; k++) if (t.customers(slots[k]) === 0) empty = slots[k];
-        if (empty < 0) continue;
-        this.setU(u);
-        this.setV(empty, 0);
-        if (this.relocate() || this.relocatePair() || this.relocatePairReversed() || this.twoOptStar()) break;
+    if (loop > 0) this.intoEmptyRoutes(u);
+  }
+
+  /**
+   * improveAround when only distance and load matter (see `scalar`): the same moves in the same order with the
+   * same arithmetic, but screened in one function on local variables (no per-move calls, no fields written per
+   * pair); a move that passes its screen is then applied by its own method, which re-prices it identically.
+   */
+  private improveAroundScalar(u: number, loop: number): void {
+    const t = this.table;
+    const nodes = t.nodes;
+    const routeOf = t.routeOf;
+    const posOf = t.posOf;
+    const len = t.len;
+    const pre = t.pre;
+    const rDist = t.distance;
+    const rLoad = t.load;
+    const rPen = t.penalty;
+    const noFixed = this.noFixedCosts;
+    const lastModified = this.lastModified;
+    const dist = this.dist;
+    const dem = this.demand;
+    const N = this.N;
+    const maxLen = t.maxLen;
+    const lastTest = this.lastTested[u];
+    this.lastTested[u] = this.nbMoves;
+    const nb = this.neighbours[u];
+    const rowU = u * N;
+    let movesAtSetU = -1;
+    let rU = 0;
+    let pU = 0;
+    let lenU = 0;
+    let pu = 0;
+    let x = 0;
+    let xx = 0;
+    let xIsDepot = false;
+    let dPuU = 0;
+    let dUX = 0;
+    let dXXx = 0;
+    let dPuX = 0;
+    let dPuXx = 0;
+    let preU = 0;
+    let preU1 = 0;
+    let loadPreU = 0;
+    const du = dem[u];
+    for (let k = 0; k < nb.length; k++) {
+      const v = nb[k];
+      const rV = routeOf[v];
+      if (loop > 0 && Math.max(lastModified[routeOf[u]], lastModified[rV]) <= lastTest) continue;
+      if (movesAtSetU !== this.nbMoves) {
+        movesAtSetU = this.nbMoves;
+        rU = routeOf[u];
+        pU = posOf[u];
+        lenU = len[rU];
+        const baseU = rU * maxLen;
+        pu = nodes[baseU + pU - 1];
+        x = nodes[baseU + pU + 1];
+        xIsDepot = pU + 1 === lenU - 1;
+        xx = xIsDepot ? x : nodes[baseU + pU + 2];
+        dPuU = dist[pu * N + u];
+        dUX = dist[u * N + x];
+        dXXx = dist[x * N + xx];
+        dPuX = dist[pu * N + x];
+        dPuXx = dist[pu * N + xx];
+        preU = pre[(baseU + pU) * F];
+        preU1 = pre[(baseU + pU + 1) * F];
+        loadPreU = pre[(baseU + pU) * F + 1];
       }
+      const pV = posOf[v];
+      const lenV = len[rV];
+      const baseV = rV * maxLen;
+      const pv = nodes[baseV + pV - 1];
+      const y = nodes[baseV + pV + 1];
+      const yIsDepot = pV + 1 === lenV - 1;
+      const yy = yIsDepot ? y : nodes[baseV + pV + 2];
+      const dPvV = dist[pv * N + v];
+      const dVY = dist[v * N + y];
+      const dYYy = dist[y * N + yy];
+      const intra = rU === rV;
+      // the screens' first test, inline: a move whose distance change alone exceeds the penalties cannot pay
+      // (with fixed costs the screen itself decides)
+      const bound = noFixed ? (intra ? rPen[rU] : rPen[rU] + rPen[rV]) : Infinity;
+      const dUV = dist[rowU + v];
+      const dUY = dist[rowU + y];
+      // relocate: u after v
+      if (!(intra && (pV === pU || pV === pU - 1))) {
+        const ddU = dPuX - dPuU - dUX;
+        const ddV = dUV + dUY - dVY;
+        if (ddU + ddV < bound && (intra ? this.screenIntraScalar(rU, ddU + ddV) : this.screenRoutes(rU, rV, ddU, ddV, -du, du, lenU - 3, lenV - 1))) {
+          if (this.apply(RELOCATE, u, rV, pV)) continue;
+        }
+      }
+      if (!xIsDepot && !(intra && pV >= pU - 1 && pV <= pU + 1)) {
+        const ddU = dPuXx - dPuU - dUX - dXXx;
+        const load = du + dem[x];
+        // relocatePair: (u, x) after v
+        let ddV = dUV + dUX + dist[x * N + y] - dVY;
+        if (ddU + ddV < bound && (intra ? this.screenIntraScalar(rU, ddU + ddV) : this.screenRoutes(rU, rV, ddU, ddV, -load, load, lenU - 4, lenV))) {
+          if (this.apply(RELOCATE_PAIR, u, rV, pV)) continue;
+        }
+        // relocatePairReversed: (x, u) after v
+        ddV = dist[v * N + x] + dist[rowU + x] + dUY - dVY;
+        if (ddU + ddV < bound && (intra ? this.screenIntraScalar(rU, ddU + ddV) : this.screenRoutes(rU, rV, ddU, ddV, -load, load, lenU - 4, lenV))) {
+          if (this.apply(RELOCATE_PAIR_REVERSED, u, rV, pV)) continue;
+        }
+      }
+      const dUPv = dist[rowU + pv];
+      // swap: u and v
+      if (u < v && !(intra && (pV === pU - 1 || pV === pU + 1 || pV === pU))) {
+        const ddU = dist[pu * N + v] + dist[v * N + x] - dPuU - dUX;
+        const ddV = dUPv + dUY - dPvV - dVY;
+        const shift = dem[v] - du;
+        if (ddU + ddV < bound && (intra ? this.screenIntraScalar(rU, ddU + ddV) : this.screenRoutes(rU, rV, ddU, ddV, shift, -shift, lenU - 2, lenV - 2))) {
+          if (this.apply(SWAP, u, rV, pV)) continue;
+        }
+      }
+      // swapPairWithOne: (u, x) and v
+      if (!xIsDepot && v !== x && !(intra && (pV === pU - 1 || pV === pU + 2))) {
+        const ddU = dist[pu * N + v] + dist[v * N + xx] - dPuU - dUX - dXXx;
+        const ddV = dUPv + dUX + dist[x * N + y] - dPvV - dVY;
+        const shift = dem[v] - du - dem[x];
+        if (ddU + ddV < bound && (intra ? this.screenIntraScalar(rU, ddU + ddV) : this.screenRoutes(rU, rV, ddU, ddV, shift, -shift, lenU - 3, lenV - 1))) {
+          if (this.apply(SWAP_PAIR_WITH_ONE, u, rV, pV)) continue;
+        }
+      }
+      // swapPairs: (u, x) and (v, y)
+      if (u < v && !xIsDepot && !yIsDepot && !(intra && pV >= pU - 2 && pV <= pU + 2)) {
+        const ddU = dist[pu * N + v] + dVY + dist[y * N + xx] - dPuU - dUX - dXXx;
+        const ddV = dUPv + dUX + dist[x * N + yy] - dPvV - dVY - dYYy;
+        const shift = dem[v] + dem[y] - du - dem[x];
+        if (ddU + ddV < bound && (intra ? this.screenIntraScalar(rU, ddU + ddV) : this.screenRoutes(rU, rV, ddU, ddV, shift, -shift, lenU - 2, lenV - 2))) {
+          if (this.apply(SWAP_PAIRS, u, rV, pV)) continue;
+        }
+      }
+      const dXY = dist[x * N + y];
+      if (intra) {
+        // twoOpt: reverse x .. v
+        if (pV > pU + 1 && dUV + dXY - dUX - dVY < bound && this.screenIntraScalar(rU, dUV + dXY - dUX - dVY)) {
+          if (this.apply(TWO_OPT, u, rV, pV)) continue;
+        }
+      } else {
+        const preV = pre[(baseV + pV) * F];
+        const preV1 = pre[(baseV + pV + 1) * F];
+        const loadPreV = pre[(baseV + pV) * F + 1];
+        const distU = rDist[rU];
+        const distV = rDist[rV];
+        const loadU = rLoad[rU];
+        const loadV = rLoad[rV];
+        // twoOptStarReversed: 0..u, v..0 and 0..x, y..0 (reversed pieces keep their length: symmetric)
+        {
+          const ddU = preU + dUV + preV - distU;
+          const ddV = distU - preU1 + dXY + distV - preV1 - distV;
+          const newU = loadPreU + loadPreV;
+          const newV = loadU + loadV - newU;
+          if (ddU + ddV < bound && this.screenRoutes(rU, rV, ddU, ddV, newU - loadU, newV - loadV, pU + pV, lenU - 2 - pU + lenV - 2 - pV)) {
+            if (this.apply(TWO_OPT_STAR_REVERSED, u, rV, pV)) continue;
+          }
+        }
+        // twoOptStar: tails after u and after v exchange
+        {
+          const ddU = preU + dUY + distV - preV1 - distU;
+          const ddV = preV + dist[v * N + x] + distU - preU1 - distV;
+          const newU = loadPreU + loadV - loadPreV;
+          const newV = loadU + loadV - newU;
+          if (ddU + ddV < bound && this.screenRoutes(rU, rV, ddU, ddV, newU - loadU, newV - loadV, pU + lenV - 2 - pV, pV + lenU - 2 - pU)) {
+            if (this.apply(TWO_OPT_STAR, u, rV, pV)) continue;
+          }
+        }
+      }
+      if (pV === 1) {
+        // also try u right after the depot, before v (rare: left to the general moves)
+        this.setU(u);
+        this.setV(rV, 0);
+        if (this.relocate() || this.relocatePair() || this.relocatePairReversed()) continue;
+        if (rU !== rV && (this.twoOptStarReversed() || this.twoOptStar())) continue;
+      }
+    }
+    if (loop > 0) this.intoEmptyRoutes(u);
+  }
+
+  /** Applies a move that passed its scalar screen, through the move's own method (which re-prices it). */
+  private apply(move: number, u: number, rV: number, pV: number): boolean {
+    this.setU(u);
+    this.setV(rV, pV);
+    switch (move) {
+      case RELOCATE:
+        return this.relocate();
+      case RELOCATE_PAIR:
+        return this.relocatePair();
+      case RELOCATE_PAIR_REVERSED:
+        return this.relocatePairReversed();
+      case SWAP:
+        return this.swap();
+      case SWAP_PAIR_WITH_ONE:
+        return this.swapPairWithOne();
+      case SWAP_PAIRS:
+        return this.swapPairs();
+      case TWO_OPT:
+        return this.twoOpt();
+      case TWO_OPT_STAR_REVERSED:
+        return this.twoOptStarReversed();
+      default:
+        return this.twoOptStar();
+    }
+  }
+
+  /** Moves of u into the first empty route of each vehicle type (from the second loop on). */
+  private intoEmptyRoutes(u: number): void {
+    const t = this.table;
+    if (this.emptyAt !== this.nbMoves) {
+      // the first empty slot of each type changes only with a move
+      this.emptyAt = this.nbMoves;
+      for (let k = 0; k < this.slotsByType.length; k++) {
+        const slots = this.slotsByType[k];
+        let empty = -1;
+        for (let q = 0; q < slots.length && empty < 0; q++) if (t.customers(slots[q]) === 0) empty = slots[q];
+        this.firstEmpty[k] = empty;
+      }
+    }
+    for (let k = 0; k < this.slotsByType.length; k++) {
+      const empty = this.firstEmpty[k];
+      if (empty < 0) continue;
+      this.setU(u);
+      this.setV(empty, 0);
+      if (this.relocate() || this.relocatePair() || this.relocatePairReversed() || this.twoOptStar()) break;
     }
   }
 
@@ -279,9 +515,12 @@ export class LocalSearch {
 
   /** screenInter when only distance and load matter: no reload nodes, every figure in a typed array. */
   private screenScalar(ddU: number, ddV: number, loadU: number, loadV: number, customersU: number, customersV: number): boolean {
+    return this.screenRoutes(this.rU, this.rV, ddU, ddV, loadU, loadV, customersU, customersV);
+  }
+
+  /** screenScalar for routes rU and rV. */
+  private screenRoutes(rU: number, rV: number, ddU: number, ddV: number, loadU: number, loadV: number, customersU: number, customersV: number): boolean {
     const t = this.table;
-    const rU = this.rU;
-    const rV = this.rV;
     const fU = this.fixedCost[rU];
     const fV = this.fixedCost[rV];
     const fixed = (customersU > 0 ? fU : 0) - (t.len[rU] > 2 ? fU : 0) + (customersV > 0 ? fV : 0) - (t.len[rV] > 2 ? fV : 0);
@@ -296,6 +535,13 @@ export class LocalSearch {
     if (!this.p.fast && !t.plain(r)) return true;
     if (dd >= t.penalty[r]) return false;
     return !this.scalar || this.scalarCost(r, t.len[r] - 2, t.distance[r] + dd, t.load[r]) <= t.cost[r] - EPSILON;
+  }
+
+  /** screenIntra when only distance and load matter. */
+  private screenIntraScalar(r: number, dd: number): boolean {
+    const t = this.table;
+    if (dd >= t.penalty[r]) return false;
+    return this.scalarCost(r, t.len[r] - 2, t.distance[r] + dd, t.load[r]) <= t.cost[r] - EPSILON;
   }
 
   /** Applies the composed move if it pays; in scalar mode the screen has already decided exactly. */

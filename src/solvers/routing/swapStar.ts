@@ -75,13 +75,15 @@ export class SwapStar {
       let q1 = NONE;
       let q2 = NONE;
       // with symmetric distances both legs read u's own row, which stays in cache
+      // with symmetric distances the arc into the next position is the arc out of u just read: one read each
       const colU = this.symmetric ? rowU : u;
       const stride = this.symmetric ? 1 : N;
       let into = dist[nodes[baseTo] * stride + colU];
       for (let q = 0; q < lenTo - 1; q++) {
         const b = nodes[baseTo + q + 1];
-        const c = into + dist[rowU + b] - arc[q];
-        into = dist[b * stride + colU];
+        const out = dist[rowU + b];
+        const c = into + out - arc[q];
+        into = this.symmetric ? out : dist[b * N + u];
         if (c >= c2) continue;
         if (c < c0) {
           c2 = c1;
