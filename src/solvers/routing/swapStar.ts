@@ -22,6 +22,10 @@ export class SwapStar {
   private readonly removal: Float64Array;
   /** Arc lengths of the route being inserted into. */
   private readonly arc: Float64Array;
+  /** Per position of route V in run: demand, removal gain, and the arc that closes the hole. */
+  private readonly demV: Float64Array;
+  private readonly remV: Float64Array;
+  private readonly holeV: Float64Array;
   private readonly dist: Matrix;
   private readonly N: number;
   private readonly symmetric: boolean;
@@ -39,6 +43,9 @@ export class SwapStar {
     this.insStamp = new Float64Array(n * t.slots).fill(-1);
     this.removal = new Float64Array(n);
     this.arc = new Float64Array(t.maxLen);
+    this.demV = new Float64Array(t.maxLen);
+    this.remV = new Float64Array(t.maxLen);
+    this.holeV = new Float64Array(t.maxLen);
     this.dist = t.p.dist;
     this.N = n;
     this.symmetric = t.p.symmetric;
@@ -215,6 +222,17 @@ export class SwapStar {
     const baseV = rV * t.maxLen;
     const dist = this.dist;
     const N = this.N;
+    // route V's demands, removal gains and hole arcs side by side, read once per v instead of once per pair
+    const demV = this.demV;
+    const remV = this.remV;
+    const holeV = this.holeV;
+    for (let j = 1; j < lenV - 1; j++) {
+      const v = nodes[baseV + j];
+      demV[j] = dem[v];
+      remV[j] = removal[v];
+      holeV[j] = dist[nodes[baseV + j - 1] * N + nodes[baseV + j + 1]];
+    }
+    let best = this.best;
     for (let i = 1; i < lenU - 1; i++) {
       const u = nodes[baseU + i];
       const du = dem[u];
@@ -223,20 +241,23 @@ export class SwapStar {
       const x = nodes[baseU + i + 1];
       const dPuX = dist[pu * N + x];
       for (let j = 1; j < lenV - 1; j++) {
-        const v = nodes[baseV + j];
-        const newU = loadU + dem[v] - du;
-        const newV = loadV + du - dem[v];
+        const dv = demV[j];
+        const newU = loadU + dv - du;
+        const newV = loadV + du - dv;
         const deltaPenU = (newU > capU ? w * (newU - capU) : 0) - penU;
         const deltaPenV = (newV > capV ? w * (newV - capV) : 0) - penV;
-        if (deltaPenU + remU + deltaPenV + removal[v] > 0) continue;
-        const pv = nodes[baseV + j - 1];
-        const y = nodes[baseV + j + 1];
-        const inV = this.insertInPlaceOf(u, rV, j, pv, y, dist[pv * N + y]);
+        const rv = remV[j];
+        if (deltaPenU + remU + deltaPenV + rv > 0) continue;
+        const v = nodes[baseV + j];
+        const inV = this.insertInPlaceOf(u, rV, j, nodes[baseV + j - 1], nodes[baseV + j + 1], holeV[j]);
         const qV = this.bestPos;
         const inU = this.insertInPlaceOf(v, rU, i, pu, x, dPuX);
         const qU = this.bestPos;
-        const delta = deltaPenU + deltaPenV + remU + removal[v] + inU + inV;
-        if (delta < this.best) this.keep(delta, i, v, qU, j, u, qV);
+        const delta = deltaPenU + deltaPenV + remU + rv + inU + inV;
+        if (delta < best) {
+          this.keep(delta, i, v, qU, j, u, qV);
+          best = delta;
+        }
       }
     }
     this.relocations(rU, rV, loadU, loadV, true);
