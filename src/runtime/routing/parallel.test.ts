@@ -21,6 +21,21 @@ describe('solving on several threads (island populations)', () => {
     expect(first.cost).toBeLessThanOrEqual(800);
   }, 60_000);
 
+  it('with a time limit, runs every island on its own pace and returns a checked solution', async () => {
+    const progress: number[] = [];
+    const result = await solveInParallel(aN32, { threads: 2, seed: 3, timeLimitMs: 1500, exchangeEvery: 20, onProgress: (p) => progress.push(p.bestCost) });
+    expect(result.threads).toBe(2);
+    expect(result.islandIterations).toHaveLength(2);
+    for (const n of result.islandIterations) expect(n).toBeGreaterThan(20);
+    expect(result.iterations).toBe(result.islandIterations[0] + result.islandIterations[1]);
+    expect(checkSolution(aN32, result)).toMatchObject({ feasible: true, cost: result.cost });
+    expect(result.cost).toBeLessThanOrEqual(800);
+    // progress reports only improvements, and the last one is the result's cost
+    expect(progress.length).toBeGreaterThan(0);
+    for (let k = 1; k < progress.length; k++) expect(progress[k]).toBeLessThan(progress[k - 1]);
+    expect(progress.at(-1)).toBe(result.cost);
+  }, 60_000);
+
   it('passes the checker on random small instances (vans only: an energy function cannot cross threads)', async () => {
     await fc.assert(
       fc.asyncProperty(instanceArb, fc.boolean(), fc.integer({ min: 1, max: 1000 }), async (spec, unbounded, seed) => {

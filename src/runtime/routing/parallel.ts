@@ -87,25 +87,8 @@ export async function solveInParallel(instance: Instance, options: ParallelSolve
     return new Island(new Worker(new URL('./island-bootstrap.mjs', import.meta.url), { workerData: setup }));
   });
   try {
-    let until = 0;
-    let best = Infinity;
-    let replies: Extract<FromIsland, { kind: 'stage-done' }>[] = [];
-    let immigrants: SlotRoutes[][] = islands.map(() => []);
-    do {
-      until = Math.min(maxIterations, until + exchangeEvery);
-      replies = await Promise.all(islands.map((island, k) => island.stage(until, immigrants[k])));
-      // ring: island k receives the best of island k-1, when that one is better than its own
-      immigrants = replies.map((_, k) => {
-        const from = replies[(k + threads - 1) % threads].emigrant;
-        const own = replies[k].emigrant;
-        return from && (own === null || from.cost < own.cost) ? [from.routes] : [];
-      });
-      const stageBest = Math.min(...replies.map((r) => r.bestCost ?? Infinity));
-      if (stageBest < best) {
-        best = stageBest;
-        options.onProgress?.({ iteration: Math.max(...replies.map((r) => r.iterations)), elapsedMs: Math.max(...replies.map((r) => r.elapsedMs)), bestCost: best });
-      }
-    } while (!replies.every((r) => r.done) && until < maxIterations);
+    if (options.maxIterations === undefined) await freeRunning(islands, exchangeEvery, options.onProgress);
+    else await inStep(islands, maxIterations, exchangeEvery, options.onProgress);
     const results = await Promise.all(islands.map((island) => island.finish()));
     let chosen = results[0];
     for (const r of results) if ((r.feasible && !chosen.feasible) || (r.feasible === chosen.feasible && r.cost < chosen.cost - 1e-9)) chosen = r;
@@ -119,6 +102,66 @@ export async function solveInParallel(instance: Instance, options: ParallelSolve
   } finally {
     await Promise.all(islands.map((island) => island.worker.terminate()));
   }
+}
+
+type StageDone = Extract<FromIsland, { kind: 'stage-done' }>;
+type Emigrant = NonNullable<StageDone['emigrant']>;
+
+/**
+ * With an iteration budget: all islands run each stage to the same iteration count, then exchange (a ring),
+ * so that the same seed, thread count and budget give the same solution.
+ */
+async function inStep(islands: Island[], maxIterations: number, exchangeEvery: number, onProgress?: (p: Progress) => void): Promise<void> {
+  const threads = islands.length;
+  let until = 0;
+  let best = Infinity;
+  let replies: StageDone[] = [];
+  let immigrants: SlotRoutes[][] = islands.map(() => []);
+  do {
+    until = Math.min(maxIterations, until + exchangeEvery);
+    replies = await Promise.all(islands.map((island, k) => island.stage(until, immigrants[k])));
+    // ring: island k receives the best of island k-1, when that one is better than its own
+    immigrants = replies.map((_, k) => {
+      const from = replies[(k + threads - 1) % threads].emigrant;
+      const own = replies[k].emigrant;
+      return from && (own === null || from.cost < own.cost) ? [from.routes] : [];
+    });
+    const stageBest = Math.min(...replies.map((r) => r.bestCost ?? Infinity));
+    if (stageBest < best) {
+      best = stageBest;
+      onProgress?.({ iteration: Math.max(...replies.map((r) => r.iterations)), elapsedMs: Math.max(...replies.map((r) => r.elapsedMs)), bestCost: best });
+    }
+  } while (!replies.every((r) => r.done) && until < maxIterations);
+}
+
+/**
+ * With a time limit (or none): no island waits for another. Each one goes on to its next stage as soon as it
+ * is done with one, taking the newest best solution of the island before it in the ring when that one is
+ * better than its own and it has not had it yet. A barrier per stage would leave the faster islands idle.
+ */
+async function freeRunning(islands: Island[], exchangeEvery: number, onProgress?: (p: Progress) => void): Promise<void> {
+  const threads = islands.length;
+  const newest: (Emigrant | null)[] = islands.map(() => null);
+  const received: (Emigrant | null)[] = islands.map(() => null);
+  let best = Infinity;
+  await Promise.all(
+    islands.map(async (island, k) => {
+      let immigrants: SlotRoutes[] = [];
+      for (let until = exchangeEvery; ; until += exchangeEvery) {
+        const reply = await island.stage(until, immigrants);
+        newest[k] = reply.emigrant;
+        if (reply.bestCost !== null && reply.bestCost < best) {
+          best = reply.bestCost;
+          onProgress?.({ iteration: reply.iterations, elapsedMs: reply.elapsedMs, bestCost: best });
+        }
+        if (reply.done) return;
+        const from = newest[(k + threads - 1) % threads];
+        const fresh = from !== null && from !== received[k] && (reply.emigrant === null || from.cost < reply.emigrant.cost);
+        immigrants = fresh ? [from.routes] : [];
+        if (fresh) received[k] = from;
+      }
+    }),
+  );
 }
 
 /** One worker thread and its island; requests are answered in order. */
