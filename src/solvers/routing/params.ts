@@ -88,5 +88,27 @@ export function neighbourLists(p: Problem, granularity: number): Int32Array[] {
     const keep = Math.min(others.length, isReload ? 2 * granularity : granularity);
     lists.push(Int32Array.from([...others.slice(0, keep), ...(isReload ? [] : someReloads)]));
   }
-  return lists;
+  return symmetrised(p, lists, granularity);
+}
+
+/**
+ * Customer neighbourhoods made symmetric as in HGS-CVRP: when v is among u's Γ closest, u is also tried around
+ * v (appended after v's own list, which keeps its order).
+ */
+function symmetrised(p: Problem, lists: Int32Array[], granularity: number): Int32Array[] {
+  const extra: number[][] = lists.map(() => []);
+  for (let u = p.firstCustomer; u < p.firstReload; u++) {
+    const own = lists[u];
+    for (let k = 0; k < Math.min(granularity, own.length); k++) {
+      const v = own[k];
+      if (v >= p.firstReload || lists[v].subarray(0, granularity).includes(u)) continue;
+      extra[v].push(u);
+    }
+  }
+  return lists.map((list, v) => {
+    if (extra[v].length === 0) return list;
+    const customers = Array.from(list.subarray(0, Math.min(granularity, list.length)));
+    const reloads = Array.from(list.subarray(customers.length));
+    return Int32Array.from([...customers, ...extra[v].filter((u) => !customers.includes(u)), ...reloads]);
+  });
 }

@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import { buildProblem } from './model.ts';
+import { neighbourLists } from './params.ts';
+import { fixture } from './testSupport.ts';
+import { readVrplib } from './vrplib.ts';
+
+describe('granular neighbour lists', () => {
+  const p = buildProblem(readVrplib(fixture('cvrp/A-n32-k5.vrp')));
+  const lists = neighbourLists(p, 5);
+
+  it('start with each customer’s Γ closest customers, nearest first', () => {
+    for (let u = p.firstCustomer; u < p.firstReload; u++) {
+      const own = Array.from(lists[u].subarray(0, 5));
+      const d = (v: number): number => p.dist[u * p.nNodes + v];
+      for (let k = 1; k < own.length; k++) expect(d(own[k])).toBeGreaterThanOrEqual(d(own[k - 1]));
+      // nothing outside the first Γ is closer than the Γth
+      for (let v = p.firstCustomer; v < p.firstReload; v++) if (v !== u && !own.includes(v)) expect(d(v)).toBeGreaterThanOrEqual(d(own[4]));
+    }
+  });
+
+  it('are symmetric (as in HGS-CVRP): when v is among u’s closest, u is tried around v too, once', () => {
+    let added = 0;
+    for (let u = p.firstCustomer; u < p.firstReload; u++) {
+      expect(new Set(lists[u]).size).toBe(lists[u].length);
+      expect(lists[u]).not.toContain(u);
+      for (const v of lists[u].subarray(0, 5)) expect(Array.from(lists[v])).toContain(u);
+      added += lists[u].length - 5;
+    }
+    expect(added).toBeGreaterThan(0);
+  });
+});
