@@ -188,6 +188,7 @@ export class LocalSearch {
     const posOf = t.posOf;
     const len = t.len;
     const pre = t.pre;
+    const arcs = t.arcs;
     const rDist = t.distance;
     const rLoad = t.load;
     const rPen = t.penalty;
@@ -232,9 +233,9 @@ export class LocalSearch {
         x = nodes[baseU + pU + 1];
         xIsDepot = pU + 1 === lenU - 1;
         xx = xIsDepot ? x : nodes[baseU + pU + 2];
-        dPuU = dist[pu * N + u];
-        dUX = dist[u * N + x];
-        dXXx = dist[x * N + xx];
+        dPuU = arcs[baseU + pU - 1];
+        dUX = arcs[baseU + pU];
+        dXXx = xIsDepot ? 0 : arcs[baseU + pU + 1];
         dPuX = dist[pu * N + x];
         dPuXx = dist[pu * N + xx];
         preU = pre[(baseU + pU) * F];
@@ -248,9 +249,10 @@ export class LocalSearch {
       const y = nodes[baseV + pV + 1];
       const yIsDepot = pV + 1 === lenV - 1;
       const yy = yIsDepot ? y : nodes[baseV + pV + 2];
-      const dPvV = dist[pv * N + v];
-      const dVY = dist[v * N + y];
-      const dYYy = dist[y * N + yy];
+      // the arcs around v, from its route's arc list (one cache line, not three rows of the matrix)
+      const dPvV = arcs[baseV + pV - 1];
+      const dVY = arcs[baseV + pV];
+      const dYYy = yIsDepot ? 0 : arcs[baseV + pV + 1];
       const intra = rU === rV;
       // the screens' first test, inline: a move whose distance change alone exceeds the penalties cannot pay
       // (with fixed costs the screen itself decides)

@@ -67,6 +67,8 @@ export class RouteTable {
   /** Reload nodes in each route, and those of them the route cannot use. */
   readonly reloads: Int32Array;
   readonly strays: Int32Array;
+  /** Length of the arc out of each position (positions 0..len-2 of every route), beside each other per route. */
+  readonly arcs: Float64Array;
   /** Distance and load of each route (fast problems only). */
   readonly distance: Float64Array;
   readonly load: Float64Array;
@@ -87,6 +89,7 @@ export class RouteTable {
     this.maxLen = p.nNodes - p.nDepots + 2;
     this.nodes = new Int32Array(this.slots * this.maxLen);
     this.len = new Int32Array(this.slots);
+    this.arcs = new Float64Array(this.slots * this.maxLen);
     this.pre = new Float64Array(this.slots * this.maxLen * F);
     this.suf = new Float64Array(this.slots * this.maxLen * F);
     this.nodeSeg = new Float64Array(p.nNodes * F);
@@ -165,6 +168,10 @@ export class RouteTable {
     const len = this.len[r];
     const base = r * this.maxLen;
     const type = this.types[r];
+    const nodes = this.nodes;
+    const dist = p.dist;
+    const NN = p.nNodes;
+    for (let k = 0; k < len - 1; k++) this.arcs[base + k] = dist[nodes[base + k] * NN + nodes[base + k + 1]];
     if (p.fast) {
       const N = p.nNodes;
       const time = p.times[0];
@@ -201,38 +208,33 @@ export class RouteTable {
     const nodes = this.nodes;
     const pre = this.pre;
     const suf = this.suf;
-    const dist = this.p.dist;
+    const arcs = this.arcs;
     const demand = this.nodeSeg;
-    const N = this.p.nNodes;
     const depot = nodes[base];
     const end = nodes[base + len - 1];
     let distance = 0;
     let load = 0;
-    let prev = depot;
     for (let k = 0; k < len; k++) {
       const v = nodes[base + k];
       const o = (base + k) * F;
-      if (k > 0) distance += dist[prev * N + v];
+      if (k > 0) distance += arcs[base + k - 1];
       load += demand[v * F + LOAD];
       pre[o + DIST] = distance;
       pre[o + LOAD] = load;
       pre[o + FIRST] = depot;
       pre[o + LAST] = v;
-      prev = v;
     }
     distance = 0;
     load = 0;
-    let next = end;
     for (let k = len - 1; k >= 0; k--) {
       const v = nodes[base + k];
       const o = (base + k) * F;
-      if (k < len - 1) distance += dist[v * N + next];
+      if (k < len - 1) distance += arcs[base + k];
       load += demand[v * F + LOAD];
       suf[o + DIST] = distance;
       suf[o + LOAD] = load;
       suf[o + FIRST] = v;
       suf[o + LAST] = end;
-      next = v;
     }
   }
 

@@ -20,8 +20,6 @@ export class SwapStar {
   private readonly insStamp: Float64Array;
   private readonly S: number;
   private readonly removal: Float64Array;
-  /** Arc lengths of the route being inserted into. */
-  private readonly arc: Float64Array;
   /** Per position of route V in run: demand, removal gain, and the arc that closes the hole. */
   private readonly demV: Float64Array;
   private readonly remV: Float64Array;
@@ -42,7 +40,6 @@ export class SwapStar {
     this.insPos = new Int32Array(3 * n * t.slots);
     this.insStamp = new Float64Array(n * t.slots).fill(-1);
     this.removal = new Float64Array(n);
-    this.arc = new Float64Array(t.maxLen);
     this.demV = new Float64Array(t.maxLen);
     this.remV = new Float64Array(t.maxLen);
     this.holeV = new Float64Array(t.maxLen);
@@ -62,8 +59,7 @@ export class SwapStar {
     const lenFrom = t.len[from];
     const lenTo = t.len[to];
     const stamp = t.version[to];
-    const arc = this.arc;
-    for (let q = 0; q < lenTo - 1; q++) arc[q] = dist[nodes[baseTo + q] * N + nodes[baseTo + q + 1]];
+    const arcs = t.arcs;
     let load = 0;
     for (let p = 1; p < lenFrom - 1; p++) {
       const u = nodes[baseFrom + p];
@@ -89,7 +85,7 @@ export class SwapStar {
       for (let q = 0; q < lenTo - 1; q++) {
         const b = nodes[baseTo + q + 1];
         const out = dist[rowU + b];
-        const c = into + out - arc[q];
+        const c = into + out - arcs[baseTo + q];
         into = this.symmetric ? out : dist[b * N + u];
         if (c >= c2) continue;
         if (c < c0) {
