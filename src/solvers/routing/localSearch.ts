@@ -89,6 +89,8 @@ export class LocalSearch {
     private readonly p: Problem,
     params: SearchParams,
     private readonly rng: Rng,
+    /** Screen the moves of a pair in one function when only distance and load matter (off: each move's own method; for tests). */
+    private readonly oneFunctionScreen = true,
   ) {
     this.table = new RouteTable(p);
     this.cu = new Composer(this.table);
@@ -132,7 +134,7 @@ export class LocalSearch {
     this.searchCompleted = false;
     for (let loop = 0; !this.searchCompleted; loop++) {
       if (loop > 1) this.searchCompleted = true;
-      if (this.scalar) for (let k = 0; k < this.order.length; k++) this.improveAroundScalar(this.order[k], loop);
+      if (this.scalar && this.oneFunctionScreen) for (let k = 0; k < this.order.length; k++) this.improveAroundScalar(this.order[k], loop);
       else for (let k = 0; k < this.order.length; k++) this.improveAround(this.order[k], loop);
       this.swapStarPass(loop);
     }
