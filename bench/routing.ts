@@ -5,7 +5,7 @@
  * See bench/ROUTING.md.
  *
  *   npm run bench:routing -- --seconds S [--dir D]... [--min-n N] [--max-n N] [--only A,B] [--seed K] [--jobs J]
- *                            [--clock cpu|wall] [--threads T] [--peer PATH] [--compare DIR]
+ *                            [--clock cpu|wall] [--threads T] [--peer PATH] [--compare DIR] [--vehicles-first]
  */
 import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -36,12 +36,14 @@ interface Args {
   peer?: string;
   /** Another checkout of this repository whose solver runs on the same instances (before/after). */
   compare?: string;
+  /** Fewest vehicles first, then distance (how Solomon and Homberger results are ranked). */
+  vehiclesFirst: boolean;
   /** Internal: solve this one instance and print a JSON line. */
   single?: string;
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { seconds: 60, dirs: [], maxN: Infinity, minN: 0, only: [], seed: 1, jobs: 1, clock: 'cpu', threads: availableParallelism() };
+  const args: Args = { seconds: 60, dirs: [], maxN: Infinity, minN: 0, only: [], seed: 1, jobs: 1, clock: 'cpu', threads: availableParallelism(), vehiclesFirst: false };
   for (let k = 0; k < argv.length; k++) {
     const a = argv[k];
     const next = (): string => {
@@ -64,6 +66,7 @@ function parseArgs(argv: string[]): Args {
       if (c !== 'cpu' && c !== 'wall') throw new Error('--clock is cpu or wall');
       args.clock = c;
     } else if (a === '--single') args.single = next();
+    else if (a === '--vehicles-first') args.vehiclesFirst = true;
     else throw new Error(`unknown argument ${a}`);
   }
   if (args.dirs.length === 0) args.dirs = [resolve(repoRoot, '../shared/data/cvrp'), resolve(repoRoot, '../shared/data/vrptw')];
@@ -94,9 +97,27 @@ function bestKnown(dir: string, name: string): number | undefined {
   return undefined;
 }
 
+/** Vehicles of the best-known solution: the bks.csv column routes_in_bks, else the .sol file's routes. */
+function bestKnownVehicles(dir: string, name: string): number | undefined {
+  const csv = join(dir, 'bks.csv');
+  if (existsSync(csv)) {
+    const lines = readFileSync(csv, 'utf8').split(/\r?\n/);
+    const col = lines[0].split(',').indexOf('routes_in_bks');
+    for (const line of lines.slice(1)) {
+      const cells = line.split(',');
+      if (cells[0] === name && col >= 0 && cells[col] !== '') return Number(cells[col]);
+    }
+  }
+  const sol = join(dir, `${name}.sol`);
+  if (existsSync(sol)) return readFileSync(sol, 'utf8').match(/^Route\s*#/gim)?.length;
+  return undefined;
+}
+
 /** One solver's run on one instance. */
 interface Run {
   cost: number;
+  /** Vehicles used. */
+  vehicles: number;
   gap: number;
   feasible: boolean;
   violations: string[];
@@ -111,6 +132,7 @@ interface Row {
   name: string;
   n: number;
   bks: number | null;
+  bksVehicles: number | null;
   ours: Run;
   parallel: Run | null;
   peer: Run | null;
@@ -136,7 +158,8 @@ async function runOurs(path: string, args: Args, threads: number): Promise<Run> 
   const bks = bestKnown(dirname(path), name) ?? null;
   const wall0 = Date.now();
   const cpu0 = cpuMs();
-  const result = await solveInParallel(inst, { threads, seed: args.seed, timeLimitMs: args.seconds * 1000, clock: args.clock });
+  const params = args.vehiclesFirst ? { vehiclesFirst: true } : undefined;
+  const result = await solveInParallel(inst, { threads, seed: args.seed, timeLimitMs: args.seconds * 1000, clock: args.clock, params });
   const cpuSeconds = (cpuMs() - cpu0) / 1000;
   const wallSeconds = (Date.now() - wall0) / 1000;
   const check = checkSolution(inst, result);
@@ -144,6 +167,7 @@ async function runOurs(path: string, args: Args, threads: number): Promise<Run> 
   const cost = Number(check.cost.toFixed(6));
   return {
     cost,
+    vehicles: result.routes.length,
     gap: gapOf(cost, bks),
     feasible: check.feasible,
     violations: check.violations,
@@ -170,11 +194,13 @@ async function runPeer(path: string, args: Args, bks: number | null): Promise<Ru
     const sol = join(dir, 'peer.sol');
     const { stdout, wallSeconds } = await run(args.peer!, [path, sol, '-t', String(args.seconds), '-seed', String(args.seed), '-log', '1']);
     const inst = readInstance(path);
-    const check = checkSolution(inst, readSol(inst, readFileSync(sol, 'utf8')));
+    const solution = readSol(inst, readFileSync(sol, 'utf8'));
+    const check = checkSolution(inst, solution);
     const iterations = Number(/FINISHED AFTER (\d+) ITERATIONS/.exec(stdout)?.[1] ?? NaN);
     const cost = Number(check.cost.toFixed(6));
     return {
       cost,
+      vehicles: solution.routes.length,
       gap: gapOf(cost, bks),
       feasible: check.feasible,
       violations: check.violations,
@@ -193,6 +219,7 @@ async function runPeer(path: string, args: Args, bks: number | null): Promise<Ru
 async function runChild(path: string, args: Args, threads: number): Promise<Run> {
   const script = fileURLToPath(import.meta.url);
   const childArgs = [...process.execArgv, script, '--single', path, '--seconds', String(args.seconds), '--seed', String(args.seed), '--clock', args.clock, '--threads', String(threads)];
+  if (args.vehiclesFirst) childArgs.push('--vehicles-first');
   const { stdout } = await run(process.execPath, childArgs);
   return JSON.parse(stdout.trim().split('\n').pop()!) as Run;
 }
@@ -203,7 +230,7 @@ async function runBefore(path: string, args: Args): Promise<Run> {
   const childArgs = ['--import', 'tsx', script, '--single', path, '--seconds', String(args.seconds), '--seed', String(args.seed), '--clock', args.clock];
   const { stdout } = await run(process.execPath, childArgs, args.compare);
   const r = JSON.parse(stdout.trim().split('\n').pop()!) as Partial<Run> & { cost: number; gap: number; iterations: number; cpuSeconds: number; wallSeconds: number };
-  return { feasible: true, violations: [], peakMB: null, ...r };
+  return { feasible: true, violations: [], peakMB: null, vehicles: NaN, ...r };
 }
 
 async function runInstance(path: string, args: Args): Promise<Row> {
@@ -218,7 +245,7 @@ async function runInstance(path: string, args: Args): Promise<Row> {
   const parallel = args.threads > 1 ? await runChild(path, args, args.threads) : null;
   const peer = args.peer && path.endsWith('.vrp') ? await runPeer(path, args, bks) : null;
   const before = args.compare ? await runBefore(path, args) : null;
-  return { name, n: inst.stops.length, bks, ours, parallel, peer, before, savingsCost, savingsFeasible: baseCheck.feasible, savingsGap: gapOf(savingsCost, bks) };
+  return { name, n: inst.stops.length, bks, bksVehicles: bestKnownVehicles(dirname(path), name) ?? null, ours, parallel, peer, before, savingsCost, savingsFeasible: baseCheck.feasible, savingsGap: gapOf(savingsCost, bks) };
 }
 
 /** Runs the instances, `jobs` at a time. */
@@ -276,9 +303,9 @@ async function main(): Promise<void> {
   const out = (line: string): boolean => process.stdout.write(line + '\n');
   out(
     `# routing benchmark: ${args.seconds} s of ${args.clock === 'cpu' ? 'CPU' : 'wall'} time per instance and solver, seed ${args.seed}, ` +
-      `${args.jobs} instance(s) at a time, node ${process.version}${args.peer ? `, peer ${args.peer}` : ''}${args.compare ? `, before = ${args.compare}` : ''}\n`,
+      `${args.jobs} instance(s) at a time, ${args.vehiclesFirst ? 'vehicles first, ' : ''}node ${process.version}${args.peer ? `, peer ${args.peer}` : ''}${args.compare ? `, before = ${args.compare}` : ''}\n`,
   );
-  const cols = ['instance', 'n', 'BKS', 'ours', 'gap %', 'it/s', 'peak MB', 'feasible'];
+  const cols = ['instance', 'n', 'BKS', 'BKS vehicles', 'ours', 'vehicles', 'gap %', 'it/s', 'peak MB', 'feasible'];
   if (T > 1) cols.push(`${T} threads`, `gap % (${T} thr.)`, `it/s (${T} thr.)`);
   if (args.peer) cols.push('peer', 'peer gap %', 'peer it/s', 'gap ratio ours/peer', 'it/s ratio ours/peer');
   if (args.compare) cols.push('before gap %', 'before it/s', 'it/s ratio ours/before');
@@ -286,7 +313,7 @@ async function main(): Promise<void> {
   out(`| ${cols.join(' | ')} |`);
   out(`| ${cols.map((c, k) => (k === 0 || c === 'feasible' ? '---' : '---:')).join(' | ')} |`);
   for (const r of rows) {
-    const cells = [r.name, String(r.n), String(r.bks ?? '?'), round(r.ours.cost), fixed2(r.ours.gap), rate(r.ours, 1, args).toFixed(1), r.ours.peakMB?.toFixed(0) ?? '?'];
+    const cells = [r.name, String(r.n), String(r.bks ?? '?'), String(r.bksVehicles ?? '?'), round(r.ours.cost), String(r.ours.vehicles), fixed2(r.ours.gap), rate(r.ours, 1, args).toFixed(1), r.ours.peakMB?.toFixed(0) ?? '?'];
     cells.push(r.ours.feasible ? 'yes' : `NO: ${r.ours.violations.slice(0, 2).join('; ')}`);
     if (T > 1) cells.push(r.parallel ? round(r.parallel.cost) : '', r.parallel ? fixed2(r.parallel.gap) : '', r.parallel ? rate(r.parallel, T, args).toFixed(1) : '');
     if (args.peer) {
@@ -308,8 +335,10 @@ async function main(): Promise<void> {
   gcols.push('all feasible');
   out(`| ${gcols.join(' | ')} |`);
   out(`| ${gcols.map((c, k) => (k === 0 || c === 'all feasible' ? '---' : '---:')).join(' | ')} |`);
-  for (const g of [...new Set(rows.map((r) => group(r.name, r.n)))]) {
-    const rs = rows.filter((r) => group(r.name, r.n) === g);
+  const groups = [...new Set(rows.map((r) => group(r.name, r.n)))];
+  // and every instance together, when there are several groups
+  for (const g of groups.length > 1 ? [...groups, 'all'] : groups) {
+    const rs = rows.filter((r) => g === 'all' || group(r.name, r.n) === g);
     const cells = [g, String(rs.length), fixed2(mean(rs.map((r) => r.ours.gap)))];
     if (T > 1) cells.push(fixed2(mean(rs.map((r) => r.parallel!.gap))));
     if (args.peer) {
