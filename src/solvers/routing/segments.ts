@@ -60,15 +60,6 @@ export class RouteTable {
   readonly len: Int32Array;
   readonly pre: Float64Array;
   readonly suf: Float64Array;
-  /**
-   * Reversed pieces, where a reversal cannot reuse pre/suf (time windows or asymmetric distances): at position
-   * k, revPre summarises nodes k, k-1, …, 1 and revSuf nodes len-2, …, k+1, k (both without the depot).
-   * 2-opt* with reversal reverses exactly such pieces, which then cost O(1) instead of a walk.
-   */
-  readonly revPre: Float64Array;
-  readonly revSuf: Float64Array;
-  /** revPre and revSuf are kept. */
-  readonly reversals: boolean;
   readonly nodeSeg: Float64Array;
   readonly routeOf: Int32Array;
   readonly posOf: Int32Array;
@@ -101,9 +92,6 @@ export class RouteTable {
     this.arcs = new Float64Array(this.slots * this.maxLen);
     this.pre = new Float64Array(this.slots * this.maxLen * F);
     this.suf = new Float64Array(this.slots * this.maxLen * F);
-    this.reversals = p.fast && (p.hasTime || !p.symmetric);
-    this.revPre = new Float64Array(this.reversals ? this.slots * this.maxLen * F : 0);
-    this.revSuf = new Float64Array(this.reversals ? this.slots * this.maxLen * F : 0);
     this.nodeSeg = new Float64Array(p.nNodes * F);
     for (let v = 0; v < p.nNodes; v++) {
       const o = v * F;
@@ -200,14 +188,6 @@ export class RouteTable {
         for (let k = len - 2; k >= 0; k--) concat(suf, first + k * F, ns, this.nodes[base + k] * F, suf, first + (k + 1) * F, p.dist, time, N, withTime);
       } else {
         this.sumsWithoutTime(base, len);
-      }
-      if (this.reversals && len > 2) {
-        const rp = this.revPre;
-        const rs = this.revSuf;
-        rp.set(ns.subarray(nodes[base + 1] * F, nodes[base + 1] * F + F), first + F);
-        for (let k = 2; k <= len - 2; k++) concat(rp, first + k * F, ns, nodes[base + k] * F, rp, first + (k - 1) * F, p.dist, time, N, withTime);
-        rs.set(ns.subarray(nodes[base + len - 2] * F, nodes[base + len - 2] * F + F), first + (len - 2) * F);
-        for (let k = len - 3; k >= 1; k--) concat(rs, first + k * F, rs, first + (k + 1) * F, ns, nodes[base + k] * F, p.dist, time, N, withTime);
       }
       const c = costOfSummary(pre, lastOff, len - 2, type, this.penalties, withTime);
       this.distance[r] = pre[lastOff + DIST];
@@ -437,8 +417,6 @@ export class Composer {
     if (!this.fast) return this;
     const base = r * this.maxLen;
     if (!this.withTime && this.symmetric && i < j) this.pushSpan(base, i, j, true);
-    else if (this.t.reversals && i === 1) this.push(this.t.revPre, (base + j) * F);
-    else if (this.t.reversals && j === this.len[r] - 2) this.push(this.t.revSuf, (base + i) * F);
     else for (let k = j; k >= i; k--) this.push(this.nodeSeg, this.nodes[base + k] * F);
     return this;
   }
