@@ -168,12 +168,7 @@ export class LocalSearch {
       if (this.rU === this.rV) {
         if (this.twoOpt()) continue;
       } else if (this.twoOptStarReversed() || this.twoOptStar()) continue;
-      if (this.pV === 1) {
-        // also try u right after the depot, before v
-        this.setV(this.rV, 0);
-        if (this.relocate() || this.relocatePair() || this.relocatePairReversed()) continue;
-        if (this.rU !== this.rV && (this.twoOptStarReversed() || this.twoOptStar())) continue;
-      }
+      if (this.pV === 1 && this.afterDepot(this.rV)) continue;
     }
     if (loop > 0) this.intoEmptyRoutes(u);
   }
@@ -347,14 +342,19 @@ export class LocalSearch {
         }
       }
       if (pV === 1) {
-        // also try u right after the depot, before v (rare: left to the general moves)
+        // rare: left to the move methods
         this.setU(u);
-        this.setV(rV, 0);
-        if (this.relocate() || this.relocatePair() || this.relocatePairReversed()) continue;
-        if (rU !== rV && (this.twoOptStarReversed() || this.twoOptStar())) continue;
+        if (this.afterDepot(rV)) continue;
       }
     }
     if (loop > 0) this.intoEmptyRoutes(u);
+  }
+
+  /** With u set (setU): u right after the depot of route rV, before v; true when a move was applied. */
+  private afterDepot(rV: number): boolean {
+    this.setV(rV, 0);
+    if (this.relocate() || this.relocatePair() || this.relocatePairReversed()) return true;
+    return this.rU !== this.rV && (this.twoOptStarReversed() || this.twoOptStar());
   }
 
   /** Applies a move that passed its scalar screen, through the move's own method (which re-prices it). */
@@ -536,9 +536,9 @@ export class LocalSearch {
   private screenIntra(dd: number): boolean {
     const t = this.table;
     const r = this.rU;
+    if (this.scalar) return this.screenIntraScalar(r, dd);
     if (!this.p.fast && !t.plain(r)) return true;
-    if (dd >= t.penalty[r]) return false;
-    return !this.scalar || this.scalarCost(r, t.len[r] - 2, t.distance[r] + dd, t.load[r]) <= t.cost[r] - EPSILON;
+    return dd < t.penalty[r];
   }
 
   /** screenIntra when only distance and load matter. */

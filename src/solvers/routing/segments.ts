@@ -169,11 +169,9 @@ export class RouteTable {
     const base = r * this.maxLen;
     const type = this.types[r];
     const nodes = this.nodes;
-    const dist = p.dist;
-    const NN = p.nNodes;
-    for (let k = 0; k < len - 1; k++) this.arcs[base + k] = dist[nodes[base + k] * NN + nodes[base + k + 1]];
+    const N = p.nNodes;
+    for (let k = 0; k < len - 1; k++) this.arcs[base + k] = p.dist[nodes[base + k] * N + nodes[base + k + 1]];
     if (p.fast) {
-      const N = p.nNodes;
       const time = p.times[0];
       const withTime = p.hasTime;
       const pre = this.pre;

@@ -20,10 +20,6 @@ export class SwapStar {
   private readonly insStamp: Float64Array;
   private readonly S: number;
   private readonly removal: Float64Array;
-  /** Per position of route V in run: demand, removal gain, and the arc that closes the hole. */
-  private readonly demV: Float64Array;
-  private readonly remV: Float64Array;
-  private readonly holeV: Float64Array;
   private readonly dist: Matrix;
   private readonly N: number;
   private readonly symmetric: boolean;
@@ -40,9 +36,6 @@ export class SwapStar {
     this.insPos = new Int32Array(3 * n * t.slots);
     this.insStamp = new Float64Array(n * t.slots).fill(-1);
     this.removal = new Float64Array(n);
-    this.demV = new Float64Array(t.maxLen);
-    this.remV = new Float64Array(t.maxLen);
-    this.holeV = new Float64Array(t.maxLen);
     this.dist = t.p.dist;
     this.N = n;
     this.symmetric = t.p.symmetric;
@@ -77,11 +70,9 @@ export class SwapStar {
       let q0 = NONE;
       let q1 = NONE;
       let q2 = NONE;
-      // with symmetric distances both legs read u's own row, which stays in cache
-      // with symmetric distances the arc into the next position is the arc out of u just read: one read each
-      const colU = this.symmetric ? rowU : u;
-      const stride = this.symmetric ? 1 : N;
-      let into = dist[nodes[baseTo] * stride + colU];
+      // with symmetric distances both legs read u's own row, which stays in cache, and the arc into the next
+      // position is the arc out of u just read: one read per position
+      let into = this.symmetric ? dist[rowU + nodes[baseTo]] : dist[nodes[baseTo] * N + u];
       for (let q = 0; q < lenTo - 1; q++) {
         const b = nodes[baseTo + q + 1];
         const out = dist[rowU + b];
@@ -218,16 +209,6 @@ export class SwapStar {
     const baseV = rV * t.maxLen;
     const dist = this.dist;
     const N = this.N;
-    // route V's demands, removal gains and hole arcs side by side, read once per v instead of once per pair
-    const demV = this.demV;
-    const remV = this.remV;
-    const holeV = this.holeV;
-    for (let j = 1; j < lenV - 1; j++) {
-      const v = nodes[baseV + j];
-      demV[j] = dem[v];
-      remV[j] = removal[v];
-      holeV[j] = dist[nodes[baseV + j - 1] * N + nodes[baseV + j + 1]];
-    }
     let best = this.best;
     for (let i = 1; i < lenU - 1; i++) {
       const u = nodes[baseU + i];
@@ -237,15 +218,16 @@ export class SwapStar {
       const x = nodes[baseU + i + 1];
       const dPuX = dist[pu * N + x];
       for (let j = 1; j < lenV - 1; j++) {
-        const dv = demV[j];
-        const newU = loadU + dv - du;
-        const newV = loadV + du - dv;
+        const v = nodes[baseV + j];
+        const newU = loadU + dem[v] - du;
+        const newV = loadV + du - dem[v];
         const deltaPenU = (newU > capU ? w * (newU - capU) : 0) - penU;
         const deltaPenV = (newV > capV ? w * (newV - capV) : 0) - penV;
-        const rv = remV[j];
+        const rv = removal[v];
         if (deltaPenU + remU + deltaPenV + rv > 0) continue;
-        const v = nodes[baseV + j];
-        const inV = this.insertInPlaceOf(u, rV, j, nodes[baseV + j - 1], nodes[baseV + j + 1], holeV[j]);
+        const pv = nodes[baseV + j - 1];
+        const y = nodes[baseV + j + 1];
+        const inV = this.insertInPlaceOf(u, rV, j, pv, y, dist[pv * N + y]);
         const qV = this.bestPos;
         const inU = this.insertInPlaceOf(v, rU, i, pu, x, dPuX);
         const qU = this.bestPos;
