@@ -1,1 +1,1 @@
-export { EXCHANGE_EVERY, solveInParallel, type ParallelSolveOptions, type ParallelSolveResult } from './parallel.ts';
+export { JOBS_PER_THREAD, solveInParallel, type ParallelSolveOptions, type ParallelSolveResult } from './parallel.ts';

@@ -1,25 +1,23 @@
-import type { Instance, SearchParams, SlotRoutes, SolveResult } from '../../solvers/routing/index.ts';
+import type { Educated, EducationJob, Instance, SearchParams } from '../../solvers/routing/index.ts';
 
 /** What the time limit of a parallel run counts: wall time, or the process's CPU time shared by its threads. */
 export type ClockKind = 'wall' | 'cpu';
 
-export interface IslandSetup {
+/** What a worker needs to build the same problem as the searching thread. */
+export interface EducatorSetup {
   instance: Instance;
   seed: number;
   params?: Partial<SearchParams>;
-  timeLimitMs: number;
-  clock: ClockKind;
-  threads: number;
-  stopWhenStalled: boolean;
+  /** The worker's number, 0 to threads - 1 (its own random stream). */
+  k: number;
 }
 
-/** Messages from the coordinator to an island. */
-export type ToIsland =
-  | { kind: 'stage'; until: number; immigrants: SlotRoutes[] }
-  | { kind: 'finish' };
+/** Messages from the searching thread to a worker: one job each. */
+export interface ToEducator {
+  job: EducationJob;
+}
 
-/** Messages from an island to the coordinator. */
-export type FromIsland =
-  | { kind: 'stage-done'; iterations: number; done: boolean; emigrant: { routes: SlotRoutes; cost: number } | null; bestCost: number | null; elapsedMs: number }
-  | { kind: 'result'; result: SolveResult }
+/** Messages from a worker, one per job, in the order of the jobs. */
+export type FromEducator =
+  | { kind: 'educated'; educated: Educated }
   | { kind: 'error'; name: string; message: string; details: string[] };

@@ -26,13 +26,77 @@ export interface GeneticOptions {
 }
 
 /**
+ * One giant tour to educate: split it into routes and improve them by local search, under the penalties
+ * the population had when the job was made. Jobs carry only plain data, so that another thread can do them.
+ */
+export interface EducationJob {
+  tour: Int32Array;
+  penalties: Penalties;
+  /** Try to repair the child with tenfold penalties when it comes out infeasible (drawn when the job is made). */
+  repair: boolean;
+  /** A child of two parents (an iteration), not one of the random tours that (re)fill the population. */
+  crossover: boolean;
+}
+
+/** What education gave: the child's routes, and its repaired routes when a repair was asked for and succeeded. */
+export interface Educated {
+  routes: number[][];
+  repaired: number[][] | null;
+}
+
+/**
+ * Split and local search of a giant tour: the expensive part of an iteration, and the only part that needs
+ * no population. Its random generator is its own, so that a job's outcome depends on the jobs this educator
+ * did before, not on the population's draws.
+ */
+export class Educator {
+  private readonly rng: Rng;
+  private readonly evaluator: RouteEvaluator;
+  private readonly split: Split;
+  private readonly ls: LocalSearch;
+
+  constructor(
+    private readonly p: Problem,
+    params: SearchParams,
+    seed: number,
+  ) {
+    this.rng = new Rng(seed);
+    this.evaluator = new RouteEvaluator(p);
+    this.split = new Split(p);
+    this.ls = new LocalSearch(p, params, this.rng);
+  }
+
+  educate(job: EducationJob): Educated {
+    this.ls.run(this.split.run(job.tour, job.penalties), job.penalties);
+    const routes = this.ls.routes();
+    if (!job.repair) return { routes, repaired: null };
+    const child = new Individual(this.p, tourOf(this.p, routes), routes);
+    child.evaluate(this.p, this.evaluator, job.penalties);
+    if (child.feasible) return { routes, repaired: null };
+    this.ls.run(routes, scaledPenalties(job.penalties, 10));
+    const repaired = this.ls.routes();
+    const fixed = new Individual(this.p, tourOf(this.p, repaired), repaired);
+    fixed.evaluate(this.p, this.evaluator, job.penalties);
+    return { routes, repaired: fixed.feasible ? repaired : null };
+  }
+}
+
+/** Seed of the educator of worker k (k = 0 educates in the searching thread). */
+export function educatorSeed(seed: number, k: number): number {
+  return (Math.imul(seed >>> 0, 0x9e3779b1) + 7919 * (k + 1)) >>> 0;
+}
+
+/**
  * The hybrid genetic search (Vidal et al. 2012; HGS-CVRP 2022): select two parents, OX crossover, split,
  * local search, insert into the population; repair some infeasible offspring with tenfold penalties; adapt
- * penalties every few iterations; restart the population when it stops improving. It runs in stages
- * (`run` up to an iteration count or a deadline, then again), so that islands can exchange solutions
- * between stages at fixed iteration counts.
+ * penalties every few iterations; restart the population when it stops improving.
+ *
+ * The population side (`nextJob`, `commit`) is apart from education (`Educator`), so that a parallel
+ * runtime can educate children on worker threads while one population makes and receives them, in a fixed
+ * order. `run` does both in this thread.
  */
 export class GeneticSearch {
+  /** Children made so far (crossover jobs handed out). */
   iteration = 0;
   /** The least penalised individual seen, for reporting when nothing feasible was found. */
   leastInfeasible: Individual | null = null;
@@ -41,16 +105,18 @@ export class GeneticSearch {
   private readonly start: number;
   private readonly rng: Rng;
   private readonly evaluator: RouteEvaluator;
-  private readonly split: Split;
-  private readonly ls: LocalSearch;
   private readonly population: Population;
   private readonly pen: Penalties;
   private readonly seen: Uint8Array;
+  private readonly customers: Int32Array;
+  private educator: Educator | null = null;
   private started = false;
+  /** Random tours still to hand out to fill the population (at the start and after a restart). */
+  private initialLeft = 0;
+  /** Children committed, for the penalty schedule. */
+  private committed = 0;
   private sinceImprovement = 0;
   private bestCost = Infinity;
-  private until = 0;
-  private deadline = 0;
 
   constructor(
     private readonly p: Problem,
@@ -60,11 +126,11 @@ export class GeneticSearch {
     this.start = options.clock();
     this.rng = new Rng(options.seed);
     this.evaluator = new RouteEvaluator(p);
-    this.split = new Split(p);
-    this.ls = new LocalSearch(p, params, this.rng);
     this.population = new Population(p, params, this.rng);
     this.pen = initialPenalties(p, params.vehiclesFirst);
     this.seen = new Uint8Array(p.nNodes);
+    this.customers = new Int32Array(p.nNodes - p.nDepots);
+    for (let k = 0; k < this.customers.length; k++) this.customers[k] = p.nDepots + k;
     this.finished = p.nCustomers === 0;
   }
 
@@ -76,64 +142,69 @@ export class GeneticSearch {
     return this.options.clock() - this.start;
   }
 
-  /** Searches until `until` iterations are done or `deadlineMs` (on the clock, from the start) has passed. */
+  /** Searches in this thread until `until` iterations are done or `deadlineMs` (on the clock, from the start) has passed. */
   run(until: number, deadlineMs: number): void {
-    this.until = until;
-    this.deadline = deadlineMs;
+    this.educator ??= new Educator(this.p, this.params, educatorSeed(this.options.seed, 0));
+    while (!this.finished && this.iteration < until && this.elapsed() < deadlineMs) {
+      const job = this.nextJob();
+      this.commit(job, this.educator.educate(job));
+    }
+  }
+
+  /**
+   * The next tour to educate: a random one while the population is being filled, else the OX child of two
+   * parents chosen by binary tournament (which counts as an iteration).
+   */
+  nextJob(): EducationJob {
     if (!this.started) {
       this.started = true;
-      this.initialise();
+      this.initialLeft = 4 * this.params.populationSize;
     }
-    while (!this.finished && !this.outOfBudget()) {
-      if (this.population.feasible.length + this.population.infeasible.length < 2) {
-        this.initialise();
-        continue;
-      }
+    if (this.initialLeft === 0 && this.population.feasible.length + this.population.infeasible.length < 2) this.initialLeft = 4 * this.params.populationSize;
+    let tour: Int32Array;
+    const crossover = this.initialLeft === 0;
+    if (crossover) {
       this.iteration++;
       const a = this.population.select();
       const b = this.population.select();
-      const child = this.educate(orderedCrossover(a.tour, b.tour, this.rng, this.seen, this.p.nDepots));
-      this.sinceImprovement = this.offer(child) ? 0 : this.sinceImprovement + 1;
-      if (this.iteration % this.params.penaltyInterval === 0) this.population.adaptPenalties(this.pen);
-      if (this.sinceImprovement >= this.params.restartAfter) {
-        if (this.options.stopWhenStalled) this.finished = true;
-        else {
-          this.population.restart();
-          this.sinceImprovement = 0;
-          this.initialise();
-        }
+      tour = orderedCrossover(a.tour, b.tour, this.rng, this.seen, this.p.nDepots);
+    } else {
+      this.initialLeft--;
+      tour = this.customers.slice();
+      this.rng.shuffle(tour);
+    }
+    const repair = this.rng.float() < this.params.repairProbability;
+    return { tour, penalties: { ...this.pen }, repair, crossover };
+  }
+
+  /** Takes an educated job into the population; jobs must be committed in the order they were made. */
+  commit(job: EducationJob, educated: Educated): void {
+    const child = this.individual(educated.routes);
+    if (!child.feasible && (this.leastInfeasible === null || child.penalisedCost < this.leastInfeasible.penalisedCost)) this.leastInfeasible = child;
+    let isNewBest = this.population.add(child, true);
+    if (educated.repaired) {
+      const repaired = this.individual(educated.repaired);
+      if (repaired.feasible) isNewBest = this.population.add(repaired, false) || isNewBest;
+    }
+    this.report();
+    if (!job.crossover) return;
+    this.committed++;
+    this.sinceImprovement = isNewBest ? 0 : this.sinceImprovement + 1;
+    if (this.committed % this.params.penaltyInterval === 0) this.population.adaptPenalties(this.pen);
+    if (this.sinceImprovement >= this.params.restartAfter) {
+      if (this.options.stopWhenStalled) this.finished = true;
+      else {
+        this.population.restart();
+        this.sinceImprovement = 0;
+        this.initialLeft = 4 * this.params.populationSize;
       }
     }
   }
 
-  /** Adds a solution found elsewhere (routes of node indices per slot, as in `best.routes`). */
-  immigrate(routes: number[][]): void {
+  private individual(routes: number[][]): Individual {
     const ind = new Individual(this.p, tourOf(this.p, routes), routes);
     ind.evaluate(this.p, this.evaluator, this.pen);
-    if (this.population.add(ind, false)) this.sinceImprovement = 0;
-    this.report();
-  }
-
-  private outOfBudget(): boolean {
-    return this.iteration >= this.until || this.elapsed() >= this.deadline;
-  }
-
-  private educate(tour: Int32Array): Individual {
-    const ind = new Individual(this.p, tour, this.split.run(tour, this.pen));
-    this.ls.run(ind.routes, this.pen);
-    const routes = this.ls.routes();
-    const improved = new Individual(this.p, tourOf(this.p, routes), routes);
-    improved.evaluate(this.p, this.evaluator, this.pen);
-    if (!improved.feasible && (this.leastInfeasible === null || improved.penalisedCost < this.leastInfeasible.penalisedCost)) this.leastInfeasible = improved;
-    return improved;
-  }
-
-  private repair(ind: Individual): Individual | null {
-    this.ls.run(ind.routes, scaledPenalties(this.pen, 10));
-    const routes = this.ls.routes();
-    const repaired = new Individual(this.p, tourOf(this.p, routes), routes);
-    repaired.evaluate(this.p, this.evaluator, this.pen);
-    return repaired.feasible ? repaired : null;
+    return ind;
   }
 
   private report(): void {
@@ -141,26 +212,6 @@ export class GeneticSearch {
     if (best && best.cost < this.bestCost) {
       this.bestCost = best.cost;
       this.options.onProgress?.({ iteration: this.iteration, elapsedMs: this.elapsed(), bestCost: this.bestCost });
-    }
-  }
-
-  private offer(ind: Individual): boolean {
-    let isNewBest = this.population.add(ind, true);
-    if (!ind.feasible && this.rng.float() < this.params.repairProbability) {
-      const repaired = this.repair(ind);
-      if (repaired) isNewBest = this.population.add(repaired, false) || isNewBest;
-    }
-    this.report();
-    return isNewBest;
-  }
-
-  private initialise(): void {
-    const nodes = new Int32Array(this.p.nNodes - this.p.nDepots);
-    for (let k = 0; k < nodes.length; k++) nodes[k] = this.p.nDepots + k;
-    for (let k = 0; k < 4 * this.params.populationSize && !this.outOfBudget(); k++) {
-      const tour = nodes.slice();
-      this.rng.shuffle(tour);
-      this.offer(this.educate(tour));
     }
   }
 }

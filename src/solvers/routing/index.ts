@@ -1,4 +1,4 @@
-import { GeneticSearch, type Progress } from './genetic.ts';
+import { Educator, educatorSeed, GeneticSearch, type Educated, type EducationJob, type Progress } from './genetic.ts';
 import type { Individual } from './individual.ts';
 import { buildProblem, type Instance, type Problem } from './model.ts';
 import { DEFAULT_PARAMS, type SearchParams } from './params.ts';
@@ -8,7 +8,7 @@ import type { Solution, VehicleRoute } from './solution.ts';
 
 export { checkSolution, type CheckResult } from './checker.ts';
 export { InfeasibleInstanceError, InstanceFormatError, InvalidInstanceError } from './errors.ts';
-export type { Progress } from './genetic.ts';
+export type { Educated, EducationJob, Progress } from './genetic.ts';
 export type { Depot, EnergyFunction, Instance, Metric, Stop, VehicleType } from './model.ts';
 export { DEFAULT_PARAMS, type SearchParams } from './params.ts';
 export { savings } from './savings.ts';
@@ -55,13 +55,18 @@ export function solve(instance: Instance, options: SolveOptions = {}): SolveResu
   return search.result();
 }
 
-/** Routes of one solution inside a search, node indices per route slot: what islands exchange. */
-export type SlotRoutes = number[][];
+/** The problem as the search sees it: with vehiclesFirst, every vehicle carries a weight that the result takes off again. */
+function searchProblem(instance: Instance, params: SearchParams): { problem: Problem; vehicleWeight: number } {
+  const problem = buildProblem(instance);
+  const weight = vehicleWeight(problem, params.vehiclesFirst);
+  for (const type of problem.types) type.fixedCost += weight;
+  return { problem, vehicleWeight: weight };
+}
 
 /**
- * One search that runs in stages: `run` until an iteration count or a time, exchange solutions with other
- * searches of the same instance (`emigrant`, `immigrate`), run again. `solve` is one stage; a parallel
- * runtime runs one RoutingSearch per thread, each with its own seed.
+ * One hybrid genetic search. `run` searches in this thread. A parallel runtime instead takes jobs from
+ * `nextJob`, has `RoutingEducator`s on worker threads educate them, and gives the results back to `commit`
+ * in the order the jobs were made.
  */
 export class RoutingSearch {
   private readonly problem: Problem;
@@ -71,10 +76,8 @@ export class RoutingSearch {
 
   /** stopWhenStalled: end after `restartAfter` idle iterations instead of restarting (for runs without any limit). */
   constructor(instance: Instance, options: Omit<SolveOptions, 'timeLimitMs' | 'maxIterations'> & { stopWhenStalled?: boolean } = {}) {
-    this.problem = buildProblem(instance);
     const params = { ...DEFAULT_PARAMS, ...options.params };
-    this.vehicleWeight = vehicleWeight(this.problem, params.vehiclesFirst);
-    for (const type of this.problem.types) type.fixedCost += this.vehicleWeight;
+    ({ problem: this.problem, vehicleWeight: this.vehicleWeight } = searchProblem(instance, params));
     this.genetic = new GeneticSearch(this.problem, params, {
       seed: options.seed ?? 1,
       stopWhenStalled: options.stopWhenStalled ?? false,
@@ -86,6 +89,16 @@ export class RoutingSearch {
   /** Runs until `iterations` genetic iterations are done in total, `timeLimitMs` has passed since creation, or the search stalls (when asked to stop then). */
   run(iterations: number, timeLimitMs: number): void {
     this.genetic.run(iterations, timeLimitMs);
+  }
+
+  /** The next tour to educate (a child counts as an iteration). */
+  nextJob(): EducationJob {
+    return this.genetic.nextJob();
+  }
+
+  /** Takes an educated job back; jobs are committed in the order `nextJob` made them. */
+  commit(job: EducationJob, educated: Educated): void {
+    this.genetic.commit(job, educated);
   }
 
   get iterations(): number {
@@ -101,20 +114,25 @@ export class RoutingSearch {
     return this.genetic.finished;
   }
 
-  /** The best feasible solution so far, to send to another search; null when there is none. */
-  emigrant(): { routes: SlotRoutes; cost: number } | null {
-    const best = this.genetic.best;
-    return best ? { routes: best.routes, cost: best.cost } : null;
-  }
-
-  immigrate(routes: SlotRoutes): void {
-    this.genetic.immigrate(routes);
-  }
-
   result(): SolveResult {
     const chosen = this.genetic.best ?? this.genetic.leastInfeasible;
     const routes = chosen ? vehicleRoutes(this.problem, chosen) : [];
     return { ...summarise(this.problem, routes, this.vehicleWeight), iterations: this.genetic.iteration, elapsedMs: this.genetic.elapsed() };
+  }
+}
+
+/** Split and local search for a `RoutingSearch` of the same instance and parameters, on another thread. */
+export class RoutingEducator {
+  private readonly educator: Educator;
+
+  /** k: this educator's number among the workers (each has its own random stream). */
+  constructor(instance: Instance, options: { seed?: number; params?: Partial<SearchParams> }, k: number) {
+    const params = { ...DEFAULT_PARAMS, ...options.params };
+    this.educator = new Educator(searchProblem(instance, params).problem, params, educatorSeed(options.seed ?? 1, k + 1));
+  }
+
+  educate(job: EducationJob): Educated {
+    return this.educator.educate(job);
   }
 }
 
