@@ -13,8 +13,8 @@ import { solveInParallel } from './parallel.ts';
 
 const USAGE =
   'usage: npm run --silent solve -- FILE [--seconds S] [--seed N] [--iterations K] [--threads T] [--vehicles-first]\n' +
-  '  --threads T       worker threads, one island population each (default: every core)\n' +
-  '  --iterations K    genetic iterations per island; same seed, threads and K give the same solution\n' +
+  '  --threads T       worker threads that improve children for one population (default: every core)\n' +
+  '  --iterations K    genetic iterations in all; same seed, threads and K give the same solution\n' +
   '  --vehicles-first  fewest vehicles first, then distance (how Solomon/Homberger results are ranked)';
 
 /** Reads a .vrp (CVRPLIB) or Solomon text file, telling them apart by content. */
