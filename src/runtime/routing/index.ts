@@ -1,1 +1,1 @@
-export { JOBS_PER_THREAD, solveInParallel, type ParallelSolveOptions, type ParallelSolveResult } from './parallel.ts';
+export { solveInParallel, type ParallelSolveOptions, type ParallelSolveResult } from './parallel.ts';

@@ -18,7 +18,7 @@ import type { ClockKind, EducatorSetup, FromEducator, ToEducator } from './proto
  * Jobs each worker may hold at once (one being educated, the others waiting), so that no worker idles while the
  * searching thread takes a result in. A fixed number, so that runs repeat exactly.
  */
-export const JOBS_PER_THREAD = 4;
+const JOBS_PER_THREAD = 4;
 
 export interface ParallelSolveOptions {
   /** Worker threads that educate children for one population (default: every core). 1 solves in this thread. */
@@ -67,12 +67,12 @@ function rebuildError(m: Extract<FromEducator, { kind: 'error' }>): Error {
 export async function solveInParallel(instance: Instance, options: ParallelSolveOptions = {}): Promise<ParallelSolveResult> {
   const threads = Math.max(1, Math.floor(options.threads ?? availableParallelism()));
   const seed = options.seed ?? 1;
-  const clock = clockOf(options.clock ?? 'wall', threads);
   const cloneable = instance.vehicleTypes.every((t) => !t.energy);
   if (threads === 1 || !cloneable) {
     const result = solve(instance, { ...options, seed, clock: clockOf(options.clock ?? 'wall', 1) });
     return { ...result, threads: 1 };
   }
+  const clock = clockOf(options.clock ?? 'wall', threads);
   const unlimited = options.timeLimitMs === undefined && options.maxIterations === undefined;
   const maxIterations = options.maxIterations ?? Infinity;
   const timeLimitMs = options.timeLimitMs ?? Infinity;
@@ -109,7 +109,6 @@ export async function solveInParallel(instance: Instance, options: ParallelSolve
 /** One worker thread that educates jobs; it answers them in the order they were sent. */
 class RemoteEducator {
   private readonly waiting: { ok: (e: Educated) => void; fail: (e: Error) => void }[] = [];
-  private closing = false;
 
   constructor(private readonly worker: Worker) {
     worker.on('message', (m: FromEducator) => {
@@ -137,8 +136,6 @@ class RemoteEducator {
   }
 
   async close(): Promise<void> {
-    if (this.closing) return;
-    this.closing = true;
     await this.worker.terminate();
   }
 }

@@ -1,5 +1,5 @@
 import { orderedCrossover } from './crossover.ts';
-import { Individual, tourOf } from './individual.ts';
+import { Individual, routesFeasible, tourOf } from './individual.ts';
 import { LocalSearch } from './localSearch.ts';
 import type { Problem } from './model.ts';
 import type { SearchParams } from './params.ts';
@@ -69,15 +69,10 @@ export class Educator {
   educate(job: EducationJob): Educated {
     this.ls.run(this.split.run(job.tour, job.penalties), job.penalties);
     const routes = this.ls.routes();
-    if (!job.repair) return { routes, repaired: null };
-    const child = new Individual(this.p, tourOf(this.p, routes), routes);
-    child.evaluate(this.p, this.evaluator, job.penalties);
-    if (child.feasible) return { routes, repaired: null };
+    if (!job.repair || routesFeasible(this.p, this.evaluator, routes)) return { routes, repaired: null };
     this.ls.run(routes, scaledPenalties(job.penalties, 10));
     const repaired = this.ls.routes();
-    const fixed = new Individual(this.p, tourOf(this.p, repaired), repaired);
-    fixed.evaluate(this.p, this.evaluator, job.penalties);
-    return { routes, repaired: fixed.feasible ? repaired : null };
+    return { routes, repaired: routesFeasible(this.p, this.evaluator, repaired) ? repaired : null };
   }
 }
 

@@ -68,7 +68,7 @@ export class Individual {
         prev = v;
       }
     }
-    this.feasible = this.loadExcess <= 1e-9 && this.timeExcess <= 1e-9 && this.energyExcess <= 1e-9 && this.forbiddenLegs === 0;
+    this.feasible = withinLimits(this.loadExcess, this.timeExcess, this.energyExcess, this.forbiddenLegs);
     this.reprice(penalties);
   }
 
@@ -77,6 +77,29 @@ export class Individual {
     this.penalisedCost =
       this.cost + pen.capacity * this.loadExcess + pen.time * this.timeExcess + pen.energy * this.energyExcess + FORBIDDEN_LEG * this.forbiddenLegs;
   }
+}
+
+function withinLimits(loadExcess: number, timeExcess: number, energyExcess: number, forbiddenLegs: number): boolean {
+  return loadExcess <= 1e-9 && timeExcess <= 1e-9 && energyExcess <= 1e-9 && forbiddenLegs === 0;
+}
+
+/** Whether routes (non-depot nodes per slot) break no limit, as `Individual.evaluate` would judge them, without building one. */
+export function routesFeasible(p: Problem, evaluator: RouteEvaluator, routes: number[][]): boolean {
+  const stats = emptyStats();
+  let load = 0;
+  let time = 0;
+  let energy = 0;
+  let forbidden = 0;
+  for (let r = 0; r < routes.length; r++) {
+    if (routes[r].length === 0) continue;
+    evaluator.evaluate(p.types[p.slotType[r]], routes[r], 0, routes[r].length, stats);
+    if (stats.customers === 0) continue;
+    load += stats.loadExcess;
+    time += stats.timeWarp + stats.durationExcess + stats.distanceExcess;
+    energy += stats.energyExcess;
+    forbidden += stats.forbiddenLegs;
+  }
+  return withinLimits(load, time, energy, forbidden);
 }
 
 /**
