@@ -15920,6 +15920,8 @@ export interface operations {
                         clearanceM?: number;
                         heritageBufferM?: number;
                     };
+                    /** @description Solver threads; default every core of the server, more are cut to its cores */
+                    threads?: number;
                     timeLimitMs?: number;
                 };
             };
@@ -16068,6 +16070,7 @@ export interface operations {
                             solver?: {
                                 elapsedMs: number;
                                 iterations: number;
+                                threads?: number;
                             };
                             /** @description The elevation model planned on: bundled, or the uploaded file’s name */
                             terrain?: string;
@@ -16253,6 +16256,8 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
+                    /** @description Solver threads; default every core of the server, more are cut to its cores */
+                    threads?: number;
                     timeLimitMs?: number;
                 };
             };

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { as, signIn, startTestApp, type Session, type TestApp } from '../../../test/support/app.ts';
 import { describeEachDriver } from '../../../test/support/db.ts';
@@ -77,6 +78,8 @@ describeEachDriver('logistics', (driver) => {
     expect(served).toHaveLength(6);
     expect(new Set(served).size).toBe(6);
     expect(plan.result.check).toEqual({ feasible: true, violations: [] });
+    // By default the search uses every core: the workers build the drones' energy model from the plan's data.
+    expect(plan.result.solver.threads).toBe(availableParallelism());
     // Loads and batteries as the routes state them.
     const fleet = (await as(t.app, op)({ url: '/api/v1/logistics/vehicles' })).json() as { id: string; capacityKg: number }[];
     for (const route of plan.result.routes)
@@ -107,11 +110,12 @@ describeEachDriver('logistics', (driver) => {
   });
 
   it('dispatches a plan and closes stops, each change audited; refuses what breaks the rules with problem+json', async () => {
-    const started = await as(t.app, op)({ method: 'POST', url: '/api/v1/logistics/plans', payload: { serviceDate: date, timeLimitMs: 1000 } });
+    const started = await as(t.app, op)({ method: 'POST', url: '/api/v1/logistics/plans', payload: { serviceDate: date, timeLimitMs: 1000, threads: 1 } });
     expect(started.statusCode).toBe(202);
     await t.app.jobs.drain();
     let plan = (await as(t.app, op)({ url: `/api/v1/logistics/plans/${started.json().planId}` })).json();
     expect(plan.status).toBe('ready');
+    expect(plan.result.solver.threads).toBe(1);
     expect(plan.stops.length + plan.unserved.length).toBe(20);
     // Light parcels near a depot go by drone: shorter by air than by the winding road.
     expect(plan.result.routes.filter((r: { kind: string }) => r.kind === 'drone').length).toBeGreaterThan(0);
@@ -199,6 +203,12 @@ describeEachDriver('logistics', (driver) => {
     const emptyDay = await as(t.app, op)({ method: 'POST', url: '/api/v1/logistics/plans', payload: { serviceDate: '2030-01-01' } });
     expect(emptyDay.statusCode).toBe(400);
     expect(emptyDay.json().field).toBe('body/serviceDate');
+    for (const threads of [0, 1.5, -2, '2', 1000]) {
+      const bad = await as(t.app, op)({ method: 'POST', url: '/api/v1/logistics/plans', payload: { serviceDate: date, threads } });
+      expect(bad.statusCode, String(threads)).toBe(400);
+      expect(bad.headers['content-type']).toContain('application/problem+json');
+      expect(bad.json().field).toBe('body/threads');
+    }
     const hub = await as(t.app, op)({ method: 'POST', url: '/api/v1/logistics/depots', payload: { name: '新站', kind: 'township', unitId: tree.county.id, lon: 119.5, lat: 28.4 } });
     expect(hub.statusCode).toBe(400);
     const ok = await as(t.app, op)({ method: 'POST', url: '/api/v1/logistics/depots', payload: { name: '新站', kind: 'township', unitId: tree.townships[0].id, lon: 119.5, lat: 28.4 } });

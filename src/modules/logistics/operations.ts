@@ -22,7 +22,7 @@ import { noFlyZones, planStops, plans, requests } from './schema.ts';
  * are (with their stops' statuses and proofs), their vehicles free again only after they are back; everything else
  * still open is planned anew. The old plan is superseded.
  */
-export async function replanPlan(db: Db, jobs: JobQueue, actor: Actor | null, planId: string, input: { timeLimitMs?: number; now?: Date } = {}) {
+export async function replanPlan(db: Db, jobs: JobQueue, actor: Actor | null, planId: string, input: { timeLimitMs?: number; threads?: number; now?: Date } = {}) {
   const who = await operator(db, actor);
   const [plan] = await db.select().from(plans).where(and(eq(plans.countyId, who.countyId), eq(plans.id, planId)));
   if (!plan) throw notFound('Plan');
@@ -63,7 +63,7 @@ export async function replanPlan(db: Db, jobs: JobQueue, actor: Actor | null, pl
         keptFrom: s.keptFrom ?? planId,
       });
   }
-  return startPlan(db, jobs, actor, { serviceDate: plan.serviceDate, timeLimitMs: input.timeLimitMs, settings: (plan.inputs as { settings?: PlanSettings } | null)?.settings }, { from: planId, keep, availableFrom });
+  return startPlan(db, jobs, actor, { serviceDate: plan.serviceDate, timeLimitMs: input.timeLimitMs, threads: input.threads, settings: (plan.inputs as { settings?: PlanSettings } | null)?.settings }, { from: planId, keep, availableFrom });
 }
 
 // ------------------------------------------------------------------ no-fly zones

@@ -66,14 +66,15 @@ export interface PlanResult {
   /** The elevation model planned on: `bundled`, or the uploaded file's name. */
   terrain?: string;
   settings: PlanSettings;
-  solver: { iterations: number; elapsedMs: number };
+  /** threads: how many the search used (absent on plans made before it was recorded). */
+  solver: { iterations: number; elapsedMs: number; threads?: number };
 }
 
 /** Local midnight of a service date in the county's time zone (China Standard Time, no daylight saving). */
 export const midnight = (date: string) => new Date(`${date}T00:00:00+08:00`).getTime();
 const at = (date: string, seconds: number) => new Date(midnight(date) + seconds * 1000).toISOString();
 
-export async function startPlan(db: Db, jobs: JobQueue, actor: Actor | null, input: { serviceDate: string; timeLimitMs?: number; settings?: Partial<PlanSettings> }, replan?: { from: string; keep: KeptStop[]; availableFrom: Record<string, number> }) {
+export async function startPlan(db: Db, jobs: JobQueue, actor: Actor | null, input: { serviceDate: string; timeLimitMs?: number; threads?: number; settings?: Partial<PlanSettings> }, replan?: { from: string; keep: KeptStop[]; availableFrom: Record<string, number> }) {
   const who = await operator(db, actor);
   const open = await db
     .select({ id: requests.id })
@@ -84,7 +85,7 @@ export async function startPlan(db: Db, jobs: JobQueue, actor: Actor | null, inp
   if (active.length === 0) throw badRequest('body/serviceDate', 'No active vehicle to plan with');
   return db.transaction(async (tx) => {
     const [plan] = await tx.insert(plans).values({ countyId: who.countyId, serviceDate: input.serviceDate, createdBy: who.id }).returning();
-    const job = { planId: plan.id, timeLimitMs: input.timeLimitMs ?? 10_000, settings: input.settings, keep: replan?.keep, availableFrom: replan?.availableFrom };
+    const job = { planId: plan.id, timeLimitMs: input.timeLimitMs ?? 10_000, threads: input.threads, settings: input.settings, keep: replan?.keep, availableFrom: replan?.availableFrom };
     const jobId = await jobs.sendIn(tx, PLAN_DAY_JOB, job, { countyId: who.countyId, requestedBy: who.id });
     await tx.update(plans).set({ jobId }).where(and(eq(plans.countyId, who.countyId), eq(plans.id, plan.id)));
     if (replan) {
@@ -228,13 +229,13 @@ export function planFigures(routes: PlannedRoute[], serviceDate: string) {
 /** Where a plan's time goes: the instance (terrain profiles, no-fly tests), the solver, repair and both checks. */
 export type PlanPhase = 'instance' | 'solve' | 'checks';
 
-export type SolveFn = (instance: PlanInstance, options: { timeLimitMs: number; seed?: number; params?: ReturnType<typeof searchParams> }, onProgress: (p: { bestCost: number }) => void) => Promise<SolveAnswer>;
+export type SolveFn = (instance: PlanInstance, options: { timeLimitMs: number; seed?: number; params?: ReturnType<typeof searchParams>; threads?: number }, onProgress: (p: { bestCost: number }) => void) => Promise<SolveAnswer>;
 
 /**
  * A plan computed from what was gathered: road matrix (engine or estimate), instance, solve, the routing checker and
  * the independent terrain check. Either the result, or why there is none (never a plan that fails a check).
  */
-export async function computePlan(g: Gathered, serviceDate: string, options: { timeLimitMs: number; onBest?: (cost: number) => void; solver?: SolveFn; onPhase?: (phase: PlanPhase, ms: number) => void }): Promise<{ ok: true; result: PlanResult } | { ok: false; error: string; unserved: PlanResult['unserved'] }> {
+export async function computePlan(g: Gathered, serviceDate: string, options: { timeLimitMs: number; threads?: number; onBest?: (cost: number) => void; solver?: SolveFn; onPhase?: (phase: PlanPhase, ms: number) => void }): Promise<{ ok: true; result: PlanResult } | { ok: false; error: string; unserved: PlanResult['unserved'] }> {
   let lap = performance.now();
   /** Wall time since the last phase ended, told to the caller (the benchmark splits plan time by it). */
   const phase = (name: PlanPhase) => {
@@ -254,7 +255,7 @@ export async function computePlan(g: Gathered, serviceDate: string, options: { t
     if (p.stops.length === 0) return { ok: true, result: { routes: [], cost: 0, distance: 0, feasible: true, violations: [], iterations: 0, elapsedMs: 0 } };
     phase('checks');
     try {
-      return await solver(p, { timeLimitMs, seed: 1, params: searchParams(p.stops.length) }, (x) => options.onBest?.(x.bestCost));
+      return await solver(p, { timeLimitMs, seed: 1, params: searchParams(p.stops.length), threads: options.threads }, (x) => options.onBest?.(x.bestCost));
     } finally {
       phase('solve');
     }
@@ -330,17 +331,17 @@ export async function computePlan(g: Gathered, serviceDate: string, options: { t
       roads: source,
       terrain: g.terrain ?? 'bundled',
       settings: g.settings ?? DEFAULT_SETTINGS,
-      solver: { iterations: solution.iterations, elapsedMs: solution.elapsedMs },
+      solver: { iterations: solution.iterations, elapsedMs: solution.elapsedMs, threads: solution.threads ?? 1 },
     },
   };
 }
 
 /** The job: gather, compute, store the routes and stops, audited as the operator who asked. */
-export const planDayJob: JobDefinition<{ planId: string; timeLimitMs: number; settings?: Partial<PlanSettings>; keep?: KeptStop[]; availableFrom?: Record<string, number> }> = {
+export const planDayJob: JobDefinition<{ planId: string; timeLimitMs: number; threads?: number; settings?: Partial<PlanSettings>; keep?: KeptStop[]; availableFrom?: Record<string, number> }> = {
   name: PLAN_DAY_JOB,
   maxAttempts: 2,
   leaseSeconds: 180,
-  async run({ planId, timeLimitMs, settings, keep: kept = [], availableFrom }, ctx) {
+  async run({ planId, timeLimitMs, threads, settings, keep: kept = [], availableFrom }, ctx) {
     const who = { id: ctx.requestedBy, countyId: ctx.countyId! };
     const [plan] = await ctx.db.select().from(plans).where(and(eq(plans.countyId, who.countyId), eq(plans.id, planId)));
     if (!plan) throw new Error('plan not found');
@@ -368,7 +369,7 @@ export const planDayJob: JobDefinition<{ planId: string; timeLimitMs: number; se
     }, 500);
     let computed: Awaited<ReturnType<typeof computePlan>>;
     try {
-      computed = await computePlan(g, plan.serviceDate, { timeLimitMs, onBest: (c) => (best = c) });
+      computed = await computePlan(g, plan.serviceDate, { timeLimitMs, threads, onBest: (c) => (best = c) });
     } finally {
       clearInterval(ticker);
     }

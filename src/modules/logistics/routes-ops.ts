@@ -32,6 +32,9 @@ const zone = z.object({ id: z.uuid(), name: z.string(), ring: z.array(z.tuple([z
 
 /** A plan's figures: requests served, road and air km, km of mountain road the drones spared, mean delivery time, CO2. */
 export const planFigures = z.object({ served: z.number(), roadKm: z.number(), airKm: z.number(), mountainRoadKmAvoided: z.number(), meanDeliveryMin: z.number(), co2Kg: z.number() });
+/** The solver's threads: one population, children improved on this many worker threads (default: every core of the server; more are cut to its cores). */
+export const THREADS = z.number().int().min(1).max(256).optional().describe('Solver threads; default every core of the server, more are cut to its cores');
+
 /** One side of a what-if: the plan's figures with its cost and the requests it leaves unserved. */
 const whatIfSide = planFigures.extend({ cost: z.number(), unserved: z.number() });
 /** What a planning job ends with (the plan itself is read from /logistics/plans/{id}). */
@@ -137,7 +140,7 @@ export const logisticsOpsRoutes: FastifyPluginAsync = async (base) => {
         summary: 'Plan the day again (after cancellations): trips that have left are kept, the rest is re-planned; the old plan is superseded',
         operationId: 'replanDay',
         params: idParams,
-        body: z.strictObject({ timeLimitMs: z.number().int().min(200).max(120_000).optional() }),
+        body: z.strictObject({ timeLimitMs: z.number().int().min(200).max(120_000).optional(), threads: THREADS }),
         response: { 202: z.object({ planId: z.uuid(), jobId: z.uuid() }) },
       },
     },

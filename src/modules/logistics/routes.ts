@@ -8,7 +8,7 @@ import { createDepot, createVehicle, listDepots, listVehicles, updateDepot, upda
 import { listPlans, planRun, startPlan } from './planning.ts';
 import { createRequest, listRequests, updateRequest } from './requests.ts';
 import { DEPOT_KINDS, PLAN_STATUSES, PROOF_KINDS, REQUEST_KINDS, REQUEST_SOURCES, REQUEST_STATUSES, STOP_STATUSES, VEHICLE_KINDS } from './schema.ts';
-import { logisticsOpsRoutes, planFigures } from './routes-ops.ts';
+import { logisticsOpsRoutes, planFigures, THREADS } from './routes-ops.ts';
 import { UNSERVED_REASONS } from './build.ts';
 import { closeRoutingPool } from './solver-pool/pool.ts';
 
@@ -127,7 +127,7 @@ const planResult = z.object({
   roads: z.string().optional(),
   terrain: z.string().optional().meta({ description: 'The elevation model planned on: bundled, or the uploaded file’s name' }),
   settings: z.object({ ceilingM: z.number(), clearanceM: z.number(), heritageBufferM: z.number(), windingFactor: z.number(), roadMetresPerClimbMetre: z.number(), sampleM: z.number() }).optional(),
-  solver: z.object({ iterations: z.number(), elapsedMs: z.number() }).optional(),
+  solver: z.object({ iterations: z.number(), elapsedMs: z.number(), threads: z.number().optional() }).optional(),
 });
 const planSummary = z.object({
   id: z.uuid(),
@@ -255,6 +255,7 @@ export const logisticsRoutes: FastifyPluginAsync = async (base) => {
         body: z.strictObject({
           serviceDate: day,
           timeLimitMs: z.number().int().min(200).max(120_000).optional(),
+          threads: THREADS,
           settings: z.strictObject({ ceilingM: z.number().min(10).max(1_000).optional(), clearanceM: z.number().min(5).max(500).optional(), heritageBufferM: z.number().min(0).max(5_000).optional() }).optional(),
         }),
         response: { 202: z.object({ planId: z.uuid(), jobId: z.uuid() }) },

@@ -12,7 +12,7 @@ import {
   type SearchParams,
   type SolveResult,
 } from '../../solvers/routing/index.ts';
-import type { ClockKind, EducatorSetup, FromEducator, ToEducator } from './protocol.ts';
+import type { ClockKind, EducatorData, EducatorSetup, FromEducator, InstanceSource, ToEducator } from './protocol.ts';
 
 /**
  * Jobs each worker may hold at once (one being educated, the others waiting), so that no worker idles while the
@@ -32,6 +32,11 @@ export interface ParallelSolveOptions {
   params?: Partial<SearchParams>;
   /** Called whenever the best feasible cost improves. */
   onProgress?: (p: Progress) => void;
+  /**
+   * Where the workers build the instance from when it cannot be copied to them (energy functions). Without it,
+   * such an instance is solved in this thread.
+   */
+  source?: InstanceSource;
 }
 
 export interface ParallelSolveResult extends SolveResult {
@@ -61,14 +66,15 @@ function rebuildError(m: Extract<FromEducator, { kind: 'error' }>): Error {
  * the population; worker threads split and improve the children by local search, the part that takes
  * nearly all the time. A child is taken in only in the order it was made, and child m is made once the
  * children up to m - JOBS_PER_THREAD * threads are in, and goes to worker m mod threads; so the same seed,
- * thread count and iteration budget give the same solution, whatever the workers' pace. The instance must be
- * cloneable (no energy function): with one, or with one thread, the search runs in this thread.
+ * thread count and iteration budget give the same solution, whatever the workers' pace. An instance with energy
+ * functions cannot be copied to the workers: they build it from `source`, and without one the search runs in
+ * this thread, as it does with one thread. The workers are kept for the next run for a while (see `EducatorWorker`).
  */
 export async function solveInParallel(instance: Instance, options: ParallelSolveOptions = {}): Promise<ParallelSolveResult> {
   const threads = Math.max(1, Math.floor(options.threads ?? availableParallelism()));
   const seed = options.seed ?? 1;
   const cloneable = instance.vehicleTypes.every((t) => !t.energy);
-  if (threads === 1 || !cloneable) {
+  if (threads === 1 || (!cloneable && !options.source)) {
     const result = solve(instance, { ...options, seed, clock: clockOf(options.clock ?? 'wall', 1) });
     return { ...result, threads: 1 };
   }
@@ -78,9 +84,12 @@ export async function solveInParallel(instance: Instance, options: ParallelSolve
   const timeLimitMs = options.timeLimitMs ?? Infinity;
   // the population lives here; building the problem here first also raises the instance's errors here
   const search = new RoutingSearch(instance, { seed, params: options.params, clock, stopWhenStalled: unlimited, onProgress: options.onProgress });
+  const copy: EducatorSetup['instance'] = cloneable ? { copy: instance } : { source: options.source! };
+  const run = nextRun++;
   const workers = Array.from({ length: threads }, (_, k) => {
-    const setup: EducatorSetup = { instance, seed, params: options.params, k };
-    return new RemoteEducator(new Worker(new URL('./educator-bootstrap.mjs', import.meta.url), { workerData: setup }));
+    const worker = idle.pop() ?? new EducatorWorker();
+    worker.start(run, { instance: copy, seed, params: options.params, k });
+    return worker;
   });
   try {
     const window = JOBS_PER_THREAD * threads;
@@ -102,40 +111,95 @@ export async function solveInParallel(instance: Instance, options: ParallelSolve
     }
     return { ...search.result(), threads };
   } finally {
-    await Promise.all(workers.map((w) => w.close()));
+    for (const w of workers) w.stop();
   }
 }
 
-/** One worker thread that educates jobs; it answers them in the order they were sent. */
-class RemoteEducator {
-  private readonly waiting: { ok: (e: Educated) => void; fail: (e: Error) => void }[] = [];
+/** How long a worker waits for the next run before it is stopped. */
+const IDLE_MS = 30_000;
+let nextRun = 1;
+/** Workers between runs, newest last. */
+const idle: EducatorWorker[] = [];
 
-  constructor(private readonly worker: Worker) {
-    worker.on('message', (m: FromEducator) => {
+/**
+ * One worker thread that educates the jobs of one run at a time, and answers them in the order they were sent.
+ * Starting a thread and loading the solver into it takes about half a second, so a worker is kept between runs
+ * (unreferenced: it does not keep the process alive) and stopped after IDLE_MS without one. The jobs a run left
+ * behind at its time limit are skipped, not educated: the worker reads the number of its current run from a
+ * shared cell before each job.
+ */
+class EducatorWorker {
+  private readonly cell = new Int32Array(new SharedArrayBuffer(4));
+  private readonly worker: Worker;
+  private readonly waiting: { ok: (e: Educated) => void; fail: (e: Error) => void }[] = [];
+  private run = 0;
+  private dead = false;
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor() {
+    const data: EducatorData = { current: this.cell.buffer as SharedArrayBuffer };
+    this.worker = new Worker(new URL('./educator-bootstrap.mjs', import.meta.url), { workerData: data });
+    this.worker.on('message', (m: FromEducator) => {
+      if (m.run !== this.run) return; // an answer to a run that has ended
       const w = this.waiting.shift();
       if (!w) return;
-      if (m.kind === 'error') w.fail(rebuildError(m));
-      else w.ok(m.educated);
+      if (m.kind === 'educated') w.ok(m.educated);
+      else w.fail(m.kind === 'error' ? rebuildError(m) : new Error('job skipped'));
     });
-    worker.on('error', (e) => this.failAll(e));
-    worker.on('exit', (code) => this.failAll(new Error(`routing worker exited with code ${code}`)));
+    const die = (e: Error) => {
+      this.dead = true;
+      const at = idle.indexOf(this);
+      if (at >= 0) idle.splice(at, 1);
+      this.failAll(e);
+    };
+    this.worker.on('error', die);
+    this.worker.on('exit', (code) => die(new Error(`routing worker exited with code ${code}`)));
   }
 
   private failAll(e: Error): void {
     for (const w of this.waiting.splice(0)) w.fail(e);
   }
 
+  start(run: number, setup: EducatorSetup): void {
+    clearTimeout(this.timer);
+    this.worker.ref();
+    this.run = run;
+    Atomics.store(this.cell, 0, run);
+    this.worker.postMessage({ kind: 'setup', run, setup } satisfies ToEducator);
+  }
+
   educate(job: EducationJob): Promise<Educated> {
     const educated = new Promise<Educated>((ok, fail) => {
+      if (this.dead) return fail(new Error('routing worker has stopped'));
       this.waiting.push({ ok, fail });
-      this.worker.postMessage({ job } satisfies ToEducator);
+      this.worker.postMessage({ kind: 'job', run: this.run, job } satisfies ToEducator);
     });
-    // a job dropped at the time limit is never awaited: its rejection when the worker closes is expected
+    // a job dropped at the time limit is never awaited: its rejection when the run stops is expected
     educated.catch(() => {});
     return educated;
   }
 
-  async close(): Promise<void> {
+  /** Ends the run: jobs still queued are skipped, and the worker waits for the next run. */
+  stop(): void {
+    Atomics.store(this.cell, 0, 0);
+    this.run = 0;
+    this.failAll(new Error('run ended'));
+    if (this.dead) return;
+    this.worker.unref();
+    idle.push(this);
+    this.timer = setTimeout(() => {
+      idle.splice(idle.indexOf(this), 1);
+      void this.terminate();
+    }, IDLE_MS).unref();
+  }
+
+  async terminate(): Promise<void> {
+    clearTimeout(this.timer);
     await this.worker.terminate();
   }
+}
+
+/** Stops the workers kept between runs now (a server shutting down, a test ending). */
+export async function closeEducators(): Promise<void> {
+  await Promise.all(idle.splice(0).map((w) => w.terminate()));
 }

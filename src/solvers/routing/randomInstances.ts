@@ -1,6 +1,6 @@
 /** Random small routing instances for property tests: capacity, windows, mixed fleets, drones with energy. */
 import fc from 'fast-check';
-import { expect } from 'vitest';
+import { isMainThread } from 'node:worker_threads';
 import { checkSolution } from './checker.ts';
 import { InfeasibleInstanceError } from './errors.ts';
 import type { SolveResult } from './index.ts';
@@ -36,15 +36,16 @@ export const instanceArb = fc.record({
   noFly: fc.integer({ min: 0, max: 1000 }),
 });
 
-/** Builds an instance (drones: false turns drones into vans, for threads); drone energy grows with distance, payload and climb, and some legs cannot be flown. */
+/** Builds an instance (drones: false turns drones into vans); drone energy grows with distance, payload and climb, and some legs cannot be flown. */
 export type Spec = typeof instanceArb extends fc.Arbitrary<infer T> ? T : never;
 
-export function build(spec: Spec, unbounded: boolean, drones = true): Instance {
+export function build(spec: Spec, unbounded: boolean, drones = true, jitter = false): Instance {
   const heights = [0, ...spec.stops.map((s) => s.height)];
   const xs = [0, ...spec.stops.map((s) => s.x)];
   const ys = [0, ...spec.stops.map((s) => s.y)];
   const energy = (from: number, to: number, payload: number): number => {
     if ((from * 7 + to * 13 + spec.noFly) % 17 === 0 && from !== 0 && to !== 0) return Infinity;
+    if (jitter && !isMainThread && Math.random() < 0.002) spin(1 + 3 * Math.random());
     const d = Math.hypot(xs[from] - xs[to], ys[from] - ys[to]);
     return d * (1 + 0.1 * payload) + 0.05 * Math.max(0, heights[to] - heights[from]);
   };
@@ -64,12 +65,28 @@ export function build(spec: Spec, unbounded: boolean, drones = true): Instance {
   };
 }
 
+/** Busy for ms milliseconds. */
+function spin(ms: number): void {
+  const until = performance.now() + ms;
+  while (performance.now() < until);
+}
+
+/**
+ * The instance `build` makes, from plain data: how a worker thread builds it, since its energy function cannot be
+ * copied there (an `InstanceSource`). With jitter, a worker thread's energy function sometimes stalls for 1–4 ms at
+ * random, so that the workers' pace differs from run to run while every value stays the same.
+ */
+export function buildFromSpec(data: { spec: Spec; unbounded: boolean; jitter?: boolean }): Instance {
+  return build(data.spec, data.unbounded, true, data.jitter ?? false);
+}
 
 /**
  * What every solve of a random instance must satisfy: refused up front as infeasible, or a result that the
  * independent checker prices the same and judges the same; with unbounded fleets, always feasible.
  */
 export async function expectChecked(inst: Instance, unbounded: boolean, solving: () => SolveResult | Promise<SolveResult>): Promise<void> {
+  // imported here, so that worker threads can load this file's instances without the test runner
+  const { expect } = await import('vitest');
   let result: SolveResult;
   try {
     result = await solving();
