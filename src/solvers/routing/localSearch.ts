@@ -505,12 +505,16 @@ export class LocalSearch {
   /**
    * Whether an inter-route move can pay: ruled out by distance alone when that already exceeds the routes'
    * penalties; decided exactly when only distance and load matter; otherwise left to tryInter.
+   *
+   * Outside fast problems the distance changes are exact for moves that carry nodes between plain routes, whatever
+   * their depots: each route keeps its own ends, and no move makes a reload node stray. Moves that exchange tails
+   * (`tails`) are priced from prefix sums that only fast problems keep, so they are never screened there.
    */
-  private screenInter(ddU: number, ddV: number, loadU: number, loadV: number, customersU: number, customersV: number): boolean {
+  private screenInter(ddU: number, ddV: number, loadU: number, loadV: number, customersU: number, customersV: number, tails = false): boolean {
     if (this.scalar) return this.screenScalar(ddU, ddV, loadU, loadV, customersU, customersV);
     const t = this.table;
     const { rU, rV } = this;
-    if (!this.p.fast && !(t.plain(rU) && t.plain(rV) && t.types[rU].depot === t.types[rV].depot)) return true;
+    if (!this.p.fast && (tails || !t.plain(rU) || !t.plain(rV))) return true;
     if (ddU + ddV + this.fixedDelta(rU, customersU) + this.fixedDelta(rV, customersV) >= t.penalty[rU] + t.penalty[rV]) return false;
     if (!this.scalar) return true;
     const after = this.scalarCost(rU, customersU, t.distance[rU] + ddU, t.load[rU] + loadU) + this.scalarCost(rV, customersV, t.distance[rV] + ddV, t.load[rV] + loadV);
@@ -718,7 +722,7 @@ export class LocalSearch {
       const ddV = t.distance[rU] - t.prefixDistance(rU, pU + 1) + this.d(x, y) + t.distance[rV] - t.prefixDistance(rV, pV + 1) - t.distance[rV];
       const loadU = t.prefixLoad(rU, pU) + t.prefixLoad(rV, pV);
       const loadV = t.load[rU] + t.load[rV] - loadU;
-      if (!this.screenInter(ddU, ddV, loadU - t.load[rU], loadV - t.load[rV], pU + pV, lenU - 2 - pU + lenV - 2 - pV)) return false;
+      if (!this.screenInter(ddU, ddV, loadU - t.load[rU], loadV - t.load[rV], pU + pV, lenU - 2 - pU + lenV - 2 - pV, true)) return false;
     }
     this.cu.reset().prefix(rU, pU).midReversed(rV, 1, pV).suffix(rU, lenU - 1);
     this.cv.reset().prefix(rV, 0).midReversed(rU, pU + 1, lenU - 2).suffix(rV, pV + 1);
@@ -733,7 +737,7 @@ export class LocalSearch {
     const ddV = t.prefixDistance(rV, pV) + this.d(v, x) + t.distance[rU] - t.prefixDistance(rU, pU + 1) - t.distance[rV];
     const loadU = t.prefixLoad(rU, pU) + t.load[rV] - t.prefixLoad(rV, pV);
     const loadV = t.load[rU] + t.load[rV] - loadU;
-    if (!this.screenInter(ddU, ddV, loadU - t.load[rU], loadV - t.load[rV], pU + lenV - 2 - pV, pV + lenU - 2 - pU)) return false;
+    if (!this.screenInter(ddU, ddV, loadU - t.load[rU], loadV - t.load[rV], pU + lenV - 2 - pV, pV + lenU - 2 - pU, true)) return false;
     this.cu.reset().prefix(rU, pU).suffix(rV, pV + 1);
     this.cv.reset().prefix(rV, pV).suffix(rU, pU + 1);
     return this.tryInter();
