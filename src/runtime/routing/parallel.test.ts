@@ -53,9 +53,9 @@ describe('solving on several threads (one population, children educated on worke
     );
   }, 120_000);
 
-  it('gives the same solution whatever the pace of the workers (one stalls at random, the other not)', async () => {
+  it('gives the same solution whatever the pace of the workers (their energy functions stall at random)', async () => {
     const spec: Spec = {
-      stops: Array.from({ length: 60 }, (_, i) => ({ x: ((i * 7) % 41) - 20, y: ((i * 11) % 37) - 18, demand: 1 + (i % 4), service: 2, early: 0, width: 4000, height: (i * 37) % 200 })),
+      stops: Array.from({ length: 40 }, (_, i) => ({ x: ((i * 7) % 41) - 20, y: ((i * 11) % 37) - 18, demand: 1 + (i % 4), service: 2, early: 0, width: 4000, height: (i * 37) % 200 })),
       types: [
         { drone: false, count: 8, capacity: 20, fixedCost: 60, speed: 1, maxDuration: undefined, battery: 100, multiTrip: false },
         { drone: true, count: 3, capacity: 6, fixedCost: 0, speed: 2, maxDuration: undefined, battery: 150, multiTrip: true },
@@ -64,21 +64,21 @@ describe('solving on several threads (one population, children educated on worke
       noFly: 3,
     };
     const inst = build(spec, false);
-    const options = { threads: 2, seed: 11, maxIterations: 60, params: { populationSize: 8, generationSize: 8 } };
+    const options = { threads: 2, seed: 11, maxIterations: 40, params: { populationSize: 5, generationSize: 5 } };
     const steady = await solveInParallel(inst, { ...options, source: randomSource({ spec, unbounded: false }) });
     const uneven = await solveInParallel(inst, { ...options, source: randomSource({ spec, unbounded: false, jitter: true }) });
     const otherSeed = await solveInParallel(inst, { ...options, seed: 12, source: randomSource({ spec, unbounded: false }) });
     expect(steady.threads).toBe(2);
-    expect(steady.iterations).toBe(60);
-    expect(uneven.iterations).toBe(60);
-    // the search is far from settled after 60 children: another seed ends elsewhere, so equal results mean something
+    expect(steady.iterations).toBe(40);
+    expect(uneven.iterations).toBe(40);
+    // the search is far from settled after 40 children: another seed ends elsewhere, so equal results mean something
     expect(otherSeed.routes).not.toEqual(steady.routes);
     expect(uneven.routes).toEqual(steady.routes);
     expect(uneven.cost).toBe(steady.cost);
     // drones fly: the solution uses the instance's energy functions, and the checker agrees with it
     expect(steady.routes.some((r) => r.vehicleType === 1)).toBe(true);
     expect(checkSolution(inst, steady)).toMatchObject({ feasible: true, cost: steady.cost });
-  }, 60_000);
+  }, 120_000);
 
   it('solves an instance with energy functions in this thread when no source is given', async () => {
     const spec: Spec = { stops: [{ x: 3, y: 4, demand: 1, service: 0, early: 0, width: 100, height: 0 }], types: [{ drone: true, count: 1, capacity: 5, fixedCost: 0, speed: 1, maxDuration: undefined, battery: 100, multiTrip: false }], close: undefined, noFly: 0 };

@@ -45,7 +45,7 @@ export function build(spec: Spec, unbounded: boolean, drones = true, jitter = fa
   const ys = [0, ...spec.stops.map((s) => s.y)];
   const energy = (from: number, to: number, payload: number): number => {
     if ((from * 7 + to * 13 + spec.noFly) % 17 === 0 && from !== 0 && to !== 0) return Infinity;
-    if (jitter && !isMainThread && Math.random() < 0.002) spin(1 + 3 * Math.random());
+    if (jitter && !isMainThread && Math.random() < 0.0005) spin(0.5 + 1.5 * Math.random());
     const d = Math.hypot(xs[from] - xs[to], ys[from] - ys[to]);
     return d * (1 + 0.1 * payload) + 0.05 * Math.max(0, heights[to] - heights[from]);
   };
@@ -73,7 +73,7 @@ function spin(ms: number): void {
 
 /**
  * The instance `build` makes, from plain data: how a worker thread builds it, since its energy function cannot be
- * copied there (an `InstanceSource`). With jitter, a worker thread's energy function sometimes stalls for 1–4 ms at
+ * copied there (an `InstanceSource`). With jitter, a worker thread's energy function sometimes stalls for 0.5–2 ms at
  * random, so that the workers' pace differs from run to run while every value stays the same.
  */
 export function buildFromSpec(data: { spec: Spec; unbounded: boolean; jitter?: boolean }): Instance {
