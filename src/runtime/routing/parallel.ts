@@ -84,11 +84,11 @@ export async function solveInParallel(instance: Instance, options: ParallelSolve
   const timeLimitMs = options.timeLimitMs ?? Infinity;
   // the population lives here; building the problem here first also raises the instance's errors here
   const search = new RoutingSearch(instance, { seed, params: options.params, clock, stopWhenStalled: unlimited, onProgress: options.onProgress });
-  const copy: EducatorSetup['instance'] = cloneable ? { copy: instance } : { source: options.source! };
+  const given: EducatorSetup['instance'] = cloneable ? { copy: instance } : { source: options.source! };
   const run = nextRun++;
   const workers = Array.from({ length: threads }, (_, k) => {
     const worker = idle.pop() ?? new EducatorWorker();
-    worker.start(run, { instance: copy, seed, params: options.params, k });
+    worker.start(run, { instance: given, seed, params: options.params, k });
     return worker;
   });
   try {
