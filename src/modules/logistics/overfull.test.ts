@@ -1,6 +1,7 @@
 // A day with more parcels than the fleet can carry within their windows: the plan serves what fits and lists every
 // other request with its reason; every route it keeps passes the routing checker and the independent terrain check.
 import { sql } from 'drizzle-orm';
+import { availableParallelism } from 'node:os';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { as, signIn, startTestApp, type Session, type TestApp } from '../../../test/support/app.ts';
 import { describeEachDriver } from '../../../test/support/db.ts';
@@ -64,6 +65,8 @@ describeEachDriver('logistics: a day over capacity and over windows', (driver) =
     for (const id of ids.slice(45)) expect(served).toContain(id);
     expect(plan.result.check).toEqual({ feasible: true, violations: [] });
     expect(plan.result.terrainCheck.violations).toEqual([]);
+    // The routes were cut back to what fits, and the plan still tells how many threads its search used.
+    expect(plan.result.solver.threads).toBe(availableParallelism());
 
     // Re-checked here, from the database as it stands: the routing checker over the served requests, and the terrain.
     const [{ county_id: countyId }] = await queryRows<{ county_id: string }>(t.db.db, sql`select county_id from logistics_plans where id = ${plan.id}`);

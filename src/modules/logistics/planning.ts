@@ -268,6 +268,8 @@ export async function computePlan(g: Gathered, serviceDate: string, options: { t
   }
   if (!answer.ok) return { ok: false, error: answer.reasons.slice(0, 5).join('; '), unserved };
   let solution = answer.result;
+  /** Threads of the main search (the plan records them even when repair rebuilds the result). */
+  const threads = answer.result.threads ?? 1;
   let check = checkSolution(toSolverInstance(instance), solution);
   /** Cuts the routes back to what the instance allows and lists the requests left over (see repair.ts). */
   const settle = (routes: SolveResult['routes']) => {
@@ -331,7 +333,7 @@ export async function computePlan(g: Gathered, serviceDate: string, options: { t
       roads: source,
       terrain: g.terrain ?? 'bundled',
       settings: g.settings ?? DEFAULT_SETTINGS,
-      solver: { iterations: solution.iterations, elapsedMs: solution.elapsedMs, threads: solution.threads ?? 1 },
+      solver: { iterations: solution.iterations, elapsedMs: solution.elapsedMs, threads },
     },
   };
 }
