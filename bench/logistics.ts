@@ -12,10 +12,10 @@
  *
  *   npm run bench:logistics [-- --requests N --seconds S --threads T]
  */
-import { solveInParallel } from '../src/runtime/routing/parallel.ts';
+import { solveInParallel } from '../src/runtime/routing/index.ts';
 import { solve } from '../src/solvers/routing/index.ts';
 import { readVillagesCsv } from '../src/modules/governance/index.ts';
-import { toSolverInstance } from '../src/modules/logistics/instance.ts';
+import { planSource, toSolverInstance } from '../src/modules/logistics/instance.ts';
 import { heritageZone, type Zone } from '../src/modules/logistics/nofly.ts';
 import { computePlan, type Gathered, type PlanPhase, type SolveFn } from '../src/modules/logistics/planning.ts';
 
@@ -76,8 +76,7 @@ const cpuMs = () => process.cpuUsage().user / 1000;
 const inProcess: SolveFn = async (instance, options, onProgress) => {
   if (threads === 1) return { ok: true, result: solve(toSolverInstance(instance), { ...options, onProgress, clock: cpuMs }) };
   // the workers build the drones' energy model from the plan's data, as the job's do
-  const source = { module: new URL('../src/modules/logistics/instance.ts', import.meta.url).href, name: 'toSolverInstance', data: instance };
-  return { ok: true, result: await solveInParallel(toSolverInstance(instance), { ...options, threads, onProgress, clock: 'cpu', source }) };
+  return { ok: true, result: await solveInParallel(toSolverInstance(instance), { ...options, threads, onProgress, clock: 'cpu', source: planSource(instance) }) };
 };
 
 async function plan(vehicles: typeof fleet) {

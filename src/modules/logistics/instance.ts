@@ -1,5 +1,6 @@
 // A day's routing instance in a form that crosses threads (plain JSON), and its translation into the routing
 // solver's model with the drones' energy functions attached. Used by the worker that solves and the job that checks.
+import type { InstanceSource } from '../../runtime/routing/index.ts';
 import type { Instance, VehicleType } from '../../solvers/routing/index.ts';
 
 export interface DroneEnergy {
@@ -42,6 +43,11 @@ const CLIMB_EFFICIENCY = 0.7;
 /** Energy (Wh) to fly a leg carrying `payload` kg: level flight by distance and load, plus lifting drone and load. */
 export function legEnergyWh(d: DroneEnergy, airM: number, climbM: number, payload: number): number {
   return (airM / 1000) * (d.whPerKm + d.whPerKmKg * payload) + (climbM * (d.massKg + payload) * G) / 3600 / CLIMB_EFFICIENCY;
+}
+
+/** Where a worker thread builds the same solver instance: this file's `toSolverInstance` on the plan's plain data. */
+export function planSource(p: PlanInstance): InstanceSource {
+  return { module: import.meta.url, name: 'toSolverInstance', data: p };
 }
 
 /**

@@ -97,7 +97,7 @@ export async function startPlan(db: Db, jobs: JobQueue, actor: Actor | null, inp
       }
       await recordAudit(tx, who, { action: 'logistics.plan.supersede', entity: 'logistics_plan', entityId: replan.from, details: { by: plan.id, kept: replan.keep.length } });
     }
-    await recordAudit(tx, who, { action: 'logistics.plan.start', entity: 'logistics_plan', entityId: plan.id, details: { serviceDate: input.serviceDate, requests: open.length, jobId, settings: input.settings ?? null, replanOf: replan?.from ?? null } });
+    await recordAudit(tx, who, { action: 'logistics.plan.start', entity: 'logistics_plan', entityId: plan.id, details: { serviceDate: input.serviceDate, requests: open.length, jobId, threads: input.threads ?? null, settings: input.settings ?? null, replanOf: replan?.from ?? null } });
     return { planId: plan.id, jobId };
   });
 }

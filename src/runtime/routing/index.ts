@@ -1,1 +1,2 @@
-export { solveInParallel, type ParallelSolveOptions, type ParallelSolveResult } from './parallel.ts';
+export { closeEducators, solveInParallel, type ParallelSolveOptions, type ParallelSolveResult } from './parallel.ts';
+export type { InstanceSource } from './protocol.ts';

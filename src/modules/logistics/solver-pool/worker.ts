@@ -3,9 +3,9 @@
 // plain data (toSolverInstance).
 import { availableParallelism } from 'node:os';
 import type { MessagePort } from 'node:worker_threads';
-import { solveInParallel } from '../../../runtime/routing/parallel.ts';
+import { solveInParallel } from '../../../runtime/routing/index.ts';
 import { InfeasibleInstanceError, InvalidInstanceError, type SearchParams, type SolveResult } from '../../../solvers/routing/index.ts';
-import { toSolverInstance, type PlanInstance } from '../instance.ts';
+import { planSource, toSolverInstance, type PlanInstance } from '../instance.ts';
 
 export interface SolveTask {
   instance: PlanInstance;
@@ -24,7 +24,7 @@ export default async function solveTask(task: SolveTask): Promise<SolveAnswer> {
     const result = await solveInParallel(toSolverInstance(task.instance), {
       ...task.options,
       threads,
-      source: { module: new URL('../instance.ts', import.meta.url).href, name: 'toSolverInstance', data: task.instance },
+      source: planSource(task.instance),
       onProgress: (p) => task.port?.postMessage(p),
     });
     return { ok: true, result };
