@@ -1,6 +1,11 @@
 import type { Problem } from './model.ts';
 
-/** Parameters of the hybrid genetic search; the defaults are those of HGS-CVRP (Vidal 2022). */
+/**
+ * Parameters of the hybrid genetic search. The defaults are those of HGS-CVRP (Vidal 2022) except the population:
+ * HGS-CVRP's μ = 25 and λ = 40 were calibrated for runs of 2.4·n seconds, where a search makes 10⁵ children and
+ * more; this project's searches make 10³–10⁴ (a logistics plan gets 1–10 s, a planner 30–60 s), and a smaller
+ * population (μ = 12, λ = 20) reaches better solutions in that time (see bench/ROUTING.md, sixth session).
+ */
 export interface SearchParams {
   /** Neighbours considered per node by the granular local search (Γ). */
   granularity: number;
@@ -31,8 +36,8 @@ export interface SearchParams {
 
 export const DEFAULT_PARAMS: SearchParams = {
   granularity: 20,
-  populationSize: 25,
-  generationSize: 40,
+  populationSize: 12,
+  generationSize: 20,
   eliteCount: 4,
   closeCount: 5,
   targetFeasible: 0.2,
