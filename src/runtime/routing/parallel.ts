@@ -4,6 +4,7 @@ import {
   InfeasibleInstanceError,
   InvalidInstanceError,
   RoutingSearch,
+  populationFor,
   solve,
   type Educated,
   type EducationJob,
@@ -83,12 +84,13 @@ export async function solveInParallel(instance: Instance, options: ParallelSolve
   const maxIterations = options.maxIterations ?? Infinity;
   const timeLimitMs = options.timeLimitMs ?? Infinity;
   // the population lives here; building the problem here first also raises the instance's errors here
-  const search = new RoutingSearch(instance, { seed, params: options.params, clock, stopWhenStalled: unlimited, onProgress: options.onProgress });
+  const params = populationFor(threads, options.params);
+  const search = new RoutingSearch(instance, { seed, params, clock, stopWhenStalled: unlimited, onProgress: options.onProgress });
   const given: EducatorSetup['instance'] = cloneable ? { copy: instance } : { source: options.source! };
   const run = nextRun++;
   const workers = Array.from({ length: threads }, (_, k) => {
     const worker = idle.pop() ?? new EducatorWorker();
-    worker.start(run, { instance: given, seed, params: options.params, k });
+    worker.start(run, { instance: given, seed, params, k });
     return worker;
   });
   try {

@@ -10,7 +10,7 @@ export { checkSolution, type CheckResult } from './checker.ts';
 export { InfeasibleInstanceError, InstanceFormatError, InvalidInstanceError } from './errors.ts';
 export type { Educated, EducationJob, Progress } from './genetic.ts';
 export type { Depot, EnergyFunction, Instance, Metric, Stop, VehicleType } from './model.ts';
-export { DEFAULT_PARAMS, type SearchParams } from './params.ts';
+export { DEFAULT_PARAMS, populationFor, type SearchParams } from './params.ts';
 export { savings } from './savings.ts';
 export { formatCost, formatSol, readSol, type Solution, type VehicleRoute } from './solution.ts';
 export { readSolomon } from './solomon.ts';

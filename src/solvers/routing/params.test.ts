@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildProblem } from './model.ts';
-import { neighbourLists } from './params.ts';
+import { DEFAULT_PARAMS, neighbourLists, populationFor } from './params.ts';
 import { fixture } from './testSupport.ts';
 import { readVrplib } from './vrplib.ts';
 
@@ -27,5 +27,15 @@ describe('granular neighbour lists', () => {
       added += lists[u].length - 5;
     }
     expect(added).toBeGreaterThan(0);
+  });
+});
+
+describe('the default population', () => {
+  it('is 12 + 20 on one thread and HGS-CVRP’s 25 + 40 from two threads on; a population given wins', () => {
+    expect({ ...DEFAULT_PARAMS, ...populationFor(1) }).toMatchObject({ populationSize: 12, generationSize: 20 });
+    for (const threads of [2, 3, 16]) expect({ ...DEFAULT_PARAMS, ...populationFor(threads) }).toMatchObject({ populationSize: 25, generationSize: 40 });
+    expect(populationFor(2, { populationSize: 6 })).toEqual({ populationSize: 6 });
+    expect(populationFor(2, { generationSize: 9, granularity: 10 })).toEqual({ generationSize: 9, granularity: 10 });
+    expect(populationFor(4, { granularity: 10 })).toEqual({ populationSize: 25, generationSize: 40, granularity: 10 });
   });
 });

@@ -4,7 +4,8 @@ import type { Problem } from './model.ts';
  * Parameters of the hybrid genetic search. The defaults are those of HGS-CVRP (Vidal 2022) except the population:
  * HGS-CVRP's μ = 25 and λ = 40 were calibrated for runs of 2.4·n seconds, where a search makes 10⁵ children and
  * more; this project's searches make 10³–10⁴ (a logistics plan gets 1–10 s, a planner 30–60 s), and a smaller
- * population (μ = 12, λ = 20) reaches better solutions in that time (see bench/ROUTING.md, sixth session).
+ * population (μ = 12, λ = 20) reaches better solutions in that time on one thread (see bench/ROUTING.md, sixth
+ * session). Runs on several threads make more children and take HGS-CVRP's population (`populationFor`).
  */
 export interface SearchParams {
   /** Neighbours considered per node by the granular local search (Γ). */
@@ -48,6 +49,16 @@ export const DEFAULT_PARAMS: SearchParams = {
   penaltyInterval: 100,
   vehiclesFirst: false,
 };
+
+/**
+ * The default population for a run on `threads` threads. Threads make about that many times the children of one
+ * thread, and the population that suits a run grows with the children it makes: from two threads on, HGS-CVRP's
+ * own μ = 25, λ = 40 (see bench/ROUTING.md, sixth session). A population given in `params` wins.
+ */
+export function populationFor(threads: number, given: Partial<SearchParams> = {}): Partial<SearchParams> {
+  if (threads < 2 || given.populationSize !== undefined || given.generationSize !== undefined) return given;
+  return { populationSize: 25, generationSize: 40, ...given };
+}
 
 /** Weights of waiting and of time warp in the time-window-aware proximity between two customers. */
 const WAIT_WEIGHT = 0.2;
