@@ -746,15 +746,20 @@ export class LocalSearch {
   /** Prices the composed routes and applies them if they pay (also for moves whose distance change is not known exactly). */
   private tryInterExactly(): boolean {
     const t = this.table;
-    const after = this.cu.cost(t.types[this.rU]) + this.cv.cost(t.types[this.rV]);
-    if (after > t.cost[this.rU] + t.cost[this.rV] - EPSILON) return false;
+    // the pair pays when its new cost is at most `limit`; the second route is priced only if the first leaves room
+    const limit = t.cost[this.rU] + t.cost[this.rV] - EPSILON;
+    const costU = this.cu.costAtMost(t.types[this.rU], limit);
+    if (costU > limit) return false;
+    const after = costU + this.cv.costAtMost(t.types[this.rV], limit - costU);
+    if (after > limit) return false;
     this.commit(this.rU, this.rV);
     return true;
   }
 
   private tryIntraExactly(): boolean {
     const t = this.table;
-    if (this.cu.cost(t.types[this.rU]) > t.cost[this.rU] - EPSILON) return false;
+    const limit = t.cost[this.rU] - EPSILON;
+    if (this.cu.costAtMost(t.types[this.rU], limit) > limit) return false;
     this.commit(this.rU, -1);
     return true;
   }

@@ -55,8 +55,15 @@ export class RouteEvaluator {
     this.tripStart = new Int32Array(p.nNodes + 2);
   }
 
-  /** Fills `out` for the route of type `type` serving nodes[from .. from+count) between its depot visits. */
-  evaluate(type: TypeData, nodes: ArrayLike<number>, from: number, count: number, out: RouteStats): void {
+  /**
+   * Fills `out` for the route of type `type` serving nodes[from .. from+count) between its depot visits.
+   *
+   * With penalties and a `limit`, stops early and returns false as soon as the route's penalised cost is sure to
+   * exceed the limit: distance, time warp, load and energy excess and forbidden legs only grow along the walk, so
+   * their running sum (with the fixed cost) is a lower bound of the final cost. `out` is then incomplete. A local
+   * search refuses most of the routes it prices, and learns that from a part of the walk.
+   */
+  evaluate(type: TypeData, nodes: ArrayLike<number>, from: number, count: number, out: RouteStats, pen: Penalties | null = null, limit = Infinity): boolean {
     const p = this.p;
     const N = p.nNodes;
     const depot = type.depot;
@@ -92,8 +99,14 @@ export class RouteEvaluator {
       out.timeWarp = 0;
       out.durationExcess = 0;
       out.distanceExcess = 0;
-      return;
+      return true;
     }
+    // what the walk may still add is not negative: stop once the sum so far is above the limit (with a margin
+    // for rounding, so that no route the full sum would accept is refused)
+    const bounded = pen !== null && limit !== Infinity;
+    const room = bounded ? limit - type.fixedCost - STRAY_RELOAD * stray + 1e-7 * (1 + Math.abs(limit)) : Infinity;
+    const penTime = bounded ? pen.time : 0;
+    let excess = 0;
     const dist = p.dist;
     const time = p.times[type.profile];
     // time-warp segment walk (Vidal et al. 2013): duration, time warp, earliest and latest start
@@ -129,9 +142,11 @@ export class RouteEvaluator {
         trips++;
         tripStart[trips] = k + 1;
         load = 0;
+        if (bounded) excess = pen.capacity * out.loadExcess + pen.energy * out.energyExcess + FORBIDDEN_LEG * out.forbiddenLegs;
       } else {
         load += p.demand[v];
       }
+      if (distance + penTime * sTw + excess > room) return false;
     }
     out.distance = distance;
     out.trips = trips;
@@ -139,6 +154,7 @@ export class RouteEvaluator {
     out.timeWarp = sTw;
     out.durationExcess = Math.max(0, sDur - type.maxDuration);
     out.distanceExcess = Math.max(0, distance - type.maxDistance);
+    return true;
   }
 
   /** Energy of the trip visit[from .. to), which carries `load` out of the depot. */

@@ -440,6 +440,18 @@ export class Composer {
     return penalisedCost(type, stats, this.t.penalties);
   }
 
+  /**
+   * The composed route's penalised cost when it is at most `limit`; otherwise a number above `limit` (Infinity
+   * when the walk stopped early). Decides `cost(type) > limit` as `cost` would.
+   */
+  costAtMost(type: TypeData, limit: number): number {
+    if (this.fast) return this.cost(type);
+    const n = this.materialise(this.seq);
+    const stats = this.t.stats;
+    if (!this.t.evaluator.evaluate(type, this.seq, 0, n, stats, this.t.penalties, limit)) return Infinity;
+    return penalisedCost(type, stats, this.t.penalties);
+  }
+
   /** Writes the composed route's non-depot nodes into out; returns how many. */
   materialise(out: Int32Array): number {
     const t = this.t;

@@ -243,8 +243,10 @@ export class SwapStar {
     if (this.insertedU < 0 && this.insertedV < 0) return false;
     this.compose(this.cu, rU, this.removedU, this.insertedU, this.afterU);
     this.compose(this.cv, rV, this.removedV, this.insertedV, this.afterV);
-    const after = this.cu.cost(t.types[rU]) + this.cv.cost(t.types[rV]);
-    if (after > t.cost[rU] + t.cost[rV] - EPSILON) return false;
+    // as LocalSearch.tryInterExactly: the second route is priced only if the first leaves room
+    const limit = t.cost[rU] + t.cost[rV] - EPSILON;
+    const costU = this.cu.costAtMost(t.types[rU], limit);
+    if (costU > limit || costU + this.cv.costAtMost(t.types[rV], limit - costU) > limit) return false;
     this.commit(rU, rV);
     return true;
   }
