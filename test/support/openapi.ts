@@ -146,7 +146,7 @@ export async function rowFingerprint(db: Db, tables: string[]): Promise<string> 
   // authorization matrix call this twice for every write they send. PGlite has no parallel workers; the setting is inert.
   const rows = await db.transaction(async (tx) => {
     await tx.execute(sql`set local max_parallel_workers_per_gather = 0`);
-    return queryRows<{ t: string; n: string; x: string }>(tx as unknown as Db, sql.raw(parts.join(' union all ')));
+    return queryRows<{ t: string; n: string; x: string }>(tx, sql.raw(parts.join(' union all ')));
   });
   return JSON.stringify(rows.sort((a, b) => (a.t < b.t ? -1 : a.t > b.t ? 1 : 0)));
 }

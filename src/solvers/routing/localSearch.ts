@@ -2,7 +2,7 @@ import type { Matrix, Problem } from './model.ts';
 import { neighbourLists, type SearchParams } from './params.ts';
 import type { Penalties } from './penalties.ts';
 import type { Rng } from './rng.ts';
-import { Composer, F, RouteTable } from './segments.ts';
+import { Composer, F, pairCost, RouteTable } from './segments.ts';
 import { SwapStar } from './swapStar.ts';
 
 const EPSILON = 1e-5;
@@ -746,12 +746,8 @@ export class LocalSearch {
   /** Prices the composed routes and applies them if they pay (also for moves whose distance change is not known exactly). */
   private tryInterExactly(): boolean {
     const t = this.table;
-    // the pair pays when its new cost is at most `limit`; the second route is priced only if the first leaves room
     const limit = t.cost[this.rU] + t.cost[this.rV] - EPSILON;
-    const costU = this.cu.costAtMost(t.types[this.rU], limit);
-    if (costU > limit) return false;
-    const after = costU + this.cv.costAtMost(t.types[this.rV], limit - costU);
-    if (after > limit) return false;
+    if (pairCost(this.cu, t.types[this.rU], this.cv, t.types[this.rV], limit) > limit) return false;
     this.commit(this.rU, this.rV);
     return true;
   }
@@ -759,7 +755,7 @@ export class LocalSearch {
   private tryIntraExactly(): boolean {
     const t = this.table;
     const limit = t.cost[this.rU] - EPSILON;
-    if (this.cu.costAtMost(t.types[this.rU], limit) > limit) return false;
+    if (this.cu.cost(t.types[this.rU], limit) > limit) return false;
     this.commit(this.rU, -1);
     return true;
   }

@@ -431,21 +431,13 @@ export class Composer {
     this.push(tmp, 0);
   }
 
-  /** Penalised cost of the composed route driven by a vehicle of the given type. */
-  cost(type: TypeData): number {
-    if (this.fast) return costOfSummary(this.acc, 0, this.customers, type, this.t.penalties, this.withTime);
-    const n = this.materialise(this.seq);
-    const stats = this.t.stats;
-    this.t.evaluator.evaluate(type, this.seq, 0, n, stats);
-    return penalisedCost(type, stats, this.t.penalties);
-  }
-
   /**
-   * The composed route's penalised cost when it is at most `limit`; otherwise a number above `limit` (Infinity
-   * when the walk stopped early). Decides `cost(type) > limit` as `cost` would.
+   * Penalised cost of the composed route driven by a vehicle of the given type. With a `limit`, a route walked
+   * (not summarised) stops as soon as its cost is sure to exceed it, and the answer is then Infinity: either way
+   * `cost(type, limit) > limit` exactly when the route costs more than `limit`.
    */
-  costAtMost(type: TypeData, limit: number): number {
-    if (this.fast) return this.cost(type);
+  cost(type: TypeData, limit = Infinity): number {
+    if (this.fast) return costOfSummary(this.acc, 0, this.customers, type, this.t.penalties, this.withTime);
     const n = this.materialise(this.seq);
     const stats = this.t.stats;
     if (!this.t.evaluator.evaluate(type, this.seq, 0, n, stats, this.t.penalties, limit)) return Infinity;
@@ -471,4 +463,13 @@ export class Composer {
     }
     return n;
   }
+}
+
+/**
+ * Penalised cost of two composed routes, decided against `limit` as their sum would be: the second route is priced
+ * only when the first leaves room (a move between two routes pays when this is at most the routes' cost now).
+ */
+export function pairCost(cu: Composer, typeU: TypeData, cv: Composer, typeV: TypeData, limit: number): number {
+  const costU = cu.cost(typeU, limit);
+  return costU > limit ? costU : costU + cv.cost(typeV, limit - costU);
 }

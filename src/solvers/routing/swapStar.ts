@@ -1,5 +1,5 @@
 import type { Matrix } from './model.ts';
-import type { Composer, RouteTable } from './segments.ts';
+import { pairCost, type Composer, type RouteTable } from './segments.ts';
 
 const EPSILON = 1e-5;
 const NONE = -1;
@@ -243,10 +243,8 @@ export class SwapStar {
     if (this.insertedU < 0 && this.insertedV < 0) return false;
     this.compose(this.cu, rU, this.removedU, this.insertedU, this.afterU);
     this.compose(this.cv, rV, this.removedV, this.insertedV, this.afterV);
-    // as LocalSearch.tryInterExactly: the second route is priced only if the first leaves room
     const limit = t.cost[rU] + t.cost[rV] - EPSILON;
-    const costU = this.cu.costAtMost(t.types[rU], limit);
-    if (costU > limit || costU + this.cv.costAtMost(t.types[rV], limit - costU) > limit) return false;
+    if (pairCost(this.cu, t.types[rU], this.cv, t.types[rV], limit) > limit) return false;
     this.commit(rU, rV);
     return true;
   }
