@@ -60,7 +60,7 @@ async function main(argv: string[]): Promise<number> {
     onProgress: (p) => process.stderr.write(`[${(p.elapsedMs / 1000).toFixed(1)}s] iteration ${p.iteration}: best ${formatCost(p.bestCost)}\n`),
   });
   process.stderr.write(
-    `${result.iterations} iterations on ${result.threads} thread(s) in ${(result.elapsedMs / 1000).toFixed(1)}s, ${result.feasible ? 'feasible' : 'INFEASIBLE'}\n`,
+    `${result.iterations} iterations on ${result.threads} thread(s) in ${(result.elapsedMs / 1000).toFixed(1)}s, population ${result.population.populationSize} + ${result.population.generationSize}, ${result.feasible ? 'feasible' : 'INFEASIBLE'}\n`,
   );
   for (const v of result.violations) process.stderr.write(`  violation: ${v}\n`);
   process.stdout.write(formatSol(instance, result, result.cost));

@@ -3,7 +3,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { checkSolution, readSolomon, readVrplib } from '../../solvers/routing/index.ts';
 import { build, expectChecked, instanceArb, type Spec } from '../../solvers/routing/randomInstances.ts';
 import { fixture } from '../../solvers/routing/testSupport.ts';
-import { closeEducators, solveInParallel } from './parallel.ts';
+import { LARGE_RUN_CHILDREN } from '../../solvers/routing/index.ts';
+import { closeEducators, PopulationSizer, solveInParallel } from './parallel.ts';
 
 const aN32 = readVrplib(fixture('cvrp/A-n32-k5.vrp'));
 /** Where worker threads build a random instance with drones (an energy function cannot be copied to them). */
@@ -104,4 +105,77 @@ describe('solving on several threads (one population, children educated on worke
     expect(result.routes.length).toBe(10);
     expect(result.cost).toBeLessThan(1000);
   }, 60_000);
+});
+
+/** A CVRP instance of n random customers around a central depot, in CVRPLIB's text format. */
+function randomCvrp(n: number, seed: number): string {
+  let state = seed;
+  const next = () => (state = (Math.imul(state, 1103515245) + 12345) >>> 0) % 1000;
+  const coords = [`1 500 500`, ...Array.from({ length: n }, (_, k) => `${k + 2} ${next()} ${next()}`)];
+  const demands = [`1 0`, ...Array.from({ length: n }, (_, k) => `${k + 2} ${1 + (next() % 30)}`)];
+  return [`NAME : random-${n}`, 'TYPE : CVRP', `DIMENSION : ${n + 1}`, 'EDGE_WEIGHT_TYPE : EUC_2D', 'CAPACITY : 100', 'NODE_COORD_SECTION', ...coords, 'DEMAND_SECTION', ...demands, 'DEPOT_SECTION', '1', '-1', 'EOF'].join('\n');
+}
+
+describe('the population of a run on several threads follows the children it will make', () => {
+  it('an iteration budget below LARGE_RUN_CHILDREN takes the default 12 + 20, as if it were given', async () => {
+    expect(LARGE_RUN_CHILDREN).toBeGreaterThan(150);
+    const chosen = await solveInParallel(aN32, { threads: 2, seed: 7, maxIterations: 150 });
+    expect(chosen.population).toEqual({ populationSize: 12, generationSize: 20 });
+    const given = await solveInParallel(aN32, { threads: 2, seed: 7, maxIterations: 150, params: { populationSize: 12, generationSize: 20 } });
+    expect(chosen.routes).toEqual(given.routes);
+    expect(checkSolution(aN32, chosen)).toMatchObject({ feasible: true, cost: chosen.cost });
+    // a population given is kept; one thread keeps the default
+    expect((await solveInParallel(aN32, { threads: 2, seed: 7, maxIterations: 30, params: { populationSize: 25, generationSize: 40 } })).population).toEqual({ populationSize: 25, generationSize: 40 });
+    expect((await solveInParallel(aN32, { threads: 1, seed: 7, maxIterations: 30 })).population).toEqual({ populationSize: 12, generationSize: 20 });
+  }, 60_000);
+
+  it('a time limit too short for LARGE_RUN_CHILDREN children shrinks HGS-CVRP’s population to 12 + 20 during the run', async () => {
+    const instance = readVrplib(randomCvrp(150, 3));
+    const result = await solveInParallel(instance, { threads: 2, seed: 2, timeLimitMs: 2000 });
+    expect(result.iterations).toBeLessThan(LARGE_RUN_CHILDREN);
+    expect(result.population).toEqual({ populationSize: 12, generationSize: 20 });
+    expect(checkSolution(instance, result)).toMatchObject({ feasible: true, cost: result.cost });
+  }, 60_000);
+
+  it('judges once, from the pace after the first children: enough time left keeps 25 + 40, too little shrinks it', () => {
+    /** Drives a sizer through a run whose child k is made at madeAt(k) ms; returns when it resized, if it did. */
+    const run = (madeAt: (k: number) => number, limitMs: number) => {
+      const search = { iterations: 0, elapsedMs: 0, resizedAt: -1, resizePopulation: (m: number, l: number) => {
+        expect([m, l]).toEqual([12, 20]);
+        search.resizedAt = search.iterations;
+      } };
+      const sizer = new PopulationSizer(search, limitMs, Infinity);
+      for (let k = 1; madeAt(k) < limitMs; k++) {
+        search.iterations = k;
+        search.elapsedMs = madeAt(k);
+        sizer.observe();
+      }
+      return search.resizedAt;
+    };
+    // the first 100 children are slow (10 per second) and not counted; then `pace` per second
+    const paced = (pace: number) => (k: number) => (k <= 100 ? k * 100 : 10_000 + ((k - 100) * 1000) / pace);
+    // 600 per second for 50 s: about 30 000 children; 150 per second: about 7 500
+    expect(run(paced(600), 60_000)).toBe(-1);
+    // judged at a quarter of the time: child 850 comes at 15 s
+    expect(run(paced(150), 60_000)).toBe(850);
+    // 3 000 in all is judged the same way, at child 350
+    expect(run(paced(50), 60_000)).toBe(350);
+    // once judged, a pace that falls later (from child 4 000, at 16.5 s) changes nothing
+    expect(run((k) => (k <= 4000 ? paced(600)(k) : paced(600)(4000) + (k - 4000) * 1000), 60_000)).toBe(-1);
+    // a pace that falls before the judgement counts
+    expect(run((k) => (k <= 1000 ? paced(600)(k) : paced(600)(1000) + (k - 1000) * 100), 60_000)).toBeGreaterThan(1000);
+    // an iteration budget below the threshold shrinks it whatever the pace (1 000 per second would make 60 000)
+    const budgeted = (maxIterations: number) => {
+      const search = { iterations: 0, elapsedMs: 0, resizedAt: -1, resizePopulation: () => void (search.resizedAt = search.iterations) };
+      const sizer = new PopulationSizer(search, 60_000, maxIterations);
+      for (let k = 1; k <= 20_000; k++) {
+        search.iterations = k;
+        search.elapsedMs = k;
+        sizer.observe();
+      }
+      return search.resizedAt;
+    };
+    expect(budgeted(5000)).toBe(15_000);
+    expect(budgeted(Infinity)).toBe(-1);
+  });
 });

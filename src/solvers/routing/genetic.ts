@@ -113,15 +113,19 @@ export class GeneticSearch {
   private sinceImprovement = 0;
   private bestCost = Infinity;
 
+  private readonly params: SearchParams;
+
   constructor(
     private readonly p: Problem,
-    private readonly params: SearchParams,
+    params: SearchParams,
     private readonly options: GeneticOptions,
   ) {
+    // a copy, shared with the population, so that `resize` reaches both
+    this.params = { ...params };
     this.start = options.clock();
     this.rng = new Rng(options.seed);
     this.evaluator = new RouteEvaluator(p);
-    this.population = new Population(p, params, this.rng);
+    this.population = new Population(p, this.params, this.rng);
     this.pen = initialPenalties(p, params.vehiclesFirst);
     this.seen = new Uint8Array(p.nNodes);
     this.customers = new Int32Array(p.nNodes - p.nDepots);
@@ -194,6 +198,20 @@ export class GeneticSearch {
         this.initialLeft = 4 * this.params.populationSize;
       }
     }
+  }
+
+  /** The population's size now (μ and λ). */
+  get populationSize(): { populationSize: number; generationSize: number } {
+    return { populationSize: this.params.populationSize, generationSize: this.params.generationSize };
+  }
+
+  /**
+   * Changes μ and λ from now on: the next survivor selection keeps μ individuals per subpopulation, and a
+   * restart fills 4μ. For a runtime that learns during the run how many children it will make.
+   */
+  resize(populationSize: number, generationSize: number): void {
+    this.params.populationSize = populationSize;
+    this.params.generationSize = generationSize;
   }
 
   private individual(routes: number[][]): Individual {

@@ -10,7 +10,7 @@ export { checkSolution, type CheckResult } from './checker.ts';
 export { InfeasibleInstanceError, InstanceFormatError, InvalidInstanceError } from './errors.ts';
 export type { Educated, EducationJob, Progress } from './genetic.ts';
 export type { Depot, EnergyFunction, Instance, Metric, Stop, VehicleType } from './model.ts';
-export { DEFAULT_PARAMS, populationFor, type SearchParams } from './params.ts';
+export { choosesPopulation, DEFAULT_PARAMS, LARGE_RUN_CHILDREN, populationFor, type SearchParams } from './params.ts';
 export { savings } from './savings.ts';
 export { formatCost, formatSol, readSol, type Solution, type VehicleRoute } from './solution.ts';
 export { readSolomon } from './solomon.ts';
@@ -103,6 +103,16 @@ export class RoutingSearch {
 
   get iterations(): number {
     return this.genetic.iteration;
+  }
+
+  /** μ and λ now. */
+  get population(): { populationSize: number; generationSize: number } {
+    return this.genetic.populationSize;
+  }
+
+  /** Changes μ and λ from now on (the next survivor selection keeps μ). */
+  resizePopulation(populationSize: number, generationSize: number): void {
+    this.genetic.resize(populationSize, generationSize);
   }
 
   get elapsedMs(): number {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildProblem } from './model.ts';
-import { DEFAULT_PARAMS, neighbourLists, populationFor } from './params.ts';
+import { choosesPopulation, DEFAULT_PARAMS, LARGE_RUN_CHILDREN, neighbourLists, populationFor } from './params.ts';
 import { fixture } from './testSupport.ts';
 import { readVrplib } from './vrplib.ts';
 
@@ -37,5 +37,14 @@ describe('the default population', () => {
     expect(populationFor(2, { populationSize: 6 })).toEqual({ populationSize: 6 });
     expect(populationFor(2, { generationSize: 9, granularity: 10 })).toEqual({ generationSize: 9, granularity: 10 });
     expect(populationFor(4, { granularity: 10 })).toEqual({ populationSize: 25, generationSize: 40, granularity: 10 });
+  });
+
+  it('from two threads on is 25 + 40 only for runs expected to make LARGE_RUN_CHILDREN children or more', () => {
+    expect({ ...DEFAULT_PARAMS, ...populationFor(2, {}, LARGE_RUN_CHILDREN - 1) }).toMatchObject({ populationSize: 12, generationSize: 20 });
+    expect({ ...DEFAULT_PARAMS, ...populationFor(2, {}, LARGE_RUN_CHILDREN) }).toMatchObject({ populationSize: 25, generationSize: 40 });
+    expect(populationFor(1, {}, Infinity)).toEqual({});
+    expect(populationFor(2, { populationSize: 30 }, 100)).toEqual({ populationSize: 30 });
+    expect(populationFor(2, { granularity: 8 }, 100)).toEqual({ granularity: 8 });
+    expect([choosesPopulation(2), choosesPopulation(1), choosesPopulation(3, { generationSize: 5 }), choosesPopulation(3, { granularity: 5 })]).toEqual([true, false, false, true]);
   });
 });

@@ -5,7 +5,7 @@ import type { Problem } from './model.ts';
  * HGS-CVRP's μ = 25 and λ = 40 were calibrated for runs of 2.4·n seconds, where a search makes 10⁵ children and
  * more; this project's searches make 10³–10⁴ (a logistics plan gets 1–10 s, a planner 30–60 s), and a smaller
  * population (μ = 12, λ = 20) reaches better solutions in that time on one thread (see bench/ROUTING.md, sixth
- * session). Runs on several threads make more children and take HGS-CVRP's population (`populationFor`).
+ * session). Runs on several threads that make enough children take HGS-CVRP's population (`populationFor`).
  */
 export interface SearchParams {
   /** Neighbours considered per node by the granular local search (Γ). */
@@ -50,14 +50,30 @@ export const DEFAULT_PARAMS: SearchParams = {
   vehiclesFirst: false,
 };
 
+/** HGS-CVRP's own population (μ = 25, λ = 40). */
+export const LARGE_POPULATION = { populationSize: 25, generationSize: 40 } as const;
+
 /**
- * The default population for a run on `threads` threads. Threads make about that many times the children of one
- * thread, and the population that suits a run grows with the children it makes: from two threads on, HGS-CVRP's
- * own μ = 25, λ = 40 (see bench/ROUTING.md, sixth session). A population given in `params` wins.
+ * Children a run on several threads must be expected to make for HGS-CVRP's population to pay. Measured on
+ * two threads at 30 s (bench/ROUTING.md, sixth and eighth sessions): 25 + 40 did better on runs of 14 000
+ * children and more, 12 + 20 on runs of 5 000–10 000.
  */
-export function populationFor(threads: number, given: Partial<SearchParams> = {}): Partial<SearchParams> {
-  if (threads < 2 || given.populationSize !== undefined || given.generationSize !== undefined) return given;
-  return { populationSize: 25, generationSize: 40, ...given };
+export const LARGE_RUN_CHILDREN = 10_000;
+
+/**
+ * The default population for a run on `threads` threads that is expected to make `expectedChildren` children.
+ * The population that suits a run grows with the children it makes: one thread keeps the default 12 + 20; from
+ * two threads on (which make about twice the children), HGS-CVRP's own 25 + 40, unless the run is expected to
+ * make fewer than LARGE_RUN_CHILDREN children (see bench/ROUTING.md). A population given in `params` wins.
+ */
+export function populationFor(threads: number, given: Partial<SearchParams> = {}, expectedChildren = Infinity): Partial<SearchParams> {
+  if (!choosesPopulation(threads, given) || expectedChildren < LARGE_RUN_CHILDREN) return given;
+  return { ...LARGE_POPULATION, ...given };
+}
+
+/** Whether populationFor picks the population of such a run (none given, several threads). */
+export function choosesPopulation(threads: number, given: Partial<SearchParams> = {}): boolean {
+  return threads >= 2 && given.populationSize === undefined && given.generationSize === undefined;
 }
 
 /** Weights of waiting and of time warp in the time-window-aware proximity between two customers. */
