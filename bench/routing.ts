@@ -126,6 +126,8 @@ interface Run {
   wallSeconds: number;
   /** Peak resident memory of the process, MB (null when not measured). */
   peakMB: number | null;
+  /** Our population at the end of the run, "μ + λ" (absent for the peer and older checkouts). */
+  population?: string;
 }
 
 interface Row {
@@ -175,6 +177,7 @@ async function runOurs(path: string, args: Args, threads: number): Promise<Run> 
     cpuSeconds,
     wallSeconds,
     peakMB: process.resourceUsage().maxRSS / 1024,
+    population: `${result.population.populationSize} + ${result.population.generationSize}`,
   };
 }
 
@@ -306,7 +309,7 @@ async function main(): Promise<void> {
       `${args.jobs} instance(s) at a time, ${args.vehiclesFirst ? 'vehicles first, ' : ''}node ${process.version}${args.peer ? `, peer ${args.peer}` : ''}${args.compare ? `, before = ${args.compare}` : ''}\n`,
   );
   const cols = ['instance', 'n', 'BKS', 'BKS vehicles', 'ours', 'vehicles', 'gap %', 'it/s', 'peak MB', 'feasible'];
-  if (T > 1) cols.push(`${T} threads`, `gap % (${T} thr.)`, `it/s (${T} thr.)`);
+  if (T > 1) cols.push(`${T} threads`, `gap % (${T} thr.)`, `it/s (${T} thr.)`, `population (${T} thr.)`);
   if (args.peer) cols.push('peer', 'peer gap %', 'peer it/s', 'gap ratio ours/peer', 'it/s ratio ours/peer');
   if (args.compare) cols.push('before gap %', 'before it/s', 'it/s ratio ours/before');
   cols.push('savings gap %');
@@ -315,7 +318,7 @@ async function main(): Promise<void> {
   for (const r of rows) {
     const cells = [r.name, String(r.n), String(r.bks ?? '?'), String(r.bksVehicles ?? '?'), round(r.ours.cost), String(r.ours.vehicles), fixed2(r.ours.gap), rate(r.ours, 1, args).toFixed(1), r.ours.peakMB?.toFixed(0) ?? '?'];
     cells.push(r.ours.feasible ? 'yes' : `NO: ${r.ours.violations.slice(0, 2).join('; ')}`);
-    if (T > 1) cells.push(r.parallel ? round(r.parallel.cost) : '', r.parallel ? fixed2(r.parallel.gap) : '', r.parallel ? rate(r.parallel, T, args).toFixed(1) : '');
+    if (T > 1) cells.push(r.parallel ? round(r.parallel.cost) : '', r.parallel ? fixed2(r.parallel.gap) : '', r.parallel ? rate(r.parallel, T, args).toFixed(1) : '', r.parallel?.population ?? '');
     if (args.peer) {
       const p = r.peer;
       cells.push(p ? round(p.cost) : '—', p ? fixed2(p.gap) : '—', p ? rate(p, 1, args).toFixed(1) : '—', p ? ratio(r.ours.gap, p.gap) : '—', p ? ratio(rate(r.ours, 1, args), rate(p, 1, args)) : '—');
