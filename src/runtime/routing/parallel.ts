@@ -4,8 +4,8 @@ import {
   choosesPopulation,
   DEFAULT_PARAMS,
   InfeasibleInstanceError,
-  LARGE_RUN_CHILDREN,
   InvalidInstanceError,
+  LARGE_RUN_CHILDREN,
   RoutingSearch,
   populationFor,
   solve,
@@ -155,9 +155,9 @@ export class PopulationSizer {
 
   /** Called after each job is made. */
   observe(): void {
+    if (this.done) return;
     const made = this.search.iterations;
     const now = this.search.elapsedMs;
-    if (this.done) return;
     if (made >= PROBE_FROM && this.fromMs < 0) {
       this.fromMs = now;
       this.fromMade = made;
