@@ -20,6 +20,8 @@ describe('solve CLI', () => {
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/^(Route #\d+:( \d+)+\n)+Cost 784\n$/);
     expect(r.stderr).toMatch(/best 784/);
+    // an iteration budget of 300 is a small run on any number of threads: the default population
+    expect(r.stderr).toMatch(/300 iterations on \d+ thread\(s\) in [\d.]+s, population 12 \+ 20, feasible/);
     const inst = readVrplib(fixture('cvrp/A-n32-k5.vrp'));
     const check = checkSolution(inst, parseSol(inst, r.stdout));
     expect(check).toMatchObject({ feasible: true, cost: 784 });
