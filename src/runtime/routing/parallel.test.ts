@@ -1,9 +1,8 @@
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { checkSolution, readSolomon, readVrplib } from '../../solvers/routing/index.ts';
+import { checkSolution, LARGE_RUN_CHILDREN, readSolomon, readVrplib } from '../../solvers/routing/index.ts';
 import { build, expectChecked, instanceArb, type Spec } from '../../solvers/routing/randomInstances.ts';
 import { fixture } from '../../solvers/routing/testSupport.ts';
-import { LARGE_RUN_CHILDREN } from '../../solvers/routing/index.ts';
 import { closeEducators, PopulationSizer, solveInParallel } from './parallel.ts';
 
 const aN32 = readVrplib(fixture('cvrp/A-n32-k5.vrp'));
@@ -144,7 +143,7 @@ describe('the population of a run on several threads follows the children it wil
         expect([m, l]).toEqual([12, 20]);
         search.resizedAt = search.iterations;
       } };
-      const sizer = new PopulationSizer(search, limitMs, Infinity);
+      const sizer = new PopulationSizer(search, limitMs);
       for (let k = 1; madeAt(k) < limitMs; k++) {
         search.iterations = k;
         search.elapsedMs = madeAt(k);
@@ -164,18 +163,5 @@ describe('the population of a run on several threads follows the children it wil
     expect(run((k) => (k <= 4000 ? paced(600)(k) : paced(600)(4000) + (k - 4000) * 1000), 60_000)).toBe(-1);
     // a pace that falls before the judgement counts
     expect(run((k) => (k <= 1000 ? paced(600)(k) : paced(600)(1000) + (k - 1000) * 100), 60_000)).toBeGreaterThan(1000);
-    // an iteration budget below the threshold shrinks it whatever the pace (1 000 per second would make 60 000)
-    const budgeted = (maxIterations: number) => {
-      const search = { iterations: 0, elapsedMs: 0, resizedAt: -1, resizePopulation: () => void (search.resizedAt = search.iterations) };
-      const sizer = new PopulationSizer(search, 60_000, maxIterations);
-      for (let k = 1; k <= 20_000; k++) {
-        search.iterations = k;
-        search.elapsedMs = k;
-        sizer.observe();
-      }
-      return search.resizedAt;
-    };
-    expect(budgeted(5000)).toBe(15_000);
-    expect(budgeted(Infinity)).toBe(-1);
   });
 });

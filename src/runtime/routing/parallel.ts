@@ -12,6 +12,7 @@ import {
   type Educated,
   type EducationJob,
   type Instance,
+  type PopulationSize,
   type Progress,
   type SearchParams,
   type SolveResult,
@@ -55,7 +56,7 @@ export interface ParallelSolveOptions {
 export interface ParallelSolveResult extends SolveResult {
   threads: number;
   /** The population the run ended with (μ and λ). */
-  population: { populationSize: number; generationSize: number };
+  population: PopulationSize;
 }
 
 /** Milliseconds on the chosen clock; CPU time is the process's, shared out evenly between its threads. */
@@ -102,7 +103,8 @@ export async function solveInParallel(instance: Instance, options: ParallelSolve
   // an iteration budget tells from the start how many children the run makes; a time limit tells it later (sizer)
   const params = populationFor(threads, options.params, maxIterations);
   const search = new RoutingSearch(instance, { seed, params, clock, stopWhenStalled: unlimited, onProgress: options.onProgress });
-  const sizer = choosesPopulation(threads, options.params) && timeLimitMs < Infinity ? new PopulationSizer(search, timeLimitMs, maxIterations) : null;
+  // only a run that starts with the large population and has a time limit may learn that it is a small one
+  const sizer = choosesPopulation(threads, options.params) && maxIterations >= LARGE_RUN_CHILDREN && timeLimitMs < Infinity ? new PopulationSizer(search, timeLimitMs) : null;
   const given: EducatorSetup['instance'] = cloneable ? { copy: instance } : { source: options.source! };
   const run = nextRun++;
   const workers = Array.from({ length: threads }, (_, k) => {
@@ -150,7 +152,6 @@ export class PopulationSizer {
   constructor(
     private readonly search: Pick<RoutingSearch, 'iterations' | 'elapsedMs' | 'resizePopulation'>,
     private readonly timeLimitMs: number,
-    private readonly maxIterations: number,
   ) {}
 
   /** Called after each job is made. */
@@ -166,7 +167,7 @@ export class PopulationSizer {
     this.done = true;
     const timed = this.fromMs >= 0 && now > this.fromMs && made > this.fromMade;
     const perMs = timed ? (made - this.fromMade) / (now - this.fromMs) : made / Math.max(1, now);
-    const expected = Math.min(this.maxIterations, made + perMs * Math.max(0, this.timeLimitMs - now));
+    const expected = made + perMs * Math.max(0, this.timeLimitMs - now);
     if (expected < LARGE_RUN_CHILDREN) this.search.resizePopulation(DEFAULT_PARAMS.populationSize, DEFAULT_PARAMS.generationSize);
   }
 }

@@ -2,7 +2,7 @@ import { orderedCrossover } from './crossover.ts';
 import { Individual, routesFeasible, tourOf } from './individual.ts';
 import { LocalSearch } from './localSearch.ts';
 import type { Problem } from './model.ts';
-import type { SearchParams } from './params.ts';
+import type { PopulationSize, SearchParams } from './params.ts';
 import { initialPenalties, scaledPenalties, type Penalties } from './penalties.ts';
 import { Population } from './population.ts';
 import { Rng } from './rng.ts';
@@ -201,7 +201,7 @@ export class GeneticSearch {
   }
 
   /** The population's size now (μ and λ). */
-  get populationSize(): { populationSize: number; generationSize: number } {
+  get populationSize(): PopulationSize {
     return { populationSize: this.params.populationSize, generationSize: this.params.generationSize };
   }
 

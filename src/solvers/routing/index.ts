@@ -1,7 +1,7 @@
 import { Educator, educatorSeed, GeneticSearch, type Educated, type EducationJob, type Progress } from './genetic.ts';
 import type { Individual } from './individual.ts';
 import { buildProblem, type Instance, type Problem } from './model.ts';
-import { DEFAULT_PARAMS, type SearchParams } from './params.ts';
+import { DEFAULT_PARAMS, type PopulationSize, type SearchParams } from './params.ts';
 import { vehicleWeight } from './penalties.ts';
 import { emptyStats, RouteEvaluator } from './routeEval.ts';
 import type { Solution, VehicleRoute } from './solution.ts';
@@ -10,7 +10,7 @@ export { checkSolution, type CheckResult } from './checker.ts';
 export { InfeasibleInstanceError, InstanceFormatError, InvalidInstanceError } from './errors.ts';
 export type { Educated, EducationJob, Progress } from './genetic.ts';
 export type { Depot, EnergyFunction, Instance, Metric, Stop, VehicleType } from './model.ts';
-export { choosesPopulation, DEFAULT_PARAMS, LARGE_RUN_CHILDREN, populationFor, type SearchParams } from './params.ts';
+export { choosesPopulation, DEFAULT_PARAMS, LARGE_RUN_CHILDREN, populationFor, type PopulationSize, type SearchParams } from './params.ts';
 export { savings } from './savings.ts';
 export { formatCost, formatSol, readSol, type Solution, type VehicleRoute } from './solution.ts';
 export { readSolomon } from './solomon.ts';
@@ -106,7 +106,7 @@ export class RoutingSearch {
   }
 
   /** μ and λ now. */
-  get population(): { populationSize: number; generationSize: number } {
+  get population(): PopulationSize {
     return this.genetic.populationSize;
   }
 

@@ -50,8 +50,11 @@ export const DEFAULT_PARAMS: SearchParams = {
   vehiclesFirst: false,
 };
 
+/** A population's size: μ survivors, λ children per generation. */
+export type PopulationSize = Pick<SearchParams, 'populationSize' | 'generationSize'>;
+
 /** HGS-CVRP's own population (μ = 25, λ = 40). */
-export const LARGE_POPULATION = { populationSize: 25, generationSize: 40 } as const;
+const LARGE_POPULATION: PopulationSize = { populationSize: 25, generationSize: 40 };
 
 /**
  * Children a run on several threads must be expected to make for HGS-CVRP's population to pay. Measured on
