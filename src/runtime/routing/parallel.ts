@@ -1,13 +1,13 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import {
-  choosesPopulation,
   DEFAULT_PARAMS,
   InfeasibleInstanceError,
   InvalidInstanceError,
   LARGE_RUN_CHILDREN,
   RoutingSearch,
   populationFor,
+  takesLargePopulation,
   solve,
   type Educated,
   type EducationJob,
@@ -104,7 +104,7 @@ export async function solveInParallel(instance: Instance, options: ParallelSolve
   const params = populationFor(threads, options.params, maxIterations);
   const search = new RoutingSearch(instance, { seed, params, clock, stopWhenStalled: unlimited, onProgress: options.onProgress });
   // only a run that starts with the large population and has a time limit may learn that it is a small one
-  const sizer = choosesPopulation(threads, options.params) && maxIterations >= LARGE_RUN_CHILDREN && timeLimitMs < Infinity ? new PopulationSizer(search, timeLimitMs) : null;
+  const sizer = timeLimitMs < Infinity && takesLargePopulation(threads, options.params, maxIterations) ? new PopulationSizer(search, timeLimitMs) : null;
   const given: EducatorSetup['instance'] = cloneable ? { copy: instance } : { source: options.source! };
   const run = nextRun++;
   const workers = Array.from({ length: threads }, (_, k) => {

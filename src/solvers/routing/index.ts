@@ -10,7 +10,7 @@ export { checkSolution, type CheckResult } from './checker.ts';
 export { InfeasibleInstanceError, InstanceFormatError, InvalidInstanceError } from './errors.ts';
 export type { Educated, EducationJob, Progress } from './genetic.ts';
 export type { Depot, EnergyFunction, Instance, Metric, Stop, VehicleType } from './model.ts';
-export { choosesPopulation, DEFAULT_PARAMS, LARGE_RUN_CHILDREN, populationFor, type PopulationSize, type SearchParams } from './params.ts';
+export { DEFAULT_PARAMS, LARGE_RUN_CHILDREN, populationFor, takesLargePopulation, type PopulationSize, type SearchParams } from './params.ts';
 export { savings } from './savings.ts';
 export { formatCost, formatSol, readSol, type Solution, type VehicleRoute } from './solution.ts';
 export { readSolomon } from './solomon.ts';

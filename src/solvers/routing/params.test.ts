@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildProblem } from './model.ts';
-import { choosesPopulation, DEFAULT_PARAMS, LARGE_RUN_CHILDREN, neighbourLists, populationFor } from './params.ts';
+import { DEFAULT_PARAMS, LARGE_RUN_CHILDREN, neighbourLists, populationFor, takesLargePopulation } from './params.ts';
 import { fixture } from './testSupport.ts';
 import { readVrplib } from './vrplib.ts';
 
@@ -45,6 +45,8 @@ describe('the default population', () => {
     expect(populationFor(1, {}, Infinity)).toEqual({});
     expect(populationFor(2, { populationSize: 30 }, 100)).toEqual({ populationSize: 30 });
     expect(populationFor(2, { granularity: 8 }, 100)).toEqual({ granularity: 8 });
-    expect([choosesPopulation(2), choosesPopulation(1), choosesPopulation(3, { generationSize: 5 }), choosesPopulation(3, { granularity: 5 })]).toEqual([true, false, false, true]);
+    const large = [takesLargePopulation(2), takesLargePopulation(1), takesLargePopulation(3, { generationSize: 5 }), takesLargePopulation(3, { granularity: 5 })];
+    expect(large).toEqual([true, false, false, true]);
+    expect([takesLargePopulation(2, {}, LARGE_RUN_CHILDREN - 1), takesLargePopulation(2, {}, LARGE_RUN_CHILDREN)]).toEqual([false, true]);
   });
 });

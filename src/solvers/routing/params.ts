@@ -70,13 +70,12 @@ export const LARGE_RUN_CHILDREN = 10_000;
  * make fewer than LARGE_RUN_CHILDREN children (see bench/ROUTING.md). A population given in `params` wins.
  */
 export function populationFor(threads: number, given: Partial<SearchParams> = {}, expectedChildren = Infinity): Partial<SearchParams> {
-  if (!choosesPopulation(threads, given) || expectedChildren < LARGE_RUN_CHILDREN) return given;
-  return { ...LARGE_POPULATION, ...given };
+  return takesLargePopulation(threads, given, expectedChildren) ? { ...LARGE_POPULATION, ...given } : given;
 }
 
-/** Whether populationFor picks the population of such a run (none given, several threads). */
-export function choosesPopulation(threads: number, given: Partial<SearchParams> = {}): boolean {
-  return threads >= 2 && given.populationSize === undefined && given.generationSize === undefined;
+/** Whether populationFor gives HGS-CVRP's 25 + 40: several threads, no population given, enough children. */
+export function takesLargePopulation(threads: number, given: Partial<SearchParams> = {}, expectedChildren = Infinity): boolean {
+  return threads >= 2 && given.populationSize === undefined && given.generationSize === undefined && expectedChildren >= LARGE_RUN_CHILDREN;
 }
 
 /** Weights of waiting and of time warp in the time-window-aware proximity between two customers. */
